@@ -1,0 +1,52 @@
+/*
+ * buf: the one growable byte buffer of postie.
+ *
+ * Invariants (hold after every call of this module):
+ *   - data == NULL if and only if cap == 0 (a fresh or freed buffer);
+ *   - otherwise len < cap and data[len] == '\0', so data is always a valid
+ *     C string when non-NULL, even if the bytes before it contain NULs;
+ *   - len counts the bytes stored, never the terminating NUL.
+ * A zeroed struct (BUF_INIT) is a valid empty buffer.  Growth aborts on
+ * out-of-memory (see xalloc.h); no function here fails otherwise.
+ */
+#ifndef POSTIE_CORE_BUF_H
+#define POSTIE_CORE_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+
+#define BUF_INIT { NULL, 0, 0 }
+
+void buf_init(struct buf *b);
+/* Releases the memory; the buffer is empty and reusable afterwards. */
+void buf_free(struct buf *b);
+/* Empties the buffer, keeping its memory. */
+void buf_reset(struct buf *b);
+/* Makes room for at least extra more bytes (plus the NUL). */
+void buf_grow(struct buf *b, size_t extra);
+void buf_add(struct buf *b, const void *p, size_t n);
+void buf_addstr(struct buf *b, const char *s);
+void buf_addch(struct buf *b, int c);
+void buf_printf(struct buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+/* Shortens to len bytes (len <= b->len). */
+void buf_truncate(struct buf *b, size_t len);
+/* Removes the first n bytes (n <= b->len), moving the rest down. */
+void buf_consume(struct buf *b, size_t n);
+/* The contents as a C string: "" for an empty, never-grown buffer. */
+const char *buf_cstr(const struct buf *b);
+/*
+ * Hands the memory to the caller (free() it) and leaves the buffer empty.
+ * Never returns NULL: an empty buffer yields a fresh "".  len_r may be NULL.
+ */
+char *buf_detach(struct buf *b, size_t *len_r);
+
+#endif

@@ -1,0 +1,110 @@
+/*
+ * config: the configuration file of DESIGN.md section 8.
+ *
+ * Format: INI-like.  "[general]", "[account NAME]" and "[keys]" sections;
+ * "key = value" lines; '#' starts a comment at the start of a line or after
+ * whitespace; blank lines ignored.  Values may be wrapped in double quotes
+ * (then '#' inside is kept, and \" and \\ are escapes).
+ *
+ * Contract:
+ *   - config_load() returns 0 and a complete struct config, or -1 with an
+ *     error naming the file, the line and the key ("FILE:LINE: unknown key
+ *     'hots' in [account work]").
+ *   - Unknown sections and unknown keys are errors; so are duplicate
+ *     accounts, duplicate keys in one section, missing host or user, bad
+ *     numbers, ports out of range, tls = none without allow_plaintext = yes,
+ *     keep_days without keep_on_server = yes, keep_on_server on an IMAP
+ *     account, and both password and password_command.
+ *   - A "password" in a file readable by group or others is refused.
+ *   - Defaults are filled in: port from protocol and tls (993/143, 995/110),
+ *     timeout 30, theme "default".
+ *   - Passwords are stored but never appear in an error message.
+ * The struct is owned by the caller and released with config_free().
+ */
+#ifndef POSTIE_CORE_CONFIG_H
+#define POSTIE_CORE_CONFIG_H
+
+#include <stddef.h>
+
+#include "core/error.h"
+
+enum config_protocol {
+	CONFIG_IMAP,
+	CONFIG_POP3,
+};
+
+enum config_tls {
+	CONFIG_TLS_IMPLICIT, /* the default */
+	CONFIG_TLS_STARTTLS, /* STARTTLS / STLS, required */
+	CONFIG_TLS_NONE,     /* plaintext; needs allow_plaintext = yes */
+};
+
+struct config_account {
+	char *name;
+	enum config_protocol protocol;
+	char *host;
+	unsigned port;
+	enum config_tls tls;
+	char *user;
+	char *password;         /* NULL unless set in the file */
+	char *password_command; /* NULL unless set */
+	char *ca_file;          /* NULL unless set */
+	char *tls_fingerprint;  /* "sha256:HEX" normalised to lower-case hex
+				   without colons, or NULL */
+	int allow_plaintext;
+	unsigned timeout;       /* seconds, >= 1 */
+	int keep_on_server;     /* POP3 only; IMAP always keeps */
+	unsigned keep_days;     /* 0 = never delete (with keep_on_server) */
+	int apop;               /* POP3: use APOP (weak, MD5) */
+	char *maildir;          /* POP3: Maildir path override, or NULL */
+	char *assumed_charset;  /* charset for unlabelled 8-bit text, or NULL */
+	int line;               /* line of the [account] header, for messages */
+};
+
+struct config_key {
+	char *key;     /* as written: "j", "C-l", "<pagedown>", ... */
+	char *command; /* command name */
+	int line;
+};
+
+struct config {
+	char *path; /* the file read */
+	char *theme;
+	char *assumed_charset;  /* [general] default, or NULL */
+	char *prefer;           /* "plain" (default) or "html" */
+	struct config_account *accounts;
+	size_t naccounts;
+	struct config_key *keys;
+	size_t nkeys;
+};
+
+/* Reads and validates path.  On error *cfg_r is untouched. */
+int config_load(const char *path, struct config **cfg_r, struct error *err);
+/* Parses text as if read from path (for tests and fuzzing); the file mode
+ * check is skipped.  Same contract as config_load otherwise. */
+int config_parse(const char *path, const char *text, size_t len,
+    struct config **cfg_r, struct error *err);
+void config_free(struct config **cfg);
+/* The account named name, or NULL. */
+const struct config_account *config_account(const struct config *cfg,
+    const char *name);
+/* Words for the UI and `postie accounts`. */
+const char *config_protocol_name(enum config_protocol p); /* imap | pop3 */
+const char *config_tls_name(enum config_tls t); /* tls | starttls | plaintext */
+/* "keep-on-server", "download-and-delete", "keep-on-server-N-days";
+ * written into out (size >= 48). */
+const char *config_mode_name(const struct config_account *a, char *out,
+    size_t outsize);
+/* "keeps mail on server", "downloads and deletes",
+ * "keeps on server for N days". */
+const char *config_mode_words(const struct config_account *a, char *out,
+    size_t outsize);
+/*
+ * Obtains the password: runs password_command through /bin/sh and takes
+ * its first line of output, or uses password.  Returns a string the caller
+ * frees (after wiping it), or NULL with an error that never contains the
+ * password.
+ */
+char *config_password(const struct config_account *a, struct error *err);
+
+#endif

@@ -1,0 +1,50 @@
+/*
+ * str: small string helpers shared by every layer.
+ *
+ * All functions are pure (no I/O).  Functions that build text append to a
+ * struct buf (see buf.h); none allocate otherwise unless stated.
+ */
+#ifndef POSTIE_CORE_STR_H
+#define POSTIE_CORE_STR_H
+
+#include <stddef.h>
+
+#include "core/buf.h"
+
+/* ASCII-only case-insensitive comparisons (locale independent). */
+int str_casecmp(const char *a, const char *b);
+int str_ncasecmp(const char *a, const char *b, size_t n);
+/* 1 if s starts with prefix (case-sensitive / ASCII case-insensitive). */
+int str_has_prefix(const char *s, const char *prefix);
+int str_has_casefix(const char *s, const char *prefix);
+/* Copies src into dst of size dstsize, always NUL-terminating when
+ * dstsize > 0.  Returns strlen(src); truncation happened if >= dstsize. */
+size_t str_lcpy(char *dst, const char *src, size_t dstsize);
+/* Trims ASCII space and tab from both ends in place; returns s. */
+char *str_trim(char *s);
+/* Parses a decimal unsigned integer that must fill all of s, with no sign,
+ * at most max.  Returns 0 and sets *v_r, or -1. */
+int str_to_ulong(const char *s, unsigned long max, unsigned long *v_r);
+
+/*
+ * Appends the UTF-8 text s[0..len) to out, made safe to draw on a terminal:
+ * C0 controls (except TAB, and LF when keep_newlines), DEL, C1 controls,
+ * ESC sequences, and the bidi controls U+202A..U+202E, U+2066..U+2069,
+ * U+200E, U+200F, U+061C are removed or replaced; invalid UTF-8 bytes
+ * become U+FFFD.  An ESC starts a sequence that is dropped whole (CSI and
+ * OSC included), so no fragment of it is printed.  TAB becomes a space
+ * unless keep_newlines (then it is kept).
+ */
+void str_clean_display(struct buf *out, const char *s, size_t len,
+    int keep_newlines);
+
+/*
+ * Decodes one UTF-8 sequence at s (len bytes available).  Returns its length
+ * (1..4) and sets *cp_r, or 0 if the bytes are not valid, shortest-form
+ * UTF-8 (then *cp_r is 0xFFFD).  len must be > 0.
+ */
+size_t str_utf8_decode(const unsigned char *s, size_t len, unsigned *cp_r);
+/* Appends the UTF-8 encoding of code point cp (invalid ones as U+FFFD). */
+void str_utf8_encode(struct buf *out, unsigned cp);
+
+#endif

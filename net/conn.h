@@ -1,0 +1,95 @@
+/*
+ * conn: a TCP connection, optionally under TLS, that every engine uses.
+ *
+ * Contract:
+ *   - conn_open() resolves host with getaddrinfo (IPv4 and IPv6, tried in
+ *     order), connects within the timeout, and for CONN_TLS_IMPLICIT does
+ *     the TLS handshake at once.  Returns 0 or -1 with a sentence.
+ *   - Every read and write waits at most timeout seconds (the whole call
+ *     for conn_write, each wait for data for reads); a timeout is an error
+ *     "HOST did not answer within N seconds".
+ *   - conn_read_line() returns one line of at most max bytes (CRLF or LF
+ *     stripped), or -1 with "server sent a line longer than N bytes" etc.
+ *     The line stays valid until the next call on the connection.
+ *   - conn_read_exact() reads exactly n bytes (literals, bodies).
+ *   - conn_starttls() upgrades in place after the caller has read the
+ *     server's OK line: if any byte is already buffered past it, it refuses
+ *     (the server, or someone in the middle, injected data).
+ *   - TLS (DESIGN.md §5): TLS 1.2 at least, the chain verified against the
+ *     system store plus ca_file, host name checked with
+ *     X509_VERIFY_PARAM_set1_host (no partial wildcards), SNI sent.  With a
+ *     fingerprint pin (lower-case hex SHA-256 of the DER certificate), a
+ *     matching certificate is accepted even if the chain does not verify,
+ *     and a non-matching one is refused.
+ *   - Certificate errors are sentences: "certificate is for X, not Y",
+ *     "certificate expired on DATE", "self-signed certificate", "certificate
+ *     issued by an unknown authority (CN)", each followed by
+ *     "; fingerprint sha256:HEX" so the user can pin it.
+ *   - conn_close() sends close_notify under TLS, closes and frees.
+ *   - A struct conn is used by one thread at a time.  conn_shutdown() may be
+ *     called from another thread to make a blocked read fail at once.
+ */
+#ifndef POSTIE_NET_CONN_H
+#define POSTIE_NET_CONN_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "core/error.h"
+
+struct conn;
+
+enum conn_tls {
+	CONN_TLS_NONE,     /* plaintext (maybe upgraded by conn_starttls) */
+	CONN_TLS_IMPLICIT, /* TLS from the first byte */
+};
+
+struct conn_opts {
+	const char *host;
+	unsigned port;
+	enum conn_tls tls;
+	unsigned timeout;           /* seconds; 0 means 30 */
+	const char *ca_file;        /* extra trust anchor, or NULL */
+	const char *fingerprint;    /* pinned sha256 hex, or NULL */
+	const char *tls_servername; /* name to verify; NULL means host */
+};
+
+int conn_open(const struct conn_opts *opts, struct conn **conn_r,
+    struct error *err);
+void conn_close(struct conn **conn);
+/* Makes blocked and later I/O fail; safe from another thread. */
+void conn_shutdown(struct conn *conn);
+
+/* Reads one line of at most max bytes (without CRLF).  Returns 0 and sets
+ * *line_r and *len_r (the line is NUL-terminated, may contain NULs), or -1
+ * with an error (connection closed, timeout, line too long). */
+int conn_read_line(struct conn *conn, size_t max, const char **line_r,
+    size_t *len_r, struct error *err);
+/* Reads exactly n bytes into dst. */
+int conn_read_exact(struct conn *conn, void *dst, size_t n,
+    struct error *err);
+/* Reads up to n bytes that are available now or after one wait: returns the
+ * count (> 0), or -1.  For streaming bodies. */
+ssize_t conn_read_some(struct conn *conn, void *dst, size_t n,
+    struct error *err);
+/* Bytes already read from the socket but not yet handed out. */
+size_t conn_buffered(const struct conn *conn);
+/* Writes all n bytes or fails. */
+int conn_write(struct conn *conn, const void *data, size_t n,
+    struct error *err);
+/* The TLS upgrade: see the contract above. */
+int conn_starttls(struct conn *conn, struct error *err);
+/* 1 if the connection is under TLS now. */
+int conn_is_tls(const struct conn *conn);
+/* The socket, for poll() by workers; -1 if closed. */
+int conn_fd(const struct conn *conn);
+/* Waits until data can be read or timeout_ms passes (-1: the connection's
+ * timeout).  Returns 1 readable (or buffered), 0 timeout, -1 error. */
+int conn_wait_readable(struct conn *conn, int timeout_ms, struct error *err);
+/* Describes the TLS session, e.g. "TLSv1.3 TLS_AES_256_GCM_SHA384", or
+ * "plaintext". */
+const char *conn_security(const struct conn *conn);
+/* The peer's name as given in opts (for messages). */
+const char *conn_host(const struct conn *conn);
+
+#endif

@@ -1,0 +1,1 @@
+libnet_a_SOURCES += net/conn.c net/conn.h

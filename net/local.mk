@@ -1,0 +1,6 @@
+noinst_LIBRARIES += libnet.a
+libnet_a_SOURCES =
+libnet_a_CPPFLAGS = $(AM_CPPFLAGS) $(OPENSSL_CFLAGS)
+include net/conn.mk
+include net/imap.mk
+include net/pop3.mk

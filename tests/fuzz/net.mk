@@ -1,0 +1,1 @@
+# fuzz targets of net/ (IMAP and POP3 parsers)

@@ -1,0 +1,1 @@
+# tests: tests/integration/cache.mk

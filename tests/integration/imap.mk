@@ -1,0 +1,1 @@
+# tests: tests/integration/imap.mk

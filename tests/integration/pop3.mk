@@ -1,0 +1,1 @@
+# tests: tests/integration/pop3.mk

@@ -1,0 +1,1 @@
+# tests: tests/server/local.mk

@@ -1,0 +1,1 @@
+# tests: tests/tui/local.mk

@@ -1,0 +1,1 @@
+# tests: tests/unit/cache/local.mk

@@ -1,0 +1,1 @@
+# tests: tests/unit/mime/local.mk

@@ -1,0 +1,1 @@
+# tests: tests/unit/net/imap.mk

@@ -1,0 +1,1 @@
+# tests: tests/unit/net/pop3.mk

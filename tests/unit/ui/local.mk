@@ -1,0 +1,1 @@
+# tests: tests/unit/ui/local.mk

@@ -1,0 +1,1 @@
+dist_themes_DATA +=

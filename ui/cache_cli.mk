@@ -1,0 +1,1 @@
+# postie sync/folders/list (cache layer owner)

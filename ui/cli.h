@@ -1,0 +1,45 @@
+/*
+ * cli: the subcommands of `postie` (DESIGN.md §8).
+ *
+ * Each command gets the options common to all (already parsed by main.c)
+ * and its own arguments (argv[0] is the command name).  It prints
+ * scriptable output on stdout and returns the process exit status: 0 on
+ * success, otherwise after printing one line "postie: REASON" on stderr
+ * (use cli_fail).  2 means a usage error.
+ */
+#ifndef POSTIE_UI_CLI_H
+#define POSTIE_UI_CLI_H
+
+#include "core/config.h"
+
+struct cli_opts {
+	const char *config_path; /* -c FILE, or NULL for the XDG default */
+	int debug;               /* -d */
+	const char *account;     /* -a */
+	const char *folder;      /* -f */
+	const char *commands;    /* -e */
+};
+
+struct cli_cmd {
+	const char *name;
+	int (*run)(const struct cli_opts *opts, int argc, char **argv);
+	const char *usage; /* "sync [ACCOUNT...] [--bodies]" */
+	const char *help;  /* one line */
+};
+
+/* The command table (main.c). */
+extern const struct cli_cmd cli_cmds[];
+
+/* Prints "postie: " + message + newline on stderr; returns 1. */
+int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Loads the configuration named by opts (or the default file).  On error
+ * prints it and returns NULL. */
+struct config *cli_load_config(const struct cli_opts *opts);
+/* Opens the log file under the state folder (debug per opts).  Failure to
+ * open it is not fatal. */
+void cli_open_log(const struct cli_opts *opts);
+
+int cli_accounts(const struct cli_opts *opts, int argc, char **argv);
+int cli_check_config(const struct cli_opts *opts, int argc, char **argv);
+
+#endif

@@ -1,0 +1,169 @@
+/* postie: option parsing and the dispatch to subcommands or the TUI. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/config.h"
+#include "core/log.h"
+#include "core/paths.h"
+#include "core/xalloc.h"
+#include "ui/cli.h"
+
+const struct cli_cmd cli_cmds[] = {
+	{ "accounts", cli_accounts, "accounts",
+	    "one line per account: name, protocol, security, mode" },
+	{ "check-config", cli_check_config, "check-config",
+	    "validate the configuration and explain each account" },
+	{ NULL, NULL, NULL, NULL },
+};
+
+int
+cli_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("postie: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+struct config *
+cli_load_config(const struct cli_opts *opts)
+{
+	struct config *cfg = NULL;
+	struct error err;
+	char *path = NULL;
+
+	error_clear(&err);
+	if (opts->config_path == NULL &&
+	    (path = paths_config_file(&err)) == NULL) {
+		cli_fail("%s", err.msg);
+		return NULL;
+	}
+	if (config_load(opts->config_path ? opts->config_path : path, &cfg,
+	    &err) < 0)
+		cli_fail("%s", err.msg);
+	free(path);
+	return cfg;
+}
+
+void
+cli_open_log(const struct cli_opts *opts)
+{
+	struct error err;
+	char *dir, *file;
+	size_t n;
+
+	if ((dir = paths_state_dir(&err)) == NULL)
+		return;
+	if (paths_mkdir(dir, &err) == 0) {
+		n = strlen(dir) + sizeof("/postie.log");
+		file = xmalloc(n);
+		snprintf(file, n, "%s/postie.log", dir);
+		log_open(file, opts->debug, &err);
+		free(file);
+	}
+	free(dir);
+}
+
+static void
+usage(FILE *fp)
+{
+	const struct cli_cmd *c;
+
+	fprintf(fp,
+	    "usage: postie [-d] [-c FILE] [-a ACCOUNT [-f FOLDER]] [-e COMMANDS]\n"
+	    "       postie [-d] [-c FILE] COMMAND [ARGS...]\n"
+	    "       postie --help | --version\n\n"
+	    "With no command, postie opens the mail reader.\n\n"
+	    "Options:\n"
+	    "  -c FILE     configuration file (default "
+	    "$XDG_CONFIG_HOME/postie/config)\n"
+	    "  -d          write debug messages to the log file\n"
+	    "  -a ACCOUNT  open this account's folder list\n"
+	    "  -f FOLDER   with -a, open this folder's index\n"
+	    "  -e COMMANDS run these commands once the start folder is loaded\n\n"
+	    "Commands:\n");
+	for (c = cli_cmds; c->name; c++)
+		fprintf(fp, "  %-30s %s\n", c->usage, c->help);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cli_opts opts;
+	const struct cli_cmd *c;
+	int ch;
+
+	memset(&opts, 0, sizeof(opts));
+	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (argc > 1 && strcmp(argv[1], "--version") == 0) {
+		printf("postie %s\n", PACKAGE_VERSION);
+		return 0;
+	}
+	/* '+': stop at the first non-option, the command. */
+	while ((ch = getopt(argc, argv, "+c:da:f:e:h")) != -1) {
+		switch (ch) {
+		case 'c': opts.config_path = optarg; break;
+		case 'd': opts.debug = 1; break;
+		case 'a': opts.account = optarg; break;
+		case 'f': opts.folder = optarg; break;
+		case 'e': opts.commands = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (opts.folder && !opts.account) {
+		fprintf(stderr, "postie: -f needs -a ACCOUNT\n");
+		return 2;
+	}
+	if (argc == 0) {
+		/* The TUI is not built yet: show the accounts instead. */
+		char *args[] = { "accounts", NULL };
+
+		cli_open_log(&opts);
+		return cli_accounts(&opts, 1, args);
+	}
+	/* "Every command takes -c FILE", after the command name too. */
+	{
+		int i, j;
+
+		for (i = j = 1; i < argc; i++) {
+			if (strcmp(argv[i], "-c") == 0 && i + 1 < argc)
+				opts.config_path = argv[++i];
+			else if (strcmp(argv[i], "-d") == 0)
+				opts.debug = 1;
+			else
+				argv[j++] = argv[i];
+		}
+		argv[j] = NULL;
+		argc = j;
+	}
+	for (c = cli_cmds; c->name; c++) {
+		if (strcmp(c->name, argv[0]) == 0) {
+			int rc;
+
+			optind = 1; /* commands parse their own options */
+			cli_open_log(&opts);
+			rc = c->run(&opts, argc, argv);
+			log_close();
+			return rc;
+		}
+	}
+	fprintf(stderr, "postie: unknown command '%s' (see postie --help)\n",
+	    argv[0]);
+	return 2;
+}

@@ -1,0 +1,1 @@
+# postie view (mime layer owner)
