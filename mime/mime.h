@@ -1,0 +1,228 @@
+/*
+ * mime: messages as people see them (RFC 5322, MIME, RFC 2047/2231,
+ * charsets, format=flowed, HTML to text).  The one public header of mime/.
+ *
+ * Pure: bytes in, structures and UTF-8 text out; no I/O (the single
+ * exception is mime_save(), which writes a file the caller names).  Never
+ * prints.  Thread-safe: no global state except iconv descriptors opened
+ * per call.
+ *
+ * Every string this module hands out is valid UTF-8, NUL-terminated, and
+ * already cleaned for a terminal (str_clean_display: no C0/C1 controls, no
+ * ESC sequences, no bidi overrides, no newline unless stated).  Malformed
+ * input never fails: it is shown as well as it can be; -1 is returned only
+ * for a caller error (NULL message) and fills the struct error.
+ *
+ * Limits (hostile input): nesting depth MIME_MAX_DEPTH, MIME_MAX_PARTS
+ * parts, MIME_MAX_HEADERS header fields per part, one unfolded header field
+ * at most MIME_MAX_HEADER_LEN bytes (longer ones are cut).  Past a limit the
+ * rest is treated as plain body text or dropped, never an error.  All
+ * work is linear in the input size.
+ */
+#ifndef POSTIE_MIME_MIME_H
+#define POSTIE_MIME_MIME_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "core/buf.h"
+#include "core/error.h"
+
+#define MIME_MAX_DEPTH 32
+#define MIME_MAX_PARTS 10000
+#define MIME_MAX_HEADERS 1000
+#define MIME_MAX_HEADER_LEN 65536
+
+/* ------------------------------------------------------------------ */
+/* Header summary: what the cache indexes.                             */
+
+struct mime_summary {
+	char *from;         /* decoded: "Name <addr>" or "addr", "" if none */
+	char *from_addr;    /* addr-spec of the first From mailbox, or "" */
+	char *to;           /* decoded address list, "" if none */
+	char *cc;           /* decoded address list, "" if none */
+	char *subject;      /* RFC 2047-decoded, unfolded, cleaned, "" */
+	time_t date;        /* UTC seconds; 0 when missing or unparsable */
+	int date_valid;     /* 1 if Date: parsed */
+	int date_zone;      /* the Date's zone offset, minutes east of UTC */
+	char *message_id;   /* "local@domain" without <>, or "" */
+	char **in_reply_to; /* ids without <>, n_in_reply_to of them */
+	size_t n_in_reply_to;
+	char **references;  /* ids without <>, oldest first */
+	size_t n_references;
+	int has_attachment; /* hint, see mime_summary_parse */
+};
+
+/*
+ * Parses the header of raw[0..len): a whole message or only its header
+ * (the body, if any, starts after the first empty line).  Never fails on
+ * content.  has_attachment is 1 if the top Content-Type is multipart/mixed
+ * (or a non-text, non-multipart, non-alternative type), or, when the body
+ * is present, any part is an attachment.  Returns 0 and sets *sum_r
+ * (free with mime_summary_free), or -1 if raw is NULL.
+ */
+int mime_summary_parse(const char *raw, size_t len,
+    struct mime_summary **sum_r, struct error *err);
+void mime_summary_free(struct mime_summary **sum);
+
+/* ------------------------------------------------------------------ */
+/* Rendering: what the pager shows.                                    */
+
+enum mime_line_kind {
+	MIME_LINE_HEADER,     /* "Name: value" in the header block */
+	MIME_LINE_BODY,       /* body text (also the blank separator lines) */
+	MIME_LINE_QUOTE,      /* quoted body text; level >= 1 */
+	MIME_LINE_NOTE,       /* postie's own remark: "[-- part omitted --]" */
+	MIME_LINE_LINK,       /* a link footnote "[N] URL" (from HTML) */
+	MIME_LINE_ATTACHMENT, /* an attachment list entry; attachment >= 0 */
+};
+
+struct mime_line {
+	enum mime_line_kind kind;
+	int level;       /* quote depth for MIME_LINE_QUOTE, else 0 */
+	int attachment;  /* index in mime_view.attachments, else -1 */
+	const char *text; /* clean UTF-8, no newline, no TAB */
+	size_t len;       /* strlen(text) */
+};
+
+struct mime_attachment {
+	const char *name; /* decoded, cleaned; "" when the part has none */
+	const char *type; /* lower-case "type/subtype" */
+	size_t size;      /* decoded size in bytes */
+	int inline_text;  /* 1 if its text is also shown in the body */
+};
+
+enum mime_prefer {
+	MIME_PREFER_PLAIN = 0, /* multipart/alternative: text/plain first */
+	MIME_PREFER_HTML,      /* text/html first (rendered to text) */
+};
+
+struct mime_render_opts {
+	enum mime_prefer prefer;
+	/* Charset of 8-bit text with no charset label (and 8-bit header
+	 * bytes that are not UTF-8); NULL means windows-1252. */
+	const char *assumed_charset;
+	/* Wrap body lines longer than width columns at spaces (hard-wraps
+	 * words longer than width); 0 disables wrapping.  Header lines are
+	 * never wrapped. */
+	int width;
+};
+
+/* Rendered message.  Read-only for the caller; freed as one. */
+struct mime_view {
+	struct mime_line *lines;
+	size_t nlines;
+	struct mime_attachment *attachments;
+	size_t nattachments;
+	struct mime_view_priv *priv; /* private */
+};
+
+/*
+ * Renders raw[0..len) as the pager shows it, in this order: header lines
+ * (Date, From, To, Cc, Subject, those present), one empty MIME_LINE_BODY
+ * line, the body lines, then (if any) an empty line, the link footnotes,
+ * an empty line, and one MIME_LINE_ATTACHMENT line per attachment:
+ * "[N] name (type, size)".  opts may be NULL (defaults: plain, 1252, 80).
+ * The view keeps a private copy of raw, so raw may be freed afterwards.
+ * Returns 0 and sets *view_r (free with mime_view_free), -1 if raw is NULL.
+ */
+int mime_render(const char *raw, size_t len,
+    const struct mime_render_opts *opts, struct mime_view **view_r,
+    struct error *err);
+void mime_view_free(struct mime_view **view);
+
+/* Writes every line of the view, each followed by '\n', to out: exactly
+ * what `postie view` prints. */
+void mime_view_text(const struct mime_view *view, struct buf *out);
+
+/*
+ * Appends the decoded bytes (transfer encoding undone, charset untouched)
+ * of attachment index to out.  Returns 0, or -1 if index is out of range.
+ */
+int mime_attachment_data(const struct mime_view *view, size_t index,
+    struct buf *out, struct error *err);
+
+/*
+ * A file name safe to create in a folder, from an attachment name: only
+ * the last path component is kept; control characters, '/', '\\' and
+ * leading dots or spaces are removed; at most 200 bytes (UTF-8 kept
+ * whole).  An empty result becomes "attachment-N" (N = index + 1).
+ * Returns a malloc'ed string the caller frees.
+ */
+char *mime_safe_filename(const char *name, size_t index);
+
+/*
+ * Saves len bytes to dir/name (name should come from mime_safe_filename;
+ * a name with '/' or starting with '.' is refused), mode 0600, without
+ * following a symlink.  An existing file is never overwritten: then 1 is
+ * returned and nothing written, so the UI can ask and call again with
+ * overwrite = 1 (which replaces the file through a temporary + rename).
+ * Returns 0 when saved, 1 if the file exists, -1 on error.  This is the
+ * one function of mime/ that does I/O.
+ */
+int mime_save(const char *dir, const char *name, const void *data,
+    size_t len, int overwrite, struct error *err);
+
+/* ------------------------------------------------------------------ */
+/* Building blocks, exported for the cache, the UI and the fuzzers.    */
+
+/*
+ * Display width in terminal columns of UTF-8 text (cleaned text from this
+ * module).  Uses wcwidth(), which needs a UTF-8 LC_CTYPE locale: the
+ * caller sets it (setlocale(LC_CTYPE, "") in main).  Where wcwidth()
+ * knows nothing (C locale, or -1 for a printable character), a built-in
+ * table is used: CJK, Hangul, fullwidth forms and emoji are 2, combining
+ * marks and zero-width characters 0, the rest 1.  Invalid bytes count 1.
+ */
+size_t mime_width(const char *utf8, size_t len);
+
+/*
+ * Decodes an unstructured header value: unfolds, decodes RFC 2047 words
+ * (B and Q; adjacent words joined; malformed ones kept as they are),
+ * converts 8-bit bytes that are not UTF-8 from assumed_charset (NULL:
+ * windows-1252), cleans for display.  Appends to out.
+ */
+void mime_header_decode(const char *value, size_t len,
+    const char *assumed_charset, struct buf *out);
+
+/*
+ * Parses an RFC 5322 date (and obsolete forms: two-digit years, missing
+ * weekday or seconds, named zones like GMT/EST/PDT, military zones, a
+ * missing zone, extra text after it).  Returns 0 and sets *t_r (UTC) and
+ * *zone_r (minutes east of UTC), or -1 if it is not a date.
+ */
+int mime_date_parse(const char *s, size_t len, time_t *t_r, int *zone_r);
+
+/*
+ * Converts len bytes in charset (a MIME label; NULL or "" means
+ * windows-1252) to UTF-8 appended to out.  Labels are mapped to supersets
+ * (us-ascii and iso-8859-1 to windows-1252, gb2312/gbk to GB18030,
+ * ks_c_5601-1987/euc-kr to CP949, ...); an unknown charset is treated as
+ * windows-1252 if the text is not valid UTF-8.  Invalid bytes become
+ * U+FFFD, never dropped.  Returns 1 if the label was known, 0 if not.
+ */
+int mime_charset_to_utf8(const char *charset, const char *s, size_t len,
+    struct buf *out);
+
+/*
+ * HTML to plain text (UTF-8 in, UTF-8 out, not yet cleaned): paragraphs,
+ * <br>, lists, headings, <pre>, blockquote (as "> "), simple tables (cells
+ * separated by " | "), entities (named and numeric), script/style/head
+ * dropped, links as "text[N]" with "[N] URL" footnotes appended after the
+ * text.  width > 0 wraps paragraphs.  Appends to out.
+ */
+void mime_html_to_text(const char *html, size_t len, int width,
+    struct buf *out);
+
+/*
+ * Reads a MIME parameter from a header value such as
+ * "attachment; filename*=UTF-8''%E2%82%AC.txt": RFC 2231 continuations
+ * (name*0, name*1*, ...), charset and language, and plain or quoted
+ * values (RFC 2047 inside quotes is decoded too, as mail clients do).
+ * Appends the decoded UTF-8 value (not cleaned) to out and returns 1, or
+ * returns 0 if the parameter is absent.  name is ASCII case-insensitive.
+ */
+int mime_param(const char *value, size_t len, const char *name,
+    struct buf *out);
+
+#endif
