@@ -24,3 +24,5 @@ fuzz: $(FUZZ_TARGETS)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) $(SHELL) $(srcdir)/tests/fuzz/run-fuzzers.sh \
 		$(srcdir)/tests/fuzz/corpus $(FUZZ_TARGETS)
 .PHONY: fuzz
+fuzz-targets: $(FUZZ_TARGETS)
+.PHONY: fuzz-targets
