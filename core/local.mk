@@ -1,7 +1,9 @@
 noinst_LIBRARIES += libcore.a
 libcore_a_SOURCES = \
 	core/buf.c core/buf.h \
+	core/config.c core/config_parse.c core/config.h \
 	core/error.c core/error.h \
+	core/log.c core/log.h \
+	core/paths.c core/paths.h \
 	core/str.c core/str.h \
-	core/xalloc.c core/xalloc.h \
-	core/config.h core/log.h core/paths.h
+	core/xalloc.c core/xalloc.h

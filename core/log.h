@@ -26,10 +26,19 @@ void log_msg(enum log_level level, const char *fmt, ...)
 #define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)
 #define log_warn(...) log_msg(LOG_WARN, __VA_ARGS__)
 #define log_error(...) log_msg(LOG_ERROR, __VA_ARGS__)
+/* Appends line with credentials hidden, per log_proto below: the words up
+ * to and including LOGIN / PASS / APOP user / AUTHENTICATE MECH / AUTH MECH
+ * are kept (as the first or second word, so IMAP tags are covered), the
+ * rest becomes "<hidden>"; a continuation becomes "<hidden>" whole.  The
+ * result is cleaned of control characters (trailing CRLF dropped). */
+struct buf;
+void log_redact(struct buf *out, const char *line, size_t len,
+    int is_auth_continuation);
 /* Logs one protocol line (dir is "C" or "S") with credentials hidden:
  * for a client line that is a LOGIN, PASS, AUTHENTICATE or an
- * AUTHENTICATE continuation (is_auth_continuation), only the command word
- * is kept.  Only at debug level. */
+ * AUTHENTICATE continuation (is_auth_continuation), what follows the
+ * command word is hidden (see log_redact).  Only at debug level.  An engine that sends a LOGIN with
+ * literals must pass the literal lines as is_auth_continuation too. */
 void log_proto(const char *who, const char *dir, const char *line, size_t len,
     int is_auth_continuation);
 

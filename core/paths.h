@@ -10,6 +10,8 @@
 #ifndef POSTIE_CORE_PATHS_H
 #define POSTIE_CORE_PATHS_H
 
+#include <stddef.h>
+
 #include "core/error.h"
 
 char *paths_config_file(struct error *err); /* .../postie/config */
@@ -23,12 +25,18 @@ int paths_mkdir(const char *path, struct error *err);
  * Turns an untrusted name (server folder name, UIDL, account name) into a
  * single safe path component: bytes [A-Za-z0-9._-] are kept except that a
  * leading '.' is escaped, every other byte becomes %XX; never empty, never
- * "." or "..", never containing '/'.  Appends to out.
+ * "." or "..", never containing '/'.  Appends to out.  Distinct names give
+ * distinct results ("" becomes "%00", '%' itself is escaped), except that a
+ * result longer than PATHS_COMPONENT_MAX bytes is cut and ends in "~" and a
+ * 64-bit FNV-1a hash of the whole name (not collision-proof against a
+ * deliberate attacker, who can only confuse names of its own account).
  */
+#define PATHS_COMPONENT_MAX 200
 struct buf;
 void paths_encode_component(struct buf *out, const char *name);
-/* Writes data to path atomically: tmp file in the same folder (mode 0600),
- * write, fsync, rename, fsync of the folder. */
+/* Writes data to path atomically: tmp file ".NAME.tmp-PID-N" in the same
+ * folder (O_EXCL, mode 0600), write, fsync, rename, fsync of the folder.
+ * On failure the tmp file is removed and path is untouched. */
 int paths_write_atomic(const char *path, const void *data, size_t len,
     struct error *err);
 

@@ -2,7 +2,8 @@ bin_PROGRAMS += postie
 noinst_LIBRARIES += libui.a
 libui_a_SOURCES = \
 	ui/cli.h \
-	ui/cli_accounts.c
+	ui/cli_accounts.c \
+	ui/cli_check_config.c
 libui_a_CPPFLAGS = $(AM_CPPFLAGS) $(NCURSES_CFLAGS)
 postie_SOURCES = ui/main.c
 postie_CPPFLAGS = $(AM_CPPFLAGS) $(NCURSES_CFLAGS)

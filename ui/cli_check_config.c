@@ -1,0 +1,89 @@
+/* postie check-config: validates the configuration and explains it. */
+#include <stdio.h>
+
+#include "core/buf.h"
+#include "core/config.h"
+#include "core/str.h"
+#include "ui/cli.h"
+
+/* Values come from the user's own file, but still reach a terminal. */
+static void
+add_clean(struct buf *b, const char *s)
+{
+	size_t n = 0;
+
+	while (s[n])
+		n++;
+	str_clean_display(b, s, n, 0);
+}
+
+static void
+explain(struct buf *b, const struct config_account *a)
+{
+	char mode[64];
+
+	add_clean(b, a->name);
+	buf_printf(b, ": %s, ", a->protocol == CONFIG_IMAP ? "IMAP" : "POP3");
+	switch (a->tls) {
+	case CONFIG_TLS_IMPLICIT: buf_addstr(b, "implicit TLS"); break;
+	case CONFIG_TLS_STARTTLS:
+		buf_addstr(b, a->protocol == CONFIG_IMAP ? "STARTTLS" : "STLS");
+		buf_addstr(b, " (required)");
+		break;
+	case CONFIG_TLS_NONE:
+		buf_addstr(b, "PLAINTEXT (insecure: allowed by "
+		    "allow_plaintext)");
+		break;
+	}
+	buf_addstr(b, " to ");
+	add_clean(b, a->host);
+	buf_printf(b, ":%u as ", a->port);
+	add_clean(b, a->user);
+	buf_printf(b, "; %s", config_mode_words(a, mode, sizeof(mode)));
+	if (a->password_command)
+		buf_addstr(b, "; password from command");
+	else if (a->password)
+		buf_addstr(b, "; password in the config file");
+	else
+		buf_addstr(b, "; no password configured");
+	if (a->apop)
+		buf_addstr(b, "; APOP login (weak, MD5)");
+	if (a->tls_fingerprint)
+		buf_addstr(b, "; certificate pinned by SHA-256 fingerprint");
+	if (a->ca_file) {
+		buf_addstr(b, "; also trusts CA ");
+		add_clean(b, a->ca_file);
+	}
+	if (a->timeout != 30)
+		buf_printf(b, "; timeout %u s", a->timeout);
+	if (a->maildir) {
+		buf_addstr(b, "; Maildir ");
+		add_clean(b, a->maildir);
+	}
+	buf_addch(b, '\n');
+}
+
+int
+cli_check_config(const struct cli_opts *opts, int argc, char **argv)
+{
+	struct config *cfg;
+	struct buf out = BUF_INIT;
+	size_t i;
+
+	(void)argv;
+	if (argc > 1)
+		return cli_fail("usage: postie check-config"), 2;
+	if ((cfg = cli_load_config(opts)) == NULL)
+		return 1;
+	if (cfg->naccounts == 0) {
+		buf_addstr(&out, "no accounts in ");
+		add_clean(&out, cfg->path);
+		buf_addstr(&out, " (add an [account NAME] section)\n");
+	}
+	for (i = 0; i < cfg->naccounts; i++)
+		explain(&out, &cfg->accounts[i]);
+	fputs(buf_cstr(&out), stdout);
+	buf_free(&out);
+	config_free(&cfg);
+	return fflush(stdout) == 0 ? 0 : cli_fail("cannot write the output");
+}
