@@ -1,0 +1,165 @@
+/*
+ * cache: the hub (DESIGN.md §1-3).  The UI talks only to this; it owns
+ * the main thread's db connection, the stores, the sync workers (one
+ * thread per account) and the event pipe.
+ *
+ * Threads: every function here is for the thread that called
+ * cache_open() (the UI thread).  Workers use their own connections.
+ *
+ * Contract:
+ *   - Reading functions answer from disk at once and never wait for the
+ *     network; they work with no worker running (offline, `postie list`).
+ *   - Changes (flags, delete, move, copy, expunge) apply to the local
+ *     index (and Maildir) at once and are queued in the same transaction
+ *     for the account's worker to replay on the server, exactly once,
+ *     surviving restarts.  Without a worker they wait in the queue.
+ *   - Events: when anything changes, one byte is written to the event
+ *     pipe; poll cache_event_fd() for POLLIN and call cache_event_read()
+ *     until it returns 0.  Events are queued in memory (bounded: progress
+ *     events coalesce per account, others are never dropped).
+ *   - cache_close() stops the workers (cancel + join, bounded by their
+ *     timeouts), so no thread outlives it and no file is half-written.
+ */
+#ifndef POSTIE_CACHE_CACHE_H
+#define POSTIE_CACHE_CACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cache/account.h"
+#include "cache/db.h"
+#include "cache/index.h"
+#include "core/buf.h"
+#include "core/config.h"
+#include "core/error.h"
+
+struct cache;
+
+#define CACHE_SYNC_BODIES 0x1u /* `postie sync --bodies`: fetch bodies too */
+
+struct cache_opts {
+	const char *data_dir;  /* NULL: paths_data_dir() (postie.db, mail/) */
+	const char *cache_dir; /* NULL: paths_cache_dir() (IMAP bodies) */
+};
+
+/* A live view of one account, for the account list. */
+struct cache_account_status {
+	enum account_state state;
+	int64_t last_sync;      /* time_t of the last successful sync, 0 never */
+	unsigned unread;        /* over all folders */
+	unsigned total;
+	size_t pending_ops;     /* queued changes not yet on the server */
+	char error[ERROR_MAX];  /* the last error sentence, "" if none */
+};
+
+/* A folder in tree order (parents before children, siblings by role
+ * then name); depth from the delimiter. */
+struct cache_folder {
+	int64_t id;
+	const char *name;       /* full name, UTF-8 */
+	const char *leaf;       /* last component, for the tree view */
+	unsigned depth;
+	enum folder_role role;
+	int noselect;
+	unsigned total;
+	unsigned unread;
+};
+
+enum cache_event_kind {
+	CACHE_EV_ACCOUNT,         /* state changed (error: see text) */
+	CACHE_EV_FOLDERS_CHANGED, /* the folder list of account changed */
+	CACHE_EV_FOLDER_CHANGED,  /* messages of folder_id changed: reload */
+	CACHE_EV_MESSAGE_ARRIVED, /* msg_id new in folder_id */
+	CACHE_EV_BODY_READY,      /* msg_id's raw bytes can be fetched now */
+	CACHE_EV_BODY_FAILED,     /* msg_id could not be fetched (text) */
+	CACHE_EV_PROGRESS,        /* done/total/bytes; text: what */
+	CACHE_EV_SYNC_DONE,       /* a requested sync finished: status 0 ok,
+				     -1 failed (text: the sentence) */
+};
+
+struct cache_event {
+	enum cache_event_kind kind;
+	size_t account;           /* index for cache_account() */
+	enum account_state state; /* CACHE_EV_ACCOUNT */
+	int64_t folder_id;
+	int64_t msg_id;
+	uint64_t done, total, bytes;
+	int status;
+	char text[ERROR_MAX];     /* cleaned sentence or label, or "" */
+};
+
+/* Opens the database (creating folders 0700) and, for POP3 accounts,
+ * reconciles each Maildir with the index.  cfg must outlive the cache. */
+int cache_open(const struct config *cfg, const struct cache_opts *opts,
+    struct cache **c_r, struct error *err);
+void cache_close(struct cache **c);
+struct db *cache_db(struct cache *c); /* the UI thread's connection */
+
+/* --- accounts --- */
+size_t cache_naccounts(const struct cache *c);
+const struct account *cache_account(const struct cache *c, size_t i);
+/* 0 and *i_r, or -1 with "no account named 'X'". */
+int cache_account_find(const struct cache *c, const char *name, size_t *i_r,
+    struct error *err);
+int cache_account_status(struct cache *c, size_t i,
+    struct cache_account_status *st_r, struct error *err);
+
+/* --- folders --- */
+/* The account's folders in tree order; free with cache_folders_free. */
+int cache_folders(struct cache *c, size_t account, struct cache_folder **f_r,
+    size_t *n_r, struct error *err);
+void cache_folders_free(struct cache_folder **f, size_t n);
+/* Folder id by name ("INBOX" matches case-insensitively); -1 with "no
+ * folder" error when absent from the cache. */
+int cache_folder_find(struct cache *c, size_t account, const char *name,
+    int64_t *id_r, struct error *err);
+/* Re-reads a POP3 account's Maildir (files added, removed, re-flagged
+ * by other programs) into the index.  cache_open() does it once. */
+int cache_reconcile(struct cache *c, size_t account, struct error *err);
+
+/* --- the folder index, messages --- */
+int cache_index_open(struct cache *c, int64_t folder_id, enum index_sort sort,
+    int reverse, struct index **ix_r, struct error *err);
+/*
+ * The message's raw bytes, appended to out: 1 when there (Maildir or body
+ * cache); 0 when a worker was asked for it (CACHE_EV_BODY_READY or
+ * CACHE_EV_BODY_FAILED follows; urgent, ahead of background sync);
+ * -1 error (e.g. not cached and the account has no worker running).
+ */
+int cache_message_raw(struct cache *c, int64_t msg_id, struct buf *out,
+    struct error *err);
+/* Sets and clears MSG_* flags (Maildir: renames the file as well). */
+int cache_set_flags(struct cache *c, int64_t msg_id, unsigned add,
+    unsigned remove, struct error *err);
+/* IMAP: sets \Deleted (expunge removes it).  POP3: removes the file and
+ * the record (the UIDL stays known, so it is not downloaded again). */
+int cache_delete(struct cache *c, int64_t msg_id, struct error *err);
+int cache_move(struct cache *c, int64_t msg_id, int64_t dest_folder,
+    struct error *err);
+int cache_copy(struct cache *c, int64_t msg_id, int64_t dest_folder,
+    struct error *err);
+/* Removes messages flagged MSG_DELETED from the folder. */
+int cache_expunge(struct cache *c, int64_t folder_id, struct error *err);
+/* db_search() on the UI connection (folder_id 0: everything). */
+int cache_search(struct cache *c, int64_t folder_id, const char *query,
+    int64_t **ids_r, size_t *n_r, struct error *err);
+
+/* --- workers --- */
+/*
+ * Starts the worker of account i (no-op if running).  Fails with "syncing
+ * PROTO accounts is not available yet" when no driver is linked in.
+ */
+int cache_worker_start(struct cache *c, size_t i, struct error *err);
+/* Asks for a sync (folder_id 0: all; flags CACHE_SYNC_*); starts the
+ * worker if needed.  CACHE_EV_SYNC_DONE follows. */
+int cache_request_sync(struct cache *c, size_t i, int64_t folder_id,
+    unsigned flags, struct error *err);
+/* Stops every worker (cancel, join). */
+void cache_workers_stop(struct cache *c);
+
+/* --- events --- */
+int cache_event_fd(const struct cache *c);
+/* 1 and *ev_r filled, 0 when no event is queued. */
+int cache_event_read(struct cache *c, struct cache_event *ev_r);
+
+#endif

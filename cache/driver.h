@@ -1,0 +1,159 @@
+/*
+ * driver: how a protocol engine plugs into the cache's sync workers.
+ *
+ * One worker thread per account (cache/worker.c) owns a struct
+ * cache_sync_ctx: the account, the worker's own db connection, the
+ * account's stores, its request pipe and the event pipe to the UI.  The
+ * worker calls the account protocol's struct cache_driver; the driver
+ * talks to the server through net/ and writes results through the
+ * functions below.  Drivers: cache/sync_pop3.c (cache_driver_pop3),
+ * cache/sync_imap.c (cache_driver_imap); cache/drivers.c lists those that
+ * are linked in.  A protocol without a driver is reported, never faked.
+ *
+ * Rules for a driver:
+ *   - Every blocking wait has a timeout (the account's `timeout`) and
+ *     also polls cache_sync_request_fd(), so the UI can interrupt it.
+ *   - Between chunks (a batch of headers, one POP3 message) check
+ *     cache_sync_interrupted(): if set, return 1 from sync() at once; the
+ *     worker serves the request (e.g. open a message) and calls sync()
+ *     again.  cache_sync_cancelled() means shut down: return quickly,
+ *     leaving no half-written file (abort deliveries in progress).
+ *   - Never print; errors go back in struct error as one sentence.
+ *   - Driver state lives in cache_sync_set_data(); disconnect() frees it.
+ */
+#ifndef POSTIE_CACHE_DRIVER_H
+#define POSTIE_CACHE_DRIVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cache/account.h"
+#include "cache/cache.h"
+#include "cache/db.h"
+#include "cache/maildir.h"
+#include "core/error.h"
+
+struct cache_sync_ctx;
+struct bodies;
+
+struct cache_driver {
+	const char *protocol; /* "pop3", "imap" */
+	/*
+	 * Connects if needed and brings the account up to date (folder_id 0:
+	 * everything; else that folder first).  Returns 0 done, 1
+	 * interrupted (call again), -1 error (err set; the worker reports it,
+	 * calls disconnect() and retries later).
+	 */
+	int (*sync)(struct cache_sync_ctx *ctx, int64_t folder_id,
+	    unsigned flags, struct error *err);
+	/*
+	 * Fetches message msg_id's raw bytes and stores them with
+	 * cache_sync_store_body().  0 or -1.  NULL when bodies are always
+	 * local (POP3).
+	 */
+	int (*fetch_body)(struct cache_sync_ctx *ctx, int64_t msg_id,
+	    struct error *err);
+	/*
+	 * Applies one queued operation on the server.  On the server's
+	 * confirmation the driver records its local effect (e.g. the new
+	 * UID after a move) and calls db_op_done() in one db transaction, so
+	 * a crash never replays a confirmed op.  Returns 0 done, 1 not now
+	 * (offline: retried later, op stays pending), -1 refused by the
+	 * server (the worker marks it failed with err).  NULL: the protocol
+	 * has no server-side ops (the worker marks them done).
+	 */
+	int (*replay_op)(struct cache_sync_ctx *ctx, const struct db_op *op,
+	    struct error *err);
+	/*
+	 * Waits for news (IMAP IDLE, else NOOP polling; POP3 nothing) for at
+	 * most timeout_ms, returning early when cache_sync_request_fd() is
+	 * readable.  Returns 0 if the server reported changes (the worker
+	 * syncs), 1 on timeout or request, -1 error.  NULL: the worker
+	 * sleeps and syncs again on its timer.
+	 */
+	int (*idle)(struct cache_sync_ctx *ctx, int timeout_ms,
+	    struct error *err);
+	/* Logs out if possible (bounded by the timeout), closes, frees the
+	 * driver data.  Safe to call when not connected. */
+	void (*disconnect)(struct cache_sync_ctx *ctx);
+};
+
+extern const struct cache_driver cache_driver_pop3;
+extern const struct cache_driver cache_driver_imap;
+/* The driver for a protocol, or NULL if none is linked in yet. */
+const struct cache_driver *cache_driver_find(enum config_protocol p);
+
+/* --- what the worker gives a driver --- */
+const struct account *cache_sync_account(struct cache_sync_ctx *ctx);
+struct db *cache_sync_db(struct cache_sync_ctx *ctx); /* this thread's */
+void *cache_sync_data(struct cache_sync_ctx *ctx);
+void cache_sync_set_data(struct cache_sync_ctx *ctx, void *data);
+/* Readable when a request waits; add it to every poll(). */
+int cache_sync_request_fd(struct cache_sync_ctx *ctx);
+/* 1 if a request more urgent than background sync (or shutdown) waits. */
+int cache_sync_interrupted(struct cache_sync_ctx *ctx);
+/* 1 once shutdown was asked: return as soon as possible. */
+int cache_sync_cancelled(struct cache_sync_ctx *ctx);
+
+/* --- events to the UI (never fail; dropped if nobody listens) --- */
+/* what: a short label ("downloading", "headers INBOX"); bytes so far. */
+void cache_sync_progress(struct cache_sync_ctx *ctx, const char *what,
+    uint64_t done, uint64_t total, uint64_t bytes);
+void cache_sync_state(struct cache_sync_ctx *ctx, enum account_state state);
+void cache_sync_folder_changed(struct cache_sync_ctx *ctx, int64_t folder_id);
+
+/* --- indexing (IMAP and POP3) --- */
+/*
+ * Parses raw (the header part is enough; len bytes) with mime/ and
+ * inserts an index record into folder_id: uid (IMAP) or key (Maildir),
+ * flags MSG_*, internal_date, size of the whole message.  body_text
+ * (decoded, or NULL) goes to the search index.  Posts a "message
+ * arrived" event.  Runs inside the caller's transaction if one is open.
+ */
+int cache_sync_index_message(struct cache_sync_ctx *ctx, int64_t folder_id,
+    uint32_t uid, const char *key, unsigned flags, int64_t internal_date,
+    int64_t size, const char *raw, size_t len, int64_t *id_r,
+    struct error *err);
+/* IMAP: stores a fetched body in the body cache (and its text in the
+ * search index) and posts a "body ready" event for msg_id. */
+int cache_sync_store_body(struct cache_sync_ctx *ctx, int64_t msg_id,
+    const void *data, size_t len, struct error *err);
+struct bodies *cache_sync_bodies(struct cache_sync_ctx *ctx);
+
+/* --- POP3: delivery into the account's Maildir, UIDL records --- */
+/* The account's INBOX folder id (created on first use). */
+int64_t cache_sync_inbox(struct cache_sync_ctx *ctx);
+/* Opens tmp/KEY for the message with this UIDL (see maildir.h). */
+int cache_sync_deliver_begin(struct cache_sync_ctx *ctx,
+    struct maildir_delivery **d_r, struct error *err);
+/* Then maildir_deliver_write(d, ...) for each chunk. */
+/*
+ * Finishes a delivery, exactly once across crashes: records the UIDL
+ * (with the key, downloaded now, not yet delivered), commits the file
+ * (fsync, rename into new/, fsync new/), then in one transaction indexes
+ * it and marks the UIDL delivered.  On a crash in between, the next
+ * worker start completes or drops the record according to whether the
+ * file is in the Maildir, so nothing is lost or downloaded twice.  *d is
+ * consumed in every case.  key_r (may be NULL): allocated Maildir key.
+ */
+int cache_sync_deliver_commit(struct cache_sync_ctx *ctx,
+    struct maildir_delivery **d, const char *uidl, char **key_r,
+    struct error *err);
+void cache_sync_deliver_abort(struct maildir_delivery **d);
+/* 1 if the UIDL was downloaded already, 0 if not, -1 error. */
+int cache_sync_uidl_known(struct cache_sync_ctx *ctx, const char *uidl,
+    struct error *err);
+/* UIDLs downloaded more than days days ago and not deleted on the server
+ * (free each string and the array). */
+int cache_sync_uidl_older(struct cache_sync_ctx *ctx, unsigned days,
+    char ***uidls_r, size_t *n_r, struct error *err);
+/* After the server confirmed a deletion (QUIT +OK): marks the record so
+ * the message is not deleted again; the UIDL stays known. */
+int cache_sync_uidl_deleted(struct cache_sync_ctx *ctx, const char *uidl,
+    struct error *err);
+/* Drops records of UIDLs the server no longer lists (present: the
+ * server's UIDLs, n of them). */
+int cache_sync_uidl_prune(struct cache_sync_ctx *ctx,
+    const char *const *present, size_t n, struct error *err);
+
+#endif

@@ -1,0 +1,74 @@
+/*
+ * index: a folder's message list for the UI, loaded from the db and held
+ * compactly (DESIGN.md §2: answer from disk, never the network).
+ *
+ * Memory: one 32-byte record per message plus one arena holding the
+ * cleaned From display and Subject strings (about 100 bytes a message
+ * for typical mail); 100,000 messages take well under 20 MB.  Threading
+ * loads Message-ID/References temporarily and frees them.
+ *
+ * Contract:
+ *   - index_open() returns a snapshot: later changes are seen only by
+ *     reopening it (on CACHE_EV_FOLDER_CHANGED) or index_set_flags().
+ *   - Records are returned in display order; index_get(ix, i) for
+ *     0 <= i < index_count(ix), NULL outside.  Pointers stay valid until
+ *     index_sort() or index_free().
+ *   - Strings are cleaned for display (str_clean_display): no control
+ *     characters, escapes or bidi overrides; never NULL.
+ *   - Ties in any sort are broken by arrival order, so the order is
+ *     stable across opens.
+ *   - Not thread-safe; the struct belongs to the thread that opened it.
+ */
+#ifndef POSTIE_CACHE_INDEX_H
+#define POSTIE_CACHE_INDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+
+struct db;
+struct index;
+
+enum index_sort {
+	INDEX_SORT_DATE,     /* Date: header (arrival when missing) */
+	INDEX_SORT_ARRIVAL,  /* internal date, then id */
+	INDEX_SORT_FROM,     /* sender display form, case-folded ASCII */
+	INDEX_SORT_SUBJECT,  /* base subject (prefixes stripped) */
+	INDEX_SORT_SIZE,
+	INDEX_SORT_THREAD,   /* thread.h order, with depth */
+};
+
+struct index_rec {
+	int64_t id;          /* db message id */
+	int64_t date;        /* Date: header, or internal date if missing */
+	uint32_t uid;        /* IMAP UID, or 0 (POP3: use the position) */
+	uint32_t size;       /* bytes, capped at UINT32_MAX */
+	uint32_t from;       /* offset of the From string in the arena */
+	uint32_t subject;    /* offset of the Subject string in the arena */
+	uint8_t flags;       /* MSG_* */
+	uint8_t has_attachment;
+	uint16_t depth;      /* thread depth (INDEX_SORT_THREAD), else 0 */
+	uint32_t arrival;    /* rank by arrival (0 = oldest) */
+};
+
+int index_open(struct db *db, int64_t folder_id, enum index_sort sort,
+    int reverse, struct index **ix_r, struct error *err);
+void index_free(struct index **ix);
+/* Re-sorts in place (threading reads references from db again). */
+int index_sort(struct index *ix, struct db *db, enum index_sort sort,
+    int reverse, struct error *err);
+size_t index_count(const struct index *ix);
+const struct index_rec *index_get(const struct index *ix, size_t i);
+const char *index_from(const struct index *ix, const struct index_rec *r);
+const char *index_subject(const struct index *ix, const struct index_rec *r);
+/* Position of message id in display order, or (size_t)-1. */
+size_t index_find(const struct index *ix, int64_t id);
+/* Updates the flags of a record in the snapshot (after cache_set_flags). */
+void index_set_flags(struct index *ix, int64_t id, unsigned flags);
+/* Bytes held by the index (records + arena), for benchmarks. */
+size_t index_memory(const struct index *ix);
+/* Parses a sort name: date, arrival, from, subject, size, thread. */
+int index_sort_parse(const char *name, enum index_sort *sort_r);
+
+#endif

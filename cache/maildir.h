@@ -1,0 +1,88 @@
+/*
+ * maildir: a standard Maildir (cur/ new/ tmp/) that other mail programs
+ * can read, written crash-safely (DESIGN.md §4).
+ *
+ * Names: a delivered message's key is its unique name
+ * "SECONDS.M<usec>P<pid>Q<counter>.<host>" (host with '/' and ':' escaped
+ * as \057 and \072).  In new/ the file is named KEY; in cur/ it is
+ * "KEY:2,<flags>" with flags in ASCII order from D F R S T (Draft,
+ * Flagged, Replied, Seen, Trashed = MSG_DELETED).  A key never contains
+ * '/' or ':'.  Keys passed in are validated (maildir_key_valid) so a
+ * hostile key can never name a path outside the Maildir.
+ *
+ * Delivery (contract for the POP3 sync):
+ *   maildir_deliver_begin()  creates tmp/KEY (0600, O_EXCL);
+ *   maildir_deliver_write()  appends bytes (any chunk size);
+ *   maildir_deliver_commit() fsyncs and closes the file, renames (link +
+ *                            unlink, never overwriting) it to new/KEY,
+ *                            fsyncs new/; *d is freed and NULLed.  After
+ *                            it returns 0, the message survives a crash.
+ *   maildir_deliver_abort()  removes the tmp file; *d NULLed.  Safe on NULL.
+ * A crash before commit leaves at most a file in tmp/, which
+ * maildir_open() removes when older than 36 hours (per the Maildir
+ * convention) and which nothing ever reads.  The key is known at begin
+ * (maildir_delivery_key), so a caller can record it before commit.
+ *
+ * Not thread-safe per struct; two structs on the same folder are fine
+ * (names are unique per process, pid and counter).
+ */
+#ifndef POSTIE_CACHE_MAILDIR_H
+#define POSTIE_CACHE_MAILDIR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/error.h"
+
+struct maildir;
+struct maildir_delivery;
+
+/* One message found by maildir_scan. */
+struct maildir_entry {
+	const char *key;       /* valid during the callback only */
+	int in_new;            /* 1: in new/ (never seen by a reader) */
+	unsigned flags;        /* MSG_* from the info part */
+	int64_t mtime;         /* the file's mtime (delivery time) */
+	int64_t size;
+};
+
+/* Opens path, creating path, cur/, new/ and tmp/ (0700) if create. */
+int maildir_open(const char *path, int create, struct maildir **md_r,
+    struct error *err);
+void maildir_close(struct maildir **md);
+const char *maildir_path(const struct maildir *md);
+
+int maildir_deliver_begin(struct maildir *md, struct maildir_delivery **d_r,
+    struct error *err);
+const char *maildir_delivery_key(const struct maildir_delivery *d);
+int maildir_deliver_write(struct maildir_delivery *d, const void *p,
+    size_t n, struct error *err);
+/* flags: MSG_* to set at once (then the file goes to cur/ with info). */
+int maildir_deliver_commit(struct maildir_delivery **d, unsigned flags,
+    struct error *err);
+void maildir_deliver_abort(struct maildir_delivery **d);
+
+/* Every message in new/ and cur/, in no particular order.  fn returns 0
+ * to go on or -1 to stop (maildir_scan then returns -1). */
+int maildir_scan(struct maildir *md,
+    int (*fn)(void *arg, const struct maildir_entry *e, struct error *err),
+    void *arg, struct error *err);
+/* Full path of the message's current file, allocated; 1 found, 0 gone. */
+int maildir_find(struct maildir *md, const char *key, char **path_r,
+    struct error *err);
+/* Reads the whole message into out (appended).  1 read, 0 gone, -1. */
+int maildir_read(struct maildir *md, const char *key, struct buf *out,
+    struct error *err);
+/* Renames into cur/KEY:2,FLAGS.  1 done, 0 gone, -1 error. */
+int maildir_set_flags(struct maildir *md, const char *key, unsigned flags,
+    struct error *err);
+/* Unlinks the message.  1 removed, 0 already gone, -1 error. */
+int maildir_remove(struct maildir *md, const char *key, struct error *err);
+
+/* 1 if key is a name this module would accept. */
+int maildir_key_valid(const char *key);
+/* Flags from a file name's ":2," info (0 when none). */
+unsigned maildir_info_flags(const char *name);
+
+#endif
