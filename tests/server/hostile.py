@@ -1,0 +1,255 @@
+#!/usr/bin/env python3
+"""A scripted hostile mail server for postie's security tests.
+
+Usage: hostile.py SCENARIO CERTDIR PORTFILE TRANSCRIPT
+
+Listens on 127.0.0.1 (port 0), writes the port number to PORTFILE, serves
+ONE connection as SCENARIO says, records every byte the client sent in
+TRANSCRIPT (each line prefixed "plain: " or "tls: "), and exits.
+
+A scenario is a small declarative file, one "key: value" per line:
+
+  protocol: imap | pop3           how to find the command word and the tag
+  implicit-tls: yes               TLS from the first byte (default no)
+  cert: server | other | expired | selfsigned | unknownca
+                                  certificate presented (default server)
+  greeting: BYTES                 sent on connect (omit it: never speak)
+  on WORD: BYTES                  reply to command WORD before TLS
+  tls on WORD: BYTES              reply to command WORD after TLS
+  default: BYTES                  reply to any other command before TLS
+  tls default: BYTES              ... after TLS
+  starttls: yes                   after replying to STARTTLS/STLS, really
+                                  start TLS (default no)
+  after-tls: proxy                after the handshake, hand the session to
+                                  the real Dovecot of the harness (plain
+                                  port on 127.0.0.1 from env PROXY_PORT;
+                                  its greeting is swallowed)
+
+BYTES is text with escapes: \\r \\n \\t \\e (ESC) \\0 \\xHH, {tag} (the
+client's tag, IMAP), {repeat:N:TEXT} (TEXT N times), and may end with one
+action: @close (hang up after sending), @hang (send and then never answer
+again), @endless (then send 'A' bytes until the client hangs up or 256 MiB
+went out).  Everything the client sends is hostile to us too: lines are
+capped at 64 KiB in the transcript.
+"""
+import os
+import re
+import socket
+import ssl
+import sys
+import threading
+import time
+
+MAX_LINE = 65536
+
+
+def unescape(text):
+    out = bytearray()
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c == "\\" and i + 1 < len(text):
+            n = text[i + 1]
+            if n == "x":
+                out.append(int(text[i + 2:i + 4], 16))
+                i += 4
+                continue
+            out += {"r": b"\r", "n": b"\n", "t": b"\t", "e": b"\x1b", "0": b"\0",
+                    "\\": b"\\"}.get(n, n.encode())
+            i += 2
+            continue
+        out += c.encode()
+        i += 1
+    return bytes(out)
+
+
+def expand(value, tag):
+    action = None
+    m = re.search(r"\s*@(close|hang|endless)\s*$", value)
+    if m:
+        action = m.group(1)
+        value = value[:m.start()]
+    value = re.sub(r"\{repeat:(\d+):([^}]*)\}", lambda m: m.group(2) * int(m.group(1)), value)
+    value = value.replace("{tag}", tag)
+    return unescape(value), action
+
+
+def load(path):
+    sc = {"on": {}, "tls on": {}}
+    with open(path, encoding="utf-8") as f:
+        for raw in f:
+            line = raw.rstrip("\n")
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            key, _, value = line.partition(":")
+            key, value = key.strip(), value.lstrip(" ")
+            m = re.match(r"^(tls on|on) (\S+)$", key)
+            if m:
+                sc[m.group(1)][m.group(2).upper()] = value
+            else:
+                sc[key] = value
+    return sc
+
+
+class Session:
+    def __init__(self, sc, sock, certdir, transcript):
+        self.sc, self.sock, self.certdir = sc, sock, certdir
+        self.tls = False
+        self.buf = b""
+        self.log = open(transcript, "ab", buffering=0)
+
+    def context(self):
+        stem = self.sc.get("cert", "server")
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+        ctx.load_cert_chain(os.path.join(self.certdir, stem + ".pem"),
+                            os.path.join(self.certdir, stem + ".key"))
+        return ctx
+
+    def start_tls(self):
+        self.sock = self.context().wrap_socket(self.sock, server_side=True)
+        self.tls = True
+        self.buf = b""
+
+    def send(self, data, action):
+        if data:
+            self.sock.sendall(data)
+        if action == "close":
+            raise EOFError
+        if action == "hang":
+            while self.sock.recv(4096):
+                pass
+            raise EOFError
+        if action == "endless":
+            chunk = b"A" * 65536
+            for _ in range(4096):
+                self.sock.sendall(chunk)
+            raise EOFError
+
+    def readline(self):
+        while b"\n" not in self.buf:
+            if len(self.buf) > MAX_LINE:
+                line, self.buf = self.buf, b""
+                return line
+            data = self.sock.recv(4096)
+            if not data:
+                raise EOFError
+            self.buf += data
+        line, _, self.buf = self.buf.partition(b"\n")
+        return line + b"\n"
+
+    def record(self, line):
+        self.log.write((b"tls: " if self.tls else b"plain: ") + line[:MAX_LINE].rstrip(b"\r\n") + b"\n")
+
+    def reply_for(self, word, tag):
+        table = self.sc["tls on"] if self.tls else self.sc["on"]
+        value = table.get(word)
+        if value is None:
+            value = self.sc.get("tls default" if self.tls else "default")
+        if value is None:
+            if self.sc.get("protocol") == "pop3":
+                value = "-ERR unknown command\\r\\n"
+            else:
+                value = "{tag} BAD unknown command\\r\\n"
+        return expand(value, tag)
+
+    def proxy(self):
+        port = int(os.environ["PROXY_PORT"])
+        up = socket.create_connection(("127.0.0.1", port), timeout=30)
+        f = up.makefile("rb")
+        f.readline()  # the real server's greeting: the client saw ours
+        pending = self.buf
+        self.buf = b""
+        if pending:
+            self.record(pending)
+            up.sendall(pending)
+        up.settimeout(None)
+        self.sock.settimeout(None)
+
+        def pump_up():
+            try:
+                while True:
+                    data = self.sock.recv(65536)
+                    if not data:
+                        break
+                    self.record(data)
+                    up.sendall(data)
+            except OSError:
+                pass
+            try:
+                up.shutdown(socket.SHUT_WR)
+            except OSError:
+                pass
+
+        t = threading.Thread(target=pump_up, daemon=True)
+        t.start()
+        try:
+            while True:
+                data = up.recv(65536)
+                if not data:
+                    break
+                self.sock.sendall(data)
+        except OSError:
+            pass
+        t.join(5)
+
+    def run(self):
+        sc = self.sc
+        if sc.get("implicit-tls") == "yes":
+            self.start_tls()
+            if sc.get("after-tls") == "proxy":
+                if "greeting" in sc:
+                    self.send(*expand(sc["greeting"], "*"))
+                return self.proxy()
+        if "greeting" not in sc:
+            self.send(b"", "hang")
+        self.send(*expand(sc["greeting"], "*"))
+        while True:
+            line = self.readline()
+            self.record(line)
+            words = line.decode("latin-1").split()
+            if sc.get("protocol") == "pop3":
+                tag, word = "", (words[0] if words else "").upper()
+            else:
+                tag = words[0] if words else "*"
+                word = (words[1] if len(words) > 1 else "").upper()
+            data, action = self.reply_for(word, tag)
+            self.send(data, action)
+            if word in ("STARTTLS", "STLS") and not self.tls and sc.get("starttls") == "yes":
+                self.start_tls()
+                if sc.get("after-tls") == "proxy":
+                    return self.proxy()
+            if word in ("LOGOUT", "QUIT"):
+                return
+
+
+def main():
+    scenario, certdir, portfile, transcript = sys.argv[1:5]
+    sc = load(scenario)
+    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(4)
+    with open(portfile + ".tmp", "w") as f:
+        f.write("%d\n" % srv.getsockname()[1])
+    os.rename(portfile + ".tmp", portfile)
+    srv.settimeout(120)
+    try:
+        sock, _ = srv.accept()
+    except socket.timeout:
+        return 1
+    sock.settimeout(120)
+    try:
+        Session(sc, sock, certdir, transcript).run()
+    except (EOFError, OSError, ssl.SSLError):
+        pass
+    finally:
+        try:
+            sock.close()
+        except OSError:
+            pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
