@@ -1,1 +1,24 @@
 # fuzz targets of net/ (IMAP and POP3 parsers)
+# IMAP response parser (owned by the IMAP engine); POP3 goes below.
+FUZZ_TARGETS += tests/fuzz/fuzz_imap
+check_PROGRAMS += tests/fuzz/fuzz_imap
+if !FUZZERS
+TESTS += tests/fuzz/fuzz_imap
+endif
+tests_fuzz_fuzz_imap_SOURCES = tests/fuzz/fuzz_imap.c $(FUZZ_MAIN)
+tests_fuzz_fuzz_imap_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DFUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/imap"'
+tests_fuzz_fuzz_imap_LDADD = $(NET_LIBS)
+tests_fuzz_fuzz_imap_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
+
+# POP3 response parsers (owned by the POP3 engine).
+FUZZ_TARGETS += tests/fuzz/fuzz_pop3
+check_PROGRAMS += tests/fuzz/fuzz_pop3
+if !FUZZERS
+TESTS += tests/fuzz/fuzz_pop3
+endif
+tests_fuzz_fuzz_pop3_SOURCES = tests/fuzz/fuzz_pop3.c $(FUZZ_MAIN)
+tests_fuzz_fuzz_pop3_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DFUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/pop3"'
+tests_fuzz_fuzz_pop3_LDADD = $(NET_LIBS)
+tests_fuzz_fuzz_pop3_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
