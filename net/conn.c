@@ -59,8 +59,8 @@ conn_deadline(const struct conn *c)
 int
 conn_err_timeout(const struct conn *c, struct error *err)
 {
-	return error_set(err, "%s did not answer within %u seconds", c->host,
-	    c->timeout);
+	return error_set(err, "%s did not answer within %u second%s",
+	    c->host, c->timeout, c->timeout == 1 ? "" : "s");
 }
 
 int
@@ -167,7 +167,7 @@ raw_read(struct conn *c, void *dst, size_t n, short *ev_r,
 		if (ERR_GET_REASON(e) == SSL_R_UNEXPECTED_EOF_WHILE_READING)
 			return 0;
 		return error_set(err, "TLS error on the connection to %s: %s",
-		    c->host, e ? ERR_reason_error_string(e) : "unknown");
+		    c->host, conn_ssl_reason(e));
 	}
 }
 
@@ -362,8 +362,7 @@ conn_write(struct conn *c, const void *data, size_t n, struct error *err)
 				c->ssl_dead = 1;
 				return error_set(err,
 				    "TLS error on the connection to %s: %s",
-				    c->host,
-				    ERR_reason_error_string(ERR_peek_error()));
+				    c->host, conn_ssl_reason(ERR_peek_error()));
 			}
 		}
 		if (conn_io_wait(c, ev, dl, err) == -1)

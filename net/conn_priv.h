@@ -52,6 +52,8 @@ int conn_io_poll(struct conn *c, short events, int64_t dl);
 int conn_io_wait(struct conn *c, short events, int64_t dl,
     struct error *err);
 
+/* A readable reason for an OpenSSL error code (never NULL). */
+const char *conn_ssl_reason(unsigned long e);
 /* Sets up TLS on the connected socket, handshakes, verifies. */
 int conn_tls_handshake(struct conn *c, struct error *err);
 /* Sends close_notify if the session is healthy, frees the TLS state. */

@@ -87,6 +87,19 @@ conn_bio_init(void)
 	conn_bio_method = m;
 }
 
+const char *
+conn_ssl_reason(unsigned long e)
+{
+	const char *s;
+
+	if (e == 0)
+		return "unknown error";
+	if (ERR_GET_LIB(e) == ERR_LIB_SYS)
+		return strerror(ERR_GET_REASON(e));
+	s = ERR_reason_error_string(e);
+	return s ? s : "unknown error";
+}
+
 /* --- TLS ------------------------------------------------------------------ */
 
 /* Copies server-supplied bytes as printable ASCII only. */
@@ -210,7 +223,7 @@ add_reason(struct buf *b, struct conn *c, int verr, X509 *cert)
 		return;
 	}
 	/* a date problem of a CA, not of the server's own certificate */
-	if (cert != SSL_get0_peer_certificate(c->ssl)) {
+	if (X509_cmp(cert, SSL_get0_peer_certificate(c->ssl)) != 0) {
 		buf_addstr(b, " (authority ");
 		add_cn(b, X509_get_subject_name(cert));
 		buf_addstr(b, ")");
@@ -305,7 +318,7 @@ static int
 tls_setup(struct conn *c, struct error *err)
 {
 	X509_VERIFY_PARAM *vp;
-	unsigned long e;
+	FILE *f;
 	BIO *bio;
 
 	pthread_once(&conn_bio_once, conn_bio_init);
@@ -314,17 +327,20 @@ tls_setup(struct conn *c, struct error *err)
 	c->ctx = SSL_CTX_new(TLS_client_method());
 	if (c->ctx == NULL)
 		return error_set(err, "cannot set up TLS: %s",
-		    ERR_reason_error_string(ERR_peek_error()));
+		    conn_ssl_reason(ERR_peek_error()));
 	SSL_CTX_set_min_proto_version(c->ctx, TLS1_2_VERSION);
 	SSL_CTX_set_verify(c->ctx, SSL_VERIFY_PEER, verify_cb);
 	if (!SSL_CTX_set_default_verify_paths(c->ctx))
 		ERR_clear_error(); /* no system store: ca_file or pin */
 	ERR_clear_error();
-	if (c->ca_file != NULL &&
-	    !SSL_CTX_load_verify_locations(c->ctx, c->ca_file, NULL)) {
-		e = ERR_peek_error();
-		return error_set(err, "cannot read the CA file %s: %s",
-		    c->ca_file, e ? ERR_reason_error_string(e) : "unknown");
+	if (c->ca_file != NULL) {
+		if ((f = fopen(c->ca_file, "r")) == NULL)
+			return error_errno(err, errno,
+			    "cannot read the CA file %s", c->ca_file);
+		fclose(f);
+		if (!SSL_CTX_load_verify_locations(c->ctx, c->ca_file, NULL))
+			return error_set(err, "cannot use the CA file %s: %s",
+			    c->ca_file, conn_ssl_reason(ERR_peek_error()));
 	}
 	c->ssl = SSL_new(c->ctx);
 	if (c->ssl == NULL)
@@ -381,8 +397,7 @@ handshake_error(struct conn *c, int ret, struct error *err)
 		    "STARTTLS port?)", c->host, c->port);
 	default:
 		return error_set(err, "TLS handshake with %s failed: %s",
-		    c->host, ERR_reason_error_string(e) ?
-			ERR_reason_error_string(e) : "unknown error");
+		    c->host, conn_ssl_reason(e));
 	}
 }
 
