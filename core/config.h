@@ -15,9 +15,19 @@
  *     numbers, ports out of range, tls = none without allow_plaintext = yes,
  *     keep_days without keep_on_server = yes, keep_on_server on an IMAP
  *     account, and both password and password_command.
- *   - A "password" in a file readable by group or others is refused.
- *   - Defaults are filled in: port from protocol and tls (993/143, 995/110),
- *     timeout 30, theme "default".
+ *   - config_load(): a missing file is an error that says where postie
+ *     looked; a "password" in a file readable by group or others is
+ *     refused.
+ *   - Defaults are filled in: protocol imap, tls implicit, port from
+ *     protocol and tls (993/143, 995/110), timeout 30 (1..3600),
+ *     keep_on_server yes (POP3 deletes only when asked to), keep_days 0,
+ *     theme "default", prefer "plain".
+ *   - Booleans: yes/no, true/false, on/off, 1/0.  Account names:
+ *     [A-Za-z0-9._-]+ (they name folders on disk).  Port 1..65535.
+ *     ca_file and maildir must be absolute or start with "~/" ($HOME).
+ *     Empty values, control characters and files over 1 MiB are errors.
+ *   - "[keys]" lines are "KEY = COMMAND" (KEY may be quoted, e.g. "#"),
+ *     stored as given in file order; the UI validates them.
  *   - Passwords are stored but never appear in an error message.
  * The struct is owned by the caller and released with config_free().
  */
@@ -49,11 +59,12 @@ struct config_account {
 	char *password;         /* NULL unless set in the file */
 	char *password_command; /* NULL unless set */
 	char *ca_file;          /* NULL unless set */
-	char *tls_fingerprint;  /* "sha256:HEX" normalised to lower-case hex
-				   without colons, or NULL */
+	char *tls_fingerprint;  /* written "sha256:HEX" (colons allowed, any
+				   case); stored as the 64 lower-case hex
+				   digits alone, or NULL */
 	int allow_plaintext;
 	unsigned timeout;       /* seconds, >= 1 */
-	int keep_on_server;     /* POP3 only; IMAP always keeps */
+	int keep_on_server;     /* POP3 only; always 1 for IMAP */
 	unsigned keep_days;     /* 0 = never delete (with keep_on_server) */
 	int apop;               /* POP3: use APOP (weak, MD5) */
 	char *maildir;          /* POP3: Maildir path override, or NULL */

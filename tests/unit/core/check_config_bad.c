@@ -1,0 +1,172 @@
+/* Unit tests of core/config: every kind of bad file, and its message. */
+#include <config.h> /* the build's, for _GNU_SOURCE */
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/config.h"
+#include "tests/unit/core/check_core.h"
+
+#define ACCT "[account work]\nhost = h\nuser = u\n"
+#define POP "[account p]\nprotocol = pop3\nhost = h\nuser = u\n"
+
+struct bad {
+	const char *text;
+	int line;
+	const char *want1; /* substrings the message must contain */
+	const char *want2;
+};
+
+static const struct bad bad[] = {
+	/* unknown keys and sections */
+	{ ACCT "hots = x\n", 4, "unknown key 'hots'", "[account work]" },
+	{ "[general]\ncolour = red\n", 2, "unknown key 'colour'", "[general]" },
+	{ "[genral]\n", 1, "unknown section [genral]", NULL },
+	{ "[account]\n", 1, "unknown section [account]", NULL },
+	{ "# c\nhost = x\n", 2, "'host' before any section", NULL },
+	/* syntax */
+	{ "[general\n", 1, "without ']'", NULL },
+	{ "[general] x\n", 1, "text after the section header", NULL },
+	{ ACCT "port\n", 4, "expected 'key = value'", "[account work]" },
+	{ ACCT "= 5\n", 4, "expected 'key = value'", NULL },
+	{ ACCT "user2 = \"abc\n", 4, "unterminated quote", "user2" },
+	{ "[account w]\nhost = h\nuser = \"a\" b\n", 3, "after the closing "
+	    "quote", "'user'" },
+	{ "[account w]\nhost = h\nuser = \"a\\q\"\n", 3, "bad escape", "'user'" },
+	{ ACCT "timeout =\n", 4, "'timeout'", "empty value" },
+	{ ACCT "timeout = # none\n", 4, "'timeout'", "empty value" },
+	{ "[general]\ntheme = a\x01" "b\n", 2, "control character", NULL },
+	/* duplicates */
+	{ ACCT "host = h2\n", 4, "'host' set twice", "first on line 2" },
+	{ ACCT "\n" ACCT, 5, "account 'work' is defined twice",
+	    "first on line 1" },
+	{ "[general]\n[general]\n", 2, "[general] appears twice", NULL },
+	{ "[general]\ntheme = a\ntheme = b\n", 3, "'theme' set twice",
+	    "[general]" },
+	{ "[keys]\nj = down\nj = up\n", 3, "key 'j' bound twice", NULL },
+	/* account names */
+	{ "[account my work]\n", 1, "account name 'my work'", NULL },
+	{ "[account ../x]\n", 1, "account name '../x'", NULL },
+	{ "[account ..]\n", 1, "'..' is not a usable account name", NULL },
+	/* missing */
+	{ "[account w]\nhost = h\n\n[general]\n", 1, "[account w] has no "
+	    "'user'", NULL },
+	{ "[general]\n\n[account w]\nuser = u\n", 3, "[account w] has no "
+	    "'host'", NULL },
+	/* values */
+	{ ACCT "protocol = smtp\n", 4, "'protocol'", "imap or pop3" },
+	{ ACCT "tls = ssl\n", 4, "'tls'", "implicit, starttls or none" },
+	{ ACCT "port = 0\n", 4, "'port' in [account work]", "1 to 65535" },
+	{ ACCT "port = 65536\n", 4, "'port'", "1 to 65535" },
+	{ ACCT "port = -1\n", 4, "'port'", "1 to 65535" },
+	{ ACCT "port = 99x\n", 4, "'port'", "'99x'" },
+	{ ACCT "timeout = 0\n", 4, "'timeout'", "1 to 3600" },
+	{ ACCT "timeout = 3601\n", 4, "'timeout'", "1 to 3600" },
+	{ ACCT "allow_plaintext = maybe\n", 4, "'allow_plaintext'",
+	    "yes or no" },
+	{ POP "keep_on_server = 2\n", 5, "'keep_on_server'", "yes or no" },
+	{ POP "keep_on_server = yes\nkeep_days = x\n", 6, "'keep_days'",
+	    "number" },
+	{ POP "apop = sure\n", 5, "'apop'", "[account p]" },
+	{ ACCT "tls_fingerprint = abcd\n", 4, "'tls_fingerprint'", "64 hex" },
+	{ ACCT "tls_fingerprint = sha1:" "0123456789012345678901234567890123"
+	    "456789\n", 4, "'tls_fingerprint'", NULL },
+	{ ACCT "tls_fingerprint = sha256:" "0123456789abcdef0123456789abcdef"
+	    "0123456789abcdef0123456789abcdeg\n", 4, "'tls_fingerprint'",
+	    NULL },
+	{ ACCT "tls_fingerprint = sha256:" "0123456789abcdef0123456789abcdef"
+	    "0123456789abcdef0123456789abcdef00\n", 4, "'tls_fingerprint'",
+	    NULL },
+	{ ACCT "tls_fingerprint = sha256:" "0123456789abcdef\n", 4,
+	    "'tls_fingerprint'", NULL },
+	{ ACCT "ca_file = certs/ca.pem\n", 4, "'ca_file'", "absolute path" },
+	{ POP "maildir = Mail\n", 5, "'maildir'", "absolute path" },
+	{ "[account w]\nhost = a b\nuser = u\n", 2, "'host'", "not a host" },
+	{ ACCT "assumed_charset = iso 8859-1\n", 4, "'assumed_charset'",
+	    NULL },
+	{ "[general]\nprefer = rtf\n", 2, "'prefer'", "plain or html" },
+	/* cross-key rules */
+	{ ACCT "tls = none\n", 4, "'tls = none'", "allow_plaintext = yes" },
+	{ ACCT "tls = none\nallow_plaintext = no\n", 4, "'tls = none'",
+	    "[account work]" },
+	{ POP "keep_on_server = no\nkeep_days = 3\n", 6, "'keep_days'",
+	    "keep_on_server = yes" },
+	{ ACCT "keep_on_server = yes\n", 4, "'keep_on_server'",
+	    "POP3 accounts only" },
+	{ ACCT "keep_days = 0\n", 4, "'keep_days'", "POP3 accounts only" },
+	{ ACCT "apop = yes\n", 4, "'apop'", "POP3 accounts only" },
+	{ ACCT "maildir = /m\n", 4, "'maildir'", "POP3 accounts only" },
+	{ ACCT "password_command = true\npassword = s3cr3t\n", 4,
+	    "both 'password' and 'password_command'", "line 5" },
+	/* the error is reported even after the account ends */
+	{ ACCT "tls = none\n[general]\ntheme = x\n", 4, "'tls = none'",
+	    NULL },
+};
+
+START_TEST(test_bad)
+{
+	const struct bad *b = &bad[_i];
+	struct config *cfg = NULL;
+	struct error err;
+	char want[64];
+
+	error_clear(&err);
+	ck_assert_msg(config_parse("t.conf", b->text, strlen(b->text), &cfg,
+	    &err) == -1, "accepted bad file %d:\n%s", _i, b->text);
+	ck_assert_ptr_null(cfg);
+	snprintf(want, sizeof(want), "t.conf:%d: ", b->line);
+	ck_assert_msg(strncmp(err.msg, want, strlen(want)) == 0,
+	    "file %d: want line %d, got: %s", _i, b->line, err.msg);
+	ck_assert_msg(strstr(err.msg, b->want1) != NULL,
+	    "file %d: want '%s' in: %s", _i, b->want1, err.msg);
+	ck_assert_msg(b->want2 == NULL || strstr(err.msg, b->want2) != NULL,
+	    "file %d: want '%s' in: %s", _i, b->want2, err.msg);
+	/* No message ever quotes a password. */
+	ck_assert_ptr_null(strstr(err.msg, "s3cr3t"));
+}
+END_TEST
+
+/* A bad line after a password: the error never shows the password. */
+START_TEST(test_password_never_shown)
+{
+	static const char *const texts[] = {
+		"[account w]\nhost = h\nuser = u\npassword = s3cr3t\n"
+		    "password = s3cr3t\n",
+		"[account w]\nhost = h\nuser = u\npassword = \"s3cr3t\n",
+		"[account w]\nhost = h\nuser = u\npassword = \"s3\\cr3t\"\n",
+		"[account w]\nhost = h\nuser = u\npassword = \"s3cr3t\" x\n",
+		"[account w]\nhost = h\nuser = u\npassword = s3cr3t\x01\n",
+		"[account w]\nhost = h\nuser = u\npassword = s3cr3t\n"
+		    "password_command = echo s3cr3t\n",
+		"[account w]\nhost = h\npassword = s3cr3t\n",
+		"[account w]\nhost = h\nuser = u\npassword = s3cr3t\n"
+		    "tls = none\n",
+	};
+	struct config *cfg = NULL;
+	struct error err;
+	size_t i;
+
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		error_clear(&err);
+		ck_assert_int_eq(config_parse("t.conf", texts[i],
+		    strlen(texts[i]), &cfg, &err), -1);
+		ck_assert(error_isset(&err));
+		ck_assert_msg(strstr(err.msg, "s3cr3t") == NULL &&
+		    strstr(err.msg, "cr3t") == NULL, "password shown: %s",
+		    err.msg);
+	}
+}
+END_TEST
+
+TCase *
+config_bad_tcase(void)
+{
+	TCase *tc = tcase_create("bad files");
+
+	tcase_add_loop_test(tc, test_bad, 0, (int)(sizeof(bad) /
+	    sizeof(bad[0])));
+	tcase_add_test(tc, test_password_never_shown);
+	return tc;
+}
