@@ -1,1 +1,1 @@
-dist_man_MANS +=
+dist_man_MANS += doc/postie.conf.5
