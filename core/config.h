@@ -25,7 +25,8 @@
  *   - Booleans: yes/no, true/false, on/off, 1/0.  Account names:
  *     [A-Za-z0-9._-]+ (they name folders on disk).  Port 1..65535.
  *     ca_file and maildir must be absolute or start with "~/" ($HOME).
- *     Empty values, control characters and files over 1 MiB are errors.
+ *     Empty values, control characters, files over 1 MiB, more than 1000
+ *     accounts or 1000 key bindings are errors.
  *   - "[keys]" lines are "KEY = COMMAND" (KEY may be quoted, e.g. "#"),
  *     stored as given in file order; the UI validates them.
  *   - Passwords are stored but never appear in an error message.

@@ -18,6 +18,9 @@
 #include "core/xalloc.h"
 
 #define CONFIG_MAX_SIZE (1024 * 1024)
+/* Bounds that keep the duplicate checks cheap on hostile input. */
+#define CONFIG_MAX_ACCOUNTS 1000
+#define CONFIG_MAX_KEYS 1000
 
 enum akey {
 	K_PROTOCOL, K_HOST, K_PORT, K_TLS, K_USER, K_PASSWORD,
@@ -337,6 +340,9 @@ keys_key(struct parser *p, const char *key, const char *v)
 	struct config *cfg = p->cfg;
 	size_t i;
 
+	if (cfg->nkeys == CONFIG_MAX_KEYS)
+		return perr(p, p->lineno, "more than %d key bindings",
+		    CONFIG_MAX_KEYS);
 	for (i = 0; i < cfg->nkeys; i++)
 		if (strcmp(cfg->keys[i].key, key) == 0)
 			return perr(p, p->lineno, "key '%s' bound twice in "
@@ -438,6 +444,9 @@ start_section(struct parser *p, char *name)
 	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 		return perr(p, p->lineno, "'%s' is not a usable account name",
 		    name);
+	if (cfg->naccounts == CONFIG_MAX_ACCOUNTS)
+		return perr(p, p->lineno, "more than %d accounts",
+		    CONFIG_MAX_ACCOUNTS);
 	for (i = 0; i < cfg->naccounts; i++)
 		if (strcmp(cfg->accounts[i].name, name) == 0)
 			return perr(p, p->lineno, "account '%s' is defined "

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/config.h"
 #include "tests/unit/core/check_core.h"
 
@@ -160,6 +161,40 @@ START_TEST(test_password_never_shown)
 }
 END_TEST
 
+/* The bounds on accounts and key bindings, and on nothing smaller. */
+START_TEST(test_limits)
+{
+	struct config *cfg = NULL;
+	struct error err;
+	struct buf text = BUF_INIT;
+	size_t len1000 = 0;
+	int i;
+
+	for (i = 0; i < 1001; i++) {
+		if (i == 1000)
+			len1000 = text.len;
+		buf_printf(&text, "[account a%d]\nhost = h\nuser = u\n", i);
+	}
+	ck_assert_int_eq(config_parse("t.conf", text.data, text.len, &cfg,
+	    &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "t.conf:3001: more than 1000 "
+	    "accounts"));
+	ck_assert_int_eq(config_parse("t.conf", text.data, len1000, &cfg,
+	    &err), 0);
+	ck_assert_uint_eq(cfg->naccounts, 1000);
+	config_free(&cfg);
+	buf_reset(&text);
+	buf_addstr(&text, "[keys]\n");
+	for (i = 0; i < 1001; i++)
+		buf_printf(&text, "k%d = c\n", i);
+	ck_assert_int_eq(config_parse("t.conf", text.data, text.len, &cfg,
+	    &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "t.conf:1002: more than 1000 "
+	    "key bindings"));
+	buf_free(&text);
+}
+END_TEST
+
 TCase *
 config_bad_tcase(void)
 {
@@ -168,5 +203,6 @@ config_bad_tcase(void)
 	tcase_add_loop_test(tc, test_bad, 0, (int)(sizeof(bad) /
 	    sizeof(bad[0])));
 	tcase_add_test(tc, test_password_never_shown);
+	tcase_add_test(tc, test_limits);
 	return tc;
 }

@@ -7,7 +7,8 @@ CORE_UNIT_TESTS = \
 	tests/unit/core/check_paths \
 	tests/unit/core/check_log
 check_PROGRAMS += $(CORE_UNIT_TESTS)
-TESTS += $(CORE_UNIT_TESTS)
+TESTS += $(CORE_UNIT_TESTS) tests/unit/core/check_config_cli.sh
+dist_check_SCRIPTS += tests/unit/core/check_config_cli.sh
 
 tests_unit_core_check_buf_SOURCES = tests/unit/core/check_buf.c
 tests_unit_core_check_buf_CFLAGS = $(UNIT_CFLAGS)

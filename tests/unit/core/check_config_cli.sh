@@ -1,0 +1,91 @@
+#!/bin/sh
+# postie check-config: the explanation of each account, the exit status,
+# and the refusals (missing file, group-readable password, bad line).
+# Needs $POSTIE (set by make check).
+set -u
+: "${POSTIE:?run through make check, or set POSTIE}"
+dir=$(mktemp -d "${TMPDIR:-/tmp}/check_config_cli.XXXXXX") || exit 1
+trap 'rm -rf "$dir"' EXIT
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+ok() { echo "ok: $*"; }
+
+cat >"$dir/config" <<'CONF'
+[general]
+theme = default
+
+[account work]
+protocol = imap
+host = mail.example.org
+user = alice
+password_command = pass show mail/work
+
+[account home]
+protocol = pop3
+host = pop.example.org
+tls = starttls
+user = bob
+password_command = secret-tool lookup mail home
+keep_on_server = no
+
+[account lab]
+protocol = pop3
+host = 127.0.0.1
+port = 1110
+tls = none
+allow_plaintext = yes
+user = test
+password = s3cr3t
+keep_on_server = yes
+keep_days = 7
+CONF
+chmod 600 "$dir/config"
+
+out=$("$POSTIE" check-config -c "$dir/config" 2>"$dir/err"); rc=$?
+[ $rc -eq 0 ] && ok "exit 0" || fail "exit $rc: $(cat "$dir/err")"
+[ "$(printf '%s\n' "$out" | wc -l)" -eq 3 ] && ok "three lines" ||
+	fail "not one line per account: $out"
+expect() {
+	printf '%s\n' "$out" | grep -qxF -- "$1" && ok "$1" ||
+		fail "missing line: $1 (got: $out)"
+}
+expect "work: IMAP, implicit TLS to mail.example.org:993 as alice; keeps mail on server; password from command"
+expect "home: POP3, STLS (required) to pop.example.org:110 as bob; downloads and deletes; password from command"
+expect "lab: POP3, PLAINTEXT (insecure: allowed by allow_plaintext) to 127.0.0.1:1110 as test; keeps on server for 7 days; password in the config file"
+case $out in *s3cr3t*) fail "password printed";; esac
+# -c also works before the command.
+"$POSTIE" -c "$dir/config" check-config >/dev/null 2>&1 && ok "-c first" ||
+	fail "-c before the command"
+
+# A password in a group-readable file is refused.
+chmod 640 "$dir/config"
+err=$("$POSTIE" check-config -c "$dir/config" 2>&1 >/dev/null); rc=$?
+[ $rc -eq 1 ] && ok "group-readable: exit 1" || fail "group-readable: exit $rc"
+case $err in
+*"is readable by others; chmod 600 $dir/config or use password_command"*)
+	ok "group-readable: message";;
+*) fail "group-readable message: $err";;
+esac
+case $err in *s3cr3t*) fail "password in error";; esac
+
+# A bad line: file, line, key, section.
+printf '[account work]\nhost = h\nuser = u\nhots = x\n' >"$dir/bad"
+err=$("$POSTIE" check-config -c "$dir/bad" 2>&1 >/dev/null); rc=$?
+[ $rc -eq 1 ] && ok "bad key: exit 1" || fail "bad key: exit $rc"
+[ "$err" = "postie: $dir/bad:4: unknown key 'hots' in [account work]" ] &&
+	ok "bad key: message" || fail "bad key message: $err"
+
+# A missing file says where postie looked and how to start.
+err=$(HOME="$dir/home" XDG_CONFIG_HOME= "$POSTIE" check-config 2>&1 >/dev/null)
+rc=$?
+[ $rc -eq 1 ] && ok "missing: exit 1" || fail "missing: exit $rc"
+case $err in
+*"$dir/home/.config/postie/config"*"man postie.conf"*) ok "missing: message";;
+*) fail "missing message: $err";;
+esac
+
+# Usage error.
+"$POSTIE" check-config -c "$dir/bad" extra >/dev/null 2>&1; rc=$?
+[ $rc -eq 2 ] && ok "usage: exit 2" || fail "usage: exit $rc"
+
+[ $fails -eq 0 ] || { echo "$fails failure(s)"; exit 1; }
