@@ -112,10 +112,13 @@ const char *config_mode_name(const struct config_account *a, char *out,
 const char *config_mode_words(const struct config_account *a, char *out,
     size_t outsize);
 /*
- * Obtains the password: runs password_command through /bin/sh and takes
- * its first line of output, or uses password.  Returns a string the caller
- * frees (after wiping it), or NULL with an error that never contains the
- * password.
+ * Obtains the password: runs password_command through /bin/sh -c (fork and
+ * exec; stdout is a pipe, stdin and stderr are inherited so a pinentry can
+ * ask) and takes its first line of output without CR/LF, at most 4096
+ * bytes, or uses password.  Blocks until the command exits; safe in a
+ * threaded process.  Returns a string the caller frees (after wiping it),
+ * or NULL with an error naming the account: no password configured, exit
+ * status, signal, or empty output.  The error never contains the output.
  */
 char *config_password(const struct config_account *a, struct error *err);
 
