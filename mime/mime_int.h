@@ -1,0 +1,115 @@
+/*
+ * mime_int: what the modules of mime/ share.  Not for use outside mime/
+ * (tests and fuzzers excepted).
+ */
+#ifndef POSTIE_MIME_INT_H
+#define POSTIE_MIME_INT_H
+
+#include <stddef.h>
+
+#include "core/buf.h"
+#include "mime/mime.h"
+
+/* header.c: one unfolded field; value points into an owned copy. */
+struct mime_field {
+	char *name;  /* as written */
+	char *value; /* unfolded, CR/LF removed, leading blanks trimmed */
+	size_t vlen;
+};
+
+struct mime_headers {
+	struct mime_field *v;
+	size_t n, cap;
+};
+
+/*
+ * Parses the header at s[0..len).  Returns the offset of the body (after
+ * the empty line, or where a line that is no header starts, or len).  A
+ * leading mbox "From " line is skipped.  If the first line is not a header
+ * field the message has no header: returns 0.
+ */
+size_t mime_headers_parse(const char *s, size_t len, struct mime_headers *h);
+/* First field named name (case-insensitive), or NULL. */
+const struct mime_field *mime_headers_get(const struct mime_headers *h,
+    const char *name);
+void mime_headers_free(struct mime_headers *h);
+
+/* addr.c: an address list as display text ("Name <a@b>, c@d"); appends
+ * cleaned UTF-8.  If first_r is not NULL, it gets the first addr-spec
+ * (malloc'ed, cleaned; "" if none). */
+void mime_addr_display(const char *value, size_t len, const char *assumed,
+    struct buf *out, char **first_r);
+/* Message-ID lists: calls fn for each <id> (without brackets). */
+void mime_msgids(const char *value, size_t len,
+    void (*fn)(const char *id, size_t len, void *arg), void *arg);
+
+/* rfc2047.c: decodes encoded words, raw (not cleaned) UTF-8 appended. */
+void mime_rfc2047_decode(const char *s, size_t len, const char *assumed,
+    struct buf *out);
+
+/* param.c: the raw bytes of parameter name (no decoding beyond quotes);
+ * returns 1 if found.  mime_value_token: the first token (type/subtype or
+ * disposition) lower-cased into out. */
+int mime_param_raw(const char *value, size_t len, const char *name,
+    struct buf *out);
+void mime_value_token(const char *value, size_t len, struct buf *out);
+
+/* decode.c: transfer decodings, appended to out. */
+enum mime_cte { MIME_CTE_8BIT, MIME_CTE_QP, MIME_CTE_BASE64 };
+void mime_base64_decode(const char *s, size_t len, struct buf *out);
+void mime_qp_decode(const char *s, size_t len, struct buf *out);
+void mime_cte_decode(enum mime_cte cte, const char *s, size_t len,
+    struct buf *out);
+
+/* charset.c: text of unknown charset: UTF-8 if valid, else assumed (NULL:
+ * windows-1252). */
+void mime_text_to_utf8(const char *charset, const char *assumed,
+    const char *s, size_t len, struct buf *out);
+int mime_utf8_valid(const char *s, size_t len);
+
+/* flowed.c: RFC 3676 to fixed lines, quote prefix normalised to ">> ". */
+void mime_flowed_decode(const char *s, size_t len, int delsp,
+    struct buf *out);
+
+/* html.c: text and link footnote lines ("[N] URL\n") separately. */
+void mime_html_render(const char *html, size_t len, int width,
+    struct buf *text, struct buf *links);
+/* The charset named by a <meta> in the first bytes, or 0. */
+int mime_html_meta_charset(const char *html, size_t len, struct buf *out);
+
+/* tree.c: the MIME structure. */
+struct mime_part {
+	struct mime_headers hdr;
+	char *type;      /* lower-case "type/subtype" */
+	char *charset;   /* raw label, "" if none */
+	char *filename;  /* decoded UTF-8 (not cleaned), "" if none */
+	int attachment;  /* Content-Disposition: attachment */
+	int flowed, delsp;
+	enum mime_cte cte;
+	const char *body; /* still transfer-encoded */
+	size_t body_len;
+	char *owned;      /* decoded message/rfc822 the children point into */
+	int depth;
+	struct mime_part *child, *next;
+};
+
+struct mime_tree {
+	struct mime_part *root;
+	size_t nparts;
+};
+
+/* Parses s[0..len) (which must outlive the tree).  Never fails. */
+struct mime_tree *mime_tree_parse(const char *s, size_t len);
+void mime_tree_free(struct mime_tree **t);
+/* 1 if part is shown as an attachment rather than as text. */
+int mime_part_is_attachment(const struct mime_part *p);
+
+/* width.c */
+int mime_cp_width(unsigned cp);
+/* Appends s[0..len) (one line, no LF) wrapped at blanks to width columns
+ * (0: no wrapping), each output line ending in LF; the first line starts
+ * with prefix1, the others with prefix2. */
+void mime_wrap(const char *s, size_t len, const char *prefix1,
+    const char *prefix2, int width, struct buf *out);
+
+#endif
