@@ -18,6 +18,8 @@ const struct cli_cmd cli_cmds[] = {
 	    "one line per account: name, protocol, security, mode" },
 	{ "check-config", cli_check_config, "check-config",
 	    "validate the configuration and explain each account" },
+	{ "view", cli_view, "view [--html] FILE",
+	    "render a message file as the pager shows it" },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -1,1 +1,2 @@
 # postie view (mime layer owner)
+libui_a_SOURCES += ui/cli_view.c
