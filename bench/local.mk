@@ -2,12 +2,12 @@
 # Bench programs (bench/NAME) are built by `make bench-programs` and print
 # rows "work<TAB>figure<TAB>target<TAB>verdict" that bench/run puts in its
 # table.  Each area owns its fragment.
-BENCH_PROGRAMS =
+BENCH_PROGS =
 include bench/cache.mk
 include bench/mime.mk
 include bench/ui.mk
 EXTRA_DIST += bench/run bench/gen-mail
-bench-programs: $(BENCH_PROGRAMS)
+bench-programs: $(BENCH_PROGS)
 bench: all bench-programs
 	$(srcdir)/bench/run
 .PHONY: bench bench-programs

@@ -1,1 +1,1 @@
-# bench programs of mime/: BENCH_PROGRAMS += bench/mime_bench; noinst_PROGRAMS would build them always, so use EXTRA_PROGRAMS
+# bench programs of mime/: BENCH_PROGS += bench/mime_bench; noinst_PROGRAMS would build them always, so use EXTRA_PROGRAMS

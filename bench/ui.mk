@@ -1,1 +1,1 @@
-# bench programs of ui/: BENCH_PROGRAMS += bench/ui_bench; noinst_PROGRAMS would build them always, so use EXTRA_PROGRAMS
+# bench programs of ui/: BENCH_PROGS += bench/ui_bench; noinst_PROGRAMS would build them always, so use EXTRA_PROGRAMS

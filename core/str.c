@@ -177,10 +177,14 @@ esc_len(const unsigned char *s, size_t len)
 		}
 		return len;
 	}
-	/* Other escapes: intermediates 0x20-0x2F, then one final byte. */
+	/* Other escapes: intermediates 0x20-0x2F, then one final byte
+	 * 0x30-0x7E.  Anything else ends the escape without being part of
+	 * it (a second ESC starts a sequence of its own). */
 	while (i < len && s[i] >= 0x20 && s[i] <= 0x2F)
 		i++;
-	return i < len ? i + 1 : len;
+	if (i < len && s[i] >= 0x30 && s[i] <= 0x7E)
+		return i + 1;
+	return i;
 }
 
 void

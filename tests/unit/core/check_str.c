@@ -137,6 +137,10 @@ START_TEST(test_clean_escapes)
 	ck_assert_str_eq(CLEAN("a\x1b]0;title", 0), "a");
 	ck_assert_str_eq(CLEAN("a\x1b", 0), "a");
 	ck_assert_ptr_null(strchr(CLEAN("\x1b\x1b[1m\x1b", 0), 0x1b));
+	/* ESC ESC: the second one starts its own sequence, dropped whole. */
+	ck_assert_str_eq(CLEAN("a\x1b\x1b[31mb", 0), "ab");
+	/* ESC before a control: only the ESC goes. */
+	ck_assert_str_eq(CLEAN("a\x1b\tb", 0), "a b");
 }
 END_TEST
 
