@@ -2,7 +2,7 @@
  * index: a folder's message list for the UI, loaded from the db and held
  * compactly (DESIGN.md §2: answer from disk, never the network).
  *
- * Memory: one 32-byte record per message plus one arena holding the
+ * Memory: one 40-byte record per message plus one arena holding the
  * cleaned From display and Subject strings (about 100 bytes a message
  * for typical mail); 100,000 messages take well under 20 MB.  Threading
  * loads Message-ID/References temporarily and frees them.

@@ -1,3 +1,13 @@
 noinst_LIBRARIES += libcache.a
-libcache_a_SOURCES =
+libcache_a_SOURCES = \
+	cache/account.c cache/account.h \
+	cache/bodies.c cache/bodies.h \
+	cache/cache.c cache/cache_ops.c cache/cache.h cache/cache_int.h \
+	cache/db.c cache/db_msg.c cache/db_queue.c cache/db.h cache/db_int.h \
+	cache/driver.h cache/drivers.c \
+	cache/index.c cache/index.h \
+	cache/maildir.c cache/maildir.h \
+	cache/store.c cache/sync_store.c \
+	cache/thread.c cache/thread.h \
+	cache/worker.c cache/worker_int.h
 libcache_a_CPPFLAGS = $(AM_CPPFLAGS) $(SQLITE_CFLAGS)

@@ -228,7 +228,7 @@ static int
 parse_atom(struct imap_parser *p, const char *s, size_t n, size_t *i,
     int code, struct error *err)
 {
-	size_t start = *i, j = *i, off;
+	size_t start = *i, j = *i, off = 0;
 
 	while (j < n && !is_atom_stop((unsigned char)s[j], code)) {
 		if (s[j] == '\0')
@@ -395,7 +395,7 @@ static int
 parse_status(struct imap_parser *p, const char *s, size_t n, size_t i,
     size_t wlen, struct error *err)
 {
-	size_t j, mark_n, mark_sb, off;
+	size_t j, mark_n, mark_sb, off = 0;
 	int r;
 
 	if (store(p, s + i, wlen, &p->status_off, err) < 0 ||

@@ -1,1 +1,10 @@
 # the TUI
+libui_a_SOURCES += \
+	ui/keys.c ui/keys.h \
+	ui/theme.c ui/theme.h \
+	ui/cmd.c ui/cmd.h \
+	ui/tui.c ui/tui.h ui/tui_int.h \
+	ui/tui_cmds.c ui/draw.c ui/list.c ui/mailcap.c \
+	ui/scr_accounts.c ui/scr_folders.c ui/scr_index.c ui/scr_pager.c \
+	ui/scr_help.c
+libui_a_CPPFLAGS += -DPOSTIE_SRC_THEMES='"$(abs_top_srcdir)/themes"'
