@@ -1,0 +1,64 @@
+/* account: the account model (see account.h). */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cache/account.h"
+
+void
+account_init(struct account *a, const struct config_account *cfg)
+{
+	memset(a, 0, sizeof(*a));
+	a->cfg = cfg;
+	a->name = cfg->name;
+	a->protocol = cfg->protocol;
+	switch (cfg->tls) {
+	case CONFIG_TLS_STARTTLS: a->security = ACCOUNT_SEC_STARTTLS; break;
+	case CONFIG_TLS_NONE: a->security = ACCOUNT_SEC_PLAINTEXT; break;
+	default: a->security = ACCOUNT_SEC_TLS; break;
+	}
+	a->insecure = a->security == ACCOUNT_SEC_PLAINTEXT;
+	if (cfg->protocol == CONFIG_IMAP || (cfg->keep_on_server &&
+	    cfg->keep_days == 0)) {
+		a->mode = ACCOUNT_MODE_KEEP;
+		snprintf(a->mode_name, sizeof(a->mode_name), "keep-on-server");
+		snprintf(a->mode_words, sizeof(a->mode_words),
+		    "keeps mail on server");
+	} else if (cfg->keep_on_server) {
+		a->mode = ACCOUNT_MODE_KEEP_DAYS;
+		a->keep_days = cfg->keep_days;
+		snprintf(a->mode_name, sizeof(a->mode_name),
+		    "keep-on-server-%u-days", cfg->keep_days);
+		snprintf(a->mode_words, sizeof(a->mode_words),
+		    "keeps on server for %u days", cfg->keep_days);
+	} else {
+		a->mode = ACCOUNT_MODE_DELETE;
+		snprintf(a->mode_name, sizeof(a->mode_name),
+		    "download-and-delete");
+		snprintf(a->mode_words, sizeof(a->mode_words),
+		    "downloads and deletes");
+	}
+}
+
+const char *
+account_security_name(enum account_security s)
+{
+	switch (s) {
+	case ACCOUNT_SEC_STARTTLS: return "starttls";
+	case ACCOUNT_SEC_PLAINTEXT: return "plaintext";
+	default: return "tls";
+	}
+}
+
+const char *
+account_state_name(enum account_state s)
+{
+	switch (s) {
+	case ACCOUNT_CONNECTING: return "connecting";
+	case ACCOUNT_SYNCING: return "syncing";
+	case ACCOUNT_ONLINE: return "online";
+	case ACCOUNT_ERROR: return "error";
+	default: return "offline";
+	}
+}

@@ -1,0 +1,467 @@
+/* cache: the hub (see cache.h): accounts, folders, reading API, events. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cache/cache_int.h"
+#include "core/log.h"
+#include "core/paths.h"
+#include "core/str.h"
+#include "core/xalloc.h"
+
+#define EVQ_MAX 65536 /* beyond this, only state/done events are kept */
+
+char *
+cache_maildir_path(struct cache *c, size_t i, struct error *err)
+{
+	const struct config_account *a = c->accounts[i].cfg;
+	struct buf p = BUF_INIT;
+
+	if (a->maildir)
+		return xstrdup(a->maildir);
+	buf_printf(&p, "%s/mail/", c->data_dir);
+	paths_encode_component(&p, a->name);
+	buf_addstr(&p, "/INBOX");
+	return buf_detach(&p, NULL);
+}
+
+static int
+open_pop3_store(struct cache *c, size_t i, struct error *err)
+{
+	struct maildir *md = NULL;
+	char *path;
+	int64_t inbox;
+	size_t changed = 0;
+	int rc = -1;
+
+	if ((path = cache_maildir_path(c, i, err)) == NULL)
+		return -1;
+	if (paths_mkdir(path, err) == 0 &&
+	    maildir_open(path, 1, &md, err) == 0 &&
+	    db_folder_ensure(c->db, c->accounts[i].name, "INBOX",
+	    FOLDER_ROLE_INBOX, &inbox, err) == 0 &&
+	    store_recover(c->db, md, c->accounts[i].name, inbox, err) == 0 &&
+	    store_reconcile(c->db, md, inbox, &changed, err) == 0)
+		rc = 0;
+	if (rc == 0 && changed)
+		log_info("%s: %zu changes found in %s", c->accounts[i].name,
+		    changed, path);
+	maildir_close(&md);
+	free(path);
+	return rc;
+}
+
+int
+cache_open(const struct config *cfg, const struct cache_opts *opts,
+    struct cache **c_r, struct error *err)
+{
+	struct cache *c = xcalloc(1, sizeof(*c));
+	struct buf p = BUF_INIT;
+	size_t i;
+
+	c->cfg = cfg;
+	c->evpipe[0] = c->evpipe[1] = -1;
+	pthread_mutex_init(&c->lock, NULL);
+	c->data_dir = opts && opts->data_dir ? xstrdup(opts->data_dir) :
+	    paths_data_dir(err);
+	c->cache_dir = opts && opts->cache_dir ? xstrdup(opts->cache_dir) :
+	    paths_cache_dir(err);
+	if (c->data_dir == NULL || c->cache_dir == NULL ||
+	    paths_mkdir(c->data_dir, err) < 0)
+		goto fail;
+	buf_printf(&p, "%s/postie.db", c->data_dir);
+	c->db_path = buf_detach(&p, NULL);
+	if (db_open(c->db_path, &c->db, err) < 0)
+		goto fail;
+	if (pipe2(c->evpipe, O_CLOEXEC | O_NONBLOCK) < 0) {
+		error_errno(err, errno, "cannot create the event pipe");
+		goto fail;
+	}
+	c->bodies = bodies_new(c->cache_dir);
+	c->naccounts = cfg->naccounts;
+	c->accounts = xcalloc(c->naccounts + 1, sizeof(*c->accounts));
+	c->workers = xcalloc(c->naccounts + 1, sizeof(*c->workers));
+	c->states = xcalloc(c->naccounts + 1, sizeof(*c->states));
+	c->errors = xcalloc(c->naccounts + 1, sizeof(*c->errors));
+	for (i = 0; i < c->naccounts; i++) {
+		account_init(&c->accounts[i], &cfg->accounts[i]);
+		if (c->accounts[i].protocol == CONFIG_POP3 &&
+		    open_pop3_store(c, i, err) < 0) {
+			error_prefix(err, "account %s", c->accounts[i].name);
+			goto fail;
+		}
+	}
+	*c_r = c;
+	return 0;
+fail:
+	cache_close(&c);
+	return -1;
+}
+
+void
+cache_close(struct cache **cp)
+{
+	struct cache *c = *cp;
+
+	if (c == NULL)
+		return;
+	cache_workers_stop(c);
+	db_close(&c->db);
+	bodies_free(&c->bodies);
+	if (c->evpipe[0] >= 0)
+		close(c->evpipe[0]);
+	if (c->evpipe[1] >= 0)
+		close(c->evpipe[1]);
+	pthread_mutex_destroy(&c->lock);
+	free(c->evq);
+	free(c->accounts);
+	free(c->workers);
+	free(c->states);
+	free(c->errors);
+	free(c->data_dir);
+	free(c->cache_dir);
+	free(c->db_path);
+	free(c);
+	*cp = NULL;
+}
+
+struct db *
+cache_db(struct cache *c)
+{
+	return c->db;
+}
+
+size_t
+cache_naccounts(const struct cache *c)
+{
+	return c->naccounts;
+}
+
+const struct account *
+cache_account(const struct cache *c, size_t i)
+{
+	return i < c->naccounts ? &c->accounts[i] : NULL;
+}
+
+int
+cache_account_find(const struct cache *c, const char *name, size_t *i_r,
+    struct error *err)
+{
+	size_t i;
+
+	for (i = 0; i < c->naccounts; i++)
+		if (strcmp(c->accounts[i].name, name) == 0) {
+			*i_r = i;
+			return 0;
+		}
+	return error_set(err, "no account named '%s' in the configuration",
+	    name);
+}
+
+int
+cache_account_status(struct cache *c, size_t i,
+    struct cache_account_status *st, struct error *err)
+{
+	struct db_folder *f = NULL;
+	char *dberr = NULL;
+	size_t n = 0, k;
+
+	memset(st, 0, sizeof(*st));
+	if (i >= c->naccounts)
+		return error_set(err, "no such account");
+	pthread_mutex_lock(&c->lock);
+	st->state = c->states[i];
+	str_lcpy(st->error, c->errors[i], sizeof(st->error));
+	pthread_mutex_unlock(&c->lock);
+	if (db_account_get(c->db, c->accounts[i].name, &st->last_sync,
+	    &dberr, err) < 0 ||
+	    db_folder_list(c->db, c->accounts[i].name, &f, &n, err) < 0 ||
+	    db_op_pending(c->db, c->accounts[i].name, &st->pending_ops,
+	    err) < 0) {
+		free(dberr);
+		return -1;
+	}
+	if (st->error[0] == '\0' && dberr && st->state == ACCOUNT_OFFLINE)
+		str_lcpy(st->error, dberr, sizeof(st->error));
+	free(dberr);
+	for (k = 0; k < n; k++) {
+		st->total += f[k].total;
+		st->unread += f[k].unread;
+	}
+	db_folders_free(&f, n);
+	return 0;
+}
+
+static int
+role_rank(enum folder_role r)
+{
+	return r == FOLDER_ROLE_NONE ? 100 : (int)r;
+}
+
+static const struct db_folder *sort_list; /* for cmp_tree; UI thread */
+
+/* Tree order: compare path components; at each level role, then name. */
+static int
+cmp_tree(const void *a, const void *b)
+{
+	const struct db_folder *x = &sort_list[*(const size_t *)a];
+	const struct db_folder *y = &sort_list[*(const size_t *)b];
+	const char *s = x->name, *t = y->name;
+	char dx = x->delim ? x->delim : '/', dy = y->delim ? y->delim : '/';
+	size_t ls, lt;
+	int c;
+
+	/* Top-level roles first (INBOX, Drafts, Sent...). */
+	if (strchr(s, dx) == NULL && strchr(t, dy) == NULL &&
+	    role_rank(x->role) != role_rank(y->role))
+		return role_rank(x->role) - role_rank(y->role);
+	for (;;) {
+		ls = strcspn(s, (char[]){ dx, 0 });
+		lt = strcspn(t, (char[]){ dy, 0 });
+		c = strncmp(s, t, ls < lt ? ls : lt);
+		if (c == 0 && ls != lt)
+			c = ls < lt ? -1 : 1;
+		if (c != 0)
+			return c;
+		if (s[ls] == '\0' || t[lt] == '\0')
+			return s[ls] ? 1 : t[lt] ? -1 : 0;
+		s += ls + 1;
+		t += lt + 1;
+	}
+}
+
+int
+cache_folders(struct cache *c, size_t account, struct cache_folder **f_r,
+    size_t *n_r, struct error *err)
+{
+	struct db_folder *list = NULL;
+	struct cache_folder *out;
+	size_t n = 0, i, *order;
+	char *copy;
+
+	*f_r = NULL;
+	*n_r = 0;
+	if (account >= c->naccounts)
+		return error_set(err, "no such account");
+	if (db_folder_list(c->db, c->accounts[account].name, &list, &n,
+	    err) < 0)
+		return -1;
+	order = xcalloc(n + 1, sizeof(*order));
+	for (i = 0; i < n; i++)
+		order[i] = i;
+	sort_list = list;
+	qsort(order, n, sizeof(*order), cmp_tree);
+	sort_list = NULL;
+	out = xcalloc(n + 1, sizeof(*out));
+	for (i = 0; i < n; i++) {
+		const struct db_folder *f = &list[order[i]];
+		const char *p;
+		char d = f->delim;
+
+		copy = xstrdup(f->name);
+		out[i].id = f->id;
+		out[i].name = copy;
+		out[i].leaf = copy;
+		if (d)
+			for (p = copy; *p; p++)
+				if (*p == d) {
+					out[i].depth++;
+					out[i].leaf = p + 1;
+				}
+		out[i].role = f->role;
+		out[i].noselect = f->noselect;
+		out[i].total = f->total;
+		out[i].unread = f->unread;
+	}
+	free(order);
+	db_folders_free(&list, n);
+	*f_r = out;
+	*n_r = n;
+	return 0;
+}
+
+void
+cache_folders_free(struct cache_folder **f, size_t n)
+{
+	size_t i;
+
+	if (*f == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free((char *)(*f)[i].name);
+	free(*f);
+	*f = NULL;
+}
+
+int
+cache_folder_find(struct cache *c, size_t account, const char *name,
+    int64_t *id_r, struct error *err)
+{
+	struct db_folder f;
+	int rc;
+
+	if (account >= c->naccounts)
+		return error_set(err, "no such account");
+	if (str_casecmp(name, "INBOX") == 0)
+		name = "INBOX";
+	rc = db_folder_find(c->db, c->accounts[account].name, name, &f, err);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return error_set(err, "no folder '%s' in the cache of account "
+		    "%s (run postie sync %s)", name,
+		    c->accounts[account].name, c->accounts[account].name);
+	*id_r = f.id;
+	db_folder_clear(&f);
+	return 0;
+}
+
+int
+cache_reconcile(struct cache *c, size_t account, struct error *err)
+{
+	if (account >= c->naccounts)
+		return error_set(err, "no such account");
+	if (c->accounts[account].protocol != CONFIG_POP3)
+		return 0;
+	return open_pop3_store(c, account, err);
+}
+
+int
+cache_index_open(struct cache *c, int64_t folder_id, enum index_sort sort,
+    int reverse, struct index **ix_r, struct error *err)
+{
+	return index_open(c->db, folder_id, sort, reverse, ix_r, err);
+}
+
+int
+cache_search(struct cache *c, int64_t folder_id, const char *query,
+    int64_t **ids_r, size_t *n_r, struct error *err)
+{
+	return db_search(c->db, folder_id, query, ids_r, n_r, err);
+}
+
+/* --- events --- */
+
+void
+cache_post(struct cache *c, const struct cache_event *ev)
+{
+	size_t i, k;
+
+	pthread_mutex_lock(&c->lock);
+	if (ev->kind == CACHE_EV_PROGRESS) {
+		for (i = 0; i < c->evn; i++) {
+			k = (c->evhead + i) % c->evcap;
+			if (c->evq[k].kind == CACHE_EV_PROGRESS &&
+			    c->evq[k].account == ev->account) {
+				c->evq[k] = *ev;
+				pthread_mutex_unlock(&c->lock);
+				return;
+			}
+		}
+	}
+	if (c->evn == c->evcap) {
+		size_t ncap = c->evcap ? c->evcap * 2 : 64;
+		struct cache_event *q;
+
+		if (c->evcap >= EVQ_MAX && (ev->kind == CACHE_EV_PROGRESS ||
+		    ev->kind == CACHE_EV_MESSAGE_ARRIVED)) {
+			pthread_mutex_unlock(&c->lock);
+			return; /* nobody reads: FOLDER_CHANGED covers it */
+		}
+		q = xcalloc(ncap, sizeof(*q));
+		for (i = 0; i < c->evn; i++)
+			q[i] = c->evq[(c->evhead + i) % c->evcap];
+		free(c->evq);
+		c->evq = q;
+		c->evcap = ncap;
+		c->evhead = 0;
+	}
+	c->evq[(c->evhead + c->evn) % c->evcap] = *ev;
+	if (c->evn++ == 0) {
+		ssize_t w = write(c->evpipe[1], "e", 1);
+
+		(void)w; /* full pipe: a wake-up is pending anyway */
+	}
+	pthread_mutex_unlock(&c->lock);
+}
+
+int
+cache_event_fd(const struct cache *c)
+{
+	return c->evpipe[0];
+}
+
+int
+cache_event_read(struct cache *c, struct cache_event *ev_r)
+{
+	char drain[64];
+	int got = 0;
+
+	pthread_mutex_lock(&c->lock);
+	if (c->evn > 0) {
+		*ev_r = c->evq[c->evhead];
+		c->evhead = (c->evhead + 1) % c->evcap;
+		c->evn--;
+		got = 1;
+	}
+	if (c->evn == 0)
+		while (read(c->evpipe[0], drain, sizeof(drain)) > 0)
+			;
+	pthread_mutex_unlock(&c->lock);
+	return got;
+}
+
+void
+cache_set_state(struct cache *c, size_t i, enum account_state state,
+    const char *error)
+{
+	struct cache_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	pthread_mutex_lock(&c->lock);
+	c->states[i] = state;
+	if (error)
+		str_lcpy(c->errors[i], error, sizeof(c->errors[i]));
+	else if (state != ACCOUNT_ERROR)
+		c->errors[i][0] = '\0';
+	pthread_mutex_unlock(&c->lock);
+	ev.kind = CACHE_EV_ACCOUNT;
+	ev.account = i;
+	ev.state = state;
+	if (error)
+		str_lcpy(ev.text, error, sizeof(ev.text));
+	cache_post(c, &ev);
+}
+
+/* --- workers --- */
+
+int
+cache_worker_start(struct cache *c, size_t i, struct error *err)
+{
+	if (i >= c->naccounts)
+		return error_set(err, "no such account");
+	return worker_start(c, i, err);
+}
+
+int
+cache_request_sync(struct cache *c, size_t i, int64_t folder_id,
+    unsigned flags, struct error *err)
+{
+	if (cache_worker_start(c, i, err) < 0)
+		return -1;
+	return worker_request(c, i, WORKER_SYNC, folder_id, 0, flags);
+}
+
+void
+cache_workers_stop(struct cache *c)
+{
+	size_t i;
+
+	for (i = 0; c->workers && i < c->naccounts; i++)
+		worker_stop(&c->workers[i]);
+}

@@ -1,0 +1,62 @@
+/* cache internals shared by cache.c, worker.c, store.c (not public). */
+#ifndef POSTIE_CACHE_CACHE_INT_H
+#define POSTIE_CACHE_CACHE_INT_H
+
+#include <pthread.h>
+
+#include "cache/bodies.h"
+#include "cache/cache.h"
+#include "cache/driver.h"
+#include "cache/maildir.h"
+
+struct worker;
+
+struct cache {
+	const struct config *cfg;
+	char *data_dir;
+	char *cache_dir;
+	char *db_path;
+	struct db *db;
+	struct bodies *bodies;
+	struct account *accounts;
+	size_t naccounts;
+	struct worker **workers;     /* per account, NULL when not running */
+	pthread_mutex_t lock;        /* events and account states */
+	struct cache_event *evq;
+	size_t evhead, evn, evcap;   /* ring buffer */
+	int evpipe[2];
+	enum account_state *states;
+	char (*errors)[ERROR_MAX];
+};
+
+/* Queues an event (thread-safe).  Progress events of one account
+ * replace the previous one still queued. */
+void cache_post(struct cache *c, const struct cache_event *ev);
+/* Sets account i's state (and error sentence, or NULL) and posts it. */
+void cache_set_state(struct cache *c, size_t i, enum account_state state,
+    const char *error);
+/* The Maildir folder of a POP3 account (allocated). */
+char *cache_maildir_path(struct cache *c, size_t i, struct error *err);
+
+/* store.c: what both the UI thread and workers do to a store. */
+/* Parses raw with mime/ and inserts an index record; *id_r set. */
+int store_index_raw(struct db *db, int64_t folder_id, uint32_t uid,
+    const char *key, unsigned flags, int64_t internal_date, int64_t size,
+    const char *raw, size_t len, int64_t *id_r, struct error *err);
+/* Brings the index of folder_id in line with the Maildir; *changed_r
+ * counts what changed. */
+int store_reconcile(struct db *db, struct maildir *md, int64_t folder_id,
+    size_t *changed_r, struct error *err);
+/* Completes or drops UIDL records left undelivered by a crash. */
+int store_recover(struct db *db, struct maildir *md, const char *account,
+    int64_t folder_id, struct error *err);
+
+/* worker.c */
+int worker_start(struct cache *c, size_t i, struct error *err);
+/* kind: WORKER_* ; returns 0 or -1 (no worker). */
+enum worker_req_kind { WORKER_FETCH, WORKER_OPS, WORKER_SYNC };
+int worker_request(struct cache *c, size_t i, enum worker_req_kind kind,
+    int64_t folder_id, int64_t msg_id, unsigned flags);
+void worker_stop(struct worker **w);
+
+#endif

@@ -1,0 +1,341 @@
+/* cache: message bodies and local changes queued for the server. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cache/cache_int.h"
+#include "core/xalloc.h"
+
+/* The message, its folder and its account index. */
+struct where {
+	struct db_msg m;
+	struct db_folder f;
+	size_t account;
+};
+
+static int
+locate(struct cache *c, int64_t msg_id, struct where *w, struct error *err)
+{
+	size_t i;
+	int rc;
+
+	memset(w, 0, sizeof(*w));
+	if ((rc = db_msg_get(c->db, msg_id, &w->m, err)) <= 0)
+		return rc < 0 ? -1 : error_set(err, "the message is no longer "
+		    "in the cache");
+	if ((rc = db_folder_get(c->db, w->m.folder_id, &w->f, err)) <= 0) {
+		db_msg_clear(&w->m);
+		return rc < 0 ? -1 : error_set(err, "the message's folder is "
+		    "gone");
+	}
+	for (i = 0; i < c->naccounts; i++)
+		if (strcmp(c->accounts[i].name, w->f.account) == 0) {
+			w->account = i;
+			return 0;
+		}
+	db_msg_clear(&w->m);
+	db_folder_clear(&w->f);
+	return error_set(err, "the message belongs to an account that is no "
+	    "longer configured");
+}
+
+static void
+unlocate(struct where *w)
+{
+	db_msg_clear(&w->m);
+	db_folder_clear(&w->f);
+}
+
+static int
+open_maildir(struct cache *c, size_t i, struct maildir **md_r,
+    struct error *err)
+{
+	char *path = cache_maildir_path(c, i, err);
+	int rc;
+
+	if (path == NULL)
+		return -1;
+	rc = maildir_open(path, 0, md_r, err);
+	free(path);
+	return rc;
+}
+
+int
+cache_message_raw(struct cache *c, int64_t msg_id, struct buf *out,
+    struct error *err)
+{
+	struct maildir *md = NULL;
+	struct where w;
+	int rc;
+
+	if (locate(c, msg_id, &w, err) < 0)
+		return -1;
+	if (w.m.key) {
+		if ((rc = open_maildir(c, w.account, &md, err)) == 0) {
+			rc = maildir_read(md, w.m.key, out, err);
+			if (rc == 0)
+				rc = error_set(err, "the message file was "
+				    "removed from %s", maildir_path(md));
+		}
+		maildir_close(&md);
+		unlocate(&w);
+		return rc < 0 ? -1 : 1;
+	}
+	rc = bodies_load(c->bodies, w.f.account, w.f.name, w.f.uidvalidity,
+	    w.m.uid, out, err);
+	if (rc == 0 && worker_request(c, w.account, WORKER_FETCH,
+	    w.f.id, msg_id, 0) < 0)
+		rc = error_set(err, "the message is not downloaded yet and "
+		    "account %s is offline", w.f.account);
+	unlocate(&w);
+	return rc;
+}
+
+static int
+queue(struct cache *c, struct where *w, enum db_op_kind kind,
+    int64_t msg_id, const char *args, struct error *err)
+{
+	struct db_op op;
+
+	memset(&op, 0, sizeof(op));
+	op.account = w->f.account;
+	op.kind = kind;
+	op.folder_id = w->f.id;
+	op.msg_id = msg_id;
+	op.uid = w->m.uid;
+	op.key = w->m.key;
+	op.args = (char *)args;
+	return db_op_add(c->db, &op, err);
+}
+
+static void
+changed(struct cache *c, size_t account, int64_t folder_id)
+{
+	struct cache_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = CACHE_EV_FOLDER_CHANGED;
+	ev.account = account;
+	ev.folder_id = folder_id;
+	cache_post(c, &ev);
+}
+
+int
+cache_set_flags(struct cache *c, int64_t msg_id, unsigned add,
+    unsigned remove, struct error *err)
+{
+	struct maildir *md = NULL;
+	struct where w;
+	unsigned flags;
+	char args[32];
+	int rc = -1;
+
+	if (locate(c, msg_id, &w, err) < 0)
+		return -1;
+	flags = ((w.m.flags | add) & ~remove) & MSG_ALL_FLAGS;
+	if (flags == w.m.flags) {
+		unlocate(&w);
+		return 0;
+	}
+	if (w.m.key) { /* POP3: the Maildir holds the flags; no server op */
+		if (open_maildir(c, w.account, &md, err) == 0 &&
+		    maildir_set_flags(md, w.m.key, flags, err) >= 0 &&
+		    db_msg_set_flags(c->db, msg_id, flags, err) == 0)
+			rc = 0;
+		maildir_close(&md);
+	} else {
+		snprintf(args, sizeof(args), "%u %u", add & MSG_ALL_FLAGS,
+		    remove & MSG_ALL_FLAGS);
+		if (db_begin(c->db, err) == 0) {
+			if (db_msg_set_flags(c->db, msg_id, flags, err) == 0 &&
+			    queue(c, &w, DB_OP_FLAGS, msg_id, args, err) == 0)
+				rc = db_commit(c->db, err);
+			else
+				db_rollback(c->db);
+		}
+		if (rc == 0)
+			worker_request(c, w.account, WORKER_OPS, 0, 0, 0);
+	}
+	if (rc == 0)
+		changed(c, w.account, w.f.id);
+	unlocate(&w);
+	return rc;
+}
+
+/* POP3: the file goes; in keep mode the server copy is deleted by the
+ * worker (the UIDL stays known, so nothing is downloaded again). */
+static int
+pop3_delete(struct cache *c, struct where *w, struct error *err)
+{
+	struct maildir *md = NULL;
+	int rc = -1;
+
+	if (open_maildir(c, w->account, &md, err) < 0)
+		return -1;
+	if (db_begin(c->db, err) == 0) {
+		if (db_msg_delete(c->db, w->m.id, err) == 0 &&
+		    (c->accounts[w->account].mode == ACCOUNT_MODE_DELETE ||
+		    queue(c, w, DB_OP_DELETE, 0, NULL, err) == 0) &&
+		    maildir_remove(md, w->m.key, err) >= 0)
+			rc = db_commit(c->db, err);
+		else
+			db_rollback(c->db);
+	}
+	maildir_close(&md);
+	return rc;
+}
+
+int
+cache_delete(struct cache *c, int64_t msg_id, struct error *err)
+{
+	struct where w;
+	int rc;
+
+	if (locate(c, msg_id, &w, err) < 0)
+		return -1;
+	if (w.m.key) {
+		rc = pop3_delete(c, &w, err);
+		if (rc == 0) {
+			changed(c, w.account, w.f.id);
+			worker_request(c, w.account, WORKER_OPS, 0, 0, 0);
+		}
+		unlocate(&w);
+		return rc;
+	}
+	unlocate(&w);
+	return cache_set_flags(c, msg_id, MSG_DELETED, 0, err);
+}
+
+static int
+move_or_copy(struct cache *c, int64_t msg_id, int64_t dest, int copy,
+    struct error *err)
+{
+	struct db_folder df;
+	struct where w;
+	char args[32];
+	int rc = -1, got;
+
+	if (locate(c, msg_id, &w, err) < 0)
+		return -1;
+	if (w.m.key) {
+		unlocate(&w);
+		return error_set(err, "a POP3 account has only its INBOX");
+	}
+	if ((got = db_folder_get(c->db, dest, &df, err)) <= 0 ||
+	    strcmp(df.account, w.f.account) != 0) {
+		if (got > 0)
+			db_folder_clear(&df);
+		unlocate(&w);
+		return got < 0 ? -1 : error_set(err, "no such destination "
+		    "folder in this account");
+	}
+	db_folder_clear(&df);
+	snprintf(args, sizeof(args), "%" PRId64, dest);
+	if (db_begin(c->db, err) == 0) {
+		int64_t id = msg_id;
+		int ok;
+
+		if (copy) { /* a local copy, UID unknown until the server
+			       answers */
+			struct db_msg m = w.m;
+
+			m.folder_id = dest;
+			m.uid = 0;
+			m.text = NULL;
+			ok = db_msg_insert(c->db, &m, err) == 0;
+			id = m.id;
+		} else
+			ok = db_msg_set_folder(c->db, msg_id, dest, 0,
+			    err) == 0;
+		if (ok && queue(c, &w, copy ? DB_OP_COPY : DB_OP_MOVE, id,
+		    args, err) == 0)
+			rc = db_commit(c->db, err);
+		else
+			db_rollback(c->db);
+	}
+	if (rc == 0) {
+		changed(c, w.account, w.f.id);
+		changed(c, w.account, dest);
+		worker_request(c, w.account, WORKER_OPS, 0, 0, 0);
+	}
+	unlocate(&w);
+	return rc;
+}
+
+int
+cache_move(struct cache *c, int64_t msg_id, int64_t dest, struct error *err)
+{
+	return move_or_copy(c, msg_id, dest, 0, err);
+}
+
+int
+cache_copy(struct cache *c, int64_t msg_id, int64_t dest, struct error *err)
+{
+	return move_or_copy(c, msg_id, dest, 1, err);
+}
+
+struct gather {
+	int64_t *ids;
+	size_t n, cap;
+};
+
+static int
+gather_deleted(void *arg, int64_t id, uint32_t uid, const char *key,
+    unsigned flags, struct error *err)
+{
+	struct gather *g = arg;
+
+	if (flags & MSG_DELETED) {
+		if (g->n == g->cap) {
+			g->cap = g->cap ? g->cap * 2 : 64;
+			g->ids = xreallocarray(g->ids, g->cap, sizeof(*g->ids));
+		}
+		g->ids[g->n++] = id;
+	}
+	return 0;
+}
+
+int
+cache_expunge(struct cache *c, int64_t folder_id, struct error *err)
+{
+	struct gather g = { NULL, 0, 0 };
+	struct db_folder f;
+	struct where w;
+	size_t i, account = 0;
+	int rc = -1, got;
+
+	if ((got = db_folder_get(c->db, folder_id, &f, err)) <= 0)
+		return got < 0 ? -1 : error_set(err, "no such folder");
+	for (i = 0; i < c->naccounts; i++)
+		if (strcmp(c->accounts[i].name, f.account) == 0)
+			account = i;
+	if (db_msg_each(c->db, folder_id, gather_deleted, &g, err) < 0)
+		goto out;
+	if (c->accounts[account].protocol == CONFIG_POP3) {
+		for (i = 0, rc = 0; i < g.n && rc == 0; i++)
+			rc = cache_delete(c, g.ids[i], err);
+		goto out;
+	}
+	if (db_begin(c->db, err) < 0)
+		goto out;
+	for (i = 0; i < g.n; i++)
+		if (db_msg_delete(c->db, g.ids[i], err) < 0)
+			break;
+	memset(&w, 0, sizeof(w));
+	w.f = f;
+	if (i == g.n && queue(c, &w, DB_OP_EXPUNGE, 0, NULL, err) == 0)
+		rc = db_commit(c->db, err);
+	else
+		db_rollback(c->db);
+	if (rc == 0) {
+		changed(c, account, folder_id);
+		worker_request(c, account, WORKER_OPS, 0, 0, 0);
+	}
+out:
+	free(g.ids);
+	db_folder_clear(&f);
+	return rc;
+}

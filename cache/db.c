@@ -1,0 +1,572 @@
+/* db: connection, schema migrations, folders, account state. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cache/db_int.h"
+#include "core/log.h"
+#include "core/str.h"
+#include "core/xalloc.h"
+
+/* Migration N brings the schema from version N-1 to N.  Never edit an
+ * applied one: add a new one. */
+static const char *const migrations[DB_SCHEMA_VERSION] = {
+	/* 1: the base schema */
+	"CREATE TABLE folders(id INTEGER PRIMARY KEY,"
+	" account TEXT NOT NULL, name TEXT NOT NULL,"
+	" delim INTEGER NOT NULL DEFAULT 47,"
+	" uidvalidity INTEGER NOT NULL DEFAULT 0,"
+	" uidnext INTEGER NOT NULL DEFAULT 0,"
+	" highestmodseq INTEGER NOT NULL DEFAULT 0,"
+	" role INTEGER NOT NULL DEFAULT 0,"
+	" noselect INTEGER NOT NULL DEFAULT 0,"
+	" UNIQUE(account, name));"
+	"CREATE TABLE messages(id INTEGER PRIMARY KEY,"
+	" folder INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,"
+	" uid INTEGER NOT NULL DEFAULT 0, mkey TEXT,"
+	" flags INTEGER NOT NULL DEFAULT 0,"
+	" internal_date INTEGER NOT NULL DEFAULT 0,"
+	" size INTEGER NOT NULL DEFAULT 0, date INTEGER NOT NULL DEFAULT 0,"
+	" from_ TEXT, to_ TEXT, cc TEXT, subject TEXT, message_id TEXT,"
+	" in_reply_to TEXT, refs TEXT,"
+	" has_attachment INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX messages_folder_uid ON messages(folder, uid);"
+	"CREATE INDEX messages_folder_key ON messages(folder, mkey);"
+	"CREATE TABLE uidl(account TEXT NOT NULL, uidl TEXT NOT NULL,"
+	" mkey TEXT, downloaded_at INTEGER NOT NULL,"
+	" deleted_on_server INTEGER NOT NULL DEFAULT 0,"
+	" delivered INTEGER NOT NULL DEFAULT 1,"
+	" PRIMARY KEY(account, uidl));"
+	"CREATE TABLE ops(id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" account TEXT NOT NULL, kind INTEGER NOT NULL,"
+	" folder INTEGER NOT NULL, msg INTEGER NOT NULL DEFAULT 0,"
+	" uid INTEGER NOT NULL DEFAULT 0, mkey TEXT, args TEXT,"
+	" state INTEGER NOT NULL DEFAULT 0, error TEXT);"
+	"CREATE INDEX ops_pending ON ops(account, state, id);"
+	"CREATE TABLE accounts(name TEXT PRIMARY KEY,"
+	" last_sync INTEGER NOT NULL DEFAULT 0, last_error TEXT);",
+	/* 2: full-text search over what version 1 already holds */
+	"CREATE VIRTUAL TABLE fts USING fts5(from_, to_, cc, subject, body,"
+	" tokenize = 'unicode61 remove_diacritics 2');"
+	"INSERT INTO fts(rowid, from_, to_, cc, subject, body)"
+	" SELECT id, from_, to_, cc, subject, '' FROM messages;"
+	"CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages"
+	" BEGIN DELETE FROM fts WHERE rowid = old.id; END;",
+};
+
+static const char *const stmt_sql[ST_COUNT] = {
+	[ST_FOLDER_FIND] = "SELECT id FROM folders WHERE account = ? AND"
+	    " name = ?",
+	[ST_FOLDER_INSERT] = "INSERT INTO folders(account, name, role)"
+	    " VALUES (?, ?, ?)",
+	[ST_FOLDER_ROLE] = "UPDATE folders SET role = ? WHERE id = ?",
+	[ST_FOLDER_GET] = "SELECT id, account, name, delim, uidvalidity,"
+	    " uidnext, highestmodseq, role, noselect,"
+	    " (SELECT count(*) FROM messages WHERE folder = folders.id),"
+	    " (SELECT count(*) FROM messages WHERE folder = folders.id AND"
+	    "  flags & 1 = 0) FROM folders WHERE id = ?",
+	[ST_FOLDER_UPDATE] = "UPDATE folders SET uidvalidity = ?,"
+	    " uidnext = ?, highestmodseq = ?, role = ?, delim = ?,"
+	    " noselect = ? WHERE id = ?",
+	[ST_MSG_INSERT] = "INSERT INTO messages(folder, uid, mkey, flags,"
+	    " internal_date, size, date, from_, to_, cc, subject, message_id,"
+	    " in_reply_to, refs, has_attachment)"
+	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	[ST_FTS_INSERT] = "INSERT INTO fts(rowid, from_, to_, cc, subject,"
+	    " body) VALUES (?,?,?,?,?,?)",
+	[ST_MSG_GET] = "SELECT id, folder, uid, mkey, flags, internal_date,"
+	    " size, date, from_, to_, cc, subject, message_id, in_reply_to,"
+	    " refs, has_attachment FROM messages WHERE id = ?",
+	[ST_MSG_FIND_UID] = "SELECT id FROM messages WHERE folder = ? AND"
+	    " uid = ?",
+	[ST_MSG_FIND_KEY] = "SELECT id FROM messages WHERE folder = ? AND"
+	    " mkey = ?",
+	[ST_MSG_FLAGS] = "UPDATE messages SET flags = ? WHERE id = ?",
+	[ST_MSG_FOLDER] = "UPDATE messages SET folder = ?, uid = ?"
+	    " WHERE id = ?",
+	[ST_MSG_KEY] = "UPDATE messages SET mkey = ? WHERE id = ?",
+	[ST_MSG_DELETE] = "DELETE FROM messages WHERE id = ?",
+	[ST_MSG_EACH] = "SELECT id, uid, mkey, flags FROM messages"
+	    " WHERE folder = ? ORDER BY id",
+	[ST_FTS_TEXT] = "UPDATE fts SET body = ? WHERE rowid = ?",
+	[ST_UIDL_LOOKUP] = "SELECT uidl, mkey, downloaded_at,"
+	    " deleted_on_server, delivered FROM uidl WHERE account = ? AND"
+	    " uidl = ?",
+	[ST_UIDL_ADD] = "INSERT OR REPLACE INTO uidl(account, uidl, mkey,"
+	    " downloaded_at, deleted_on_server, delivered)"
+	    " VALUES (?, ?, ?, ?, 0, ?)",
+	[ST_UIDL_DELIVERED] = "UPDATE uidl SET delivered = 1"
+	    " WHERE account = ? AND uidl = ?",
+	[ST_UIDL_DELETED] = "UPDATE uidl SET deleted_on_server = 1"
+	    " WHERE account = ? AND uidl = ?",
+	[ST_UIDL_FORGET] = "DELETE FROM uidl WHERE account = ? AND uidl = ?",
+	[ST_OP_ADD] = "INSERT INTO ops(account, kind, folder, msg, uid, mkey,"
+	    " args, state) VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
+	[ST_OP_NEXT] = "SELECT id, account, kind, folder, msg, uid, mkey,"
+	    " args, state, error FROM ops WHERE account = ? AND state = 0"
+	    " AND id > ? ORDER BY id LIMIT 1",
+	[ST_OP_STATE] = "UPDATE ops SET state = ?, error = ? WHERE id = ?",
+	[ST_ACCOUNT_SET] = "INSERT OR REPLACE INTO accounts(name, last_sync,"
+	    " last_error) VALUES (?, ?, ?)",
+	[ST_ACCOUNT_GET] = "SELECT last_sync, last_error FROM accounts"
+	    " WHERE name = ?",
+};
+
+int
+db_fail(struct db *db, struct error *err, const char *what)
+{
+	return error_set(err, "index database: %s: %s", what,
+	    db && db->sq ? sqlite3_errmsg(db->sq) : "cannot open");
+}
+
+sqlite3_stmt *
+db_stmt(struct db *db, enum db_stmt which, struct error *err)
+{
+	sqlite3_stmt *st = db->st[which];
+
+	if (st == NULL) {
+		if (sqlite3_prepare_v3(db->sq, stmt_sql[which], -1,
+		    SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+			db_fail(db, err, "prepare");
+			return NULL;
+		}
+		db->st[which] = st;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return st;
+}
+
+int
+db_step_done(struct db *db, sqlite3_stmt *st, struct error *err,
+    const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, err, what);
+	return 0;
+}
+
+void
+db_bind_str(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+char *
+db_col_str(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	return xstrdup(s ? (const char *)s : "");
+}
+
+char *
+db_col_strn(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	return s ? xstrdup((const char *)s) : NULL;
+}
+
+static int
+exec(struct db *db, const char *sql, struct error *err)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db->sq, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		error_set(err, "index database: %s",
+		    msg ? msg : sqlite3_errmsg(db->sq));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+read_version(struct db *db, struct error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations("
+	    "version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)",
+	    err) < 0)
+		return -1;
+	if (sqlite3_prepare_v2(db->sq, "SELECT coalesce(max(version), 0)"
+	    " FROM schema_migrations", -1, &st, NULL) != SQLITE_OK)
+		return db_fail(db, err, "schema version");
+	rc = sqlite3_step(st);
+	db->version = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_finalize(st);
+	if (db->version < 0)
+		return db_fail(db, err, "schema version");
+	return 0;
+}
+
+static int
+migrate(struct db *db, int target, struct error *err)
+{
+	char sql[128];
+
+	if (read_version(db, err) < 0)
+		return -1;
+	if (db->version > DB_SCHEMA_VERSION)
+		return error_set(err, "index database: schema version %d is "
+		    "newer than this postie understands (%d)", db->version,
+		    DB_SCHEMA_VERSION);
+	while (db->version < target) {
+		if (exec(db, "BEGIN IMMEDIATE", err) < 0)
+			return -1;
+		/* Another connection may have migrated meanwhile. */
+		if (read_version(db, err) < 0 || db->version >= target) {
+			exec(db, "ROLLBACK", NULL);
+			return db->version < 0 ? -1 : 0;
+		}
+		snprintf(sql, sizeof(sql), "INSERT INTO schema_migrations"
+		    " VALUES (%d, strftime('%%s','now'))", db->version + 1);
+		if (exec(db, migrations[db->version], err) < 0 ||
+		    exec(db, sql, err) < 0 || exec(db, "COMMIT", err) < 0) {
+			exec(db, "ROLLBACK", NULL);
+			return error_prefix(err, "upgrading to version %d",
+			    db->version + 1);
+		}
+		log_info("index database upgraded to schema version %d",
+		    db->version + 1);
+		db->version++;
+	}
+	return 0;
+}
+
+int
+db_open_version(const char *path, int version, struct db **db_r,
+    struct error *err)
+{
+	struct db *db = xcalloc(1, sizeof(*db));
+	int fd;
+
+	/* Create it 0600 ourselves: SQLite would follow the umask. */
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0) {
+		free(db);
+		return error_errno(err, errno, "cannot open %s", path);
+	}
+	close(fd);
+	if (sqlite3_open_v2(path, &db->sq, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		db_fail(db, err, path);
+		db_close(&db);
+		return -1;
+	}
+	sqlite3_busy_timeout(db->sq, 10000);
+	sqlite3_extended_result_codes(db->sq, 1);
+	if (exec(db, "PRAGMA journal_mode = WAL", err) < 0 ||
+	    exec(db, "PRAGMA synchronous = FULL", err) < 0 ||
+	    exec(db, "PRAGMA foreign_keys = ON", err) < 0 ||
+	    migrate(db, version, err) < 0) {
+		db_close(&db);
+		return -1;
+	}
+	*db_r = db;
+	return 0;
+}
+
+int
+db_open(const char *path, struct db **db_r, struct error *err)
+{
+	return db_open_version(path, DB_SCHEMA_VERSION, db_r, err);
+}
+
+void
+db_close(struct db **dbp)
+{
+	struct db *db = *dbp;
+	size_t i;
+
+	if (db == NULL)
+		return;
+	for (i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(db->st[i]);
+	sqlite3_close(db->sq);
+	free(db);
+	*dbp = NULL;
+}
+
+int
+db_version(struct db *db)
+{
+	return db->version;
+}
+
+int
+db_begin(struct db *db, struct error *err)
+{
+	return exec(db, "BEGIN IMMEDIATE", err);
+}
+
+int
+db_commit(struct db *db, struct error *err)
+{
+	if (exec(db, "COMMIT", err) < 0) {
+		db_rollback(db);
+		return -1;
+	}
+	return 0;
+}
+
+void
+db_rollback(struct db *db)
+{
+	struct error err;
+
+	if (sqlite3_get_autocommit(db->sq))
+		return;
+	if (exec(db, "ROLLBACK", &err) < 0)
+		log_warn("%s", err.msg);
+}
+
+int
+db_folder_ensure(struct db *db, const char *account, const char *name,
+    enum folder_role role, int64_t *id_r, struct error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, ST_FOLDER_FIND, err)) == NULL)
+		return -1;
+	db_bind_str(st, 1, account);
+	db_bind_str(st, 2, name);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id_r = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		if (role == FOLDER_ROLE_NONE)
+			return 0;
+		if ((st = db_stmt(db, ST_FOLDER_ROLE, err)) == NULL)
+			return -1;
+		sqlite3_bind_int(st, 1, role);
+		sqlite3_bind_int64(st, 2, *id_r);
+		return db_step_done(db, st, err, "folder role");
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, err, "folder lookup");
+	if ((st = db_stmt(db, ST_FOLDER_INSERT, err)) == NULL)
+		return -1;
+	db_bind_str(st, 1, account);
+	db_bind_str(st, 2, name);
+	sqlite3_bind_int(st, 3, role);
+	if (db_step_done(db, st, err, "folder insert") < 0)
+		return -1;
+	*id_r = sqlite3_last_insert_rowid(db->sq);
+	return 0;
+}
+
+static void
+folder_from_row(sqlite3_stmt *st, struct db_folder *f)
+{
+	f->id = sqlite3_column_int64(st, 0);
+	f->account = db_col_str(st, 1);
+	f->name = db_col_str(st, 2);
+	f->delim = (char)sqlite3_column_int(st, 3);
+	f->uidvalidity = (uint32_t)sqlite3_column_int64(st, 4);
+	f->uidnext = (uint32_t)sqlite3_column_int64(st, 5);
+	f->highestmodseq = (uint64_t)sqlite3_column_int64(st, 6);
+	f->role = (enum folder_role)sqlite3_column_int(st, 7);
+	f->noselect = sqlite3_column_int(st, 8);
+	f->total = (unsigned)sqlite3_column_int64(st, 9);
+	f->unread = (unsigned)sqlite3_column_int64(st, 10);
+}
+
+int
+db_folder_get(struct db *db, int64_t id, struct db_folder *f_r,
+    struct error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(f_r, 0, sizeof(*f_r));
+	if ((st = db_stmt(db, ST_FOLDER_GET, err)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		folder_from_row(st, f_r);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : db_fail(db, err, "folder");
+}
+
+int
+db_folder_find(struct db *db, const char *account, const char *name,
+    struct db_folder *f_r, struct error *err)
+{
+	sqlite3_stmt *st;
+	int64_t id;
+	int rc;
+
+	memset(f_r, 0, sizeof(*f_r));
+	if ((st = db_stmt(db, ST_FOLDER_FIND, err)) == NULL)
+		return -1;
+	db_bind_str(st, 1, account);
+	db_bind_str(st, 2, name);
+	rc = sqlite3_step(st);
+	id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return db_fail(db, err, "folder lookup");
+	return db_folder_get(db, id, f_r, err);
+}
+
+int
+db_folder_update(struct db *db, const struct db_folder *f, struct error *err)
+{
+	sqlite3_stmt *st;
+
+	if ((st = db_stmt(db, ST_FOLDER_UPDATE, err)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, f->uidvalidity);
+	sqlite3_bind_int64(st, 2, f->uidnext);
+	sqlite3_bind_int64(st, 3, (int64_t)f->highestmodseq);
+	sqlite3_bind_int(st, 4, f->role);
+	sqlite3_bind_int(st, 5, (unsigned char)f->delim);
+	sqlite3_bind_int(st, 6, f->noselect);
+	sqlite3_bind_int64(st, 7, f->id);
+	return db_step_done(db, st, err, "folder update");
+}
+
+int
+db_folder_list(struct db *db, const char *account, struct db_folder **list_r,
+    size_t *n_r, struct error *err)
+{
+	sqlite3_stmt *st;
+	struct db_folder *list = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	if (sqlite3_prepare_v2(db->sq, "SELECT f.id, f.account, f.name,"
+	    " f.delim, f.uidvalidity, f.uidnext, f.highestmodseq, f.role,"
+	    " f.noselect, count(m.id), coalesce(sum(m.flags & 1 = 0), 0)"
+	    " FROM folders f LEFT JOIN messages m ON m.folder = f.id"
+	    " WHERE f.account = ? GROUP BY f.id ORDER BY f.name", -1, &st,
+	    NULL) != SQLITE_OK)
+		return db_fail(db, err, "folder list");
+	db_bind_str(st, 1, account);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			list = xreallocarray(list, cap, sizeof(*list));
+		}
+		folder_from_row(st, &list[n++]);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		db_folders_free(&list, n);
+		return db_fail(db, err, "folder list");
+	}
+	*list_r = list;
+	*n_r = n;
+	return 0;
+}
+
+static int
+exec_id(struct db *db, const char *sql, int64_t id, struct error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(db->sq, sql, -1, &st, NULL) != SQLITE_OK)
+		return db_fail(db, err, "prepare");
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, err, "update");
+}
+
+int
+db_folder_reset(struct db *db, int64_t id, struct error *err)
+{
+	if (exec_id(db, "DELETE FROM messages WHERE folder = ?", id, err) < 0)
+		return -1;
+	return exec_id(db, "UPDATE folders SET uidvalidity = 0, uidnext = 0,"
+	    " highestmodseq = 0 WHERE id = ?", id, err);
+}
+
+int
+db_folder_delete(struct db *db, int64_t id, struct error *err)
+{
+	if (exec_id(db, "DELETE FROM messages WHERE folder = ?", id, err) < 0)
+		return -1;
+	return exec_id(db, "DELETE FROM folders WHERE id = ?", id, err);
+}
+
+void
+db_folder_clear(struct db_folder *f)
+{
+	free(f->account);
+	free(f->name);
+	memset(f, 0, sizeof(*f));
+}
+
+void
+db_folders_free(struct db_folder **list, size_t n)
+{
+	size_t i;
+
+	if (*list == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		db_folder_clear(&(*list)[i]);
+	free(*list);
+	*list = NULL;
+}
+
+int
+db_account_set(struct db *db, const char *account, int64_t last_sync,
+    const char *last_error, struct error *err)
+{
+	sqlite3_stmt *st;
+
+	if ((st = db_stmt(db, ST_ACCOUNT_SET, err)) == NULL)
+		return -1;
+	db_bind_str(st, 1, account);
+	sqlite3_bind_int64(st, 2, last_sync);
+	db_bind_str(st, 3, last_error);
+	return db_step_done(db, st, err, "account state");
+}
+
+int
+db_account_get(struct db *db, const char *account, int64_t *last_sync_r,
+    char **error_r, struct error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*last_sync_r = 0;
+	*error_r = NULL;
+	if ((st = db_stmt(db, ST_ACCOUNT_GET, err)) == NULL)
+		return -1;
+	db_bind_str(st, 1, account);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*last_sync_r = sqlite3_column_int64(st, 0);
+		*error_r = db_col_strn(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : db_fail(db, err, "account state");
+}

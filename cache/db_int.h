@@ -1,0 +1,41 @@
+/* db internals shared by db.c, db_msg.c and db_queue.c (not public). */
+#ifndef POSTIE_CACHE_DB_INT_H
+#define POSTIE_CACHE_DB_INT_H
+
+#include <sqlite3.h>
+
+#include "cache/db.h"
+
+enum db_stmt {
+	ST_FOLDER_FIND, ST_FOLDER_INSERT, ST_FOLDER_ROLE, ST_FOLDER_GET,
+	ST_FOLDER_UPDATE, ST_MSG_INSERT, ST_FTS_INSERT, ST_MSG_GET,
+	ST_MSG_FIND_UID, ST_MSG_FIND_KEY, ST_MSG_FLAGS, ST_MSG_FOLDER,
+	ST_MSG_KEY, ST_MSG_DELETE, ST_MSG_EACH, ST_FTS_TEXT,
+	ST_UIDL_LOOKUP, ST_UIDL_ADD, ST_UIDL_DELIVERED, ST_UIDL_DELETED,
+	ST_UIDL_FORGET, ST_OP_ADD, ST_OP_NEXT, ST_OP_STATE,
+	ST_ACCOUNT_SET, ST_ACCOUNT_GET,
+	ST_COUNT
+};
+
+struct db {
+	sqlite3 *sq;
+	int version;
+	sqlite3_stmt *st[ST_COUNT];
+};
+
+/* The cached prepared statement (reset, bindings cleared), or NULL with
+ * err set. */
+sqlite3_stmt *db_stmt(struct db *db, enum db_stmt which, struct error *err);
+/* error_set with the SQLite message; returns -1. */
+int db_fail(struct db *db, struct error *err, const char *what);
+/* Runs a statement that returns no rows (SQLITE_DONE), then resets it. */
+int db_step_done(struct db *db, sqlite3_stmt *st, struct error *err,
+    const char *what);
+/* Binds a string or NULL. */
+void db_bind_str(sqlite3_stmt *st, int i, const char *s);
+/* Column as an allocated string, "" for NULL. */
+char *db_col_str(sqlite3_stmt *st, int i);
+/* Column as an allocated string, or NULL. */
+char *db_col_strn(sqlite3_stmt *st, int i);
+
+#endif

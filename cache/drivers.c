@@ -1,0 +1,21 @@
+/* drivers: the protocol drivers linked into postie. */
+#include "config.h"
+
+#include <stddef.h>
+
+#include "cache/driver.h"
+
+/* Weak until the driver files exist: a protocol without a driver is then
+ * reported as not available, never faked. */
+extern const struct cache_driver cache_driver_pop3 __attribute__((weak));
+extern const struct cache_driver cache_driver_imap __attribute__((weak));
+
+const struct cache_driver *
+cache_driver_find(enum config_protocol p)
+{
+	switch (p) {
+	case CONFIG_POP3: return &cache_driver_pop3;
+	case CONFIG_IMAP: return &cache_driver_imap;
+	}
+	return NULL;
+}

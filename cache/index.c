@@ -1,0 +1,375 @@
+/* index: a folder's sorted message list, held compactly (see index.h). */
+#include "config.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cache/db_int.h"
+#include "cache/index.h"
+#include "cache/thread.h"
+#include "core/buf.h"
+#include "core/str.h"
+#include "core/xalloc.h"
+
+struct index {
+	int64_t folder_id;
+	struct index_rec *recs;
+	size_t n;
+	struct buf arena;
+	enum index_sort sort;
+	int reverse;
+};
+
+static uint32_t
+arena_add(struct buf *a, const unsigned char *s, int len)
+{
+	uint32_t off = (uint32_t)a->len;
+
+	if (s && len > 0)
+		str_clean_display(a, (const char *)s, (size_t)len, 0);
+	buf_addch(a, '\0');
+	return off;
+}
+
+static int
+load(struct index *ix, struct db *db, struct error *err)
+{
+	sqlite3_stmt *st;
+	size_t cap = 1024;
+	int rc;
+
+	if (sqlite3_prepare_v2(db->sq, "SELECT id, date, internal_date, uid,"
+	    " size, flags, has_attachment, from_, subject FROM messages"
+	    " WHERE folder = ? ORDER BY internal_date, id", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return db_fail(db, err, "folder index");
+	sqlite3_bind_int64(st, 1, ix->folder_id);
+	ix->recs = xreallocarray(NULL, cap, sizeof(*ix->recs));
+	buf_grow(&ix->arena, 64 * 1024);
+	/* The rows come in arrival order: that is the arrival rank. */
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct index_rec *r;
+		int64_t size;
+
+		if (ix->n == cap) {
+			cap *= 2;
+			ix->recs = xreallocarray(ix->recs, cap,
+			    sizeof(*ix->recs));
+		}
+		r = &ix->recs[ix->n];
+		r->id = sqlite3_column_int64(st, 0);
+		r->date = sqlite3_column_int64(st, 1);
+		if (r->date == 0)
+			r->date = sqlite3_column_int64(st, 2);
+		r->uid = (uint32_t)sqlite3_column_int64(st, 3);
+		size = sqlite3_column_int64(st, 4);
+		r->size = size < 0 ? 0 : size > UINT32_MAX ? UINT32_MAX :
+		    (uint32_t)size;
+		r->flags = (uint8_t)sqlite3_column_int(st, 5);
+		r->has_attachment = (uint8_t)sqlite3_column_int(st, 6);
+		r->from = arena_add(&ix->arena, sqlite3_column_text(st, 7),
+		    sqlite3_column_bytes(st, 7));
+		r->subject = arena_add(&ix->arena, sqlite3_column_text(st, 8),
+		    sqlite3_column_bytes(st, 8));
+		r->depth = 0;
+		r->arrival = (uint32_t)ix->n;
+		ix->n++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, err, "folder index");
+	if (ix->n < cap && ix->n > 0)
+		ix->recs = xreallocarray(ix->recs, ix->n, sizeof(*ix->recs));
+	return 0;
+}
+
+static int
+cmp_arrival(const void *a, const void *b, void *arg)
+{
+	const struct index_rec *x = a, *y = b;
+
+	(void)arg;
+	return x->arrival < y->arrival ? -1 : x->arrival > y->arrival;
+}
+
+static int
+cmp_date(const void *a, const void *b, void *arg)
+{
+	const struct index_rec *x = a, *y = b;
+
+	if (x->date != y->date)
+		return x->date < y->date ? -1 : 1;
+	return cmp_arrival(a, b, arg);
+}
+
+static int
+cmp_size(const void *a, const void *b, void *arg)
+{
+	const struct index_rec *x = a, *y = b;
+
+	if (x->size != y->size)
+		return x->size < y->size ? -1 : 1;
+	return cmp_date(a, b, arg);
+}
+
+/* Sender: the display name or address, case-folded, quotes skipped. */
+static const char *
+from_key(const char *s)
+{
+	while (*s == '"' || *s == '\'' || *s == ' ' || *s == '<')
+		s++;
+	return s;
+}
+
+static int
+cmp_from(const void *a, const void *b, void *arg)
+{
+	const struct index_rec *x = a, *y = b;
+	const char *ar = arg;
+	int c = str_casecmp(from_key(ar + x->from), from_key(ar + y->from));
+
+	return c ? c : cmp_date(a, b, arg);
+}
+
+static int
+cmp_subject(const void *a, const void *b, void *arg)
+{
+	const struct index_rec *x = a, *y = b;
+	const char *ar = arg, *s, *t;
+	size_t sl, tl;
+	int c;
+
+	s = thread_base_subject(ar + x->subject, &sl);
+	t = thread_base_subject(ar + y->subject, &tl);
+	c = str_ncasecmp(s, t, sl < tl ? sl : tl);
+	if (c == 0 && sl != tl)
+		c = sl < tl ? -1 : 1;
+	return c ? c : cmp_date(a, b, arg);
+}
+
+static int
+cmp_id(const void *a, const void *b)
+{
+	const struct index_rec *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int
+thread(struct index *ix, struct db *db, struct error *err)
+{
+	struct thread_msg *tm;
+	struct index_rec *out;
+	sqlite3_stmt *st;
+	uint32_t *order;
+	uint16_t *depth;
+	size_t i, j = 0;
+	int rc;
+
+	/* Records by id, walked in step with the rows (also by id). */
+	qsort(ix->recs, ix->n, sizeof(*ix->recs), cmp_id);
+	tm = xcalloc(ix->n ? ix->n : 1, sizeof(*tm));
+	if (sqlite3_prepare_v2(db->sq, "SELECT id, message_id, in_reply_to,"
+	    " refs FROM messages WHERE folder = ? ORDER BY id", -1, &st,
+	    NULL) != SQLITE_OK) {
+		free(tm);
+		return db_fail(db, err, "threading");
+	}
+	sqlite3_bind_int64(st, 1, ix->folder_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+
+		while (j < ix->n && ix->recs[j].id < id)
+			j++;
+		if (j == ix->n)
+			continue;
+		if (ix->recs[j].id != id)
+			continue;
+		tm[j].message_id = db_col_strn(st, 1);
+		tm[j].in_reply_to = db_col_strn(st, 2);
+		tm[j].references = db_col_strn(st, 3);
+	}
+	sqlite3_finalize(st);
+	for (i = 0; i < ix->n; i++) {
+		tm[i].subject = ix->arena.data + ix->recs[i].subject;
+		tm[i].date = ix->recs[i].date;
+	}
+	order = xcalloc(ix->n ? ix->n : 1, sizeof(*order));
+	depth = xcalloc(ix->n ? ix->n : 1, sizeof(*depth));
+	thread_order(tm, ix->n, order, depth);
+	out = xcalloc(ix->n ? ix->n : 1, sizeof(*out));
+	for (i = 0; i < ix->n; i++) {
+		out[i] = ix->recs[order[i]];
+		out[i].depth = depth[i];
+	}
+	for (i = 0; i < ix->n; i++) {
+		free((char *)tm[i].message_id);
+		free((char *)tm[i].in_reply_to);
+		free((char *)tm[i].references);
+	}
+	free(tm);
+	free(order);
+	free(depth);
+	free(ix->recs);
+	ix->recs = out;
+	if (rc != SQLITE_DONE)
+		return db_fail(db, err, "threading");
+	return 0;
+}
+
+/* Reverses the order of threads, keeping each thread's own order. */
+static void
+reverse_threads(struct index *ix)
+{
+	struct index_rec *out = xcalloc(ix->n ? ix->n : 1, sizeof(*out));
+	size_t end = ix->n, start, o = 0;
+
+	while (end > 0) {
+		start = end - 1;
+		while (start > 0 && ix->recs[start].depth != 0)
+			start--;
+		memcpy(out + o, ix->recs + start, (end - start) *
+		    sizeof(*out));
+		o += end - start;
+		end = start;
+	}
+	free(ix->recs);
+	ix->recs = out;
+}
+
+int
+index_sort(struct index *ix, struct db *db, enum index_sort sort,
+    int reverse, struct error *err)
+{
+	int (*cmp)(const void *, const void *, void *) = cmp_date;
+	size_t i;
+
+	for (i = 0; i < ix->n; i++)
+		ix->recs[i].depth = 0;
+	ix->sort = sort;
+	ix->reverse = reverse;
+	switch (sort) {
+	case INDEX_SORT_THREAD:
+		if (thread(ix, db, err) < 0)
+			return -1;
+		if (reverse)
+			reverse_threads(ix);
+		return 0;
+	case INDEX_SORT_ARRIVAL: cmp = cmp_arrival; break;
+	case INDEX_SORT_FROM: cmp = cmp_from; break;
+	case INDEX_SORT_SUBJECT: cmp = cmp_subject; break;
+	case INDEX_SORT_SIZE: cmp = cmp_size; break;
+	default: cmp = cmp_date; break;
+	}
+	qsort_r(ix->recs, ix->n, sizeof(*ix->recs), cmp, ix->arena.data);
+	if (reverse)
+		for (i = 0; i < ix->n / 2; i++) {
+			struct index_rec t = ix->recs[i];
+
+			ix->recs[i] = ix->recs[ix->n - 1 - i];
+			ix->recs[ix->n - 1 - i] = t;
+		}
+	return 0;
+}
+
+int
+index_open(struct db *db, int64_t folder_id, enum index_sort sort,
+    int reverse, struct index **ix_r, struct error *err)
+{
+	struct index *ix = xcalloc(1, sizeof(*ix));
+
+	ix->folder_id = folder_id;
+	/* One read transaction: the rows and the threading query see the
+	 * same snapshot even while a worker writes. */
+	if (sqlite3_exec(db->sq, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+		db_fail(db, err, "folder index");
+		free(ix);
+		return -1;
+	}
+	if (load(ix, db, err) < 0 ||
+	    index_sort(ix, db, sort, reverse, err) < 0) {
+		sqlite3_exec(db->sq, "ROLLBACK", NULL, NULL, NULL);
+		index_free(&ix);
+		return -1;
+	}
+	sqlite3_exec(db->sq, "COMMIT", NULL, NULL, NULL);
+	*ix_r = ix;
+	return 0;
+}
+
+void
+index_free(struct index **ixp)
+{
+	if (*ixp == NULL)
+		return;
+	free((*ixp)->recs);
+	buf_free(&(*ixp)->arena);
+	free(*ixp);
+	*ixp = NULL;
+}
+
+size_t
+index_count(const struct index *ix)
+{
+	return ix->n;
+}
+
+const struct index_rec *
+index_get(const struct index *ix, size_t i)
+{
+	return i < ix->n ? &ix->recs[i] : NULL;
+}
+
+const char *
+index_from(const struct index *ix, const struct index_rec *r)
+{
+	return ix->arena.data + r->from;
+}
+
+const char *
+index_subject(const struct index *ix, const struct index_rec *r)
+{
+	return ix->arena.data + r->subject;
+}
+
+size_t
+index_find(const struct index *ix, int64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < ix->n; i++)
+		if (ix->recs[i].id == id)
+			return i;
+	return (size_t)-1;
+}
+
+void
+index_set_flags(struct index *ix, int64_t id, unsigned flags)
+{
+	size_t i = index_find(ix, id);
+
+	if (i != (size_t)-1)
+		ix->recs[i].flags = (uint8_t)(flags & MSG_ALL_FLAGS);
+}
+
+size_t
+index_memory(const struct index *ix)
+{
+	return sizeof(*ix) + ix->n * sizeof(*ix->recs) + ix->arena.cap;
+}
+
+int
+index_sort_parse(const char *name, enum index_sort *sort_r)
+{
+	static const char *const names[] = { "date", "arrival", "from",
+		"subject", "size", "thread" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (str_casecmp(name, names[i]) == 0) {
+			*sort_r = (enum index_sort)i;
+			return 0;
+		}
+	return -1;
+}

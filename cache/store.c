@@ -1,0 +1,275 @@
+/* store: indexing raw messages and keeping a Maildir and the index in
+ * step (reconcile, crash recovery). */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cache/cache_int.h"
+#include "cache/db.h"
+#include "core/buf.h"
+#include "core/log.h"
+#include "core/xalloc.h"
+#include "mime/mime.h"
+
+#define TEXT_MAX (64 * 1024) /* body text kept for search */
+
+static char *
+bracket(const char *id)
+{
+	struct buf b = BUF_INIT;
+
+	if (id == NULL || *id == '\0')
+		return NULL;
+	buf_printf(&b, "<%s>", id);
+	return buf_detach(&b, NULL);
+}
+
+static char *
+bracket_list(char **ids, size_t n)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		buf_printf(&b, "%s<%s>", b.len ? " " : "", ids[i]);
+	return b.len ? buf_detach(&b, NULL) : (buf_free(&b), NULL);
+}
+
+/* The body as text, for search: body and quote lines of the rendering. */
+static char *
+body_text(const char *raw, size_t len)
+{
+	struct mime_render_opts o = { MIME_PREFER_PLAIN, NULL, 0 };
+	struct mime_view *v = NULL;
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	if (mime_render(raw, len, &o, &v, NULL) < 0)
+		return NULL;
+	for (i = 0; i < v->nlines && b.len < TEXT_MAX; i++)
+		if (v->lines[i].kind == MIME_LINE_BODY ||
+		    v->lines[i].kind == MIME_LINE_QUOTE) {
+			buf_add(&b, v->lines[i].text, v->lines[i].len);
+			buf_addch(&b, '\n');
+		}
+	mime_view_free(&v);
+	return buf_detach(&b, NULL);
+}
+
+int
+store_index_raw(struct db *db, int64_t folder_id, uint32_t uid,
+    const char *key, unsigned flags, int64_t internal_date, int64_t size,
+    const char *raw, size_t len, int64_t *id_r, struct error *err)
+{
+	struct mime_summary *s = NULL;
+	struct db_msg m;
+	const char *hdr_end;
+	int rc;
+
+	if (mime_summary_parse(raw, len, &s, err) < 0)
+		return -1;
+	memset(&m, 0, sizeof(m));
+	m.folder_id = folder_id;
+	m.uid = uid;
+	m.key = (char *)key;
+	m.flags = flags;
+	m.internal_date = internal_date;
+	m.size = size;
+	m.date = s->date_valid ? (int64_t)s->date : 0;
+	m.from = s->from;
+	m.to = s->to;
+	m.cc = s->cc;
+	m.subject = s->subject;
+	m.message_id = bracket(s->message_id);
+	m.in_reply_to = s->n_in_reply_to ? bracket(s->in_reply_to[0]) : NULL;
+	m.references = bracket_list(s->references, s->n_references);
+	m.has_attachment = s->has_attachment;
+	/* Only a whole message has a body to search. */
+	hdr_end = memmem(raw, len, "\n\n", 2);
+	if (hdr_end == NULL)
+		hdr_end = memmem(raw, len, "\r\n\r\n", 4);
+	m.text = hdr_end && (size_t)(hdr_end - raw) + 4 < len ?
+	    body_text(raw, len) : NULL;
+	rc = db_msg_insert(db, &m, err);
+	if (id_r)
+		*id_r = m.id;
+	free(m.message_id);
+	free(m.in_reply_to);
+	free(m.references);
+	free(m.text);
+	mime_summary_free(&s);
+	return rc;
+}
+
+struct rec {
+	char *key;
+	int64_t id;
+	unsigned flags;
+	int seen; /* found on the other side */
+};
+
+struct side {
+	struct rec *v;
+	size_t n, cap;
+};
+
+static int
+cmp_rec(const void *a, const void *b)
+{
+	return strcmp(((const struct rec *)a)->key,
+	    ((const struct rec *)b)->key);
+}
+
+static void
+side_add(struct side *s, const char *key, int64_t id, unsigned flags)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 256;
+		s->v = xreallocarray(s->v, s->cap, sizeof(*s->v));
+	}
+	s->v[s->n].key = xstrdup(key);
+	s->v[s->n].id = id;
+	s->v[s->n].flags = flags;
+	s->v[s->n].seen = 0;
+	s->n++;
+}
+
+static void
+side_free(struct side *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->v[i].key);
+	free(s->v);
+}
+
+static int
+add_file(void *arg, const struct maildir_entry *e, struct error *err)
+{
+	side_add(arg, e->key, e->mtime, e->flags);
+	return 0;
+}
+
+static int
+add_row(void *arg, int64_t id, uint32_t uid, const char *key, unsigned flags,
+    struct error *err)
+{
+	if (key != NULL)
+		side_add(arg, key, id, flags);
+	return 0;
+}
+
+int
+store_reconcile(struct db *db, struct maildir *md, int64_t folder_id,
+    size_t *changed_r, struct error *err)
+{
+	struct side files = { 0 }, rows = { 0 };
+	struct buf raw = BUF_INIT;
+	struct rec *f;
+	size_t i, changed = 0, batch = 0;
+	int rc = -1;
+
+	if (maildir_scan(md, add_file, &files, err) < 0 ||
+	    db_msg_each(db, folder_id, add_row, &rows, err) < 0)
+		goto out;
+	qsort(files.v, files.n, sizeof(*files.v), cmp_rec);
+	if (db_begin(db, err) < 0)
+		goto out;
+	for (i = 0; i < rows.n; i++) {
+		struct rec *r = &rows.v[i];
+
+		f = bsearch(r, files.v, files.n, sizeof(*files.v), cmp_rec);
+		if (f == NULL) { /* removed by another program */
+			if (db_msg_delete(db, r->id, err) < 0)
+				goto fail;
+			changed++;
+			continue;
+		}
+		f->seen = 1;
+		if (f->flags != r->flags) {
+			if (db_msg_set_flags(db, r->id, f->flags, err) < 0)
+				goto fail;
+			changed++;
+		}
+	}
+	for (i = 0; i < files.n; i++) {
+		int got;
+
+		if (files.v[i].seen)
+			continue;
+		buf_reset(&raw);
+		if ((got = maildir_read(md, files.v[i].key, &raw, err)) < 0)
+			goto fail;
+		if (got == 0)
+			continue;
+		if (store_index_raw(db, folder_id, 0, files.v[i].key,
+		    files.v[i].flags, files.v[i].id, (int64_t)raw.len,
+		    buf_cstr(&raw), raw.len, NULL, err) < 0)
+			goto fail;
+		changed++;
+		/* Chunks keep the write lock short for other threads. */
+		if (++batch % 500 == 0 && (db_commit(db, err) < 0 ||
+		    db_begin(db, err) < 0))
+			goto out;
+	}
+	rc = db_commit(db, err);
+	goto out;
+fail:
+	db_rollback(db);
+out:
+	if (changed_r)
+		*changed_r = changed;
+	side_free(&files);
+	side_free(&rows);
+	buf_free(&raw);
+	return rc;
+}
+
+int
+store_recover(struct db *db, struct maildir *md, const char *account,
+    int64_t folder_id, struct error *err)
+{
+	struct db_uidl *u = NULL;
+	struct buf raw = BUF_INIT;
+	size_t n = 0, i;
+	int64_t id;
+	int rc = 0, got;
+
+	if (db_uidl_undelivered(db, account, &u, &n, err) < 0)
+		return -1;
+	for (i = 0; i < n && rc == 0; i++) {
+		buf_reset(&raw);
+		got = u[i].key ? maildir_read(md, u[i].key, &raw, err) : 0;
+		if (got < 0) {
+			rc = -1;
+			break;
+		}
+		if (got == 0) { /* never arrived: download again */
+			rc = db_uidl_forget(db, account, u[i].uidl, err);
+			continue;
+		}
+		if (db_begin(db, err) < 0) {
+			rc = -1;
+			break;
+		}
+		got = db_msg_find_key(db, folder_id, u[i].key, &id, err);
+		if (got < 0 || (got == 0 && store_index_raw(db, folder_id, 0,
+		    u[i].key, maildir_info_flags(u[i].key), u[i].downloaded_at,
+		    (int64_t)raw.len, buf_cstr(&raw), raw.len, NULL, err) < 0) ||
+		    db_uidl_set_delivered(db, account, u[i].uidl, err) < 0) {
+			db_rollback(db);
+			rc = -1;
+			break;
+		}
+		rc = db_commit(db, err);
+		log_info("%s: completed the interrupted delivery of %s",
+		    account, u[i].key);
+	}
+	for (i = 0; i < n; i++)
+		db_uidl_clear(&u[i]);
+	free(u);
+	buf_free(&raw);
+	return rc;
+}

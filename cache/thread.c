@@ -1,0 +1,468 @@
+/* thread: JWZ threading (see thread.h). */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cache/thread.h"
+#include "core/str.h"
+#include "core/xalloc.h"
+
+#define NONE UINT32_MAX
+#define MAX_REFS 256 /* references per message considered (newest kept) */
+
+struct cont {
+	const char *id; /* not NUL-terminated; idlen bytes */
+	size_t idlen;
+	uint32_t msg;   /* index into msgs, or NONE for an empty container */
+	uint32_t parent, child, next;
+	int64_t date;   /* own date, or earliest below for an empty one */
+	int64_t newest; /* newest date in the subtree */
+};
+
+struct tctx {
+	const struct thread_msg *msgs;
+	struct cont *c;
+	size_t nc, cap;
+	uint32_t *hash; /* open addressing, NONE = empty */
+	size_t hsize;
+};
+
+static uint64_t
+hash_bytes(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	while (n--)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+	return h;
+}
+
+static uint32_t
+new_cont(struct tctx *t, const char *id, size_t idlen)
+{
+	struct cont *c;
+
+	if (t->nc == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 64;
+		t->c = xreallocarray(t->c, t->cap, sizeof(*t->c));
+	}
+	c = &t->c[t->nc];
+	c->id = id;
+	c->idlen = idlen;
+	c->msg = c->parent = c->child = c->next = NONE;
+	c->date = c->newest = 0;
+	return (uint32_t)t->nc++;
+}
+
+/* The container for an id, created if absent; *slot_r is its hash slot. */
+static uint32_t
+lookup(struct tctx *t, const char *id, size_t len, int create)
+{
+	size_t i = hash_bytes(id, len) & (t->hsize - 1);
+	uint32_t k;
+
+	while ((k = t->hash[i]) != NONE) {
+		if (t->c[k].idlen == len && memcmp(t->c[k].id, id, len) == 0)
+			return k;
+		i = (i + 1) & (t->hsize - 1);
+	}
+	if (!create)
+		return NONE;
+	k = new_cont(t, id, len);
+	t->hash[i] = k;
+	return k;
+}
+
+/* Next message id in s: "<x>" or a bare word; brackets stripped. */
+static const char *
+next_id(const char **sp, size_t *len_r)
+{
+	const char *s = *sp, *e;
+
+	for (;;) {
+		while (*s == ' ' || *s == '\t' || *s == ',' || *s == '\n' ||
+		    *s == '\r')
+			s++;
+		if (*s == '\0') {
+			*sp = s;
+			return NULL;
+		}
+		if (*s == '<') {
+			s++;
+			for (e = s; *e && *e != '>' && *e != ' '; e++)
+				;
+		} else
+			for (e = s; *e && *e != ' ' && *e != '\t' &&
+			    *e != ','; e++)
+				;
+		*sp = *e == '>' ? e + 1 : e;
+		if (e > s) {
+			*len_r = (size_t)(e - s);
+			return s;
+		}
+		s = *sp;
+	}
+}
+
+static int
+is_ancestor(struct tctx *t, uint32_t a, uint32_t b)
+{
+	size_t steps = 0;
+
+	/* Is a equal to b or above it?  Very deep chains are refused too,
+	 * so hostile references cannot make threading quadratic. */
+	for (; b != NONE && steps <= 4096; b = t->c[b].parent, steps++)
+		if (b == a)
+			return 1;
+	return steps > 4096;
+}
+
+static void
+unlink_child(struct tctx *t, uint32_t k)
+{
+	uint32_t p = t->c[k].parent, *pp;
+
+	if (p == NONE)
+		return;
+	for (pp = &t->c[p].child; *pp != NONE; pp = &t->c[*pp].next)
+		if (*pp == k) {
+			*pp = t->c[k].next;
+			break;
+		}
+	t->c[k].parent = t->c[k].next = NONE;
+}
+
+static void
+link_child(struct tctx *t, uint32_t parent, uint32_t k)
+{
+	if (parent == k || is_ancestor(t, k, parent))
+		return;
+	unlink_child(t, k);
+	t->c[k].parent = parent;
+	t->c[k].next = t->c[parent].child;
+	t->c[parent].child = k;
+}
+
+const char *
+thread_base_subject(const char *s, size_t *len_r)
+{
+	size_t len;
+	int again = 1;
+
+	if (s == NULL)
+		s = "";
+	while (again) {
+		again = 0;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s == '[') { /* [list] tag */
+			const char *e = strchr(s, ']');
+
+			if (e && e - s < 64) {
+				s = e + 1;
+				again = 1;
+				continue;
+			}
+		}
+		if (str_has_casefix(s, "re:") || str_has_casefix(s, "aw:") ||
+		    str_has_casefix(s, "sv:")) {
+			s += 3;
+			again = 1;
+		} else if (str_has_casefix(s, "fwd:")) {
+			s += 4;
+			again = 1;
+		} else if (str_has_casefix(s, "fw:")) {
+			s += 3;
+			again = 1;
+		}
+	}
+	len = strlen(s);
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	*len_r = len;
+	return s;
+}
+
+struct skey {
+	int64_t date;
+	uint32_t k;
+};
+
+static int
+cmp_skey(const void *a, const void *b)
+{
+	const struct skey *x = a, *y = b;
+
+	if (x->date != y->date)
+		return x->date < y->date ? -1 : 1;
+	return x->k < y->k ? -1 : x->k > y->k;
+}
+
+/* Sorts the list starting at *head by key (date or newest), relinking. */
+static void
+sort_list(struct tctx *t, uint32_t *head, int by_newest, struct skey **tmp,
+    size_t *tmpcap)
+{
+	size_t n = 0, i;
+	uint32_t k;
+
+	for (k = *head; k != NONE; k = t->c[k].next)
+		n++;
+	if (n < 2)
+		return;
+	if (n > *tmpcap) {
+		*tmpcap = n;
+		*tmp = xreallocarray(*tmp, n, sizeof(**tmp));
+	}
+	for (i = 0, k = *head; k != NONE; k = t->c[k].next, i++) {
+		(*tmp)[i].date = by_newest ? t->c[k].newest : t->c[k].date;
+		(*tmp)[i].k = k;
+	}
+	qsort(*tmp, n, sizeof(**tmp), cmp_skey);
+	for (i = 0; i + 1 < n; i++)
+		t->c[(*tmp)[i].k].next = (*tmp)[i + 1].k;
+	t->c[(*tmp)[n - 1].k].next = NONE;
+	*head = (*tmp)[0].k;
+}
+
+static size_t
+count_ids(const char *s)
+{
+	size_t n = 0, len;
+
+	while (s && next_id(&s, &len))
+		n++;
+	return n;
+}
+
+static void
+add_message(struct tctx *t, uint32_t i)
+{
+	const struct thread_msg *m = &t->msgs[i];
+	const char *s, *id, *irt = NULL;
+	size_t len, irtlen = 0, nrefs, skip, lastlen = 0;
+	uint32_t k = NONE, prev = NONE, rk;
+	const char *last = NULL;
+
+	s = m->message_id;
+	if (s && (id = next_id(&s, &len)) != NULL) {
+		k = lookup(t, id, len, 1);
+		if (t->c[k].msg != NONE) /* duplicate id: a separate message */
+			k = NONE;
+	}
+	if (k == NONE)
+		k = new_cont(t, NULL, 0);
+	t->c[k].msg = i;
+	t->c[k].date = t->c[k].newest = m->date;
+
+	nrefs = count_ids(m->references);
+	skip = nrefs > MAX_REFS ? nrefs - MAX_REFS : 0;
+	s = m->references;
+	while (s && (id = next_id(&s, &len)) != NULL) {
+		if (skip > 0) {
+			skip--;
+			continue;
+		}
+		rk = lookup(t, id, len, 1);
+		if (prev != NONE && t->c[rk].parent == NONE)
+			link_child(t, prev, rk);
+		prev = rk;
+		last = id;
+		lastlen = len;
+	}
+	s = m->in_reply_to;
+	if (s)
+		irt = next_id(&s, &irtlen);
+	if (irt && !(last && lastlen == irtlen &&
+	    memcmp(last, irt, irtlen) == 0)) {
+		rk = lookup(t, irt, irtlen, 1);
+		if (prev != NONE && t->c[rk].parent == NONE)
+			link_child(t, prev, rk);
+		prev = rk;
+	}
+	if (prev != NONE)
+		link_child(t, prev, k);
+	else
+		unlink_child(t, k);
+}
+
+/* The first message's subject at or below container k. */
+static const char *
+first_subject(struct tctx *t, uint32_t k)
+{
+	size_t steps = 0;
+
+	while (k != NONE && t->c[k].msg == NONE && steps++ < t->nc)
+		k = t->c[k].child;
+	return k != NONE && t->c[k].msg != NONE ?
+	    t->msgs[t->c[k].msg].subject : NULL;
+}
+
+static void
+group_subjects(struct tctx *t, uint32_t roots)
+{
+	size_t hsize = 64, nroots = 0, i, len, j;
+	uint32_t *h, k, next, a;
+	const char *subj, *base, *abase;
+	size_t alen;
+	uint64_t hv;
+
+	for (k = roots; k != NONE; k = t->c[k].next)
+		nroots++;
+	while (hsize < nroots * 2)
+		hsize *= 2;
+	h = xmalloc(hsize * sizeof(*h));
+	for (i = 0; i < hsize; i++)
+		h[i] = NONE;
+	for (k = roots; k != NONE; k = next) {
+		next = t->c[k].next;
+		if ((subj = first_subject(t, k)) == NULL)
+			continue;
+		base = thread_base_subject(subj, &len);
+		if (len == 0)
+			continue;
+		hv = 1469598103934665603ull;
+		for (j = 0; j < len; j++)
+			hv = (hv ^ (unsigned char)(base[j] >= 'A' &&
+			    base[j] <= 'Z' ? base[j] + 32 : base[j])) *
+			    1099511628211ull;
+		for (i = hv & (hsize - 1); (a = h[i]) != NONE;
+		    i = (i + 1) & (hsize - 1)) {
+			abase = thread_base_subject(first_subject(t, a), &alen);
+			if (alen == len && str_ncasecmp(abase, base, len) == 0)
+				break;
+		}
+		if (a == NONE) {
+			h[i] = k;
+			continue;
+		}
+		/* Same subject, no references linking them: a later root
+		 * joins the earlier thread. */
+		t->c[k].parent = a;
+		t->c[k].next = t->c[a].child;
+		t->c[a].child = k;
+	}
+	free(h);
+}
+
+void
+thread_order(const struct thread_msg *msgs, size_t n, uint32_t *order_r,
+    uint16_t *depth_r)
+{
+	struct tctx t;
+	struct skey *tmp = NULL;
+	size_t tmpcap = 0, total = 0, i, npre = 0, out = 0, sp;
+	uint32_t *pre, roots = NONE, k, c, *stack;
+	uint16_t *sdepth, d;
+
+	if (n == 0)
+		return;
+	memset(&t, 0, sizeof(t));
+	t.msgs = msgs;
+	for (i = 0; i < n; i++) {
+		size_t r = count_ids(msgs[i].references);
+
+		total += 2 + (r > MAX_REFS ? MAX_REFS : r);
+	}
+	t.hsize = 64;
+	while (t.hsize < total * 2)
+		t.hsize *= 2;
+	t.hash = xmalloc(t.hsize * sizeof(*t.hash));
+	for (i = 0; i < t.hsize; i++)
+		t.hash[i] = NONE;
+	for (i = 0; i < n; i++)
+		add_message(&t, (uint32_t)i);
+	free(t.hash);
+
+	/* Root list, sorted by date so subject grouping anchors on the
+	 * earliest thread. */
+	for (k = 0; k < t.nc; k++)
+		if (t.c[k].parent == NONE) {
+			t.c[k].next = roots;
+			roots = k;
+		}
+	/* Dates of empty containers come from below: pre-order, then a
+	 * reverse pass propagating up. */
+	pre = xmalloc(t.nc * sizeof(*pre));
+	stack = xmalloc(t.nc * sizeof(*stack));
+	sdepth = xmalloc(t.nc * sizeof(*sdepth));
+	sp = 0;
+	for (k = roots; k != NONE; k = t.c[k].next)
+		stack[sp++] = k;
+	while (sp > 0) {
+		k = stack[--sp];
+		pre[npre++] = k;
+		for (c = t.c[k].child; c != NONE; c = t.c[c].next)
+			stack[sp++] = c;
+	}
+	for (i = 0; i < t.nc; i++)
+		if (t.c[i].msg == NONE)
+			t.c[i].date = INT64_MAX;
+	for (i = npre; i-- > 0;) {
+		k = pre[i];
+		if (t.c[k].msg == NONE && t.c[k].date == INT64_MAX)
+			t.c[k].date = t.c[k].newest = 0;
+		if (t.c[k].parent != NONE) {
+			struct cont *p = &t.c[t.c[k].parent];
+
+			if (p->msg == NONE && t.c[k].date < p->date)
+				p->date = t.c[k].date;
+			if (t.c[k].newest > p->newest)
+				p->newest = t.c[k].newest;
+		}
+	}
+	sort_list(&t, &roots, 0, &tmp, &tmpcap);
+	group_subjects(&t, roots);
+	/* Grouping moved some roots below others: rebuild the root list
+	 * and propagate newest again. */
+	roots = NONE;
+	for (i = npre; i-- > 0;) {
+		k = pre[i];
+		if (t.c[k].parent == NONE) {
+			t.c[k].next = roots;
+			roots = k;
+		} else if (t.c[k].newest > t.c[t.c[k].parent].newest)
+			t.c[t.c[k].parent].newest = t.c[k].newest;
+	}
+	for (i = 0; i < npre; i++)
+		sort_list(&t, &t.c[pre[i]].child, 0, &tmp, &tmpcap);
+	sort_list(&t, &roots, 1, &tmp, &tmpcap);
+
+	/* Depth-first output; empty containers are not shown and do not
+	 * add depth.  Children are pushed in reverse to pop in order. */
+	sp = 0;
+	{
+		size_t nr = 0;
+
+		for (k = roots; k != NONE; k = t.c[k].next)
+			pre[nr++] = k;
+		while (nr > 0) {
+			stack[sp] = pre[--nr];
+			sdepth[sp++] = 0;
+		}
+	}
+	while (sp > 0) {
+		size_t nch = 0;
+
+		k = stack[--sp];
+		d = sdepth[sp];
+		if (t.c[k].msg != NONE) {
+			order_r[out] = t.c[k].msg;
+			depth_r[out++] = d > THREAD_MAX_DEPTH ?
+			    THREAD_MAX_DEPTH : d;
+		}
+		for (c = t.c[k].child; c != NONE; c = t.c[c].next)
+			pre[nch++] = c;
+		while (nch > 0) {
+			stack[sp] = pre[--nch];
+			sdepth[sp++] = (uint16_t)(t.c[k].msg != NONE &&
+			    d < UINT16_MAX ? d + 1 : d);
+		}
+	}
+	free(pre);
+	free(stack);
+	free(sdepth);
+	free(tmp);
+	free(t.c);
+}

@@ -1,0 +1,402 @@
+/* worker: one sync thread per account (DESIGN.md §3). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cache/cache_int.h"
+#include "cache/worker_int.h"
+#include "core/log.h"
+#include "core/str.h"
+#include "core/xalloc.h"
+
+#define POLL_INTERVAL_MS (5 * 60 * 1000) /* background sync without IDLE */
+#define RETRY_MS (60 * 1000)
+
+static void
+wake(struct worker *w)
+{
+	ssize_t n = write(w->reqpipe[1], "r", 1);
+
+	(void)n; /* full pipe: a wake-up is pending anyway */
+}
+
+/* Takes the most urgent request: fetch, then ops, then sync. */
+static int
+take(struct worker *w, struct worker_req *r)
+{
+	size_t i, best = SIZE_MAX;
+
+	pthread_mutex_lock(&w->lock);
+	for (i = 0; i < w->nreq; i++)
+		if (best == SIZE_MAX || w->req[i].kind < w->req[best].kind)
+			best = i;
+	if (best != SIZE_MAX) {
+		*r = w->req[best];
+		memmove(&w->req[best], &w->req[best + 1],
+		    (w->nreq - best - 1) * sizeof(*w->req));
+		w->nreq--;
+	}
+	pthread_mutex_unlock(&w->lock);
+	return best != SIZE_MAX;
+}
+
+static void
+drain(struct worker *w)
+{
+	char buf[64];
+
+	while (read(w->reqpipe[0], buf, sizeof(buf)) > 0)
+		;
+}
+
+static void
+post_done(struct worker *w, int status, const char *text)
+{
+	struct cache_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = CACHE_EV_SYNC_DONE;
+	ev.account = w->idx;
+	ev.status = status;
+	if (text)
+		str_lcpy(ev.text, text, sizeof(ev.text));
+	cache_post(w->c, &ev);
+}
+
+static void
+replay_ops(struct worker *w)
+{
+	struct db_op op;
+	struct error err;
+	int64_t after = 0;
+	int rc;
+
+	while (!w->stop && db_op_next(w->ctx.db, w->ctx.acct->name, after,
+	    &op, &err) == 1) {
+		after = op.id;
+		error_clear(&err);
+		rc = w->drv->replay_op ? w->drv->replay_op(&w->ctx, &op, &err) :
+		    db_op_done(w->ctx.db, op.id, &err);
+		if (rc < 0) {
+			log_warn("%s: change %lld refused: %s", w->ctx.acct->name,
+			    (long long)op.id, err.msg);
+			db_op_fail(w->ctx.db, op.id, err.msg, NULL);
+		}
+		db_op_clear(&op);
+		if (rc == 1)
+			break; /* offline: later */
+	}
+}
+
+static void
+do_sync(struct worker *w, const struct worker_req *r)
+{
+	struct error err;
+	int rc;
+
+	error_clear(&err);
+	cache_set_state(w->c, w->idx, ACCOUNT_SYNCING, NULL);
+	replay_ops(w);
+	rc = w->drv->sync(&w->ctx, r->folder_id, r->flags, &err);
+	if (rc == 1 && !w->stop) { /* interrupted: serve, then resume */
+		worker_request(w->c, w->idx, WORKER_SYNC, r->folder_id, 0,
+		    r->flags);
+		return;
+	}
+	if (rc == 0) {
+		replay_ops(w);
+		db_account_set(w->ctx.db, w->ctx.acct->name, time(NULL), NULL,
+		    NULL);
+		cache_set_state(w->c, w->idx, ACCOUNT_ONLINE, NULL);
+		w->online = 1;
+		post_done(w, 0, NULL);
+		w->next_ms = POLL_INTERVAL_MS;
+		return;
+	}
+	if (!error_isset(&err))
+		error_set(&err, "synchronisation was cancelled");
+	log_warn("%s: %s", w->ctx.acct->name, err.msg);
+	w->online = 0;
+	db_account_set(w->ctx.db, w->ctx.acct->name, 0, err.msg, NULL);
+	if (w->drv->disconnect)
+		w->drv->disconnect(&w->ctx);
+	cache_set_state(w->c, w->idx, w->stop ? ACCOUNT_OFFLINE : ACCOUNT_ERROR,
+	    err.msg);
+	post_done(w, -1, err.msg);
+	w->next_ms = RETRY_MS;
+}
+
+static void
+do_fetch(struct worker *w, const struct worker_req *r)
+{
+	struct cache_event ev;
+	struct error err;
+
+	error_clear(&err);
+	memset(&ev, 0, sizeof(ev));
+	ev.account = w->idx;
+	ev.folder_id = r->folder_id;
+	ev.msg_id = r->msg_id;
+	if (w->drv->fetch_body == NULL)
+		error_set(&err, "this account cannot fetch message bodies");
+	if (w->drv->fetch_body == NULL ||
+	    w->drv->fetch_body(&w->ctx, r->msg_id, &err) < 0) {
+		ev.kind = CACHE_EV_BODY_FAILED;
+		str_lcpy(ev.text, err.msg, sizeof(ev.text));
+		cache_post(w->c, &ev);
+	}
+	/* On success cache_sync_store_body posted BODY_READY. */
+}
+
+static void *
+run(void *arg)
+{
+	struct worker *w = arg;
+	struct worker_req r;
+	struct pollfd pfd;
+	struct error err;
+
+	error_clear(&err);
+	if (db_open(w->c->db_path, &w->ctx.db, &err) < 0 ||
+	    (w->ctx.acct->protocol == CONFIG_POP3 &&
+	    worker_open_pop3(w, &err) < 0)) {
+		cache_set_state(w->c, w->idx, ACCOUNT_ERROR, err.msg);
+		post_done(w, -1, err.msg);
+		goto out;
+	}
+	while (!w->stop) {
+		if (!take(w, &r)) {
+			if (w->idle_sync) {
+				/* The timer: background sync again. */
+				w->idle_sync = 0;
+				worker_request(w->c, w->idx, WORKER_SYNC, 0, 0,
+				    0);
+				continue;
+			}
+			pfd.fd = w->reqpipe[0];
+			pfd.events = POLLIN;
+			if (w->drv->idle && w->online) {
+				int rc = w->drv->idle(&w->ctx, w->next_ms, &err);
+
+				if (rc == 0)
+					w->idle_sync = 1;
+				else if (rc < 0 && w->drv->disconnect) {
+					w->drv->disconnect(&w->ctx);
+					w->online = 0;
+				}
+				if (rc != 0 && poll(&pfd, 1, 0) == 0)
+					w->idle_sync = 1;
+			} else if (poll(&pfd, 1, w->next_ms) == 0)
+				w->idle_sync = 1;
+			drain(w);
+			continue;
+		}
+		switch (r.kind) {
+		case WORKER_FETCH: do_fetch(w, &r); break;
+		case WORKER_OPS: replay_ops(w); break;
+		case WORKER_SYNC: do_sync(w, &r); break;
+		}
+	}
+	if (w->drv->disconnect)
+		w->drv->disconnect(&w->ctx);
+out:
+	maildir_close(&w->ctx.md);
+	db_close(&w->ctx.db);
+	cache_set_state(w->c, w->idx, ACCOUNT_OFFLINE, NULL);
+	return NULL;
+}
+
+int
+worker_start(struct cache *c, size_t i, struct error *err)
+{
+	const struct cache_driver *drv;
+	struct worker *w;
+
+	if (c->workers[i])
+		return 0;
+	if ((drv = cache_driver_find(c->accounts[i].protocol)) == NULL)
+		return error_set(err, "syncing %s accounts is not available "
+		    "yet (account %s)",
+		    config_protocol_name(c->accounts[i].protocol),
+		    c->accounts[i].name);
+	w = xcalloc(1, sizeof(*w));
+	w->c = c;
+	w->idx = i;
+	w->drv = drv;
+	w->next_ms = POLL_INTERVAL_MS;
+	w->ctx.w = w;
+	w->ctx.acct = &c->accounts[i];
+	pthread_mutex_init(&w->lock, NULL);
+	if (pipe2(w->reqpipe, O_CLOEXEC | O_NONBLOCK) < 0) {
+		error_errno(err, errno, "cannot create a request pipe");
+		pthread_mutex_destroy(&w->lock);
+		free(w);
+		return -1;
+	}
+	cache_set_state(c, i, ACCOUNT_CONNECTING, NULL);
+	if ((errno = pthread_create(&w->thread, NULL, run, w)) != 0) {
+		error_errno(err, errno, "cannot start the sync worker");
+		close(w->reqpipe[0]);
+		close(w->reqpipe[1]);
+		pthread_mutex_destroy(&w->lock);
+		free(w);
+		cache_set_state(c, i, ACCOUNT_OFFLINE, NULL);
+		return -1;
+	}
+	c->workers[i] = w;
+	return 0;
+}
+
+int
+worker_request(struct cache *c, size_t i, enum worker_req_kind kind,
+    int64_t folder_id, int64_t msg_id, unsigned flags)
+{
+	struct worker *w = i < c->naccounts ? c->workers[i] : NULL;
+	size_t k;
+
+	if (w == NULL)
+		return -1;
+	pthread_mutex_lock(&w->lock);
+	/* One sync or ops request of a kind is enough. */
+	for (k = 0; k < w->nreq; k++)
+		if (w->req[k].kind == kind && kind != WORKER_FETCH &&
+		    w->req[k].folder_id == folder_id) {
+			w->req[k].flags |= flags;
+			pthread_mutex_unlock(&w->lock);
+			wake(w);
+			return 0;
+		}
+	if (w->nreq == w->capreq) {
+		w->capreq = w->capreq ? w->capreq * 2 : 16;
+		w->req = xreallocarray(w->req, w->capreq, sizeof(*w->req));
+	}
+	w->req[w->nreq].kind = kind;
+	w->req[w->nreq].folder_id = folder_id;
+	w->req[w->nreq].msg_id = msg_id;
+	w->req[w->nreq].flags = flags;
+	w->nreq++;
+	pthread_mutex_unlock(&w->lock);
+	wake(w);
+	return 0;
+}
+
+void
+worker_stop(struct worker **wp)
+{
+	struct worker *w = *wp;
+
+	if (w == NULL)
+		return;
+	__atomic_store_n(&w->stop, 1, __ATOMIC_SEQ_CST);
+	wake(w);
+	pthread_join(w->thread, NULL);
+	close(w->reqpipe[0]);
+	close(w->reqpipe[1]);
+	pthread_mutex_destroy(&w->lock);
+	free(w->req);
+	free(w);
+	*wp = NULL;
+}
+
+/* --- the context a driver sees --- */
+
+const struct account *
+cache_sync_account(struct cache_sync_ctx *ctx)
+{
+	return ctx->acct;
+}
+
+struct db *
+cache_sync_db(struct cache_sync_ctx *ctx)
+{
+	return ctx->db;
+}
+
+void *
+cache_sync_data(struct cache_sync_ctx *ctx)
+{
+	return ctx->data;
+}
+
+void
+cache_sync_set_data(struct cache_sync_ctx *ctx, void *data)
+{
+	ctx->data = data;
+}
+
+int
+cache_sync_request_fd(struct cache_sync_ctx *ctx)
+{
+	return ctx->w->reqpipe[0];
+}
+
+int
+cache_sync_interrupted(struct cache_sync_ctx *ctx)
+{
+	struct worker *w = ctx->w;
+	size_t i;
+	int urgent;
+
+	if (__atomic_load_n(&w->stop, __ATOMIC_SEQ_CST))
+		return 1;
+	drain(w);
+	pthread_mutex_lock(&w->lock);
+	for (i = 0, urgent = 0; i < w->nreq; i++)
+		if (w->req[i].kind == WORKER_FETCH)
+			urgent = 1;
+	pthread_mutex_unlock(&w->lock);
+	return urgent;
+}
+
+int
+cache_sync_cancelled(struct cache_sync_ctx *ctx)
+{
+	return __atomic_load_n(&ctx->w->stop, __ATOMIC_SEQ_CST);
+}
+
+void
+cache_sync_progress(struct cache_sync_ctx *ctx, const char *what,
+    uint64_t done, uint64_t total, uint64_t bytes)
+{
+	struct cache_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = CACHE_EV_PROGRESS;
+	ev.account = ctx->w->idx;
+	ev.done = done;
+	ev.total = total;
+	ev.bytes = bytes;
+	str_lcpy(ev.text, what ? what : "", sizeof(ev.text));
+	cache_post(ctx->w->c, &ev);
+}
+
+void
+cache_sync_state(struct cache_sync_ctx *ctx, enum account_state state)
+{
+	cache_set_state(ctx->w->c, ctx->w->idx, state, NULL);
+}
+
+void
+cache_sync_folder_changed(struct cache_sync_ctx *ctx, int64_t folder_id)
+{
+	struct cache_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = folder_id ? CACHE_EV_FOLDER_CHANGED :
+	    CACHE_EV_FOLDERS_CHANGED;
+	ev.account = ctx->w->idx;
+	ev.folder_id = folder_id;
+	cache_post(ctx->w->c, &ev);
+}
+
+struct bodies *
+cache_sync_bodies(struct cache_sync_ctx *ctx)
+{
+	return ctx->w->c->bodies;
+}

@@ -1,0 +1,44 @@
+/* worker internals shared by worker.c and sync_store.c (not public). */
+#ifndef POSTIE_CACHE_WORKER_INT_H
+#define POSTIE_CACHE_WORKER_INT_H
+
+#include <pthread.h>
+
+#include "cache/cache_int.h"
+
+struct worker_req {
+	enum worker_req_kind kind; /* lower value = more urgent */
+	int64_t folder_id;
+	int64_t msg_id;
+	unsigned flags;
+};
+
+struct cache_sync_ctx {
+	struct worker *w;
+	const struct account *acct;
+	struct db *db;        /* the worker's own connection */
+	struct maildir *md;   /* POP3 only */
+	int64_t inbox;        /* POP3 only */
+	void *data;           /* the driver's */
+};
+
+struct worker {
+	struct cache *c;
+	size_t idx;
+	const struct cache_driver *drv;
+	pthread_t thread;
+	int reqpipe[2];
+	pthread_mutex_t lock; /* req */
+	struct worker_req *req;
+	size_t nreq, capreq;
+	int stop;             /* atomic */
+	int online;           /* the last sync succeeded */
+	int idle_sync;        /* the timer fired: sync in the background */
+	int next_ms;          /* wait before the next background sync */
+	struct cache_sync_ctx ctx;
+};
+
+/* Opens the Maildir and finishes deliveries a crash interrupted. */
+int worker_open_pop3(struct worker *w, struct error *err);
+
+#endif
