@@ -1,0 +1,82 @@
+/*
+ * cmd: the one command table of the TUI and its key bindings.
+ *
+ * Each command has a name (for ':' and -e), default keys, the screens it
+ * applies to, a function and a help line; the help screen is generated
+ * from this table and the current bindings.  A command's function gets
+ * the argument typed after its name, or NULL when run by a key (it may
+ * then ask for one in the status line).  It returns 0, or -1 after
+ * showing an error.
+ *
+ * Bindings: a key may be bound once per screen kind.  ui_keymap_bind()
+ * binds a key to a command, replacing the key's bindings on the screens
+ * the command applies to; the command "none" unbinds the key everywhere.
+ */
+#ifndef POSTIE_UI_CMD_H
+#define POSTIE_UI_CMD_H
+
+#include <stddef.h>
+
+#include "core/buf.h"
+#include "core/config.h"
+#include "core/error.h"
+
+/* Screen kinds (bit set). */
+#define UI_CTX_ACCOUNTS 0x01u
+#define UI_CTX_FOLDERS 0x02u
+#define UI_CTX_INDEX 0x04u
+#define UI_CTX_PAGER 0x08u
+#define UI_CTX_HELP 0x10u
+#define UI_CTX_ALL 0x1fu
+#define UI_CTX_LISTS (UI_CTX_ACCOUNTS | UI_CTX_FOLDERS | UI_CTX_INDEX | \
+	UI_CTX_HELP)
+#define UI_CTX_MSG (UI_CTX_INDEX | UI_CTX_PAGER)
+
+struct ui;
+
+struct ui_cmd {
+	const char *name;
+	const char *keys; /* default keys, space-separated ("j <down>") */
+	unsigned ctx;     /* UI_CTX_* where it applies */
+	int (*fn)(struct ui *ui, const char *arg);
+	const char *help;
+};
+
+/* The table, ended by an entry with name NULL. */
+extern const struct ui_cmd ui_cmds[];
+
+const struct ui_cmd *ui_cmd_find(const char *name);
+
+struct ui_keymap;
+
+/* A keymap with every command's default keys. */
+struct ui_keymap *ui_keymap_new(void);
+void ui_keymap_free(struct ui_keymap **km);
+/* Binds key (ui_key_parse syntax) to command name ("none" unbinds).
+ * 0, or -1 with an error. */
+int ui_keymap_bind(struct ui_keymap *km, const char *key, const char *name,
+    struct error *err);
+/* Applies the [keys] section; errors name the config file and line. */
+int ui_keymap_config(struct ui_keymap *km, const struct config *cfg,
+    struct error *err);
+/* The command bound to key on a screen of kind ctx, or NULL. */
+const struct ui_cmd *ui_keymap_lookup(const struct ui_keymap *km, int key,
+    unsigned ctx);
+/* Appends the names of the keys bound to cmd, space-separated. */
+void ui_keymap_keys(const struct ui_keymap *km, const struct ui_cmd *cmd,
+    struct buf *out);
+/*
+ * Appends the help text for screens of kind ctx: one line per command
+ * that applies there, "KEYS\tNAME\tHELP\n" (KEYS may be empty), in table
+ * order.
+ */
+void ui_help_text(const struct ui_keymap *km, unsigned ctx, struct buf *out);
+
+/*
+ * Splits a command line "sort subject; last; quit": returns the next
+ * command's name and argument (trimmed; arg NULL when none) in name and
+ * arg buffers, advancing *p.  1 found, 0 at the end.
+ */
+int ui_cmdline_next(const char **p, struct buf *name, struct buf *arg);
+
+#endif

@@ -1,0 +1,124 @@
+/* scr_accounts: the account list, security and retention at a glance. */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/xalloc.h"
+#include "ui/tui_int.h"
+
+struct accounts {
+	struct ui_screen s;
+	struct ui_list l;
+};
+
+static void
+when(int64_t t, char *out, size_t size)
+{
+	time_t tt = (time_t)t, now = time(NULL);
+	struct tm tm, tn;
+
+	if (t == 0) {
+		snprintf(out, size, "never synced");
+		return;
+	}
+	localtime_r(&tt, &tm);
+	localtime_r(&now, &tn);
+	if (tm.tm_year == tn.tm_year && tm.tm_yday == tn.tm_yday)
+		strftime(out, size, "synced %H:%M", &tm);
+	else
+		strftime(out, size, "synced %Y-%m-%d", &tm);
+}
+
+static void
+draw(struct ui *ui, struct ui_screen *s)
+{
+	struct accounts *a = (struct accounts *)s;
+	struct cache_account_status st;
+	const struct account *ac;
+	struct buf b = BUF_INIT;
+	int rows = ui_body_rows(ui), y, x;
+	unsigned long attr;
+	size_t i;
+	char last[32];
+
+	a->l.n = cache_naccounts(ui->cache);
+	ui_list_fix(&a->l, rows);
+	ui_title(ui, " postie: accounts   Enter: folders  $: sync  "
+	    "?: help  q: quit");
+	if (a->l.n == 0)
+		ui_put(1, 1, ui->cols - 1, "No accounts: add an [account NAME] "
+		    "section to the configuration file.", 70,
+		    ui->attr[THEME_NORMAL]);
+	for (i = a->l.top, y = 1; i < a->l.n && y <= rows; i++, y++) {
+		ac = cache_account(ui->cache, i);
+		memset(&st, 0, sizeof(st));
+		if (cache_account_status(ui->cache, i, &st, NULL) < 0)
+			st.state = ACCOUNT_ERROR;
+		attr = i == a->l.cur ? ui->attr[THEME_CURSOR] :
+		    ui->attr[THEME_NORMAL];
+		ui_fill(y, 0, ui->cols, attr);
+		buf_reset(&b);
+		buf_printf(&b, " %-14.14s %-4s ", ac->name,
+		    config_protocol_name(ac->protocol));
+		x = ui_put(y, 0, ui->cols, b.data, b.len, attr);
+		if (ac->insecure)
+			ui_put(y, x, ui->cols - x, "INSECURE", 8,
+			    ui->attr[THEME_INSECURE]);
+		else
+			ui_put(y, x, ui->cols - x, account_security_name(
+			    ac->security), strlen(account_security_name(
+			    ac->security)), attr);
+		x += 10;
+		buf_reset(&b);
+		when(st.last_sync, last, sizeof(last));
+		buf_printf(&b, "%-27s %-10s %-15s %5u unread", ac->mode_words,
+		    account_state_name(st.state), last, st.unread);
+		if (st.pending_ops)
+			buf_printf(&b, ", %zu queued", st.pending_ops);
+		x += ui_put(y, x, ui->cols - x, b.data, b.len, attr);
+		if (st.error[0]) {
+			x += ui_put(y, x, ui->cols - x, "  ", 2, attr);
+			ui_put(y, x, ui->cols - x, st.error, strlen(st.error),
+			    i == a->l.cur ? attr : ui->attr[THEME_ERROR]);
+		}
+	}
+	buf_free(&b);
+}
+
+static int
+cmd(struct ui *ui, struct ui_screen *s, const char *name, const char *arg)
+{
+	struct accounts *a = (struct accounts *)s;
+
+	if (strcmp(name, "open") == 0 && a->l.cur < a->l.n) {
+		ui_push(ui, scr_folders_new(ui, a->l.cur));
+		return 0;
+	}
+	ui_message(ui, 1, "'%s' does not apply to the account list", name);
+	return -1;
+}
+
+static void
+destroy(struct ui_screen *s)
+{
+	free(s);
+}
+
+static const struct ui_screen_ops ops = {
+	UI_CTX_ACCOUNTS, draw, NULL, NULL, NULL, cmd, destroy,
+};
+
+struct ui_screen *
+scr_accounts_new(struct ui *ui)
+{
+	struct accounts *a = xcalloc(1, sizeof(*a));
+
+	a->s.ops = &ops;
+	a->s.list = &a->l;
+	a->l.n = cache_naccounts(ui->cache);
+	return &a->s;
+}

@@ -1,0 +1,652 @@
+/*
+ * scr_index: a folder's message index.  Draws only the visible rows; the
+ * row -> message mapping is the index's own order unless a limit or
+ * collapsed threads are in force (then rebuilt once, O(n), per change).
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/str.h"
+#include "core/xalloc.h"
+#include "ui/tui_int.h"
+
+struct idx {
+	struct ui_screen s;
+	struct ui_list l;
+	size_t account;
+	int64_t folder_id; /* 0 until the folder is known to the cache */
+	char *folder_name;
+	struct index *ix;
+	enum index_sort sort;
+	int reverse;
+	uint32_t *rows;    /* display row -> index position; NULL: identity */
+	uint32_t *hidden;  /* per row: messages hidden under it (collapsed) */
+	size_t nrows;
+	int64_t *limit;    /* sorted ids shown, when limit_q */
+	size_t nlimit;
+	char *limit_q;
+	int64_t *found;    /* sorted ids of the last search */
+	size_t nfound;
+	char *search_q;
+	int64_t *toggled;  /* thread roots collapsed (or expanded) */
+	size_t ntoggled;
+	int collapse_all;
+	const char *asking; /* the command whose prompt is open */
+	char err[ERROR_MAX];
+};
+
+static int
+cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int
+has_id(const int64_t *set, size_t n, int64_t id)
+{
+	return n && bsearch(&id, set, n, sizeof(*set), cmp_id) != NULL;
+}
+
+static const struct index_rec *
+rec_at(const struct idx *x, size_t row)
+{
+	if (x->ix == NULL || row >= x->l.n)
+		return NULL;
+	return index_get(x->ix, x->rows ? x->rows[row] : row);
+}
+
+static size_t
+row_of(const struct idx *x, int64_t id)
+{
+	size_t pos, i;
+
+	if (x->ix == NULL || (pos = index_find(x->ix, id)) == (size_t)-1)
+		return (size_t)-1;
+	if (x->rows == NULL)
+		return pos;
+	for (i = 0; i < x->nrows; i++)
+		if (x->rows[i] >= pos)
+			return i;
+	return x->nrows ? x->nrows - 1 : (size_t)-1;
+}
+
+static int
+collapsed(const struct idx *x, int64_t root)
+{
+	return x->collapse_all ^ has_id(x->toggled, x->ntoggled, root);
+}
+
+static void
+build_rows(struct idx *x)
+{
+	const struct index_rec *r;
+	size_t n = x->ix ? index_count(x->ix) : 0, i;
+	int threads = x->sort == INDEX_SORT_THREAD, hide = 0;
+
+	free(x->rows);
+	free(x->hidden);
+	x->rows = NULL;
+	x->hidden = NULL;
+	x->nrows = 0;
+	if (!x->limit_q && !(threads && (x->collapse_all || x->ntoggled))) {
+		x->l.n = n;
+		return;
+	}
+	x->rows = xreallocarray(NULL, n ? n : 1, sizeof(*x->rows));
+	x->hidden = xcalloc(n ? n : 1, sizeof(*x->hidden));
+	for (i = 0; i < n; i++) {
+		r = index_get(x->ix, i);
+		if (x->limit_q && !has_id(x->limit, x->nlimit, r->id))
+			continue;
+		if (threads && r->depth == 0)
+			hide = collapsed(x, r->id);
+		else if (threads && hide && x->nrows) {
+			x->hidden[x->nrows - 1]++;
+			continue;
+		}
+		x->rows[x->nrows++] = (uint32_t)i;
+	}
+	x->l.n = x->nrows;
+}
+
+static int
+load(struct ui *ui, struct idx *x)
+{
+	struct error err;
+	const struct index_rec *r;
+	int64_t keep = 0;
+	size_t row;
+
+	error_clear(&err);
+	if ((r = rec_at(x, x->l.cur)) != NULL)
+		keep = r->id;
+	index_free(&x->ix);
+	x->err[0] = '\0';
+	if (x->folder_id == 0 && cache_folder_find(ui->cache, x->account,
+	    x->folder_name, &x->folder_id, &err) < 0) {
+		x->folder_id = 0;
+		str_lcpy(x->err, err.msg, sizeof(x->err));
+	} else if (cache_index_open(ui->cache, x->folder_id, x->sort,
+	    x->reverse, &x->ix, &err) < 0) {
+		str_lcpy(x->err, err.msg, sizeof(x->err));
+	}
+	build_rows(x);
+	if (keep && (row = row_of(x, keep)) != (size_t)-1)
+		x->l.cur = row;
+	ui_list_fix(&x->l, ui_body_rows(ui));
+	return x->err[0] ? -1 : 0;
+}
+
+static void
+fmt_date(int64_t t, char *out, size_t size)
+{
+	time_t tt = (time_t)t, now = time(NULL);
+	struct tm tm, tn;
+
+	localtime_r(&tt, &tm);
+	localtime_r(&now, &tn);
+	if (tm.tm_year == tn.tm_year && tm.tm_yday == tn.tm_yday)
+		strftime(out, size, "%H:%M", &tm);
+	else if (tm.tm_year == tn.tm_year)
+		strftime(out, size, "%b %d", &tm);
+	else
+		strftime(out, size, "%Y-%m-%d", &tm);
+}
+
+static void
+fmt_size(uint32_t n, char *out, size_t size)
+{
+	if (n < 1000)
+		snprintf(out, size, "%u", n);
+	else if (n < 1000 * 1024)
+		snprintf(out, size, "%uK", (n + 1023) / 1024);
+	else
+		snprintf(out, size, "%.1fM", n / (1024.0 * 1024.0));
+}
+
+static void
+draw_row(struct ui *ui, struct idx *x, size_t row, int y)
+{
+	const struct index_rec *r = rec_at(x, row);
+	struct buf b = BUF_INIT;
+	unsigned long attr;
+	const char *subj;
+	char date[16], size[16], fl[6];
+	int cx, fw = ui->cols >= 100 ? 22 : ui->cols / 5, d;
+
+	if (row == x->l.cur)
+		attr = ui->attr[THEME_CURSOR];
+	else if (r->flags & MSG_DELETED)
+		attr = ui->attr[THEME_DELETED];
+	else if (r->flags & MSG_FLAGGED)
+		attr = ui->attr[THEME_FLAGGED];
+	else if (!(r->flags & MSG_SEEN))
+		attr = ui->attr[THEME_NEW];
+	else
+		attr = ui->attr[THEME_NORMAL];
+	fl[0] = r->flags & MSG_SEEN ? ' ' : 'N';
+	fl[1] = r->flags & MSG_FLAGGED ? 'F' : ' ';
+	fl[2] = r->flags & MSG_ANSWERED ? 'R' : ' ';
+	fl[3] = r->flags & MSG_DELETED ? 'D' : ' ';
+	fl[4] = r->has_attachment ? 'A' : ' ';
+	fl[5] = '\0';
+	fmt_date(r->date, date, sizeof(date));
+	fmt_size(r->size, size, sizeof(size));
+	ui_fill(y, 0, ui->cols, attr);
+	buf_printf(&b, " %s %-10s ", fl, date);
+	cx = ui_put(y, 0, ui->cols, b.data, b.len, attr);
+	ui_put(y, cx, fw, index_from(x->ix, r), strlen(index_from(x->ix, r)),
+	    attr);
+	cx += fw + 1;
+	/* Thread tree, then the subject. */
+	if (r->depth > 0) {
+		buf_reset(&b);
+		for (d = 1; d < r->depth && d < 10; d++)
+			buf_addstr(&b, " ");
+		buf_addstr(&b, "\xe2\x94\x94\xe2\x94\x80>");
+		cx += ui_put(y, cx, ui->cols - cx - 7, b.data, b.len,
+		    row == x->l.cur ? attr : ui->attr[THEME_TREE]);
+	}
+	if (x->hidden && x->hidden[row]) {
+		buf_reset(&b);
+		buf_printf(&b, "(+%u) ", x->hidden[row]);
+		cx += ui_put(y, cx, ui->cols - cx - 7, b.data, b.len,
+		    row == x->l.cur ? attr : ui->attr[THEME_TREE]);
+	}
+	subj = index_subject(x->ix, r);
+	ui_put(y, cx, ui->cols - cx - 7, subj, strlen(subj), attr);
+	ui_put(y, ui->cols - 6, 6, size, strlen(size), attr);
+	buf_free(&b);
+}
+
+static const char *const sort_names[] = {
+	"date", "arrival", "from", "subject", "size", "thread",
+};
+
+static void
+draw(struct ui *ui, struct ui_screen *s)
+{
+	struct idx *x = (struct idx *)s;
+	int rows = ui_body_rows(ui), y;
+	size_t i;
+
+	ui_title(ui, " %s/%s: %zu message%s   sort: %s%s%s%s   ?: help",
+	    cache_account(ui->cache, x->account)->name, x->folder_name,
+	    x->l.n, x->l.n == 1 ? "" : "s", x->reverse ? "reverse-" : "",
+	    sort_names[x->sort], x->limit_q ? "   limit: " : "",
+	    x->limit_q ? x->limit_q : "");
+	if (x->l.n == 0)
+		ui_put(1, 1, ui->cols - 1, x->err[0] ? x->err :
+		    "No messages.", strlen(x->err[0] ? x->err :
+		    "No messages."), ui->attr[x->err[0] ? THEME_ERROR :
+		    THEME_NORMAL]);
+	for (i = x->l.top, y = 1; i < x->l.n && y <= rows; i++, y++)
+		draw_row(ui, x, i, y);
+}
+
+static void
+event(struct ui *ui, struct ui_screen *s, const struct cache_event *ev)
+{
+	struct idx *x = (struct idx *)s;
+
+	if ((ev->kind == CACHE_EV_FOLDER_CHANGED ||
+	    ev->kind == CACHE_EV_MESSAGE_ARRIVED) &&
+	    ev->folder_id == x->folder_id && x->folder_id)
+		load(ui, x);
+	else if (x->folder_id == 0 && ev->account == x->account &&
+	    (ev->kind == CACHE_EV_FOLDERS_CHANGED ||
+	    ev->kind == CACHE_EV_SYNC_DONE))
+		load(ui, x);
+}
+
+size_t
+scr_index_account(struct ui_screen *s)
+{
+	return ((struct idx *)s)->account;
+}
+
+int64_t
+scr_index_current(struct ui_screen *s)
+{
+	const struct index_rec *r = rec_at((struct idx *)s,
+	    ((struct idx *)s)->l.cur);
+
+	return r ? r->id : 0;
+}
+
+int64_t
+scr_index_step(struct ui *ui, struct ui_screen *s, int delta, int unread)
+{
+	struct idx *x = (struct idx *)s;
+	const struct index_rec *r;
+	size_t i;
+
+	if (unread) {
+		for (i = x->l.cur + 1; i < x->l.n; i++) {
+			r = rec_at(x, i);
+			if (!(r->flags & MSG_SEEN)) {
+				ui_list_set(&x->l, i, ui_body_rows(ui));
+				return r->id;
+			}
+		}
+		ui_message(ui, 1, "No more unread messages.");
+		return 0;
+	}
+	if ((delta > 0 && x->l.cur + 1 >= x->l.n) ||
+	    (delta < 0 && x->l.cur == 0)) {
+		ui_message(ui, 1, delta > 0 ? "This is the last message." :
+		    "This is the first message.");
+		return 0;
+	}
+	ui_list_move(&x->l, delta, ui_body_rows(ui));
+	return scr_index_current(s);
+}
+
+static int
+set_flags(struct ui *ui, struct idx *x, const struct index_rec *r,
+    unsigned add, unsigned del)
+{
+	struct error err;
+	int64_t id = r->id;
+	unsigned flags = (r->flags | add) & ~del;
+
+	error_clear(&err);
+	if (cache_set_flags(ui->cache, id, add, del, &err) < 0) {
+		ui_message(ui, 1, "%s", err.msg);
+		return -1;
+	}
+	index_set_flags(x->ix, id, flags);
+	return 0;
+}
+
+void
+scr_index_seen(struct ui *ui, struct ui_screen *s, int64_t id)
+{
+	struct idx *x = (struct idx *)s;
+	const struct index_rec *r;
+	size_t pos;
+
+	if (x->ix == NULL || (pos = index_find(x->ix, id)) == (size_t)-1)
+		return;
+	r = index_get(x->ix, pos);
+	if (!(r->flags & MSG_SEEN))
+		set_flags(ui, x, r, MSG_SEEN, 0);
+}
+
+static int
+search(struct ui *ui, struct idx *x, const char *q, int64_t **ids_r,
+    size_t *n_r)
+{
+	struct error err;
+
+	error_clear(&err);
+	free(*ids_r);
+	*ids_r = NULL;
+	*n_r = 0;
+	if (cache_search(ui->cache, x->folder_id, q, ids_r, n_r, &err) < 0) {
+		ui_message(ui, 1, "%s", err.msg);
+		return -1;
+	}
+	if (*n_r)
+		qsort(*ids_r, *n_r, sizeof(**ids_r), cmp_id);
+	return 0;
+}
+
+static int
+search_next(struct ui *ui, struct idx *x)
+{
+	const struct index_rec *r;
+	size_t k, i;
+
+	for (k = 1; k <= x->l.n; k++) {
+		i = (x->l.cur + k) % x->l.n;
+		r = rec_at(x, i);
+		if (has_id(x->found, x->nfound, r->id)) {
+			ui_list_set(&x->l, i, ui_body_rows(ui));
+			if (i <= x->l.cur && k > 1)
+				ui_message(ui, 0, "Search wrapped to the top.");
+			return 0;
+		}
+	}
+	ui_message(ui, 1, "Not found: %s", x->search_q);
+	return -1;
+}
+
+static int index_cmd(struct ui *, struct ui_screen *, const char *,
+    const char *);
+
+static void
+prompt_done(struct ui *ui, const char *text, void *arg)
+{
+	struct idx *x = arg;
+
+	if (*text || strcmp(x->asking, "limit") == 0)
+		index_cmd(ui, &x->s, x->asking, text);
+}
+
+static int
+ask(struct ui *ui, struct idx *x, const char *label, const char *cmd)
+{
+	x->asking = cmd;
+	ui_prompt(ui, label, NULL, prompt_done, x);
+	return 0;
+}
+
+static int
+resort(struct ui *ui, struct idx *x)
+{
+	struct error err;
+	int64_t keep = scr_index_current(&x->s);
+	size_t row;
+
+	error_clear(&err);
+	if (x->ix && index_sort(x->ix, cache_db(ui->cache), x->sort,
+	    x->reverse, &err) < 0) {
+		ui_message(ui, 1, "%s", err.msg);
+		return -1;
+	}
+	build_rows(x);
+	if (keep && (row = row_of(x, keep)) != (size_t)-1)
+		x->l.cur = row;
+	ui_list_fix(&x->l, ui_body_rows(ui));
+	return 0;
+}
+
+static int
+folder_op(struct ui *ui, struct idx *x, const struct index_rec *r,
+    const char *name, const char *dest)
+{
+	struct error err;
+	int64_t fid;
+	int rc;
+
+	error_clear(&err);
+	if (cache_folder_find(ui->cache, x->account, dest, &fid, &err) < 0) {
+		ui_message(ui, 1, "%s", err.msg);
+		return -1;
+	}
+	rc = strcmp(name, "move") == 0 ?
+	    cache_move(ui->cache, r->id, fid, &err) :
+	    cache_copy(ui->cache, r->id, fid, &err);
+	if (rc < 0) {
+		ui_message(ui, 1, "%s", err.msg);
+		return -1;
+	}
+	ui_message(ui, 0, "%s to %s.", strcmp(name, "move") == 0 ? "Moved" :
+	    "Copied", dest);
+	if (strcmp(name, "move") == 0)
+		load(ui, x);
+	return 0;
+}
+
+static int
+thread_cmd(struct ui *ui, struct idx *x, int all)
+{
+	const struct index_rec *r;
+	size_t row = x->l.cur, i;
+	int64_t root;
+
+	if (x->sort != INDEX_SORT_THREAD) {
+		ui_message(ui, 1, "Threads collapse in thread sort (o thread).");
+		return -1;
+	}
+	if (all) {
+		x->collapse_all = !x->collapse_all;
+		free(x->toggled);
+		x->toggled = NULL;
+		x->ntoggled = 0;
+		return resort(ui, x);
+	}
+	while (row > 0 && (r = rec_at(x, row)) && r->depth > 0)
+		row--;
+	if ((r = rec_at(x, row)) == NULL)
+		return 0;
+	root = r->id;
+	for (i = 0; i < x->ntoggled && x->toggled[i] != root; i++)
+		;
+	if (i < x->ntoggled) {
+		x->toggled[i] = x->toggled[--x->ntoggled];
+	} else {
+		x->toggled = xreallocarray(x->toggled, x->ntoggled + 1,
+		    sizeof(*x->toggled));
+		x->toggled[x->ntoggled++] = root;
+	}
+	if (x->ntoggled)
+		qsort(x->toggled, x->ntoggled, sizeof(*x->toggled), cmp_id);
+	x->l.cur = row;
+	build_rows(x);
+	x->l.cur = row_of(x, root);
+	ui_list_fix(&x->l, ui_body_rows(ui));
+	return 0;
+}
+
+static int
+index_cmd(struct ui *ui, struct ui_screen *s, const char *name,
+    const char *arg)
+{
+	struct idx *x = (struct idx *)s;
+	const struct index_rec *r = rec_at(x, x->l.cur);
+	struct error err;
+	enum index_sort so;
+	int64_t id;
+
+	error_clear(&err);
+	if (strcmp(name, "sort") == 0) {
+		if (arg == NULL)
+			return ask(ui, x, "Sort by (date, arrival, from, subject, "
+			    "size, thread): ", "sort");
+		if (index_sort_parse(arg, &so) < 0) {
+			ui_message(ui, 1, "unknown sort '%s'", arg);
+			return -1;
+		}
+		x->sort = so;
+		return resort(ui, x);
+	}
+	if (strcmp(name, "sort-reverse") == 0) {
+		x->reverse = !x->reverse;
+		return resort(ui, x);
+	}
+	if (strcmp(name, "limit") == 0) {
+		if (arg == NULL)
+			return ask(ui, x, "Limit to messages containing (empty: "
+			    "all): ", "limit");
+		free(x->limit_q);
+		x->limit_q = NULL;
+		if (*arg && search(ui, x, arg, &x->limit, &x->nlimit) == 0)
+			x->limit_q = xstrdup(arg);
+		return resort(ui, x);
+	}
+	if (strcmp(name, "search") == 0) {
+		if (arg == NULL)
+			return ask(ui, x, "Search: ", "search");
+		free(x->search_q);
+		x->search_q = xstrdup(arg);
+		if (search(ui, x, arg, &x->found, &x->nfound) < 0)
+			return -1;
+		return search_next(ui, x);
+	}
+	if (strcmp(name, "search-next") == 0) {
+		if (x->search_q == NULL)
+			return ask(ui, x, "Search: ", "search");
+		return search_next(ui, x);
+	}
+	if (strcmp(name, "collapse-thread") == 0)
+		return thread_cmd(ui, x, 0);
+	if (strcmp(name, "collapse-all") == 0)
+		return thread_cmd(ui, x, 1);
+	if (strcmp(name, "change-folder") == 0) {
+		if (arg == NULL)
+			return ask(ui, x, "Open folder: ", "change-folder");
+		if (cache_folder_find(ui->cache, x->account, arg, &id, &err) <
+		    0) {
+			ui_message(ui, 1, "%s", err.msg);
+			return -1;
+		}
+		free(x->folder_name);
+		x->folder_name = xstrdup(arg);
+		x->folder_id = id;
+		x->l.cur = x->l.top = 0;
+		free(x->limit_q);
+		x->limit_q = NULL;
+		index_free(&x->ix);
+		return load(ui, x);
+	}
+	if (strcmp(name, "next-unread") == 0)
+		return scr_index_step(ui, s, 1, 1) ? 0 : -1;
+	if (strcmp(name, "next-message") == 0)
+		return scr_index_step(ui, s, 1, 0) ? 0 : -1;
+	if (strcmp(name, "previous-message") == 0)
+		return scr_index_step(ui, s, -1, 0) ? 0 : -1;
+	if (r == NULL) {
+		ui_message(ui, 1, "No message selected.");
+		return -1;
+	}
+	if (strcmp(name, "open") == 0) {
+		ui_push(ui, scr_pager_new(ui, s, r->id));
+		return 0;
+	}
+	if (strcmp(name, "toggle-new") == 0)
+		return set_flags(ui, x, r, r->flags & MSG_SEEN ? 0 : MSG_SEEN,
+		    r->flags & MSG_SEEN);
+	if (strcmp(name, "flag") == 0)
+		return set_flags(ui, x, r, r->flags & MSG_FLAGGED ? 0 :
+		    MSG_FLAGGED, r->flags & MSG_FLAGGED);
+	if (strcmp(name, "undelete") == 0)
+		return set_flags(ui, x, r, 0, MSG_DELETED);
+	if (strcmp(name, "delete") == 0) {
+		id = r->id;
+		if (cache_delete(ui->cache, id, &err) < 0) {
+			ui_message(ui, 1, "%s", err.msg);
+			return -1;
+		}
+		/* POP3 removes the record; IMAP sets \Deleted. */
+		if (index_find(x->ix, id) != (size_t)-1)
+			index_set_flags(x->ix, id, r->flags | MSG_DELETED);
+		if (ui->top == s)
+			ui_list_move(&x->l, 1, ui_body_rows(ui));
+		return 0;
+	}
+	if (strcmp(name, "move") == 0 || strcmp(name, "copy") == 0) {
+		if (arg == NULL)
+			return ask(ui, x, strcmp(name, "move") == 0 ?
+			    "Move to folder: " : "Copy to folder: ",
+			    strcmp(name, "move") == 0 ? "move" : "copy");
+		return folder_op(ui, x, r, name, arg);
+	}
+	ui_message(ui, 1, "'%s' does not apply to the index", name);
+	return -1;
+}
+
+int
+scr_index_cmd(struct ui *ui, struct ui_screen *s, const char *name,
+    const char *arg)
+{
+	return index_cmd(ui, s, name, arg);
+}
+
+static void
+destroy(struct ui_screen *s)
+{
+	struct idx *x = (struct idx *)s;
+
+	index_free(&x->ix);
+	free(x->folder_name);
+	free(x->rows);
+	free(x->hidden);
+	free(x->limit);
+	free(x->limit_q);
+	free(x->found);
+	free(x->search_q);
+	free(x->toggled);
+	free(x);
+}
+
+static const struct ui_screen_ops ops = {
+	UI_CTX_INDEX, draw, NULL, NULL, event, index_cmd, destroy,
+};
+
+struct ui_screen *
+scr_index_new(struct ui *ui, size_t account, int64_t folder_id,
+    const char *folder_name)
+{
+	struct idx *x = xcalloc(1, sizeof(*x));
+
+	x->s.ops = &ops;
+	x->s.list = &x->l;
+	x->account = account;
+	x->folder_id = folder_id;
+	x->folder_name = xstrdup(folder_name);
+	x->sort = INDEX_SORT_DATE;
+	load(ui, x);
+	/* Newest at the bottom like mutt: start there. */
+	x->l.cur = x->l.n ? x->l.n - 1 : 0;
+	ui_list_fix(&x->l, ui_body_rows(ui));
+	return &x->s;
+}

@@ -1,0 +1,453 @@
+/* scr_pager: one message as the MIME layer renders it. */
+#include "config.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/str.h"
+#include "core/xalloc.h"
+#include "mime/mime.h"
+#include "ui/tui_int.h"
+
+struct pager {
+	struct ui_screen s;
+	struct ui_list l;
+	struct ui_screen *index;
+	int64_t msg_id;
+	struct buf raw;
+	struct mime_view *view;
+	int waiting;
+	char err[ERROR_MAX];
+	char *search;
+	size_t sig_line;   /* first line of the signature, or nlines */
+	const char *asking;
+	/* a save waiting for "overwrite?" */
+	size_t save_index;
+	char *save_dir, *save_name;
+};
+
+static void
+render(struct ui *ui, struct pager *p)
+{
+	struct mime_render_opts o;
+	struct error err;
+	size_t i;
+
+	mime_view_free(&p->view);
+	memset(&o, 0, sizeof(o));
+	o.prefer = ui->cfg->prefer && strcmp(ui->cfg->prefer, "html") == 0 ?
+	    MIME_PREFER_HTML : MIME_PREFER_PLAIN;
+	o.assumed_charset = ui->cfg->assumed_charset;
+	o.width = ui->cols > 20 ? ui->cols - 1 : 20;
+	error_clear(&err);
+	if (mime_render(buf_cstr(&p->raw), p->raw.len, &o, &p->view,
+	    &err) < 0) {
+		str_lcpy(p->err, err.msg, sizeof(p->err));
+		p->l.n = 0;
+		return;
+	}
+	p->l.n = p->view->nlines;
+	p->sig_line = p->view->nlines;
+	for (i = 0; i < p->view->nlines; i++)
+		if (p->view->lines[i].kind == MIME_LINE_BODY &&
+		    strcmp(p->view->lines[i].text, "-- ") == 0)
+			p->sig_line = i;
+	ui_list_fix(&p->l, ui_body_rows(ui));
+}
+
+static void
+load(struct ui *ui, struct pager *p)
+{
+	struct error err;
+	int rc;
+
+	error_clear(&err);
+	buf_reset(&p->raw);
+	mime_view_free(&p->view);
+	p->err[0] = '\0';
+	p->l.n = p->l.top = p->l.cur = 0;
+	rc = cache_message_raw(ui->cache, p->msg_id, &p->raw, &err);
+	p->waiting = rc == 0;
+	if (rc < 0)
+		str_lcpy(p->err, err.msg, sizeof(p->err));
+	else if (rc == 1)
+		render(ui, p);
+	if (rc >= 0)
+		scr_index_seen(ui, p->index, p->msg_id);
+}
+
+static enum theme_elem
+elem_of(const struct pager *p, size_t i)
+{
+	const struct mime_line *ln = &p->view->lines[i];
+
+	switch (ln->kind) {
+	case MIME_LINE_HEADER: return THEME_HEADER_VALUE;
+	case MIME_LINE_QUOTE:
+		return ln->level <= 1 ? THEME_QUOTE1 : ln->level == 2 ?
+		    THEME_QUOTE2 : ln->level == 3 ? THEME_QUOTE3 : THEME_QUOTE4;
+	case MIME_LINE_NOTE: return THEME_TREE;
+	case MIME_LINE_LINK: return THEME_LINK;
+	case MIME_LINE_ATTACHMENT: return THEME_ATTACHMENT;
+	default: return i >= p->sig_line ? THEME_SIGNATURE : THEME_NORMAL;
+	}
+}
+
+/* Case-insensitive (ASCII) substring search; offset or -1. */
+static long
+find_in(const char *s, size_t len, const char *q)
+{
+	size_t n = strlen(q), i;
+
+	for (i = 0; n && i + n <= len; i++)
+		if (str_ncasecmp(s + i, q, n) == 0)
+			return (long)i;
+	return -1;
+}
+
+static void
+draw_line(struct ui *ui, struct pager *p, size_t i, int y)
+{
+	const struct mime_line *ln = &p->view->lines[i];
+	unsigned long attr = ui->attr[elem_of(p, i)];
+	const char *colon;
+	size_t off = 0, mlen;
+	long m;
+	int x = 0;
+
+	if (ln->kind == MIME_LINE_HEADER &&
+	    (colon = strchr(ln->text, ':')) != NULL) {
+		off = (size_t)(colon - ln->text) + 1;
+		x += ui_put(y, x, ui->cols - x, ln->text, off,
+		    ui->attr[THEME_HEADER]);
+	}
+	while (p->search && off < ln->len &&
+	    (m = find_in(ln->text + off, ln->len - off, p->search)) >= 0) {
+		mlen = strlen(p->search);
+		x += ui_put(y, x, ui->cols - x, ln->text + off, (size_t)m,
+		    attr);
+		x += ui_put(y, x, ui->cols - x, ln->text + off + m, mlen,
+		    ui->attr[THEME_SEARCH]);
+		off += (size_t)m + mlen;
+	}
+	ui_put(y, x, ui->cols - x, ln->text + off, ln->len - off, attr);
+}
+
+static void
+draw(struct ui *ui, struct ui_screen *s)
+{
+	struct pager *p = (struct pager *)s;
+	int rows = ui_body_rows(ui), y;
+	size_t i;
+	int pct;
+
+	pct = p->l.n == 0 ? 100 : p->l.top + (size_t)rows >= p->l.n ? 100 :
+	    (int)((p->l.top + (size_t)rows) * 100 / p->l.n);
+	ui_title(ui, " message   J/K: next/previous  /: search  w: save "
+	    "attachment  v: open attachment  q: back   %d%%", pct);
+	if (p->waiting || p->err[0]) {
+		ui_put(2, 2, ui->cols - 2, p->err[0] ? p->err :
+		    "Fetching the message...", strlen(p->err[0] ? p->err :
+		    "Fetching the message..."), ui->attr[p->err[0] ?
+		    THEME_ERROR : THEME_NORMAL]);
+		return;
+	}
+	for (i = p->l.top, y = 1; i < p->l.n && y <= rows; i++, y++)
+		draw_line(ui, p, i, y);
+}
+
+static void
+event(struct ui *ui, struct ui_screen *s, const struct cache_event *ev)
+{
+	struct pager *p = (struct pager *)s;
+
+	if (ev->msg_id != p->msg_id || !p->waiting)
+		return;
+	if (ev->kind == CACHE_EV_BODY_READY) {
+		load(ui, p);
+	} else if (ev->kind == CACHE_EV_BODY_FAILED) {
+		p->waiting = 0;
+		str_lcpy(p->err, ev->text[0] ? ev->text :
+		    "The message could not be fetched.", sizeof(p->err));
+	}
+}
+
+static void
+resize(struct ui *ui, struct ui_screen *s)
+{
+	struct pager *p = (struct pager *)s;
+
+	if (p->view)
+		render(ui, p);
+}
+
+static int
+search_next(struct ui *ui, struct pager *p, size_t from)
+{
+	size_t i;
+
+	for (i = from; i < p->l.n; i++) {
+		if (find_in(p->view->lines[i].text, p->view->lines[i].len,
+		    p->search) >= 0) {
+			ui_list_set(&p->l, i, ui_body_rows(ui));
+			return 0;
+		}
+	}
+	ui_message(ui, 1, "Not found: %s", p->search);
+	return -1;
+}
+
+static int pager_cmd(struct ui *, struct ui_screen *, const char *,
+    const char *);
+
+static void
+prompt_done(struct ui *ui, const char *text, void *arg)
+{
+	struct pager *p = arg;
+
+	if (*text)
+		pager_cmd(ui, &p->s, p->asking, text);
+}
+
+static int
+ask(struct ui *ui, struct pager *p, const char *label, const char *cmd)
+{
+	p->asking = cmd;
+	ui_prompt(ui, label, NULL, prompt_done, p);
+	return 0;
+}
+
+static int
+save(struct ui *ui, struct pager *p, int overwrite)
+{
+	struct buf data = BUF_INIT;
+	struct error err;
+	int rc;
+
+	error_clear(&err);
+	if (mime_attachment_data(p->view, p->save_index, &data, &err) < 0) {
+		ui_message(ui, 1, "%s", err.msg);
+		return -1;
+	}
+	rc = mime_save(p->save_dir, p->save_name, buf_cstr(&data), data.len,
+	    overwrite, &err);
+	buf_free(&data);
+	if (rc < 0)
+		ui_message(ui, 1, "%s", err.msg);
+	else if (rc == 0)
+		ui_message(ui, 0, "Saved %s/%s.", p->save_dir, p->save_name);
+	return rc < 0 ? -1 : rc;
+}
+
+static void
+overwrite_done(struct ui *ui, const char *text, void *arg)
+{
+	if (strcmp(text, "y") == 0)
+		save(ui, arg, 1);
+	else
+		ui_message(ui, 0, "Not saved.");
+}
+
+/* "N [FILE]" or "[FILE]" with one attachment: 0, or -1 shown. */
+static int
+attachment_arg(struct ui *ui, struct pager *p, const char *arg,
+    size_t *index_r, const char **rest_r)
+{
+	unsigned long n;
+	char *end;
+
+	if (p->view == NULL || p->view->nattachments == 0) {
+		ui_message(ui, 1, "This message has no attachments.");
+		return -1;
+	}
+	n = strtoul(arg, &end, 10);
+	if (end == arg) {
+		if (p->view->nattachments > 1) {
+			ui_message(ui, 1, "Which attachment (1-%zu)?",
+			    p->view->nattachments);
+			return -1;
+		}
+		n = 1;
+	}
+	if (n < 1 || n > p->view->nattachments) {
+		ui_message(ui, 1, "No attachment %lu (1-%zu).", n,
+		    p->view->nattachments);
+		return -1;
+	}
+	*index_r = n - 1;
+	while (*end == ' ')
+		end++;
+	*rest_r = end;
+	return 0;
+}
+
+static int
+save_cmd(struct ui *ui, struct pager *p, const char *arg)
+{
+	const char *rest, *slash;
+	char *dir;
+	size_t i;
+
+	if (attachment_arg(ui, p, arg, &i, &rest) < 0)
+		return -1;
+	free(p->save_dir);
+	free(p->save_name);
+	p->save_index = i;
+	if (*rest == '\0') {
+		dir = getcwd(NULL, 0);
+		p->save_dir = xstrdup(dir ? dir : ".");
+		free(dir);
+		p->save_name = mime_safe_filename(
+		    p->view->attachments[i].name, i);
+	} else if ((slash = strrchr(rest, '/')) != NULL) {
+		p->save_dir = slash == rest ? xstrdup("/") :
+		    xstrndup(rest, (size_t)(slash - rest));
+		p->save_name = mime_safe_filename(slash + 1, i);
+	} else {
+		p->save_dir = xstrdup(".");
+		p->save_name = mime_safe_filename(rest, i);
+	}
+	if (save(ui, p, 0) == 1) {
+		ui_ask_yesno(ui, "File exists. Overwrite it? (y/n) ",
+		    overwrite_done, p);
+	}
+	return 0;
+}
+
+static int
+open_cmd(struct ui *ui, struct pager *p, const char *arg)
+{
+	struct buf data = BUF_INIT;
+	struct error err;
+	const char *rest;
+	char dir[] = "/tmp/postie-XXXXXX", *name, *cmd;
+	struct buf path = BUF_INIT;
+	size_t i;
+	int rc = -1;
+
+	error_clear(&err);
+	if (attachment_arg(ui, p, arg, &i, &rest) < 0)
+		return -1;
+	if (mkdtemp(dir) == NULL) {
+		ui_message(ui, 1, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	name = mime_safe_filename(p->view->attachments[i].name, i);
+	buf_printf(&path, "%s/%s", dir, name);
+	if (mime_attachment_data(p->view, i, &data, &err) < 0 ||
+	    mime_save(dir, name, buf_cstr(&data), data.len, 0, &err) != 0) {
+		ui_message(ui, 1, "%s", err.msg);
+	} else if ((cmd = ui_mailcap_command(p->view->attachments[i].type,
+	    buf_cstr(&path))) == NULL) {
+		ui_message(ui, 1, "No mailcap entry for %s.",
+		    p->view->attachments[i].type);
+	} else {
+		def_prog_mode();
+		endwin();
+		rc = system(cmd);
+		reset_prog_mode();
+		ui->full_redraw = 1;
+		if (rc != 0)
+			ui_message(ui, 1, "The viewer exited with status %d.",
+			    rc);
+		free(cmd);
+	}
+	unlink(buf_cstr(&path));
+	rmdir(dir);
+	free(name);
+	buf_free(&path);
+	buf_free(&data);
+	return rc == 0 ? 0 : -1;
+}
+
+static int
+pager_cmd(struct ui *ui, struct ui_screen *s, const char *name,
+    const char *arg)
+{
+	struct pager *p = (struct pager *)s;
+	int64_t id;
+
+	if (strcmp(name, "next-message") == 0 ||
+	    strcmp(name, "previous-message") == 0 ||
+	    strcmp(name, "next-unread") == 0) {
+		id = scr_index_step(ui, p->index, name[0] == 'p' ? -1 : 1,
+		    name[5] == 'u');
+		if (id == 0)
+			return -1;
+		p->msg_id = id;
+		free(p->search);
+		p->search = NULL;
+		load(ui, p);
+		return 0;
+	}
+	if (strcmp(name, "search") == 0) {
+		if (arg == NULL)
+			return ask(ui, p, "Search in message: ", "search");
+		free(p->search);
+		p->search = xstrdup(arg);
+		return p->view ? search_next(ui, p, p->l.top) : -1;
+	}
+	if (strcmp(name, "search-next") == 0) {
+		if (p->search == NULL)
+			return ask(ui, p, "Search in message: ", "search");
+		return p->view ? search_next(ui, p, p->l.top + 1) : -1;
+	}
+	if (strcmp(name, "save-attachment") == 0) {
+		if (arg == NULL && p->view && p->view->nattachments > 1)
+			return ask(ui, p, "Save attachment (N [FILE]): ",
+			    "save-attachment");
+		return save_cmd(ui, p, arg ? arg : "");
+	}
+	if (strcmp(name, "open-attachment") == 0) {
+		if (arg == NULL && p->view && p->view->nattachments > 1)
+			return ask(ui, p, "Open attachment number: ",
+			    "open-attachment");
+		return open_cmd(ui, p, arg ? arg : "");
+	}
+	/* Message commands act on the index's cursor, which is this
+	 * message. */
+	if (strcmp(name, "delete") == 0 || strcmp(name, "move") == 0) {
+		int rc = scr_index_cmd(ui, p->index, name, arg);
+
+		if (rc == 0 && strcmp(name, "move") == 0 && arg)
+			ui_pop(ui);
+		return rc;
+	}
+	return scr_index_cmd(ui, p->index, name, arg);
+}
+
+static void
+destroy(struct ui_screen *s)
+{
+	struct pager *p = (struct pager *)s;
+
+	buf_free(&p->raw);
+	mime_view_free(&p->view);
+	free(p->search);
+	free(p->save_dir);
+	free(p->save_name);
+	free(p);
+}
+
+static const struct ui_screen_ops ops = {
+	UI_CTX_PAGER, draw, NULL, resize, event, pager_cmd, destroy,
+};
+
+struct ui_screen *
+scr_pager_new(struct ui *ui, struct ui_screen *index, int64_t msg_id)
+{
+	struct pager *p = xcalloc(1, sizeof(*p));
+
+	p->s.ops = &ops;
+	p->s.list = &p->l;
+	p->l.scroll_only = 1;
+	p->index = index;
+	p->msg_id = msg_id;
+	load(ui, p);
+	return &p->s;
+}

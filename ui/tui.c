@@ -1,0 +1,568 @@
+/* tui: start-up, the poll() loop, the status and message lines, prompts. */
+#include "config.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <locale.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cache/cache.h"
+#include "core/log.h"
+#include "core/str.h"
+#include "core/xalloc.h"
+#include "ui/keys.h"
+#include "ui/tui.h"
+#include "ui/tui_int.h"
+
+#define MSG_SECONDS 6
+
+int
+ui_body_rows(const struct ui *ui)
+{
+	int r = ui->rows - 3;
+
+	return r > 1 ? r : 1;
+}
+
+void
+ui_message(struct ui *ui, int error, const char *fmt, ...)
+{
+	va_list ap;
+
+	buf_reset(&ui->msg);
+	va_start(ap, fmt);
+	buf_vprintf(&ui->msg, fmt, ap);
+	va_end(ap);
+	ui->msg_error = error;
+	ui->msg_until = time(NULL) + MSG_SECONDS;
+	if (error)
+		log_info("ui: %s", buf_cstr(&ui->msg));
+}
+
+void
+ui_prompt(struct ui *ui, const char *label, const char *initial,
+    ui_prompt_fn fn, void *arg)
+{
+	buf_reset(&ui->prompt_label);
+	buf_addstr(&ui->prompt_label, label);
+	buf_reset(&ui->prompt_text);
+	if (initial)
+		buf_addstr(&ui->prompt_text, initial);
+	ui->prompting = 1;
+	ui->prompt_yesno = 0;
+	ui->prompt_fn = fn;
+	ui->prompt_arg = arg;
+	curs_set(1);
+}
+
+void
+ui_ask_yesno(struct ui *ui, const char *question, ui_prompt_fn fn, void *arg)
+{
+	ui_prompt(ui, question, NULL, fn, arg);
+	ui->prompt_yesno = 1;
+}
+
+static void
+prompt_end(struct ui *ui, const char *text)
+{
+	ui_prompt_fn fn = ui->prompt_fn;
+	void *arg = ui->prompt_arg;
+
+	ui->prompting = 0;
+	curs_set(0);
+	if (text && fn)
+		fn(ui, text, arg);
+}
+
+static void
+prompt_key(struct ui *ui, int key)
+{
+	struct buf *t = &ui->prompt_text;
+
+	if (ui->prompt_yesno) {
+		prompt_end(ui, (key == 'y' || key == 'Y') ? "y" : "n");
+		return;
+	}
+	if (key == '\n') {
+		struct buf copy = BUF_INIT;
+
+		buf_addstr(&copy, buf_cstr(t));
+		prompt_end(ui, buf_cstr(&copy));
+		buf_free(&copy);
+	} else if (key == 27 || key == UI_KEY_CTRL('G')) {
+		prompt_end(ui, NULL);
+	} else if (key == UI_KEY_FN(KEY_BACKSPACE) || key == 127 ||
+	    key == UI_KEY_CTRL('H')) {
+		/* Drop one UTF-8 character. */
+		while (t->len > 0 &&
+		    ((unsigned char)t->data[t->len - 1] & 0xc0) == 0x80)
+			t->len--;
+		if (t->len > 0)
+			t->len--;
+		if (t->data)
+			t->data[t->len] = '\0';
+	} else if (key == UI_KEY_CTRL('U')) {
+		buf_reset(t);
+	} else if (!UI_KEY_IS_FN(key) && key >= 0x20 && t->len < 1024) {
+		str_utf8_encode(t, (unsigned)key);
+	}
+}
+
+void
+ui_push(struct ui *ui, struct ui_screen *s)
+{
+	s->below = ui->top;
+	ui->top = s;
+	if (s->list)
+		ui_list_fix(s->list, ui_body_rows(ui));
+}
+
+void
+ui_pop(struct ui *ui)
+{
+	struct ui_screen *s = ui->top;
+
+	if (s == NULL)
+		return;
+	ui->top = s->below;
+	s->ops->destroy(s);
+	if (ui->top == NULL)
+		ui->quit = 1;
+}
+
+int
+ui_run_command(struct ui *ui, const char *name, const char *arg)
+{
+	const struct ui_cmd *c = ui_cmd_find(name);
+	struct buf b = BUF_INIT;
+
+	if (c == NULL || (ui->top && (c->ctx & ui->top->ops->ctx) == 0)) {
+		str_clean_display(&b, name, strlen(name), 0);
+		ui_message(ui, 1, c ? "'%s' does not apply here" :
+		    "no command '%s' (press ? for the list)", buf_cstr(&b));
+		buf_free(&b);
+		return -1;
+	}
+	return c->fn(ui, arg && *arg ? arg : NULL);
+}
+
+int
+ui_run_line(struct ui *ui, const char *line)
+{
+	struct buf name = BUF_INIT, arg = BUF_INIT;
+	const char *p = line;
+	int rc = 0;
+
+	while (!ui->quit && ui_cmdline_next(&p, &name, &arg) == 1)
+		if (ui_run_command(ui, buf_cstr(&name), buf_cstr(&arg)) < 0)
+			rc = -1;
+	buf_free(&name);
+	buf_free(&arg);
+	return rc;
+}
+
+int
+ui_set_theme(struct ui *ui, const char *name)
+{
+	struct theme t;
+	struct error err;
+
+	error_clear(&err);
+	if (theme_load(name, &t, NULL, &err) < 0) {
+		ui_message(ui, 1, "%s", err.msg);
+		return -1;
+	}
+	ui->theme = t;
+	ui_theme_apply(ui);
+	ui->full_redraw = 1;
+	return 0;
+}
+
+size_t
+ui_current_account(struct ui *ui)
+{
+	struct ui_screen *s;
+
+	for (s = ui->top; s; s = s->below)
+		if (s->ops->ctx == UI_CTX_INDEX)
+			return scr_index_account(s);
+	return (size_t)-1;
+}
+
+void
+ui_start_loaded(struct ui *ui)
+{
+	/* The loop runs them after the next draw, with the screen set up. */
+	ui->start_waiting = 0;
+	ui->start_ready = 1;
+}
+
+static void
+run_start_cmds(struct ui *ui)
+{
+	const char *cmds = ui->start_cmds;
+
+	ui->start_cmds = NULL;
+	ui->start_ready = 0;
+	if (cmds)
+		ui_run_line(ui, cmds);
+}
+
+static void
+human_bytes(uint64_t n, char *out, size_t size)
+{
+	if (n >= 10u * 1024 * 1024)
+		snprintf(out, size, "%llu MB", (unsigned long long)(n >> 20));
+	else if (n >= 10u * 1024)
+		snprintf(out, size, "%llu kB", (unsigned long long)(n >> 10));
+	else
+		snprintf(out, size, "%llu B", (unsigned long long)n);
+}
+
+static void
+draw_status(struct ui *ui)
+{
+	struct cache_account_status st;
+	const struct account *a;
+	struct ui_progress *p;
+	struct buf b = BUF_INIT;
+	unsigned long attr = ui->attr[THEME_STATUS];
+	size_t i = ui_current_account(ui);
+	int y = ui->rows - 2, x = 0;
+	char bytes[32];
+
+	ui_fill(y, 0, ui->cols, attr);
+	if (i == (size_t)-1 || i >= cache_naccounts(ui->cache)) {
+		buf_printf(&b, " postie: %zu account%s", cache_naccounts(
+		    ui->cache), cache_naccounts(ui->cache) == 1 ? "" : "s");
+		x += ui_put(y, x, ui->cols - x, b.data, b.len, attr);
+	} else {
+		a = cache_account(ui->cache, i);
+		buf_printf(&b, " %s: %s, ", a->name,
+		    config_protocol_name(a->protocol));
+		x += ui_put(y, x, ui->cols - x, b.data, b.len, attr);
+		if (a->insecure)
+			x += ui_put(y, x, ui->cols - x, "INSECURE plaintext",
+			    18, ui->attr[THEME_INSECURE]);
+		else
+			x += ui_put(y, x, ui->cols - x,
+			    account_security_name(a->security),
+			    strlen(account_security_name(a->security)), attr);
+		buf_reset(&b);
+		buf_printf(&b, ", %s", a->mode_words);
+		if (cache_account_status(ui->cache, i, &st, NULL) == 0)
+			buf_printf(&b, " | %s", account_state_name(st.state));
+		p = &ui->progress[i];
+		if (p->active) {
+			human_bytes(p->bytes, bytes, sizeof(bytes));
+			buf_printf(&b, " | %s %llu/%llu, %s", p->what,
+			    (unsigned long long)p->done,
+			    (unsigned long long)p->total, bytes);
+		}
+		x += ui_put(y, x, ui->cols - x, b.data, b.len, attr);
+	}
+	if (ui->notice[0]) {
+		x += ui_put(y, x, ui->cols - x, " | ", 3, attr);
+		ui_put(y, x, ui->cols - x, ui->notice, strlen(ui->notice),
+		    ui->attr[THEME_NOTICE] | A_REVERSE);
+	}
+	buf_free(&b);
+}
+
+static void
+draw_msgline(struct ui *ui)
+{
+	int y = ui->rows - 1, x;
+
+	ui_fill(y, 0, ui->cols, ui->attr[THEME_NORMAL]);
+	if (ui->prompting) {
+		x = ui_put(y, 0, ui->cols, ui->prompt_label.data ?
+		    ui->prompt_label.data : "", ui->prompt_label.len,
+		    ui->attr[THEME_NORMAL]);
+		x += ui_put(y, x, ui->cols - x - 1, buf_cstr(&ui->prompt_text),
+		    ui->prompt_text.len, ui->attr[THEME_NORMAL]);
+		move(y, x);
+		return;
+	}
+	if (ui->msg.len && time(NULL) <= ui->msg_until)
+		ui_put(y, 0, ui->cols, ui->msg.data, ui->msg.len,
+		    ui->attr[ui->msg_error ? THEME_ERROR : THEME_NORMAL]);
+}
+
+static void
+draw(struct ui *ui)
+{
+	if (ui->full_redraw) {
+		clearok(curscr, TRUE);
+		ui->full_redraw = 0;
+	}
+	erase();
+	if (ui->top)
+		ui->top->ops->draw(ui, ui->top);
+	draw_status(ui);
+	draw_msgline(ui);
+	refresh();
+}
+
+static void
+resize(struct ui *ui)
+{
+	struct ui_screen *s;
+
+	getmaxyx(stdscr, ui->rows, ui->cols);
+	for (s = ui->top; s; s = s->below) {
+		if (s->ops->resize)
+			s->ops->resize(ui, s);
+		if (s->list)
+			ui_list_fix(s->list, ui_body_rows(ui));
+	}
+	ui->full_redraw = 1;
+}
+
+static void
+handle_key(struct ui *ui, int key)
+{
+	const struct ui_cmd *c;
+	char name[32];
+
+	if (key == UI_KEY_FN(KEY_RESIZE)) {
+		resize(ui);
+		return;
+	}
+	if (ui->prompting) {
+		prompt_key(ui, key);
+		return;
+	}
+	if (ui->top->ops->key && ui->top->ops->key(ui, ui->top, key))
+		return;
+	if ((c = ui_keymap_lookup(ui->km, key, ui->top->ops->ctx)) != NULL) {
+		ui->msg.len = 0;
+		c->fn(ui, NULL);
+		return;
+	}
+	ui_message(ui, 1, "%s is not bound here (press ? for help)",
+	    ui_key_name(key, name, sizeof(name)));
+}
+
+static void
+handle_event(struct ui *ui, const struct cache_event *ev)
+{
+	struct ui_screen *s;
+	struct ui_progress *p;
+
+	if (ev->account < cache_naccounts(ui->cache)) {
+		p = &ui->progress[ev->account];
+		if (ev->kind == CACHE_EV_PROGRESS) {
+			p->done = ev->done;
+			p->total = ev->total;
+			p->bytes = ev->bytes;
+			str_lcpy(p->what, ev->text[0] ? ev->text : "syncing",
+			    sizeof(p->what));
+			p->active = 1;
+		} else if (ev->kind == CACHE_EV_SYNC_DONE) {
+			p->active = 0;
+			if (ev->status < 0)
+				ui_message(ui, 1, "%s: %s", cache_account(
+				    ui->cache, ev->account)->name, ev->text);
+		} else if (ev->kind == CACHE_EV_ACCOUNT &&
+		    ev->state == ACCOUNT_ERROR && ev->text[0]) {
+			p->active = 0;
+			ui_message(ui, 1, "%s: %s", cache_account(ui->cache,
+			    ev->account)->name, ev->text);
+		} else if (ev->kind == CACHE_EV_MESSAGE_ARRIVED) {
+			snprintf(ui->notice, sizeof(ui->notice),
+			    "New mail in %s", cache_account(ui->cache,
+			    ev->account)->name);
+		}
+	}
+	for (s = ui->top; s; s = s->below)
+		if (s->ops->event)
+			s->ops->event(ui, s, ev);
+	if (ui->start_waiting && ev->account == ui->start_account &&
+	    (ev->kind == CACHE_EV_SYNC_DONE ||
+	    (ev->kind == CACHE_EV_ACCOUNT && ev->state == ACCOUNT_ERROR)))
+		ui_start_loaded(ui);
+}
+
+static int
+open_start(struct ui *ui)
+{
+	const struct cli_opts *o = ui->opts;
+	struct error err;
+	int64_t fid;
+	size_t i;
+
+	error_clear(&err);
+	ui_push(ui, scr_accounts_new(ui));
+	if (o->account == NULL) {
+		ui_start_loaded(ui);
+		return 0;
+	}
+	if (cache_account_find(ui->cache, o->account, &i, &err) < 0) {
+		fprintf(stderr, "postie: %s\n", err.msg);
+		return -1;
+	}
+	ui_push(ui, scr_folders_new(ui, i));
+	if (o->folder == NULL) {
+		ui_start_loaded(ui);
+		return 0;
+	}
+	ui->start_account = i;
+	if (cache_folder_find(ui->cache, i, o->folder, &fid, &err) < 0 &&
+	    !ui->worker_ok[i]) {
+		fprintf(stderr, "postie: %s\n", err.msg);
+		return -1;
+	}
+	/* Not in the cache yet: the index waits for the first sync. */
+	if (err.msg[0])
+		fid = 0;
+	ui_push(ui, scr_index_new(ui, i, fid, o->folder));
+	if (ui->worker_ok[i]) {
+		ui->start_waiting = 1;
+		if (cache_request_sync(ui->cache, i, fid, 0, &err) < 0)
+			ui_start_loaded(ui);
+	} else {
+		ui_start_loaded(ui);
+	}
+	return 0;
+}
+
+static void
+start_workers(struct ui *ui)
+{
+	struct error err;
+	size_t i, n = cache_naccounts(ui->cache);
+
+	for (i = 0; i < n; i++) {
+		error_clear(&err);
+		ui->worker_ok[i] = cache_worker_start(ui->cache, i, &err) == 0;
+		if (!ui->worker_ok[i])
+			ui_message(ui, 1, "%s: %s", cache_account(ui->cache,
+			    i)->name, err.msg);
+	}
+}
+
+static void
+curses_start(struct ui *ui)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	initscr();
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	ui->ncolors = 0;
+	if (has_colors() && (nc == NULL || nc[0] == '\0')) {
+		start_color();
+		use_default_colors();
+		ui->ncolors = COLORS >= 256 ? 256 : COLORS >= 16 ? 16 :
+		    COLORS >= 8 ? 8 : 0;
+	}
+	ui_theme_apply(ui);
+	getmaxyx(stdscr, ui->rows, ui->cols);
+}
+
+static void
+loop(struct ui *ui)
+{
+	struct pollfd pfd[2];
+	struct cache_event ev;
+	wint_t wch;
+	time_t now;
+	int rc, timeout, nfds;
+
+	while (!ui->quit) {
+		draw(ui);
+		if (ui->start_ready) {
+			run_start_cmds(ui);
+			continue;
+		}
+		now = time(NULL);
+		timeout = -1;
+		if (ui->msg.len && ui->msg_until >= now)
+			timeout = (int)(ui->msg_until - now + 1) * 1000;
+		pfd[0].fd = 0;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = cache_event_fd(ui->cache);
+		pfd[1].events = POLLIN;
+		nfds = pfd[1].fd >= 0 ? 2 : 1;
+		rc = poll(pfd, (nfds_t)nfds, timeout);
+		if (rc < 0 && errno != EINTR)
+			break;
+		/* EINTR may be SIGWINCH: get_wch then yields KEY_RESIZE. */
+		while (!ui->quit && (rc = get_wch(&wch)) != ERR)
+			handle_key(ui, ui_key_from_curses(rc, (unsigned)wch));
+		if (nfds == 2 && rc >= 0 && (pfd[1].revents & POLLIN))
+			while (!ui->quit && cache_event_read(ui->cache, &ev) == 1)
+				handle_event(ui, &ev);
+		if (ui->notice[0] && ui->top &&
+		    ui->top->ops->ctx == UI_CTX_ACCOUNTS)
+			ui->notice[0] = '\0';
+	}
+}
+
+int
+tui_run(const struct cli_opts *opts)
+{
+	struct ui ui;
+	struct error err;
+	int rc = 1;
+
+	setlocale(LC_ALL, "");
+	memset(&ui, 0, sizeof(ui));
+	ui.opts = opts;
+	error_clear(&err);
+	if ((ui.cfg = cli_load_config(opts)) == NULL)
+		return 1;
+	cli_open_log(opts);
+	ui.km = ui_keymap_new();
+	if (ui_keymap_config(ui.km, ui.cfg, &err) < 0) {
+		cli_fail("%s", err.msg);
+		goto out;
+	}
+	theme_defaults(&ui.theme);
+	if (cache_open(ui.cfg, NULL, &ui.cache, &err) < 0) {
+		cli_fail("%s", err.msg);
+		goto out;
+	}
+	ui.progress = xcalloc(cache_naccounts(ui.cache) + 1,
+	    sizeof(*ui.progress));
+	ui.worker_ok = xcalloc(cache_naccounts(ui.cache) + 1,
+	    sizeof(*ui.worker_ok));
+	ui.start_cmds = opts->commands;
+	if (theme_load(ui.cfg->theme ? ui.cfg->theme : "default", &ui.theme,
+	    NULL, &err) < 0) {
+		theme_defaults(&ui.theme);
+		ui_message(&ui, 1, "%s; using the built-in colours", err.msg);
+	}
+	start_workers(&ui);
+	if (open_start(&ui) == 0) {
+		curses_start(&ui);
+		resize(&ui);
+		loop(&ui);
+		endwin();
+		rc = 0;
+	}
+	while (ui.top)
+		ui_pop(&ui);
+	cache_close(&ui.cache);
+out:
+	free(ui.progress);
+	free(ui.worker_ok);
+	buf_free(&ui.msg);
+	buf_free(&ui.prompt_label);
+	buf_free(&ui.prompt_text);
+	ui_keymap_free(&ui.km);
+	config_free(&ui.cfg);
+	log_close();
+	return rc;
+}

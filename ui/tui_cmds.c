@@ -1,0 +1,213 @@
+/* tui_cmds: the functions of the command table that are not per screen. */
+#include "config.h"
+
+#include <curses.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/str.h"
+#include "ui/tui_int.h"
+
+int
+ui_screen_cmd(struct ui *ui, const char *name, const char *arg)
+{
+	if (ui->top->ops->cmd == NULL) {
+		ui_message(ui, 1, "'%s' does not apply here", name);
+		return -1;
+	}
+	return ui->top->ops->cmd(ui, ui->top, name, arg);
+}
+
+int
+ui_cmd_help(struct ui *ui, const char *arg)
+{
+	if (ui->top->ops->ctx == UI_CTX_HELP)
+		return 0;
+	ui_push(ui, scr_help_new(ui, ui->top->ops->ctx));
+	return 0;
+}
+
+int
+ui_cmd_back(struct ui *ui, const char *arg)
+{
+	ui_pop(ui);
+	return 0;
+}
+
+int
+ui_cmd_quit(struct ui *ui, const char *arg)
+{
+	ui->quit = 1;
+	return 0;
+}
+
+static void
+cmdline_done(struct ui *ui, const char *text, void *arg)
+{
+	ui_run_line(ui, text);
+}
+
+int
+ui_cmd_cmdline(struct ui *ui, const char *arg)
+{
+	if (arg)
+		return ui_run_line(ui, arg);
+	ui_prompt(ui, ":", NULL, cmdline_done, NULL);
+	return 0;
+}
+
+int
+ui_cmd_redraw(struct ui *ui, const char *arg)
+{
+	ui->full_redraw = 1;
+	return 0;
+}
+
+int
+ui_cmd_suspend(struct ui *ui, const char *arg)
+{
+	def_prog_mode();
+	endwin();
+	/* SIGSTOP, not SIGTSTP: ncurses' own handler must not run twice. */
+	kill(getpid(), SIGSTOP);
+	reset_prog_mode();
+	ui->full_redraw = 1;
+	return 0;
+}
+
+static int
+list_cmd(struct ui *ui, long delta, int page, int end)
+{
+	struct ui_list *l = ui->top->list;
+	int rows = ui_body_rows(ui);
+
+	if (l == NULL)
+		return ui_screen_cmd(ui, "move", NULL);
+	if (end < 0) {
+		ui_list_set(l, 0, rows);
+	} else if (end > 0) {
+		ui_list_set(l, l->n ? l->n - 1 : 0, rows);
+	} else if (page && l->scroll_only) {
+		ui_list_move(l, delta * (rows > 1 ? rows - 1 : 1), rows);
+	} else if (page) {
+		/* Like mutt: the view and the cursor move a page together. */
+		size_t step = (size_t)rows;
+
+		if (delta > 0 && l->top + step < l->n) {
+			l->top += step;
+			l->cur += step;
+		} else if (delta > 0) {
+			l->cur = l->n ? l->n - 1 : 0;
+		} else if (l->top >= step) {
+			l->top -= step;
+			l->cur = l->cur >= step ? l->cur - step : 0;
+		} else {
+			l->top = l->cur = 0;
+		}
+		ui_list_fix(l, rows);
+	} else {
+		ui_list_move(l, delta, rows);
+	}
+	return 0;
+}
+
+int
+ui_cmd_down(struct ui *ui, const char *arg)
+{
+	return list_cmd(ui, 1, 0, 0);
+}
+
+int
+ui_cmd_up(struct ui *ui, const char *arg)
+{
+	return list_cmd(ui, -1, 0, 0);
+}
+
+int
+ui_cmd_page_down(struct ui *ui, const char *arg)
+{
+	return list_cmd(ui, 1, 1, 0);
+}
+
+int
+ui_cmd_page_up(struct ui *ui, const char *arg)
+{
+	return list_cmd(ui, -1, 1, 0);
+}
+
+int
+ui_cmd_first(struct ui *ui, const char *arg)
+{
+	return list_cmd(ui, 0, 0, -1);
+}
+
+int
+ui_cmd_last(struct ui *ui, const char *arg)
+{
+	return list_cmd(ui, 0, 0, 1);
+}
+
+int
+ui_cmd_sync(struct ui *ui, const char *arg)
+{
+	struct error err;
+	size_t i = ui_current_account(ui);
+
+	if (i == (size_t)-1 && ui->top->ops->ctx == UI_CTX_ACCOUNTS)
+		i = ui->top->list->cur;
+	if (i == (size_t)-1 || i >= cache_naccounts(ui->cache)) {
+		ui_message(ui, 1, "no account selected");
+		return -1;
+	}
+	error_clear(&err);
+	if (cache_request_sync(ui->cache, i, 0, 0, &err) < 0) {
+		ui_message(ui, 1, "%s", err.msg);
+		return -1;
+	}
+	ui->worker_ok[i] = 1;
+	ui_message(ui, 0, "Syncing %s...", cache_account(ui->cache, i)->name);
+	return 0;
+}
+
+int
+ui_cmd_theme(struct ui *ui, const char *arg)
+{
+	if (arg == NULL) {
+		ui_message(ui, 0, "Theme: %s (:theme NAME to change)",
+		    ui->theme.name);
+		return 0;
+	}
+	if (ui_set_theme(ui, arg) < 0)
+		return -1;
+	ui_message(ui, 0, "Theme %s", ui->theme.name);
+	return 0;
+}
+
+/* Commands whose meaning depends on the screen. */
+#define FORWARD(fn, name) \
+	int fn(struct ui *ui, const char *arg) \
+	{ \
+		return ui_screen_cmd(ui, name, arg); \
+	}
+
+FORWARD(ui_cmd_open, "open")
+FORWARD(ui_cmd_next_message, "next-message")
+FORWARD(ui_cmd_prev_message, "previous-message")
+FORWARD(ui_cmd_next_unread, "next-unread")
+FORWARD(ui_cmd_toggle_new, "toggle-new")
+FORWARD(ui_cmd_flag, "flag")
+FORWARD(ui_cmd_delete, "delete")
+FORWARD(ui_cmd_undelete, "undelete")
+FORWARD(ui_cmd_move, "move")
+FORWARD(ui_cmd_copy, "copy")
+FORWARD(ui_cmd_search, "search")
+FORWARD(ui_cmd_search_next, "search-next")
+FORWARD(ui_cmd_limit, "limit")
+FORWARD(ui_cmd_change_folder, "change-folder")
+FORWARD(ui_cmd_sort, "sort")
+FORWARD(ui_cmd_sort_reverse, "sort-reverse")
+FORWARD(ui_cmd_collapse, "collapse-thread")
+FORWARD(ui_cmd_collapse_all, "collapse-all")
+FORWARD(ui_cmd_save_attachment, "save-attachment")
+FORWARD(ui_cmd_open_attachment, "open-attachment")

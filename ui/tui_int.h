@@ -1,0 +1,203 @@
+/*
+ * tui_int: what the TUI's files share (not a public header).
+ *
+ * Layout: row 0 is the title bar of the top screen, rows 1..rows-3 its
+ * body, row rows-2 the status line (account mode, security, progress),
+ * row rows-1 the message / prompt line.
+ *
+ * Screens form a stack (ui->top, each ->below).  Each has a vtable:
+ * draw (the body and title), key (optional: raw keys before bindings),
+ * resize, event (cache changes), cmd (screen-specific commands) and
+ * destroy.  Commands act on ui->top.
+ */
+#ifndef POSTIE_UI_TUI_INT_H
+#define POSTIE_UI_TUI_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "cache/cache.h"
+#include "core/buf.h"
+#include "core/config.h"
+#include "ui/cli.h"
+#include "ui/cmd.h"
+#include "ui/theme.h"
+
+struct ui;
+struct ui_screen;
+
+/* A scrolling list: n rows, cursor cur, first visible top. */
+struct ui_list {
+	size_t n, cur, top;
+	int scroll_only; /* pager: no cursor, top moves */
+};
+
+struct ui_screen_ops {
+	unsigned ctx; /* UI_CTX_* */
+	void (*draw)(struct ui *ui, struct ui_screen *s);
+	/* 1 if the key was used, 0 to look it up in the keymap. */
+	int (*key)(struct ui *ui, struct ui_screen *s, int key);
+	void (*resize)(struct ui *ui, struct ui_screen *s);
+	void (*event)(struct ui *ui, struct ui_screen *s,
+	    const struct cache_event *ev);
+	/* Screen-specific commands (the table's functions forward here):
+	 * 0 done, -1 failed (message shown). */
+	int (*cmd)(struct ui *ui, struct ui_screen *s, const char *name,
+	    const char *arg);
+	void (*destroy)(struct ui_screen *s);
+};
+
+struct ui_screen {
+	const struct ui_screen_ops *ops;
+	struct ui_screen *below;
+	struct ui_list *list; /* NULL if the screen has none */
+};
+
+typedef void (*ui_prompt_fn)(struct ui *ui, const char *text, void *arg);
+
+struct ui_progress {
+	uint64_t done, total, bytes;
+	char what[64];
+	int active;
+};
+
+struct ui {
+	const struct cli_opts *opts;
+	struct config *cfg;
+	struct cache *cache;
+	struct ui_keymap *km;
+	struct theme theme;
+	int ncolors;            /* 0 (none), 8, 16 or 256 in use */
+	unsigned long attr[THEME_NELEMS]; /* attr_t with colour pair */
+	struct ui_screen *top;
+	int rows, cols;
+	int quit;
+	int full_redraw;
+	/* message line */
+	struct buf msg;
+	int msg_error;
+	time_t msg_until;
+	/* new-mail notice on the status line */
+	char notice[128];
+	/* prompt */
+	int prompting;
+	int prompt_yesno;
+	struct buf prompt_label, prompt_text;
+	ui_prompt_fn prompt_fn;
+	void *prompt_arg;
+	/* per account */
+	struct ui_progress *progress;
+	int *worker_ok;
+	/* -e commands, run once the start folder has loaded */
+	const char *start_cmds;
+	int start_waiting; /* waiting for the start folder's first sync */
+	int start_ready;   /* run start_cmds after the next draw */
+	size_t start_account;
+};
+
+/* --- tui.c: the loop and shared drawing --- */
+int ui_body_rows(const struct ui *ui);
+void ui_message(struct ui *ui, int error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void ui_prompt(struct ui *ui, const char *label, const char *initial,
+    ui_prompt_fn fn, void *arg);
+void ui_ask_yesno(struct ui *ui, const char *question, ui_prompt_fn fn,
+    void *arg);
+void ui_push(struct ui *ui, struct ui_screen *s);
+void ui_pop(struct ui *ui);
+int ui_run_command(struct ui *ui, const char *name, const char *arg);
+int ui_run_line(struct ui *ui, const char *line);
+int ui_set_theme(struct ui *ui, const char *name);
+/* The account the top screen is about (index), or (size_t)-1. */
+size_t ui_current_account(struct ui *ui);
+/* Called by the index when its start folder has loaded. */
+void ui_start_loaded(struct ui *ui);
+
+/* --- draw.c --- */
+/* Draws s (cleaned again here, and cut to maxw columns by wcwidth) at
+ * (y, x) with attr; returns the columns used. */
+int ui_put(int y, int x, int maxw, const char *s, size_t len,
+    unsigned long attr);
+/* ui_put, then spaces up to maxw columns. */
+void ui_put_pad(int y, int x, int maxw, const char *s, unsigned long attr);
+void ui_fill(int y, int x, int w, unsigned long attr);
+/* Display width of UTF-8 text (wcwidth). */
+int ui_width(const char *s, size_t len);
+/* Applies a theme to ncurses colour pairs into ui->attr. */
+void ui_theme_apply(struct ui *ui);
+/* Title bar text in row 0. */
+void ui_title(struct ui *ui, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* --- list.c: cursor movement shared by list screens and the pager --- */
+void ui_list_move(struct ui_list *l, long delta, int rows);
+void ui_list_set(struct ui_list *l, size_t cur, int rows);
+void ui_list_fix(struct ui_list *l, int rows);
+
+/* --- screens --- */
+struct ui_screen *scr_accounts_new(struct ui *ui);
+struct ui_screen *scr_folders_new(struct ui *ui, size_t account);
+struct ui_screen *scr_index_new(struct ui *ui, size_t account,
+    int64_t folder_id, const char *folder_name);
+struct ui_screen *scr_pager_new(struct ui *ui, struct ui_screen *index,
+    int64_t msg_id);
+struct ui_screen *scr_help_new(struct ui *ui, unsigned ctx);
+
+/* What the index offers the pager. */
+size_t scr_index_account(struct ui_screen *s);
+int64_t scr_index_current(struct ui_screen *s);
+/* Moves the index cursor delta rows, or to the next unread after the
+ * cursor (unread != 0).  Returns the new message id or 0 if none. */
+int64_t scr_index_step(struct ui *ui, struct ui_screen *s, int delta,
+    int unread);
+/* A message command (flag, delete, ...) run on the index's cursor. */
+int scr_index_cmd(struct ui *ui, struct ui_screen *s, const char *name,
+    const char *arg);
+/* Marks id read (opening it in the pager). */
+void scr_index_seen(struct ui *ui, struct ui_screen *s, int64_t id);
+/* Runs name on top screen's cmd hook; -1 with a message if none. */
+int ui_screen_cmd(struct ui *ui, const char *name, const char *arg);
+
+/* --- mailcap.c --- */
+/* Finds a view command for type in ~/.mailcap then /etc/mailcap, with
+ * %s replaced by the quoted file and %t by the type.  NULL if none. */
+char *ui_mailcap_command(const char *type, const char *file);
+
+/* --- commands (the functions of the table in cmd.c) --- */
+int ui_cmd_help(struct ui *, const char *);
+int ui_cmd_back(struct ui *, const char *);
+int ui_cmd_quit(struct ui *, const char *);
+int ui_cmd_cmdline(struct ui *, const char *);
+int ui_cmd_redraw(struct ui *, const char *);
+int ui_cmd_suspend(struct ui *, const char *);
+int ui_cmd_down(struct ui *, const char *);
+int ui_cmd_up(struct ui *, const char *);
+int ui_cmd_page_down(struct ui *, const char *);
+int ui_cmd_page_up(struct ui *, const char *);
+int ui_cmd_first(struct ui *, const char *);
+int ui_cmd_last(struct ui *, const char *);
+int ui_cmd_open(struct ui *, const char *);
+int ui_cmd_next_message(struct ui *, const char *);
+int ui_cmd_prev_message(struct ui *, const char *);
+int ui_cmd_next_unread(struct ui *, const char *);
+int ui_cmd_toggle_new(struct ui *, const char *);
+int ui_cmd_flag(struct ui *, const char *);
+int ui_cmd_delete(struct ui *, const char *);
+int ui_cmd_undelete(struct ui *, const char *);
+int ui_cmd_move(struct ui *, const char *);
+int ui_cmd_copy(struct ui *, const char *);
+int ui_cmd_sync(struct ui *, const char *);
+int ui_cmd_search(struct ui *, const char *);
+int ui_cmd_search_next(struct ui *, const char *);
+int ui_cmd_limit(struct ui *, const char *);
+int ui_cmd_change_folder(struct ui *, const char *);
+int ui_cmd_sort(struct ui *, const char *);
+int ui_cmd_sort_reverse(struct ui *, const char *);
+int ui_cmd_collapse(struct ui *, const char *);
+int ui_cmd_collapse_all(struct ui *, const char *);
+int ui_cmd_save_attachment(struct ui *, const char *);
+int ui_cmd_open_attachment(struct ui *, const char *);
+int ui_cmd_theme(struct ui *, const char *);
+
+#endif
