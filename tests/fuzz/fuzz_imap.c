@@ -11,6 +11,8 @@
 #include "core/buf.h"
 #include "net/imap_parse.h"
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 static void
 dump_args(struct buf *o, const struct imap_arg *a)
 {
