@@ -41,6 +41,9 @@ void cli_open_log(const struct cli_opts *opts);
 
 int cli_accounts(const struct cli_opts *opts, int argc, char **argv);
 int cli_check_config(const struct cli_opts *opts, int argc, char **argv);
+int cli_sync(const struct cli_opts *opts, int argc, char **argv);
+int cli_folders(const struct cli_opts *opts, int argc, char **argv);
+int cli_list(const struct cli_opts *opts, int argc, char **argv);
 int cli_view(const struct cli_opts *opts, int argc, char **argv);
 
 #endif

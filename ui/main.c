@@ -20,6 +20,12 @@ const struct cli_cmd cli_cmds[] = {
 	    "validate the configuration and explain each account" },
 	{ "view", cli_view, "view [--html] FILE",
 	    "render a message file as the pager shows it" },
+	{ "sync", cli_sync, "sync [ACCOUNT...] [--bodies]",
+	    "download new mail and changes for the accounts, headless" },
+	{ "folders", cli_folders, "folders ACCOUNT",
+	    "one line per cached folder: name, total, unread" },
+	{ "list", cli_list, "list ACCOUNT[/FOLDER]",
+	    "one line per cached message: uid, flags, date, from, subject" },
 	{ NULL, NULL, NULL, NULL },
 };
 
