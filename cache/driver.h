@@ -88,9 +88,11 @@ const struct account *cache_sync_account(struct cache_sync_ctx *ctx);
 struct db *cache_sync_db(struct cache_sync_ctx *ctx); /* this thread's */
 void *cache_sync_data(struct cache_sync_ctx *ctx);
 void cache_sync_set_data(struct cache_sync_ctx *ctx, void *data);
-/* Readable when a request waits; add it to every poll(). */
+/* Readable when a request waits; add it to every poll().  When it is
+ * readable, call cache_sync_interrupted(): that clears the readiness. */
 int cache_sync_request_fd(struct cache_sync_ctx *ctx);
-/* 1 if a request more urgent than background sync (or shutdown) waits. */
+/* 1 if a request more urgent than background sync (opening a message) or
+ * shutdown waits: return 1 from sync() then.  Also drains the fd. */
 int cache_sync_interrupted(struct cache_sync_ctx *ctx);
 /* 1 once shutdown was asked: return as soon as possible. */
 int cache_sync_cancelled(struct cache_sync_ctx *ctx);
