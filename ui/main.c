@@ -12,6 +12,7 @@
 #include "core/paths.h"
 #include "core/xalloc.h"
 #include "ui/cli.h"
+#include "ui/tui.h"
 
 const struct cli_cmd cli_cmds[] = {
 	{ "accounts", cli_accounts, "accounts",
@@ -139,11 +140,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (argc == 0) {
-		/* The TUI is not built yet: show the accounts instead. */
-		char *args[] = { "accounts", NULL };
-
-		cli_open_log(&opts);
-		return cli_accounts(&opts, 1, args);
+		return tui_run(&opts);
 	}
 	/* "Every command takes -c FILE", after the command name too. */
 	{
