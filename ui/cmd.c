@@ -77,6 +77,7 @@ const struct ui_cmd ui_cmds[] = {
 
 struct binding {
 	int key;
+	unsigned ctx; /* the screens where it holds: a subset of cmd->ctx */
 	const struct ui_cmd *cmd;
 };
 
@@ -101,9 +102,12 @@ unbind(struct ui_keymap *km, int key, unsigned ctx)
 {
 	size_t i, j;
 
-	for (i = j = 0; i < km->n; i++)
-		if (km->b[i].key != key || (km->b[i].cmd->ctx & ctx) == 0)
+	for (i = j = 0; i < km->n; i++) {
+		if (km->b[i].key == key)
+			km->b[i].ctx &= ~ctx;
+		if (km->b[i].ctx)
 			km->b[j++] = km->b[i];
+	}
 	km->n = j;
 }
 
@@ -116,6 +120,7 @@ add(struct ui_keymap *km, int key, const struct ui_cmd *cmd)
 		km->b = xreallocarray(km->b, km->cap, sizeof(*km->b));
 	}
 	km->b[km->n].key = key;
+	km->b[km->n].ctx = cmd->ctx;
 	km->b[km->n].cmd = cmd;
 	km->n++;
 }
@@ -204,20 +209,20 @@ ui_keymap_lookup(const struct ui_keymap *km, int key, unsigned ctx)
 	size_t i;
 
 	for (i = 0; i < km->n; i++)
-		if (km->b[i].key == key && (km->b[i].cmd->ctx & ctx))
+		if (km->b[i].key == key && (km->b[i].ctx & ctx))
 			return km->b[i].cmd;
 	return NULL;
 }
 
 void
 ui_keymap_keys(const struct ui_keymap *km, const struct ui_cmd *cmd,
-    struct buf *out)
+    unsigned ctx, struct buf *out)
 {
 	char name[32];
 	size_t i, start = out->len;
 
 	for (i = 0; i < km->n; i++) {
-		if (km->b[i].cmd != cmd)
+		if (km->b[i].cmd != cmd || (km->b[i].ctx & ctx) == 0)
 			continue;
 		if (out->len > start)
 			buf_addch(out, ' ');
@@ -233,7 +238,7 @@ ui_help_text(const struct ui_keymap *km, unsigned ctx, struct buf *out)
 	for (c = ui_cmds; c->name; c++) {
 		if ((c->ctx & ctx) == 0)
 			continue;
-		ui_keymap_keys(km, c, out);
+		ui_keymap_keys(km, c, ctx, out);
 		buf_printf(out, "\t%s\t%s\n", c->name, c->help);
 	}
 }

@@ -8,9 +8,11 @@
  * then ask for one in the status line).  It returns 0, or -1 after
  * showing an error.
  *
- * Bindings: a key may be bound once per screen kind.  ui_keymap_bind()
- * binds a key to a command, replacing the key's bindings on the screens
- * the command applies to; the command "none" unbinds the key everywhere.
+ * Bindings: a key means at most one command per screen kind.
+ * ui_keymap_bind() binds a key to a command on every screen the command
+ * applies to, taking the key away from other commands there only (so
+ * binding j to next-message leaves j as "down" in the folder list); the
+ * command "none" unbinds the key everywhere.
  */
 #ifndef POSTIE_UI_CMD_H
 #define POSTIE_UI_CMD_H
@@ -62,9 +64,10 @@ int ui_keymap_config(struct ui_keymap *km, const struct config *cfg,
 /* The command bound to key on a screen of kind ctx, or NULL. */
 const struct ui_cmd *ui_keymap_lookup(const struct ui_keymap *km, int key,
     unsigned ctx);
-/* Appends the names of the keys bound to cmd, space-separated. */
+/* Appends the names of the keys bound to cmd on screens of kind ctx,
+ * space-separated. */
 void ui_keymap_keys(const struct ui_keymap *km, const struct ui_cmd *cmd,
-    struct buf *out);
+    unsigned ctx, struct buf *out);
 /*
  * Appends the help text for screens of kind ctx: one line per command
  * that applies there, "KEYS\tNAME\tHELP\n" (KEYS may be empty), in table
@@ -73,8 +76,8 @@ void ui_keymap_keys(const struct ui_keymap *km, const struct ui_cmd *cmd,
 void ui_help_text(const struct ui_keymap *km, unsigned ctx, struct buf *out);
 
 /*
- * Splits a command line "sort subject; last; quit": returns the next
- * command's name and argument (trimmed; arg NULL when none) in name and
+ * Splits a command line "sort subject; last; quit": puts the next
+ * command's name and argument (trimmed; empty when none) in the name and
  * arg buffers, advancing *p.  1 found, 0 at the end.
  */
 int ui_cmdline_next(const char **p, struct buf *name, struct buf *arg);

@@ -6,8 +6,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ui/cli.h"
 #include "ui/cmd.h"
 #include "ui/keys.h"
+
+/* The command functions link the TUI, which uses main.c's helpers; these
+ * tests never start it. */
+int
+cli_fail(const char *fmt, ...)
+{
+	return 1;
+}
+
+struct config *
+cli_load_config(const struct cli_opts *opts)
+{
+	return NULL;
+}
+
+void
+cli_open_log(const struct cli_opts *opts)
+{
+}
 
 static const unsigned ctxs[] = { UI_CTX_ACCOUNTS, UI_CTX_FOLDERS,
 	UI_CTX_INDEX, UI_CTX_PAGER, UI_CTX_HELP };
