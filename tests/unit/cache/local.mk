@@ -1,1 +1,10 @@
-# tests: tests/unit/cache/local.mk
+# Unit tests of cache/ (Check).
+CACHE_UNIT_TESTS = \
+	tests/unit/cache/check_db
+check_PROGRAMS += $(CACHE_UNIT_TESTS)
+TESTS += $(CACHE_UNIT_TESTS)
+
+tests_unit_cache_check_db_SOURCES = tests/unit/cache/check_db.c \
+	tests/unit/cache/check_cache.h
+tests_unit_cache_check_db_CFLAGS = $(UNIT_CFLAGS) $(SQLITE_CFLAGS)
+tests_unit_cache_check_db_LDADD = $(CACHE_LIBS) $(UNIT_LIBS)
