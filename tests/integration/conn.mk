@@ -1,1 +1,6 @@
-# tests: tests/integration/conn.mk
+# Integration tests of net/conn (run under tests/server/with-dovecot).
+check_PROGRAMS += tests/integration/check_conn
+tests_integration_check_conn_SOURCES = tests/integration/check_conn.c
+tests_integration_check_conn_CFLAGS = $(UNIT_CFLAGS) $(OPENSSL_CFLAGS)
+tests_integration_check_conn_LDADD = $(NET_LIBS) $(UNIT_LIBS)
+EXTRA_DIST += tests/integration/conn.itest
