@@ -15,8 +15,8 @@
  *     index_sort() or index_free().
  *   - Strings are cleaned for display (str_clean_display): no control
  *     characters, escapes or bidi overrides; never NULL.
- *   - Ties in any sort are broken by arrival order, so the order is
- *     stable across opens.
+ *   - Ties are broken by date (for from, subject, size), then by
+ *     arrival order, so the order is stable across opens.
  *   - Not thread-safe; the struct belongs to the thread that opened it.
  */
 #ifndef POSTIE_CACHE_INDEX_H

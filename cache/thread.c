@@ -186,6 +186,7 @@ thread_base_subject(const char *s, size_t *len_r)
 
 struct skey {
 	int64_t date;
+	int64_t date2; /* tie-break */
 	uint32_t k;
 };
 
@@ -196,6 +197,8 @@ cmp_skey(const void *a, const void *b)
 
 	if (x->date != y->date)
 		return x->date < y->date ? -1 : 1;
+	if (x->date2 != y->date2)
+		return x->date2 < y->date2 ? -1 : 1;
 	return x->k < y->k ? -1 : x->k > y->k;
 }
 
@@ -217,6 +220,7 @@ sort_list(struct tctx *t, uint32_t *head, int by_newest, struct skey **tmp,
 	}
 	for (i = 0, k = *head; k != NONE; k = t->c[k].next, i++) {
 		(*tmp)[i].date = by_newest ? t->c[k].newest : t->c[k].date;
+		(*tmp)[i].date2 = t->c[k].date;
 		(*tmp)[i].k = k;
 	}
 	qsort(*tmp, n, sizeof(**tmp), cmp_skey);

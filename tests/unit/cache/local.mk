@@ -8,3 +8,9 @@ tests_unit_cache_check_db_SOURCES = tests/unit/cache/check_db.c \
 	tests/unit/cache/check_cache.h
 tests_unit_cache_check_db_CFLAGS = $(UNIT_CFLAGS) $(SQLITE_CFLAGS)
 tests_unit_cache_check_db_LDADD = $(CACHE_LIBS) $(UNIT_LIBS)
+
+CACHE_UNIT_TESTS += tests/unit/cache/check_index
+tests_unit_cache_check_index_SOURCES = tests/unit/cache/check_index.c \
+	tests/unit/cache/check_cache.h
+tests_unit_cache_check_index_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_cache_check_index_LDADD = $(CACHE_LIBS) $(UNIT_LIBS)

@@ -1,0 +1,280 @@
+/* Unit tests of cache/thread and cache/index: JWZ threading (missing
+ * parents, reference loops, subject-only threads) and sorting. */
+#include <config.h>
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cache/db.h"
+#include "cache/index.h"
+#include "cache/thread.h"
+#include "check_cache.h"
+
+static void
+order_of(const struct thread_msg *m, size_t n, uint32_t *order,
+    uint16_t *depth)
+{
+	size_t i, *seen = calloc(n, sizeof(*seen));
+
+	thread_order(m, n, order, depth);
+	/* A permutation: every message exactly once. */
+	for (i = 0; i < n; i++) {
+		ck_assert_uint_lt(order[i], n);
+		ck_assert_uint_eq(seen[order[i]], 0);
+		seen[order[i]] = 1;
+	}
+	free(seen);
+}
+
+START_TEST(chain)
+{
+	struct thread_msg m[] = {
+		{ "<c@x>", "<b@x>", "<a@x> <b@x>", "Re: hi", 30 },
+		{ "<a@x>", NULL, NULL, "hi", 10 },
+		{ "<b@x>", "<a@x>", "<a@x>", "Re: hi", 20 },
+	};
+	uint32_t o[3];
+	uint16_t d[3];
+
+	order_of(m, 3, o, d);
+	ck_assert_uint_eq(o[0], 1);
+	ck_assert_uint_eq(o[1], 2);
+	ck_assert_uint_eq(o[2], 0);
+	ck_assert_uint_eq(d[0], 0);
+	ck_assert_uint_eq(d[1], 1);
+	ck_assert_uint_eq(d[2], 2);
+}
+END_TEST
+
+START_TEST(missing_parents)
+{
+	/* b and c answer x, which we never saw; d answers a through x. */
+	struct thread_msg m[] = {
+		{ "<b@x>", NULL, "<x@x>", "Re: topic", 20 },
+		{ "<c@x>", "<x@x>", NULL, "Re: topic", 30 },
+		{ "<a@x>", NULL, NULL, "start", 5 },
+		{ "<d@x>", NULL, "<a@x> <y@x>", "Re: start", 40 },
+	};
+	uint32_t o[4];
+	uint16_t d[4];
+
+	order_of(m, 4, o, d);
+	/* Thread of a (newest 40) after the thread of x (newest 30). */
+	ck_assert_uint_eq(o[0], 0);
+	ck_assert_uint_eq(o[1], 1);
+	ck_assert_uint_eq(d[0], 0); /* the missing parent adds no depth */
+	ck_assert_uint_eq(d[1], 0);
+	ck_assert_uint_eq(o[2], 2);
+	ck_assert_uint_eq(o[3], 3);
+	ck_assert_uint_eq(d[2], 0);
+	ck_assert_uint_eq(d[3], 1); /* a -> (y missing) -> d */
+}
+END_TEST
+
+START_TEST(reference_loops)
+{
+	struct thread_msg m[] = {
+		{ "<a@x>", "<b@x>", "<b@x>", "loop", 10 },
+		{ "<b@x>", "<a@x>", "<a@x>", "loop", 20 },
+		{ "<c@x>", NULL, "<c@x>", "self", 30 },
+		{ "<d@x>", NULL, "<e@x> <f@x> <e@x> <d@x>", "cycle", 40 },
+	};
+	uint32_t o[4];
+	uint16_t d[4];
+
+	order_of(m, 4, o, d);
+	ck_assert_uint_eq(d[0], 0);
+}
+END_TEST
+
+START_TEST(subject_threads)
+{
+	struct thread_msg m[] = {
+		{ "<1@x>", NULL, NULL, "Hello", 1 },
+		{ "<2@x>", NULL, NULL, "Other", 3 },
+		{ "<3@x>", NULL, NULL, "Re: [list] RE: hello", 5 },
+		{ "<4@x>", NULL, NULL, "Fwd: Other", 2 },
+		{ NULL, NULL, NULL, "", 0 },
+	};
+	uint32_t o[5];
+	uint16_t d[5];
+	size_t len;
+
+	order_of(m, 5, o, d);
+	/* The no-subject message stands alone (oldest). */
+	ck_assert_uint_eq(o[0], 4);
+	/* "Other" (newest 3) before "Hello" (newest 5). */
+	ck_assert_uint_eq(o[1], 3);
+	ck_assert_uint_eq(o[2], 1);
+	ck_assert_uint_eq(d[2], 1);
+	ck_assert_uint_eq(o[3], 0);
+	ck_assert_uint_eq(o[4], 2);
+	ck_assert_uint_eq(d[4], 1);
+	ck_assert_int_eq(*thread_base_subject("Re: Fwd: x ", &len), 'x');
+	ck_assert_uint_eq(len, 1);
+}
+END_TEST
+
+START_TEST(duplicates_and_random)
+{
+	enum { N = 3000 };
+	static struct thread_msg m[N];
+	static char ids[N][16], refs[N][64];
+	static uint32_t o[N];
+	static uint16_t d[N];
+	size_t i;
+
+	srandom(42);
+	for (i = 0; i < N; i++) {
+		/* Only 200 distinct ids: many duplicates and cycles. */
+		snprintf(ids[i], sizeof(ids[i]), "<%ld@x>", random() % 200);
+		snprintf(refs[i], sizeof(refs[i]), "<%ld@x> <%ld@x> <%ld@x>",
+		    random() % 250, random() % 250, random() % 250);
+		m[i].message_id = ids[i];
+		m[i].references = refs[i];
+		m[i].subject = i % 3 ? "Re: s" : "s";
+		m[i].date = random() % 1000;
+	}
+	order_of(m, N, o, d);
+}
+END_TEST
+
+/* --- the index: sorting from the database --- */
+
+static char dir[64];
+static struct db *db;
+static int64_t folder;
+
+static void
+setup(void)
+{
+	struct error err;
+	char path[128];
+
+	tmp_make(dir, sizeof(dir), "check_index");
+	snprintf(path, sizeof(path), "%s/postie.db", dir);
+	ck_assert_int_eq(db_open(path, &db, &err), 0);
+	ck_assert_int_eq(db_folder_ensure(db, "a", "INBOX", 0, &folder, &err),
+	    0);
+}
+
+static void
+teardown(void)
+{
+	db_close(&db);
+	tmp_remove(dir);
+}
+
+static int64_t
+add(uint32_t uid, int64_t arrival, int64_t date, const char *from,
+    const char *subject, int64_t size, const char *mid, const char *refs)
+{
+	struct db_msg m;
+	struct error err;
+
+	memset(&m, 0, sizeof(m));
+	m.folder_id = folder;
+	m.uid = uid;
+	m.internal_date = arrival;
+	m.date = date;
+	m.from = (char *)from;
+	m.subject = (char *)subject;
+	m.size = size;
+	m.message_id = (char *)mid;
+	m.references = (char *)refs;
+	ck_assert_int_eq(db_msg_insert(db, &m, &err), 0);
+	return m.id;
+}
+
+static void
+expect(enum index_sort sort, int reverse, const uint32_t *uids, size_t n)
+{
+	struct index *ix = NULL;
+	struct error err;
+	size_t i;
+
+	ck_assert_int_eq(index_open(db, folder, sort, reverse, &ix, &err), 0);
+	ck_assert_uint_eq(index_count(ix), n);
+	for (i = 0; i < n; i++)
+		ck_assert_msg(index_get(ix, i)->uid == uids[i],
+		    "sort %d rev %d pos %zu: uid %u, want %u", sort, reverse,
+		    i, index_get(ix, i)->uid, uids[i]);
+	ck_assert_ptr_null(index_get(ix, n));
+	index_free(&ix);
+	ck_assert_ptr_null(ix);
+}
+
+START_TEST(sorting)
+{
+	add(1, 100, 300, "\"Zed\" <z@x>", "Re: banana", 500, "<1@x>", NULL);
+	add(2, 200, 100, "alice <a@x>", "apple", 100, "<2@x>", NULL);
+	add(3, 300, 0, "Bob <b@x>", "cherry", 300, "<3@x>", "<2@x>");
+	add(4, 400, 200, "bob <b@y>", "Apple", 300, "<4@x>", "<1@x>");
+	{
+		const uint32_t arrival[] = { 1, 2, 3, 4 };
+		/* uid 3 has no Date: its arrival (300) stands in. */
+		const uint32_t date[] = { 2, 4, 1, 3 };
+		const uint32_t date_rev[] = { 3, 1, 4, 2 };
+		const uint32_t from[] = { 2, 3, 4, 1 };
+		const uint32_t subject[] = { 2, 4, 1, 3 };
+		const uint32_t size[] = { 2, 4, 3, 1 }; /* tie: by date */
+		const uint32_t thread[] = { 2, 3, 1, 4 };
+		const uint32_t thread_rev[] = { 1, 4, 2, 3 };
+
+		expect(INDEX_SORT_ARRIVAL, 0, arrival, 4);
+		expect(INDEX_SORT_DATE, 0, date, 4);
+		expect(INDEX_SORT_DATE, 1, date_rev, 4);
+		expect(INDEX_SORT_FROM, 0, from, 4);
+		expect(INDEX_SORT_SUBJECT, 0, subject, 4);
+		expect(INDEX_SORT_SIZE, 0, size, 4);
+		expect(INDEX_SORT_THREAD, 0, thread, 4);
+		expect(INDEX_SORT_THREAD, 1, thread_rev, 4);
+	}
+}
+END_TEST
+
+START_TEST(strings_cleaned)
+{
+	struct index *ix = NULL;
+	struct error err;
+	enum index_sort s;
+	int64_t id;
+
+	id = add(9, 1, 1, "Evil \033[31mred\033[0m <e@x>", "tab\there\x7f\xe2\x80\xae",
+	    10, NULL, NULL);
+	ck_assert_int_eq(index_open(db, folder, INDEX_SORT_DATE, 0, &ix, &err),
+	    0);
+	ck_assert_str_eq(index_from(ix, index_get(ix, 0)), "Evil red <e@x>");
+	ck_assert_ptr_null(strchr(index_subject(ix, index_get(ix, 0)), '\t'));
+	ck_assert_ptr_null(strchr(index_subject(ix, index_get(ix, 0)), 0x7f));
+	ck_assert_uint_eq(index_find(ix, id), 0);
+	ck_assert_uint_eq(index_find(ix, id + 100), (size_t)-1);
+	index_set_flags(ix, id, MSG_FLAGGED);
+	ck_assert_uint_eq(index_get(ix, 0)->flags, MSG_FLAGGED);
+	ck_assert_uint_gt(index_memory(ix), 0);
+	index_free(&ix);
+	ck_assert_int_eq(index_sort_parse("thread", &s), 0);
+	ck_assert_int_eq(s, INDEX_SORT_THREAD);
+	ck_assert_int_eq(index_sort_parse("bogus", &s), -1);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("cache_index");
+	TCase *tt = tcase_create("thread"), *ti = tcase_create("index");
+
+	tcase_add_test(tt, chain);
+	tcase_add_test(tt, missing_parents);
+	tcase_add_test(tt, reference_loops);
+	tcase_add_test(tt, subject_threads);
+	tcase_add_test(tt, duplicates_and_random);
+	suite_add_tcase(s, tt);
+	tcase_add_checked_fixture(ti, setup, teardown);
+	tcase_add_test(ti, sorting);
+	tcase_add_test(ti, strings_cleaned);
+	suite_add_tcase(s, ti);
+	return run_suite(s);
+}
