@@ -1,1 +1,19 @@
 # tests: tests/unit/mime/local.mk
+MIME_UNIT_TESTS = \
+	tests/unit/mime/check_mime_hdr \
+	tests/unit/mime/check_mime_body \
+	tests/unit/mime/check_mime_corpus
+check_PROGRAMS += $(MIME_UNIT_TESTS)
+TESTS += $(MIME_UNIT_TESTS) tests/unit/mime/check_view.sh
+dist_check_SCRIPTS += tests/unit/mime/check_view.sh
+EXTRA_DIST += tests/data/mime
+
+tests_unit_mime_check_mime_hdr_SOURCES = tests/unit/mime/check_mime_hdr.c
+tests_unit_mime_check_mime_hdr_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_mime_check_mime_hdr_LDADD = $(MIME_LIBS) $(UNIT_LIBS)
+tests_unit_mime_check_mime_body_SOURCES = tests/unit/mime/check_mime_body.c
+tests_unit_mime_check_mime_body_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_mime_check_mime_body_LDADD = $(MIME_LIBS) $(UNIT_LIBS)
+tests_unit_mime_check_mime_corpus_SOURCES = tests/unit/mime/check_mime_corpus.c
+tests_unit_mime_check_mime_corpus_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_mime_check_mime_corpus_LDADD = $(MIME_LIBS) $(UNIT_LIBS)
