@@ -14,3 +14,9 @@ tests_unit_cache_check_index_SOURCES = tests/unit/cache/check_index.c \
 	tests/unit/cache/check_cache.h
 tests_unit_cache_check_index_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_cache_check_index_LDADD = $(CACHE_LIBS) $(UNIT_LIBS)
+
+CACHE_UNIT_TESTS += tests/unit/cache/check_store
+tests_unit_cache_check_store_SOURCES = tests/unit/cache/check_store.c \
+	tests/unit/cache/check_cache.h
+tests_unit_cache_check_store_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_cache_check_store_LDADD = $(CACHE_LIBS) $(UNIT_LIBS)

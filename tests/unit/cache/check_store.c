@@ -1,0 +1,411 @@
+/* Unit tests of the Maildir store, reconcile, local changes and the
+ * pending-operation queue replayed by a worker exactly once. */
+#include <config.h>
+
+#include <check.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cache/cache.h"
+#include "cache/driver.h"
+#include "cache/maildir.h"
+#include "check_cache.h"
+#include "core/buf.h"
+
+static char dir[64];
+
+static void
+setup(void)
+{
+	tmp_make(dir, sizeof(dir), "check_store");
+}
+
+static void
+teardown(void)
+{
+	tmp_remove(dir);
+}
+
+static void
+put_file(const char *sub, const char *name, const char *text)
+{
+	char path[512];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/Maildir/%s/%s", dir, sub, name);
+	ck_assert_ptr_nonnull(fp = fopen(path, "w"));
+	fputs(text, fp);
+	ck_assert_int_eq(fclose(fp), 0);
+}
+
+static int
+file_exists(const char *sub, const char *name)
+{
+	char path[512];
+	struct stat sb;
+
+	snprintf(path, sizeof(path), "%s/Maildir/%s/%s", dir, sub, name);
+	return stat(path, &sb) == 0;
+}
+
+START_TEST(maildir_basics)
+{
+	struct maildir *md = NULL;
+	struct maildir_delivery *d = NULL;
+	struct buf b = BUF_INIT;
+	struct error err;
+	char path[128], *key, *found;
+	struct stat sb;
+
+	snprintf(path, sizeof(path), "%s/Maildir", dir);
+	ck_assert_int_eq(maildir_open(path, 0, &md, &err), -1);
+	ck_assert_int_eq(maildir_open(path, 1, &md, &err), 0);
+	ck_assert_int_eq(stat(path, &sb), 0);
+	ck_assert_int_eq(sb.st_mode & 0777, 0700);
+	ck_assert_int_eq(maildir_deliver_begin(md, &d, &err), 0);
+	key = strdup(maildir_delivery_key(d));
+	ck_assert(maildir_key_valid(key));
+	ck_assert_ptr_null(strchr(key, ':'));
+	ck_assert(file_exists("tmp", key));
+	ck_assert_int_eq(maildir_deliver_write(d, "Subject: x\n\n", 12, &err),
+	    0);
+	ck_assert_int_eq(maildir_deliver_write(d, "body\n", 5, &err), 0);
+	ck_assert_int_eq(maildir_deliver_commit(&d, 0, &err), 0);
+	ck_assert_ptr_null(d);
+	ck_assert(!file_exists("tmp", key));
+	ck_assert(file_exists("new", key));
+	snprintf(path, sizeof(path), "%s/Maildir/new/%s", dir, key);
+	ck_assert_int_eq(stat(path, &sb), 0);
+	ck_assert_int_eq(sb.st_mode & 0777, 0600);
+	ck_assert_int_eq(maildir_read(md, key, &b, &err), 1);
+	ck_assert_str_eq(b.data, "Subject: x\n\nbody\n");
+	/* Flags move it to cur/ with the standard info. */
+	ck_assert_int_eq(maildir_set_flags(md, key, MSG_SEEN | MSG_FLAGGED |
+	    MSG_ANSWERED, &err), 1);
+	ck_assert_int_eq(maildir_find(md, key, &found, &err), 1);
+	ck_assert_ptr_nonnull(strstr(found, "/cur/"));
+	ck_assert_str_eq(strrchr(found, ':'), ":2,FRS");
+	ck_assert_uint_eq(maildir_info_flags(found), MSG_SEEN | MSG_FLAGGED |
+	    MSG_ANSWERED);
+	free(found);
+	ck_assert_int_eq(maildir_remove(md, key, &err), 1);
+	ck_assert_int_eq(maildir_remove(md, key, &err), 0);
+	ck_assert_int_eq(maildir_read(md, key, &b, &err), 0);
+	/* Aborted: nothing left. */
+	ck_assert_int_eq(maildir_deliver_begin(md, &d, &err), 0);
+	free(key);
+	key = strdup(maildir_delivery_key(d));
+	maildir_deliver_abort(&d);
+	ck_assert_ptr_null(d);
+	ck_assert(!file_exists("tmp", key));
+	maildir_deliver_abort(&d);
+	/* Hostile keys never name a path. */
+	ck_assert(!maildir_key_valid("../../etc/passwd"));
+	ck_assert(!maildir_key_valid(".hidden"));
+	ck_assert(!maildir_key_valid("a:2,S"));
+	ck_assert(!maildir_key_valid(""));
+	ck_assert_int_eq(maildir_read(md, "../x", &b, &err), -1);
+	free(key);
+	buf_free(&b);
+	maildir_close(&md);
+	ck_assert_ptr_null(md);
+}
+END_TEST
+
+static struct index *
+open_inbox(struct cache *c, const char *account)
+{
+	struct index *ix = NULL;
+	struct error err;
+	size_t a;
+	int64_t f;
+
+	ck_assert_int_eq(cache_account_find(c, account, &a, &err), 0);
+	ck_assert_int_eq(cache_folder_find(c, a, "inbox", &f, &err), 0);
+	ck_assert_int_eq(cache_index_open(c, f, INDEX_SORT_SUBJECT, 0, &ix,
+	    &err), 0);
+	return ix;
+}
+
+START_TEST(reconcile)
+{
+	struct cache_opts o = { dir, dir };
+	struct config *cfg = test_config(dir);
+	struct cache *c = NULL;
+	struct index *ix;
+	struct error err;
+	struct buf b = BUF_INIT;
+	size_t pop;
+
+	error_clear(&err);
+	ck_assert_msg(cache_open(cfg, &o, &c, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(cache_account_find(c, "pop", &pop, &err), 0);
+	ix = open_inbox(c, "pop");
+	ck_assert_uint_eq(index_count(ix), 0);
+	index_free(&ix);
+	/* Another program delivers two, one already read. */
+	put_file("new", "1000.A.host", "From: a@x\nSubject: one\n\nfirst\n");
+	put_file("cur", "1001.B.host:2,S", "From: b@x\nSubject: two\n\n2\n");
+	ck_assert_int_eq(cache_reconcile(c, pop, &err), 0);
+	ix = open_inbox(c, "pop");
+	ck_assert_uint_eq(index_count(ix), 2);
+	ck_assert_str_eq(index_subject(ix, index_get(ix, 0)), "one");
+	ck_assert_uint_eq(index_get(ix, 0)->flags, 0);
+	ck_assert_uint_eq(index_get(ix, 1)->flags, MSG_SEEN);
+	/* Our own change renames the file. */
+	ck_assert_int_eq(cache_set_flags(c, index_get(ix, 0)->id, MSG_SEEN |
+	    MSG_FLAGGED, 0, &err), 0);
+	ck_assert(file_exists("cur", "1000.A.host:2,FS"));
+	ck_assert_int_eq(cache_message_raw(c, index_get(ix, 0)->id, &b, &err),
+	    1);
+	ck_assert_str_eq(b.data, "From: a@x\nSubject: one\n\nfirst\n");
+	index_free(&ix);
+	/* It re-flags one, removes the other, adds a third. */
+	{
+		char a[512], z[512];
+
+		snprintf(a, sizeof(a), "%s/Maildir/cur/1000.A.host:2,FS", dir);
+		snprintf(z, sizeof(z), "%s/Maildir/cur/1000.A.host:2,RS", dir);
+		ck_assert_int_eq(rename(a, z), 0);
+		snprintf(a, sizeof(a), "%s/Maildir/cur/1001.B.host:2,S", dir);
+		ck_assert_int_eq(unlink(a), 0);
+	}
+	put_file("new", "1002.C.host", "From: c@x\nSubject: three\n\n3\n");
+	ck_assert_int_eq(cache_reconcile(c, pop, &err), 0);
+	ix = open_inbox(c, "pop");
+	ck_assert_uint_eq(index_count(ix), 2);
+	ck_assert_str_eq(index_subject(ix, index_get(ix, 0)), "one");
+	ck_assert_uint_eq(index_get(ix, 0)->flags, MSG_SEEN | MSG_ANSWERED);
+	ck_assert_str_eq(index_subject(ix, index_get(ix, 1)), "three");
+	/* A deletion removes the file; the search index follows. */
+	ck_assert_int_eq(cache_delete(c, index_get(ix, 1)->id, &err), 0);
+	ck_assert(!file_exists("new", "1002.C.host"));
+	index_free(&ix);
+	ix = open_inbox(c, "pop");
+	ck_assert_uint_eq(index_count(ix), 1);
+	index_free(&ix);
+	cache_close(&c);
+	ck_assert_ptr_null(c);
+	/* Reopening reconciles too. */
+	put_file("new", "1003.D.host", "From: d@x\nSubject: four\n\n4\n");
+	ck_assert_int_eq(cache_open(cfg, &o, &c, &err), 0);
+	ix = open_inbox(c, "pop");
+	ck_assert_uint_eq(index_count(ix), 2);
+	index_free(&ix);
+	cache_close(&c);
+	buf_free(&b);
+	config_free(&cfg);
+}
+END_TEST
+
+/* --- a driver stub for the IMAP protocol: counts replays --- */
+
+static int replays[64];
+static int fetches;
+
+static int
+stub_sync(struct cache_sync_ctx *ctx, int64_t folder_id, unsigned flags,
+    struct error *err)
+{
+	return 0;
+}
+
+static int
+stub_replay(struct cache_sync_ctx *ctx, const struct db_op *op,
+    struct error *err)
+{
+	struct db *db = cache_sync_db(ctx);
+
+	if (op->id >= 0 && op->id < 64)
+		replays[op->id]++;
+	/* The confirmation's local effect and "done" in one transaction. */
+	if (db_begin(db, err) < 0)
+		return -1;
+	if (db_op_done(db, op->id, err) < 0) {
+		db_rollback(db);
+		return -1;
+	}
+	return db_commit(db, err);
+}
+
+static int
+stub_fetch(struct cache_sync_ctx *ctx, int64_t msg_id, struct error *err)
+{
+	static const char body[] = "Subject: fetched\n\nfrom the server\n";
+
+	fetches++;
+	return cache_sync_store_body(ctx, msg_id, body, sizeof(body) - 1, err);
+}
+
+const struct cache_driver cache_driver_imap = {
+	"imap", stub_sync, stub_fetch, stub_replay, NULL, NULL,
+};
+
+static int
+wait_event(struct cache *c, enum cache_event_kind kind,
+    struct cache_event *ev)
+{
+	struct pollfd pfd = { cache_event_fd(c), POLLIN, 0 };
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		while (cache_event_read(c, ev) == 1)
+			if (ev->kind == kind)
+				return 1;
+		poll(&pfd, 1, 50);
+	}
+	return 0;
+}
+
+static void
+sync_and_wait(struct cache *c, size_t a)
+{
+	struct cache_event ev;
+	struct error err;
+
+	ck_assert_int_eq(cache_request_sync(c, a, 0, 0, &err), 0);
+	ck_assert(wait_event(c, CACHE_EV_SYNC_DONE, &ev));
+	ck_assert_int_eq(ev.status, 0);
+}
+
+START_TEST(queue_replayed_once)
+{
+	struct cache_opts o = { dir, dir };
+	struct config *cfg = test_config(dir);
+	struct cache *c = NULL;
+	struct cache_account_status st;
+	struct cache_event ev;
+	struct db_folder f;
+	struct db_msg m;
+	struct error err;
+	struct buf b = BUF_INIT;
+	int64_t inbox, trash, id;
+	size_t a, pop, i, pending;
+
+	memset(replays, 0, sizeof(replays));
+	error_clear(&err);
+	ck_assert_int_eq(cache_open(cfg, &o, &c, &err), 0);
+	ck_assert_int_eq(cache_account_find(c, "imap", &a, &err), 0);
+	/* What an IMAP sync would have stored. */
+	ck_assert_int_eq(db_folder_ensure(cache_db(c), "imap", "INBOX",
+	    FOLDER_ROLE_INBOX, &inbox, &err), 0);
+	ck_assert_int_eq(db_folder_ensure(cache_db(c), "imap", "Trash",
+	    FOLDER_ROLE_TRASH, &trash, &err), 0);
+	ck_assert_int_eq(db_folder_get(cache_db(c), inbox, &f, &err), 1);
+	f.uidvalidity = 7;
+	ck_assert_int_eq(db_folder_update(cache_db(c), &f, &err), 0);
+	db_folder_clear(&f);
+	memset(&m, 0, sizeof(m));
+	m.folder_id = inbox;
+	m.uid = 11;
+	m.subject = "s";
+	ck_assert_int_eq(db_msg_insert(cache_db(c), &m, &err), 0);
+	id = m.id;
+	/* Offline changes: applied at once, queued. */
+	ck_assert_int_eq(cache_set_flags(c, id, MSG_SEEN | MSG_FLAGGED, 0,
+	    &err), 0);
+	ck_assert_int_eq(cache_move(c, id, trash, &err), 0);
+	ck_assert_int_eq(db_msg_get(cache_db(c), id, &m, &err), 1);
+	ck_assert_int_eq(m.folder_id, trash);
+	ck_assert_uint_eq(m.flags, MSG_SEEN | MSG_FLAGGED);
+	db_msg_clear(&m);
+	ck_assert_int_eq(cache_account_status(c, a, &st, &err), 0);
+	ck_assert_uint_eq(st.pending_ops, 2);
+	ck_assert_int_eq(st.state, ACCOUNT_OFFLINE);
+	cache_close(&c);
+
+	/* A restart keeps them; a worker replays each once. */
+	ck_assert_int_eq(cache_open(cfg, &o, &c, &err), 0);
+	ck_assert_int_eq(db_op_pending(cache_db(c), "imap", &pending, &err),
+	    0);
+	ck_assert_uint_eq(pending, 2);
+	sync_and_wait(c, a);
+	sync_and_wait(c, a);
+	ck_assert_int_eq(db_op_pending(cache_db(c), "imap", &pending, &err),
+	    0);
+	ck_assert_uint_eq(pending, 0);
+	ck_assert_int_eq(cache_account_status(c, a, &st, &err), 0);
+	ck_assert_int_eq(st.state, ACCOUNT_ONLINE);
+	ck_assert_int_gt(st.last_sync, 0);
+	cache_close(&c);
+	ck_assert_int_eq(cache_open(cfg, &o, &c, &err), 0);
+	sync_and_wait(c, a);
+	for (i = 0; i < 64; i++)
+		ck_assert_int_le(replays[i], 1);
+	ck_assert_int_eq(replays[1] + replays[2], 2);
+
+	/* A body not cached: asked of the worker, then there. */
+	fetches = 0;
+	ck_assert_int_eq(cache_move(c, id, inbox, &err), 0);
+	ck_assert_int_eq(cache_message_raw(c, id, &b, &err), 0);
+	ck_assert(wait_event(c, CACHE_EV_BODY_READY, &ev));
+	ck_assert_int_eq(ev.msg_id, id);
+	ck_assert_int_eq(cache_message_raw(c, id, &b, &err), 1);
+	ck_assert_str_eq(b.data, "Subject: fetched\n\nfrom the server\n");
+	ck_assert_int_eq(fetches, 1);
+
+	/* No POP3 driver is linked in this test: said so, not faked. */
+	ck_assert_int_eq(cache_account_find(c, "pop", &pop, &err), 0);
+	ck_assert_int_eq(cache_request_sync(c, pop, 0, 0, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "not available"));
+	cache_close(&c);
+	buf_free(&b);
+	config_free(&cfg);
+}
+END_TEST
+
+START_TEST(folder_tree)
+{
+	static const char *names[] = { "Work/Projects", "Archive", "INBOX",
+		"Work", "Sent", "Entwürfe" };
+	static const enum folder_role roles[] = { 0, FOLDER_ROLE_ARCHIVE,
+		FOLDER_ROLE_INBOX, 0, FOLDER_ROLE_SENT, 0 };
+	struct cache_opts o = { dir, dir };
+	struct config *cfg = test_config(dir);
+	struct cache_folder *f;
+	struct cache *c = NULL;
+	struct error err;
+	int64_t id;
+	size_t a, n, i;
+
+	ck_assert_int_eq(cache_open(cfg, &o, &c, &err), 0);
+	ck_assert_int_eq(cache_account_find(c, "imap", &a, &err), 0);
+	ck_assert_int_eq(cache_account_find(c, "nope", &a, &err), -1);
+	ck_assert_int_eq(cache_account_find(c, "imap", &a, &err), 0);
+	for (i = 0; i < 6; i++)
+		ck_assert_int_eq(db_folder_ensure(cache_db(c), "imap",
+		    names[i], roles[i], &id, &err), 0);
+	ck_assert_int_eq(cache_folders(c, a, &f, &n, &err), 0);
+	ck_assert_uint_eq(n, 6);
+	ck_assert_str_eq(f[0].name, "INBOX");
+	ck_assert_str_eq(f[1].name, "Sent");
+	ck_assert_str_eq(f[2].name, "Archive");
+	ck_assert_str_eq(f[3].name, "Entwürfe");
+	ck_assert_str_eq(f[4].name, "Work");
+	ck_assert_str_eq(f[5].name, "Work/Projects");
+	ck_assert_str_eq(f[5].leaf, "Projects");
+	ck_assert_uint_eq(f[5].depth, 1);
+	ck_assert_uint_eq(f[4].depth, 0);
+	cache_folders_free(&f, n);
+	ck_assert_ptr_null(f);
+	cache_close(&c);
+	config_free(&cfg);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("cache_store");
+	TCase *tc = tcase_create("store");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, maildir_basics);
+	tcase_add_test(tc, reconcile);
+	tcase_add_test(tc, queue_replayed_once);
+	tcase_add_test(tc, folder_tree);
+	suite_add_tcase(s, tc);
+	return run_suite(s);
+}
