@@ -1,0 +1,201 @@
+#!/bin/sh
+# The TUI on local mail only (no server needed): the account list shows
+# security and every retention mode in words; a Maildir folder opens, a
+# message shows its decoded subject and body; a header with escape
+# sequences is drawn harmless; flag, toggle-new (rebound in [keys]) and
+# delete reach the Maildir; help, themes, resize, -e scripting.
+. "$top_srcdir/tests/tui/lib.sh"
+
+MD="$TUI_DIR/maildir-home"
+mkdir -p "$MD/cur" "$MD/new" "$MD/tmp" "$TUI_DIR/maildir-keep"
+printf '%s\r\n' \
+    'From: =?UTF-8?Q?J=C3=BCrgen_M=C3=BCller?= <juergen@example.de>' \
+    'To: bob@example.org' \
+    'Subject: =?UTF-8?B?R3LDvMOfZSBhdXMgTcO8bmNoZW4=?=' \
+    'Date: Mon, 23 Nov 2026 10:00:00 +0100' \
+    'Message-ID: <gruesse@example.de>' \
+    'Content-Type: text/plain; charset=utf-8' \
+    'Content-Transfer-Encoding: quoted-printable' \
+    '' \
+    'Hallo Bob,' \
+    '> zitierte Zeile' \
+    'viele Gr=C3=BC=C3=9Fe aus M=C3=BCnchen!' >"$MD/new/1700000000.M1P1Q1.test"
+# Escape sequences in the subject: SGR, an OSC window title, a BEL, a
+# cursor move that would overwrite the screen, and a bidi override.
+printf 'From: Mallory <m@example.org>\r\nSubject: evil \033[31mRED\033]0;pwned-title\007 \033[2J\033[Htail \342\200\256txet\r\nDate: Tue, 24 Nov 2026 10:00:00 +0100\r\nMessage-ID: <evil@example.org>\r\n\r\nbody of evil\r\n' \
+    >"$MD/new/1700000001.M1P1Q2.test"
+
+CFG="$TUI_DIR/config"
+cat >"$CFG" <<CONF
+[general]
+theme = default
+
+[account work]
+protocol = imap
+host = 127.0.0.1
+port = 1
+user = alice
+password_command = echo secret
+
+[account home]
+protocol = pop3
+host = 127.0.0.1
+port = 1
+tls = starttls
+user = bob
+password_command = echo secret
+keep_on_server = no
+maildir = $MD
+
+[account keeper]
+protocol = pop3
+host = 127.0.0.1
+port = 1
+user = carol
+password_command = echo secret
+keep_on_server = yes
+keep_days = 7
+maildir = $TUI_DIR/maildir-keep
+
+[account legacy]
+protocol = imap
+host = 127.0.0.1
+port = 1
+tls = none
+allow_plaintext = yes
+user = dave
+password_command = echo secret
+
+[keys]
+x = toggle-new
+CONF
+chmod 600 "$CFG"
+
+flags_of() { # the Maildir info flags of the message with key $1
+	f=$(ls "$MD/cur" "$MD/new" 2>/dev/null | grep -F "$1" | head -n 1)
+	[ -n "$f" ] || { echo GONE; return; }
+	case "$f" in *:2,*) echo "${f##*:2,}" ;; *) echo "" ;; esac
+}
+
+tui_start -c "$CFG"
+
+# --- account list: protocol, security, retention in words ---
+tui_expect "keeps mail on server"
+tui_expect "downloads and deletes"
+tui_expect "keeps on server for 7 days"
+tui_expect "INSECURE"
+tui_screen | grep -F " legacy " | grep -qF "INSECURE" ||
+    tui_fail "the plaintext account is not marked INSECURE"
+tui_screen | grep -F " work " | grep -F "imap" | grep -qF "tls" ||
+    tui_fail "work does not show imap and tls"
+tui_screen | grep -F " home " | grep -qF "2 unread" ||
+    tui_fail "home does not show 2 unread"
+tui_pass "account list"
+
+# --- folders, index, pager ---
+tui_keys j Enter
+tui_expect "home: folders"
+tui_expect "INBOX"
+tui_keys Enter
+tui_expect "home/INBOX: 2 messages"
+tui_expect "Grüße aus München"
+tui_expect "Jürgen Müller"
+tui_pass "index shows decoded headers"
+
+# The hostile subject is drawn as text: no title change, no clearing.
+tui_expect "evil RED"
+tui_expect "tail"
+tui_screen | grep -qF "pwned" && tui_fail "OSC text reached the screen"
+title=$(tmx display-message -p -t postie '#{pane_title}')
+case "$title" in *pwned*) tui_fail "the window title was changed: $title";; esac
+tui_screen -e | grep -q "$(printf '\033')\]" && tui_fail "OSC sequence drawn"
+tui_screen | grep -qF "home/INBOX: 2 messages" ||
+    tui_fail "the title bar was overwritten"
+tui_pass "escape sequences shown harmless"
+
+# The cursor starts on the newest message (Mallory); go up to Jürgen.
+tui_keys k Enter
+tui_expect "Subject: Grüße aus München"
+tui_expect "viele Grüße aus München!"
+tui_expect "> zitierte Zeile"
+tui_pass "pager shows decoded subject and body"
+wait_until sh -c "[ \"\$(ls '$MD/cur' | grep -c 'Q1.test:2,S')\" = 1 ]" ||
+    tui_fail "opening did not mark the message seen in the Maildir"
+
+# Search in the message highlights and finds.
+tui_keys /
+tui_keys -l "zitierte"
+tui_keys Enter
+tui_expect "> zitierte Zeile"
+tui_keys q
+tui_expect "home/INBOX: 2 messages"
+
+# --- flag, toggle-new through a [keys] binding, delete ---
+tui_keys F
+wait_until sh -c "ls '$MD/cur' | grep -q 'Q1.test:2,FS'" ||
+    tui_fail "F did not flag the message in the Maildir ($(flags_of Q1.test))"
+tui_keys x
+wait_until sh -c "ls '$MD/cur' | grep -q 'Q1.test:2,F\$'" ||
+    tui_fail "x (toggle-new) did not clear Seen ($(flags_of Q1.test))"
+tui_screen | grep -F "Müller" | grep -q " NF " ||
+    tui_fail "the index does not show N and F for the message"
+tui_pass "flag and toggle-new reach the Maildir"
+tui_keys j d
+wait_until sh -c "! ls '$MD/cur' '$MD/new' | grep -q 'Q2.test'" ||
+    tui_fail "d did not delete the message from the Maildir"
+tui_pass "delete reaches the Maildir"
+
+# --- sort by name through the command line ---
+tui_cmd "sort subject"
+tui_expect "sort: subject"
+
+# --- help is generated from the command table, with rebound keys ---
+tui_keys '?'
+tui_expect "postie: help"
+tui_screen | grep -F "toggle-new" | grep -qF "N x" ||
+    tui_fail "help does not show toggle-new on N and x"
+tui_expect "page-down"
+tui_keys q
+tui_expect "home/INBOX"
+tui_pass "help"
+
+# --- themes ---
+tui_cmd "theme light"
+tui_expect "Theme light"
+# The light theme's cursor background #d0d0ff is xterm colour 189.
+tui_screen -e | grep -q '48;5;189' || tui_fail "light theme colours absent"
+tui_cmd "theme high-contrast"
+tui_expect "Theme high-contrast"
+tui_screen -e | grep -q '48;5;189' && tui_fail "light theme still shown"
+tui_cmd "theme no-such-theme"
+tui_expect "no theme named 'no-such-theme'"
+tui_pass "theme change"
+
+# --- resize ---
+tmx resize-window -t postie -x 60 -y 15
+wait_until sh -c "[ \$(tmux -S '$TUI_SOCK' capture-pane -p -t postie | wc -l) = 15 ]" ||
+    tui_fail "the pane did not shrink"
+tui_expect "home/INBOX"
+line=$(tui_screen | sed -n 14p)
+case "$line" in *"downloads and deletes"*) ;;
+*) tui_fail "no status line on row 14 of 15 after resize: '$line'" ;; esac
+tmx resize-window -t postie -x 100 -y 30
+wait_until sh -c "tmux -S '$TUI_SOCK' capture-pane -p -t postie | sed -n 29p | grep -q 'downloads and deletes'" ||
+    tui_fail "no status line on row 29 after growing back"
+tui_pass "resize"
+
+# --- quit ---
+tui_keys Q
+tui_expect "postie-exit=0"
+tmx kill-server
+
+# --- -e scripting: commands run once the folder has loaded ---
+tui_start -c "$CFG" -a home -f INBOX -e "sort subject; last; quit"
+tui_expect "postie-exit=0"
+tmx kill-server
+tui_start -c "$CFG" -a nobody
+tui_expect "postie-exit=1"
+tui_expect "no account named"
+tmx kill-server
+tui_pass "-a -f -e"
+exit 0
