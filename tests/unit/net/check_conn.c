@@ -31,6 +31,7 @@ struct srv {
 	unsigned port;
 	const char *chunks[8]; /* sent one by one, with a pause between */
 	int pause_ms;
+	const char *bytewise; /* then this, one send() per byte */
 	int wait_eof;  /* after the chunks, read until the client closes */
 	size_t got;    /* bytes read meanwhile */
 	SSL_CTX *tls;  /* then TLS: greets, echoes one line */
@@ -87,6 +88,11 @@ srv_main(void *arg)
 		if (i > 0)
 			sleep_ms(s->pause_ms);
 		send(fd, s->chunks[i], strlen(s->chunks[i]), MSG_NOSIGNAL);
+	}
+	for (i = 0; s->bytewise != NULL && s->bytewise[i] != '\0'; i++) {
+		send(fd, s->bytewise + i, 1, MSG_NOSIGNAL);
+		if (i % 7 == 0)
+			sleep_ms(1); /* let some bytes arrive alone */
 	}
 	if (s->tls != NULL)
 		srv_tls(s, fd); /* after the chunks: STARTTLS */
@@ -167,6 +173,35 @@ START_TEST(test_lines_in_pieces)
 	ck_assert_str_eq(line, "last");
 	conn_close(&c);
 	ck_assert_ptr_null(c);
+	srv_join(&s);
+}
+END_TEST
+
+START_TEST(test_bytewise)
+{
+	struct srv s = { .bytewise = "* OK hi\r\n\r\n{3}\r\nabc\nend\r\n",
+	    .wait_eof = 1 };
+	struct error err = { "" };
+	const char *line;
+	char lit[4] = "";
+	struct conn *c;
+	size_t len;
+
+	srv_start(&s);
+	c = open_plain(&s, 5);
+	ck_assert_int_eq(conn_read_line(c, 7, &line, &len, &err), 0);
+	ck_assert_str_eq(line, "* OK hi");
+	ck_assert_int_eq(conn_read_line(c, 7, &line, &len, &err), 0);
+	ck_assert_str_eq(line, "");
+	ck_assert_int_eq(conn_read_line(c, 7, &line, &len, &err), 0);
+	ck_assert_str_eq(line, "{3}");
+	ck_assert_int_eq(conn_read_exact(c, lit, 3, &err), 0);
+	ck_assert_str_eq(lit, "abc");
+	ck_assert_int_eq(conn_read_line(c, 7, &line, &len, &err), 0);
+	ck_assert_str_eq(line, "");
+	ck_assert_int_eq(conn_read_line(c, 3, &line, &len, &err), 0);
+	ck_assert_str_eq(line, "end");
+	conn_close(&c);
 	srv_join(&s);
 }
 END_TEST
@@ -826,6 +861,7 @@ conn_suite(void)
 	TCase *tc = tcase_create("plain");
 
 	tcase_add_test(tc, test_lines_in_pieces);
+	tcase_add_test(tc, test_bytewise);
 	tcase_add_test(tc, test_line_too_long);
 	tcase_add_test(tc, test_line_too_long_with_end);
 	tcase_add_test(tc, test_exact_and_some);
