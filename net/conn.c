@@ -6,13 +6,13 @@
  *
  * SIGPIPE: a library must not change the process's signal disposition, so
  * plaintext writes use send(MSG_NOSIGNAL), and under TLS OpenSSL talks to
- * the socket through a small BIO of ours (conn_bio_*) whose write is also
+ * the socket through a small BIO of ours (conn_tls.c) whose write is also
  * send(MSG_NOSIGNAL).  That covers every write OpenSSL makes (handshake,
  * alerts, close_notify) in every thread, with no per-thread signal masks.
  *
  * Verification: the verify callback records the first failure and lets
- * the handshake finish; conn_tls_check() then decides before one byte of
- * application data is sent or read.  This is how a pin can accept a
+ * the handshake finish; tls_check() in conn_tls.c then decides before one
+ * byte of application data is sent or read.  This is how a pin can accept a
  * failing chain, and how the refusal can name the fingerprint.
  */
 #include <config.h> /* the build's, for _GNU_SOURCE */

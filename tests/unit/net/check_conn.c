@@ -35,6 +35,7 @@ struct srv {
 	int wait_eof;  /* after the chunks, read until the client closes */
 	size_t got;    /* bytes read meanwhile */
 	SSL_CTX *tls;  /* then TLS: greets, echoes one line */
+	int tls_drop;  /* TLS: hang up right after the handshake */
 	pthread_t th;
 };
 
@@ -56,7 +57,8 @@ srv_tls(struct srv *s, int fd)
 
 	ssl = SSL_new(s->tls);
 	SSL_set_fd(ssl, fd);
-	if (SSL_accept(ssl) == 1 && SSL_write(ssl, "* OK tls\r\n", 10) > 0) {
+	if (SSL_accept(ssl) == 1 && !s->tls_drop &&
+	    SSL_write(ssl, "* OK tls\r\n", 10) > 0) {
 		while (n < sizeof(line) - 1 &&
 		    (r = SSL_read(ssl, line + n, 1)) == 1 && line[n] != '\n')
 			n++;
@@ -757,6 +759,34 @@ START_TEST(test_tls_pin_refuses_valid)
 }
 END_TEST
 
+START_TEST(test_tls_write_to_closed_peer)
+{
+	struct srv s = { .tls_drop = 1 };
+	struct conn_opts o = { 0 };
+	struct error err = { "" };
+	static char data[65536];
+	struct conn *c = NULL;
+	char fp[65];
+	int i, r = 0;
+
+	srv_tls_start(&s, crt_self, 0);
+	fingerprint(crt_self, fp);
+	o.host = "127.0.0.1";
+	o.port = s.port;
+	o.tls = CONN_TLS_IMPLICIT;
+	o.timeout = 10;
+	o.fingerprint = fp;
+	ck_assert_msg(conn_open(&o, &c, &err) == 0, "%s", err.msg);
+	srv_tls_join(&s);
+	/* OpenSSL writes through our BIO: send(MSG_NOSIGNAL), no SIGPIPE */
+	for (i = 0; i < 200 && r == 0; i++)
+		r = conn_write(c, data, sizeof(data), &err);
+	ck_assert_int_eq(r, -1);
+	ck_assert_str_eq(err.msg, "127.0.0.1 closed the connection");
+	conn_close(&c);
+}
+END_TEST
+
 START_TEST(test_tls_old_protocol)
 {
 	struct srv s = { 0 };
@@ -848,6 +878,7 @@ tls_tcase(void)
 	tcase_add_test(tc, test_tls_not_yet_valid);
 	tcase_add_test(tc, test_tls_pin_accepts_selfsigned);
 	tcase_add_test(tc, test_tls_pin_refuses_valid);
+	tcase_add_test(tc, test_tls_write_to_closed_peer);
 	tcase_add_test(tc, test_tls_old_protocol);
 	tcase_add_test(tc, test_tls_not_tls);
 	tcase_add_test(tc, test_tls_starttls);
