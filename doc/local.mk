@@ -1,1 +1,2 @@
 dist_man_MANS += doc/postie.conf.5
+dist_man_MANS += doc/postie.1

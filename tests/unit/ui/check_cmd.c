@@ -3,6 +3,7 @@
 
 #include <check.h>
 #include <curses.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -261,6 +262,41 @@ START_TEST(test_cmdline_split)
 }
 END_TEST
 
+/* The man page lists every command (doc/postie.1, "\fBNAME\fR \(em"). */
+START_TEST(test_man_page_lists_commands)
+{
+	const char *src = getenv("top_srcdir");
+	const struct ui_cmd *c;
+	struct buf page = BUF_INIT, want = BUF_INIT;
+	char path[4096], chunk[4096];
+	const char *p;
+	FILE *fp;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/doc/postie.1", src ? src : ".");
+	fp = fopen(path, "r");
+	ck_assert_msg(fp != NULL, "cannot read %s", path);
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		buf_add(&page, chunk, n);
+	fclose(fp);
+	for (c = ui_cmds; c->name; c++) {
+		buf_reset(&want);
+		buf_addstr(&want, "\\fB");
+		for (p = c->name; *p; p++) {
+			if (*p == '-')
+				buf_addstr(&want, "\\-");
+			else
+				buf_addch(&want, *p);
+		}
+		buf_addstr(&want, "\\fR \\(em");
+		ck_assert_msg(strstr(page.data, want.data) != NULL,
+		    "doc/postie.1 does not describe %s", c->name);
+	}
+	buf_free(&page);
+	buf_free(&want);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -276,6 +312,7 @@ main(void)
 	tcase_add_test(tc, test_config_keys);
 	tcase_add_test(tc, test_help_generated);
 	tcase_add_test(tc, test_cmdline_split);
+	tcase_add_test(tc, test_man_page_lists_commands);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
