@@ -81,9 +81,10 @@ conn_io_poll(struct conn *c, short events, int64_t dl)
 	int r;
 
 	for (;;) {
+		/* a deadline already past still gets one look (timeout 0) */
 		left = dl - conn_now_ms();
-		if (left <= 0)
-			return 0;
+		if (left < 0)
+			left = 0;
 		pfd.fd = c->fd;
 		pfd.events = events;
 		pfd.revents = 0;
