@@ -1,1 +1,41 @@
 # tests: tests/server/local.mk
+# The private Dovecot harness (tests/server/README.md) and the log compiler
+# that runs every *.itest against its own instance of it.
+TEST_EXTENSIONS += .itest
+ITEST_LOG_COMPILER = $(SHELL) $(abs_top_srcdir)/tests/server/with-dovecot
+
+TESTS += tests/integration/harness.itest
+
+EXTRA_DIST += \
+	tests/server/README.md \
+	tests/server/harness \
+	tests/server/with-dovecot \
+	tests/server/dovecot.conf.in \
+	tests/server/badtls.py \
+	tests/server/selftest.py \
+	tests/integration/harness.itest \
+	tests/data/fixtures/MANIFEST \
+	$(TEST_FIXTURE_MAIL)
+
+TEST_FIXTURE_MAIL = \
+	tests/data/fixtures/alice-inbox-1-welcome.eml \
+	tests/data/fixtures/alice-inbox-2-flagged.eml \
+	tests/data/fixtures/alice-inbox-3-umlaut-subject.eml \
+	tests/data/fixtures/alice-inbox-4-multipart.eml \
+	tests/data/fixtures/alice-inbox-5-unseen.eml \
+	tests/data/fixtures/alice-sent-1.eml \
+	tests/data/fixtures/alice-drafts-1.eml \
+	tests/data/fixtures/alice-junk-1.eml \
+	tests/data/fixtures/alice-archive-1.eml \
+	tests/data/fixtures/alice-work-1.eml \
+	tests/data/fixtures/alice-work-projects-1.eml \
+	tests/data/fixtures/alice-entwuerfe-1.eml \
+	tests/data/fixtures/bob-inbox-1.eml \
+	tests/data/fixtures/bob-inbox-2.eml \
+	tests/data/fixtures/bob-inbox-3-long.eml
+
+# Certificates are made once per build folder by the harness.
+clean-local: clean-local-test-certs
+clean-local-test-certs:
+	-rm -rf tests/server/certs tests/server/certs.lock tests/server/.certs.*
+.PHONY: clean-local-test-certs
