@@ -59,16 +59,16 @@ conn_deadline(const struct conn *c)
 int
 conn_err_timeout(const struct conn *c, struct error *err)
 {
-	return error_set(err, "%s did not answer within %u second%s",
-	    c->host, c->timeout, c->timeout == 1 ? "" : "s");
+	return error_set(err, "%s did not answer within %u second%s", c->host,
+	    c->timeout, c->timeout == 1 ? "" : "s");
 }
 
 int
 conn_err_closed(const struct conn *c, struct error *err)
 {
 	if (atomic_load(&c->shut))
-		return error_set(err, "the connection to %s was cancelled",
-		    c->host);
+		return error_set(
+		    err, "the connection to %s was cancelled", c->host);
 	return error_set(err, "%s closed the connection", c->host);
 }
 
@@ -124,8 +124,7 @@ conn_io_wait(struct conn *c, short events, int64_t dl, struct error *err)
 /* One attempt: >0 bytes, 0 end of stream, -1 error set, -2 would block
  * (then *ev_r says what to poll for). */
 static ssize_t
-raw_read(struct conn *c, void *dst, size_t n, short *ev_r,
-    struct error *err)
+raw_read(struct conn *c, void *dst, size_t n, short *ev_r, struct error *err)
 {
 	unsigned long e;
 	ssize_t r;
@@ -144,8 +143,8 @@ raw_read(struct conn *c, void *dst, size_t n, short *ev_r,
 			}
 			if (errno == ECONNRESET || errno == EPIPE)
 				return 0;
-			return error_errno(err, errno, "cannot read from %s",
-			    c->host);
+			return error_errno(
+			    err, errno, "cannot read from %s", c->host);
 		}
 	}
 	ERR_clear_error();
@@ -160,8 +159,7 @@ raw_read(struct conn *c, void *dst, size_t n, short *ev_r,
 		c->ssl_dead = 1;
 		if (errno == 0 || c->eof || errno == ECONNRESET)
 			return 0;
-		return error_errno(err, errno, "cannot read from %s",
-		    c->host);
+		return error_errno(err, errno, "cannot read from %s", c->host);
 	default:
 		c->ssl_dead = 1;
 		e = ERR_peek_error();
@@ -227,18 +225,18 @@ fill(struct conn *c, size_t max, struct error *err)
 /* --- public I/O --------------------------------------------------------- */
 
 int
-conn_read_line(struct conn *c, size_t max, const char **line_r,
-    size_t *len_r, struct error *err)
+conn_read_line(struct conn *c, size_t max, const char **line_r, size_t *len_r,
+    struct error *err)
 {
 	size_t scanned = 0, len;
 	char *start, *nl;
 
 	for (;;) {
 		start = c->rbuf + c->rstart;
-		nl = c->rend > c->rstart + scanned ?
-		    memchr(start + scanned, '\n',
-			c->rend - c->rstart - scanned) :
-		    NULL;
+		nl = c->rend > c->rstart + scanned
+		    ? memchr(
+		          start + scanned, '\n', c->rend - c->rstart - scanned)
+		    : NULL;
 		if (nl != NULL) {
 			len = (size_t)(nl - start);
 			c->rstart += len + 1;
@@ -258,8 +256,8 @@ conn_read_line(struct conn *c, size_t max, const char **line_r,
 		if (fill(c, max, err) == -1)
 			return -1;
 	}
-	return error_set(err, "%s sent a line longer than %zu bytes", c->host,
-	    max);
+	return error_set(
+	    err, "%s sent a line longer than %zu bytes", c->host, max);
 }
 
 int
@@ -335,8 +333,8 @@ conn_write(struct conn *c, const void *data, size_t n, struct error *err)
 			if (errno == EPIPE || errno == ECONNRESET)
 				return conn_err_closed(c, err);
 			if (errno != EAGAIN && errno != EWOULDBLOCK)
-				return error_errno(err, errno,
-				    "cannot write to %s", c->host);
+				return error_errno(
+				    err, errno, "cannot write to %s", c->host);
 			ev = POLLOUT;
 		} else {
 			/* a retried SSL_write must repeat its arguments */
@@ -351,14 +349,15 @@ conn_write(struct conn *c, const void *data, size_t n, struct error *err)
 			switch (SSL_get_error(c->ssl, ret)) {
 			case SSL_ERROR_WANT_WRITE: ev = POLLOUT; break;
 			case SSL_ERROR_WANT_READ: ev = POLLIN; break;
-			case SSL_ERROR_ZERO_RETURN: return conn_err_closed(c, err);
+			case SSL_ERROR_ZERO_RETURN:
+				return conn_err_closed(c, err);
 			case SSL_ERROR_SYSCALL:
 				c->ssl_dead = 1;
 				if (errno == 0 || errno == EPIPE ||
 				    errno == ECONNRESET)
 					return conn_err_closed(c, err);
-				return error_errno(err, errno,
-				    "cannot write to %s", c->host);
+				return error_errno(
+				    err, errno, "cannot write to %s", c->host);
 			default:
 				c->ssl_dead = 1;
 				return error_set(err,
@@ -392,8 +391,8 @@ conn_wait_readable(struct conn *c, int timeout_ms, struct error *err)
 		if (ready == 0)
 			return 0;
 		if (ready == -1)
-			return error_errno(err, errno, "cannot wait for %s",
-			    c->host);
+			return error_errno(
+			    err, errno, "cannot wait for %s", c->host);
 		if (c->ssl == NULL)
 			return 1;
 		/* Under TLS a readable socket may carry only a session
@@ -423,8 +422,8 @@ try_connect(struct conn *c, const struct addrinfo *ai, struct error *err)
 	socklen_t len;
 	int fd, soerr;
 
-	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, ai->ai_protocol);
+	fd = socket(ai->ai_family,
+	    ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
 	if (fd == -1)
 		return error_errno(err, errno, "cannot connect to %s port %u",
 		    c->host, c->port);
@@ -448,8 +447,8 @@ fail:
 	soerr = errno;
 	close(fd);
 	c->fd = -1;
-	return error_errno(err, soerr, "cannot connect to %s port %u",
-	    c->host, c->port);
+	return error_errno(
+	    err, soerr, "cannot connect to %s port %u", c->host, c->port);
 }
 
 static int
@@ -483,7 +482,8 @@ parse_pin(const char *s, unsigned char pin[32], struct error *err)
 	if (n == 32 && hi < 0)
 		return 0;
 bad:
-	return error_set(err, "the pinned fingerprint is not a SHA-256 in hex "
+	return error_set(err,
+	    "the pinned fingerprint is not a SHA-256 in hex "
 	    "(64 hex digits, as in tls_fingerprint = sha256:HEX)");
 }
 
@@ -499,13 +499,13 @@ conn_open(const struct conn_opts *o, struct conn **conn_r, struct error *err)
 	if (o->host == NULL || o->host[0] == '\0')
 		return error_set(err, "no host name to connect to");
 	if (o->port == 0 || o->port > 65535)
-		return error_set(err, "port %u of %s is not a TCP port", o->port,
-		    o->host);
+		return error_set(
+		    err, "port %u of %s is not a TCP port", o->port, o->host);
 	c = xcalloc(1, sizeof(*c));
 	c->fd = -1;
 	c->host = xstrdup(o->host);
-	c->servername = xstrdup(o->tls_servername ? o->tls_servername :
-	    o->host);
+	c->servername =
+	    xstrdup(o->tls_servername ? o->tls_servername : o->host);
 	c->ca_file = o->ca_file ? xstrdup(o->ca_file) : NULL;
 	c->port = o->port;
 	c->timeout = o->timeout ? o->timeout : CONN_DEFAULT_TIMEOUT;

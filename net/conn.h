@@ -73,8 +73,8 @@ struct conn_opts {
 	const char *tls_servername; /* name to verify; NULL means host */
 };
 
-int conn_open(const struct conn_opts *opts, struct conn **conn_r,
-    struct error *err);
+int conn_open(
+    const struct conn_opts *opts, struct conn **conn_r, struct error *err);
 void conn_close(struct conn **conn);
 /* Makes blocked and later I/O fail; safe from another thread. */
 void conn_shutdown(struct conn *conn);
@@ -85,17 +85,16 @@ void conn_shutdown(struct conn *conn);
 int conn_read_line(struct conn *conn, size_t max, const char **line_r,
     size_t *len_r, struct error *err);
 /* Reads exactly n bytes into dst. */
-int conn_read_exact(struct conn *conn, void *dst, size_t n,
-    struct error *err);
+int conn_read_exact(struct conn *conn, void *dst, size_t n, struct error *err);
 /* Reads up to n (> 0) bytes that are buffered, or available after one wait:
  * returns the count (> 0), or -1.  For streaming bodies. */
-ssize_t conn_read_some(struct conn *conn, void *dst, size_t n,
-    struct error *err);
+ssize_t conn_read_some(
+    struct conn *conn, void *dst, size_t n, struct error *err);
 /* Bytes already read from the socket but not yet handed out. */
 size_t conn_buffered(const struct conn *conn);
 /* Writes all n bytes or fails. */
-int conn_write(struct conn *conn, const void *data, size_t n,
-    struct error *err);
+int conn_write(
+    struct conn *conn, const void *data, size_t n, struct error *err);
 /* The TLS upgrade: see the contract above. */
 int conn_starttls(struct conn *conn, struct error *err);
 /* 1 if the connection is under TLS now. */

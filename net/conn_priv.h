@@ -49,8 +49,7 @@ int conn_err_closed(const struct conn *c, struct error *err);
 /* Polls the socket until dl: 1 ready, 0 timeout, -1 errno set. */
 int conn_io_poll(struct conn *c, short events, int64_t dl);
 /* As conn_io_poll, with the sentence: 0 ready, -1 error (timeout too). */
-int conn_io_wait(struct conn *c, short events, int64_t dl,
-    struct error *err);
+int conn_io_wait(struct conn *c, short events, int64_t dl, struct error *err);
 
 /* A readable reason for an OpenSSL error code (never NULL). */
 const char *conn_ssl_reason(unsigned long e);

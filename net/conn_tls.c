@@ -36,8 +36,8 @@ conn_bio_write(BIO *b, const char *data, int n)
 
 	BIO_clear_retry_flags(b);
 	r = send(c->fd, data, (size_t)n, MSG_NOSIGNAL);
-	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
-	    errno == EINTR))
+	if (r < 0 &&
+	    (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
 		BIO_set_retry_write(b);
 	return (int)r;
 }
@@ -50,8 +50,8 @@ conn_bio_read(BIO *b, char *data, int n)
 
 	BIO_clear_retry_flags(b);
 	r = recv(c->fd, data, (size_t)n, 0);
-	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
-	    errno == EINTR))
+	if (r < 0 &&
+	    (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
 		BIO_set_retry_read(b);
 	else if (r == 0)
 		c->eof = 1;
@@ -77,8 +77,8 @@ conn_bio_init(void)
 {
 	BIO_METHOD *m;
 
-	m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK,
-	    "postie socket");
+	m = BIO_meth_new(
+	    BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "postie socket");
 	if (m == NULL)
 		return;
 	BIO_meth_set_write(m, conn_bio_write);
@@ -157,12 +157,12 @@ add_names(struct buf *b, X509 *cert)
 			add_clean(b, ASN1_STRING_get0_data(d),
 			    (size_t)ASN1_STRING_length(d));
 		else if (ASN1_STRING_length(d) == 4 &&
-		    inet_ntop(AF_INET, ASN1_STRING_get0_data(d), ip,
-			sizeof(ip)))
+		    inet_ntop(
+		        AF_INET, ASN1_STRING_get0_data(d), ip, sizeof(ip)))
 			buf_addstr(b, ip);
 		else if (ASN1_STRING_length(d) == 16 &&
-		    inet_ntop(AF_INET6, ASN1_STRING_get0_data(d), ip,
-			sizeof(ip)))
+		    inet_ntop(
+		        AF_INET6, ASN1_STRING_get0_data(d), ip, sizeof(ip)))
 			buf_addstr(b, ip);
 		else
 			buf_addstr(b, "?");
@@ -239,8 +239,8 @@ verify_cb(int ok, X509_STORE_CTX *store)
 
 	if (ok)
 		return 1;
-	ssl = X509_STORE_CTX_get_ex_data(store,
-	    SSL_get_ex_data_X509_STORE_CTX_idx());
+	ssl = X509_STORE_CTX_get_ex_data(
+	    store, SSL_get_ex_data_X509_STORE_CTX_idx());
 	c = ssl ? SSL_get_app_data(ssl) : NULL;
 	if (c != NULL && c->verr == X509_V_OK) {
 		c->verr = X509_STORE_CTX_get_error(store);
@@ -279,8 +279,10 @@ tls_check(struct conn *c, struct error *err)
 	if (peer == NULL)
 		return error_set(err, "%s sent no TLS certificate", c->host);
 	if (!X509_digest(peer, EVP_sha256(), md, &mdlen) || mdlen != 32)
-		return error_set(err, "cannot compute the fingerprint of the "
-		    "certificate of %s", c->host);
+		return error_set(err,
+		    "cannot compute the fingerprint of the "
+		    "certificate of %s",
+		    c->host);
 	hexify(fp, md, 32);
 	verr = c->verr;
 	if (verr == X509_V_OK)
@@ -290,10 +292,12 @@ tls_check(struct conn *c, struct error *err)
 		 * mismatch refuses even a valid one */
 		if (CRYPTO_memcmp(md, c->pin, 32) == 0)
 			return 0;
-		return error_set(err, "the certificate of %s does not match "
+		return error_set(err,
+		    "the certificate of %s does not match "
 		    "the pinned fingerprint%s; fingerprint sha256:%s",
-		    c->host, verr == X509_V_OK ?
-			" (refused although its chain is valid)" : "",
+		    c->host,
+		    verr == X509_V_OK ? " (refused although its chain is valid)"
+		                      : "",
 		    fp);
 	}
 	if (verr == X509_V_OK)
@@ -347,16 +351,16 @@ tls_setup(struct conn *c, struct error *err)
 		return error_set(err, "cannot set up TLS: out of memory");
 	SSL_set_app_data(c->ssl, c);
 	vp = SSL_get0_param(c->ssl);
-	X509_VERIFY_PARAM_set_hostflags(vp,
-	    X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+	X509_VERIFY_PARAM_set_hostflags(
+	    vp, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
 	if (is_ip_literal(c->servername)) {
 		if (!X509_VERIFY_PARAM_set1_ip_asc(vp, c->servername))
-			return error_set(err, "cannot set up TLS for %s",
-			    c->servername);
+			return error_set(
+			    err, "cannot set up TLS for %s", c->servername);
 	} else if (!SSL_set_tlsext_host_name(c->ssl, c->servername) ||
 	    !SSL_set1_host(c->ssl, c->servername))
-		return error_set(err, "cannot set up TLS for %s",
-		    c->servername);
+		return error_set(
+		    err, "cannot set up TLS for %s", c->servername);
 	bio = BIO_new(conn_bio_method);
 	if (bio == NULL)
 		return error_set(err, "cannot set up TLS: out of memory");
@@ -379,22 +383,27 @@ handshake_error(struct conn *c, int ret, struct error *err)
 	    reason == SSL_R_UNEXPECTED_EOF_WHILE_READING || e == 0) {
 		if (atomic_load(&c->shut))
 			return conn_err_closed(c, err);
-		return error_set(err, "%s closed the connection during the "
-		    "TLS handshake", c->host);
+		return error_set(err,
+		    "%s closed the connection during the "
+		    "TLS handshake",
+		    c->host);
 	}
 	switch (reason) {
 	case SSL_R_UNSUPPORTED_PROTOCOL:
 	case SSL_R_TLSV1_ALERT_PROTOCOL_VERSION:
 	case SSL_R_NO_PROTOCOLS_AVAILABLE:
-		return error_set(err, "TLS handshake with %s failed: the "
+		return error_set(err,
+		    "TLS handshake with %s failed: the "
 		    "server offers only protocol versions older than TLS 1.2",
 		    c->host);
 	case SSL_R_WRONG_VERSION_NUMBER:
 	case SSL_R_PACKET_LENGTH_TOO_LONG:
 	case SSL_R_RECORD_LENGTH_MISMATCH:
-		return error_set(err, "TLS handshake with %s failed: the "
+		return error_set(err,
+		    "TLS handshake with %s failed: the "
 		    "server does not speak TLS on port %u (a plaintext or "
-		    "STARTTLS port?)", c->host, c->port);
+		    "STARTTLS port?)",
+		    c->host, c->port);
 	default:
 		return error_set(err, "TLS handshake with %s failed: %s",
 		    c->host, conn_ssl_reason(e));
@@ -431,8 +440,7 @@ conn_tls_handshake(struct conn *c, struct error *err)
 		return -1;
 	cipher = SSL_get_current_cipher(c->ssl);
 	snprintf(c->security, sizeof(c->security), "%s %s",
-	    SSL_get_version(c->ssl),
-	    cipher ? SSL_CIPHER_get_name(cipher) : "");
+	    SSL_get_version(c->ssl), cipher ? SSL_CIPHER_get_name(cipher) : "");
 	return 0;
 }
 
@@ -440,12 +448,16 @@ int
 conn_starttls(struct conn *c, struct error *err)
 {
 	if (c->ssl != NULL)
-		return error_set(err, "the connection to %s is already "
-		    "under TLS", c->host);
+		return error_set(err,
+		    "the connection to %s is already "
+		    "under TLS",
+		    c->host);
 	if (c->rend > c->rstart)
-		return error_set(err, "%s sent data after its answer to "
+		return error_set(err,
+		    "%s sent data after its answer to "
 		    "STARTTLS, before the TLS handshake; someone may have "
-		    "injected it, so postie does not go on", c->host);
+		    "injected it, so postie does not go on",
+		    c->host);
 	if (atomic_load(&c->shut))
 		return conn_err_closed(c, err);
 	return conn_tls_handshake(c, err);
@@ -468,9 +480,10 @@ conn_tls_close(struct conn *c)
 				break;
 			e = SSL_get_error(c->ssl, ret);
 			if ((e != SSL_ERROR_WANT_WRITE &&
-			    e != SSL_ERROR_WANT_READ) ||
-			    conn_io_poll(c, e == SSL_ERROR_WANT_WRITE ?
-				POLLOUT : POLLIN, dl) != 1)
+			        e != SSL_ERROR_WANT_READ) ||
+			    conn_io_poll(c,
+			        e == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN,
+			        dl) != 1)
 				break;
 		}
 	}

@@ -23,8 +23,8 @@ env(const char *name)
 	const char *v = getenv(name);
 
 	if (v == NULL || *v == '\0')
-		ck_abort_msg("%s is not set: run under tests/server/with-dovecot",
-		    name);
+		ck_abort_msg(
+		    "%s is not set: run under tests/server/with-dovecot", name);
 	return v;
 }
 
@@ -38,7 +38,7 @@ env_port(const char *name)
 static struct conn_opts
 opts(const char *port_var, enum conn_tls tls)
 {
-	struct conn_opts o = { 0 };
+	struct conn_opts o = {0};
 
 	o.host = env("POSTIE_TEST_HOST");
 	o.port = env_port(port_var);
@@ -52,19 +52,19 @@ opts(const char *port_var, enum conn_tls tls)
 static const char *
 line_of(struct conn *c)
 {
-	struct error err = { "" };
+	struct error err = {""};
 	const char *line;
 	size_t len;
 
-	ck_assert_msg(conn_read_line(c, 8192, &line, &len, &err) == 0, "%s",
-	    err.msg);
+	ck_assert_msg(
+	    conn_read_line(c, 8192, &line, &len, &err) == 0, "%s", err.msg);
 	return line;
 }
 
 static void
 send_str(struct conn *c, const char *s)
 {
-	struct error err = { "" };
+	struct error err = {""};
 
 	ck_assert_msg(conn_write(c, s, strlen(s), &err) == 0, "%s", err.msg);
 }
@@ -72,7 +72,7 @@ send_str(struct conn *c, const char *s)
 static struct conn *
 open_ok(const struct conn_opts *o)
 {
-	struct error err = { "" };
+	struct error err = {""};
 	struct conn *c = NULL;
 
 	ck_assert_msg(conn_open(o, &c, &err) == 0, "%s", err.msg);
@@ -94,8 +94,8 @@ open_fails(const struct conn_opts *o)
 static void
 assert_has(const char *msg, const char *words)
 {
-	ck_assert_msg(strstr(msg, words) != NULL, "\"%s\" lacks \"%s\"", msg,
-	    words);
+	ck_assert_msg(
+	    strstr(msg, words) != NULL, "\"%s\" lacks \"%s\"", msg, words);
 }
 
 START_TEST(test_imaps)
@@ -143,7 +143,7 @@ END_TEST
 START_TEST(test_imap_starttls)
 {
 	struct conn_opts o = opts("POSTIE_TEST_IMAP_PORT", CONN_TLS_NONE);
-	struct error err = { "" };
+	struct error err = {""};
 	struct conn *c = open_ok(&o);
 	const char *l;
 	int caps = 0;
@@ -171,7 +171,7 @@ END_TEST
 START_TEST(test_pop3_stls)
 {
 	struct conn_opts o = opts("POSTIE_TEST_POP3_PORT", CONN_TLS_NONE);
-	struct error err = { "" };
+	struct error err = {""};
 	struct conn *c = open_ok(&o);
 	const char *l;
 	int n = 0;
@@ -193,8 +193,8 @@ END_TEST
 
 START_TEST(test_wrong_host)
 {
-	struct conn_opts o = opts("POSTIE_TEST_WRONGHOST_PORT",
-	    CONN_TLS_IMPLICIT);
+	struct conn_opts o =
+	    opts("POSTIE_TEST_WRONGHOST_PORT", CONN_TLS_IMPLICIT);
 	const char *msg = open_fails(&o);
 
 	assert_has(msg, "certificate is for other.example.org");
@@ -204,8 +204,8 @@ END_TEST
 
 START_TEST(test_expired)
 {
-	struct conn_opts o = opts("POSTIE_TEST_EXPIRED_PORT",
-	    CONN_TLS_IMPLICIT);
+	struct conn_opts o =
+	    opts("POSTIE_TEST_EXPIRED_PORT", CONN_TLS_IMPLICIT);
 	const char *msg = open_fails(&o);
 	const char *na = getenv("POSTIE_TEST_EXPIRED_NOTAFTER");
 	char want[64];
@@ -223,13 +223,15 @@ END_TEST
 
 START_TEST(test_selfsigned)
 {
-	struct conn_opts o = opts("POSTIE_TEST_SELFSIGNED_PORT",
-	    CONN_TLS_IMPLICIT);
+	struct conn_opts o =
+	    opts("POSTIE_TEST_SELFSIGNED_PORT", CONN_TLS_IMPLICIT);
 	const char *msg = open_fails(&o);
 	char want[200];
 
-	snprintf(want, sizeof(want), "self-signed certificate; fingerprint "
-	    "sha256:%s", env("POSTIE_TEST_SELFSIGNED_FP"));
+	snprintf(want, sizeof(want),
+	    "self-signed certificate; fingerprint "
+	    "sha256:%s",
+	    env("POSTIE_TEST_SELFSIGNED_FP"));
 	assert_has(msg, want);
 	assert_has(msg, "127.0.0.1");
 }
@@ -237,8 +239,8 @@ END_TEST
 
 START_TEST(test_unknown_ca)
 {
-	struct conn_opts o = opts("POSTIE_TEST_UNKNOWNCA_PORT",
-	    CONN_TLS_IMPLICIT);
+	struct conn_opts o =
+	    opts("POSTIE_TEST_UNKNOWNCA_PORT", CONN_TLS_IMPLICIT);
 	const char *msg = open_fails(&o);
 
 	assert_has(msg, "certificate issued by an unknown authority (");
@@ -248,13 +250,13 @@ END_TEST
 
 START_TEST(test_pin_accepts_selfsigned)
 {
-	struct conn_opts o = opts("POSTIE_TEST_SELFSIGNED_PORT",
-	    CONN_TLS_IMPLICIT);
+	struct conn_opts o =
+	    opts("POSTIE_TEST_SELFSIGNED_PORT", CONN_TLS_IMPLICIT);
 	char pin[100];
 	struct conn *c;
 
-	snprintf(pin, sizeof(pin), "sha256:%s",
-	    env("POSTIE_TEST_SELFSIGNED_FP"));
+	snprintf(
+	    pin, sizeof(pin), "sha256:%s", env("POSTIE_TEST_SELFSIGNED_FP"));
 	o.fingerprint = pin;
 	c = open_ok(&o);
 	ck_assert_int_eq(strncmp(line_of(c), "* OK", 4), 0);
@@ -287,7 +289,7 @@ now_s(void)
 START_TEST(test_silent_plain)
 {
 	struct conn_opts o = opts("POSTIE_TEST_SILENT_PORT", CONN_TLS_NONE);
-	struct error err = { "" };
+	struct error err = {""};
 	const char *line;
 	struct conn *c;
 	size_t len;
@@ -306,8 +308,7 @@ END_TEST
 
 START_TEST(test_silent_tls)
 {
-	struct conn_opts o = opts("POSTIE_TEST_SILENT_PORT",
-	    CONN_TLS_IMPLICIT);
+	struct conn_opts o = opts("POSTIE_TEST_SILENT_PORT", CONN_TLS_IMPLICIT);
 	const char *msg;
 	double t;
 

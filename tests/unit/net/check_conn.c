@@ -21,9 +21,11 @@
 
 START_TEST(test_lines_in_pieces)
 {
-	struct srv s = { .chunks = { "fir", "st\r", "\nsec", "ond\n\r\n",
-	    "12345678\r\nlast\r\n" }, .pause_ms = 20, .wait_eof = 1 };
-	struct error err = { "" };
+	struct srv s = {.chunks = {"fir", "st\r", "\nsec", "ond\n\r\n",
+	                    "12345678\r\nlast\r\n"},
+	    .pause_ms = 20,
+	    .wait_eof = 1};
+	struct error err = {""};
 	const char *line;
 	struct conn *c;
 	size_t len;
@@ -38,8 +40,8 @@ START_TEST(test_lines_in_pieces)
 	ck_assert_int_eq(conn_read_line(c, 100, &line, &len, &err), 0);
 	ck_assert_uint_eq(len, 0);
 	/* exactly max bytes is allowed */
-	ck_assert_msg(conn_read_line(c, 8, &line, &len, &err) == 0, "%s",
-	    err.msg);
+	ck_assert_msg(
+	    conn_read_line(c, 8, &line, &len, &err) == 0, "%s", err.msg);
 	ck_assert_str_eq(line, "12345678");
 	ck_assert_int_eq(conn_read_line(c, 4, &line, &len, &err), 0);
 	ck_assert_str_eq(line, "last");
@@ -51,9 +53,9 @@ END_TEST
 
 START_TEST(test_bytewise)
 {
-	struct srv s = { .bytewise = "* OK hi\r\n\r\n{3}\r\nabc\nend\r\n",
-	    .wait_eof = 1 };
-	struct error err = { "" };
+	struct srv s = {
+	    .bytewise = "* OK hi\r\n\r\n{3}\r\nabc\nend\r\n", .wait_eof = 1};
+	struct error err = {""};
 	const char *line;
 	char lit[4] = "";
 	struct conn *c;
@@ -81,8 +83,8 @@ END_TEST
 START_TEST(test_line_too_long)
 {
 	static char big[3000];
-	struct srv s = { .wait_eof = 1 };
-	struct error err = { "" };
+	struct srv s = {.wait_eof = 1};
+	struct error err = {""};
 	const char *line;
 	struct conn *c;
 	size_t len;
@@ -92,8 +94,8 @@ START_TEST(test_line_too_long)
 	srv_start(&s);
 	c = open_plain(&s, 5);
 	ck_assert_int_eq(conn_read_line(c, 100, &line, &len, &err), -1);
-	ck_assert_str_eq(err.msg,
-	    "127.0.0.1 sent a line longer than 100 bytes");
+	ck_assert_str_eq(
+	    err.msg, "127.0.0.1 sent a line longer than 100 bytes");
 	conn_close(&c);
 	srv_join(&s);
 }
@@ -101,8 +103,8 @@ END_TEST
 
 START_TEST(test_line_too_long_with_end)
 {
-	struct srv s = { .chunks = { "123456789\r\nok\r\n" }, .wait_eof = 1 };
-	struct error err = { "" };
+	struct srv s = {.chunks = {"123456789\r\nok\r\n"}, .wait_eof = 1};
+	struct error err = {""};
 	const char *line;
 	struct conn *c;
 	size_t len;
@@ -118,9 +120,11 @@ END_TEST
 
 START_TEST(test_exact_and_some)
 {
-	struct srv s = { .chunks = { "* 1 FETCH {10}\r\n0123", "456789)\r\n",
-	    "tail" }, .pause_ms = 20, .wait_eof = 1 };
-	struct error err = { "" };
+	struct srv s = {
+	    .chunks = {"* 1 FETCH {10}\r\n0123", "456789)\r\n", "tail"},
+	    .pause_ms = 20,
+	    .wait_eof = 1};
+	struct error err = {""};
 	const char *line;
 	char body[11] = "", rest[16];
 	struct conn *c;
@@ -146,8 +150,8 @@ END_TEST
 
 START_TEST(test_closed)
 {
-	struct srv s = { .chunks = { "partial" } };
-	struct error err = { "" };
+	struct srv s = {.chunks = {"partial"}};
+	struct error err = {""};
 	const char *line;
 	struct conn *c;
 	size_t len;
@@ -167,8 +171,8 @@ END_TEST
 
 START_TEST(test_timeout)
 {
-	struct srv s = { .wait_eof = 1 };
-	struct error err = { "" };
+	struct srv s = {.wait_eof = 1};
+	struct error err = {""};
 	const char *line;
 	struct conn *c;
 	size_t len;
@@ -185,8 +189,8 @@ END_TEST
 
 START_TEST(test_wait_readable_zero)
 {
-	struct srv s = { .chunks = { "hello\r\n" }, .wait_eof = 1 };
-	struct error err = { "" };
+	struct srv s = {.chunks = {"hello\r\n"}, .wait_eof = 1};
+	struct error err = {""};
 	const char *line;
 	struct conn *c;
 	size_t len;
@@ -212,8 +216,8 @@ cancel_later(void *arg)
 
 START_TEST(test_shutdown_from_thread)
 {
-	struct srv s = { .wait_eof = 1 };
-	struct error err = { "" };
+	struct srv s = {.wait_eof = 1};
+	struct error err = {""};
 	const char *line;
 	struct conn *c;
 	pthread_t th;
@@ -233,8 +237,8 @@ END_TEST
 
 START_TEST(test_write_big)
 {
-	struct srv s = { .wait_eof = 1 };
-	struct error err = { "" };
+	struct srv s = {.wait_eof = 1};
+	struct error err = {""};
 	size_t n = 4 << 20;
 	char *data = calloc(1, n);
 	struct conn *c;
@@ -251,8 +255,8 @@ END_TEST
 
 START_TEST(test_write_to_closed_peer)
 {
-	struct srv s = { 0 }; /* accepts and closes at once */
-	struct error err = { "" };
+	struct srv s = {0}; /* accepts and closes at once */
+	struct error err = {""};
 	static char data[65536];
 	struct conn *c;
 	int i, r = 0;
@@ -273,8 +277,8 @@ START_TEST(test_refused)
 {
 	struct sockaddr_in sin;
 	socklen_t slen = sizeof(sin);
-	struct conn_opts o = { 0 };
-	struct error err = { "" };
+	struct conn_opts o = {0};
+	struct error err = {""};
 	struct conn *c = NULL;
 	char want[128];
 	int fd;
@@ -303,8 +307,8 @@ START_TEST(test_ipv6)
 {
 	struct sockaddr_in6 sin6;
 	socklen_t slen = sizeof(sin6);
-	struct conn_opts o = { 0 };
-	struct error err = { "" };
+	struct conn_opts o = {0};
+	struct error err = {""};
 	struct conn *c = NULL;
 	const char *line;
 	size_t len;
@@ -338,8 +342,8 @@ END_TEST
 
 START_TEST(test_bad_opts)
 {
-	struct conn_opts o = { 0 };
-	struct error err = { "" };
+	struct conn_opts o = {0};
+	struct error err = {""};
 	struct conn *c = NULL;
 
 	ck_assert_int_eq(conn_open(&o, &c, &err), -1);
@@ -356,8 +360,8 @@ END_TEST
 
 START_TEST(test_starttls_injected)
 {
-	struct srv s = { .chunks = { "OK\r\nINJECTED\r\n" }, .wait_eof = 1 };
-	struct error err = { "" };
+	struct srv s = {.chunks = {"OK\r\nINJECTED\r\n"}, .wait_eof = 1};
+	struct error err = {""};
 	const char *line;
 	struct conn *c;
 	size_t len;
@@ -412,4 +416,3 @@ main(void)
 	srunner_free(sr);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
-

@@ -52,8 +52,8 @@ cert_new(const char *cn, const char *san, long from, long to, X509 *issuer,
 	X509_gmtime_adj(X509_getm_notAfter(x), to * 86400);
 	X509_set_pubkey(x, key);
 	name = X509_get_subject_name(x);
-	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-	    (const unsigned char *)cn, -1, -1, 0);
+	X509_NAME_add_entry_by_txt(
+	    name, "CN", MBSTRING_ASC, (const unsigned char *)cn, -1, -1, 0);
 	X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer) : name);
 	if (san != NULL)
 		add_ext(x, issuer ? issuer : x, NID_subject_alt_name, san);
@@ -72,13 +72,12 @@ tls_setup(void)
 	key_ca = EVP_EC_gen("P-256");
 	ck_assert_ptr_nonnull(key_leaf);
 	crt_self = cert_new("localhost", san, -1, 30, NULL, NULL, key_leaf);
-	crt_expired = cert_new("localhost", san, -30, -1, NULL, NULL,
-	    key_leaf);
+	crt_expired = cert_new("localhost", san, -30, -1, NULL, NULL, key_leaf);
 	crt_future = cert_new("localhost", san, 10, 30, NULL, NULL, key_leaf);
-	crt_ca = cert_new("Nobody Trusts Me CA", NULL, -1, 30, NULL, NULL,
-	    key_ca);
-	crt_by_ca = cert_new("localhost", san, -1, 30, crt_ca, key_ca,
-	    key_leaf);
+	crt_ca =
+	    cert_new("Nobody Trusts Me CA", NULL, -1, 30, NULL, NULL, key_ca);
+	crt_by_ca =
+	    cert_new("localhost", san, -1, 30, crt_ca, key_ca, key_leaf);
 }
 
 static void
@@ -146,8 +145,8 @@ static int
 tls_try(X509 *x, const char *host, const char *name, X509 *trust,
     const char *pin, struct conn **c_r, struct error *err)
 {
-	struct srv s = { 0 };
-	struct conn_opts o = { 0 };
+	struct srv s = {0};
+	struct conn_opts o = {0};
 	char ca[64];
 	int r;
 
@@ -177,7 +176,7 @@ static void
 assert_refused(X509 *x, const char *host, const char *name, X509 *trust,
     const char *pin, const char *want)
 {
-	struct error err = { "" };
+	struct error err = {""};
 	struct conn *c = NULL;
 	char fp[65], full[400];
 
@@ -190,9 +189,9 @@ assert_refused(X509 *x, const char *host, const char *name, X509 *trust,
 
 START_TEST(test_tls_ok_and_echo)
 {
-	struct srv s = { 0 };
-	struct conn_opts o = { 0 };
-	struct error err = { "" };
+	struct srv s = {0};
+	struct conn_opts o = {0};
+	struct error err = {""};
 	const char *line;
 	struct conn *c = NULL;
 	char ca[64];
@@ -227,11 +226,12 @@ END_TEST
 
 START_TEST(test_tls_ip_literal)
 {
-	struct error err = { "" };
+	struct error err = {""};
 	struct conn *c = NULL;
 
-	ck_assert_msg(tls_try(crt_by_ca, "127.0.0.1", NULL, crt_ca, NULL, &c,
-	    &err) == 0, "%s", err.msg);
+	ck_assert_msg(
+	    tls_try(crt_by_ca, "127.0.0.1", NULL, crt_ca, NULL, &c, &err) == 0,
+	    "%s", err.msg);
 }
 END_TEST
 
@@ -253,15 +253,16 @@ END_TEST
 START_TEST(test_tls_wrong_host)
 {
 	assert_refused(crt_by_ca, "127.0.0.1", "other.example.org", crt_ca,
-	    NULL, "cannot trust 127.0.0.1: certificate is for localhost, "
+	    NULL,
+	    "cannot trust 127.0.0.1: certificate is for localhost, "
 	    "127.0.0.1, not other.example.org");
 }
 END_TEST
 
 START_TEST(test_tls_no_partial_wildcard)
 {
-	X509 *x = cert_new("w", "DNS:f*.example.org", -1, 30, crt_ca, key_ca,
-	    key_leaf);
+	X509 *x = cert_new(
+	    "w", "DNS:f*.example.org", -1, 30, crt_ca, key_ca, key_leaf);
 
 	assert_refused(x, "127.0.0.1", "foo.example.org", crt_ca, NULL,
 	    "cannot trust 127.0.0.1: certificate is for f*.example.org, "
@@ -272,13 +273,17 @@ END_TEST
 
 START_TEST(test_tls_expired)
 {
-	struct error err = { "" };
+	struct error err = {""};
 	struct conn *c = NULL;
 
 	ck_assert_int_eq(tls_try(crt_expired, "localhost", NULL, crt_expired,
-	    NULL, &c, &err), -1);
-	ck_assert_msg(strncmp(err.msg, "cannot trust localhost: certificate "
-	    "expired on 20", 44) == 0, "%s", err.msg);
+	                     NULL, &c, &err),
+	    -1);
+	ck_assert_msg(strncmp(err.msg,
+	                  "cannot trust localhost: certificate "
+	                  "expired on 20",
+	                  44) == 0,
+	    "%s", err.msg);
 	ck_assert_msg(strstr(err.msg, " UTC; fingerprint sha256:") != NULL,
 	    "%s", err.msg);
 }
@@ -286,55 +291,60 @@ END_TEST
 
 START_TEST(test_tls_not_yet_valid)
 {
-	struct error err = { "" };
+	struct error err = {""};
 	struct conn *c = NULL;
 
-	ck_assert_int_eq(tls_try(crt_future, "localhost", NULL, crt_future,
-	    NULL, &c, &err), -1);
-	ck_assert_ptr_nonnull(strstr(err.msg,
-	    "certificate is not valid before 20"));
+	ck_assert_int_eq(
+	    tls_try(crt_future, "localhost", NULL, crt_future, NULL, &c, &err),
+	    -1);
+	ck_assert_ptr_nonnull(
+	    strstr(err.msg, "certificate is not valid before 20"));
 }
 END_TEST
 
 START_TEST(test_tls_pin_accepts_selfsigned)
 {
-	struct error err = { "" };
+	struct error err = {""};
 	struct conn *c = NULL;
 	char fp[65], pin[80];
 
 	fingerprint(crt_self, fp);
 	snprintf(pin, sizeof(pin), "sha256:%s", fp);
-	ck_assert_msg(tls_try(crt_self, "localhost", NULL, NULL, pin, &c,
-	    &err) == 0, "%s", err.msg);
+	ck_assert_msg(
+	    tls_try(crt_self, "localhost", NULL, NULL, pin, &c, &err) == 0,
+	    "%s", err.msg);
 	/* the bare hex works too */
-	ck_assert_msg(tls_try(crt_self, "localhost", NULL, NULL, fp, &c,
-	    &err) == 0, "%s", err.msg);
+	ck_assert_msg(
+	    tls_try(crt_self, "localhost", NULL, NULL, fp, &c, &err) == 0, "%s",
+	    err.msg);
 }
 END_TEST
 
 START_TEST(test_tls_pin_refuses_valid)
 {
-	struct error err = { "" };
+	struct error err = {""};
 	struct conn *c = NULL;
 	char fp[65], pin[300];
 
 	fingerprint(crt_self, fp);
 	snprintf(pin, sizeof(pin), "sha256:%s", fp);
-	ck_assert_int_eq(tls_try(crt_by_ca, "localhost", NULL, crt_ca, pin, &c,
-	    &err), -1);
+	ck_assert_int_eq(
+	    tls_try(crt_by_ca, "localhost", NULL, crt_ca, pin, &c, &err), -1);
 	fingerprint(crt_by_ca, fp);
-	snprintf(pin, sizeof(pin), "the certificate of localhost does not "
+	snprintf(pin, sizeof(pin),
+	    "the certificate of localhost does not "
 	    "match the pinned fingerprint (refused although its chain is "
-	    "valid); fingerprint sha256:%s", fp);
+	    "valid); fingerprint sha256:%s",
+	    fp);
 	ck_assert_str_eq(err.msg, pin);
 }
 END_TEST
 
 START_TEST(test_tls_write_to_closed_peer)
 {
-	struct srv s = { .tls_drop = 1 };
-	struct conn_opts o = { 0 };
-	struct error err = { "" };
+	struct srv s = {.tls_drop = 1};
+	struct conn_opts o = {0};
+	struct error err = {""};
 	static char data[65536];
 	struct conn *c = NULL;
 	char fp[65];
@@ -360,9 +370,9 @@ END_TEST
 
 START_TEST(test_tls_old_protocol)
 {
-	struct srv s = { 0 };
-	struct conn_opts o = { 0 };
-	struct error err = { "" };
+	struct srv s = {0};
+	struct conn_opts o = {0};
+	struct error err = {""};
 	struct conn *c = NULL;
 
 	srv_tls_start(&s, crt_self, 1);
@@ -371,19 +381,20 @@ START_TEST(test_tls_old_protocol)
 	o.tls = CONN_TLS_IMPLICIT;
 	o.timeout = 10;
 	ck_assert_int_eq(conn_open(&o, &c, &err), -1);
-	ck_assert_msg(strstr(err.msg, "TLS handshake with 127.0.0.1 failed: "
-	    "the server offers only protocol versions older than TLS 1.2") !=
-	    NULL, "%s", err.msg);
+	ck_assert_msg(strstr(err.msg,
+	                  "TLS handshake with 127.0.0.1 failed: "
+	                  "the server offers only protocol versions older than "
+	                  "TLS 1.2") != NULL,
+	    "%s", err.msg);
 	srv_tls_join(&s);
 }
 END_TEST
 
 START_TEST(test_tls_not_tls)
 {
-	struct srv s = { .chunks = { "* OK plain IMAP here\r\n" },
-	    .wait_eof = 1 };
-	struct conn_opts o = { 0 };
-	struct error err = { "" };
+	struct srv s = {.chunks = {"* OK plain IMAP here\r\n"}, .wait_eof = 1};
+	struct conn_opts o = {0};
+	struct error err = {""};
 	struct conn *c = NULL;
 
 	srv_start(&s);
@@ -392,18 +403,18 @@ START_TEST(test_tls_not_tls)
 	o.tls = CONN_TLS_IMPLICIT;
 	o.timeout = 10;
 	ck_assert_int_eq(conn_open(&o, &c, &err), -1);
-	ck_assert_msg(strstr(err.msg, "does not speak TLS") != NULL, "%s",
-	    err.msg);
+	ck_assert_msg(
+	    strstr(err.msg, "does not speak TLS") != NULL, "%s", err.msg);
 	srv_join(&s);
 }
 END_TEST
 
 START_TEST(test_tls_starttls)
 {
-	struct srv s = { .chunks = { "* OK plain\r\n", "a OK begin\r\n" },
-	    .pause_ms = 20 };
-	struct conn_opts o = { 0 };
-	struct error err = { "" };
+	struct srv s = {
+	    .chunks = {"* OK plain\r\n", "a OK begin\r\n"}, .pause_ms = 20};
+	struct conn_opts o = {0};
+	struct error err = {""};
 	const char *line;
 	struct conn *c = NULL;
 	char ca[64];
@@ -463,4 +474,3 @@ main(void)
 	srunner_free(sr);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
-

@@ -18,7 +18,7 @@
 void
 sleep_ms(int ms)
 {
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
 
 	nanosleep(&ts, NULL);
 }
@@ -75,8 +75,7 @@ srv_main(void *arg)
 	if (s->tls != NULL)
 		srv_tls(s, fd); /* after the chunks: STARTTLS */
 	else
-		while (s->wait_eof &&
-		    (r = recv(fd, buf, sizeof(buf), 0)) > 0)
+		while (s->wait_eof && (r = recv(fd, buf, sizeof(buf), 0)) > 0)
 			s->got += (size_t)r;
 	close(fd);
 	return NULL;
@@ -93,11 +92,9 @@ srv_start(struct srv *s)
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_eq(bind(s->lfd, (struct sockaddr *)&sin, sizeof(sin)),
-	    0);
+	ck_assert_int_eq(bind(s->lfd, (struct sockaddr *)&sin, sizeof(sin)), 0);
 	ck_assert_int_eq(listen(s->lfd, 4), 0);
-	ck_assert_int_eq(getsockname(s->lfd, (struct sockaddr *)&sin, &len),
-	    0);
+	ck_assert_int_eq(getsockname(s->lfd, (struct sockaddr *)&sin, &len), 0);
 	s->port = ntohs(sin.sin_port);
 	ck_assert_int_eq(pthread_create(&s->th, NULL, srv_main, s), 0);
 }
@@ -112,8 +109,8 @@ srv_join(struct srv *s)
 struct conn *
 open_plain(struct srv *s, unsigned timeout)
 {
-	struct conn_opts o = { 0 };
-	struct error err = { "" };
+	struct conn_opts o = {0};
+	struct error err = {""};
 	struct conn *c = NULL;
 
 	o.host = "127.0.0.1";
@@ -129,7 +126,7 @@ open_plain(struct srv *s, unsigned timeout)
 int
 poll_then_ask(struct conn *c)
 {
-	struct error err = { "" };
+	struct error err = {""};
 	struct pollfd pfd;
 	int i, r = 0;
 
@@ -142,4 +139,3 @@ poll_then_ask(struct conn *c)
 	}
 	return r;
 }
-
