@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <iconv.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -154,11 +155,75 @@ iconv_name(const char *norm)
 	return norm;
 }
 
+/*
+ * A pool of open descriptors: glibc loads a gconv module on iconv_open and
+ * unloads it on the last iconv_close, which made opening one per text the
+ * main cost of rendering.  A descriptor is used by one thread at a time
+ * (taken from the pool, put back after use).
+ */
+#define POOL_SIZE 16
+
+static struct {
+	char name[32];
+	iconv_t cd;
+	int used, busy;
+} pool[POOL_SIZE];
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static iconv_t
+cd_get(const char *name)
+{
+	iconv_t cd = (iconv_t)-1;
+	size_t i;
+
+	pthread_mutex_lock(&pool_lock);
+	for (i = 0; i < POOL_SIZE; i++)
+		if (pool[i].used && !pool[i].busy &&
+		    strcmp(pool[i].name, name) == 0) {
+			pool[i].busy = 1;
+			cd = pool[i].cd;
+			break;
+		}
+	pthread_mutex_unlock(&pool_lock);
+	if (cd != (iconv_t)-1) {
+		iconv(cd, NULL, NULL, NULL, NULL); /* initial shift state */
+		return cd;
+	}
+	return iconv_open("UTF-8", name);
+}
+
+static void
+cd_put(const char *name, iconv_t cd)
+{
+	size_t i, free_slot = POOL_SIZE;
+
+	pthread_mutex_lock(&pool_lock);
+	for (i = 0; i < POOL_SIZE; i++) {
+		if (pool[i].used && pool[i].cd == cd) {
+			pool[i].busy = 0;
+			pthread_mutex_unlock(&pool_lock);
+			return;
+		}
+		if (!pool[i].used && free_slot == POOL_SIZE)
+			free_slot = i;
+	}
+	if (free_slot < POOL_SIZE && strlen(name) < sizeof(pool[0].name)) {
+		str_lcpy(pool[free_slot].name, name, sizeof(pool[0].name));
+		pool[free_slot].cd = cd;
+		pool[free_slot].used = 1;
+		pool[free_slot].busy = 0;
+		cd = (iconv_t)-1;
+	}
+	pthread_mutex_unlock(&pool_lock);
+	if (cd != (iconv_t)-1)
+		iconv_close(cd);
+}
+
 /* Returns -1 if iconv does not know the charset. */
 static int
 iconv_to_utf8(const char *name, const char *s, size_t len, struct buf *out)
 {
-	iconv_t cd = iconv_open("UTF-8", name);
+	iconv_t cd = cd_get(name);
 	char *in = (char *)(uintptr_t)s, tmp[8192], *o;
 	size_t inleft = len, oleft, r;
 
@@ -180,7 +245,7 @@ iconv_to_utf8(const char *name, const char *s, size_t len, struct buf *out)
 	oleft = sizeof(tmp);
 	iconv(cd, NULL, NULL, &o, &oleft);
 	buf_add(out, tmp, (size_t)(o - tmp));
-	iconv_close(cd);
+	cd_put(name, cd);
 	return 0;
 }
 

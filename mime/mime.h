@@ -4,8 +4,8 @@
  *
  * Pure: bytes in, structures and UTF-8 text out; no I/O (the single
  * exception is mime_save(), which writes a file the caller names).  Never
- * prints.  Thread-safe: no global state except iconv descriptors opened
- * per call.
+ * prints.  Thread-safe: the only shared state is a mutex-guarded pool
+ * of open iconv descriptors.
  *
  * Every string this module hands out is valid UTF-8, NUL-terminated, and
  * already cleaned for a terminal (str_clean_display: no C0/C1 controls, no
