@@ -11,3 +11,5 @@ libcache_a_SOURCES = \
 	cache/thread.c cache/thread.h \
 	cache/worker.c cache/worker_int.h
 libcache_a_CPPFLAGS = $(AM_CPPFLAGS) $(SQLITE_CFLAGS)
+# POP3 driver (issue 4, owned by the POP3 engineer).
+libcache_a_SOURCES += cache/sync_pop3.c
