@@ -1,0 +1,292 @@
+/*
+ * imap: the IMAP engine (RFC 9051 / 3501 with CONDSTORE, QRESYNC, UIDPLUS,
+ * MOVE, IDLE, LIST-STATUS, SPECIAL-USE, SASL-IR, LITERAL+, UTF8=ACCEPT).
+ *
+ * A struct imap is one logged-in session over one struct conn, used by one
+ * thread at a time (imap_shutdown() excepted).  It knows nothing of the
+ * cache: results go to callbacks and out-parameters.  Every function that
+ * talks to the server returns 0 (or the documented value) on success and -1
+ * with a sentence in err on failure; after a connection error, a BYE or a
+ * protocol error the session is dead (imap_alive() returns 0) and the
+ * caller reconnects.  A NO/BAD answer to one command fails that command
+ * only.  Server texts in error sentences are cleaned with str_clean_display
+ * and appear only once TLS is up (or the account allows plaintext);
+ * passwords never appear anywhere.
+ *
+ * Security (DESIGN.md §5): IMAP_SEC_STARTTLS sends STARTTLS, reads exactly
+ * one tagged answer, aborts on anything but OK or on any byte after it,
+ * then forgets all capabilities and asks again.  Before TLS only the
+ * capability list and each command's status are acted on (no ALERT text,
+ * no untagged data, no referral ever).  A PREAUTH greeting on a connection
+ * that must be encrypted aborts.  No LOGIN or AUTHENTICATE before TLS when
+ * TLS is required; LOGIN is never sent when LOGINDISABLED is advertised.
+ * Login uses AUTHENTICATE PLAIN (with SASL-IR when offered), else LOGIN.
+ * After login, ENABLE CONDSTORE QRESYNC UTF8=ACCEPT (those offered).
+ *
+ * Untagged EXISTS, EXPUNGE, VANISHED, FETCH (flags/modseq) and, after
+ * login, [ALERT] texts are handed to the event callback whenever they
+ * arrive (during any command, SELECT with QRESYNC and IDLE included).
+ *
+ * Folder names are UTF-8 in this API; the engine converts to and from
+ * modified UTF-7 (or sends UTF-8 after UTF8=ACCEPT) itself.
+ * UID sets are IMAP sequence-set strings ("1:5,9,12:*"); see
+ * imap_uidset_foreach().
+ */
+#ifndef POSTIE_NET_IMAP_H
+#define POSTIE_NET_IMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "core/error.h"
+#include "net/conn.h"
+#include "net/imap_parse.h"
+
+enum imap_security {
+	IMAP_SEC_IMPLICIT, /* IMAPS */
+	IMAP_SEC_STARTTLS, /* plain port, TLS required via STARTTLS */
+	IMAP_SEC_NONE,     /* plaintext: only with allow_plaintext */
+};
+
+struct imap_opts {
+	struct conn_opts conn; /* conn.tls is set by the engine */
+	enum imap_security security;
+	const char *user;
+	const char *password;
+	const struct imap_limits *limits; /* NULL: imap_parse defaults */
+};
+
+/* Capabilities the engine uses (imap_has_cap). */
+enum imap_cap {
+	IMAP_CAP_IMAP4REV1 = 1u << 0,
+	IMAP_CAP_IMAP4REV2 = 1u << 1,
+	IMAP_CAP_STARTTLS = 1u << 2,
+	IMAP_CAP_LOGINDISABLED = 1u << 3,
+	IMAP_CAP_AUTH_PLAIN = 1u << 4,
+	IMAP_CAP_SASL_IR = 1u << 5,
+	IMAP_CAP_LITERALPLUS = 1u << 6,
+	IMAP_CAP_LITERALMINUS = 1u << 7,
+	IMAP_CAP_ENABLE = 1u << 8,
+	IMAP_CAP_CONDSTORE = 1u << 9,
+	IMAP_CAP_QRESYNC = 1u << 10,
+	IMAP_CAP_UTF8_ACCEPT = 1u << 11,
+	IMAP_CAP_NAMESPACE = 1u << 12,
+	IMAP_CAP_LIST_STATUS = 1u << 13,
+	IMAP_CAP_SPECIAL_USE = 1u << 14,
+	IMAP_CAP_LIST_EXTENDED = 1u << 15,
+	IMAP_CAP_IDLE = 1u << 16,
+	IMAP_CAP_UIDPLUS = 1u << 17,
+	IMAP_CAP_MOVE = 1u << 18,
+	IMAP_CAP_ESEARCH = 1u << 19,
+};
+
+/* System flags as bits. */
+enum imap_flag {
+	IMAP_FLAG_SEEN = 1u << 0,
+	IMAP_FLAG_ANSWERED = 1u << 1,
+	IMAP_FLAG_FLAGGED = 1u << 2,
+	IMAP_FLAG_DELETED = 1u << 3,
+	IMAP_FLAG_DRAFT = 1u << 4,
+	IMAP_FLAG_RECENT = 1u << 5,
+	IMAP_FLAG_FORWARDED = 1u << 6, /* $Forwarded */
+};
+
+enum imap_event_kind {
+	IMAP_EV_EXISTS,   /* num = new message count */
+	IMAP_EV_EXPUNGE,  /* num = sequence number removed */
+	IMAP_EV_VANISHED, /* uidset removed; earlier = (EARLIER) */
+	IMAP_EV_FETCH,    /* num = seq; uid (0 unknown); flags if has_flags */
+	IMAP_EV_ALERT,    /* text (cleaned): show it to the user */
+	IMAP_EV_BYE,      /* text (cleaned): the server is closing */
+};
+
+struct imap_event {
+	enum imap_event_kind kind;
+	uint32_t num;
+	uint32_t uid;
+	int has_flags;
+	unsigned flags;
+	uint64_t modseq; /* 0 unknown */
+	const char *uidset;
+	int earlier;
+	const char *text;
+};
+
+/* Called with each event as it arrives; must not call back into imap. */
+typedef void imap_event_fn(void *ctx, const struct imap_event *ev);
+
+struct imap;
+
+/* Connects, secures, logs in, enables extensions.  *imap_r on success. */
+int imap_connect(const struct imap_opts *opts, struct imap **imap_r,
+    struct error *err);
+/* LOGOUT (waits for the answer), then imap_close. */
+int imap_logout(struct imap **imap, struct error *err);
+/* Closes the connection without LOGOUT and frees; NULLs *imap. */
+void imap_close(struct imap **imap);
+/* From another thread: makes blocked and later I/O fail at once. */
+void imap_shutdown(struct imap *imap);
+/* 0 once the session is unusable (connection error, BYE, bad data). */
+int imap_alive(const struct imap *imap);
+int imap_fd(const struct imap *imap);
+void imap_set_event_cb(struct imap *imap, imap_event_fn *fn, void *ctx);
+/* 1 if the capability (enum imap_cap) is offered now. */
+int imap_has_cap(const struct imap *imap, unsigned cap);
+/* 1 if QRESYNC (resp. CONDSTORE) was enabled. */
+int imap_qresync(const struct imap *imap);
+int imap_condstore(const struct imap *imap);
+/* "TLSv1.3 ..." or "plaintext". */
+const char *imap_security_desc(const struct imap *imap);
+
+/* NAMESPACE (personal): prefix (UTF-8, caller frees) and delimiter, or ""
+ * and '/' when the server lacks NAMESPACE. */
+int imap_namespace(struct imap *imap, char **prefix_r, char *delim_r,
+    struct error *err);
+
+enum imap_folder_attr {
+	IMAP_FOLDER_NOSELECT = 1u << 0,
+	IMAP_FOLDER_NOINFERIORS = 1u << 1,
+	IMAP_FOLDER_HASCHILDREN = 1u << 2,
+	IMAP_FOLDER_HASNOCHILDREN = 1u << 3,
+	IMAP_FOLDER_NONEXISTENT = 1u << 4,
+	IMAP_FOLDER_MARKED = 1u << 5,
+	IMAP_FOLDER_ALL = 1u << 8, /* RFC 6154 special use */
+	IMAP_FOLDER_ARCHIVE = 1u << 9,
+	IMAP_FOLDER_DRAFTS = 1u << 10,
+	IMAP_FOLDER_FLAGGED = 1u << 11,
+	IMAP_FOLDER_JUNK = 1u << 12,
+	IMAP_FOLDER_SENT = 1u << 13,
+	IMAP_FOLDER_TRASH = 1u << 14,
+};
+
+struct imap_folder {
+	const char *name; /* UTF-8 (raw when it is not valid modified UTF-7) */
+	const char *raw;  /* as the server spells it */
+	char delim;       /* hierarchy separator, 0 if none */
+	unsigned attrs;   /* enum imap_folder_attr */
+	int has_status;   /* messages and unseen are known */
+	uint32_t messages, unseen;
+};
+
+typedef int imap_folder_fn(void *ctx, const struct imap_folder *f);
+
+/*
+ * Lists every folder with its counts: LIST "" "*" RETURN (SPECIAL-USE
+ * STATUS (MESSAGES UNSEEN)) with LIST-STATUS, else LIST then one STATUS per
+ * selectable folder, pipelined.  fn is called once per folder after all
+ * answers are in; a non-zero return stops the walk and is returned.
+ */
+int imap_list(struct imap *imap, imap_folder_fn *fn, void *ctx,
+    struct error *err);
+/* STATUS of one folder. */
+int imap_status(struct imap *imap, const char *folder, uint32_t *messages_r,
+    uint32_t *unseen_r, uint32_t *uidnext_r, uint32_t *uidvalidity_r,
+    struct error *err);
+
+/* What the client knew of a folder, for SELECT (QRESYNC ...). */
+struct imap_qresync {
+	uint32_t uidvalidity;
+	uint64_t modseq;
+	const char *known_uids; /* optional, NULL: all */
+};
+
+struct imap_mailbox {
+	uint32_t uidvalidity, uidnext, exists;
+	uint64_t highestmodseq; /* 0: NOMODSEQ or no CONDSTORE */
+	unsigned permflags;     /* enum imap_flag settable */
+	int readonly;
+};
+
+/*
+ * SELECT (or EXAMINE when readonly) folder.  With qr and QRESYNC enabled
+ * the server sends VANISHED (EARLIER) and FETCH for changes since qr,
+ * delivered as events before this returns; when qr->uidvalidity differs
+ * from the answer the caller must drop what it knew.  With CONDSTORE only,
+ * SELECT (CONDSTORE) is sent.
+ */
+int imap_select(struct imap *imap, const char *folder, int readonly,
+    const struct imap_qresync *qr, struct imap_mailbox *mb_r,
+    struct error *err);
+
+/* What imap_fetch asks for. */
+enum imap_fetch_what {
+	IMAP_FETCH_FLAGS = 1u << 0,   /* FLAGS (and MODSEQ with CONDSTORE) */
+	IMAP_FETCH_HEADERS = 1u << 1, /* INTERNALDATE RFC822.SIZE and the
+				       * header fields the index needs */
+	IMAP_FETCH_BODYSTRUCTURE = 1u << 2,
+	IMAP_FETCH_BYSEQ = 1u << 3,   /* set is sequence numbers (FETCH),
+				       * not UIDs (UID FETCH) */
+};
+
+struct imap_msg {
+	uint32_t seq, uid;
+	int has_flags;
+	unsigned flags;
+	uint64_t modseq;
+	time_t internaldate; /* -1 unknown */
+	uint64_t size;
+	const char *header;  /* the requested header fields, raw, or NULL */
+	size_t header_len;
+	const struct imap_arg *bodystructure; /* parsed tree, or NULL */
+};
+
+/* Called for each message as its FETCH response arrives; the pointers
+ * stay valid during the call only.  Non-zero stops (read on, then
+ * returned). */
+typedef int imap_msg_fn(void *ctx, const struct imap_msg *m);
+
+/*
+ * FETCH set (UIDs, or sequence numbers with IMAP_FETCH_BYSEQ) of the
+ * selected folder.  changedsince > 0 adds (CHANGEDSINCE n) under
+ * CONDSTORE.  Responses for messages not asked for (flag changes from
+ * elsewhere) go to the event callback instead.
+ */
+int imap_fetch(struct imap *imap, const char *set, unsigned what,
+    uint64_t changedsince, imap_msg_fn *fn, void *ctx, struct error *err);
+
+/*
+ * BODY.PEEK[section]<offset.length> of one UID, streamed to sink (section
+ * "" for the whole message, "HEADER", "1.2" ...; length 0: to the end).
+ * Returns 0 with *size_r the byte count delivered, or -1 ("message no
+ * longer exists" when the server has none).
+ */
+int imap_fetch_body(struct imap *imap, uint32_t uid, const char *section,
+    uint64_t offset, uint64_t length, imap_sink_fn *sink, void *ctx,
+    uint64_t *size_r, struct error *err);
+
+/* UID STORE set +FLAGS.SILENT / -FLAGS.SILENT (flags: enum imap_flag). */
+int imap_store(struct imap *imap, const char *uidset, int add,
+    unsigned flags, struct error *err);
+/* UID COPY; with UIDPLUS the new UIDs go to *dest_uids_r (caller frees,
+ * NULL if unknown; dest_uids_r may be NULL). */
+int imap_copy(struct imap *imap, const char *uidset, const char *folder,
+    char **dest_uids_r, struct error *err);
+/* UID MOVE when offered, else UID COPY + UID STORE +FLAGS (\Deleted) +
+ * UID EXPUNGE (UIDPLUS); without UIDPLUS the originals stay \Deleted. */
+int imap_move(struct imap *imap, const char *uidset, const char *folder,
+    struct error *err);
+/* UID EXPUNGE uidset with UIDPLUS; EXPUNGE when uidset is NULL. */
+int imap_expunge(struct imap *imap, const char *uidset, struct error *err);
+/* APPEND msg to folder with flags (enum imap_flag); with UIDPLUS *uid_r is
+ * the new UID, else 0 (uid_r may be NULL). */
+int imap_append(struct imap *imap, const char *folder, unsigned flags,
+    const void *msg, size_t len, uint32_t *uid_r, struct error *err);
+int imap_noop(struct imap *imap, struct error *err);
+
+/*
+ * Waits for changes in the selected folder: IDLE when offered (re-issued
+ * every 25 minutes), else NOOP every 30 seconds.  Returns 1 when wake_fd
+ * (-1: none) became readable (it is not read), 2 when events were
+ * delivered, 0 when timeout_ms passed (-1: wait forever), -1 on error.
+ * The session is out of IDLE when this returns.
+ */
+int imap_wait(struct imap *imap, int wake_fd, int timeout_ms,
+    struct error *err);
+
+/* Calls fn for each range lo..hi of a sequence set ("*" is UINT32_MAX);
+ * returns 0, -1 if malformed, or fn's non-zero return. */
+int imap_uidset_foreach(const char *set,
+    int (*fn)(void *ctx, uint32_t lo, uint32_t hi), void *ctx);
+
+#endif

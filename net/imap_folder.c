@@ -1,0 +1,352 @@
+/*
+ * imap_folder: LIST (with LIST-STATUS / SPECIAL-USE), STATUS, SELECT and
+ * EXAMINE (with QRESYNC or CONDSTORE).
+ */
+#include <config.h>
+
+#include "net/imap_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/str.h"
+#include "core/xalloc.h"
+
+#define STATUS_WINDOW 32 /* STATUS commands in flight at once */
+
+struct fentry {
+	char *raw, *name;
+	char delim;
+	unsigned attrs;
+	int has_status;
+	uint32_t messages, unseen, uidnext, uidvalidity;
+};
+
+struct flist {
+	struct fentry *v;
+	size_t n, cap;
+};
+
+static unsigned
+folder_attrs(const struct imap_arg *a)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} names[] = {
+		{ "\\Noselect", IMAP_FOLDER_NOSELECT },
+		{ "\\NoInferiors", IMAP_FOLDER_NOINFERIORS },
+		{ "\\HasChildren", IMAP_FOLDER_HASCHILDREN },
+		{ "\\HasNoChildren", IMAP_FOLDER_HASNOCHILDREN },
+		{ "\\NonExistent", IMAP_FOLDER_NONEXISTENT | IMAP_FOLDER_NOSELECT },
+		{ "\\Marked", IMAP_FOLDER_MARKED },
+		{ "\\All", IMAP_FOLDER_ALL },
+		{ "\\Archive", IMAP_FOLDER_ARCHIVE },
+		{ "\\Drafts", IMAP_FOLDER_DRAFTS },
+		{ "\\Flagged", IMAP_FOLDER_FLAGGED },
+		{ "\\Junk", IMAP_FOLDER_JUNK },
+		{ "\\Sent", IMAP_FOLDER_SENT },
+		{ "\\Trash", IMAP_FOLDER_TRASH },
+	};
+	unsigned attrs = 0;
+	size_t k;
+
+	for (; a; a = a->next)
+		for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+			if (imap_arg_is(a, names[k].name))
+				attrs |= names[k].bit;
+	return attrs;
+}
+
+static struct fentry *
+find(struct flist *l, const char *raw)
+{
+	size_t k;
+
+	/* INBOX is case-insensitive. */
+	for (k = 0; k < l->n; k++)
+		if (strcmp(l->v[k].raw, raw) == 0 ||
+		    (str_casecmp(raw, "INBOX") == 0 &&
+		    str_casecmp(l->v[k].raw, "INBOX") == 0))
+			return &l->v[k];
+	return NULL;
+}
+
+/* "(MESSAGES 3 UNSEEN 1 ...)" into e. */
+static void
+status_items(struct fentry *e, const struct imap_arg *a)
+{
+	uint64_t v;
+
+	for (; a && a->next; a = a->next->next) {
+		if (imap_arg_num(a->next, UINT32_MAX, &v) < 0)
+			continue;
+		if (imap_arg_is(a, "MESSAGES"))
+			e->messages = (uint32_t)v, e->has_status = 1;
+		else if (imap_arg_is(a, "UNSEEN"))
+			e->unseen = (uint32_t)v;
+		else if (imap_arg_is(a, "UIDNEXT"))
+			e->uidnext = (uint32_t)v;
+		else if (imap_arg_is(a, "UIDVALIDITY"))
+			e->uidvalidity = (uint32_t)v;
+	}
+}
+
+static int
+list_untagged(struct imap *imap, struct imap_cmd *cmd,
+    const struct imap_resp *r, struct error *err)
+{
+	struct flist *l = cmd->ctx;
+	const struct imap_arg *a = r->args, *name;
+	struct fentry *e;
+	const char *d;
+
+	(void)err;
+	if (r->status)
+		return 0;
+	if (imap_arg_is(a, "STATUS")) {
+		if ((name = a->next) == NULL || imap_arg_str(name) == NULL ||
+		    name->next == NULL || name->next->type != IMAP_ARG_LIST)
+			return 1;
+		if ((e = find(l, name->str)) != NULL)
+			status_items(e, name->next->list);
+		return 1;
+	}
+	if (!imap_arg_is(a, "LIST") || cmd->name[0] != 'L')
+		return 0;
+	a = a->next;
+	if (a == NULL || a->type != IMAP_ARG_LIST || (name = imap_arg_nth(a,
+	    2)) == NULL || imap_arg_str(name) == NULL ||
+	    memchr(name->str, '\0', name->len))
+		return 1; /* malformed: skip the entry */
+	if ((e = find(l, name->str)) == NULL) {
+		if (l->n == l->cap) {
+			l->cap = l->cap ? l->cap * 2 : 32;
+			l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
+		}
+		e = &l->v[l->n++];
+		memset(e, 0, sizeof(*e));
+		e->raw = xstrdup(name->str);
+		e->name = xstrdup(imap_folder_name(imap, name->str, name->len));
+	}
+	e->attrs = folder_attrs(a->list);
+	d = imap_arg_str(a->next);
+	e->delim = d && *d ? *d : 0;
+	return 1;
+}
+
+static void
+flist_free(struct flist *l)
+{
+	size_t k;
+
+	for (k = 0; k < l->n; k++) {
+		free(l->v[k].raw);
+		free(l->v[k].name);
+	}
+	free(l->v);
+}
+
+/* STATUS for every selectable folder without counts, pipelined. */
+static int
+status_all(struct imap *imap, struct flist *l, struct error *err)
+{
+	struct imap_cmd cmds[STATUS_WINDOW];
+	size_t k = 0, j, nsent;
+	int rc = 0;
+
+	while (k < l->n && rc == 0) {
+		nsent = 0;
+		for (; k < l->n && nsent < STATUS_WINDOW; k++) {
+			struct fentry *e = &l->v[k];
+
+			if (e->has_status || (e->attrs & IMAP_FOLDER_NOSELECT))
+				continue;
+			imap_cmd_begin(imap, &cmds[nsent], "STATUS",
+			    list_untagged, l);
+			imap_add(imap, "STATUS ");
+			imap_add_astring(imap, e->raw, strlen(e->raw));
+			imap_add(imap, " (MESSAGES UNSEEN)");
+			if (imap_cmd_send(imap, &cmds[nsent++], err) < 0) {
+				rc = -1;
+				break;
+			}
+		}
+		/* A refused STATUS leaves that folder without counts. */
+		for (j = 0; j < nsent; j++) {
+			if (rc == 0 && imap_cmd_finish(imap, &cmds[j], err) < 0)
+				rc = -1;
+			imap_cmd_free(&cmds[j]);
+		}
+	}
+	return rc;
+}
+
+int
+imap_list(struct imap *imap, imap_folder_fn *fn, void *ctx,
+    struct error *err)
+{
+	struct flist l = { NULL, 0, 0 };
+	struct imap_cmd cmd;
+	size_t k;
+	int rc, liststatus = imap_has_cap(imap, IMAP_CAP_LIST_STATUS);
+	int specialuse = imap_has_cap(imap, IMAP_CAP_SPECIAL_USE |
+	    IMAP_CAP_LIST_EXTENDED);
+
+	imap_cmd_begin(imap, &cmd, "LIST", list_untagged, &l);
+	imap_add(imap, "LIST \"\" \"*\"");
+	if (liststatus || specialuse)
+		imap_add(imap, " RETURN (%s%s%s)",
+		    specialuse ? "SPECIAL-USE" : "",
+		    specialuse && liststatus ? " " : "",
+		    liststatus ? "STATUS (MESSAGES UNSEEN)" : "");
+	rc = imap_cmd_send(imap, &cmd, err) < 0 ? -1 :
+	    imap_cmd_wait(imap, &cmd, err);
+	imap_cmd_free(&cmd);
+	if (rc == 0)
+		rc = status_all(imap, &l, err);
+	for (k = 0; rc == 0 && k < l.n; k++) {
+		struct imap_folder f;
+
+		f.name = l.v[k].name;
+		f.raw = l.v[k].raw;
+		f.delim = l.v[k].delim;
+		f.attrs = l.v[k].attrs;
+		f.has_status = l.v[k].has_status;
+		f.messages = l.v[k].messages;
+		f.unseen = l.v[k].unseen;
+		rc = fn(ctx, &f);
+	}
+	flist_free(&l);
+	return rc;
+}
+
+struct status_ctx {
+	const char *raw;
+	struct fentry e;
+};
+
+static int
+status_untagged(struct imap *imap, struct imap_cmd *cmd,
+    const struct imap_resp *r, struct error *err)
+{
+	struct status_ctx *sc = cmd->ctx;
+	const struct imap_arg *a = r->args;
+
+	(void)imap;
+	(void)err;
+	if (r->status || !imap_arg_is(a, "STATUS") || a->next == NULL ||
+	    imap_arg_str(a->next) == NULL || a->next->next == NULL ||
+	    a->next->next->type != IMAP_ARG_LIST)
+		return 0;
+	status_items(&sc->e, a->next->next->list);
+	return 1;
+}
+
+int
+imap_status(struct imap *imap, const char *folder, uint32_t *messages_r,
+    uint32_t *unseen_r, uint32_t *uidnext_r, uint32_t *uidvalidity_r,
+    struct error *err)
+{
+	struct status_ctx sc;
+	struct imap_cmd cmd;
+	int rc;
+
+	memset(&sc, 0, sizeof(sc));
+	imap_cmd_begin(imap, &cmd, "STATUS", status_untagged, &sc);
+	imap_add(imap, "STATUS ");
+	if (imap_add_folder(imap, folder, err) < 0)
+		return -1;
+	imap_add(imap, " (MESSAGES UNSEEN UIDNEXT UIDVALIDITY)");
+	rc = imap_cmd_send(imap, &cmd, err) < 0 ? -1 :
+	    imap_cmd_wait(imap, &cmd, err);
+	imap_cmd_free(&cmd);
+	if (rc == 0 && !sc.e.has_status)
+		return error_set(err, "IMAP server sent no STATUS for %s",
+		    folder);
+	if (rc == 0) {
+		if (messages_r)
+			*messages_r = sc.e.messages;
+		if (unseen_r)
+			*unseen_r = sc.e.unseen;
+		if (uidnext_r)
+			*uidnext_r = sc.e.uidnext;
+		if (uidvalidity_r)
+			*uidvalidity_r = sc.e.uidvalidity;
+	}
+	return rc;
+}
+
+static int
+select_untagged(struct imap *imap, struct imap_cmd *cmd,
+    const struct imap_resp *r, struct error *err)
+{
+	struct imap_mailbox *mb = cmd->ctx;
+	const struct imap_arg *a = r->args;
+	uint64_t v;
+
+	(void)imap;
+	(void)err;
+	if (r->status && r->code) {
+		if (str_casecmp(r->code, "UIDVALIDITY") == 0 &&
+		    imap_arg_num(r->code_args, UINT32_MAX, &v) == 0)
+			mb->uidvalidity = (uint32_t)v;
+		else if (str_casecmp(r->code, "UIDNEXT") == 0 &&
+		    imap_arg_num(r->code_args, UINT32_MAX, &v) == 0)
+			mb->uidnext = (uint32_t)v;
+		else if (str_casecmp(r->code, "HIGHESTMODSEQ") == 0 &&
+		    imap_arg_num(r->code_args, UINT64_MAX, &v) == 0)
+			mb->highestmodseq = v;
+		else if (str_casecmp(r->code, "NOMODSEQ") == 0)
+			mb->highestmodseq = 0;
+		else if (str_casecmp(r->code, "PERMANENTFLAGS") == 0 &&
+		    r->code_args && r->code_args->type == IMAP_ARG_LIST)
+			mb->permflags = imap_parse_flags(r->code_args->list);
+		else
+			return 0;
+		return 1;
+	}
+	if (r->status)
+		return 0;
+	if (r->has_num && imap_arg_is(a->next, "EXISTS")) {
+		mb->exists = r->num; /* the count, not new mail */
+		return 1;
+	}
+	if ((r->has_num && imap_arg_is(a->next, "RECENT")) ||
+	    imap_arg_is(a, "FLAGS"))
+		return 1;
+	return 0; /* VANISHED, FETCH: events */
+}
+
+int
+imap_select(struct imap *imap, const char *folder, int readonly,
+    const struct imap_qresync *qr, struct imap_mailbox *mb_r,
+    struct error *err)
+{
+	struct imap_cmd cmd;
+	int rc;
+
+	memset(mb_r, 0, sizeof(*mb_r));
+	imap_cmd_begin(imap, &cmd, readonly ? "EXAMINE" : "SELECT",
+	    select_untagged, mb_r);
+	imap_add(imap, "%s ", cmd.name);
+	if (imap_add_folder(imap, folder, err) < 0)
+		return -1;
+	if (imap->qresync && qr && qr->uidvalidity && qr->modseq) {
+		imap_add(imap, " (QRESYNC (%u %llu", (unsigned)qr->uidvalidity,
+		    (unsigned long long)qr->modseq);
+		if (qr->known_uids && *qr->known_uids &&
+		    imap_uidset_foreach(qr->known_uids, NULL, NULL) == 0)
+			imap_add(imap, " %s", qr->known_uids);
+		imap_add(imap, "))");
+	} else if (imap->condstore) {
+		imap_add(imap, " (CONDSTORE)");
+	}
+	rc = imap_cmd_send(imap, &cmd, err) < 0 ? -1 :
+	    imap_cmd_wait(imap, &cmd, err);
+	if (rc == 0)
+		mb_r->readonly = readonly ||
+		    str_casecmp(cmd.code, "READ-ONLY") == 0;
+	imap_cmd_free(&cmd);
+	return rc;
+}

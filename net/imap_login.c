@@ -1,0 +1,447 @@
+/*
+ * imap_login: connection set-up (greeting, STARTTLS, CAPABILITY, login,
+ * ENABLE), NAMESPACE, LOGOUT and the small accessors.
+ */
+#include <config.h>
+
+#include "net/imap_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/str.h"
+#include "core/xalloc.h"
+
+static int
+capability(struct imap *imap, struct error *err)
+{
+	struct imap_cmd cmd;
+	int rc;
+
+	imap_cmd_begin(imap, &cmd, "CAPABILITY", NULL, NULL);
+	imap_add(imap, "CAPABILITY");
+	imap->caps_known = 0;
+	rc = imap_cmd_send(imap, &cmd, err) < 0 ? -1 :
+	    imap_cmd_wait(imap, &cmd, err);
+	imap_cmd_free(&cmd);
+	if (rc == 0 && !imap->caps_known)
+		return error_set(err, "IMAP server %s sent no capabilities",
+		    conn_host(imap->conn));
+	return rc;
+}
+
+static int
+greeting(struct imap *imap, enum imap_security sec, int *preauth_r,
+    struct error *err)
+{
+	const struct imap_resp *r;
+	const char *host = conn_host(imap->conn);
+
+	if ((r = imap_read(imap, err)) == NULL)
+		return -1;
+	if (r->kind != IMAP_RESP_UNTAGGED || r->status == NULL)
+		return error_set(err, "%s did not greet like an IMAP server",
+		    host);
+	if (str_casecmp(r->status, "BYE") == 0) {
+		struct buf b = BUF_INIT;
+
+		if (imap->trusted)
+			str_clean_display(&b, r->text, strlen(r->text), 0);
+		error_set(err, "IMAP server %s refused the connection%s%s",
+		    host, b.len ? ": " : "", buf_cstr(&b));
+		buf_free(&b);
+		return -1;
+	}
+	*preauth_r = str_casecmp(r->status, "PREAUTH") == 0;
+	if (*preauth_r && sec == IMAP_SEC_STARTTLS)
+		return error_set(err, "IMAP server %s logged in before TLS "
+		    "(PREAUTH on an unencrypted connection); refusing it",
+		    host);
+	if (str_casecmp(r->status, "OK") != 0 && !*preauth_r)
+		return error_set(err, "%s did not greet like an IMAP server",
+		    host);
+	if (r->code && str_casecmp(r->code, "CAPABILITY") == 0)
+		imap_parse_caps(imap, r->code_args);
+	return 0;
+}
+
+static int
+starttls(struct imap *imap, struct error *err)
+{
+	const char *host = conn_host(imap->conn);
+	struct imap_cmd cmd;
+
+	if (!imap->caps_known && capability(imap, err) < 0)
+		return -1;
+	if (!(imap->caps & IMAP_CAP_STARTTLS))
+		return error_set(err, "IMAP server %s does not offer "
+		    "STARTTLS; refusing to continue without TLS", host);
+	imap_cmd_begin(imap, &cmd, "STARTTLS", NULL, NULL);
+	imap_add(imap, "STARTTLS");
+	if (imap_cmd_send(imap, &cmd, err) < 0 ||
+	    imap_cmd_finish(imap, &cmd, err) < 0) {
+		imap_cmd_free(&cmd);
+		return -1;
+	}
+	imap_cmd_free(&cmd);
+	if (!cmd.ok)
+		return error_set(err, "IMAP server %s refused STARTTLS", host);
+	if (imap->rpos < imap->rlen || imap_parser_busy(imap->parser))
+		return error_set(err, "IMAP server %s sent data after its "
+		    "STARTTLS answer; refusing (possible attack)", host);
+	if (conn_starttls(imap->conn, err) < 0)
+		return imap_dead(imap, err);
+	/* Forget everything learnt in plaintext. */
+	imap->caps = 0;
+	imap->caps_known = 0;
+	imap->trusted = 1;
+	return capability(imap, err);
+}
+
+static void
+b64_encode(struct buf *out, const unsigned char *s, size_t n)
+{
+	static const char tab[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t k;
+
+	for (k = 0; k + 2 < n; k += 3) {
+		unsigned v = (unsigned)s[k] << 16 | (unsigned)s[k + 1] << 8 |
+		    s[k + 2];
+
+		buf_addch(out, tab[v >> 18]);
+		buf_addch(out, tab[(v >> 12) & 63]);
+		buf_addch(out, tab[(v >> 6) & 63]);
+		buf_addch(out, tab[v & 63]);
+	}
+	if (k < n) {
+		unsigned v = (unsigned)s[k] << 16 |
+		    (k + 1 < n ? (unsigned)s[k + 1] << 8 : 0);
+
+		buf_addch(out, tab[v >> 18]);
+		buf_addch(out, tab[(v >> 12) & 63]);
+		buf_addch(out, k + 1 < n ? tab[(v >> 6) & 63] : '=');
+		buf_addch(out, '=');
+	}
+}
+
+static void
+wipe(struct buf *b)
+{
+	if (b->data)
+		explicit_bzero(b->data, b->cap);
+	buf_reset(b);
+}
+
+static int
+authenticate(struct imap *imap, struct imap_cmd *cmd, const char *user,
+    const char *pass, struct error *err)
+{
+	struct buf raw = BUF_INIT, enc = BUF_INIT;
+	const struct imap_resp *r;
+	int rc = 0, sent = 0;
+
+	buf_addch(&raw, '\0');
+	buf_addstr(&raw, user);
+	buf_addch(&raw, '\0');
+	buf_addstr(&raw, pass);
+	b64_encode(&enc, (const unsigned char *)raw.data, raw.len);
+	wipe(&raw);
+	buf_free(&raw);
+	imap_cmd_begin(imap, cmd, "the login", NULL, NULL);
+	imap_add(imap, "AUTHENTICATE PLAIN");
+	if (imap->caps & IMAP_CAP_SASL_IR) {
+		imap_add(imap, " %s", enc.len ? enc.data : "=");
+		sent = 1;
+	}
+	rc = imap_cmd_send(imap, cmd, err);
+	wipe(&imap->out);
+	while (rc == 0 && !cmd->done) {
+		if ((r = imap_read(imap, err)) == NULL) {
+			rc = -1;
+		} else if (r->kind == IMAP_RESP_CONT) {
+			/* A second challenge means failure: cancel. */
+			buf_addstr(&enc, "\r\n");
+			rc = conn_write(imap->conn, sent ? "*\r\n" : enc.data,
+			    sent ? 3 : enc.len, err);
+			sent = 1;
+		} else {
+			rc = imap_dispatch(imap, r, err);
+		}
+	}
+	wipe(&enc);
+	buf_free(&enc);
+	return rc;
+}
+
+static int
+login(struct imap *imap, const struct imap_opts *o, struct error *err)
+{
+	const char *host = conn_host(imap->conn);
+	const char *user = o->user ? o->user : "";
+	struct imap_cmd cmd;
+	int rc;
+
+	imap->caps_known = 0;
+	if (imap->caps & IMAP_CAP_AUTH_PLAIN) {
+		rc = authenticate(imap, &cmd, user, o->password ?
+		    o->password : "", err);
+	} else if (imap->caps & IMAP_CAP_LOGINDISABLED) {
+		return error_set(err, "IMAP server %s does not allow LOGIN "
+		    "here (LOGINDISABLED) and offers no AUTHENTICATE PLAIN",
+		    host);
+	} else {
+		imap_cmd_begin(imap, &cmd, "the login", NULL, NULL);
+		imap_add(imap, "LOGIN ");
+		imap_add_astring(imap, user, strlen(user));
+		imap_add(imap, " ");
+		imap_add_astring(imap, o->password ? o->password : "",
+		    o->password ? strlen(o->password) : 0);
+		rc = imap_cmd_send(imap, &cmd, err);
+		wipe(&imap->out);
+		if (rc == 0)
+			rc = imap_cmd_finish(imap, &cmd, err);
+	}
+	if (rc == 0 && !cmd.ok) {
+		/* user is not secret; the password never appears. */
+		error_set(err, "IMAP server %s rejected the login of %s%s%s",
+		    host, user, cmd.text[0] ? ": " : "", cmd.text);
+		rc = -1;
+	}
+	imap_cmd_free(&cmd);
+	return rc;
+}
+
+static int
+enabled_untagged(struct imap *imap, struct imap_cmd *cmd,
+    const struct imap_resp *r, struct error *err)
+{
+	const struct imap_arg *a;
+
+	(void)cmd;
+	(void)err;
+	if (r->status || !imap_arg_is(r->args, "ENABLED"))
+		return 0;
+	for (a = r->args->next; a; a = a->next) {
+		if (imap_arg_is(a, "QRESYNC"))
+			imap->qresync = imap->condstore = 1;
+		else if (imap_arg_is(a, "CONDSTORE"))
+			imap->condstore = 1;
+		else if (imap_arg_is(a, "UTF8=ACCEPT"))
+			imap->utf8 = 1;
+	}
+	return 1;
+}
+
+static int
+enable(struct imap *imap, struct error *err)
+{
+	struct imap_cmd cmd;
+	unsigned want = imap->caps & (IMAP_CAP_CONDSTORE | IMAP_CAP_QRESYNC |
+	    IMAP_CAP_UTF8_ACCEPT);
+
+	if (!(imap->caps & IMAP_CAP_ENABLE) || want == 0)
+		return 0;
+	imap_cmd_begin(imap, &cmd, "ENABLE", enabled_untagged, NULL);
+	imap_add(imap, "ENABLE");
+	if (want & IMAP_CAP_CONDSTORE)
+		imap_add(imap, " CONDSTORE");
+	if (want & IMAP_CAP_QRESYNC)
+		imap_add(imap, " QRESYNC");
+	if (want & IMAP_CAP_UTF8_ACCEPT)
+		imap_add(imap, " UTF8=ACCEPT");
+	if (imap_cmd_send(imap, &cmd, err) < 0 ||
+	    imap_cmd_finish(imap, &cmd, err) < 0) {
+		imap_cmd_free(&cmd);
+		return -1;
+	}
+	imap_cmd_free(&cmd);
+	return 0; /* a refused ENABLE only means fewer extensions */
+}
+
+int
+imap_connect(const struct imap_opts *o, struct imap **imap_r,
+    struct error *err)
+{
+	struct imap *imap = xcalloc(1, sizeof(*imap));
+	struct conn_opts co = o->conn;
+	int preauth = 0;
+
+	*imap_r = NULL;
+	co.tls = o->security == IMAP_SEC_IMPLICIT ? CONN_TLS_IMPLICIT :
+	    CONN_TLS_NONE;
+	if (o->limits)
+		imap->lim = *o->limits;
+	else
+		imap_limits_default(&imap->lim);
+	imap->parser = imap_parser_new(&imap->lim);
+	imap->rbuf = xmalloc(IMAP_RBUF);
+	imap->trusted = o->security != IMAP_SEC_STARTTLS;
+	if (conn_open(&co, &imap->conn, err) < 0)
+		goto fail;
+	if (greeting(imap, o->security, &preauth, err) < 0)
+		goto fail;
+	if (o->security == IMAP_SEC_STARTTLS && starttls(imap, err) < 0)
+		goto fail;
+	if (!imap->caps_known && capability(imap, err) < 0)
+		goto fail;
+	if (!preauth) {
+		if (login(imap, o, err) < 0)
+			goto fail;
+		if (!imap->caps_known && capability(imap, err) < 0)
+			goto fail;
+	}
+	imap->logged_in = 1;
+	if (enable(imap, err) < 0)
+		goto fail;
+	if (!imap->qresync && (imap->caps & IMAP_CAP_CONDSTORE))
+		imap->condstore = 1; /* enabled by SELECT (CONDSTORE) */
+	*imap_r = imap;
+	return 0;
+fail:
+	imap_close(&imap);
+	return -1;
+}
+
+void
+imap_close(struct imap **pp)
+{
+	struct imap *imap = *pp;
+
+	if (imap == NULL)
+		return;
+	conn_close(&imap->conn);
+	imap_parser_free(&imap->parser);
+	free(imap->rbuf);
+	wipe(&imap->out);
+	buf_free(&imap->out);
+	buf_free(&imap->tmp);
+	free(imap);
+	*pp = NULL;
+}
+
+int
+imap_logout(struct imap **pp, struct error *err)
+{
+	struct imap *imap = *pp;
+	struct imap_cmd cmd;
+	int rc = 0;
+
+	if (imap == NULL)
+		return 0;
+	if (!imap->dead && !imap->bye) {
+		imap_cmd_begin(imap, &cmd, "LOGOUT", NULL, NULL);
+		imap_add(imap, "LOGOUT");
+		rc = imap_cmd_send(imap, &cmd, err);
+		if (rc == 0)
+			rc = imap_cmd_finish(imap, &cmd, err);
+		imap_cmd_free(&cmd);
+	}
+	imap_close(pp);
+	return rc;
+}
+
+void
+imap_shutdown(struct imap *imap)
+{
+	conn_shutdown(imap->conn);
+}
+
+int
+imap_alive(const struct imap *imap)
+{
+	return imap && !imap->dead && !imap->bye;
+}
+
+int
+imap_fd(const struct imap *imap)
+{
+	return conn_fd(imap->conn);
+}
+
+void
+imap_set_event_cb(struct imap *imap, imap_event_fn *fn, void *ctx)
+{
+	imap->ev_fn = fn;
+	imap->ev_ctx = ctx;
+}
+
+int
+imap_has_cap(const struct imap *imap, unsigned cap)
+{
+	return (imap->caps & cap) == cap;
+}
+
+int
+imap_qresync(const struct imap *imap)
+{
+	return imap->qresync;
+}
+
+int
+imap_condstore(const struct imap *imap)
+{
+	return imap->condstore;
+}
+
+const char *
+imap_security_desc(const struct imap *imap)
+{
+	return conn_security(imap->conn);
+}
+
+struct ns_ctx {
+	char *prefix;
+	char delim;
+};
+
+static int
+namespace_untagged(struct imap *imap, struct imap_cmd *cmd,
+    const struct imap_resp *r, struct error *err)
+{
+	struct ns_ctx *ns = cmd->ctx;
+	const struct imap_arg *a, *p;
+	const char *d;
+
+	(void)err;
+	if (r->status || !imap_arg_is(r->args, "NAMESPACE"))
+		return 0;
+	a = r->args->next;
+	if (a && a->type == IMAP_ARG_LIST && a->list &&
+	    a->list->type == IMAP_ARG_LIST && imap_arg_str(a->list->list)) {
+		p = a->list->list;
+		free(ns->prefix);
+		ns->prefix = xstrdup(imap_folder_name(imap, p->str, p->len));
+		d = imap_arg_str(p->next);
+		ns->delim = d && *d ? *d : 0;
+	}
+	return 1;
+}
+
+int
+imap_namespace(struct imap *imap, char **prefix_r, char *delim_r,
+    struct error *err)
+{
+	struct ns_ctx ns = { NULL, '/' };
+	struct imap_cmd cmd;
+	int rc;
+
+	*prefix_r = NULL;
+	*delim_r = '/';
+	if (!(imap->caps & IMAP_CAP_NAMESPACE)) {
+		*prefix_r = xstrdup("");
+		return 0;
+	}
+	imap_cmd_begin(imap, &cmd, "NAMESPACE", namespace_untagged, &ns);
+	imap_add(imap, "NAMESPACE");
+	rc = imap_cmd_send(imap, &cmd, err) < 0 ? -1 :
+	    imap_cmd_wait(imap, &cmd, err);
+	if (rc == 0) {
+		*prefix_r = ns.prefix ? ns.prefix : xstrdup("");
+		*delim_r = ns.delim;
+	} else {
+		free(ns.prefix);
+	}
+	imap_cmd_free(&cmd);
+	return rc;
+}
