@@ -43,12 +43,15 @@ cli_view(const struct cli_opts *opts, int argc, char **argv)
 	setlocale(LC_CTYPE, ""); /* for wcwidth in mime_width */
 	if ((fp = fopen(path, "rb")) == NULL)
 		return cli_fail("cannot read %s: %s", path, strerror(errno));
+	errno = 0;
 	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
 		buf_add(&raw, chunk, n);
 	if (ferror(fp)) {
+		int e = errno ? errno : EIO; /* EISDIR for a folder */
+
 		fclose(fp);
 		buf_free(&raw);
-		return cli_fail("cannot read %s: %s", path, strerror(EIO));
+		return cli_fail("cannot read %s: %s", path, strerror(e));
 	}
 	fclose(fp);
 	error_clear(&err);
