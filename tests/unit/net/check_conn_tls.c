@@ -368,6 +368,27 @@ START_TEST(test_tls_write_to_closed_peer)
 }
 END_TEST
 
+START_TEST(test_tls_missing_ca_file)
+{
+	struct srv s = {0};
+	struct conn_opts o = {0};
+	struct error err = {""};
+	struct conn *c = NULL;
+
+	srv_tls_start(&s, crt_self, 0);
+	o.host = "127.0.0.1";
+	o.port = s.port;
+	o.tls = CONN_TLS_IMPLICIT;
+	o.timeout = 10;
+	o.ca_file = "/nonexistent/ca.pem";
+	ck_assert_int_eq(conn_open(&o, &c, &err), -1);
+	ck_assert_str_eq(err.msg,
+	    "cannot read the CA file /nonexistent/ca.pem: "
+	    "No such file or directory");
+	srv_tls_join(&s);
+}
+END_TEST
+
 START_TEST(test_tls_old_protocol)
 {
 	struct srv s = {0};
@@ -464,6 +485,7 @@ main(void)
 	tcase_add_test(tc, test_tls_pin_accepts_selfsigned);
 	tcase_add_test(tc, test_tls_pin_refuses_valid);
 	tcase_add_test(tc, test_tls_write_to_closed_peer);
+	tcase_add_test(tc, test_tls_missing_ca_file);
 	tcase_add_test(tc, test_tls_old_protocol);
 	tcase_add_test(tc, test_tls_not_tls);
 	tcase_add_test(tc, test_tls_starttls);
