@@ -141,6 +141,8 @@ srv_tls_join(struct srv *s)
 }
 
 /* Opens implicit TLS to a server presenting x; returns conn_open's. */
+static char last_sni[256]; /* what the last tls_try() sent as SNI */
+
 static int
 tls_try(X509 *x, const char *host, const char *name, X509 *trust,
     const char *pin, struct conn **c_r, struct error *err)
@@ -167,6 +169,7 @@ tls_try(X509 *x, const char *host, const char *name, X509 *trust,
 		conn_close(c_r);
 	}
 	srv_tls_join(&s);
+	memcpy(last_sni, s.sni, sizeof(last_sni));
 	if (trust != NULL)
 		unlink(ca);
 	return r;
@@ -221,6 +224,7 @@ START_TEST(test_tls_ok_and_echo)
 	ck_assert_str_eq(err.msg, "localhost closed the connection");
 	conn_close(&c);
 	srv_tls_join(&s);
+	ck_assert_str_eq(s.sni, "localhost");
 }
 END_TEST
 
@@ -232,6 +236,11 @@ START_TEST(test_tls_ip_literal)
 	ck_assert_msg(
 	    tls_try(crt_by_ca, "127.0.0.1", NULL, crt_ca, NULL, &c, &err) == 0,
 	    "%s", err.msg);
+	ck_assert_str_eq(last_sni, ""); /* no SNI for an IP address */
+	ck_assert_msg(tls_try(crt_by_ca, "127.0.0.1", "localhost", crt_ca, NULL,
+	                  &c, &err) == 0,
+	    "%s", err.msg);
+	ck_assert_str_eq(last_sni, "localhost");
 }
 END_TEST
 

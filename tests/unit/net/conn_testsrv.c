@@ -29,12 +29,15 @@ srv_tls(struct srv *s, int fd)
 	char line[512], out[600];
 	size_t n = 0;
 	SSL *ssl;
+	const char *name;
 	int r;
 
 	ssl = SSL_new(s->tls);
 	SSL_set_fd(ssl, fd);
-	if (SSL_accept(ssl) == 1 && !s->tls_drop &&
-	    SSL_write(ssl, "* OK tls\r\n", 10) > 0) {
+	r = SSL_accept(ssl);
+	name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+	snprintf(s->sni, sizeof(s->sni), "%s", name ? name : "");
+	if (r == 1 && !s->tls_drop && SSL_write(ssl, "* OK tls\r\n", 10) > 0) {
 		while (n < sizeof(line) - 1 &&
 		    (r = SSL_read(ssl, line + n, 1)) == 1 && line[n] != '\n')
 			n++;

@@ -21,10 +21,11 @@ struct srv {
 	const char *chunks[8]; /* sent one by one, with a pause between */
 	int pause_ms;
 	const char *bytewise; /* then this, one send() per byte */
-	int wait_eof; /* after the chunks, read until the client closes */
-	size_t got;   /* bytes read meanwhile */
-	SSL_CTX *tls; /* then TLS: greets, echoes one line */
-	int tls_drop; /* TLS: hang up right after the handshake */
+	int wait_eof;  /* after the chunks, read until the client closes */
+	size_t got;    /* bytes read meanwhile */
+	SSL_CTX *tls;  /* then TLS: greets, echoes one line */
+	int tls_drop;  /* TLS: hang up right after the handshake */
+	char sni[256]; /* TLS: the server name the client sent, or "" */
 	pthread_t th;
 };
 
