@@ -51,11 +51,14 @@ static const char *const migrations[DB_SCHEMA_VERSION] = {
 	"CREATE INDEX ops_pending ON ops(account, state, id);"
 	"CREATE TABLE accounts(name TEXT PRIMARY KEY,"
 	" last_sync INTEGER NOT NULL DEFAULT 0, last_error TEXT);",
-	/* 2: full-text search over what version 1 already holds */
-	"CREATE VIRTUAL TABLE fts USING fts5(from_, to_, cc, subject, body,"
+	/* 2: full-text search over what version 1 already holds.  One
+	 * column (headers, then body text) and detail=none: queries are
+	 * ANDed prefix words, and this halves the cost of an insert. */
+	"CREATE VIRTUAL TABLE fts USING fts5(text, detail = none,"
 	" tokenize = 'unicode61 remove_diacritics 2');"
-	"INSERT INTO fts(rowid, from_, to_, cc, subject, body)"
-	" SELECT id, from_, to_, cc, subject, '' FROM messages;"
+	"INSERT INTO fts(rowid, text) SELECT id, coalesce(from_, '') || ' ' ||"
+	" coalesce(to_, '') || ' ' || coalesce(cc, '') || ' ' ||"
+	" coalesce(subject, '') FROM messages;"
 	"CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages"
 	" BEGIN DELETE FROM fts WHERE rowid = old.id; END;",
 };
@@ -78,8 +81,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    " internal_date, size, date, from_, to_, cc, subject, message_id,"
 	    " in_reply_to, refs, has_attachment)"
 	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-	[ST_FTS_INSERT] = "INSERT INTO fts(rowid, from_, to_, cc, subject,"
-	    " body) VALUES (?,?,?,?,?,?)",
+	[ST_FTS_INSERT] = "INSERT INTO fts(rowid, text) VALUES (?, ?)",
 	[ST_MSG_GET] = "SELECT id, folder, uid, mkey, flags, internal_date,"
 	    " size, date, from_, to_, cc, subject, message_id, in_reply_to,"
 	    " refs, has_attachment FROM messages WHERE id = ?",
@@ -94,7 +96,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_MSG_DELETE] = "DELETE FROM messages WHERE id = ?",
 	[ST_MSG_EACH] = "SELECT id, uid, mkey, flags FROM messages"
 	    " WHERE folder = ? ORDER BY id",
-	[ST_FTS_TEXT] = "UPDATE fts SET body = ? WHERE rowid = ?",
+	[ST_FTS_TEXT] = "UPDATE fts SET text = (SELECT coalesce(from_, '') ||"
+	    " ' ' || coalesce(to_, '') || ' ' || coalesce(cc, '') || ' ' ||"
+	    " coalesce(subject, '') || ' ' || ?1 FROM messages WHERE id = ?2)"
+	    " WHERE rowid = ?2",
 	[ST_UIDL_LOOKUP] = "SELECT uidl, mkey, downloaded_at,"
 	    " deleted_on_server, delivered FROM uidl WHERE account = ? AND"
 	    " uidl = ?",
@@ -271,8 +276,9 @@ db_open_version(const char *path, int version, struct db **db_r,
 	sqlite3_busy_timeout(db->sq, 10000);
 	sqlite3_extended_result_codes(db->sq, 1);
 	if (exec(db, "PRAGMA journal_mode = WAL", err) < 0 ||
-	    exec(db, "PRAGMA synchronous = FULL", err) < 0 ||
+	    exec(db, "PRAGMA synchronous = NORMAL", err) < 0 ||
 	    exec(db, "PRAGMA foreign_keys = ON", err) < 0 ||
+	    exec(db, "PRAGMA cache_size = -4096", err) < 0 ||
 	    migrate(db, version, err) < 0) {
 		db_close(&db);
 		return -1;
@@ -298,6 +304,7 @@ db_close(struct db **dbp)
 	for (i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(db->st[i]);
 	sqlite3_close(db->sq);
+	buf_free(&db->scratch);
 	free(db);
 	*dbp = NULL;
 }

@@ -7,6 +7,10 @@
  *   - One struct db per thread (SQLite connection, not shared).  The file
  *     is in WAL mode, so readers never block the writer; every connection
  *     waits up to 10 s on a lock (busy timeout) before failing.
+ *   - synchronous = NORMAL: a transaction is atomic, and durable once
+ *     committed against a process crash (SIGKILL); a power cut may roll
+ *     back the last few commits but never corrupts.  Mail itself is
+ *     durable on its own (Maildir files are fsynced before they count).
  *   - db_open() creates the file (0600) and brings the schema to
  *     DB_SCHEMA_VERSION through the migrations table `schema_migrations`
  *     (one row per applied version, each applied in its own transaction).
@@ -200,7 +204,8 @@ int db_msg_max_uid(struct db *db, int64_t folder_id, uint32_t *uid_r,
     struct error *err);
 
 /*
- * Full-text search (FTS5) over from, to, cc, subject and body text.
+ * Full-text search (FTS5, one column, detail=none) over from, to, cc,
+ * subject and body text.
  * query is what a user typed: words are ANDed, each a prefix match;
  * FTS syntax characters are neutralised.  folder_id 0 searches every
  * folder.  *ids_r (free()) holds message ids, newest date first.

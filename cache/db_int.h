@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include "cache/db.h"
+#include "core/buf.h"
 
 enum db_stmt {
 	ST_FOLDER_FIND, ST_FOLDER_INSERT, ST_FOLDER_ROLE, ST_FOLDER_GET,
@@ -21,6 +22,7 @@ struct db {
 	sqlite3 *sq;
 	int version;
 	sqlite3_stmt *st[ST_COUNT];
+	struct buf scratch;
 };
 
 /* The cached prepared statement (reset, bindings cleared), or NULL with

@@ -8,6 +8,24 @@
 #include "core/buf.h"
 #include "core/xalloc.h"
 
+/* What search sees of a message: the headers, then the body text. */
+static void
+fts_text(struct buf *b, const struct db_msg *m)
+{
+	const char *parts[5] = { m->from, m->to, m->cc, m->subject, m->text };
+	size_t i;
+
+	buf_reset(b);
+	for (i = 0; i < 5; i++)
+		if (parts[i] && *parts[i]) {
+			if (b->len)
+				buf_addch(b, ' ');
+			buf_addstr(b, parts[i]);
+		}
+	if (b->data == NULL)
+		buf_addstr(b, "");
+}
+
 int
 db_msg_insert(struct db *db, struct db_msg *m, struct error *err)
 {
@@ -35,12 +53,10 @@ db_msg_insert(struct db *db, struct db_msg *m, struct error *err)
 	m->id = sqlite3_last_insert_rowid(db->sq);
 	if ((st = db_stmt(db, ST_FTS_INSERT, err)) == NULL)
 		return -1;
+	fts_text(&db->scratch, m);
 	sqlite3_bind_int64(st, 1, m->id);
-	db_bind_str(st, 2, m->from);
-	db_bind_str(st, 3, m->to);
-	db_bind_str(st, 4, m->cc);
-	db_bind_str(st, 5, m->subject);
-	db_bind_str(st, 6, m->text);
+	sqlite3_bind_text(st, 2, db->scratch.data, (int)db->scratch.len,
+	    SQLITE_STATIC);
 	return db_step_done(db, st, err, "search index insert");
 }
 

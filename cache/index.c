@@ -25,29 +25,64 @@ static uint32_t
 arena_add(struct buf *a, const unsigned char *s, int len)
 {
 	uint32_t off = (uint32_t)a->len;
+	int i;
 
-	if (s && len > 0)
+	/* Printable ASCII, the common case, needs no cleaning. */
+	for (i = 0; i < len; i++)
+		if (s[i] < 0x20 || s[i] > 0x7e)
+			break;
+	if (s && i == len)
+		buf_add(a, s, (size_t)len + 1); /* with SQLite's NUL */
+	else {
 		str_clean_display(a, (const char *)s, (size_t)len, 0);
-	buf_addch(a, '\0');
+		buf_addch(a, '\0');
+	}
 	return off;
+}
+
+struct arr {
+	int64_t t;
+	int64_t id;
+	uint32_t pos;
+};
+
+static int
+cmp_internal(const void *a, const void *b)
+{
+	const struct arr *x = a, *y = b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Arrival rank: by internal date, then id. */
+static void
+rank_arrival(struct index *ix, struct arr *a)
+{
+	size_t i;
+
+	qsort(a, ix->n, sizeof(*a), cmp_internal);
+	for (i = 0; i < ix->n; i++)
+		ix->recs[a[i].pos].arrival = (uint32_t)i;
 }
 
 static int
 load(struct index *ix, struct db *db, struct error *err)
 {
 	sqlite3_stmt *st;
-	size_t cap = 1024;
+	struct arr *arr = NULL;
+	size_t cap = 1024, acap = 0;
 	int rc;
 
 	if (sqlite3_prepare_v2(db->sq, "SELECT id, date, internal_date, uid,"
-	    " size, flags, has_attachment, from_, subject FROM messages"
-	    " WHERE folder = ? ORDER BY internal_date, id", -1, &st, NULL) !=
+	    " size, flags, has_attachment, from_, subject, internal_date"
+	    " FROM messages WHERE folder = ?", -1, &st, NULL) !=
 	    SQLITE_OK)
 		return db_fail(db, err, "folder index");
 	sqlite3_bind_int64(st, 1, ix->folder_id);
 	ix->recs = xreallocarray(NULL, cap, sizeof(*ix->recs));
 	buf_grow(&ix->arena, 64 * 1024);
-	/* The rows come in arrival order: that is the arrival rank. */
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct index_rec *r;
 		int64_t size;
@@ -73,14 +108,27 @@ load(struct index *ix, struct db *db, struct error *err)
 		r->subject = arena_add(&ix->arena, sqlite3_column_text(st, 8),
 		    sqlite3_column_bytes(st, 8));
 		r->depth = 0;
-		r->arrival = (uint32_t)ix->n;
+		if (ix->n == acap) {
+			acap = acap ? acap * 2 : 1024;
+			arr = xreallocarray(arr, acap, sizeof(*arr));
+		}
+		arr[ix->n].t = sqlite3_column_int64(st, 9);
+		arr[ix->n].id = r->id;
+		arr[ix->n].pos = (uint32_t)ix->n;
 		ix->n++;
 	}
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
+	if (rc != SQLITE_DONE) {
+		free(arr);
 		return db_fail(db, err, "folder index");
+	}
 	if (ix->n < cap && ix->n > 0)
 		ix->recs = xreallocarray(ix->recs, ix->n, sizeof(*ix->recs));
+	/* The arena stays as long as the index: give back the slack. */
+	ix->arena.data = xrealloc(ix->arena.data, ix->arena.len + 1);
+	ix->arena.cap = ix->arena.len + 1;
+	rank_arrival(ix, arr);
+	free(arr);
 	return 0;
 }
 
@@ -156,45 +204,71 @@ cmp_id(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
+/* Appends a column to the scratch arena; its offset + 1, or 0 for NULL. */
+static size_t
+scratch_add(struct buf *b, sqlite3_stmt *st, int col)
+{
+	const unsigned char *s = sqlite3_column_text(st, col);
+	size_t off = b->len + 1;
+
+	if (s == NULL)
+		return 0;
+	buf_add(b, s, (size_t)sqlite3_column_bytes(st, col) + 1);
+	return off;
+}
+
 static int
 thread(struct index *ix, struct db *db, struct error *err)
 {
 	struct thread_msg *tm;
 	struct index_rec *out;
+	struct buf scratch = BUF_INIT;
+	size_t (*offs)[3];
 	sqlite3_stmt *st;
 	uint32_t *order;
 	uint16_t *depth;
-	size_t i, j = 0;
-	int rc;
+	size_t i, j = 0, k;
+	int rc, sorted = 1;
 
 	/* Records by id, walked in step with the rows (also by id). */
-	qsort(ix->recs, ix->n, sizeof(*ix->recs), cmp_id);
+	for (i = 1; i < ix->n && sorted; i++)
+		sorted = ix->recs[i - 1].id < ix->recs[i].id;
+	if (!sorted)
+		qsort(ix->recs, ix->n, sizeof(*ix->recs), cmp_id);
 	tm = xcalloc(ix->n ? ix->n : 1, sizeof(*tm));
+	offs = xcalloc(ix->n ? ix->n : 1, sizeof(*offs));
 	if (sqlite3_prepare_v2(db->sq, "SELECT id, message_id, in_reply_to,"
 	    " refs FROM messages WHERE folder = ? ORDER BY id", -1, &st,
 	    NULL) != SQLITE_OK) {
 		free(tm);
+		free(offs);
 		return db_fail(db, err, "threading");
 	}
 	sqlite3_bind_int64(st, 1, ix->folder_id);
+	buf_grow(&scratch, 64 * 1024);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
 
 		while (j < ix->n && ix->recs[j].id < id)
 			j++;
-		if (j == ix->n)
+		if (j == ix->n || ix->recs[j].id != id)
 			continue;
-		if (ix->recs[j].id != id)
-			continue;
-		tm[j].message_id = db_col_strn(st, 1);
-		tm[j].in_reply_to = db_col_strn(st, 2);
-		tm[j].references = db_col_strn(st, 3);
+		for (k = 0; k < 3; k++)
+			offs[j][k] = scratch_add(&scratch, st, (int)k + 1);
 	}
 	sqlite3_finalize(st);
+	/* The arena no longer moves: make the pointers. */
 	for (i = 0; i < ix->n; i++) {
+		tm[i].message_id = offs[i][0] ? scratch.data + offs[i][0] - 1 :
+		    NULL;
+		tm[i].in_reply_to = offs[i][1] ? scratch.data + offs[i][1] -
+		    1 : NULL;
+		tm[i].references = offs[i][2] ? scratch.data + offs[i][2] - 1 :
+		    NULL;
 		tm[i].subject = ix->arena.data + ix->recs[i].subject;
 		tm[i].date = ix->recs[i].date;
 	}
+	free(offs);
 	order = xcalloc(ix->n ? ix->n : 1, sizeof(*order));
 	depth = xcalloc(ix->n ? ix->n : 1, sizeof(*depth));
 	thread_order(tm, ix->n, order, depth);
@@ -203,11 +277,7 @@ thread(struct index *ix, struct db *db, struct error *err)
 		out[i] = ix->recs[order[i]];
 		out[i].depth = depth[i];
 	}
-	for (i = 0; i < ix->n; i++) {
-		free((char *)tm[i].message_id);
-		free((char *)tm[i].in_reply_to);
-		free((char *)tm[i].references);
-	}
+	buf_free(&scratch);
 	free(tm);
 	free(order);
 	free(depth);
