@@ -5,9 +5,9 @@
 
 #include "cache/driver.h"
 
-/* Weak until the driver files exist: a protocol without a driver is then
- * reported as not available, never faked. */
-extern const struct cache_driver cache_driver_pop3 __attribute__((weak));
+/* Weak until the driver file exists (IMAP: cache/sync_imap.c): a protocol
+ * without a driver is then reported as not available, never faked.  The
+ * POP3 driver is linked in (a strong reference pulls it from libcache.a). */
 extern const struct cache_driver cache_driver_imap __attribute__((weak));
 
 const struct cache_driver *

@@ -7,7 +7,7 @@ libcache_a_SOURCES = \
 	cache/driver.h cache/drivers.c \
 	cache/index.c cache/index.h \
 	cache/maildir.c cache/maildir.h \
-	cache/store.c cache/sync_store.c \
+	cache/store.c cache/sync_store.c cache/sync_pop3.c \
 	cache/thread.c cache/thread.h \
 	cache/worker.c cache/worker_int.h
 libcache_a_CPPFLAGS = $(AM_CPPFLAGS) $(SQLITE_CFLAGS)
