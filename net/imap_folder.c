@@ -195,11 +195,12 @@ imap_list(struct imap *imap, imap_folder_fn *fn, void *ctx,
 
 	imap_cmd_begin(imap, &cmd, "LIST", list_untagged, &l);
 	imap_add(imap, "LIST \"\" \"*\"");
-	if (liststatus || specialuse)
-		imap_add(imap, " RETURN (%s%s%s)",
-		    specialuse ? "SPECIAL-USE" : "",
-		    specialuse && liststatus ? " " : "",
-		    liststatus ? "STATUS (MESSAGES UNSEEN)" : "");
+	if (imap->caps & IMAP_CAP_LIST_EXTENDED)
+		imap_add(imap, " RETURN (CHILDREN%s%s)",
+		    specialuse ? " SPECIAL-USE" : "",
+		    liststatus ? " STATUS (MESSAGES UNSEEN)" : "");
+	else if (liststatus)
+		imap_add(imap, " RETURN (STATUS (MESSAGES UNSEEN))");
 	rc = imap_cmd_send(imap, &cmd, err) < 0 ? -1 :
 	    imap_cmd_wait(imap, &cmd, err);
 	imap_cmd_free(&cmd);

@@ -1,1 +1,8 @@
-# tests: tests/integration/imap.mk
+# Integration tests of net/imap against the Dovecot of tests/server/.
+check_PROGRAMS += tests/integration/check_imap
+TESTS += tests/integration/imap.itest
+tests_integration_check_imap_SOURCES = tests/integration/check_imap.c \
+	tests/integration/check_imap_change.c tests/integration/check_imap.h
+tests_integration_check_imap_CFLAGS = $(UNIT_CFLAGS)
+tests_integration_check_imap_LDADD = $(NET_LIBS) $(UNIT_LIBS)
+EXTRA_DIST += tests/integration/imap.itest

@@ -1,0 +1,165 @@
+/*
+ * Integration tests of net/imap changes, each verified through a second
+ * connection: STORE, COPY, MOVE, EXPUNGE, APPEND, and IDLE seeing another
+ * client's APPEND; the wake fd interrupts a wait.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "check_imap.h"
+
+static const char msg[] =
+    "From: Bob <bob@example.org>\r\n"
+    "To: Alice <alice@example.org>\r\n"
+    "Subject: pushed while idling\r\n"
+    "Date: Thu, 26 Nov 2026 10:00:00 +0000\r\n"
+    "Message-ID: <idle-test@example.org>\r\n"
+    "\r\n"
+    "Hello.\r\n";
+
+START_TEST(test_store_copy_move_expunge)
+{
+	struct imap *a = itest_open("alice", IMAP_SEC_IMPLICIT);
+	struct imap *b = itest_open("alice", IMAP_SEC_STARTTLS);
+	struct imap *c = itest_open("alice", IMAP_SEC_IMPLICIT); /* counts */
+	struct imap_mailbox mb, mbb;
+	struct error err;
+	uint32_t uids[64], inbox, archive, trash;
+	char set[32], *dest = NULL;
+	unsigned n;
+
+	ck_assert_int_eq(imap_select(a, "INBOX", 0, NULL, &mb, &err), 0);
+	n = itest_uids(a, uids, 64);
+	ck_assert_uint_ge(n, 4);
+	ck_assert_int_eq(imap_select(b, "INBOX", 1, NULL, &mbb, &err), 0);
+
+	/* Flags, seen from the other connection. */
+	snprintf(set, sizeof(set), "%u", (unsigned)uids[1]);
+	ck_assert_int_eq(imap_store(a, set, 1, IMAP_FLAG_FLAGGED |
+	    IMAP_FLAG_ANSWERED | IMAP_FLAG_SEEN, &err), 0);
+	ck_assert_uint_eq(itest_flags(b, uids[1]) & (IMAP_FLAG_FLAGGED |
+	    IMAP_FLAG_ANSWERED | IMAP_FLAG_SEEN), IMAP_FLAG_FLAGGED |
+	    IMAP_FLAG_ANSWERED | IMAP_FLAG_SEEN);
+	ck_assert_int_eq(imap_store(a, set, 0, IMAP_FLAG_SEEN, &err), 0);
+	ck_assert_uint_eq(itest_flags(b, uids[1]) & IMAP_FLAG_SEEN, 0);
+
+	/* COPY to Archive, with the new UID from COPYUID. */
+	inbox = itest_count(c, "INBOX");
+	archive = itest_count(c, "Archive");
+	trash = itest_count(c, "Trash");
+	ck_assert_msg(imap_copy(a, set, "Archive", &dest, &err) == 0, "%s",
+	    err.msg);
+	ck_assert_ptr_nonnull(dest);
+	free(dest);
+	ck_assert_uint_eq(itest_count(c, "Archive"), archive + 1);
+	ck_assert_uint_eq(itest_count(c, "INBOX"), inbox);
+
+	/* MOVE to Trash. */
+	snprintf(set, sizeof(set), "%u", (unsigned)uids[2]);
+	ck_assert_msg(imap_move(a, set, "Trash", &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(itest_count(c, "INBOX"), inbox - 1);
+	ck_assert_uint_eq(itest_count(c, "Trash"), trash + 1);
+
+	/* \Deleted + UID EXPUNGE of one message only. */
+	snprintf(set, sizeof(set), "%u", (unsigned)uids[3]);
+	ck_assert_int_eq(imap_store(a, set, 1, IMAP_FLAG_DELETED, &err), 0);
+	ck_assert_int_eq(imap_expunge(a, set, &err), 0);
+	ck_assert_uint_eq(itest_count(c, "INBOX"), inbox - 2);
+
+	/* APPEND to the non-ASCII folder. */
+	inbox = itest_count(c, "Entw\xc3\xbcrfe");
+	{
+		uint32_t uid = 0;
+
+		ck_assert_msg(imap_append(a, "Entw\xc3\xbcrfe", IMAP_FLAG_SEEN |
+		    IMAP_FLAG_DRAFT, msg, sizeof(msg) - 1, &uid, &err) == 0,
+		    "%s", err.msg);
+		ck_assert_uint_gt(uid, 0);
+	}
+	ck_assert_uint_eq(itest_count(c, "Entw\xc3\xbcrfe"), inbox + 1);
+	ck_assert(imap_alive(a) && imap_alive(b));
+	ck_assert_int_eq(imap_logout(&a, &err), 0);
+	ck_assert_int_eq(imap_logout(&b, &err), 0);
+	imap_close(&c);
+}
+END_TEST
+
+START_TEST(test_idle_sees_append)
+{
+	struct imap *a = itest_open("alice", IMAP_SEC_IMPLICIT);
+	struct imap_mailbox mb;
+	struct evlog ev;
+	struct error err;
+	pid_t pid;
+	int status, r, k;
+
+	ck_assert_int_eq(imap_select(a, "INBOX", 0, NULL, &mb, &err), 0);
+	memset(&ev, 0, sizeof(ev));
+	imap_set_event_cb(a, evlog_cb, &ev);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct imap *b = NULL;
+
+		sleep(1); /* let the parent enter IDLE */
+		if (itest_try("alice", NULL, IMAP_SEC_IMPLICIT, &b, &err) < 0 ||
+		    imap_append(b, "INBOX", 0, msg, sizeof(msg) - 1, NULL,
+		    &err) < 0)
+			_exit(1);
+		imap_logout(&b, &err);
+		_exit(0);
+	}
+	/* Events may come in more than one wake-up; wait up to 20 s. */
+	for (k = 0; k < 5 && ev.exists == 0; k++) {
+		r = imap_wait(a, -1, 20000, &err);
+		ck_assert_msg(r >= 0, "%s", err.msg);
+		if (r == 0)
+			break;
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ck_assert_int_ge(ev.exists, 1);
+	ck_assert_uint_eq(ev.last_exists, mb.exists + 1);
+	/* The session is usable after IDLE. */
+	ck_assert_int_eq(imap_noop(a, &err), 0);
+	imap_close(&a);
+}
+END_TEST
+
+START_TEST(test_wake_fd)
+{
+	struct imap *a = itest_open("alice", IMAP_SEC_IMPLICIT);
+	struct imap_mailbox mb;
+	struct error err;
+	int p[2];
+
+	ck_assert_int_eq(imap_select(a, "Work", 0, NULL, &mb, &err), 0);
+	ck_assert_int_eq(pipe(p), 0);
+	ck_assert_int_eq(write(p[1], "x", 1), 1);
+	ck_assert_int_eq(imap_wait(a, p[0], 20000, &err), 1);
+	/* A short wait with nothing happening times out. */
+	ck_assert_int_eq(imap_wait(a, -1, 300, &err), 0);
+	ck_assert_int_eq(imap_noop(a, &err), 0);
+	close(p[0]);
+	close(p[1]);
+	imap_close(&a);
+}
+END_TEST
+
+Suite *
+imap_change_suite(void)
+{
+	Suite *s = suite_create("imap_change");
+	TCase *tc = tcase_create("dovecot");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_store_copy_move_expunge);
+	tcase_add_test(tc, test_idle_sees_append);
+	tcase_add_test(tc, test_wake_fd);
+	suite_add_tcase(s, tc);
+	return s;
+}
