@@ -47,6 +47,34 @@ mdays(int y, int m)
 	return n[m - 1];
 }
 
+/* Skips blanks then a ':' (obsolete syntax allows blanks around it). */
+static int
+colon(const char *s, size_t len, size_t *i)
+{
+	size_t j = *i;
+
+	while (j < len && (s[j] == ' ' || s[j] == '\t'))
+		j++;
+	if (j >= len || s[j] != ':')
+		return 0;
+	for (j++; j < len && (s[j] == ' ' || s[j] == '\t'); j++)
+		;
+	*i = j;
+	return 1;
+}
+
+/* Up to two digits. */
+static long
+num2(const char *s, size_t len, size_t *i)
+{
+	long v = 0;
+	size_t n = 0;
+
+	while (*i < len && s[*i] >= '0' && s[*i] <= '9' && n++ < 2)
+		v = v * 10 + (s[(*i)++] - '0');
+	return v;
+}
+
 int
 mime_date_parse(const char *s, size_t len, time_t *t_r, int *zone_r)
 {
@@ -68,31 +96,26 @@ mime_date_parse(const char *s, size_t len, time_t *t_r, int *zone_r)
 
 			while (i < len && s[i] >= '0' && s[i] <= '9' && i - st < 9)
 				v = v * 10 + (s[i++] - '0');
-			if (i < len && s[i] == ':' && hh < 0) { /* hh:mm[:ss] */
+			if (hh < 0 && colon(s, len, &i)) { /* hh:mm[:ss] */
+				size_t k = i;
+
 				hh = (int)v;
-				mi = ss = 0;
-				i++;
-				for (v = 0; i < len && s[i] >= '0' && s[i] <= '9' &&
-				    v < 100; i++)
-					v = v * 10 + (s[i] - '0');
-				mi = (int)v;
-				if (i < len && s[i] == ':') {
-					for (i++, v = 0; i < len && s[i] >= '0' &&
-					    s[i] <= '9' && v < 100; i++)
-						v = v * 10 + (s[i] - '0');
-					ss = (int)v;
-				}
+				mi = (int)num2(s, len, &i);
+				ss = colon(s, len, &i) ? (int)num2(s, len, &i) : 0;
+				if (i == k) /* "12:" alone */
+					hh = -1;
 				if (i < len && s[i] == '.') /* fractions */
 					while (++i < len && s[i] >= '0' &&
 					    s[i] <= '9')
 						;
 			} else if (i - st >= 3 || day >= 0 || v > 31) {
-				if (year < 0)
+				if (year < 0) {
 					year = (int)v;
-				if (i - st == 2 && year >= 0 && year < 100)
-					year += year < 50 ? 2000 : 1900;
-				else if (i - st == 3)
-					year += 1900;
+					if (i - st == 2)
+						year += year < 50 ? 2000 : 1900;
+					else if (i - st == 3)
+						year += 1900;
+				}
 			} else
 				day = (int)v;
 			continue;

@@ -5,20 +5,27 @@
 
 #include "mime/mime_int.h"
 
+/* -1 for bytes outside the alphabet (both the standard and URL-safe
+ * ones are accepted). */
+static const signed char b64[256] = {
+	['A'] = 1, ['B'] = 2, ['C'] = 3, ['D'] = 4, ['E'] = 5, ['F'] = 6,
+	['G'] = 7, ['H'] = 8, ['I'] = 9, ['J'] = 10, ['K'] = 11, ['L'] = 12,
+	['M'] = 13, ['N'] = 14, ['O'] = 15, ['P'] = 16, ['Q'] = 17, ['R'] = 18,
+	['S'] = 19, ['T'] = 20, ['U'] = 21, ['V'] = 22, ['W'] = 23, ['X'] = 24,
+	['Y'] = 25, ['Z'] = 26, ['a'] = 27, ['b'] = 28, ['c'] = 29, ['d'] = 30,
+	['e'] = 31, ['f'] = 32, ['g'] = 33, ['h'] = 34, ['i'] = 35, ['j'] = 36,
+	['k'] = 37, ['l'] = 38, ['m'] = 39, ['n'] = 40, ['o'] = 41, ['p'] = 42,
+	['q'] = 43, ['r'] = 44, ['s'] = 45, ['t'] = 46, ['u'] = 47, ['v'] = 48,
+	['w'] = 49, ['x'] = 50, ['y'] = 51, ['z'] = 52, ['0'] = 53, ['1'] = 54,
+	['2'] = 55, ['3'] = 56, ['4'] = 57, ['5'] = 58, ['6'] = 59, ['7'] = 60,
+	['8'] = 61, ['9'] = 62, ['+'] = 63, ['-'] = 63, ['/'] = 64, ['_'] = 64,
+};
+
+/* Table entries are value + 1, so that 0 means "not base64". */
 static int
 b64val(unsigned char c)
 {
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+' || c == '-')
-		return 62;
-	if (c == '/' || c == '_')
-		return 63;
-	return -1;
+	return b64[c] - 1;
 }
 
 /* Characters outside the alphabet are skipped.  After padding, a line is
@@ -30,8 +37,10 @@ mime_base64_decode(const char *s, size_t len, struct buf *out)
 	unsigned acc = 0;
 	int bits = 0, padded = 0;
 	size_t i;
+	unsigned char *o;
 
 	buf_grow(out, len / 4 * 3 + 3);
+	o = (unsigned char *)out->data + out->len;
 	for (i = 0; i < len; i++) {
 		int v = b64val((unsigned char)s[i]);
 
@@ -64,10 +73,13 @@ mime_base64_decode(const char *s, size_t len, struct buf *out)
 		bits += 6;
 		if (bits >= 8) {
 			bits -= 8;
-			buf_addch(out, (int)((acc >> bits) & 0xff));
+			*o++ = (unsigned char)(acc >> bits);
 		}
 		acc &= (1u << bits) - 1;
 	}
+	/* at most 3 bytes per 4 input bytes: the room reserved above */
+	out->len = (size_t)((char *)o - out->data);
+	out->data[out->len] = '\0';
 }
 
 static int

@@ -146,6 +146,6 @@ mime_header_decode(const char *value, size_t len, const char *assumed,
 	struct buf raw = BUF_INIT;
 
 	mime_rfc2047_decode(value, len, assumed, &raw);
-	str_clean_display(out, raw.data ? raw.data : "", raw.len, 0);
+	mime_clean(out, buf_cstr(&raw), raw.len, 0);
 	buf_free(&raw);
 }

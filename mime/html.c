@@ -507,7 +507,7 @@ mime_html_render(const char *s, size_t len, int width, struct buf *text_out,
 			close = 1, i++;
 		nst = i;
 		while (i < len && (((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z') ||
-		    (s[i] >= '0' && s[i] <= '9')))
+		    (i > nst && s[i] >= '0' && s[i] <= '9')))
 			i++;
 		if (i == nst && !(i < len && (s[i] == '!' || s[i] == '?'))) {
 			chars(&h, "<", 1); /* a lone "<" is text */

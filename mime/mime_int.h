@@ -111,5 +111,8 @@ int mime_cp_width(unsigned cp);
  * with prefix1, the others with prefix2. */
 void mime_wrap(const char *s, size_t len, const char *prefix1,
     const char *prefix2, int width, struct buf *out);
+/* str_clean_display with a fast path for printable ASCII; same output. */
+void mime_clean(struct buf *out, const char *s, size_t len,
+    int keep_newlines);
 
 #endif

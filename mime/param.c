@@ -35,7 +35,8 @@ next_param(struct pscan *p, const char **name, size_t *nlen, struct buf *val)
 		if (i >= len)
 			return p->pos = len, 0;
 		i++;
-		while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == ';'))
+		while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == ';' ||
+		    s[i] == '\r' || s[i] == '\n'))
 			i++;
 		st = i;
 		while (i < len && s[i] != '=' && s[i] != ';')
@@ -170,7 +171,7 @@ mime_param(const char *value, size_t len, const char *name, struct buf *out)
 	size_t nlen, want = strlen(name), i, nsect = 0;
 	int have_plain = 0, have_ext = 0, found = 0;
 
-	memset(sect, 0, sizeof(sect));
+	/* sect[] is zeroed lazily: only indexes below nsect are in use */
 	memset(ext, 0, sizeof(ext));
 	while (next_param(&p, &n, &nlen, &val)) {
 		unsigned long idx;
@@ -206,10 +207,10 @@ mime_param(const char *value, size_t len, const char *name, struct buf *out)
 		if (str_to_ulong(num, SECTIONS_MAX - 1, &idx) < 0 ||
 		    ext[idx] != 0)
 			continue;
-		buf_add(&sect[idx], val.data ? val.data : "", val.len);
+		for (; nsect <= idx; nsect++)
+			buf_init(&sect[nsect]);
+		buf_add(&sect[idx], buf_cstr(&val), val.len);
 		ext[idx] = n[nlen - 1] == '*' ? 2 : 1;
-		if (idx + 1 > nsect)
-			nsect = idx + 1;
 	}
 	if (!have_ext && nsect > 0 && ext[0] != 0) {
 		buf_reset(&raw);
@@ -236,7 +237,7 @@ mime_param(const char *value, size_t len, const char *name, struct buf *out)
 		    NULL, out);
 		found = 1;
 	}
-	for (i = 0; i < SECTIONS_MAX; i++)
+	for (i = 0; i < nsect; i++)
 		buf_free(&sect[i]);
 	buf_free(&val);
 	buf_free(&plain);

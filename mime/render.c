@@ -249,13 +249,17 @@ render_text(struct rb *r, struct mime_part *p, int html)
 		t = u;
 		memset(&u, 0, sizeof(u));
 	}
-	str_clean_display(&c, buf_cstr(&t), t.len, 1);
+	mime_clean(&c, buf_cstr(&t), t.len, 1);
 	add_text(r, buf_cstr(&c), c.len, !html);
 	if (links.len > 0) {
 		size_t k = 0;
 
 		buf_reset(&c);
 		str_clean_display(&c, links.data, links.len, 1);
+		for (k = 0; k < c.len; k++) /* a TAB in a URL */
+			if (c.data[k] == '\t')
+				c.data[k] = ' ';
+		k = 0;
 		add_line(r, MIME_LINE_BODY, 0, -1, "", 0);
 		while (k < c.len) {
 			const char *e = memchr(c.data + k, '\n', c.len - k);

@@ -179,3 +179,31 @@ mime_wrap(const char *s, size_t len, const char *prefix1,
 	}
 	buf_addch(out, '\n');
 }
+
+/* str_clean_display, with runs of printable ASCII copied whole: the
+ * common case of mail text, and the hot path of rendering.  A line with
+ * anything else goes to str_clean_display whole, so an escape sequence is
+ * always seen from its start. */
+void
+mime_clean(struct buf *out, const char *s, size_t len, int keep_newlines)
+{
+	size_t i = 0, st;
+
+	buf_grow(out, len);
+	while (i < len) {
+		for (st = i; i < len && (((unsigned char)s[i] >= 0x20 &&
+		    (unsigned char)s[i] < 0x7f) ||
+		    (s[i] == '\n' && keep_newlines)); i++)
+			;
+		buf_add(out, s + st, i - st);
+		if (i >= len)
+			break;
+		st = i;
+		{
+			const char *nl = memchr(s + i + 1, '\n', len - i - 1);
+
+			i = nl ? (size_t)(nl - s) : len;
+		}
+		str_clean_display(out, s + st, i - st, keep_newlines);
+	}
+}
