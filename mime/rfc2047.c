@@ -100,9 +100,12 @@ literal(const char *s, size_t len, const char *assumed, struct buf *out)
 		return;
 	}
 	while (i < len) {
-		for (st = i; i < len && (u[i] < 0x80 ||
-		    (n = str_utf8_decode(u + i, len - i, &cp)) > 0);)
-			i += u[i] < 0x80 ? 1 : n;
+		for (st = i; i < len; i += n) {
+			n = u[i] < 0x80 ? 1 : str_utf8_decode(u + i, len - i,
+			    &cp);
+			if (n == 0)
+				break;
+		}
 		buf_add(out, s + st, i - st);
 		for (st = i; i < len && u[i] >= 0x80 &&
 		    str_utf8_decode(u + i, len - i, &cp) == 0; i++)
