@@ -32,6 +32,7 @@
 #define MIME_MAX_PARTS 10000
 #define MIME_MAX_HEADERS 1000
 #define MIME_MAX_HEADER_LEN 65536
+#define MIME_MAX_LINES 1000000 /* body lines of a view; a NOTE says more */
 
 /* ------------------------------------------------------------------ */
 /* Header summary: what the cache indexes.                             */
@@ -56,10 +57,13 @@ struct mime_summary {
 /*
  * Parses the header of raw[0..len): a whole message or only its header
  * (the body, if any, starts after the first empty line).  Never fails on
- * content.  has_attachment is 1 if the top Content-Type is multipart/mixed
- * (or a non-text, non-multipart, non-alternative type), or, when the body
- * is present, any part is an attachment.  Returns 0 and sets *sum_r
- * (free with mime_summary_free), or -1 if raw is NULL.
+ * content.  has_attachment is a hint: with the body present and a
+ * multipart top, 1 if any part is an attachment (as mime_render lists
+ * them, message/rfc822 excepted); otherwise 1 if the top Content-Type is
+ * multipart/mixed or a non-text, non-multipart, non-message type.
+ * Returns 0 and sets *sum_r (free with mime_summary_free), or -1 if raw
+ * is NULL.  Cost: the header only, unless the body is present and the
+ * top is multipart (then one structural pass, no decoding).
  */
 int mime_summary_parse(const char *raw, size_t len,
     struct mime_summary **sum_r, struct error *err);
@@ -99,12 +103,14 @@ enum mime_prefer {
 
 struct mime_render_opts {
 	enum mime_prefer prefer;
-	/* Charset of 8-bit text with no charset label (and 8-bit header
-	 * bytes that are not UTF-8); NULL means windows-1252. */
+	/* Charset of text parts with no charset label, and of 8-bit header
+	 * bytes that are not UTF-8.  NULL: UTF-8 if the bytes are valid
+	 * UTF-8, else windows-1252 (so unlabelled text never fails). */
 	const char *assumed_charset;
-	/* Wrap body lines longer than width columns at spaces (hard-wraps
-	 * words longer than width); 0 disables wrapping.  Header lines are
-	 * never wrapped. */
+	/* Wrap body lines (plain and HTML) longer than width columns at
+	 * blanks, hard-cutting longer words; quoted lines keep their ">"
+	 * prefix on every piece.  0 disables wrapping.  Header, note, link
+	 * and attachment lines are never wrapped.  `postie view` uses 80. */
 	int width;
 };
 
@@ -118,13 +124,30 @@ struct mime_view {
 };
 
 /*
- * Renders raw[0..len) as the pager shows it, in this order: header lines
- * (Date, From, To, Cc, Subject, those present), one empty MIME_LINE_BODY
- * line, the body lines, then (if any) an empty line, the link footnotes,
- * an empty line, and one MIME_LINE_ATTACHMENT line per attachment:
- * "[N] name (type, size)".  opts may be NULL (defaults: plain, 1252, 80).
- * The view keeps a private copy of raw, so raw may be freed afterwards.
- * Returns 0 and sets *view_r (free with mime_view_free), -1 if raw is NULL.
+ * Renders raw[0..len) as the pager shows it, in this order:
+ *   - header lines "Name: value" for Date, From, To, Cc, Subject (those
+ *     present; addresses and encoded words decoded), then one empty
+ *     line (none when the message has no header at all);
+ *   - the body.  multipart/alternative shows one part (opts->prefer;
+ *     the other type, then a nested multipart, as fallbacks);
+ *     multipart/related its first part; other multiparts every part in
+ *     order.  Text after the first shown part is introduced by a
+ *     MIME_LINE_NOTE "[-- type: name --]" between empty lines.  Each
+ *     HTML part is followed by its link footnotes ("[N] URL",
+ *     MIME_LINE_LINK) after an empty line.  message/rfc822 shows a
+ *     NOTE, the inner header block, and the inner body;
+ *   - if there are attachments, an empty line and one MIME_LINE_ATTACHMENT
+ *     per attachment: "[N] name (type, size)" (N = index + 1).
+ * Attachments are parts with Content-Disposition: attachment, non-text
+ * leaves, the non-first parts of multipart/related, and message/rfc822
+ * parts (also shown inline, inline_text = 1).  Damaged structure: the
+ * first Content-Type with a type/subtype wins; a missing closing
+ * boundary ends the last part at the end of input; a multipart without
+ * a usable boundary is shown as text; a delimiter line must be
+ * "--boundary" or "--boundary--" followed by blanks only.
+ * opts may be NULL (defaults: plain, assumed NULL, width 80).  The view
+ * keeps a private copy of raw, so raw may be freed afterwards.  Returns 0
+ * and sets *view_r (free with mime_view_free), -1 if raw is NULL.
  */
 int mime_render(const char *raw, size_t len,
     const struct mime_render_opts *opts, struct mime_view **view_r,

@@ -26,6 +26,8 @@ struct rb {
 	enum mime_prefer prefer;
 	int width;
 	int shown;      /* text parts shown so far */
+	int truncated;  /* MIME_MAX_LINES reached */
+	int final;      /* the attachment list: not capped */
 };
 
 static void
@@ -35,6 +37,12 @@ add_line(struct rb *r, enum mime_line_kind kind, int level, int att,
 	struct mime_view *v = r->v;
 	struct mime_line *l;
 
+	/* 20 MB of empty lines must not become 20 million lines */
+	if (v->nlines >= MIME_MAX_LINES && !r->final &&
+	    kind != MIME_LINE_HEADER && kind != MIME_LINE_NOTE) {
+		r->truncated = 1;
+		return;
+	}
 	if (v->nlines == r->lcap) {
 		r->lcap = r->lcap ? r->lcap * 2 : 64;
 		v->lines = xreallocarray(v->lines, r->lcap, sizeof(*v->lines));
@@ -367,6 +375,10 @@ attachment_list(struct rb *r)
 	size_t i;
 	char size[32];
 
+	r->final = 1;
+	if (r->truncated)
+		add_line(r, MIME_LINE_NOTE, 0, -1, "[-- more lines not shown --]",
+		    strlen("[-- more lines not shown --]"));
 	if (v->nattachments > 0)
 		add_line(r, MIME_LINE_BODY, 0, -1, "", 0);
 	for (i = 0; i < v->nattachments; i++) {

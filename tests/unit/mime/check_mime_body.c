@@ -424,6 +424,17 @@ START_TEST(test_limits)
 	ck_assert_int_eq(mime_render(m.data, m.len, NULL, &v, NULL), 0);
 	ck_assert_uint_gt(v->nlines, 10 * 1024 * 1024 / 64);
 	mime_view_free(&v);
+
+	/* 20 MB of empty lines: capped, with a note at the end */
+	buf_reset(&m);
+	buf_addstr(&m, "Subject: x\n\nfirst\n");
+	for (i = 0; i < 20 * 1024 * 1024; i++)
+		buf_addch(&m, i % 2 ? '\n' : 'y');
+	buf_addstr(&m, "last\n");
+	ck_assert_int_eq(mime_render(m.data, m.len, NULL, &v, NULL), 0);
+	ck_assert_uint_le(v->nlines, MIME_MAX_LINES + 1);
+	ck_assert_int_eq(v->lines[v->nlines - 1].kind, MIME_LINE_NOTE);
+	mime_view_free(&v);
 	buf_free(&m);
 }
 END_TEST
