@@ -69,6 +69,7 @@ static int
 starttls(struct imap *imap, struct error *err)
 {
 	const char *host = conn_host(imap->conn);
+	const struct imap_resp *r;
 	struct imap_cmd cmd;
 
 	if (!imap->caps_known && capability(imap, err) < 0)
@@ -78,17 +79,24 @@ starttls(struct imap *imap, struct error *err)
 		    "STARTTLS; refusing to continue without TLS", host);
 	imap_cmd_begin(imap, &cmd, "STARTTLS", NULL, NULL);
 	imap_add(imap, "STARTTLS");
-	if (imap_cmd_send(imap, &cmd, err) < 0 ||
-	    imap_cmd_finish(imap, &cmd, err) < 0) {
-		imap_cmd_free(&cmd);
+	if (imap_cmd_send(imap, &cmd, err) < 0)
 		return -1;
-	}
-	imap_cmd_free(&cmd);
-	if (!cmd.ok)
+	/* Our tagged OK, nothing else: untagged data in plaintext is
+	 * ignored, a continuation or any other answer aborts. */
+	do
+		if ((r = imap_read(imap, err)) == NULL)
+			return -1;
+	while (r->kind == IMAP_RESP_UNTAGGED &&
+	    (r->status == NULL || str_casecmp(r->status, "BYE") != 0));
+	if (r->kind != IMAP_RESP_TAGGED || strcmp(r->tag, cmd.tag) != 0 ||
+	    str_casecmp(r->status, "OK") != 0) {
+		imap->dead = 1;
 		return error_set(err, "IMAP server %s refused STARTTLS", host);
+	}
+	imap->pending = NULL;
 	if (imap->rpos < imap->rlen || imap_parser_busy(imap->parser))
-		return error_set(err, "IMAP server %s sent data after its "
-		    "STARTTLS answer; refusing (possible attack)", host);
+		return error_set(err, "IMAP server %s sent unexpected data "
+		    "after the STARTTLS answer (injected?); refusing", host);
 	if (conn_starttls(imap->conn, err) < 0)
 		return imap_dead(imap, err);
 	/* Forget everything learnt in plaintext. */

@@ -6,3 +6,11 @@ tests_integration_check_imap_SOURCES = tests/integration/check_imap.c \
 tests_integration_check_imap_CFLAGS = $(UNIT_CFLAGS)
 tests_integration_check_imap_LDADD = $(NET_LIBS) $(UNIT_LIBS)
 EXTRA_DIST += tests/integration/imap.itest
+# The engine against the hostile-server scenarios, through a small probe.
+check_PROGRAMS += tests/integration/check_imap_probe
+TESTS += tests/integration/imap_hostile.itest
+tests_integration_check_imap_probe_SOURCES = \
+	tests/integration/check_imap_probe.c
+tests_integration_check_imap_probe_LDADD = $(NET_LIBS)
+EXTRA_DIST += tests/integration/imap_hostile.itest \
+	tests/integration/check_imap_hostile.py
