@@ -55,6 +55,10 @@ struct imap_opts {
 	const char *user;
 	const char *password;
 	const struct imap_limits *limits; /* NULL: imap_parse defaults */
+	/* enum imap_cap bits to ignore even when offered (to work around a
+	 * broken server, and for tests of the fallbacks); 0 normally.
+	 * IMAP_CAP_STARTTLS and IMAP_CAP_LOGINDISABLED cannot be ignored. */
+	unsigned ignore_caps;
 };
 
 /* Capabilities the engine uses (imap_has_cap). */

@@ -38,6 +38,7 @@ struct imap {
 	char *rbuf;
 	size_t rpos, rlen;
 	unsigned caps;
+	unsigned ignore_caps;
 	int caps_known;
 	int trusted;   /* TLS (or allowed plaintext) is up: texts may show */
 	int logged_in;

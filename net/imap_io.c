@@ -436,6 +436,8 @@ imap_parse_caps(struct imap *imap, const struct imap_arg *a)
 		for (k = 0; k < sizeof(capnames) / sizeof(capnames[0]); k++)
 			if (imap_arg_is(a, capnames[k].name))
 				imap->caps |= capnames[k].bit;
+	imap->caps &= ~(imap->ignore_caps &
+	    ~(unsigned)(IMAP_CAP_STARTTLS | IMAP_CAP_LOGINDISABLED));
 }
 
 unsigned

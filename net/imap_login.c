@@ -285,6 +285,7 @@ imap_connect(const struct imap_opts *o, struct imap **imap_r,
 	imap->parser = imap_parser_new(&imap->lim);
 	imap->rbuf = xmalloc(IMAP_RBUF);
 	imap->trusted = o->security != IMAP_SEC_STARTTLS;
+	imap->ignore_caps = o->ignore_caps;
 	if (conn_open(&co, &imap->conn, err) < 0)
 		goto fail;
 	if (greeting(imap, o->security, &preauth, err) < 0)

@@ -24,6 +24,8 @@ env(const char *name)
 	return v;
 }
 
+unsigned itest_ignore_caps;
+
 void
 evlog_cb(void *ctx, const struct imap_event *ev)
 {
@@ -72,6 +74,7 @@ itest_try(const char *user, const char *password, enum imap_security sec,
 	o.conn.tls_servername = env("POSTIE_TEST_NAME");
 	o.conn.timeout = 20;
 	o.security = sec;
+	o.ignore_caps = itest_ignore_caps;
 	o.user = user;
 	snprintf(var, sizeof(var), "POSTIE_TEST_PASSWORD_%s", user);
 	o.password = password ? password : env(var);

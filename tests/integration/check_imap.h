@@ -20,6 +20,9 @@ struct evlog {
 	unsigned fetch_flags[EV_MAX];
 };
 
+/* Capabilities itest_open/itest_try make the engine ignore. */
+extern unsigned itest_ignore_caps;
+
 void evlog_cb(void *ctx, const struct imap_event *ev);
 /* Connects as user with security sec; fails the test on error. */
 struct imap *itest_open(const char *user, enum imap_security sec);

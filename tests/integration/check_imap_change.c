@@ -150,6 +150,84 @@ START_TEST(test_wake_fd)
 }
 END_TEST
 
+static int
+count_cb(void *ctx, const struct imap_folder *f)
+{
+	int *n = ctx;
+
+	(*n)++;
+	ck_assert_msg(f->has_status || (f->attrs & IMAP_FOLDER_NOSELECT),
+	    "%s has no counts", f->name);
+	return 0;
+}
+
+START_TEST(test_fallbacks)
+{
+	/* Without LIST-STATUS, MOVE, IDLE, QRESYNC, LITERAL+ and SASL-IR:
+	 * pipelined STATUS, COPY + STORE + UID EXPUNGE, NOOP polling,
+	 * SELECT (CONDSTORE), synchronising literals, AUTHENTICATE with a
+	 * continuation. */
+	struct imap *a, *c;
+	struct imap_mailbox mb;
+	struct imap_qresync qr;
+	struct evlog ev;
+	struct error err;
+	uint32_t uids[64], inbox, trash, uid;
+	char set[16];
+	int n = 0, p[2];
+
+	itest_ignore_caps = IMAP_CAP_LIST_STATUS | IMAP_CAP_LIST_EXTENDED |
+	    IMAP_CAP_MOVE | IMAP_CAP_IDLE | IMAP_CAP_QRESYNC |
+	    IMAP_CAP_LITERALPLUS | IMAP_CAP_LITERALMINUS | IMAP_CAP_SASL_IR;
+	a = itest_open("alice", IMAP_SEC_IMPLICIT);
+	ck_assert(!imap_qresync(a));
+	ck_assert(imap_condstore(a));
+	ck_assert(!imap_has_cap(a, IMAP_CAP_MOVE));
+	ck_assert_int_eq(imap_list(a, count_cb, &n, &err), 0);
+	ck_assert_int_ge(n, 9);
+
+	itest_ignore_caps = IMAP_CAP_AUTH_PLAIN; /* LOGIN */
+	c = itest_open("alice", IMAP_SEC_STARTTLS);
+	inbox = itest_count(c, "INBOX");
+	trash = itest_count(c, "Trash");
+
+	ck_assert_int_eq(imap_select(a, "INBOX", 0, NULL, &mb, &err), 0);
+	ck_assert_uint_gt(mb.highestmodseq, 0);
+	ck_assert_uint_ge(itest_uids(a, uids, 64), 2);
+	snprintf(set, sizeof(set), "%u", (unsigned)uids[0]);
+	ck_assert_msg(imap_move(a, set, "Trash", &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(itest_count(c, "INBOX"), inbox - 1);
+	ck_assert_uint_eq(itest_count(c, "Trash"), trash + 1);
+
+	/* Synchronising literal (a name with a quote is still quoted; the
+	 * message body needs a literal). */
+	ck_assert_msg(imap_append(a, "INBOX", 0, msg, sizeof(msg) - 1, &uid,
+	    &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(itest_count(c, "INBOX"), inbox);
+
+	/* SELECT with saved state under CONDSTORE only: no QRESYNC data. */
+	memset(&ev, 0, sizeof(ev));
+	imap_set_event_cb(a, evlog_cb, &ev);
+	qr.uidvalidity = mb.uidvalidity;
+	qr.modseq = mb.highestmodseq;
+	qr.known_uids = NULL;
+	ck_assert_int_eq(imap_select(a, "INBOX", 0, &qr, &mb, &err), 0);
+	ck_assert_int_eq(ev.vanished, 0);
+	ck_assert_int_eq(ev.fetch, 0);
+
+	/* NOOP polling: the wake fd and the timeout. */
+	ck_assert_int_eq(pipe(p), 0);
+	ck_assert_int_eq(write(p[1], "x", 1), 1);
+	ck_assert_int_eq(imap_wait(a, p[0], 20000, &err), 1);
+	ck_assert_int_eq(imap_wait(a, -1, 200, &err), 0);
+	close(p[0]);
+	close(p[1]);
+	itest_ignore_caps = 0;
+	ck_assert_int_eq(imap_logout(&a, &err), 0);
+	ck_assert_int_eq(imap_logout(&c, &err), 0);
+}
+END_TEST
+
 Suite *
 imap_change_suite(void)
 {
@@ -160,6 +238,7 @@ imap_change_suite(void)
 	tcase_add_test(tc, test_store_copy_move_expunge);
 	tcase_add_test(tc, test_idle_sees_append);
 	tcase_add_test(tc, test_wake_fd);
+	tcase_add_test(tc, test_fallbacks);
 	suite_add_tcase(s, tc);
 	return s;
 }
