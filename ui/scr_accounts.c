@@ -80,11 +80,18 @@ draw(struct ui *ui, struct ui_screen *s)
 		if (st.pending_ops)
 			buf_printf(&b, ", %zu queued", st.pending_ops);
 		x += ui_put(y, x, ui->cols - x, b.data, b.len, attr);
-		if (st.error[0]) {
-			x += ui_put(y, x, ui->cols - x, "  ", 2, attr);
-			ui_put(y, x, ui->cols - x, st.error, strlen(st.error),
-			    i == a->l.cur ? attr : ui->attr[THEME_ERROR]);
-		}
+	}
+	/* The sentences of accounts in error, below the list: a row has
+	 * no room for them. */
+	for (i = 0, y++; i < a->l.n && y <= rows; i++) {
+		if (cache_account_status(ui->cache, i, &st, NULL) < 0 ||
+		    st.error[0] == '\0')
+			continue;
+		buf_reset(&b);
+		buf_printf(&b, " %s: %s", cache_account(ui->cache, i)->name,
+		    st.error);
+		ui_put(y++, 0, ui->cols, b.data, b.len, ui->attr[
+		    st.state == ACCOUNT_ERROR ? THEME_ERROR : THEME_NORMAL]);
 	}
 	buf_free(&b);
 }

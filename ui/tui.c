@@ -421,14 +421,11 @@ open_start(struct ui *ui)
 	/* Not in the cache yet: the index waits for the first sync. */
 	if (err.msg[0])
 		fid = 0;
+	ui->start_waiting = ui->worker_ok[i];
 	ui_push(ui, scr_index_new(ui, i, fid, o->folder));
-	if (ui->worker_ok[i]) {
-		ui->start_waiting = 1;
-		if (cache_request_sync(ui->cache, i, fid, 0, &err) < 0)
-			ui_start_loaded(ui);
-	} else {
+	if (!ui->worker_ok[i] ||
+	    cache_request_sync(ui->cache, i, fid, 0, &err) < 0)
 		ui_start_loaded(ui);
-	}
 	return 0;
 }
 
@@ -441,6 +438,13 @@ start_workers(struct ui *ui)
 	for (i = 0; i < n; i++) {
 		error_clear(&err);
 		ui->worker_ok[i] = cache_worker_start(ui->cache, i, &err) == 0;
+		/* Bring every account up to date in the background; the
+		 * screen shows what is on disk meanwhile. */
+		if (ui->worker_ok[i] && (ui->opts->folder == NULL ||
+		    strcmp(ui->opts->account, cache_account(ui->cache,
+		    i)->name) != 0))
+			ui->worker_ok[i] = cache_request_sync(ui->cache, i, 0, 0,
+			    &err) == 0;
 		if (!ui->worker_ok[i])
 			ui_message(ui, 1, "%s: %s", cache_account(ui->cache,
 			    i)->name, err.msg);
@@ -478,7 +482,7 @@ loop(struct ui *ui)
 	struct cache_event ev;
 	wint_t wch;
 	time_t now;
-	int rc, timeout, nfds;
+	int rc, krc, timeout, nfds;
 
 	while (!ui->quit) {
 		draw(ui);
@@ -499,9 +503,9 @@ loop(struct ui *ui)
 		if (rc < 0 && errno != EINTR)
 			break;
 		/* EINTR may be SIGWINCH: get_wch then yields KEY_RESIZE. */
-		while (!ui->quit && (rc = get_wch(&wch)) != ERR)
-			handle_key(ui, ui_key_from_curses(rc, (unsigned)wch));
-		if (nfds == 2 && rc >= 0 && (pfd[1].revents & POLLIN))
+		while (!ui->quit && (krc = get_wch(&wch)) != ERR)
+			handle_key(ui, ui_key_from_curses(krc, (unsigned)wch));
+		if (nfds == 2 && rc > 0 && (pfd[1].revents & POLLIN))
 			while (!ui->quit && cache_event_read(ui->cache, &ev) == 1)
 				handle_event(ui, &ev);
 		if (ui->notice[0] && ui->top &&
