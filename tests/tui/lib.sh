@@ -36,7 +36,7 @@ mkdir -p "$HOME" "$XDG_CONFIG_HOME"
 TUI_LOCALE=C.UTF-8
 
 # tui_start ARGS...: runs postie ARGS in the pane; when it exits the pane
-# shows "postie-exit=STATUS".
+# shows "postie-exit=STATUS".  TUI_ENV="VAR=value ..." adds variables.
 tui_start() {
 	run="$TUI_DIR/run.sh"
 	line=""
@@ -45,6 +45,7 @@ tui_start() {
 	done
 	{
 		echo "export TERM=xterm-256color LANG=$TUI_LOCALE LC_ALL=$TUI_LOCALE"
+		[ -z "${TUI_ENV:-}" ] || echo "export $TUI_ENV"
 		echo "$line"
 		echo 'echo postie-exit=$?'
 		echo 'exec sleep 3600'

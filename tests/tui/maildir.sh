@@ -25,6 +25,36 @@ printf '%s\r\n' \
 printf 'From: Mallory <m@example.org>\r\nSubject: evil \033[31mRED\033]0;pwned-title\007 \033[2J\033[Htail \342\200\256txet\r\nDate: Tue, 24 Nov 2026 10:00:00 +0100\r\nMessage-ID: <evil@example.org>\r\n\r\nbody of evil\r\n' \
     >"$MD/new/1700000001.M1P1Q2.test"
 
+# A reply to the first message (a thread) with an attachment.
+printf '%s\r\n' \
+    'From: Bob <bob@example.org>' \
+    'Subject: Re: =?UTF-8?B?R3LDvMOfZSBhdXMgTcO8bmNoZW4=?=' \
+    'Date: Wed, 25 Nov 2026 09:00:00 +0100' \
+    'Message-ID: <reply@example.org>' \
+    'In-Reply-To: <gruesse@example.de>' \
+    'References: <gruesse@example.de>' \
+    'MIME-Version: 1.0' \
+    'Content-Type: multipart/mixed; boundary="b1"' \
+    '' \
+    '--b1' \
+    'Content-Type: text/plain; charset=utf-8' \
+    '' \
+    'Danke, see the notes attached.' \
+    '--b1' \
+    'Content-Type: text/plain; name="notes.txt"' \
+    'Content-Disposition: attachment; filename="notes.txt"' \
+    'Content-Transfer-Encoding: base64' \
+    '' \
+    'YXR0YWNoZWQgbm90ZXMgNDcxMQo=' \
+    '--b1--' >"$MD/new/1700000002.M1P1Q3.test"
+
+# mailcap: "opening" a text attachment copies it where the test looks.
+cat >"$TUI_DIR/mailcap" <<MC
+# test entry
+text/plain; cp %s '$TUI_DIR/opened.txt'
+MC
+export MAILCAPS="$TUI_DIR/mailcap"
+
 CFG="$TUI_DIR/config"
 cat >"$CFG" <<CONF
 [general]
@@ -88,8 +118,8 @@ tui_screen | grep -F " legacy " | grep -qF "INSECURE" ||
     tui_fail "the plaintext account is not marked INSECURE"
 tui_screen | grep -F " work " | grep -F "imap" | grep -qF "tls" ||
     tui_fail "work does not show imap and tls"
-tui_screen | grep -F " home " | grep -qF "2 unread" ||
-    tui_fail "home does not show 2 unread"
+tui_screen | grep -F " home " | grep -qF "3 unread" ||
+    tui_fail "home does not show 3 unread"
 tui_pass "account list"
 
 # --- folders, index, pager ---
@@ -97,7 +127,7 @@ tui_keys j Enter
 tui_expect "home: folders"
 tui_expect "INBOX"
 tui_keys Enter
-tui_expect "home/INBOX: 2 messages"
+tui_expect "home/INBOX: 3 messages"
 tui_expect "Grüße aus München"
 tui_expect "Jürgen Müller"
 tui_pass "index shows decoded headers"
@@ -109,12 +139,64 @@ tui_screen | grep -qF "pwned" && tui_fail "OSC text reached the screen"
 title=$(tmx display-message -p -t postie '#{pane_title}')
 case "$title" in *pwned*) tui_fail "the window title was changed: $title";; esac
 tui_screen -e | grep -q "$(printf '\033')\]" && tui_fail "OSC sequence drawn"
-tui_screen | grep -qF "home/INBOX: 2 messages" ||
+tui_screen | grep -qF "home/INBOX: 3 messages" ||
     tui_fail "the title bar was overwritten"
 tui_pass "escape sequences shown harmless"
 
-# The cursor starts on the newest message (Mallory); go up to Jürgen.
-tui_keys k Enter
+# --- attachments: save (asking before overwriting) and mailcap ---
+# The cursor starts on the newest message, the reply.
+tui_screen | grep -F "Re: Grüße" | grep -q " N   A " ||
+    tui_fail "the reply does not show N and A (attachment)"
+tui_keys Enter
+tui_expect "Danke, see the notes attached."
+tui_expect "notes.txt"
+tui_cmd "save-attachment 1 $TUI_DIR/saved.txt"
+wait_until grep -qs "attached notes 4711" "$TUI_DIR/saved.txt" ||
+    tui_fail "the attachment was not saved"
+echo "old content" >"$TUI_DIR/saved.txt"
+tui_cmd "save-attachment 1 $TUI_DIR/saved.txt"
+tui_expect "Overwrite it? (y/n)"
+tui_keys n
+tui_expect "Not saved."
+grep -q "old content" "$TUI_DIR/saved.txt" || tui_fail "overwritten after no"
+tui_cmd "save-attachment 1 $TUI_DIR/saved.txt"
+tui_expect "Overwrite it? (y/n)"
+tui_keys y
+wait_until grep -qs "attached notes 4711" "$TUI_DIR/saved.txt" ||
+    tui_fail "not overwritten after yes"
+tui_pass "save attachment, asking before overwriting"
+tui_keys v
+wait_until grep -qs "attached notes 4711" "$TUI_DIR/opened.txt" ||
+    tui_fail "mailcap viewer did not run"
+tui_expect "Danke, see the notes attached."
+tui_pass "open attachment through mailcap"
+tui_keys q
+tui_expect "home/INBOX: 3 messages"
+
+# --- threads: the reply sits under its parent, and collapses ---
+tui_cmd "sort thread"
+tui_expect "sort: thread"
+tui_expect "└─>Re: Grüße"
+tui_keys z
+tui_expect "(+1)"
+tui_expect_not "└─>Re: Grüße"
+tui_keys z
+tui_expect "└─>Re: Grüße"
+tui_pass "threads collapse and expand"
+tui_cmd "sort date"
+tui_expect "sort: date"
+
+# --- full-text search and limit (the cache's index, offline) ---
+tui_cmd "limit Danke"
+tui_expect "home/INBOX: 1 message"
+tui_expect "limit: Danke"
+tui_keys l
+tui_keys Enter
+tui_expect "home/INBOX: 3 messages"
+tui_pass "limit"
+
+# The reply is last; go up to Mallory, then up to Jürgen.
+tui_keys k k Enter
 tui_expect "Subject: Grüße aus München"
 tui_expect "viele Grüße aus München!"
 tui_expect "> zitierte Zeile"
@@ -128,9 +210,10 @@ tui_keys -l "zitierte"
 tui_keys Enter
 tui_expect "> zitierte Zeile"
 tui_keys q
-tui_expect "home/INBOX: 2 messages"
+tui_expect "home/INBOX: 3 messages"
 
 # --- flag, toggle-new through a [keys] binding, delete ---
+# (the cursor is back on Jürgen's message)
 tui_keys F
 wait_until sh -c "ls '$MD/cur' | grep -q 'Q1.test:2,FS'" ||
     tui_fail "F did not flag the message in the Maildir ($(flags_of Q1.test))"
@@ -188,6 +271,19 @@ tui_pass "resize"
 tui_keys Q
 tui_expect "postie-exit=0"
 tmx kill-server
+
+# --- NO_COLOR: attributes only ---
+TUI_ENV="NO_COLOR=1" tui_start -c "$CFG" -a home -f INBOX
+tui_expect "home/INBOX"
+esc=$(printf '\033')
+tui_screen -e | grep -q "$esc\[[0-9;]*\(3[0-7]\|4[0-7]\|38;5\|48;5\)[;m]" &&
+    tui_fail "colours drawn although NO_COLOR is set"
+tui_screen -e | grep -q "$esc\[[0-9;]*7m" ||
+    tui_fail "no reverse video for the bars without colour"
+tui_keys Q
+tui_expect "postie-exit=0"
+tmx kill-server
+tui_pass "NO_COLOR"
 
 # --- -e scripting: commands run once the folder has loaded ---
 tui_start -c "$CFG" -a home -f INBOX -e "sort subject; last; quit"
