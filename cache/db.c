@@ -480,6 +480,8 @@ db_folder_list(struct db *db, const char *account, struct db_folder **list_r,
 		folder_from_row(st, &list[n++]);
 	}
 	sqlite3_finalize(st);
+	if (list == NULL)
+		list = xcalloc(1, sizeof(*list));
 	if (rc != SQLITE_DONE) {
 		db_folders_free(&list, n);
 		return db_fail(db, err, "folder list");

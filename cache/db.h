@@ -213,6 +213,9 @@ int db_msg_max_uid(struct db *db, int64_t folder_id, uint32_t *uid_r,
 int db_search(struct db *db, int64_t folder_id, const char *query,
     int64_t **ids_r, size_t *n_r, struct error *err);
 
+/* Lists handed out (folders, UIDLs, search ids) are never NULL on
+ * success, even when empty: free them all the same. */
+
 /* --- POP3 UIDL records --- */
 int db_uidl_lookup(struct db *db, const char *account, const char *uidl,
     struct db_uidl *u_r, struct error *err);

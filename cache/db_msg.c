@@ -299,6 +299,7 @@ db_search(struct db *db, int64_t folder_id, const char *query,
 	fts_query(&q, query);
 	if (q.len == 0) {
 		buf_free(&q);
+		*ids_r = xcalloc(1, sizeof(**ids_r));
 		return 0;
 	}
 	if (sqlite3_prepare_v2(db->sq, "SELECT m.id FROM fts JOIN messages m"
@@ -319,6 +320,8 @@ db_search(struct db *db, int64_t folder_id, const char *query,
 	}
 	sqlite3_finalize(st);
 	buf_free(&q);
+	if (ids == NULL)
+		ids = xcalloc(1, sizeof(*ids));
 	if (rc != SQLITE_DONE) {
 		free(ids);
 		return db_fail(db, err, "search");

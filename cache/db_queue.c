@@ -108,6 +108,8 @@ db_uidl_older(struct db *db, const char *account, int64_t cutoff,
 		v[n++] = db_col_str(st, 0);
 	}
 	sqlite3_finalize(st);
+	if (v == NULL)
+		v = xcalloc(1, sizeof(*v));
 	if (rc != SQLITE_DONE) {
 		while (n > 0)
 			free(v[--n]);
@@ -146,6 +148,8 @@ db_uidl_undelivered(struct db *db, const char *account,
 		n++;
 	}
 	sqlite3_finalize(st);
+	if (v == NULL)
+		v = xcalloc(1, sizeof(*v));
 	*list_r = v;
 	*n_r = n;
 	if (rc != SQLITE_DONE) {

@@ -62,7 +62,8 @@ rank_arrival(struct index *ix, struct arr *a)
 {
 	size_t i;
 
-	qsort(a, ix->n, sizeof(*a), cmp_internal);
+	if (ix->n > 0)
+		qsort(a, ix->n, sizeof(*a), cmp_internal);
 	for (i = 0; i < ix->n; i++)
 		ix->recs[a[i].pos].arrival = (uint32_t)i;
 }

@@ -174,13 +174,15 @@ store_reconcile(struct db *db, struct maildir *md, int64_t folder_id,
 	if (maildir_scan(md, add_file, &files, err) < 0 ||
 	    db_msg_each(db, folder_id, add_row, &rows, err) < 0)
 		goto out;
-	qsort(files.v, files.n, sizeof(*files.v), cmp_rec);
+	if (files.n > 0)
+		qsort(files.v, files.n, sizeof(*files.v), cmp_rec);
 	if (db_begin(db, err) < 0)
 		goto out;
 	for (i = 0; i < rows.n; i++) {
 		struct rec *r = &rows.v[i];
 
-		f = bsearch(r, files.v, files.n, sizeof(*files.v), cmp_rec);
+		f = files.n ? bsearch(r, files.v, files.n, sizeof(*files.v),
+		    cmp_rec) : NULL;
 		if (f == NULL) { /* removed by another program */
 			if (db_msg_delete(db, r->id, err) < 0)
 				goto fail;

@@ -204,8 +204,10 @@ cache_sync_uidl_prune(struct cache_sync_ctx *ctx, const char *const *present,
 	size_t nold = 0, i;
 	int rc = 0;
 
-	memcpy(sorted, present, n * sizeof(*sorted));
-	qsort(sorted, n, sizeof(*sorted), cmp_str);
+	if (n > 0) {
+		memcpy(sorted, present, n * sizeof(*sorted));
+		qsort(sorted, n, sizeof(*sorted), cmp_str);
+	}
 	/* Every delivered record (cutoff in the future). */
 	if (db_uidl_older(ctx->db, ctx->acct->name, INT64_MAX, &old, &nold,
 	    err) < 0) {
@@ -213,8 +215,8 @@ cache_sync_uidl_prune(struct cache_sync_ctx *ctx, const char *const *present,
 		return -1;
 	}
 	for (i = 0; i < nold; i++) {
-		if (rc == 0 && bsearch(&old[i], sorted, n, sizeof(*sorted),
-		    cmp_str) == NULL)
+		if (rc == 0 && (n == 0 || bsearch(&old[i], sorted, n,
+		    sizeof(*sorted), cmp_str) == NULL))
 			rc = db_uidl_forget(ctx->db, ctx->acct->name, old[i],
 			    err);
 		free(old[i]);

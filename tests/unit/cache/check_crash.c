@@ -123,7 +123,7 @@ verify(const struct config *cfg, size_t *delivered_r)
 	struct tally t = { NULL, 0 };
 	struct error err;
 	struct db_uidl u;
-	char path[128], **all;
+	char path[128], **all, *file;
 	size_t n, i, k;
 	int64_t inbox;
 
@@ -149,7 +149,8 @@ verify(const struct config *cfg, size_t *delivered_r)
 		ck_assert_int_eq(db_uidl_lookup(cache_db(c), "pop", all[i], &u,
 		    &err), 1);
 		ck_assert_int_eq(u.delivered, 1);
-		ck_assert_int_eq(maildir_find(t.md, u.key, &all[i], &err), 1);
+		ck_assert_int_eq(maildir_find(t.md, u.key, &file, &err), 1);
+		free(file);
 		free(all[i]);
 		db_uidl_clear(&u);
 	}

@@ -241,6 +241,7 @@ START_TEST(search)
 	free(ids);
 	ck_assert_int_eq(db_search(db, 0, "  ()\"* ", &ids, &n, &err), 0);
 	ck_assert_uint_eq(n, 0);
+	free(ids);
 	/* A deleted message leaves the search index. */
 	ck_assert_int_eq(db_msg_delete(db, a, &err), 0);
 	ck_assert_int_eq(db_search(db, 0, "budget", &ids, &n, &err), 0);
