@@ -4,7 +4,7 @@
 TEST_EXTENSIONS += .itest
 ITEST_LOG_COMPILER = $(SHELL) $(abs_top_srcdir)/tests/server/with-dovecot
 
-TESTS += tests/integration/harness.itest
+TESTS += tests/integration/harness.itest tests/server/lifecycle.sh
 
 EXTRA_DIST += \
 	tests/server/README.md \
@@ -13,6 +13,8 @@ EXTRA_DIST += \
 	tests/server/dovecot.conf.in \
 	tests/server/badtls.py \
 	tests/server/selftest.py \
+	tests/server/lifecycle.py \
+	tests/server/lifecycle.sh \
 	tests/integration/harness.itest \
 	tests/data/fixtures/MANIFEST \
 	$(TEST_FIXTURE_MAIL)

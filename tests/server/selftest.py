@@ -317,10 +317,47 @@ def test_silent():
           repr(data))
 
 
+def test_loopback_only():
+    """Bound to 127.0.0.1, not to every address: 127.0.0.2 is refused."""
+    names = ["IMAP", "IMAPS", "POP3", "POP3S", "WRONGHOST", "EXPIRED",
+             "SELFSIGNED", "UNKNOWNCA", "SILENT"]
+    open_ = []
+    for n in names:
+        try:
+            socket.create_connection(("127.0.0.2", port(n)), 5).close()
+            open_.append(n)
+        except ConnectionRefusedError:
+            pass
+        except OSError as e:
+            open_.append("%s (%s)" % (n, e))
+    check("every listener is bound to 127.0.0.1 only", not open_,
+          "reachable on 127.0.0.2: %s" % open_)
+
+
+def test_deliver():
+    here = os.path.dirname(os.path.realpath(__file__))
+    msg = os.path.join(os.path.dirname(os.path.dirname(here)), "tests",
+                       "data", "fixtures", "bob-inbox-1.eml")
+    r = subprocess.run([sys.executable, os.path.join(here, "harness"),
+                        "deliver", E["POSTIE_TEST_DIR"], "alice", msg,
+                        "Work", "F"], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, timeout=TIMEOUT)
+    check("harness deliver drops a message", r.returncode == 0,
+          r.stdout.decode(errors="replace"))
+    m = imaplib.IMAP4_SSL(E["POSTIE_TEST_NAME"], port("IMAPS"),
+                          ssl_context=ctx(), timeout=TIMEOUT)
+    m.login("alice", "pw-alice")
+    typ, data = m.status("Work", "(MESSAGES UNSEEN)")
+    m.logout()
+    check("Dovecot sees the delivered message",
+          typ == "OK" and b"MESSAGES 2 UNSEEN 1" in data[0], repr(data))
+
+
 def main():
     tests = [test_env, test_imaps, test_imap_starttls, test_pop3_stls,
              test_alice_imaps, test_bob_pop3s, test_carol_starttls,
-             test_bad_certs, test_silent, test_drop_and_idle]
+             test_bad_certs, test_silent, test_loopback_only,
+             test_drop_and_idle, test_deliver]
     for t in tests:
         try:
             t()
