@@ -121,6 +121,14 @@ int cache_sync_index_message(struct cache_sync_ctx *ctx, int64_t folder_id,
 int cache_sync_store_body(struct cache_sync_ctx *ctx, int64_t msg_id,
     const void *data, size_t len, struct error *err);
 struct bodies *cache_sync_bodies(struct cache_sync_ctx *ctx);
+/*
+ * IMAP: records the folder's UIDVALIDITY after SELECT/STATUS.  If a
+ * different non-zero value was stored, the folder's index records,
+ * HIGHESTMODSEQ/UIDNEXT and cached bodies are dropped first and 1 is
+ * returned (sync it from scratch); otherwise 0.  -1 on error.
+ */
+int cache_sync_uidvalidity(struct cache_sync_ctx *ctx, int64_t folder_id,
+    uint32_t uidvalidity, struct error *err);
 
 /* --- POP3: delivery into the account's Maildir, UIDL records --- */
 /* The account's INBOX folder id (created on first use). */

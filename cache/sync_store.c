@@ -87,6 +87,53 @@ cache_sync_store_body(struct cache_sync_ctx *ctx, int64_t msg_id,
 	return rc;
 }
 
+int
+cache_sync_uidvalidity(struct cache_sync_ctx *ctx, int64_t folder_id,
+    uint32_t uidvalidity, struct error *err)
+{
+	struct db_folder f;
+	int rc, dropped = 0;
+
+	if ((rc = db_folder_get(ctx->db, folder_id, &f, err)) <= 0)
+		return rc < 0 ? -1 : error_set(err, "the folder is gone");
+	if (f.uidvalidity == uidvalidity) {
+		db_folder_clear(&f);
+		return 0;
+	}
+	if (f.uidvalidity != 0) {
+		log_info("%s: %s: UIDVALIDITY changed, dropping its cache",
+		    ctx->acct->name, f.name);
+		if (db_begin(ctx->db, err) < 0)
+			goto fail;
+		if (db_folder_reset(ctx->db, folder_id, err) < 0) {
+			db_rollback(ctx->db);
+			goto fail;
+		}
+		f.uidnext = 0;
+		f.highestmodseq = 0;
+		f.uidvalidity = uidvalidity;
+		if (db_folder_update(ctx->db, &f, err) < 0 ||
+		    db_commit(ctx->db, err) < 0) {
+			db_rollback(ctx->db);
+			goto fail;
+		}
+		/* Bodies of the old UIDVALIDITY only cost a download. */
+		bodies_drop_folder(ctx->w->c->bodies, f.account, f.name,
+		    uidvalidity, NULL);
+		cache_sync_folder_changed(ctx, folder_id);
+		dropped = 1;
+	} else {
+		f.uidvalidity = uidvalidity;
+		if (db_folder_update(ctx->db, &f, err) < 0)
+			goto fail;
+	}
+	db_folder_clear(&f);
+	return dropped;
+fail:
+	db_folder_clear(&f);
+	return -1;
+}
+
 int64_t
 cache_sync_inbox(struct cache_sync_ctx *ctx)
 {

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cache/bodies.h"
 #include "cache/cache.h"
 #include "cache/driver.h"
 #include "cache/maildir.h"
@@ -204,11 +205,25 @@ END_TEST
 
 static int replays[64];
 static int fetches;
+static uint32_t server_uidvalidity; /* 0: the stub does not check */
+static int dropped;
 
 static int
 stub_sync(struct cache_sync_ctx *ctx, int64_t folder_id, unsigned flags,
     struct error *err)
 {
+	struct db_folder f;
+	int rc;
+
+	if (server_uidvalidity == 0)
+		return 0;
+	if (db_folder_find(cache_sync_db(ctx), "imap", "INBOX", &f, err) <= 0)
+		return -1;
+	rc = cache_sync_uidvalidity(ctx, f.id, server_uidvalidity, err);
+	db_folder_clear(&f);
+	if (rc < 0)
+		return -1;
+	dropped += rc;
 	return 0;
 }
 
@@ -352,6 +367,63 @@ START_TEST(queue_replayed_once)
 }
 END_TEST
 
+START_TEST(uidvalidity_change)
+{
+	struct cache_opts o = { dir, dir };
+	struct config *cfg = test_config(dir);
+	struct cache *c = NULL;
+	struct db_msg m;
+	struct error err;
+	struct buf b = BUF_INIT;
+	int64_t inbox;
+	size_t a;
+
+	ck_assert_int_eq(cache_open(cfg, &o, &c, &err), 0);
+	ck_assert_int_eq(cache_account_find(c, "imap", &a, &err), 0);
+	ck_assert_int_eq(db_folder_ensure(cache_db(c), "imap", "INBOX",
+	    FOLDER_ROLE_INBOX, &inbox, &err), 0);
+	memset(&m, 0, sizeof(m));
+	m.folder_id = inbox;
+	m.uid = 3;
+	ck_assert_int_eq(db_msg_insert(cache_db(c), &m, &err), 0);
+	/* First sight: recorded, nothing dropped. */
+	server_uidvalidity = 100;
+	dropped = 0;
+	sync_and_wait(c, a);
+	ck_assert_int_eq(dropped, 0);
+	ck_assert_int_eq(cache_message_raw(c, m.id, &b, &err), 0);
+	{
+		struct cache_event ev;
+
+		ck_assert(wait_event(c, CACHE_EV_BODY_READY, &ev));
+	}
+	ck_assert_int_eq(cache_message_raw(c, m.id, &b, &err), 1);
+	/* Same value: kept. */
+	sync_and_wait(c, a);
+	ck_assert_int_eq(dropped, 0);
+	ck_assert_int_eq(db_msg_get(cache_db(c), m.id, &m, &err), 1);
+	db_msg_clear(&m);
+	/* Changed: index records and bodies go. */
+	server_uidvalidity = 200;
+	sync_and_wait(c, a);
+	ck_assert_int_eq(dropped, 1);
+	ck_assert_int_eq(db_msg_find_uid(cache_db(c), inbox, 3, &m.id, &err),
+	    0);
+	{
+		struct bodies *bd = bodies_new(dir);
+
+		buf_reset(&b);
+		ck_assert_int_eq(bodies_load(bd, "imap", "INBOX", 100, 3, &b,
+		    &err), 0);
+		bodies_free(&bd);
+	}
+	server_uidvalidity = 0;
+	cache_close(&c);
+	buf_free(&b);
+	config_free(&cfg);
+}
+END_TEST
+
 START_TEST(folder_tree)
 {
 	static const char *names[] = { "Work/Projects", "Archive", "INBOX",
@@ -401,6 +473,7 @@ main(void)
 	tcase_add_test(tc, maildir_basics);
 	tcase_add_test(tc, reconcile);
 	tcase_add_test(tc, queue_replayed_once);
+	tcase_add_test(tc, uidvalidity_change);
 	tcase_add_test(tc, folder_tree);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
