@@ -140,7 +140,8 @@ struct mime_view {
  *     per attachment: "[N] name (type, size)" (N = index + 1).
  * Attachments are parts with Content-Disposition: attachment, non-text
  * leaves, the non-first parts of multipart/related, and message/rfc822
- * parts (also shown inline, inline_text = 1).  Damaged structure: the
+ * parts (also shown inline, inline_text = 1, unless their disposition is
+ * attachment).  Damaged structure: the
  * first Content-Type with a type/subtype wins; a missing closing
  * boundary ends the last part at the end of input; a multipart without
  * a usable boundary is shown as text; a delimiter line must be
@@ -167,9 +168,11 @@ int mime_attachment_data(const struct mime_view *view, size_t index,
 
 /*
  * A file name safe to create in a folder, from an attachment name: only
- * the last path component is kept; control characters, '/', '\\' and
- * leading dots or spaces are removed; at most 200 bytes (UTF-8 kept
- * whole).  An empty result becomes "attachment-N" (N = index + 1).
+ * the last path component ('/' or '\\') is kept; control characters and
+ * escape sequences are removed (invalid UTF-8 becomes U+FFFD); leading
+ * dots, blanks and dashes and trailing dots and blanks are removed;
+ * :*?"<>| become '_'; at most 200 bytes (UTF-8 characters kept whole).
+ * An empty result becomes "attachment-N" (N = index + 1).
  * Returns a malloc'ed string the caller frees.
  */
 char *mime_safe_filename(const char *name, size_t index);

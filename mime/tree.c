@@ -44,7 +44,7 @@ delimiter(const char *s, size_t n, const char *b, size_t blen)
 	    memcmp(s + 2, b, blen) != 0)
 		return 0;
 	i = blen + 2;
-	if (i + 1 < n + 1 && n - i >= 2 && s[i] == '-' && s[i + 1] == '-') {
+	if (n - i >= 2 && s[i] == '-' && s[i + 1] == '-') {
 		kind = 2;
 		i += 2;
 	}
