@@ -80,6 +80,8 @@ mime_headers_parse(const char *s, size_t len, struct mime_headers *h)
 		pos = next;
 	}
 	n = line_at(s + pos, len - pos, &next);
+	if (n == 0 && pos < len) /* an empty header (a digest entry) */
+		return pos + next;
 	if (field_name_len(s + pos, n) == 0)
 		return 0;
 	while (pos < len) {

@@ -25,8 +25,9 @@ struct mime_headers {
 /*
  * Parses the header at s[0..len).  Returns the offset of the body (after
  * the empty line, or where a line that is no header starts, or len).  A
- * leading mbox "From " line is skipped.  If the first line is not a header
- * field the message has no header: returns 0.
+ * leading mbox "From " line is skipped.  If the first line is empty the
+ * header is empty and the body follows it; if it is not a header field
+ * the message has no header: returns 0.
  */
 size_t mime_headers_parse(const char *s, size_t len, struct mime_headers *h);
 /* First field named name (case-insensitive), or NULL. */

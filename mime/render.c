@@ -379,7 +379,8 @@ attachment_list(struct rb *r)
 	if (r->truncated)
 		add_line(r, MIME_LINE_NOTE, 0, -1, "[-- more lines not shown --]",
 		    strlen("[-- more lines not shown --]"));
-	if (v->nattachments > 0)
+	if (v->nattachments > 0 && v->nlines > 0 &&
+	    v->lines[v->nlines - 1].len > 0)
 		add_line(r, MIME_LINE_BODY, 0, -1, "", 0);
 	for (i = 0; i < v->nattachments; i++) {
 		const char *name = r->p->arena.data + r->aoffs[2 * i];

@@ -108,3 +108,27 @@ w('bad-content-type', H + b"Subject: broken Content-Type\nContent-Type: garbage\
 w('rfc2047-subjects', b"From: =?ISO-8859-1?Q?Keld_J=F8rn_Simonsen?= <keld@dkuug.dk>\nTo: =?US-ASCII?Q?Keith_Moore?= <moore@cs.utk.edu>, =?ISO-8859-1?Q?Andr=E9?= Pirard <PIRARD@vm1.ulg.ac.be>\nCc: \"=?utf-8?b?w6lsw6hu?=\" <e@example.org>, (comment only) c@example.org, undisclosed-recipients:;\nSubject: =?ISO-8859-1?B?SWYgeW91IGNhbiByZWFkIHRoaXMgeW8=?=\n =?ISO-8859-2?B?dSB1bmRlcnN0YW5kIHRoZSBleGFtcGxlLg==?= | =?utf-8?B?5pel5pys?= =?utf-8?B?6Kqe?= | =?utf-8?Q?split_=E2=82?= =?utf-8?Q?=AC?= | =?bogus | =?utf-8?x?bad?= | a=?utf-8?q?b?=c\nDate: Fri, 21 Nov 97 09:55:06 -0600\n\nBody.\n")
 big = b"Subject: long\nContent-Type: text/plain; charset=utf-8\n\n" + b"word " * 40 + b"\n" + b"x" * 200 + b"\n"
 w('wrap', H + big)
+# more charsets and encodings
+msg('windows-1252', 'windows-1252 label', 'text/plain; charset=windows-1252', b"\x80 \x85 \x99 \xe9\n", cte='8bit')
+msg('iso-8859-2', 'iso-8859-2', 'text/plain; charset=iso-8859-2', "\u0141\u00f3d\u017a, \u017b\u00f3\u0142w\n".encode('iso8859_2'), cte='8bit')
+msg('iso-8859-9', 'iso-8859-9 label, windows-1254 text', 'text/plain; charset=iso-8859-9', "\u0130stanbul \u015f\u011f \u20ac\n".encode('cp1254'), cte='8bit')
+msg('tis-620', 'Thai', 'text/plain; charset=tis-620', "\u0e2a\u0e27\u0e31\u0e2a\u0e14\u0e35\n".encode('cp874'), cte='8bit')
+msg('gb18030', 'GB18030 four-byte', 'text/plain; charset=gb18030', "\u4e2d\u6587 \U0001F600 \u20ac\n".encode('gb18030'), cte='8bit')
+msg('euc-jp', 'EUC-JP', 'text/plain; charset=euc-jp', "\u65e5\u672c\u8a9e\u30c6\u30ad\u30b9\u30c8\n".encode('euc_jp'), cte='8bit')
+msg('utf-7', 'UTF-7', 'text/plain; charset=utf-7', "Hi \u00e9\u20ac!\n".encode('utf-7'), cte='7bit')
+msg('binary-cte', 'binary transfer encoding', 'text/plain; charset=utf-8', "binary \u00e9 body\r\nwith CRLF\r\n".encode(), cte='binary')
+msg('html-qp-1252', 'HTML quoted-printable windows-1252', 'text/html; charset=windows-1252',
+    quopri.encodestring(b"<html><body><p>Caf\xe9 &ndash; \x93smart\x94 quotes</p><p>Second <i>para</i>graph with a very long line of text that will certainly need wrapping at eighty columns.</p></body></html>\n"), cte='quoted-printable')
+crlf = (b'Content-Type: multipart/mixed; boundary="c"\r\n\r\n--c\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nCRLF body caf=C3=A9 soft=\r\nbreak.\r\n> quoted\r\n\r\n'
+    b'--c\r\nContent-Type: application/zip; name="a.zip"\r\nContent-Transfer-Encoding: base64\r\n\r\nUEsDBAoAAAAAAA==\r\n--c--\r\n')
+w('crlf-multipart', H.replace(b'\n', b'\r\n') + b"Subject: CRLF line ends\r\nMIME-Version: 1.0\r\n" + crlf)
+w('mbox-from-line', b"From alice@example.org Thu Nov 26 10:00:00 2026\n" + H + b"Subject: starts with an mbox From line\n\nBody.\n>From escaped.\n")
+w('folded-subject', H + b"Subject: =?utf-8?q?A_long_subject_that_is?=\n =?utf-8?q?_folded_over_=E2=9C=93?=\n\tthree lines and plain text\nContent-Type: text/plain\n\nBody.\n")
+digest = (b'Content-Type: multipart/digest; boundary="d"\n\n--d\n\nFrom: one@example.org\nSubject: first digest entry\n\nEntry one.\n--d\n\nFrom: two@example.org\nSubject: second digest entry\n\nEntry two.\n--d--\n')
+w('digest', H + b"Subject: a digest\nMIME-Version: 1.0\n" + digest)
+deep = b""
+for i in range(40):
+    deep += b'Content-Type: multipart/mixed; boundary="L%d"\n\n--L%d\n' % (i, i)
+deep += b"Content-Type: text/plain\n\ndeepest text\n"
+w('too-deep', H + b"Subject: 40 levels of nesting\nMIME-Version: 1.0\n" + deep)
+w('attachment-only', H + b"Subject: only an attachment\nMIME-Version: 1.0\nContent-Type: application/pdf; name=\"only.pdf\"\nContent-Transfer-Encoding: base64\n\n" + pdf)
