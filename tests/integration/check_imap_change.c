@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "check_imap.h"
+#include "core/buf.h"
 
 static const char msg[] =
     "From: Bob <bob@example.org>\r\n"
@@ -150,6 +151,61 @@ START_TEST(test_wake_fd)
 }
 END_TEST
 
+struct cmp {
+	const char *want;
+	size_t len;
+	uint64_t seen;
+	unsigned calls;
+};
+
+static int
+cmp_sink(void *ctx, uint64_t size, uint64_t off, const void *d, size_t n)
+{
+	struct cmp *c = ctx;
+
+	ck_assert_uint_eq(size, c->len);
+	ck_assert_uint_eq(off, c->seen);
+	ck_assert_uint_le(off + n, c->len);
+	ck_assert(memcmp(c->want + off, d, n) == 0);
+	c->seen += n;
+	c->calls++;
+	return 0;
+}
+
+START_TEST(test_big_body)
+{
+	/* A 20 MB message goes up as a literal and comes back streamed in
+	 * pieces, never held whole by the engine. */
+	const size_t want = 20 * 1024 * 1024;
+	struct imap *a = itest_open("alice", IMAP_SEC_IMPLICIT);
+	struct imap_mailbox mb;
+	struct error err;
+	struct buf m = BUF_INIT;
+	struct cmp c;
+	uint32_t uid = 0;
+	uint64_t got = 0;
+	unsigned line = 0;
+
+	buf_addstr(&m, "From: big@example.org\r\nSubject: big\r\n\r\n");
+	while (m.len < want)
+		buf_printf(&m, "%08u %066u\r\n", line++, 0u);
+	ck_assert_msg(imap_append(a, "Work", 0, m.data, m.len, &uid, &err) ==
+	    0, "%s", err.msg);
+	ck_assert_uint_gt(uid, 0);
+	ck_assert_int_eq(imap_select(a, "Work", 1, NULL, &mb, &err), 0);
+	memset(&c, 0, sizeof(c));
+	c.want = m.data;
+	c.len = m.len;
+	ck_assert_msg(imap_fetch_body(a, uid, "", 0, 0, cmp_sink, &c, &got,
+	    &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(got, m.len);
+	ck_assert_uint_eq(c.seen, m.len);
+	ck_assert_uint_gt(c.calls, 10);
+	buf_free(&m);
+	ck_assert_int_eq(imap_logout(&a, &err), 0);
+}
+END_TEST
+
 static int
 count_cb(void *ctx, const struct imap_folder *f)
 {
@@ -239,6 +295,7 @@ imap_change_suite(void)
 	tcase_add_test(tc, test_idle_sees_append);
 	tcase_add_test(tc, test_wake_fd);
 	tcase_add_test(tc, test_fallbacks);
+	tcase_add_test(tc, test_big_body);
 	suite_add_tcase(s, tc);
 	return s;
 }
