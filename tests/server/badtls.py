@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Bad-certificate TLS listeners and a silent listener for postie's tests.
 
-Usage: badtls.py CERTDIR PORTFILE
+Usage: badtls.py CERTDIR PORTFILE [OWNERPID HARNESS DIR]
 
 Binds 127.0.0.1 port 0 once per listener, writes "NAME PORT" lines to
 PORTFILE (atomically, when every socket listens) and serves until killed:
@@ -15,13 +15,19 @@ PORTFILE (atomically, when every socket listens) and serves until killed:
 After the TLS handshake each TLS listener greets like an IMAP server and
 answers CAPABILITY, NOOP and LOGOUT; anything else gets a BAD.  This is test
 tooling for certificate checks, not a stand-in for the mail server.
+
+With OWNERPID, it also watches that process (with-dovecot): should it die
+without stopping the harness (SIGKILL, a timeout), it runs
+"HARNESS stop DIR" so no Dovecot is left behind.
 """
 
 import os
 import socket
 import ssl
+import subprocess
 import sys
 import threading
+import time
 
 GREETING = b"* OK [CAPABILITY IMAP4rev1] bad-cert test server ready\r\n"
 IDLE_TIMEOUT = 60  # seconds a client may stay silent before we hang up
@@ -125,9 +131,29 @@ def listen():
     return s
 
 
+def alive(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except OSError:
+        return False
+
+
+def watch(owner, harness, dirpath):
+    while alive(owner):
+        time.sleep(1)
+    # The owner died without "harness stop": do it for it.  The stop kills
+    # this process too, so it runs in its own session.
+    subprocess.Popen([sys.executable, harness, "stop", dirpath],
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL, start_new_session=True)
+    time.sleep(30)
+
+
 def main():
-    if len(sys.argv) != 3:
-        sys.stderr.write("usage: badtls.py CERTDIR PORTFILE\n")
+    if len(sys.argv) not in (3, 6):
+        sys.stderr.write("usage: badtls.py CERTDIR PORTFILE "
+                         "[OWNERPID HARNESS DIR]\n")
         return 2
     certdir, portfile = sys.argv[1], sys.argv[2]
     threads, lines = [], []
@@ -148,7 +174,10 @@ def main():
     with open(tmp, "w") as f:
         f.writelines(lines)
     os.rename(tmp, portfile)
-    threading.Event().wait()  # until SIGTERM
+    if len(sys.argv) == 6:
+        watch(int(sys.argv[3]), sys.argv[4], sys.argv[5])
+    else:
+        threading.Event().wait()  # until SIGTERM
     return 0
 
 

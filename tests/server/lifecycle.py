@@ -6,9 +6,11 @@ Prints one line per check and "N passed, N failed"; exits 1 on failure.
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.realpath(__file__))
 HARNESS = os.path.join(HERE, "harness")
@@ -142,6 +144,38 @@ def main():
               repr(os.listdir(tmp)))
         check("with-dovecot leaves no process behind",
               not procs_mentioning(tmp), repr(procs_mentioning(tmp)))
+
+        # with-dovecot killed outright: the listeners' watchdog stops all.
+        tmp2 = os.path.join(top, "tmp2")
+        os.mkdir(tmp2)
+        script2 = os.path.join(top, "script2.sh")
+        pidfile = os.path.join(top, "script2.pid")
+        with open(script2, "w") as f:
+            f.write('echo $$ > "%s.tmp"; mv "%s.tmp" "%s"; exec sleep 60\n'
+                    % (pidfile, pidfile, pidfile))
+        env = dict(os.environ, TMPDIR=tmp2)
+        w = subprocess.Popen(["sh", WITH, script2], env=env,
+                             stdin=subprocess.DEVNULL,
+                             stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        deadline = time.time() + 60
+        while not os.path.exists(pidfile) and time.time() < deadline:
+            time.sleep(0.05)
+        running = bool(procs_mentioning(tmp2))
+        w.kill()
+        w.wait()
+        deadline = time.time() + 15
+        while procs_mentioning(tmp2) and time.time() < deadline:
+            time.sleep(0.1)
+        check("after with-dovecot is killed (SIGKILL) the harness stops "
+              "itself", running and not procs_mentioning(tmp2),
+              "running before: %s; left: %r" % (running,
+                                                procs_mentioning(tmp2)))
+        try:
+            with open(pidfile) as f:
+                os.kill(int(f.read()), signal.SIGTERM)
+        except (OSError, ValueError):
+            pass
     finally:
         for sub in ("h", "bad"):
             harness("stop", os.path.join(top, sub))
