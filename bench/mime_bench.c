@@ -46,7 +46,7 @@ slurp(const char *path, struct buf *b)
 static size_t
 render(const char *s, size_t len)
 {
-	struct mime_render_opts o = { MIME_PREFER_PLAIN, NULL, 80 };
+	struct mime_render_opts o = {MIME_PREFER_PLAIN, NULL, 80};
 	struct mime_view *v;
 	size_t n;
 
@@ -69,23 +69,25 @@ rnd(unsigned n)
 static void
 gen_header(struct buf *b, unsigned i)
 {
-	static const char *const names[] = { "Alice Example",
-		"=?utf-8?q?J=C3=BCrgen_M=C3=BCller?=", "\"Doe, John\"",
-		"=?iso-8859-1?q?Andr=E9?= Pirard", "=?utf-8?b?5bGx55Sw5aSq6YOO?=" };
-	static const char *const subjects[] = { "Meeting notes for Tuesday",
-		"Re: [list] patch v2 3/7: fix the parser",
-		"=?utf-8?q?Caf=C3=A9_au_lait?= and more",
-		"=?utf-8?b?5Lya6K6u6K6w5b2V?=", "Fwd: Re: Re: quarterly numbers" };
+	static const char *const names[] = {"Alice Example",
+	    "=?utf-8?q?J=C3=BCrgen_M=C3=BCller?=", "\"Doe, John\"",
+	    "=?iso-8859-1?q?Andr=E9?= Pirard", "=?utf-8?b?5bGx55Sw5aSq6YOO?="};
+	static const char *const subjects[] = {"Meeting notes for Tuesday",
+	    "Re: [list] patch v2 3/7: fix the parser",
+	    "=?utf-8?q?Caf=C3=A9_au_lait?= and more",
+	    "=?utf-8?b?5Lya6K6u6K6w5b2V?=", "Fwd: Re: Re: quarterly numbers"};
 
-	buf_printf(b, "Received: from mx%u.example.net (mx%u.example.net "
+	buf_printf(b,
+	    "Received: from mx%u.example.net (mx%u.example.net "
 	    "[192.0.2.%u]) by mail.example.org with ESMTPS id %08x for "
 	    "<bob@example.org>; Tue, 1 Jul 2003 10:52:37 +0200\n",
 	    i % 7, i % 7, i % 250, i);
 	buf_printf(b, "From: %s <user%u@example.com>\n", names[rnd(5)], i);
-	buf_printf(b, "To: Bob <bob@example.org>, team%u@example.org\n",
-	    rnd(50));
+	buf_printf(
+	    b, "To: Bob <bob@example.org>, team%u@example.org\n", rnd(50));
 	if (rnd(3) == 0)
-		buf_printf(b, "Cc: =?utf-8?q?Ren=C3=A9e?= <renee@example.fr>\n");
+		buf_printf(
+		    b, "Cc: =?utf-8?q?Ren=C3=A9e?= <renee@example.fr>\n");
 	buf_printf(b, "Subject: %s #%u\n", subjects[rnd(5)], i);
 	buf_printf(b, "Date: %s, %u %s %u %02u:%02u:%02u %s\n",
 	    rnd(2) ? "Tue" : "Wed", 1 + rnd(28), rnd(2) ? "Jul" : "Nov",
@@ -94,13 +96,14 @@ gen_header(struct buf *b, unsigned i)
 	buf_printf(b, "Message-ID: <%u.%u@example.com>\n", i, rnd(100000));
 	if (i > 0 && rnd(2)) {
 		buf_printf(b, "In-Reply-To: <%u.1@example.com>\n", i - 1);
-		buf_printf(b, "References: <%u.1@example.com>\n"
-		    " <%u.2@example.com> <%u.1@example.com>\n", i / 3, i / 2,
-		    i - 1);
+		buf_printf(b,
+		    "References: <%u.1@example.com>\n"
+		    " <%u.2@example.com> <%u.1@example.com>\n",
+		    i / 3, i / 2, i - 1);
 	}
 	buf_printf(b, "MIME-Version: 1.0\nContent-Type: %s\n\n",
-	    rnd(4) ? "text/plain; charset=utf-8" :
-	    "multipart/mixed; boundary=\"b\"");
+	    rnd(4) ? "text/plain; charset=utf-8"
+	           : "multipart/mixed; boundary=\"b\"");
 }
 
 int
@@ -145,25 +148,31 @@ main(int argc, char **argv)
 	t0 = now();
 	do {
 		for (i = 0; i < nfiles; i++)
-			lines += render(all.data + offs[i], offs[i + 1] - offs[i]);
+			lines +=
+			    render(all.data + offs[i], offs[i + 1] - offs[i]);
 		bytes += all.len;
 	} while ((dt = now() - t0) < 1.0 || bytes < 50u * 1024 * 1024);
 	mbs = (double)bytes / (1024.0 * 1024.0) / dt;
 	printf("MIME: render mixed corpus (%zu messages)\t%.1f MB/s\t"
-	    ">= 20 MB/s\t%s\n", nfiles, mbs, mbs >= 20 ? "ok" : "slow");
+	       ">= 20 MB/s\t%s\n",
+	    nfiles, mbs, mbs >= 20 ? "ok" : "slow");
 
 	/* 2: one 20 MB message: quoted text, long lines, a base64 part */
-	buf_addstr(&one, "From: a@example.org\nSubject: big\n"
+	buf_addstr(&one,
+	    "From: a@example.org\nSubject: big\n"
 	    "Content-Type: multipart/mixed; boundary=B\n\n--B\n"
 	    "Content-Type: text/plain; charset=iso-8859-1\n\n");
 	while (one.len < 12u * 1024 * 1024)
-		buf_addstr(&one, "> quoted caf\xe9 text that goes on for a "
+		buf_addstr(&one,
+		    "> quoted caf\xe9 text that goes on for a "
 		    "while and then wraps somewhere past eighty columns "
 		    "because it is long\nplain line\n");
-	buf_addstr(&one, "--B\nContent-Type: application/octet-stream\n"
+	buf_addstr(&one,
+	    "--B\nContent-Type: application/octet-stream\n"
 	    "Content-Transfer-Encoding: base64\n\n");
 	while (one.len < 20u * 1024 * 1024)
-		buf_addstr(&one, "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlq"
+		buf_addstr(&one,
+		    "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlq"
 		    "a2xtbm9wcXJzdHV2\n");
 	buf_addstr(&one, "--B--\n");
 	t0 = now();
@@ -184,15 +193,16 @@ main(int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		struct mime_summary *s;
 
-		if (mime_summary_parse(hdrs.data + offs[i], offs[i + 1] -
-		    offs[i], &s, NULL) == 0) {
+		if (mime_summary_parse(hdrs.data + offs[i],
+		        offs[i + 1] - offs[i], &s, NULL) == 0) {
 			lines += s->n_references;
 			mime_summary_free(&s);
 		}
 	}
 	dt = now() - t0;
 	printf("MIME: parse headers of %u messages\t%.2f s (%.0f/s)\t"
-	    "< 2 s for 100000\t%s\n", n, dt, dt > 0 ? n / dt : 0.0,
+	       "< 2 s for 100000\t%s\n",
+	    n, dt, dt > 0 ? n / dt : 0.0,
 	    dt * 100000.0 / (n ? n : 1) < 2 ? "ok" : "slow");
 	fprintf(stderr, "(%zu lines rendered)\n", lines);
 	free(offs);

@@ -62,8 +62,8 @@ emit(struct out *o, struct mbox *m)
 		    o->out->data[o->out->len - 1] == ':')
 			buf_addch(o->out, ' ');
 		if (name->len > 0) {
-			mime_rfc2047_decode(name->data, name->len, o->assumed,
-			    &dec);
+			mime_rfc2047_decode(
+			    name->data, name->len, o->assumed, &dec);
 			str_clean_display(o->out, buf_cstr(&dec), dec.len, 0);
 			if (addr->len > 0)
 				buf_addstr(o->out, " <");
@@ -71,7 +71,8 @@ emit(struct out *o, struct mbox *m)
 		str_clean_display(o->out, buf_cstr(addr), addr->len, 0);
 		if (name->len > 0 && addr->len > 0)
 			buf_addch(o->out, '>');
-		if (o->first_r != NULL && *o->first_r == NULL && addr->len > 0) {
+		if (o->first_r != NULL && *o->first_r == NULL &&
+		    addr->len > 0) {
 			buf_reset(&dec);
 			str_clean_display(&dec, addr->data, addr->len, 0);
 			*o->first_r = buf_detach(&dec, NULL);
@@ -89,7 +90,7 @@ mime_addr_display(const char *s, size_t len, const char *assumed,
     struct buf *out, char **first_r)
 {
 	struct mbox m;
-	struct out o = { out, assumed, first_r, 0 };
+	struct out o = {out, assumed, first_r, 0};
 	size_t i;
 	int depth = 0, angle = 0;
 
@@ -130,9 +131,7 @@ mime_addr_display(const char *s, size_t len, const char *assumed,
 				buf_reset(&m.addr);
 			}
 			break;
-		case '>':
-			angle = 0;
-			break;
+		case '>': angle = 0; break;
 		case ':':
 			if (angle) { /* obsolete route "@a,@b:" */
 				buf_reset(&m.addr);
@@ -146,8 +145,8 @@ mime_addr_display(const char *s, size_t len, const char *assumed,
 
 				mime_rfc2047_decode(buf_cstr(&m.phrase),
 				    m.phrase.len, assumed, &dec);
-				str_clean_display(out, buf_cstr(&dec), dec.len,
-				    0);
+				str_clean_display(
+				    out, buf_cstr(&dec), dec.len, 0);
 				buf_free(&dec);
 			}
 			buf_addch(out, ':');
@@ -175,9 +174,7 @@ mime_addr_display(const char *s, size_t len, const char *assumed,
 			if (!angle)
 				add_space(cur);
 			break;
-		default:
-			buf_addch(cur, c);
-			break;
+		default: buf_addch(cur, c); break;
 		}
 	}
 	emit(&o, &m);
@@ -206,11 +203,12 @@ mime_msgids(const char *s, size_t len,
 			for (j = i; j < len && s[j] != '>' && s[j] != '<'; j++)
 				;
 		} else {
-			while (i < len && (s[i] == ' ' || s[i] == '\t' ||
-			    s[i] == ','))
+			while (i < len &&
+			    (s[i] == ' ' || s[i] == '\t' || s[i] == ','))
 				i++;
 			for (j = i; j < len && s[j] != ' ' && s[j] != '\t' &&
-			    s[j] != ','; j++)
+			     s[j] != ',';
+			     j++)
 				;
 		}
 		buf_reset(&id);

@@ -15,52 +15,52 @@
 static const struct {
 	const char *label, *iconv;
 } aliases[] = {
-	{ "us-ascii", "WINDOWS-1252" },
-	{ "ascii", "WINDOWS-1252" },
-	{ "ansi_x3.4-1968", "WINDOWS-1252" },
-	{ "iso-8859-1", "WINDOWS-1252" },
-	{ "iso8859-1", "WINDOWS-1252" },
-	{ "iso_8859-1", "WINDOWS-1252" },
-	{ "latin1", "WINDOWS-1252" },
-	{ "latin-1", "WINDOWS-1252" },
-	{ "l1", "WINDOWS-1252" },
-	{ "cp819", "WINDOWS-1252" },
-	{ "iso-ir-100", "WINDOWS-1252" },
-	{ "cp1252", "WINDOWS-1252" },
-	{ "x-cp1252", "WINDOWS-1252" },
-	{ "windows-1252", "WINDOWS-1252" },
-	{ "iso-8859-9", "WINDOWS-1254" },
-	{ "latin5", "WINDOWS-1254" },
-	{ "iso-8859-11", "WINDOWS-874" },
-	{ "tis-620", "WINDOWS-874" },
-	{ "gb2312", "GB18030" },
-	{ "gbk", "GB18030" },
-	{ "x-gbk", "GB18030" },
-	{ "cp936", "GB18030" },
-	{ "euc-cn", "GB18030" },
-	{ "gb_2312-80", "GB18030" },
-	{ "chinese", "GB18030" },
-	{ "ks_c_5601-1987", "CP949" },
-	{ "ks_c_5601", "CP949" },
-	{ "ksc5601", "CP949" },
-	{ "euc-kr", "CP949" },
-	{ "korean", "CP949" },
-	{ "big5", "BIG5-HKSCS" },
-	{ "x-x-big5", "BIG5-HKSCS" },
-	{ "shift_jis", "CP932" },
-	{ "shift-jis", "CP932" },
-	{ "sjis", "CP932" },
-	{ "x-sjis", "CP932" },
-	{ "ms_kanji", "CP932" },
-	{ "windows-31j", "CP932" },
-	{ "csshiftjis", "CP932" },
-	{ "iso-2022-jp", "ISO-2022-JP-2" },
-	{ "euc-jp", "EUC-JP-MS" },
-	{ "iso-8859-8-i", "ISO-8859-8" },
-	{ "macintosh", "MACINTOSH" },
-	{ "x-mac-roman", "MACINTOSH" },
-	{ "unicode-1-1-utf-7", "UTF-7" },
-	{ "utf8", "UTF-8" },
+    {"us-ascii", "WINDOWS-1252"},
+    {"ascii", "WINDOWS-1252"},
+    {"ansi_x3.4-1968", "WINDOWS-1252"},
+    {"iso-8859-1", "WINDOWS-1252"},
+    {"iso8859-1", "WINDOWS-1252"},
+    {"iso_8859-1", "WINDOWS-1252"},
+    {"latin1", "WINDOWS-1252"},
+    {"latin-1", "WINDOWS-1252"},
+    {"l1", "WINDOWS-1252"},
+    {"cp819", "WINDOWS-1252"},
+    {"iso-ir-100", "WINDOWS-1252"},
+    {"cp1252", "WINDOWS-1252"},
+    {"x-cp1252", "WINDOWS-1252"},
+    {"windows-1252", "WINDOWS-1252"},
+    {"iso-8859-9", "WINDOWS-1254"},
+    {"latin5", "WINDOWS-1254"},
+    {"iso-8859-11", "WINDOWS-874"},
+    {"tis-620", "WINDOWS-874"},
+    {"gb2312", "GB18030"},
+    {"gbk", "GB18030"},
+    {"x-gbk", "GB18030"},
+    {"cp936", "GB18030"},
+    {"euc-cn", "GB18030"},
+    {"gb_2312-80", "GB18030"},
+    {"chinese", "GB18030"},
+    {"ks_c_5601-1987", "CP949"},
+    {"ks_c_5601", "CP949"},
+    {"ksc5601", "CP949"},
+    {"euc-kr", "CP949"},
+    {"korean", "CP949"},
+    {"big5", "BIG5-HKSCS"},
+    {"x-x-big5", "BIG5-HKSCS"},
+    {"shift_jis", "CP932"},
+    {"shift-jis", "CP932"},
+    {"sjis", "CP932"},
+    {"x-sjis", "CP932"},
+    {"ms_kanji", "CP932"},
+    {"windows-31j", "CP932"},
+    {"csshiftjis", "CP932"},
+    {"iso-2022-jp", "ISO-2022-JP-2"},
+    {"euc-jp", "EUC-JP-MS"},
+    {"iso-8859-8-i", "ISO-8859-8"},
+    {"macintosh", "MACINTOSH"},
+    {"x-mac-roman", "MACINTOSH"},
+    {"unicode-1-1-utf-7", "UTF-7"},
+    {"utf8", "UTF-8"},
 };
 
 /* Charsets whose ASCII bytes do not mean ASCII. */
@@ -68,8 +68,9 @@ static int
 ascii_unsafe(const char *label)
 {
 	return str_has_casefix(label, "utf-7") ||
-	    str_has_casefix(label, "utf-16") || str_has_casefix(label, "utf-32") ||
-	    str_has_casefix(label, "ucs") || str_has_casefix(label, "hz") ||
+	    str_has_casefix(label, "utf-16") ||
+	    str_has_casefix(label, "utf-32") || str_has_casefix(label, "ucs") ||
+	    str_has_casefix(label, "hz") ||
 	    str_has_casefix(label, "unicode-1-1-utf-7");
 }
 
@@ -235,7 +236,8 @@ iconv_to_utf8(const char *name, const char *s, size_t len, struct buf *out)
 		r = iconv(cd, &in, &inleft, &o, &oleft);
 		buf_add(out, tmp, (size_t)(o - tmp));
 		if (r == (size_t)-1 && errno != E2BIG) {
-			/* EILSEQ or a truncated sequence: one byte, one U+FFFD */
+			/* EILSEQ or a truncated sequence: one byte, one U+FFFD
+			 */
 			str_utf8_encode(out, 0xFFFD);
 			in++;
 			inleft--;
@@ -250,8 +252,8 @@ iconv_to_utf8(const char *name, const char *s, size_t len, struct buf *out)
 }
 
 int
-mime_charset_to_utf8(const char *charset, const char *s, size_t len,
-    struct buf *out)
+mime_charset_to_utf8(
+    const char *charset, const char *s, size_t len, struct buf *out)
 {
 	char norm[64];
 	const char *name;

@@ -6,19 +6,37 @@
 #include "core/str.h"
 #include "mime/mime_int.h"
 
-static const char *const months[] = { "jan", "feb", "mar", "apr", "may",
-	"jun", "jul", "aug", "sep", "oct", "nov", "dec" };
+static const char *const months[] = {"jan", "feb", "mar", "apr", "may", "jun",
+    "jul", "aug", "sep", "oct", "nov", "dec"};
 
 static const struct {
 	const char *name;
 	int minutes;
 } zones[] = {
-	{ "ut", 0 }, { "utc", 0 }, { "gmt", 0 }, { "z", 0 },
-	{ "est", -300 }, { "edt", -240 }, { "cst", -360 }, { "cdt", -300 },
-	{ "mst", -420 }, { "mdt", -360 }, { "pst", -480 }, { "pdt", -420 },
-	{ "cet", 60 }, { "cest", 120 }, { "met", 60 }, { "mest", 120 },
-	{ "bst", 60 }, { "ist", 330 }, { "jst", 540 }, { "kst", 540 },
-	{ "eet", 120 }, { "eest", 180 }, { "wet", 0 }, { "west", 60 },
+    {"ut", 0},
+    {"utc", 0},
+    {"gmt", 0},
+    {"z", 0},
+    {"est", -300},
+    {"edt", -240},
+    {"cst", -360},
+    {"cdt", -300},
+    {"mst", -420},
+    {"mdt", -360},
+    {"pst", -480},
+    {"pdt", -420},
+    {"cet", 60},
+    {"cest", 120},
+    {"met", 60},
+    {"mest", 120},
+    {"bst", 60},
+    {"ist", 330},
+    {"jst", 540},
+    {"kst", 540},
+    {"eet", 120},
+    {"eest", 180},
+    {"wet", 0},
+    {"west", 60},
 };
 
 /* Days since 1970-01-01 of a proleptic Gregorian date. */
@@ -39,8 +57,7 @@ days_from_civil(long long y, unsigned m, unsigned d)
 static int
 mdays(int y, int m)
 {
-	static const int n[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
-		31 };
+	static const int n[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
 	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
 		return 29;
@@ -94,14 +111,16 @@ mime_date_parse(const char *s, size_t len, time_t *t_r, int *zone_r)
 		if (c >= '0' && c <= '9') {
 			long v = 0;
 
-			while (i < len && s[i] >= '0' && s[i] <= '9' && i - st < 9)
+			while (
+			    i < len && s[i] >= '0' && s[i] <= '9' && i - st < 9)
 				v = v * 10 + (s[i++] - '0');
 			if (hh < 0 && colon(s, len, &i)) { /* hh:mm[:ss] */
 				size_t k = i;
 
 				hh = (int)v;
 				mi = (int)num2(s, len, &i);
-				ss = colon(s, len, &i) ? (int)num2(s, len, &i) : 0;
+				ss = colon(s, len, &i) ? (int)num2(s, len, &i)
+				                       : 0;
 				if (i == k) /* "12:" alone */
 					hh = -1;
 				if (i < len && s[i] == '.') /* fractions */
@@ -120,8 +139,8 @@ mime_date_parse(const char *s, size_t len, time_t *t_r, int *zone_r)
 				day = (int)v;
 			continue;
 		}
-		if ((c == '+' || c == '-') && i + 4 < len &&
-		    hh >= 0 && !have_zone) {
+		if ((c == '+' || c == '-') && i + 4 < len && hh >= 0 &&
+		    !have_zone) {
 			size_t k;
 			int ok = 1;
 
@@ -129,8 +148,10 @@ mime_date_parse(const char *s, size_t len, time_t *t_r, int *zone_r)
 				if (s[i + k] < '0' || s[i + k] > '9')
 					ok = 0;
 			if (ok) {
-				int h = (s[i + 1] - '0') * 10 + (s[i + 2] - '0');
-				int m = (s[i + 3] - '0') * 10 + (s[i + 4] - '0');
+				int h =
+				    (s[i + 1] - '0') * 10 + (s[i + 2] - '0');
+				int m =
+				    (s[i + 3] - '0') * 10 + (s[i + 4] - '0');
 
 				zone = (h * 60 + m) * (c == '-' ? -1 : 1);
 				have_zone = 1;
@@ -142,8 +163,8 @@ mime_date_parse(const char *s, size_t len, time_t *t_r, int *zone_r)
 			char w[8];
 			size_t n = 0, k;
 
-			while (i < len && ((s[i] | 0x20) >= 'a' &&
-			    (s[i] | 0x20) <= 'z')) {
+			while (i < len &&
+			    ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z')) {
 				if (n + 1 < sizeof(w))
 					w[n++] = (char)(s[i] | 0x20);
 				i++;
@@ -153,8 +174,8 @@ mime_date_parse(const char *s, size_t len, time_t *t_r, int *zone_r)
 				if (strncmp(w, months[k], 3) == 0)
 					mon = (int)k + 1;
 			if (hh >= 0 && !have_zone) {
-				for (k = 0; k < sizeof(zones) / sizeof(zones[0]);
-				    k++)
+				for (k = 0;
+				     k < sizeof(zones) / sizeof(zones[0]); k++)
 					if (strcmp(w, zones[k].name) == 0) {
 						zone = zones[k].minutes;
 						have_zone = 1;
@@ -182,7 +203,8 @@ mime_date_parse(const char *s, size_t len, time_t *t_r, int *zone_r)
 	if (ss == 60)
 		ss = 59;
 	*t_r = (time_t)(days_from_civil(year, (unsigned)mon, (unsigned)day) *
-	    86400LL + hh * 3600 + mi * 60 + ss - zone * 60LL);
+	        86400LL +
+	    hh * 3600 + mi * 60 + ss - zone * 60LL);
 	*zone_r = zone;
 	return 0;
 }

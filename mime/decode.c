@@ -8,17 +8,72 @@
 /* -1 for bytes outside the alphabet (both the standard and URL-safe
  * ones are accepted). */
 static const signed char b64[256] = {
-	['A'] = 1, ['B'] = 2, ['C'] = 3, ['D'] = 4, ['E'] = 5, ['F'] = 6,
-	['G'] = 7, ['H'] = 8, ['I'] = 9, ['J'] = 10, ['K'] = 11, ['L'] = 12,
-	['M'] = 13, ['N'] = 14, ['O'] = 15, ['P'] = 16, ['Q'] = 17, ['R'] = 18,
-	['S'] = 19, ['T'] = 20, ['U'] = 21, ['V'] = 22, ['W'] = 23, ['X'] = 24,
-	['Y'] = 25, ['Z'] = 26, ['a'] = 27, ['b'] = 28, ['c'] = 29, ['d'] = 30,
-	['e'] = 31, ['f'] = 32, ['g'] = 33, ['h'] = 34, ['i'] = 35, ['j'] = 36,
-	['k'] = 37, ['l'] = 38, ['m'] = 39, ['n'] = 40, ['o'] = 41, ['p'] = 42,
-	['q'] = 43, ['r'] = 44, ['s'] = 45, ['t'] = 46, ['u'] = 47, ['v'] = 48,
-	['w'] = 49, ['x'] = 50, ['y'] = 51, ['z'] = 52, ['0'] = 53, ['1'] = 54,
-	['2'] = 55, ['3'] = 56, ['4'] = 57, ['5'] = 58, ['6'] = 59, ['7'] = 60,
-	['8'] = 61, ['9'] = 62, ['+'] = 63, ['-'] = 63, ['/'] = 64, ['_'] = 64,
+    ['A'] = 1,
+    ['B'] = 2,
+    ['C'] = 3,
+    ['D'] = 4,
+    ['E'] = 5,
+    ['F'] = 6,
+    ['G'] = 7,
+    ['H'] = 8,
+    ['I'] = 9,
+    ['J'] = 10,
+    ['K'] = 11,
+    ['L'] = 12,
+    ['M'] = 13,
+    ['N'] = 14,
+    ['O'] = 15,
+    ['P'] = 16,
+    ['Q'] = 17,
+    ['R'] = 18,
+    ['S'] = 19,
+    ['T'] = 20,
+    ['U'] = 21,
+    ['V'] = 22,
+    ['W'] = 23,
+    ['X'] = 24,
+    ['Y'] = 25,
+    ['Z'] = 26,
+    ['a'] = 27,
+    ['b'] = 28,
+    ['c'] = 29,
+    ['d'] = 30,
+    ['e'] = 31,
+    ['f'] = 32,
+    ['g'] = 33,
+    ['h'] = 34,
+    ['i'] = 35,
+    ['j'] = 36,
+    ['k'] = 37,
+    ['l'] = 38,
+    ['m'] = 39,
+    ['n'] = 40,
+    ['o'] = 41,
+    ['p'] = 42,
+    ['q'] = 43,
+    ['r'] = 44,
+    ['s'] = 45,
+    ['t'] = 46,
+    ['u'] = 47,
+    ['v'] = 48,
+    ['w'] = 49,
+    ['x'] = 50,
+    ['y'] = 51,
+    ['z'] = 52,
+    ['0'] = 53,
+    ['1'] = 54,
+    ['2'] = 55,
+    ['3'] = 56,
+    ['4'] = 57,
+    ['5'] = 58,
+    ['6'] = 59,
+    ['7'] = 60,
+    ['8'] = 61,
+    ['9'] = 62,
+    ['+'] = 63,
+    ['-'] = 63,
+    ['/'] = 64,
+    ['_'] = 64,
 };
 
 /* Table entries are value + 1, so that 0 means "not base64". */
@@ -47,8 +102,10 @@ mime_base64_decode(const char *s, size_t len, struct buf *out)
 		if (padded && (i == 0 || s[i - 1] == '\n')) {
 			size_t j;
 
-			for (j = i; j < len && s[j] != '\n' && s[j] != '\r'; j++)
-				if (b64val((unsigned char)s[j]) < 0 && s[j] != '=')
+			for (j = i; j < len && s[j] != '\n' && s[j] != '\r';
+			     j++)
+				if (b64val((unsigned char)s[j]) < 0 &&
+				    s[j] != '=')
 					break;
 			if (j < len && s[j] != '\n' && s[j] != '\r') {
 				const char *nl = memchr(s + j, '\n', len - j);
@@ -130,7 +187,8 @@ mime_qp_decode(const char *s, size_t len, struct buf *out)
 		}
 		if (c == ' ' || c == '\t') {
 			for (blanks = i; blanks < len &&
-			    (s[blanks] == ' ' || s[blanks] == '\t'); blanks++)
+			     (s[blanks] == ' ' || s[blanks] == '\t');
+			     blanks++)
 				;
 			if (blanks < len && s[blanks] == '\r')
 				blanks++;
@@ -152,18 +210,11 @@ mime_qp_decode(const char *s, size_t len, struct buf *out)
 }
 
 void
-mime_cte_decode(enum mime_cte cte, const char *s, size_t len,
-    struct buf *out)
+mime_cte_decode(enum mime_cte cte, const char *s, size_t len, struct buf *out)
 {
 	switch (cte) {
-	case MIME_CTE_BASE64:
-		mime_base64_decode(s, len, out);
-		break;
-	case MIME_CTE_QP:
-		mime_qp_decode(s, len, out);
-		break;
-	default:
-		buf_add(out, s, len);
-		break;
+	case MIME_CTE_BASE64: mime_base64_decode(s, len, out); break;
+	case MIME_CTE_QP: mime_qp_decode(s, len, out); break;
+	default: buf_add(out, s, len); break;
 	}
 }

@@ -44,8 +44,8 @@ field_name_len(const char *s, size_t n)
 }
 
 static void
-add_field(struct mime_headers *h, const char *name, size_t nlen,
-    struct buf *val)
+add_field(
+    struct mime_headers *h, const char *name, size_t nlen, struct buf *val)
 {
 	struct mime_field *f;
 	size_t i = 0;
@@ -62,8 +62,8 @@ add_field(struct mime_headers *h, const char *name, size_t nlen,
 		i++;
 	f->vlen = val->len - i;
 	f->value = xmemdup(val->len ? val->data + i : "", f->vlen);
-	while (f->vlen > 0 && (f->value[f->vlen - 1] == ' ' ||
-	    f->value[f->vlen - 1] == '\t'))
+	while (f->vlen > 0 &&
+	    (f->value[f->vlen - 1] == ' ' || f->value[f->vlen - 1] == '\t'))
 		f->value[--f->vlen] = '\0';
 }
 
@@ -142,8 +142,8 @@ mime_headers_free(struct mime_headers *h)
 }
 
 void
-mime_header_decode(const char *value, size_t len, const char *assumed,
-    struct buf *out)
+mime_header_decode(
+    const char *value, size_t len, const char *assumed, struct buf *out)
 {
 	struct buf raw = BUF_INIT;
 

@@ -28,58 +28,155 @@ static const struct {
 	const char *name;
 	unsigned cp;
 } entities[] = {
-	{ "amp", '&' }, { "lt", '<' }, { "gt", '>' }, { "quot", '"' },
-	{ "apos", '\'' }, { "nbsp", ' ' }, { "copy", 0xA9 }, { "reg", 0xAE },
-	{ "trade", 0x2122 }, { "hellip", 0x2026 }, { "mdash", 0x2014 },
-	{ "ndash", 0x2013 }, { "lsquo", 0x2018 }, { "rsquo", 0x2019 },
-	{ "sbquo", 0x201A }, { "ldquo", 0x201C }, { "rdquo", 0x201D },
-	{ "bdquo", 0x201E }, { "bull", 0x2022 }, { "middot", 0xB7 },
-	{ "euro", 0x20AC }, { "pound", 0xA3 }, { "yen", 0xA5 },
-	{ "cent", 0xA2 }, { "sect", 0xA7 }, { "para", 0xB6 }, { "deg", 0xB0 },
-	{ "plusmn", 0xB1 }, { "times", 0xD7 }, { "divide", 0xF7 },
-	{ "laquo", 0xAB }, { "raquo", 0xBB }, { "lsaquo", 0x2039 },
-	{ "rsaquo", 0x203A }, { "iexcl", 0xA1 }, { "iquest", 0xBF },
-	{ "shy", 0xAD }, { "zwnj", 0x200C }, { "zwj", 0x200D },
-	{ "thinsp", 0x2009 }, { "ensp", 0x2002 }, { "emsp", 0x2003 },
-	{ "dagger", 0x2020 }, { "Dagger", 0x2021 }, { "permil", 0x2030 },
-	{ "larr", 0x2190 }, { "rarr", 0x2192 }, { "uarr", 0x2191 },
-	{ "darr", 0x2193 }, { "hearts", 0x2665 }, { "frac12", 0xBD },
-	{ "frac14", 0xBC }, { "frac34", 0xBE }, { "sup2", 0xB2 },
-	{ "sup3", 0xB3 }, { "micro", 0xB5 }, { "ordf", 0xAA }, { "ordm", 0xBA },
-	{ "acute", 0xB4 }, { "uml", 0xA8 }, { "cedil", 0xB8 }, { "macr", 0xAF },
-	{ "not", 0xAC }, { "curren", 0xA4 }, { "brvbar", 0xA6 },
-	{ "szlig", 0xDF }, { "Auml", 0xC4 }, { "Ouml", 0xD6 }, { "Uuml", 0xDC },
-	{ "auml", 0xE4 }, { "ouml", 0xF6 }, { "uuml", 0xFC }, { "Aacute", 0xC1 },
-	{ "Agrave", 0xC0 }, { "Acirc", 0xC2 }, { "Atilde", 0xC3 },
-	{ "Aring", 0xC5 }, { "AElig", 0xC6 }, { "Ccedil", 0xC7 },
-	{ "Eacute", 0xC9 }, { "Egrave", 0xC8 }, { "Ecirc", 0xCA },
-	{ "Euml", 0xCB }, { "Iacute", 0xCD }, { "Igrave", 0xCC },
-	{ "Icirc", 0xCE }, { "Iuml", 0xCF }, { "Ntilde", 0xD1 },
-	{ "Oacute", 0xD3 }, { "Ograve", 0xD2 }, { "Ocirc", 0xD4 },
-	{ "Otilde", 0xD5 }, { "Oslash", 0xD8 }, { "Uacute", 0xDA },
-	{ "Ugrave", 0xD9 }, { "Ucirc", 0xDB }, { "Yacute", 0xDD },
-	{ "aacute", 0xE1 }, { "agrave", 0xE0 }, { "acirc", 0xE2 },
-	{ "atilde", 0xE3 }, { "aring", 0xE5 }, { "aelig", 0xE6 },
-	{ "ccedil", 0xE7 }, { "eacute", 0xE9 }, { "egrave", 0xE8 },
-	{ "ecirc", 0xEA }, { "euml", 0xEB }, { "iacute", 0xED },
-	{ "igrave", 0xEC }, { "icirc", 0xEE }, { "iuml", 0xEF },
-	{ "ntilde", 0xF1 }, { "oacute", 0xF3 }, { "ograve", 0xF2 },
-	{ "ocirc", 0xF4 }, { "otilde", 0xF5 }, { "oslash", 0xF8 },
-	{ "uacute", 0xFA }, { "ugrave", 0xF9 }, { "ucirc", 0xFB },
-	{ "yacute", 0xFD }, { "yuml", 0xFF }, { "eth", 0xF0 }, { "thorn", 0xFE },
-	{ "ETH", 0xD0 }, { "THORN", 0xDE }, { "OElig", 0x152 },
-	{ "oelig", 0x153 }, { "Scaron", 0x160 }, { "scaron", 0x161 },
-	{ "alpha", 0x3B1 }, { "beta", 0x3B2 }, { "gamma", 0x3B3 },
-	{ "delta", 0x3B4 }, { "pi", 0x3C0 }, { "mu", 0x3BC }, { "minus", 0x2212 },
-	{ "le", 0x2264 }, { "ge", 0x2265 }, { "ne", 0x2260 }, { "infin", 0x221E },
+    {"amp", '&'},
+    {"lt", '<'},
+    {"gt", '>'},
+    {"quot", '"'},
+    {"apos", '\''},
+    {"nbsp", ' '},
+    {"copy", 0xA9},
+    {"reg", 0xAE},
+    {"trade", 0x2122},
+    {"hellip", 0x2026},
+    {"mdash", 0x2014},
+    {"ndash", 0x2013},
+    {"lsquo", 0x2018},
+    {"rsquo", 0x2019},
+    {"sbquo", 0x201A},
+    {"ldquo", 0x201C},
+    {"rdquo", 0x201D},
+    {"bdquo", 0x201E},
+    {"bull", 0x2022},
+    {"middot", 0xB7},
+    {"euro", 0x20AC},
+    {"pound", 0xA3},
+    {"yen", 0xA5},
+    {"cent", 0xA2},
+    {"sect", 0xA7},
+    {"para", 0xB6},
+    {"deg", 0xB0},
+    {"plusmn", 0xB1},
+    {"times", 0xD7},
+    {"divide", 0xF7},
+    {"laquo", 0xAB},
+    {"raquo", 0xBB},
+    {"lsaquo", 0x2039},
+    {"rsaquo", 0x203A},
+    {"iexcl", 0xA1},
+    {"iquest", 0xBF},
+    {"shy", 0xAD},
+    {"zwnj", 0x200C},
+    {"zwj", 0x200D},
+    {"thinsp", 0x2009},
+    {"ensp", 0x2002},
+    {"emsp", 0x2003},
+    {"dagger", 0x2020},
+    {"Dagger", 0x2021},
+    {"permil", 0x2030},
+    {"larr", 0x2190},
+    {"rarr", 0x2192},
+    {"uarr", 0x2191},
+    {"darr", 0x2193},
+    {"hearts", 0x2665},
+    {"frac12", 0xBD},
+    {"frac14", 0xBC},
+    {"frac34", 0xBE},
+    {"sup2", 0xB2},
+    {"sup3", 0xB3},
+    {"micro", 0xB5},
+    {"ordf", 0xAA},
+    {"ordm", 0xBA},
+    {"acute", 0xB4},
+    {"uml", 0xA8},
+    {"cedil", 0xB8},
+    {"macr", 0xAF},
+    {"not", 0xAC},
+    {"curren", 0xA4},
+    {"brvbar", 0xA6},
+    {"szlig", 0xDF},
+    {"Auml", 0xC4},
+    {"Ouml", 0xD6},
+    {"Uuml", 0xDC},
+    {"auml", 0xE4},
+    {"ouml", 0xF6},
+    {"uuml", 0xFC},
+    {"Aacute", 0xC1},
+    {"Agrave", 0xC0},
+    {"Acirc", 0xC2},
+    {"Atilde", 0xC3},
+    {"Aring", 0xC5},
+    {"AElig", 0xC6},
+    {"Ccedil", 0xC7},
+    {"Eacute", 0xC9},
+    {"Egrave", 0xC8},
+    {"Ecirc", 0xCA},
+    {"Euml", 0xCB},
+    {"Iacute", 0xCD},
+    {"Igrave", 0xCC},
+    {"Icirc", 0xCE},
+    {"Iuml", 0xCF},
+    {"Ntilde", 0xD1},
+    {"Oacute", 0xD3},
+    {"Ograve", 0xD2},
+    {"Ocirc", 0xD4},
+    {"Otilde", 0xD5},
+    {"Oslash", 0xD8},
+    {"Uacute", 0xDA},
+    {"Ugrave", 0xD9},
+    {"Ucirc", 0xDB},
+    {"Yacute", 0xDD},
+    {"aacute", 0xE1},
+    {"agrave", 0xE0},
+    {"acirc", 0xE2},
+    {"atilde", 0xE3},
+    {"aring", 0xE5},
+    {"aelig", 0xE6},
+    {"ccedil", 0xE7},
+    {"eacute", 0xE9},
+    {"egrave", 0xE8},
+    {"ecirc", 0xEA},
+    {"euml", 0xEB},
+    {"iacute", 0xED},
+    {"igrave", 0xEC},
+    {"icirc", 0xEE},
+    {"iuml", 0xEF},
+    {"ntilde", 0xF1},
+    {"oacute", 0xF3},
+    {"ograve", 0xF2},
+    {"ocirc", 0xF4},
+    {"otilde", 0xF5},
+    {"oslash", 0xF8},
+    {"uacute", 0xFA},
+    {"ugrave", 0xF9},
+    {"ucirc", 0xFB},
+    {"yacute", 0xFD},
+    {"yuml", 0xFF},
+    {"eth", 0xF0},
+    {"thorn", 0xFE},
+    {"ETH", 0xD0},
+    {"THORN", 0xDE},
+    {"OElig", 0x152},
+    {"oelig", 0x153},
+    {"Scaron", 0x160},
+    {"scaron", 0x161},
+    {"alpha", 0x3B1},
+    {"beta", 0x3B2},
+    {"gamma", 0x3B3},
+    {"delta", 0x3B4},
+    {"pi", 0x3C0},
+    {"mu", 0x3BC},
+    {"minus", 0x2212},
+    {"le", 0x2264},
+    {"ge", 0x2265},
+    {"ne", 0x2260},
+    {"infin", 0x221E},
 };
 
 /* Windows-1252 meanings of &#128;..&#159;, as browsers decode them. */
-static const unsigned short c1[32] = { 0x20AC, 0xFFFD, 0x201A, 0x0192,
-	0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152,
-	0xFFFD, 0x017D, 0xFFFD, 0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-	0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E,
-	0x0178 };
+static const unsigned short c1[32] = {0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E,
+    0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD,
+    0x017D, 0xFFFD, 0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013,
+    0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178};
 
 /* Decodes the entity at s ("&..."); returns its length, or 0 if none. */
 static size_t
@@ -114,8 +211,9 @@ entity(const char *s, size_t len, unsigned *cp_r)
 		*cp_r = (unsigned)v;
 		return i;
 	}
-	while (i < len && i < 10 && (((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z')
-	    || (s[i] >= '0' && s[i] <= '9')))
+	while (i < len && i < 10 &&
+	    (((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z') ||
+	        (s[i] >= '0' && s[i] <= '9')))
 		i++;
 	if (i == 1)
 		return 0;
@@ -241,14 +339,15 @@ chars(struct html *h, const char *s, size_t len)
 			text(h, s + st, i - st);
 			continue;
 		}
-		if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' ||
-		    s[i] == '\f') {
+		if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' ||
+		    s[i] == '\r' || s[i] == '\f') {
 			h->space = 1;
 			i++;
 			continue;
 		}
 		for (st = i; i < len && s[i] != ' ' && s[i] != '\t' &&
-		    s[i] != '\n' && s[i] != '\r' && s[i] != '\f'; i++)
+		     s[i] != '\n' && s[i] != '\r' && s[i] != '\f';
+		     i++)
 			;
 		text(h, s + st, i - st);
 	}
@@ -271,8 +370,8 @@ br(struct html *h)
 
 		prefix(h, &p, 0);
 		buf_add(h->text, p.data, p.len);
-		while (h->text->len > 0 &&
-		    h->text->data[h->text->len - 1] == ' ')
+		while (
+		    h->text->len > 0 && h->text->data[h->text->len - 1] == ' ')
 			buf_truncate(h->text, h->text->len - 1);
 		buf_addch(h->text, '\n');
 		buf_free(&p);
@@ -290,8 +389,9 @@ attr(const char *s, size_t len, const char *name, struct buf *out)
 		size_t st;
 		int match;
 
-		while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' ||
-		    s[i] == '\r' || s[i] == '/'))
+		while (i < len &&
+		    (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' ||
+		        s[i] == '\r' || s[i] == '/'))
 			i++;
 		st = i;
 		while (i < len && s[i] != '=' && s[i] != ' ' && s[i] != '>' &&
@@ -316,7 +416,8 @@ attr(const char *s, size_t len, const char *name, struct buf *out)
 				;
 		} else
 			for (st = i; i < len && s[i] != ' ' && s[i] != '>' &&
-			    s[i] != '\t' && s[i] != '\n'; i++)
+			     s[i] != '\t' && s[i] != '\n';
+			     i++)
 				;
 		if (match) {
 			decode_entities(s + st, i - st, out);
@@ -335,8 +436,8 @@ end_link(struct html *h)
 
 	if (h->in_link && h->href.len > 0 && h->ltext.len > 0 &&
 	    strcmp(u, buf_cstr(&h->ltext)) != 0 &&
-	    !(str_has_casefix(u, "mailto:") && strcmp(u + 7,
-	    buf_cstr(&h->ltext)) == 0)) {
+	    !(str_has_casefix(u, "mailto:") &&
+	        strcmp(u + 7, buf_cstr(&h->ltext)) == 0)) {
 		char num[24];
 
 		snprintf(num, sizeof(num), "[%d]", ++h->nlinks);
@@ -358,12 +459,12 @@ static void
 tag(struct html *h, const char *name, size_t n, int close, const char *a,
     size_t alen)
 {
-	static const char *const paras[] = { "p", "h1", "h2", "h3", "h4",
-		"h5", "h6", "table", "pre", "hr", "dl", "address", "figure",
-		"center", NULL };
-	static const char *const lines[] = { "div", "tr", "dt", "dd",
-		"section", "article", "header", "footer", "nav", "main",
-		"caption", "form", "fieldset", "thead", "tbody", "tfoot", NULL };
+	static const char *const paras[] = {"p", "h1", "h2", "h3", "h4", "h5",
+	    "h6", "table", "pre", "hr", "dl", "address", "figure", "center",
+	    NULL};
+	static const char *const lines[] = {"div", "tr", "dt", "dd", "section",
+	    "article", "header", "footer", "nav", "main", "caption", "form",
+	    "fieldset", "thead", "tbody", "tfoot", NULL};
 	size_t k;
 
 	for (k = 0; paras[k]; k++)
@@ -498,7 +599,8 @@ mime_html_render(const char *s, size_t len, int width, struct buf *text_out,
 			chars(&h, s + i, st - i);
 		i = st + 1;
 		if (i + 2 < len && memcmp(s + i, "!--", 3) == 0) {
-			const char *e = memmem(s + i + 3, len - i - 3, "-->", 3);
+			const char *e =
+			    memmem(s + i + 3, len - i - 3, "-->", 3);
 
 			i = e ? (size_t)(e - s) + 3 : len;
 			continue;
@@ -506,8 +608,9 @@ mime_html_render(const char *s, size_t len, int width, struct buf *text_out,
 		if (i < len && s[i] == '/')
 			close = 1, i++;
 		nst = i;
-		while (i < len && (((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z') ||
-		    (i > nst && s[i] >= '0' && s[i] <= '9')))
+		while (i < len &&
+		    (((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z') ||
+		        (i > nst && s[i] >= '0' && s[i] <= '9')))
 			i++;
 		if (i == nst && !(i < len && (s[i] == '!' || s[i] == '?'))) {
 			chars(&h, "<", 1); /* a lone "<" is text */
@@ -516,7 +619,8 @@ mime_html_render(const char *s, size_t len, int width, struct buf *text_out,
 		}
 		for (j = i; j < len && s[j] != '>'; j++)
 			if (s[j] == '"' || s[j] == '\'') {
-				const char *q = memchr(s + j + 1, s[j], len - j - 1);
+				const char *q =
+				    memchr(s + j + 1, s[j], len - j - 1);
 
 				if (q == NULL)
 					break;
@@ -528,9 +632,11 @@ mime_html_render(const char *s, size_t len, int width, struct buf *text_out,
 			j = gt ? (size_t)(gt - s) : len;
 		}
 		tag(&h, s + nst, i - nst, close, s + i, j - i);
-		if (!close && (is(s + nst, i - nst, "script") ||
-		    is(s + nst, i - nst, "style") || is(s + nst, i - nst, "title") ||
-		    is(s + nst, i - nst, "template"))) {
+		if (!close &&
+		    (is(s + nst, i - nst, "script") ||
+		        is(s + nst, i - nst, "style") ||
+		        is(s + nst, i - nst, "title") ||
+		        is(s + nst, i - nst, "template"))) {
 			char name[16];
 
 			snprintf(name, sizeof(name), "%.*s", (int)(i - nst),
@@ -575,12 +681,13 @@ mime_html_meta_charset(const char *s, size_t len, struct buf *out)
 		if (str_ncasecmp(s + i, "charset=", 8) == 0) {
 			size_t j = i + 8;
 
-			while (j < lim && (s[j] == '"' || s[j] == '\'' ||
-			    s[j] == ' '))
+			while (j < lim &&
+			    (s[j] == '"' || s[j] == '\'' || s[j] == ' '))
 				j++;
 			for (; j < lim && s[j] != '"' && s[j] != '\'' &&
-			    s[j] != ' ' && s[j] != '>' && s[j] != ';' &&
-			    s[j] != '/'; j++)
+			     s[j] != ' ' && s[j] != '>' && s[j] != ';' &&
+			     s[j] != '/';
+			     j++)
 				buf_addch(out, s[j]);
 			return out->len > 0;
 		}

@@ -49,7 +49,7 @@ struct mime_summary {
 	char *message_id;   /* "local@domain" without <>, or "" */
 	char **in_reply_to; /* ids without <>, n_in_reply_to of them */
 	size_t n_in_reply_to;
-	char **references;  /* ids without <>, oldest first */
+	char **references; /* ids without <>, oldest first */
 	size_t n_references;
 	int has_attachment; /* hint, see mime_summary_parse */
 };
@@ -65,8 +65,8 @@ struct mime_summary {
  * is NULL.  Cost: the header only, unless the body is present and the
  * top is multipart (then one structural pass, no decoding).
  */
-int mime_summary_parse(const char *raw, size_t len,
-    struct mime_summary **sum_r, struct error *err);
+int mime_summary_parse(const char *raw, size_t len, struct mime_summary **sum_r,
+    struct error *err);
 void mime_summary_free(struct mime_summary **sum);
 
 /* ------------------------------------------------------------------ */
@@ -83,8 +83,8 @@ enum mime_line_kind {
 
 struct mime_line {
 	enum mime_line_kind kind;
-	int level;       /* quote depth for MIME_LINE_QUOTE, else 0 */
-	int attachment;  /* index in mime_view.attachments, else -1 */
+	int level;        /* quote depth for MIME_LINE_QUOTE, else 0 */
+	int attachment;   /* index in mime_view.attachments, else -1 */
 	const char *text; /* clean UTF-8, no newline, no TAB */
 	size_t len;       /* strlen(text) */
 };
@@ -186,8 +186,8 @@ char *mime_safe_filename(const char *name, size_t index);
  * Returns 0 when saved, 1 if the file exists, -1 on error.  This is the
  * one function of mime/ that does I/O.
  */
-int mime_save(const char *dir, const char *name, const void *data,
-    size_t len, int overwrite, struct error *err);
+int mime_save(const char *dir, const char *name, const void *data, size_t len,
+    int overwrite, struct error *err);
 
 /* ------------------------------------------------------------------ */
 /* Building blocks, exported for the cache, the UI and the fuzzers.    */
@@ -227,8 +227,8 @@ int mime_date_parse(const char *s, size_t len, time_t *t_r, int *zone_r);
  * windows-1252 if the text is not valid UTF-8.  Invalid bytes become
  * U+FFFD, never dropped.  Returns 1 if the label was known, 0 if not.
  */
-int mime_charset_to_utf8(const char *charset, const char *s, size_t len,
-    struct buf *out);
+int mime_charset_to_utf8(
+    const char *charset, const char *s, size_t len, struct buf *out);
 
 /*
  * HTML to plain text (UTF-8 in, UTF-8 out, not yet cleaned): paragraphs,
@@ -237,8 +237,8 @@ int mime_charset_to_utf8(const char *charset, const char *s, size_t len,
  * dropped, links as "text[N]" with "[N] URL" footnotes appended after the
  * text.  width > 0 wraps paragraphs.  Appends to out.
  */
-void mime_html_to_text(const char *html, size_t len, int width,
-    struct buf *out);
+void mime_html_to_text(
+    const char *html, size_t len, int width, struct buf *out);
 
 /*
  * Reads a MIME parameter from a header value such as
@@ -248,7 +248,7 @@ void mime_html_to_text(const char *html, size_t len, int width,
  * Appends the decoded UTF-8 value (not cleaned) to out and returns 1, or
  * returns 0 if the parameter is absent.  name is ASCII case-insensitive.
  */
-int mime_param(const char *value, size_t len, const char *name,
-    struct buf *out);
+int mime_param(
+    const char *value, size_t len, const char *name, struct buf *out);
 
 #endif

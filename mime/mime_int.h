@@ -31,8 +31,8 @@ struct mime_headers {
  */
 size_t mime_headers_parse(const char *s, size_t len, struct mime_headers *h);
 /* First field named name (case-insensitive), or NULL. */
-const struct mime_field *mime_headers_get(const struct mime_headers *h,
-    const char *name);
+const struct mime_field *mime_headers_get(
+    const struct mime_headers *h, const char *name);
 void mime_headers_free(struct mime_headers *h);
 
 /* addr.c: an address list as display text ("Name <a@b>, c@d"); appends
@@ -45,51 +45,50 @@ void mime_msgids(const char *value, size_t len,
     void (*fn)(const char *id, size_t len, void *arg), void *arg);
 
 /* rfc2047.c: decodes encoded words, raw (not cleaned) UTF-8 appended. */
-void mime_rfc2047_decode(const char *s, size_t len, const char *assumed,
-    struct buf *out);
+void mime_rfc2047_decode(
+    const char *s, size_t len, const char *assumed, struct buf *out);
 
 /* param.c: the raw bytes of parameter name (no decoding beyond quotes);
  * returns 1 if found.  mime_value_token: the first token (type/subtype or
  * disposition) lower-cased into out. */
-int mime_param_raw(const char *value, size_t len, const char *name,
-    struct buf *out);
+int mime_param_raw(
+    const char *value, size_t len, const char *name, struct buf *out);
 void mime_value_token(const char *value, size_t len, struct buf *out);
 
 /* decode.c: transfer decodings, appended to out. */
 enum mime_cte { MIME_CTE_8BIT, MIME_CTE_QP, MIME_CTE_BASE64 };
 void mime_base64_decode(const char *s, size_t len, struct buf *out);
 void mime_qp_decode(const char *s, size_t len, struct buf *out);
-void mime_cte_decode(enum mime_cte cte, const char *s, size_t len,
-    struct buf *out);
+void mime_cte_decode(
+    enum mime_cte cte, const char *s, size_t len, struct buf *out);
 
 /* charset.c: text of unknown charset: UTF-8 if valid, else assumed (NULL:
  * windows-1252). */
-void mime_text_to_utf8(const char *charset, const char *assumed,
-    const char *s, size_t len, struct buf *out);
+void mime_text_to_utf8(const char *charset, const char *assumed, const char *s,
+    size_t len, struct buf *out);
 int mime_utf8_valid(const char *s, size_t len);
 
 /* flowed.c: RFC 3676 to fixed lines, quote prefix normalised to ">> ". */
-void mime_flowed_decode(const char *s, size_t len, int delsp,
-    struct buf *out);
+void mime_flowed_decode(const char *s, size_t len, int delsp, struct buf *out);
 
 /* html.c: text and link footnote lines ("[N] URL\n") separately. */
-void mime_html_render(const char *html, size_t len, int width,
-    struct buf *text, struct buf *links);
+void mime_html_render(const char *html, size_t len, int width, struct buf *text,
+    struct buf *links);
 /* The charset named by a <meta> in the first bytes, or 0. */
 int mime_html_meta_charset(const char *html, size_t len, struct buf *out);
 
 /* tree.c: the MIME structure. */
 struct mime_part {
 	struct mime_headers hdr;
-	char *type;      /* lower-case "type/subtype" */
-	char *charset;   /* raw label, "" if none */
-	char *filename;  /* decoded UTF-8 (not cleaned), "" if none */
-	int attachment;  /* Content-Disposition: attachment */
+	char *type;     /* lower-case "type/subtype" */
+	char *charset;  /* raw label, "" if none */
+	char *filename; /* decoded UTF-8 (not cleaned), "" if none */
+	int attachment; /* Content-Disposition: attachment */
 	int flowed, delsp;
 	enum mime_cte cte;
 	const char *body; /* still transfer-encoded */
 	size_t body_len;
-	char *owned;      /* decoded message/rfc822 the children point into */
+	char *owned; /* decoded message/rfc822 the children point into */
 	int depth;
 	struct mime_part *child, *next;
 };
@@ -113,7 +112,6 @@ int mime_cp_width(unsigned cp);
 void mime_wrap(const char *s, size_t len, const char *prefix1,
     const char *prefix2, int width, struct buf *out);
 /* str_clean_display with a fast path for printable ASCII; same output. */
-void mime_clean(struct buf *out, const char *s, size_t len,
-    int keep_newlines);
+void mime_clean(struct buf *out, const char *s, size_t len, int keep_newlines);
 
 #endif

@@ -35,16 +35,17 @@ next_param(struct pscan *p, const char **name, size_t *nlen, struct buf *val)
 		if (i >= len)
 			return p->pos = len, 0;
 		i++;
-		while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == ';' ||
-		    s[i] == '\r' || s[i] == '\n'))
+		while (i < len &&
+		    (s[i] == ' ' || s[i] == '\t' || s[i] == ';' ||
+		        s[i] == '\r' || s[i] == '\n'))
 			i++;
 		st = i;
 		while (i < len && s[i] != '=' && s[i] != ';')
 			i++;
 		*name = s + st;
 		*nlen = i - st;
-		while (*nlen > 0 && (s[st + *nlen - 1] == ' ' ||
-		    s[st + *nlen - 1] == '\t'))
+		while (*nlen > 0 &&
+		    (s[st + *nlen - 1] == ' ' || s[st + *nlen - 1] == '\t'))
 			(*nlen)--;
 		if (i >= len || s[i] != '=') {
 			p->pos = i;
@@ -67,8 +68,9 @@ next_param(struct pscan *p, const char **name, size_t *nlen, struct buf *val)
 			while (i < len && s[i] != ';')
 				i++;
 			buf_add(val, s + st, i - st);
-			while (val->len > 0 && (val->data[val->len - 1] == ' ' ||
-			    val->data[val->len - 1] == '\t'))
+			while (val->len > 0 &&
+			    (val->data[val->len - 1] == ' ' ||
+			        val->data[val->len - 1] == '\t'))
 				buf_truncate(val, val->len - 1);
 		}
 		p->pos = i;
@@ -84,7 +86,8 @@ mime_value_token(const char *value, size_t len, struct buf *out)
 	while (i < len && (value[i] == ' ' || value[i] == '\t'))
 		i++;
 	for (; i < len && value[i] != ';' && value[i] != ' ' &&
-	    value[i] != '\t' && value[i] != '('; i++) {
+	     value[i] != '\t' && value[i] != '(';
+	     i++) {
 		unsigned char c = (unsigned char)value[i];
 
 		buf_addch(out, c >= 'A' && c <= 'Z' ? c + 32 : c);
@@ -92,10 +95,9 @@ mime_value_token(const char *value, size_t len, struct buf *out)
 }
 
 int
-mime_param_raw(const char *value, size_t len, const char *name,
-    struct buf *out)
+mime_param_raw(const char *value, size_t len, const char *name, struct buf *out)
 {
-	struct pscan p = { value, len, 0 };
+	struct pscan p = {value, len, 0};
 	struct buf val = BUF_INIT;
 	const char *n;
 	size_t nlen, want = strlen(name);
@@ -162,7 +164,7 @@ ext_prefix(const char *s, size_t len, char *cs, size_t cslen)
 int
 mime_param(const char *value, size_t len, const char *name, struct buf *out)
 {
-	struct pscan p = { value, len, 0 };
+	struct pscan p = {value, len, 0};
 	struct buf val = BUF_INIT, plain = BUF_INIT, raw = BUF_INIT;
 	struct buf sect[SECTIONS_MAX];
 	unsigned char ext[SECTIONS_MAX];
@@ -182,15 +184,16 @@ mime_param(const char *value, size_t len, const char *name, struct buf *out)
 			continue;
 		if (nlen == want) {
 			if (!have_plain)
-				buf_add(&plain, val.data ? val.data : "", val.len);
+				buf_add(
+				    &plain, val.data ? val.data : "", val.len);
 			have_plain = 1;
 			continue;
 		}
 		if (n[want] != '*')
 			continue;
 		if (nlen == want + 1) { /* name*=charset'lang'value */
-			k = ext_prefix(val.data ? val.data : "", val.len, cs,
-			    sizeof(cs));
+			k = ext_prefix(
+			    val.data ? val.data : "", val.len, cs, sizeof(cs));
 			buf_reset(&raw);
 			pct_decode(buf_cstr(&val) + k, val.len - k, &raw);
 			have_ext = 1;
@@ -228,13 +231,13 @@ mime_param(const char *value, size_t len, const char *name, struct buf *out)
 		have_ext = 1;
 	}
 	if (have_ext) {
-		mime_text_to_utf8(cs, NULL, raw.data ? raw.data : "", raw.len,
-		    out);
+		mime_text_to_utf8(
+		    cs, NULL, raw.data ? raw.data : "", raw.len, out);
 		found = 1;
 	} else if (have_plain) {
 		/* RFC 2047 inside quotes is wrong, and common. */
-		mime_rfc2047_decode(plain.data ? plain.data : "", plain.len,
-		    NULL, out);
+		mime_rfc2047_decode(
+		    plain.data ? plain.data : "", plain.len, NULL, out);
 		found = 1;
 	}
 	for (i = 0; i < nsect; i++)

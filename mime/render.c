@@ -12,22 +12,22 @@
 struct mime_view_priv {
 	char *raw;
 	struct mime_tree *tree;
-	struct buf arena;            /* every string of the view */
-	struct mime_part **parts;    /* of each attachment */
+	struct buf arena;         /* every string of the view */
+	struct mime_part **parts; /* of each attachment */
 };
 
 struct rb {
 	struct mime_view *v;
 	struct mime_view_priv *p;
-	size_t *offs;   /* arena offset of each line's text */
-	size_t *aoffs;  /* arena offsets of attachment name, type */
+	size_t *offs;  /* arena offset of each line's text */
+	size_t *aoffs; /* arena offsets of attachment name, type */
 	size_t lcap, acap;
 	const char *assumed;
 	enum mime_prefer prefer;
 	int width;
-	int shown;      /* text parts shown so far */
-	int truncated;  /* MIME_MAX_LINES reached */
-	int final;      /* the attachment list: not capped */
+	int shown;     /* text parts shown so far */
+	int truncated; /* MIME_MAX_LINES reached */
+	int final;     /* the attachment list: not capped */
 };
 
 static void
@@ -80,8 +80,8 @@ header_line(struct rb *r, const struct mime_headers *h, const char *name)
 static void
 header_block(struct rb *r, const struct mime_headers *h)
 {
-	static const char *const names[] = { "Date", "From", "To", "Cc",
-		"Subject", NULL };
+	static const char *const names[] = {
+	    "Date", "From", "To", "Cc", "Subject", NULL};
 	size_t i;
 
 	for (i = 0; names[i]; i++)
@@ -109,11 +109,11 @@ add_attachment(struct rb *r, struct mime_part *p, int inline_text)
 
 	if (v->nattachments == r->acap) {
 		r->acap = r->acap ? r->acap * 2 : 8;
-		v->attachments = xreallocarray(v->attachments, r->acap,
-		    sizeof(*v->attachments));
+		v->attachments = xreallocarray(
+		    v->attachments, r->acap, sizeof(*v->attachments));
 		r->aoffs = xreallocarray(r->aoffs, r->acap, 2 * sizeof(size_t));
-		r->p->parts = xreallocarray(r->p->parts, r->acap,
-		    sizeof(*r->p->parts));
+		r->p->parts =
+		    xreallocarray(r->p->parts, r->acap, sizeof(*r->p->parts));
 	}
 	a = &v->attachments[v->nattachments];
 	r->p->parts[v->nattachments] = p;
@@ -274,7 +274,8 @@ render_text(struct rb *r, struct mime_part *p, int html)
 			size_t m = e ? (size_t)(e - (c.data + k)) : c.len - k;
 
 			if (m > 0)
-				add_line(r, MIME_LINE_LINK, 0, -1, c.data + k, m);
+				add_line(
+				    r, MIME_LINE_LINK, 0, -1, c.data + k, m);
 			k += m + 1;
 		}
 	}
@@ -288,10 +289,10 @@ render_text(struct rb *r, struct mime_part *p, int html)
 static struct mime_part *
 choose(struct rb *r, struct mime_part *first)
 {
-	const char *want = r->prefer == MIME_PREFER_HTML ? "text/html" :
-	    "text/plain";
-	const char *other = r->prefer == MIME_PREFER_HTML ? "text/plain" :
-	    "text/html";
+	const char *want =
+	    r->prefer == MIME_PREFER_HTML ? "text/html" : "text/plain";
+	const char *other =
+	    r->prefer == MIME_PREFER_HTML ? "text/plain" : "text/html";
 	struct mime_part *c, *best = NULL, *alt = NULL, *multi = NULL;
 
 	for (c = first; c != NULL; c = c->next) {
@@ -327,7 +328,8 @@ render_children(struct rb *r, struct mime_part *p)
 		return;
 	}
 	for (c = p->child; c != NULL; c = c->next) {
-		if (strcmp(p->type, "multipart/related") == 0 && c != p->child) {
+		if (strcmp(p->type, "multipart/related") == 0 &&
+		    c != p->child) {
 			if (!str_has_prefix(c->type, "multipart/"))
 				add_attachment(r, c, 0);
 			continue;
@@ -357,8 +359,8 @@ render_part(struct rb *r, struct mime_part *p)
 		render_children(r, p);
 	else if (p->child != NULL && !p->attachment) /* message/rfc822 */
 		render_message(r, p);
-	else if (mime_part_is_attachment(p) && !str_has_prefix(p->type,
-	    "multipart/"))
+	else if (mime_part_is_attachment(p) &&
+	    !str_has_prefix(p->type, "multipart/"))
 		add_attachment(r, p, 0);
 	else if (strcmp(p->type, "text/html") == 0)
 		render_text(r, p, 1);
@@ -377,7 +379,8 @@ attachment_list(struct rb *r)
 
 	r->final = 1;
 	if (r->truncated)
-		add_line(r, MIME_LINE_NOTE, 0, -1, "[-- more lines not shown --]",
+		add_line(r, MIME_LINE_NOTE, 0, -1,
+		    "[-- more lines not shown --]",
 		    strlen("[-- more lines not shown --]"));
 	if (v->nattachments > 0 && v->nlines > 0 &&
 	    v->lines[v->nlines - 1].len > 0)
@@ -462,8 +465,8 @@ mime_view_text(const struct mime_view *v, struct buf *out)
 }
 
 int
-mime_attachment_data(const struct mime_view *v, size_t index,
-    struct buf *out, struct error *err)
+mime_attachment_data(
+    const struct mime_view *v, size_t index, struct buf *out, struct error *err)
 {
 	const struct mime_part *p;
 

@@ -101,14 +101,15 @@ literal(const char *s, size_t len, const char *assumed, struct buf *out)
 	}
 	while (i < len) {
 		for (st = i; i < len; i += n) {
-			n = u[i] < 0x80 ? 1 : str_utf8_decode(u + i, len - i,
-			    &cp);
+			n = u[i] < 0x80 ? 1
+			                : str_utf8_decode(u + i, len - i, &cp);
 			if (n == 0)
 				break;
 		}
 		buf_add(out, s + st, i - st);
 		for (st = i; i < len && u[i] >= 0x80 &&
-		    str_utf8_decode(u + i, len - i, &cp) == 0; i++)
+		     str_utf8_decode(u + i, len - i, &cp) == 0;
+		     i++)
 			;
 		if (i > st)
 			mime_charset_to_utf8(NULL, s + st, i - st, out);
@@ -135,8 +136,8 @@ flush(struct buf *pend, const char *cs, struct buf *out)
 }
 
 void
-mime_rfc2047_decode(const char *s, size_t len, const char *assumed,
-    struct buf *out)
+mime_rfc2047_decode(
+    const char *s, size_t len, const char *assumed, struct buf *out)
 {
 	struct buf pend = BUF_INIT;
 	char pcs[64] = "";

@@ -33,24 +33,26 @@ mime_safe_filename(const char *name, size_t index)
 	len = strlen(base);
 	for (i = 0; i < len;) {
 		unsigned cp;
-		size_t n = (unsigned char)base[i] < 0x80 ? 1 :
-		    str_utf8_decode((const unsigned char *)base + i, len - i,
-		    &cp);
+		size_t n = (unsigned char)base[i] < 0x80
+		    ? 1
+		    : str_utf8_decode(
+		          (const unsigned char *)base + i, len - i, &cp);
 
 		if (n == 0)
 			n = 1;
 		if (out.len + n > NAME_MAX_BYTES)
 			break;
-		if (n == 1 && (base[i] == ':' || base[i] == '*' ||
-		    base[i] == '?' || base[i] == '"' || base[i] == '<' ||
-		    base[i] == '>' || base[i] == '|'))
+		if (n == 1 &&
+		    (base[i] == ':' || base[i] == '*' || base[i] == '?' ||
+		        base[i] == '"' || base[i] == '<' || base[i] == '>' ||
+		        base[i] == '|'))
 			buf_addch(&out, '_');
 		else
 			buf_add(&out, base + i, n);
 		i += n;
 	}
-	while (out.len > 0 && (out.data[out.len - 1] == ' ' ||
-	    out.data[out.len - 1] == '.'))
+	while (out.len > 0 &&
+	    (out.data[out.len - 1] == ' ' || out.data[out.len - 1] == '.'))
 		buf_truncate(&out, out.len - 1);
 	if (out.len == 0)
 		buf_printf(&out, "attachment-%zu", index + 1);
@@ -85,8 +87,8 @@ mime_save(const char *dir, const char *name, const void *data, size_t len,
 		return error_set(err, "unsafe file name");
 	buf_printf(&path, "%s/%s", dir, name);
 	if (!overwrite) {
-		fd = open(path.data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-		    O_CLOEXEC, 0600);
+		fd = open(path.data,
+		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (fd < 0 && errno == EEXIST) {
 			buf_free(&path);
 			return 1;
@@ -95,8 +97,8 @@ mime_save(const char *dir, const char *name, const void *data, size_t len,
 		memset(&path, 0, sizeof(path));
 	} else {
 		buf_printf(&tmp, "%s/.%s.tmp%ld", dir, name, (long)getpid());
-		fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-		    O_CLOEXEC, 0600);
+		fd = open(tmp.data,
+		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	}
 	if (fd < 0) {
 		error_errno(err, errno, "cannot create %s", buf_cstr(&tmp));

@@ -29,8 +29,8 @@ add_id(const char *id, size_t len, void *arg)
 }
 
 static char *
-decoded(const struct mime_headers *h, const char *name, int addr,
-    char **first_r)
+decoded(
+    const struct mime_headers *h, const char *name, int addr, char **first_r)
 {
 	const struct mime_field *f = mime_headers_get(h, name);
 	struct buf b = BUF_INIT;
@@ -55,14 +55,14 @@ any_attachment(const struct mime_part *p)
 }
 
 int
-mime_summary_parse(const char *raw, size_t len, struct mime_summary **sum_r,
-    struct error *err)
+mime_summary_parse(
+    const char *raw, size_t len, struct mime_summary **sum_r, struct error *err)
 {
 	struct mime_summary *s;
 	struct mime_headers h;
 	const struct mime_field *f;
 	struct buf type = BUF_INIT;
-	struct ids ids = { NULL, 0 };
+	struct ids ids = {NULL, 0};
 	size_t off;
 
 	*sum_r = NULL;
@@ -95,11 +95,12 @@ mime_summary_parse(const char *raw, size_t len, struct mime_summary **sum_r,
 	s->n_references = ids.n;
 	if ((f = mime_headers_get(&h, "content-type")) != NULL) {
 		mime_value_token(f->value, f->vlen, &type);
-		s->has_attachment = strcmp(buf_cstr(&type), "multipart/mixed") ==
-		    0 || (!str_has_prefix(buf_cstr(&type), "text/") &&
-		    !str_has_prefix(buf_cstr(&type), "multipart/") &&
-		    !str_has_prefix(buf_cstr(&type), "message/") &&
-		    strchr(buf_cstr(&type), '/') != NULL);
+		s->has_attachment =
+		    strcmp(buf_cstr(&type), "multipart/mixed") == 0 ||
+		    (!str_has_prefix(buf_cstr(&type), "text/") &&
+		        !str_has_prefix(buf_cstr(&type), "multipart/") &&
+		        !str_has_prefix(buf_cstr(&type), "message/") &&
+		        strchr(buf_cstr(&type), '/') != NULL);
 	}
 	if (off < len && str_has_prefix(buf_cstr(&type), "multipart/")) {
 		struct mime_tree *t = mime_tree_parse(raw, len);

@@ -60,8 +60,9 @@ split(struct mime_tree *t, struct mime_part *p, const char *b, size_t blen)
 	const char *s = p->body, *start = NULL;
 	size_t len = p->body_len, pos = 0;
 	struct mime_part **tail = &p->child;
-	const char *deftype = strcmp(p->type, "multipart/digest") == 0 ?
-	    "message/rfc822" : "text/plain";
+	const char *deftype = strcmp(p->type, "multipart/digest") == 0
+	    ? "message/rfc822"
+	    : "text/plain";
 
 	while (pos < len) {
 		const char *nl = memchr(s + pos, '\n', len - pos);
@@ -71,12 +72,15 @@ split(struct mime_tree *t, struct mime_part *p, const char *b, size_t blen)
 
 		if (kind > 0) {
 			if (start != NULL && t->nparts < MIME_MAX_PARTS) {
-				/* the line break before a delimiter is its own */
+				/* the line break before a delimiter is its own
+				 */
 				size_t end = pos;
 
-				if (end > (size_t)(start - s) && s[end - 1] == '\n')
+				if (end > (size_t)(start - s) &&
+				    s[end - 1] == '\n')
 					end--;
-				if (end > (size_t)(start - s) && s[end - 1] == '\r')
+				if (end > (size_t)(start - s) &&
+				    s[end - 1] == '\r')
 					end--;
 				*tail = parse_part(t, start,
 				    end - (size_t)(start - s), p->depth + 1,
@@ -91,8 +95,8 @@ split(struct mime_tree *t, struct mime_part *p, const char *b, size_t blen)
 	}
 	/* a missing closing delimiter: the last part runs to the end */
 	if (start != NULL && t->nparts < MIME_MAX_PARTS)
-		*tail = parse_part(t, start, len - (size_t)(start - s),
-		    p->depth + 1, deftype);
+		*tail = parse_part(
+		    t, start, len - (size_t)(start - s), p->depth + 1, deftype);
 }
 
 static struct mime_part *
@@ -141,12 +145,12 @@ parse_part(struct mime_tree *t, const char *s, size_t len, int depth,
 
 	if (depth + 1 < MIME_MAX_DEPTH && ct &&
 	    str_has_prefix(p->type, "multipart/") &&
-	    mime_param_raw(ct->value, ct->vlen, "boundary", &v) &&
-	    v.len > 0 && v.len <= 200)
+	    mime_param_raw(ct->value, ct->vlen, "boundary", &v) && v.len > 0 &&
+	    v.len <= 200)
 		split(t, p, v.data, v.len);
 	else if (depth + 1 < MIME_MAX_DEPTH && t->nparts < MIME_MAX_PARTS &&
 	    (strcmp(p->type, "message/rfc822") == 0 ||
-	    strcmp(p->type, "message/global") == 0)) {
+	        strcmp(p->type, "message/global") == 0)) {
 		const char *b = p->body;
 		size_t blen = p->body_len;
 

@@ -17,7 +17,7 @@
 int
 cli_view(const struct cli_opts *opts, int argc, char **argv)
 {
-	struct mime_render_opts ro = { MIME_PREFER_PLAIN, NULL, VIEW_WIDTH };
+	struct mime_render_opts ro = {MIME_PREFER_PLAIN, NULL, VIEW_WIDTH};
 	struct mime_view *view = NULL;
 	struct buf raw = BUF_INIT, out = BUF_INIT;
 	struct error err;

@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const int widths[] = { 0, 1, 80 };
+	static const int widths[] = {0, 1, 80};
 	const char *s = (const char *)data;
 	int valid = mime_utf8_valid(s, size);
 	struct buf b = BUF_INIT;

@@ -40,7 +40,7 @@ check_clean(const char *s, size_t len)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const int widths[] = { 80, 0, 12 };
+	static const int widths[] = {80, 0, 12};
 	const char *raw = (const char *)data;
 	struct mime_summary *sum;
 	struct mime_view *v;
@@ -48,8 +48,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t i, k;
 
 	for (k = 0; k < 3; k++) {
-		struct mime_render_opts o = { k == 1 ? MIME_PREFER_HTML :
-		    MIME_PREFER_PLAIN, k == 2 ? "gb2312" : NULL, widths[k] };
+		struct mime_render_opts o = {
+		    k == 1 ? MIME_PREFER_HTML : MIME_PREFER_PLAIN,
+		    k == 2 ? "gb2312" : NULL, widths[k]};
 
 		if (mime_render(raw, size, &o, &v, NULL) != 0)
 			abort();
@@ -57,7 +58,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			check_clean(v->lines[i].text, v->lines[i].len);
 			if (v->lines[i].kind == MIME_LINE_ATTACHMENT &&
 			    (v->lines[i].attachment < 0 ||
-			    (size_t)v->lines[i].attachment >= v->nattachments))
+			        (size_t)v->lines[i].attachment >=
+			            v->nattachments))
 				abort();
 		}
 		for (i = 0; i < v->nattachments; i++) {

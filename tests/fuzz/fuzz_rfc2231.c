@@ -16,8 +16,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char *const names[] = { "filename", "name", "charset",
-		"boundary", "title", "url" };
+	static const char *const names[] = {
+	    "filename", "name", "charset", "boundary", "title", "url"};
 	const char *s = (const char *)data;
 	struct buf b = BUF_INIT;
 	size_t i;

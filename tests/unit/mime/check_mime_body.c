@@ -13,12 +13,12 @@
 #include "mime/mime.h"
 #include "mime/mime_int.h"
 
-#define CHECK_FN(fn, in, want)                                            \
-	do {                                                              \
-		struct buf b_ = BUF_INIT;                                 \
-		fn(in, strlen(in), &b_);                                  \
-		ck_assert_str_eq(buf_cstr(&b_), want);                    \
-		buf_free(&b_);                                            \
+#define CHECK_FN(fn, in, want)                                                 \
+	do {                                                                   \
+		struct buf b_ = BUF_INIT;                                      \
+		fn(in, strlen(in), &b_);                                       \
+		ck_assert_str_eq(buf_cstr(&b_), want);                         \
+		buf_free(&b_);                                                 \
 	} while (0)
 
 START_TEST(test_base64)
@@ -26,7 +26,10 @@ START_TEST(test_base64)
 	CHECK_FN(mime_base64_decode, "SGVsbG8=", "Hello");
 	CHECK_FN(mime_base64_decode, "SGVs\r\nbG8h", "Hello!");
 	/* garbage inside is skipped */
-	CHECK_FN(mime_base64_decode, "SG!!Vs*bG\x01" "8h", "Hello!");
+	CHECK_FN(mime_base64_decode,
+	    "SG!!Vs*bG\x01"
+	    "8h",
+	    "Hello!");
 	/* missing padding */
 	CHECK_FN(mime_base64_decode, "SGVsbG8", "Hello");
 	/* two padded blobs glued together */
@@ -61,11 +64,11 @@ conv(const char *cs, const char *s, size_t len)
 	return buf_detach(&b, NULL);
 }
 
-#define CHECK_CS(cs, in, want)                                            \
-	do {                                                              \
-		char *got_ = conv(cs, in, sizeof(in) - 1);                \
-		ck_assert_str_eq(got_, want);                             \
-		free(got_);                                               \
+#define CHECK_CS(cs, in, want)                                                 \
+	do {                                                                   \
+		char *got_ = conv(cs, in, sizeof(in) - 1);                     \
+		ck_assert_str_eq(got_, want);                                  \
+		free(got_);                                                    \
 	} while (0)
 
 START_TEST(test_charsets)
@@ -84,10 +87,18 @@ START_TEST(test_charsets)
 	CHECK_CS("koi8-r", "\xf0", "\xd0\x9f");
 	CHECK_CS("iso-2022-jp", "\x1b$B$\"\x1b(B", "\xe3\x81\x82");
 	/* invalid bytes: U+FFFD each, never dropped, never fatal */
-	CHECK_CS("utf-8", "a\xff" "b\xc3", "a\xef\xbf\xbd" "b\xef\xbf\xbd");
-	CHECK_CS("utf-8", "\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	CHECK_CS("utf-8",
+	    "a\xff"
+	    "b\xc3",
+	    "a\xef\xbf\xbd"
+	    "b\xef\xbf\xbd");
+	CHECK_CS(
+	    "utf-8", "\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
 	CHECK_CS("shift_jis", "a\x81", "a\xef\xbf\xbd");
-	CHECK_CS("gb2312", "\xff\xff" "x", "\xef\xbf\xbd\xef\xbf\xbdx");
+	CHECK_CS("gb2312",
+	    "\xff\xff"
+	    "x",
+	    "\xef\xbf\xbd\xef\xbf\xbdx");
 	/* unknown labels: UTF-8 if it is, else windows-1252 */
 	CHECK_CS("x-nonsense", "\xc3\xa9", "\xc3\xa9");
 	CHECK_CS("x-nonsense", "\xe9", "\xc3\xa9");
@@ -168,11 +179,11 @@ html(const char *in, int width)
 	return buf_detach(&b, NULL);
 }
 
-#define CHECK_HTML(in, want)                                              \
-	do {                                                              \
-		char *got_ = html(in, 0);                                 \
-		ck_assert_str_eq(got_, want);                             \
-		free(got_);                                               \
+#define CHECK_HTML(in, want)                                                   \
+	do {                                                                   \
+		char *got_ = html(in, 0);                                      \
+		ck_assert_str_eq(got_, want);                                  \
+		free(got_);                                                    \
 	} while (0)
 
 START_TEST(test_html)
@@ -185,18 +196,19 @@ START_TEST(test_html)
 	CHECK_HTML("<h1>Title</h1>text", "Title\n\ntext\n");
 	CHECK_HTML("<a href=\"http://a.test/\">here</a>",
 	    "here[1]\n\n[1] http://a.test/\n");
-	CHECK_HTML("<a href='http://a.test/'>http://a.test/</a>",
-	    "http://a.test/\n");
+	CHECK_HTML(
+	    "<a href='http://a.test/'>http://a.test/</a>", "http://a.test/\n");
 	CHECK_HTML("<a href=\"#top\">top</a> <a href=\"javascript:x()\">j</a>",
 	    "top j\n");
 	CHECK_HTML("<table><tr><td>a</td><td>b</td></tr><tr><td>c</td>"
-	    "<td>d</td></tr></table>", "a | b\nc | d\n");
+	           "<td>d</td></tr></table>",
+	    "a | b\nc | d\n");
 	CHECK_HTML("&lt;&amp;&gt;&quot;&#65;&#x42;&eacute;&euro;&#150;",
 	    "<&>\"AB\xc3\xa9\xe2\x82\xac\xe2\x80\x93\n");
 	CHECK_HTML("&#0;&#xD800;&#x110000;&bogus;&amp",
 	    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd&bogus;&\n");
-	CHECK_HTML("<script>alert('<p>x</p>')</script>ok<style>p{}</style>",
-	    "ok\n");
+	CHECK_HTML(
+	    "<script>alert('<p>x</p>')</script>ok<style>p{}</style>", "ok\n");
 	CHECK_HTML("<head><title>T</title></head><body>b</body>", "b\n");
 	CHECK_HTML("<!-- <p>hidden</p> -->shown", "shown\n");
 	CHECK_HTML("<blockquote>q</blockquote>after", "> q\n\nafter\n");
@@ -233,9 +245,9 @@ START_TEST(test_safe_filename)
 {
 	char *s;
 
-#define CHECK_NAME(in, want)                                              \
-	s = mime_safe_filename(in, 0);                                    \
-	ck_assert_str_eq(s, want);                                        \
+#define CHECK_NAME(in, want)                                                   \
+	s = mime_safe_filename(in, 0);                                         \
+	ck_assert_str_eq(s, want);                                             \
 	free(s)
 	CHECK_NAME("report.pdf", "report.pdf");
 	CHECK_NAME("../../etc/passwd", "passwd");
@@ -299,7 +311,7 @@ END_TEST
 static struct mime_view *
 render(const char *m, enum mime_prefer prefer, int width)
 {
-	struct mime_render_opts o = { prefer, NULL, width };
+	struct mime_render_opts o = {prefer, NULL, width};
 	struct mime_view *v = NULL;
 
 	ck_assert_int_eq(mime_render(m, strlen(m), &o, &v, NULL), 0);
@@ -308,7 +320,8 @@ render(const char *m, enum mime_prefer prefer, int width)
 
 START_TEST(test_render_kinds)
 {
-	const char *m = "From: A <a@x.test>\nSubject: s\n"
+	const char *m =
+	    "From: A <a@x.test>\nSubject: s\n"
 	    "Content-Type: multipart/mixed; boundary=b\n\n"
 	    "--b\nContent-Type: text/plain\n\nhi\n> q1\n>> q2\n"
 	    "--b\nContent-Type: application/pdf; name=r.pdf\n"
@@ -329,8 +342,7 @@ START_TEST(test_render_kinds)
 	ck_assert_int_eq(v->lines[5].level, 2);
 	ck_assert_int_eq(v->lines[7].kind, MIME_LINE_ATTACHMENT);
 	ck_assert_int_eq(v->lines[7].attachment, 0);
-	ck_assert_str_eq(v->lines[7].text,
-	    "[1] r.pdf (application/pdf, 5 B)");
+	ck_assert_str_eq(v->lines[7].text, "[1] r.pdf (application/pdf, 5 B)");
 	ck_assert_uint_eq(v->nattachments, 1);
 	ck_assert_str_eq(v->attachments[0].name, "r.pdf");
 	ck_assert_str_eq(v->attachments[0].type, "application/pdf");
@@ -348,7 +360,8 @@ END_TEST
 
 START_TEST(test_render_alternative)
 {
-	const char *m = "Content-Type: multipart/alternative; boundary=b\n\n"
+	const char *m =
+	    "Content-Type: multipart/alternative; boundary=b\n\n"
 	    "--b\nContent-Type: text/plain\n\nplain\n"
 	    "--b\nContent-Type: text/html\n\n<a href=\"http://x.test\">html"
 	    "</a>\n--b--\n";
@@ -368,7 +381,8 @@ END_TEST
 
 START_TEST(test_render_wrap)
 {
-	const char *m = "\n> aaaa bbbb cccc dddd eeee\n"
+	const char *m =
+	    "\n> aaaa bbbb cccc dddd eeee\n"
 	    "\xe6\x97\xa5\xe6\x97\xa5\xe6\x97\xa5\xe6\x97\xa5\xe6\x97\xa5"
 	    "\xe6\x97\xa5\xe6\x97\xa5\xe6\x97\xa5\n";
 	struct mime_view *v;
@@ -381,7 +395,8 @@ START_TEST(test_render_wrap)
 	ck_assert_str_eq(v->lines[2].text, "> eeee");
 	ck_assert_int_eq(v->lines[2].kind, MIME_LINE_QUOTE);
 	/* CJK wraps by columns: 6 wide characters are 12 columns */
-	ck_assert_str_eq(v->lines[3].text, "\xe6\x97\xa5\xe6\x97\xa5\xe6\x97"
+	ck_assert_str_eq(v->lines[3].text,
+	    "\xe6\x97\xa5\xe6\x97\xa5\xe6\x97"
 	    "\xa5\xe6\x97\xa5\xe6\x97\xa5\xe6\x97\xa5");
 	mime_view_free(&v);
 }
@@ -396,8 +411,10 @@ START_TEST(test_limits)
 	size_t i;
 
 	for (i = 0; i < 200; i++)
-		buf_printf(&m, "Content-Type: multipart/mixed; boundary=b%zu\n"
-		    "\n--b%zu\n", i, i);
+		buf_printf(&m,
+		    "Content-Type: multipart/mixed; boundary=b%zu\n"
+		    "\n--b%zu\n",
+		    i, i);
 	buf_addstr(&m, "Content-Type: text/plain\n\ndeep\n");
 	t = mime_tree_parse(m.data, m.len);
 	ck_assert_uint_le(t->nparts, MIME_MAX_DEPTH + 1);
@@ -418,7 +435,8 @@ START_TEST(test_limits)
 	buf_reset(&m);
 	buf_addstr(&m, "Subject: big\n\n");
 	for (i = 0; i < 5 * 1024 * 1024 / 64; i++)
-		buf_addstr(&m, "0123456789 0123456789 0123456789 0123456789 "
+		buf_addstr(&m,
+		    "0123456789 0123456789 0123456789 0123456789 "
 		    "0123456789 012345678\n");
 	for (i = 0; i < 5 * 1024 * 1024 / 16; i++)
 		buf_addstr(&m, "=?=?<a href=x>&#");

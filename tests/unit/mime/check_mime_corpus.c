@@ -56,9 +56,10 @@ assert_clean(const char *name, const struct buf *b)
 		ck_assert_msg(n > 0, "%s: invalid UTF-8 at %zu", name, i);
 		if (n == 1)
 			cp = s[i];
-		ck_assert_msg(cp == '\n' || (cp >= 0x20 && cp != 0x7f &&
-		    !(cp >= 0x80 && cp < 0xa0)), "%s: control U+%04X at %zu",
-		    name, cp, i);
+		ck_assert_msg(cp == '\n' ||
+		        (cp >= 0x20 && cp != 0x7f &&
+		            !(cp >= 0x80 && cp < 0xa0)),
+		    "%s: control U+%04X at %zu", name, cp, i);
 		i += n;
 	}
 }
@@ -72,7 +73,7 @@ START_TEST(test_corpus)
 
 	ck_assert_msg(d != NULL, "cannot open %s", data_dir());
 	while ((de = readdir(d)) != NULL) {
-		struct mime_render_opts o = { MIME_PREFER_PLAIN, NULL, 80 };
+		struct mime_render_opts o = {MIME_PREFER_PLAIN, NULL, 80};
 		struct buf raw = BUF_INIT, got = BUF_INIT, want = BUF_INIT;
 		struct mime_view *v = NULL;
 		char path[4096];
@@ -84,8 +85,8 @@ START_TEST(test_corpus)
 			o.prefer = MIME_PREFER_HTML;
 		snprintf(path, sizeof(path), "%s/%s", data_dir(), de->d_name);
 		ck_assert_int_eq(slurp(path, &raw), 0);
-		ck_assert_int_eq(mime_render(buf_cstr(&raw), raw.len, &o, &v,
-		    NULL), 0);
+		ck_assert_int_eq(
+		    mime_render(buf_cstr(&raw), raw.len, &o, &v, NULL), 0);
 		mime_view_text(v, &got);
 		assert_clean(de->d_name, &got);
 		snprintf(path + strlen(path) - 4, 10, ".expected");
@@ -96,12 +97,14 @@ START_TEST(test_corpus)
 			fwrite(buf_cstr(&got), 1, got.len, fp);
 			fclose(fp);
 		} else {
-			ck_assert_msg(slurp(path, &want) == 0, "missing %s",
-			    path);
+			ck_assert_msg(
+			    slurp(path, &want) == 0, "missing %s", path);
 			if (got.len != want.len ||
 			    memcmp(buf_cstr(&got), buf_cstr(&want), got.len)) {
-				fprintf(stderr, "MISMATCH %s\n--- got\n%s--- "
-				    "want\n%s---\n", de->d_name, buf_cstr(&got),
+				fprintf(stderr,
+				    "MISMATCH %s\n--- got\n%s--- "
+				    "want\n%s---\n",
+				    de->d_name, buf_cstr(&got),
 				    buf_cstr(&want));
 				failed++;
 			}
