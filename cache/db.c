@@ -37,7 +37,8 @@ static const char *const migrations[DB_SCHEMA_VERSION] = {
 	" in_reply_to TEXT, refs TEXT,"
 	" has_attachment INTEGER NOT NULL DEFAULT 0);"
 	"CREATE INDEX messages_folder_uid ON messages(folder, uid);"
-	"CREATE INDEX messages_folder_key ON messages(folder, mkey);"
+	"CREATE INDEX messages_folder_key ON messages(folder, mkey)"
+	" WHERE mkey IS NOT NULL;"
 	"CREATE TABLE uidl(account TEXT NOT NULL, uidl TEXT NOT NULL,"
 	" mkey TEXT, downloaded_at INTEGER NOT NULL,"
 	" deleted_on_server INTEGER NOT NULL DEFAULT 0,"
@@ -54,7 +55,7 @@ static const char *const migrations[DB_SCHEMA_VERSION] = {
 	/* 2: full-text search over what version 1 already holds.  One
 	 * column (headers, then body text) and detail=none: queries are
 	 * ANDed prefix words, and this halves the cost of an insert. */
-	"CREATE VIRTUAL TABLE fts USING fts5(text, detail = none,"
+	"CREATE VIRTUAL TABLE fts USING fts5(text, detail = none, columnsize = 0,"
 	" tokenize = 'unicode61 remove_diacritics 2');"
 	"INSERT INTO fts(rowid, text) SELECT id, coalesce(from_, '') || ' ' ||"
 	" coalesce(to_, '') || ' ' || coalesce(cc, '') || ' ' ||"
