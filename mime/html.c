@@ -491,6 +491,7 @@ tag(struct html *h, const char *name, size_t n, int close, const char *a,
 			h->space = 1;
 		}
 	} else if (is(name, n, "ul") || is(name, n, "ol")) {
+		/* a paragraph break around the outermost list only */
 		if (h->nlist == 0)
 			para(h);
 		else
@@ -499,8 +500,8 @@ tag(struct html *h, const char *name, size_t n, int close, const char *a,
 			h->list[h->nlist].ordered = is(name, n, "ol");
 			h->list[h->nlist].n = 0;
 			h->nlist++;
-		} else if (close && h->nlist > 0)
-			h->nlist--;
+		} else if (close && h->nlist > 0 && --h->nlist == 0)
+			h->want_blank = 1;
 	} else if (is(name, n, "li") && !close) {
 		char m[24];
 		int d = h->nlist > 0 ? h->nlist - 1 : 0;
