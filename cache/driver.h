@@ -76,6 +76,13 @@ struct cache_driver {
 	/* Logs out if possible (bounded by the timeout), closes, frees the
 	 * driver data.  Safe to call when not connected. */
 	void (*disconnect)(struct cache_sync_ctx *ctx);
+	/*
+	 * Called from ANOTHER thread (the UI's, at shutdown) after the stop
+	 * flag is set: unblock the worker at once, e.g. shutdown(2) on the
+	 * socket (nothing that frees or races with the worker).  May be NULL:
+	 * the worker then notices at its next poll of the request fd.
+	 */
+	void (*cancel)(struct cache_sync_ctx *ctx);
 };
 
 extern const struct cache_driver cache_driver_pop3;

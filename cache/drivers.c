@@ -6,8 +6,10 @@
 #include "cache/driver.h"
 
 /* Weak until the driver file exists (IMAP: cache/sync_imap.c): a protocol
- * without a driver is then reported as not available, never faked.  The
- * POP3 driver is linked in (a strong reference pulls it from libcache.a). */
+ * without a driver is then reported as not available, never faked.  A
+ * weak reference does not pull a member out of libcache.a, so when
+ * sync_imap.c lands: list it in cache/local.mk AND delete this line (the
+ * declaration in driver.h is the strong one). */
 extern const struct cache_driver cache_driver_imap __attribute__((weak));
 
 const struct cache_driver *

@@ -295,6 +295,8 @@ worker_stop(struct worker **wp)
 		return;
 	__atomic_store_n(&w->stop, 1, __ATOMIC_SEQ_CST);
 	wake(w);
+	if (w->drv->cancel)
+		w->drv->cancel(&w->ctx);
 	pthread_join(w->thread, NULL);
 	close(w->reqpipe[0]);
 	close(w->reqpipe[1]);
