@@ -76,13 +76,6 @@ struct cache_driver {
 	/* Logs out if possible (bounded by the timeout), closes, frees the
 	 * driver data.  Safe to call when not connected. */
 	void (*disconnect)(struct cache_sync_ctx *ctx);
-	/*
-	 * Called from ANOTHER thread (the UI's, at shutdown) after the stop
-	 * flag is set: unblock the worker at once, e.g. shutdown(2) on the
-	 * socket (nothing that frees or races with the worker).  May be NULL:
-	 * the worker then notices at its next poll of the request fd.
-	 */
-	void (*cancel)(struct cache_sync_ctx *ctx);
 };
 
 extern const struct cache_driver cache_driver_pop3;
@@ -103,6 +96,12 @@ int cache_sync_request_fd(struct cache_sync_ctx *ctx);
 int cache_sync_interrupted(struct cache_sync_ctx *ctx);
 /* 1 once shutdown was asked: return as soon as possible. */
 int cache_sync_cancelled(struct cache_sync_ctx *ctx);
+/*
+ * The connection's socket (or -1 when closed): at shutdown the UI thread
+ * calls shutdown(2) on it so a blocked read returns at once, instead of
+ * after the timeout.  Set it after connecting, reset it before close().
+ */
+void cache_sync_set_cancel_fd(struct cache_sync_ctx *ctx, int fd);
 
 /* --- events to the UI (never fail; dropped if nobody listens) --- */
 /* what: a short label ("downloading", "headers INBOX"); bytes so far. */

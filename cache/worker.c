@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -230,6 +231,7 @@ worker_start(struct cache *c, size_t i, struct error *err)
 	w->idx = i;
 	w->drv = drv;
 	w->next_ms = POLL_INTERVAL_MS;
+	w->cancel_fd = -1;
 	w->ctx.w = w;
 	w->ctx.acct = &c->accounts[i];
 	pthread_mutex_init(&w->lock, NULL);
@@ -295,8 +297,10 @@ worker_stop(struct worker **wp)
 		return;
 	__atomic_store_n(&w->stop, 1, __ATOMIC_SEQ_CST);
 	wake(w);
-	if (w->drv->cancel)
-		w->drv->cancel(&w->ctx);
+	pthread_mutex_lock(&w->lock);
+	if (w->cancel_fd >= 0)
+		shutdown(w->cancel_fd, SHUT_RDWR);
+	pthread_mutex_unlock(&w->lock);
 	pthread_join(w->thread, NULL);
 	close(w->reqpipe[0]);
 	close(w->reqpipe[1]);
@@ -354,6 +358,14 @@ cache_sync_interrupted(struct cache_sync_ctx *ctx)
 			urgent = 1;
 	pthread_mutex_unlock(&w->lock);
 	return urgent;
+}
+
+void
+cache_sync_set_cancel_fd(struct cache_sync_ctx *ctx, int fd)
+{
+	pthread_mutex_lock(&ctx->w->lock);
+	ctx->w->cancel_fd = fd;
+	pthread_mutex_unlock(&ctx->w->lock);
 }
 
 int

@@ -33,6 +33,7 @@ struct worker {
 	size_t nreq, capreq;
 	int stop;             /* atomic */
 	int online;           /* the last sync succeeded */
+	int cancel_fd;        /* the driver's socket, or -1 (lock) */
 	int idle_sync;        /* the timer fired: sync in the background */
 	int next_ms;          /* wait before the next background sync */
 	struct cache_sync_ctx ctx;
