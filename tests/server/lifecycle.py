@@ -140,6 +140,15 @@ def main():
                                r.stderr.decode(errors="replace")))
         check("with-dovecot shows the Dovecot log of a failed script",
               b"Dovecot log" in r.stderr)
+        script3 = os.path.join(top, "script3.sh")
+        with open(script3, "w") as f:
+            f.write("exit 4\n")
+        r = subprocess.run(["sh", "-c", 'exec sh "$0" "$1" <&-', WITH,
+                            script3], env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=120)
+        check("with-dovecot works with stdin closed", r.returncode == 4,
+              "exit %d\n%s" % (r.returncode,
+                               r.stderr.decode(errors="replace")))
         check("with-dovecot removes its folder", os.listdir(tmp) == [],
               repr(os.listdir(tmp)))
         check("with-dovecot leaves no process behind",
