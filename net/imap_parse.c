@@ -52,6 +52,7 @@ imap_limits_default(struct imap_limits *lim)
 {
 	lim->max_line = 1024 * 1024;
 	lim->max_literal = 64 * 1024 * 1024;
+	lim->max_streamed = 1024ull * 1024 * 1024;
 	lim->max_depth = 64;
 	lim->max_list = 100000;
 	lim->max_args = 500000;
@@ -310,12 +311,14 @@ parse_literal(struct imap_parser *p, const char *s, size_t n, size_t *i,
 		j++;
 	if (!digits || j >= n || s[j] != '}' || j + 1 != n)
 		return error_set(err, "server sent a malformed literal");
-	if (v > p->lim.max_literal)
+	p->lit_stream = p->sink != NULL && v >= p->sink_min && v > 0;
+	if (p->lit_stream ? v > p->lim.max_streamed : v > p->lim.max_literal)
 		return error_set(err, "server sent a literal of %llu bytes "
-		    "(limit %zu)", (unsigned long long)v, p->lim.max_literal);
+		    "(limit %llu)", (unsigned long long)v,
+		    (unsigned long long)(p->lit_stream ? p->lim.max_streamed :
+		    p->lim.max_literal));
 	p->lit_size = v;
 	p->lit_off = 0;
-	p->lit_stream = p->sink != NULL && v >= p->sink_min && v > 0;
 	if (!p->lit_stream) {
 		if (p->sb.len + v + 1 > p->lim.max_response)
 			return error_set(err, "server response larger than "

@@ -40,7 +40,8 @@
  *
  * Limits (violations are errors, never crashes or unbounded allocations):
  *   max_line      bytes of one line outside literals      (default 1 MiB)
- *   max_literal   bytes of one literal                   (default 64 MiB)
+ *   max_literal   bytes of one stored literal            (default 64 MiB)
+ *   max_streamed  bytes of one literal sent to the sink    (default 1 GiB)
  *   max_depth     nesting of lists                            (default 64)
  *   max_list      items in one list, or at the top level (default 100000)
  *   max_args      values in one response                 (default 500000)
@@ -98,6 +99,7 @@ struct imap_resp {
 struct imap_limits {
 	size_t max_line;
 	size_t max_literal;
+	uint64_t max_streamed;
 	unsigned max_depth;
 	size_t max_list;
 	size_t max_args;

@@ -381,6 +381,14 @@ START_TEST(test_sink)
 	ck_assert_int_eq(imap_arg_nth(l, 5)->type, IMAP_ARG_LITERAL);
 	ck_assert_str_eq(imap_arg_nth(l, 5)->str, "ab\r\n");
 	buf_free(&s.b);
+	/* Streamed literals have their own, larger limit. */
+	imap_parser_reset(p);
+	ck_assert_int_eq(imap_parser_feed(p, "* 1 FETCH (BODY[] {100000000}\r\n",
+	    31, &used, &err), 0);
+	imap_parser_reset(p);
+	ck_assert_int_eq(imap_parser_feed(p, "* 1 FETCH (BODY[] {2000000000}\r\n",
+	    32, &used, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "limit 1073741824"));
 	imap_parser_free(&p);
 }
 END_TEST
