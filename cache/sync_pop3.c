@@ -43,7 +43,7 @@ struct item {
 	struct buf head;
 	uint64_t size;
 	int recorded;
-	int committed;
+	int attempted; /* maildir_deliver_commit was called */
 };
 
 struct run {
@@ -119,9 +119,10 @@ batch_clear(struct run *r)
 	for (i = 0; i < r->n; i++) {
 		struct item *it = &r->items[i];
 
-		/* Not in new/: no record may claim it (nothing is lost, the
-		 * server still has it). */
-		if (it->recorded && !it->committed)
+		/* Never committed, so not in new/: no record may claim it
+		 * (the server still has it).  A failed commit may have left
+		 * the file in new/: its record stays for store_recover. */
+		if (it->recorded && !it->attempted)
 			db_uidl_forget(cache_sync_db(r->ctx), acct, it->uidl,
 			    NULL);
 		if (it->d)
@@ -159,9 +160,9 @@ batch_store(struct run *r, struct error *err)
 	for (i = 0; i < r->n; i++)
 		r->items[i].recorded = r->items[i].uidl[0] != '\0';
 	for (i = 0; i < r->n; i++) {
+		r->items[i].attempted = 1;
 		if (maildir_deliver_commit(&r->items[i].d, 0, err) < 0)
 			return -1;
-		r->items[i].committed = 1;
 	}
 	if (db_begin(db, err) < 0)
 		return -1;
