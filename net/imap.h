@@ -272,6 +272,37 @@ int imap_move(struct imap *imap, const char *uidset, const char *folder,
     struct error *err);
 /* UID EXPUNGE uidset with UIDPLUS; EXPUNGE when uidset is NULL. */
 int imap_expunge(struct imap *imap, const char *uidset, struct error *err);
+enum imap_req_kind {
+	IMAP_REQ_STORE,   /* uidset, add, flags */
+	IMAP_REQ_COPY,    /* uidset, folder */
+	IMAP_REQ_MOVE,    /* uidset, folder */
+	IMAP_REQ_EXPUNGE, /* uidset (UID EXPUNGE, needs UIDPLUS) */
+};
+
+/* One change of a pipelined batch. */
+struct imap_req {
+	enum imap_req_kind kind;
+	const char *uidset;
+	int add;
+	unsigned flags;
+	const char *folder;
+	/* out */
+	int result;       /* 0 done, -1 refused (err says why) */
+	struct error err;
+};
+
+/*
+ * Sends the n requests pipelined (at most 32 in flight) and reads the
+ * answers, so replaying many queued changes costs about one round trip.
+ * Each request gets its own result; a refused one does not stop the
+ * others.  A MOVE without the MOVE capability runs as imap_move() in its
+ * turn (not pipelined).  Returns 0 when the session survived (look at each
+ * result), -1 on a connection error (err; results of unanswered requests
+ * are -1).
+ */
+int imap_batch(struct imap *imap, struct imap_req *reqs, size_t n,
+    struct error *err);
+
 /* APPEND msg to folder with flags (enum imap_flag); with UIDPLUS *uid_r is
  * the new UID, else 0 (uid_r may be NULL). */
 int imap_append(struct imap *imap, const char *folder, unsigned flags,

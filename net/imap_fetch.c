@@ -258,30 +258,6 @@ imap_fetch_body(struct imap *imap, uint32_t uid, const char *section,
 	return 0;
 }
 
-static void
-add_flags(struct imap *imap, unsigned flags)
-{
-	static const struct {
-		unsigned bit;
-		const char *name;
-	} names[] = {
-		{ IMAP_FLAG_SEEN, "\\Seen" }, { IMAP_FLAG_ANSWERED, "\\Answered" },
-		{ IMAP_FLAG_FLAGGED, "\\Flagged" },
-		{ IMAP_FLAG_DELETED, "\\Deleted" }, { IMAP_FLAG_DRAFT, "\\Draft" },
-		{ IMAP_FLAG_FORWARDED, "$Forwarded" },
-	};
-	const char *sep = "";
-	size_t k;
-
-	imap_add(imap, "(");
-	for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
-		if (flags & names[k].bit) {
-			imap_add(imap, "%s%s", sep, names[k].name);
-			sep = " ";
-		}
-	imap_add(imap, ")");
-}
-
 static int
 simple(struct imap *imap, struct imap_cmd *cmd, struct error *err)
 {
@@ -302,7 +278,7 @@ imap_store(struct imap *imap, const char *uidset, int add, unsigned flags,
 		return error_set(err, "bad message set \"%s\"", uidset);
 	imap_cmd_begin(imap, &cmd, "STORE", NULL, NULL);
 	imap_add(imap, "UID STORE %s %cFLAGS.SILENT ", uidset, add ? '+' : '-');
-	add_flags(imap, flags);
+	imap_add_flags(imap, flags);
 	return simple(imap, &cmd, err);
 }
 
@@ -402,7 +378,7 @@ imap_append(struct imap *imap, const char *folder, unsigned flags,
 	if (imap_add_folder(imap, folder, err) < 0)
 		return -1;
 	imap_add(imap, " ");
-	add_flags(imap, flags & ~IMAP_FLAG_RECENT);
+	imap_add_flags(imap, flags & ~IMAP_FLAG_RECENT);
 	imap_add(imap, " ");
 	imap_add_literal(imap, msg, len);
 	rc = imap_cmd_send(imap, &cmd, err) < 0 ? -1 :

@@ -61,9 +61,11 @@ read_one(struct imap *imap, struct error *err)
 
 	if (r == NULL || imap_dispatch(imap, r, err) < 0)
 		return -1;
-	if (imap->bye)
-		return error_set(err, "IMAP server %s closed the session",
+	if (imap->bye) {
+		error_set(err, "IMAP server %s closed the session",
 		    conn_host(imap->conn));
+		return imap_dead(imap, err);
+	}
 	return 0;
 }
 
@@ -98,7 +100,7 @@ idle_once(struct imap *imap, int wake_fd, long long until, struct error *err)
 		    restart)) - now_ms();
 		w = wait_fds(imap, wake_fd, left < 0 ? 0 : left, err);
 		if (w < 0)
-			return -1;
+			return imap_dead(imap, err); /* IDLE cannot be ended */
 		if (w == 1)
 			why = 1;
 		else if (w == 2 && read_one(imap, err) < 0)

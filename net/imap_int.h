@@ -66,6 +66,8 @@ void imap_add(struct imap *imap, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void imap_add_astring(struct imap *imap, const char *s, size_t len);
 void imap_add_literal(struct imap *imap, const char *s, size_t len);
+/* "(\\Seen \\Flagged)" for enum imap_flag bits. */
+void imap_add_flags(struct imap *imap, unsigned flags);
 /* The folder (UTF-8) as the server wants it, as an astring. */
 int imap_add_folder(struct imap *imap, const char *folder,
     struct error *err);

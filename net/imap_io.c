@@ -17,6 +17,7 @@ int
 imap_dead(struct imap *imap, struct error *err)
 {
 	imap->dead = 1;
+	imap->pending = NULL; /* commands of a dead session never finish */
 	return error_isset(err) ? -1 :
 	    error_set(err, "the IMAP connection was lost");
 }
@@ -122,6 +123,30 @@ imap_add_astring(struct imap *imap, const char *s, size_t len)
 		return;
 	}
 	imap_add_literal(imap, s, len);
+}
+
+void
+imap_add_flags(struct imap *imap, unsigned flags)
+{
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} names[] = {
+		{ IMAP_FLAG_SEEN, "\\Seen" }, { IMAP_FLAG_ANSWERED, "\\Answered" },
+		{ IMAP_FLAG_FLAGGED, "\\Flagged" },
+		{ IMAP_FLAG_DELETED, "\\Deleted" }, { IMAP_FLAG_DRAFT, "\\Draft" },
+		{ IMAP_FLAG_FORWARDED, "$Forwarded" },
+	};
+	const char *sep = "";
+	size_t k;
+
+	imap_add(imap, "(");
+	for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+		if (flags & names[k].bit) {
+			imap_add(imap, "%s%s", sep, names[k].name);
+			sep = " ";
+		}
+	imap_add(imap, ")");
 }
 
 int

@@ -206,6 +206,73 @@ START_TEST(test_big_body)
 }
 END_TEST
 
+START_TEST(test_batch)
+{
+	struct imap *a, *c;
+	struct imap_mailbox mb;
+	struct imap_req q[6];
+	struct error err;
+	uint32_t uids[64], archive, trash, inbox;
+	char s0[16], s1[16], s2[16];
+	int pass, k;
+
+	c = itest_open("alice", IMAP_SEC_IMPLICIT);
+	for (pass = 0; pass < 2; pass++) {
+		/* Second pass: MOVE falls back inside the batch. */
+		itest_ignore_caps = pass ? IMAP_CAP_MOVE : 0;
+		a = itest_open("alice", IMAP_SEC_IMPLICIT);
+		itest_ignore_caps = 0;
+		for (k = 0; k < 3; k++) /* earlier tests took messages away */
+			ck_assert_int_eq(imap_append(a, "INBOX", 0, msg,
+			    sizeof(msg) - 1, NULL, &err), 0);
+		ck_assert_int_eq(imap_select(a, "INBOX", 0, NULL, &mb, &err), 0);
+		ck_assert_uint_ge(itest_uids(a, uids, 64), 3);
+		archive = itest_count(c, "Archive");
+		trash = itest_count(c, "Trash");
+		inbox = itest_count(c, "INBOX");
+		snprintf(s0, sizeof(s0), "%u", (unsigned)uids[0]);
+		snprintf(s1, sizeof(s1), "%u", (unsigned)uids[1]);
+		snprintf(s2, sizeof(s2), "%u", (unsigned)uids[2]);
+		memset(q, 0, sizeof(q));
+		q[0].kind = IMAP_REQ_STORE;
+		q[0].uidset = s0;
+		q[0].add = 1;
+		q[0].flags = IMAP_FLAG_FLAGGED;
+		q[1].kind = IMAP_REQ_COPY;
+		q[1].uidset = s0;
+		q[1].folder = "Archive";
+		q[2].kind = IMAP_REQ_COPY;
+		q[2].uidset = s0;
+		q[2].folder = "No such folder";
+		q[3].kind = IMAP_REQ_STORE;
+		q[3].uidset = "not a set";
+		q[4].kind = IMAP_REQ_MOVE;
+		q[4].uidset = s1;
+		q[4].folder = "Trash";
+		q[5].kind = IMAP_REQ_STORE;
+		q[5].uidset = s2;
+		q[5].add = 0;
+		q[5].flags = IMAP_FLAG_SEEN;
+		ck_assert_msg(imap_batch(a, q, 6, &err) == 0, "%s", err.msg);
+		ck_assert_msg(q[0].result == 0, "%s", q[0].err.msg);
+		ck_assert_msg(q[1].result == 0, "%s", q[1].err.msg);
+		ck_assert_int_eq(q[2].result, -1);
+		ck_assert_msg(strstr(q[2].err.msg, "refused COPY") != NULL, "%s",
+		    q[2].err.msg);
+		ck_assert_int_eq(q[3].result, -1);
+		ck_assert_msg(q[4].result == 0, "%s", q[4].err.msg);
+		ck_assert_msg(q[5].result == 0, "%s", q[5].err.msg);
+		ck_assert_uint_eq(itest_count(c, "Archive"), archive + 1);
+		ck_assert_uint_eq(itest_count(c, "Trash"), trash + 1);
+		ck_assert_uint_eq(itest_count(c, "INBOX"), inbox - 1);
+		ck_assert(itest_flags(a, uids[0]) & IMAP_FLAG_FLAGGED);
+		ck_assert(!(itest_flags(a, uids[2]) & IMAP_FLAG_SEEN));
+		ck_assert_int_eq(imap_logout(&a, &err), 0);
+	}
+	imap_close(&c);
+}
+END_TEST
+
 static int
 count_cb(void *ctx, const struct imap_folder *f)
 {
@@ -296,6 +363,7 @@ imap_change_suite(void)
 	tcase_add_test(tc, test_wake_fd);
 	tcase_add_test(tc, test_fallbacks);
 	tcase_add_test(tc, test_big_body);
+	tcase_add_test(tc, test_batch);
 	suite_add_tcase(s, tc);
 	return s;
 }
