@@ -9,6 +9,7 @@ TESTS += tests/integration/harness.itest tests/server/lifecycle.sh
 EXTRA_DIST += \
 	tests/server/README.md \
 	tests/server/harness \
+	tests/server/certs.py \
 	tests/server/with-dovecot \
 	tests/server/dovecot.conf.in \
 	tests/server/badtls.py \
