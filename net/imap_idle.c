@@ -107,12 +107,18 @@ idle_once(struct imap *imap, int wake_fd, long long until, struct error *err)
 			return -1;
 		else if (w == 0)
 			why = (until >= 0 && now_ms() >= until) ? 0 : 3;
+		if (cmd.done) /* the server ended IDLE itself */
+			break;
 	}
-	if (conn_write(imap->conn, "DONE\r\n", 6, err) < 0)
+	if (!cmd.done && conn_write(imap->conn, "DONE\r\n", 6, err) < 0)
 		return imap_dead(imap, err);
-	if (imap_cmd_wait(imap, &cmd, err) < 0)
+	if (imap_cmd_wait(imap, &cmd, err) < 0) {
+		imap_cmd_free(&cmd);
 		return -1;
+	}
 	imap_cmd_free(&cmd);
+	if (why < 0)
+		why = 2; /* ended by the server: let the caller look again */
 	if (why == 0 && imap->events > 0)
 		why = 2;
 	return why; /* 3: restart IDLE */
