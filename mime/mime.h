@@ -141,7 +141,8 @@ struct mime_view {
  * Attachments are parts with Content-Disposition: attachment, non-text
  * leaves, the non-first parts of multipart/related, and message/rfc822
  * parts (also shown inline, inline_text = 1, unless their disposition is
- * attachment).  Damaged structure: the
+ * attachment); a text part with a file name that is shown inline is
+ * listed too (inline_text = 1), so it can be saved.  Damaged structure: the
  * first Content-Type with a type/subtype wins; a missing closing
  * boundary ends the last part at the end of input; a multipart without
  * a usable boundary is shown as text; a delimiter line must be

@@ -362,10 +362,13 @@ render_part(struct rb *r, struct mime_part *p)
 	else if (mime_part_is_attachment(p) &&
 	    !str_has_prefix(p->type, "multipart/"))
 		add_attachment(r, p, 0);
-	else if (strcmp(p->type, "text/html") == 0)
-		render_text(r, p, 1);
-	else /* text, message or a multipart that never split */
-		render_text(r, p, 0);
+	else {
+		/* a named inline part (a patch, say) can be saved too */
+		if (p->filename[0] != '\0' && p->depth > 0)
+			add_attachment(r, p, 1);
+		/* text, message or a multipart that never split */
+		render_text(r, p, strcmp(p->type, "text/html") == 0);
+	}
 }
 
 static void

@@ -132,3 +132,4 @@ for i in range(40):
 deep += b"Content-Type: text/plain\n\ndeepest text\n"
 w('too-deep', H + b"Subject: 40 levels of nesting\nMIME-Version: 1.0\n" + deep)
 w('attachment-only', H + b"Subject: only an attachment\nMIME-Version: 1.0\nContent-Type: application/pdf; name=\"only.pdf\"\nContent-Transfer-Encoding: base64\n\n" + pdf)
+w('inline-patch', H + b"Subject: [PATCH] fix\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=p\n\n--p\nContent-Type: text/plain\n\nPatch below.\n--p\nContent-Type: text/x-diff; name=fix.patch\nContent-Disposition: inline; filename=fix.patch\n\n--- a/x.c\n+++ b/x.c\n@@ -1 +1 @@\n-\told\n+\tnew\n--p--\n")
