@@ -183,7 +183,7 @@ START_TEST(test_ml_random_splits)
 	unsigned seed = 42;
 	const char alphabet[] = "ab.\r\n x";
 
-	for (i = 0; i < 300000; i++) {
+	for (i = 0; i < 150000; i++) {
 		char ch;
 
 		seed = seed * 1103515245 + 12345;
@@ -395,6 +395,8 @@ pop3_suite(void)
 {
 	Suite *s = suite_create("pop3");
 	TCase *tc = tcase_create("parse");
+
+	tcase_set_timeout(tc, 60);
 
 	tcase_add_test(tc, test_ml_basic);
 	tcase_add_test(tc, test_ml_unstuff);
