@@ -19,6 +19,10 @@ struct index {
 	struct buf arena;
 	enum index_sort sort;
 	int reverse;
+	/* Threading strings read with the rows when index_open threads at
+	 * once (saves a second pass); consumed by thread(). */
+	struct buf tscratch;
+	size_t (*toffs)[3];
 };
 
 static uint32_t
@@ -68,18 +72,34 @@ rank_arrival(struct index *ix, struct arr *a)
 		ix->recs[a[i].pos].arrival = (uint32_t)i;
 }
 
+/* Appends a column to the scratch arena; its offset + 1, or 0 for NULL. */
+static size_t
+scratch_add(struct buf *b, sqlite3_stmt *st, int col)
+{
+	const unsigned char *s = sqlite3_column_text(st, col);
+	size_t off = b->len + 1;
+
+	if (s == NULL)
+		return 0;
+	buf_add(b, s, (size_t)sqlite3_column_bytes(st, col) + 1);
+	return off;
+}
+
 static int
-load(struct index *ix, struct db *db, struct error *err)
+load(struct index *ix, struct db *db, int want_thread, struct error *err)
 {
 	sqlite3_stmt *st;
 	struct arr *arr = NULL;
-	size_t cap = 1024, acap = 0;
+	size_t cap = 1024, acap = 0, k;
 	int rc;
 
-	if (sqlite3_prepare_v2(db->sq, "SELECT id, date, internal_date, uid,"
-	    " size, flags, has_attachment, from_, subject, internal_date"
-	    " FROM messages WHERE folder = ?", -1, &st, NULL) !=
-	    SQLITE_OK)
+	if (sqlite3_prepare_v2(db->sq, want_thread ?
+	    "SELECT id, date, internal_date, uid, size, flags, has_attachment,"
+	    " from_, subject, internal_date, message_id, in_reply_to, refs"
+	    " FROM messages WHERE folder = ?" :
+	    "SELECT id, date, internal_date, uid, size, flags, has_attachment,"
+	    " from_, subject, internal_date FROM messages WHERE folder = ?",
+	    -1, &st, NULL) != SQLITE_OK)
 		return db_fail(db, err, "folder index");
 	sqlite3_bind_int64(st, 1, ix->folder_id);
 	ix->recs = xreallocarray(NULL, cap, sizeof(*ix->recs));
@@ -112,6 +132,14 @@ load(struct index *ix, struct db *db, struct error *err)
 		if (ix->n == acap) {
 			acap = acap ? acap * 2 : 1024;
 			arr = xreallocarray(arr, acap, sizeof(*arr));
+		}
+		if (want_thread) {
+			if (ix->n % 1024 == 0)
+				ix->toffs = xreallocarray(ix->toffs, ix->n +
+				    1024, sizeof(*ix->toffs));
+			for (k = 0; k < 3; k++)
+				ix->toffs[ix->n][k] = scratch_add(
+				    &ix->tscratch, st, 10 + (int)k);
 		}
 		arr[ix->n].t = sqlite3_column_int64(st, 9);
 		arr[ix->n].id = r->id;
@@ -198,27 +226,6 @@ cmp_subject(const void *a, const void *b, void *arg)
 }
 
 static int
-cmp_id(const void *a, const void *b)
-{
-	const struct index_rec *x = a, *y = b;
-
-	return x->id < y->id ? -1 : x->id > y->id;
-}
-
-/* Appends a column to the scratch arena; its offset + 1, or 0 for NULL. */
-static size_t
-scratch_add(struct buf *b, sqlite3_stmt *st, int col)
-{
-	const unsigned char *s = sqlite3_column_text(st, col);
-	size_t off = b->len + 1;
-
-	if (s == NULL)
-		return 0;
-	buf_add(b, s, (size_t)sqlite3_column_bytes(st, col) + 1);
-	return off;
-}
-
-static int
 thread(struct index *ix, struct db *db, struct error *err)
 {
 	struct thread_msg *tm;
@@ -228,36 +235,54 @@ thread(struct index *ix, struct db *db, struct error *err)
 	sqlite3_stmt *st;
 	uint32_t *order;
 	uint16_t *depth;
-	size_t i, j = 0, k;
+	struct arr *byid, key, *hit;
+	size_t i, k;
 	int rc, sorted = 1;
 
-	/* Records by id, walked in step with the rows (also by id). */
-	for (i = 1; i < ix->n && sorted; i++)
-		sorted = ix->recs[i - 1].id < ix->recs[i].id;
-	if (!sorted)
-		qsort(ix->recs, ix->n, sizeof(*ix->recs), cmp_id);
+	if (ix->toffs != NULL) { /* read with the rows */
+		offs = ix->toffs;
+		scratch = ix->tscratch;
+		ix->toffs = NULL;
+		buf_init(&ix->tscratch);
+		rc = SQLITE_DONE;
+		tm = xcalloc(ix->n ? ix->n : 1, sizeof(*tm));
+		goto have;
+	}
+	/* Rows come in index order; find each record by id. */
+	byid = xcalloc(ix->n ? ix->n : 1, sizeof(*byid));
+	for (i = 0; i < ix->n; i++) {
+		byid[i].t = ix->recs[i].id;
+		byid[i].pos = (uint32_t)i;
+		if (i > 0 && byid[i - 1].t >= byid[i].t)
+			sorted = 0;
+	}
+	if (!sorted && ix->n > 0)
+		qsort(byid, ix->n, sizeof(*byid), cmp_internal);
 	tm = xcalloc(ix->n ? ix->n : 1, sizeof(*tm));
 	offs = xcalloc(ix->n ? ix->n : 1, sizeof(*offs));
 	if (sqlite3_prepare_v2(db->sq, "SELECT id, message_id, in_reply_to,"
-	    " refs FROM messages WHERE folder = ? ORDER BY id", -1, &st,
-	    NULL) != SQLITE_OK) {
+	    " refs FROM messages WHERE folder = ?", -1, &st, NULL) !=
+	    SQLITE_OK) {
 		free(tm);
 		free(offs);
+		free(byid);
 		return db_fail(db, err, "threading");
 	}
 	sqlite3_bind_int64(st, 1, ix->folder_id);
 	buf_grow(&scratch, 64 * 1024);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, 0);
-
-		while (j < ix->n && ix->recs[j].id < id)
-			j++;
-		if (j == ix->n || ix->recs[j].id != id)
-			continue;
+		key.t = sqlite3_column_int64(st, 0);
+		key.id = 0;
+		if (ix->n == 0 || (hit = bsearch(&key, byid, ix->n,
+		    sizeof(*byid), cmp_internal)) == NULL)
+			continue; /* not in this snapshot */
 		for (k = 0; k < 3; k++)
-			offs[j][k] = scratch_add(&scratch, st, (int)k + 1);
+			offs[hit->pos][k] = scratch_add(&scratch, st,
+			    (int)k + 1);
 	}
 	sqlite3_finalize(st);
+	free(byid);
+have:
 	/* The arena no longer moves: make the pointers. */
 	for (i = 0; i < ix->n; i++) {
 		tm[i].message_id = offs[i][0] ? scratch.data + offs[i][0] - 1 :
@@ -358,7 +383,7 @@ index_open(struct db *db, int64_t folder_id, enum index_sort sort,
 		free(ix);
 		return -1;
 	}
-	if (load(ix, db, err) < 0 ||
+	if (load(ix, db, sort == INDEX_SORT_THREAD, err) < 0 ||
 	    index_sort(ix, db, sort, reverse, err) < 0) {
 		sqlite3_exec(db->sq, "ROLLBACK", NULL, NULL, NULL);
 		index_free(&ix);
@@ -376,6 +401,8 @@ index_free(struct index **ixp)
 		return;
 	free((*ixp)->recs);
 	buf_free(&(*ixp)->arena);
+	buf_free(&(*ixp)->tscratch);
+	free((*ixp)->toffs);
 	free(*ixp);
 	*ixp = NULL;
 }

@@ -303,13 +303,23 @@ first_subject(struct tctx *t, uint32_t k)
 	    t->msgs[t->c[k].msg].subject : NULL;
 }
 
+struct subj {
+	uint32_t k;       /* anchor container, NONE for an empty slot */
+	const char *base; /* its base subject */
+	size_t len;
+};
+
+/*
+ * Roots with the same base subject and no references linking them join
+ * one thread, under the earliest of them.
+ */
 static void
 group_subjects(struct tctx *t, uint32_t roots)
 {
 	size_t hsize = 64, nroots = 0, i, len, j;
-	uint32_t *h, k, next, a;
-	const char *subj, *base, *abase;
-	size_t alen;
+	struct subj *h;
+	uint32_t k, next, a, child, parent;
+	const char *subj, *base;
 	uint64_t hv;
 
 	for (k = roots; k != NONE; k = t->c[k].next)
@@ -318,7 +328,7 @@ group_subjects(struct tctx *t, uint32_t roots)
 		hsize *= 2;
 	h = xmalloc(hsize * sizeof(*h));
 	for (i = 0; i < hsize; i++)
-		h[i] = NONE;
+		h[i].k = NONE;
 	for (k = roots; k != NONE; k = next) {
 		next = t->c[k].next;
 		if ((subj = first_subject(t, k)) == NULL)
@@ -331,21 +341,34 @@ group_subjects(struct tctx *t, uint32_t roots)
 			hv = (hv ^ (unsigned char)(base[j] >= 'A' &&
 			    base[j] <= 'Z' ? base[j] + 32 : base[j])) *
 			    1099511628211ull;
-		for (i = hv & (hsize - 1); (a = h[i]) != NONE;
-		    i = (i + 1) & (hsize - 1)) {
-			abase = thread_base_subject(first_subject(t, a), &alen);
-			if (alen == len && str_ncasecmp(abase, base, len) == 0)
+		for (i = hv & (hsize - 1); h[i].k != NONE;
+		    i = (i + 1) & (hsize - 1))
+			if (h[i].len == len &&
+			    str_ncasecmp(h[i].base, base, len) == 0)
 				break;
-		}
-		if (a == NONE) {
-			h[i] = k;
+		if (h[i].k == NONE) {
+			h[i].k = k;
+			h[i].base = base;
+			h[i].len = len;
 			continue;
 		}
-		/* Same subject, no references linking them: a later root
-		 * joins the earlier thread. */
-		t->c[k].parent = a;
-		t->c[k].next = t->c[a].child;
-		t->c[a].child = k;
+		a = h[i].k;
+		if (t->c[k].date < t->c[a].date) {
+			/* k is earlier: it anchors, the old anchor goes below */
+			h[i].k = k;
+			h[i].base = base;
+			h[i].len = len;
+			child = a;
+			parent = k;
+		} else {
+			child = k;
+			parent = a;
+		}
+		/* child was a root: its list link is free (k's next is saved,
+		 * an earlier root's is no longer walked). */
+		t->c[child].parent = parent;
+		t->c[child].next = t->c[parent].child;
+		t->c[parent].child = child;
 	}
 	free(h);
 }
@@ -379,8 +402,7 @@ thread_order(const struct thread_msg *msgs, size_t n, uint32_t *order_r,
 		add_message(&t, (uint32_t)i);
 	free(t.hash);
 
-	/* Root list, sorted by date so subject grouping anchors on the
-	 * earliest thread. */
+	/* The root list (grouping by subject anchors on the earliest). */
 	for (k = 0; k < t.nc; k++)
 		if (t.c[k].parent == NONE) {
 			t.c[k].next = roots;
@@ -416,7 +438,6 @@ thread_order(const struct thread_msg *msgs, size_t n, uint32_t *order_r,
 				p->newest = t.c[k].newest;
 		}
 	}
-	sort_list(&t, &roots, 0, &tmp, &tmpcap);
 	group_subjects(&t, roots);
 	/* Grouping moved some roots below others: rebuild the root list
 	 * and propagate newest again. */

@@ -1,0 +1,61 @@
+/*
+ * sync_imap: private to the IMAP driver (sync_imap.c: connection, folder
+ * list, folder sync; sync_imap_ops.c: bodies, queued ops, idle).
+ */
+#ifndef POSTIE_CACHE_SYNC_IMAP_H
+#define POSTIE_CACHE_SYNC_IMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cache/driver.h"
+#include "net/imap.h"
+
+/* A FETCH (flags) seen as an event: applied after the command. */
+struct si_flagchg {
+	uint32_t uid;
+	unsigned flags;
+};
+
+/* Driver state (cache_sync_data). */
+struct si {
+	struct imap *imap;
+	char *selected;        /* UTF-8 name of the selected folder, or NULL */
+	int64_t selected_id;
+	int news;              /* EXISTS/EXPUNGE/FETCH/VANISHED seen */
+	int collect;           /* record VANISHED/FETCH for apply */
+	char **vanished;       /* uid sets (EARLIER included) */
+	size_t nvanished;
+	struct si_flagchg *chg;
+	size_t nchg, capchg;
+	/* folder ids already synced in this pass (resumed after return 1) */
+	int64_t *done;
+	size_t ndone;
+	int listed;            /* LIST done in this pass */
+	/* resume of an interrupted header fetch */
+	int64_t res_folder;
+	uint32_t res_uidvalidity, res_lo, res_top;
+	int placeholders;      /* a MOVE/COPY left a UID-0 record */
+};
+
+/* MSG_* from enum imap_flag and back. */
+unsigned si_msg_flags(unsigned imap_flags);
+unsigned si_imap_flags(unsigned msg_flags);
+/* The connected session (connects and logs in when needed). */
+int si_session(struct cache_sync_ctx *ctx, struct si **s_r,
+    struct error *err);
+/* SELECT folder (by id) unless it is selected already (force: always),
+ * without QRESYNC.  mb_r may be NULL. */
+int si_select_id(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
+    struct error *err);
+/* Drops the session after a connection error (keeps nothing). */
+void si_drop(struct cache_sync_ctx *ctx, struct si *s);
+
+int si_fetch_body(struct cache_sync_ctx *ctx, int64_t msg_id,
+    struct error *err);
+int si_replay_op(struct cache_sync_ctx *ctx, const struct db_op *op,
+    struct error *err);
+int si_idle(struct cache_sync_ctx *ctx, int timeout_ms, struct error *err);
+void si_disconnect(struct cache_sync_ctx *ctx);
+
+#endif
