@@ -13,3 +13,4 @@ include tests/integration/pop3.mk
 include tests/integration/cache.mk
 include tests/tui/local.mk
 include tests/fuzz/local.mk
+include tests/integration/hostile.mk
