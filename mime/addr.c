@@ -64,17 +64,17 @@ emit(struct out *o, struct mbox *m)
 		if (name->len > 0) {
 			mime_rfc2047_decode(
 			    name->data, name->len, o->assumed, &dec);
-			str_clean_display(o->out, buf_cstr(&dec), dec.len, 0);
+			mime_clean(o->out, buf_cstr(&dec), dec.len, 0);
 			if (addr->len > 0)
 				buf_addstr(o->out, " <");
 		}
-		str_clean_display(o->out, buf_cstr(addr), addr->len, 0);
+		mime_clean(o->out, buf_cstr(addr), addr->len, 0);
 		if (name->len > 0 && addr->len > 0)
 			buf_addch(o->out, '>');
 		if (o->first_r != NULL && *o->first_r == NULL &&
 		    addr->len > 0) {
 			buf_reset(&dec);
-			str_clean_display(&dec, addr->data, addr->len, 0);
+			mime_clean(&dec, addr->data, addr->len, 0);
 			*o->first_r = buf_detach(&dec, NULL);
 		}
 	}
@@ -145,8 +145,7 @@ mime_addr_display(const char *s, size_t len, const char *assumed,
 
 				mime_rfc2047_decode(buf_cstr(&m.phrase),
 				    m.phrase.len, assumed, &dec);
-				str_clean_display(
-				    out, buf_cstr(&dec), dec.len, 0);
+				mime_clean(out, buf_cstr(&dec), dec.len, 0);
 				buf_free(&dec);
 			}
 			buf_addch(out, ':');
@@ -174,7 +173,16 @@ mime_addr_display(const char *s, size_t len, const char *assumed,
 			if (!angle)
 				add_space(cur);
 			break;
-		default: buf_addch(cur, c); break;
+		default: { /* a run of ordinary characters at once */
+			size_t j = i + 1;
+
+			while (j < len && s[j] != '\0' &&
+			    strchr("\"(<>:,; \t\r\n", s[j]) == NULL)
+				j++;
+			buf_add(cur, s + i, j - i);
+			i = j - 1;
+			break;
+		}
 		}
 	}
 	emit(&o, &m);
