@@ -10,7 +10,6 @@
  * weak reference does not pull a member out of libcache.a, so when
  * sync_imap.c lands: list it in cache/local.mk AND delete this line (the
  * declaration in driver.h is the strong one). */
-extern const struct cache_driver cache_driver_imap __attribute__((weak));
 
 const struct cache_driver *
 cache_driver_find(enum config_protocol p)

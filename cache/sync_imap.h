@@ -44,10 +44,13 @@ unsigned si_imap_flags(unsigned msg_flags);
 /* The connected session (connects and logs in when needed). */
 int si_session(struct cache_sync_ctx *ctx, struct si **s_r,
     struct error *err);
-/* SELECT folder (by id) unless it is selected already (force: always),
- * without QRESYNC.  mb_r may be NULL. */
+/* SELECT folder (by id) unless it is selected already,
+ * without QRESYNC. */
 int si_select_id(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
     struct error *err);
+/* SELECT folder fid (always), telling its state. */
+int si_select_mb(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
+    struct imap_mailbox *mb, struct error *err);
 /* Drops the session after a connection error (keeps nothing). */
 void si_drop(struct cache_sync_ctx *ctx, struct si *s);
 

@@ -1,0 +1,875 @@
+/*
+ * sync_imap: the IMAP driver of the sync worker (DESIGN.md §2).
+ *
+ * One session stays logged in between syncs (IDLE in between).  A sync:
+ * LIST (folders, roles), then per folder (INBOX first) SELECT, with
+ * QRESYNC from the saved UIDVALIDITY/HIGHESTMODSEQ when enabled, else a
+ * full UID FETCH of the flags of the known UIDs; then the headers of the
+ * UIDs from the folder's watermark (db uidnext: every UID below it is
+ * indexed) up to the server's UIDNEXT, newest first in chunks, one
+ * transaction per chunk.  The watermark and HIGHESTMODSEQ are saved only
+ * when a folder is complete, so a dropped connection refetches the range
+ * (UIDs already indexed are skipped: no duplicates).  An interrupted
+ * fetch remembers, in the session, the part already done.
+ * A message with a pending local change keeps its local flags and is not
+ * removed or refetched until the change was replayed.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cache/bodies.h"
+#include "cache/sync_imap.h"
+#include "core/log.h"
+#include "core/str.h"
+#include "core/xalloc.h"
+
+#define CHUNK_FIRST 250     /* first screen */
+#define CHUNK 2000          /* UIDs per UID FETCH when dense */
+#define CHUNK_MAX (1u << 24)
+
+/* Pending local ops, so server state does not undo them. */
+struct pend {
+	int64_t *msgs;    /* sorted msg ids */
+	size_t nmsgs;
+	struct pend_uid { int64_t folder; uint32_t uid; } *uids;
+	size_t nuids;
+};
+
+unsigned
+si_msg_flags(unsigned f)
+{
+	return (f & IMAP_FLAG_SEEN ? MSG_SEEN : 0) |
+	    (f & IMAP_FLAG_ANSWERED ? MSG_ANSWERED : 0) |
+	    (f & IMAP_FLAG_FLAGGED ? MSG_FLAGGED : 0) |
+	    (f & IMAP_FLAG_DELETED ? MSG_DELETED : 0) |
+	    (f & IMAP_FLAG_DRAFT ? MSG_DRAFT : 0);
+}
+
+unsigned
+si_imap_flags(unsigned f)
+{
+	return (f & MSG_SEEN ? IMAP_FLAG_SEEN : 0) |
+	    (f & MSG_ANSWERED ? IMAP_FLAG_ANSWERED : 0) |
+	    (f & MSG_FLAGGED ? IMAP_FLAG_FLAGGED : 0) |
+	    (f & MSG_DELETED ? IMAP_FLAG_DELETED : 0) |
+	    (f & MSG_DRAFT ? IMAP_FLAG_DRAFT : 0);
+}
+
+static void
+events_clear(struct si *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nvanished; i++)
+		free(s->vanished[i]);
+	free(s->vanished);
+	s->vanished = NULL;
+	s->nvanished = 0;
+	s->nchg = 0;
+}
+
+static void
+on_event(void *arg, const struct imap_event *ev)
+{
+	struct si *s = arg;
+
+	switch (ev->kind) {
+	case IMAP_EV_EXISTS:
+	case IMAP_EV_EXPUNGE:
+		s->news = 1;
+		break;
+	case IMAP_EV_VANISHED:
+		s->news = 1;
+		if (ev->uidset == NULL)
+			break;
+		s->vanished = xreallocarray(s->vanished, s->nvanished + 1,
+		    sizeof(*s->vanished));
+		s->vanished[s->nvanished++] = xstrdup(ev->uidset);
+		break;
+	case IMAP_EV_FETCH:
+		s->news = 1;
+		if (!ev->has_flags || ev->uid == 0)
+			break;
+		if (s->nchg == s->capchg) {
+			s->capchg = s->capchg ? s->capchg * 2 : 64;
+			s->chg = xreallocarray(s->chg, s->capchg,
+			    sizeof(*s->chg));
+		}
+		s->chg[s->nchg].uid = ev->uid;
+		s->chg[s->nchg++].flags = ev->flags;
+		break;
+	case IMAP_EV_ALERT:
+	case IMAP_EV_BYE:
+		break;
+	}
+}
+
+void
+si_drop(struct cache_sync_ctx *ctx, struct si *s)
+{
+	cache_sync_set_cancel_fd(ctx, -1);
+	imap_close(&s->imap);
+	free(s->selected);
+	s->selected = NULL;
+	s->selected_id = 0;
+	s->listed = 0;
+}
+
+int
+si_session(struct cache_sync_ctx *ctx, struct si **s_r, struct error *err)
+{
+	const struct config_account *cfg = cache_sync_account(ctx)->cfg;
+	struct si *s = cache_sync_data(ctx);
+	struct imap_opts o;
+	char *pw;
+	int rc;
+
+	if (s == NULL) {
+		s = xcalloc(1, sizeof(*s));
+		cache_sync_set_data(ctx, s);
+	}
+	*s_r = s;
+	if (s->imap && imap_alive(s->imap))
+		return 0;
+	if (s->imap)
+		si_drop(ctx, s);
+	if (cache_sync_cancelled(ctx))
+		return error_set(err, "synchronisation was cancelled");
+	memset(&o, 0, sizeof(o));
+	o.conn.host = cfg->host;
+	o.conn.port = cfg->port;
+	o.conn.timeout = cfg->timeout;
+	o.conn.ca_file = cfg->ca_file;
+	o.conn.fingerprint = cfg->tls_fingerprint;
+	o.security = cfg->tls == CONFIG_TLS_IMPLICIT ? IMAP_SEC_IMPLICIT :
+	    cfg->tls == CONFIG_TLS_STARTTLS ? IMAP_SEC_STARTTLS :
+	    IMAP_SEC_NONE;
+	o.user = cfg->user;
+	cache_sync_state(ctx, ACCOUNT_CONNECTING);
+	if ((pw = config_password(cfg, err)) == NULL)
+		return -1;
+	o.password = pw;
+	rc = imap_connect(&o, &s->imap, err);
+	explicit_bzero(pw, strlen(pw));
+	free(pw);
+	if (rc < 0)
+		return -1;
+	imap_set_event_cb(s->imap, on_event, s);
+	cache_sync_set_cancel_fd(ctx, imap_fd(s->imap));
+	cache_sync_state(ctx, ACCOUNT_SYNCING);
+	return 0;
+}
+
+static int
+select_name(struct si *s, int64_t fid, const char *name,
+    const struct imap_qresync *qr, struct imap_mailbox *mb,
+    struct error *err)
+{
+	free(s->selected);
+	s->selected = NULL;
+	s->selected_id = 0;
+	events_clear(s);
+	if (imap_select(s->imap, name, 0, qr, mb, err) < 0)
+		return -1;
+	s->selected = xstrdup(name);
+	s->selected_id = fid;
+	return 0;
+}
+
+int
+si_select_mb(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
+    struct imap_mailbox *mb, struct error *err)
+{
+	struct db_folder f;
+	int rc;
+
+	if ((rc = db_folder_get(cache_sync_db(ctx), fid, &f, err)) <= 0)
+		return rc < 0 ? -1 : error_set(err, "the folder is gone");
+	rc = select_name(s, fid, f.name, NULL, mb, err);
+	s->news = 0;
+	db_folder_clear(&f);
+	return rc;
+}
+
+int
+si_select_id(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
+    struct error *err)
+{
+	struct imap_mailbox mb;
+
+	if (s->selected && s->selected_id == fid)
+		return 0;
+	return si_select_mb(ctx, s, fid, &mb, err);
+}
+
+/* --- pending ops --- */
+
+static int
+cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int
+cmp_pu(const void *a, const void *b)
+{
+	const struct pend_uid *x = a, *y = b;
+
+	if (x->folder != y->folder)
+		return x->folder < y->folder ? -1 : 1;
+	return x->uid < y->uid ? -1 : x->uid > y->uid;
+}
+
+static int
+pend_load(struct cache_sync_ctx *ctx, struct pend *p, struct error *err)
+{
+	struct db_op op;
+	int64_t after = 0;
+	int got;
+
+	memset(p, 0, sizeof(*p));
+	while ((got = db_op_next(cache_sync_db(ctx),
+	    cache_sync_account(ctx)->name, after, &op, err)) == 1) {
+		after = op.id;
+		if (op.msg_id) {
+			p->msgs = xreallocarray(p->msgs, p->nmsgs + 1,
+			    sizeof(*p->msgs));
+			p->msgs[p->nmsgs++] = op.msg_id;
+		}
+		if (op.uid) {
+			p->uids = xreallocarray(p->uids, p->nuids + 1,
+			    sizeof(*p->uids));
+			p->uids[p->nuids].folder = op.folder_id;
+			p->uids[p->nuids++].uid = op.uid;
+		}
+		db_op_clear(&op);
+	}
+	if (p->nmsgs)
+		qsort(p->msgs, p->nmsgs, sizeof(*p->msgs), cmp_i64);
+	if (p->nuids)
+		qsort(p->uids, p->nuids, sizeof(*p->uids), cmp_pu);
+	return got < 0 ? -1 : 0;
+}
+
+static int
+pend_msg(const struct pend *p, int64_t id)
+{
+	return p->nmsgs && bsearch(&id, p->msgs, p->nmsgs, sizeof(*p->msgs),
+	    cmp_i64) != NULL;
+}
+
+static int
+pend_uid(const struct pend *p, int64_t folder, uint32_t uid)
+{
+	struct pend_uid k = { folder, uid };
+
+	return p->nuids && bsearch(&k, p->uids, p->nuids, sizeof(*p->uids),
+	    cmp_pu) != NULL;
+}
+
+static void
+pend_free(struct pend *p)
+{
+	free(p->msgs);
+	free(p->uids);
+	memset(p, 0, sizeof(*p));
+}
+
+/* --- folder list --- */
+
+struct list_ctx {
+	struct cache_sync_ctx *ctx;
+	char **names;
+	size_t n;
+	struct error *err;
+};
+
+static enum folder_role
+role_of(const struct imap_folder *f)
+{
+	if (strcasecmp(f->name, "INBOX") == 0)
+		return FOLDER_ROLE_INBOX;
+	if (f->attrs & IMAP_FOLDER_DRAFTS)
+		return FOLDER_ROLE_DRAFTS;
+	if (f->attrs & IMAP_FOLDER_SENT)
+		return FOLDER_ROLE_SENT;
+	if (f->attrs & IMAP_FOLDER_TRASH)
+		return FOLDER_ROLE_TRASH;
+	if (f->attrs & IMAP_FOLDER_JUNK)
+		return FOLDER_ROLE_JUNK;
+	if (f->attrs & IMAP_FOLDER_ARCHIVE)
+		return FOLDER_ROLE_ARCHIVE;
+	if (f->attrs & IMAP_FOLDER_ALL)
+		return FOLDER_ROLE_ALL;
+	if (f->attrs & IMAP_FOLDER_FLAGGED)
+		return FOLDER_ROLE_FLAGGED;
+	return FOLDER_ROLE_NONE;
+}
+
+static int
+list_one(void *arg, const struct imap_folder *f)
+{
+	struct list_ctx *lc = arg;
+	struct db *db = cache_sync_db(lc->ctx);
+	const char *acct = cache_sync_account(lc->ctx)->name;
+	enum folder_role role = role_of(f);
+	const char *name = role == FOLDER_ROLE_INBOX ? "INBOX" : f->name;
+	struct db_folder df;
+	int64_t id;
+	int noselect = (f->attrs & (IMAP_FOLDER_NOSELECT |
+	    IMAP_FOLDER_NONEXISTENT)) != 0;
+
+	if (db_folder_ensure(db, acct, name, role, &id, lc->err) < 0 ||
+	    db_folder_get(db, id, &df, lc->err) <= 0)
+		return -1;
+	if (df.delim != f->delim || df.noselect != noselect ||
+	    (role != FOLDER_ROLE_NONE && df.role != role)) {
+		df.delim = f->delim;
+		df.noselect = noselect;
+		if (role != FOLDER_ROLE_NONE)
+			df.role = role;
+		if (db_folder_update(db, &df, lc->err) < 0) {
+			db_folder_clear(&df);
+			return -1;
+		}
+	}
+	db_folder_clear(&df);
+	lc->names = xreallocarray(lc->names, lc->n + 1, sizeof(*lc->names));
+	lc->names[lc->n++] = xstrdup(name);
+	return 0;
+}
+
+static int
+list_folders(struct cache_sync_ctx *ctx, struct si *s, struct error *err)
+{
+	struct db *db = cache_sync_db(ctx);
+	const char *acct = cache_sync_account(ctx)->name;
+	struct list_ctx lc = { ctx, NULL, 0, err };
+	struct db_folder *fl = NULL;
+	size_t nf = 0, i, k;
+	int rc = -1, r, inbox = 0;
+
+	if (db_begin(db, err) < 0)
+		return -1;
+	if ((r = imap_list(s->imap, list_one, &lc, err)) != 0) {
+		db_rollback(db);
+		goto out;
+	}
+	for (k = 0; k < lc.n; k++)
+		inbox |= strcmp(lc.names[k], "INBOX") == 0;
+	if (!inbox) { /* some servers do not list it; it always exists */
+		lc.names = xreallocarray(lc.names, lc.n + 1,
+		    sizeof(*lc.names));
+		lc.names[lc.n++] = xstrdup("INBOX");
+		if (db_folder_ensure(db, acct, "INBOX", FOLDER_ROLE_INBOX,
+		    NULL, err) < 0) {
+			db_rollback(db);
+			goto out;
+		}
+	}
+	/* Folders gone from the server go from the cache. */
+	if (db_folder_list(db, acct, &fl, &nf, err) < 0) {
+		db_rollback(db);
+		goto out;
+	}
+	for (i = 0; i < nf; i++) {
+		for (k = 0; k < lc.n; k++)
+			if (strcmp(lc.names[k], fl[i].name) == 0)
+				break;
+		if (k < lc.n)
+			continue;
+		if (db_folder_delete(db, fl[i].id, err) < 0) {
+			db_rollback(db);
+			goto out;
+		}
+		bodies_drop_folder(cache_sync_bodies(ctx), acct, fl[i].name,
+		    0, NULL);
+	}
+	if (db_commit(db, err) < 0)
+		goto out;
+	cache_sync_folder_changed(ctx, 0);
+	rc = 0;
+out:
+	db_folders_free(&fl, nf);
+	for (k = 0; k < lc.n; k++)
+		free(lc.names[k]);
+	free(lc.names);
+	return rc;
+}
+
+/* --- one folder --- */
+
+struct fsync {
+	struct cache_sync_ctx *ctx;
+	struct si *s;
+	struct db *db;
+	struct db_folder *f;
+	const struct pend *p;
+	struct error *err;
+	int failed;
+	/* known messages (full mode), sorted by uid */
+	struct known { uint32_t uid; int64_t id; unsigned flags; int seen; }
+	    *k;
+	size_t nk, capk;
+	uint64_t got, done, total, bytes;
+	char label[64];
+};
+
+static int
+msg_remove(struct fsync *fs, int64_t id, uint32_t uid)
+{
+	if (db_msg_delete(fs->db, id, fs->err) < 0)
+		return -1;
+	if (uid)
+		bodies_remove(cache_sync_bodies(fs->ctx), fs->f->account,
+		    fs->f->name, fs->f->uidvalidity, uid, NULL);
+	return 0;
+}
+
+static int
+vanish_range(void *arg, uint32_t lo, uint32_t hi)
+{
+	struct fsync *fs = arg;
+	uint32_t max = 0, u;
+	int64_t id;
+	int got;
+
+	if (db_msg_max_uid(fs->db, fs->f->id, &max, fs->err) < 0)
+		return -1;
+	if (hi > max)
+		hi = max;
+	for (u = lo; u <= hi && u != 0; u++) {
+		if ((got = db_msg_find_uid(fs->db, fs->f->id, u, &id,
+		    fs->err)) < 0)
+			return -1;
+		if (got && !pend_uid(fs->p, fs->f->id, u) &&
+		    msg_remove(fs, id, u) < 0)
+			return -1;
+		if (u == UINT32_MAX)
+			break;
+	}
+	return 0;
+}
+
+/* Applies the VANISHED and FETCH flags events of the selected folder. */
+static int
+apply_events(struct fsync *fs)
+{
+	struct si *s = fs->s;
+	size_t i;
+	int64_t id;
+	int got;
+
+	if (s->nvanished == 0 && s->nchg == 0)
+		return 0;
+	if (db_begin(fs->db, fs->err) < 0)
+		return -1;
+	for (i = 0; i < s->nvanished; i++)
+		if (imap_uidset_foreach(s->vanished[i], vanish_range, fs) < 0 &&
+		    error_isset(fs->err))
+			goto fail;
+	for (i = 0; i < s->nchg; i++) {
+		if ((got = db_msg_find_uid(fs->db, fs->f->id, s->chg[i].uid,
+		    &id, fs->err)) < 0)
+			goto fail;
+		if (got && !pend_msg(fs->p, id) && db_msg_set_flags(fs->db, id,
+		    si_msg_flags(s->chg[i].flags), fs->err) < 0)
+			goto fail;
+	}
+	if (db_commit(fs->db, fs->err) < 0)
+		goto fail;
+	events_clear(s);
+	return 0;
+fail:
+	db_rollback(fs->db);
+	events_clear(s);
+	return -1;
+}
+
+static int
+cmp_known(const void *a, const void *b)
+{
+	const struct known *x = a, *y = b;
+
+	return x->uid < y->uid ? -1 : x->uid > y->uid;
+}
+
+static int
+known_add(void *arg, int64_t id, uint32_t uid, const char *key,
+    unsigned flags, struct error *err)
+{
+	struct fsync *fs = arg;
+
+	(void)key;
+	(void)err;
+	if (fs->nk == fs->capk) {
+		fs->capk = fs->capk ? fs->capk * 2 : 256;
+		fs->k = xreallocarray(fs->k, fs->capk, sizeof(*fs->k));
+	}
+	fs->k[fs->nk].uid = uid;
+	fs->k[fs->nk].id = id;
+	fs->k[fs->nk].flags = flags;
+	fs->k[fs->nk++].seen = 0;
+	return 0;
+}
+
+static int
+flags_one(void *arg, const struct imap_msg *m)
+{
+	struct fsync *fs = arg;
+	struct known key, *k;
+	unsigned fl;
+
+	if (!m->has_flags)
+		return 0;
+	key.uid = m->uid;
+	if ((k = bsearch(&key, fs->k, fs->nk, sizeof(*fs->k),
+	    cmp_known)) == NULL)
+		return 0;
+	k->seen = 1;
+	fl = si_msg_flags(m->flags);
+	if (fl != k->flags && !pend_msg(fs->p, k->id) &&
+	    db_msg_set_flags(fs->db, k->id, fl, fs->err) < 0) {
+		fs->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Without QRESYNC: the flags of every known UID; what the server no
+ * longer has goes.  Also drops UID-0 placeholders of replayed copies
+ * (the server's copy is fetched as new).
+ */
+static int
+full_flags(struct fsync *fs, int check_server)
+{
+	char set[32];
+	size_t i;
+	int rc;
+
+	fs->nk = 0;
+	if (db_msg_each(fs->db, fs->f->id, known_add, fs, fs->err) < 0)
+		return -1;
+	if (fs->nk == 0)
+		return 0;
+	qsort(fs->k, fs->nk, sizeof(*fs->k), cmp_known);
+	if (db_begin(fs->db, fs->err) < 0)
+		return -1;
+	if (check_server && fs->k[fs->nk - 1].uid > 0) {
+		snprintf(set, sizeof(set), "1:%u", fs->k[fs->nk - 1].uid);
+		rc = imap_fetch(fs->s->imap, set, IMAP_FETCH_FLAGS, 0,
+		    flags_one, fs, fs->err);
+		if (rc != 0 || fs->failed)
+			goto fail;
+	}
+	for (i = 0; i < fs->nk; i++) {
+		struct known *k = &fs->k[i];
+
+		if (k->seen || pend_msg(fs->p, k->id) ||
+		    (k->uid && pend_uid(fs->p, fs->f->id, k->uid)))
+			continue;
+		if ((k->uid == 0 || check_server) &&
+		    msg_remove(fs, k->id, k->uid) < 0)
+			goto fail;
+	}
+	return db_commit(fs->db, fs->err);
+fail:
+	db_rollback(fs->db);
+	if (!error_isset(fs->err))
+		error_set(fs->err, "could not read the flags of %s",
+		    fs->f->name);
+	return -1;
+}
+
+static int
+header_one(void *arg, const struct imap_msg *m)
+{
+	struct fsync *fs = arg;
+	int64_t id;
+	int got;
+
+	fs->got++;
+	if (m->header == NULL)
+		return 0;
+	if (pend_uid(fs->p, fs->f->id, m->uid))
+		return 0; /* moved or deleted here, not yet on the server */
+	if ((got = db_msg_find_uid(fs->db, fs->f->id, m->uid, &id,
+	    fs->err)) < 0)
+		goto fail;
+	if (got)
+		return 0;
+	if (cache_sync_index_message(fs->ctx, fs->f->id, m->uid, NULL,
+	    si_msg_flags(m->flags), m->internaldate < 0 ? 0 :
+	    (int64_t)m->internaldate, (int64_t)m->size, m->header,
+	    m->header_len, &id, fs->err) < 0)
+		goto fail;
+	fs->done++;
+	fs->bytes += m->header_len;
+	return 0;
+fail:
+	fs->failed = 1;
+	return -1;
+}
+
+static int
+fetch_range(struct fsync *fs, uint32_t lo, uint32_t hi)
+{
+	char set[32];
+	int rc;
+
+	if (hi == UINT32_MAX)
+		snprintf(set, sizeof(set), "%u:*", lo);
+	else
+		snprintf(set, sizeof(set), "%u:%u", lo, hi);
+	fs->got = 0;
+	if (db_begin(fs->db, fs->err) < 0)
+		return -1;
+	rc = imap_fetch(fs->s->imap, set, IMAP_FETCH_FLAGS |
+	    IMAP_FETCH_HEADERS, 0, header_one, fs, fs->err);
+	if (rc != 0 || fs->failed) {
+		db_rollback(fs->db);
+		if (!error_isset(fs->err))
+			error_set(fs->err, "could not fetch the headers of %s",
+			    fs->f->name);
+		return -1;
+	}
+	if (db_commit(fs->db, fs->err) < 0)
+		return -1;
+	cache_sync_progress(fs->ctx, fs->label, fs->done, fs->total,
+	    fs->bytes);
+	cache_sync_folder_changed(fs->ctx, fs->f->id);
+	return 0;
+}
+
+/*
+ * UIDs lo..hi newest first in chunks.  track: record progress in the
+ * session (res_lo) so an interrupted fetch resumes.  1 interrupted.
+ */
+static int
+fetch_down(struct fsync *fs, uint32_t lo, uint32_t hi, int track)
+{
+	struct si *s = fs->s;
+	uint32_t width = CHUNK_FIRST, a;
+
+	while (hi >= lo && hi != 0) {
+		a = hi - lo + 1 <= width ? lo : hi - width + 1;
+		if (fetch_range(fs, a, hi) < 0)
+			return -1;
+		if (track)
+			s->res_lo = a;
+		if (fs->got < width / 2)
+			width = width < CHUNK_MAX / 2 ? width * 2 : CHUNK_MAX;
+		else if (width < CHUNK)
+			width = CHUNK;
+		if (a == lo)
+			break;
+		hi = a - 1;
+		if (cache_sync_interrupted(fs->ctx))
+			return 1;
+	}
+	return 0;
+}
+
+static int
+sync_headers(struct fsync *fs, const struct imap_mailbox *mb)
+{
+	struct si *s = fs->s;
+	uint32_t base = fs->f->uidnext ? fs->f->uidnext : 1, top;
+	int rc;
+
+	if (mb->exists == 0)
+		return 0;
+	if (mb->uidnext == 0) /* no UIDNEXT: one command */
+		return fetch_range(fs, base, UINT32_MAX);
+	top = mb->uidnext - 1;
+	if (top < base)
+		return 0;
+	if (s->res_folder == fs->f->id &&
+	    s->res_uidvalidity == mb->uidvalidity && s->res_lo >= base &&
+	    s->res_lo <= s->res_top + 1 && s->res_top <= top) {
+		/* resumed: what arrived since, then the older rest */
+		if (top > s->res_top && (rc = fetch_down(fs, s->res_top + 1,
+		    top, 0)) != 0)
+			return rc;
+		s->res_top = top;
+		if (s->res_lo <= base)
+			return 0;
+		return fetch_down(fs, base, s->res_lo - 1, 1);
+	}
+	s->res_folder = fs->f->id;
+	s->res_uidvalidity = mb->uidvalidity;
+	s->res_top = top;
+	s->res_lo = top + 1;
+	return fetch_down(fs, base, top, 1);
+}
+
+static int
+sync_folder(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
+    const struct pend *p, struct error *err)
+{
+	struct db *db = cache_sync_db(ctx);
+	struct imap_qresync qr, *qrp = NULL;
+	struct imap_mailbox mb;
+	struct db_folder f;
+	struct fsync fs;
+	int rc, reset;
+
+	if ((rc = db_folder_get(db, fid, &f, err)) <= 0)
+		return rc; /* gone: nothing to do */
+	memset(&fs, 0, sizeof(fs));
+	fs.ctx = ctx;
+	fs.s = s;
+	fs.db = db;
+	fs.f = &f;
+	fs.p = p;
+	fs.err = err;
+	rc = -1;
+	if (f.noselect) {
+		rc = 0;
+		goto out;
+	}
+	if (imap_qresync(s->imap) && f.uidvalidity && f.highestmodseq) {
+		qr.uidvalidity = f.uidvalidity;
+		qr.modseq = f.highestmodseq;
+		qr.known_uids = NULL;
+		qrp = &qr;
+	}
+	if (select_name(s, fid, f.name, qrp, &mb, err) < 0) {
+		if (imap_alive(s->imap)) { /* NO: skip this folder */
+			log_warn("%s: %s: %s", f.account, f.name, err->msg);
+			error_clear(err);
+			rc = 0;
+		}
+		goto out;
+	}
+	if ((reset = cache_sync_uidvalidity(ctx, fid, mb.uidvalidity,
+	    err)) < 0)
+		goto out;
+	if (reset) {
+		events_clear(s);
+		f.uidnext = 0;
+		f.highestmodseq = 0;
+		qrp = NULL;
+	}
+	f.uidvalidity = mb.uidvalidity;
+	if (qrp) {
+		if (apply_events(&fs) < 0)
+			goto out;
+		if (s->placeholders && full_flags(&fs, 0) < 0)
+			goto out;
+	} else if (full_flags(&fs, 1) < 0)
+		goto out;
+	snprintf(fs.label, sizeof(fs.label), "headers %s", f.name);
+	fs.total = mb.exists;
+	if ((rc = sync_headers(&fs, &mb)) != 0)
+		goto out;
+	rc = -1;
+	if (apply_events(&fs) < 0)
+		goto out;
+	f.uidnext = mb.uidnext;
+	f.highestmodseq = mb.highestmodseq;
+	if (db_folder_update(db, &f, err) < 0)
+		goto out;
+	s->res_folder = 0;
+	cache_sync_folder_changed(ctx, fid);
+	rc = 0;
+out:
+	free(fs.k);
+	db_folder_clear(&f);
+	return rc;
+}
+
+static int
+was_done(const struct si *s, int64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < s->ndone; i++)
+		if (s->done[i] == id)
+			return 1;
+	return 0;
+}
+
+static int
+imap_sync(struct cache_sync_ctx *ctx, int64_t folder_id, unsigned flags,
+    struct error *err)
+{
+	struct db *db = cache_sync_db(ctx);
+	const char *acct = cache_sync_account(ctx)->name;
+	struct db_folder *fl = NULL;
+	struct pend p;
+	struct si *s;
+	int64_t *order = NULL;
+	size_t nf = 0, n = 0, i;
+	int rc = -1;
+
+	(void)flags;
+	memset(&p, 0, sizeof(p));
+	if (si_session(ctx, &s, err) < 0)
+		return -1;
+	cache_sync_state(ctx, ACCOUNT_SYNCING);
+	if (!s->listed) {
+		if (list_folders(ctx, s, err) < 0)
+			goto out;
+		s->listed = 1;
+	}
+	if (db_folder_list(db, acct, &fl, &nf, err) < 0 ||
+	    pend_load(ctx, &p, err) < 0)
+		goto out;
+	order = xcalloc(nf + 1, sizeof(*order));
+	if (folder_id)
+		order[n++] = folder_id;
+	for (i = 0; i < nf; i++)
+		if (fl[i].role == FOLDER_ROLE_INBOX && fl[i].id != folder_id)
+			order[n++] = fl[i].id;
+	for (i = 0; i < nf; i++)
+		if (fl[i].role != FOLDER_ROLE_INBOX && fl[i].id != folder_id &&
+		    !fl[i].noselect)
+			order[n++] = fl[i].id;
+	for (i = 0; i < n; i++) {
+		if (was_done(s, order[i]))
+			continue;
+		if (cache_sync_cancelled(ctx)) {
+			error_set(err, "synchronisation was cancelled");
+			goto out;
+		}
+		if ((rc = sync_folder(ctx, s, order[i], &p, err)) != 0)
+			goto out;
+		s->done = xreallocarray(s->done, s->ndone + 1,
+		    sizeof(*s->done));
+		s->done[s->ndone++] = order[i];
+		rc = -1;
+		if (i + 1 < n && cache_sync_interrupted(ctx)) {
+			rc = 1;
+			goto out;
+		}
+	}
+	/* A complete pass: the next one starts over. */
+	s->ndone = 0;
+	s->listed = 0;
+	s->placeholders = 0;
+	s->news = 0;
+	rc = 0;
+out:
+	if (rc < 0 && s->imap && !imap_alive(s->imap))
+		si_drop(ctx, s);
+	pend_free(&p);
+	free(order);
+	db_folders_free(&fl, nf);
+	return rc;
+}
+
+const struct cache_driver cache_driver_imap = {
+	"imap",
+	imap_sync,
+	si_fetch_body,
+	si_replay_op,
+	si_idle,
+	si_disconnect,
+};

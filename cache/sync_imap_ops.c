@@ -1,0 +1,270 @@
+/*
+ * sync_imap_ops: the IMAP driver's bodies, queued operations, IDLE and
+ * logout (see sync_imap.c for the sync itself).
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cache/sync_imap.h"
+#include "core/buf.h"
+#include "core/log.h"
+#include "core/xalloc.h"
+
+#define BODY_MAX ((uint64_t)1 << 30)
+
+static int
+body_sink(void *arg, uint64_t size, uint64_t offset, const void *data,
+    size_t len)
+{
+	struct buf *b = arg;
+
+	(void)offset;
+	if (size > BODY_MAX)
+		return -1;
+	if (b->len == 0 && size > 0)
+		buf_grow(b, (size_t)size);
+	buf_add(b, data, len);
+	return 0;
+}
+
+/* After a failed command: drop a dead session so the next call
+ * reconnects; 1 if it was a connection failure. */
+static int
+dead(struct cache_sync_ctx *ctx, struct si *s)
+{
+	if (s->imap && imap_alive(s->imap))
+		return 0;
+	si_drop(ctx, s);
+	return 1;
+}
+
+int
+si_fetch_body(struct cache_sync_ctx *ctx, int64_t msg_id, struct error *err)
+{
+	struct buf b = BUF_INIT;
+	struct db_msg m;
+	struct si *s;
+	uint64_t size = 0;
+	int rc;
+
+	if ((rc = db_msg_get(cache_sync_db(ctx), msg_id, &m, err)) <= 0)
+		return rc < 0 ? -1 : error_set(err, "the message is gone");
+	rc = -1;
+	if (m.uid == 0) {
+		error_set(err, "the message is not on the server yet");
+		goto out;
+	}
+	if (si_session(ctx, &s, err) < 0)
+		goto out;
+	if (si_select_id(ctx, s, m.folder_id, err) < 0 ||
+	    imap_fetch_body(s->imap, m.uid, "", 0, 0, body_sink, &b, &size,
+	    err) < 0) {
+		dead(ctx, s);
+		goto out;
+	}
+	rc = cache_sync_store_body(ctx, msg_id, b.len ? b.data : "", b.len,
+	    err);
+out:
+	buf_free(&b);
+	db_msg_clear(&m);
+	return rc;
+}
+
+static int
+folder_name(struct cache_sync_ctx *ctx, int64_t fid, char **name_r,
+    struct error *err)
+{
+	struct db_folder f;
+	int rc;
+
+	if ((rc = db_folder_get(cache_sync_db(ctx), fid, &f, err)) <= 0)
+		return rc < 0 ? -1 : error_set(err, "the folder is gone");
+	*name_r = xstrdup(f.name);
+	db_folder_clear(&f);
+	return 0;
+}
+
+/*
+ * Records a copy's or move's new UID in the destination; a record the
+ * server's copy already got (synced meanwhile) makes the local one
+ * redundant.  Unknown UID: a placeholder the next sync replaces.
+ */
+static int
+record_dest(struct cache_sync_ctx *ctx, struct si *s, const struct db_op *op,
+    int64_t dest, const char *uids, struct error *err)
+{
+	struct db *db = cache_sync_db(ctx);
+	unsigned long uid = 0;
+	int64_t other;
+	int got;
+
+	if (uids && strchr(uids, ',') == NULL && strchr(uids, ':') == NULL)
+		uid = strtoul(uids, NULL, 10);
+	if (uid == 0 || uid > UINT32_MAX) {
+		s->placeholders = 1;
+		return db_msg_set_folder(db, op->msg_id, dest, 0, err);
+	}
+	if ((got = db_msg_find_uid(db, dest, (uint32_t)uid, &other, err)) < 0)
+		return -1;
+	if (got && other != op->msg_id)
+		return db_msg_delete(db, op->msg_id, err);
+	return db_msg_set_folder(db, op->msg_id, dest, (uint32_t)uid, err);
+}
+
+int
+si_replay_op(struct cache_sync_ctx *ctx, const struct db_op *op,
+    struct error *err)
+{
+	struct db *db = cache_sync_db(ctx);
+	struct db_msg m;
+	struct si *s;
+	char set[16], *dest_name = NULL, *uids = NULL;
+	unsigned add = 0, rem = 0;
+	int64_t dest = 0;
+	uint32_t uid = op->uid;
+	int rc = -1, local_ok;
+
+	if (si_session(ctx, &s, err) < 0)
+		return 1; /* offline: the op waits */
+	if (uid == 0 && op->msg_id && op->kind != DB_OP_COPY) {
+		/* queued on a copy whose UID became known since */
+		if (db_msg_get(db, op->msg_id, &m, err) <= 0)
+			return error_set(err, "the message is gone");
+		uid = m.uid;
+		db_msg_clear(&m);
+	}
+	if (op->kind != DB_OP_EXPUNGE && uid == 0)
+		return error_set(err, "the message has no UID on the server");
+	snprintf(set, sizeof(set), "%u", uid);
+	if (si_select_id(ctx, s, op->folder_id, err) < 0)
+		goto refused;
+	switch (op->kind) {
+	case DB_OP_FLAGS:
+		if (op->args == NULL ||
+		    sscanf(op->args, "%u %u", &add, &rem) != 2)
+			return error_set(err, "malformed flag change");
+		if ((add && imap_store(s->imap, set, 1, si_imap_flags(add),
+		    err) < 0) || (rem && imap_store(s->imap, set, 0,
+		    si_imap_flags(rem), err) < 0))
+			goto refused;
+		break;
+	case DB_OP_DELETE:
+		if (imap_store(s->imap, set, 1, IMAP_FLAG_DELETED, err) < 0)
+			goto refused;
+		break;
+	case DB_OP_EXPUNGE:
+		if (imap_expunge(s->imap, NULL, err) < 0)
+			goto refused;
+		break;
+	case DB_OP_MOVE:
+	case DB_OP_COPY:
+		if (op->args == NULL ||
+		    sscanf(op->args, "%" SCNd64, &dest) != 1 ||
+		    folder_name(ctx, dest, &dest_name, err) < 0)
+			return error_set(err, "the destination folder is gone");
+		/* COPY first: with UIDPLUS it tells the new UID. */
+		if (imap_copy(s->imap, set, dest_name, &uids, err) < 0)
+			goto refused;
+		if (op->kind == DB_OP_MOVE &&
+		    (imap_store(s->imap, set, 1, IMAP_FLAG_DELETED, err) < 0 ||
+		    (imap_has_cap(s->imap, IMAP_CAP_UIDPLUS) &&
+		    imap_expunge(s->imap, set, err) < 0)))
+			goto refused;
+		break;
+	}
+	/* Confirmed: local effect and "done" together. */
+	if (db_begin(db, err) < 0)
+		goto out;
+	local_ok = (op->kind != DB_OP_MOVE && op->kind != DB_OP_COPY) ||
+	    record_dest(ctx, s, op, dest, uids, err) == 0;
+	if (!local_ok || db_op_done(db, op->id, err) < 0 ||
+	    db_commit(db, err) < 0) {
+		db_rollback(db);
+		goto out;
+	}
+	rc = 0;
+	goto out;
+refused:
+	rc = dead(ctx, s) ? 1 : -1;
+out:
+	free(dest_name);
+	free(uids);
+	return rc;
+}
+
+int
+si_idle(struct cache_sync_ctx *ctx, int timeout_ms, struct error *err)
+{
+	struct db *db = cache_sync_db(ctx);
+	struct imap_mailbox mb;
+	struct db_folder f;
+	struct si *s;
+	int64_t inbox = 0;
+	int rc, got;
+
+	if (si_session(ctx, &s, err) < 0)
+		return -1;
+	if (s->news) { /* seen since the last sync */
+		s->news = 0;
+		return 0;
+	}
+	if (db_folder_ensure(db, cache_sync_account(ctx)->name, "INBOX",
+	    FOLDER_ROLE_INBOX, &inbox, err) < 0)
+		return -1;
+	if (s->selected_id != inbox) {
+		/* Watch INBOX; what came since its sync shows in SELECT. */
+		if ((got = db_folder_get(db, inbox, &f, err)) <= 0)
+			return got < 0 ? -1 : error_set(err, "no INBOX");
+		rc = si_select_mb(ctx, s, inbox, &mb, err);
+		if (rc == 0 && (mb.uidvalidity != f.uidvalidity ||
+		    mb.uidnext != f.uidnext || (mb.highestmodseq &&
+		    mb.highestmodseq != f.highestmodseq)))
+			s->news = 1;
+		db_folder_clear(&f);
+		if (rc < 0) {
+			dead(ctx, s);
+			return -1;
+		}
+		if (s->news) {
+			s->news = 0;
+			return 0;
+		}
+	}
+	rc = imap_wait(s->imap, cache_sync_request_fd(ctx), timeout_ms, err);
+	if (rc < 0) {
+		dead(ctx, s);
+		return -1;
+	}
+	if (rc == 2 && s->news) {
+		s->news = 0;
+		return 0;
+	}
+	return 1;
+}
+
+void
+si_disconnect(struct cache_sync_ctx *ctx)
+{
+	struct si *s = cache_sync_data(ctx);
+	struct error err;
+	size_t i;
+
+	if (s == NULL)
+		return;
+	cache_sync_set_cancel_fd(ctx, -1);
+	if (s->imap && imap_alive(s->imap) && !cache_sync_cancelled(ctx))
+		imap_logout(&s->imap, &err);
+	imap_close(&s->imap);
+	free(s->selected);
+	for (i = 0; i < s->nvanished; i++)
+		free(s->vanished[i]);
+	free(s->vanished);
+	free(s->chg);
+	free(s->done);
+	free(s);
+	cache_sync_set_data(ctx, NULL);
+}
