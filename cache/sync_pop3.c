@@ -279,6 +279,13 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* 1 if s is in the sorted list. */
+static int
+in_list(const char *s, char **list, size_t n)
+{
+	return n > 0 && bsearch(&s, list, n, sizeof(*list), cmp_str) != NULL;
+}
+
 static int
 pop3_sync(struct cache_sync_ctx *ctx, int64_t folder_id, unsigned flags,
     struct error *err)
@@ -341,11 +348,11 @@ pop3_sync(struct cache_sync_ctx *ctx, int64_t folder_id, unsigned flags,
 		if (cache_sync_uidl_older(ctx, a->keep_days, &old, &nold,
 		    err) < 0)
 			goto out;
-		qsort(old, nold, sizeof(*old), cmp_str);
+		if (nold > 1)
+			qsort(old, nold, sizeof(*old), cmp_str);
 		ndel = 0;
 		for (i = 0; i < n; i++)
-			if (bsearch(&present[i], old, nold, sizeof(*old),
-			    cmp_str) != NULL)
+			if (in_list(present[i], old, nold))
 				del[ndel++] = msgs[i].num;
 		if (ndel > 0 && pop3_dele_many(p, del, ndel, err) < 0)
 			goto out;
@@ -357,8 +364,7 @@ pop3_sync(struct cache_sync_ctx *ctx, int64_t folder_id, unsigned flags,
 		if (db_begin(db, err) < 0)
 			goto out;
 		for (i = 0; i < n; i++) {
-			if (!dele && bsearch(&present[i], old, nold,
-			    sizeof(*old), cmp_str) == NULL)
+			if (!dele && !in_list(present[i], old, nold))
 				continue;
 			if (record_state(db, a->name, msgs[i].uidl, err) == 1 &&
 			    cache_sync_uidl_deleted(ctx, msgs[i].uidl,

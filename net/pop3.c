@@ -529,7 +529,8 @@ uidl_fn(void *ctx, const char *l, size_t len, struct error *err)
 	if (pop3_uidl_line(l, len, &key.num, uidl) < 0)
 		return error_set(err, "the server sent a malformed or invalid "
 		    "UIDL line");
-	m = bsearch(&key, sc->msgs, sc->n, sizeof(*m), cmp_num);
+	m = sc->n == 0 ? NULL :
+	    bsearch(&key, sc->msgs, sc->n, sizeof(*m), cmp_num);
 	if (m == NULL)
 		return error_set(err, "the server sent a UIDL for message %u, "
 		    "which LIST did not show", key.num);
@@ -553,7 +554,8 @@ pop3_scan(struct pop3 *p, struct pop3_msg **msgs_r, size_t *n_r,
 	if (flush_cmds(p, err) < 0 || expect_ok(p, &st, "LIST", err) < 0 ||
 	    read_lines(p, list_fn, &sc, err) < 0)
 		goto fail;
-	qsort(sc.msgs, sc.n, sizeof(*sc.msgs), cmp_num);
+	if (sc.n > 1)
+		qsort(sc.msgs, sc.n, sizeof(*sc.msgs), cmp_num);
 	for (i = 1; i < sc.n; i++)
 		if (sc.msgs[i].num == sc.msgs[i - 1].num) {
 			error_set(err, "the server listed message %u twice",
