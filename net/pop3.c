@@ -325,28 +325,17 @@ static int
 login_apop(struct pop3 *p, const char *user, const char *password,
     struct pop3_status *st, struct error *err)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned mdlen = 0, i;
-	EVP_MD_CTX *ctx;
-	int ok;
+	char digest[33];
 
 	if (p->stamp.len == 0)
 		return error_set(err, "%s offers no APOP (its greeting has no "
 		    "timestamp); remove apop from the account", p->host);
-	ctx = EVP_MD_CTX_new();
-	ok = ctx != NULL && EVP_DigestInit_ex(ctx, EVP_md5(), NULL) == 1 &&
-	    EVP_DigestUpdate(ctx, p->stamp.data, p->stamp.len) == 1 &&
-	    EVP_DigestUpdate(ctx, password, strlen(password)) == 1 &&
-	    EVP_DigestFinal_ex(ctx, md, &mdlen) == 1;
-	EVP_MD_CTX_free(ctx);
-	if (!ok)
+	if (pop3_apop_digest(p->stamp.data, p->stamp.len, password,
+	    digest) < 0)
 		return error_set(err, "APOP: MD5 is not available in this "
 		    "OpenSSL");
-	buf_printf(&p->wbuf, "APOP %s ", user);
-	for (i = 0; i < mdlen; i++)
-		buf_printf(&p->wbuf, "%02x", md[i]);
-	buf_addstr(&p->wbuf, "\r\n");
-	OPENSSL_cleanse(md, sizeof(md));
+	buf_printf(&p->wbuf, "APOP %s %s\r\n", user, digest);
+	OPENSSL_cleanse(digest, sizeof(digest));
 	if (flush_cmds(p, err) < 0)
 		return -1;
 	return expect_ok(p, st, "login failed", err);

@@ -189,6 +189,10 @@ int pop3_uidl_line(const char *line, size_t len, unsigned *num_r,
     char uidl_r[POP3_UIDL_MAX + 1]);
 /* 1 if s[0..len) is a valid UIDL. */
 int pop3_uidl_valid(const char *s, size_t len);
+/* The APOP digest (RFC 1939: lower-case hex MD5 of stamp + password)
+ * into out.  0, or -1 when MD5 is not available. */
+int pop3_apop_digest(const char *stamp, size_t stamp_len,
+    const char *password, char out[33]);
 /* Finds the APOP timestamp "<...>" of a greeting; 1 found, 0 not. */
 int pop3_apop_stamp(const char *line, size_t len, struct buf *out);
 /*

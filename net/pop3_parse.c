@@ -1,8 +1,12 @@
 /* POP3 response parsers: pure, bounded, fed any split of the input. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
 
 #include "core/str.h"
 #include "core/xalloc.h"
@@ -394,6 +398,28 @@ pop3_apop_stamp(const char *line, size_t len, struct buf *out)
 	buf_reset(out);
 	buf_add(out, lt, n);
 	return 1;
+}
+
+int
+pop3_apop_digest(const char *stamp, size_t stamp_len, const char *password,
+    char out[33])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned mdlen = 0, i;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	int ok;
+
+	ok = ctx != NULL && EVP_DigestInit_ex(ctx, EVP_md5(), NULL) == 1 &&
+	    EVP_DigestUpdate(ctx, stamp, stamp_len) == 1 &&
+	    EVP_DigestUpdate(ctx, password, strlen(password)) == 1 &&
+	    EVP_DigestFinal_ex(ctx, md, &mdlen) == 1 && mdlen == 16;
+	EVP_MD_CTX_free(ctx);
+	if (!ok)
+		return -1;
+	for (i = 0; i < 16; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	OPENSSL_cleanse(md, sizeof(md));
+	return 0;
 }
 
 static int

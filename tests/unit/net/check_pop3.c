@@ -365,6 +365,18 @@ START_TEST(test_apop_stamp)
 }
 END_TEST
 
+/* RFC 1939's example. */
+START_TEST(test_apop_digest)
+{
+	const char *stamp = "<1896.697170952@dbc.mtview.ca.us>";
+	char out[33];
+
+	ck_assert_int_eq(pop3_apop_digest(stamp, strlen(stamp), "tanstaaf",
+	    out), 0);
+	ck_assert_str_eq(out, "c4c9334bac560ecc979e58001b3e22fb");
+}
+END_TEST
+
 START_TEST(test_check_uidls)
 {
 	struct pop3_msg m[3];
@@ -410,6 +422,7 @@ pop3_suite(void)
 	tcase_add_test(tc, test_capa);
 	tcase_add_test(tc, test_list_uidl_lines);
 	tcase_add_test(tc, test_apop_stamp);
+	tcase_add_test(tc, test_apop_digest);
 	tcase_add_test(tc, test_check_uidls);
 	suite_add_tcase(s, tc);
 	return s;
