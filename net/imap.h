@@ -313,7 +313,8 @@ int imap_noop(struct imap *imap, struct error *err);
  * Waits for changes in the selected folder: IDLE when offered (re-issued
  * every 25 minutes), else NOOP every 30 seconds.  Returns 1 when wake_fd
  * (-1: none) became readable (it is not read), 2 when events were
- * delivered, 0 when timeout_ms passed (-1: wait forever), -1 on error.
+ * delivered (or the server ended IDLE), 0 when timeout_ms passed (-1: wait
+ * forever), -1 on error.
  * The session is out of IDLE when this returns.
  */
 int imap_wait(struct imap *imap, int wake_fd, int timeout_ms,
