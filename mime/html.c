@@ -14,6 +14,8 @@
 struct html {
 	struct buf *text, *links;
 	struct buf line, href, ltext, tmp;
+	struct buf pfx1, pfx2; /* line prefixes for pfx_quote, pfx_nlist */
+	int pfx_quote, pfx_nlist;
 	int width;
 	int space;      /* a blank is due before the next word */
 	int want_blank; /* a paragraph break is due */
@@ -261,17 +263,19 @@ prefix(struct html *h, struct buf *p, int cont)
 static void
 flush(struct html *h)
 {
-	struct buf p1 = BUF_INIT, p2 = BUF_INIT;
-
 	if (h->line.len == 0)
 		return;
-	prefix(h, &p1, 0);
-	prefix(h, &p2, 1);
-	mime_wrap(h->line.data, h->line.len, buf_cstr(&p1), buf_cstr(&p2),
-	    h->pre ? 0 : h->width, h->text);
+	/* the prefixes change only with the quote and list depths */
+	if (h->pfx_quote != h->quote || h->pfx_nlist != h->nlist ||
+	    h->pfx1.data == NULL) {
+		prefix(h, &h->pfx1, 0);
+		prefix(h, &h->pfx2, 1);
+		h->pfx_quote = h->quote;
+		h->pfx_nlist = h->nlist;
+	}
+	mime_wrap(h->line.data, h->line.len, buf_cstr(&h->pfx1),
+	    buf_cstr(&h->pfx2), h->pre ? 0 : h->width, h->text);
 	buf_reset(&h->line);
-	buf_free(&p1);
-	buf_free(&p2);
 	h->space = 0;
 }
 
@@ -449,10 +453,13 @@ end_link(struct html *h)
 	buf_reset(&h->ltext);
 }
 
-static int
+static inline int
 is(const char *name, size_t n, const char *what)
 {
-	return strlen(what) == n && str_ncasecmp(name, what, n) == 0;
+	/* name is lower case and has no NUL: strncmp stops inside what;
+	 * the first letter rules out nearly every candidate cheaply */
+	return n > 0 && name[0] == what[0] && strncmp(name, what, n) == 0 &&
+	    what[n] == '\0';
 }
 
 static void
@@ -590,6 +597,7 @@ mime_html_render(const char *s, size_t len, int width, struct buf *text_out,
 		const char *lt = memchr(s + i, '<', len - i);
 		size_t st, j, nst;
 		int close = 0;
+		char name[16];
 
 		if (lt == NULL) {
 			chars(&h, s + i, len - i);
@@ -632,18 +640,21 @@ mime_html_render(const char *s, size_t len, int width, struct buf *text_out,
 
 			j = gt ? (size_t)(gt - s) : len;
 		}
-		tag(&h, s + nst, i - nst, close, s + i, j - i);
-		if (!close &&
-		    (is(s + nst, i - nst, "script") ||
-		        is(s + nst, i - nst, "style") ||
-		        is(s + nst, i - nst, "title") ||
-		        is(s + nst, i - nst, "template"))) {
-			char name[16];
+		if (i - nst < sizeof(name)) { /* longer: no tag we know */
+			size_t k;
 
-			snprintf(name, sizeof(name), "%.*s", (int)(i - nst),
-			    s + nst);
-			i = skip_to_end(s, len, j < len ? j + 1 : len, name);
-			continue;
+			for (k = 0; k < i - nst; k++)
+				name[k] = (char)(s[nst + k] | 0x20);
+			tag(&h, name, k, close, s + i, j - i);
+			if (!close &&
+			    (is(name, k, "script") || is(name, k, "style") ||
+			        is(name, k, "title") ||
+			        is(name, k, "template"))) {
+				name[k] = '\0';
+				i = skip_to_end(
+				    s, len, j < len ? j + 1 : len, name);
+				continue;
+			}
 		}
 		i = j < len ? j + 1 : len;
 	}
@@ -658,6 +669,8 @@ mime_html_render(const char *s, size_t len, int width, struct buf *text_out,
 	buf_free(&h.href);
 	buf_free(&h.ltext);
 	buf_free(&h.tmp);
+	buf_free(&h.pfx1);
+	buf_free(&h.pfx2);
 }
 
 void

@@ -257,7 +257,9 @@ render_text(struct rb *r, struct mime_part *p, int html)
 		t = u;
 		memset(&u, 0, sizeof(u));
 	}
+	buf_free(&u); /* big messages: keep at most two copies alive */
 	mime_clean(&c, buf_cstr(&t), t.len, 1);
+	buf_free(&t);
 	add_text(r, buf_cstr(&c), c.len, !html);
 	if (links.len > 0) {
 		size_t k = 0;

@@ -172,16 +172,18 @@ void
 mime_wrap(const char *s, size_t len, const char *prefix1, const char *prefix2,
     int width, struct buf *out)
 {
-	size_t p2w = mime_width(prefix2, strlen(prefix2));
+	size_t p1len = strlen(prefix1), p2w;
 	size_t col, start, i = 0, w = width > 0 ? (size_t)width : 0;
 
-	buf_addstr(out, prefix1);
-	start = col = mime_width(prefix1, strlen(prefix1));
-	if (w == 0 || col + len <= w) { /* short lines: the common case */
+	buf_add(out, prefix1, p1len);
+	/* short lines, the common case: bytes bound columns from above */
+	if (w == 0 || p1len + len <= w) {
 		buf_add(out, s, len);
 		buf_addch(out, '\n');
 		return;
 	}
+	p2w = mime_width(prefix2, strlen(prefix2));
+	start = col = mime_width(prefix1, p1len);
 	if (w < p2w + 10) /* keep room for text whatever the prefix */
 		w = p2w + 10;
 	while (i < len) {
