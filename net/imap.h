@@ -267,9 +267,11 @@ int imap_store(struct imap *imap, const char *uidset, int add,
 int imap_copy(struct imap *imap, const char *uidset, const char *folder,
     char **dest_uids_r, struct error *err);
 /* UID MOVE when offered, else UID COPY + UID STORE +FLAGS (\Deleted) +
- * UID EXPUNGE (UIDPLUS); without UIDPLUS the originals stay \Deleted. */
+ * UID EXPUNGE (UIDPLUS); without UIDPLUS the originals stay \Deleted.
+ * The new UIDs (COPYUID, with UIDPLUS) go to *dest_uids_r as for
+ * imap_copy.  The source messages leave as EXPUNGE/VANISHED events. */
 int imap_move(struct imap *imap, const char *uidset, const char *folder,
-    struct error *err);
+    char **dest_uids_r, struct error *err);
 /* UID EXPUNGE uidset with UIDPLUS; EXPUNGE when uidset is NULL. */
 int imap_expunge(struct imap *imap, const char *uidset, struct error *err);
 enum imap_req_kind {

@@ -91,7 +91,7 @@ imap_batch(struct imap *imap, struct imap_req *reqs, size_t n,
 				return -1;
 			w = 0;
 			if (imap_move(imap, q->uidset, q->folder ? q->folder :
-			    "", &q->err) == 0)
+			    "", NULL, &q->err) == 0)
 				q->result = 0;
 			else if (!imap_alive(imap))
 				return error_set(err, "%s", q->err.msg);

@@ -329,22 +329,59 @@ imap_expunge(struct imap *imap, const char *uidset, struct error *err)
 	return simple(imap, &cmd, err);
 }
 
+/* "* OK [COPYUID validity src dst]" sent during UID MOVE (RFC 6851). */
+static int
+move_untagged(struct imap *imap, struct imap_cmd *cmd,
+    const struct imap_resp *r, struct error *err)
+{
+	char **dest = cmd->ctx;
+	const struct imap_arg *d;
+
+	(void)imap;
+	(void)err;
+	if (r->status == NULL || r->code == NULL ||
+	    str_casecmp(r->code, "COPYUID") != 0)
+		return 0;
+	d = imap_arg_nth(r->code_args, 2);
+	if (dest && *dest == NULL && imap_arg_str(d) &&
+	    imap_uidset_foreach(d->str, NULL, NULL) == 0)
+		*dest = xstrdup(d->str);
+	return 1;
+}
+
 int
 imap_move(struct imap *imap, const char *uidset, const char *folder,
-    struct error *err)
+    char **dest_uids_r, struct error *err)
 {
 	struct imap_cmd cmd;
+	const char *p;
+	int rc;
 
+	if (dest_uids_r)
+		*dest_uids_r = NULL;
 	if (imap_uidset_foreach(uidset, NULL, NULL) < 0)
 		return error_set(err, "bad message set \"%s\"", uidset);
 	if (imap->caps & IMAP_CAP_MOVE) {
-		imap_cmd_begin(imap, &cmd, "MOVE", NULL, NULL);
+		imap_cmd_begin(imap, &cmd, "MOVE", move_untagged, dest_uids_r);
 		imap_add(imap, "UID MOVE %s ", uidset);
 		if (imap_add_folder(imap, folder, err) < 0)
 			return -1;
-		return simple(imap, &cmd, err);
+		rc = imap_cmd_send(imap, &cmd, err) < 0 ? -1 :
+		    imap_cmd_wait(imap, &cmd, err);
+		/* Some servers put COPYUID in the tagged OK instead. */
+		if (rc == 0 && dest_uids_r && *dest_uids_r == NULL &&
+		    str_casecmp(cmd.code, "COPYUID") == 0 &&
+		    (p = strrchr(buf_cstr(&cmd.code_args), ' ')) != NULL &&
+		    imap_uidset_foreach(p + 1, NULL, NULL) == 0)
+			*dest_uids_r = xstrdup(p + 1);
+		imap_cmd_free(&cmd);
+		if (rc < 0 && dest_uids_r) {
+			free(*dest_uids_r);
+			*dest_uids_r = NULL;
+		}
+		return rc;
 	}
-	if (imap_copy(imap, uidset, folder, NULL, err) < 0 ||
+	if (imap_copy(imap, uidset, folder, dest_uids_r, err) < 0 ||
 	    imap_store(imap, uidset, 1, IMAP_FLAG_DELETED, err) < 0)
 		return -1;
 	if (!(imap->caps & IMAP_CAP_UIDPLUS))

@@ -61,7 +61,11 @@ START_TEST(test_store_copy_move_expunge)
 
 	/* MOVE to Trash. */
 	snprintf(set, sizeof(set), "%u", (unsigned)uids[2]);
-	ck_assert_msg(imap_move(a, set, "Trash", &err) == 0, "%s", err.msg);
+	ck_assert_msg(imap_move(a, set, "Trash", &dest, &err) == 0, "%s",
+	    err.msg);
+	ck_assert_ptr_nonnull(dest); /* COPYUID during UID MOVE */
+	ck_assert_int_eq(imap_uidset_foreach(dest, NULL, NULL), 0);
+	free(dest);
 	ck_assert_uint_eq(itest_count(c, "INBOX"), inbox - 1);
 	ck_assert_uint_eq(itest_count(c, "Trash"), trash + 1);
 
@@ -318,7 +322,14 @@ START_TEST(test_fallbacks)
 	ck_assert_uint_gt(mb.highestmodseq, 0);
 	ck_assert_uint_ge(itest_uids(a, uids, 64), 2);
 	snprintf(set, sizeof(set), "%u", (unsigned)uids[0]);
-	ck_assert_msg(imap_move(a, set, "Trash", &err) == 0, "%s", err.msg);
+	{
+		char *dest = NULL;
+
+		ck_assert_msg(imap_move(a, set, "Trash", &dest, &err) == 0,
+		    "%s", err.msg);
+		ck_assert_ptr_nonnull(dest); /* from the COPY's COPYUID */
+		free(dest);
+	}
 	ck_assert_uint_eq(itest_count(c, "INBOX"), inbox - 1);
 	ck_assert_uint_eq(itest_count(c, "Trash"), trash + 1);
 
