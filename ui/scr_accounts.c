@@ -37,7 +37,7 @@ static void
 draw(struct ui *ui, struct ui_screen *s)
 {
 	struct accounts *a = (struct accounts *)s;
-	struct cache_account_status st;
+	const struct cache_account_status *st;
 	const struct account *ac;
 	struct buf b = BUF_INIT;
 	int rows = ui_body_rows(ui), y, x;
@@ -55,9 +55,7 @@ draw(struct ui *ui, struct ui_screen *s)
 		    ui->attr[THEME_NORMAL]);
 	for (i = a->l.top, y = 1; i < a->l.n && y <= rows; i++, y++) {
 		ac = cache_account(ui->cache, i);
-		memset(&st, 0, sizeof(st));
-		if (cache_account_status(ui->cache, i, &st, NULL) < 0)
-			st.state = ACCOUNT_ERROR;
+		st = ui_status(ui, i);
 		attr = i == a->l.cur ? ui->attr[THEME_CURSOR] :
 		    ui->attr[THEME_NORMAL];
 		ui_fill(y, 0, ui->cols, attr);
@@ -74,24 +72,24 @@ draw(struct ui *ui, struct ui_screen *s)
 			    ac->security)), attr);
 		x += 10;
 		buf_reset(&b);
-		when(st.last_sync, last, sizeof(last));
+		when(st->last_sync, last, sizeof(last));
 		buf_printf(&b, "%-27s %-10s %-15s %5u unread", ac->mode_words,
-		    account_state_name(st.state), last, st.unread);
-		if (st.pending_ops)
-			buf_printf(&b, ", %zu queued", st.pending_ops);
+		    account_state_name(st->state), last, st->unread);
+		if (st->pending_ops)
+			buf_printf(&b, ", %zu queued", st->pending_ops);
 		x += ui_put(y, x, ui->cols - x, b.data, b.len, attr);
 	}
 	/* The sentences of accounts in error, below the list: a row has
 	 * no room for them. */
 	for (i = 0, y++; i < a->l.n && y <= rows; i++) {
-		if (cache_account_status(ui->cache, i, &st, NULL) < 0 ||
-		    st.error[0] == '\0')
+		st = ui_status(ui, i);
+		if (st->error[0] == '\0')
 			continue;
 		buf_reset(&b);
 		buf_printf(&b, " %s: %s", cache_account(ui->cache, i)->name,
-		    st.error);
+		    st->error);
 		ui_put(y++, 0, ui->cols, b.data, b.len, ui->attr[
-		    st.state == ACCOUNT_ERROR ? THEME_ERROR : THEME_NORMAL]);
+		    st->state == ACCOUNT_ERROR ? THEME_ERROR : THEME_NORMAL]);
 	}
 	buf_free(&b);
 }

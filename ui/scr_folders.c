@@ -16,6 +16,7 @@ struct folders {
 	size_t account;
 	struct cache_folder *f;
 	size_t n;
+	unsigned gen; /* ui->local_gen at the last load */
 	char err[ERROR_MAX];
 };
 
@@ -43,6 +44,7 @@ load(struct ui *ui, struct folders *f)
 	size_t i;
 
 	error_clear(&err);
+	f->gen = ui->local_gen;
 	cache_folders_free(&f->f, f->n);
 	f->n = 0;
 	if (cache_folders(ui->cache, f->account, &f->f, &f->n, &err) < 0)
@@ -66,6 +68,8 @@ draw(struct ui *ui, struct ui_screen *s)
 	unsigned long attr;
 	size_t i;
 
+	if (f->gen != ui->local_gen)
+		load(ui, f); /* counts changed while another screen was up */
 	ui_title(ui, " %s: folders   Enter: open  c: change folder  "
 	    "$: sync  q: back", cache_account(ui->cache, f->account)->name);
 	if (f->n == 0)

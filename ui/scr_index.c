@@ -315,7 +315,7 @@ set_flags(struct ui *ui, struct idx *x, const struct index_rec *r,
 {
 	struct error err;
 	int64_t id = r->id;
-	unsigned flags = (r->flags | add) & ~del;
+	unsigned old = r->flags, flags = (r->flags | add) & ~del;
 
 	error_clear(&err);
 	if (cache_set_flags(ui->cache, id, add, del, &err) < 0) {
@@ -323,6 +323,10 @@ set_flags(struct ui *ui, struct idx *x, const struct index_rec *r,
 		return -1;
 	}
 	index_set_flags(x->ix, id, flags);
+	if (flags != old)
+		ui_own_change(ui, x->account, x->folder_id,
+		    (flags & MSG_SEEN) == (old & MSG_SEEN) ? 0 :
+		    flags & MSG_SEEN ? -1 : 1);
 	return 0;
 }
 
@@ -399,6 +403,20 @@ ask(struct ui *ui, struct idx *x, const char *label, const char *cmd)
 	return 0;
 }
 
+/* After a limit or collapse: new rows, same order, same message. */
+static int
+rebuild(struct ui *ui, struct idx *x)
+{
+	int64_t keep = scr_index_current(&x->s);
+	size_t row;
+
+	build_rows(x);
+	if (keep && (row = row_of(x, keep)) != (size_t)-1)
+		x->l.cur = row;
+	ui_list_fix(&x->l, ui_body_rows(ui));
+	return 0;
+}
+
 static int
 resort(struct ui *ui, struct idx *x)
 {
@@ -443,6 +461,7 @@ folder_op(struct ui *ui, struct idx *x, const struct index_rec *r,
 	    "Copied", dest);
 	if (strcmp(name, "move") == 0)
 		load(ui, x);
+	ui_status_changed(ui, x->account);
 	return 0;
 }
 
@@ -462,7 +481,7 @@ thread_cmd(struct ui *ui, struct idx *x, int all)
 		free(x->toggled);
 		x->toggled = NULL;
 		x->ntoggled = 0;
-		return resort(ui, x);
+		return rebuild(ui, x);
 	}
 	while (row > 0 && (r = rec_at(x, row)) && r->depth > 0)
 		row--;
@@ -521,7 +540,7 @@ index_cmd(struct ui *ui, struct ui_screen *s, const char *name,
 		x->limit_q = NULL;
 		if (*arg && search(ui, x, arg, &x->limit, &x->nlimit) == 0)
 			x->limit_q = xstrdup(arg);
-		return resort(ui, x);
+		return rebuild(ui, x);
 	}
 	if (strcmp(name, "search") == 0) {
 		if (arg == NULL)
@@ -586,9 +605,15 @@ index_cmd(struct ui *ui, struct ui_screen *s, const char *name,
 			ui_message(ui, 1, "%s", err.msg);
 			return -1;
 		}
-		/* POP3 removes the record; IMAP sets \Deleted. */
-		if (index_find(x->ix, id) != (size_t)-1)
+		/* POP3 removes the record (the event reloads the index);
+		 * IMAP sets \Deleted, which the snapshot shows at once. */
+		if (cache_account(ui->cache, x->account)->protocol ==
+		    CONFIG_IMAP && !(r->flags & MSG_DELETED)) {
 			index_set_flags(x->ix, id, r->flags | MSG_DELETED);
+			ui_own_change(ui, x->account, x->folder_id, 0);
+		} else {
+			ui_status_changed(ui, x->account);
+		}
 		if (ui->top == s)
 			ui_list_move(&x->l, 1, ui_body_rows(ui));
 		return 0;

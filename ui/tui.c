@@ -21,6 +21,15 @@
 
 #define MSG_SECONDS 6
 
+static double
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
 int
 ui_body_rows(const struct ui *ui)
 {
@@ -148,6 +157,10 @@ ui_run_command(struct ui *ui, const char *name, const char *arg)
 		buf_free(&b);
 		return -1;
 	}
+	if (ui->trace_start == 0 && log_debug_enabled()) {
+		ui->trace_cmd = c->name;
+		ui->trace_start = now_ms();
+	}
 	return c->fn(ui, arg && *arg ? arg : NULL);
 }
 
@@ -180,6 +193,73 @@ ui_set_theme(struct ui *ui, const char *name)
 	ui->theme = t;
 	ui_theme_apply(ui);
 	ui->full_redraw = 1;
+	return 0;
+}
+
+const struct cache_account_status *
+ui_status(struct ui *ui, size_t i)
+{
+	struct cache_account_status *st = &ui->status[i];
+
+	if (!ui->status_valid[i]) {
+		memset(st, 0, sizeof(*st));
+		if (cache_account_status(ui->cache, i, st, NULL) < 0)
+			st->state = ACCOUNT_ERROR;
+		ui->status_valid[i] = 1;
+	}
+	return st;
+}
+
+void
+ui_status_changed(struct ui *ui, size_t i)
+{
+	if (i < cache_naccounts(ui->cache))
+		ui->status_valid[i] = 0;
+}
+
+void
+ui_own_change(struct ui *ui, size_t account, int64_t folder_id, int dunread)
+{
+	struct cache_account_status *st;
+	size_t i, n = sizeof(ui->own) / sizeof(ui->own[0]);
+
+	ui->local_gen++;
+	if (account < cache_naccounts(ui->cache) && ui->status_valid[account]) {
+		st = &ui->status[account];
+		if (dunread < 0 && st->unread < (unsigned)-dunread)
+			st->unread = 0;
+		else
+			st->unread += dunread;
+	}
+	for (i = 0; i < n; i++) {
+		if (ui->own[i].n && ui->own[i].folder_id == folder_id) {
+			ui->own[i].n++;
+			return;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (ui->own[i].n == 0) {
+			ui->own[i].folder_id = folder_id;
+			ui->own[i].n = 1;
+			return;
+		}
+	}
+	/* Full: the event will reload, which is only slower. */
+}
+
+static int
+own_event(struct ui *ui, const struct cache_event *ev)
+{
+	size_t i, n = sizeof(ui->own) / sizeof(ui->own[0]);
+
+	if (ev->kind != CACHE_EV_FOLDER_CHANGED)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (ui->own[i].n && ui->own[i].folder_id == ev->folder_id) {
+			ui->own[i].n--;
+			return 1;
+		}
+	}
 	return 0;
 }
 
@@ -227,7 +307,6 @@ human_bytes(uint64_t n, char *out, size_t size)
 static void
 draw_status(struct ui *ui)
 {
-	struct cache_account_status st;
 	const struct account *a;
 	struct ui_progress *p;
 	struct buf b = BUF_INIT;
@@ -255,8 +334,8 @@ draw_status(struct ui *ui)
 			    strlen(account_security_name(a->security)), attr);
 		buf_reset(&b);
 		buf_printf(&b, ", %s", a->mode_words);
-		if (cache_account_status(ui->cache, i, &st, NULL) == 0)
-			buf_printf(&b, " | %s", account_state_name(st.state));
+		buf_printf(&b, " | %s", account_state_name(
+		    ui_status(ui, i)->state));
 		p = &ui->progress[i];
 		if (p->active) {
 			human_bytes(p->bytes, bytes, sizeof(bytes));
@@ -307,6 +386,12 @@ draw(struct ui *ui)
 	draw_status(ui);
 	draw_msgline(ui);
 	refresh();
+	/* -d: how long a key took, command and redraw (bench/ reads it). */
+	if (ui->trace_start > 0) {
+		log_debug("ui: %s took %.2f ms to the end of the redraw",
+		    ui->trace_cmd, now_ms() - ui->trace_start);
+		ui->trace_start = 0;
+	}
 }
 
 static void
@@ -342,6 +427,8 @@ handle_key(struct ui *ui, int key)
 		return;
 	if ((c = ui_keymap_lookup(ui->km, key, ui->top->ops->ctx)) != NULL) {
 		ui->msg.len = 0;
+		ui->trace_cmd = c->name;
+		ui->trace_start = log_debug_enabled() ? now_ms() : 0;
 		c->fn(ui, NULL);
 		return;
 	}
@@ -355,7 +442,14 @@ handle_event(struct ui *ui, const struct cache_event *ev)
 	struct ui_screen *s;
 	struct ui_progress *p;
 
+	if (own_event(ui, ev))
+		return;
 	if (ev->account < cache_naccounts(ui->cache)) {
+		/* Progress events come often; counts change with the rest. */
+		if (ev->kind != CACHE_EV_PROGRESS &&
+		    ev->kind != CACHE_EV_BODY_READY &&
+		    ev->kind != CACHE_EV_BODY_FAILED)
+			ui_status_changed(ui, ev->account);
 		p = &ui->progress[ev->account];
 		if (ev->kind == CACHE_EV_PROGRESS) {
 			p->done = ev->done;
@@ -461,6 +555,13 @@ curses_start(struct ui *ui)
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
+	/* Home/End as tmux, screen and rxvt send them, whatever TERM says. */
+	define_key("\033[1~", KEY_HOME);
+	define_key("\033[4~", KEY_END);
+	define_key("\033[7~", KEY_HOME);
+	define_key("\033[8~", KEY_END);
+	define_key("\033[H", KEY_HOME);
+	define_key("\033[F", KEY_END);
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
@@ -542,6 +643,9 @@ tui_run(const struct cli_opts *opts)
 	    sizeof(*ui.progress));
 	ui.worker_ok = xcalloc(cache_naccounts(ui.cache) + 1,
 	    sizeof(*ui.worker_ok));
+	ui.status = xcalloc(cache_naccounts(ui.cache) + 1, sizeof(*ui.status));
+	ui.status_valid = xcalloc(cache_naccounts(ui.cache) + 1,
+	    sizeof(*ui.status_valid));
 	ui.start_cmds = opts->commands;
 	if (theme_load(ui.cfg->theme ? ui.cfg->theme : "default", &ui.theme,
 	    NULL, &err) < 0) {
@@ -562,6 +666,8 @@ tui_run(const struct cli_opts *opts)
 out:
 	free(ui.progress);
 	free(ui.worker_ok);
+	free(ui.status);
+	free(ui.status_valid);
 	buf_free(&ui.msg);
 	buf_free(&ui.prompt_label);
 	buf_free(&ui.prompt_text);

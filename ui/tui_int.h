@@ -89,10 +89,21 @@ struct ui {
 	/* per account */
 	struct ui_progress *progress;
 	int *worker_ok;
+	struct cache_account_status *status; /* see ui_status() */
+	int *status_valid;
+	/* FOLDER_CHANGED events our own changes will cause (skipped) */
+	struct {
+		int64_t folder_id;
+		unsigned n;
+	} own[16];
+	unsigned local_gen; /* bumped by each own change */
 	/* -e commands, run once the start folder has loaded */
 	const char *start_cmds;
 	int start_waiting; /* waiting for the start folder's first sync */
 	int start_ready;   /* run start_cmds after the next draw */
+	/* -d: time from a key's command to the end of its redraw */
+	const char *trace_cmd;
+	double trace_start;
 	size_t start_account;
 };
 
@@ -109,6 +120,18 @@ void ui_pop(struct ui *ui);
 int ui_run_command(struct ui *ui, const char *name, const char *arg);
 int ui_run_line(struct ui *ui, const char *line);
 int ui_set_theme(struct ui *ui, const char *name);
+/* Account i's status, counted by the cache only when something changed
+ * (an event, or ui_status_changed()), never once per keystroke. */
+const struct cache_account_status *ui_status(struct ui *ui, size_t i);
+void ui_status_changed(struct ui *ui, size_t i);
+/*
+ * Records a change this UI made through the cache, already shown on
+ * screen: the FOLDER_CHANGED event it causes is skipped (no O(n) reload
+ * of a 100,000-message index per flag), the account's unread count moves
+ * by dunread, and ui->local_gen tells other screens to refresh when shown.
+ */
+void ui_own_change(struct ui *ui, size_t account, int64_t folder_id,
+    int dunread);
 /* The account the top screen is about (index), or (size_t)-1. */
 size_t ui_current_account(struct ui *ui);
 /* Called by the index when its start folder has loaded. */
