@@ -23,6 +23,7 @@ struct index {
 	 * once (saves a second pass); consumed by thread(). */
 	struct buf tscratch;
 	size_t (*toffs)[3];
+	struct arr *byid; /* (id, position) sorted by id, or NULL */
 };
 
 static uint32_t
@@ -314,6 +315,13 @@ have:
 	return 0;
 }
 
+static void
+drop_lookup(struct index *ix)
+{
+	free(ix->byid);
+	ix->byid = NULL;
+}
+
 /* Reverses the order of threads, keeping each thread's own order. */
 static void
 reverse_threads(struct index *ix)
@@ -341,6 +349,7 @@ index_sort(struct index *ix, struct db *db, enum index_sort sort,
 	int (*cmp)(const void *, const void *, void *) = cmp_date;
 	size_t i;
 
+	drop_lookup(ix);
 	for (i = 0; i < ix->n; i++)
 		ix->recs[i].depth = 0;
 	ix->sort = sort;
@@ -403,6 +412,7 @@ index_free(struct index **ixp)
 	buf_free(&(*ixp)->arena);
 	buf_free(&(*ixp)->tscratch);
 	free((*ixp)->toffs);
+	free((*ixp)->byid);
 	free(*ixp);
 	*ixp = NULL;
 }
@@ -432,14 +442,54 @@ index_subject(const struct index *ix, const struct index_rec *r)
 }
 
 size_t
-index_find(const struct index *ix, int64_t id)
+index_find(struct index *ix, int64_t id)
 {
+	struct arr key, *hit;
 	size_t i;
 
+	if (ix->n == 0)
+		return (size_t)-1;
+	if (ix->byid == NULL) {
+		ix->byid = xcalloc(ix->n, sizeof(*ix->byid));
+		for (i = 0; i < ix->n; i++) {
+			ix->byid[i].t = ix->recs[i].id;
+			ix->byid[i].pos = (uint32_t)i;
+		}
+		qsort(ix->byid, ix->n, sizeof(*ix->byid), cmp_internal);
+	}
+	key.t = id;
+	key.id = 0;
+	hit = bsearch(&key, ix->byid, ix->n, sizeof(*ix->byid), cmp_internal);
+	return hit ? hit->pos : (size_t)-1;
+}
+
+static int
+cmp_int64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+size_t
+index_limit(struct index *ix, const int64_t *ids, size_t n)
+{
+	int64_t *set;
+	size_t i, o = 0;
+
+	set = xcalloc(n ? n : 1, sizeof(*set));
+	if (n > 0) {
+		memcpy(set, ids, n * sizeof(*set));
+		qsort(set, n, sizeof(*set), cmp_int64);
+	}
 	for (i = 0; i < ix->n; i++)
-		if (ix->recs[i].id == id)
-			return i;
-	return (size_t)-1;
+		if (n > 0 && bsearch(&ix->recs[i].id, set, n, sizeof(*set),
+		    cmp_int64) != NULL)
+			ix->recs[o++] = ix->recs[i];
+	ix->n = o;
+	free(set);
+	drop_lookup(ix);
+	return o;
 }
 
 void

@@ -62,8 +62,16 @@ size_t index_count(const struct index *ix);
 const struct index_rec *index_get(const struct index *ix, size_t i);
 const char *index_from(const struct index *ix, const struct index_rec *r);
 const char *index_subject(const struct index *ix, const struct index_rec *r);
-/* Position of message id in display order, or (size_t)-1. */
-size_t index_find(const struct index *ix, int64_t id);
+/* Position of message id in display order, or (size_t)-1.  O(log n)
+ * after the first call following an open or sort (builds a lookup table
+ * of 16 bytes a message). */
+size_t index_find(struct index *ix, int64_t id);
+/*
+ * Keeps only the records whose id is in ids[0..n) (e.g. the result of
+ * cache_search), in the current display order; thread depths are kept
+ * as they were.  Returns how many remain.  Reopen to see all again.
+ */
+size_t index_limit(struct index *ix, const int64_t *ids, size_t n);
 /* Updates the flags of a record in the snapshot (after cache_set_flags). */
 void index_set_flags(struct index *ix, int64_t id, unsigned flags);
 /* Bytes held by the index (records + arena), for benchmarks. */

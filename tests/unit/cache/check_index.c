@@ -260,6 +260,45 @@ START_TEST(strings_cleaned)
 }
 END_TEST
 
+START_TEST(find_and_limit)
+{
+	struct index *ix = NULL;
+	struct error err;
+	int64_t ids[6], want[3], *hits;
+	size_t i, n;
+
+	ids[0] = add(1, 1, 10, "a", "budget one", 1, NULL, NULL);
+	ids[1] = add(2, 2, 20, "b", "lunch", 1, NULL, NULL);
+	ids[2] = add(3, 3, 30, "c", "budget two", 1, NULL, NULL);
+	ids[3] = add(4, 4, 40, "d", "other", 1, NULL, NULL);
+	ids[4] = add(5, 5, 50, "e", "Budget three", 1, NULL, NULL);
+	ids[5] = add(6, 6, 5, "f", "first", 1, NULL, NULL);
+	ck_assert_int_eq(index_open(db, folder, INDEX_SORT_DATE, 1, &ix, &err),
+	    0);
+	/* Newest first: uid 5 at the top, uid 6 (date 5) last. */
+	ck_assert_uint_eq(index_find(ix, ids[4]), 0);
+	ck_assert_uint_eq(index_find(ix, ids[5]), 5);
+	for (i = 0; i < 6; i++)
+		ck_assert_int_eq(index_get(ix, index_find(ix, ids[i]))->id,
+		    ids[i]);
+	/* Search, then limit the index to the hits. */
+	ck_assert_int_eq(db_search(db, folder, "budget", &hits, &n, &err), 0);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_uint_eq(index_limit(ix, hits, n), 3);
+	free(hits);
+	want[0] = ids[4];
+	want[1] = ids[2];
+	want[2] = ids[0];
+	for (i = 0; i < 3; i++)
+		ck_assert_int_eq(index_get(ix, i)->id, want[i]);
+	ck_assert_uint_eq(index_find(ix, ids[1]), (size_t)-1);
+	ck_assert_uint_eq(index_find(ix, ids[0]), 2);
+	ck_assert_uint_eq(index_limit(ix, NULL, 0), 0);
+	ck_assert_ptr_null(index_get(ix, 0));
+	index_free(&ix);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -275,6 +314,7 @@ main(void)
 	tcase_add_checked_fixture(ti, setup, teardown);
 	tcase_add_test(ti, sorting);
 	tcase_add_test(ti, strings_cleaned);
+	tcase_add_test(ti, find_and_limit);
 	suite_add_tcase(s, ti);
 	return run_suite(s);
 }
