@@ -1,7 +1,6 @@
 /* account: the account model (see account.h). */
 #include "config.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "cache/account.h"
@@ -20,25 +19,16 @@ account_init(struct account *a, const struct config_account *cfg)
 	}
 	a->insecure = a->security == ACCOUNT_SEC_PLAINTEXT;
 	if (cfg->protocol == CONFIG_IMAP || (cfg->keep_on_server &&
-	    cfg->keep_days == 0)) {
+	    cfg->keep_days == 0))
 		a->mode = ACCOUNT_MODE_KEEP;
-		snprintf(a->mode_name, sizeof(a->mode_name), "keep-on-server");
-		snprintf(a->mode_words, sizeof(a->mode_words),
-		    "keeps mail on server");
-	} else if (cfg->keep_on_server) {
+	else if (cfg->keep_on_server) {
 		a->mode = ACCOUNT_MODE_KEEP_DAYS;
 		a->keep_days = cfg->keep_days;
-		snprintf(a->mode_name, sizeof(a->mode_name),
-		    "keep-on-server-%u-days", cfg->keep_days);
-		snprintf(a->mode_words, sizeof(a->mode_words),
-		    "keeps on server for %u days", cfg->keep_days);
-	} else {
+	} else
 		a->mode = ACCOUNT_MODE_DELETE;
-		snprintf(a->mode_name, sizeof(a->mode_name),
-		    "download-and-delete");
-		snprintf(a->mode_words, sizeof(a->mode_words),
-		    "downloads and deletes");
-	}
+	/* One source for the words: `postie accounts` prints the same. */
+	config_mode_name(cfg, a->mode_name, sizeof(a->mode_name));
+	config_mode_words(cfg, a->mode_words, sizeof(a->mode_words));
 }
 
 const char *

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cache/account.h"
 #include "cache/bodies.h"
 #include "cache/cache.h"
 #include "cache/driver.h"
@@ -463,6 +464,52 @@ START_TEST(folder_tree)
 }
 END_TEST
 
+START_TEST(account_words)
+{
+	static const char text[] =
+	    "[account i]\nprotocol = imap\nhost = h\nuser = u\n"
+	    "password_command = true\n\n"
+	    "[account d]\nprotocol = pop3\nhost = h\nuser = u\n"
+	    "password_command = true\ntls = starttls\nkeep_on_server = no\n\n"
+	    "[account k]\nprotocol = pop3\nhost = h\nuser = u\n"
+	    "password_command = true\nkeep_on_server = yes\n\n"
+	    "[account n]\nprotocol = pop3\nhost = h\nuser = u\n"
+	    "password_command = true\nkeep_on_server = yes\nkeep_days = 7\n"
+	    "tls = none\nallow_plaintext = yes\n";
+	struct config *cfg = NULL;
+	struct account a;
+	struct error err;
+
+	ck_assert_int_eq(config_parse("t", text, sizeof(text) - 1, &cfg, &err),
+	    0);
+	account_init(&a, &cfg->accounts[0]);
+	ck_assert_str_eq(a.name, "i");
+	ck_assert_int_eq(a.mode, ACCOUNT_MODE_KEEP);
+	ck_assert_str_eq(a.mode_name, "keep-on-server");
+	ck_assert_str_eq(a.mode_words, "keeps mail on server");
+	ck_assert_str_eq(account_security_name(a.security), "tls");
+	ck_assert(!a.insecure);
+	account_init(&a, &cfg->accounts[1]);
+	ck_assert_int_eq(a.mode, ACCOUNT_MODE_DELETE);
+	ck_assert_str_eq(a.mode_name, "download-and-delete");
+	ck_assert_str_eq(a.mode_words, "downloads and deletes");
+	ck_assert_str_eq(account_security_name(a.security), "starttls");
+	account_init(&a, &cfg->accounts[2]);
+	ck_assert_int_eq(a.mode, ACCOUNT_MODE_KEEP);
+	ck_assert_str_eq(a.mode_words, "keeps mail on server");
+	account_init(&a, &cfg->accounts[3]);
+	ck_assert_int_eq(a.mode, ACCOUNT_MODE_KEEP_DAYS);
+	ck_assert_uint_eq(a.keep_days, 7);
+	ck_assert_str_eq(a.mode_name, "keep-on-server-7-days");
+	ck_assert_str_eq(a.mode_words, "keeps on server for 7 days");
+	ck_assert_str_eq(account_security_name(a.security), "plaintext");
+	ck_assert(a.insecure);
+	ck_assert_str_eq(account_state_name(ACCOUNT_ONLINE), "online");
+	ck_assert_str_eq(account_state_name(ACCOUNT_ERROR), "error");
+	config_free(&cfg);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -470,6 +517,7 @@ main(void)
 	TCase *tc = tcase_create("store");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, account_words);
 	tcase_add_test(tc, maildir_basics);
 	tcase_add_test(tc, reconcile);
 	tcase_add_test(tc, queue_replayed_once);
