@@ -19,6 +19,12 @@
 #define POLL_INTERVAL_MS (5 * 60 * 1000) /* background sync without IDLE */
 #define RETRY_MS (60 * 1000)
 
+static int
+stopping(struct worker *w)
+{
+	return __atomic_load_n(&w->stop, __ATOMIC_SEQ_CST);
+}
+
 static void
 wake(struct worker *w)
 {
@@ -78,7 +84,7 @@ replay_ops(struct worker *w)
 	int64_t after = 0;
 	int rc;
 
-	while (!w->stop && db_op_next(w->ctx.db, w->ctx.acct->name, after,
+	while (!stopping(w) && db_op_next(w->ctx.db, w->ctx.acct->name, after,
 	    &op, &err) == 1) {
 		after = op.id;
 		error_clear(&err);
@@ -105,7 +111,7 @@ do_sync(struct worker *w, const struct worker_req *r)
 	cache_set_state(w->c, w->idx, ACCOUNT_SYNCING, NULL);
 	replay_ops(w);
 	rc = w->drv->sync(&w->ctx, r->folder_id, r->flags, &err);
-	if (rc == 1 && !w->stop) { /* interrupted: serve, then resume */
+	if (rc == 1 && !stopping(w)) { /* interrupted: serve, then resume */
 		worker_request(w->c, w->idx, WORKER_SYNC, r->folder_id, 0,
 		    r->flags);
 		return;
@@ -127,7 +133,7 @@ do_sync(struct worker *w, const struct worker_req *r)
 	db_account_set(w->ctx.db, w->ctx.acct->name, 0, err.msg, NULL);
 	if (w->drv->disconnect)
 		w->drv->disconnect(&w->ctx);
-	cache_set_state(w->c, w->idx, w->stop ? ACCOUNT_OFFLINE : ACCOUNT_ERROR,
+	cache_set_state(w->c, w->idx, stopping(w) ? ACCOUNT_OFFLINE : ACCOUNT_ERROR,
 	    err.msg);
 	post_done(w, -1, err.msg);
 	w->next_ms = RETRY_MS;
@@ -171,7 +177,7 @@ run(void *arg)
 		post_done(w, -1, err.msg);
 		goto out;
 	}
-	while (!w->stop) {
+	while (!stopping(w)) {
 		if (!take(w, &r)) {
 			if (w->idle_sync) {
 				/* The timer: background sync again. */
