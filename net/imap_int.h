@@ -44,6 +44,7 @@ struct imap {
 	int logged_in;
 	int dead;
 	int bye;       /* the server said BYE */
+	char bye_text[IMAP_TEXT_MAX]; /* cleaned, "" before TLS */
 	int qresync, condstore, utf8;
 	unsigned tagno;
 	imap_event_fn *ev_fn;

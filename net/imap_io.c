@@ -50,8 +50,12 @@ imap_read(struct imap *imap, struct error *err)
 		}
 		imap->rpos = imap->rlen = 0;
 		n = conn_read_some(imap->conn, imap->rbuf, IMAP_RBUF, err);
+		if (n <= 0 && imap->bye)
+			error_set(err, "IMAP server %s ended the session%s%s",
+			    conn_host(imap->conn), imap->bye_text[0] ? ": " :
+			    "", imap->bye_text);
 		if (n <= 0) {
-			if (n == 0)
+			if (n == 0 && !imap->bye)
 				error_set(err, "IMAP server %s closed the "
 				    "connection", conn_host(imap->conn));
 			imap_dead(imap, err);
@@ -344,6 +348,7 @@ untagged_default(struct imap *imap, const struct imap_resp *r)
 		if (str_casecmp(r->status, "BYE") == 0) {
 			imap->bye = 1; /* the server closes after BYE */
 			set_text(imap, text, r->text);
+			str_lcpy(imap->bye_text, text, sizeof(imap->bye_text));
 			ev.kind = IMAP_EV_BYE;
 			ev.text = text;
 			if (imap->logged_in)

@@ -277,6 +277,33 @@ START_TEST(test_batch)
 }
 END_TEST
 
+START_TEST(test_kicked)
+{
+	/* The server ends the session (doveadm kick: "* BYE ..."): the call
+	 * fails, the session is dead, the BYE text (after TLS) is shown. */
+	struct imap *a = itest_open("carol", IMAP_SEC_IMPLICIT);
+	struct imap_mailbox mb;
+	struct error err;
+	char cmd[1200];
+
+	ck_assert_int_eq(imap_select(a, "INBOX", 0, NULL, &mb, &err), 0);
+	snprintf(cmd, sizeof(cmd), "doveadm -c '%s' kick carol >/dev/null 2>&1",
+	    getenv("POSTIE_TEST_DOVECOT_CONF"));
+	ck_assert_int_eq(system(cmd), 0);
+	sleep(1);
+	ck_assert_int_eq(imap_noop(a, &err), -1);
+	ck_assert(!imap_alive(a));
+	ck_assert(err.msg[0] != '\0');
+	fprintf(stderr, "kicked: %s\n", err.msg);
+	if (strstr(err.msg, "ended the session"))
+		ck_assert_msg(strstr(err.msg, "shutting down") != NULL, "%s",
+		    err.msg);
+	/* Later calls fail at once. */
+	ck_assert_int_eq(imap_noop(a, &err), -1);
+	imap_close(&a);
+}
+END_TEST
+
 static int
 count_cb(void *ctx, const struct imap_folder *f)
 {
@@ -375,6 +402,7 @@ imap_change_suite(void)
 	tcase_add_test(tc, test_fallbacks);
 	tcase_add_test(tc, test_big_body);
 	tcase_add_test(tc, test_batch);
+	tcase_add_test(tc, test_kicked);
 	suite_add_tcase(s, tc);
 	return s;
 }
