@@ -309,6 +309,8 @@ pop3_sync(struct cache_sync_ctx *ctx, int64_t folder_id, unsigned flags,
 	if (connect_login(a, &p, err) < 0)
 		return -1;
 	cache_sync_set_data(ctx, p);
+	/* So that stopping the worker breaks a blocked read at once. */
+	cache_sync_set_cancel_fd(ctx, pop3_fd(p));
 	cache_sync_state(ctx, ACCOUNT_SYNCING);
 	if (pop3_scan(p, &msgs, &n, &have_uidl, err) < 0)
 		goto out;
@@ -385,6 +387,7 @@ out:
 
 		pop3_quit(p, &qerr);
 	}
+	cache_sync_set_cancel_fd(ctx, -1);
 	cache_sync_set_data(ctx, NULL);
 	pop3_close(&p);
 	for (i = 0; i < nold; i++)
@@ -402,6 +405,7 @@ pop3_disconnect(struct cache_sync_ctx *ctx)
 {
 	struct pop3 *p = cache_sync_data(ctx);
 
+	cache_sync_set_cancel_fd(ctx, -1);
 	cache_sync_set_data(ctx, NULL);
 	pop3_close(&p);
 }

@@ -737,3 +737,9 @@ pop3_shutdown(struct pop3 *p)
 	if (p->conn != NULL)
 		conn_shutdown(p->conn);
 }
+
+int
+pop3_fd(const struct pop3 *p)
+{
+	return p->conn != NULL ? conn_fd(p->conn) : -1;
+}

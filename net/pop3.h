@@ -129,6 +129,8 @@ int pop3_quit(struct pop3 *p, struct error *err);
 void pop3_close(struct pop3 **p);
 /* Makes a blocked read fail; safe from another thread. */
 void pop3_shutdown(struct pop3 *p);
+/* The socket (for shutdown(2) by a canceller, or poll), or -1. */
+int pop3_fd(const struct pop3 *p);
 
 /*
  * The parsers, pure and exposed for tests and fuzzing (pop3_parse.c).
