@@ -37,8 +37,8 @@ bracket_list(char **ids, size_t n)
 }
 
 /* The body as text, for search: body and quote lines of the rendering. */
-static char *
-body_text(const char *raw, size_t len)
+char *
+store_body_text(const char *raw, size_t len)
 {
 	struct mime_render_opts o = { MIME_PREFER_PLAIN, NULL, 0 };
 	struct mime_view *v = NULL;
@@ -90,7 +90,7 @@ store_index_raw(struct db *db, int64_t folder_id, uint32_t uid,
 	if (hdr_end == NULL)
 		hdr_end = memmem(raw, len, "\r\n\r\n", 4);
 	m.text = hdr_end && (size_t)(hdr_end - raw) + 4 < len ?
-	    body_text(raw, len) : NULL;
+	    store_body_text(raw, len) : NULL;
 	rc = db_msg_insert(db, &m, err);
 	if (id_r)
 		*id_r = m.id;

@@ -75,6 +75,13 @@ cache_sync_store_body(struct cache_sync_ctx *ctx, int64_t msg_id,
 	}
 	rc = bodies_store(ctx->w->c->bodies, f.account, f.name,
 	    f.uidvalidity, m.uid, data, len, err);
+	if (rc == 0) { /* now its text can be searched too */
+		char *text = store_body_text(data, len);
+
+		if (text && db_msg_set_text(ctx->db, msg_id, text, err) < 0)
+			log_warn("%s: %s", ctx->acct->name, err->msg);
+		free(text);
+	}
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = CACHE_EV_BODY_READY;
 	ev.account = ctx->w->idx;

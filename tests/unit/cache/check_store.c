@@ -361,6 +361,17 @@ START_TEST(queue_replayed_once)
 	ck_assert_int_eq(cache_message_raw(c, id, &b, &err), 1);
 	ck_assert_str_eq(b.data, "Subject: fetched\n\nfrom the server\n");
 	ck_assert_int_eq(fetches, 1);
+	/* The fetched body's text is searchable. */
+	{
+		int64_t *ids;
+		size_t n;
+
+		ck_assert_int_eq(cache_search(c, 0, "server", &ids, &n, &err),
+		    0);
+		ck_assert_uint_eq(n, 1);
+		ck_assert_int_eq(ids[0], id);
+		free(ids);
+	}
 
 	cache_close(&c);
 	buf_free(&b);
