@@ -324,6 +324,80 @@ def big_message_check():
     c.cleanup()
 
 
+NO_UIDL = r"""protocol: pop3
+implicit-tls: yes
+greeting: +OK hello\r\n
+tls on CAPA: +OK\r\nUSER\r\nTOP\r\n.\r\n
+tls on USER: +OK\r\n
+tls on PASS: +OK logged in\r\n
+tls on STAT: +OK 1 40\r\n
+tls on LIST: +OK\r\n1 40\r\n.\r\n
+tls on UIDL: -ERR no UIDL here\r\n
+tls on RETR: +OK\r\nSubject: NOUIDL\r\n\r\nbody\r\n.\r\n
+tls on DELE: +OK\r\n
+tls on QUIT: +OK bye\r\n
+"""
+
+
+def scripted_sync(scenario, keep):
+    """postie sync against tests/server/hostile.py playing scenario (one
+    connection).  Returns (status, stderr, transcript, client)."""
+    src = ENV.get("top_srcdir") or os.path.dirname(os.path.dirname(
+        os.path.dirname(os.path.abspath(__file__))))
+    certs = subprocess.run([os.path.join(src, "tests", "server", "harness"),
+                            "certs", ENV["POSTIE_TEST_DIR"]],
+                           capture_output=True, text=True,
+                           check=True).stdout.strip().splitlines()[-1]
+    work = tempfile.mkdtemp(prefix="postie-pop3-scn-")
+    scn = os.path.join(work, "s.scn")
+    with open(scn, "w") as fp:
+        fp.write(scenario)
+    portfile = os.path.join(work, "port")
+    transcript = os.path.join(work, "transcript")
+    open(transcript, "wb").close()
+    srv = subprocess.Popen([sys.executable, os.path.join(
+        src, "tests", "server", "hostile.py"), scn, certs, portfile,
+        transcript], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(200):
+            if os.path.exists(portfile) and open(portfile).read().strip():
+                break
+            time.sleep(0.05)
+        port = open(portfile).read().strip()
+        c = Client("scripted", "bob", "implicit", keep)
+        with open(c.cfg) as fp:
+            text = fp.read()
+        text = re.sub(r"port = \d+", "port = " + port, text)
+        with open(c.cfg, "w") as fp:
+            fp.write(text + "timeout = 5\n")
+        rc, err = c.sync()
+    finally:
+        srv.kill()
+        srv.wait()
+    with open(transcript, "rb") as fp:
+        sent = fp.read().decode("utf-8", "replace")
+    shutil.rmtree(work, ignore_errors=True)
+    return rc, err, sent, c
+
+
+def no_uidl_checks():
+    rc, err, sent, c = scripted_sync(NO_UIDL, True)
+    check(rc != 0 and "does not support UIDL" in err,
+          "no UIDL, keep mode: refused with a clear sentence (%s)" %
+          err.strip())
+    check("RETR" not in sent and "DELE" not in sent and c.files() == [],
+          "no UIDL, keep mode: nothing downloaded, nothing deleted")
+    c.cleanup()
+    rc, err, sent, c = scripted_sync(NO_UIDL, False)
+    msgs = c.messages()
+    check(rc == 0 and len(msgs) == 1 and b"NOUIDL" in msgs[0],
+          "no UIDL, delete mode: the message is downloaded (%s)" %
+          err.strip())
+    check(re.search(r"(?m)^tls: DELE 1\s*$", sent) is not None,
+          "no UIDL, delete mode: and deleted")
+    c.cleanup()
+
+
 def main():
     big_message_check()
     fixture_check()
@@ -332,6 +406,7 @@ def main():
             mode_checks(tls, keep, "carol")
     keep_days_check()
     wrong_password_check()
+    no_uidl_checks()
     print("%d check(s) failed" % len(FAILED) if FAILED else "all passed")
     return 1 if FAILED else 0
 
