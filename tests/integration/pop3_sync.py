@@ -398,6 +398,26 @@ def no_uidl_checks():
     c.cleanup()
 
 
+IN_USE = r"""protocol: pop3
+implicit-tls: yes
+greeting: +OK hello\r\n
+tls on CAPA: +OK\r\nUSER\r\nUIDL\r\n.\r\n
+tls on USER: +OK\r\n
+tls on PASS: -ERR [IN-USE] locked \e[31mby\e]0;evil\x07 another\r\n
+tls on QUIT: +OK bye\r\n
+"""
+
+
+def in_use_check():
+    rc, err, sent, c = scripted_sync(IN_USE, True)
+    check(rc != 0 and "in use by another session" in err,
+          "[IN-USE] becomes a clear sentence (%s)" % err.strip())
+    check("\x1b" not in err and "\x07" not in err,
+          "the server's text reaches the terminal without escapes")
+    check(sent.count("PASS") == 1, "one login attempt only")
+    c.cleanup()
+
+
 def main():
     big_message_check()
     fixture_check()
@@ -407,6 +427,7 @@ def main():
     keep_days_check()
     wrong_password_check()
     no_uidl_checks()
+    in_use_check()
     print("%d check(s) failed" % len(FAILED) if FAILED else "all passed")
     return 1 if FAILED else 0
 
