@@ -3,6 +3,7 @@
 # rows "work<TAB>figure<TAB>target<TAB>verdict" that bench/run puts in its
 # table.  Each area owns its fragment.
 BENCH_PROGS =
+EXTRA_PROGRAMS =
 include bench/cache.mk
 include bench/mime.mk
 include bench/ui.mk
