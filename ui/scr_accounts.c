@@ -124,6 +124,7 @@ scr_accounts_new(struct ui *ui)
 
 	a->s.ops = &ops;
 	a->s.list = &a->l;
+	a->s.account = UI_NO_ACCOUNT;
 	a->l.n = cache_naccounts(ui->cache);
 	return &a->s;
 }

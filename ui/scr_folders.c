@@ -182,6 +182,7 @@ scr_folders_new(struct ui *ui, size_t account)
 
 	f->s.ops = &ops;
 	f->s.list = &f->l;
+	f->s.account = account;
 	f->account = account;
 	load(ui, f);
 	return &f->s;

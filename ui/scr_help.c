@@ -119,6 +119,7 @@ scr_help_new(struct ui *ui, unsigned ctx)
 
 	h->s.ops = &ops;
 	h->s.list = &h->l;
+	h->s.account = UI_NO_ACCOUNT;
 	ui_help_text(ui->km, ctx, &h->text);
 	for (p = buf_cstr(&h->text); *p; p = strchr(p, '\n') + 1)
 		n++;

@@ -665,6 +665,7 @@ scr_index_new(struct ui *ui, size_t account, int64_t folder_id,
 
 	x->s.ops = &ops;
 	x->s.list = &x->l;
+	x->s.account = account;
 	x->account = account;
 	x->folder_id = folder_id;
 	x->folder_name = xstrdup(folder_name);

@@ -445,6 +445,7 @@ scr_pager_new(struct ui *ui, struct ui_screen *index, int64_t msg_id)
 
 	p->s.ops = &ops;
 	p->s.list = &p->l;
+	p->s.account = index->account;
 	p->l.scroll_only = 1;
 	p->index = index;
 	p->msg_id = msg_id;

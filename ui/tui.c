@@ -269,9 +269,9 @@ ui_current_account(struct ui *ui)
 	struct ui_screen *s;
 
 	for (s = ui->top; s; s = s->below)
-		if (s->ops->ctx == UI_CTX_INDEX)
-			return scr_index_account(s);
-	return (size_t)-1;
+		if (s->account != UI_NO_ACCOUNT)
+			return s->account;
+	return UI_NO_ACCOUNT;
 }
 
 void
@@ -436,6 +436,26 @@ handle_key(struct ui *ui, int key)
 	    ui_key_name(key, name, sizeof(name)));
 }
 
+#define NOTICE_SECONDS 60
+
+static void
+new_mail(struct ui *ui, const struct cache_event *ev)
+{
+	struct cache_folder *f = NULL;
+	const char *folder = "";
+	size_t n = 0, i;
+
+	if (cache_folders(ui->cache, ev->account, &f, &n, NULL) == 0)
+		for (i = 0; i < n; i++)
+			if (f[i].id == ev->folder_id)
+				folder = f[i].name;
+	snprintf(ui->notice, sizeof(ui->notice), "New mail in %s%s%s",
+	    cache_account(ui->cache, ev->account)->name, *folder ? "/" : "",
+	    folder);
+	ui->notice_until = time(NULL) + NOTICE_SECONDS;
+	cache_folders_free(&f, n);
+}
+
 static void
 handle_event(struct ui *ui, const struct cache_event *ev)
 {
@@ -469,9 +489,7 @@ handle_event(struct ui *ui, const struct cache_event *ev)
 			ui_message(ui, 1, "%s: %s", cache_account(ui->cache,
 			    ev->account)->name, ev->text);
 		} else if (ev->kind == CACHE_EV_MESSAGE_ARRIVED) {
-			snprintf(ui->notice, sizeof(ui->notice),
-			    "New mail in %s", cache_account(ui->cache,
-			    ev->account)->name);
+			new_mail(ui, ev);
 		}
 	}
 	for (s = ui->top; s; s = s->below)
@@ -586,6 +604,8 @@ loop(struct ui *ui)
 	int rc, krc, timeout, nfds;
 
 	while (!ui->quit) {
+		if (ui->notice[0] && ui->notice_until < time(NULL))
+			ui->notice[0] = '\0';
 		draw(ui);
 		if (ui->start_ready) {
 			run_start_cmds(ui);
@@ -595,6 +615,9 @@ loop(struct ui *ui)
 		timeout = -1;
 		if (ui->msg.len && ui->msg_until >= now)
 			timeout = (int)(ui->msg_until - now + 1) * 1000;
+		if (ui->notice[0] && (timeout < 0 ||
+		    (ui->notice_until - now + 1) * 1000 < timeout))
+			timeout = (int)(ui->notice_until - now + 1) * 1000;
 		pfd[0].fd = 0;
 		pfd[0].events = POLLIN;
 		pfd[1].fd = cache_event_fd(ui->cache);
@@ -609,9 +632,6 @@ loop(struct ui *ui)
 		if (nfds == 2 && rc > 0 && (pfd[1].revents & POLLIN))
 			while (!ui->quit && cache_event_read(ui->cache, &ev) == 1)
 				handle_event(ui, &ev);
-		if (ui->notice[0] && ui->top &&
-		    ui->top->ops->ctx == UI_CTX_ACCOUNTS)
-			ui->notice[0] = '\0';
 	}
 }
 

@@ -52,7 +52,10 @@ struct ui_screen {
 	const struct ui_screen_ops *ops;
 	struct ui_screen *below;
 	struct ui_list *list; /* NULL if the screen has none */
+	size_t account;       /* the account shown, or UI_NO_ACCOUNT */
 };
+
+#define UI_NO_ACCOUNT ((size_t)-1)
 
 typedef void (*ui_prompt_fn)(struct ui *ui, const char *text, void *arg);
 
@@ -78,8 +81,9 @@ struct ui {
 	struct buf msg;
 	int msg_error;
 	time_t msg_until;
-	/* new-mail notice on the status line */
+	/* new-mail notice on the status line, until notice_until */
 	char notice[128];
+	time_t notice_until;
 	/* prompt */
 	int prompting;
 	int prompt_yesno;
