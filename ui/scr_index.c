@@ -272,6 +272,17 @@ scr_index_account(struct ui_screen *s)
 	return ((struct idx *)s)->account;
 }
 
+const char *
+scr_index_where(struct ui *ui, struct ui_screen *s, size_t *row_r,
+    size_t *n_r)
+{
+	struct idx *x = (struct idx *)s;
+
+	*row_r = x->l.cur + 1;
+	*n_r = x->l.n;
+	return x->folder_name;
+}
+
 int64_t
 scr_index_current(struct ui_screen *s)
 {

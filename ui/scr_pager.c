@@ -143,13 +143,16 @@ draw(struct ui *ui, struct ui_screen *s)
 {
 	struct pager *p = (struct pager *)s;
 	int rows = ui_body_rows(ui), y;
-	size_t i;
+	size_t i, row, n;
+	const char *folder;
 	int pct;
 
 	pct = p->l.n == 0 ? 100 : p->l.top + (size_t)rows >= p->l.n ? 100 :
 	    (int)((p->l.top + (size_t)rows) * 100 / p->l.n);
-	ui_title(ui, " message   J/K: next/previous  /: search  w: save "
-	    "attachment  v: open attachment  q: back   %d%%", pct);
+	folder = scr_index_where(ui, p->index, &row, &n);
+	ui_title(ui, " %s/%s: message %zu of %zu   J/K: next/previous  "
+	    "/: search  w: save  v: open  q: back   %d%%", cache_account(
+	    ui->cache, p->s.account)->name, folder, row, n, pct);
 	if (p->waiting || p->err[0]) {
 		ui_put(2, 2, ui->cols - 2, p->err[0] ? p->err :
 		    "Fetching the message...", strlen(p->err[0] ? p->err :

@@ -173,6 +173,9 @@ struct ui_screen *scr_help_new(struct ui *ui, unsigned ctx);
 
 /* What the index offers the pager. */
 size_t scr_index_account(struct ui_screen *s);
+/* "account/folder", the cursor's row (from 1) and the number of rows. */
+const char *scr_index_where(struct ui *ui, struct ui_screen *s,
+    size_t *row_r, size_t *n_r);
 int64_t scr_index_current(struct ui_screen *s);
 /* Moves the index cursor delta rows, or to the next unread after the
  * cursor (unread != 0).  Returns the new message id or 0 if none. */
