@@ -26,9 +26,10 @@ shell_quote(struct buf *out, const char *s)
 	buf_addch(out, '\'');
 }
 
-/* Expands %s (the file, quoted) and %t (the type: its safe bytes only). */
+/* Expands %s (the file, quoted) and %t (the type: its safe bytes only,
+ * lower-cased); without %s the file is given on stdin if use_stdin. */
 static char *
-expand(const char *tmpl, const char *type, const char *file)
+expand(const char *tmpl, const char *type, const char *file, int use_stdin)
 {
 	struct buf b = BUF_INIT;
 	const char *p;
@@ -43,7 +44,9 @@ expand(const char *tmpl, const char *type, const char *file)
 			p++;
 		} else if (*p == '%' && p[1] == 't') {
 			for (const char *t = type; *t; t++)
-				if ((*t >= 'a' && *t <= 'z') ||
+				if (*t >= 'A' && *t <= 'Z')
+					buf_addch(&b, *t - 'A' + 'a');
+				else if ((*t >= 'a' && *t <= 'z') ||
 				    (*t >= '0' && *t <= '9') ||
 				    strchr("/+.-", *t))
 					buf_addch(&b, *t);
@@ -55,7 +58,7 @@ expand(const char *tmpl, const char *type, const char *file)
 			buf_addch(&b, *p);
 		}
 	}
-	if (!had_file) {
+	if (!had_file && use_stdin) {
 		buf_addstr(&b, " < ");
 		shell_quote(&b, file);
 	}
@@ -130,13 +133,13 @@ search_file(const char *path, const char *type, const char *file)
 		ok = n >= 2 && type_matches(f[0], type) && f[1][0] != '\0';
 		for (i = 2; ok && i < n; i++) {
 			if (str_has_prefix(f[i], "test=")) {
-				test = expand(f[i] + 5, type, file);
+				test = expand(f[i] + 5, type, file, 0);
 				ok = system(test) == 0;
 				free(test);
 			}
 		}
 		if (ok)
-			cmd = expand(f[1], type, file);
+			cmd = expand(f[1], type, file, 1);
 		buf_reset(&line);
 	}
 	fclose(fp);
