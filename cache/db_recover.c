@@ -1,0 +1,176 @@
+/* db_recover: a damaged postie.db is set aside and rebuilt (recover.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cache/recover.h"
+#include "core/log.h"
+#include "core/str.h"
+
+static char last_notice[ERROR_MAX];
+
+const char *
+db_recover_notice(void)
+{
+	return last_notice[0] ? last_notice : NULL;
+}
+
+static int
+is_damage(int rc)
+{
+	rc &= 0xff;
+	return rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT;
+}
+
+/*
+ * 1 damaged (why filled), 0 fine or absent, -1 another failure (err).
+ * Read-only: a WAL left by a crash is read as SQLite would, but never
+ * checkpointed into (or deleted next to) a file that may be set aside.
+ */
+static int
+probe(const char *path, char *why, size_t whysz, struct error *err)
+{
+	sqlite3 *sq = NULL;
+	sqlite3_stmt *st = NULL;
+	struct stat sb;
+	int rc, res = -1;
+
+	if (stat(path, &sb) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return error_errno(err, errno, "cannot open %s", path);
+	}
+	if (sb.st_size == 0)
+		return 0; /* created, never written: db_open fills it */
+	rc = sqlite3_open_v2(path, &sq, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_busy_timeout(sq, 10000);
+		sqlite3_extended_result_codes(sq, 1);
+		rc = sqlite3_prepare_v2(sq, "PRAGMA quick_check", -1, &st,
+		    NULL);
+	}
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *r = (const char *)sqlite3_column_text(st, 0);
+
+		if (r != NULL && strcmp(r, "ok") == 0)
+			res = 0;
+		else {
+			snprintf(why, whysz, "the integrity check found: %s",
+			    r ? r : "nothing readable");
+			res = 1;
+		}
+	} else if (is_damage(rc)) {
+		snprintf(why, whysz, "%s", sqlite3_errstr(rc));
+		res = 1;
+	} else
+		error_set(err, "cannot check %s: %s", path,
+		    sq ? sqlite3_errmsg(sq) : sqlite3_errstr(rc));
+	sqlite3_finalize(st);
+	sqlite3_close(sq);
+	return res;
+}
+
+/* Renames path+suffix to aside+suffix if it exists (never overwrites). */
+static int
+move_aside(const char *path, const char *aside, const char *suffix,
+    struct error *err)
+{
+	char from[4096], to[4096];
+	struct stat sb;
+
+	snprintf(from, sizeof(from), "%s%s", path, suffix);
+	snprintf(to, sizeof(to), "%s%s", aside, suffix);
+	if (lstat(from, &sb) < 0)
+		return errno == ENOENT ? 0 :
+		    error_errno(err, errno, "cannot set %s aside", from);
+	if (lstat(to, &sb) == 0)
+		return error_set(err, "cannot set %s aside: %s exists", from,
+		    to);
+	if (rename(from, to) < 0)
+		return error_errno(err, errno, "cannot set %s aside", from);
+	return 0;
+}
+
+static void
+sync_dir_of(const char *path)
+{
+	char dir[4096];
+	char *slash;
+	int fd;
+
+	str_lcpy(dir, path, sizeof(dir));
+	if ((slash = strrchr(dir, '/')) == NULL)
+		str_lcpy(dir, ".", sizeof(dir));
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		(void)fsync(fd);
+		close(fd);
+	}
+}
+
+int
+db_recover_open(const char *path, struct db **db_r, char *notice,
+    size_t notice_size, struct error *err)
+{
+	char why[256], stamp[32], aside[4096], shm[4096];
+	struct stat sb;
+	struct tm tm;
+	time_t now = time(NULL);
+	int n, rc;
+
+	if (notice_size)
+		notice[0] = '\0';
+	if ((rc = probe(path, why, sizeof(why), err)) < 0)
+		return -1;
+	if (rc == 0)
+		return db_open(path, db_r, err);
+
+	if (gmtime_r(&now, &tm) == NULL ||
+	    strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm) == 0)
+		snprintf(stamp, sizeof(stamp), "%lld", (long long)now);
+	for (n = 0; n < 100; n++) {
+		if (n == 0)
+			snprintf(aside, sizeof(aside), "%s.corrupt-%s", path,
+			    stamp);
+		else
+			snprintf(aside, sizeof(aside), "%s.corrupt-%s-%d",
+			    path, stamp, n);
+		if (lstat(aside, &sb) < 0 && errno == ENOENT)
+			break;
+	}
+	if (n == 100)
+		return error_set(err, "the index %s is damaged (%s) and "
+		    "cannot be set aside: too many copies", path, why);
+	/* The WAL and journal belong to the damaged file: a fresh file
+	 * must not replay them.  The -shm only indexes the WAL. */
+	if (move_aside(path, aside, "-wal", err) < 0 ||
+	    move_aside(path, aside, "-journal", err) < 0 ||
+	    move_aside(path, aside, "", err) < 0)
+		return error_prefix(err, "the index %s is damaged (%s)", path,
+		    why);
+	snprintf(shm, sizeof(shm), "%s-shm", path);
+	if (unlink(shm) < 0 && errno != ENOENT)
+		log_warn("cannot remove %s: %s", shm, strerror(errno));
+	sync_dir_of(path);
+	if (db_open(path, db_r, err) < 0)
+		return -1;
+	snprintf(last_notice, sizeof(last_notice), "the index %s was damaged "
+	    "(%s); it was set aside as %s and rebuilt from the Maildirs "
+	    "(IMAP folders are fetched again at the next sync)", path, why,
+	    aside);
+	log_warn("%s", last_notice);
+	if (notice_size)
+		str_lcpy(notice, last_notice, notice_size);
+	return 1;
+}

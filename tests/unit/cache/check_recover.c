@@ -1,0 +1,368 @@
+/* cache/db_recover.c: a damaged postie.db is detected, set aside (never
+ * deleted) and rebuilt; anything else is an error that touches nothing. */
+#include "config.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "cache/cache.h"
+#include "cache/recover.h"
+#include "check_cache.h"
+
+static char dir[256], path[300];
+
+static void
+setup(void)
+{
+	tmp_make(dir, sizeof(dir), "check_recover");
+	snprintf(path, sizeof(path), "%s/postie.db", dir);
+}
+
+static void
+teardown(void)
+{
+	tmp_remove(dir);
+}
+
+/* A database with a folder and n messages (enough pages to damage). */
+static void
+make_db(int n)
+{
+	struct db *db = NULL;
+	struct error err;
+	char subj[64], text[600];
+	int64_t fid;
+	int i;
+
+	error_clear(&err);
+	ck_assert_msg(db_open(path, &db, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(db_folder_ensure(db, "acct", "INBOX",
+	    FOLDER_ROLE_INBOX, &fid, &err), 0);
+	ck_assert_int_eq(db_begin(db, &err), 0);
+	memset(text, 'x', sizeof(text) - 1);
+	text[sizeof(text) - 1] = '\0';
+	for (i = 0; i < n; i++) {
+		struct db_msg m = { 0 };
+
+		snprintf(subj, sizeof(subj), "message %d", i);
+		m.folder_id = fid;
+		m.uid = (uint32_t)i + 1;
+		m.subject = subj;
+		m.text = text;
+		ck_assert_int_eq(db_msg_insert(db, &m, &err), 0);
+	}
+	ck_assert_int_eq(db_commit(db, &err), 0);
+	db_close(&db);
+}
+
+static off_t
+file_size(const char *p)
+{
+	struct stat sb;
+
+	return stat(p, &sb) == 0 ? sb.st_size : -1;
+}
+
+/* The name of the one PATH.corrupt-* file in dir (suffix "" = the db). */
+static int
+count_aside(const char *suffix, char *name_r, size_t size)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)) != NULL) {
+		size_t l = strlen(e->d_name), sl = strlen(suffix);
+
+		if (strncmp(e->d_name, "postie.db.corrupt-", 18) != 0)
+			continue;
+		if (sl ? l < sl || strcmp(e->d_name + l - sl, suffix) != 0 :
+		    strchr(e->d_name + 18, 'w') != NULL)
+			continue;
+		n++;
+		if (name_r)
+			snprintf(name_r, size, "%s/%s", dir, e->d_name);
+	}
+	closedir(d);
+	return n;
+}
+
+static char *
+slurp(const char *p, size_t *n_r)
+{
+	FILE *fp = fopen(p, "rb");
+	char *b;
+	long n;
+
+	ck_assert_ptr_nonnull(fp);
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	rewind(fp);
+	b = malloc((size_t)n + 1);
+	ck_assert_int_eq(fread(b, 1, (size_t)n, fp), (size_t)n);
+	fclose(fp);
+	*n_r = (size_t)n;
+	return b;
+}
+
+/* Recovery must report 1, keep the damaged bytes aside, give a working
+ * empty database and a sentence naming both files. */
+static void
+expect_rebuilt(const char *before, size_t before_n)
+{
+	struct db *db = NULL;
+	struct db_folder f;
+	struct error err;
+	char notice[ERROR_MAX], aside[512], *after;
+	size_t after_n;
+	int64_t fid;
+
+	error_clear(&err);
+	ck_assert_int_eq(db_recover_open(path, &db, notice, sizeof(notice),
+	    &err), 1);
+	ck_assert_ptr_nonnull(strstr(notice, "damaged"));
+	ck_assert_ptr_nonnull(strstr(notice, path));
+	ck_assert_int_eq(count_aside("", aside, sizeof(aside)), 1);
+	ck_assert_ptr_nonnull(strstr(notice, aside));
+	ck_assert_str_eq(db_recover_notice(), notice);
+	after = slurp(aside, &after_n);
+	ck_assert_uint_eq(after_n, before_n);
+	ck_assert_int_eq(memcmp(after, before, before_n), 0);
+	free(after);
+	/* Fresh and usable. */
+	ck_assert_int_eq(db_version(db), DB_SCHEMA_VERSION);
+	ck_assert_int_eq(db_folder_find(db, "acct", "INBOX", &f, &err), 0);
+	ck_assert_int_eq(db_folder_ensure(db, "acct", "INBOX",
+	    FOLDER_ROLE_INBOX, &fid, &err), 0);
+	db_close(&db);
+	/* And it stays fine: a second open is not a recovery. */
+	ck_assert_int_eq(db_recover_open(path, &db, notice, sizeof(notice),
+	    &err), 0);
+	ck_assert_str_eq(notice, "");
+	db_close(&db);
+	ck_assert_int_eq(count_aside("", NULL, 0), 1);
+}
+
+START_TEST(healthy_untouched)
+{
+	struct db *db = NULL;
+	struct db_folder f;
+	struct error err;
+	char notice[ERROR_MAX] = "junk";
+
+	error_clear(&err);
+	/* Absent: created. */
+	ck_assert_int_eq(db_recover_open(path, &db, notice, sizeof(notice),
+	    &err), 0);
+	ck_assert_str_eq(notice, "");
+	db_close(&db);
+	make_db(50);
+	ck_assert_int_eq(db_recover_open(path, &db, notice, sizeof(notice),
+	    &err), 0);
+	ck_assert_int_eq(db_folder_find(db, "acct", "INBOX", &f, &err), 1);
+	ck_assert_uint_eq(f.total, 50); /* the data is still there */
+	db_folder_clear(&f);
+	db_close(&db);
+	ck_assert_int_eq(count_aside("", NULL, 0), 0);
+}
+END_TEST
+
+START_TEST(not_a_database)
+{
+	char junk[8192];
+	FILE *fp;
+
+	memset(junk, 'J', sizeof(junk));
+	memcpy(junk, "this is not SQLite", 18);
+	fp = fopen(path, "wb");
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_uint_eq(fwrite(junk, 1, sizeof(junk), fp), sizeof(junk));
+	fclose(fp);
+	expect_rebuilt(junk, sizeof(junk));
+}
+END_TEST
+
+START_TEST(truncated)
+{
+	char *b;
+	size_t n;
+
+	make_db(400);
+	ck_assert_int_gt(file_size(path), 64 * 1024);
+	ck_assert_int_eq(truncate(path, file_size(path) / 2), 0);
+	b = slurp(path, &n);
+	expect_rebuilt(b, n);
+	free(b);
+}
+END_TEST
+
+START_TEST(truncated_header)
+{
+	char *b;
+	size_t n;
+
+	make_db(10);
+	ck_assert_int_eq(truncate(path, 60), 0);
+	b = slurp(path, &n);
+	expect_rebuilt(b, n);
+	free(b);
+}
+END_TEST
+
+/* A damaged page in the middle: the header is fine, quick_check is not. */
+START_TEST(damaged_page)
+{
+	char junk[4096], *b;
+	size_t n;
+	int fd;
+
+	make_db(400);
+	memset(junk, 0xA5, sizeof(junk));
+	fd = open(path, O_WRONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(pwrite(fd, junk, sizeof(junk), 6 * 4096),
+	    (ssize_t)sizeof(junk));
+	close(fd);
+	b = slurp(path, &n);
+	expect_rebuilt(b, n);
+	free(b);
+}
+END_TEST
+
+/* A WAL left next to the damaged file goes aside with it, so the fresh
+ * database does not replay it. */
+START_TEST(wal_goes_aside)
+{
+	char junk[4096], walp[320];
+	FILE *fp;
+
+	memset(junk, 'J', sizeof(junk));
+	fp = fopen(path, "wb");
+	ck_assert_uint_eq(fwrite(junk, 1, sizeof(junk), fp), sizeof(junk));
+	fclose(fp);
+	snprintf(walp, sizeof(walp), "%s-wal", path);
+	fp = fopen(walp, "wb");
+	ck_assert_uint_eq(fwrite(junk, 1, 100, fp), 100);
+	fclose(fp);
+	expect_rebuilt(junk, sizeof(junk));
+	ck_assert_int_eq(count_aside("-wal", NULL, 0), 1);
+}
+END_TEST
+
+/* Twice in the same second: a second name, the first copy kept. */
+START_TEST(two_copies_kept)
+{
+	struct db *db = NULL;
+	struct error err;
+	char notice[ERROR_MAX];
+	int i;
+
+	error_clear(&err);
+	for (i = 0; i < 2; i++) {
+		FILE *fp = fopen(path, "wb");
+
+		ck_assert_int_eq(fputs("garbage garbage garbage garbage "
+		    "garbage garbage garbage garbage garbage garbage garbage "
+		    "garbage garbage garbage garbage garbage", fp) >= 0, 1);
+		fclose(fp);
+		ck_assert_int_eq(db_recover_open(path, &db, notice,
+		    sizeof(notice), &err), 1);
+		db_close(&db);
+		unlink(path);
+	}
+	ck_assert_int_eq(count_aside("", NULL, 0), 2);
+}
+END_TEST
+
+/* Not damage (here: a directory where the file should be): an error,
+ * nothing moved. */
+START_TEST(other_failure_touches_nothing)
+{
+	struct db *db = NULL;
+	struct error err;
+	char notice[ERROR_MAX];
+	struct stat sb;
+
+	error_clear(&err);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	ck_assert_int_eq(db_recover_open(path, &db, notice, sizeof(notice),
+	    &err), -1);
+	ck_assert_ptr_null(db);
+	ck_assert_str_ne(err.msg, "");
+	ck_assert_int_eq(stat(path, &sb), 0);
+	ck_assert(S_ISDIR(sb.st_mode));
+	ck_assert_int_eq(count_aside("", NULL, 0), 0);
+}
+END_TEST
+
+/* Through cache_open: the POP3 Maildir's messages are indexed again. */
+START_TEST(cache_rebuilds_pop3_index)
+{
+	struct cache_opts opts = { dir, dir };
+	struct cache_account_status st;
+	struct config *cfg = test_config(dir);
+	struct cache *c = NULL;
+	struct error err;
+	char p[512], junk[4096];
+	size_t acct;
+	FILE *fp;
+	int i;
+
+	error_clear(&err);
+	snprintf(p, sizeof(p), "%s/Maildir", dir);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/Maildir/new", dir);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/Maildir/cur", dir);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/Maildir/tmp", dir);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	for (i = 0; i < 3; i++) {
+		snprintf(p, sizeof(p), "%s/Maildir/%s/17000000%02d.M1P1Q%d.h%s",
+		    dir, i ? "cur" : "new", i, i, i ? ":2,S" : "");
+		fp = fopen(p, "wb");
+		ck_assert_ptr_nonnull(fp);
+		fprintf(fp, "From: a@example.org\nSubject: kept %d\n\n"
+		    "body\n", i);
+		fclose(fp);
+	}
+	ck_assert_msg(cache_open(cfg, &opts, &c, &err) == 0, "%s", err.msg);
+	cache_close(&c);
+	memset(junk, 'J', sizeof(junk));
+	fp = fopen(path, "wb");
+	ck_assert_uint_eq(fwrite(junk, 1, sizeof(junk), fp), sizeof(junk));
+	fclose(fp);
+	ck_assert_msg(cache_open(cfg, &opts, &c, &err) == 0, "%s", err.msg);
+	ck_assert_ptr_nonnull(db_recover_notice());
+	ck_assert_int_eq(count_aside("", NULL, 0), 1);
+	ck_assert_int_eq(cache_account_find(c, "pop", &acct, &err), 0);
+	ck_assert_int_eq(cache_account_status(c, acct, &st, &err), 0);
+	ck_assert_uint_eq(st.total, 3);
+	ck_assert_uint_eq(st.unread, 1);
+	cache_close(&c);
+	config_free(&cfg);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("db_recover");
+	TCase *tc = tcase_create("recover");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, healthy_untouched);
+	tcase_add_test(tc, not_a_database);
+	tcase_add_test(tc, truncated);
+	tcase_add_test(tc, truncated_header);
+	tcase_add_test(tc, damaged_page);
+	tcase_add_test(tc, wal_goes_aside);
+	tcase_add_test(tc, two_copies_kept);
+	tcase_add_test(tc, other_failure_touches_nothing);
+	tcase_add_test(tc, cache_rebuilds_pop3_index);
+	suite_add_tcase(s, tc);
+	return run_suite(s);
+}
