@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cache/cache_int.h"
+#include "cache/recover.h"
 #include "core/log.h"
 #include "core/paths.h"
 #include "core/str.h"
@@ -76,7 +77,7 @@ cache_open(const struct config *cfg, const struct cache_opts *opts,
 		goto fail;
 	buf_printf(&p, "%s/postie.db", c->data_dir);
 	c->db_path = buf_detach(&p, NULL);
-	if (db_open(c->db_path, &c->db, err) < 0)
+	if (db_recover_open(c->db_path, &c->db, NULL, 0, err) < 0)
 		goto fail;
 	if (pipe2(c->evpipe, O_CLOEXEC | O_NONBLOCK) < 0) {
 		error_errno(err, errno, "cannot create the event pipe");
