@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cache/recover.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "core/paths.h"
@@ -105,6 +106,16 @@ usage(FILE *fp)
 		fprintf(fp, "  %-30s %s\n", c->usage, c->help);
 }
 
+/* cache_open() rebuilt a damaged index: say so once, after the command. */
+static void
+show_recover_notice(void)
+{
+	const char *n = db_recover_notice();
+
+	if (n != NULL)
+		fprintf(stderr, "postie: %s\n", n);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -140,7 +151,10 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (argc == 0) {
-		return tui_run(&opts);
+		int rc = tui_run(&opts);
+
+		show_recover_notice();
+		return rc;
 	}
 	/* "Every command takes -c FILE", after the command name too. */
 	{
@@ -164,6 +178,7 @@ main(int argc, char **argv)
 			optind = 1; /* commands parse their own options */
 			cli_open_log(&opts);
 			rc = c->run(&opts, argc, argv);
+			show_recover_notice();
 			log_close();
 			return rc;
 		}
