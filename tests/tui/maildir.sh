@@ -48,6 +48,15 @@ printf '%s\r\n' \
     'YXR0YWNoZWQgbm90ZXMgNDcxMQo=' \
     '--b1--' >"$MD/new/1700000002.M1P1Q3.test"
 
+# Wide characters: CJK and an emoji take two columns each.
+printf '%s\r\n' \
+    'From: =?UTF-8?B?576O5ZKyIOWxseeUsA==?= <misaki@example.jp>' \
+    'Subject: =?UTF-8?B?5pel5pys6Kqe44Gu5Lu25ZCNIPCfk6cg44OG44K544OI?=' \
+    'Date: Sun, 22 Nov 2026 10:00:00 +0900' \
+    'Message-ID: <wide@example.jp>' \
+    '' \
+    'wide body' >"$MD/cur/1699999999.M1P1Q0.test:2,S"
+
 # mailcap: "opening" a text attachment copies it where the test looks.
 cat >"$TUI_DIR/mailcap" <<MC
 # test entry
@@ -127,7 +136,7 @@ tui_keys j Enter
 tui_expect "home: folders"
 tui_expect "INBOX"
 tui_keys Enter
-tui_expect "home/INBOX: 3 messages"
+tui_expect "home/INBOX: 4 messages"
 tui_expect "Grüße aus München"
 tui_expect "Jürgen Müller"
 tui_pass "index shows decoded headers"
@@ -139,9 +148,30 @@ tui_screen | grep -qF "pwned" && tui_fail "OSC text reached the screen"
 title=$(tmx display-message -p -t postie '#{pane_title}')
 case "$title" in *pwned*) tui_fail "the window title was changed: $title";; esac
 tui_screen -e | grep -q "$(printf '\033')\]" && tui_fail "OSC sequence drawn"
-tui_screen | grep -qF "home/INBOX: 3 messages" ||
+tui_screen | grep -qF "home/INBOX: 4 messages" ||
     tui_fail "the title bar was overwritten"
 tui_pass "escape sequences shown harmless"
+
+# Wide characters are measured in columns: the size column starts at the
+# same column on the CJK row as on an ASCII row.
+tui_expect "日本語の件名"
+tui_screen | python3 -c '
+import sys, unicodedata
+def width(s):
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else
+               0 if unicodedata.combining(c) else 1 for c in s)
+cols = set()
+for line in sys.stdin:
+    line = line.rstrip("\n")
+    if "Jürgen" in line or "日本語" in line:
+        head = line.rstrip()
+        last = head.split()[-1]
+        cols.add(width(head[:len(head) - len(last)]))
+        if width(line) > 100:
+            sys.exit("row wider than the screen: %r" % line)
+sys.exit(0 if len(cols) == 1 else "size columns differ: %r" % cols)
+' || tui_fail "wide characters misaligned the index"
+tui_pass "wide characters (CJK, emoji) keep the columns aligned"
 
 # --- attachments: save (asking before overwriting) and mailcap ---
 # The cursor starts on the newest message, the reply.
@@ -171,7 +201,7 @@ wait_until grep -qs "attached notes 4711" "$TUI_DIR/opened.txt" ||
 tui_expect "Danke, see the notes attached."
 tui_pass "open attachment through mailcap"
 tui_keys q
-tui_expect "home/INBOX: 3 messages"
+tui_expect "home/INBOX: 4 messages"
 
 # --- threads: the reply sits under its parent, and collapses ---
 tui_cmd "sort thread"
@@ -188,11 +218,11 @@ tui_expect "sort: date"
 
 # --- full-text search and limit (the cache's index, offline) ---
 tui_cmd "limit Danke"
-tui_expect "home/INBOX: 1 message"
+tui_expect "home/INBOX: 1 message "
 tui_expect "limit: Danke"
 tui_keys l
 tui_keys Enter
-tui_expect "home/INBOX: 3 messages"
+tui_expect "home/INBOX: 4 messages"
 tui_pass "limit"
 
 # The reply is last; go up to Mallory, then up to Jürgen.
@@ -210,7 +240,7 @@ tui_keys -l "zitierte"
 tui_keys Enter
 tui_expect "> zitierte Zeile"
 tui_keys q
-tui_expect "home/INBOX: 3 messages"
+tui_expect "home/INBOX: 4 messages"
 
 # --- flag, toggle-new through a [keys] binding, delete ---
 # (the cursor is back on Jürgen's message)
