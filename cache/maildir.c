@@ -298,6 +298,83 @@ out:
 	return rc;
 }
 
+/*
+ * Makes every file's data durable with one flush where the system allows
+ * it: syncfs() on Linux writes back the whole file system in one journal
+ * commit (and, since Linux 5.8, reports write-back errors), where an
+ * fsync() per file costs one commit each, which made a 5,000-message POP3
+ * download 20 times slower than the network.  Elsewhere: fsync each file.
+ */
+static int
+sync_files(struct maildir_delivery **d, size_t n, struct error *err)
+{
+	size_t i;
+
+#ifdef __linux__
+	for (i = 0; i < n; i++)
+		if (d[i] != NULL)
+			return syncfs(d[i]->fd) < 0 ? error_errno(err, errno,
+			    "cannot sync %s", d[i]->tmp) : 0;
+	return 0;
+#else
+	for (i = 0; i < n; i++)
+		if (d[i] != NULL && fsync(d[i]->fd) < 0)
+			return error_errno(err, errno, "cannot sync %s",
+			    d[i]->tmp);
+	return 0;
+#endif
+}
+
+int
+maildir_deliver_commit_many(struct maildir_delivery **d, size_t n,
+    size_t *committed_r, struct error *err)
+{
+	struct buf dst = BUF_INIT, dir = BUF_INIT;
+	size_t i, done = 0;
+	int rc = -1;
+
+	if (sync_files(d, n, err) < 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		if (d[i] == NULL)
+			continue;
+		if (close(d[i]->fd) < 0) {
+			d[i]->fd = -1;
+			error_errno(err, errno, "cannot write %s", d[i]->tmp);
+			goto out;
+		}
+		d[i]->fd = -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (d[i] == NULL)
+			continue;
+		if (dir.len == 0)
+			buf_printf(&dir, "%s/new", d[i]->md->path);
+		buf_reset(&dst);
+		buf_printf(&dst, "%s/new/%s", d[i]->md->path, d[i]->key);
+		/* link() never replaces an existing file; rename() would. */
+		if (link(d[i]->tmp, dst.data) == 0)
+			unlink(d[i]->tmp);
+		else if ((errno != EPERM && errno != ENOSYS &&
+		    errno != EOPNOTSUPP) || rename(d[i]->tmp, dst.data) < 0) {
+			error_errno(err, errno, "cannot deliver %s", dst.data);
+			goto out;
+		}
+		done++;
+		free(d[i]);
+		d[i] = NULL;
+	}
+	rc = dir.len ? fsync_dir(dir.data, err) : 0;
+out:
+	for (i = 0; i < n; i++)
+		maildir_deliver_abort(&d[i]);
+	if (committed_r)
+		*committed_r = done;
+	buf_free(&dst);
+	buf_free(&dir);
+	return rc;
+}
+
 void
 maildir_deliver_abort(struct maildir_delivery **dp)
 {

@@ -62,6 +62,17 @@ int maildir_deliver_write(struct maildir_delivery *d, const void *p,
 int maildir_deliver_commit(struct maildir_delivery **d, unsigned flags,
     struct error *err);
 void maildir_deliver_abort(struct maildir_delivery **d);
+/*
+ * Commits n deliveries (NULL entries are skipped) into new/ as one: every
+ * file's data is made durable with a single flush (syncfs on Linux, else
+ * an fsync per file), then each is linked into new/ (never overwriting),
+ * then new/ is fsynced once.  Every d[i] is consumed and NULLed.  Returns
+ * 0 when all of them survive a crash; -1 with err otherwise, and then
+ * *committed_r (may be NULL) of them reached new/ (not surely durable:
+ * the caller treats them as maybe there, as after a crash).
+ */
+int maildir_deliver_commit_many(struct maildir_delivery **d, size_t n,
+    size_t *committed_r, struct error *err);
 
 /* Every message in new/ and cur/, in no particular order.  fn returns 0
  * to go on or -1 to stop (maildir_scan then returns -1). */

@@ -159,9 +159,15 @@ batch_store(struct run *r, struct error *err)
 		return -1;
 	for (i = 0; i < r->n; i++)
 		r->items[i].recorded = r->items[i].uidl[0] != '\0';
-	for (i = 0; i < r->n; i++) {
-		r->items[i].attempted = 1;
-		if (maildir_deliver_commit(&r->items[i].d, 0, err) < 0)
+	{
+		struct maildir_delivery *ds[BATCH_MSGS];
+
+		for (i = 0; i < r->n; i++) {
+			r->items[i].attempted = 1;
+			ds[i] = r->items[i].d;
+			r->items[i].d = NULL;
+		}
+		if (maildir_deliver_commit_many(ds, r->n, NULL, err) < 0)
 			return -1;
 	}
 	if (db_begin(db, err) < 0)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cache/account.h"
 #include "cache/bodies.h"
@@ -113,6 +114,57 @@ START_TEST(maildir_basics)
 	buf_free(&b);
 	maildir_close(&md);
 	ck_assert_ptr_null(md);
+}
+END_TEST
+
+START_TEST(maildir_commit_many)
+{
+	struct maildir *md = NULL;
+	struct maildir_delivery *d[4];
+	struct buf b = BUF_INIT;
+	struct error err;
+	char path[128], *keys[4];
+	size_t i, done = 99;
+
+	snprintf(path, sizeof(path), "%s/Maildir", dir);
+	ck_assert_int_eq(maildir_open(path, 1, &md, &err), 0);
+	for (i = 0; i < 4; i++) {
+		char text[64];
+
+		ck_assert_int_eq(maildir_deliver_begin(md, &d[i], &err), 0);
+		keys[i] = strdup(maildir_delivery_key(d[i]));
+		snprintf(text, sizeof(text), "Subject: %zu\n\nbody %zu\n", i, i);
+		ck_assert_int_eq(maildir_deliver_write(d[i], text, strlen(text),
+		    &err), 0);
+	}
+	/* A NULL entry (a message dropped from the batch) is skipped. */
+	maildir_deliver_abort(&d[2]);
+	ck_assert_int_eq(maildir_deliver_commit_many(d, 4, &done, &err), 0);
+	ck_assert_uint_eq(done, 3);
+	for (i = 0; i < 4; i++) {
+		char want[64];
+
+		ck_assert_ptr_null(d[i]);
+		ck_assert(!file_exists("tmp", keys[i]));
+		ck_assert_int_eq(file_exists("new", keys[i]), i != 2);
+		if (i == 2)
+			continue;
+		buf_reset(&b);
+		ck_assert_int_eq(maildir_read(md, keys[i], &b, &err), 1);
+		snprintf(want, sizeof(want), "Subject: %zu\n\nbody %zu\n", i, i);
+		ck_assert_str_eq(b.data, want);
+	}
+	/* A key already in new/ is never overwritten: the batch fails. */
+	ck_assert_int_eq(maildir_deliver_begin(md, &d[0], &err), 0);
+	put_file("new", maildir_delivery_key(d[0]), "older");
+	ck_assert_int_eq(maildir_deliver_commit_many(d, 1, &done, &err), -1);
+	ck_assert_uint_eq(done, 0);
+	ck_assert_ptr_null(d[0]);
+	ck_assert_ptr_nonnull(strstr(err.msg, "cannot deliver"));
+	for (i = 0; i < 4; i++)
+		free(keys[i]);
+	buf_free(&b);
+	maildir_close(&md);
 }
 END_TEST
 
@@ -530,6 +582,7 @@ main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, account_words);
 	tcase_add_test(tc, maildir_basics);
+	tcase_add_test(tc, maildir_commit_many);
 	tcase_add_test(tc, reconcile);
 	tcase_add_test(tc, queue_replayed_once);
 	tcase_add_test(tc, uidvalidity_change);
