@@ -289,8 +289,12 @@ run_start_cmds(struct ui *ui)
 
 	ui->start_cmds = NULL;
 	ui->start_ready = 0;
-	if (cmds)
-		ui_run_line(ui, cmds);
+	if (cmds && ui_run_line(ui, cmds) < 0) {
+		/* Scripts learn of it: status 1 and the reason on stderr. */
+		ui->start_failed = 1;
+		str_lcpy(ui->start_error, buf_cstr(&ui->msg),
+		    sizeof(ui->start_error));
+	}
 }
 
 static void
@@ -679,6 +683,8 @@ tui_run(const struct cli_opts *opts)
 		loop(&ui);
 		endwin();
 		rc = 0;
+		if (ui.start_failed)
+			rc = cli_fail("-e: %s", ui.start_error);
 	}
 	while (ui.top)
 		ui_pop(&ui);

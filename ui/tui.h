@@ -7,7 +7,8 @@
  * list, or with opts->account on that account's folders, and with
  * opts->folder on that folder's index; opts->commands (-e) run once the
  * start folder has loaded (after its first sync when a worker runs).
- * Returns the process exit status: 0, or 1 after printing why on stderr.
+ * Returns the process exit status: 0, or 1 after printing why on stderr
+ * (also when a -e command failed, e.g. an unknown command or folder).
  */
 #ifndef POSTIE_UI_TUI_H
 #define POSTIE_UI_TUI_H

@@ -105,6 +105,8 @@ struct ui {
 	const char *start_cmds;
 	int start_waiting; /* waiting for the start folder's first sync */
 	int start_ready;   /* run start_cmds after the next draw */
+	int start_failed;  /* a -e command failed: exit status 1 */
+	char start_error[ERROR_MAX];
 	/* -d: time from a key's command to the end of its redraw */
 	const char *trace_cmd;
 	double trace_start;

@@ -323,5 +323,9 @@ tui_start -c "$CFG" -a nobody
 tui_expect "postie-exit=1"
 tui_expect "no account named"
 tmx kill-server
+tui_start -c "$CFG" -a home -f INBOX -e "sort nonsense; quit"
+tui_expect "postie-exit=1"
+tui_expect "unknown sort 'nonsense'"
+tmx kill-server
 tui_pass "-a -f -e"
 exit 0
