@@ -49,6 +49,8 @@ const struct ui_cmd ui_cmds[] = {
 	    "move the message to a folder" },
 	{ "copy", "C", UI_CTX_MSG, ui_cmd_copy,
 	    "copy the message to a folder" },
+	{ "expunge", "X", UI_CTX_INDEX, ui_cmd_expunge,
+	    "remove the messages marked deleted from the folder" },
 	{ "sync", "$", UI_CTX_ALL, ui_cmd_sync,
 	    "synchronise the account now" },
 	{ "search", "/", UI_CTX_MSG | UI_CTX_HELP, ui_cmd_search,

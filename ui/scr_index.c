@@ -588,6 +588,16 @@ index_cmd(struct ui *ui, struct ui_screen *s, const char *name,
 		index_free(&x->ix);
 		return load(ui, x);
 	}
+	if (strcmp(name, "expunge") == 0) {
+		if (x->folder_id == 0 ||
+		    cache_expunge(ui->cache, x->folder_id, &err) < 0) {
+			ui_message(ui, 1, "%s", err.msg[0] ? err.msg :
+			    "The folder is not loaded yet.");
+			return -1;
+		}
+		ui_message(ui, 0, "Deleted messages removed.");
+		return load(ui, x);
+	}
 	if (strcmp(name, "next-unread") == 0)
 		return scr_index_step(ui, s, 1, 1) ? 0 : -1;
 	if (strcmp(name, "next-message") == 0)

@@ -220,6 +220,7 @@ int ui_cmd_undelete(struct ui *, const char *);
 int ui_cmd_move(struct ui *, const char *);
 int ui_cmd_copy(struct ui *, const char *);
 int ui_cmd_sync(struct ui *, const char *);
+int ui_cmd_expunge(struct ui *, const char *);
 int ui_cmd_search(struct ui *, const char *);
 int ui_cmd_search_next(struct ui *, const char *);
 int ui_cmd_limit(struct ui *, const char *);
