@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "cache/bodies.h"
+#include "cache/cache_int.h" /* store_index_raw: see header_one */
 #include "cache/sync_imap.h"
 #include "core/log.h"
 #include "core/str.h"
@@ -417,6 +418,7 @@ struct fsync {
 	    *k;
 	size_t nk, capk;
 	uint64_t got, done, total, bytes;
+	int bulk;         /* first fill: no per-message events */
 	char label[64];
 };
 
@@ -604,10 +606,20 @@ header_one(void *arg, const struct imap_msg *m)
 		goto fail;
 	if (got)
 		return 0;
-	if (cache_sync_index_message(fs->ctx, fs->f->id, m->uid, NULL,
+	/*
+	 * A folder's first fill indexes without one "arrived" event per
+	 * message: each event wakes the UI thread, which made a cold sync
+	 * of 20,000 messages three times slower; the FOLDER_CHANGED posted
+	 * per chunk covers them.  New mail later gets its events.
+	 */
+	if ((fs->bulk ? store_index_raw(fs->db, fs->f->id, m->uid, NULL,
 	    si_msg_flags(m->flags), m->internaldate < 0 ? 0 :
 	    (int64_t)m->internaldate, (int64_t)m->size, m->header,
-	    m->header_len, &id, fs->err) < 0)
+	    m->header_len, &id, fs->err) :
+	    cache_sync_index_message(fs->ctx, fs->f->id, m->uid, NULL,
+	    si_msg_flags(m->flags), m->internaldate < 0 ? 0 :
+	    (int64_t)m->internaldate, (int64_t)m->size, m->header,
+	    m->header_len, &id, fs->err)) < 0)
 		goto fail;
 	fs->done++;
 	fs->bytes += m->header_len;
@@ -767,6 +779,7 @@ sync_folder(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
 		goto out;
 	snprintf(fs.label, sizeof(fs.label), "headers %s", f.name);
 	fs.total = mb.exists;
+	fs.bulk = f.uidnext == 0;
 	if ((rc = sync_headers(&fs, &mb)) != 0)
 		goto out;
 	rc = -1;

@@ -14,4 +14,5 @@ include tests/integration/cache.mk
 include tests/tui/local.mk
 include tests/fuzz/local.mk
 include tests/integration/hostile.mk
+include tests/integration/sync_imap.mk
 include tests/integration/faults.mk

@@ -1,0 +1,218 @@
+/*
+ * check_sync_imap_ops: helper of sync_imap.py (the IMAP driver against
+ * the harness Dovecot).  Uses libcache the way the UI does.
+ *
+ *   check_sync_imap_ops CONFIG ACCOUNT ops
+ *	offline (no worker): flags "Welcome" \Flagged and unseen, deletes
+ *	"Weekly news", moves "Minutes" to Archive, copies "Important" to
+ *	Work; exits 0 when all are queued (prints the pending count).
+ *   check_sync_imap_ops CONFIG ACCOUNT idle SUBJECT
+ *	syncs, prints "synced" on stdout, then waits (up to 30 s, events
+ *	only, no further sync request) until a message with SUBJECT is in
+ *	INBOX: the worker's IDLE saw it.  Exit 0 found, 1 not.
+ *   check_sync_imap_ops CONFIG ACCOUNT open SUBJECT
+ *	syncs, then asks for the raw message with SUBJECT in INBOX and
+ *	waits for the body (prints its size).
+ */
+#include "config.h"
+
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cache/cache.h"
+#include "core/buf.h"
+#include "core/config.h"
+
+static struct cache *c;
+static size_t acct;
+
+static int
+fail(const char *what, const struct error *err)
+{
+	fprintf(stderr, "check_sync_imap_ops: %s: %s\n", what,
+	    err ? err->msg : "failed");
+	return 1;
+}
+
+struct find {
+	const char *subject;
+	int64_t id;
+};
+
+static int
+find_one(void *arg, int64_t id, uint32_t uid, const char *key,
+    unsigned flags, struct error *err)
+{
+	struct find *f = arg;
+	struct db_msg m;
+
+	(void)uid;
+	(void)key;
+	(void)flags;
+	if (db_msg_get(cache_db(c), id, &m, err) <= 0)
+		return 0;
+	if (strstr(m.subject, f->subject) != NULL)
+		f->id = id;
+	db_msg_clear(&m);
+	return 0;
+}
+
+/* Message id with subject in folder, 0 none. */
+static int64_t
+find(const char *folder, const char *subject)
+{
+	struct find f = { subject, 0 };
+	struct error err;
+	int64_t fid;
+
+	if (cache_folder_find(c, acct, folder, &fid, &err) < 0)
+		return 0;
+	db_msg_each(cache_db(c), fid, find_one, &f, &err);
+	return f.id;
+}
+
+/* Waits for one event kind (up to secs); 1 seen, 0 not. */
+static int
+wait_event(enum cache_event_kind kind, int secs, struct cache_event *ev_r)
+{
+	struct pollfd pfd = { cache_event_fd(c), POLLIN, 0 };
+	time_t end = time(NULL) + secs;
+
+	while (time(NULL) < end) {
+		while (cache_event_read(c, ev_r) == 1)
+			if (ev_r->kind == kind)
+				return 1;
+		poll(&pfd, 1, 500);
+	}
+	return 0;
+}
+
+static int
+sync_now(void)
+{
+	struct cache_event ev;
+	struct error err;
+
+	if (cache_request_sync(c, acct, 0, 0, &err) < 0)
+		return fail("sync", &err);
+	if (!wait_event(CACHE_EV_SYNC_DONE, 120, &ev))
+		return fail("sync", NULL);
+	if (ev.status != 0) {
+		fprintf(stderr, "sync failed: %s\n", ev.text);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+ops(void)
+{
+	struct error err;
+	int64_t welcome = find("INBOX", "Welcome"),
+	    news = find("INBOX", "Weekly news"),
+	    minutes = find("INBOX", "Minutes"),
+	    important = find("INBOX", "Important"), archive, work;
+	size_t i;
+	struct cache_account_status st;
+
+	if (!welcome || !news || !minutes || !important)
+		return fail("messages not in the cache", NULL);
+	if (cache_folder_find(c, acct, "Archive", &archive, &err) < 0 ||
+	    cache_folder_find(c, acct, "Work", &work, &err) < 0)
+		return fail("folders", &err);
+	if (cache_set_flags(c, welcome, MSG_FLAGGED, MSG_SEEN, &err) < 0)
+		return fail("flags", &err);
+	if (cache_delete(c, news, &err) < 0)
+		return fail("delete", &err);
+	if (cache_move(c, minutes, archive, &err) < 0)
+		return fail("move", &err);
+	if (cache_copy(c, important, work, &err) < 0)
+		return fail("copy", &err);
+	i = acct;
+	if (cache_account_status(c, i, &st, &err) < 0)
+		return fail("status", &err);
+	printf("pending %zu\n", st.pending_ops);
+	return st.pending_ops == 4 ? 0 : 1;
+}
+
+static int
+idle(const char *subject)
+{
+	struct pollfd pfd = { 0, POLLIN, 0 };
+	struct cache_event ev;
+	time_t end;
+
+	if (sync_now() != 0)
+		return 1;
+	printf("synced\n");
+	fflush(stdout);
+	pfd.fd = cache_event_fd(c);
+	for (end = time(NULL) + 30; time(NULL) < end;) {
+		while (cache_event_read(c, &ev) == 1)
+			;
+		if (find("INBOX", subject) != 0) {
+			printf("seen\n");
+			return 0;
+		}
+		poll(&pfd, 1, 500);
+	}
+	return fail("the new message did not arrive through IDLE", NULL);
+}
+
+static int
+open_msg(const char *subject)
+{
+	struct buf b = BUF_INIT;
+	struct cache_event ev;
+	struct error err;
+	int64_t id;
+	int rc;
+
+	if (sync_now() != 0)
+		return 1;
+	if ((id = find("INBOX", subject)) == 0)
+		return fail("no such message", NULL);
+	if ((rc = cache_message_raw(c, id, &b, &err)) < 0)
+		return fail("raw", &err);
+	if (rc == 0) {
+		if (!wait_event(CACHE_EV_BODY_READY, 60, &ev) &&
+		    ev.kind != CACHE_EV_BODY_READY)
+			return fail("no body", NULL);
+		if (cache_message_raw(c, id, &b, &err) != 1)
+			return fail("raw after fetch", &err);
+	}
+	printf("body %zu\n", b.len);
+	buf_free(&b);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct config *cfg = NULL;
+	struct error err;
+	int rc;
+
+	if (argc < 4)
+		return fail("usage", NULL);
+	if (config_load(argv[1], &cfg, &err) < 0)
+		return fail("config", &err);
+	if (cache_open(cfg, NULL, &c, &err) < 0)
+		return fail("cache", &err);
+	if (cache_account_find(c, argv[2], &acct, &err) < 0)
+		return fail("account", &err);
+	if (strcmp(argv[3], "ops") == 0)
+		rc = ops();
+	else if (strcmp(argv[3], "idle") == 0 && argc > 4)
+		rc = idle(argv[4]);
+	else if (strcmp(argv[3], "open") == 0 && argc > 4)
+		rc = open_msg(argv[4]);
+	else
+		rc = fail("usage", NULL);
+	cache_close(&c);
+	config_free(&cfg);
+	return rc;
+}

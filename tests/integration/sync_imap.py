@@ -1,0 +1,480 @@
+#!/usr/bin/env python3
+"""`postie sync` of IMAP accounts against the harness Dovecot (issue 5).
+
+Run under tests/server/with-dovecot with $POSTIE set (and
+$top_builddir for the helper check_sync_imap_ops).  The server's view is
+read with python's imaplib over SSL.  Exit status 0 when every check
+passed.
+"""
+import base64
+import imaplib
+import os
+import re
+import shutil
+import signal
+import sqlite3
+import ssl
+import subprocess
+import sys
+import tempfile
+import time
+
+POSTIE = os.environ["POSTIE"]
+ENV = os.environ
+HELPER = os.path.join(ENV.get("top_builddir", "."), "tests", "integration",
+                      "check_sync_imap_ops")
+FAILED = []
+
+
+def check(cond, what):
+    print(("ok - " if cond else "FAIL - ") + what, flush=True)
+    if not cond:
+        FAILED.append(what)
+    return cond
+
+
+# ------------------------------------------------------------- the server
+
+def mutf7_decode(s):
+    out, i = [], 0
+    while i < len(s):
+        if s[i] == "&":
+            j = s.index("-", i)
+            if j == i + 1:
+                out.append("&")
+            else:
+                b64 = s[i + 1:j].replace(",", "/")
+                b64 += "=" * (-len(b64) % 4)
+                out.append(base64.b64decode(b64).decode("utf-16-be"))
+            i = j + 1
+        else:
+            out.append(s[i])
+            i += 1
+    return "".join(out)
+
+
+def mutf7_encode(s):
+    out, buf = [], ""
+    def flush():
+        if buf:
+            b = base64.b64encode(buf.encode("utf-16-be")).decode()
+            out.append("&" + b.rstrip("=").replace("/", ",") + "-")
+    for ch in s:
+        if 0x20 <= ord(ch) <= 0x7e:
+            flush()
+            buf = ""
+            out.append("&-" if ch == "&" else ch)
+        else:
+            buf += ch
+    flush()
+    return "".join(out)
+
+
+def imap():
+    ctx = ssl.create_default_context(cafile=ENV["POSTIE_TEST_CA"])
+    m = imaplib.IMAP4_SSL(ENV["POSTIE_TEST_NAME"],
+                          int(ENV["POSTIE_TEST_IMAPS_PORT"]),
+                          ssl_context=ctx)
+    m.login("alice", "pw-alice")
+    return m
+
+
+def q(name):
+    return '"' + mutf7_encode(name).replace("\\", "\\\\").replace(
+        '"', '\\"') + '"'
+
+
+def server_folders():
+    """{name: (messages, unseen)} of every selectable folder."""
+    m = imap()
+    out = {}
+    typ, data = m.list('""', "*")
+    for line in data:
+        line = line.decode()
+        mo = re.match(r'\((.*?)\) (?:"(.)"|NIL) (.*)$', line)
+        attrs, raw = mo.group(1), mo.group(3)
+        if raw.startswith('"'):
+            raw = raw[1:-1]
+        if "\\Noselect" in attrs or "\\NonExistent" in attrs:
+            continue
+        typ, st = m.status('"%s"' % raw, "(MESSAGES UNSEEN)")
+        s = st[0].decode()
+        msgs = int(re.search(r"MESSAGES (\d+)", s).group(1))
+        unseen = int(re.search(r"UNSEEN (\d+)", s).group(1))
+        out[mutf7_decode(raw)] = (msgs, unseen)
+    m.logout()
+    return out
+
+
+def server_msgs(folder):
+    """[(uid, flags, subject)] of a folder."""
+    m = imap()
+    m.select(q(folder))
+    typ, data = m.uid("FETCH", "1:*",
+                      "(FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
+    out = []
+    for item in data:
+        if not isinstance(item, tuple):
+            continue
+        head = item[0].decode()
+        uid = int(re.search(r"UID (\d+)", head).group(1))
+        flags = re.search(r"FLAGS \((.*?)\)", head).group(1)
+        subj = item[1].decode("utf-8", "replace").strip()
+        subj = re.sub(r"^Subject:\s*", "", subj, flags=re.I)
+        out.append((uid, flags, subj))
+    m.logout()
+    return out
+
+
+def append(folder, subject, flags=""):
+    m = imap()
+    msg = ("From: Second <second@example.org>\r\nTo: alice@example.org\r\n"
+           "Subject: %s\r\nDate: Tue, 3 Jan 2023 10:00:00 +0000\r\n"
+           "Message-ID: <%s@example.org>\r\n\r\nHello.\r\n" %
+           (subject, re.sub(r"\W", "", subject)))
+    m.append(q(folder), flags or None, None, msg.encode())
+    m.logout()
+
+
+def deliver_many(n):
+    """n small messages straight into alice's INBOX Maildir (new/)."""
+    d = ENV["POSTIE_TEST_MAILDIR_alice"]
+    st = os.stat(d)
+    now = int(time.time())
+    for i in range(n):
+        name = "%d.M%dP%d.bulk" % (now, i, os.getpid())
+        tmp = os.path.join(d, "tmp", name)
+        with open(tmp, "wb") as fp:
+            fp.write(b"From: Bulk <bulk@example.org>\r\nTo: alice@"
+                     b"example.org\r\nSubject: bulk %d\r\nMessage-ID: <b%d"
+                     b"@example.org>\r\nDate: Wed, 4 Jan 2023 10:00:00 "
+                     b"+0000\r\n\r\nbody %d\r\n" % (i, i, i))
+        os.chmod(tmp, 0o644)
+        os.chown(tmp, st.st_uid, st.st_gid)
+        os.rename(tmp, os.path.join(d, "new", name))
+
+
+def kill_imap_sessions():
+    """SIGKILLs the imap session processes of this test's Dovecot only
+    (its master's session; other tests may run their own Dovecot)."""
+    state = {}
+    with open(os.path.join(ENV["POSTIE_TEST_DIR"], "harness.state")) as fp:
+        for line in fp:
+            k, _, v = line.strip().partition("=")
+            state[k] = v
+    sid = int(state["dovecot_pid"])
+    n = 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open("/proc/%s/cmdline" % pid, "rb") as fp:
+                cmd = fp.read().split(b"\0")[0]
+            with open("/proc/%s/stat" % pid) as fp:
+                stat = fp.read()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        if int(fields[3]) != sid:  # session id
+            continue
+        if cmd.endswith(b"/imap") or cmd.startswith(b"dovecot/imap ") or \
+                cmd == b"dovecot/imap":
+            try:
+                os.kill(int(pid), signal.SIGKILL)
+                n += 1
+            except OSError:
+                pass
+    return n
+
+
+# ------------------------------------------------------------- the client
+
+class Client:
+    def __init__(self, tls="implicit"):
+        self.dir = tempfile.mkdtemp(prefix="postie-imap-")
+        self.cfg = os.path.join(self.dir, "config")
+        port = ENV["POSTIE_TEST_IMAPS_PORT" if tls == "implicit"
+                   else "POSTIE_TEST_IMAP_PORT"]
+        with open(self.cfg, "w") as fp:
+            fp.write("[account a]\nprotocol = imap\nhost = %s\nport = %s\n"
+                     "tls = %s\nuser = alice\npassword_command = echo "
+                     "pw-alice\nca_file = %s\n" %
+                     (ENV["POSTIE_TEST_NAME"], port, tls,
+                      ENV["POSTIE_TEST_CA"]))
+        os.chmod(self.cfg, 0o600)
+        self.env = dict(os.environ)
+        for k in ("DATA", "STATE", "CACHE", "CONFIG"):
+            self.env["XDG_%s_HOME" % k] = os.path.join(self.dir, k.lower())
+
+    def run(self, *args, timeout=300):
+        p = subprocess.run([POSTIE, "-c", self.cfg] + list(args),
+                           env=self.env, capture_output=True,
+                           timeout=timeout)
+        return (p.returncode, p.stdout.decode("utf-8", "replace"),
+                p.stderr.decode("utf-8", "replace"))
+
+    def sync(self):
+        rc, out, err = self.run("sync")
+        return rc, err.strip()
+
+    def helper(self, *args, **kw):
+        return subprocess.run([HELPER, self.cfg, "a"] + list(args),
+                              env=self.env, capture_output=True,
+                              timeout=180, **kw)
+
+    def folders(self):
+        rc, out, err = self.run("folders", "a")
+        res = {}
+        for line in out.splitlines():
+            name, total, unread = line.split("\t")
+            res[name] = (int(total), int(unread))
+        return res
+
+    def subjects(self, folder="INBOX"):
+        rc, out, err = self.run("list", "a/" + folder)
+        return [l.split("\t")[4] for l in out.splitlines() if l]
+
+    def lines(self, folder="INBOX"):
+        rc, out, err = self.run("list", "a/" + folder)
+        return [l.split("\t") for l in out.splitlines() if l]
+
+    def db(self):
+        return sqlite3.connect(os.path.join(self.dir, "data", "postie",
+                                            "postie.db"))
+
+    def count(self, folder="INBOX"):
+        path = os.path.join(self.dir, "data", "postie", "postie.db")
+        if not os.path.exists(path):
+            return 0  # connecting would create it
+        try:
+            d = sqlite3.connect("file:%s?mode=ro" % path, uri=True,
+                                timeout=0.1)
+            r = d.execute("SELECT count(*) FROM messages m JOIN folders f "
+                          "ON m.folder = f.id WHERE f.name = ?",
+                          (folder,)).fetchone()[0]
+            d.close()
+            return r
+        except sqlite3.Error:
+            return 0
+
+    def duplicates(self):
+        d = self.db()
+        r = d.execute("SELECT count(*) FROM (SELECT folder, uid FROM "
+                      "messages GROUP BY folder, uid HAVING count(*) > 1)"
+                      ).fetchone()[0]
+        d.close()
+        return r
+
+    def cleanup(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def same_folders(c, label):
+    srv = server_folders()
+    mine = c.folders()
+    check(srv == mine, "%s: folders and counts match the server (%s vs %s)"
+          % (label, sorted(mine.items()), sorted(srv.items())))
+
+
+# ------------------------------------------------------------- the checks
+
+def basic(tls, label):
+    c = Client(tls)
+    rc, err = c.sync()
+    check(rc == 0, "%s: sync succeeds (%s)" % (label, err))
+    f = c.folders()
+    check("Work/Projects" in f and "Entwürfe" in f and "INBOX" in f,
+          "%s: nested and non-ASCII folders are listed" % label)
+    same_folders(c, label)
+    subs = c.subjects()
+    check(len(subs) == 5 and "Grüße aus München" in subs,
+          "%s: INBOX lists 5 messages with decoded subjects (%s)" %
+          (label, subs))
+    rc, err = c.sync()
+    check(rc == 0 and c.duplicates() == 0 and len(c.subjects()) == 5,
+          "%s: a second sync changes nothing" % label)
+    return c
+
+
+def offline_ops(c):
+    p = c.helper("ops")
+    check(p.returncode == 0, "ops: four changes queued offline (%s%s)" %
+          (p.stdout.decode().strip(), p.stderr.decode().strip()))
+    srv = {s: f for _, f, s in server_msgs("INBOX")}
+    check("\\Flagged" not in srv.get("Welcome to your new mailbox", ""),
+          "ops: nothing reached the server before a sync")
+    rc, err = c.sync()
+    check(rc == 0, "ops: sync replays (%s)" % err)
+    inbox = server_msgs("INBOX")
+    srv = {s: f for _, f, s in inbox}
+    w = srv.get("Welcome to your new mailbox", "")
+    check("\\Flagged" in w and "\\Seen" not in w,
+          "ops: the flag change is on the server (%s)" % w)
+    check("\\Deleted" in srv.get("Weekly news", ""),
+          "ops: the deletion is on the server")
+    check(not any("Minutes" in s for s in srv),
+          "ops: the moved message left INBOX on the server")
+    check(any("Important" in s for s in srv),
+          "ops: the copied message stays in INBOX")
+    arch = [s for _, _, s in server_msgs("Archive")]
+    work = [s for _, _, s in server_msgs("Work")]
+    check(sum("Minutes" in s for s in arch) == 1,
+          "ops: the moved message is in Archive once (%s)" % arch)
+    check(sum("Important" in s for s in work) == 1,
+          "ops: the copy is in Work once (%s)" % work)
+    d = c.db()
+    pend = d.execute("SELECT state, count(*) FROM ops GROUP BY state"
+                     ).fetchall()
+    d.close()
+    check(pend == [(1, 4)], "ops: all four marked done (%s)" % pend)
+    rc, err = c.sync()
+    arch2 = [s for _, _, s in server_msgs("Archive")]
+    work2 = [s for _, _, s in server_msgs("Work")]
+    check(rc == 0 and arch2 == arch and work2 == work,
+          "ops: a second sync replays nothing again")
+    check(sum("Minutes" in s for s in c.subjects("Archive")) == 1 and
+          sum("Important" in s for s in c.subjects("Work")) == 1 and
+          c.duplicates() == 0,
+          "ops: the cache shows moved and copied messages once")
+    same_folders(c, "ops")
+
+
+def other_client(c):
+    append("INBOX", "Appended by another client")
+    rc, err = c.sync()
+    check(rc == 0 and "Appended by another client" in c.subjects(),
+          "second client: an APPEND shows after sync (%s)" % err)
+    m = imap()
+    m.select("INBOX")
+    typ, data = m.uid("SEARCH", "SUBJECT", "Appended")
+    uid = data[0].split()[-1].decode()
+    m.uid("STORE", uid, "+FLAGS", "(\\Flagged \\Seen)")
+    typ, data = m.uid("SEARCH", "SUBJECT", "Welcome")
+    wuid = data[0].split()[-1].decode()
+    m.uid("STORE", wuid, "+FLAGS", "(\\Deleted)")
+    m.expunge()
+    m.logout()
+    rc, err = c.sync()
+    lines = {l[4]: l[1] for l in c.lines()}
+    check(rc == 0 and "F" in lines.get("Appended by another client", "")
+          and "N" not in lines.get("Appended by another client", "N"),
+          "second client: a flag change shows after sync (%s)" % lines)
+    check("Welcome to your new mailbox" not in lines,
+          "second client: an expunge shows after sync")
+    same_folders(c, "second client")
+
+
+def uidvalidity(c):
+    before = c.subjects("Work/Projects")
+    m = imap()
+    m.delete(q("Work/Projects"))
+    m.create(q("Work/Projects"))
+    m.logout()
+    append("Work/Projects", "Fresh project mail")
+    rc, err = c.sync()
+    subs = c.subjects("Work/Projects")
+    check(rc == 0 and subs == ["Fresh project mail"],
+          "uidvalidity: the recreated folder is rebuilt, nothing stale "
+          "(%s before, %s after)" % (before, subs))
+    d = c.db()
+    v = d.execute("SELECT uidvalidity FROM folders WHERE name = ?",
+                  ("Work/Projects",)).fetchone()[0]
+    d.close()
+    m = imap()
+    typ, st = m.status(q("Work/Projects"), "(UIDVALIDITY)")
+    m.logout()
+    check(str(v) in st[0].decode(), "uidvalidity: the new value is stored")
+
+
+def idle(c):
+    p = subprocess.Popen([HELPER, c.cfg, "a", "idle", "Arrived while idle"],
+                         env=c.env, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    line = p.stdout.readline().decode().strip()
+    if line == "synced":
+        time.sleep(1)
+        append("INBOX", "Arrived while idle")
+    try:
+        out, err = p.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out, err = p.communicate()
+    check(line == "synced" and p.returncode == 0,
+          "idle: a message appended elsewhere arrives without a new "
+          "sync request (%s %s)" % (out.decode().strip(),
+                                    err.decode().strip()))
+
+
+def body(c):
+    p = c.helper("open", "München")
+    out = p.stdout.decode().strip()
+    m = imap()
+    m.select("INBOX")
+    typ, data = m.uid("FETCH", "3", "(RFC822.SIZE)")  # MANIFEST order
+    m.logout()
+    size = re.search(rb"RFC822.SIZE (\d+)", data[0]).group(1).decode()
+    check(p.returncode == 0 and out == "body " + size,
+          "body: the raw message is fetched into the body cache (%s, "
+          "server %s; %s)" % (out, size, p.stderr.decode().strip()))
+
+
+def dropped():
+    deliver_many(20000)
+    c = Client()
+    p = subprocess.Popen([POSTIE, "-c", c.cfg, "sync"], env=c.env,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    end = time.time() + 120
+    while time.time() < end and p.poll() is None and c.count() < 300:
+        time.sleep(0.02)
+    killed = kill_imap_sessions() if p.poll() is None else 0
+    p.wait(timeout=120)
+    got = c.count()
+    check(killed > 0 and p.returncode != 0,
+          "drop: the connection was killed mid-sync (%d of the messages "
+          "in, status %d, %d killed)" % (got, p.returncode, killed))
+    rc, err = c.sync()
+    srv = server_folders()["INBOX"][0]
+    check(rc == 0 and c.count() == srv and c.duplicates() == 0,
+          "drop: the next sync completes without duplicates (%d, server "
+          "%d; %s)" % (c.count(), srv, err))
+    # The same with postie itself killed.
+    c2 = Client()
+    p = subprocess.Popen([POSTIE, "-c", c2.cfg, "sync"], env=c2.env,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    end = time.time() + 120
+    while time.time() < end and p.poll() is None and c2.count() < 300:
+        time.sleep(0.02)
+    p.send_signal(signal.SIGKILL)
+    p.wait()
+    rc, err = c2.sync()
+    check(rc == 0 and c2.count() == srv and c2.duplicates() == 0,
+          "kill: a sync after postie was killed completes without "
+          "duplicates (%d, server %d)" % (c2.count(), srv))
+    c.cleanup()
+    c2.cleanup()
+
+
+def main():
+    st = basic("starttls", "starttls")
+    with open(ENV["POSTIE_TEST_DOVECOT_LOG"], errors="replace") as fp:
+        logins = [l for l in fp if "Login: user=<alice>" in l]
+    # imaplib uses IMAPS: a plain-text session can only be postie's.
+    check(logins and all(", TLS," in l for l in logins),
+          "starttls: every login was under TLS (%d logins)" % len(logins))
+    st.cleanup()
+    c = basic("implicit", "imaps")
+    offline_ops(c)
+    other_client(c)
+    uidvalidity(c)
+    body(c)
+    idle(c)
+    c.cleanup()
+    dropped()
+    if FAILED:
+        print("%d check(s) failed" % len(FAILED))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
