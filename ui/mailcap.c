@@ -133,8 +133,14 @@ search_file(const char *path, const char *type, const char *file)
 		ok = n >= 2 && type_matches(f[0], type) && f[1][0] != '\0';
 		for (i = 2; ok && i < n; i++) {
 			if (str_has_prefix(f[i], "test=")) {
+				struct buf t = BUF_INIT;
+
+				/* The screen is still ours: no output. */
 				test = expand(f[i] + 5, type, file, 0);
-				ok = system(test) == 0;
+				buf_printf(&t, "(%s) </dev/null >/dev/null 2>&1",
+				    test);
+				ok = system(t.data) == 0;
+				buf_free(&t);
 				free(test);
 			}
 		}
