@@ -567,12 +567,14 @@ start_workers(struct ui *ui)
 	}
 }
 
-static void
+static int
 curses_start(struct ui *ui)
 {
 	const char *nc = getenv("NO_COLOR");
 
-	initscr();
+	/* newterm, unlike initscr, lets us say why instead of exiting. */
+	if (newterm(NULL, stdout, stdin) == NULL)
+		return -1;
 	raw();
 	noecho();
 	nonl();
@@ -596,6 +598,7 @@ curses_start(struct ui *ui)
 	}
 	ui_theme_apply(ui);
 	getmaxyx(stdscr, ui->rows, ui->cols);
+	return 0;
 }
 
 static void
@@ -677,8 +680,13 @@ tui_run(const struct cli_opts *opts)
 		ui_message(&ui, 1, "%s; using the built-in colours", err.msg);
 	}
 	start_workers(&ui);
-	if (open_start(&ui) == 0) {
-		curses_start(&ui);
+	if (open_start(&ui) < 0) {
+		/* open_start said why */
+	} else if (curses_start(&ui) < 0) {
+		const char *term = getenv("TERM");
+
+		cli_fail("cannot use the terminal (TERM=%s)", term ? term : "");
+	} else {
 		resize(&ui);
 		loop(&ui);
 		endwin();

@@ -328,4 +328,12 @@ tui_expect "postie-exit=1"
 tui_expect "unknown sort 'nonsense'"
 tmx kill-server
 tui_pass "-a -f -e"
+
+# An unusable terminal is a sentence and status 1, not a crash.
+out=$(TERM=no-such-terminal-type "$POSTIE" -c "$CFG" 2>&1 </dev/null)
+st=$?
+[ $st = 1 ] || tui_fail "unknown TERM: status $st"
+case "$out" in *"cannot use the terminal"*) ;;
+*) tui_fail "unknown TERM: '$out'" ;; esac
+tui_pass "unusable terminal"
 exit 0
