@@ -99,6 +99,60 @@ move_aside(const char *path, const char *aside, const char *suffix,
 	return 0;
 }
 
+/*
+ * Copies the POP3 download records (table uidl) that can still be read
+ * from the damaged file into the fresh database, so messages already
+ * downloaded are not downloaded again.  Best effort: reading stops at
+ * the first error; the number copied is returned (never fails).
+ */
+static long
+salvage_uidls(const char *aside, struct db *db)
+{
+	sqlite3 *sq = NULL;
+	sqlite3_stmt *st = NULL;
+	struct error err;
+	char shm[4096];
+	long n = 0;
+
+	error_clear(&err);
+	/* writable_schema: a truncated file is read as far as it goes
+	 * instead of refused whole (nothing is written: read-only). */
+	if (sqlite3_open_v2(aside, &sq, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+	    sqlite3_exec(sq, "PRAGMA writable_schema = ON", NULL, NULL,
+	    NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(sq, "SELECT account, uidl, mkey, downloaded_at,"
+	    " deleted_on_server, delivered FROM uidl", -1, &st, NULL) !=
+	    SQLITE_OK || db_begin(db, &err) < 0)
+		goto out;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *acct = (const char *)sqlite3_column_text(st, 0);
+		const char *uidl = (const char *)sqlite3_column_text(st, 1);
+		const char *key = (const char *)sqlite3_column_text(st, 2);
+
+		if (acct == NULL || uidl == NULL)
+			continue;
+		if (db_uidl_add(db, acct, uidl, key,
+		    sqlite3_column_int64(st, 3), sqlite3_column_int(st, 5) != 0,
+		    &err) < 0 || (sqlite3_column_int(st, 4) != 0 &&
+		    db_uidl_mark_deleted(db, acct, uidl, &err) < 0))
+			break;
+		n++;
+	}
+	if (error_isset(&err) || db_commit(db, &err) < 0) {
+		log_warn("salvaging POP3 records from %s: %s", aside, err.msg);
+		db_rollback(db);
+		n = 0;
+	}
+out:
+	sqlite3_finalize(st);
+	sqlite3_close(sq);
+	/* Made by this read of a WAL-mode file; only an index of the WAL. */
+	snprintf(shm, sizeof(shm), "%s-shm", aside);
+	(void)unlink(shm);
+	return n;
+}
+
 static void
 sync_dir_of(const char *path)
 {
@@ -127,6 +181,7 @@ db_recover_open(const char *path, struct db **db_r, char *notice,
 	struct stat sb;
 	struct tm tm;
 	time_t now = time(NULL);
+	long salvaged;
 	int n, rc;
 
 	if (notice_size)
@@ -165,10 +220,12 @@ db_recover_open(const char *path, struct db **db_r, char *notice,
 	sync_dir_of(path);
 	if (db_open(path, db_r, err) < 0)
 		return -1;
+	salvaged = salvage_uidls(aside, *db_r);
 	snprintf(last_notice, sizeof(last_notice), "the index %s was damaged "
-	    "(%s); it was set aside as %s and rebuilt from the Maildirs "
-	    "(IMAP folders are fetched again at the next sync)", path, why,
-	    aside);
+	    "(%s); it was set aside as %s and rebuilt from the Maildirs, "
+	    "with %ld POP3 download records read back from it (IMAP folders "
+	    "are fetched again at the next sync)", path, why, aside,
+	    salvaged);
 	log_warn("%s", last_notice);
 	if (notice_size)
 		str_lcpy(notice, last_notice, notice_size);

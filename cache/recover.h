@@ -11,9 +11,12 @@
  * a fresh database is created.  What is on disk rebuilds the rest:
  * cache_open() re-scans each POP3 Maildir into the index, IMAP folders
  * are re-synced by the next sync.  POP3 UIDL records live only in the
- * database, so after a rebuild a keep-mode account downloads what is
- * still on the server once more; a delete-mode account loses nothing (the
- * server no longer has what was downloaded).
+ * database: those still readable in the damaged file are copied into the
+ * fresh one (best effort; the count is in the sentence).  For the rest,
+ * a keep-mode account downloads what is still on the server once more; a
+ * delete-mode account loses nothing (the server no longer has what was
+ * downloaded).  Pending offline changes (the op queue) are not carried
+ * over: they refer to rows of the old file.
  *
  * Other failures (permissions, locks, I/O errors, a newer schema) are not
  * damage: they are returned as errors and the file is left alone.

@@ -6,7 +6,8 @@
 2. A read-only Maildir: a read-only bind mount as root, chmod otherwise.
 3. A damaged postie.db (junk, truncated): `postie list` says so in one
    sentence, the file is kept aside, the index is rebuilt from the Maildir
-   and the next delete-mode sync downloads only what is new.
+   and the next delete-mode sync downloads only what is new; in keep mode
+   too when the download records could be read back (truncated file).
 
 After each failure: exit status non-zero, one line naming the problem,
 every message not safely in the Maildir is still on the server (counted
@@ -226,9 +227,9 @@ def read_only():
     c.cleanup()
 
 
-def damaged_db(how):
-    label = "damaged db (%s)" % how
-    c = t.Client("dmg", USER, "implicit", False)
+def damaged_db(how, keep=False):
+    label = "damaged db (%s, %s mode)" % (how, "keep" if keep else "delete")
+    c = t.Client("dmg", USER, "implicit", keep)
     sent = fill(30)
     rc, err = c.sync()
     t.check(rc == 0 and len(c.files()) == 30, "%s: 30 messages synced "
@@ -270,7 +271,7 @@ def damaged_db(how):
     rc, err = c.sync()
     got = sorted(msgid(m) for m in c.messages())
     t.check(rc == 0 and got == sorted(sent),
-            "%s: delete mode: the next sync adds only the new one (%d)" %
+            "%s: the next sync adds only the new one (%d)" %
             (label, len(got)))
     c.cleanup()
 
@@ -281,6 +282,9 @@ def main():
     read_only()
     damaged_db("junk")
     damaged_db("truncated")
+    # The download records still readable are carried over: keep mode
+    # does not download the 30 again.
+    damaged_db("truncated", keep=True)
     if t.FAILED:
         print("# %d checks failed" % len(t.FAILED))
         return 1

@@ -39,6 +39,13 @@ make_db(int n)
 	ck_assert_msg(db_open(path, &db, &err) == 0, "%s", err.msg);
 	ck_assert_int_eq(db_folder_ensure(db, "acct", "INBOX",
 	    FOLDER_ROLE_INBOX, &fid, &err), 0);
+	/* POP3 records first: their pages come early in the file. */
+	for (i = 0; i < 20; i++) {
+		snprintf(subj, sizeof(subj), "UIDL-%d", i);
+		ck_assert_int_eq(db_uidl_add(db, "acct", subj, "1.M1P1Q1.h",
+		    1000 + i, 1, &err), 0);
+	}
+	ck_assert_int_eq(db_uidl_mark_deleted(db, "acct", "UIDL-3", &err), 0);
 	ck_assert_int_eq(db_begin(db, &err), 0);
 	memset(text, 'x', sizeof(text) - 1);
 	text[sizeof(text) - 1] = '\0';
@@ -145,6 +152,33 @@ expect_rebuilt(const char *before, size_t before_n)
 	ck_assert_int_eq(count_aside("", NULL, 0), 1);
 }
 
+/* The POP3 records of make_db were read back into the fresh file. */
+static void
+expect_uidls(void)
+{
+	struct db *db = NULL;
+	struct db_uidl u;
+	struct error err;
+	char name[32];
+	int i;
+
+	error_clear(&err);
+	ck_assert_int_eq(db_open(path, &db, &err), 0);
+	for (i = 0; i < 20; i++) {
+		snprintf(name, sizeof(name), "UIDL-%d", i);
+		ck_assert_int_eq(db_uidl_lookup(db, "acct", name, &u, &err),
+		    1);
+		ck_assert_str_eq(u.key, "1.M1P1Q1.h");
+		ck_assert_int_eq(u.downloaded_at, 1000 + i);
+		ck_assert_int_eq(u.deleted_on_server, i == 3);
+		ck_assert_int_eq(u.delivered, 1);
+		db_uidl_clear(&u);
+	}
+	ck_assert_int_eq(db_uidl_lookup(db, "acct", "UIDL-20", &u, &err), 0);
+	db_close(&db);
+	ck_assert_ptr_nonnull(strstr(db_recover_notice(), "with 20 POP3"));
+}
+
 START_TEST(healthy_untouched)
 {
 	struct db *db = NULL;
@@ -195,6 +229,7 @@ START_TEST(truncated)
 	b = slurp(path, &n);
 	expect_rebuilt(b, n);
 	free(b);
+	expect_uidls();
 }
 END_TEST
 
