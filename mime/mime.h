@@ -2,9 +2,8 @@
  * mime: messages as people see them (RFC 5322, MIME, RFC 2047/2231,
  * charsets, format=flowed, HTML to text).  The one public header of mime/.
  *
- * Pure: bytes in, structures and UTF-8 text out; no I/O (the single
- * exception is mime_save(), which writes a file the caller names).  Never
- * prints.  Thread-safe: the only shared state is a mutex-guarded pool
+ * Pure: bytes in, structures and UTF-8 text out; no I/O (writing an
+ * attachment to a file is ui/save.h's job).  Never prints.  Thread-safe: the only shared state is a mutex-guarded pool
  * of open iconv descriptors.
  *
  * Every string this module hands out is valid UTF-8, NUL-terminated, and
@@ -178,17 +177,6 @@ int mime_attachment_data(const struct mime_view *view, size_t index,
  */
 char *mime_safe_filename(const char *name, size_t index);
 
-/*
- * Saves len bytes to dir/name (name should come from mime_safe_filename;
- * a name with '/' or starting with '.' is refused), mode 0600, without
- * following a symlink.  An existing file is never overwritten: then 1 is
- * returned and nothing written, so the UI can ask and call again with
- * overwrite = 1 (which replaces the file through a temporary + rename).
- * Returns 0 when saved, 1 if the file exists, -1 on error.  This is the
- * one function of mime/ that does I/O.
- */
-int mime_save(const char *dir, const char *name, const void *data, size_t len,
-    int overwrite, struct error *err);
 
 /* ------------------------------------------------------------------ */
 /* Building blocks, exported for the cache, the UI and the fuzzers.    */

@@ -12,6 +12,7 @@
 #include "core/str.h"
 #include "core/xalloc.h"
 #include "mime/mime.h"
+#include "ui/save.h"
 #include "ui/tui_int.h"
 
 struct pager {
@@ -237,7 +238,7 @@ save(struct ui *ui, struct pager *p, int overwrite)
 		ui_message(ui, 1, "%s", err.msg);
 		return -1;
 	}
-	rc = mime_save(p->save_dir, p->save_name, buf_cstr(&data), data.len,
+	rc = ui_save_file(p->save_dir, p->save_name, buf_cstr(&data), data.len,
 	    overwrite, &err);
 	buf_free(&data);
 	if (rc < 0)
@@ -343,7 +344,7 @@ open_cmd(struct ui *ui, struct pager *p, const char *arg)
 	name = mime_safe_filename(p->view->attachments[i].name, i);
 	buf_printf(&path, "%s/%s", dir, name);
 	if (mime_attachment_data(p->view, i, &data, &err) < 0 ||
-	    mime_save(dir, name, buf_cstr(&data), data.len, 0, &err) != 0) {
+	    ui_save_file(dir, name, buf_cstr(&data), data.len, 0, &err) != 0) {
 		ui_message(ui, 1, "%s", err.msg);
 	} else if ((cmd = ui_mailcap_command(p->view->attachments[i].type,
 	    buf_cstr(&path))) == NULL) {

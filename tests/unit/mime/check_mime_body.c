@@ -276,37 +276,6 @@ START_TEST(test_safe_filename)
 }
 END_TEST
 
-START_TEST(test_save)
-{
-	char dir[] = "/tmp/check_mime_XXXXXX", path[256];
-	struct error err;
-	struct stat st;
-	FILE *fp;
-	char got[16] = "";
-
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	ck_assert_int_eq(mime_save(dir, "a.txt", "one", 3, 0, &err), 0);
-	/* never overwritten without asking */
-	ck_assert_int_eq(mime_save(dir, "a.txt", "two", 3, 0, &err), 1);
-	snprintf(path, sizeof(path), "%s/a.txt", dir);
-	fp = fopen(path, "r");
-	ck_assert_ptr_nonnull(fp);
-	ck_assert_ptr_nonnull(fgets(got, sizeof(got), fp));
-	fclose(fp);
-	ck_assert_str_eq(got, "one");
-	ck_assert_int_eq(stat(path, &st), 0);
-	ck_assert_int_eq(st.st_mode & 0777, 0600);
-	ck_assert_int_eq(mime_save(dir, "a.txt", "two", 3, 1, &err), 0);
-	fp = fopen(path, "r");
-	ck_assert_ptr_nonnull(fgets(got, sizeof(got), fp));
-	fclose(fp);
-	ck_assert_str_eq(got, "two");
-	ck_assert_int_eq(mime_save(dir, "../x", "", 0, 0, &err), -1);
-	ck_assert_int_eq(mime_save(dir, ".x", "", 0, 0, &err), -1);
-	unlink(path);
-	rmdir(dir);
-}
-END_TEST
 
 static struct mime_view *
 render(const char *m, enum mime_prefer prefer, int width)
@@ -473,7 +442,6 @@ suite(void)
 	tcase_add_test(tc, test_html_wrap);
 	tcase_add_test(tc, test_width);
 	tcase_add_test(tc, test_safe_filename);
-	tcase_add_test(tc, test_save);
 	tcase_add_test(tc, test_render_kinds);
 	tcase_add_test(tc, test_render_alternative);
 	tcase_add_test(tc, test_render_wrap);

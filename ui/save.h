@@ -1,0 +1,23 @@
+/*
+ * save: writes an attachment where the user asked (the file I/O that the
+ * pure mime/ layer leaves to the UI).
+ *
+ * ui_save_file() saves len bytes to dir/name (name should come from
+ * mime_safe_filename(); a name with '/' or starting with '.' is refused),
+ * mode 0600, without following a symlink.  An existing file is never
+ * overwritten: then 1 is returned and nothing written, so the UI can ask
+ * and call again with overwrite = 1 (which replaces the file through a
+ * temporary file, fsync and rename).  Returns 0 when saved, 1 if the file
+ * exists, -1 with a sentence in err.
+ */
+#ifndef POSTIE_UI_SAVE_H
+#define POSTIE_UI_SAVE_H
+
+#include <stddef.h>
+
+#include "core/error.h"
+
+int ui_save_file(const char *dir, const char *name, const void *data,
+    size_t len, int overwrite, struct error *err);
+
+#endif
