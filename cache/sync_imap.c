@@ -31,13 +31,6 @@
 #define CHUNK 2000          /* UIDs per UID FETCH when dense */
 #define CHUNK_MAX (1u << 24)
 
-/* Pending local ops, so server state does not undo them. */
-struct pend {
-	int64_t *msgs;    /* sorted msg ids */
-	size_t nmsgs;
-	struct pend_uid { int64_t folder; uint32_t uid; } *uids;
-	size_t nuids;
-};
 
 unsigned
 si_msg_flags(unsigned f)
@@ -206,203 +199,6 @@ si_select_id(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
 	return si_select_mb(ctx, s, fid, &mb, err);
 }
 
-/* --- pending ops --- */
-
-static int
-cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static int
-cmp_pu(const void *a, const void *b)
-{
-	const struct pend_uid *x = a, *y = b;
-
-	if (x->folder != y->folder)
-		return x->folder < y->folder ? -1 : 1;
-	return x->uid < y->uid ? -1 : x->uid > y->uid;
-}
-
-static int
-pend_load(struct cache_sync_ctx *ctx, struct pend *p, struct error *err)
-{
-	struct db_op op;
-	int64_t after = 0;
-	int got;
-
-	memset(p, 0, sizeof(*p));
-	while ((got = db_op_next(cache_sync_db(ctx),
-	    cache_sync_account(ctx)->name, after, &op, err)) == 1) {
-		after = op.id;
-		if (op.msg_id) {
-			p->msgs = xreallocarray(p->msgs, p->nmsgs + 1,
-			    sizeof(*p->msgs));
-			p->msgs[p->nmsgs++] = op.msg_id;
-		}
-		if (op.uid) {
-			p->uids = xreallocarray(p->uids, p->nuids + 1,
-			    sizeof(*p->uids));
-			p->uids[p->nuids].folder = op.folder_id;
-			p->uids[p->nuids++].uid = op.uid;
-		}
-		db_op_clear(&op);
-	}
-	if (p->nmsgs)
-		qsort(p->msgs, p->nmsgs, sizeof(*p->msgs), cmp_i64);
-	if (p->nuids)
-		qsort(p->uids, p->nuids, sizeof(*p->uids), cmp_pu);
-	return got < 0 ? -1 : 0;
-}
-
-static int
-pend_msg(const struct pend *p, int64_t id)
-{
-	return p->nmsgs && bsearch(&id, p->msgs, p->nmsgs, sizeof(*p->msgs),
-	    cmp_i64) != NULL;
-}
-
-static int
-pend_uid(const struct pend *p, int64_t folder, uint32_t uid)
-{
-	struct pend_uid k = { folder, uid };
-
-	return p->nuids && bsearch(&k, p->uids, p->nuids, sizeof(*p->uids),
-	    cmp_pu) != NULL;
-}
-
-static void
-pend_free(struct pend *p)
-{
-	free(p->msgs);
-	free(p->uids);
-	memset(p, 0, sizeof(*p));
-}
-
-/* --- folder list --- */
-
-struct list_ctx {
-	struct cache_sync_ctx *ctx;
-	char **names;
-	size_t n;
-	struct error *err;
-};
-
-static enum folder_role
-role_of(const struct imap_folder *f)
-{
-	if (strcasecmp(f->name, "INBOX") == 0)
-		return FOLDER_ROLE_INBOX;
-	if (f->attrs & IMAP_FOLDER_DRAFTS)
-		return FOLDER_ROLE_DRAFTS;
-	if (f->attrs & IMAP_FOLDER_SENT)
-		return FOLDER_ROLE_SENT;
-	if (f->attrs & IMAP_FOLDER_TRASH)
-		return FOLDER_ROLE_TRASH;
-	if (f->attrs & IMAP_FOLDER_JUNK)
-		return FOLDER_ROLE_JUNK;
-	if (f->attrs & IMAP_FOLDER_ARCHIVE)
-		return FOLDER_ROLE_ARCHIVE;
-	if (f->attrs & IMAP_FOLDER_ALL)
-		return FOLDER_ROLE_ALL;
-	if (f->attrs & IMAP_FOLDER_FLAGGED)
-		return FOLDER_ROLE_FLAGGED;
-	return FOLDER_ROLE_NONE;
-}
-
-static int
-list_one(void *arg, const struct imap_folder *f)
-{
-	struct list_ctx *lc = arg;
-	struct db *db = cache_sync_db(lc->ctx);
-	const char *acct = cache_sync_account(lc->ctx)->name;
-	enum folder_role role = role_of(f);
-	const char *name = role == FOLDER_ROLE_INBOX ? "INBOX" : f->name;
-	struct db_folder df;
-	int64_t id;
-	int noselect = (f->attrs & (IMAP_FOLDER_NOSELECT |
-	    IMAP_FOLDER_NONEXISTENT)) != 0;
-
-	if (db_folder_ensure(db, acct, name, role, &id, lc->err) < 0 ||
-	    db_folder_get(db, id, &df, lc->err) <= 0)
-		return -1;
-	if (df.delim != f->delim || df.noselect != noselect ||
-	    (role != FOLDER_ROLE_NONE && df.role != role)) {
-		df.delim = f->delim;
-		df.noselect = noselect;
-		if (role != FOLDER_ROLE_NONE)
-			df.role = role;
-		if (db_folder_update(db, &df, lc->err) < 0) {
-			db_folder_clear(&df);
-			return -1;
-		}
-	}
-	db_folder_clear(&df);
-	lc->names = xreallocarray(lc->names, lc->n + 1, sizeof(*lc->names));
-	lc->names[lc->n++] = xstrdup(name);
-	return 0;
-}
-
-static int
-list_folders(struct cache_sync_ctx *ctx, struct si *s, struct error *err)
-{
-	struct db *db = cache_sync_db(ctx);
-	const char *acct = cache_sync_account(ctx)->name;
-	struct list_ctx lc = { ctx, NULL, 0, err };
-	struct db_folder *fl = NULL;
-	size_t nf = 0, i, k;
-	int rc = -1, r, inbox = 0;
-
-	if (db_begin(db, err) < 0)
-		return -1;
-	if ((r = imap_list(s->imap, list_one, &lc, err)) != 0) {
-		db_rollback(db);
-		goto out;
-	}
-	for (k = 0; k < lc.n; k++)
-		inbox |= strcmp(lc.names[k], "INBOX") == 0;
-	if (!inbox) { /* some servers do not list it; it always exists */
-		lc.names = xreallocarray(lc.names, lc.n + 1,
-		    sizeof(*lc.names));
-		lc.names[lc.n++] = xstrdup("INBOX");
-		if (db_folder_ensure(db, acct, "INBOX", FOLDER_ROLE_INBOX,
-		    NULL, err) < 0) {
-			db_rollback(db);
-			goto out;
-		}
-	}
-	/* Folders gone from the server go from the cache. */
-	if (db_folder_list(db, acct, &fl, &nf, err) < 0) {
-		db_rollback(db);
-		goto out;
-	}
-	for (i = 0; i < nf; i++) {
-		for (k = 0; k < lc.n; k++)
-			if (strcmp(lc.names[k], fl[i].name) == 0)
-				break;
-		if (k < lc.n)
-			continue;
-		if (db_folder_delete(db, fl[i].id, err) < 0) {
-			db_rollback(db);
-			goto out;
-		}
-		bodies_drop_folder(cache_sync_bodies(ctx), acct, fl[i].name,
-		    0, NULL);
-	}
-	if (db_commit(db, err) < 0)
-		goto out;
-	cache_sync_folder_changed(ctx, 0);
-	rc = 0;
-out:
-	db_folders_free(&fl, nf);
-	for (k = 0; k < lc.n; k++)
-		free(lc.names[k]);
-	free(lc.names);
-	return rc;
-}
-
 /* --- one folder --- */
 
 struct fsync {
@@ -410,7 +206,7 @@ struct fsync {
 	struct si *s;
 	struct db *db;
 	struct db_folder *f;
-	const struct pend *p;
+	const struct si_pend *p;
 	struct error *err;
 	int failed;
 	/* known messages (full mode), sorted by uid */
@@ -449,7 +245,7 @@ vanish_range(void *arg, uint32_t lo, uint32_t hi)
 		if ((got = db_msg_find_uid(fs->db, fs->f->id, u, &id,
 		    fs->err)) < 0)
 			return -1;
-		if (got && !pend_uid(fs->p, fs->f->id, u) &&
+		if (got && !si_pend_uid(fs->p, fs->f->id, u) &&
 		    msg_remove(fs, id, u) < 0)
 			return -1;
 		if (u == UINT32_MAX)
@@ -479,7 +275,7 @@ apply_events(struct fsync *fs)
 		if ((got = db_msg_find_uid(fs->db, fs->f->id, s->chg[i].uid,
 		    &id, fs->err)) < 0)
 			goto fail;
-		if (got && !pend_msg(fs->p, id) && db_msg_set_flags(fs->db, id,
+		if (got && !si_pend_msg(fs->p, id) && db_msg_set_flags(fs->db, id,
 		    si_msg_flags(s->chg[i].flags), fs->err) < 0)
 			goto fail;
 	}
@@ -535,7 +331,7 @@ flags_one(void *arg, const struct imap_msg *m)
 		return 0;
 	k->seen = 1;
 	fl = si_msg_flags(m->flags);
-	if (fl != k->flags && !pend_msg(fs->p, k->id) &&
+	if (fl != k->flags && !si_pend_msg(fs->p, k->id) &&
 	    db_msg_set_flags(fs->db, k->id, fl, fs->err) < 0) {
 		fs->failed = 1;
 		return -1;
@@ -573,8 +369,8 @@ full_flags(struct fsync *fs, int check_server)
 	for (i = 0; i < fs->nk; i++) {
 		struct known *k = &fs->k[i];
 
-		if (k->seen || pend_msg(fs->p, k->id) ||
-		    (k->uid && pend_uid(fs->p, fs->f->id, k->uid)))
+		if (k->seen || si_pend_msg(fs->p, k->id) ||
+		    (k->uid && si_pend_uid(fs->p, fs->f->id, k->uid)))
 			continue;
 		if ((k->uid == 0 || check_server) &&
 		    msg_remove(fs, k->id, k->uid) < 0)
@@ -599,7 +395,7 @@ header_one(void *arg, const struct imap_msg *m)
 	fs->got++;
 	if (m->header == NULL)
 		return 0;
-	if (pend_uid(fs->p, fs->f->id, m->uid))
+	if (si_pend_uid(fs->p, fs->f->id, m->uid))
 		return 0; /* moved or deleted here, not yet on the server */
 	if ((got = db_msg_find_uid(fs->db, fs->f->id, m->uid, &id,
 	    fs->err)) < 0)
@@ -723,7 +519,7 @@ sync_headers(struct fsync *fs, const struct imap_mailbox *mb)
 
 static int
 sync_folder(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
-    const struct pend *p, struct error *err)
+    const struct si_pend *p, struct error *err)
 {
 	struct db *db = cache_sync_db(ctx);
 	struct imap_qresync qr, *qrp = NULL;
@@ -816,7 +612,7 @@ imap_sync(struct cache_sync_ctx *ctx, int64_t folder_id, unsigned flags,
 	struct db *db = cache_sync_db(ctx);
 	const char *acct = cache_sync_account(ctx)->name;
 	struct db_folder *fl = NULL;
-	struct pend p;
+	struct si_pend p;
 	struct si *s;
 	int64_t *order = NULL;
 	size_t nf = 0, n = 0, i;
@@ -828,12 +624,12 @@ imap_sync(struct cache_sync_ctx *ctx, int64_t folder_id, unsigned flags,
 		return -1;
 	cache_sync_state(ctx, ACCOUNT_SYNCING);
 	if (!s->listed) {
-		if (list_folders(ctx, s, err) < 0)
+		if (si_list_folders(ctx, s, err) < 0)
 			goto out;
 		s->listed = 1;
 	}
 	if (db_folder_list(db, acct, &fl, &nf, err) < 0 ||
-	    pend_load(ctx, &p, err) < 0)
+	    si_pend_load(ctx, &p, err) < 0)
 		goto out;
 	order = xcalloc(nf + 1, sizeof(*order));
 	if (folder_id)
@@ -872,7 +668,7 @@ imap_sync(struct cache_sync_ctx *ctx, int64_t folder_id, unsigned flags,
 out:
 	if (rc < 0 && s->imap && !imap_alive(s->imap))
 		si_drop(ctx, s);
-	pend_free(&p);
+	si_pend_free(&p);
 	free(order);
 	db_folders_free(&fl, nf);
 	return rc;

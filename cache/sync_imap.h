@@ -23,7 +23,6 @@ struct si {
 	char *selected;        /* UTF-8 name of the selected folder, or NULL */
 	int64_t selected_id;
 	int news;              /* EXISTS/EXPUNGE/FETCH/VANISHED seen */
-	int collect;           /* record VANISHED/FETCH for apply */
 	char **vanished;       /* uid sets (EARLIER included) */
 	size_t nvanished;
 	struct si_flagchg *chg;
@@ -37,6 +36,27 @@ struct si {
 	uint32_t res_uidvalidity, res_lo, res_top;
 	int placeholders;      /* a MOVE/COPY left a UID-0 record */
 };
+
+/* Pending local ops, so server state does not undo them. */
+struct si_pend {
+	int64_t *msgs;    /* sorted msg ids */
+	size_t nmsgs;
+	struct si_pend_uid { int64_t folder; uint32_t uid; } *uids;
+	size_t nuids;
+};
+
+/* Loads the account's pending ops (si_pend_free them). */
+int si_pend_load(struct cache_sync_ctx *ctx, struct si_pend *p,
+    struct error *err);
+/* 1 if message id has a pending op. */
+int si_pend_msg(const struct si_pend *p, int64_t id);
+/* 1 if a pending op was queued on UID uid of folder. */
+int si_pend_uid(const struct si_pend *p, int64_t folder, uint32_t uid);
+void si_pend_free(struct si_pend *p);
+/* LIST into the cache: folders, delimiters, roles, \Noselect; folders
+ * gone from the server leave the cache (and their bodies). */
+int si_list_folders(struct cache_sync_ctx *ctx, struct si *s,
+    struct error *err);
 
 /* MSG_* from enum imap_flag and back. */
 unsigned si_msg_flags(unsigned imap_flags);

@@ -94,7 +94,7 @@ folder_name(struct cache_sync_ctx *ctx, int64_t fid, char **name_r,
  * redundant.  Unknown UID: a placeholder the next sync replaces.
  */
 static int
-record_dest(struct cache_sync_ctx *ctx, struct si *s, const struct db_op *op,
+record_dest(struct cache_sync_ctx *ctx, struct si *s, int64_t msg_id,
     int64_t dest, const char *uids, struct error *err)
 {
 	struct db *db = cache_sync_db(ctx);
@@ -106,13 +106,108 @@ record_dest(struct cache_sync_ctx *ctx, struct si *s, const struct db_op *op,
 		uid = strtoul(uids, NULL, 10);
 	if (uid == 0 || uid > UINT32_MAX) {
 		s->placeholders = 1;
-		return db_msg_set_folder(db, op->msg_id, dest, 0, err);
+		return db_msg_set_folder(db, msg_id, dest, 0, err);
 	}
 	if ((got = db_msg_find_uid(db, dest, (uint32_t)uid, &other, err)) < 0)
 		return -1;
-	if (got && other != op->msg_id)
-		return db_msg_delete(db, op->msg_id, err);
-	return db_msg_set_folder(db, op->msg_id, dest, (uint32_t)uid, err);
+	if (got && other != msg_id)
+		return db_msg_delete(db, msg_id, err);
+	return db_msg_set_folder(db, msg_id, dest, (uint32_t)uid, err);
+}
+
+/* Marks op done, with local (may be NULL) in the same transaction. */
+static int
+op_done(struct cache_sync_ctx *ctx, struct si *s, int64_t op_id,
+    int64_t msg_id, int64_t dest, const char *uids, struct error *err)
+{
+	struct db *db = cache_sync_db(ctx);
+
+	if (db_begin(db, err) < 0)
+		return -1;
+	if ((dest && record_dest(ctx, s, msg_id, dest, uids, err) < 0) ||
+	    db_op_done(db, op_id, err) < 0 || db_commit(db, err) < 0) {
+		db_rollback(db);
+		return -1;
+	}
+	return 0;
+}
+
+/* The op as a STORE request (FLAGS, DELETE); 0 if it is none. */
+static int
+as_store(const struct db_op *op, struct imap_req *r, char *set,
+    size_t setsize)
+{
+	unsigned add = 0, rem = 0;
+
+	memset(r, 0, sizeof(*r));
+	if (op->uid == 0)
+		return 0;
+	if (op->kind == DB_OP_DELETE)
+		add = MSG_DELETED;
+	else if (op->kind != DB_OP_FLAGS || op->args == NULL ||
+	    sscanf(op->args, "%u %u", &add, &rem) != 2 || (add && rem))
+		return 0; /* both ways: two requests, done one at a time */
+	if (add == 0 && rem == 0)
+		return 0;
+	snprintf(set, setsize, "%u", op->uid);
+	r->kind = IMAP_REQ_STORE;
+	r->uidset = set;
+	r->add = add != 0;
+	r->flags = si_imap_flags(add ? add : rem);
+	return 1;
+}
+
+#define BATCH 64
+
+/*
+ * FLAGS/DELETE ops on one folder are pipelined: op and the pending ops
+ * after it on the same folder (up to BATCH) go in one imap_batch; each
+ * confirmed one is marked done, each refused one failed, so the worker
+ * skips them.  Returns op's own result like replay_op.
+ */
+static int
+replay_stores(struct cache_sync_ctx *ctx, struct si *s, const struct db_op *op,
+    struct error *err)
+{
+	struct db *db = cache_sync_db(ctx);
+	const char *acct = cache_sync_account(ctx)->name;
+	struct imap_req reqs[BATCH];
+	char sets[BATCH][16];
+	int64_t ids[BATCH], after = op->id;
+	struct db_op next;
+	size_t n = 0, i;
+	int rc = 0;
+
+	as_store(op, &reqs[0], sets[0], sizeof(sets[0]));
+	ids[n++] = op->id;
+	while (n < BATCH && db_op_next(db, acct, after, &next, err) == 1) {
+		after = next.id;
+		if (next.folder_id != op->folder_id ||
+		    !as_store(&next, &reqs[n], sets[n], sizeof(sets[n]))) {
+			db_op_clear(&next);
+			break;
+		}
+		ids[n++] = next.id;
+		db_op_clear(&next);
+	}
+	error_clear(err);
+	if (imap_batch(s->imap, reqs, n, err) < 0) {
+		si_drop(ctx, s);
+		return 1; /* offline: every one stays pending */
+	}
+	for (i = 0; i < n; i++) {
+		if (reqs[i].result < 0) {
+			if (i == 0) {
+				*err = reqs[i].err;
+				rc = -1;
+			} else
+				db_op_fail(db, ids[i], reqs[i].err.msg, NULL);
+			continue;
+		}
+		if (op_done(ctx, s, ids[i], 0, 0, NULL, err) < 0)
+			return i == 0 ? 1 : rc;
+	}
+	return rc;
 }
 
 int
@@ -120,28 +215,30 @@ si_replay_op(struct cache_sync_ctx *ctx, const struct db_op *op,
     struct error *err)
 {
 	struct db *db = cache_sync_db(ctx);
+	struct imap_req probe;
 	struct db_msg m;
 	struct si *s;
-	char set[16], *dest_name = NULL, *uids = NULL;
+	char set[16], probe_set[16], *dest_name = NULL, *uids = NULL;
 	unsigned add = 0, rem = 0;
 	int64_t dest = 0;
-	uint32_t uid = op->uid;
-	int rc = -1, local_ok;
+	uint32_t uid = op->uid, now_uid = 0;
+	int rc = -1, got;
 
 	if (si_session(ctx, &s, err) < 0)
 		return 1; /* offline: the op waits */
-	if (uid == 0 && op->msg_id && op->kind != DB_OP_COPY) {
-		/* queued on a copy whose UID became known since */
-		if (db_msg_get(db, op->msg_id, &m, err) <= 0)
-			return error_set(err, "the message is gone");
-		uid = m.uid;
+	if (op->msg_id && (got = db_msg_get(db, op->msg_id, &m, err)) > 0) {
+		now_uid = m.uid;
 		db_msg_clear(&m);
 	}
+	if (uid == 0 && op->kind != DB_OP_COPY && op->kind != DB_OP_MOVE)
+		uid = now_uid; /* queued on a copy whose UID came since */
 	if (op->kind != DB_OP_EXPUNGE && uid == 0)
 		return error_set(err, "the message has no UID on the server");
 	snprintf(set, sizeof(set), "%u", uid);
 	if (si_select_id(ctx, s, op->folder_id, err) < 0)
 		goto refused;
+	if (op->uid && as_store(op, &probe, probe_set, sizeof(probe_set)))
+		return replay_stores(ctx, s, op, err);
 	switch (op->kind) {
 	case DB_OP_FLAGS:
 		if (op->args == NULL ||
@@ -166,26 +263,44 @@ si_replay_op(struct cache_sync_ctx *ctx, const struct db_op *op,
 		    sscanf(op->args, "%" SCNd64, &dest) != 1 ||
 		    folder_name(ctx, dest, &dest_name, err) < 0)
 			return error_set(err, "the destination folder is gone");
-		/* COPY first: with UIDPLUS it tells the new UID. */
-		if (imap_copy(s->imap, set, dest_name, &uids, err) < 0)
+		if (op->kind == DB_OP_MOVE && (imap_has_cap(s->imap,
+		    IMAP_CAP_MOVE) || !imap_has_cap(s->imap,
+		    IMAP_CAP_UIDPLUS))) {
+			/* UID MOVE is atomic and tells the new UID
+			 * (COPYUID); without UIDPLUS a placeholder stays
+			 * until the next sync of dest. */
+			if (imap_move(s->imap, set, dest_name, &uids, err) < 0)
+				goto refused;
+			break;
+		}
+		/*
+		 * COPY tells the new UID (UIDPLUS).  A move without MOVE
+		 * records it at once, so a retry after a drop between COPY
+		 * and EXPUNGE sees the copy made (the record has a UID) and
+		 * does not copy twice.
+		 */
+		if (now_uid == 0 || op->kind == DB_OP_COPY) {
+			if (imap_copy(s->imap, set, dest_name, &uids, err) < 0)
+				goto refused;
+			if (op->kind == DB_OP_COPY)
+				break;
+			if (db_begin(db, err) < 0)
+				goto out;
+			if (record_dest(ctx, s, op->msg_id, dest, uids,
+			    err) < 0 || db_commit(db, err) < 0) {
+				db_rollback(db);
+				goto out;
+			}
+		}
+		if (imap_store(s->imap, set, 1, IMAP_FLAG_DELETED, err) < 0 ||
+		    imap_expunge(s->imap, set, err) < 0)
 			goto refused;
-		if (op->kind == DB_OP_MOVE &&
-		    (imap_store(s->imap, set, 1, IMAP_FLAG_DELETED, err) < 0 ||
-		    (imap_has_cap(s->imap, IMAP_CAP_UIDPLUS) &&
-		    imap_expunge(s->imap, set, err) < 0)))
-			goto refused;
+		dest = 0; /* recorded */
 		break;
 	}
 	/* Confirmed: local effect and "done" together. */
-	if (db_begin(db, err) < 0)
+	if (op_done(ctx, s, op->id, op->msg_id, dest, uids, err) < 0)
 		goto out;
-	local_ok = (op->kind != DB_OP_MOVE && op->kind != DB_OP_COPY) ||
-	    record_dest(ctx, s, op, dest, uids, err) == 0;
-	if (!local_ok || db_op_done(db, op->id, err) < 0 ||
-	    db_commit(db, err) < 0) {
-		db_rollback(db);
-		goto out;
-	}
 	rc = 0;
 	goto out;
 refused:

@@ -215,12 +215,18 @@ class Client:
 
     def sync(self):
         rc, out, err = self.run("sync")
+        if "runtime error" in err or "Sanitizer" in err:
+            check(False, "no sanitizer report (%s)" % err[:2000])
         return rc, err.strip()
 
     def helper(self, *args, **kw):
-        return subprocess.run([HELPER, self.cfg, "a"] + list(args),
-                              env=self.env, capture_output=True,
-                              timeout=180, **kw)
+        p = subprocess.run([HELPER, self.cfg, "a"] + list(args),
+                           env=self.env, capture_output=True,
+                           timeout=180, **kw)
+        err = p.stderr.decode("utf-8", "replace")
+        if "runtime error" in err or "Sanitizer" in err:
+            check(False, "no sanitizer report (%s)" % err[:2000])
+        return p
 
     def folders(self):
         rc, out, err = self.run("folders", "a")
