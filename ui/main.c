@@ -1,6 +1,7 @@
 /* postie: option parsing and the dispatch to subcommands or the TUI. */
 #include "config.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,6 +124,9 @@ main(int argc, char **argv)
 	const struct cli_cmd *c;
 	int ch;
 
+	/* Over a file size limit (ulimit -f), write() should fail with
+	 * EFBIG and become an error sentence, not kill us mid-download. */
+	signal(SIGXFSZ, SIG_IGN);
 	memset(&opts, 0, sizeof(opts));
 	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
 		usage(stdout);
