@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Faults during POP3 delete-mode downloads (issue 8), real Dovecot.
 
-1. A full disk: RLIMIT_FSIZE (SIGXFSZ ignored, so write() fails with
-   EFBIG) and, where mounting works (root), a tmpfs of 1 MiB.
+1. A full disk: RLIMIT_FSIZE (write() fails with EFBIG; SIGXFSZ ignored
+   by the wrapper, or left at its default for postie to ignore) and, where mounting works (root), a tmpfs of 1 MiB.
 2. A read-only Maildir: a read-only bind mount as root, chmod otherwise.
 3. A damaged postie.db (junk, truncated): `postie list` says so in one
    sentence, the file is kept aside, the index is rebuilt from the Maildir
@@ -109,8 +109,10 @@ def fill(n, big=None):
     return sent
 
 
-def full_disk_rlimit():
-    label = "RLIMIT_FSIZE"
+def full_disk_rlimit(ignore):
+    """ignore: the wrapper ignores SIGXFSZ; else postie must do it."""
+    label = "RLIMIT_FSIZE (SIGXFSZ %s)" % ("ignored" if ignore else
+                                            "default")
     c = t.Client("full", USER, "implicit", False)
     t.clear(USER)
     rc, err = c.sync()          # creates the db and the Maildir
@@ -119,7 +121,8 @@ def full_disk_rlimit():
     limit = 256 * 1024
 
     def limited():
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN if ignore
+                      else signal.SIG_DFL)
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
     rc, out, err = run(c, ["sync", "full"], preexec=limited)
@@ -277,7 +280,8 @@ def damaged_db(how, keep=False):
 
 
 def main():
-    full_disk_rlimit()
+    full_disk_rlimit(True)
+    full_disk_rlimit(False)
     full_disk_tmpfs()
     read_only()
     damaged_db("junk")
