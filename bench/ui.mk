@@ -1,1 +1,1 @@
-# bench programs of ui/: BENCH_PROGS += bench/ui_bench; noinst_PROGRAMS would build them always, so use EXTRA_PROGRAMS
+EXTRA_DIST += bench/ui_bench
