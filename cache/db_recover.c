@@ -30,9 +30,85 @@ is_damage(int rc)
 }
 
 /*
+ * The cheap part of the check, run at every open: the header's magic, and
+ * a file size that fits the page size and the page count the header
+ * vouches for.  1 damaged (why filled), 0 looks fine.
+ */
+static int
+header_damaged(const char *path, off_t size, char *why, size_t whysz)
+{
+	unsigned char h[100];
+	unsigned long psize, npages;
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0; /* the real open reports it */
+	n = read(fd, h, sizeof(h));
+	close(fd);
+	if (n < 0)
+		return 0; /* not readable (a folder, ...): the open says why */
+	if (n < (ssize_t)sizeof(h)) {
+		snprintf(why, whysz, "the file is truncated");
+		return 1;
+	}
+	if (memcmp(h, "SQLite format 3", 16) != 0) {
+		snprintf(why, whysz, "file is not a database");
+		return 1;
+	}
+	psize = (unsigned long)h[16] << 8 | h[17];
+	if (psize == 1)
+		psize = 65536;
+	if (psize < 512 || (psize & (psize - 1)) != 0) {
+		snprintf(why, whysz, "file is not a database");
+		return 1;
+	}
+	npages = (unsigned long)h[28] << 24 | (unsigned long)h[29] << 16 |
+	    (unsigned long)h[30] << 8 | h[31];
+	/* The page count is valid when "version-valid-for" matches the
+	 * change counter (SQLite file format, section 1.3.7). */
+	if ((unsigned long long)size % psize != 0 ||
+	    (memcmp(h + 24, h + 92, 4) == 0 &&
+	    (unsigned long long)size < (unsigned long long)npages * psize)) {
+		snprintf(why, whysz, "the file is truncated");
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Whether the full (slower) integrity check is due: it reads every page,
+ * which costs a quarter of a second on a big index, so it runs when
+ * STAMP is missing or a day old, and then on every open until it passed.
+ */
+#define FULL_CHECK_EVERY (24 * 3600)
+
+static int
+full_check_due(const char *stamp)
+{
+	struct stat sb;
+
+	return stat(stamp, &sb) < 0 || time(NULL) - sb.st_mtime >
+	    FULL_CHECK_EVERY || time(NULL) < sb.st_mtime;
+}
+
+static void
+full_check_passed(const char *stamp)
+{
+	int fd = open(stamp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+	if (fd >= 0)
+		close(fd);
+	else
+		log_warn("cannot write %s: %s", stamp, strerror(errno));
+}
+
+/*
  * 1 damaged (why filled), 0 fine or absent, -1 another failure (err).
  * Read-only: a WAL left by a crash is read as SQLite would, but never
  * checkpointed into (or deleted next to) a file that may be set aside.
+ * Every open reads the header and the schema; PRAGMA quick_check runs
+ * when due (full_check_due).
  */
 static int
 probe(const char *path, char *why, size_t whysz, struct error *err)
@@ -40,7 +116,8 @@ probe(const char *path, char *why, size_t whysz, struct error *err)
 	sqlite3 *sq = NULL;
 	sqlite3_stmt *st = NULL;
 	struct stat sb;
-	int rc, res = -1;
+	char stamp[4096];
+	int rc, res = -1, full;
 
 	if (stat(path, &sb) < 0) {
 		if (errno == ENOENT)
@@ -49,20 +126,28 @@ probe(const char *path, char *why, size_t whysz, struct error *err)
 	}
 	if (sb.st_size == 0)
 		return 0; /* created, never written: db_open fills it */
+	if (header_damaged(path, sb.st_size, why, whysz))
+		return 1;
+	snprintf(stamp, sizeof(stamp), "%s.checked", path);
+	full = full_check_due(stamp);
 	rc = sqlite3_open_v2(path, &sq, SQLITE_OPEN_READONLY |
 	    SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc == SQLITE_OK) {
 		sqlite3_busy_timeout(sq, 10000);
 		sqlite3_extended_result_codes(sq, 1);
-		rc = sqlite3_prepare_v2(sq, "PRAGMA quick_check", -1, &st,
-		    NULL);
+		rc = sqlite3_prepare_v2(sq, full ? "PRAGMA quick_check" :
+		    "SELECT 'ok' FROM sqlite_master LIMIT 1", -1, &st, NULL);
 	}
-	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *r = (const char *)sqlite3_column_text(st, 0);
+	if (rc == SQLITE_OK && ((rc = sqlite3_step(st)) == SQLITE_ROW ||
+	    (!full && rc == SQLITE_DONE))) {
+		const char *r = rc == SQLITE_ROW ?
+		    (const char *)sqlite3_column_text(st, 0) : "ok";
 
-		if (r != NULL && strcmp(r, "ok") == 0)
+		if (r != NULL && strcmp(r, "ok") == 0) {
 			res = 0;
-		else {
+			if (full)
+				full_check_passed(stamp);
+		} else {
 			snprintf(why, whysz, "the integrity check found: %s",
 			    r ? r : "nothing readable");
 			res = 1;
@@ -217,6 +302,9 @@ db_recover_open(const char *path, struct db **db_r, char *notice,
 	snprintf(shm, sizeof(shm), "%s-shm", path);
 	if (unlink(shm) < 0 && errno != ENOENT)
 		log_warn("cannot remove %s: %s", shm, strerror(errno));
+	/* The stamp vouched for the old file: check the new one in full. */
+	snprintf(shm, sizeof(shm), "%s.checked", path);
+	(void)unlink(shm);
 	sync_dir_of(path);
 	if (db_open(path, db_r, err) < 0)
 		return -1;

@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 
 #include "cache/cache.h"
 #include "cache/recover.h"
@@ -266,6 +267,43 @@ START_TEST(damaged_page)
 }
 END_TEST
 
+/* The full check is skipped while its stamp is fresh (it reads every
+ * page); once the stamp is a day old, a damaged page is found again. */
+START_TEST(damaged_page_when_check_due)
+{
+	struct db *db = NULL;
+	struct error err;
+	struct timeval old[2];
+	char junk[4096], stamp[512], notice[ERROR_MAX], *b;
+	size_t n;
+	int fd;
+
+	error_clear(&err);
+	make_db(400);
+	ck_assert_int_eq(db_recover_open(path, &db, notice, sizeof(notice),
+	    &err), 0);
+	db_close(&db);
+	snprintf(stamp, sizeof(stamp), "%s.checked", path);
+	ck_assert_int_eq(access(stamp, F_OK), 0);
+	memset(junk, 0xA5, sizeof(junk));
+	fd = open(path, O_WRONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(pwrite(fd, junk, sizeof(junk), 6 * 4096),
+	    (ssize_t)sizeof(junk));
+	close(fd);
+	/* Fresh stamp: only the header and schema are read. */
+	ck_assert_int_eq(db_recover_open(path, &db, notice, sizeof(notice),
+	    &err), 0);
+	db_close(&db);
+	memset(old, 0, sizeof(old));
+	old[0].tv_sec = old[1].tv_sec = time(NULL) - 2 * 24 * 3600;
+	ck_assert_int_eq(utimes(stamp, old), 0);
+	b = slurp(path, &n);
+	expect_rebuilt(b, n);
+	free(b);
+}
+END_TEST
+
 /* A WAL left next to the damaged file goes aside with it, so the fresh
  * database does not replay it. */
 START_TEST(wal_goes_aside)
@@ -394,6 +432,7 @@ main(void)
 	tcase_add_test(tc, truncated);
 	tcase_add_test(tc, truncated_header);
 	tcase_add_test(tc, damaged_page);
+	tcase_add_test(tc, damaged_page_when_check_due);
 	tcase_add_test(tc, wal_goes_aside);
 	tcase_add_test(tc, two_copies_kept);
 	tcase_add_test(tc, other_failure_touches_nothing);
