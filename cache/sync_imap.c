@@ -170,6 +170,7 @@ select_name(struct si *s, int64_t fid, const char *name,
 		return -1;
 	s->selected = xstrdup(name);
 	s->selected_id = fid;
+	s->news = 0;
 	return 0;
 }
 
@@ -177,13 +178,14 @@ int
 si_select_mb(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
     struct imap_mailbox *mb, struct error *err)
 {
-	struct db_folder f;
+	struct db_folder f, *fp = si_folder(s, fid);
 	int rc;
 
+	if (fp)
+		return select_name(s, fid, fp->name, NULL, mb, err);
 	if ((rc = db_folder_get(cache_sync_db(ctx), fid, &f, err)) <= 0)
 		return rc < 0 ? -1 : error_set(err, "the folder is gone");
 	rc = select_name(s, fid, f.name, NULL, mb, err);
-	s->news = 0;
 	db_folder_clear(&f);
 	return rc;
 }
@@ -524,48 +526,50 @@ sync_folder(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
 	struct db *db = cache_sync_db(ctx);
 	struct imap_qresync qr, *qrp = NULL;
 	struct imap_mailbox mb;
-	struct db_folder f;
+	struct db_folder *fp = si_folder(s, fid);
 	struct fsync fs;
-	int rc, reset;
+	int rc, reset = 0;
 
-	if ((rc = db_folder_get(db, fid, &f, err)) <= 0)
-		return rc; /* gone: nothing to do */
+	if (fp == NULL)
+		return 0; /* gone: nothing to do */
 	memset(&fs, 0, sizeof(fs));
 	fs.ctx = ctx;
 	fs.s = s;
 	fs.db = db;
-	fs.f = &f;
+	fs.f = fp;
 	fs.p = p;
 	fs.err = err;
 	rc = -1;
-	if (f.noselect) {
+	if (fp->noselect) {
 		rc = 0;
 		goto out;
 	}
-	if (imap_qresync(s->imap) && f.uidvalidity && f.highestmodseq) {
-		qr.uidvalidity = f.uidvalidity;
-		qr.modseq = f.highestmodseq;
+	if (imap_qresync(s->imap) && fp->uidvalidity && fp->highestmodseq) {
+		qr.uidvalidity = fp->uidvalidity;
+		qr.modseq = fp->highestmodseq;
 		qr.known_uids = NULL;
 		qrp = &qr;
 	}
-	if (select_name(s, fid, f.name, qrp, &mb, err) < 0) {
+	if (select_name(s, fid, fp->name, qrp, &mb, err) < 0) {
 		if (imap_alive(s->imap)) { /* NO: skip this folder */
-			log_warn("%s: %s: %s", f.account, f.name, err->msg);
+			log_warn("%s: %s: %s", fp->account, fp->name, err->msg);
 			error_clear(err);
 			rc = 0;
 		}
 		goto out;
 	}
-	if ((reset = cache_sync_uidvalidity(ctx, fid, mb.uidvalidity,
-	    err)) < 0)
+	/* (cache_sync_uidvalidity reads the folder's counts: only when
+	 * the value is new) */
+	if (mb.uidvalidity != fp->uidvalidity && (reset =
+	    cache_sync_uidvalidity(ctx, fid, mb.uidvalidity, err)) < 0)
 		goto out;
 	if (reset) {
 		events_clear(s);
-		f.uidnext = 0;
-		f.highestmodseq = 0;
+		fp->uidnext = 0;
+		fp->highestmodseq = 0;
 		qrp = NULL;
 	}
-	f.uidvalidity = mb.uidvalidity;
+	fp->uidvalidity = mb.uidvalidity;
 	if (qrp) {
 		if (apply_events(&fs) < 0)
 			goto out;
@@ -573,24 +577,23 @@ sync_folder(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
 			goto out;
 	} else if (full_flags(&fs, 1) < 0)
 		goto out;
-	snprintf(fs.label, sizeof(fs.label), "headers %s", f.name);
+	snprintf(fs.label, sizeof(fs.label), "headers %s", fp->name);
 	fs.total = mb.exists;
-	fs.bulk = f.uidnext == 0;
+	fs.bulk = fp->uidnext == 0;
 	if ((rc = sync_headers(&fs, &mb)) != 0)
 		goto out;
 	rc = -1;
 	if (apply_events(&fs) < 0)
 		goto out;
-	f.uidnext = mb.uidnext;
-	f.highestmodseq = mb.highestmodseq;
-	if (db_folder_update(db, &f, err) < 0)
+	fp->uidnext = mb.uidnext;
+	fp->highestmodseq = mb.highestmodseq;
+	if (db_folder_update(db, fp, err) < 0)
 		goto out;
 	s->res_folder = 0;
 	cache_sync_folder_changed(ctx, fid);
 	rc = 0;
 out:
 	free(fs.k);
-	db_folder_clear(&f);
 	return rc;
 }
 
@@ -609,13 +612,11 @@ static int
 imap_sync(struct cache_sync_ctx *ctx, int64_t folder_id, unsigned flags,
     struct error *err)
 {
-	struct db *db = cache_sync_db(ctx);
-	const char *acct = cache_sync_account(ctx)->name;
-	struct db_folder *fl = NULL;
+	struct db_folder *fl;
 	struct si_pend p;
 	struct si *s;
 	int64_t *order = NULL;
-	size_t nf = 0, n = 0, i;
+	size_t nf, n = 0, i;
 	int rc = -1;
 
 	(void)flags;
@@ -628,9 +629,10 @@ imap_sync(struct cache_sync_ctx *ctx, int64_t folder_id, unsigned flags,
 			goto out;
 		s->listed = 1;
 	}
-	if (db_folder_list(db, acct, &fl, &nf, err) < 0 ||
-	    si_pend_load(ctx, &p, err) < 0)
+	if (si_pend_load(ctx, &p, err) < 0)
 		goto out;
+	fl = s->fl;
+	nf = s->nf;
 	order = xcalloc(nf + 1, sizeof(*order));
 	if (folder_id)
 		order[n++] = folder_id;
@@ -670,7 +672,6 @@ out:
 		si_drop(ctx, s);
 	si_pend_free(&p);
 	free(order);
-	db_folders_free(&fl, nf);
 	return rc;
 }
 

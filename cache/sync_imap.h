@@ -35,6 +35,9 @@ struct si {
 	int64_t res_folder;
 	uint32_t res_uidvalidity, res_lo, res_top;
 	int placeholders;      /* a MOVE/COPY left a UID-0 record */
+	/* the account's folders as of the last LIST (counts not kept) */
+	struct db_folder *fl;
+	size_t nf;
 };
 
 /* Pending local ops, so server state does not undo them. */
@@ -54,9 +57,12 @@ int si_pend_msg(const struct si_pend *p, int64_t id);
 int si_pend_uid(const struct si_pend *p, int64_t folder, uint32_t uid);
 void si_pend_free(struct si_pend *p);
 /* LIST into the cache: folders, delimiters, roles, \Noselect; folders
- * gone from the server leave the cache (and their bodies). */
+ * gone from the server leave the cache (and their bodies).  Sets the
+ * session's folder snapshot s->fl. */
 int si_list_folders(struct cache_sync_ctx *ctx, struct si *s,
     struct error *err);
+/* The snapshot's row of folder id, or NULL. */
+struct db_folder *si_folder(struct si *s, int64_t id);
 
 /* MSG_* from enum imap_flag and back. */
 unsigned si_msg_flags(unsigned imap_flags);

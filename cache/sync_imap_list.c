@@ -90,13 +90,6 @@ si_pend_free(struct si_pend *p)
 
 /* --- folder list --- */
 
-struct list_ctx {
-	struct cache_sync_ctx *ctx;
-	char **names;
-	size_t n;
-	struct error *err;
-};
-
 static enum folder_role
 role_of(const struct imap_folder *f)
 {
@@ -119,94 +112,147 @@ role_of(const struct imap_folder *f)
 	return FOLDER_ROLE_NONE;
 }
 
+/* One folder as LIST gave it. */
+struct listed {
+	char *name;
+	enum folder_role role;
+	char delim;
+	int noselect;
+};
+
+struct list_ctx {
+	struct listed *v;
+	size_t n;
+};
+
 static int
 list_one(void *arg, const struct imap_folder *f)
 {
 	struct list_ctx *lc = arg;
-	struct db *db = cache_sync_db(lc->ctx);
-	const char *acct = cache_sync_account(lc->ctx)->name;
 	enum folder_role role = role_of(f);
-	const char *name = role == FOLDER_ROLE_INBOX ? "INBOX" : f->name;
-	struct db_folder df;
-	int64_t id;
-	int noselect = (f->attrs & (IMAP_FOLDER_NOSELECT |
-	    IMAP_FOLDER_NONEXISTENT)) != 0;
+	struct listed *l;
 
-	if (db_folder_ensure(db, acct, name, role, &id, lc->err) < 0 ||
-	    db_folder_get(db, id, &df, lc->err) <= 0)
-		return -1;
-	if (df.delim != f->delim || df.noselect != noselect ||
-	    (role != FOLDER_ROLE_NONE && df.role != role)) {
-		df.delim = f->delim;
-		df.noselect = noselect;
-		if (role != FOLDER_ROLE_NONE)
-			df.role = role;
-		if (db_folder_update(db, &df, lc->err) < 0) {
-			db_folder_clear(&df);
-			return -1;
-		}
-	}
-	db_folder_clear(&df);
-	lc->names = xreallocarray(lc->names, lc->n + 1, sizeof(*lc->names));
-	lc->names[lc->n++] = xstrdup(name);
+	lc->v = xreallocarray(lc->v, lc->n + 1, sizeof(*lc->v));
+	l = &lc->v[lc->n++];
+	l->name = xstrdup(role == FOLDER_ROLE_INBOX ? "INBOX" : f->name);
+	l->role = role;
+	l->delim = f->delim;
+	l->noselect = (f->attrs & (IMAP_FOLDER_NOSELECT |
+	    IMAP_FOLDER_NONEXISTENT)) != 0;
 	return 0;
 }
 
+/* Brings one listed folder into the cache; *f is its row (old or new). */
+static int
+list_store(struct cache_sync_ctx *ctx, const struct listed *l,
+    struct db_folder *f, int is_new, struct error *err)
+{
+	struct db *db = cache_sync_db(ctx);
+	const char *acct = cache_sync_account(ctx)->name;
+
+	if (is_new) {
+		memset(f, 0, sizeof(*f));
+		if (db_folder_ensure(db, acct, l->name, l->role, &f->id,
+		    err) < 0)
+			return -1;
+		f->account = xstrdup(acct);
+		f->name = xstrdup(l->name);
+		f->delim = '/';
+		f->role = l->role;
+	}
+	if (f->delim == l->delim && f->noselect == l->noselect &&
+	    (l->role == FOLDER_ROLE_NONE || f->role == l->role))
+		return 0;
+	f->delim = l->delim;
+	f->noselect = l->noselect;
+	if (l->role != FOLDER_ROLE_NONE)
+		f->role = l->role;
+	return db_folder_update(db, f, err);
+}
+
+/*
+ * One db_folder_list per LIST: the rows (counts aside, which cost a
+ * scan of the index each time) stay in the session as its snapshot.
+ */
 int
 si_list_folders(struct cache_sync_ctx *ctx, struct si *s, struct error *err)
 {
 	struct db *db = cache_sync_db(ctx);
 	const char *acct = cache_sync_account(ctx)->name;
-	struct list_ctx lc = { ctx, NULL, 0, err };
-	struct db_folder *fl = NULL;
-	size_t nf = 0, i, k;
-	int rc = -1, r, inbox = 0;
+	struct list_ctx lc = { NULL, 0 };
+	struct db_folder *old = NULL, *snap = NULL;
+	size_t nold = 0, nsnap = 0, i, k;
+	char *used = NULL;
+	int rc = -1, inbox = 0;
 
-	if (db_begin(db, err) < 0)
+	if (db_folder_list(db, acct, &old, &nold, err) < 0)
 		return -1;
-	if ((r = imap_list(s->imap, list_one, &lc, err)) != 0) {
-		db_rollback(db);
+	if (imap_list(s->imap, list_one, &lc, err) != 0)
 		goto out;
-	}
 	for (k = 0; k < lc.n; k++)
-		inbox |= strcmp(lc.names[k], "INBOX") == 0;
+		inbox |= strcmp(lc.v[k].name, "INBOX") == 0;
 	if (!inbox) { /* some servers do not list it; it always exists */
-		lc.names = xreallocarray(lc.names, lc.n + 1,
-		    sizeof(*lc.names));
-		lc.names[lc.n++] = xstrdup("INBOX");
-		if (db_folder_ensure(db, acct, "INBOX", FOLDER_ROLE_INBOX,
-		    NULL, err) < 0) {
+		struct imap_folder in = { "INBOX", "INBOX", '/', 0, 0, 0, 0 };
+
+		list_one(&lc, &in);
+	}
+	used = xcalloc(nold + 1, 1);
+	snap = xcalloc(lc.n + 1, sizeof(*snap));
+	if (db_begin(db, err) < 0)
+		goto out;
+	for (k = 0; k < lc.n; k++) {
+		for (i = 0; i < nold; i++)
+			if (!used[i] && strcmp(old[i].name, lc.v[k].name) == 0)
+				break;
+		if (i < nold) {
+			used[i] = 1;
+			snap[nsnap] = old[i];
+			memset(&old[i], 0, sizeof(old[i]));
+		}
+		if (list_store(ctx, &lc.v[k], &snap[nsnap], i == nold,
+		    err) < 0) {
+			nsnap++;
 			db_rollback(db);
 			goto out;
 		}
+		nsnap++;
 	}
 	/* Folders gone from the server go from the cache. */
-	if (db_folder_list(db, acct, &fl, &nf, err) < 0) {
-		db_rollback(db);
-		goto out;
-	}
-	for (i = 0; i < nf; i++) {
-		for (k = 0; k < lc.n; k++)
-			if (strcmp(lc.names[k], fl[i].name) == 0)
-				break;
-		if (k < lc.n)
+	for (i = 0; i < nold; i++) {
+		if (used[i])
 			continue;
-		if (db_folder_delete(db, fl[i].id, err) < 0) {
+		if (db_folder_delete(db, old[i].id, err) < 0) {
 			db_rollback(db);
 			goto out;
 		}
-		bodies_drop_folder(cache_sync_bodies(ctx), acct, fl[i].name,
+		bodies_drop_folder(cache_sync_bodies(ctx), acct, old[i].name,
 		    0, NULL);
 	}
 	if (db_commit(db, err) < 0)
 		goto out;
+	db_folders_free(&s->fl, s->nf);
+	s->fl = snap;
+	s->nf = nsnap;
+	snap = NULL;
 	cache_sync_folder_changed(ctx, 0);
 	rc = 0;
 out:
-	db_folders_free(&fl, nf);
+	db_folders_free(&snap, nsnap);
+	db_folders_free(&old, nold);
+	free(used);
 	for (k = 0; k < lc.n; k++)
-		free(lc.names[k]);
-	free(lc.names);
+		free(lc.v[k].name);
+	free(lc.v);
 	return rc;
 }
 
+struct db_folder *
+si_folder(struct si *s, int64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < s->nf; i++)
+		if (s->fl[i].id == id)
+			return &s->fl[i];
+	return NULL;
+}

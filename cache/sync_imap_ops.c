@@ -75,12 +75,16 @@ out:
 }
 
 static int
-folder_name(struct cache_sync_ctx *ctx, int64_t fid, char **name_r,
-    struct error *err)
+folder_name(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
+    char **name_r, struct error *err)
 {
-	struct db_folder f;
+	struct db_folder f, *fp = si_folder(s, fid);
 	int rc;
 
+	if (fp) {
+		*name_r = xstrdup(fp->name);
+		return 0;
+	}
 	if ((rc = db_folder_get(cache_sync_db(ctx), fid, &f, err)) <= 0)
 		return rc < 0 ? -1 : error_set(err, "the folder is gone");
 	*name_r = xstrdup(f.name);
@@ -261,7 +265,7 @@ si_replay_op(struct cache_sync_ctx *ctx, const struct db_op *op,
 	case DB_OP_COPY:
 		if (op->args == NULL ||
 		    sscanf(op->args, "%" SCNd64, &dest) != 1 ||
-		    folder_name(ctx, dest, &dest_name, err) < 0)
+		    folder_name(ctx, s, dest, &dest_name, err) < 0)
 			return error_set(err, "the destination folder is gone");
 		if (op->kind == DB_OP_MOVE && (imap_has_cap(s->imap,
 		    IMAP_CAP_MOVE) || !imap_has_cap(s->imap,
@@ -316,7 +320,7 @@ si_idle(struct cache_sync_ctx *ctx, int timeout_ms, struct error *err)
 {
 	struct db *db = cache_sync_db(ctx);
 	struct imap_mailbox mb;
-	struct db_folder f;
+	struct db_folder f, *fp;
 	struct si *s;
 	int64_t inbox = 0;
 	int rc, got;
@@ -332,14 +336,19 @@ si_idle(struct cache_sync_ctx *ctx, int timeout_ms, struct error *err)
 		return -1;
 	if (s->selected_id != inbox) {
 		/* Watch INBOX; what came since its sync shows in SELECT. */
-		if ((got = db_folder_get(db, inbox, &f, err)) <= 0)
-			return got < 0 ? -1 : error_set(err, "no INBOX");
+		if ((fp = si_folder(s, inbox)) == NULL) {
+			if ((got = db_folder_get(db, inbox, &f, err)) <= 0)
+				return got < 0 ? -1 : error_set(err,
+				    "no INBOX");
+			fp = &f;
+		}
 		rc = si_select_mb(ctx, s, inbox, &mb, err);
-		if (rc == 0 && (mb.uidvalidity != f.uidvalidity ||
-		    mb.uidnext != f.uidnext || (mb.highestmodseq &&
-		    mb.highestmodseq != f.highestmodseq)))
+		if (rc == 0 && (mb.uidvalidity != fp->uidvalidity ||
+		    mb.uidnext != fp->uidnext || (mb.highestmodseq &&
+		    mb.highestmodseq != fp->highestmodseq)))
 			s->news = 1;
-		db_folder_clear(&f);
+		if (fp == &f)
+			db_folder_clear(&f);
 		if (rc < 0) {
 			dead(ctx, s);
 			return -1;
@@ -380,6 +389,7 @@ si_disconnect(struct cache_sync_ctx *ctx)
 	free(s->vanished);
 	free(s->chg);
 	free(s->done);
+	db_folders_free(&s->fl, s->nf);
 	free(s);
 	cache_sync_set_data(ctx, NULL);
 }
