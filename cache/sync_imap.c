@@ -217,6 +217,7 @@ struct fsync {
 	size_t nk, capk;
 	uint64_t got, done, total, bytes;
 	int bulk;         /* first fill: no per-message events */
+	int fresh;        /* the folder was empty: no UID to look up */
 	char label[64];
 };
 
@@ -399,11 +400,14 @@ header_one(void *arg, const struct imap_msg *m)
 		return 0;
 	if (si_pend_uid(fs->p, fs->f->id, m->uid))
 		return 0; /* moved or deleted here, not yet on the server */
-	if ((got = db_msg_find_uid(fs->db, fs->f->id, m->uid, &id,
-	    fs->err)) < 0)
-		goto fail;
-	if (got)
+	/* Chunks never overlap within a run, so a folder that was empty
+	 * cannot hold the UID yet. */
+	if (!fs->fresh && (got = db_msg_find_uid(fs->db, fs->f->id, m->uid,
+	    &id, fs->err)) != 0) {
+		if (got < 0)
+			goto fail;
 		return 0;
+	}
 	/*
 	 * A folder's first fill indexes without one "arrived" event per
 	 * message: each event wakes the UI thread, which made a cold sync
@@ -575,8 +579,11 @@ sync_folder(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
 			goto out;
 		if (s->placeholders && full_flags(&fs, 0) < 0)
 			goto out;
-	} else if (full_flags(&fs, 1) < 0)
-		goto out;
+	} else {
+		if (full_flags(&fs, 1) < 0)
+			goto out;
+		fs.fresh = fs.nk == 0;
+	}
 	snprintf(fs.label, sizeof(fs.label), "headers %s", fp->name);
 	fs.total = mb.exists;
 	fs.bulk = fp->uidnext == 0;

@@ -10,6 +10,11 @@
  *	syncs, prints "synced" on stdout, then waits (up to 30 s, events
  *	only, no further sync request) until a message with SUBJECT is in
  *	INBOX: the worker's IDLE saw it.  Exit 0 found, 1 not.
+ *   check_sync_imap_ops CONFIG ACCOUNT interrupt TOTAL
+ *	starts a sync of a big INBOX (TOTAL messages on the server); once
+ *	its first chunk is in, asks for the raw bytes of a message of it:
+ *	exit 0 if the body arrived while INBOX was still incomplete (served
+ *	between two chunks).
  *   check_sync_imap_ops CONFIG ACCOUNT open SUBJECT
  *	syncs, then asks for the raw message with SUBJECT in INBOX and
  *	waits for the body (prints its size).
@@ -189,6 +194,85 @@ open_msg(const char *subject)
 	return 0;
 }
 
+static int
+first_id(void *arg, int64_t id, uint32_t uid, const char *key,
+    unsigned flags, struct error *err)
+{
+	int64_t *id_r = arg;
+
+	(void)uid;
+	(void)key;
+	(void)flags;
+	(void)err;
+	if (*id_r == 0)
+		*id_r = id;
+	return 0;
+}
+
+static int
+count_one(void *arg, int64_t id, uint32_t uid, const char *key,
+    unsigned flags, struct error *err)
+{
+	(void)id;
+	(void)uid;
+	(void)key;
+	(void)flags;
+	(void)err;
+	++*(size_t *)arg;
+	return 0;
+}
+
+static int
+interrupt(size_t total)
+{
+	struct pollfd pfd = { 0, POLLIN, 0 };
+	struct cache_event ev;
+	struct buf b = BUF_INIT;
+	struct error err;
+	int64_t inbox = 0, id = 0;
+	int asked = 0, body = 0, done = 0;
+	size_t n = 0;
+	time_t end = time(NULL) + 120;
+
+	if (cache_request_sync(c, acct, 0, 0, &err) < 0)
+		return fail("sync", &err);
+	pfd.fd = cache_event_fd(c);
+	while (!done && time(NULL) < end) {
+		poll(&pfd, 1, 200);
+		while (cache_event_read(c, &ev) == 1) {
+			if (ev.kind == CACHE_EV_SYNC_DONE) {
+				done = 1;
+				break; /* a body after this came too late */
+			} else if (ev.kind == CACHE_EV_BODY_READY &&
+			    ev.msg_id == id && !body) {
+				body = 1;
+				db_msg_each(cache_db(c), inbox, count_one, &n,
+				    &err);
+				printf("body arrived with %zu of %zu messages "
+				    "indexed\n", n, total);
+			} else if (ev.kind == CACHE_EV_BODY_FAILED)
+				return fail(ev.text, NULL);
+		}
+		if (done || asked)
+			continue;
+		if (inbox == 0 && cache_folder_find(c, acct, "INBOX", &inbox,
+		    &err) < 0)
+			inbox = 0;
+		if (inbox)
+			db_msg_each(cache_db(c), inbox, first_id, &id, &err);
+		if (id == 0)
+			continue;
+		if (cache_message_raw(c, id, &b, &err) < 0)
+			return fail("raw", &err);
+		asked = 1;
+		printf("asked for a body during the sync\n");
+	}
+	buf_free(&b);
+	printf("body %s, sync %s\n", body ? "arrived" : "missing",
+	    done ? "done" : "running");
+	return asked && body && n < total ? 0 : 1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -208,6 +292,8 @@ main(int argc, char **argv)
 		rc = ops();
 	else if (strcmp(argv[3], "idle") == 0 && argc > 4)
 		rc = idle(argv[4]);
+	else if (strcmp(argv[3], "interrupt") == 0 && argc > 4)
+		rc = interrupt(strtoul(argv[4], NULL, 10));
 	else if (strcmp(argv[3], "open") == 0 && argc > 4)
 		rc = open_msg(argv[4]);
 	else

@@ -456,8 +456,19 @@ def dropped():
     check(rc == 0 and c2.count() == srv and c2.duplicates() == 0,
           "kill: a sync after postie was killed completes without "
           "duplicates (%d, server %d)" % (c2.count(), srv))
+    # Opening a message while a big folder syncs: served between chunks.
+    c3 = Client()
+    p = c3.helper("interrupt", str(srv))
+    check(p.returncode == 0, "interrupt: a body asked for during a sync "
+          "arrives before the sync ends (%s %s)" %
+          (p.stdout.decode().strip(), p.stderr.decode().strip()))
+    rc, err = c3.sync()
+    check(rc == 0 and c3.count() == srv and c3.duplicates() == 0,
+          "interrupt: the resumed sync is complete without duplicates "
+          "(%d, server %d)" % (c3.count(), srv))
     c.cleanup()
     c2.cleanup()
+    c3.cleanup()
 
 
 def main():
