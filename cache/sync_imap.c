@@ -626,7 +626,6 @@ imap_sync(struct cache_sync_ctx *ctx, int64_t folder_id, unsigned flags,
 	size_t nf, n = 0, i;
 	int rc = -1;
 
-	(void)flags;
 	memset(&p, 0, sizeof(p));
 	if (si_session(ctx, &s, err) < 0)
 		return -1;
@@ -657,7 +656,10 @@ imap_sync(struct cache_sync_ctx *ctx, int64_t folder_id, unsigned flags,
 			error_set(err, "synchronisation was cancelled");
 			goto out;
 		}
-		if ((rc = sync_folder(ctx, s, order[i], &p, err)) != 0)
+		if ((rc = sync_folder(ctx, s, order[i], &p, err)) == 0 &&
+		    (flags & CACHE_SYNC_BODIES))
+			rc = si_fetch_bodies(ctx, s, order[i], err);
+		if (rc != 0)
 			goto out;
 		s->done = xreallocarray(s->done, s->ndone + 1,
 		    sizeof(*s->done));

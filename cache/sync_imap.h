@@ -82,6 +82,10 @@ void si_drop(struct cache_sync_ctx *ctx, struct si *s);
 
 int si_fetch_body(struct cache_sync_ctx *ctx, int64_t msg_id,
     struct error *err);
+/* `postie sync --bodies`: every body of folder fid not in the body cache
+ * yet.  0 done, 1 interrupted, -1 error. */
+int si_fetch_bodies(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
+    struct error *err);
 int si_replay_op(struct cache_sync_ctx *ctx, const struct db_op *op,
     struct error *err);
 int si_idle(struct cache_sync_ctx *ctx, int timeout_ms, struct error *err);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cache/bodies.h"
 #include "cache/sync_imap.h"
 #include "core/buf.h"
 #include "core/log.h"
@@ -71,6 +72,89 @@ si_fetch_body(struct cache_sync_ctx *ctx, int64_t msg_id, struct error *err)
 out:
 	buf_free(&b);
 	db_msg_clear(&m);
+	return rc;
+}
+
+struct ids {
+	int64_t *v;
+	size_t n, cap;
+};
+
+static int
+ids_add(void *arg, int64_t id, uint32_t uid, const char *key,
+    unsigned flags, struct error *err)
+{
+	struct ids *x = arg;
+
+	(void)key;
+	(void)flags;
+	(void)err;
+	if (uid == 0)
+		return 0;
+	if (x->n == x->cap) {
+		x->cap = x->cap ? x->cap * 2 : 256;
+		x->v = xreallocarray(x->v, x->cap, sizeof(*x->v));
+	}
+	x->v[x->n++] = id;
+	return 0;
+}
+
+int
+si_fetch_bodies(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
+    struct error *err)
+{
+	struct db *db = cache_sync_db(ctx);
+	struct db_folder *f = si_folder(s, fid);
+	struct ids x = { NULL, 0, 0 };
+	struct buf b = BUF_INIT;
+	struct db_msg m;
+	char label[64];
+	uint64_t size, bytes = 0;
+	size_t i;
+	int rc = -1, got;
+
+	if (f == NULL || f->noselect)
+		return 0;
+	if (db_msg_each(db, fid, ids_add, &x, err) < 0)
+		return -1;
+	snprintf(label, sizeof(label), "bodies %s", f->name);
+	for (i = 0; i < x.n; i++) {
+		if ((got = db_msg_get(db, x.v[i], &m, err)) < 0)
+			goto out;
+		if (got == 0)
+			continue;
+		buf_reset(&b);
+		got = bodies_load(cache_sync_bodies(ctx), f->account, f->name,
+		    f->uidvalidity, m.uid, &b, err);
+		if (got == 0) {
+			buf_reset(&b);
+			if (si_select_id(ctx, s, fid, err) < 0 ||
+			    imap_fetch_body(s->imap, m.uid, "", 0, 0, body_sink,
+			    &b, &size, err) < 0) {
+				db_msg_clear(&m);
+				if (!dead(ctx, s)) { /* gone meanwhile */
+					error_clear(err);
+					continue;
+				}
+				goto out;
+			}
+			got = cache_sync_store_body(ctx, x.v[i],
+			    b.len ? b.data : "", b.len, err);
+			bytes += b.len;
+		}
+		db_msg_clear(&m);
+		if (got < 0)
+			goto out;
+		cache_sync_progress(ctx, label, i + 1, x.n, bytes);
+		if (i + 1 < x.n && cache_sync_interrupted(ctx)) {
+			rc = 1;
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	buf_free(&b);
+	free(x.v);
 	return rc;
 }
 

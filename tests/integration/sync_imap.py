@@ -299,6 +299,15 @@ def basic(tls, label):
     rc, err = c.sync()
     check(rc == 0 and c.duplicates() == 0 and len(c.subjects()) == 5,
           "%s: a second sync changes nothing" % label)
+    if tls == "implicit":
+        rc, out, err = c.run("sync", "--bodies")
+        files = []
+        for root, dirs, names in os.walk(os.path.join(c.dir, "cache")):
+            files += [os.path.join(root, n) for n in names]
+        total = sum(v[0] for v in server_folders().values())
+        check(rc == 0 and len(files) == total,
+              "%s: sync --bodies caches every message's body (%d files, "
+              "server %d; %s)" % (label, len(files), total, err.strip()))
     return c
 
 
