@@ -144,6 +144,22 @@ load(struct ui *ui, struct idx *x)
 	return x->err[0] ? -1 : 0;
 }
 
+/* The sender column shows the display name when there is one, as Mutt
+ * does: "Jürgen Müller <juergen@example.de>" -> "Jürgen Müller". */
+static size_t
+sender_len(const char *from)
+{
+	const char *lt = strrchr(from, '<');
+	size_t n = strlen(from);
+
+	if (lt == NULL || lt == from || n == 0 || from[n - 1] != '>')
+		return n;
+	n = (size_t)(lt - from);
+	while (n > 0 && from[n - 1] == ' ')
+		n--;
+	return n ? n : strlen(from);
+}
+
 static void
 fmt_date(int64_t t, char *out, size_t size)
 {
@@ -202,8 +218,12 @@ draw_row(struct ui *ui, struct idx *x, size_t row, int y)
 	ui_fill(y, 0, ui->cols, attr);
 	buf_printf(&b, " %s %-10s ", fl, date);
 	cx = ui_put(y, 0, ui->cols, b.data, b.len, attr);
-	ui_put(y, cx, fw, index_from(x->ix, r), strlen(index_from(x->ix, r)),
-	    attr);
+	{
+		const char *from = index_from(x->ix, r);
+		size_t flen = sender_len(from);
+
+		ui_put(y, cx, fw, from, flen, attr);
+	}
 	cx += fw + 1;
 	/* Thread tree, then the subject. */
 	if (r->depth > 0) {

@@ -139,6 +139,8 @@ tui_keys Enter
 tui_expect "home/INBOX: 4 messages"
 tui_expect "Grüße aus München"
 tui_expect "Jürgen Müller"
+# The sender column shows display names, not addresses (as Mutt does).
+tui_expect_not "Müller <juergen"
 tui_pass "index shows decoded headers"
 
 # The hostile subject is drawn as text: no title change, no clearing.
