@@ -208,7 +208,7 @@ struct fsync {
 	struct si *s;
 	struct db *db;
 	struct db_folder *f;
-	const struct si_pend *p;
+	struct si_pend *p;
 	struct error *err;
 	int failed;
 	/* known messages (full mode), sorted by uid */
@@ -248,8 +248,8 @@ vanish_range(void *arg, uint32_t lo, uint32_t hi)
 		if ((got = db_msg_find_uid(fs->db, fs->f->id, u, &id,
 		    fs->err)) < 0)
 			return -1;
-		if (got && !si_pend_uid(fs->p, fs->f->id, u) &&
-		    msg_remove(fs, id, u) < 0)
+		/* gone on the server: ops on it can only fail now */
+		if (got && msg_remove(fs, id, u) < 0)
 			return -1;
 		if (u == UINT32_MAX)
 			break;
@@ -372,8 +372,8 @@ full_flags(struct fsync *fs, int check_server)
 	for (i = 0; i < fs->nk; i++) {
 		struct known *k = &fs->k[i];
 
-		if (k->seen || si_pend_msg(fs->p, k->id) ||
-		    (k->uid && si_pend_uid(fs->p, fs->f->id, k->uid)))
+		/* a UID-0 record waits for its COPY/MOVE to be replayed */
+		if (k->seen || (k->uid == 0 && si_pend_msg(fs->p, k->id)))
 			continue;
 		if ((k->uid == 0 || check_server) &&
 		    msg_remove(fs, k->id, k->uid) < 0)
@@ -525,7 +525,7 @@ sync_headers(struct fsync *fs, const struct imap_mailbox *mb)
 
 static int
 sync_folder(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
-    const struct si_pend *p, struct error *err)
+    struct si_pend *p, struct error *err)
 {
 	struct db *db = cache_sync_db(ctx);
 	struct imap_qresync qr, *qrp = NULL;
@@ -574,6 +574,10 @@ sync_folder(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
 		qrp = NULL;
 	}
 	fp->uidvalidity = mb.uidvalidity;
+	/* Changes the UI queued since: they win over the server's state. */
+	si_pend_free(p);
+	if (si_pend_load(ctx, p, err) < 0)
+		goto out;
 	if (qrp) {
 		if (apply_events(&fs) < 0)
 			goto out;
@@ -590,7 +594,8 @@ sync_folder(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
 	if ((rc = sync_headers(&fs, &mb)) != 0)
 		goto out;
 	rc = -1;
-	if (apply_events(&fs) < 0)
+	si_pend_free(p);
+	if (si_pend_load(ctx, p, err) < 0 || apply_events(&fs) < 0)
 		goto out;
 	fp->uidnext = mb.uidnext;
 	fp->highestmodseq = mb.highestmodseq;

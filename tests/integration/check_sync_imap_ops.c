@@ -10,6 +10,8 @@
  *	syncs, prints "synced" on stdout, then waits (up to 30 s, events
  *	only, no further sync request) until a message with SUBJECT is in
  *	INBOX: the worker's IDLE saw it.  Exit 0 found, 1 not.
+ *   check_sync_imap_ops CONFIG ACCOUNT flag SUBJECT
+ *	offline: sets \Flagged on the INBOX message with SUBJECT.
  *   check_sync_imap_ops CONFIG ACCOUNT interrupt TOTAL
  *	starts a sync of a big INBOX (TOTAL messages on the server); once
  *	its first chunk is in, asks for the raw bytes of a message of it:
@@ -292,7 +294,12 @@ main(int argc, char **argv)
 		rc = ops();
 	else if (strcmp(argv[3], "idle") == 0 && argc > 4)
 		rc = idle(argv[4]);
-	else if (strcmp(argv[3], "interrupt") == 0 && argc > 4)
+	else if (strcmp(argv[3], "flag") == 0 && argc > 4) {
+		int64_t id = find("INBOX", argv[4]);
+
+		rc = id && cache_set_flags(c, id, MSG_FLAGGED, 0, &err) == 0 ?
+		    0 : fail("flag", id ? &err : NULL);
+	} else if (strcmp(argv[3], "interrupt") == 0 && argc > 4)
 		rc = interrupt(strtoul(argv[4], NULL, 10));
 	else if (strcmp(argv[3], "open") == 0 && argc > 4)
 		rc = open_msg(argv[4]);

@@ -379,6 +379,27 @@ def other_client(c):
     same_folders(c, "second client")
 
 
+def merge(c):
+    """A local change queued offline and another client's change to the
+    same message both survive."""
+    p = c.helper("flag", "München")
+    check(p.returncode == 0, "merge: flag queued offline (%s)" %
+          p.stderr.decode().strip())
+    m = imap()
+    m.select("INBOX")
+    m.uid("STORE", "3", "+FLAGS", "(\\Seen \\Answered)")
+    m.logout()
+    rc, err = c.sync()
+    srv = [f for u, f, s in server_msgs("INBOX") if u == 3]
+    lines = {l[4]: l[1] for l in c.lines()}
+    check(rc == 0 and srv and all(x in srv[0] for x in
+                                  ("\\Flagged", "\\Seen", "\\Answered")),
+          "merge: the server has both changes (%s)" % srv)
+    mine = lines.get("Grüße aus München", "")
+    check("F" in mine and "N" not in mine,
+          "merge: the cache shows both changes (%r)" % mine)
+
+
 def uidvalidity(c):
     before = c.subjects("Work/Projects")
     m = imap()
@@ -491,6 +512,7 @@ def main():
     c = basic("implicit", "imaps")
     offline_ops(c)
     other_client(c)
+    merge(c)
     uidvalidity(c)
     body(c)
     idle(c)
