@@ -226,6 +226,83 @@ cmp_subject(const void *a, const void *b, void *arg)
 	return c ? c : cmp_date(a, b, arg);
 }
 
+/*
+ * Sorting by text: each record gets a 64-bit key, the first 8 bytes of
+ * its sort string case-folded (big-endian, so integer order is the order
+ * of str_ncasecmp), and the keys are sorted with the full comparison only
+ * for ties.  Comparing two strings (and finding a subject's base) on every
+ * step made sorting 100,000 messages take a second; this takes a few tens
+ * of milliseconds.
+ */
+struct keyed {
+	uint64_t key;
+	uint32_t i;
+};
+
+struct keyed_ctx {
+	const struct index_rec *recs;
+	const char *arena;
+	int (*cmp)(const void *, const void *, void *);
+};
+
+static uint64_t
+prefix_key(const char *s, size_t len)
+{
+	uint64_t k = 0;
+	size_t i;
+
+	for (i = 0; i < 8; i++) {
+		unsigned c = i < len ? (unsigned char)s[i] : 0;
+
+		if (c >= 'A' && c <= 'Z')
+			c += 'a' - 'A';
+		k = k << 8 | c;
+	}
+	return k;
+}
+
+static int
+cmp_keyed(const void *a, const void *b, void *arg)
+{
+	const struct keyed *x = a, *y = b;
+	const struct keyed_ctx *c = arg;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return c->cmp(&c->recs[x->i], &c->recs[y->i], (void *)c->arena);
+}
+
+static void
+sort_keyed(struct index *ix, enum index_sort sort,
+    int (*cmp)(const void *, const void *, void *))
+{
+	struct keyed_ctx c = { ix->recs, ix->arena.data, cmp };
+	struct keyed *k = xreallocarray(NULL, ix->n ? ix->n : 1, sizeof(*k));
+	struct index_rec *out;
+	size_t i, len;
+
+	for (i = 0; i < ix->n; i++) {
+		const char *str;
+
+		if (sort == INDEX_SORT_SUBJECT)
+			str = thread_base_subject(ix->arena.data +
+			    ix->recs[i].subject, &len);
+		else {
+			str = from_key(ix->arena.data + ix->recs[i].from);
+			len = strlen(str);
+		}
+		k[i].key = prefix_key(str, len);
+		k[i].i = (uint32_t)i;
+	}
+	qsort_r(k, ix->n, sizeof(*k), cmp_keyed, &c);
+	out = xreallocarray(NULL, ix->n ? ix->n : 1, sizeof(*out));
+	for (i = 0; i < ix->n; i++)
+		out[i] = ix->recs[k[i].i];
+	free(ix->recs);
+	ix->recs = out;
+	free(k);
+}
+
 static int
 thread(struct index *ix, struct db *db, struct error *err)
 {
@@ -367,7 +444,13 @@ index_sort(struct index *ix, struct db *db, enum index_sort sort,
 	case INDEX_SORT_SIZE: cmp = cmp_size; break;
 	default: cmp = cmp_date; break;
 	}
-	qsort_r(ix->recs, ix->n, sizeof(*ix->recs), cmp, ix->arena.data);
+	if (ix->n == 0)
+		;
+	else if (sort == INDEX_SORT_FROM || sort == INDEX_SORT_SUBJECT)
+		sort_keyed(ix, sort, cmp);
+	else
+		qsort_r(ix->recs, ix->n, sizeof(*ix->recs), cmp,
+		    ix->arena.data);
 	if (reverse)
 		for (i = 0; i < ix->n / 2; i++) {
 			struct index_rec t = ix->recs[i];

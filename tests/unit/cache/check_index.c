@@ -234,6 +234,28 @@ START_TEST(sorting)
 }
 END_TEST
 
+/* Text sorts use 8-byte keys: ties past the 8th byte, case, "Re:" and
+ * quotes must still sort as the full comparison says. */
+START_TEST(sorting_long_text)
+{
+	add(1, 1, 10, "Bob Zeta <z@x>", "Quarterly report B", 1, NULL, NULL);
+	add(2, 2, 50, "bob alpha", "quarterly report a", 1, NULL, NULL);
+	add(3, 3, 20, "\"Bob Alpha\" <c@x>", "Re: QUARTERLY REPORT A", 1,
+	    NULL, NULL);
+	add(4, 4, 5, "Bobby", "Quarterly", 1, NULL, NULL);
+	add(5, 5, 1, "<zz@x>", "Quarterly report a longer", 1, NULL, NULL);
+	{
+		const uint32_t subject[] = { 4, 3, 2, 5, 1 };
+		const uint32_t subject_rev[] = { 1, 5, 2, 3, 4 };
+		const uint32_t from[] = { 2, 3, 1, 4, 5 };
+
+		expect(INDEX_SORT_SUBJECT, 0, subject, 5);
+		expect(INDEX_SORT_SUBJECT, 1, subject_rev, 5);
+		expect(INDEX_SORT_FROM, 0, from, 5);
+	}
+}
+END_TEST
+
 START_TEST(strings_cleaned)
 {
 	struct index *ix = NULL;
@@ -313,6 +335,7 @@ main(void)
 	suite_add_tcase(s, tt);
 	tcase_add_checked_fixture(ti, setup, teardown);
 	tcase_add_test(ti, sorting);
+	tcase_add_test(ti, sorting_long_text);
 	tcase_add_test(ti, strings_cleaned);
 	tcase_add_test(ti, find_and_limit);
 	suite_add_tcase(s, ti);
