@@ -11,8 +11,12 @@
  * when a folder is complete, so a dropped connection refetches the range
  * (UIDs already indexed are skipped: no duplicates).  An interrupted
  * fetch remembers, in the session, the part already done.
- * A message with a pending local change keeps its local flags and is not
- * removed or refetched until the change was replayed.
+ * A message with a pending local change keeps its local flags, and one
+ * moved away locally is not fetched again, until the change was replayed;
+ * one gone from the server goes (its pending change can only fail).
+ * A folder's first fill indexes through store_index_raw (cache_int.h)
+ * without per-message events; later new mail goes through
+ * cache_sync_index_message.
  */
 #include "config.h"
 
@@ -278,8 +282,8 @@ apply_events(struct fsync *fs)
 		if ((got = db_msg_find_uid(fs->db, fs->f->id, s->chg[i].uid,
 		    &id, fs->err)) < 0)
 			goto fail;
-		if (got && !si_pend_msg(fs->p, id) && db_msg_set_flags(fs->db, id,
-		    si_msg_flags(s->chg[i].flags), fs->err) < 0)
+		if (got && !si_pend_msg(fs->p, id) && db_msg_set_flags(fs->db,
+		    id, si_msg_flags(s->chg[i].flags), fs->err) < 0)
 			goto fail;
 	}
 	if (db_commit(fs->db, fs->err) < 0)
