@@ -7,6 +7,7 @@ read with python's imaplib over SSL.  Exit status 0 when every check
 passed.
 """
 import base64
+import email.header
 import imaplib
 import os
 import re
@@ -121,6 +122,8 @@ def server_msgs(folder):
         flags = re.search(r"FLAGS \((.*?)\)", head).group(1)
         subj = item[1].decode("utf-8", "replace").strip()
         subj = re.sub(r"^Subject:\s*", "", subj, flags=re.I)
+        subj = str(email.header.make_header(
+            email.header.decode_header(subj)))
         out.append((uid, flags, subj))
     m.logout()
     return out
@@ -400,6 +403,33 @@ def merge(c):
           "merge: the cache shows both changes (%r)" % mine)
 
 
+def no_modseq(c):
+    """Without a saved HIGHESTMODSEQ (as with a server lacking QRESYNC)
+    the sync compares every known UID's flags and drops what is gone."""
+    append("INBOX", "Before the fallback")
+    rc, err = c.sync()
+    m = imap()
+    m.select("INBOX")
+    typ, data = m.uid("SEARCH", "SUBJECT", "\"Before the fallback\"")
+    m.uid("STORE", data[0].split()[-1].decode(), "+FLAGS", "(\\Flagged)")
+    typ, data = m.uid("SEARCH", "SUBJECT", "Important")
+    m.uid("STORE", data[0].split()[-1].decode(), "+FLAGS", "(\\Deleted)")
+    m.expunge()
+    m.logout()
+    append("INBOX", "After the fallback")
+    d = c.db()
+    d.execute("UPDATE folders SET highestmodseq = 0 WHERE name = 'INBOX'")
+    d.commit()
+    d.close()
+    rc, err = c.sync()
+    srv = sorted((s, "\\Flagged" in f, "\\Seen" in f)
+                 for u, f, s in server_msgs("INBOX"))
+    mine = sorted((l[4], "F" in l[1], "N" not in l[1]) for l in c.lines())
+    check(rc == 0 and srv == mine,
+          "no modseq: the full flag check matches the server (%s vs %s)"
+          % (mine, srv))
+
+
 def uidvalidity(c):
     before = c.subjects("Work/Projects")
     m = imap()
@@ -513,6 +543,7 @@ def main():
     offline_ops(c)
     other_client(c)
     merge(c)
+    no_modseq(c)
     uidvalidity(c)
     body(c)
     idle(c)
