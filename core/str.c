@@ -71,6 +71,18 @@ str_trim(char *s)
 }
 
 int
+str_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int
 str_to_ulong(const char *s, unsigned long max, unsigned long *v_r)
 {
 	unsigned long v = 0;

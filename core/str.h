@@ -22,6 +22,8 @@ int str_has_casefix(const char *s, const char *prefix);
 size_t str_lcpy(char *dst, const char *src, size_t dstsize);
 /* Trims ASCII space and tab from both ends in place; returns s. */
 char *str_trim(char *s);
+/* The value of one hexadecimal digit (either case), or -1. */
+int str_hexval(int c);
 /* Parses a decimal unsigned integer that must fill all of s, with no sign,
  * at most max.  Returns 0 and sets *v_r, or -1. */
 int str_to_ulong(const char *s, unsigned long max, unsigned long *v_r);

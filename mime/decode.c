@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "core/str.h"
 #include "mime/mime_int.h"
 
 /* -1 for bytes outside the alphabet (both the standard and URL-safe
@@ -139,17 +140,6 @@ mime_base64_decode(const char *s, size_t len, struct buf *out)
 	out->data[out->len] = '\0';
 }
 
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
 
 /* Soft breaks ("=" at line end, blanks allowed after it) vanish; "=XX"
  * decodes; any other "=" stays as it is; blanks at line end go. */
@@ -175,8 +165,8 @@ mime_qp_decode(const char *s, size_t len, struct buf *out)
 				continue;
 			}
 			if (i + 2 < len &&
-			    (h1 = hexval((unsigned char)s[i + 1])) >= 0 &&
-			    (h2 = hexval((unsigned char)s[i + 2])) >= 0) {
+			    (h1 = str_hexval((unsigned char)s[i + 1])) >= 0 &&
+			    (h2 = str_hexval((unsigned char)s[i + 2])) >= 0) {
 				buf_addch(out, h1 * 16 + h2);
 				i += 3;
 				continue;

@@ -112,16 +112,6 @@ mime_param_raw(const char *value, size_t len, const char *name, struct buf *out)
 	return 0;
 }
 
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
 
 static void
 pct_decode(const char *s, size_t len, struct buf *out)
@@ -131,8 +121,8 @@ pct_decode(const char *s, size_t len, struct buf *out)
 
 	for (i = 0; i < len; i++) {
 		if (s[i] == '%' && i + 2 < len &&
-		    (h1 = hexval((unsigned char)s[i + 1])) >= 0 &&
-		    (h2 = hexval((unsigned char)s[i + 2])) >= 0) {
+		    (h1 = str_hexval((unsigned char)s[i + 1])) >= 0 &&
+		    (h2 = str_hexval((unsigned char)s[i + 2])) >= 0) {
 			buf_addch(out, h1 * 16 + h2);
 			i += 2;
 		} else

@@ -51,16 +51,6 @@ parse_word(const char *s, size_t len, size_t i, struct word *w)
 	return 1;
 }
 
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
 
 static void
 q_decode(const char *s, size_t len, struct buf *out)
@@ -72,8 +62,8 @@ q_decode(const char *s, size_t len, struct buf *out)
 		if (s[i] == '_')
 			buf_addch(out, ' ');
 		else if (s[i] == '=' && i + 2 < len &&
-		    (h1 = hexval((unsigned char)s[i + 1])) >= 0 &&
-		    (h2 = hexval((unsigned char)s[i + 2])) >= 0) {
+		    (h1 = str_hexval((unsigned char)s[i + 1])) >= 0 &&
+		    (h2 = str_hexval((unsigned char)s[i + 2])) >= 0) {
 			buf_addch(out, h1 * 16 + h2);
 			i += 2;
 		} else

@@ -92,17 +92,6 @@ theme_defaults(struct theme *t)
 	set(t, THEME_HELP_KEY, 3, -1, THEME_BOLD);
 }
 
-static unsigned
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return (unsigned)(c - '0');
-	if (c >= 'a' && c <= 'f')
-		return (unsigned)(c - 'a' + 10);
-	if (c >= 'A' && c <= 'F')
-		return (unsigned)(c - 'A' + 10);
-	return 16;
-}
 
 static void
 rgb_of(int c, unsigned rgb[3])
@@ -191,9 +180,13 @@ theme_color_parse(const char *s, int *c_r)
 	if (s[0] == '#') {
 		if (strlen(s) != 7)
 			return -1;
-		for (i = 0; i < 6; i++)
-			if ((v[i] = hexval((unsigned char)s[i + 1])) > 15)
+		for (i = 0; i < 6; i++) {
+			int h = str_hexval((unsigned char)s[i + 1]);
+
+			if (h < 0)
 				return -1;
+			v[i] = (unsigned)h;
+		}
 		*c_r = theme_rgb_to_256(v[0] * 16 + v[1], v[2] * 16 + v[3],
 		    v[4] * 16 + v[5]);
 		return 0;

@@ -72,6 +72,19 @@ START_TEST(test_lcpy_trim_ulong)
 }
 END_TEST
 
+START_TEST(test_hexval)
+{
+	ck_assert_int_eq(str_hexval('0'), 0);
+	ck_assert_int_eq(str_hexval('9'), 9);
+	ck_assert_int_eq(str_hexval('a'), 10);
+	ck_assert_int_eq(str_hexval('F'), 15);
+	ck_assert_int_eq(str_hexval('g'), -1);
+	ck_assert_int_eq(str_hexval('G'), -1);
+	ck_assert_int_eq(str_hexval('/'), -1);
+	ck_assert_int_eq(str_hexval(0xC3), -1);
+}
+END_TEST
+
 START_TEST(test_utf8)
 {
 	unsigned cp;
@@ -205,6 +218,7 @@ main(void)
 	tcase_add_test(tc, test_case);
 	tcase_add_test(tc, test_lcpy_trim_ulong);
 	tcase_add_test(tc, test_utf8);
+	tcase_add_test(tc, test_hexval);
 	tcase_add_test(tc, test_clean_plain);
 	tcase_add_test(tc, test_clean_escapes);
 	tcase_add_test(tc, test_clean_c1_bidi);
