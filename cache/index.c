@@ -236,13 +236,9 @@ cmp_subject(const void *a, const void *b, void *arg)
  */
 struct keyed {
 	uint64_t key;
+	const char *s; /* the sort string (text sorts) */
+	uint32_t len;
 	uint32_t i;
-};
-
-struct keyed_ctx {
-	const struct index_rec *recs;
-	const char *arena;
-	int (*cmp)(const void *, const void *, void *);
 };
 
 static uint64_t
@@ -261,40 +257,73 @@ prefix_key(const char *s, size_t len)
 	return k;
 }
 
+/* Ties on the 8-byte key: the whole strings, then date and arrival as
+ * cmp_date does (passed in the key of a second, date-keyed pass). */
 static int
 cmp_keyed(const void *a, const void *b, void *arg)
 {
 	const struct keyed *x = a, *y = b;
-	const struct keyed_ctx *c = arg;
+	const struct index_rec *recs = arg;
+	int c;
 
 	if (x->key != y->key)
 		return x->key < y->key ? -1 : 1;
-	return c->cmp(&c->recs[x->i], &c->recs[y->i], (void *)c->arena);
+	if (x->s != NULL) {
+		c = str_ncasecmp(x->s, y->s, x->len < y->len ? x->len : y->len);
+		if (c == 0 && x->len != y->len)
+			c = x->len < y->len ? -1 : 1;
+		if (c)
+			return c;
+		return cmp_date(&recs[x->i], &recs[y->i], NULL);
+	}
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Date and arrival in one integer: dates within +-2^39 s (17,000
+ * years), arrival ranks below 2^24. */
+static uint64_t
+date_key(const struct index_rec *r)
+{
+	int64_t d = r->date;
+
+	if (d < -((int64_t)1 << 39))
+		d = -((int64_t)1 << 39);
+	if (d >= (int64_t)1 << 39)
+		d = ((int64_t)1 << 39) - 1;
+	return (uint64_t)(d + ((int64_t)1 << 39)) << 24 |
+	    (r->arrival & 0xFFFFFF);
 }
 
 static void
-sort_keyed(struct index *ix, enum index_sort sort,
-    int (*cmp)(const void *, const void *, void *))
+sort_keyed(struct index *ix, enum index_sort sort)
 {
-	struct keyed_ctx c = { ix->recs, ix->arena.data, cmp };
 	struct keyed *k = xreallocarray(NULL, ix->n ? ix->n : 1, sizeof(*k));
 	struct index_rec *out;
 	size_t i, len;
 
 	for (i = 0; i < ix->n; i++) {
-		const char *str;
+		const struct index_rec *r = &ix->recs[i];
+		const char *str = NULL;
 
 		if (sort == INDEX_SORT_SUBJECT)
-			str = thread_base_subject(ix->arena.data +
-			    ix->recs[i].subject, &len);
-		else {
-			str = from_key(ix->arena.data + ix->recs[i].from);
+			str = thread_base_subject(ix->arena.data + r->subject,
+			    &len);
+		else if (sort == INDEX_SORT_FROM) {
+			str = from_key(ix->arena.data + r->from);
 			len = strlen(str);
 		}
-		k[i].key = prefix_key(str, len);
+		if (str != NULL) {
+			k[i].key = prefix_key(str, len);
+			k[i].s = str;
+			k[i].len = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
+		} else {
+			k[i].key = date_key(r);
+			k[i].s = NULL;
+			k[i].len = 0;
+		}
 		k[i].i = (uint32_t)i;
 	}
-	qsort_r(k, ix->n, sizeof(*k), cmp_keyed, &c);
+	qsort_r(k, ix->n, sizeof(*k), cmp_keyed, ix->recs);
 	out = xreallocarray(NULL, ix->n ? ix->n : 1, sizeof(*out));
 	for (i = 0; i < ix->n; i++)
 		out[i] = ix->recs[k[i].i];
@@ -446,8 +475,9 @@ index_sort(struct index *ix, struct db *db, enum index_sort sort,
 	}
 	if (ix->n == 0)
 		;
-	else if (sort == INDEX_SORT_FROM || sort == INDEX_SORT_SUBJECT)
-		sort_keyed(ix, sort, cmp);
+	else if (sort == INDEX_SORT_FROM || sort == INDEX_SORT_SUBJECT ||
+	    sort == INDEX_SORT_DATE)
+		sort_keyed(ix, sort);
 	else
 		qsort_r(ix->recs, ix->n, sizeof(*ix->recs), cmp,
 		    ix->arena.data);
