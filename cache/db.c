@@ -62,29 +62,6 @@ static const char *const migrations[DB_SCHEMA_VERSION] = {
 	" coalesce(subject, '') FROM messages;"
 	"CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages"
 	" BEGIN DELETE FROM fts WHERE rowid = old.id; END;",
-	/* 3: each folder's total and unread counts kept by triggers.
-	 * Counting them on demand read every message row of the account
-	 * (the flags live in the table): 2 s of a 100,000-message TUI
-	 * start went there. */
-	"ALTER TABLE folders ADD COLUMN total INTEGER NOT NULL DEFAULT 0;"
-	"ALTER TABLE folders ADD COLUMN unread INTEGER NOT NULL DEFAULT 0;"
-	"UPDATE folders SET"
-	" total = (SELECT count(*) FROM messages WHERE folder = folders.id),"
-	" unread = (SELECT count(*) FROM messages WHERE folder = folders.id"
-	"  AND flags & 1 = 0);"
-	"CREATE TRIGGER messages_count_insert AFTER INSERT ON messages"
-	" BEGIN UPDATE folders SET total = total + 1,"
-	"  unread = unread + (new.flags & 1 = 0) WHERE id = new.folder; END;"
-	"CREATE TRIGGER messages_count_delete AFTER DELETE ON messages"
-	" BEGIN UPDATE folders SET total = total - 1,"
-	"  unread = unread - (old.flags & 1 = 0) WHERE id = old.folder; END;"
-	"CREATE TRIGGER messages_count_update AFTER UPDATE OF flags, folder"
-	" ON messages WHEN old.folder != new.folder OR"
-	"  (old.flags & 1) != (new.flags & 1)"
-	" BEGIN UPDATE folders SET total = total - 1,"
-	"  unread = unread - (old.flags & 1 = 0) WHERE id = old.folder;"
-	" UPDATE folders SET total = total + 1,"
-	"  unread = unread + (new.flags & 1 = 0) WHERE id = new.folder; END;",
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
@@ -94,8 +71,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    " VALUES (?, ?, ?)",
 	[ST_FOLDER_ROLE] = "UPDATE folders SET role = ? WHERE id = ?",
 	[ST_FOLDER_GET] = "SELECT id, account, name, delim, uidvalidity,"
-	    " uidnext, highestmodseq, role, noselect, total, unread"
-	    " FROM folders WHERE id = ?",
+	    " uidnext, highestmodseq, role, noselect,"
+	    " (SELECT count(*) FROM messages WHERE folder = folders.id),"
+	    " (SELECT count(*) FROM messages WHERE folder = folders.id AND"
+	    "  flags & 1 = 0) FROM folders WHERE id = ?",
 	[ST_FOLDER_UPDATE] = "UPDATE folders SET uidvalidity = ?,"
 	    " uidnext = ?, highestmodseq = ?, role = ?, delim = ?,"
 	    " noselect = ? WHERE id = ?",
@@ -488,8 +467,9 @@ db_folder_list(struct db *db, const char *account, struct db_folder **list_r,
 
 	if (sqlite3_prepare_v2(db->sq, "SELECT f.id, f.account, f.name,"
 	    " f.delim, f.uidvalidity, f.uidnext, f.highestmodseq, f.role,"
-	    " f.noselect, f.total, f.unread"
-	    " FROM folders f WHERE f.account = ? ORDER BY f.name", -1, &st,
+	    " f.noselect, count(m.id), coalesce(sum(m.flags & 1 = 0), 0)"
+	    " FROM folders f LEFT JOIN messages m ON m.folder = f.id"
+	    " WHERE f.account = ? GROUP BY f.id ORDER BY f.name", -1, &st,
 	    NULL) != SQLITE_OK)
 		return db_fail(db, err, "folder list");
 	db_bind_str(st, 1, account);

@@ -34,7 +34,7 @@
 
 #include "core/error.h"
 
-#define DB_SCHEMA_VERSION 3
+#define DB_SCHEMA_VERSION 2
 
 /* Message flags (stored as a bit set). */
 #define MSG_SEEN     0x01u
@@ -69,7 +69,7 @@ struct db_folder {
 	uint64_t highestmodseq;
 	enum folder_role role;
 	int noselect;         /* \Noselect: a node of the tree only */
-	unsigned total;       /* kept by triggers on messages (schema 3) */
+	unsigned total;       /* counted from the index by db_folder_list */
 	unsigned unread;      /* messages without MSG_SEEN */
 };
 
