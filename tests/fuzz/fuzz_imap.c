@@ -22,6 +22,10 @@ dump_args(struct buf *o, const struct imap_arg *a)
 			buf_addch(o, '(');
 			dump_args(o, a->list);
 			buf_addch(o, ')');
+		} else if (a->type == IMAP_ARG_STREAMED) {
+			/* bytes went to the sink; len is the size, str is "" */
+			if (a->str[0] != '\0')
+				abort();
 		} else {
 			buf_add(o, a->str, a->len);
 		}
