@@ -182,6 +182,7 @@ cache_account_status(struct cache *c, size_t i,
 	if (db_account_get(c->db, c->accounts[i].name, &st->last_sync,
 	    &dberr, err) < 0 ||
 	    db_folder_list(c->db, c->accounts[i].name, &f, &n, err) < 0 ||
+	    db_folder_counts(c->db, f, n, err) < 0 ||
 	    db_op_pending(c->db, c->accounts[i].name, &st->pending_ops,
 	    err) < 0) {
 		free(dberr);
@@ -252,6 +253,10 @@ cache_folders(struct cache *c, size_t account, struct cache_folder **f_r,
 	if (db_folder_list(c->db, c->accounts[account].name, &list, &n,
 	    err) < 0)
 		return -1;
+	if (db_folder_counts(c->db, list, n, err) < 0) {
+		db_folders_free(&list, n);
+		return -1;
+	}
 	order = xcalloc(n + 1, sizeof(*order));
 	for (i = 0; i < n; i++)
 		order[i] = i;

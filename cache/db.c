@@ -62,6 +62,8 @@ static const char *const migrations[DB_SCHEMA_VERSION] = {
 	" coalesce(subject, '') FROM messages;"
 	"CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages"
 	" BEGIN DELETE FROM fts WHERE rowid = old.id; END;",
+	/* 3: folder counts read the index only (db_count.c) */
+	"CREATE INDEX messages_folder_flags ON messages(folder, flags);",
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
@@ -71,10 +73,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    " VALUES (?, ?, ?)",
 	[ST_FOLDER_ROLE] = "UPDATE folders SET role = ? WHERE id = ?",
 	[ST_FOLDER_GET] = "SELECT id, account, name, delim, uidvalidity,"
-	    " uidnext, highestmodseq, role, noselect,"
-	    " (SELECT count(*) FROM messages WHERE folder = folders.id),"
-	    " (SELECT count(*) FROM messages WHERE folder = folders.id AND"
-	    "  flags & 1 = 0) FROM folders WHERE id = ?",
+	    " uidnext, highestmodseq, role, noselect FROM folders WHERE id = ?",
 	[ST_FOLDER_UPDATE] = "UPDATE folders SET uidvalidity = ?,"
 	    " uidnext = ?, highestmodseq = ?, role = ?, delim = ?,"
 	    " noselect = ? WHERE id = ?",
@@ -122,6 +121,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    " last_error) VALUES (?, ?, ?)",
 	[ST_ACCOUNT_GET] = "SELECT last_sync, last_error FROM accounts"
 	    " WHERE name = ?",
+	[ST_DATA_VERSION] = "PRAGMA data_version",
+	[ST_FOLDER_COUNTS] = "SELECT folder, count(*), sum(flags & 1 = 0)"
+	    " FROM messages GROUP BY folder ORDER BY folder",
 };
 
 int
@@ -306,6 +308,7 @@ db_close(struct db **dbp)
 		sqlite3_finalize(db->st[i]);
 	sqlite3_close(db->sq);
 	buf_free(&db->scratch);
+	free(db->counts);
 	free(db);
 	*dbp = NULL;
 }
@@ -314,6 +317,12 @@ int
 db_version(struct db *db)
 {
 	return db->version;
+}
+
+int64_t
+db_changes(struct db *db)
+{
+	return sqlite3_total_changes64(db->sq);
 }
 
 int
@@ -392,8 +401,6 @@ folder_from_row(sqlite3_stmt *st, struct db_folder *f)
 	f->highestmodseq = (uint64_t)sqlite3_column_int64(st, 6);
 	f->role = (enum folder_role)sqlite3_column_int(st, 7);
 	f->noselect = sqlite3_column_int(st, 8);
-	f->total = (unsigned)sqlite3_column_int64(st, 9);
-	f->unread = (unsigned)sqlite3_column_int64(st, 10);
 }
 
 int
@@ -465,11 +472,9 @@ db_folder_list(struct db *db, const char *account, struct db_folder **list_r,
 	size_t n = 0, cap = 0;
 	int rc;
 
-	if (sqlite3_prepare_v2(db->sq, "SELECT f.id, f.account, f.name,"
-	    " f.delim, f.uidvalidity, f.uidnext, f.highestmodseq, f.role,"
-	    " f.noselect, count(m.id), coalesce(sum(m.flags & 1 = 0), 0)"
-	    " FROM folders f LEFT JOIN messages m ON m.folder = f.id"
-	    " WHERE f.account = ? GROUP BY f.id ORDER BY f.name", -1, &st,
+	if (sqlite3_prepare_v2(db->sq, "SELECT id, account, name, delim,"
+	    " uidvalidity, uidnext, highestmodseq, role, noselect"
+	    " FROM folders WHERE account = ? ORDER BY name", -1, &st,
 	    NULL) != SQLITE_OK)
 		return db_fail(db, err, "folder list");
 	db_bind_str(st, 1, account);

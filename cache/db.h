@@ -34,7 +34,7 @@
 
 #include "core/error.h"
 
-#define DB_SCHEMA_VERSION 2
+#define DB_SCHEMA_VERSION 3
 
 /* Message flags (stored as a bit set). */
 #define MSG_SEEN     0x01u
@@ -69,8 +69,8 @@ struct db_folder {
 	uint64_t highestmodseq;
 	enum folder_role role;
 	int noselect;         /* \Noselect: a node of the tree only */
-	unsigned total;       /* counted from the index by db_folder_list */
-	unsigned unread;      /* messages without MSG_SEEN */
+	unsigned total;       /* 0 unless filled by db_folder_counts */
+	unsigned unread;      /* messages without MSG_SEEN, likewise */
 };
 
 /*
@@ -141,6 +141,9 @@ int db_open_version(const char *path, int version, struct db **db_r,
 void db_close(struct db **db);
 /* The schema version of the open database. */
 int db_version(struct db *db);
+/* Rows written through this connection since it was opened (rolled
+ * back ones included): equal values mean nothing was written between. */
+int64_t db_changes(struct db *db);
 
 int db_begin(struct db *db, struct error *err);
 int db_commit(struct db *db, struct error *err);
@@ -160,9 +163,15 @@ int db_folder_get(struct db *db, int64_t id, struct db_folder *f_r,
 /* Writes uidvalidity, uidnext, highestmodseq, role, delim, noselect. */
 int db_folder_update(struct db *db, const struct db_folder *f,
     struct error *err);
-/* Every folder of the account, sorted by name, with counts. */
+/* Every folder of the account, sorted by name, without counts. */
 int db_folder_list(struct db *db, const char *account,
     struct db_folder **list_r, size_t *n_r, struct error *err);
+/* Fills total and unread of each list[i] (by id).  The counts of every
+ * folder are computed in one pass over an index (about 20 ms per 100,000
+ * messages) and kept on this connection until the database changes, so
+ * asking again with nothing written in between costs a lookup. */
+int db_folder_counts(struct db *db, struct db_folder *list, size_t n,
+    struct error *err);
 /* Deletes every message of the folder (UIDVALIDITY changed) and sets
  * uidvalidity, uidnext and highestmodseq to 0. */
 int db_folder_reset(struct db *db, int64_t id, struct error *err);

@@ -14,8 +14,13 @@ enum db_stmt {
 	ST_MSG_KEY, ST_MSG_DELETE, ST_MSG_EACH, ST_FTS_TEXT,
 	ST_UIDL_LOOKUP, ST_UIDL_ADD, ST_UIDL_DELIVERED, ST_UIDL_DELETED,
 	ST_UIDL_FORGET, ST_OP_ADD, ST_OP_NEXT, ST_OP_STATE,
-	ST_ACCOUNT_SET, ST_ACCOUNT_GET,
+	ST_ACCOUNT_SET, ST_ACCOUNT_GET, ST_DATA_VERSION, ST_FOLDER_COUNTS,
 	ST_COUNT
+};
+
+struct db_count {
+	int64_t folder;
+	unsigned total, unread;
 };
 
 struct db {
@@ -23,6 +28,12 @@ struct db {
 	int version;
 	sqlite3_stmt *st[ST_COUNT];
 	struct buf scratch;
+	/* db_count.c: every folder's counts, valid while neither
+	 * data_version nor this connection's change count moves */
+	struct db_count *counts; /* sorted by folder */
+	size_t counts_n, counts_cap;
+	int counts_valid;
+	int64_t counts_dv, counts_changes;
 };
 
 /* The cached prepared statement (reset, bindings cleared), or NULL with

@@ -171,7 +171,7 @@ list_store(struct cache_sync_ctx *ctx, const struct listed *l,
 }
 
 /*
- * One db_folder_list per LIST: the rows (counts aside, which cost a
+ * One db_folder_list per LIST: the rows (without counts, which cost a
  * scan of the index each time) stay in the session as its snapshot.
  */
 int

@@ -94,7 +94,7 @@ START_TEST(upgrade_from_v1)
 	    NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(sq);
 	db = open_db();
-	ck_assert_int_eq(db_version(db), 2);
+	ck_assert_int_eq(db_version(db), DB_SCHEMA_VERSION);
 	/* The upgrade indexed what was there. */
 	ck_assert_int_eq(db_search(db, 0, "quarter", &ids, &n, &err), 0);
 	ck_assert_uint_eq(n, 1);
@@ -102,6 +102,14 @@ START_TEST(upgrade_from_v1)
 	ck_assert_int_eq(db_search(db, 0, "ann", &ids, &n, &err), 0);
 	ck_assert_uint_eq(n, 1);
 	free(ids);
+	/* ...and schema 3 counts it. */
+	{
+		struct db_folder f = { .id = 1 };
+
+		ck_assert_int_eq(db_folder_counts(db, &f, 1, &err), 0);
+		ck_assert_uint_eq(f.total, 1);
+		ck_assert_uint_eq(f.unread, 1);
+	}
 	db_close(&db);
 }
 END_TEST
@@ -126,10 +134,10 @@ END_TEST
 
 START_TEST(folders_and_counts)
 {
-	struct db *db = open_db();
+	struct db *db = open_db(), *other;
 	struct db_folder *list, f;
 	struct error err;
-	int64_t inbox, inbox2, sent;
+	int64_t inbox, inbox2, sent, id2;
 	size_t n;
 
 	ck_assert_int_eq(db_folder_ensure(db, "a", "INBOX", FOLDER_ROLE_INBOX,
@@ -143,15 +151,32 @@ START_TEST(folders_and_counts)
 	    &inbox2, &err), 0);
 	ck_assert_int_ne(inbox, inbox2);
 	add_msg(db, inbox, 1, "x", "s", 1, MSG_SEEN);
-	add_msg(db, inbox, 2, "x", "s", 2, 0);
+	id2 = add_msg(db, inbox, 2, "x", "s", 2, 0);
 	add_msg(db, inbox, 3, "x", "s", 3, MSG_FLAGGED);
+	add_msg(db, inbox2, 1, "x", "s", 1, 0);
 	ck_assert_int_eq(db_folder_list(db, "a", &list, &n, &err), 0);
 	ck_assert_uint_eq(n, 2);
 	ck_assert_str_eq(list[0].name, "INBOX");
+	ck_assert_int_eq(list[0].role, FOLDER_ROLE_INBOX);
+	ck_assert_int_eq(db_folder_counts(db, list, n, &err), 0);
 	ck_assert_uint_eq(list[0].total, 3);
 	ck_assert_uint_eq(list[0].unread, 2);
-	ck_assert_int_eq(list[0].role, FOLDER_ROLE_INBOX);
 	ck_assert_uint_eq(list[1].total, 0);
+	/* The kept counts follow this connection's writes... */
+	ck_assert_int_eq(db_msg_set_flags(db, id2, MSG_SEEN, &err), 0);
+	add_msg(db, sent, 1, "x", "s", 1, 0);
+	ck_assert_int_eq(db_folder_counts(db, list, n, &err), 0);
+	ck_assert_uint_eq(list[0].total, 3);
+	ck_assert_uint_eq(list[0].unread, 1);
+	ck_assert_uint_eq(list[1].total, 1);
+	ck_assert_uint_eq(list[1].unread, 1);
+	/* ...and another connection's. */
+	other = open_db();
+	ck_assert_int_eq(db_msg_delete(other, id2, &err), 0);
+	db_close(&other);
+	ck_assert_int_eq(db_folder_counts(db, list, n, &err), 0);
+	ck_assert_uint_eq(list[0].total, 2);
+	ck_assert_uint_eq(list[0].unread, 1);
 	db_folders_free(&list, n);
 	ck_assert_ptr_null(list);
 	/* UIDVALIDITY change: the folder's state goes. */
@@ -167,6 +192,7 @@ START_TEST(folders_and_counts)
 	ck_assert_int_eq(db_folder_reset(db, inbox, &err), 0);
 	ck_assert_int_eq(db_folder_get(db, inbox, &f, &err), 1);
 	ck_assert_uint_eq(f.uidvalidity, 0);
+	ck_assert_int_eq(db_folder_counts(db, &f, 1, &err), 0);
 	ck_assert_uint_eq(f.total, 0);
 	db_folder_clear(&f);
 	ck_assert_int_eq(db_folder_find(db, "a", "Nope", &f, &err), 0);

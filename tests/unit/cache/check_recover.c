@@ -197,6 +197,7 @@ START_TEST(healthy_untouched)
 	ck_assert_int_eq(db_recover_open(path, &db, notice, sizeof(notice),
 	    &err), 0);
 	ck_assert_int_eq(db_folder_find(db, "acct", "INBOX", &f, &err), 1);
+	ck_assert_int_eq(db_folder_counts(db, &f, 1, &err), 0);
 	ck_assert_uint_eq(f.total, 50); /* the data is still there */
 	db_folder_clear(&f);
 	db_close(&db);
