@@ -537,6 +537,7 @@ sync_folder(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
 	struct db_folder *fp = si_folder(s, fid);
 	struct fsync fs;
 	int rc, reset = 0;
+	int64_t changes = db_changes(db);
 
 	if (fp == NULL)
 		return 0; /* gone: nothing to do */
@@ -566,7 +567,7 @@ sync_folder(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
 		}
 		goto out;
 	}
-	/* (cache_sync_uidvalidity reads the folder's counts: only when
+	/* (cache_sync_uidvalidity reads the folder's row: only when
 	 * the value is new) */
 	if (mb.uidvalidity != fp->uidvalidity && (reset =
 	    cache_sync_uidvalidity(ctx, fid, mb.uidvalidity, err)) < 0)
@@ -603,10 +604,12 @@ sync_folder(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
 		goto out;
 	fp->uidnext = mb.uidnext;
 	fp->highestmodseq = mb.highestmodseq;
+	/* A resync that found nothing new costs the UI no reload. */
+	if (db_changes(db) != changes)
+		cache_sync_folder_changed(ctx, fid);
 	if (db_folder_update(db, fp, err) < 0)
 		goto out;
 	s->res_folder = 0;
-	cache_sync_folder_changed(ctx, fid);
 	rc = 0;
 out:
 	free(fs.k);
