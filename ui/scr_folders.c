@@ -106,11 +106,13 @@ event(struct ui *ui, struct ui_screen *s, const struct cache_event *ev)
 {
 	struct folders *f = (struct folders *)s;
 
+	/* Reloaded when next drawn: once per batch of events, and not at
+	 * all while another screen covers this one. */
 	if (ev->account == f->account &&
 	    (ev->kind == CACHE_EV_FOLDERS_CHANGED ||
 	    ev->kind == CACHE_EV_FOLDER_CHANGED ||
 	    ev->kind == CACHE_EV_SYNC_DONE))
-		load(ui, f);
+		f->gen = ui->local_gen - 1;
 }
 
 static int

@@ -36,6 +36,7 @@ struct idx {
 	int64_t *toggled;  /* thread roots collapsed (or expanded) */
 	size_t ntoggled;
 	int collapse_all;
+	int stale;          /* the cache changed: reload before use */
 	const char *asking; /* the command whose prompt is open */
 	char err[ERROR_MAX];
 };
@@ -125,6 +126,7 @@ load(struct ui *ui, struct idx *x)
 	size_t row;
 
 	error_clear(&err);
+	x->stale = 0;
 	if ((r = rec_at(x, x->l.cur)) != NULL)
 		keep = r->id;
 	index_free(&x->ix);
@@ -142,6 +144,13 @@ load(struct ui *ui, struct idx *x)
 		x->l.cur = row;
 	ui_list_fix(&x->l, ui_body_rows(ui));
 	return x->err[0] ? -1 : 0;
+}
+
+static void
+reload_stale(struct ui *ui, struct idx *x)
+{
+	if (x->stale)
+		load(ui, x);
 }
 
 /* The sender column shows the display name when there is one, as Mutt
@@ -257,6 +266,7 @@ draw(struct ui *ui, struct ui_screen *s)
 	int rows = ui_body_rows(ui), y;
 	size_t i;
 
+	reload_stale(ui, x);
 	ui_title(ui, " %s/%s: %zu message%s   sort: %s%s%s%s   ?: help",
 	    cache_account(ui->cache, x->account)->name, x->folder_name,
 	    x->l.n, x->l.n == 1 ? "" : "s", x->reverse ? "reverse-" : "",
@@ -276,15 +286,19 @@ event(struct ui *ui, struct ui_screen *s, const struct cache_event *ev)
 {
 	struct idx *x = (struct idx *)s;
 
+	/* Reloaded once when next drawn or stepped through, however many
+	 * changes a sync reports meanwhile, and not at all while covered. */
+	(void)ui;
 	if ((ev->kind == CACHE_EV_FOLDER_CHANGED ||
 	    ev->kind == CACHE_EV_MESSAGE_ARRIVED) &&
 	    ev->folder_id == x->folder_id && x->folder_id)
-		load(ui, x);
+		x->stale = 1;
 	else if (x->folder_id == 0 && ev->account == x->account &&
 	    (ev->kind == CACHE_EV_FOLDERS_CHANGED ||
 	    ev->kind == CACHE_EV_SYNC_DONE))
-		load(ui, x);
+		x->stale = 1;
 }
+
 
 size_t
 scr_index_account(struct ui_screen *s)
@@ -319,6 +333,7 @@ scr_index_step(struct ui *ui, struct ui_screen *s, int delta, int unread)
 	const struct index_rec *r;
 	size_t i;
 
+	reload_stale(ui, x);
 	if (unread) {
 		for (i = x->l.cur + 1; i < x->l.n; i++) {
 			r = rec_at(x, i);

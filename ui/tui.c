@@ -647,6 +647,7 @@ tui_run(const struct cli_opts *opts)
 {
 	struct ui ui;
 	struct error err;
+	double t0 = now_ms();
 	int rc = 1;
 
 	setlocale(LC_ALL, "");
@@ -656,6 +657,11 @@ tui_run(const struct cli_opts *opts)
 	if ((ui.cfg = cli_load_config(opts)) == NULL)
 		return 1;
 	cli_open_log(opts);
+	/* -d: the first redraw logs the time since start (bench/ reads it) */
+	if (log_debug_enabled()) {
+		ui.trace_cmd = "start";
+		ui.trace_start = t0;
+	}
 	ui.km = ui_keymap_new();
 	if (ui_keymap_config(ui.km, ui.cfg, &err) < 0) {
 		cli_fail("%s", err.msg);
