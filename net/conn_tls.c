@@ -7,10 +7,12 @@
 #include "net/conn_priv.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -318,6 +320,34 @@ is_ip_literal(const char *s)
 	return inet_pton(AF_INET, s, a) == 1 || inet_pton(AF_INET6, s, a) == 1;
 }
 
+/*
+ * Whether the system's hashed certificate directory has certificates.
+ * It is read lazily, one issuer at a time, whereas the bundle file would
+ * be parsed whole (some 140 certificates, tens of milliseconds) on every
+ * connection; the bundle is loaded only where there is no such directory.
+ */
+static int
+system_dir_usable(void)
+{
+	const char *dir = getenv(X509_get_default_cert_dir_env());
+	struct dirent *de;
+	DIR *d;
+	int found = 0;
+
+	if (dir == NULL || *dir == '\0')
+		dir = X509_get_default_cert_dir();
+	if (strchr(dir, ':') != NULL) /* a list: let OpenSSL have it all */
+		return 0;
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	while (!found && (de = readdir(d)) != NULL)
+		found = strlen(de->d_name) == 10 &&
+		    strspn(de->d_name, "0123456789abcdef") == 8 &&
+		    strcmp(de->d_name + 8, ".0") == 0;
+	closedir(d);
+	return found;
+}
+
 static int
 tls_setup(struct conn *c, struct error *err)
 {
@@ -334,8 +364,10 @@ tls_setup(struct conn *c, struct error *err)
 		    conn_ssl_reason(ERR_peek_error()));
 	SSL_CTX_set_min_proto_version(c->ctx, TLS1_2_VERSION);
 	SSL_CTX_set_verify(c->ctx, SSL_VERIFY_PEER, verify_cb);
-	if (!SSL_CTX_set_default_verify_paths(c->ctx))
-		ERR_clear_error(); /* no system store: ca_file or pin */
+	/* No system store is fine: ca_file or a pin may still verify. */
+	if (!system_dir_usable() || getenv(X509_get_default_cert_file_env()))
+		SSL_CTX_set_default_verify_file(c->ctx);
+	SSL_CTX_set_default_verify_dir(c->ctx);
 	ERR_clear_error();
 	if (c->ca_file != NULL) {
 		if ((f = fopen(c->ca_file, "r")) == NULL)

@@ -15,6 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
 #include "net/conn.h"
 
 static const char *
@@ -248,6 +251,44 @@ START_TEST(test_unknown_ca)
 }
 END_TEST
 
+/*
+ * Without ca_file the system store decides: the hashed directory of
+ * SSL_CERT_DIR (read lazily), or the bundle when that directory holds no
+ * certificates.  Here the directory holds only the harness CA.
+ */
+START_TEST(test_system_store)
+{
+	struct conn_opts o = opts("POSTIE_TEST_IMAPS_PORT", CONN_TLS_IMPLICIT);
+	char dir[] = "/tmp/postie-certdir.XXXXXX", path[128], buf[4096];
+	struct conn *c;
+	FILE *in, *out;
+	X509 *x;
+	size_t n;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_ptr_nonnull(in = fopen(env("POSTIE_TEST_CA"), "r"));
+	ck_assert_ptr_nonnull(x = PEM_read_X509(in, NULL, NULL, NULL));
+	snprintf(path, sizeof(path), "%s/%08lx.0", dir,
+	    X509_subject_name_hash(x));
+	X509_free(x);
+	rewind(in);
+	ck_assert_ptr_nonnull(out = fopen(path, "w"));
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		ck_assert_uint_eq(fwrite(buf, 1, n, out), n);
+	fclose(in);
+	ck_assert_int_eq(fclose(out), 0);
+	o.ca_file = NULL;
+	unsetenv("SSL_CERT_FILE");
+	setenv("SSL_CERT_DIR", dir, 1);
+	c = open_ok(&o);
+	conn_close(&c);
+	/* The same directory empty: the bundle, which lacks our CA. */
+	ck_assert_int_eq(unlink(path), 0);
+	assert_has(open_fails(&o), "certificate issued by an unknown");
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
 START_TEST(test_pin_accepts_selfsigned)
 {
 	struct conn_opts o =
@@ -363,6 +404,7 @@ main(void)
 	tcase_add_test(tc, test_expired);
 	tcase_add_test(tc, test_selfsigned);
 	tcase_add_test(tc, test_unknown_ca);
+	tcase_add_test(tc, test_system_store);
 	tcase_add_test(tc, test_pin_accepts_selfsigned);
 	tcase_add_test(tc, test_pin_refuses_valid);
 	tcase_add_test(tc, test_silent_plain);
