@@ -5,12 +5,16 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/buf.h"
@@ -117,17 +121,39 @@ config_mode_words(const struct config_account *a, char *out, size_t outsize)
 	return out;
 }
 
-/* Reads the command's output to EOF, keeping the first line in out. */
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Reads the command's output to EOF, keeping the first line in out;
+ * 1 on timeout (deadline on CLOCK_MONOTONIC, in ms). */
 static int
-read_first_line(int fd, struct buf *out)
+read_first_line(int fd, struct buf *out, int64_t deadline)
 {
 	char chunk[512];
 	int done = 0;
 
 	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof(chunk));
+		struct pollfd pfd = { fd, POLLIN, 0 };
+		int64_t left = deadline - now_ms();
+		ssize_t n;
 		char *nl;
 
+		if (left <= 0)
+			return 1;
+		if ((n = poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left)) <
+		    0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			continue; /* the deadline test above ends it */
+		n = read(fd, chunk, sizeof(chunk));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -156,6 +182,13 @@ read_first_line(int fd, struct buf *out)
 
 char *
 config_password(const struct config_account *a, struct error *err)
+{
+	return config_password_within(a, CONFIG_PASSWORD_SECONDS, err);
+}
+
+char *
+config_password_within(const struct config_account *a, unsigned seconds,
+    struct error *err)
 {
 	struct buf out = BUF_INIT;
 	int fds[2], status, rc;
@@ -188,15 +221,20 @@ config_password(const struct config_account *a, struct error *err)
 		_exit(127);
 	}
 	close(fds[1]);
-	rc = read_first_line(fds[0], &out);
+	rc = read_first_line(fds[0], &out, now_ms() + seconds * 1000ll);
 	close(fds[0]);
+	if (rc == 1) /* its own children may linger; they lost the pipe */
+		kill(pid, SIGKILL);
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR) {
 			status = -1;
 			break;
 		}
 	}
-	if (rc < 0 || status == -1) {
+	if (rc == 1) {
+		error_set(err, "password_command of account '%s' gave no "
+		    "password within %u seconds", a->name, seconds);
+	} else if (rc < 0 || status == -1) {
 		error_set(err, "cannot read the output of password_command of "
 		    "account '%s'", a->name);
 	} else if (WIFSIGNALED(status)) {

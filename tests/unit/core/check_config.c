@@ -404,6 +404,15 @@ START_TEST(test_password)
 	ck_assert_ptr_null(config_password(cmd_account(
 	    "/nonexistent/command 2>/dev/null"), &err));
 	ck_assert_ptr_nonnull(strstr(err.msg, "exit status 127"));
+	/* A command that never answers is given up (and killed). */
+	ck_assert_ptr_null(config_password_within(cmd_account(
+	    "exec sleep 30"), 1, &err));
+	ck_assert_ptr_nonnull(strstr(err.msg, "no password within 1 second"));
+	/* A slow one within the bound is fine. */
+	pw = config_password_within(cmd_account("sleep 0.2; echo late"), 5,
+	    &err);
+	ck_assert_str_eq(pw, "late");
+	free(pw);
 
 	a = cmd_account(NULL);
 	ck_assert_ptr_null(config_password(a, &err));
