@@ -62,8 +62,11 @@ static const char *const migrations[DB_SCHEMA_VERSION] = {
 	" coalesce(subject, '') FROM messages;"
 	"CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages"
 	" BEGIN DELETE FROM fts WHERE rowid = old.id; END;",
-	/* 3: folder counts read the index only (db_count.c) */
-	"CREATE INDEX messages_folder_flags ON messages(folder, flags);",
+	/* 3: folder counts read indexes only (db_count.c); partial, so it
+	 * costs little where most mail is read, and holding flags so that
+	 * counting needs no table row. */
+	"CREATE INDEX messages_unread ON messages(folder, flags)"
+	" WHERE flags & 1 = 0;",
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
@@ -122,8 +125,11 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_ACCOUNT_GET] = "SELECT last_sync, last_error FROM accounts"
 	    " WHERE name = ?",
 	[ST_DATA_VERSION] = "PRAGMA data_version",
-	[ST_FOLDER_COUNTS] = "SELECT folder, count(*), sum(flags & 1 = 0)"
-	    " FROM messages GROUP BY folder ORDER BY folder",
+	/* Both read an index only: messages_folder_uid, messages_unread. */
+	[ST_FOLDER_COUNTS] = "SELECT folder, count(*) FROM messages"
+	    " GROUP BY folder ORDER BY folder",
+	[ST_FOLDER_UNREAD] = "SELECT folder, count(*) FROM messages"
+	    " WHERE flags & 1 = 0 GROUP BY folder ORDER BY folder",
 };
 
 int

@@ -1,8 +1,9 @@
 /*
  * db_count: folder totals and unread counts for the reading side.
  *
- * Counting reads an index entry per message (the covering index
- * messages_folder_flags, schema 3), about 20 ms per 100,000 messages, so
+ * Counting reads an index entry per message (messages_folder_uid for
+ * totals, the partial messages_unread of schema 3 for unread messages),
+ * some 30-50 ms per 100,000 messages, so
  * the result is kept per connection and reused until the database
  * changes: PRAGMA data_version moves when another connection commits,
  * sqlite3_total_changes64 when this one writes.  Keeping counts in
@@ -30,6 +31,25 @@ version(struct db *db, int64_t *dv_r, struct error *err)
 	return rc == SQLITE_ROW ? 0 : db_fail(db, err, "data version");
 }
 
+static struct db_count *
+lookup(const struct db *db, int64_t folder)
+{
+	size_t lo = 0, hi = db->counts_n;
+
+	/* The statements group by folder: the rows come sorted by id. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (db->counts[mid].folder == folder)
+			return &db->counts[mid];
+		if (db->counts[mid].folder < folder)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 static int
 recount(struct db *db, struct error *err)
 {
@@ -37,6 +57,7 @@ recount(struct db *db, struct error *err)
 	size_t cap = db->counts_cap;
 	int rc;
 
+	db->counts_valid = 0;
 	if ((st = db_stmt(db, ST_FOLDER_COUNTS, err)) == NULL)
 		return -1;
 	db->counts_n = 0;
@@ -52,33 +73,24 @@ recount(struct db *db, struct error *err)
 		c = &db->counts[db->counts_n++];
 		c->folder = sqlite3_column_int64(st, 0);
 		c->total = (unsigned)sqlite3_column_int64(st, 1);
-		c->unread = (unsigned)sqlite3_column_int64(st, 2);
+		c->unread = 0;
 	}
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		db->counts_valid = 0;
+	if (rc != SQLITE_DONE)
 		return db_fail(db, err, "folder counts");
+	if ((st = db_stmt(db, ST_FOLDER_UNREAD, err)) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct db_count *c = lookup(db,
+		    sqlite3_column_int64(st, 0));
+
+		if (c != NULL)
+			c->unread = (unsigned)sqlite3_column_int64(st, 1);
 	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, err, "folder counts");
 	return 0;
-}
-
-static const struct db_count *
-lookup(const struct db *db, int64_t folder)
-{
-	size_t lo = 0, hi = db->counts_n;
-
-	/* The statement groups by folder: the rows come sorted by id. */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (db->counts[mid].folder == folder)
-			return &db->counts[mid];
-		if (db->counts[mid].folder < folder)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
 }
 
 int
