@@ -2,22 +2,29 @@
  * index: a folder's message list for the UI, loaded from the db and held
  * compactly (DESIGN.md §2: answer from disk, never the network).
  *
- * Memory: one 40-byte record per message plus one arena holding the
- * cleaned From display and Subject strings (about 100 bytes a message
- * for typical mail); 100,000 messages take well under 20 MB.  Threading
- * loads Message-ID/References temporarily and frees them.
+ * Memory: one 40-byte record per message, one arena holding the cleaned
+ * From display and Subject strings (about 100 bytes a message for typical
+ * mail), and 4 bytes a message per sort order computed; the Message-ID,
+ * In-Reply-To and References strings are read with the rows and held
+ * until the folder is threaded.  100,000 messages take well under 30 MB.
  *
  * Contract:
  *   - index_open() returns a snapshot: later changes are seen only by
  *     reopening it (on CACHE_EV_FOLDER_CHANGED) or index_set_flags().
  *   - Records are returned in display order; index_get(ix, i) for
  *     0 <= i < index_count(ix), NULL outside.  Pointers stay valid until
- *     index_sort() or index_free().
+ *     index_limit() or index_free() (a re-sort does not move records, but
+ *     changes their depth).
  *   - Strings are cleaned for display (str_clean_display): no control
  *     characters, escapes or bidi overrides; never NULL.
  *   - Ties are broken by date (for from, subject, size), then by
  *     arrival order, so the order is stable across opens.
- *   - Not thread-safe; the struct belongs to the thread that opened it.
+ *   - Each sort order is computed once per open and kept: index_sort()
+ *     gives exactly the order a fresh index_open() with that sort gives,
+ *     and returning to an order computed before only copies it.
+ *   - Not thread-safe; the struct belongs to the thread that opened it
+ *     (index_precompute's helper is internal and joined before anything
+ *     it reads changes).
  */
 #ifndef POSTIE_CACHE_INDEX_H
 #define POSTIE_CACHE_INDEX_H
@@ -55,16 +62,24 @@ struct index_rec {
 int index_open(struct db *db, int64_t folder_id, enum index_sort sort,
     int reverse, struct index **ix_r, struct error *err);
 void index_free(struct index **ix);
-/* Re-sorts in place (threading reads references from db again). */
+/* Changes the display order (threading reads references from db again
+ * only after index_limit()). */
 int index_sort(struct index *ix, struct db *db, enum index_sort sort,
     int reverse, struct error *err);
+/*
+ * Starts computing, on a helper thread, every sort order not computed
+ * yet (threading included), so that a later index_sort() only copies a
+ * permutation.  For the UI, which changes sort interactively; index_sort,
+ * index_limit and index_free wait for the helper if it still runs.
+ */
+void index_precompute(struct index *ix);
 size_t index_count(const struct index *ix);
 const struct index_rec *index_get(const struct index *ix, size_t i);
 const char *index_from(const struct index *ix, const struct index_rec *r);
 const char *index_subject(const struct index *ix, const struct index_rec *r);
 /* Position of message id in display order, or (size_t)-1.  O(log n)
- * after the first call following an open or sort (builds a lookup table
- * of 16 bytes a message). */
+ * (builds an id table of 16 bytes a message once per open, and a
+ * position table of 4 bytes a message after each sort). */
 size_t index_find(struct index *ix, int64_t id);
 /*
  * Keeps only the records whose id is in ids[0..n) (e.g. the result of

@@ -138,6 +138,10 @@ load(struct ui *ui, struct idx *x)
 	} else if (cache_index_open(ui->cache, x->folder_id, x->sort,
 	    x->reverse, &x->ix, &err) < 0) {
 		str_lcpy(x->err, err.msg, sizeof(x->err));
+	} else {
+		/* The other sort orders (threads too) are computed on a
+		 * helper thread meanwhile: changing sort then costs a copy. */
+		index_precompute(x->ix);
 	}
 	build_rows(x);
 	if (keep && (row = row_of(x, keep)) != (size_t)-1)

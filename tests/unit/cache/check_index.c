@@ -9,6 +9,7 @@
 #include "cache/db.h"
 #include "cache/index.h"
 #include "cache/thread.h"
+#include "core/str.h"
 #include "check_cache.h"
 
 static void
@@ -321,6 +322,181 @@ START_TEST(find_and_limit)
 }
 END_TEST
 
+/* --- orders kept in memory: same as a fresh open, and correct --- */
+
+static const char *
+ref_from(const char *s)
+{
+	while (*s == '"' || *s == '\'' || *s == ' ' || *s == '<')
+		s++;
+	return s;
+}
+
+/* The orders as index.h defines them, compared the slow way. */
+static int
+ref_cmp(struct index *ix, enum index_sort sort, const struct index_rec *x,
+    const struct index_rec *y)
+{
+	const char *a, *b;
+	size_t al, bl;
+	int c = 0;
+
+	switch (sort) {
+	case INDEX_SORT_ARRIVAL:
+		return x->arrival < y->arrival ? -1 : x->arrival > y->arrival;
+	case INDEX_SORT_SIZE:
+		c = x->size < y->size ? -1 : x->size > y->size;
+		break;
+	case INDEX_SORT_FROM:
+		c = str_casecmp(ref_from(index_from(ix, x)),
+		    ref_from(index_from(ix, y)));
+		break;
+	case INDEX_SORT_SUBJECT:
+		a = thread_base_subject(index_subject(ix, x), &al);
+		b = thread_base_subject(index_subject(ix, y), &bl);
+		c = str_ncasecmp(a, b, al < bl ? al : bl);
+		if (c == 0 && al != bl)
+			c = al < bl ? -1 : 1;
+		break;
+	default:
+		break;
+	}
+	if (c == 0 && x->date != y->date)
+		c = x->date < y->date ? -1 : 1;
+	if (c == 0)
+		c = x->arrival < y->arrival ? -1 : x->arrival > y->arrival;
+	return c;
+}
+
+static int64_t *
+ids_of(struct index *ix, uint16_t **depth_r)
+{
+	size_t n = index_count(ix), i;
+	int64_t *ids = calloc(n ? n : 1, sizeof(*ids));
+
+	*depth_r = calloc(n ? n : 1, sizeof(**depth_r));
+	for (i = 0; i < n; i++) {
+		ids[i] = index_get(ix, i)->id;
+		(*depth_r)[i] = index_get(ix, i)->depth;
+	}
+	return ids;
+}
+
+static void
+fill_random(size_t n)
+{
+	static const char *const words[] = { "Quarterly", "quarterly",
+		"report", "REPORT", "a", "meeting notes", "x", "" };
+	static const char *const pre[] = { "", "Re: ", "RE: Fwd: ",
+		"[list] ", "  " };
+	char from[128], subj[256], mid[32], refs[64];
+	struct error err;
+	size_t i;
+
+	srandom(7);
+	ck_assert_int_eq(db_begin(db, &err), 0);
+	for (i = 0; i < n; i++) {
+		/* Long shared prefixes, case variants, equal strings, ties
+		 * on date and size: every path of the text sorts. */
+		snprintf(from, sizeof(from), "%s%s Longname-Familyname %s <%ld@x>",
+		    random() % 3 ? "" : "\"", words[random() % 8],
+		    words[random() % 8], random() % 40);
+		snprintf(subj, sizeof(subj), "%s%s %s %s%s", pre[random() % 5],
+		    words[random() % 8], words[random() % 8],
+		    words[random() % 8], random() % 4 ? "" : " ");
+		snprintf(mid, sizeof(mid), "<%zu@x>", i);
+		snprintf(refs, sizeof(refs), "<%ld@x>", i ? random() % i :
+		    0);
+		add((uint32_t)i + 1, random() % 500, random() % 5 ? random() %
+		    300 : 0, from, subj, random() % 20, mid, random() % 3 ?
+		    refs : NULL);
+	}
+	ck_assert_int_eq(db_commit(db, &err), 0);
+}
+
+START_TEST(resort_matches_open)
+{
+	enum { N = 3000 };
+	struct index *fresh = NULL, *ix = NULL, *pre = NULL;
+	struct error err;
+	int64_t *want, *got, *got2;
+	uint16_t *wd, *gd, *gd2;
+	int s, r, pass;
+	size_t i;
+
+	fill_random(N);
+	ck_assert_int_eq(index_open(db, folder, INDEX_SORT_SIZE, 1, &ix,
+	    &err), 0);
+	ck_assert_int_eq(index_open(db, folder, INDEX_SORT_DATE, 0, &pre,
+	    &err), 0);
+	index_precompute(pre);
+	/* Twice through: computed the first time, kept the second. */
+	for (pass = 0; pass < 2; pass++)
+		for (s = 0; s <= INDEX_SORT_THREAD; s++)
+			for (r = 0; r < 2; r++) {
+				ck_assert_int_eq(index_open(db, folder, s, r,
+				    &fresh, &err), 0);
+				ck_assert_int_eq(index_sort(ix, db, s, r, &err),
+				    0);
+				ck_assert_int_eq(index_sort(pre, db, s, r,
+				    &err), 0);
+				ck_assert_uint_eq(index_count(ix), N);
+				want = ids_of(fresh, &wd);
+				got = ids_of(ix, &gd);
+				got2 = ids_of(pre, &gd2);
+				for (i = 0; i < N; i++) {
+					ck_assert_msg(want[i] == got[i] &&
+					    want[i] == got2[i] && wd[i] == gd[i] &&
+					    wd[i] == gd2[i], "sort %d rev %d pos "
+					    "%zu", s, r, i);
+					ck_assert_uint_eq(index_find(ix, got[i]),
+					    i);
+				}
+				for (i = 1; s != INDEX_SORT_THREAD && i < N; i++)
+					ck_assert_int_lt(ref_cmp(fresh, s,
+					    index_get(fresh, r ? i : i - 1),
+					    index_get(fresh, r ? i - 1 : i)), 0);
+				free(want);
+				free(got);
+				free(got2);
+				free(wd);
+				free(gd);
+				free(gd2);
+				index_free(&fresh);
+			}
+	index_free(&pre);
+	/* A limit, then a re-sort of what is left: same as the whole order
+	 * filtered (threading excepted: a subset threads differently). */
+	{
+		int64_t keep[N / 2];
+		size_t k = 0, j;
+
+		for (i = 0; i < N; i += 2)
+			keep[k++] = index_get(ix, i)->id;
+		ck_assert_uint_eq(index_limit(ix, keep, k), k);
+		for (s = 0; s < INDEX_SORT_THREAD; s++) {
+			ck_assert_int_eq(index_open(db, folder, s, 0, &fresh,
+			    &err), 0);
+			ck_assert_int_eq(index_sort(ix, db, s, 0, &err), 0);
+			for (i = 0, j = 0; i < N; i++) {
+				int64_t id = index_get(fresh, i)->id;
+
+				if (index_find(ix, id) == (size_t)-1)
+					continue;
+				ck_assert_int_eq(index_get(ix, j)->id, id);
+				j++;
+			}
+			ck_assert_uint_eq(j, k);
+			index_free(&fresh);
+		}
+		ck_assert_int_eq(index_sort(ix, db, INDEX_SORT_THREAD, 0,
+		    &err), 0);
+		ck_assert_uint_eq(index_count(ix), k);
+	}
+	index_free(&ix);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -338,6 +514,7 @@ main(void)
 	tcase_add_test(ti, sorting_long_text);
 	tcase_add_test(ti, strings_cleaned);
 	tcase_add_test(ti, find_and_limit);
+	tcase_add_test(ti, resort_matches_open);
 	suite_add_tcase(s, ti);
 	return run_suite(s);
 }
