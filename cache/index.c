@@ -44,24 +44,29 @@ arena_add(struct buf *a, const unsigned char *s, int len)
 }
 
 static int
-load(struct index *ix, struct db *db, struct error *err)
+load(struct index *ix, struct db *db, int want_thread, struct error *err)
 {
 	sqlite3_stmt *st;
 	int64_t *internal = NULL;
 	size_t cap = 1024, k;
 	int rc;
 
-	if (sqlite3_prepare_v2(db->sq,
+	if (sqlite3_prepare_v2(db->sq, want_thread ?
 	    "SELECT id, date, internal_date, uid, size, flags, has_attachment,"
 	    " from_, subject, message_id, in_reply_to, refs"
-	    " FROM messages WHERE folder = ?", -1, &st, NULL) != SQLITE_OK)
+	    " FROM messages WHERE folder = ?" :
+	    "SELECT id, date, internal_date, uid, size, flags, has_attachment,"
+	    " from_, subject FROM messages WHERE folder = ?",
+	    -1, &st, NULL) != SQLITE_OK)
 		return db_fail(db, err, "folder index");
 	sqlite3_bind_int64(st, 1, ix->folder_id);
 	ix->recs = xreallocarray(NULL, cap, sizeof(*ix->recs));
 	internal = xreallocarray(NULL, cap, sizeof(*internal));
-	ix->toffs = xreallocarray(NULL, cap, sizeof(*ix->toffs));
+	if (want_thread) {
+		ix->toffs = xreallocarray(NULL, cap, sizeof(*ix->toffs));
+		buf_grow(&ix->tscratch, 64 * 1024);
+	}
 	buf_grow(&ix->arena, 64 * 1024);
-	buf_grow(&ix->tscratch, 64 * 1024);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct index_rec *r;
 		int64_t size;
@@ -72,8 +77,9 @@ load(struct index *ix, struct db *db, struct error *err)
 			    sizeof(*ix->recs));
 			internal = xreallocarray(internal, cap,
 			    sizeof(*internal));
-			ix->toffs = xreallocarray(ix->toffs, cap,
-			    sizeof(*ix->toffs));
+			if (want_thread)
+				ix->toffs = xreallocarray(ix->toffs, cap,
+				    sizeof(*ix->toffs));
 		}
 		r = &ix->recs[ix->n];
 		r->id = sqlite3_column_int64(st, 0);
@@ -92,7 +98,7 @@ load(struct index *ix, struct db *db, struct error *err)
 		r->subject = arena_add(&ix->arena, sqlite3_column_text(st, 8),
 		    sqlite3_column_bytes(st, 8));
 		r->depth = 0;
-		for (k = 0; k < 3; k++)
+		for (k = 0; want_thread && k < 3; k++)
 			ix->toffs[ix->n][k] = index_scratch_add(&ix->tscratch,
 			    st, 9 + (int)k);
 		ix->n++;
@@ -177,8 +183,7 @@ helper(void *arg)
 	struct index *ix = arg;
 	size_t i;
 
-	/* No db: threading runs only if the strings were read with the
-	 * rows, which cannot fail. */
+	/* No db: threading reads through a connection of its own. */
 	for (i = 0; i < sizeof(sorts) / sizeof(sorts[0]); i++)
 		index_order_compute(ix, NULL, sorts[i], NULL);
 	return NULL;
@@ -189,6 +194,8 @@ index_precompute(struct index *ix)
 {
 	if (ix->helper_on)
 		return;
+	/* The helper looks records up by id: build the table first, here. */
+	index_rec_of_id(ix, 0);
 	if (pthread_create(&ix->helper, NULL, helper, ix) == 0)
 		ix->helper_on = 1;
 	/* Else each order is computed when first asked for. */
@@ -199,15 +206,18 @@ index_open(struct db *db, int64_t folder_id, enum index_sort sort,
     int reverse, struct index **ix_r, struct error *err)
 {
 	struct index *ix = xcalloc(1, sizeof(*ix));
+	const char *path;
 
 	ix->folder_id = folder_id;
+	if ((path = sqlite3_db_filename(db->sq, "main")) != NULL && *path)
+		ix->dbpath = xstrdup(path);
 	/* One read transaction: one snapshot even while a worker writes. */
 	if (sqlite3_exec(db->sq, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
 		db_fail(db, err, "folder index");
 		free(ix);
 		return -1;
 	}
-	if (load(ix, db, err) < 0) {
+	if (load(ix, db, sort == INDEX_SORT_THREAD, err) < 0) {
 		sqlite3_exec(db->sq, "ROLLBACK", NULL, NULL, NULL);
 		index_free(&ix);
 		return -1;
@@ -254,6 +264,7 @@ index_free(struct index **ixp)
 	buf_free(&ix->arena);
 	buf_free(&ix->tscratch);
 	free(ix->toffs);
+	free(ix->dbpath);
 	free(ix);
 	*ixp = NULL;
 }

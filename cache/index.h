@@ -4,9 +4,10 @@
  *
  * Memory: one 40-byte record per message, one arena holding the cleaned
  * From display and Subject strings (about 100 bytes a message for typical
- * mail), and 4 bytes a message per sort order computed; the Message-ID,
- * In-Reply-To and References strings are read with the rows and held
- * until the folder is threaded.  100,000 messages take well under 30 MB.
+ * mail), and 4 bytes a message per sort order computed; threading reads
+ * Message-ID, In-Reply-To and References (with the rows when opening
+ * threaded) and frees them once threaded.  100,000 messages take well
+ * under 30 MB.
  *
  * Contract:
  *   - index_open() returns a snapshot: later changes are seen only by
@@ -70,7 +71,11 @@ int index_sort(struct index *ix, struct db *db, enum index_sort sort,
  * Starts computing, on a helper thread, every sort order not computed
  * yet (threading included), so that a later index_sort() only copies a
  * permutation.  For the UI, which changes sort interactively; index_sort,
- * index_limit and index_free wait for the helper if it still runs.
+ * index_limit and index_free wait for the helper if it still runs.  The
+ * helper reads the threading strings through a connection of its own,
+ * which may see a later snapshot than the index (rows added since are
+ * ignored; a message deleted since threads without its references) until
+ * the reload that change brings.
  */
 void index_precompute(struct index *ix);
 size_t index_count(const struct index *ix);

@@ -35,20 +35,23 @@ struct index {
 	uint32_t *drank;        /* record -> rank by (date, arrival) */
 	uint16_t *tdepth;       /* record -> thread depth, with the order */
 	/* Message-ID, In-Reply-To, References per record (offset + 1 in
-	 * tscratch, 0 for NULL), read with the rows; freed once threaded. */
+	 * tscratch, 0 for NULL), read with the rows when threading at once,
+	 * else when first threading; freed once threaded. */
 	struct buf tscratch;
 	uint32_t (*toffs)[3];
 	/* The helper computing the orders not asked for yet
 	 * (index_precompute); joined before anything it reads changes. */
 	pthread_t helper;
 	int helper_on;
+	char *dbpath;           /* for the helper's own connection, or NULL */
 };
 
 /* index_order.c */
 void index_rank_arrival(struct index *ix, const int64_t *internal);
 /* Computes ix->ord[sort] if missing.  Threading uses the strings read
- * with the rows, or reads them from db (which may then not be NULL);
- * with neither, it is left missing.  0 or -1 (db error). */
+ * with the rows, or reads them from db; with db NULL (the helper),
+ * through a connection of its own to ix->dbpath, and if that fails the
+ * order is left missing.  0 or -1 (db error). */
 int index_order_compute(struct index *ix, struct db *db,
     enum index_sort sort, struct error *err);
 /* Reads the threading strings of ix's records from db into tscratch. */

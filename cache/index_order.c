@@ -339,22 +339,22 @@ index_scratch_add(struct buf *b, sqlite3_stmt *st, int col)
 	return (uint32_t)off;
 }
 
-int
-index_read_threading(struct index *ix, struct db *db, struct error *err)
+/* The strings of ix's records through connection sq: SQLITE_DONE or an
+ * error code. */
+static int
+read_strings(struct index *ix, sqlite3 *sq)
 {
 	sqlite3_stmt *st;
 	size_t r, k;
 	int rc;
 
-	if (ix->toffs != NULL)
-		return 0;
 	ix->toffs = xcalloc(ix->n ? ix->n : 1, sizeof(*ix->toffs));
-	if (sqlite3_prepare_v2(db->sq, "SELECT id, message_id, in_reply_to,"
-	    " refs FROM messages WHERE folder = ?", -1, &st, NULL) !=
+	if ((rc = sqlite3_prepare_v2(sq, "SELECT id, message_id, in_reply_to,"
+	    " refs FROM messages WHERE folder = ?", -1, &st, NULL)) !=
 	    SQLITE_OK) {
 		free(ix->toffs);
 		ix->toffs = NULL;
-		return db_fail(db, err, "threading");
+		return rc;
 	}
 	sqlite3_bind_int64(st, 1, ix->folder_id);
 	buf_grow(&ix->tscratch, 64 * 1024);
@@ -371,9 +371,39 @@ index_read_threading(struct index *ix, struct db *db, struct error *err)
 		free(ix->toffs);
 		ix->toffs = NULL;
 		buf_free(&ix->tscratch);
-		return db_fail(db, err, "threading");
 	}
-	return 0;
+	return rc;
+}
+
+int
+index_read_threading(struct index *ix, struct db *db, struct error *err)
+{
+	if (ix->toffs != NULL || read_strings(ix, db->sq) == SQLITE_DONE)
+		return 0;
+	return db_fail(db, err, "threading");
+}
+
+/*
+ * On the helper thread: the strings through a connection of its own (the
+ * main one belongs to the thread that opened the index).  It may see a
+ * later snapshot: rows added since are skipped, records deleted since
+ * thread without references until the reload their change brings.
+ */
+static int
+read_strings_own(struct index *ix)
+{
+	sqlite3 *sq = NULL;
+	int rc;
+
+	if (ix->dbpath == NULL || sqlite3_open_v2(ix->dbpath, &sq,
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		sqlite3_close(sq);
+		return -1;
+	}
+	sqlite3_busy_timeout(sq, 2000);
+	rc = read_strings(ix, sq);
+	sqlite3_close(sq);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 static const char *
@@ -433,10 +463,10 @@ index_order_compute(struct index *ix, struct db *db, enum index_sort sort,
 		order_text(ix, sort);
 		break;
 	case INDEX_SORT_THREAD:
-		if (ix->toffs == NULL && db == NULL)
-			return 0;
-		if (ix->toffs == NULL &&
-		    index_read_threading(ix, db, err) < 0)
+		if (ix->toffs == NULL && db == NULL) {
+			if (read_strings_own(ix) < 0)
+				return 0; /* left to index_sort */
+		} else if (index_read_threading(ix, db, err) < 0)
 			return -1;
 		order_thread(ix);
 		break;
