@@ -11,6 +11,19 @@
 #include "core/str.h"
 #include "core/xalloc.h"
 
+/* Whether 8 bytes are all in 0x20-0x7E (no byte below 0x20, none above
+ * 0x7E: the classic "has less / has more" word tricks). */
+static int
+printable8(const unsigned char *p)
+{
+	const uint64_t ones = 0x0101010101010101ull, highs = ones << 7;
+	uint64_t x;
+
+	memcpy(&x, p, 8);
+	return (((x - ones * 0x20) & ~x & highs) |
+	    ((x + ones * (127 - 0x7E)) | x)) & highs ? 0 : 1;
+}
+
 static uint32_t
 arena_add(struct buf *a, const unsigned char *s, int len)
 {
@@ -26,6 +39,11 @@ arena_add(struct buf *a, const unsigned char *s, int len)
 	 * the real cleaner).  Copy those whole.
 	 */
 	for (i = 0; s && i < len; i++) {
+		/* Eight printable ASCII bytes at a time. */
+		while (i + 8 <= len && printable8(s + i))
+			i += 8;
+		if (i == len)
+			break;
 		if (s[i] >= 0x20 && s[i] < 0x7F)
 			continue;
 		if (s[i] < 0x80 || (n = str_utf8_decode(s + i, (size_t)(len -
@@ -174,6 +192,8 @@ index_sort(struct index *ix, struct db *db, enum index_sort sort,
 	return 0;
 }
 
+static void destroy(struct index *ix);
+
 static void *
 helper(void *arg)
 {
@@ -182,10 +202,20 @@ helper(void *arg)
 		INDEX_SORT_SIZE, INDEX_SORT_ARRIVAL };
 	struct index *ix = arg;
 	size_t i;
+	int orphan;
 
 	/* No db: threading reads through a connection of its own. */
-	for (i = 0; i < sizeof(sorts) / sizeof(sorts[0]); i++)
+	for (i = 0; i < sizeof(sorts) / sizeof(sorts[0]); i++) {
+		if (atomic_load(&ix->cancel))
+			break;
 		index_order_compute(ix, NULL, sorts[i], NULL);
+	}
+	pthread_mutex_lock(&ix->hmu);
+	ix->helper_done = 1;
+	orphan = ix->orphaned;
+	pthread_mutex_unlock(&ix->hmu);
+	if (orphan) /* index_free() left the index to us */
+		destroy(ix);
 	return NULL;
 }
 
@@ -196,6 +226,8 @@ index_precompute(struct index *ix)
 		return;
 	/* The helper looks records up by id: build the table first, here. */
 	index_rec_of_id(ix, 0);
+	ix->helper_done = ix->orphaned = 0;
+	atomic_store(&ix->cancel, 0);
 	if (pthread_create(&ix->helper, NULL, helper, ix) == 0)
 		ix->helper_on = 1;
 	/* Else each order is computed when first asked for. */
@@ -208,13 +240,14 @@ index_open(struct db *db, int64_t folder_id, enum index_sort sort,
 	struct index *ix = xcalloc(1, sizeof(*ix));
 	const char *path;
 
+	pthread_mutex_init(&ix->hmu, NULL);
 	ix->folder_id = folder_id;
 	if ((path = sqlite3_db_filename(db->sq, "main")) != NULL && *path)
 		ix->dbpath = xstrdup(path);
 	/* One read transaction: one snapshot even while a worker writes. */
 	if (sqlite3_exec(db->sq, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
 		db_fail(db, err, "folder index");
-		free(ix);
+		index_free(&ix);
 		return -1;
 	}
 	if (load(ix, db, sort == INDEX_SORT_THREAD, err) < 0) {
@@ -250,14 +283,9 @@ drop_orders(struct index *ix)
 	ix->byid = NULL;
 }
 
-void
-index_free(struct index **ixp)
+static void
+destroy(struct index *ix)
 {
-	struct index *ix = *ixp;
-
-	if (ix == NULL)
-		return;
-	join_helper(ix);
 	drop_orders(ix);
 	free(ix->recs);
 	free(ix->disp);
@@ -265,8 +293,34 @@ index_free(struct index **ixp)
 	buf_free(&ix->tscratch);
 	free(ix->toffs);
 	free(ix->dbpath);
+	pthread_mutex_destroy(&ix->hmu);
 	free(ix);
+}
+
+void
+index_free(struct index **ixp)
+{
+	struct index *ix = *ixp;
+
+	if (ix == NULL)
+		return;
 	*ixp = NULL;
+	if (ix->helper_on) {
+		/* A reload must not wait for orders nobody will see: a
+		 * helper still running is told to stop and frees the index
+		 * itself. */
+		pthread_mutex_lock(&ix->hmu);
+		if (!ix->helper_done) {
+			ix->orphaned = 1;
+			atomic_store(&ix->cancel, 1);
+			pthread_mutex_unlock(&ix->hmu);
+			pthread_detach(ix->helper);
+			return;
+		}
+		pthread_mutex_unlock(&ix->hmu);
+		join_helper(ix);
+	}
+	destroy(ix);
 }
 
 size_t

@@ -10,6 +10,7 @@
 #define POSTIE_CACHE_INDEX_INT_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "cache/index.h"
@@ -43,6 +44,10 @@ struct index {
 	 * (index_precompute); joined before anything it reads changes. */
 	pthread_t helper;
 	int helper_on;
+	pthread_mutex_t hmu;    /* helper_done, orphaned */
+	int helper_done;
+	int orphaned;           /* index_free()d while the helper ran */
+	atomic_int cancel;      /* the helper stops between steps */
 	char *dbpath;           /* for the helper's own connection, or NULL */
 };
 

@@ -345,7 +345,7 @@ static int
 read_strings(struct index *ix, sqlite3 *sq)
 {
 	sqlite3_stmt *st;
-	size_t r, k;
+	size_t r, k, rows = 0;
 	int rc;
 
 	ix->toffs = xcalloc(ix->n ? ix->n : 1, sizeof(*ix->toffs));
@@ -359,6 +359,10 @@ read_strings(struct index *ix, sqlite3 *sq)
 	sqlite3_bind_int64(st, 1, ix->folder_id);
 	buf_grow(&ix->tscratch, 64 * 1024);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((++rows & 4095) == 0 && atomic_load(&ix->cancel)) {
+			rc = SQLITE_INTERRUPT;
+			break;
+		}
 		r = index_rec_of_id(ix, sqlite3_column_int64(st, 0));
 		if (r == (size_t)-1)
 			continue; /* not in this snapshot */
@@ -449,7 +453,8 @@ index_order_compute(struct index *ix, struct db *db, enum index_sort sort,
 {
 	if (ix->ord[sort] != NULL)
 		return 0;
-	if (ix->drank == NULL)
+	if (ix->drank == NULL && sort != INDEX_SORT_THREAD &&
+	    sort != INDEX_SORT_ARRIVAL)
 		order_date(ix);
 	switch (sort) {
 	case INDEX_SORT_DATE:
@@ -464,7 +469,8 @@ index_order_compute(struct index *ix, struct db *db, enum index_sort sort,
 		break;
 	case INDEX_SORT_THREAD:
 		if (ix->toffs == NULL && db == NULL) {
-			if (read_strings_own(ix) < 0)
+			if (read_strings_own(ix) < 0 ||
+			    atomic_load(&ix->cancel))
 				return 0; /* left to index_sort */
 		} else if (index_read_threading(ix, db, err) < 0)
 			return -1;

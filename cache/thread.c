@@ -20,12 +20,18 @@ struct cont {
 	int64_t newest; /* newest date in the subtree */
 };
 
+struct slot {
+	uint32_t k;     /* container, NONE = empty */
+	uint32_t h;     /* high bits of the id's hash: most misses stop here */
+};
+
 struct tctx {
 	const struct thread_msg *msgs;
 	struct cont *c;
 	size_t nc, cap;
-	uint32_t *hash; /* open addressing, NONE = empty */
+	struct slot *hash; /* open addressing */
 	size_t hsize;
+	uint32_t *nrefs;   /* per message: ids in References */
 };
 
 static uint64_t
@@ -59,18 +65,21 @@ new_cont(struct tctx *t, const char *id, size_t idlen)
 static uint32_t
 lookup(struct tctx *t, const char *id, size_t len, int create)
 {
-	size_t i = hash_bytes(id, len) & (t->hsize - 1);
-	uint32_t k;
+	uint64_t hv = hash_bytes(id, len);
+	size_t i = hv & (t->hsize - 1);
+	uint32_t k, h = (uint32_t)(hv >> 32);
 
-	while ((k = t->hash[i]) != NONE) {
-		if (t->c[k].idlen == len && memcmp(t->c[k].id, id, len) == 0)
+	while ((k = t->hash[i].k) != NONE) {
+		if (t->hash[i].h == h && t->c[k].idlen == len &&
+		    memcmp(t->c[k].id, id, len) == 0)
 			return k;
 		i = (i + 1) & (t->hsize - 1);
 	}
 	if (!create)
 		return NONE;
 	k = new_cont(t, id, len);
-	t->hash[i] = k;
+	t->hash[i].k = k;
+	t->hash[i].h = h;
 	return k;
 }
 
@@ -144,11 +153,17 @@ link_child(struct tctx *t, uint32_t parent, uint32_t k)
 	t->c[parent].child = k;
 }
 
+static int
+lower_ascii(char c)
+{
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
 const char *
 thread_base_subject(const char *s, size_t *len_r)
 {
 	size_t len;
-	int again = 1;
+	int again = 1, c0, c1;
 
 	if (s == NULL)
 		s = "";
@@ -165,14 +180,19 @@ thread_base_subject(const char *s, size_t *len_r)
 				continue;
 			}
 		}
-		if (str_has_casefix(s, "re:") || str_has_casefix(s, "aw:") ||
-		    str_has_casefix(s, "sv:")) {
+		/* "Re:", "Aw:", "Sv:", "Fwd:", "Fw:", any case; tested a
+		 * character at a time (this runs for every message). */
+		c0 = lower_ascii(s[0]);
+		c1 = c0 ? lower_ascii(s[1]) : 0;
+		if (((c0 == 'r' && c1 == 'e') || (c0 == 'a' && c1 == 'w') ||
+		    (c0 == 's' && c1 == 'v')) && s[2] == ':') {
 			s += 3;
 			again = 1;
-		} else if (str_has_casefix(s, "fwd:")) {
+		} else if (c0 == 'f' && c1 == 'w' && lower_ascii(s[2]) == 'd' &&
+		    s[3] == ':') {
 			s += 4;
 			again = 1;
-		} else if (str_has_casefix(s, "fw:")) {
+		} else if (c0 == 'f' && c1 == 'w' && s[2] == ':') {
 			s += 3;
 			again = 1;
 		}
@@ -260,7 +280,7 @@ add_message(struct tctx *t, uint32_t i)
 	t->c[k].msg = i;
 	t->c[k].date = t->c[k].newest = m->date;
 
-	nrefs = count_ids(m->references);
+	nrefs = t->nrefs[i];
 	skip = nrefs > MAX_REFS ? nrefs - MAX_REFS : 0;
 	s = m->references;
 	while (s && (id = next_id(&s, &len)) != NULL) {
@@ -387,9 +407,11 @@ thread_order(const struct thread_msg *msgs, size_t n, uint32_t *order_r,
 		return;
 	memset(&t, 0, sizeof(t));
 	t.msgs = msgs;
+	t.nrefs = xreallocarray(NULL, n, sizeof(*t.nrefs));
 	for (i = 0; i < n; i++) {
 		size_t r = count_ids(msgs[i].references);
 
+		t.nrefs[i] = r > UINT32_MAX ? UINT32_MAX : (uint32_t)r;
 		total += 2 + (r > MAX_REFS ? MAX_REFS : r);
 	}
 	t.hsize = 64;
@@ -397,10 +419,14 @@ thread_order(const struct thread_msg *msgs, size_t n, uint32_t *order_r,
 		t.hsize *= 2;
 	t.hash = xmalloc(t.hsize * sizeof(*t.hash));
 	for (i = 0; i < t.hsize; i++)
-		t.hash[i] = NONE;
+		t.hash[i].k = NONE;
+	/* Every container is made by an id or a message: no regrowing. */
+	t.cap = total + 1;
+	t.c = xreallocarray(NULL, t.cap, sizeof(*t.c));
 	for (i = 0; i < n; i++)
 		add_message(&t, (uint32_t)i);
 	free(t.hash);
+	free(t.nrefs);
 
 	/* The root list (grouping by subject anchors on the earliest). */
 	for (k = 0; k < t.nc; k++)

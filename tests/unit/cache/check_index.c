@@ -497,6 +497,33 @@ START_TEST(resort_matches_open)
 }
 END_TEST
 
+/* The helper while the index is used and freed under it: freeing never
+ * waits for it (it finishes and frees on its own), nothing is lost. */
+START_TEST(precompute_freed_early)
+{
+	struct index *ix = NULL;
+	struct error err;
+	int64_t id;
+	int k;
+
+	fill_random(2000);
+	for (k = 0; k < 20; k++) {
+		ck_assert_int_eq(index_open(db, folder, INDEX_SORT_DATE, 0, &ix,
+		    &err), 0);
+		index_precompute(ix);
+		id = index_get(ix, (size_t)k)->id;
+		index_set_flags(ix, id, MSG_FLAGGED);
+		ck_assert_uint_eq(index_find(ix, id), (size_t)k);
+		ck_assert_uint_eq(index_get(ix, (size_t)k)->flags, MSG_FLAGGED);
+		if (k % 2)
+			ck_assert_int_eq(index_sort(ix, db, INDEX_SORT_THREAD,
+			    k % 4 == 1, &err), 0);
+		index_free(&ix);
+		ck_assert_ptr_null(ix);
+	}
+}
+END_TEST
+
 int
 main(void)
 {
@@ -515,6 +542,7 @@ main(void)
 	tcase_add_test(ti, strings_cleaned);
 	tcase_add_test(ti, find_and_limit);
 	tcase_add_test(ti, resort_matches_open);
+	tcase_add_test(ti, precompute_freed_early);
 	suite_add_tcase(s, ti);
 	return run_suite(s);
 }
