@@ -460,14 +460,65 @@ new_mail(struct ui *ui, const struct cache_event *ev)
 	cache_folders_free(&f, n);
 }
 
+#define HOLD_MS 1000
+
+static void deliver(struct ui *ui, const struct cache_event *ev);
+
+/* Whether to hold ev back: a FOLDER_CHANGED while that account syncs,
+ * within HOLD_MS of the last one handled.  Holding also spares the
+ * status line a recount per chunk. */
+static int
+hold_event(struct ui *ui, const struct cache_event *ev)
+{
+	size_t i;
+
+	if (ev->kind != CACHE_EV_FOLDER_CHANGED ||
+	    ev->account >= cache_naccounts(ui->cache) ||
+	    !ui->progress[ev->account].active ||
+	    now_ms() - ui->changed_at >= HOLD_MS)
+		return 0;
+	for (i = 0; i < ui->nheld; i++)
+		if (ui->held[i].account == ev->account &&
+		    ui->held[i].folder_id == ev->folder_id)
+			return 1; /* one reload covers both */
+	if (ui->nheld == sizeof(ui->held) / sizeof(ui->held[0]))
+		return 0;
+	ui->held[ui->nheld++] = *ev;
+	return 1;
+}
+
+static void
+release_held(struct ui *ui)
+{
+	struct cache_event held[sizeof(ui->held) / sizeof(ui->held[0])];
+	size_t i, n = ui->nheld;
+
+	memcpy(held, ui->held, n * sizeof(held[0]));
+	ui->nheld = 0;
+	for (i = 0; i < n; i++)
+		deliver(ui, &held[i]);
+}
+
 static void
 handle_event(struct ui *ui, const struct cache_event *ev)
+{
+	if (own_event(ui, ev) || hold_event(ui, ev))
+		return;
+	/* The end of a sync (or its failure) shows everything it did. */
+	if (ui->nheld && ev->kind != CACHE_EV_FOLDER_CHANGED &&
+	    ev->kind != CACHE_EV_PROGRESS)
+		release_held(ui);
+	deliver(ui, ev);
+}
+
+static void
+deliver(struct ui *ui, const struct cache_event *ev)
 {
 	struct ui_screen *s;
 	struct ui_progress *p;
 
-	if (own_event(ui, ev))
-		return;
+	if (ev->kind == CACHE_EV_FOLDER_CHANGED)
+		ui->changed_at = now_ms();
 	if (ev->account < cache_naccounts(ui->cache)) {
 		/* Progress events come often; counts change with the rest. */
 		if (ev->kind != CACHE_EV_PROGRESS &&
@@ -625,6 +676,13 @@ loop(struct ui *ui)
 		if (ui->notice[0] && (timeout < 0 ||
 		    (ui->notice_until - now + 1) * 1000 < timeout))
 			timeout = (int)(ui->notice_until - now + 1) * 1000;
+		if (ui->nheld) {
+			double left = ui->changed_at + HOLD_MS - now_ms();
+			int ms = left > 0 ? (int)left + 1 : 0;
+
+			if (timeout < 0 || ms < timeout)
+				timeout = ms;
+		}
 		pfd[0].fd = 0;
 		pfd[0].events = POLLIN;
 		pfd[1].fd = cache_event_fd(ui->cache);
@@ -639,6 +697,8 @@ loop(struct ui *ui)
 		if (nfds == 2 && rc > 0 && (pfd[1].revents & POLLIN))
 			while (!ui->quit && cache_event_read(ui->cache, &ev) == 1)
 				handle_event(ui, &ev);
+		if (ui->nheld && now_ms() - ui->changed_at >= HOLD_MS)
+			release_held(ui);
 	}
 }
 

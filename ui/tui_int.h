@@ -101,6 +101,11 @@ struct ui {
 		unsigned n;
 	} own[16];
 	unsigned local_gen; /* bumped by each own change */
+	/* FOLDER_CHANGED of a running sync, held so that a folder being
+	 * filled is reloaded about once a HOLD_MS, not once per chunk */
+	struct cache_event held[8];
+	size_t nheld;
+	double changed_at; /* when the last FOLDER_CHANGED was handled */
 	/* -e commands, run once the start folder has loaded */
 	const char *start_cmds;
 	int start_waiting; /* waiting for the start folder's first sync */
