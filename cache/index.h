@@ -19,7 +19,9 @@
  *   - Strings are cleaned for display (str_clean_display): no control
  *     characters, escapes or bidi overrides; never NULL.
  *   - Ties are broken by date (for from, subject, size), then by
- *     arrival order, so the order is stable across opens.
+ *     arrival order, so the order is stable across opens.  Threading
+ *     takes the messages in id order (thread.h breaks its ties by input
+ *     order), whatever the query plan or the messages' flags.
  *   - Each sort order is computed once per open and kept: index_sort()
  *     gives exactly the order a fresh index_open() with that sort gives,
  *     and returning to an order computed before only copies it.

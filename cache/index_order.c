@@ -416,30 +416,62 @@ tstr(const struct index *ix, uint32_t off)
 	return off ? ix->tscratch.data + off - 1 : NULL;
 }
 
-/* Threads the records in load order, so a re-sort threads exactly as a
- * fresh open does. */
+/* Record numbers in id order, or NULL when the records are in id order. */
+static uint32_t *
+by_id(const struct index *ix)
+{
+	struct rkey *k, *tmp;
+	uint32_t *o;
+	size_t i;
+
+	for (i = 1; i < ix->n && ix->recs[i - 1].id < ix->recs[i].id; i++)
+		;
+	if (i >= ix->n)
+		return NULL;
+	k = keys_new(ix->n);
+	tmp = keys_new(ix->n);
+	for (i = 0; i < ix->n; i++) {
+		k[i].k = ukey(ix->recs[i].id);
+		k[i].i = (uint32_t)i;
+	}
+	radix(k, tmp, ix->n);
+	o = keys_order(k, ix->n);
+	free(k);
+	free(tmp);
+	return o;
+}
+
+/* Threads the messages in id order (the order they entered the index),
+ * whatever order the rows came in: the same threads, ties included, for
+ * a fresh open and a re-sort, by any query plan. */
 static void
 order_thread(struct index *ix)
 {
 	struct thread_msg *tm = xcalloc(ix->n ? ix->n : 1, sizeof(*tm));
 	uint16_t *depth = xcalloc(ix->n ? ix->n : 1, sizeof(*depth));
 	uint32_t *order = xcalloc(ix->n ? ix->n : 1, sizeof(*order));
+	uint32_t *idord = by_id(ix), r;
 	size_t i;
 
 	for (i = 0; i < ix->n; i++) {
-		tm[i].message_id = tstr(ix, ix->toffs[i][0]);
-		tm[i].in_reply_to = tstr(ix, ix->toffs[i][1]);
-		tm[i].references = tstr(ix, ix->toffs[i][2]);
-		tm[i].subject = ix->arena.data + ix->recs[i].subject;
-		tm[i].date = ix->recs[i].date;
+		r = idord ? idord[i] : (uint32_t)i;
+		tm[i].message_id = tstr(ix, ix->toffs[r][0]);
+		tm[i].in_reply_to = tstr(ix, ix->toffs[r][1]);
+		tm[i].references = tstr(ix, ix->toffs[r][2]);
+		tm[i].subject = ix->arena.data + ix->recs[r].subject;
+		tm[i].date = ix->recs[r].date;
 	}
 	thread_order(tm, ix->n, order, depth);
 	free(tm);
 	free(ix->tdepth);
 	ix->tdepth = xcalloc(ix->n ? ix->n : 1, sizeof(*ix->tdepth));
-	for (i = 0; i < ix->n; i++)
+	for (i = 0; i < ix->n; i++) {
+		if (idord != NULL)
+			order[i] = idord[order[i]];
 		ix->tdepth[order[i]] = depth[i];
+	}
 	free(depth);
+	free(idord);
 	ix->ord[INDEX_SORT_THREAD] = order;
 	/* Threading is kept: the strings are not needed again. */
 	buf_free(&ix->tscratch);
