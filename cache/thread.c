@@ -243,7 +243,18 @@ sort_list(struct tctx *t, uint32_t *head, int by_newest, struct skey **tmp,
 		(*tmp)[i].date2 = t->c[k].date;
 		(*tmp)[i].k = k;
 	}
-	qsort(*tmp, n, sizeof(**tmp), cmp_skey);
+	if (n <= 16) { /* most lists: insertion sort, no qsort call */
+		struct skey x, *a = *tmp;
+		size_t j;
+
+		for (i = 1; i < n; i++) {
+			x = a[i];
+			for (j = i; j > 0 && cmp_skey(&a[j - 1], &x) > 0; j--)
+				a[j] = a[j - 1];
+			a[j] = x;
+		}
+	} else
+		qsort(*tmp, n, sizeof(**tmp), cmp_skey);
 	for (i = 0; i + 1 < n; i++)
 		t->c[(*tmp)[i].k].next = (*tmp)[i + 1].k;
 	t->c[(*tmp)[n - 1].k].next = NONE;
