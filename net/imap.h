@@ -250,6 +250,22 @@ int imap_fetch(struct imap *imap, const char *set, unsigned what,
     uint64_t changedsince, imap_msg_fn *fn, void *ctx, struct error *err);
 
 /*
+ * imap_fetch in two halves, so that the next FETCH can be on its way
+ * while the answer to the last one is read (the server never waits for
+ * the client between two).  imap_fetch_send sends the command and
+ * returns 0 with *op_r, or -1.  imap_fetch_end reads until the tagged
+ * answer of *op (fn called for its messages), frees it and returns like
+ * imap_fetch.  Every op sent must be ended, oldest first, even after an
+ * error (it then only frees).
+ */
+struct imap_fetch_op;
+int imap_fetch_send(struct imap *imap, const char *set, unsigned what,
+    uint64_t changedsince, imap_msg_fn *fn, void *ctx,
+    struct imap_fetch_op **op_r, struct error *err);
+int imap_fetch_end(struct imap *imap, struct imap_fetch_op **op,
+    struct error *err);
+
+/*
  * BODY.PEEK[section]<offset.length> of one UID, streamed to sink (section
  * "" for the whole message, "HEADER", "1.2" ...; length 0: to the end).
  * Returns 0 with *size_r the byte count delivered, or -1 ("message no

@@ -17,23 +17,61 @@
 #define HEADER_FIELDS "DATE FROM TO CC SUBJECT MESSAGE-ID IN-REPLY-TO " \
 	"REFERENCES CONTENT-TYPE"
 
-/* "17-Jul-1996 02:44:25 -0700" (day may be space-padded) to UTC. */
+/* Up to max digits at *sp (at least one); advances *sp. */
+static int
+digits(const char **sp, int max, int *v_r)
+{
+	const char *s = *sp;
+	int v = 0, k;
+
+	for (k = 0; k < max && *s >= '0' && *s <= '9'; k++)
+		v = v * 10 + (*s++ - '0');
+	if (k == 0)
+		return -1;
+	*sp = s;
+	*v_r = v;
+	return 0;
+}
+
+static const char *
+skip_sp(const char *s)
+{
+	while (*s == ' ')
+		s++;
+	return s;
+}
+
+/* "17-Jul-1996 02:44:25 -0700" (day may be space-padded) to UTC.  By
+ * hand: sscanf was a twentieth of a cold sync's parse time. */
 static time_t
 parse_internaldate(const char *s)
 {
 	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
 	int d, y, hh, mm, ss, zone, m;
-	char mon[4], sign;
+	char sign;
 	long long days;
-	const char *p;
 
-	if (sscanf(s, "%2d-%3s-%4d %2d:%2d:%2d %c%4d", &d, mon, &y, &hh, &mm,
-	    &ss, &sign, &zone) != 8 || (sign != '+' && sign != '-'))
+	s = skip_sp(s);
+	if (digits(&s, 2, &d) < 0 || *s++ != '-')
 		return (time_t)-1;
-	mon[3] = '\0';
-	if ((p = strstr(months, mon)) == NULL || (p - months) % 3 != 0)
+	for (m = 0; m < 12; m++)
+		if (strncmp(s, months + 3 * m, 3) == 0)
+			break;
+	if (m == 12 || s[3] != '-')
 		return (time_t)-1;
-	m = (int)(p - months) / 3 + 1;
+	m++;
+	s += 4;
+	if (digits(&s, 4, &y) < 0)
+		return (time_t)-1;
+	s = skip_sp(s);
+	if (digits(&s, 2, &hh) < 0 || *s++ != ':' ||
+	    digits(&s, 2, &mm) < 0 || *s++ != ':' ||
+	    digits(&s, 2, &ss) < 0)
+		return (time_t)-1;
+	s = skip_sp(s);
+	sign = *s++;
+	if ((sign != '+' && sign != '-') || digits(&s, 4, &zone) < 0)
+		return (time_t)-1;
 	if (d < 1 || d > 31 || y < 1900 || hh > 23 || mm > 59 || ss > 60)
 		return (time_t)-1;
 	/* Days from civil (H. Hinnant's algorithm). */
@@ -126,18 +164,27 @@ fetch_untagged(struct imap *imap, struct imap_cmd *cmd,
 	return 1;
 }
 
-int
-imap_fetch(struct imap *imap, const char *set, unsigned what,
-    uint64_t changedsince, imap_msg_fn *fn, void *ctx, struct error *err)
-{
-	struct fetch_ctx fc = { what, fn, ctx, 0 };
-	int byuid = !(what & IMAP_FETCH_BYSEQ);
+struct imap_fetch_op {
 	struct imap_cmd cmd;
-	int rc;
+	struct fetch_ctx fc;
+};
 
+int
+imap_fetch_send(struct imap *imap, const char *set, unsigned what,
+    uint64_t changedsince, imap_msg_fn *fn, void *ctx,
+    struct imap_fetch_op **op_r, struct error *err)
+{
+	struct imap_fetch_op *op;
+	int byuid = !(what & IMAP_FETCH_BYSEQ);
+
+	*op_r = NULL;
 	if (imap_uidset_foreach(set, NULL, NULL) < 0)
 		return error_set(err, "bad message set \"%s\"", set);
-	imap_cmd_begin(imap, &cmd, "FETCH", fetch_untagged, &fc);
+	op = xcalloc(1, sizeof(*op));
+	op->fc.what = what;
+	op->fc.fn = fn;
+	op->fc.ctx = ctx;
+	imap_cmd_begin(imap, &op->cmd, "FETCH", fetch_untagged, &op->fc);
 	imap_add(imap, "%sFETCH %s (UID", byuid ? "UID " : "", set);
 	if (what & IMAP_FETCH_FLAGS)
 		imap_add(imap, " FLAGS%s", imap->condstore ? " MODSEQ" : "");
@@ -151,10 +198,44 @@ imap_fetch(struct imap *imap, const char *set, unsigned what,
 		imap_add(imap, " (CHANGEDSINCE %llu%s)",
 		    (unsigned long long)changedsince,
 		    byuid && imap->qresync ? " VANISHED" : "");
-	rc = imap_cmd_send(imap, &cmd, err) < 0 ? -1 :
-	    imap_cmd_wait(imap, &cmd, err);
-	imap_cmd_free(&cmd);
-	return rc < 0 ? -1 : fc.stop;
+	/* A failed send kills the session, which forgets its commands. */
+	if (imap_cmd_send(imap, &op->cmd, err) < 0) {
+		imap_cmd_free(&op->cmd);
+		free(op);
+		return -1;
+	}
+	*op_r = op;
+	return 0;
+}
+
+int
+imap_fetch_end(struct imap *imap, struct imap_fetch_op **opp,
+    struct error *err)
+{
+	struct imap_fetch_op *op = *opp;
+	int rc;
+
+	if (op == NULL)
+		return -1;
+	rc = imap_cmd_wait(imap, &op->cmd, err);
+	imap_cmd_free(&op->cmd);
+	if (rc == 0)
+		rc = op->fc.stop;
+	free(op);
+	*opp = NULL;
+	return rc < 0 ? -1 : rc;
+}
+
+int
+imap_fetch(struct imap *imap, const char *set, unsigned what,
+    uint64_t changedsince, imap_msg_fn *fn, void *ctx, struct error *err)
+{
+	struct imap_fetch_op *op;
+
+	if (imap_fetch_send(imap, set, what, changedsince, fn, ctx, &op,
+	    err) < 0)
+		return -1;
+	return imap_fetch_end(imap, &op, err);
 }
 
 struct body_ctx {
