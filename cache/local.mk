@@ -18,3 +18,4 @@ libcache_a_SOURCES += cache/sync_pop3.c
 # IMAP driver (issue 5).
 libcache_a_SOURCES += cache/sync_imap.c cache/sync_imap_list.c \
 	cache/sync_imap_ops.c cache/sync_imap.h
+libcache_a_SOURCES += cache/sync_imap_bulk.c

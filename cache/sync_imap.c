@@ -14,9 +14,9 @@
  * A message with a pending local change keeps its local flags, and one
  * moved away locally is not fetched again, until the change was replayed;
  * one gone from the server goes (its pending change can only fail).
- * A folder's first fill indexes through store_index_raw (cache_int.h)
- * without per-message events; later new mail goes through
- * cache_sync_index_message.
+ * A folder's first fill is indexed on a second thread
+ * (sync_imap_bulk.c) without per-message events; later new mail goes
+ * through cache_sync_index_message.
  */
 #include "config.h"
 
@@ -25,7 +25,6 @@
 #include <string.h>
 
 #include "cache/bodies.h"
-#include "cache/cache_int.h" /* store_index_raw: see header_one */
 #include "cache/sync_imap.h"
 #include "core/log.h"
 #include "core/str.h"
@@ -222,6 +221,7 @@ struct fsync {
 	uint64_t got, done, total, bytes;
 	int bulk;         /* first fill: no per-message events */
 	int fresh;        /* the folder was empty: no UID to look up */
+	struct si_bulk *q; /* bulk: the indexer thread, while fetching */
 	char label[64];
 };
 
@@ -404,6 +404,13 @@ header_one(void *arg, const struct imap_msg *m)
 		return 0;
 	if (si_pend_uid(fs->p, fs->f->id, m->uid))
 		return 0; /* moved or deleted here, not yet on the server */
+	/* A first fill goes to the indexer thread, which skips the UIDs
+	 * an interrupted fill already indexed. */
+	if (fs->q) {
+		if (si_bulk_add(fs->q, fs->f->id, !fs->fresh, m, fs->err) < 0)
+			goto fail;
+		return 0;
+	}
 	/* Chunks never overlap within a run, so a folder that was empty
 	 * cannot hold the UID yet. */
 	if (!fs->fresh && (got = db_msg_find_uid(fs->db, fs->f->id, m->uid,
@@ -413,19 +420,15 @@ header_one(void *arg, const struct imap_msg *m)
 		return 0;
 	}
 	/*
-	 * A folder's first fill indexes without one "arrived" event per
-	 * message: each event wakes the UI thread, which made a cold sync
-	 * of 20,000 messages three times slower; the FOLDER_CHANGED posted
-	 * per chunk covers them.  New mail later gets its events.
+	 * New mail after the first fill: one "arrived" event per message
+	 * (a first fill posts one FOLDER_CHANGED per transaction instead:
+	 * per-message events woke the UI thread so often that a cold sync
+	 * of 20,000 messages took three times longer).
 	 */
-	if ((fs->bulk ? store_index_raw(fs->db, fs->f->id, m->uid, NULL,
+	if (cache_sync_index_message(fs->ctx, fs->f->id, m->uid, NULL,
 	    si_msg_flags(m->flags), m->internaldate < 0 ? 0 :
 	    (int64_t)m->internaldate, (int64_t)m->size, m->header,
-	    m->header_len, &id, fs->err) :
-	    cache_sync_index_message(fs->ctx, fs->f->id, m->uid, NULL,
-	    si_msg_flags(m->flags), m->internaldate < 0 ? 0 :
-	    (int64_t)m->internaldate, (int64_t)m->size, m->header,
-	    m->header_len, &id, fs->err)) < 0)
+	    m->header_len, &id, fs->err) < 0)
 		goto fail;
 	fs->done++;
 	fs->bytes += m->header_len;
@@ -465,10 +468,9 @@ fetch_range(struct fsync *fs, uint32_t lo, uint32_t hi)
 	return 0;
 }
 
-/*
- * UIDs lo..hi newest first in chunks.  track: record progress in the
- * session (res_lo) so an interrupted fetch resumes.  1 interrupted.
- */
+/* UIDs lo..hi newest first in chunks, one transaction each.  track:
+ * record progress in the session (res_lo) so an interrupted fetch
+ * resumes.  1 interrupted. */
 static int
 fetch_down(struct fsync *fs, uint32_t lo, uint32_t hi, int track)
 {
@@ -494,6 +496,101 @@ fetch_down(struct fsync *fs, uint32_t lo, uint32_t hi, int track)
 	return 0;
 }
 
+/*
+ * fetch_down for a folder's first fill, indexed by the indexer thread.
+ * The first chunk is committed at once (the first screen), the rest in
+ * large transactions.  The next chunk's FETCH is sent before the answer
+ * to the last one is read, so the server never waits for us between
+ * two; a request to open a message still waits for one chunk at most.
+ * Everything fetched is committed before this returns, and res_lo
+ * moves only over what is committed.
+ */
+static int
+fetch_down_bulk(struct fsync *fs, uint32_t lo, uint32_t hi, int track)
+{
+	struct imap_fetch_op *op[2] = { NULL, NULL };
+	uint32_t opa[2] = { 0, 0 }, opw[2] = { 0, 0 }, width = CHUNK_FIRST;
+	uint32_t a, w, fetched = 0;
+	struct error scratch;
+	char set[32];
+	int rc = 0, nop = 0, more = hi >= lo && hi != 0, r;
+
+	if (si_bulk_start(fs->ctx, fs->db, fs->label, fs->total, &fs->q,
+	    fs->err) < 0)
+		return -1;
+	while (more || nop > 0) {
+		/* keep two commands on their way: the oldest is read next */
+		while (more && nop < 2 && rc == 0 &&
+		    (nop == 0 || fetched > 0)) {
+			a = hi - lo + 1 <= width ? lo : hi - width + 1;
+			if (hi == UINT32_MAX)
+				snprintf(set, sizeof(set), "%u:*", a);
+			else
+				snprintf(set, sizeof(set), "%u:%u", a, hi);
+			if (imap_fetch_send(fs->s->imap, set,
+			    IMAP_FETCH_FLAGS | IMAP_FETCH_HEADERS, 0,
+			    header_one, fs, &op[nop], fs->err) < 0) {
+				rc = -1;
+				break;
+			}
+			opw[nop] = hi - a + 1;
+			opa[nop++] = a;
+			if (width < CHUNK)
+				width = CHUNK;
+			if (a == lo)
+				more = 0;
+			else
+				hi = a - 1;
+		}
+		if (nop == 0)
+			break;
+		fs->got = 0;
+		r = imap_fetch_end(fs->s->imap, &op[0],
+		    rc < 0 ? &scratch : fs->err);
+		a = opa[0];
+		w = opw[0];
+		op[0] = op[1];
+		opa[0] = opa[1];
+		opw[0] = opw[1];
+		op[1] = NULL;
+		nop--;
+		if (rc != 0)
+			continue; /* only ends what was sent */
+		if (r != 0 || fs->failed) {
+			if (!error_isset(fs->err))
+				error_set(fs->err, "could not fetch the headers"
+				    " of %s", fs->f->name);
+			rc = -1;
+			continue;
+		}
+		if (fetched == 0 && si_bulk_sync(fs->q, fs->err) < 0) {
+			rc = -1;
+			continue;
+		}
+		fetched = a;
+		/* a sparse folder: fewer, wider commands */
+		if (fs->got < w / 2 && width < CHUNK_MAX / 2)
+			width *= 2;
+		if (more && cache_sync_interrupted(fs->ctx)) {
+			more = 0;
+			rc = 1;
+		}
+	}
+	error_clear(&scratch);
+	if (si_bulk_stop(&fs->q, rc < 0 ? &scratch : fs->err) < 0)
+		return -1;
+	if (track && fetched)
+		fs->s->res_lo = fetched;
+	return rc;
+}
+
+static int
+down(struct fsync *fs, uint32_t lo, uint32_t hi, int track)
+{
+	return fs->bulk ? fetch_down_bulk(fs, lo, hi, track) :
+	    fetch_down(fs, lo, hi, track);
+}
+
 static int
 sync_headers(struct fsync *fs, const struct imap_mailbox *mb)
 {
@@ -512,19 +609,19 @@ sync_headers(struct fsync *fs, const struct imap_mailbox *mb)
 	    s->res_uidvalidity == mb->uidvalidity && s->res_lo >= base &&
 	    s->res_lo <= s->res_top + 1 && s->res_top <= top) {
 		/* resumed: what arrived since, then the older rest */
-		if (top > s->res_top && (rc = fetch_down(fs, s->res_top + 1,
+		if (top > s->res_top && (rc = down(fs, s->res_top + 1,
 		    top, 0)) != 0)
 			return rc;
 		s->res_top = top;
 		if (s->res_lo <= base)
 			return 0;
-		return fetch_down(fs, base, s->res_lo - 1, 1);
+		return down(fs, base, s->res_lo - 1, 1);
 	}
 	s->res_folder = fs->f->id;
 	s->res_uidvalidity = mb->uidvalidity;
 	s->res_top = top;
 	s->res_lo = top + 1;
-	return fetch_down(fs, base, top, 1);
+	return down(fs, base, top, 1);
 }
 
 static int

@@ -86,6 +86,26 @@ int si_fetch_body(struct cache_sync_ctx *ctx, int64_t msg_id,
  * yet.  0 done, 1 interrupted, -1 error. */
 int si_fetch_bodies(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
     struct error *err);
+/*
+ * sync_imap_bulk.c: a folder's first fill, indexed on a second thread.
+ * si_bulk_start hands db to the indexer: the caller does not use db
+ * again until si_bulk_sync (everything queued is then committed, with
+ * a progress and a FOLDER_CHANGED event) or si_bulk_stop (the same,
+ * then the thread ends; NULL is fine).  Each message is one row with its
+ * search row, committed whole; check: skip a UID the folder already
+ * has.  si_bulk_add copies what it needs of m and blocks while the
+ * queue (bounded) is full.  All return 0, or -1 with err once the
+ * indexer failed (what it committed before stays).
+ */
+struct si_bulk;
+int si_bulk_start(struct cache_sync_ctx *ctx, struct db *db,
+    const char *label, uint64_t total, struct si_bulk **b_r,
+    struct error *err);
+int si_bulk_add(struct si_bulk *b, int64_t folder, int check,
+    const struct imap_msg *m, struct error *err);
+int si_bulk_sync(struct si_bulk *b, struct error *err);
+int si_bulk_stop(struct si_bulk **b, struct error *err);
+
 int si_replay_op(struct cache_sync_ctx *ctx, const struct db_op *op,
     struct error *err);
 int si_idle(struct cache_sync_ctx *ctx, int timeout_ms, struct error *err);

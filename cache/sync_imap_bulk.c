@@ -1,0 +1,361 @@
+/*
+ * sync_imap_bulk: a folder's first fill on two threads (sync_imap.h).
+ *
+ * The worker reads the FETCH responses, parses each header block into
+ * the strings of its row and queues them; an indexer thread inserts the
+ * rows (and their search rows) in large transactions.  That splits a
+ * cold sync's work about evenly between two cores.  The queue is a ring
+ * of slots whose buffers are reused, so memory stays bounded.  While the indexer runs it
+ * owns the worker's database connection: the worker does not touch it
+ * until si_bulk_sync or si_bulk_stop returned.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cache/db.h"
+#include "cache/sync_imap.h"
+#include "core/buf.h"
+#include "core/xalloc.h"
+#include "mime/mime.h"
+
+#define NSLOT 1024         /* queued messages at most */
+#define BATCH 8000         /* messages per transaction */
+#define SLOT_KEEP 65536    /* a slot buffer larger than this is freed */
+
+/* One message as its row: the strings live in str (offsets, or
+ * NONE for NULL). */
+enum { F_FROM, F_TO, F_CC, F_SUBJECT, F_MSGID, F_IRT, F_REFS, NFIELD };
+#define NONE SIZE_MAX
+
+struct slot {
+	int64_t folder;
+	uint32_t uid;
+	unsigned flags;
+	int check;
+	int has_attachment;
+	int64_t idate, size, date;
+	size_t hdr_len;
+	size_t off[NFIELD];
+	struct buf str;
+};
+
+struct si_bulk {
+	struct cache_sync_ctx *ctx;
+	struct db *db;
+	pthread_t th;
+	pthread_mutex_t lock;
+	pthread_cond_t cv_work;   /* indexer: slots queued or sync/stop */
+	pthread_cond_t cv_room;   /* worker: room, or sync done */
+	struct slot slot[NSLOT];
+	size_t head, n;           /* queued: slot[head .. head+n) */
+	int idle;                 /* the indexer waits for work */
+	int want_sync, stop;
+	uint64_t synced;          /* sync requests served */
+	int failed;
+	struct error err;
+	/* indexer only */
+	int in_txn;
+	size_t in_batch;
+	int64_t last_folder;
+	uint64_t done, bytes, total;
+	const char *label;
+};
+
+static void
+put(struct slot *sl, int f, const char *v)
+{
+	sl->off[f] = sl->str.len;
+	buf_addstr(&sl->str, v);
+	buf_addch(&sl->str, '\0');
+}
+
+/* "<id>", or NULL for none. */
+static void
+put_ids(struct slot *sl, int f, char **ids, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || ids[0][0] == '\0') {
+		sl->off[f] = NONE;
+		return;
+	}
+	sl->off[f] = sl->str.len;
+	for (i = 0; i < n; i++) {
+		if (i)
+			buf_addch(&sl->str, ' ');
+		buf_addch(&sl->str, '<');
+		buf_addstr(&sl->str, ids[i]);
+		buf_addch(&sl->str, '>');
+	}
+	buf_addch(&sl->str, '\0');
+}
+
+/*
+ * The row of one header block, as store_index_raw makes it (a header
+ * block has no body, so no search text beyond the headers).  Runs on
+ * the worker's thread: the parse is half the work.
+ */
+static int
+summarize(struct slot *sl, const struct imap_msg *m, struct error *err)
+{
+	struct mime_summary *s = NULL;
+	char *msgid;
+
+	if (mime_summary_parse(m->header, m->header_len, &s, err) < 0)
+		return -1;
+	buf_reset(&sl->str);
+	sl->date = s->date_valid ? (int64_t)s->date : 0;
+	sl->has_attachment = s->has_attachment;
+	sl->hdr_len = m->header_len;
+	put(sl, F_FROM, s->from);
+	put(sl, F_TO, s->to);
+	put(sl, F_CC, s->cc);
+	put(sl, F_SUBJECT, s->subject);
+	msgid = s->message_id;
+	put_ids(sl, F_MSGID, &msgid, 1);
+	put_ids(sl, F_IRT, s->in_reply_to, s->n_in_reply_to ? 1 : 0);
+	/* store_index_raw brackets every id of References, even "" */
+	if (s->n_references == 0) {
+		sl->off[F_REFS] = NONE;
+	} else {
+		size_t i;
+
+		sl->off[F_REFS] = sl->str.len;
+		for (i = 0; i < s->n_references; i++) {
+			if (i)
+				buf_addch(&sl->str, ' ');
+			buf_addch(&sl->str, '<');
+			buf_addstr(&sl->str, s->references[i]);
+			buf_addch(&sl->str, '>');
+		}
+		buf_addch(&sl->str, '\0');
+	}
+	mime_summary_free(&s);
+	return 0;
+}
+
+static char *
+field(struct slot *sl, int f)
+{
+	return sl->off[f] == NONE ? NULL : sl->str.data + sl->off[f];
+}
+
+static int
+index_one(struct si_bulk *b, struct slot *sl, struct error *err)
+{
+	struct db_msg m;
+	int64_t id;
+	int rc;
+
+	if (sl->check && (rc = db_msg_find_uid(b->db, sl->folder, sl->uid,
+	    &id, err)) != 0)
+		return rc < 0 ? -1 : 0;
+	memset(&m, 0, sizeof(m));
+	m.folder_id = sl->folder;
+	m.uid = sl->uid;
+	m.flags = sl->flags;
+	m.internal_date = sl->idate;
+	m.size = sl->size;
+	m.date = sl->date;
+	m.from = field(sl, F_FROM);
+	m.to = field(sl, F_TO);
+	m.cc = field(sl, F_CC);
+	m.subject = field(sl, F_SUBJECT);
+	m.message_id = field(sl, F_MSGID);
+	m.in_reply_to = field(sl, F_IRT);
+	m.references = field(sl, F_REFS);
+	m.has_attachment = sl->has_attachment;
+	if ((rc = db_msg_insert(b->db, &m, err)) == 0) {
+		b->done++;
+		b->bytes += sl->hdr_len;
+	}
+	return rc;
+}
+
+static int
+commit(struct si_bulk *b, struct error *err)
+{
+	if (!b->in_txn)
+		return 0;
+	b->in_txn = 0;
+	b->in_batch = 0;
+	if (db_commit(b->db, err) < 0)
+		return -1;
+	cache_sync_progress(b->ctx, b->label, b->done, b->total, b->bytes);
+	cache_sync_folder_changed(b->ctx, b->last_folder);
+	return 0;
+}
+
+static void *
+indexer(void *arg)
+{
+	struct si_bulk *b = arg;
+	struct error err;
+	struct slot *sl;
+	int rc;
+
+	error_clear(&err);
+	pthread_mutex_lock(&b->lock);
+	for (;;) {
+		if (b->n == 0) {
+			if (b->want_sync || b->stop) {
+				pthread_mutex_unlock(&b->lock);
+				rc = b->failed ? 0 : commit(b, &err);
+				pthread_mutex_lock(&b->lock);
+				if (rc < 0 && !b->failed) {
+					b->failed = 1;
+					b->err = err;
+				}
+				b->want_sync = 0;
+				b->synced++;
+				pthread_cond_broadcast(&b->cv_room);
+				if (b->stop)
+					break;
+				continue;
+			}
+			b->idle = 1;
+			pthread_cond_wait(&b->cv_work, &b->lock);
+			b->idle = 0;
+			continue;
+		}
+		sl = &b->slot[b->head];
+		pthread_mutex_unlock(&b->lock);
+		rc = 0;
+		if (!b->failed) {
+			if (!b->in_txn && (rc = db_begin(b->db, &err)) == 0)
+				b->in_txn = 1;
+			if (rc == 0)
+				rc = index_one(b, sl, &err);
+			b->last_folder = sl->folder;
+			if (rc == 0 && ++b->in_batch >= BATCH)
+				rc = commit(b, &err);
+		}
+		if (sl->str.cap > SLOT_KEEP)
+			buf_free(&sl->str);
+		pthread_mutex_lock(&b->lock);
+		if (rc < 0 && !b->failed) {
+			b->failed = 1;
+			b->err = err;
+		}
+		b->head = (b->head + 1) % NSLOT;
+		if (b->n-- == NSLOT)
+			pthread_cond_signal(&b->cv_room);
+	}
+	pthread_mutex_unlock(&b->lock);
+	return NULL;
+}
+
+int
+si_bulk_start(struct cache_sync_ctx *ctx, struct db *db, const char *label,
+    uint64_t total, struct si_bulk **b_r, struct error *err)
+{
+	struct si_bulk *b = xcalloc(1, sizeof(*b));
+
+	b->ctx = ctx;
+	b->db = db;
+	b->label = label;
+	b->total = total;
+	pthread_mutex_init(&b->lock, NULL);
+	pthread_cond_init(&b->cv_work, NULL);
+	pthread_cond_init(&b->cv_room, NULL);
+	if (pthread_create(&b->th, NULL, indexer, b) != 0) {
+		pthread_cond_destroy(&b->cv_room);
+		pthread_cond_destroy(&b->cv_work);
+		pthread_mutex_destroy(&b->lock);
+		free(b);
+		*b_r = NULL;
+		return error_set(err, "cannot start the indexer thread");
+	}
+	*b_r = b;
+	return 0;
+}
+
+static int
+failed(struct si_bulk *b, struct error *err)
+{
+	*err = b->err;
+	return -1;
+}
+
+int
+si_bulk_add(struct si_bulk *b, int64_t folder, int check,
+    const struct imap_msg *m, struct error *err)
+{
+	struct slot *sl;
+	int rc = 0;
+
+	pthread_mutex_lock(&b->lock);
+	while (b->n == NSLOT && !b->failed)
+		pthread_cond_wait(&b->cv_room, &b->lock);
+	if (b->failed) {
+		rc = failed(b, err);
+		pthread_mutex_unlock(&b->lock);
+		return rc;
+	}
+	sl = &b->slot[(b->head + b->n) % NSLOT];
+	pthread_mutex_unlock(&b->lock);
+	/* The slot is the worker's until n counts it. */
+	sl->folder = folder;
+	sl->uid = m->uid;
+	sl->flags = si_msg_flags(m->flags);
+	sl->check = check;
+	sl->idate = m->internaldate < 0 ? 0 : (int64_t)m->internaldate;
+	sl->size = (int64_t)m->size;
+	if (summarize(sl, m, err) < 0)
+		return -1;
+	pthread_mutex_lock(&b->lock);
+	b->n++;
+	if (b->idle)
+		pthread_cond_signal(&b->cv_work);
+	pthread_mutex_unlock(&b->lock);
+	return 0;
+}
+
+int
+si_bulk_sync(struct si_bulk *b, struct error *err)
+{
+	uint64_t want;
+	int rc = 0;
+
+	pthread_mutex_lock(&b->lock);
+	want = b->synced + 1;
+	b->want_sync = 1;
+	pthread_cond_signal(&b->cv_work);
+	while (b->synced < want)
+		pthread_cond_wait(&b->cv_room, &b->lock);
+	if (b->failed)
+		rc = failed(b, err);
+	pthread_mutex_unlock(&b->lock);
+	return rc;
+}
+
+int
+si_bulk_stop(struct si_bulk **bp, struct error *err)
+{
+	struct si_bulk *b = *bp;
+	size_t i;
+	int rc = 0;
+
+	if (b == NULL)
+		return 0;
+	pthread_mutex_lock(&b->lock);
+	b->stop = 1;
+	pthread_cond_signal(&b->cv_work);
+	pthread_mutex_unlock(&b->lock);
+	pthread_join(b->th, NULL);
+	if (b->in_txn)
+		db_rollback(b->db);
+	if (b->failed && err)
+		rc = failed(b, err);
+	for (i = 0; i < NSLOT; i++)
+		buf_free(&b->slot[i].str);
+	pthread_cond_destroy(&b->cv_room);
+	pthread_cond_destroy(&b->cv_work);
+	pthread_mutex_destroy(&b->lock);
+	free(b);
+	*bp = NULL;
+	return rc;
+}
