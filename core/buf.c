@@ -68,6 +68,12 @@ buf_addch(struct buf *b, int c)
 {
 	char ch = (char)c;
 
+	/* The MIME decoders add one byte at a time: no call when it fits. */
+	if (b->len + 2 <= b->cap) {
+		b->data[b->len++] = ch;
+		b->data[b->len] = '\0';
+		return;
+	}
 	buf_add(b, &ch, 1);
 }
 
