@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cache/cache_int.h"
+#include "core/buf.h"
 #include "core/xalloc.h"
 
 /* The message, its folder and its account index. */
@@ -279,7 +280,8 @@ cache_copy(struct cache *c, int64_t msg_id, int64_t dest, struct error *err)
 
 struct gather {
 	int64_t *ids;
-	size_t n, cap;
+	uint32_t *uids; /* of those with one, for UID EXPUNGE */
+	size_t n, nuids, cap;
 };
 
 static int
@@ -288,20 +290,67 @@ gather_deleted(void *arg, int64_t id, uint32_t uid, const char *key,
 {
 	struct gather *g = arg;
 
+	(void)key;
+	(void)err;
 	if (flags & MSG_DELETED) {
 		if (g->n == g->cap) {
 			g->cap = g->cap ? g->cap * 2 : 64;
 			g->ids = xreallocarray(g->ids, g->cap, sizeof(*g->ids));
+			g->uids = xreallocarray(g->uids, g->cap,
+			    sizeof(*g->uids));
 		}
 		g->ids[g->n++] = id;
+		if (uid)
+			g->uids[g->nuids++] = uid;
 	}
 	return 0;
+}
+
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+#define EXPUNGE_SET_MAX 4000 /* bytes of one UID set: lines stay short */
+
+/*
+ * Queues the expunge of these UIDs (sorted, as "a:b,c" sets of at most
+ * EXPUNGE_SET_MAX bytes each): the worker sends UID EXPUNGE, so messages
+ * another client marked \Deleted stay.  Messages without a UID (copies
+ * not yet seen on the server) cannot be named and are left to it.
+ */
+static int
+queue_expunge(struct cache *c, struct where *w, uint32_t *uids, size_t n,
+    struct error *err)
+{
+	struct buf set = BUF_INIT;
+	size_t i = 0, j;
+	int rc = 0;
+
+	qsort(uids, n, sizeof(*uids), cmp_u32);
+	while (rc == 0 && i < n) {
+		buf_reset(&set);
+		while (i < n && set.len < EXPUNGE_SET_MAX) {
+			for (j = i; j + 1 < n && uids[j + 1] <= uids[j] + 1; j++)
+				;
+			buf_printf(&set, set.len ? ",%u" : "%u", uids[i]);
+			if (uids[j] != uids[i])
+				buf_printf(&set, ":%u", uids[j]);
+			i = j + 1;
+		}
+		rc = queue(c, w, DB_OP_EXPUNGE, 0, buf_cstr(&set), err);
+	}
+	buf_free(&set);
+	return rc;
 }
 
 int
 cache_expunge(struct cache *c, int64_t folder_id, struct error *err)
 {
-	struct gather g = { NULL, 0, 0 };
+	struct gather g = { NULL, NULL, 0, 0, 0 };
 	struct db_folder f;
 	struct where w;
 	size_t i, account = 0;
@@ -326,7 +375,7 @@ cache_expunge(struct cache *c, int64_t folder_id, struct error *err)
 			break;
 	memset(&w, 0, sizeof(w));
 	w.f = f;
-	if (i == g.n && queue(c, &w, DB_OP_EXPUNGE, 0, NULL, err) == 0)
+	if (i == g.n && queue_expunge(c, &w, g.uids, g.nuids, err) == 0)
 		rc = db_commit(c->db, err);
 	else
 		db_rollback(c->db);
@@ -336,6 +385,7 @@ cache_expunge(struct cache *c, int64_t folder_id, struct error *err)
 	}
 out:
 	free(g.ids);
+	free(g.uids);
 	db_folder_clear(&f);
 	return rc;
 }

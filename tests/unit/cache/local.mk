@@ -32,3 +32,9 @@ tests_unit_cache_check_concurrency_SOURCES = \
 	tests/unit/cache/check_concurrency.c tests/unit/cache/check_cache.h
 tests_unit_cache_check_concurrency_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_cache_check_concurrency_LDADD = $(CACHE_LIBS) $(UNIT_LIBS)
+
+CACHE_UNIT_TESTS += tests/unit/cache/check_ops
+tests_unit_cache_check_ops_SOURCES = tests/unit/cache/check_ops.c \
+	tests/unit/cache/check_cache.h
+tests_unit_cache_check_ops_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_cache_check_ops_LDADD = $(CACHE_LIBS) $(UNIT_LIBS)

@@ -1,0 +1,156 @@
+/*
+ * Unit tests of the cache's queued operations: what an expunge queues.
+ * The IMAP worker sends each EXPUNGE op's UID set as UID EXPUNGE, so the
+ * set must name exactly the messages the user expunged.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+
+#include "cache/cache.h"
+#include "cache/db.h"
+#include "core/buf.h"
+#include "net/imap.h"
+#include "tests/unit/cache/check_cache.h"
+
+static char dir[64];
+static struct config *cfg;
+
+static void
+setup(void)
+{
+	tmp_make(dir, sizeof(dir), "postie-ops");
+}
+
+static void
+teardown(void)
+{
+	config_free(&cfg);
+	tmp_remove(dir);
+}
+
+static void
+add(struct cache *c, int64_t folder, uint32_t uid, unsigned flags)
+{
+	struct db_msg m;
+	struct error err;
+
+	memset(&m, 0, sizeof(m));
+	m.folder_id = folder;
+	m.uid = uid;
+	m.flags = flags;
+	m.subject = "s";
+	ck_assert_int_eq(db_msg_insert(cache_db(c), &m, &err), 0);
+}
+
+static int
+count_uid(void *ctx, uint32_t lo, uint32_t hi)
+{
+	struct buf *seen = ctx;
+	uint32_t u;
+
+	for (u = lo; u <= hi; u++)
+		buf_printf(seen, "%" PRIu32 " ", u);
+	return 0;
+}
+
+static struct cache *
+open_imap(int64_t *inbox_r, size_t *a_r)
+{
+	struct cache_opts o = { dir, dir };
+	struct cache *c = NULL;
+	struct error err;
+
+	error_clear(&err);
+	cfg = test_config(dir);
+	ck_assert_msg(cache_open(cfg, &o, &c, &err) == 0, "%s",
+	    err.msg);
+	ck_assert_int_eq(cache_account_find(c, "imap", a_r, &err), 0);
+	ck_assert_int_eq(db_folder_ensure(cache_db(c), "imap", "INBOX",
+	    FOLDER_ROLE_INBOX, inbox_r, &err), 0);
+	return c;
+}
+
+START_TEST(expunge_names_its_uids)
+{
+	struct cache *c;
+	struct db_op op;
+	struct error err;
+	int64_t inbox;
+	size_t a, n;
+
+	c = open_imap(&inbox, &a);
+	add(c, inbox, 1, MSG_DELETED);
+	add(c, inbox, 2, MSG_DELETED | MSG_SEEN);
+	add(c, inbox, 3, MSG_DELETED);
+	add(c, inbox, 4, MSG_SEEN); /* kept */
+	add(c, inbox, 5, MSG_DELETED);
+	add(c, inbox, 9, MSG_DELETED);
+	add(c, inbox, 0, MSG_DELETED); /* a copy without its UID yet */
+	ck_assert_int_eq(cache_expunge(c, inbox, &err), 0);
+	ck_assert_int_eq(db_op_next(cache_db(c), "imap", 0, &op, &err), 1);
+	ck_assert_int_eq(op.kind, DB_OP_EXPUNGE);
+	ck_assert_int_eq(op.folder_id, inbox);
+	ck_assert_str_eq(op.args, "1:3,5,9");
+	ck_assert_int_eq(db_op_next(cache_db(c), "imap", op.id, &op, &err),
+	    0);
+	db_op_clear(&op);
+	ck_assert_int_eq(db_op_pending(cache_db(c), "imap", &n, &err), 0);
+	ck_assert_uint_eq(n, 1);
+	cache_close(&c);
+}
+END_TEST
+
+/* Thousands of scattered UIDs: several ops, each set short and valid,
+ * together naming each UID once. */
+START_TEST(expunge_splits_long_sets)
+{
+	struct buf seen = BUF_INIT, want = BUF_INIT;
+	struct cache *c;
+	struct db_op op;
+	struct error err;
+	int64_t inbox, after = 0;
+	size_t a, ops = 0;
+	uint32_t u;
+	int got;
+
+	c = open_imap(&inbox, &a);
+	ck_assert_int_eq(db_begin(cache_db(c), &err), 0);
+	for (u = 1; u <= 6000; u++)
+		add(c, inbox, u, u % 2 ? MSG_DELETED : 0);
+	ck_assert_int_eq(db_commit(cache_db(c), &err), 0);
+	for (u = 1; u <= 6000; u += 2)
+		buf_printf(&want, "%" PRIu32 " ", u);
+	ck_assert_int_eq(cache_expunge(c, inbox, &err), 0);
+	while ((got = db_op_next(cache_db(c), "imap", after, &op,
+	    &err)) == 1) {
+		ck_assert_int_eq(op.kind, DB_OP_EXPUNGE);
+		ck_assert_uint_le(strlen(op.args), 4100);
+		ck_assert_int_eq(imap_uidset_foreach(op.args, count_uid,
+		    &seen), 0);
+		after = op.id;
+		ops++;
+		db_op_clear(&op);
+	}
+	ck_assert_int_eq(got, 0);
+	ck_assert_uint_gt(ops, 1);
+	ck_assert_str_eq(buf_cstr(&seen), buf_cstr(&want));
+	buf_free(&seen);
+	buf_free(&want);
+	cache_close(&c);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("ops");
+	TCase *tc = tcase_create("expunge");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, expunge_names_its_uids);
+	tcase_add_test(tc, expunge_splits_long_sets);
+	suite_add_tcase(s, tc);
+	return run_suite(s);
+}
