@@ -222,6 +222,49 @@ cmp_skey(const void *a, const void *b)
 	return x->k < y->k ? -1 : x->k > y->k;
 }
 
+static uint64_t
+skey_field(const struct skey *x, int field)
+{
+	if (field == 0)
+		return x->k;
+	/* Signed to unsigned, order kept. */
+	return (uint64_t)(field == 1 ? x->date2 : x->date) ^
+	    (uint64_t)1 << 63;
+}
+
+/* Stable LSD radix sort of a[0..n) on one field; bytes equal in every
+ * key are skipped. */
+static void
+radix_skey(struct skey *a, struct skey *tmp, size_t n, int field)
+{
+	size_t cnt[8][256], i, b, sum, c;
+	struct skey *src = a, *dst = tmp, *sw;
+	unsigned p;
+	uint64_t v;
+
+	memset(cnt, 0, sizeof(cnt));
+	for (i = 0; i < n; i++)
+		for (v = skey_field(&a[i], field), p = 0; p < 8; p++)
+			cnt[p][(v >> (8 * p)) & 0xFF]++;
+	for (p = 0; p < 8; p++) {
+		if (cnt[p][(skey_field(&a[0], field) >> (8 * p)) & 0xFF] == n)
+			continue;
+		for (b = 0, sum = 0; b < 256; b++) {
+			c = cnt[p][b];
+			cnt[p][b] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			dst[cnt[p][(skey_field(&src[i], field) >> (8 * p)) &
+			    0xFF]++] = src[i];
+		sw = src;
+		src = dst;
+		dst = sw;
+	}
+	if (src != a)
+		memcpy(a, src, n * sizeof(*a));
+}
+
 /* Sorts the list starting at *head by key (date or newest), relinking. */
 static void
 sort_list(struct tctx *t, uint32_t *head, int by_newest, struct skey **tmp,
@@ -253,8 +296,16 @@ sort_list(struct tctx *t, uint32_t *head, int by_newest, struct skey **tmp,
 				a[j] = a[j - 1];
 			a[j] = x;
 		}
-	} else
+	} else if (n < 4096)
 		qsort(*tmp, n, sizeof(**tmp), cmp_skey);
+	else { /* the root list: three stable radix passes, k first */
+		struct skey *r = xreallocarray(NULL, n, sizeof(*r));
+
+		radix_skey(*tmp, r, n, 0);
+		radix_skey(*tmp, r, n, 1);
+		radix_skey(*tmp, r, n, 2);
+		free(r);
+	}
 	for (i = 0; i + 1 < n; i++)
 		t->c[(*tmp)[i].k].next = (*tmp)[i + 1].k;
 	t->c[(*tmp)[n - 1].k].next = NONE;
@@ -334,23 +385,29 @@ first_subject(struct tctx *t, uint32_t k)
 	    t->msgs[t->c[k].msg].subject : NULL;
 }
 
-struct subj {
-	uint32_t k;       /* anchor container, NONE for an empty slot */
-	const char *base; /* its base subject */
-	size_t len;
-};
+/* Base subject of the thread under root k (len 0: none). */
+static const char *
+root_base(struct tctx *t, uint32_t k, size_t *len_r)
+{
+	const char *subj = first_subject(t, k);
+
+	*len_r = 0;
+	return subj ? thread_base_subject(subj, len_r) : NULL;
+}
 
 /*
  * Roots with the same base subject and no references linking them join
- * one thread, under the earliest of them.
+ * one thread, under the earliest of them.  The table holds 8 bytes a
+ * slot (anchor, hash bits): small enough to stay in cache; the subjects
+ * themselves are compared only when the hashes agree.
  */
 static void
 group_subjects(struct tctx *t, uint32_t roots)
 {
-	size_t hsize = 64, nroots = 0, i, len, j;
-	struct subj *h;
-	uint32_t k, next, a, child, parent;
-	const char *subj, *base;
+	size_t hsize = 64, nroots = 0, i, len, alen, j;
+	struct slot *h;
+	uint32_t k, next, a, child, parent, hb;
+	const char *base, *abase;
 	uint64_t hv;
 
 	for (k = roots; k != NONE; k = t->c[k].next)
@@ -362,33 +419,31 @@ group_subjects(struct tctx *t, uint32_t roots)
 		h[i].k = NONE;
 	for (k = roots; k != NONE; k = next) {
 		next = t->c[k].next;
-		if ((subj = first_subject(t, k)) == NULL)
-			continue;
-		base = thread_base_subject(subj, &len);
-		if (len == 0)
+		if ((base = root_base(t, k, &len)) == NULL || len == 0)
 			continue;
 		hv = 1469598103934665603ull;
 		for (j = 0; j < len; j++)
 			hv = (hv ^ (unsigned char)(base[j] >= 'A' &&
 			    base[j] <= 'Z' ? base[j] + 32 : base[j])) *
 			    1099511628211ull;
+		hb = (uint32_t)(hv >> 32);
 		for (i = hv & (hsize - 1); h[i].k != NONE;
-		    i = (i + 1) & (hsize - 1))
-			if (h[i].len == len &&
-			    str_ncasecmp(h[i].base, base, len) == 0)
+		    i = (i + 1) & (hsize - 1)) {
+			if (h[i].h != hb)
+				continue;
+			abase = root_base(t, h[i].k, &alen);
+			if (alen == len && str_ncasecmp(abase, base, len) == 0)
 				break;
+		}
 		if (h[i].k == NONE) {
 			h[i].k = k;
-			h[i].base = base;
-			h[i].len = len;
+			h[i].h = hb;
 			continue;
 		}
 		a = h[i].k;
 		if (t->c[k].date < t->c[a].date) {
 			/* k is earlier: it anchors, the old anchor goes below */
 			h[i].k = k;
-			h[i].base = base;
-			h[i].len = len;
 			child = a;
 			parent = k;
 		} else {

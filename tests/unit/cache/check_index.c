@@ -141,6 +141,34 @@ START_TEST(duplicates_and_random)
 }
 END_TEST
 
+/* Many roots (the radix path of the root sort): by date, ties in input
+ * order. */
+START_TEST(many_roots)
+{
+	enum { N = 10000 };
+	static struct thread_msg m[N];
+	static char ids[N][16], subj[N][16];
+	static uint32_t o[N];
+	static uint16_t d[N];
+	size_t i;
+
+	srandom(5);
+	for (i = 0; i < N; i++) {
+		snprintf(ids[i], sizeof(ids[i]), "<%zu@x>", i);
+		snprintf(subj[i], sizeof(subj[i]), "s%zu", i);
+		m[i].message_id = ids[i];
+		m[i].subject = subj[i];
+		m[i].date = random() % 500 - 250;
+	}
+	order_of(m, N, o, d);
+	for (i = 1; i < N; i++) {
+		ck_assert_uint_eq(d[i], 0);
+		ck_assert(m[o[i - 1]].date < m[o[i]].date ||
+		    (m[o[i - 1]].date == m[o[i]].date && o[i - 1] < o[i]));
+	}
+}
+END_TEST
+
 /* --- the index: sorting from the database --- */
 
 static char dir[64];
@@ -535,6 +563,7 @@ main(void)
 	tcase_add_test(tt, reference_loops);
 	tcase_add_test(tt, subject_threads);
 	tcase_add_test(tt, duplicates_and_random);
+	tcase_add_test(tt, many_roots);
 	suite_add_tcase(s, tt);
 	tcase_add_checked_fixture(ti, setup, teardown);
 	tcase_add_test(ti, sorting);
