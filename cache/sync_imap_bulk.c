@@ -24,6 +24,9 @@
 #define NSLOT 1024         /* queued messages at most */
 #define BATCH 8000         /* messages per transaction */
 #define SLOT_KEEP 65536    /* a slot buffer larger than this is freed */
+/* Wake-ups in batches, not one per message: an idle indexer when this
+ * many are queued, a waiting worker when the queue is half empty. */
+#define WAKE_INDEXER 64
 
 /* One message as its row: the strings live in str (offsets, or
  * NONE for NULL). */
@@ -52,6 +55,7 @@ struct si_bulk {
 	struct slot slot[NSLOT];
 	size_t head, n;           /* queued: slot[head .. head+n) */
 	int idle;                 /* the indexer waits for work */
+	int full;                 /* the worker waits for room */
 	int want_sync, stop;
 	uint64_t synced;          /* sync requests served */
 	int failed;
@@ -241,7 +245,7 @@ indexer(void *arg)
 			b->err = err;
 		}
 		b->head = (b->head + 1) % NSLOT;
-		if (b->n-- == NSLOT)
+		if (--b->n <= NSLOT / 2 && b->full)
 			pthread_cond_signal(&b->cv_room);
 	}
 	pthread_mutex_unlock(&b->lock);
@@ -288,8 +292,11 @@ si_bulk_add(struct si_bulk *b, int64_t folder, int check,
 	int rc = 0;
 
 	pthread_mutex_lock(&b->lock);
-	while (b->n == NSLOT && !b->failed)
+	while (b->n == NSLOT && !b->failed) {
+		b->full = 1;
 		pthread_cond_wait(&b->cv_room, &b->lock);
+		b->full = 0;
+	}
 	if (b->failed) {
 		rc = failed(b, err);
 		pthread_mutex_unlock(&b->lock);
@@ -307,8 +314,7 @@ si_bulk_add(struct si_bulk *b, int64_t folder, int check,
 	if (summarize(sl, m, err) < 0)
 		return -1;
 	pthread_mutex_lock(&b->lock);
-	b->n++;
-	if (b->idle)
+	if (++b->n >= WAKE_INDEXER && b->idle)
 		pthread_cond_signal(&b->cv_work);
 	pthread_mutex_unlock(&b->lock);
 	return 0;
