@@ -265,10 +265,34 @@ radix_skey(struct skey *a, struct skey *tmp, size_t n, int field)
 		memcpy(a, src, n * sizeof(*a));
 }
 
-/* Sorts the list starting at *head by key (date or newest), relinking. */
+/* Sorts keys by (date, date2, k). */
 static void
-sort_list(struct tctx *t, uint32_t *head, int by_newest, struct skey **tmp,
-    size_t *tmpcap)
+sort_keys(struct skey *a, size_t n)
+{
+	struct skey x, *r;
+	size_t i, j;
+
+	if (n <= 16) { /* most lists: insertion sort, no qsort call */
+		for (i = 1; i < n; i++) {
+			x = a[i];
+			for (j = i; j > 0 && cmp_skey(&a[j - 1], &x) > 0; j--)
+				a[j] = a[j - 1];
+			a[j] = x;
+		}
+	} else if (n < 4096)
+		qsort(a, n, sizeof(*a), cmp_skey);
+	else { /* the roots: three stable radix passes, k first */
+		r = xreallocarray(NULL, n, sizeof(*r));
+		radix_skey(a, r, n, 0);
+		radix_skey(a, r, n, 1);
+		radix_skey(a, r, n, 2);
+		free(r);
+	}
+}
+
+/* Sorts the child list starting at *head by date, relinking. */
+static void
+sort_list(struct tctx *t, uint32_t *head, struct skey **tmp, size_t *tmpcap)
 {
 	size_t n = 0, i;
 	uint32_t k;
@@ -282,30 +306,10 @@ sort_list(struct tctx *t, uint32_t *head, int by_newest, struct skey **tmp,
 		*tmp = xreallocarray(*tmp, n, sizeof(**tmp));
 	}
 	for (i = 0, k = *head; k != NONE; k = t->c[k].next, i++) {
-		(*tmp)[i].date = by_newest ? t->c[k].newest : t->c[k].date;
-		(*tmp)[i].date2 = t->c[k].date;
+		(*tmp)[i].date = (*tmp)[i].date2 = t->c[k].date;
 		(*tmp)[i].k = k;
 	}
-	if (n <= 16) { /* most lists: insertion sort, no qsort call */
-		struct skey x, *a = *tmp;
-		size_t j;
-
-		for (i = 1; i < n; i++) {
-			x = a[i];
-			for (j = i; j > 0 && cmp_skey(&a[j - 1], &x) > 0; j--)
-				a[j] = a[j - 1];
-			a[j] = x;
-		}
-	} else if (n < 4096)
-		qsort(*tmp, n, sizeof(**tmp), cmp_skey);
-	else { /* the root list: three stable radix passes, k first */
-		struct skey *r = xreallocarray(NULL, n, sizeof(*r));
-
-		radix_skey(*tmp, r, n, 0);
-		radix_skey(*tmp, r, n, 1);
-		radix_skey(*tmp, r, n, 2);
-		free(r);
-	}
+	sort_keys(*tmp, n);
 	for (i = 0; i + 1 < n; i++)
 		t->c[(*tmp)[i].k].next = (*tmp)[i + 1].k;
 	t->c[(*tmp)[n - 1].k].next = NONE;
@@ -464,8 +468,8 @@ thread_order(const struct thread_msg *msgs, size_t n, uint32_t *order_r,
     uint16_t *depth_r)
 {
 	struct tctx t;
-	struct skey *tmp = NULL;
-	size_t tmpcap = 0, total = 0, i, npre = 0, out = 0, sp;
+	struct skey *tmp = NULL, *rootv;
+	size_t tmpcap = 0, total = 0, i, npre = 0, out = 0, sp, nr;
 	uint32_t *pre, roots = NONE, k, c, *stack;
 	uint16_t *sdepth, d;
 
@@ -531,34 +535,36 @@ thread_order(const struct thread_msg *msgs, size_t n, uint32_t *order_r,
 		}
 	}
 	group_subjects(&t, roots);
-	/* Grouping moved some roots below others: rebuild the root list
-	 * and propagate newest again. */
-	roots = NONE;
+	/* Grouping moved some roots below others: collect the roots again
+	 * (an array: walking a list in date order misses the cache at every
+	 * step) and propagate newest again. */
+	rootv = xreallocarray(NULL, t.nc, sizeof(*rootv));
+	nr = 0;
 	for (i = npre; i-- > 0;) {
 		k = pre[i];
-		if (t.c[k].parent == NONE) {
-			t.c[k].next = roots;
-			roots = k;
-		} else if (t.c[k].newest > t.c[t.c[k].parent].newest)
+		if (t.c[k].parent == NONE)
+			rootv[nr++].k = k;
+		else if (t.c[k].newest > t.c[t.c[k].parent].newest)
 			t.c[t.c[k].parent].newest = t.c[k].newest;
 	}
+	/* Only now is newest final: a root grouped under another may come
+	 * later in pre-order than its new parent. */
+	for (i = 0; i < nr; i++) {
+		rootv[i].date = t.c[rootv[i].k].newest;
+		rootv[i].date2 = t.c[rootv[i].k].date;
+	}
 	for (i = 0; i < npre; i++)
-		sort_list(&t, &t.c[pre[i]].child, 0, &tmp, &tmpcap);
-	sort_list(&t, &roots, 1, &tmp, &tmpcap);
+		sort_list(&t, &t.c[pre[i]].child, &tmp, &tmpcap);
+	sort_keys(rootv, nr);
 
 	/* Depth-first output; empty containers are not shown and do not
 	 * add depth.  Children are pushed in reverse to pop in order. */
 	sp = 0;
-	{
-		size_t nr = 0;
-
-		for (k = roots; k != NONE; k = t.c[k].next)
-			pre[nr++] = k;
-		while (nr > 0) {
-			stack[sp] = pre[--nr];
-			sdepth[sp++] = 0;
-		}
+	while (nr > 0) {
+		stack[sp] = rootv[--nr].k;
+		sdepth[sp++] = 0;
 	}
+	free(rootv);
 	while (sp > 0) {
 		size_t nch = 0;
 

@@ -141,6 +141,26 @@ START_TEST(duplicates_and_random)
 }
 END_TEST
 
+/* A root grouped by subject under a later root of the pre-order still
+ * makes its thread newer. */
+START_TEST(grouped_newest)
+{
+	struct thread_msg m[] = {
+		{ "<b@x>", NULL, NULL, "Re: topic", 10 },
+		{ "<a@x>", NULL, NULL, "topic", 1 },
+		{ "<c@x>", NULL, NULL, "other", 5 },
+	};
+	uint32_t o[3];
+	uint16_t d[3];
+
+	order_of(m, 3, o, d);
+	ck_assert_uint_eq(o[0], 2); /* other (5) before topic (newest 10) */
+	ck_assert_uint_eq(o[1], 1);
+	ck_assert_uint_eq(o[2], 0);
+	ck_assert_uint_eq(d[2], 1);
+}
+END_TEST
+
 /* Many roots (the radix path of the root sort): by date, ties in input
  * order. */
 START_TEST(many_roots)
@@ -564,6 +584,7 @@ main(void)
 	tcase_add_test(tt, subject_threads);
 	tcase_add_test(tt, duplicates_and_random);
 	tcase_add_test(tt, many_roots);
+	tcase_add_test(tt, grouped_newest);
 	suite_add_tcase(s, tt);
 	tcase_add_checked_fixture(ti, setup, teardown);
 	tcase_add_test(ti, sorting);
