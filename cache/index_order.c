@@ -93,23 +93,76 @@ keys_order(const struct rkey *k, size_t n)
 	return o;
 }
 
+static unsigned
+bits_of(uint64_t v)
+{
+	unsigned b = 0;
+
+	for (; v != 0; v >>= 1)
+		b++;
+	return b;
+}
+
+/*
+ * Sorts records by (hi[r], lo[r]) into k (k[j].i = j on entry).  One
+ * radix pass on both packed into 64 bits when their ranges fit (dates
+ * span far less than 2^40 s, and ids and ranks 2^24), else two stable
+ * passes, lo first.
+ */
+static void
+sort_pair(struct rkey *k, struct rkey *tmp, size_t n, const uint64_t *hi,
+    const uint64_t *lo)
+{
+	uint64_t hmin = UINT64_MAX, hmax = 0, lmin = UINT64_MAX, lmax = 0;
+	unsigned lb;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		hmin = hi[i] < hmin ? hi[i] : hmin;
+		hmax = hi[i] > hmax ? hi[i] : hmax;
+		lmin = lo[i] < lmin ? lo[i] : lmin;
+		lmax = lo[i] > lmax ? lo[i] : lmax;
+	}
+	lb = n ? bits_of(lmax - lmin) : 0;
+	if (n && lb < 64 && bits_of(hmax - hmin) <= 64 - lb) {
+		for (i = 0; i < n; i++)
+			k[i].k = (lb ? (hi[k[i].i] - hmin) << lb :
+			    hi[k[i].i] - hmin) | (lo[k[i].i] - lmin);
+		radix(k, tmp, n);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		k[i].k = lo[k[i].i];
+	radix(k, tmp, n);
+	for (i = 0; i < n; i++)
+		k[i].k = hi[k[i].i];
+	radix(k, tmp, n);
+}
+
+static uint64_t *
+u64s(size_t n)
+{
+	return xreallocarray(NULL, n ? n : 1, sizeof(uint64_t));
+}
+
 void
 index_rank_arrival(struct index *ix, const int64_t *internal)
 {
 	struct rkey *k = keys_new(ix->n), *tmp = keys_new(ix->n);
+	uint64_t *hi = u64s(ix->n), *lo = u64s(ix->n);
 	size_t i;
 
-	/* By internal date, then id: two stable passes. */
+	/* By internal date, then id. */
 	for (i = 0; i < ix->n; i++) {
-		k[i].k = ukey(ix->recs[i].id);
+		hi[i] = ukey(internal[i]);
+		lo[i] = ukey(ix->recs[i].id);
 		k[i].i = (uint32_t)i;
 	}
-	radix(k, tmp, ix->n);
-	for (i = 0; i < ix->n; i++)
-		k[i].k = ukey(internal[k[i].i]);
-	radix(k, tmp, ix->n);
+	sort_pair(k, tmp, ix->n, hi, lo);
 	for (i = 0; i < ix->n; i++)
 		ix->recs[k[i].i].arrival = (uint32_t)i;
+	free(hi);
+	free(lo);
 	free(k);
 	free(tmp);
 }
@@ -120,16 +173,17 @@ static void
 order_date(struct index *ix)
 {
 	struct rkey *k = keys_new(ix->n), *tmp = keys_new(ix->n);
+	uint64_t *hi = u64s(ix->n), *lo = u64s(ix->n);
 	size_t i;
 
 	for (i = 0; i < ix->n; i++) {
-		k[i].k = ix->recs[i].arrival;
+		hi[i] = ukey(ix->recs[i].date);
+		lo[i] = ix->recs[i].arrival;
 		k[i].i = (uint32_t)i;
 	}
-	radix(k, tmp, ix->n);
-	for (i = 0; i < ix->n; i++)
-		k[i].k = ukey(ix->recs[k[i].i].date);
-	radix(k, tmp, ix->n);
+	sort_pair(k, tmp, ix->n, hi, lo);
+	free(hi);
+	free(lo);
 	ix->ord[INDEX_SORT_DATE] = keys_order(k, ix->n);
 	ix->drank = xreallocarray(NULL, ix->n ? ix->n : 1,
 	    sizeof(*ix->drank));
