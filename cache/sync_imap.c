@@ -515,6 +515,7 @@ fetch_down_bulk(struct fsync *fs, uint32_t lo, uint32_t hi, int track)
 	char set[32];
 	int rc = 0, nop = 0, more = hi >= lo && hi != 0, r;
 
+	error_clear(&scratch);
 	if (si_bulk_start(fs->ctx, fs->db, fs->label, fs->total, &fs->q,
 	    fs->err) < 0)
 		return -1;
@@ -554,7 +555,7 @@ fetch_down_bulk(struct fsync *fs, uint32_t lo, uint32_t hi, int track)
 		opw[0] = opw[1];
 		op[1] = NULL;
 		nop--;
-		if (rc != 0)
+		if (rc < 0)
 			continue; /* only ends what was sent */
 		if (r != 0 || fs->failed) {
 			if (!error_isset(fs->err))
@@ -571,7 +572,7 @@ fetch_down_bulk(struct fsync *fs, uint32_t lo, uint32_t hi, int track)
 		/* a sparse folder: fewer, wider commands */
 		if (fs->got < w / 2 && width < CHUNK_MAX / 2)
 			width *= 2;
-		if (more && cache_sync_interrupted(fs->ctx)) {
+		if (rc == 0 && more && cache_sync_interrupted(fs->ctx)) {
 			more = 0;
 			rc = 1;
 		}
