@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cache/db_int.h"
 #include "cache/index_int.h"
@@ -171,6 +172,11 @@ static void
 join_helper(struct index *ix)
 {
 	if (ix->helper_on) {
+		/* Someone wants the orders now: no more waiting. */
+		pthread_mutex_lock(&ix->hmu);
+		ix->hurry = 1;
+		pthread_cond_signal(&ix->hcond);
+		pthread_mutex_unlock(&ix->hmu);
 		pthread_join(ix->helper, NULL);
 		ix->helper_on = 0;
 	}
@@ -225,6 +231,9 @@ index_sort(struct index *ix, struct db *db, enum index_sort sort,
 	return 0;
 }
 
+/* How long the helper waits before computing (see helper()). */
+#define PRECOMPUTE_DELAY_MS 300
+
 static void destroy(struct index *ix);
 
 static void *
@@ -234,9 +243,24 @@ helper(void *arg)
 		INDEX_SORT_THREAD, INDEX_SORT_SUBJECT, INDEX_SORT_FROM,
 		INDEX_SORT_SIZE, INDEX_SORT_ARRIVAL };
 	struct index *ix = arg;
+	struct timespec until;
 	size_t i;
 	int orphan;
 
+	/*
+	 * Wait a little first: while a sync reports changes, the UI reloads
+	 * the index often, and each reload frees this one (and cancels us)
+	 * before we spend CPU the sync could use.
+	 */
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_nsec += PRECOMPUTE_DELAY_MS * 1000000L;
+	until.tv_sec += until.tv_nsec / 1000000000L;
+	until.tv_nsec %= 1000000000L;
+	pthread_mutex_lock(&ix->hmu);
+	while (!ix->hurry && !atomic_load(&ix->cancel) &&
+	    pthread_cond_timedwait(&ix->hcond, &ix->hmu, &until) == 0)
+		;
+	pthread_mutex_unlock(&ix->hmu);
 	/* No db: threading reads through a connection of its own. */
 	for (i = 0; i < sizeof(sorts) / sizeof(sorts[0]); i++) {
 		if (atomic_load(&ix->cancel))
@@ -259,7 +283,7 @@ index_precompute(struct index *ix)
 		return;
 	/* The helper looks records up by id: build the table first, here. */
 	index_rec_of_id(ix, 0);
-	ix->helper_done = ix->orphaned = 0;
+	ix->helper_done = ix->orphaned = ix->hurry = 0;
 	atomic_store(&ix->cancel, 0);
 	if (pthread_create(&ix->helper, NULL, helper, ix) == 0)
 		ix->helper_on = 1;
@@ -271,9 +295,14 @@ index_open(struct db *db, int64_t folder_id, enum index_sort sort,
     int reverse, struct index **ix_r, struct error *err)
 {
 	struct index *ix = xcalloc(1, sizeof(*ix));
+	pthread_condattr_t ca;
 	const char *path;
 
 	pthread_mutex_init(&ix->hmu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&ix->hcond, &ca);
+	pthread_condattr_destroy(&ca);
 	ix->folder_id = folder_id;
 	if ((path = sqlite3_db_filename(db->sq, "main")) != NULL && *path)
 		ix->dbpath = xstrdup(path);
@@ -327,6 +356,7 @@ destroy(struct index *ix)
 	free(ix->toffs);
 	free(ix->dbpath);
 	pthread_mutex_destroy(&ix->hmu);
+	pthread_cond_destroy(&ix->hcond);
 	free(ix);
 }
 
@@ -346,6 +376,7 @@ index_free(struct index **ixp)
 		if (!ix->helper_done) {
 			ix->orphaned = 1;
 			atomic_store(&ix->cancel, 1);
+			pthread_cond_signal(&ix->hcond);
 			pthread_mutex_unlock(&ix->hmu);
 			pthread_detach(ix->helper);
 			return;

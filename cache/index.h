@@ -72,8 +72,11 @@ int index_sort(struct index *ix, struct db *db, enum index_sort sort,
 /*
  * Starts computing, on a helper thread, every sort order not computed
  * yet (threading included), so that a later index_sort() only copies a
- * permutation.  For the UI, which changes sort interactively; index_sort,
- * index_limit and index_free wait for the helper if it still runs.  The
+ * permutation.  For the UI, which changes sort interactively.  The helper
+ * starts after a short wait (an index reloaded meanwhile, as during a
+ * sync, costs no work); index_sort and index_limit end that wait and
+ * wait for the helper; index_free never waits (the helper stops and frees
+ * the index itself).  The
  * helper reads the threading strings through a connection of its own,
  * which may see a later snapshot than the index (rows added since are
  * ignored; a message deleted since threads without its references) until

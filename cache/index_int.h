@@ -44,7 +44,9 @@ struct index {
 	 * (index_precompute); joined before anything it reads changes. */
 	pthread_t helper;
 	int helper_on;
-	pthread_mutex_t hmu;    /* helper_done, orphaned */
+	pthread_mutex_t hmu;    /* helper_done, orphaned, hurry */
+	pthread_cond_t hcond;   /* wakes the helper's initial wait */
+	int hurry;              /* skip that wait: orders wanted now */
 	int helper_done;
 	int orphaned;           /* index_free()d while the helper ran */
 	atomic_int cancel;      /* the helper stops between steps */
