@@ -6,7 +6,8 @@
  *
  * Inserts COUNT header records (chunked transactions), then opens the
  * folder's sorted index in a fresh process (time and that process's peak
- * RSS), threads it, and runs full-text searches.  Nothing is asserted.
+ * RSS), threads it, re-sorts it in memory, and runs full-text searches.
+ * Nothing is asserted.
  */
 #include "config.h"
 
@@ -188,6 +189,64 @@ open_child(const char *path, int64_t folder, enum index_sort sort,
 	return res.ok ? 0 : -1;
 }
 
+/*
+ * In a fresh process: open by date, then change to each order twice
+ * (computed, then kept), as the UI does without its precompute helper.
+ * Prints one row per order.
+ */
+static void
+resort_child(const char *path, int64_t folder)
+{
+	static const enum index_sort sorts[] = { INDEX_SORT_SUBJECT,
+		INDEX_SORT_FROM, INDEX_SORT_THREAD, INDEX_SORT_SIZE };
+	static const char *const labels[] = { "subject", "sender",
+		"threads", "size" };
+	struct db *db = NULL;
+	struct index *ix = NULL;
+	struct error err;
+	double t0, first[4], again[4];
+	char work[96], fig[96];
+	size_t i;
+	pid_t pid;
+
+	fflush(NULL);
+	if ((pid = fork()) != 0) {
+		if (pid > 0)
+			waitpid(pid, NULL, 0);
+		return;
+	}
+	if (db_open(path, &db, &err) < 0 ||
+	    index_open(db, folder, INDEX_SORT_DATE, 0, &ix, &err) < 0) {
+		fprintf(stderr, "cache_bench: %s\n", err.msg);
+		_exit(1);
+	}
+	for (i = 0; i < 4; i++) {
+		t0 = now();
+		if (index_sort(ix, db, sorts[i], 0, &err) < 0)
+			_exit(1);
+		first[i] = now() - t0;
+	}
+	if (index_sort(ix, db, INDEX_SORT_DATE, 0, &err) < 0)
+		_exit(1);
+	for (i = 0; i < 4; i++) {
+		t0 = now();
+		if (index_sort(ix, db, sorts[i], 0, &err) < 0)
+			_exit(1);
+		again[i] = now() - t0;
+	}
+	for (i = 0; i < 4; i++) {
+		snprintf(work, sizeof(work), "cache: re-sort %zu in memory by "
+		    "%s", index_count(ix), labels[i]);
+		snprintf(fig, sizeof(fig), "%.1f ms first, %.2f ms again",
+		    first[i] * 1000, again[i] * 1000);
+		row(work, fig, "< 10 ms again", again[i] < 0.010);
+	}
+	fflush(NULL);
+	index_free(&ix);
+	db_close(&db);
+	_exit(0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -229,6 +288,7 @@ main(int argc, char **argv)
 	    secs * 1000, cpu * 1000, (double)rss / 1024);
 	row("cache: open the same index threaded", fig, "< 150 ms",
 	    secs < 0.150);
+	resort_child(path, folder);
 	if (db_open(path, &db, &err) < 0)
 		goto out;
 	for (i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {
