@@ -276,8 +276,8 @@ sort_text(struct rkey *a, struct rkey *tmp, size_t n, size_t depth,
 	if (n < SMALL_RUN) {
 		for (i = 1; i < n; i++) {
 			sw = a[i];
-			for (lo = i; lo > 0 && cmp_text(&a[lo - 1], &sw, &t) > 0;
-			    lo--)
+			for (lo = i; lo > 0 &&
+			    cmp_text(&a[lo - 1], &sw, &t) > 0; lo--)
 				a[lo] = a[lo - 1];
 			a[lo] = sw;
 		}

@@ -446,7 +446,7 @@ group_subjects(struct tctx *t, uint32_t roots)
 		}
 		a = h[i].k;
 		if (t->c[k].date < t->c[a].date) {
-			/* k is earlier: it anchors, the old anchor goes below */
+			/* k is earlier: it anchors, the old anchor below */
 			h[i].k = k;
 			child = a;
 			parent = k;
