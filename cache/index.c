@@ -485,13 +485,11 @@ index_set_flags(struct index *ix, int64_t id, unsigned flags)
 size_t
 index_memory(const struct index *ix)
 {
-	size_t b = sizeof(*ix) + ix->n * (sizeof(*ix->recs) +
-	    sizeof(*ix->disp)) + ix->arena.cap, s;
-
-	for (s = 0; s < INDEX_NSORT; s++)
-		if (ix->ord[s] != NULL)
-			b += ix->n * sizeof(uint32_t);
-	return b;
+	/* Every order counted, computed or not: the helper may be filling
+	 * them in (and this reads nothing it writes). */
+	return sizeof(*ix) + ix->n * (sizeof(*ix->recs) + sizeof(*ix->disp) +
+	    (INDEX_NSORT + 1) * sizeof(uint32_t) + sizeof(uint16_t)) +
+	    ix->arena.cap + ix->byid_size * sizeof(*ix->byid);
 }
 
 int

@@ -99,7 +99,8 @@ size_t index_find(struct index *ix, int64_t id);
 size_t index_limit(struct index *ix, const int64_t *ids, size_t n);
 /* Updates the flags of a record in the snapshot (after cache_set_flags). */
 void index_set_flags(struct index *ix, int64_t id, unsigned flags);
-/* Bytes held by the index (records + arena), for benchmarks. */
+/* Bytes held by the index once every order is computed (records, arena,
+ * orders, lookup tables), for benchmarks. */
 size_t index_memory(const struct index *ix);
 /* Parses a sort name: date, arrival, from, subject, size, thread. */
 int index_sort_parse(const char *name, enum index_sort *sort_r);
