@@ -21,9 +21,16 @@
 #include "core/xalloc.h"
 #include "mime/mime.h"
 
-#define NSLOT 1024         /* queued messages at most */
+/*
+ * The queue: at most NSLOT messages (about 50 ms of reading, so that a
+ * commit does not stop the reader) and QBYTES of their strings; a slot
+ * keeps a buffer of up to SLOT_KEEP bytes for reuse.  Memory therefore
+ * stays under NSLOT * SLOT_KEEP + QBYTES (plus one message above that).
+ */
+#define NSLOT 4096
+#define SLOT_KEEP 2048
+#define QBYTES (8 * 1024 * 1024)
 #define BATCH 8000         /* messages per transaction */
-#define SLOT_KEEP 65536    /* a slot buffer larger than this is freed */
 /* Wake-ups in batches, not one per message: an idle indexer when this
  * many are queued, a waiting worker when the queue is half empty. */
 #define WAKE_INDEXER 64
@@ -42,6 +49,7 @@ struct slot {
 	int64_t idate, size, date;
 	size_t hdr_len;
 	size_t off[NFIELD];
+	size_t counted;           /* str.cap when queued */
 	struct buf str;
 };
 
@@ -54,6 +62,7 @@ struct si_bulk {
 	pthread_cond_t cv_room;   /* worker: room, or sync done */
 	struct slot slot[NSLOT];
 	size_t head, n;           /* queued: slot[head .. head+n) */
+	size_t qbytes;            /* their strings' buffers */
 	int idle;                 /* the indexer waits for work */
 	int full;                 /* the worker waits for room */
 	int want_sync, stop;
@@ -240,12 +249,13 @@ indexer(void *arg)
 		if (sl->str.cap > SLOT_KEEP)
 			buf_free(&sl->str);
 		pthread_mutex_lock(&b->lock);
+		b->qbytes -= sl->counted;
 		if (rc < 0 && !b->failed) {
 			b->failed = 1;
 			b->err = err;
 		}
 		b->head = (b->head + 1) % NSLOT;
-		if (--b->n <= NSLOT / 2 && b->full)
+		if (--b->n <= NSLOT / 2 && b->qbytes <= QBYTES / 2 && b->full)
 			pthread_cond_signal(&b->cv_room);
 	}
 	pthread_mutex_unlock(&b->lock);
@@ -292,7 +302,10 @@ si_bulk_add(struct si_bulk *b, int64_t folder, int check,
 	int rc = 0;
 
 	pthread_mutex_lock(&b->lock);
-	while (b->n == NSLOT && !b->failed) {
+	while ((b->n == NSLOT || (b->n > 0 && b->qbytes > QBYTES)) &&
+	    !b->failed) {
+		if (b->idle) /* fewer than WAKE_INDEXER, but large ones */
+			pthread_cond_signal(&b->cv_work);
 		b->full = 1;
 		pthread_cond_wait(&b->cv_room, &b->lock);
 		b->full = 0;
@@ -313,7 +326,9 @@ si_bulk_add(struct si_bulk *b, int64_t folder, int check,
 	sl->size = (int64_t)m->size;
 	if (summarize(sl, m, err) < 0)
 		return -1;
+	sl->counted = sl->str.cap;
 	pthread_mutex_lock(&b->lock);
+	b->qbytes += sl->counted;
 	if (++b->n >= WAKE_INDEXER && b->idle)
 		pthread_cond_signal(&b->cv_work);
 	pthread_mutex_unlock(&b->lock);
