@@ -725,6 +725,19 @@ was_done(const struct si *s, int64_t id)
 	return 0;
 }
 
+/* Unchanged on the server since the cache saw it (see si_list_folders):
+ * a resync would be a SELECT that brings nothing. */
+static int
+is_same(const struct si *s, int64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < s->nsame; i++)
+		if (s->same[i] == id)
+			return 1;
+	return 0;
+}
+
 static int
 imap_sync(struct cache_sync_ctx *ctx, int64_t folder_id, unsigned flags,
     struct error *err)
@@ -762,6 +775,12 @@ imap_sync(struct cache_sync_ctx *ctx, int64_t folder_id, unsigned flags,
 	for (i = 0; i < n; i++) {
 		if (was_done(s, order[i]))
 			continue;
+		if (!(flags & CACHE_SYNC_BODIES) && is_same(s, order[i])) {
+			log_debug("imap: %s unchanged on the server, not "
+			    "selected", si_folder(s, order[i]) ?
+			    si_folder(s, order[i])->name : "?");
+			continue;
+		}
 		if (cache_sync_cancelled(ctx)) {
 			error_set(err, "synchronisation was cancelled");
 			goto out;

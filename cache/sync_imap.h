@@ -30,6 +30,10 @@ struct si {
 	/* folder ids already synced in this pass (resumed after return 1) */
 	int64_t *done;
 	size_t ndone;
+	/* folder ids whose STATUS (UIDVALIDITY, UIDNEXT, HIGHESTMODSEQ)
+	 * equals the cache's at the last LIST: nothing to resync */
+	int64_t *same;
+	size_t nsame;
 	int listed;            /* LIST done in this pass */
 	/* resume of an interrupted header fetch */
 	int64_t res_folder;

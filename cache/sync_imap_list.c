@@ -118,6 +118,8 @@ struct listed {
 	enum folder_role role;
 	char delim;
 	int noselect;
+	uint32_t uidvalidity, uidnext; /* 0: not reported */
+	uint64_t highestmodseq;
 };
 
 struct list_ctx {
@@ -139,7 +141,22 @@ list_one(void *arg, const struct imap_folder *f)
 	l->delim = f->delim;
 	l->noselect = (f->attrs & (IMAP_FOLDER_NOSELECT |
 	    IMAP_FOLDER_NONEXISTENT)) != 0;
+	l->uidvalidity = f->uidvalidity;
+	l->uidnext = f->uidnext;
+	l->highestmodseq = f->highestmodseq;
 	return 0;
+}
+
+/* The server says the folder is as the cache last left it: same
+ * UIDVALIDITY and UIDNEXT (nothing new), same HIGHESTMODSEQ (no flag
+ * change, no expunge).  The cache saves HIGHESTMODSEQ only at the end of
+ * a complete folder sync, so a half-filled folder never matches. */
+static int
+unchanged(const struct listed *l, const struct db_folder *f)
+{
+	return l->highestmodseq != 0 && f->highestmodseq == l->highestmodseq &&
+	    f->uidvalidity != 0 && f->uidvalidity == l->uidvalidity &&
+	    f->uidnext != 0 && f->uidnext == l->uidnext;
 }
 
 /* Brings one listed folder into the cache; *f is its row (old or new). */
@@ -192,7 +209,8 @@ si_list_folders(struct cache_sync_ctx *ctx, struct si *s, struct error *err)
 	for (k = 0; k < lc.n; k++)
 		inbox |= strcmp(lc.v[k].name, "INBOX") == 0;
 	if (!inbox) { /* some servers do not list it; it always exists */
-		struct imap_folder in = { "INBOX", "INBOX", '/', 0, 0, 0, 0 };
+		struct imap_folder in = { .name = "INBOX", .raw = "INBOX",
+		    .delim = '/' };
 
 		list_one(&lc, &in);
 	}
@@ -230,6 +248,13 @@ si_list_folders(struct cache_sync_ctx *ctx, struct si *s, struct error *err)
 	}
 	if (db_commit(db, err) < 0)
 		goto out;
+	s->nsame = 0;
+	for (k = 0; k < nsnap; k++)
+		if (unchanged(&lc.v[k], &snap[k])) {
+			s->same = xreallocarray(s->same, s->nsame + 1,
+			    sizeof(*s->same));
+			s->same[s->nsame++] = snap[k].id;
+		}
 	db_folders_free(&s->fl, s->nf);
 	s->fl = snap;
 	s->nf = nsnap;

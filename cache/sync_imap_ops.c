@@ -478,6 +478,7 @@ si_disconnect(struct cache_sync_ctx *ctx)
 	free(s->vanished);
 	free(s->chg);
 	free(s->done);
+	free(s->same);
 	db_folders_free(&s->fl, s->nf);
 	free(s);
 	cache_sync_set_data(ctx, NULL);

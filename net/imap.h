@@ -171,6 +171,10 @@ struct imap_folder {
 	unsigned attrs;   /* enum imap_folder_attr */
 	int has_status;   /* messages and unseen are known */
 	uint32_t messages, unseen;
+	/* With CONDSTORE, what a QRESYNC SELECT would start from (0 when
+	 * not reported): equal to the cache's, the folder is unchanged. */
+	uint32_t uidvalidity, uidnext;
+	uint64_t highestmodseq;
 };
 
 typedef int imap_folder_fn(void *ctx, const struct imap_folder *f);
@@ -178,7 +182,8 @@ typedef int imap_folder_fn(void *ctx, const struct imap_folder *f);
 /*
  * Lists every folder with its counts: LIST "" "*" RETURN (SPECIAL-USE
  * STATUS (MESSAGES UNSEEN)) with LIST-STATUS, else LIST then one STATUS per
- * selectable folder, pipelined.  fn is called once per folder after all
+ * selectable folder, pipelined; with CONDSTORE the STATUS items include
+ * UIDVALIDITY, UIDNEXT and HIGHESTMODSEQ.  fn is called once per folder after all
  * answers are in; a non-zero return stops the walk and is returned.
  */
 int imap_list(struct imap *imap, imap_folder_fn *fn, void *ctx,

@@ -20,6 +20,7 @@ struct fentry {
 	unsigned attrs;
 	int has_status;
 	uint32_t messages, unseen, uidnext, uidvalidity;
+	uint64_t highestmodseq;
 };
 
 struct flist {
@@ -79,6 +80,11 @@ status_items(struct fentry *e, const struct imap_arg *a)
 	uint64_t v;
 
 	for (; a && a->next; a = a->next->next) {
+		if (imap_arg_is(a, "HIGHESTMODSEQ")) {
+			if (imap_arg_num(a->next, UINT64_MAX, &v) == 0)
+				e->highestmodseq = v;
+			continue;
+		}
 		if (imap_arg_num(a->next, UINT32_MAX, &v) < 0)
 			continue;
 		if (imap_arg_is(a, "MESSAGES"))
@@ -147,6 +153,16 @@ flist_free(struct flist *l)
 	free(l->v);
 }
 
+/* The STATUS items asked: with CONDSTORE also what tells whether a
+ * folder changed since the cache saw it. */
+static const char *
+status_items_of(struct imap *imap)
+{
+	return imap_has_cap(imap, IMAP_CAP_CONDSTORE) ?
+	    "MESSAGES UNSEEN UIDVALIDITY UIDNEXT HIGHESTMODSEQ" :
+	    "MESSAGES UNSEEN";
+}
+
 /* STATUS for every selectable folder without counts, pipelined. */
 static int
 status_all(struct imap *imap, struct flist *l, struct error *err)
@@ -166,7 +182,7 @@ status_all(struct imap *imap, struct flist *l, struct error *err)
 			    list_untagged, l);
 			imap_add(imap, "STATUS ");
 			imap_add_astring(imap, e->raw, strlen(e->raw));
-			imap_add(imap, " (MESSAGES UNSEEN)");
+			imap_add(imap, " (%s)", status_items_of(imap));
 			if (imap_cmd_send(imap, &cmds[nsent++], err) < 0) {
 				rc = -1;
 				break;
@@ -196,11 +212,13 @@ imap_list(struct imap *imap, imap_folder_fn *fn, void *ctx,
 	imap_cmd_begin(imap, &cmd, "LIST", list_untagged, &l);
 	imap_add(imap, "LIST \"\" \"*\"");
 	if (imap->caps & IMAP_CAP_LIST_EXTENDED)
-		imap_add(imap, " RETURN (CHILDREN%s%s)",
+		imap_add(imap, " RETURN (CHILDREN%s%s%s%s)",
 		    specialuse ? " SPECIAL-USE" : "",
-		    liststatus ? " STATUS (MESSAGES UNSEEN)" : "");
+		    liststatus ? " STATUS (" : "",
+		    liststatus ? status_items_of(imap) : "",
+		    liststatus ? ")" : "");
 	else if (liststatus)
-		imap_add(imap, " RETURN (STATUS (MESSAGES UNSEEN))");
+		imap_add(imap, " RETURN (STATUS (%s))", status_items_of(imap));
 	rc = imap_cmd_send(imap, &cmd, err) < 0 ? -1 :
 	    imap_cmd_wait(imap, &cmd, err);
 	imap_cmd_free(&cmd);
@@ -216,6 +234,9 @@ imap_list(struct imap *imap, imap_folder_fn *fn, void *ctx,
 		f.has_status = l.v[k].has_status;
 		f.messages = l.v[k].messages;
 		f.unseen = l.v[k].unseen;
+		f.uidvalidity = l.v[k].uidvalidity;
+		f.uidnext = l.v[k].uidnext;
+		f.highestmodseq = l.v[k].highestmodseq;
 		rc = fn(ctx, &f);
 	}
 	flist_free(&l);

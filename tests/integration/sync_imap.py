@@ -382,6 +382,35 @@ def other_client(c):
     same_folders(c, "second client")
 
 
+def unchanged(c):
+    """With CONDSTORE, LIST-STATUS says which folders changed: the others
+    are not selected, and a change anywhere is still picked up."""
+    log = os.path.join(c.dir, "state", "postie", "postie.log")
+    c.run("sync")
+    open(log, "w").close()
+    rc, out, err = c.run("-d", "sync")
+    with open(log, errors="replace") as fp:
+        skipped = set(re.findall(r"imap: (.*) unchanged on the server", fp.read()))
+    check(rc == 0 and {"INBOX", "Work", "Archive"} <= skipped,
+          "unchanged: a resync selects no unchanged folder (%s)" % sorted(skipped))
+    before = {l[0]: l[1] for l in c.lines("Work")}
+    check("F" not in before.get("1", "F"),
+          "unchanged: Work UID 1 starts unflagged (%s)" % before)
+    m = imap()
+    m.select("Work")
+    m.uid("STORE", "1", "+FLAGS", "(\\Flagged)")
+    m.logout()
+    open(log, "w").close()
+    rc, out, err = c.run("-d", "sync")
+    with open(log, errors="replace") as fp:
+        skipped = set(re.findall(r"imap: (.*) unchanged on the server", fp.read()))
+    work = {l[0]: l[1] for l in c.lines("Work")}
+    check(rc == 0 and "Work" not in skipped and "INBOX" in skipped and
+          "F" in work.get("1", ""),
+          "unchanged: another client's flag in Work is synced (%s, %s)" %
+          (work, sorted(skipped)))
+
+
 def merge(c):
     """A local change queued offline and another client's change to the
     same message both survive."""
@@ -542,6 +571,7 @@ def main():
     c = basic("implicit", "imaps")
     offline_ops(c)
     other_client(c)
+    unchanged(c)
     merge(c)
     no_modseq(c)
     uidvalidity(c)
