@@ -374,11 +374,13 @@ index_free(struct index **ixp)
 		 * itself. */
 		pthread_mutex_lock(&ix->hmu);
 		if (!ix->helper_done) {
+			/* Detached before unlocking: once unlocked, the helper
+			 * may free ix at any moment. */
+			pthread_detach(ix->helper);
 			ix->orphaned = 1;
 			atomic_store(&ix->cancel, 1);
 			pthread_cond_signal(&ix->hcond);
 			pthread_mutex_unlock(&ix->hmu);
-			pthread_detach(ix->helper);
 			return;
 		}
 		pthread_mutex_unlock(&ix->hmu);
