@@ -13,8 +13,13 @@
  * Delivery (contract for the POP3 sync):
  *   maildir_deliver_begin()  creates tmp/KEY (0600, O_EXCL);
  *   maildir_deliver_write()  appends bytes (any chunk size);
- *   maildir_deliver_commit() fsyncs and closes the file, renames (link +
- *                            unlink, never overwriting) it to new/KEY,
+ *   maildir_deliver_finish() optional: the body is complete; on Linux the
+ *                            file is closed at once (syncfs() needs no
+ *                            descriptor), elsewhere it stays open for
+ *                            its fsync at commit;
+ *   maildir_deliver_commit() fsyncs and closes the file, renames it
+ *                            (renameat2 RENAME_NOREPLACE, else link +
+ *                            unlink: never overwriting) to new/KEY,
  *                            fsyncs new/; *d is freed and NULLed.  After
  *                            it returns 0, the message survives a crash.
  *   maildir_deliver_abort()  removes the tmp file; *d NULLed.  Safe on NULL.
@@ -23,7 +28,9 @@
  * convention) and which nothing ever reads.  The key is known at begin
  * (maildir_delivery_key), so a caller can record it before commit.
  *
- * Not thread-safe per struct; two structs on the same folder are fine
+ * A struct maildir is not changed after maildir_open: deliveries may
+ * begin on one thread while another commits or reads.  A delivery is
+ * used by one thread at a time.  Two structs on the same folder are fine
  * (names are unique per process, pid and counter).
  */
 #ifndef POSTIE_CACHE_MAILDIR_H
@@ -58,6 +65,8 @@ int maildir_deliver_begin(struct maildir *md, struct maildir_delivery **d_r,
 const char *maildir_delivery_key(const struct maildir_delivery *d);
 int maildir_deliver_write(struct maildir_delivery *d, const void *p,
     size_t n, struct error *err);
+/* No more writes (see above); -1 if the close reported an error. */
+int maildir_deliver_finish(struct maildir_delivery *d, struct error *err);
 /* flags: MSG_* to set at once (then the file goes to cur/ with info). */
 int maildir_deliver_commit(struct maildir_delivery **d, unsigned flags,
     struct error *err);
@@ -65,7 +74,7 @@ void maildir_deliver_abort(struct maildir_delivery **d);
 /*
  * Commits n deliveries (NULL entries are skipped) into new/ as one: every
  * file's data is made durable with a single flush (syncfs on Linux, else
- * an fsync per file), then each is linked into new/ (never overwriting),
+ * an fsync per file), then each is moved into new/ (never overwriting),
  * then new/ is fsynced once.  Every d[i] is consumed and NULLed.  Returns
  * 0 when all of them survive a crash; -1 with err otherwise, and then
  * *committed_r (may be NULL) of them reached new/ (not surely durable:
