@@ -19,3 +19,4 @@ libcache_a_SOURCES += cache/sync_pop3.c
 libcache_a_SOURCES += cache/sync_imap.c cache/sync_imap_list.c \
 	cache/sync_imap_ops.c cache/sync_imap.h
 libcache_a_SOURCES += cache/sync_imap_bulk.c
+libcache_a_SOURCES += cache/pop3_fetch.c cache/pop3_fetch.h

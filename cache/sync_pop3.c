@@ -5,12 +5,17 @@
  * recorded, delete what the account's mode says, QUIT.  The session is not
  * kept between syncs (a POP3 session locks the maildrop).
  *
- * Crash safety, per batch of up to BATCH_MSGS messages:
- *   1. RETR (pipelined) each into tmp/KEY of the Maildir;
- *   2. one transaction records every UIDL with its KEY, "not delivered";
- *   3. each file: fsync, rename into new/, fsync new/ (maildir.c);
+ * The download runs on a thread of its own (pop3_fetch.c) that RETRs
+ * every new message, pipelined, into tmp/ of the Maildir; this worker
+ * thread meanwhile stores what has arrived, a batch at a time:
+ *   1. (fetch thread) RETR each into tmp/KEY of the Maildir;
+ *   2. one transaction records every UIDL of the batch with its KEY, "not
+ *      delivered";
+ *   3. one flush (syncfs) makes the files and those records durable, each
+ *      file is renamed into new/, new/ is fsynced (maildir.c);
  *   4. one transaction indexes the batch and marks the UIDLs delivered;
- *   5. delete mode: DELE the batch (the server deletes at QUIT).
+ *   5. delete mode, once every message is stored: DELE them all (the
+ *      server deletes at QUIT, so this is the same as after each batch).
  * Killed in 1: files in tmp/ only (nothing reads them), no record: the
  * messages come again.  Killed between 2 and 4: the next worker start
  * (store_recover) keeps the records whose file is in the Maildir and
@@ -26,89 +31,37 @@
 #include <time.h>
 
 #include "cache/driver.h"
+#include "cache/pop3_fetch.h"
 #include "core/buf.h"
 #include "core/config.h"
 #include "core/xalloc.h"
 #include "net/pop3.h"
 
-#define BATCH_MSGS 64
-#define BATCH_BYTES (8u * 1024 * 1024)
-#define HEAD_MAX (32 * 1024) /* what the index parses */
-
-struct item {
-	unsigned num;
-	const char *uidl; /* "" without UIDL */
-	struct maildir_delivery *d;
-	char *key;
-	struct buf head;
-	uint64_t size;
-	int recorded;
-	int attempted; /* maildir_deliver_commit was called */
-};
+/* A commit waits for BATCH_MIN messages or BATCH_MIN_BYTES (or the end):
+ * one flush per batch.  When the index falls behind the network, batches
+ * grow up to BATCH_MAX and the flushes get fewer. */
+#define BATCH_MIN 64
+#define BATCH_MIN_BYTES (8u * 1024 * 1024)
+#define BATCH_MAX 128
 
 struct run {
 	struct cache_sync_ctx *ctx;
-	struct item *items;
-	size_t n, cur;
-	uint64_t done, total, bytes, shown;
+	struct pop3_fetched got[BATCH_MAX];
+	char *key[BATCH_MAX];
+	unsigned char recorded[BATCH_MAX];
+	unsigned char attempted[BATCH_MAX]; /* the commit was tried */
+	size_t n;
+	unsigned *stored; /* numbers safely stored, to DELE */
+	size_t nstored;
+	uint64_t total;
 	int cancelled; /* stopped between two batches */
 };
 
 static void
 progress(struct run *r)
 {
-	cache_sync_progress(r->ctx, "downloading", r->done, r->total,
-	    r->bytes);
-	r->shown = r->bytes;
+	cache_sync_progress(r->ctx, "downloading", 0, r->total, 0);
 }
-
-static int
-retr_begin(void *arg, unsigned num, struct error *err)
-{
-	struct run *r = arg;
-	struct item *it = &r->items[r->cur];
-
-	if (r->cur >= r->n || it->num != num)
-		return error_set(err, "internal error: RETR out of order");
-	if (cache_sync_deliver_begin(r->ctx, &it->d, err) < 0)
-		return -1;
-	it->key = xstrdup(maildir_delivery_key(it->d));
-	return 0;
-}
-
-static int
-retr_data(void *arg, const char *p, size_t len, struct error *err)
-{
-	struct run *r = arg;
-	struct item *it = &r->items[r->cur];
-
-	if (maildir_deliver_write(it->d, p, len, err) < 0)
-		return -1;
-	if (it->head.len < HEAD_MAX)
-		buf_add(&it->head, p, len < HEAD_MAX - it->head.len ? len :
-		    HEAD_MAX - it->head.len);
-	it->size += len;
-	r->bytes += len;
-	if (r->bytes - r->shown >= 1024 * 1024)
-		progress(r);
-	return 0;
-}
-
-static int
-retr_end(void *arg, unsigned num, struct error *err)
-{
-	struct run *r = arg;
-
-	(void)num;
-	(void)err;
-	r->cur++;
-	r->done++;
-	progress(r);
-	return 0;
-}
-
-static const struct pop3_retr_cb retr_cb = { retr_begin, retr_data,
-	retr_end };
 
 static void
 batch_clear(struct run *r)
@@ -117,21 +70,18 @@ batch_clear(struct run *r)
 	size_t i;
 
 	for (i = 0; i < r->n; i++) {
-		struct item *it = &r->items[i];
-
 		/* Never committed, so not in new/: no record may claim it
 		 * (the server still has it).  A failed commit may have left
 		 * the file in new/: its record stays for store_recover. */
-		if (it->recorded && !it->attempted)
-			db_uidl_forget(cache_sync_db(r->ctx), acct, it->uidl,
-			    NULL);
-		if (it->d)
-			cache_sync_deliver_abort(&it->d);
-		free(it->key);
-		buf_free(&it->head);
-		memset(it, 0, sizeof(*it));
+		if (r->recorded[i] && !r->attempted[i])
+			db_uidl_forget(cache_sync_db(r->ctx), acct,
+			    r->got[i].uidl, NULL);
+		pop3_fetched_clear(&r->got[i]);
+		free(r->key[i]);
+		r->key[i] = NULL;
+		r->recorded[i] = r->attempted[i] = 0;
 	}
-	r->n = r->cur = 0;
+	r->n = 0;
 }
 
 /* Steps 2 to 4 of the file comment for the downloaded batch. */
@@ -142,43 +92,43 @@ batch_store(struct run *r, struct error *err)
 	struct db *db = cache_sync_db(ctx);
 	const char *acct = cache_sync_account(ctx)->name;
 	int64_t now = time(NULL), inbox = cache_sync_inbox(ctx), id;
+	struct maildir_delivery *ds[BATCH_MAX];
 	size_t i;
 
+	for (i = 0; i < r->n; i++)
+		r->key[i] = xstrdup(maildir_delivery_key(r->got[i].d));
 	if (db_begin(db, err) < 0)
 		return -1;
 	for (i = 0; i < r->n; i++) {
-		if (r->items[i].uidl[0] == '\0')
+		if (r->got[i].uidl[0] == '\0')
 			continue;
-		if (db_uidl_add(db, acct, r->items[i].uidl, r->items[i].key,
-		    now, 0, err) < 0) {
+		if (db_uidl_add(db, acct, r->got[i].uidl, r->key[i], now, 0,
+		    err) < 0) {
 			db_rollback(db);
 			return -1;
 		}
 	}
 	if (db_commit(db, err) < 0)
 		return -1;
-	for (i = 0; i < r->n; i++)
-		r->items[i].recorded = r->items[i].uidl[0] != '\0';
-	{
-		struct maildir_delivery *ds[BATCH_MSGS];
-
-		for (i = 0; i < r->n; i++) {
-			r->items[i].attempted = 1;
-			ds[i] = r->items[i].d;
-			r->items[i].d = NULL;
-		}
-		if (maildir_deliver_commit_many(ds, r->n, NULL, err) < 0)
-			return -1;
+	for (i = 0; i < r->n; i++) {
+		r->recorded[i] = r->got[i].uidl[0] != '\0';
+		r->attempted[i] = 1;
+		ds[i] = r->got[i].d;
+		r->got[i].d = NULL;
 	}
+	/* The flush also makes the records above durable: a record never
+	 * names a file in new/ that a crash could lose. */
+	if (maildir_deliver_commit_many(ds, r->n, NULL, err) < 0)
+		return -1;
 	if (db_begin(db, err) < 0)
 		return -1;
 	for (i = 0; i < r->n; i++) {
-		struct item *it = &r->items[i];
+		struct pop3_fetched *m = &r->got[i];
 
-		if (cache_sync_index_message(ctx, inbox, 0, it->key, 0, now,
-		    (int64_t)it->size, buf_cstr(&it->head), it->head.len, &id,
-		    err) < 0 || (it->uidl[0] != '\0' &&
-		    db_uidl_set_delivered(db, acct, it->uidl, err) < 0)) {
+		if (cache_sync_index_message(ctx, inbox, 0, r->key[i], 0, now,
+		    (int64_t)m->size, buf_cstr(&m->head), m->head.len, &id,
+		    err) < 0 || (m->uidl[0] != '\0' &&
+		    db_uidl_set_delivered(db, acct, m->uidl, err) < 0)) {
 			/* Files are in new/, records say "not delivered":
 			 * the next start completes them. */
 			db_rollback(db);
@@ -187,46 +137,51 @@ batch_store(struct run *r, struct error *err)
 	}
 	if (db_commit(db, err) < 0)
 		return -1;
+	for (i = 0; i < r->n; i++)
+		r->stored[r->nstored++] = r->got[i].num;
 	cache_sync_folder_changed(ctx, inbox);
 	return 0;
 }
 
+/*
+ * Downloads msgs[want[]]: the fetch thread reads (step 1) while this one
+ * stores batch after batch (steps 2 to 4).  Returns 0 with the session
+ * usable, -1 with err; *usable_r says whether the session can still send
+ * DELE and QUIT.
+ */
 static int
 download(struct run *r, struct pop3 *p, const struct pop3_msg *msgs,
-    const size_t *want, size_t nwant, int dele, struct error *err)
+    const size_t *want, size_t nwant, int *usable_r, struct error *err)
 {
-	unsigned nums[BATCH_MSGS];
-	size_t i = 0, k;
-	uint64_t bytes;
+	struct pop3_fetch *f = NULL;
 	int rc = 0;
 
-	r->items = xcalloc(BATCH_MSGS, sizeof(*r->items));
-	while (i < nwant && rc == 0) {
+	*usable_r = 1;
+	if (nwant == 0)
+		return 0;
+	if (pop3_fetch_start(r->ctx, p, msgs, want, nwant, &f, err) < 0)
+		return -1;
+	for (;;) {
 		if (cache_sync_cancelled(r->ctx)) {
 			r->cancelled = 1;
 			rc = error_set(err, "synchronisation was cancelled");
 			break;
 		}
-		for (k = 0, bytes = 0; k < BATCH_MSGS && i < nwant &&
-		    (k == 0 || bytes + msgs[want[i]].size <= BATCH_BYTES);
-		    k++, i++) {
-			memset(&r->items[k], 0, sizeof(r->items[k]));
-			r->items[k].num = msgs[want[i]].num;
-			r->items[k].uidl = msgs[want[i]].uidl;
-			nums[k] = msgs[want[i]].num;
-			bytes += msgs[want[i]].size;
+		if (pop3_fetch_take(f, BATCH_MIN, BATCH_MIN_BYTES, BATCH_MAX,
+		    r->got, &r->n, err) < 0) {
+			rc = -1;
+			break;
 		}
-		r->n = k;
-		r->cur = 0;
-		if (pop3_retr_many(p, nums, k, &retr_cb, r, err) < 0 ||
-		    batch_store(r, err) < 0)
-			rc = -1;
+		if (r->n == 0)
+			break;
+		rc = batch_store(r, err);
 		batch_clear(r);
-		if (rc == 0 && dele && pop3_dele_many(p, nums, k, err) < 0)
-			rc = -1;
+		if (rc < 0)
+			break;
 	}
-	free(r->items);
-	r->items = NULL;
+	*usable_r = pop3_fetch_end(&f) == 0;
+	if (rc == 0 && !*usable_r)
+		rc = error_set(err, "internal error: the download stopped");
 	return rc;
 }
 
@@ -306,6 +261,7 @@ pop3_sync(struct cache_sync_ctx *ctx, int64_t folder_id, unsigned flags,
 	size_t n = 0, i, nwant = 0, ndel = 0, nold = 0, *want = NULL;
 	unsigned *del = NULL;
 	int have_uidl = 0, st, rc = -1, dele = a->mode == ACCOUNT_MODE_DELETE;
+	int usable = 1;
 
 	(void)folder_id;
 	(void)flags;
@@ -350,7 +306,13 @@ pop3_sync(struct cache_sync_ctx *ctx, int64_t folder_id, unsigned flags,
 	progress(&r);
 	if (ndel > 0 && pop3_dele_many(p, del, ndel, err) < 0)
 		goto out;
-	if (download(&r, p, msgs, want, nwant, dele, err) < 0)
+	r.stored = xcalloc(nwant + 1, sizeof(*r.stored));
+	if (download(&r, p, msgs, want, nwant, &usable, err) < 0)
+		goto out;
+	/* Deletions take effect at QUIT only: sending them all after the
+	 * download is the same as after each batch, in fewer round trips. */
+	if (dele && r.nstored > 0 &&
+	    pop3_dele_many(p, r.stored, r.nstored, err) < 0)
 		goto out;
 	if (a->mode == ACCOUNT_MODE_KEEP_DAYS && a->keep_days > 0) {
 		if (cache_sync_uidl_older(ctx, a->keep_days, &old, &nold,
@@ -386,12 +348,14 @@ pop3_sync(struct cache_sync_ctx *ctx, int64_t folder_id, unsigned flags,
 	}
 	rc = 0;
 out:
-	if (rc < 0 && p != NULL && r.cancelled) {
-		/* Between batches the session is clean: commit the
-		 * deletions of what is safely stored. */
+	if (rc < 0 && p != NULL && r.cancelled && usable) {
+		/* The download ended cleanly: commit the deletions of what
+		 * is safely stored. */
 		struct error qerr;
 
-		pop3_quit(p, &qerr);
+		if (!dele || r.nstored == 0 ||
+		    pop3_dele_many(p, r.stored, r.nstored, &qerr) == 0)
+			pop3_quit(p, &qerr);
 	}
 	cache_sync_set_cancel_fd(ctx, -1);
 	cache_sync_set_data(ctx, NULL);
@@ -399,6 +363,7 @@ out:
 	for (i = 0; i < nold; i++)
 		free(old[i]);
 	free(old);
+	free(r.stored);
 	free(present);
 	free(del);
 	free(want);

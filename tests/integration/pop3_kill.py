@@ -29,7 +29,8 @@ def kill_loop():
     print("# seed %d" % seed)
     rnd = random.Random(seed)
     want = []
-    for i in range(300):
+    # Enough that a whole sync outlasts the 0.6 s kill window.
+    for i in range(900):
         pad = b"".join(b"line %d of padding for message %d\r\n" % (j, i)
                        for j in range(rnd.randrange(1, 400)))
         data = t.message(1000 + i, pad)

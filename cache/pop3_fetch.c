@@ -1,0 +1,232 @@
+/* pop3_fetch: the POP3 download thread (see pop3_fetch.h). */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cache/pop3_fetch.h"
+#include "core/xalloc.h"
+
+#define PROGRESS_BYTES (1024 * 1024)
+
+struct pop3_fetch {
+	struct cache_sync_ctx *ctx;
+	struct pop3 *p;
+	unsigned *nums;
+	const char **uidls; /* into the caller's msgs */
+	size_t n;
+	pthread_t thread;
+
+	/* The thread's own: the message being read. */
+	size_t cur;
+	struct pop3_fetched m;
+	uint64_t bytes, shown;
+	struct error terr;
+
+	pthread_mutex_t lock; /* everything below */
+	pthread_cond_t ready; /* a message was queued, or the run ended */
+	pthread_cond_t space; /* a message was taken, or stop */
+	struct pop3_fetched q[FETCH_QUEUE_MSGS];
+	size_t qhead, qn;
+	uint64_t qbytes;
+	int finished; /* the thread is done */
+	int failed;   /* ... and pop3_retr_many failed (err) */
+	int stop;     /* asked to stop */
+	struct error err;
+};
+
+static void
+progress(struct pop3_fetch *f)
+{
+	cache_sync_progress(f->ctx, "downloading", f->cur, f->n, f->bytes);
+	f->shown = f->bytes;
+}
+
+static int
+retr_begin(void *arg, unsigned num, struct error *err)
+{
+	struct pop3_fetch *f = arg;
+	int stop;
+
+	if (f->cur >= f->n || f->nums[f->cur] != num)
+		return error_set(err, "internal error: RETR out of order");
+	/* Wait for room before reading on: the server waits meanwhile. */
+	pthread_mutex_lock(&f->lock);
+	while (f->qn == FETCH_QUEUE_MSGS && !f->stop)
+		pthread_cond_wait(&f->space, &f->lock);
+	stop = f->stop;
+	pthread_mutex_unlock(&f->lock);
+	if (stop)
+		return error_set(err, "synchronisation was cancelled");
+	memset(&f->m, 0, sizeof(f->m));
+	f->m.num = num;
+	f->m.uidl = f->uidls[f->cur];
+	return cache_sync_deliver_begin(f->ctx, &f->m.d, err);
+}
+
+static int
+retr_data(void *arg, const char *p, size_t len, struct error *err)
+{
+	struct pop3_fetch *f = arg;
+	struct pop3_fetched *m = &f->m;
+
+	if (maildir_deliver_write(m->d, p, len, err) < 0)
+		return -1;
+	if (m->head.len < FETCH_HEAD_MAX)
+		buf_add(&m->head, p, len < FETCH_HEAD_MAX - m->head.len ? len :
+		    FETCH_HEAD_MAX - m->head.len);
+	m->size += len;
+	f->bytes += len;
+	return 0;
+}
+
+static int
+retr_end(void *arg, unsigned num, struct error *err)
+{
+	struct pop3_fetch *f = arg;
+	size_t k;
+
+	(void)num;
+	if (maildir_deliver_finish(f->m.d, err) < 0)
+		return -1;
+	pthread_mutex_lock(&f->lock);
+	/* retr_begin made room. */
+	k = (f->qhead + f->qn) % FETCH_QUEUE_MSGS;
+	f->q[k] = f->m;
+	f->qn++;
+	f->qbytes += f->m.size;
+	pthread_cond_signal(&f->ready);
+	pthread_mutex_unlock(&f->lock);
+	memset(&f->m, 0, sizeof(f->m));
+	f->cur++;
+	if (f->bytes - f->shown >= PROGRESS_BYTES || f->cur == f->n)
+		progress(f);
+	return 0;
+}
+
+static const struct pop3_retr_cb retr_cb = { retr_begin, retr_data,
+	retr_end };
+
+static void *
+run(void *arg)
+{
+	struct pop3_fetch *f = arg;
+	int rc;
+
+	error_clear(&f->terr);
+	rc = pop3_retr_many(f->p, f->nums, f->n, &retr_cb, f, &f->terr);
+	/* Cut short in the middle of a message: never queued. */
+	pop3_fetched_clear(&f->m);
+	pthread_mutex_lock(&f->lock);
+	f->finished = 1;
+	f->failed = rc < 0;
+	f->err = f->terr;
+	pthread_cond_broadcast(&f->ready);
+	pthread_mutex_unlock(&f->lock);
+	return NULL;
+}
+
+int
+pop3_fetch_start(struct cache_sync_ctx *ctx, struct pop3 *p,
+    const struct pop3_msg *msgs, const size_t *want, size_t n,
+    struct pop3_fetch **f_r, struct error *err)
+{
+	struct pop3_fetch *f = xcalloc(1, sizeof(*f));
+	size_t i;
+	int rc;
+
+	f->ctx = ctx;
+	f->p = p;
+	f->n = n;
+	f->nums = xcalloc(n + 1, sizeof(*f->nums));
+	f->uidls = xcalloc(n + 1, sizeof(*f->uidls));
+	for (i = 0; i < n; i++) {
+		f->nums[i] = msgs[want[i]].num;
+		f->uidls[i] = msgs[want[i]].uidl;
+	}
+	pthread_mutex_init(&f->lock, NULL);
+	pthread_cond_init(&f->ready, NULL);
+	pthread_cond_init(&f->space, NULL);
+	if ((rc = pthread_create(&f->thread, NULL, run, f)) != 0) {
+		pthread_cond_destroy(&f->space);
+		pthread_cond_destroy(&f->ready);
+		pthread_mutex_destroy(&f->lock);
+		free(f->uidls);
+		free(f->nums);
+		free(f);
+		return error_errno(err, rc, "cannot start the download");
+	}
+	*f_r = f;
+	return 0;
+}
+
+int
+pop3_fetch_take(struct pop3_fetch *f, size_t min, uint64_t min_bytes,
+    size_t max, struct pop3_fetched *out, size_t *n_r, struct error *err)
+{
+	size_t k;
+	int rc = 0;
+
+	pthread_mutex_lock(&f->lock);
+	while (!f->finished && f->qn < min && f->qbytes < min_bytes)
+		pthread_cond_wait(&f->ready, &f->lock);
+	for (k = 0; k < max && f->qn > 0; k++) {
+		out[k] = f->q[f->qhead];
+		memset(&f->q[f->qhead], 0, sizeof(f->q[f->qhead]));
+		f->qhead = (f->qhead + 1) % FETCH_QUEUE_MSGS;
+		f->qn--;
+		f->qbytes -= out[k].size;
+	}
+	if (k > 0)
+		pthread_cond_signal(&f->space);
+	else if (f->failed) {
+		if (err)
+			*err = f->err;
+		rc = -1;
+	}
+	pthread_mutex_unlock(&f->lock);
+	*n_r = k;
+	return rc;
+}
+
+void
+pop3_fetched_clear(struct pop3_fetched *m)
+{
+	maildir_deliver_abort(&m->d);
+	buf_free(&m->head);
+	memset(m, 0, sizeof(*m));
+}
+
+int
+pop3_fetch_end(struct pop3_fetch **fp)
+{
+	struct pop3_fetch *f = *fp;
+	int ok;
+
+	if (f == NULL)
+		return -1;
+	pthread_mutex_lock(&f->lock);
+	if (!f->finished) {
+		f->stop = 1;
+		pthread_cond_broadcast(&f->space);
+		/* A read blocked on the server returns at once. */
+		pop3_shutdown(f->p);
+	}
+	pthread_mutex_unlock(&f->lock);
+	pthread_join(f->thread, NULL);
+	ok = !f->failed && !f->stop;
+	while (f->qn > 0) {
+		pop3_fetched_clear(&f->q[f->qhead]);
+		f->qhead = (f->qhead + 1) % FETCH_QUEUE_MSGS;
+		f->qn--;
+	}
+	pthread_cond_destroy(&f->space);
+	pthread_cond_destroy(&f->ready);
+	pthread_mutex_destroy(&f->lock);
+	free(f->uidls);
+	free(f->nums);
+	free(f);
+	*fp = NULL;
+	return ok ? 0 : -1;
+}
