@@ -36,13 +36,123 @@ bracket_list(char **ids, size_t n)
 	return b.len ? buf_detach(&b, NULL) : (buf_free(&b), NULL);
 }
 
-/* The body as text, for search: body and quote lines of the rendering. */
+/* A byte of a word: ASCII letters and digits, and every byte of a
+ * non-ASCII character.  The search tokenizer (unicode61) treats every
+ * other ASCII byte as a separator, so it never sees a token across one. */
+static inline int
+word_byte(unsigned char c)
+{
+	return c >= 0x80 || (unsigned)(c - '0') < 10 ||
+	    (unsigned)((c | 0x20) - 'a') < 26;
+}
+
+/* ASCII upper case to lower case, as the tokenizer folds it. */
+static inline unsigned char
+fold(unsigned char c)
+{
+	return (unsigned char)(c | ((unsigned)(c - 'A') < 26) << 5);
+}
+
+/* A word seen: where its folded bytes are in the output. */
+struct word_slot {
+	uint32_t hash; /* 0: free */
+	uint32_t len;
+	size_t off;
+};
+
+static struct word_slot *
+word_rehash(struct word_slot *tab, size_t *capp)
+{
+	size_t cap = *capp * 2, i, k;
+	struct word_slot *nt = xcalloc(cap, sizeof(*nt));
+
+	for (i = 0; i < *capp; i++) {
+		if (tab[i].hash == 0)
+			continue;
+		for (k = tab[i].hash & (cap - 1); nt[k].hash != 0;
+		    k = (k + 1) & (cap - 1))
+			;
+		nt[k] = tab[i];
+	}
+	free(tab);
+	*capp = cap;
+	return nt;
+}
+
+/*
+ * Appends each distinct word of s[0..len) once, ASCII case folded,
+ * separated by spaces.  The index records which words a message has, not
+ * where (detail = none), and search asks for words only: this finds the
+ * same messages for a fraction of the tokenizing and storing, as mail
+ * repeats its words.  Words longer than WORD_MAX are kept every time.
+ */
+#define WORD_MAX 64
+static void
+add_words(struct buf *out, const char *s, size_t len)
+{
+	struct word_slot *tab;
+	unsigned char cls[256], w[WORD_MAX], c;
+	uint64_t x, cur;
+	size_t cap = 1024, used = 0, i = 0, j, k, n;
+	uint32_t h;
+
+	/* Per byte: 0 for a separator, else the byte folded. */
+	for (k = 0; k < 256; k++)
+		cls[k] = word_byte((unsigned char)k) ?
+		    fold((unsigned char)k) : 0;
+	tab = xcalloc(cap, sizeof(*tab));
+	for (;;) {
+		while (i < len && cls[(unsigned char)s[i]] == 0)
+			i++;
+		if (i == len)
+			break;
+		/* The hash takes eight bytes a step, gathered in cur. */
+		x = cur = 0;
+		for (j = i, n = 0; j < len &&
+		    (c = cls[(unsigned char)s[j]]) != 0; j++, n++) {
+			if (n < WORD_MAX)
+				w[n] = c;
+			cur |= (uint64_t)c << (8 * (n & 7));
+			if ((n & 7) == 7) {
+				x = (x ^ cur) * 0x9e3779b97f4a7c15u;
+				cur = 0;
+			}
+		}
+		x = (x ^ cur ^ n) * 0x9e3779b97f4a7c15u;
+		h = (uint32_t)(x >> 32) | 1;
+		k = h & (cap - 1);
+		if (n <= WORD_MAX)
+			for (; tab[k].hash != 0; k = (k + 1) & (cap - 1))
+				if (tab[k].hash == h && tab[k].len == n &&
+				    memcmp(out->data + tab[k].off, w, n) == 0)
+					break;
+		if (n > WORD_MAX || tab[k].hash == 0) {
+			if (out->len > 0)
+				buf_addch(out, ' ');
+			if (n <= WORD_MAX) {
+				tab[k].hash = h;
+				tab[k].len = (uint32_t)n;
+				tab[k].off = out->len;
+				buf_add(out, w, n);
+				if (++used * 2 > cap)
+					tab = word_rehash(tab, &cap);
+			} else
+				for (; i < j; i++)
+					buf_addch(out, cls[(unsigned char)s[i]]);
+		}
+		i = j;
+	}
+	free(tab);
+}
+
+/* The body's words, for search: of the body and quote lines of the
+ * rendering (add_words). */
 char *
 store_body_text(const char *raw, size_t len)
 {
 	struct mime_render_opts o = { MIME_PREFER_PLAIN, NULL, 0 };
 	struct mime_view *v = NULL;
-	struct buf b = BUF_INIT;
+	struct buf b = BUF_INIT, words = BUF_INIT;
 	size_t i;
 
 	if (mime_render(raw, len, &o, &v, NULL) < 0)
@@ -54,7 +164,9 @@ store_body_text(const char *raw, size_t len)
 			buf_addch(&b, '\n');
 		}
 	mime_view_free(&v);
-	return buf_detach(&b, NULL);
+	add_words(&words, b.data ? b.data : "", b.len);
+	buf_free(&b);
+	return buf_detach(&words, NULL);
 }
 
 int
