@@ -30,9 +30,6 @@
 #include "core/str.h"
 #include "core/xalloc.h"
 
-#define CHUNK_FIRST 250     /* first screen */
-#define CHUNK 2000          /* UIDs per UID FETCH when dense */
-#define CHUNK_MAX (1u << 24)
 
 
 unsigned
@@ -475,7 +472,7 @@ static int
 fetch_down(struct fsync *fs, uint32_t lo, uint32_t hi, int track)
 {
 	struct si *s = fs->s;
-	uint32_t width = CHUNK_FIRST, a;
+	uint32_t width = SI_CHUNK_FIRST, a;
 
 	while (hi >= lo && hi != 0) {
 		a = hi - lo + 1 <= width ? lo : hi - width + 1;
@@ -484,9 +481,10 @@ fetch_down(struct fsync *fs, uint32_t lo, uint32_t hi, int track)
 		if (track)
 			s->res_lo = a;
 		if (fs->got < width / 2)
-			width = width < CHUNK_MAX / 2 ? width * 2 : CHUNK_MAX;
-		else if (width < CHUNK)
-			width = CHUNK;
+			width = width < SI_CHUNK_MAX / 2 ? width * 2 :
+			    SI_CHUNK_MAX;
+		else if (width < SI_CHUNK)
+			width = SI_CHUNK;
 		if (a == lo)
 			break;
 		hi = a - 1;
@@ -497,86 +495,29 @@ fetch_down(struct fsync *fs, uint32_t lo, uint32_t hi, int track)
 }
 
 /*
- * fetch_down for a folder's first fill, indexed by the indexer thread.
- * The first chunk is committed at once (the first screen), the rest in
- * large transactions.  The next chunk's FETCH is sent before the answer
- * to the last one is read, so the server never waits for us between
- * two; a request to open a message still waits for one chunk at most.
- * Everything fetched is committed before this returns, and res_lo
- * moves only over what is committed.
+ * A folder's first fill: the indexer thread takes the rows
+ * (sync_imap_bulk.c).  Everything fetched is committed before this
+ * returns, and res_lo moves only over what is committed.
  */
 static int
 fetch_down_bulk(struct fsync *fs, uint32_t lo, uint32_t hi, int track)
 {
-	struct imap_fetch_op *op[2] = { NULL, NULL };
-	uint32_t opa[2] = { 0, 0 }, opw[2] = { 0, 0 }, width = CHUNK_FIRST;
-	uint32_t a, w, fetched = 0;
+	struct si_fill fl;
 	struct error scratch;
-	char set[32];
-	int rc = 0, nop = 0, more = hi >= lo && hi != 0, r;
+	uint32_t fetched = 0;
+	int rc;
 
-	error_clear(&scratch);
+	fl.imap = fs->s->imap;
+	fl.fn = header_one;
+	fl.arg = fs;
+	fl.got = &fs->got;
+	fl.failed = &fs->failed;
+	fl.name = fs->f->name;
+	fl.err = fs->err;
 	if (si_bulk_start(fs->ctx, fs->db, fs->label, fs->total, &fs->q,
 	    fs->err) < 0)
 		return -1;
-	while (more || nop > 0) {
-		/* keep two commands on their way: the oldest is read next */
-		while (more && nop < 2 && rc == 0 &&
-		    (nop == 0 || fetched > 0)) {
-			a = hi - lo + 1 <= width ? lo : hi - width + 1;
-			if (hi == UINT32_MAX)
-				snprintf(set, sizeof(set), "%u:*", a);
-			else
-				snprintf(set, sizeof(set), "%u:%u", a, hi);
-			if (imap_fetch_send(fs->s->imap, set,
-			    IMAP_FETCH_FLAGS | IMAP_FETCH_HEADERS, 0,
-			    header_one, fs, &op[nop], fs->err) < 0) {
-				rc = -1;
-				break;
-			}
-			opw[nop] = hi - a + 1;
-			opa[nop++] = a;
-			if (width < CHUNK)
-				width = CHUNK;
-			if (a == lo)
-				more = 0;
-			else
-				hi = a - 1;
-		}
-		if (nop == 0)
-			break;
-		fs->got = 0;
-		r = imap_fetch_end(fs->s->imap, &op[0],
-		    rc < 0 ? &scratch : fs->err);
-		a = opa[0];
-		w = opw[0];
-		op[0] = op[1];
-		opa[0] = opa[1];
-		opw[0] = opw[1];
-		op[1] = NULL;
-		nop--;
-		if (rc < 0)
-			continue; /* only ends what was sent */
-		if (r != 0 || fs->failed) {
-			if (!error_isset(fs->err))
-				error_set(fs->err, "could not fetch the headers"
-				    " of %s", fs->f->name);
-			rc = -1;
-			continue;
-		}
-		if (fetched == 0 && si_bulk_sync(fs->q, fs->err) < 0) {
-			rc = -1;
-			continue;
-		}
-		fetched = a;
-		/* a sparse folder: fewer, wider commands */
-		if (fs->got < w / 2 && width < CHUNK_MAX / 2)
-			width *= 2;
-		if (rc == 0 && more && cache_sync_interrupted(fs->ctx)) {
-			more = 0;
-			rc = 1;
-		}
-	}
+	rc = si_bulk_fetch(fs->q, &fl, lo, hi, &fetched);
 	error_clear(&scratch);
 	if (si_bulk_stop(&fs->q, rc < 0 ? &scratch : fs->err) < 0)
 		return -1;

@@ -102,6 +102,21 @@ int si_fetch_bodies(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
  * indexer failed (what it committed before stays).
  */
 struct si_bulk;
+/* Header fetches: UIDs per UID FETCH, first (the first screen), then
+ * when dense; a sparse range widens up to SI_CHUNK_MAX. */
+#define SI_CHUNK_FIRST 250
+#define SI_CHUNK 2000
+#define SI_CHUNK_MAX (1u << 24)
+/* What si_bulk_fetch needs of its caller. */
+struct si_fill {
+	struct imap *imap;
+	imap_msg_fn *fn;  /* per FETCH response: adds it (si_bulk_add) */
+	void *arg;
+	uint64_t *got;    /* counted by fn: the chunk's responses */
+	int *failed;      /* set by fn */
+	const char *name; /* the folder, for messages */
+	struct error *err;
+};
 int si_bulk_start(struct cache_sync_ctx *ctx, struct db *db,
     const char *label, uint64_t total, struct si_bulk **b_r,
     struct error *err);
@@ -109,6 +124,17 @@ int si_bulk_add(struct si_bulk *b, int64_t folder, int check,
     const struct imap_msg *m, struct error *err);
 int si_bulk_sync(struct si_bulk *b, struct error *err);
 int si_bulk_stop(struct si_bulk **b, struct error *err);
+/*
+ * UID FETCH of the headers of lo..hi, newest first in chunks, into b:
+ * the first chunk is committed at once (the first screen); the next
+ * chunk's command is sent before the answer to the last one is read,
+ * so the server never waits for us between two, and a request to open
+ * a message waits for one chunk at most (cache_sync_interrupted is
+ * checked after each).  *fetched_r: the lowest UID of the chunks
+ * fetched whole (0 none).  0 done, 1 interrupted, -1 error.
+ */
+int si_bulk_fetch(struct si_bulk *b, const struct si_fill *f, uint32_t lo,
+    uint32_t hi, uint32_t *fetched_r);
 
 int si_replay_op(struct cache_sync_ctx *ctx, const struct db_op *op,
     struct error *err);

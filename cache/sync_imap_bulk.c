@@ -1,17 +1,19 @@
 /*
  * sync_imap_bulk: a folder's first fill on two threads (sync_imap.h).
  *
- * The worker reads the FETCH responses, parses each header block into
- * the strings of its row and queues them; an indexer thread inserts the
- * rows (and their search rows) in large transactions.  That splits a
- * cold sync's work about evenly between two cores.  The queue is a ring
- * of slots whose buffers are reused, so memory stays bounded.  While the indexer runs it
- * owns the worker's database connection: the worker does not touch it
- * until si_bulk_sync or si_bulk_stop returned.
+ * The worker sends the FETCHes (si_bulk_fetch, the next one already on
+ * its way), reads the responses, parses each header block into the
+ * strings of its row and queues them; an indexer thread inserts the rows
+ * (and their search rows) in large transactions.  That splits a cold
+ * sync's work about evenly between two cores.  The queue is a ring of
+ * slots whose buffers are reused, so memory stays bounded.  While the
+ * indexer runs it owns the worker's database connection: the worker
+ * does not touch it until si_bulk_sync or si_bulk_stop returned.
  */
 #include "config.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -378,5 +380,78 @@ si_bulk_stop(struct si_bulk **bp, struct error *err)
 	pthread_mutex_destroy(&b->lock);
 	free(b);
 	*bp = NULL;
+	return rc;
+}
+
+int
+si_bulk_fetch(struct si_bulk *b, const struct si_fill *f, uint32_t lo,
+    uint32_t hi, uint32_t *fetched_r)
+{
+	struct imap_fetch_op *op[2] = { NULL, NULL };
+	uint32_t opa[2] = { 0, 0 }, opw[2] = { 0, 0 };
+	uint32_t width = SI_CHUNK_FIRST, a, w, fetched = 0;
+	struct error scratch;
+	char set[32];
+	int rc = 0, nop = 0, more = hi >= lo && hi != 0, r;
+
+	error_clear(&scratch);
+	while (more || nop > 0) {
+		/* keep two commands on their way: the oldest is read next */
+		while (more && nop < 2 && rc == 0 &&
+		    (nop == 0 || fetched > 0)) {
+			a = hi - lo + 1 <= width ? lo : hi - width + 1;
+			if (hi == UINT32_MAX)
+				snprintf(set, sizeof(set), "%u:*", a);
+			else
+				snprintf(set, sizeof(set), "%u:%u", a, hi);
+			if (imap_fetch_send(f->imap, set, IMAP_FETCH_FLAGS |
+			    IMAP_FETCH_HEADERS, 0, f->fn, f->arg, &op[nop],
+			    f->err) < 0) {
+				rc = -1;
+				break;
+			}
+			opw[nop] = hi - a + 1;
+			opa[nop++] = a;
+			if (width < SI_CHUNK)
+				width = SI_CHUNK;
+			if (a == lo)
+				more = 0;
+			else
+				hi = a - 1;
+		}
+		if (nop == 0)
+			break;
+		*f->got = 0;
+		r = imap_fetch_end(f->imap, &op[0], rc < 0 ? &scratch : f->err);
+		a = opa[0];
+		w = opw[0];
+		op[0] = op[1];
+		opa[0] = opa[1];
+		opw[0] = opw[1];
+		op[1] = NULL;
+		nop--;
+		if (rc < 0)
+			continue; /* only ends what was sent */
+		if (r != 0 || *f->failed) {
+			if (!error_isset(f->err))
+				error_set(f->err, "could not fetch the headers "
+				    "of %s", f->name);
+			rc = -1;
+			continue;
+		}
+		if (fetched == 0 && si_bulk_sync(b, f->err) < 0) {
+			rc = -1;
+			continue;
+		}
+		fetched = a;
+		/* a sparse folder: fewer, wider commands */
+		if (*f->got < w / 2 && width < SI_CHUNK_MAX / 2)
+			width *= 2;
+		if (rc == 0 && more && cache_sync_interrupted(b->ctx)) {
+			more = 0;
+			rc = 1;
+		}
+	}
+	*fetched_r = fetched;
 	return rc;
 }
