@@ -603,12 +603,11 @@ read_body(struct pop3 *p, unsigned num, const char *what,
 /* Sends cmd for nums[] with up to a window in flight; each reply is
  * handled by reply(). */
 static int
-windowed(struct pop3 *p, const char *cmd, const unsigned *nums, size_t n,
-    int (*reply)(struct pop3 *, unsigned, void *, struct error *), void *arg,
-    struct error *err)
+windowed(struct pop3 *p, const char *cmd, size_t window, const unsigned *nums,
+    size_t n, int (*reply)(struct pop3 *, unsigned, void *, struct error *),
+    void *arg, struct error *err)
 {
-	size_t win = (p->caps & POP3_CAP_PIPELINING) ? POP3_PIPELINE_WINDOW :
-	    1;
+	size_t win = (p->caps & POP3_CAP_PIPELINING) ? window : 1;
 	size_t sent = 0, done = 0;
 
 	while (done < n) {
@@ -648,7 +647,8 @@ pop3_retr_many(struct pop3 *p, const unsigned *nums, size_t n,
 {
 	struct retr_arg ra = { cb, ctx };
 
-	return windowed(p, "RETR", nums, n, retr_reply, &ra, err);
+	return windowed(p, "RETR", POP3_PIPELINE_WINDOW, nums, n, retr_reply,
+	    &ra, err);
 }
 
 int
@@ -679,7 +679,8 @@ int
 pop3_dele_many(struct pop3 *p, const unsigned *nums, size_t n,
     struct error *err)
 {
-	return windowed(p, "DELE", nums, n, dele_reply, NULL, err);
+	return windowed(p, "DELE", POP3_DELE_WINDOW, nums, n, dele_reply, NULL,
+	    err);
 }
 
 static int

@@ -29,8 +29,11 @@
  *     list entries is a protocol error.
  *   - UIDLs: 1..70 bytes of 0x21..0x7E; a duplicate UIDL is an error (a
  *     sync must stop rather than delete the wrong message).
- *   - With PIPELINING offered, RETR and DELE batches keep up to
- *     POP3_PIPELINE_WINDOW commands in flight.
+ *   - With PIPELINING offered, RETR batches keep up to
+ *     POP3_PIPELINE_WINDOW commands in flight, DELE batches up to
+ *     POP3_DELE_WINDOW (a DELE reply is one short line: that many fit in
+ *     any socket buffer, so the server never blocks writing to us while
+ *     we write to it).
  *   - Every function returns 0 or -1 with a sentence in err.  After -1
  *     the session is unusable except for pop3_close().
  */
@@ -49,6 +52,7 @@
 #define POP3_UIDL_MAX 70
 #define POP3_CHUNK 65536
 #define POP3_PIPELINE_WINDOW 32
+#define POP3_DELE_WINDOW 256
 
 enum pop3_tls {
 	POP3_TLS_IMPLICIT, /* POP3S */
