@@ -4,7 +4,13 @@
 # included, side by side with the protocol floor: the same RETRs pipelined
 # through `openssl s_client` to /dev/null.  Target: postie within 2x.
 #
-#   bench/pop3_bench.sh [-n COUNT] [-r RUNS] POSTIE_BINARY
+#   bench/pop3_bench.sh [-n COUNT] [-r RUNS] [-d DIR] POSTIE_BINARY
+#
+# -d DIR: postie's data goes under DIR (default: the bench's own temporary
+# folder).  Creating files on a journal-less ext4 costs up to ~1 ms each
+# for a minute after many files were deleted nearby (the kernel skips
+# recently freed inodes one by one), and a shared /tmp is full of such
+# deletions: a folder on a quiet file system measures postie, not that.
 #
 # Starts its own harness Dovecot (tests/server/harness) and stops it at the
 # end.  Prints the median of RUNS runs (default 3).  Never part of `make
@@ -13,22 +19,26 @@ set -eu
 
 count=5000
 runs=3
-while getopts n:r: opt; do
+homes=""
+while getopts n:r:d: opt; do
 	case $opt in
 	n) count=$OPTARG ;;
 	r) runs=$OPTARG ;;
-	*) echo "usage: $0 [-n COUNT] [-r RUNS] POSTIE" >&2; exit 2 ;;
+	d) homes=$OPTARG ;;
+	*) echo "usage: $0 [-n COUNT] [-r RUNS] [-d DIR] POSTIE" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
-[ $# -eq 1 ] || { echo "usage: $0 [-n COUNT] [-r RUNS] POSTIE" >&2; exit 2; }
+[ $# -eq 1 ] || { echo "usage: $0 [-n COUNT] [-r RUNS] [-d DIR] POSTIE" >&2; exit 2; }
 postie=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 src=$(cd "$(dirname "$0")/.." && pwd)
 
 dir=$(mktemp -d /tmp/postie-pop3-bench.XXXXXX)
+[ -n "$homes" ] || homes=$dir
+homes=$(mktemp -d "$homes/postie-pop3-home.XXXXXX")
 cleanup() {
 	"$src/tests/server/harness" stop "$dir/h" >/dev/null 2>&1 || :
-	rm -rf "$dir"
+	rm -rf "$dir" "$homes"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
@@ -73,9 +83,9 @@ floor_run() { # [COMMANDS]
 floor_run # warms Dovecot's own index (new/ -> cur/, uidlist)
 
 postie_run() { # MODE
-	home=$dir/run
-	rm -rf "$home"
-	mkdir -p "$home"
+	# A new folder each run, all removed at the end: removing the last
+	# one now would make this run's file creations slow (see -d).
+	home=$(mktemp -d "$homes/run.XXXXXX")
 	cat >"$home/config" <<EOF
 [account bench]
 protocol = pop3
