@@ -178,6 +178,7 @@ int
 pop3_ml_feed(struct pop3_ml *ml, const char *data, size_t len,
     size_t *used_r, struct error *err)
 {
+	const char *nl, *cr;
 	size_t i = 0, j;
 	char c;
 
@@ -186,10 +187,12 @@ pop3_ml_feed(struct pop3_ml *ml, const char *data, size_t len,
 		return 1;
 	while (i < len) {
 		if (ml->state == ML_LINE) {
-			/* The common case: a run of ordinary bytes. */
-			for (j = i; j < len && data[j] != '\r' &&
-			    data[j] != '\n'; j++)
-				;
+			/* The common case: a run of ordinary bytes, up to
+			 * the first CR or LF (memchr scans fast). */
+			nl = memchr(data + i, '\n', len - i);
+			j = nl ? (size_t)(nl - data) : len;
+			if ((cr = memchr(data + i, '\r', j - i)) != NULL)
+				j = (size_t)(cr - data);
 			if (ml_count(ml, j - i, err) < 0 ||
 			    ml_emit(ml, data + i, j - i, err) < 0)
 				return -1;
