@@ -76,7 +76,7 @@ START_TEST(expunge_names_its_uids)
 	struct cache *c;
 	struct db_op op;
 	struct error err;
-	int64_t inbox;
+	int64_t inbox, after;
 	size_t a, n;
 
 	c = open_imap(&inbox, &a);
@@ -92,9 +92,10 @@ START_TEST(expunge_names_its_uids)
 	ck_assert_int_eq(op.kind, DB_OP_EXPUNGE);
 	ck_assert_int_eq(op.folder_id, inbox);
 	ck_assert_str_eq(op.args, "1:3,5,9");
-	ck_assert_int_eq(db_op_next(cache_db(c), "imap", op.id, &op, &err),
-	    0);
+	after = op.id;
 	db_op_clear(&op);
+	ck_assert_int_eq(db_op_next(cache_db(c), "imap", after, &op, &err),
+	    0);
 	ck_assert_int_eq(db_op_pending(cache_db(c), "imap", &n, &err), 0);
 	ck_assert_uint_eq(n, 1);
 	cache_close(&c);
