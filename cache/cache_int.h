@@ -43,8 +43,9 @@ char *cache_maildir_path(struct cache *c, size_t i, struct error *err);
 int store_index_raw(struct db *db, int64_t folder_id, uint32_t uid,
     const char *key, unsigned flags, int64_t internal_date, int64_t size,
     const char *raw, size_t len, int64_t *id_r, struct error *err);
-/* The decoded body text of a whole message for search (allocated, at
- * most 64 KB), or NULL. */
+/* The words of a message's decoded body and quotes for search, each
+ * once, ASCII letters folded (allocated; from at most 64 KB of text), or
+ * NULL. */
 char *store_body_text(const char *raw, size_t len);
 /* Brings the index of folder_id in line with the Maildir; *changed_r
  * counts what changed. */

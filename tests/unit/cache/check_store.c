@@ -12,6 +12,7 @@
 #include "cache/account.h"
 #include "cache/bodies.h"
 #include "cache/cache.h"
+#include "cache/cache_int.h" /* store_body_text */
 #include "cache/driver.h"
 #include "cache/maildir.h"
 #include "check_cache.h"
@@ -338,6 +339,25 @@ sync_and_wait(struct cache *c, size_t a)
 	ck_assert_int_eq(ev.status, 0);
 }
 
+/* The search text of a body: each word once, ASCII folded as the
+ * tokenizer folds it, split only where the tokenizer splits (ASCII
+ * punctuation and space), quoted lines included, headers not. */
+START_TEST(body_words)
+{
+	static const char msg[] =
+	    "From: a@x\nSubject: ignored-subject\n"
+	    "Content-Type: text/plain; charset=utf-8\n\n"
+	    "Hello hello HELLO na\xc3\xafve caf\xc3\xa9-bar foo_bar\n"
+	    "> quoted Hello words\n";
+	char *t = store_body_text(msg, sizeof(msg) - 1);
+
+	ck_assert_ptr_nonnull(t);
+	ck_assert_str_eq(t, "hello na\xc3\xafve caf\xc3\xa9 bar foo quoted "
+	    "words");
+	free(t);
+}
+END_TEST
+
 START_TEST(queue_replayed_once)
 {
 	struct cache_opts o = { dir, dir };
@@ -581,6 +601,7 @@ main(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, account_words);
+	tcase_add_test(tc, body_words);
 	tcase_add_test(tc, maildir_basics);
 	tcase_add_test(tc, maildir_commit_many);
 	tcase_add_test(tc, reconcile);
