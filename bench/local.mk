@@ -9,6 +9,9 @@ include bench/mime.mk
 include bench/ui.mk
 EXTRA_DIST += bench/run bench/gen-mail
 bench-programs: $(BENCH_PROGS)
-bench: all bench-programs
+# bench/run builds its own optimised tree (build/bench) one target at a
+# time: automake's "all" runs a sub-make that would race a parallel
+# bench-programs over the same libraries.
+bench:
 	$(srcdir)/bench/run
 .PHONY: bench bench-programs
