@@ -108,6 +108,18 @@ retr_end(void *arg, unsigned num, struct error *err)
 static const struct pop3_retr_cb retr_cb = { retr_begin, retr_data,
 	retr_end };
 
+/* Frees f and its synchronisation (the thread is not running). */
+static void
+fetch_free(struct pop3_fetch *f)
+{
+	pthread_cond_destroy(&f->space);
+	pthread_cond_destroy(&f->ready);
+	pthread_mutex_destroy(&f->lock);
+	free(f->uidls);
+	free(f->nums);
+	free(f);
+}
+
 static void *
 run(void *arg)
 {
@@ -149,12 +161,7 @@ pop3_fetch_start(struct cache_sync_ctx *ctx, struct pop3 *p,
 	pthread_cond_init(&f->ready, NULL);
 	pthread_cond_init(&f->space, NULL);
 	if ((rc = pthread_create(&f->thread, NULL, run, f)) != 0) {
-		pthread_cond_destroy(&f->space);
-		pthread_cond_destroy(&f->ready);
-		pthread_mutex_destroy(&f->lock);
-		free(f->uidls);
-		free(f->nums);
-		free(f);
+		fetch_free(f);
 		return error_errno(err, rc, "cannot start the download");
 	}
 	*f_r = f;
@@ -221,12 +228,7 @@ pop3_fetch_end(struct pop3_fetch **fp)
 		f->qhead = (f->qhead + 1) % FETCH_QUEUE_MSGS;
 		f->qn--;
 	}
-	pthread_cond_destroy(&f->space);
-	pthread_cond_destroy(&f->ready);
-	pthread_mutex_destroy(&f->lock);
-	free(f->uidls);
-	free(f->nums);
-	free(f);
+	fetch_free(f);
 	*fp = NULL;
 	return ok ? 0 : -1;
 }

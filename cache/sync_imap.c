@@ -655,26 +655,16 @@ out:
 	return rc;
 }
 
+/* Whether id is in v[0..n): s->done (synced in this pass) or s->same
+ * (unchanged on the server since the cache saw it, see si_list_folders:
+ * a resync would be a SELECT that brings nothing). */
 static int
-was_done(const struct si *s, int64_t id)
+has_id(const int64_t *v, size_t n, int64_t id)
 {
 	size_t i;
 
-	for (i = 0; i < s->ndone; i++)
-		if (s->done[i] == id)
-			return 1;
-	return 0;
-}
-
-/* Unchanged on the server since the cache saw it (see si_list_folders):
- * a resync would be a SELECT that brings nothing. */
-static int
-is_same(const struct si *s, int64_t id)
-{
-	size_t i;
-
-	for (i = 0; i < s->nsame; i++)
-		if (s->same[i] == id)
+	for (i = 0; i < n; i++)
+		if (v[i] == id)
 			return 1;
 	return 0;
 }
@@ -714,9 +704,10 @@ imap_sync(struct cache_sync_ctx *ctx, int64_t folder_id, unsigned flags,
 		    !fl[i].noselect)
 			order[n++] = fl[i].id;
 	for (i = 0; i < n; i++) {
-		if (was_done(s, order[i]))
+		if (has_id(s->done, s->ndone, order[i]))
 			continue;
-		if (!(flags & CACHE_SYNC_BODIES) && is_same(s, order[i])) {
+		if (!(flags & CACHE_SYNC_BODIES) &&
+		    has_id(s->same, s->nsame, order[i])) {
 			log_debug("imap: %s unchanged on the server, not "
 			    "selected", si_folder(s, order[i]) ?
 			    si_folder(s, order[i])->name : "?");
