@@ -224,9 +224,7 @@ prefix_key(const char *s, size_t len)
 	for (i = 0; i < 8; i++) {
 		unsigned c = i < len ? (unsigned char)s[i] : 0;
 
-		if (c >= 'A' && c <= 'Z')
-			c += 'a' - 'A';
-		k = k << 8 | c;
+		k = k << 8 | (unsigned)str_ascii_lower((int)c);
 	}
 	return k;
 }

@@ -9,6 +9,7 @@
 #include "cache/db.h"
 #include "core/buf.h"
 #include "core/log.h"
+#include "core/str.h"
 #include "core/xalloc.h"
 #include "mime/mime.h"
 
@@ -44,13 +45,6 @@ word_byte(unsigned char c)
 {
 	return c >= 0x80 || (unsigned)(c - '0') < 10 ||
 	    (unsigned)((c | 0x20) - 'a') < 26;
-}
-
-/* ASCII upper case to lower case, as the tokenizer folds it. */
-static inline unsigned char
-fold(unsigned char c)
-{
-	return (unsigned char)(c | ((unsigned)(c - 'A') < 26) << 5);
 }
 
 /* A word seen: where its folded bytes are in the output. */
@@ -99,7 +93,7 @@ add_words(struct buf *out, const char *s, size_t len)
 	/* Per byte: 0 for a separator, else the byte folded. */
 	for (k = 0; k < 256; k++)
 		cls[k] = word_byte((unsigned char)k) ?
-		    fold((unsigned char)k) : 0;
+		    (unsigned char)str_ascii_lower((int)k) : 0;
 	tab = xcalloc(cap, sizeof(*tab));
 	for (;;) {
 		while (i < len && cls[(unsigned char)s[i]] == 0)

@@ -87,13 +87,15 @@ put(struct slot *sl, int f, const char *v)
 	buf_addch(&sl->str, '\0');
 }
 
-/* "<id>", or NULL for none. */
+/* "<a> <b>" of ids[0..n), or NULL for none: none when n is 0 or, with
+ * empty_none, when the first id is "" (store_index_raw's rules: bracket()
+ * for a Message-ID or In-Reply-To, bracket_list() for References). */
 static void
-put_ids(struct slot *sl, int f, char **ids, size_t n)
+put_ids(struct slot *sl, int f, char **ids, size_t n, int empty_none)
 {
 	size_t i;
 
-	if (n == 0 || ids[0][0] == '\0') {
+	if (n == 0 || (empty_none && ids[0][0] == '\0')) {
 		sl->off[f] = NONE;
 		return;
 	}
@@ -130,24 +132,9 @@ summarize(struct slot *sl, const struct imap_msg *m, struct error *err)
 	put(sl, F_CC, s->cc);
 	put(sl, F_SUBJECT, s->subject);
 	msgid = s->message_id;
-	put_ids(sl, F_MSGID, &msgid, 1);
-	put_ids(sl, F_IRT, s->in_reply_to, s->n_in_reply_to ? 1 : 0);
-	/* store_index_raw brackets every id of References, even "" */
-	if (s->n_references == 0) {
-		sl->off[F_REFS] = NONE;
-	} else {
-		size_t i;
-
-		sl->off[F_REFS] = sl->str.len;
-		for (i = 0; i < s->n_references; i++) {
-			if (i)
-				buf_addch(&sl->str, ' ');
-			buf_addch(&sl->str, '<');
-			buf_addstr(&sl->str, s->references[i]);
-			buf_addch(&sl->str, '>');
-		}
-		buf_addch(&sl->str, '\0');
-	}
+	put_ids(sl, F_MSGID, &msgid, 1, 1);
+	put_ids(sl, F_IRT, s->in_reply_to, s->n_in_reply_to ? 1 : 0, 1);
+	put_ids(sl, F_REFS, s->references, s->n_references, 0);
 	mime_summary_free(&s);
 	return 0;
 }

@@ -153,12 +153,6 @@ link_child(struct tctx *t, uint32_t parent, uint32_t k)
 	t->c[parent].child = k;
 }
 
-static int
-lower_ascii(char c)
-{
-	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
-}
-
 const char *
 thread_base_subject(const char *s, size_t *len_r)
 {
@@ -182,14 +176,14 @@ thread_base_subject(const char *s, size_t *len_r)
 		}
 		/* "Re:", "Aw:", "Sv:", "Fwd:", "Fw:", any case; tested a
 		 * character at a time (this runs for every message). */
-		c0 = lower_ascii(s[0]);
-		c1 = c0 ? lower_ascii(s[1]) : 0;
+		c0 = str_ascii_lower(s[0]);
+		c1 = c0 ? str_ascii_lower(s[1]) : 0;
 		if (((c0 == 'r' && c1 == 'e') || (c0 == 'a' && c1 == 'w') ||
 		    (c0 == 's' && c1 == 'v')) && s[2] == ':') {
 			s += 3;
 			again = 1;
-		} else if (c0 == 'f' && c1 == 'w' && lower_ascii(s[2]) == 'd' &&
-		    s[3] == ':') {
+		} else if (c0 == 'f' && c1 == 'w' &&
+		    str_ascii_lower(s[2]) == 'd' && s[3] == ':') {
 			s += 4;
 			again = 1;
 		} else if (c0 == 'f' && c1 == 'w' && s[2] == ':') {

@@ -4,17 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int
-lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
-}
-
 int
 str_ncasecmp(const char *a, const char *b, size_t n)
 {
 	for (; n > 0; a++, b++, n--) {
-		int ca = lower((unsigned char)*a), cb = lower((unsigned char)*b);
+		int ca = str_ascii_lower((unsigned char)*a);
+		int cb = str_ascii_lower((unsigned char)*b);
 
 		if (ca != cb)
 			return ca - cb;

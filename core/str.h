@@ -11,6 +11,13 @@
 
 #include "core/buf.h"
 
+/* ASCII A-Z to a-z, every other value as it is (locale independent). */
+static inline int
+str_ascii_lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
 /* ASCII-only case-insensitive comparisons (locale independent). */
 int str_casecmp(const char *a, const char *b);
 int str_ncasecmp(const char *a, const char *b, size_t n);

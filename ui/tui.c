@@ -490,13 +490,11 @@ hold_event(struct ui *ui, const struct cache_event *ev)
 static void
 release_held(struct ui *ui)
 {
-	struct cache_event held[sizeof(ui->held) / sizeof(ui->held[0])];
-	size_t i, n = ui->nheld;
+	size_t i;
 
-	memcpy(held, ui->held, n * sizeof(held[0]));
+	for (i = 0; i < ui->nheld; i++) /* deliver() never holds */
+		deliver(ui, &ui->held[i]);
 	ui->nheld = 0;
-	for (i = 0; i < n; i++)
-		deliver(ui, &held[i]);
 }
 
 static void
