@@ -14,10 +14,10 @@
 #include <string.h>
 #include <sys/types.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "core/clock.h"
 #include "core/xalloc.h"
 
 /* More than any password; the rest of the output is read and dropped. */
@@ -121,15 +121,6 @@ config_mode_words(const struct config_account *a, char *out, size_t outsize)
 	return out;
 }
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Reads the command's output to EOF, keeping the first line in out;
  * 1 on timeout (deadline on CLOCK_MONOTONIC, in ms). */
 static int
@@ -140,7 +131,7 @@ read_first_line(int fd, struct buf *out, int64_t deadline)
 
 	for (;;) {
 		struct pollfd pfd = { fd, POLLIN, 0 };
-		int64_t left = deadline - now_ms();
+		int64_t left = deadline - clock_ms();
 		ssize_t n;
 		char *nl;
 
@@ -221,7 +212,7 @@ config_password_within(const struct config_account *a, unsigned seconds,
 		_exit(127);
 	}
 	close(fds[1]);
-	rc = read_first_line(fds[0], &out, now_ms() + seconds * 1000ll);
+	rc = read_first_line(fds[0], &out, clock_ms() + seconds * 1000ll);
 	close(fds[0]);
 	if (rc == 1) /* its own children may linger; they lost the pipe */
 		kill(pid, SIGKILL);

@@ -1,6 +1,7 @@
 noinst_LIBRARIES += libcore.a
 libcore_a_SOURCES = \
 	core/buf.c core/buf.h \
+	core/clock.c core/clock.h \
 	core/config.c core/config_parse.c core/config.h \
 	core/error.c core/error.h \
 	core/log.c core/log.h \

@@ -29,31 +29,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
 #include "core/buf.h"
+#include "core/clock.h"
 #include "core/str.h"
 #include "core/xalloc.h"
 
 #define CONN_DEFAULT_TIMEOUT 30
 
 int64_t
-conn_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-int64_t
 conn_deadline(const struct conn *c)
 {
-	return conn_now_ms() + (int64_t)c->timeout * 1000;
+	return clock_ms() + (int64_t)c->timeout * 1000;
 }
 
 int
@@ -82,7 +73,7 @@ conn_io_poll(struct conn *c, short events, int64_t dl)
 
 	for (;;) {
 		/* a deadline already past still gets one look (timeout 0) */
-		left = dl - conn_now_ms();
+		left = dl - clock_ms();
 		if (left < 0)
 			left = 0;
 		pfd.fd = c->fd;
@@ -381,7 +372,7 @@ conn_wait_readable(struct conn *c, int timeout_ms, struct error *err)
 
 	if (c->rend > c->rstart)
 		return 1;
-	dl = timeout_ms < 0 ? conn_deadline(c) : conn_now_ms() + timeout_ms;
+	dl = timeout_ms < 0 ? conn_deadline(c) : clock_ms() + timeout_ms;
 	for (;;) {
 		if (atomic_load(&c->shut))
 			return conn_err_closed(c, err);

@@ -38,8 +38,6 @@ struct conn {
 	atomic_int shut;
 };
 
-/* Milliseconds on CLOCK_MONOTONIC. */
-int64_t conn_now_ms(void);
 /* Now plus the connection's timeout. */
 int64_t conn_deadline(const struct conn *c);
 /* "HOST did not answer within N seconds"; returns -1. */

@@ -22,6 +22,7 @@
 #include <openssl/x509v3.h>
 
 #include "core/buf.h"
+#include "core/clock.h"
 
 #define CONN_CLOSE_WAIT_MS 500
 
@@ -504,7 +505,7 @@ conn_tls_close(struct conn *c)
 	if (c->ssl != NULL && !c->ssl_dead && !atomic_load(&c->shut) &&
 	    SSL_is_init_finished(c->ssl)) {
 		/* send close_notify; never wait for the peer's */
-		dl = conn_now_ms() + CONN_CLOSE_WAIT_MS;
+		dl = clock_ms() + CONN_CLOSE_WAIT_MS;
 		for (;;) {
 			ERR_clear_error();
 			ret = SSL_shutdown(c->ssl);

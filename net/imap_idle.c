@@ -8,19 +8,11 @@
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
-#include <time.h>
+
+#include "core/clock.h"
 
 #define IDLE_RESTART_MS (25 * 60 * 1000) /* servers may drop at 30 min */
 #define NOOP_POLL_MS (30 * 1000)
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Waits on the connection and wake_fd: 1 wake, 2 data, 0 timeout. */
 static int
@@ -74,7 +66,7 @@ idle_once(struct imap *imap, int wake_fd, long long until, struct error *err)
 {
 	struct imap_cmd cmd;
 	const struct imap_resp *r;
-	long long restart = now_ms() + IDLE_RESTART_MS, left;
+	long long restart = clock_ms() + IDLE_RESTART_MS, left;
 	int why = -1, w;
 
 	imap_cmd_begin(imap, &cmd, "IDLE", NULL, NULL);
@@ -97,7 +89,7 @@ idle_once(struct imap *imap, int wake_fd, long long until, struct error *err)
 			break;
 		}
 		left = (until < 0 ? restart : (until < restart ? until :
-		    restart)) - now_ms();
+		    restart)) - clock_ms();
 		w = wait_fds(imap, wake_fd, left < 0 ? 0 : left, err);
 		if (w < 0)
 			return imap_dead(imap, err); /* IDLE cannot be ended */
@@ -106,7 +98,7 @@ idle_once(struct imap *imap, int wake_fd, long long until, struct error *err)
 		else if (w == 2 && read_one(imap, err) < 0)
 			return -1;
 		else if (w == 0)
-			why = (until >= 0 && now_ms() >= until) ? 0 : 3;
+			why = (until >= 0 && clock_ms() >= until) ? 0 : 3;
 		if (cmd.done) /* the server ended IDLE itself */
 			break;
 	}
@@ -127,7 +119,7 @@ idle_once(struct imap *imap, int wake_fd, long long until, struct error *err)
 int
 imap_wait(struct imap *imap, int wake_fd, int timeout_ms, struct error *err)
 {
-	long long until = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+	long long until = timeout_ms < 0 ? -1 : clock_ms() + timeout_ms;
 	long long left;
 	int w;
 
@@ -139,8 +131,8 @@ imap_wait(struct imap *imap, int wake_fd, int timeout_ms, struct error *err)
 	}
 	for (;;) {
 		left = NOOP_POLL_MS;
-		if (until >= 0 && until - now_ms() < left)
-			left = until - now_ms();
+		if (until >= 0 && until - clock_ms() < left)
+			left = until - clock_ms();
 		w = wait_fds(imap, wake_fd, left < 0 ? 0 : left, err);
 		if (w < 0)
 			return -1;
@@ -152,7 +144,7 @@ imap_wait(struct imap *imap, int wake_fd, int timeout_ms, struct error *err)
 			return -1;
 		if (imap->events > 0)
 			return 2;
-		if (until >= 0 && now_ms() >= until)
+		if (until >= 0 && clock_ms() >= until)
 			return 0;
 	}
 }
