@@ -43,6 +43,10 @@ char *cache_maildir_path(struct cache *c, size_t i, struct error *err);
 int store_index_raw(struct db *db, int64_t folder_id, uint32_t uid,
     const char *key, unsigned flags, int64_t internal_date, int64_t size,
     const char *raw, size_t len, int64_t *id_r, struct error *err);
+/* The same from what cache_msg_prepare made of raw. */
+int store_index_prepared(struct db *db, int64_t folder_id, uint32_t uid,
+    const char *key, unsigned flags, int64_t internal_date, int64_t size,
+    const struct cache_msg_prep *p, int64_t *id_r, struct error *err);
 /* The words of a message's decoded body and quotes for search, each
  * once, ASCII letters folded (allocated; from at most 64 KB of text), or
  * NULL. */

@@ -122,6 +122,27 @@ int cache_sync_index_message(struct cache_sync_ctx *ctx, int64_t folder_id,
     uint32_t uid, const char *key, unsigned flags, int64_t internal_date,
     int64_t size, const char *raw, size_t len, int64_t *id_r,
     struct error *err);
+/*
+ * What indexing a raw message needs besides the database: its summary,
+ * ids and search text.  cache_msg_prepare() touches no database and no
+ * context, so another thread may prepare while the worker indexes;
+ * ready is 1 once prepared.  Returns -1 only for a caller error.
+ */
+struct mime_summary;
+struct cache_msg_prep {
+	int ready;
+	struct mime_summary *summary;
+	char *message_id, *in_reply_to, *references; /* "<id>", or NULL */
+	char *text; /* the body's search words, or NULL */
+};
+int cache_msg_prepare(const char *raw, size_t len, struct cache_msg_prep *p,
+    struct error *err);
+void cache_msg_prep_clear(struct cache_msg_prep *p);
+/* cache_sync_index_message() for a prepared message. */
+int cache_sync_index_prepared(struct cache_sync_ctx *ctx, int64_t folder_id,
+    uint32_t uid, const char *key, unsigned flags, int64_t internal_date,
+    int64_t size, const struct cache_msg_prep *p, int64_t *id_r,
+    struct error *err);
 /* IMAP: stores a fetched body in the body cache (and its text in the
  * search index) and posts a "body ready" event for msg_id. */
 int cache_sync_store_body(struct cache_sync_ctx *ctx, int64_t msg_id,

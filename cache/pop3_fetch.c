@@ -17,6 +17,7 @@ struct pop3_fetch {
 	const char **uidls; /* into the caller's msgs */
 	size_t n;
 	pthread_t thread;
+	pthread_t prep_thread;
 
 	/* The thread's own: the message being read. */
 	size_t cur;
@@ -25,14 +26,18 @@ struct pop3_fetch {
 	struct error terr;
 
 	pthread_mutex_t lock; /* everything below */
-	pthread_cond_t ready; /* a message was queued, or the run ended */
+	pthread_cond_t ready; /* a message was prepared, or the end */
 	pthread_cond_t space; /* a message was taken, or stop */
+	pthread_cond_t queued; /* a message was queued, or the run ended */
 	struct pop3_fetched q[FETCH_QUEUE_MSGS];
-	size_t qhead, qn;
-	uint64_t qbytes;
-	int finished; /* the thread is done */
+	size_t qhead, qn;     /* queued: q[qhead .. qhead+qn) */
+	size_t qready;        /* ... of which the first qready prepared */
+	uint64_t rbytes;      /* their sizes */
+	int finished; /* the download thread is done */
+	int prep_done; /* the prepare thread is done */
 	int failed;   /* ... and pop3_retr_many failed (err) */
 	int stop;     /* asked to stop */
+	int quit;     /* pop3_fetch_end: the prepare thread stops too */
 	struct error err;
 };
 
@@ -95,8 +100,7 @@ retr_end(void *arg, unsigned num, struct error *err)
 	k = (f->qhead + f->qn) % FETCH_QUEUE_MSGS;
 	f->q[k] = f->m;
 	f->qn++;
-	f->qbytes += f->m.size;
-	pthread_cond_signal(&f->ready);
+	pthread_cond_signal(&f->queued);
 	pthread_mutex_unlock(&f->lock);
 	memset(&f->m, 0, sizeof(f->m));
 	f->cur++;
@@ -112,6 +116,7 @@ static const struct pop3_retr_cb retr_cb = { retr_begin, retr_data,
 static void
 fetch_free(struct pop3_fetch *f)
 {
+	pthread_cond_destroy(&f->queued);
 	pthread_cond_destroy(&f->space);
 	pthread_cond_destroy(&f->ready);
 	pthread_mutex_destroy(&f->lock);
@@ -134,6 +139,43 @@ run(void *arg)
 	f->finished = 1;
 	f->failed = rc < 0;
 	f->err = f->terr;
+	pthread_cond_broadcast(&f->queued);
+	pthread_mutex_unlock(&f->lock);
+	return NULL;
+}
+
+/*
+ * The prepare thread: parses and renders each queued message for the
+ * index (cache_msg_prepare), in order, so that the worker only writes.
+ * The slot it works on is its own: the download thread writes only past
+ * qn, the worker takes only below qready.  A message it could not
+ * prepare stays unprepared; the worker then does it itself.
+ */
+static void *
+prep_run(void *arg)
+{
+	struct pop3_fetch *f = arg;
+	struct pop3_fetched *m;
+	struct error e;
+
+	pthread_mutex_lock(&f->lock);
+	for (;;) {
+		while (f->qready == f->qn && !f->finished && !f->quit)
+			pthread_cond_wait(&f->queued, &f->lock);
+		if (f->quit || f->qready == f->qn)
+			break;
+		m = &f->q[(f->qhead + f->qready) % FETCH_QUEUE_MSGS];
+		pthread_mutex_unlock(&f->lock);
+		error_clear(&e);
+		if (cache_msg_prepare(buf_cstr(&m->head), m->head.len,
+		    &m->prep, &e) == 0)
+			buf_free(&m->head);
+		pthread_mutex_lock(&f->lock);
+		f->qready++;
+		f->rbytes += m->size;
+		pthread_cond_signal(&f->ready);
+	}
+	f->prep_done = 1;
 	pthread_cond_broadcast(&f->ready);
 	pthread_mutex_unlock(&f->lock);
 	return NULL;
@@ -160,7 +202,17 @@ pop3_fetch_start(struct cache_sync_ctx *ctx, struct pop3 *p,
 	pthread_mutex_init(&f->lock, NULL);
 	pthread_cond_init(&f->ready, NULL);
 	pthread_cond_init(&f->space, NULL);
+	pthread_cond_init(&f->queued, NULL);
+	if ((rc = pthread_create(&f->prep_thread, NULL, prep_run, f)) != 0) {
+		fetch_free(f);
+		return error_errno(err, rc, "cannot start the download");
+	}
 	if ((rc = pthread_create(&f->thread, NULL, run, f)) != 0) {
+		pthread_mutex_lock(&f->lock);
+		f->quit = 1;
+		pthread_cond_broadcast(&f->queued);
+		pthread_mutex_unlock(&f->lock);
+		pthread_join(f->prep_thread, NULL);
 		fetch_free(f);
 		return error_errno(err, rc, "cannot start the download");
 	}
@@ -176,14 +228,15 @@ pop3_fetch_take(struct pop3_fetch *f, size_t min, uint64_t min_bytes,
 	int rc = 0;
 
 	pthread_mutex_lock(&f->lock);
-	while (!f->finished && f->qn < min && f->qbytes < min_bytes)
+	while (!f->prep_done && f->qready < min && f->rbytes < min_bytes)
 		pthread_cond_wait(&f->ready, &f->lock);
-	for (k = 0; k < max && f->qn > 0; k++) {
+	for (k = 0; k < max && f->qready > 0; k++) {
 		out[k] = f->q[f->qhead];
 		memset(&f->q[f->qhead], 0, sizeof(f->q[f->qhead]));
 		f->qhead = (f->qhead + 1) % FETCH_QUEUE_MSGS;
 		f->qn--;
-		f->qbytes -= out[k].size;
+		f->qready--;
+		f->rbytes -= out[k].size;
 	}
 	if (k > 0)
 		pthread_cond_signal(&f->space);
@@ -202,6 +255,7 @@ pop3_fetched_clear(struct pop3_fetched *m)
 {
 	maildir_deliver_abort(&m->d);
 	buf_free(&m->head);
+	cache_msg_prep_clear(&m->prep);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -220,8 +274,11 @@ pop3_fetch_end(struct pop3_fetch **fp)
 		/* A read blocked on the server returns at once. */
 		pop3_shutdown(f->p);
 	}
+	f->quit = 1;
+	pthread_cond_broadcast(&f->queued);
 	pthread_mutex_unlock(&f->lock);
 	pthread_join(f->thread, NULL);
+	pthread_join(f->prep_thread, NULL);
 	ok = !f->failed && !f->stop;
 	while (f->qn > 0) {
 		pop3_fetched_clear(&f->q[f->qhead]);

@@ -8,10 +8,14 @@
  * write, finish; never commit) and queues it, in the server's order.  The
  * worker thread takes queued messages with pop3_fetch_take() and does
  * every commit, record and index itself: the fetch thread touches no
- * database and posts nothing but progress.
+ * database and posts nothing but progress.  A second thread prepares each
+ * queued message for the index in between (parse, render the text for
+ * search: cache_msg_prepare), so that the worker only writes; the worker
+ * is handed prepared messages only, in the server's order.
  *
  * Memory and descriptors stay bounded: at most FETCH_QUEUE_MSGS messages
- * wait (each with at most FETCH_HEAD_MAX bytes of head); while the queue
+ * wait (each with at most FETCH_HEAD_MAX bytes of head, or once prepared
+ * its summary and at most 64 KB of search words); while the queue
  * is full the thread stops reading and the server waits.
  *
  * A delivery handed out is the taker's (commit or abort it).  Nothing
@@ -38,7 +42,8 @@ struct pop3_fetched {
 	unsigned num;
 	const char *uidl;           /* msgs[i].uidl; "" without UIDL */
 	struct maildir_delivery *d; /* finished, not committed */
-	struct buf head;            /* its first FETCH_HEAD_MAX bytes */
+	struct buf head;            /* its first FETCH_HEAD_MAX bytes, */
+	struct cache_msg_prep prep; /* ... or, once ready, what they index */
 	uint64_t size;
 };
 

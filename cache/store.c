@@ -164,17 +164,49 @@ store_body_text(const char *raw, size_t len)
 }
 
 int
-store_index_raw(struct db *db, int64_t folder_id, uint32_t uid,
-    const char *key, unsigned flags, int64_t internal_date, int64_t size,
-    const char *raw, size_t len, int64_t *id_r, struct error *err)
+cache_msg_prepare(const char *raw, size_t len, struct cache_msg_prep *p,
+    struct error *err)
 {
 	struct mime_summary *s = NULL;
-	struct db_msg m;
 	const char *hdr_end;
-	int rc;
 
+	memset(p, 0, sizeof(*p));
 	if (mime_summary_parse(raw, len, &s, err) < 0)
 		return -1;
+	p->summary = s;
+	p->message_id = bracket(s->message_id);
+	p->in_reply_to = s->n_in_reply_to ? bracket(s->in_reply_to[0]) : NULL;
+	p->references = bracket_list(s->references, s->n_references);
+	/* Only a whole message has a body to search. */
+	hdr_end = memmem(raw, len, "\n\n", 2);
+	if (hdr_end == NULL)
+		hdr_end = memmem(raw, len, "\r\n\r\n", 4);
+	p->text = hdr_end && (size_t)(hdr_end - raw) + 4 < len ?
+	    store_body_text(raw, len) : NULL;
+	p->ready = 1;
+	return 0;
+}
+
+void
+cache_msg_prep_clear(struct cache_msg_prep *p)
+{
+	mime_summary_free(&p->summary);
+	free(p->message_id);
+	free(p->in_reply_to);
+	free(p->references);
+	free(p->text);
+	memset(p, 0, sizeof(*p));
+}
+
+int
+store_index_prepared(struct db *db, int64_t folder_id, uint32_t uid,
+    const char *key, unsigned flags, int64_t internal_date, int64_t size,
+    const struct cache_msg_prep *p, int64_t *id_r, struct error *err)
+{
+	const struct mime_summary *s = p->summary;
+	struct db_msg m;
+	int rc;
+
 	memset(&m, 0, sizeof(m));
 	m.folder_id = folder_id;
 	m.uid = uid;
@@ -187,24 +219,30 @@ store_index_raw(struct db *db, int64_t folder_id, uint32_t uid,
 	m.to = s->to;
 	m.cc = s->cc;
 	m.subject = s->subject;
-	m.message_id = bracket(s->message_id);
-	m.in_reply_to = s->n_in_reply_to ? bracket(s->in_reply_to[0]) : NULL;
-	m.references = bracket_list(s->references, s->n_references);
+	m.message_id = p->message_id;
+	m.in_reply_to = p->in_reply_to;
+	m.references = p->references;
 	m.has_attachment = s->has_attachment;
-	/* Only a whole message has a body to search. */
-	hdr_end = memmem(raw, len, "\n\n", 2);
-	if (hdr_end == NULL)
-		hdr_end = memmem(raw, len, "\r\n\r\n", 4);
-	m.text = hdr_end && (size_t)(hdr_end - raw) + 4 < len ?
-	    store_body_text(raw, len) : NULL;
+	m.text = p->text;
 	rc = db_msg_insert(db, &m, err);
 	if (id_r)
 		*id_r = m.id;
-	free(m.message_id);
-	free(m.in_reply_to);
-	free(m.references);
-	free(m.text);
-	mime_summary_free(&s);
+	return rc;
+}
+
+int
+store_index_raw(struct db *db, int64_t folder_id, uint32_t uid,
+    const char *key, unsigned flags, int64_t internal_date, int64_t size,
+    const char *raw, size_t len, int64_t *id_r, struct error *err)
+{
+	struct cache_msg_prep p;
+	int rc;
+
+	if (cache_msg_prepare(raw, len, &p, err) < 0)
+		return -1;
+	rc = store_index_prepared(db, folder_id, uid, key, flags,
+	    internal_date, size, &p, id_r, err);
+	cache_msg_prep_clear(&p);
 	return rc;
 }
 

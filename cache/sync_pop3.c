@@ -125,9 +125,11 @@ batch_store(struct run *r, struct error *err)
 	for (i = 0; i < r->n; i++) {
 		struct pop3_fetched *m = &r->got[i];
 
-		if (cache_sync_index_message(ctx, inbox, 0, r->key[i], 0, now,
+		if ((m->prep.ready ? cache_sync_index_prepared(ctx, inbox, 0,
+		    r->key[i], 0, now, (int64_t)m->size, &m->prep, &id, err) :
+		    cache_sync_index_message(ctx, inbox, 0, r->key[i], 0, now,
 		    (int64_t)m->size, buf_cstr(&m->head), m->head.len, &id,
-		    err) < 0 || (m->uidl[0] != '\0' &&
+		    err)) < 0 || (m->uidl[0] != '\0' &&
 		    db_uidl_set_delivered(db, acct, m->uidl, err) < 0)) {
 			/* Files are in new/, records say "not delivered":
 			 * the next start completes them. */

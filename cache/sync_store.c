@@ -59,6 +59,23 @@ cache_sync_index_message(struct cache_sync_ctx *ctx, int64_t folder_id,
 }
 
 int
+cache_sync_index_prepared(struct cache_sync_ctx *ctx, int64_t folder_id,
+    uint32_t uid, const char *key, unsigned flags, int64_t internal_date,
+    int64_t size, const struct cache_msg_prep *p, int64_t *id_r,
+    struct error *err)
+{
+	int64_t id;
+
+	if (store_index_prepared(ctx->db, folder_id, uid, key, flags,
+	    internal_date, size, p, &id, err) < 0)
+		return -1;
+	if (id_r)
+		*id_r = id;
+	arrived(ctx, folder_id, id);
+	return 0;
+}
+
+int
 cache_sync_store_body(struct cache_sync_ctx *ctx, int64_t msg_id,
     const void *data, size_t len, struct error *err)
 {
