@@ -33,6 +33,7 @@ struct conn {
 	int eof;      /* the BIO saw end of stream */
 	int verr;     /* first verification failure */
 	X509 *vcert;  /* the certificate it was about */
+	int bundle_pending; /* the system bundle file is loaded when needed */
 	char security[128];
 
 	atomic_int shut;

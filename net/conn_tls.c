@@ -325,7 +325,9 @@ is_ip_literal(const char *s)
  * Whether the system's hashed certificate directory has certificates.
  * It is read lazily, one issuer at a time, whereas the bundle file would
  * be parsed whole (some 140 certificates, tens of milliseconds) on every
- * connection; the bundle is loaded only where there is no such directory.
+ * connection; where there is no such directory (or SSL_CERT_FILE names a
+ * bundle), the bundle is loaded when an issuer is missing
+ * (get_issuer_lazily).
  */
 static int
 system_dir_usable(void)
@@ -349,6 +351,34 @@ system_dir_usable(void)
 	return found;
 }
 
+/*
+ * The store's issuer search, which loads the system bundle file the first
+ * time an issuer is not in the store already (ca_file and the hashed
+ * directory are searched first).  A server whose chain ends in ca_file
+ * (the usual reason to set it) never pays for parsing the whole bundle;
+ * one that needs the system store finds exactly the same issuers.
+ */
+static int
+get_issuer_lazily(X509 **issuer, X509_STORE_CTX *sctx, X509 *x)
+{
+	SSL *ssl = X509_STORE_CTX_get_ex_data(sctx,
+	    SSL_get_ex_data_X509_STORE_CTX_idx());
+	struct conn *c = ssl ? SSL_get_app_data(ssl) : NULL;
+	const char *file;
+	int rc;
+
+	if ((rc = X509_STORE_CTX_get1_issuer(issuer, sctx, x)) != 0 ||
+	    c == NULL || !c->bundle_pending)
+		return rc;
+	c->bundle_pending = 0;
+	if ((file = getenv(X509_get_default_cert_file_env())) == NULL)
+		file = X509_get_default_cert_file();
+	/* No system store is fine: ca_file or a pin may still verify. */
+	if (!X509_STORE_load_file(X509_STORE_CTX_get0_store(sctx), file))
+		ERR_clear_error();
+	return X509_STORE_CTX_get1_issuer(issuer, sctx, x);
+}
+
 static int
 tls_setup(struct conn *c, struct error *err)
 {
@@ -365,9 +395,11 @@ tls_setup(struct conn *c, struct error *err)
 		    conn_ssl_reason(ERR_peek_error()));
 	SSL_CTX_set_min_proto_version(c->ctx, TLS1_2_VERSION);
 	SSL_CTX_set_verify(c->ctx, SSL_VERIFY_PEER, verify_cb);
-	/* No system store is fine: ca_file or a pin may still verify. */
-	if (!system_dir_usable() || getenv(X509_get_default_cert_file_env()))
-		SSL_CTX_set_default_verify_file(c->ctx);
+	if (!system_dir_usable() || getenv(X509_get_default_cert_file_env())) {
+		c->bundle_pending = 1;
+		X509_STORE_set_get_issuer(SSL_CTX_get_cert_store(c->ctx),
+		    get_issuer_lazily);
+	}
 	SSL_CTX_set_default_verify_dir(c->ctx);
 	ERR_clear_error();
 	if (c->ca_file != NULL) {

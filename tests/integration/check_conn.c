@@ -285,6 +285,15 @@ START_TEST(test_system_store)
 	/* The same directory empty: the bundle, which lacks our CA. */
 	ck_assert_int_eq(unlink(path), 0);
 	assert_has(open_fails(&o), "certificate issued by an unknown");
+	/* A bundle that has it, read only once an issuer is missing: with
+	 * no ca_file, and with a ca_file of another CA (both are trusted). */
+	setenv("SSL_CERT_FILE", env("POSTIE_TEST_CA"), 1);
+	c = open_ok(&o);
+	conn_close(&c);
+	o.ca_file = env("POSTIE_TEST_UNKNOWNCA_CA");
+	c = open_ok(&o);
+	conn_close(&c);
+	unsetenv("SSL_CERT_FILE");
 	ck_assert_int_eq(rmdir(dir), 0);
 }
 END_TEST
