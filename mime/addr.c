@@ -1,34 +1,56 @@
 /* addr: RFC 5322 address lists and message-id lists, for display. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/str.h"
 #include "core/xalloc.h"
 #include "mime/mime_int.h"
 
+/*
+ * The phrase, address and comment of the mailbox being read.  Each input
+ * byte adds at most one byte to one of them, so each fits in the length
+ * of the value: fixed arrays, on the stack for the usual short list.
+ */
+struct span {
+	char *d;
+	size_t len;
+};
+
 struct mbox {
-	struct buf phrase, addr, comment;
+	struct span phrase, addr, comment;
 	int angle; /* an <addr> was seen */
 };
 
+#define MBOX_STACK 512
+
+/* Bytes that end a run of ordinary characters: "(<>:,; \t\r\n. */
+static const unsigned char special[256] = {
+    ['"'] = 1, ['('] = 1, ['<'] = 1, ['>'] = 1, [':'] = 1, [','] = 1,
+    [';'] = 1, [' '] = 1, ['\t'] = 1, ['\r'] = 1, ['\n'] = 1,
+};
+
 static void
-add_space(struct buf *b)
+add_space(struct span *b)
 {
-	if (b->len > 0 && b->data[b->len - 1] != ' ')
-		buf_addch(b, ' ');
+	if (b->len > 0 && b->d[b->len - 1] != ' ')
+		b->d[b->len++] = ' ';
 }
 
-static void
-trim(struct buf *b)
+/* The span without its leading and trailing spaces. */
+static struct span
+trimmed(const struct span *b)
 {
-	size_t i = 0;
+	struct span t = *b;
 
-	while (b->len > 0 && b->data[b->len - 1] == ' ')
-		buf_truncate(b, b->len - 1);
-	while (i < b->len && b->data[i] == ' ')
-		i++;
-	buf_consume(b, i);
+	while (t.len > 0 && t.d[t.len - 1] == ' ')
+		t.len--;
+	while (t.len > 0 && t.d[0] == ' ') {
+		t.d++;
+		t.len--;
+	}
+	return t;
 }
 
 struct out {
@@ -41,47 +63,41 @@ struct out {
 static void
 emit(struct out *o, struct mbox *m)
 {
-	struct buf dec = BUF_INIT;
-	struct buf *addr = m->angle ? &m->addr : &m->phrase;
-	struct buf *name = m->angle ? &m->phrase : &m->comment;
+	struct span addr = trimmed(m->angle ? &m->addr : &m->phrase);
+	struct span name = trimmed(m->angle ? &m->phrase : &m->comment);
 
-	trim(addr);
-	trim(name);
-	if (!m->angle && addr->len > 0) { /* bare addr-spec: no blanks */
+	if (!m->angle && addr.len > 0) { /* bare addr-spec: no blanks */
 		size_t i, j = 0;
 
-		for (i = 0; i < addr->len; i++)
-			if (addr->data[i] != ' ')
-				addr->data[j++] = addr->data[i];
-		buf_truncate(addr, j);
+		for (i = 0; i < addr.len; i++)
+			if (addr.d[i] != ' ')
+				addr.d[j++] = addr.d[i];
+		addr.len = j;
 	}
-	if (addr->len > 0 || name->len > 0) {
+	if (addr.len > 0 || name.len > 0) {
 		if (o->n++ > 0)
-			buf_addstr(o->out, ", ");
+			buf_add(o->out, ", ", 2);
 		else if (o->out->len > 0 &&
 		    o->out->data[o->out->len - 1] == ':')
 			buf_addch(o->out, ' ');
-		if (name->len > 0) {
-			mime_rfc2047_decode(
-			    name->data, name->len, o->assumed, &dec);
-			mime_clean(o->out, buf_cstr(&dec), dec.len, 0);
-			if (addr->len > 0)
-				buf_addstr(o->out, " <");
+		if (name.len > 0) {
+			mime_rfc2047_clean(
+			    name.d, name.len, o->assumed, o->out);
+			if (addr.len > 0)
+				buf_add(o->out, " <", 2);
 		}
-		mime_clean(o->out, buf_cstr(addr), addr->len, 0);
-		if (name->len > 0 && addr->len > 0)
+		mime_clean(o->out, addr.d, addr.len, 0);
+		if (name.len > 0 && addr.len > 0)
 			buf_addch(o->out, '>');
 		if (o->first_r != NULL && *o->first_r == NULL &&
-		    addr->len > 0) {
-			buf_reset(&dec);
-			mime_clean(&dec, addr->data, addr->len, 0);
-			*o->first_r = buf_detach(&dec, NULL);
+		    addr.len > 0) {
+			struct buf first = BUF_INIT;
+
+			mime_clean(&first, addr.d, addr.len, 0);
+			*o->first_r = buf_detach(&first, NULL);
 		}
 	}
-	buf_free(&dec);
-	buf_reset(&m->phrase);
-	buf_reset(&m->addr);
-	buf_reset(&m->comment);
+	m->phrase.len = m->addr.len = m->comment.len = 0;
 	m->angle = 0;
 }
 
@@ -89,27 +105,35 @@ void
 mime_addr_display(const char *s, size_t len, const char *assumed,
     struct buf *out, char **first_r)
 {
+	char stack[3 * MBOX_STACK], *heap = NULL, *room = stack;
 	struct mbox m;
 	struct out o = {out, assumed, first_r, 0};
 	size_t i;
 	int depth = 0, angle = 0;
 
-	memset(&m, 0, sizeof(m));
+	if (len > MBOX_STACK)
+		room = heap = xmalloc(3 * len);
+	m.phrase.d = room;
+	m.addr.d = room + (len > MBOX_STACK ? len : MBOX_STACK);
+	m.comment.d = m.addr.d + (len > MBOX_STACK ? len : MBOX_STACK);
+	m.phrase.len = m.addr.len = m.comment.len = 0;
+	m.angle = 0;
 	if (first_r != NULL)
 		*first_r = NULL;
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
-		struct buf *cur = angle ? &m.addr : &m.phrase;
+		struct span *cur = angle ? &m.addr : &m.phrase;
 
 		if (depth > 0) { /* inside a comment */
 			if (c == '\\' && i + 1 < len)
-				buf_addch(&m.comment, s[++i]);
+				m.comment.d[m.comment.len++] = s[++i];
 			else if (c == '(')
 				depth++;
 			else if (c == ')')
 				depth--;
 			else
-				buf_addch(&m.comment, c == '\t' ? ' ' : c);
+				m.comment.d[m.comment.len++] =
+				    c == '\t' ? ' ' : (char)c;
 			continue;
 		}
 		switch (c) {
@@ -117,7 +141,7 @@ mime_addr_display(const char *s, size_t len, const char *assumed,
 			for (i++; i < len && s[i] != '"'; i++) {
 				if (s[i] == '\\' && i + 1 < len)
 					i++;
-				buf_addch(cur, s[i] == '\t' ? ' ' : s[i]);
+				cur->d[cur->len++] = s[i] == '\t' ? ' ' : s[i];
 			}
 			break;
 		case '(':
@@ -128,36 +152,31 @@ mime_addr_display(const char *s, size_t len, const char *assumed,
 			if (!angle) {
 				angle = 1;
 				m.angle = 1;
-				buf_reset(&m.addr);
+				m.addr.len = 0;
 			}
 			break;
 		case '>': angle = 0; break;
-		case ':':
+		case ':': {
+			struct span ph;
+
 			if (angle) { /* obsolete route "@a,@b:" */
-				buf_reset(&m.addr);
+				m.addr.len = 0;
 				break;
 			}
-			trim(&m.phrase); /* a group: show its name */
+			ph = trimmed(&m.phrase); /* a group: show its name */
 			if (o.n++ > 0)
-				buf_addstr(out, ", ");
-			{
-				struct buf dec = BUF_INIT;
-
-				mime_rfc2047_decode(buf_cstr(&m.phrase),
-				    m.phrase.len, assumed, &dec);
-				mime_clean(out, buf_cstr(&dec), dec.len, 0);
-				buf_free(&dec);
-			}
+				buf_add(out, ", ", 2);
+			mime_rfc2047_clean(ph.d, ph.len, assumed, out);
 			buf_addch(out, ':');
 			o.n = 0;
-			buf_reset(&m.phrase);
-			buf_reset(&m.comment);
+			m.phrase.len = m.comment.len = 0;
 			break;
+		}
 		case ',':
 		case ';':
 			if (angle) {
 				if (c == ',')
-					buf_reset(&m.addr); /* route list */
+					m.addr.len = 0; /* route list */
 				break;
 			}
 			emit(&o, &m);
@@ -176,19 +195,17 @@ mime_addr_display(const char *s, size_t len, const char *assumed,
 		default: { /* a run of ordinary characters at once */
 			size_t j = i + 1;
 
-			while (j < len && s[j] != '\0' &&
-			    strchr("\"(<>:,; \t\r\n", s[j]) == NULL)
+			while (j < len && !special[(unsigned char)s[j]])
 				j++;
-			buf_add(cur, s + i, j - i);
+			memcpy(cur->d + cur->len, s + i, j - i);
+			cur->len += j - i;
 			i = j - 1;
 			break;
 		}
 		}
 	}
 	emit(&o, &m);
-	buf_free(&m.phrase);
-	buf_free(&m.addr);
-	buf_free(&m.comment);
+	free(heap);
 	if (first_r != NULL && *first_r == NULL)
 		*first_r = xstrdup("");
 }
@@ -198,7 +215,7 @@ mime_msgids(const char *s, size_t len,
     void (*fn)(const char *id, size_t len, void *arg), void *arg)
 {
 	struct buf id = BUF_INIT;
-	size_t i = 0, j;
+	size_t i = 0, j, k;
 	int any = memchr(s, '<', len) != NULL;
 
 	while (i < len) {
@@ -219,12 +236,25 @@ mime_msgids(const char *s, size_t len,
 			     j++)
 				;
 		}
-		buf_reset(&id);
-		for (; i < j; i++)
-			if ((unsigned char)s[i] > ' ' && s[i] != 0x7f)
-				buf_addch(&id, s[i]);
-		if (id.len > 0 && id.len <= 998)
-			fn(id.data, id.len, arg);
+		/* blanks and controls inside an id are dropped; an id
+		 * without any is passed as it stands */
+		for (k = i; k < j && (unsigned char)s[k] > ' ' &&
+		     s[k] != 0x7f;
+		     k++)
+			;
+		if (k == j) {
+			if (j > i && j - i <= 998)
+				fn(s + i, j - i, arg);
+		} else {
+			buf_reset(&id);
+			buf_add(&id, s + i, k - i);
+			for (; k < j; k++)
+				if ((unsigned char)s[k] > ' ' && s[k] != 0x7f)
+					buf_addch(&id, s[k]);
+			if (id.len > 0 && id.len <= 998)
+				fn(id.data, id.len, arg);
+		}
+		i = j;
 		if (i < len && s[i] == '>')
 			i++;
 	}

@@ -261,6 +261,10 @@ mime_charset_to_utf8(
 	norm_label(charset ? charset : "", norm, sizeof(norm));
 	if (norm[0] == '\0')
 		str_lcpy(norm, "windows-1252", sizeof(norm));
+	if (strcmp(norm, "utf-8") == 0) { /* the common label, no lookups */
+		utf8_copy(s, len, out);
+		return 1;
+	}
 	if (!ascii_unsafe(norm) && plain_ascii(s, len)) {
 		buf_add(out, s, len);
 		return 1;
@@ -277,6 +281,19 @@ mime_charset_to_utf8(
 	else
 		iconv_to_utf8("WINDOWS-1252", s, len, out);
 	return 0;
+}
+
+int
+mime_charset_same(const char *charset, const char *s, size_t len)
+{
+	char norm[64];
+
+	norm_label(charset ? charset : "", norm, sizeof(norm));
+	if (strcmp(norm, "utf-8") == 0)
+		return mime_utf8_valid(s, len);
+	if (norm[0] == '\0')
+		str_lcpy(norm, "windows-1252", sizeof(norm));
+	return !ascii_unsafe(norm) && plain_ascii(s, len);
 }
 
 void

@@ -171,12 +171,13 @@ mime_date_parse(const char *s, size_t len, time_t *t_r, int *zone_r)
 			}
 			w[n] = '\0';
 			for (k = 0; k < 12 && mon < 0 && n >= 3; k++)
-				if (strncmp(w, months[k], 3) == 0)
+				if (memcmp(w, months[k], 3) == 0)
 					mon = (int)k + 1;
 			if (hh >= 0 && !have_zone) {
 				for (k = 0;
 				     k < sizeof(zones) / sizeof(zones[0]); k++)
-					if (strcmp(w, zones[k].name) == 0) {
+					if (w[0] == zones[k].name[0] &&
+					    strcmp(w, zones[k].name) == 0) {
 						zone = zones[k].minutes;
 						have_zone = 1;
 					}

@@ -43,36 +43,71 @@ field_name_len(const char *s, size_t n)
 	return i;
 }
 
-static void
-add_field(
-    struct mime_headers *h, const char *name, size_t nlen, struct buf *val)
+/* Where the header at s[pos..len) ends (the value mime_headers_parse
+ * returns once past its first line) and how many fields it has. */
+static size_t
+header_end(const char *s, size_t len, size_t pos, size_t *nfields_r)
 {
-	struct mime_field *f;
-	size_t i = 0;
+	size_t next, n, nf = 0;
 
-	if (h->n == h->cap) {
-		h->cap = h->cap ? h->cap * 2 : 16;
-		h->v = xreallocarray(h->v, h->cap, sizeof(*h->v));
+	while (pos < len) {
+		n = line_at(s + pos, len - pos, &next);
+		if (n == 0) {
+			pos += next;
+			break;
+		}
+		if (s[pos] != ' ' && s[pos] != '\t') {
+			if (field_name_len(s + pos, n) == 0)
+				break;
+			nf++;
+		}
+		pos += next;
 	}
-	f = &h->v[h->n++];
-	while (nlen > 0 && (name[nlen - 1] == ' ' || name[nlen - 1] == '\t'))
-		nlen--;
-	f->name = xstrndup(name, nlen);
-	while (i < val->len && (val->data[i] == ' ' || val->data[i] == '\t'))
-		i++;
-	f->vlen = val->len - i;
-	f->value = xmemdup(val->len ? val->data + i : "", f->vlen);
-	while (f->vlen > 0 &&
-	    (f->value[f->vlen - 1] == ' ' || f->value[f->vlen - 1] == '\t'))
-		f->value[--f->vlen] = '\0';
+	*nfields_r = nf;
+	return pos;
 }
 
+/* Appends a piece of a value at *w, at most room bytes of it; leading
+ * blanks of the whole value are skipped while *lead. */
+static char *
+add_piece(char *w, const char *p, size_t n, int *lead)
+{
+	if (*lead) {
+		while (n > 0 && (*p == ' ' || *p == '\t')) {
+			p++;
+			n--;
+		}
+		*lead = n == 0;
+	}
+	memcpy(w, p, n);
+	return w + n;
+}
+
+/* Ends the value of f written up to w: trailing blanks trimmed, NUL.
+ * Returns where the next name goes. */
+static char *
+end_value(struct mime_field *f, char *w)
+{
+	f->vlen = (size_t)(w - f->value);
+	while (f->vlen > 0 &&
+	    (f->value[f->vlen - 1] == ' ' || f->value[f->vlen - 1] == '\t'))
+		f->vlen--;
+	f->value[f->vlen] = '\0';
+	return f->value + f->vlen + 1;
+}
+
+/*
+ * Two passes: the first finds the end and counts the fields, so one
+ * allocation holds the field array and, after it, every name and value:
+ * name and value of a field together are at most its bytes plus one.
+ */
 size_t
 mime_headers_parse(const char *s, size_t len, struct mime_headers *h)
 {
-	struct buf val = BUF_INIT;
-	const char *name = NULL;
-	size_t pos = 0, next, n, nlen = 0;
+	struct mime_field *f = NULL;
+	size_t pos = 0, next, n, nlen, k, end, nf = 0, vraw = 0;
+	char *w;
+	int lead = 0;
 
 	memset(h, 0, sizeof(*h));
 	if (len >= 5 && memcmp(s, "From ", 5) == 0) {
@@ -84,37 +119,53 @@ mime_headers_parse(const char *s, size_t len, struct mime_headers *h)
 		return pos + next;
 	if (field_name_len(s + pos, n) == 0)
 		return 0;
-	while (pos < len) {
+	end = header_end(s, len, pos, &nf);
+	if (nf > MIME_MAX_HEADERS)
+		nf = MIME_MAX_HEADERS;
+	h->v = xmalloc(nf * sizeof(*h->v) + (end - pos) + 1);
+	h->cap = nf;
+	w = (char *)(h->v + nf);
+	while (pos < end) {
 		n = line_at(s + pos, len - pos, &next);
-		if (n == 0) { /* the empty line */
-			pos += next;
+		if (n == 0)
 			break;
-		}
 		if (s[pos] == ' ' || s[pos] == '\t') {
-			if (name != NULL && val.len < MIME_MAX_HEADER_LEN) {
-				size_t room = MIME_MAX_HEADER_LEN - val.len;
+			if (f != NULL && vraw < MIME_MAX_HEADER_LEN) {
+				size_t room = MIME_MAX_HEADER_LEN - vraw;
 
-				buf_add(&val, s + pos, n < room ? n : room);
+				if (n > room)
+					n = room;
+				w = add_piece(w, s + pos, n, &lead);
+				vraw += n;
 			}
 			pos += next;
 			continue;
 		}
-		if (name != NULL && h->n < MIME_MAX_HEADERS)
-			add_field(h, name, nlen, &val);
-		name = NULL;
-		if ((nlen = field_name_len(s + pos, n)) == 0)
-			break; /* not a header line: the body starts here */
-		name = s + pos;
-		buf_reset(&val);
+		if (f != NULL)
+			w = end_value(f, w);
+		f = NULL;
+		if (h->n >= nf)
+			break; /* past MIME_MAX_HEADERS: dropped */
+		nlen = field_name_len(s + pos, n);
+		f = &h->v[h->n++];
+		f->name = w;
+		memcpy(w, s + pos, nlen);
+		for (k = nlen; k > 0 && (w[k - 1] == ' ' || w[k - 1] == '\t');)
+			k--;
+		w[k] = '\0';
+		w += k + 1;
 		n -= nlen + 1;
-		buf_add(&val, s + pos + nlen + 1,
-		    n < MIME_MAX_HEADER_LEN ? n : MIME_MAX_HEADER_LEN);
+		if (n > MIME_MAX_HEADER_LEN)
+			n = MIME_MAX_HEADER_LEN;
+		f->value = w;
+		lead = 1;
+		w = add_piece(w, s + pos + nlen + 1, n, &lead);
+		vraw = n;
 		pos += next;
 	}
-	if (name != NULL && h->n < MIME_MAX_HEADERS)
-		add_field(h, name, nlen, &val);
-	buf_free(&val);
-	return pos;
+	if (f != NULL)
+		end_value(f, w);
+	return end;
 }
 
 const struct mime_field *
@@ -131,13 +182,7 @@ mime_headers_get(const struct mime_headers *h, const char *name)
 void
 mime_headers_free(struct mime_headers *h)
 {
-	size_t i;
-
-	for (i = 0; i < h->n; i++) {
-		free(h->v[i].name);
-		free(h->v[i].value);
-	}
-	free(h->v);
+	free(h->v); /* names and values live in the same block */
 	memset(h, 0, sizeof(*h));
 }
 
@@ -145,9 +190,5 @@ void
 mime_header_decode(
     const char *value, size_t len, const char *assumed, struct buf *out)
 {
-	struct buf raw = BUF_INIT;
-
-	mime_rfc2047_decode(value, len, assumed, &raw);
-	mime_clean(out, buf_cstr(&raw), raw.len, 0);
-	buf_free(&raw);
+	mime_rfc2047_clean(value, len, assumed, out);
 }

@@ -40,12 +40,16 @@ void mime_headers_free(struct mime_headers *h);
  * (malloc'ed, cleaned; "" if none). */
 void mime_addr_display(const char *value, size_t len, const char *assumed,
     struct buf *out, char **first_r);
-/* Message-ID lists: calls fn for each <id> (without brackets). */
+/* Message-ID lists: calls fn for each <id> (without brackets; id[0..len)
+ * is not NUL-terminated). */
 void mime_msgids(const char *value, size_t len,
     void (*fn)(const char *id, size_t len, void *arg), void *arg);
 
 /* rfc2047.c: decodes encoded words, raw (not cleaned) UTF-8 appended. */
 void mime_rfc2047_decode(
+    const char *s, size_t len, const char *assumed, struct buf *out);
+/* mime_rfc2047_decode then mime_clean: cleaned UTF-8 appended. */
+void mime_rfc2047_clean(
     const char *s, size_t len, const char *assumed, struct buf *out);
 
 /* param.c: the raw bytes of parameter name (no decoding beyond quotes);
@@ -67,6 +71,9 @@ void mime_cte_decode(
 void mime_text_to_utf8(const char *charset, const char *assumed, const char *s,
     size_t len, struct buf *out);
 int mime_utf8_valid(const char *s, size_t len);
+/* 1 if mime_charset_to_utf8(charset, s, len) would append s unchanged
+ * (0 may also mean "cannot tell cheaply"). */
+int mime_charset_same(const char *charset, const char *s, size_t len);
 
 /* flowed.c: RFC 3676 to fixed lines, quote prefix normalised to ">> ". */
 void mime_flowed_decode(const char *s, size_t len, int delsp, struct buf *out);

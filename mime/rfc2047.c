@@ -52,23 +52,29 @@ parse_word(const char *s, size_t len, size_t i, struct word *w)
 }
 
 
+/* Q never lengthens the text: written straight into out's room. */
 static void
 q_decode(const char *s, size_t len, struct buf *out)
 {
 	size_t i;
+	char *d;
 	int h1, h2;
 
+	buf_grow(out, len);
+	d = out->data + out->len;
 	for (i = 0; i < len; i++) {
 		if (s[i] == '_')
-			buf_addch(out, ' ');
+			*d++ = ' ';
 		else if (s[i] == '=' && i + 2 < len &&
 		    (h1 = str_hexval((unsigned char)s[i + 1])) >= 0 &&
 		    (h2 = str_hexval((unsigned char)s[i + 2])) >= 0) {
-			buf_addch(out, h1 * 16 + h2);
+			*d++ = (char)(h1 * 16 + h2);
 			i += 2;
 		} else
-			buf_addch(out, s[i]);
+			*d++ = s[i];
 	}
+	out->len = (size_t)(d - out->data);
+	out->data[out->len] = '\0';
 }
 
 /* Raw header text: UTF-8 stays; with no assumed charset, each run of
@@ -117,22 +123,33 @@ blank(const char *s, size_t len)
 	return 1;
 }
 
+/*
+ * The decoded bytes of adjacent words in one charset wait at the end of
+ * out, from *pst on.  Most are already UTF-8 (or ASCII): they stay where
+ * they are; others are converted through a copy.
+ */
 static void
-flush(struct buf *pend, const char *cs, struct buf *out)
+flush(struct buf *out, size_t *pst, const char *cs)
 {
-	if (pend->len > 0)
-		mime_charset_to_utf8(cs, pend->data, pend->len, out);
-	buf_reset(pend);
+	struct buf raw = BUF_INIT;
+	size_t n = out->len - *pst;
+
+	if (n > 0 && !mime_charset_same(cs, out->data + *pst, n)) {
+		buf_add(&raw, out->data + *pst, n);
+		buf_truncate(out, *pst);
+		mime_charset_to_utf8(cs, raw.data, n, out);
+		buf_free(&raw);
+	}
+	*pst = out->len;
 }
 
 void
 mime_rfc2047_decode(
     const char *s, size_t len, const char *assumed, struct buf *out)
 {
-	struct buf pend = BUF_INIT;
 	char pcs[64] = "";
 	struct word w;
-	size_t i = 0, lit = 0;
+	size_t i = 0, lit = 0, pst = out->len;
 	int after_word = 0;
 
 	while (i + 1 < len) {
@@ -146,22 +163,78 @@ mime_rfc2047_decode(
 			continue;
 		}
 		if (!(after_word && blank(s + lit, i - lit))) {
-			flush(&pend, pcs, out);
+			flush(out, &pst, pcs);
 			literal(s + lit, i - lit, assumed, out);
+			pst = out->len;
 		}
 		/* Adjacent words in one charset are joined before conversion,
 		 * so a character split across two words survives. */
 		if (str_casecmp(pcs, w.charset) != 0)
-			flush(&pend, pcs, out);
+			flush(out, &pst, pcs);
 		str_lcpy(pcs, w.charset, sizeof(pcs));
 		if (w.enc == 'B')
-			mime_base64_decode(w.text, w.tlen, &pend);
+			mime_base64_decode(w.text, w.tlen, out);
 		else
-			q_decode(w.text, w.tlen, &pend);
+			q_decode(w.text, w.tlen, out);
 		i = lit = w.end;
 		after_word = 1;
 	}
-	flush(&pend, pcs, out);
+	flush(out, &pst, pcs);
 	literal(s + lit, len - lit, assumed, out);
-	buf_free(&pend);
+}
+
+/* 1 if str_clean_display (so mime_clean) leaves s[0..len) as it is:
+ * printable ASCII and valid UTF-8 that is no C1 or bidi control. */
+static int
+clean_already(const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, n;
+	unsigned cp;
+
+	while (i < len) {
+		if (s[i] < 0x80) {
+			if (s[i] < 0x20 || s[i] == 0x7f)
+				return 0;
+			i++;
+			continue;
+		}
+		if ((n = str_utf8_decode(s + i, len - i, &cp)) == 0 ||
+		    cp < 0xA0 || (cp >= 0x202A && cp <= 0x202E) ||
+		    (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E ||
+		    cp == 0x200F || cp == 0x061C)
+			return 0;
+		i += n;
+	}
+	return 1;
+}
+
+/* Most header text has no encoded word and is valid UTF-8 (usually
+ * ASCII): decoding would copy it unchanged, so it is only cleaned.
+ * Otherwise it is decoded in place, and cleaned through a copy only if
+ * cleaning changes it. */
+void
+mime_rfc2047_clean(
+    const char *s, size_t len, const char *assumed, struct buf *out)
+{
+	struct buf raw = BUF_INIT;
+	const char *q = len > 1 ? memchr(s, '=', len - 1) : NULL;
+	size_t st = out->len;
+
+	while (q != NULL && q[1] != '?') {
+		size_t i = (size_t)(q - s) + 1;
+
+		q = i + 1 < len ? memchr(s + i, '=', len - i - 1) : NULL;
+	}
+	if (q == NULL && mime_utf8_valid(s, len)) {
+		mime_clean(out, s, len, 0);
+		return;
+	}
+	mime_rfc2047_decode(s, len, assumed, out);
+	if (clean_already(out->data + st, out->len - st))
+		return;
+	buf_add(&raw, out->data + st, out->len - st);
+	buf_truncate(out, st);
+	mime_clean(out, raw.data, raw.len, 0);
+	buf_free(&raw);
 }

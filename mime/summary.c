@@ -12,7 +12,7 @@
 
 struct ids {
 	char **v;
-	size_t n;
+	size_t n, cap;
 };
 
 static void
@@ -20,19 +20,29 @@ add_id(const char *id, size_t len, void *arg)
 {
 	struct ids *ids = arg;
 	struct buf b = BUF_INIT;
+	size_t i;
 
 	if (ids->n >= IDS_MAX)
 		return;
-	ids->v = xreallocarray(ids->v, ids->n + 1, sizeof(*ids->v));
+	if (ids->n == ids->cap) {
+		ids->cap = ids->cap ? ids->cap * 2 : 4;
+		ids->v = xreallocarray(ids->v, ids->cap, sizeof(*ids->v));
+	}
+	/* mime_msgids hands out no blank or control byte: an ASCII id is
+	 * clean as it is */
+	for (i = 0; i < len && (unsigned char)id[i] < 0x80; i++)
+		;
+	if (i == len) {
+		ids->v[ids->n++] = xmemdup(id, len);
+		return;
+	}
 	str_clean_display(&b, id, len, 0);
 	ids->v[ids->n++] = buf_detach(&b, NULL);
 }
 
 static char *
-decoded(
-    const struct mime_headers *h, const char *name, int addr, char **first_r)
+decoded(const struct mime_field *f, int addr, char **first_r)
 {
-	const struct mime_field *f = mime_headers_get(h, name);
 	struct buf b = BUF_INIT;
 
 	if (f != NULL && addr)
@@ -54,61 +64,115 @@ any_attachment(const struct mime_part *p)
 	return 0;
 }
 
+enum { F_FROM, F_TO, F_CC, F_SUBJECT, F_DATE, F_MSGID, F_IRT, F_REFS,
+	F_CTYPE, F_N };
+
+static const char *const wanted[F_N] = {"from", "to", "cc", "subject",
+    "date", "message-id", "in-reply-to", "references", "content-type"};
+
+/* The first field of each wanted name, in one pass over the header
+ * (what mime_headers_get would find for each). */
+static void
+find_fields(const struct mime_headers *h, const struct mime_field **f)
+{
+	size_t i, k;
+
+	memset(f, 0, F_N * sizeof(*f));
+	for (i = 0; i < h->n; i++) {
+		const char *name = h->v[i].name;
+
+		switch (str_ascii_lower((unsigned char)name[0])) {
+		case 'f': k = F_FROM; break;
+		case 't': k = F_TO; break;
+		case 'c': k = name[1] == '\0' || name[2] != '\0' ? F_CTYPE
+		                                                 : F_CC;
+			break;
+		case 's': k = F_SUBJECT; break;
+		case 'd': k = F_DATE; break;
+		case 'm': k = F_MSGID; break;
+		case 'i': k = F_IRT; break;
+		case 'r': k = F_REFS; break;
+		default: continue;
+		}
+		if (f[k] == NULL && str_casecmp(name, wanted[k]) == 0)
+			f[k] = &h->v[i];
+	}
+}
+
+/* Whether the top Content-Type token (lower-cased, up to a NUL) names
+ * what the hint counts as an attachment; *multipart_r if multipart/. */
+static int
+type_attachment(const struct mime_field *f, int *multipart_r)
+{
+	const char *v = f->value;
+	size_t i = 0, st, n;
+
+	while (i < f->vlen && (v[i] == ' ' || v[i] == '\t'))
+		i++;
+	for (st = i; i < f->vlen && v[i] != ';' && v[i] != ' ' &&
+	     v[i] != '\t' && v[i] != '(' && v[i] != '\0';
+	     i++)
+		;
+	v += st;
+	n = i - st;
+	*multipart_r = n >= 10 && str_ncasecmp(v, "multipart/", 10) == 0;
+	if (n == 15 && str_ncasecmp(v, "multipart/mixed", 15) == 0)
+		return 1;
+	if ((n >= 5 && str_ncasecmp(v, "text/", 5) == 0) || *multipart_r ||
+	    (n >= 8 && str_ncasecmp(v, "message/", 8) == 0))
+		return 0;
+	return memchr(v, '/', n) != NULL;
+}
+
 int
 mime_summary_parse(
     const char *raw, size_t len, struct mime_summary **sum_r, struct error *err)
 {
 	struct mime_summary *s;
 	struct mime_headers h;
-	const struct mime_field *f;
-	struct buf type = BUF_INIT;
-	struct ids ids = {NULL, 0};
+	const struct mime_field *f[F_N];
+	struct ids ids = {NULL, 0, 0};
 	size_t off;
+	int multipart = 0;
 
 	*sum_r = NULL;
 	if (raw == NULL)
 		return error_set(err, "no message to parse");
 	s = xcalloc(1, sizeof(*s));
 	off = mime_headers_parse(raw, len, &h);
-	s->from = decoded(&h, "from", 1, &s->from_addr);
-	s->to = decoded(&h, "to", 1, NULL);
-	s->cc = decoded(&h, "cc", 1, NULL);
-	s->subject = decoded(&h, "subject", 0, NULL);
-	if ((f = mime_headers_get(&h, "date")) != NULL &&
-	    mime_date_parse(f->value, f->vlen, &s->date, &s->date_zone) == 0)
+	find_fields(&h, f);
+	s->from = decoded(f[F_FROM], 1, &s->from_addr);
+	s->to = decoded(f[F_TO], 1, NULL);
+	s->cc = decoded(f[F_CC], 1, NULL);
+	s->subject = decoded(f[F_SUBJECT], 0, NULL);
+	if (f[F_DATE] != NULL &&
+	    mime_date_parse(f[F_DATE]->value, f[F_DATE]->vlen, &s->date,
+	        &s->date_zone) == 0)
 		s->date_valid = 1;
-	if ((f = mime_headers_get(&h, "message-id")) != NULL)
-		mime_msgids(f->value, f->vlen, add_id, &ids);
+	if (f[F_MSGID] != NULL)
+		mime_msgids(f[F_MSGID]->value, f[F_MSGID]->vlen, add_id, &ids);
 	s->message_id = ids.n > 0 ? ids.v[0] : xstrdup("");
 	while (ids.n > 1)
 		free(ids.v[--ids.n]);
 	free(ids.v);
 	memset(&ids, 0, sizeof(ids));
-	if ((f = mime_headers_get(&h, "in-reply-to")) != NULL)
-		mime_msgids(f->value, f->vlen, add_id, &ids);
+	if (f[F_IRT] != NULL)
+		mime_msgids(f[F_IRT]->value, f[F_IRT]->vlen, add_id, &ids);
 	s->in_reply_to = ids.v;
 	s->n_in_reply_to = ids.n;
 	memset(&ids, 0, sizeof(ids));
-	if ((f = mime_headers_get(&h, "references")) != NULL)
-		mime_msgids(f->value, f->vlen, add_id, &ids);
+	if (f[F_REFS] != NULL)
+		mime_msgids(f[F_REFS]->value, f[F_REFS]->vlen, add_id, &ids);
 	s->references = ids.v;
 	s->n_references = ids.n;
-	if ((f = mime_headers_get(&h, "content-type")) != NULL) {
-		mime_value_token(f->value, f->vlen, &type);
-		s->has_attachment =
-		    strcmp(buf_cstr(&type), "multipart/mixed") == 0 ||
-		    (!str_has_prefix(buf_cstr(&type), "text/") &&
-		        !str_has_prefix(buf_cstr(&type), "multipart/") &&
-		        !str_has_prefix(buf_cstr(&type), "message/") &&
-		        strchr(buf_cstr(&type), '/') != NULL);
-	}
-	if (off < len && str_has_prefix(buf_cstr(&type), "multipart/")) {
+	if (f[F_CTYPE] != NULL)
+		s->has_attachment = type_attachment(f[F_CTYPE], &multipart);
+	if (off < len && multipart) {
 		struct mime_tree *t = mime_tree_parse(raw, len);
 
 		s->has_attachment = any_attachment(t->root->child);
 		mime_tree_free(&t);
 	}
-	buf_free(&type);
 	mime_headers_free(&h);
 	*sum_r = s;
 	return 0;
