@@ -2,6 +2,7 @@
 MIME_UNIT_TESTS = \
 	tests/unit/mime/check_mime_hdr \
 	tests/unit/mime/check_mime_body \
+	tests/unit/mime/check_mime_summary \
 	tests/unit/mime/check_mime_corpus
 check_PROGRAMS += $(MIME_UNIT_TESTS)
 TESTS += $(MIME_UNIT_TESTS) tests/unit/mime/check_view.sh
@@ -17,3 +18,6 @@ tests_unit_mime_check_mime_body_LDADD = $(MIME_LIBS) $(UNIT_LIBS)
 tests_unit_mime_check_mime_corpus_SOURCES = tests/unit/mime/check_mime_corpus.c
 tests_unit_mime_check_mime_corpus_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_mime_check_mime_corpus_LDADD = $(MIME_LIBS) $(UNIT_LIBS)
+tests_unit_mime_check_mime_summary_SOURCES = tests/unit/mime/check_mime_summary.c
+tests_unit_mime_check_mime_summary_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_mime_check_mime_summary_LDADD = $(MIME_LIBS) $(UNIT_LIBS)
