@@ -331,6 +331,31 @@ db_changes(struct db *db)
 	return sqlite3_total_changes64(db->sq);
 }
 
+const char *
+db_path(struct db *db)
+{
+	const char *p = sqlite3_db_filename(db->sq, "main");
+
+	return p ? p : "";
+}
+
+int
+db_autocheckpoint(struct db *db, int on, struct error *err)
+{
+	return exec(db, on ? "PRAGMA wal_autocheckpoint = 1000" :
+	    "PRAGMA wal_autocheckpoint = 0", err);
+}
+
+int
+db_checkpoint(struct db *db, struct error *err)
+{
+	int rc = sqlite3_wal_checkpoint_v2(db->sq, "main",
+	    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+
+	return rc == SQLITE_OK || rc == SQLITE_BUSY ? 0 :
+	    db_fail(db, err, "checkpoint");
+}
+
 int
 db_begin(struct db *db, struct error *err)
 {

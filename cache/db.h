@@ -145,6 +145,17 @@ int db_version(struct db *db);
  * back ones included): equal values mean nothing was written between. */
 int64_t db_changes(struct db *db);
 
+/* The file this connection has open. */
+const char *db_path(struct db *db);
+/*
+ * Bulk writing: with auto off, this connection's commits never checkpoint
+ * the WAL (PRAGMA wal_autocheckpoint 0; on restores SQLite's default), and
+ * db_checkpoint() on another connection copies the WAL into the database
+ * meanwhile (a passive checkpoint: it never blocks a writer, and a writer
+ * never waits for its copying and flushing).
+ */
+int db_autocheckpoint(struct db *db, int on, struct error *err);
+int db_checkpoint(struct db *db, struct error *err);
 int db_begin(struct db *db, struct error *err);
 int db_commit(struct db *db, struct error *err);
 /* Never fails visibly: a failed rollback is logged. */

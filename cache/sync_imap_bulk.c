@@ -9,6 +9,12 @@
  * slots whose buffers are reused, so memory stays bounded.  While the
  * indexer runs it owns the worker's database connection: the worker
  * does not touch it until si_bulk_sync or si_bulk_stop returned.
+ *
+ * A large fill also gets a checkpointer thread with a connection of its
+ * own: the indexer's commits no longer checkpoint the WAL (copy it into
+ * the database and flush both, up to hundreds of milliseconds during
+ * which the queue filled and the reader, and so the server, stopped);
+ * the checkpointer does it alongside after each commit (db.h).
  */
 #include "config.h"
 
@@ -20,22 +26,26 @@
 #include "cache/db.h"
 #include "cache/sync_imap.h"
 #include "core/buf.h"
+#include "core/log.h"
 #include "core/xalloc.h"
 #include "mime/mime.h"
 
 /*
- * The queue: at most NSLOT messages (about 50 ms of reading, so that a
- * commit does not stop the reader) and QBYTES of their strings; a slot
+ * The queue: at most NSLOT messages (about 400 ms of reading, so that a
+ * commit, an FTS merge or a slow disk does not stop the reader) and
+ * QBYTES of their strings; a slot
  * keeps a buffer of up to SLOT_KEEP bytes for reuse.  Memory therefore
  * stays under NSLOT * SLOT_KEEP + QBYTES (plus one message above that).
  */
-#define NSLOT 4096
-#define SLOT_KEEP 2048
+#define NSLOT 16384
+#define SLOT_KEEP 1024
 #define QBYTES (8 * 1024 * 1024)
 #define BATCH 8000         /* messages per transaction */
 /* Wake-ups in batches, not one per message: an idle indexer when this
  * many are queued, a waiting worker when the queue is half empty. */
 #define WAKE_INDEXER 64
+/* Fills of at least this many messages get a checkpointer. */
+#define CKPT_MIN 20000
 
 /* One message as its row: the strings live in str (offsets, or
  * NONE for NULL). */
@@ -77,6 +87,11 @@ struct si_bulk {
 	int64_t last_folder;
 	uint64_t done, bytes, total;
 	const char *label;
+	/* the checkpointer: own connection, woken after each commit */
+	struct db *ckdb;
+	pthread_t ck_th;
+	pthread_cond_t cv_ck;
+	int ck_want, ck_stop;
 };
 
 static void
@@ -186,6 +201,12 @@ commit(struct si_bulk *b, struct error *err)
 	b->in_batch = 0;
 	if (db_commit(b->db, err) < 0)
 		return -1;
+	if (b->ckdb != NULL) {
+		pthread_mutex_lock(&b->lock);
+		b->ck_want = 1;
+		pthread_cond_signal(&b->cv_ck);
+		pthread_mutex_unlock(&b->lock);
+	}
 	cache_sync_progress(b->ctx, b->label, b->done, b->total, b->bytes);
 	cache_sync_folder_changed(b->ctx, b->last_folder);
 	return 0;
@@ -251,6 +272,67 @@ indexer(void *arg)
 	return NULL;
 }
 
+/* Checkpoints after each commit; once more when asked to stop. */
+static void *
+checkpointer(void *arg)
+{
+	struct si_bulk *b = arg;
+	struct error err;
+	int last;
+
+	pthread_mutex_lock(&b->lock);
+	do {
+		while (!b->ck_want && !b->ck_stop)
+			pthread_cond_wait(&b->cv_ck, &b->lock);
+		last = b->ck_stop;
+		b->ck_want = 0;
+		pthread_mutex_unlock(&b->lock);
+		if (db_checkpoint(b->ckdb, &err) < 0)
+			log_warn("%s", err.msg);
+		pthread_mutex_lock(&b->lock);
+	} while (!last);
+	pthread_mutex_unlock(&b->lock);
+	return NULL;
+}
+
+/* Without it, the indexer's commits checkpoint as usual. */
+static void
+checkpointer_start(struct si_bulk *b)
+{
+	struct error err;
+
+	if (db_open(db_path(b->db), &b->ckdb, &err) < 0 ||
+	    db_autocheckpoint(b->db, 0, &err) < 0) {
+		log_warn("%s", err.msg);
+		db_close(&b->ckdb);
+		return;
+	}
+	pthread_cond_init(&b->cv_ck, NULL);
+	if (pthread_create(&b->ck_th, NULL, checkpointer, b) != 0) {
+		pthread_cond_destroy(&b->cv_ck);
+		db_close(&b->ckdb);
+		db_autocheckpoint(b->db, 1, &err);
+	}
+}
+
+static void
+checkpointer_stop(struct si_bulk *b)
+{
+	struct error err;
+
+	if (b->ckdb == NULL)
+		return;
+	pthread_mutex_lock(&b->lock);
+	b->ck_stop = 1;
+	pthread_cond_signal(&b->cv_ck);
+	pthread_mutex_unlock(&b->lock);
+	pthread_join(b->ck_th, NULL);
+	pthread_cond_destroy(&b->cv_ck);
+	db_close(&b->ckdb);
+	if (db_autocheckpoint(b->db, 1, &err) < 0)
+		log_warn("%s", err.msg);
+}
+
 int
 si_bulk_start(struct cache_sync_ctx *ctx, struct db *db, const char *label,
     uint64_t total, struct si_bulk **b_r, struct error *err)
@@ -264,7 +346,10 @@ si_bulk_start(struct cache_sync_ctx *ctx, struct db *db, const char *label,
 	pthread_mutex_init(&b->lock, NULL);
 	pthread_cond_init(&b->cv_work, NULL);
 	pthread_cond_init(&b->cv_room, NULL);
+	if (total >= CKPT_MIN)
+		checkpointer_start(b);
 	if (pthread_create(&b->th, NULL, indexer, b) != 0) {
+		checkpointer_stop(b);
 		pthread_cond_destroy(&b->cv_room);
 		pthread_cond_destroy(&b->cv_work);
 		pthread_mutex_destroy(&b->lock);
@@ -358,6 +443,7 @@ si_bulk_stop(struct si_bulk **bp, struct error *err)
 	pthread_join(b->th, NULL);
 	if (b->in_txn)
 		db_rollback(b->db);
+	checkpointer_stop(b);
 	if (b->failed && err)
 		rc = failed(b, err);
 	for (i = 0; i < NSLOT; i++)

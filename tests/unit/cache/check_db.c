@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "cache/db.h"
+#include "cache/db_int.h" /* the raw connection, for what db.h hides */
 #include "check_cache.h"
 
 static char dir[64], path[128];
@@ -368,6 +369,89 @@ START_TEST(op_queue_survives_restart)
 }
 END_TEST
 
+static off_t
+wal_size(void)
+{
+	char wal[160];
+	struct stat st;
+
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	return stat(wal, &st) == 0 ? st.st_size : 0;
+}
+
+/* Big transactions on a: about 1.2 MB of pages each. */
+static void
+fill_some(struct db *a, int64_t folder, uint32_t *uid, int txns)
+{
+	struct error err;
+	struct db_msg m;
+	char text[1024];
+	int t, i;
+
+	memset(text, 'w', sizeof(text) - 1);
+	text[sizeof(text) - 1] = '\0';
+	for (t = 0; t < txns; t++) {
+		ck_assert_int_eq(db_begin(a, &err), 0);
+		for (i = 0; i < 600; i++) {
+			memset(&m, 0, sizeof(m));
+			m.folder_id = folder;
+			m.uid = ++*uid;
+			m.subject = text;
+			ck_assert_int_eq(db_msg_insert(a, &m, &err), 0);
+		}
+		ck_assert_int_eq(db_commit(a, &err), 0);
+	}
+}
+
+/* The bulk fill's arrangement (sync_imap_bulk.c): a writes without
+ * checkpointing, b checkpoints alongside. */
+START_TEST(checkpoint_elsewhere)
+{
+	struct db *a = open_db(), *b = open_db();
+	struct error err;
+	int64_t folder;
+	uint32_t uid = 0;
+	int nlog = -1, nckpt = -1;
+	off_t grown;
+
+	ck_assert_str_eq(db_path(a), db_path(b));
+	ck_assert_int_eq(db_folder_ensure(a, "acct", "INBOX", FOLDER_ROLE_INBOX,
+	    &folder, &err), 0);
+	/* SQLite's default checkpoints at 1,000 pages (4 MB): the WAL
+	 * starts over and stays near that. */
+	fill_some(a, folder, &uid, 8);
+	ck_assert_int_lt(wal_size(), 6 * 1024 * 1024);
+	ck_assert_int_eq(db_autocheckpoint(a, 0, &err), 0);
+	fill_some(a, folder, &uid, 8);
+	grown = wal_size();
+	ck_assert_int_gt(grown, 8 * 1024 * 1024);
+	/* b copies it all into the database (nobody reads meanwhile) */
+	ck_assert_int_eq(db_checkpoint(b, &err), 0);
+	ck_assert_int_eq(sqlite3_wal_checkpoint_v2(b->sq, "main",
+	    SQLITE_CHECKPOINT_PASSIVE, &nlog, &nckpt), SQLITE_OK);
+	ck_assert_int_gt(nlog, 0);
+	ck_assert_int_eq(nckpt, nlog);
+	/* so a's next transaction writes the WAL from its start again */
+	fill_some(a, folder, &uid, 2);
+	ck_assert_int_eq(wal_size(), grown);
+	ck_assert_int_eq(db_autocheckpoint(a, 1, &err), 0);
+	db_close(&b);
+	db_close(&a);
+	/* every row is there */
+	a = open_db();
+	{
+		sqlite3_stmt *st;
+
+		ck_assert_int_eq(sqlite3_prepare_v2(a->sq, "SELECT count(*) FROM"
+		    " messages", -1, &st, NULL), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+		ck_assert_int_eq(sqlite3_column_int(st, 0), (int)uid);
+		sqlite3_finalize(st);
+	}
+	db_close(&a);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -383,6 +467,7 @@ main(void)
 	tcase_add_test(tc, search);
 	tcase_add_test(tc, uidl);
 	tcase_add_test(tc, op_queue_survives_restart);
+	tcase_add_test(tc, checkpoint_elsewhere);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
