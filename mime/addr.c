@@ -210,15 +210,19 @@ mime_addr_display(const char *s, size_t len, const char *assumed,
 		*first_r = xstrdup("");
 }
 
+/* 1 if an id byte is dropped: blanks and controls. */
+#define ID_DROP(c) ((unsigned char)(c) <= ' ' || (c) == 0x7f)
+
 void
 mime_msgids(const char *s, size_t len,
     void (*fn)(const char *id, size_t len, void *arg), void *arg)
 {
 	struct buf id = BUF_INIT;
-	size_t i = 0, j, k;
-	int any = memchr(s, '<', len) != NULL;
+	size_t i = 0, j;
+	int any = memchr(s, '<', len) != NULL, drop;
 
 	while (i < len) {
+		drop = 0;
 		if (any) {
 			const char *lt = memchr(s + i, '<', len - i);
 
@@ -226,7 +230,7 @@ mime_msgids(const char *s, size_t len,
 				break;
 			i = (size_t)(lt - s) + 1;
 			for (j = i; j < len && s[j] != '>' && s[j] != '<'; j++)
-				;
+				drop |= ID_DROP(s[j]);
 		} else {
 			while (i < len &&
 			    (s[i] == ' ' || s[i] == '\t' || s[i] == ','))
@@ -234,23 +238,16 @@ mime_msgids(const char *s, size_t len,
 			for (j = i; j < len && s[j] != ' ' && s[j] != '\t' &&
 			     s[j] != ',';
 			     j++)
-				;
+				drop |= ID_DROP(s[j]);
 		}
-		/* blanks and controls inside an id are dropped; an id
-		 * without any is passed as it stands */
-		for (k = i; k < j && (unsigned char)s[k] > ' ' &&
-		     s[k] != 0x7f;
-		     k++)
-			;
-		if (k == j) {
+		if (!drop) { /* the usual id: passed as it stands */
 			if (j > i && j - i <= 998)
 				fn(s + i, j - i, arg);
 		} else {
 			buf_reset(&id);
-			buf_add(&id, s + i, k - i);
-			for (; k < j; k++)
-				if ((unsigned char)s[k] > ' ' && s[k] != 0x7f)
-					buf_addch(&id, s[k]);
+			for (; i < j; i++)
+				if (!ID_DROP(s[i]))
+					buf_addch(&id, s[i]);
 			if (id.len > 0 && id.len <= 998)
 				fn(id.data, id.len, arg);
 		}

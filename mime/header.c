@@ -43,13 +43,26 @@ field_name_len(const char *s, size_t n)
 	return i;
 }
 
+/* The lines of a header as the first pass saw them, so the second
+ * does not look for their ends again (the first LINES_SEEN lines). */
+#define LINES_SEEN 64
+
+struct lines {
+	struct {
+		size_t n, next, nlen; /* nlen 0: a continuation line */
+	} v[LINES_SEEN];
+	size_t n;
+};
+
 /* Where the header at s[pos..len) ends (the value mime_headers_parse
  * returns once past its first line) and how many fields it has. */
 static size_t
-header_end(const char *s, size_t len, size_t pos, size_t *nfields_r)
+header_end(const char *s, size_t len, size_t pos, struct lines *ls,
+    size_t *nfields_r)
 {
-	size_t next, n, nf = 0;
+	size_t next, n, nlen = 0, nf = 0;
 
+	ls->n = 0;
 	while (pos < len) {
 		n = line_at(s + pos, len - pos, &next);
 		if (n == 0) {
@@ -57,9 +70,15 @@ header_end(const char *s, size_t len, size_t pos, size_t *nfields_r)
 			break;
 		}
 		if (s[pos] != ' ' && s[pos] != '\t') {
-			if (field_name_len(s + pos, n) == 0)
+			if ((nlen = field_name_len(s + pos, n)) == 0)
 				break;
 			nf++;
+		} else
+			nlen = 0;
+		if (ls->n < LINES_SEEN) {
+			ls->v[ls->n].n = n;
+			ls->v[ls->n].next = next;
+			ls->v[ls->n++].nlen = nlen;
 		}
 		pos += next;
 	}
@@ -67,8 +86,8 @@ header_end(const char *s, size_t len, size_t pos, size_t *nfields_r)
 	return pos;
 }
 
-/* Appends a piece of a value at *w, at most room bytes of it; leading
- * blanks of the whole value are skipped while *lead. */
+/* Appends a piece of a value at w; leading blanks of the whole value
+ * are skipped while *lead.  Returns the end. */
 static char *
 add_piece(char *w, const char *p, size_t n, int *lead)
 {
@@ -105,7 +124,8 @@ size_t
 mime_headers_parse(const char *s, size_t len, struct mime_headers *h)
 {
 	struct mime_field *f = NULL;
-	size_t pos = 0, next, n, nlen, k, end, nf = 0, vraw = 0;
+	struct lines ls;
+	size_t pos = 0, next, n, nlen = 0, k, end, li, nf = 0, vraw = 0;
 	char *w;
 	int lead = 0;
 
@@ -119,16 +139,22 @@ mime_headers_parse(const char *s, size_t len, struct mime_headers *h)
 		return pos + next;
 	if (field_name_len(s + pos, n) == 0)
 		return 0;
-	end = header_end(s, len, pos, &nf);
+	end = header_end(s, len, pos, &ls, &nf);
 	if (nf > MIME_MAX_HEADERS)
 		nf = MIME_MAX_HEADERS;
 	h->v = xmalloc(nf * sizeof(*h->v) + (end - pos) + 1);
 	h->cap = nf;
 	w = (char *)(h->v + nf);
-	while (pos < end) {
-		n = line_at(s + pos, len - pos, &next);
-		if (n == 0)
-			break;
+	for (li = 0; pos < end; li++) {
+		if (li < ls.n) {
+			n = ls.v[li].n;
+			next = ls.v[li].next;
+			nlen = ls.v[li].nlen;
+		} else if (ls.n < LINES_SEEN ||
+		    (n = line_at(s + pos, len - pos, &next)) == 0)
+			break; /* the empty line */
+		else if (s[pos] != ' ' && s[pos] != '\t')
+			nlen = field_name_len(s + pos, n);
 		if (s[pos] == ' ' || s[pos] == '\t') {
 			if (f != NULL && vraw < MIME_MAX_HEADER_LEN) {
 				size_t room = MIME_MAX_HEADER_LEN - vraw;
@@ -146,13 +172,13 @@ mime_headers_parse(const char *s, size_t len, struct mime_headers *h)
 		f = NULL;
 		if (h->n >= nf)
 			break; /* past MIME_MAX_HEADERS: dropped */
-		nlen = field_name_len(s + pos, n);
 		f = &h->v[h->n++];
 		f->name = w;
 		memcpy(w, s + pos, nlen);
 		for (k = nlen; k > 0 && (w[k - 1] == ' ' || w[k - 1] == '\t');)
 			k--;
 		w[k] = '\0';
+		f->nlen = k;
 		w += k + 1;
 		n -= nlen + 1;
 		if (n > MIME_MAX_HEADER_LEN)

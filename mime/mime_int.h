@@ -13,6 +13,7 @@
 /* header.c: one unfolded field; value points into an owned copy. */
 struct mime_field {
 	char *name;  /* as written */
+	size_t nlen; /* strlen(name) */
 	char *value; /* unfolded, CR/LF removed, leading blanks trimmed */
 	size_t vlen;
 };

@@ -218,12 +218,21 @@ mime_rfc2047_clean(
     const char *s, size_t len, const char *assumed, struct buf *out)
 {
 	struct buf raw = BUF_INIT;
-	const char *q = len > 1 ? memchr(s, '=', len - 1) : NULL;
-	size_t st = out->len;
+	const char *q;
+	size_t i, st = out->len;
 
+	for (i = 0; i < len && (unsigned char)s[i] >= 0x20 &&
+	     (unsigned char)s[i] < 0x7f &&
+	     !(s[i] == '=' && i + 1 < len && s[i + 1] == '?');
+	     i++)
+		;
+	if (i == len) { /* printable ASCII, no word: stays as it is */
+		buf_add(out, s, len);
+		return;
+	}
+	q = len > 1 ? memchr(s, '=', len - 1) : NULL;
 	while (q != NULL && q[1] != '?') {
-		size_t i = (size_t)(q - s) + 1;
-
+		i = (size_t)(q - s) + 1;
 		q = i + 1 < len ? memchr(s + i, '=', len - i - 1) : NULL;
 	}
 	if (q == NULL && mime_utf8_valid(s, len)) {

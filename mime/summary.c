@@ -70,6 +70,18 @@ enum { F_FROM, F_TO, F_CC, F_SUBJECT, F_DATE, F_MSGID, F_IRT, F_REFS,
 static const char *const wanted[F_N] = {"from", "to", "cc", "subject",
     "date", "message-id", "in-reply-to", "references", "content-type"};
 
+/* str_casecmp(f->name, lower) == 0, knowing the length. */
+static int
+same_name(const struct mime_field *f, const char *lower)
+{
+	size_t i;
+
+	for (i = 0; i < f->nlen; i++)
+		if (str_ascii_lower((unsigned char)f->name[i]) != lower[i])
+			return 0;
+	return lower[i] == '\0';
+}
+
 /* The first field of each wanted name, in one pass over the header
  * (what mime_headers_get would find for each). */
 static void
@@ -79,22 +91,18 @@ find_fields(const struct mime_headers *h, const struct mime_field **f)
 
 	memset(f, 0, F_N * sizeof(*f));
 	for (i = 0; i < h->n; i++) {
-		const char *name = h->v[i].name;
+		int c = str_ascii_lower((unsigned char)h->v[i].name[0]);
 
-		switch (str_ascii_lower((unsigned char)name[0])) {
-		case 'f': k = F_FROM; break;
-		case 't': k = F_TO; break;
-		case 'c': k = name[1] == '\0' || name[2] != '\0' ? F_CTYPE
-		                                                 : F_CC;
-			break;
-		case 's': k = F_SUBJECT; break;
-		case 'd': k = F_DATE; break;
-		case 'm': k = F_MSGID; break;
-		case 'i': k = F_IRT; break;
-		case 'r': k = F_REFS; break;
+		switch (h->v[i].nlen) { /* the length and first letter */
+		case 2: k = c == 't' ? F_TO : F_CC; break;
+		case 4: k = c == 'f' ? F_FROM : F_DATE; break;
+		case 7: k = F_SUBJECT; break;
+		case 10: k = c == 'r' ? F_REFS : F_MSGID; break;
+		case 11: k = F_IRT; break;
+		case 12: k = F_CTYPE; break;
 		default: continue;
 		}
-		if (f[k] == NULL && str_casecmp(name, wanted[k]) == 0)
+		if (f[k] == NULL && same_name(&h->v[i], wanted[k]))
 			f[k] = &h->v[i];
 	}
 }
