@@ -10,48 +10,78 @@
 
 #define IDS_MAX 500
 
-struct ids {
-	char **v;
-	size_t n, cap;
+/*
+ * The strings of a summary are built one after the other in one buffer
+ * (each NUL-terminated, found by offset), then moved with the struct and
+ * the id arrays into one allocation: a summary is one malloc, not a
+ * dozen, and mime_summary_free frees that.
+ */
+struct text {
+	struct buf b;
+	size_t ids[2 * IDS_MAX]; /* offsets of In-Reply-To, References ids */
+	size_t nids, max;        /* max: how many more this list takes */
 };
+
+/* NUL-terminates the string appended from start on; returns start. */
+static size_t
+end_string(struct text *t, size_t start)
+{
+	buf_addch(&t->b, '\0');
+	return start;
+}
 
 static void
 add_id(const char *id, size_t len, void *arg)
 {
-	struct ids *ids = arg;
-	struct buf b = BUF_INIT;
-	size_t i;
+	struct text *t = arg;
+	size_t i, st = t->b.len;
 
-	if (ids->n >= IDS_MAX)
+	if (t->max == 0)
 		return;
-	if (ids->n == ids->cap) {
-		ids->cap = ids->cap ? ids->cap * 2 : 4;
-		ids->v = xreallocarray(ids->v, ids->cap, sizeof(*ids->v));
-	}
+	t->max--;
 	/* mime_msgids hands out no blank or control byte: an ASCII id is
 	 * clean as it is */
 	for (i = 0; i < len && (unsigned char)id[i] < 0x80; i++)
 		;
-	if (i == len) {
-		ids->v[ids->n++] = xmemdup(id, len);
-		return;
-	}
-	str_clean_display(&b, id, len, 0);
-	ids->v[ids->n++] = buf_detach(&b, NULL);
+	if (i == len)
+		buf_add(&t->b, id, len);
+	else
+		str_clean_display(&t->b, id, len, 0);
+	t->ids[t->nids++] = end_string(t, st);
 }
 
-static char *
-decoded(const struct mime_field *f, int addr, char **first_r)
+/* The ids of f (at most max), their offsets appended to t->ids. */
+static size_t
+ids(struct text *t, const struct mime_field *f, size_t max)
 {
-	struct buf b = BUF_INIT;
+	size_t n = t->nids;
+
+	t->max = max;
+	if (f != NULL)
+		mime_msgids(f->value, f->vlen, add_id, t);
+	return t->nids - n;
+}
+
+static size_t
+decoded(struct text *t, const struct mime_field *f, int addr, size_t *first_r)
+{
+	size_t st = t->b.len;
+	char *first = NULL;
 
 	if (f != NULL && addr)
-		mime_addr_display(f->value, f->vlen, NULL, &b, first_r);
+		mime_addr_display(f->value, f->vlen, NULL, &t->b,
+		    first_r != NULL ? &first : NULL);
 	else if (f != NULL)
-		mime_header_decode(f->value, f->vlen, NULL, &b);
-	else if (first_r != NULL)
-		*first_r = xstrdup("");
-	return buf_detach(&b, NULL);
+		mime_header_decode(f->value, f->vlen, NULL, &t->b);
+	end_string(t, st);
+	if (first_r != NULL) {
+		*first_r = t->b.len;
+		if (first != NULL)
+			buf_addstr(&t->b, first);
+		end_string(t, *first_r);
+		free(first);
+	}
+	return st;
 }
 
 static int
@@ -136,52 +166,68 @@ int
 mime_summary_parse(
     const char *raw, size_t len, struct mime_summary **sum_r, struct error *err)
 {
-	struct mime_summary *s;
+	struct mime_summary *s, o;
 	struct mime_headers h;
 	const struct mime_field *f[F_N];
-	struct ids ids = {NULL, 0, 0};
-	size_t off;
+	struct text tx, *t = &tx; /* 8 KB: offsets, no allocation */
+	size_t off, i, from, from_addr, to, cc, subject, mid = 0, nirt, nref;
+	size_t size, nlen = 0;
+	char *p, **v;
 	int multipart = 0;
 
 	*sum_r = NULL;
 	if (raw == NULL)
 		return error_set(err, "no message to parse");
-	s = xcalloc(1, sizeof(*s));
+	memset(&o, 0, sizeof(o));
 	off = mime_headers_parse(raw, len, &h);
 	find_fields(&h, f);
-	s->from = decoded(f[F_FROM], 1, &s->from_addr);
-	s->to = decoded(f[F_TO], 1, NULL);
-	s->cc = decoded(f[F_CC], 1, NULL);
-	s->subject = decoded(f[F_SUBJECT], 0, NULL);
+	for (i = 0; i < F_N; i++)
+		nlen += f[i] != NULL ? f[i]->vlen : 0;
+	memset(&t->b, 0, sizeof(t->b));
+	t->nids = 0;
+	buf_grow(&t->b, nlen + 64);
+	buf_addch(&t->b, '\0'); /* offset 0: "" */
+	from = decoded(t, f[F_FROM], 1, &from_addr);
+	to = decoded(t, f[F_TO], 1, NULL);
+	cc = decoded(t, f[F_CC], 1, NULL);
+	subject = decoded(t, f[F_SUBJECT], 0, NULL);
 	if (f[F_DATE] != NULL &&
-	    mime_date_parse(f[F_DATE]->value, f[F_DATE]->vlen, &s->date,
-	        &s->date_zone) == 0)
-		s->date_valid = 1;
-	if (f[F_MSGID] != NULL)
-		mime_msgids(f[F_MSGID]->value, f[F_MSGID]->vlen, add_id, &ids);
-	s->message_id = ids.n > 0 ? ids.v[0] : xstrdup("");
-	while (ids.n > 1)
-		free(ids.v[--ids.n]);
-	free(ids.v);
-	memset(&ids, 0, sizeof(ids));
-	if (f[F_IRT] != NULL)
-		mime_msgids(f[F_IRT]->value, f[F_IRT]->vlen, add_id, &ids);
-	s->in_reply_to = ids.v;
-	s->n_in_reply_to = ids.n;
-	memset(&ids, 0, sizeof(ids));
-	if (f[F_REFS] != NULL)
-		mime_msgids(f[F_REFS]->value, f[F_REFS]->vlen, add_id, &ids);
-	s->references = ids.v;
-	s->n_references = ids.n;
+	    mime_date_parse(f[F_DATE]->value, f[F_DATE]->vlen, &o.date,
+	        &o.date_zone) == 0)
+		o.date_valid = 1;
+	if (ids(t, f[F_MSGID], 1) > 0)
+		mid = t->ids[--t->nids];
+	nirt = ids(t, f[F_IRT], IDS_MAX);
+	nref = ids(t, f[F_REFS], IDS_MAX);
 	if (f[F_CTYPE] != NULL)
-		s->has_attachment = type_attachment(f[F_CTYPE], &multipart);
+		o.has_attachment = type_attachment(f[F_CTYPE], &multipart);
 	if (off < len && multipart) {
-		struct mime_tree *t = mime_tree_parse(raw, len);
+		struct mime_tree *tr = mime_tree_parse(raw, len);
 
-		s->has_attachment = any_attachment(t->root->child);
-		mime_tree_free(&t);
+		o.has_attachment = any_attachment(tr->root->child);
+		mime_tree_free(&tr);
 	}
 	mime_headers_free(&h);
+
+	size = sizeof(*s) + (nirt + nref) * sizeof(char *);
+	s = xmalloc(size + t->b.len);
+	*s = o;
+	v = (char **)(s + 1);
+	p = (char *)(v + nirt + nref);
+	memcpy(p, t->b.data, t->b.len);
+	s->from = p + from;
+	s->from_addr = p + from_addr;
+	s->to = p + to;
+	s->cc = p + cc;
+	s->subject = p + subject;
+	s->message_id = p + mid;
+	for (i = 0; i < nirt + nref; i++)
+		v[i] = p + t->ids[i];
+	s->in_reply_to = nirt > 0 ? v : NULL;
+	s->n_in_reply_to = nirt;
+	s->references = nref > 0 ? v + nirt : NULL;
+	s->n_references = nref;
+	buf_free(&t->b);
 	*sum_r = s;
 	return 0;
 }
@@ -189,23 +235,6 @@ mime_summary_parse(
 void
 mime_summary_free(struct mime_summary **sp)
 {
-	struct mime_summary *s = *sp;
-	size_t i;
-
-	if (s == NULL)
-		return;
-	free(s->from);
-	free(s->from_addr);
-	free(s->to);
-	free(s->cc);
-	free(s->subject);
-	free(s->message_id);
-	for (i = 0; i < s->n_in_reply_to; i++)
-		free(s->in_reply_to[i]);
-	free(s->in_reply_to);
-	for (i = 0; i < s->n_references; i++)
-		free(s->references[i]);
-	free(s->references);
-	free(s);
+	free(*sp); /* strings and id arrays live in the same block */
 	*sp = NULL;
 }
