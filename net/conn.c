@@ -376,7 +376,8 @@ conn_wait_readable(struct conn *c, int timeout_ms, struct error *err)
 	for (;;) {
 		if (atomic_load(&c->shut))
 			return conn_err_closed(c, err);
-		if (c->ssl != NULL && SSL_pending(c->ssl) > 0)
+		/* Records read ahead but not yet decrypted count too. */
+		if (c->ssl != NULL && SSL_has_pending(c->ssl))
 			return 1;
 		ready = conn_io_poll(c, ev, dl);
 		if (ready == 0)

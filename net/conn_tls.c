@@ -25,6 +25,7 @@
 #include "core/clock.h"
 
 #define CONN_CLOSE_WAIT_MS 500
+#define CONN_TLS_READ_BUF (64 * 1024)
 
 /* --- the BIO that keeps SIGPIPE away ----------------------------------- */
 
@@ -415,6 +416,10 @@ tls_setup(struct conn *c, struct error *err)
 	if (c->ssl == NULL)
 		return error_set(err, "cannot set up TLS: out of memory");
 	SSL_set_app_data(c->ssl, c);
+	/* Read whole socket buffers, not a record header then its body: a
+	 * fraction of the reads (conn_wait_readable asks SSL_has_pending). */
+	SSL_set_default_read_buffer_len(c->ssl, CONN_TLS_READ_BUF);
+	SSL_set_read_ahead(c->ssl, 1);
 	vp = SSL_get0_param(c->ssl);
 	X509_VERIFY_PARAM_set_hostflags(
 	    vp, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
