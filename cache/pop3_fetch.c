@@ -9,6 +9,14 @@
 #include "core/xalloc.h"
 
 #define PROGRESS_BYTES (1024 * 1024)
+/* Wake-ups in batches, not one per message: the prepare thread when this
+ * many wait for it (or the download ended), the worker once what it asked
+ * pop3_fetch_take for is ready. */
+#define PREP_WAKE 16
+/* Files the prepare thread creates in tmp/ ahead of the download, so
+ * that the download thread only writes: refilled when POOL_LOW are left. */
+#define POOL 32
+#define POOL_LOW 16
 
 struct pop3_fetch {
 	struct cache_sync_ctx *ctx;
@@ -35,11 +43,35 @@ struct pop3_fetch {
 	uint64_t rbytes;      /* their sizes */
 	int finished; /* the download thread is done */
 	int prep_done; /* the prepare thread is done */
+	int prep_idle; /* ... waits for PREP_WAKE messages */
+	int taker_waits; /* pop3_fetch_take waits for take_min/take_bytes */
+	size_t take_min;
+	uint64_t take_bytes;
 	int failed;   /* ... and pop3_retr_many failed (err) */
 	int stop;     /* asked to stop */
 	int quit;     /* pop3_fetch_end: the prepare thread stops too */
 	struct error err;
+	struct maildir_delivery *pool[POOL]; /* created ahead, unused */
+	size_t pool_n;
+	size_t begun;    /* messages the download began */
+	int pool_failed; /* a creation failed: the download creates */
 };
+
+/* The pool should be refilled (wake the prepare thread). */
+static int
+pool_low(const struct pop3_fetch *f)
+{
+	return !f->pool_failed && f->pool_n <= POOL_LOW &&
+	    f->begun + f->pool_n < f->n;
+}
+
+/* The pool has room for a file a message will use. */
+static int
+pool_room(const struct pop3_fetch *f)
+{
+	return !f->pool_failed && f->pool_n < POOL &&
+	    f->begun + f->pool_n < f->n;
+}
 
 static void
 progress(struct pop3_fetch *f)
@@ -52,6 +84,7 @@ static int
 retr_begin(void *arg, unsigned num, struct error *err)
 {
 	struct pop3_fetch *f = arg;
+	struct maildir_delivery *d = NULL;
 	int stop;
 
 	if (f->cur >= f->n || f->nums[f->cur] != num)
@@ -61,12 +94,25 @@ retr_begin(void *arg, unsigned num, struct error *err)
 	while (f->qn == FETCH_QUEUE_MSGS && !f->stop)
 		pthread_cond_wait(&f->space, &f->lock);
 	stop = f->stop;
+	if (!stop) {
+		if (f->pool_n > 0)
+			d = f->pool[--f->pool_n];
+		f->begun++;
+		if (f->prep_idle && pool_low(f)) {
+			f->prep_idle = 0;
+			pthread_cond_signal(&f->queued);
+		}
+	}
 	pthread_mutex_unlock(&f->lock);
 	if (stop)
 		return error_set(err, "synchronisation was cancelled");
 	memset(&f->m, 0, sizeof(f->m));
 	f->m.num = num;
 	f->m.uidl = f->uidls[f->cur];
+	if (d != NULL) {
+		f->m.d = d;
+		return 0;
+	}
 	return cache_sync_deliver_begin(f->ctx, &f->m.d, err);
 }
 
@@ -100,7 +146,10 @@ retr_end(void *arg, unsigned num, struct error *err)
 	k = (f->qhead + f->qn) % FETCH_QUEUE_MSGS;
 	f->q[k] = f->m;
 	f->qn++;
-	pthread_cond_signal(&f->queued);
+	if (f->prep_idle && f->qn - f->qready >= PREP_WAKE) {
+		f->prep_idle = 0; /* one wake-up is enough */
+		pthread_cond_signal(&f->queued);
+	}
 	pthread_mutex_unlock(&f->lock);
 	memset(&f->m, 0, sizeof(f->m));
 	f->cur++;
@@ -112,10 +161,12 @@ retr_end(void *arg, unsigned num, struct error *err)
 static const struct pop3_retr_cb retr_cb = { retr_begin, retr_data,
 	retr_end };
 
-/* Frees f and its synchronisation (the thread is not running). */
+/* Frees f, its unused files and its synchronisation (no thread runs). */
 static void
 fetch_free(struct pop3_fetch *f)
 {
+	while (f->pool_n > 0)
+		maildir_deliver_abort(&f->pool[--f->pool_n]);
 	pthread_cond_destroy(&f->queued);
 	pthread_cond_destroy(&f->space);
 	pthread_cond_destroy(&f->ready);
@@ -145,7 +196,8 @@ run(void *arg)
 }
 
 /*
- * The prepare thread: parses and renders each queued message for the
+ * The prepare thread: keeps files created in tmp/ for the download
+ * thread (the pool), and parses and renders each queued message for the
  * index (cache_msg_prepare), in order, so that the worker only writes.
  * The slot it works on is its own: the download thread writes only past
  * qn, the worker takes only below qready.  A message it could not
@@ -156,14 +208,39 @@ prep_run(void *arg)
 {
 	struct pop3_fetch *f = arg;
 	struct pop3_fetched *m;
+	struct maildir_delivery *d;
 	struct error e;
 
 	pthread_mutex_lock(&f->lock);
 	for (;;) {
-		while (f->qready == f->qn && !f->finished && !f->quit)
+		while (f->qn - f->qready < PREP_WAKE && !pool_low(f) &&
+		    !f->finished && !f->quit) {
+			f->prep_idle = 1;
 			pthread_cond_wait(&f->queued, &f->lock);
-		if (f->quit || f->qready == f->qn)
+			f->prep_idle = 0;
+		}
+		if (f->quit)
 			break;
+		if (pool_room(f) && !f->finished) {
+			pthread_mutex_unlock(&f->lock);
+			error_clear(&e);
+			d = NULL;
+			/* On failure the download meets the error itself. */
+			(void)cache_sync_deliver_begin(f->ctx, &d, &e);
+			pthread_mutex_lock(&f->lock);
+			if (d == NULL)
+				f->pool_failed = 1;
+			else if (pool_room(f))
+				f->pool[f->pool_n++] = d;
+			else
+				maildir_deliver_abort(&d);
+			continue;
+		}
+		if (f->qready == f->qn) {
+			if (f->finished)
+				break;
+			continue;
+		}
 		m = &f->q[(f->qhead + f->qready) % FETCH_QUEUE_MSGS];
 		pthread_mutex_unlock(&f->lock);
 		error_clear(&e);
@@ -173,7 +250,11 @@ prep_run(void *arg)
 		pthread_mutex_lock(&f->lock);
 		f->qready++;
 		f->rbytes += m->size;
-		pthread_cond_signal(&f->ready);
+		if (f->taker_waits && (f->qready >= f->take_min ||
+		    f->rbytes >= f->take_bytes)) {
+			f->taker_waits = 0;
+			pthread_cond_signal(&f->ready);
+		}
 	}
 	f->prep_done = 1;
 	pthread_cond_broadcast(&f->ready);
@@ -228,8 +309,13 @@ pop3_fetch_take(struct pop3_fetch *f, size_t min, uint64_t min_bytes,
 	int rc = 0;
 
 	pthread_mutex_lock(&f->lock);
-	while (!f->prep_done && f->qready < min && f->rbytes < min_bytes)
+	f->take_min = min;
+	f->take_bytes = min_bytes;
+	while (!f->prep_done && f->qready < min && f->rbytes < min_bytes) {
+		f->taker_waits = 1;
 		pthread_cond_wait(&f->ready, &f->lock);
+		f->taker_waits = 0;
+	}
 	for (k = 0; k < max && f->qready > 0; k++) {
 		out[k] = f->q[f->qhead];
 		memset(&f->q[f->qhead], 0, sizeof(f->q[f->qhead]));

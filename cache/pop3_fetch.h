@@ -8,18 +8,22 @@
  * write, finish; never commit) and queues it, in the server's order.  The
  * worker thread takes queued messages with pop3_fetch_take() and does
  * every commit, record and index itself: the fetch thread touches no
- * database and posts nothing but progress.  A second thread prepares each
+ * database and posts nothing but progress.  A second thread creates the
+ * files in tmp/ a few messages ahead of it and prepares each
  * queued message for the index in between (parse, render the text for
  * search: cache_msg_prepare), so that the worker only writes; the worker
  * is handed prepared messages only, in the server's order.
  *
  * Memory and descriptors stay bounded: at most FETCH_QUEUE_MSGS messages
  * wait (each with at most FETCH_HEAD_MAX bytes of head, or once prepared
- * its summary and at most 64 KB of search words); while the queue
- * is full the thread stops reading and the server waits.
+ * its summary and at most 64 KB of search words), and at most 32 files
+ * are created ahead; while the queue is full the thread stops reading
+ * and the server waits.
  *
- * A delivery handed out is the taker's (commit or abort it).  Nothing
- * here renames into new/, so a crash leaves at most files in tmp/.
+ * A delivery handed out is the taker's (commit or abort it); pop3_fetch_end
+ * removes the files created ahead and never used.  Nothing here renames
+ * into new/, so a crash leaves at most files in tmp/ (maildir.c removes
+ * old ones).
  */
 #ifndef POSTIE_CACHE_POP3_FETCH_H
 #define POSTIE_CACHE_POP3_FETCH_H

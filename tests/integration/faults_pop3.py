@@ -85,6 +85,9 @@ def check_safe(label, c, sent):
         local[i] = data
     t.check(partial == [], "%s: nothing partial in new/ or cur/ (%s)" %
             (label, partial[:3]))
+    tmp = os.path.join(c.maildir(), "tmp")
+    left = os.listdir(tmp) if os.path.isdir(tmp) else []
+    t.check(left == [], "%s: nothing left in tmp/ (%s)" % (label, left[:3]))
     srv = server_ids()
     missing = [i for i in sent if i not in local and i not in srv]
     t.check(missing == [], "%s: every message is on disk or still on the "
@@ -94,16 +97,17 @@ def check_safe(label, c, sent):
 
 
 def fill(n, big=None):
-    """Puts n small messages (and one of big bytes) on the server."""
+    """Puts one message of big bytes (first) and n small ones on the
+    server: a failure on the big one leaves the small ones to come."""
     t.clear(USER)
     sent = {}
-    for i in range(n):
-        data = t.message(500 + i)
-        t.drop(USER, data)
-        sent[msgid(data)] = t.norm(data)
     if big:
         pad = b"x" * 76 + b"\r\n"
         data = t.message(900, pad * (big // len(pad)))
+        t.drop(USER, data)
+        sent[msgid(data)] = t.norm(data)
+    for i in range(n):
+        data = t.message(500 + i)
         t.drop(USER, data)
         sent[msgid(data)] = t.norm(data)
     return sent

@@ -183,6 +183,9 @@ def mode_checks(tls, keep, user):
     check(c.messages() == before,
           "%s: the Maildir holds exactly the server's %d messages" %
           (label, len(before)))
+    left = os.listdir(os.path.join(c.maildir(), "tmp"))
+    check(left == [], "%s: nothing is left in tmp/ (files created ahead "
+          "and not used are removed: %s)" % (label, left))
     if keep:
         check(srv_messages(user) == before,
               "%s: the server keeps every message" % label)
