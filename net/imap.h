@@ -220,7 +220,8 @@ int imap_select(struct imap *imap, const char *folder, int readonly,
 
 /* What imap_fetch asks for. */
 enum imap_fetch_what {
-	IMAP_FETCH_FLAGS = 1u << 0,   /* FLAGS (and MODSEQ with CONDSTORE) */
+	IMAP_FETCH_FLAGS = 1u << 0,   /* FLAGS (and MODSEQ with CHANGEDSINCE,
+				       * where the server sends it anyway) */
 	IMAP_FETCH_HEADERS = 1u << 1, /* INTERNALDATE RFC822.SIZE and the
 				       * header fields the index needs */
 	IMAP_FETCH_BODYSTRUCTURE = 1u << 2,

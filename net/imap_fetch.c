@@ -187,7 +187,8 @@ imap_fetch_send(struct imap *imap, const char *set, unsigned what,
 	imap_cmd_begin(imap, &op->cmd, "FETCH", fetch_untagged, &op->fc);
 	imap_add(imap, "%sFETCH %s (UID", byuid ? "UID " : "", set);
 	if (what & IMAP_FETCH_FLAGS)
-		imap_add(imap, " FLAGS%s", imap->condstore ? " MODSEQ" : "");
+		imap_add(imap, " FLAGS%s", imap->condstore && changedsince ?
+		    " MODSEQ" : "");
 	if (what & IMAP_FETCH_HEADERS)
 		imap_add(imap, " INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER."
 		    "FIELDS (" HEADER_FIELDS ")]");
