@@ -564,6 +564,7 @@ index_cmd(struct ui *ui, struct ui_screen *s, const char *name,
 	const struct index_rec *r = rec_at(x, x->l.cur);
 	struct error err;
 	enum index_sort so;
+	const struct account *acct;
 	int64_t id;
 
 	error_clear(&err);
@@ -667,13 +668,24 @@ index_cmd(struct ui *ui, struct ui_screen *s, const char *name,
 		}
 		/* POP3 removes the record (the event reloads the index);
 		 * IMAP sets \Deleted, which the snapshot shows at once. */
-		if (cache_account(ui->cache, x->account)->protocol ==
-		    CONFIG_IMAP && !(r->flags & MSG_DELETED)) {
+		acct = cache_account(ui->cache, x->account);
+		if (acct->protocol == CONFIG_IMAP &&
+		    !(r->flags & MSG_DELETED)) {
 			index_set_flags(x->ix, id, r->flags | MSG_DELETED);
 			ui_own_change(ui, x->account, x->folder_id, 0);
 		} else {
 			ui_status_changed(ui, x->account);
 		}
+		/* Say where the mail still is: POP3 deletes only locally. */
+		if (acct->protocol == CONFIG_POP3 &&
+		    acct->mode == ACCOUNT_MODE_KEEP)
+			ui_message(ui, 0, "Deleted here only: the server "
+			    "keeps its copy (keep_on_server = yes).");
+		else if (acct->protocol == CONFIG_POP3 &&
+		    acct->mode == ACCOUNT_MODE_KEEP_DAYS)
+			ui_message(ui, 0, "Deleted here: the server keeps its "
+			    "copy until %u days after the download.",
+			    acct->keep_days);
 		if (ui->top == s)
 			ui_list_move(&x->l, 1, ui_body_rows(ui));
 		return 0;

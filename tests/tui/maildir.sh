@@ -8,6 +8,13 @@
 
 MD="$TUI_DIR/maildir-home"
 mkdir -p "$MD/cur" "$MD/new" "$MD/tmp" "$TUI_DIR/maildir-keep"
+# One message each in the two keep-mode accounts, to delete there.
+for k in keep archive; do
+	mkdir -p "$TUI_DIR/maildir-$k/cur" "$TUI_DIR/maildir-$k/new" \
+	    "$TUI_DIR/maildir-$k/tmp"
+	printf 'From: Kept <kept@example.org>\r\nSubject: kept %s\r\nDate: Mon, 23 Nov 2026 10:00:00 +0100\r\nMessage-ID: <%s@example.org>\r\n\r\nbody\r\n' \
+	    "$k" "$k" >"$TUI_DIR/maildir-$k/new/1700000100.M1P1Q1.$k"
+done
 printf '%s\r\n' \
     'From: =?UTF-8?Q?J=C3=BCrgen_M=C3=BCller?= <juergen@example.de>' \
     'To: bob@example.org' \
@@ -95,6 +102,15 @@ password_command = echo secret
 keep_on_server = yes
 keep_days = 7
 maildir = $TUI_DIR/maildir-keep
+
+[account archive]
+protocol = pop3
+host = 127.0.0.1
+port = 1
+user = erin
+password_command = echo secret
+keep_on_server = yes
+maildir = $TUI_DIR/maildir-archive
 
 [account legacy]
 protocol = imap
@@ -316,6 +332,36 @@ tui_keys Q
 tui_expect "postie-exit=0"
 tmx kill-server
 tui_pass "NO_COLOR"
+
+# --- deleting in keep mode says that the server keeps its copy ---
+# Every account's connection fails at start (port 1), and that error
+# takes the message line; the next try is a minute later.  So: wait for
+# all five errors of this session, then delete.
+LOGF="$XDG_STATE_HOME/postie/postie.log"
+failed_since() { # accounts whose connection error was logged after line $1
+	[ "$(tail -n "+$(($1 + 1))" "$LOGF" |
+	    sed -n 's/.* ui: \([a-z]*\): cannot connect.*/\1/p' |
+	    sort -u | wc -l)" -ge 5 ]
+}
+for a in archive:archive keeper:keep; do
+	k=${a#*:} # the Maildir is maildir-$k, the message Q1.$k
+	n0=$(wc -l <"$LOGF")
+	tui_start -c "$CFG" -a "${a%%:*}" -f INBOX
+	tui_expect "kept $k"
+	wait_until failed_since "$n0" ||
+	    tui_fail "not every account reported its connection error"
+	tui_keys d
+	case $k in
+	archive) tui_expect "Deleted here only: the server keeps its copy" ;;
+	keep) tui_expect "the server keeps its copy until 7 days after" ;;
+	esac
+	wait_until sh -c "! ls '$TUI_DIR/maildir-$k/new' '$TUI_DIR/maildir-$k/cur' | grep -q 'Q1.$k'" ||
+	    tui_fail "d did not delete the local copy in ${a%%:*}"
+	tui_keys Q
+	tui_expect "postie-exit=0"
+	tmx kill-server
+done
+tui_pass "delete in keep mode says where the mail still is"
 
 # --- -e scripting: commands run once the folder has loaded ---
 tui_start -c "$CFG" -a home -f INBOX -e "sort subject; last; quit"
