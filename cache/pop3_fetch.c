@@ -51,8 +51,9 @@ struct pop3_fetch {
 	int stop;     /* asked to stop */
 	int quit;     /* pop3_fetch_end: the prepare thread stops too */
 	struct error err;
-	struct maildir_delivery *pool[POOL]; /* created ahead, unused */
-	size_t pool_n;
+	/* created ahead, unused: pool[pool_head ..] in creation order */
+	struct maildir_delivery *pool[POOL];
+	size_t pool_head, pool_n;
 	size_t begun;    /* messages the download began */
 	int pool_failed; /* a creation failed: the download creates */
 };
@@ -95,8 +96,12 @@ retr_begin(void *arg, unsigned num, struct error *err)
 		pthread_cond_wait(&f->space, &f->lock);
 	stop = f->stop;
 	if (!stop) {
-		if (f->pool_n > 0)
-			d = f->pool[--f->pool_n];
+		/* The oldest first: names keep the download order. */
+		if (f->pool_n > 0) {
+			d = f->pool[f->pool_head];
+			f->pool_head = (f->pool_head + 1) % POOL;
+			f->pool_n--;
+		}
 		f->begun++;
 		if (f->prep_idle && pool_low(f)) {
 			f->prep_idle = 0;
@@ -165,8 +170,10 @@ static const struct pop3_retr_cb retr_cb = { retr_begin, retr_data,
 static void
 fetch_free(struct pop3_fetch *f)
 {
-	while (f->pool_n > 0)
-		maildir_deliver_abort(&f->pool[--f->pool_n]);
+	for (; f->pool_n > 0; f->pool_n--) {
+		maildir_deliver_abort(&f->pool[f->pool_head]);
+		f->pool_head = (f->pool_head + 1) % POOL;
+	}
 	pthread_cond_destroy(&f->queued);
 	pthread_cond_destroy(&f->space);
 	pthread_cond_destroy(&f->ready);
@@ -231,7 +238,7 @@ prep_run(void *arg)
 			if (d == NULL)
 				f->pool_failed = 1;
 			else if (pool_room(f))
-				f->pool[f->pool_n++] = d;
+				f->pool[(f->pool_head + f->pool_n++) % POOL] = d;
 			else
 				maildir_deliver_abort(&d);
 			continue;
