@@ -200,11 +200,16 @@ si_list_folders(struct cache_sync_ctx *ctx, struct si *s, struct error *err)
 	struct db_folder *old = NULL, *snap = NULL;
 	size_t nold = 0, nsnap = 0, i, k;
 	char *used = NULL;
-	int rc = -1, inbox = 0;
+	int rc = -1, inbox = 0, counts = 0;
 
 	if (db_folder_list(db, acct, &old, &nold, err) < 0)
 		return -1;
-	if (imap_list(s->imap, list_one, &lc, err) != 0)
+	/* The counts only tell whether a folder the cache holds whole has
+	 * changed (unchanged()); without one, every folder is selected. */
+	for (i = 0; i < nold; i++)
+		counts |= old[i].uidnext != 0 || old[i].highestmodseq != 0;
+	if ((counts ? imap_list : imap_list_names)(s->imap, list_one, &lc,
+	    err) != 0)
 		goto out;
 	for (k = 0; k < lc.n; k++)
 		inbox |= strcmp(lc.v[k].name, "INBOX") == 0;

@@ -188,6 +188,13 @@ typedef int imap_folder_fn(void *ctx, const struct imap_folder *f);
  */
 int imap_list(struct imap *imap, imap_folder_fn *fn, void *ctx,
     struct error *err);
+/*
+ * The same without counts (has_status 0): a STATUS makes the server look
+ * at the folder, about as costly as a SELECT on a big Maildir folder, and
+ * is wasted when every folder is about to be selected anyway.
+ */
+int imap_list_names(struct imap *imap, imap_folder_fn *fn, void *ctx,
+    struct error *err);
 /* STATUS of one folder. */
 int imap_status(struct imap *imap, const char *folder, uint32_t *messages_r,
     uint32_t *unseen_r, uint32_t *uidnext_r, uint32_t *uidvalidity_r,

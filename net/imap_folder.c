@@ -198,14 +198,15 @@ status_all(struct imap *imap, struct flist *l, struct error *err)
 	return rc;
 }
 
-int
-imap_list(struct imap *imap, imap_folder_fn *fn, void *ctx,
+static int
+list_run(struct imap *imap, int counts, imap_folder_fn *fn, void *ctx,
     struct error *err)
 {
 	struct flist l = { NULL, 0, 0 };
 	struct imap_cmd cmd;
 	size_t k;
-	int rc, liststatus = imap_has_cap(imap, IMAP_CAP_LIST_STATUS);
+	int rc, liststatus = counts &&
+	    imap_has_cap(imap, IMAP_CAP_LIST_STATUS);
 	int specialuse = imap_has_cap(imap, IMAP_CAP_SPECIAL_USE |
 	    IMAP_CAP_LIST_EXTENDED);
 
@@ -222,7 +223,7 @@ imap_list(struct imap *imap, imap_folder_fn *fn, void *ctx,
 	rc = imap_cmd_send(imap, &cmd, err) < 0 ? -1 :
 	    imap_cmd_wait(imap, &cmd, err);
 	imap_cmd_free(&cmd);
-	if (rc == 0)
+	if (rc == 0 && counts)
 		rc = status_all(imap, &l, err);
 	for (k = 0; rc == 0 && k < l.n; k++) {
 		struct imap_folder f;
@@ -241,6 +242,20 @@ imap_list(struct imap *imap, imap_folder_fn *fn, void *ctx,
 	}
 	flist_free(&l);
 	return rc;
+}
+
+int
+imap_list(struct imap *imap, imap_folder_fn *fn, void *ctx,
+    struct error *err)
+{
+	return list_run(imap, 1, fn, ctx, err);
+}
+
+int
+imap_list_names(struct imap *imap, imap_folder_fn *fn, void *ctx,
+    struct error *err)
+{
+	return list_run(imap, 0, fn, ctx, err);
 }
 
 struct status_ctx {

@@ -326,6 +326,32 @@ START_TEST(test_list)
 }
 END_TEST
 
+/* The same folders, roles and hierarchy without counts. */
+START_TEST(test_list_names)
+{
+	struct imap *imap = itest_open("alice", IMAP_SEC_IMPLICIT);
+	struct flist with, without;
+	struct error err;
+	int k, i;
+
+	memset(&with, 0, sizeof(with));
+	memset(&without, 0, sizeof(without));
+	ck_assert_msg(imap_list(imap, folder_cb, &with, &err) == 0, "%s",
+	    err.msg);
+	ck_assert_msg(imap_list_names(imap, folder_cb, &without, &err) == 0,
+	    "%s", err.msg);
+	ck_assert_int_eq(without.n, with.n);
+	for (k = 0; k < with.n; k++) {
+		i = find(&without, with.f[k].name);
+		ck_assert_int_eq(without.f[i].has_status, 0);
+		ck_assert_uint_eq(without.f[i].messages, 0);
+		ck_assert_uint_eq(without.f[i].attrs, with.f[k].attrs);
+		ck_assert_int_eq(without.f[i].delim, with.f[k].delim);
+	}
+	imap_close(&imap);
+}
+END_TEST
+
 struct hdrs {
 	unsigned n;
 	uint32_t uid[64], seq[64];
@@ -532,6 +558,7 @@ imap_suite(void)
 	tcase_add_test(tc, test_wrong_password);
 	tcase_add_test(tc, test_plaintext_allowed);
 	tcase_add_test(tc, test_list);
+	tcase_add_test(tc, test_list_names);
 	tcase_add_test(tc, test_fetch);
 	tcase_add_test(tc, test_select_nonascii);
 	tcase_add_test(tc, test_qresync_uidvalidity_changed);
