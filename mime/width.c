@@ -233,10 +233,11 @@ mime_wrap(const char *s, size_t len, const char *prefix1, const char *prefix2,
 /* str_clean_display, with runs of printable ASCII copied whole: the
  * common case of mail text, and the hot path of rendering.  A line with
  * anything else goes to str_clean_display whole, so an escape sequence is
- * always seen from its start.  One difference: an escape string (APC,
- * OSC, DCS...) left open ends at the line's end here, where
- * str_clean_display on the whole text would also drop the lines after
- * it up to a terminator; both emit no control byte. */
+ * always seen from its start.  One difference: an escape sequence left
+ * open on its line (a CSI without its final byte, an OSC/DCS/APC string
+ * without its terminator) ends at the line's end here, where
+ * str_clean_display on the whole text would also drop the lines after it
+ * up to a terminator; neither emits a control byte. */
 void
 mime_clean(struct buf *out, const char *s, size_t len, int keep_newlines)
 {
