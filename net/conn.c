@@ -368,7 +368,7 @@ conn_wait_readable(struct conn *c, int timeout_ms, struct error *err)
 	int64_t dl;
 	ssize_t r;
 	short ev = POLLIN;
-	int ready;
+	int ready, must_poll = 0;
 
 	if (c->rend > c->rstart)
 		return 1;
@@ -376,17 +376,21 @@ conn_wait_readable(struct conn *c, int timeout_ms, struct error *err)
 	for (;;) {
 		if (atomic_load(&c->shut))
 			return conn_err_closed(c, err);
-		/* Records read ahead but not yet decrypted count too. */
-		if (c->ssl != NULL && SSL_has_pending(c->ssl))
-			return 1;
-		ready = conn_io_poll(c, ev, dl);
-		if (ready == 0)
-			return 0;
-		if (ready == -1)
-			return error_errno(
-			    err, errno, "cannot wait for %s", c->host);
-		if (c->ssl == NULL)
-			return 1;
+		if (c->ssl != NULL && SSL_pending(c->ssl) > 0)
+			return 1; /* decrypted data waits */
+		/* Records read ahead need no poll, unless they are only part
+		 * of a record (the last read wanted more); they may be only
+		 * a ticket or a close_notify, so they are read below. */
+		if (c->ssl == NULL || must_poll || !SSL_has_pending(c->ssl)) {
+			ready = conn_io_poll(c, ev, dl);
+			if (ready == 0)
+				return 0;
+			if (ready == -1)
+				return error_errno(
+				    err, errno, "cannot wait for %s", c->host);
+			if (c->ssl == NULL)
+				return 1;
+		}
 		/* Under TLS a readable socket may carry only a session
 		 * ticket: read without blocking and report real data only. */
 		c->rstart = c->rend = 0;
@@ -403,6 +407,7 @@ conn_wait_readable(struct conn *c, int timeout_ms, struct error *err)
 			return conn_err_closed(c, err);
 		if (r == -1)
 			return -1;
+		must_poll = 1;
 	}
 }
 
