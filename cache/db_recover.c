@@ -108,7 +108,8 @@ full_check_passed(const char *stamp)
  * Read-only: a WAL left by a crash is read as SQLite would, but never
  * checkpointed into (or deleted next to) a file that may be set aside.
  * Every open reads the header and the schema; PRAGMA quick_check runs
- * when due (full_check_due).
+ * when due (full_check_due).  A file about to be created gets a fresh
+ * stamp.
  */
 static int
 probe(const char *path, char *why, size_t whysz, struct error *err)
@@ -119,16 +120,21 @@ probe(const char *path, char *why, size_t whysz, struct error *err)
 	char stamp[4096];
 	int rc, res = -1, full;
 
+	snprintf(stamp, sizeof(stamp), "%s.checked", path);
 	if (stat(path, &sb) < 0) {
-		if (errno == ENOENT)
-			return 0;
-		return error_errno(err, errno, "cannot open %s", path);
+		if (errno != ENOENT)
+			return error_errno(err, errno, "cannot open %s", path);
+		sb.st_size = 0;
 	}
-	if (sb.st_size == 0)
-		return 0; /* created, never written: db_open fills it */
+	if (sb.st_size == 0) {
+		/* db_open creates (or fills) it: a fresh file starts the
+		 * day, or the first open after a big first sync would read
+		 * every page it just wrote. */
+		full_check_passed(stamp);
+		return 0;
+	}
 	if (header_damaged(path, sb.st_size, why, whysz))
 		return 1;
-	snprintf(stamp, sizeof(stamp), "%s.checked", path);
 	full = full_check_due(stamp);
 	rc = sqlite3_open_v2(path, &sq, SQLITE_OPEN_READONLY |
 	    SQLITE_OPEN_NOMUTEX, NULL);
@@ -302,12 +308,12 @@ db_recover_open(const char *path, struct db **db_r, char *notice,
 	snprintf(shm, sizeof(shm), "%s-shm", path);
 	if (unlink(shm) < 0 && errno != ENOENT)
 		log_warn("cannot remove %s: %s", shm, strerror(errno));
-	/* The stamp vouched for the old file: check the new one in full. */
-	snprintf(shm, sizeof(shm), "%s.checked", path);
-	(void)unlink(shm);
 	sync_dir_of(path);
 	if (db_open(path, db_r, err) < 0)
 		return -1;
+	/* The stamp vouched for the old file; the new one starts the day. */
+	snprintf(shm, sizeof(shm), "%s.checked", path);
+	full_check_passed(shm);
 	salvaged = salvage_uidls(aside, *db_r);
 	snprintf(last_notice, sizeof(last_notice), "the index %s was damaged "
 	    "(%s); it was set aside as %s and rebuilt from the Maildirs, "

@@ -4,8 +4,11 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cache/cache.h"
 #include "cache/recover.h"
@@ -145,6 +148,9 @@ expect_rebuilt(const char *before, size_t before_n)
 	ck_assert_int_eq(db_folder_ensure(db, "acct", "INBOX",
 	    FOLDER_ROLE_INBOX, &fid, &err), 0);
 	db_close(&db);
+	/* The new file starts the day of the full check. */
+	snprintf(aside, sizeof(aside), "%s.checked", path);
+	ck_assert_int_eq(access(aside, F_OK), 0);
 	/* And it stays fine: a second open is not a recovery. */
 	ck_assert_int_eq(db_recover_open(path, &db, notice, sizeof(notice),
 	    &err), 0);
@@ -265,6 +271,35 @@ START_TEST(damaged_page)
 	b = slurp(path, &n);
 	expect_rebuilt(b, n);
 	free(b);
+}
+END_TEST
+
+/* A file db_recover_open creates gets a fresh stamp: the first open
+ * after a big first sync does not read every page it just wrote. */
+START_TEST(fresh_file_stamped)
+{
+	struct db *db = NULL;
+	struct error err;
+	struct stat sb;
+	char stamp[512], notice[ERROR_MAX];
+
+	error_clear(&err);
+	snprintf(stamp, sizeof(stamp), "%s.checked", path);
+	ck_assert_int_ne(access(path, F_OK), 0);
+	ck_assert_int_ne(access(stamp, F_OK), 0);
+	ck_assert_msg(db_recover_open(path, &db, notice, sizeof(notice),
+	    &err) == 0, "%s", err.msg);
+	db_close(&db);
+	ck_assert_int_eq(stat(stamp, &sb), 0);
+	ck_assert_int_le(llabs((long long)(time(NULL) - sb.st_mtime)), 5);
+	/* An empty file (created, never written) counts as fresh too. */
+	ck_assert_int_eq(unlink(stamp), 0);
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(close(open(path, O_WRONLY | O_CREAT, 0600)), 0);
+	ck_assert_int_eq(db_recover_open(path, &db, notice, sizeof(notice),
+	    &err), 0);
+	db_close(&db);
+	ck_assert_int_eq(access(stamp, F_OK), 0);
 }
 END_TEST
 
@@ -433,6 +468,7 @@ main(void)
 	tcase_add_test(tc, truncated);
 	tcase_add_test(tc, truncated_header);
 	tcase_add_test(tc, damaged_page);
+	tcase_add_test(tc, fresh_file_stamped);
 	tcase_add_test(tc, damaged_page_when_check_due);
 	tcase_add_test(tc, wal_goes_aside);
 	tcase_add_test(tc, two_copies_kept);
