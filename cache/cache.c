@@ -463,6 +463,12 @@ cache_request_sync(struct cache *c, size_t i, int64_t folder_id,
 	return worker_request(c, i, WORKER_SYNC, folder_id, 0, flags);
 }
 
+int
+cache_watch(struct cache *c, size_t i, int64_t folder_id)
+{
+	return worker_watch(c, i, folder_id);
+}
+
 void
 cache_workers_stop(struct cache *c)
 {

@@ -154,6 +154,14 @@ int cache_worker_start(struct cache *c, size_t i, struct error *err);
  * worker if needed.  CACHE_EV_SYNC_DONE follows. */
 int cache_request_sync(struct cache *c, size_t i, int64_t folder_id,
     unsigned flags, struct error *err);
+/*
+ * Tells account i's worker which folder the user is looking at (0: none).
+ * Its IDLE then watches that folder instead of INBOX, so other clients'
+ * changes there show at once; meanwhile a background sync runs at least
+ * every minute, so new mail in INBOX still shows.  Starts nothing: -1
+ * if the account has no worker.
+ */
+int cache_watch(struct cache *c, size_t i, int64_t folder_id);
 /* Stops every worker (cancel, join). */
 void cache_workers_stop(struct cache *c);
 

@@ -66,5 +66,6 @@ enum worker_req_kind { WORKER_FETCH, WORKER_OPS, WORKER_SYNC };
 int worker_request(struct cache *c, size_t i, enum worker_req_kind kind,
     int64_t folder_id, int64_t msg_id, unsigned flags);
 void worker_stop(struct worker **w);
+int worker_watch(struct cache *c, size_t i, int64_t folder_id);
 
 #endif

@@ -67,7 +67,7 @@ struct cache_driver {
 	/*
 	 * Waits for news (IMAP IDLE, else NOOP polling; POP3 nothing) for at
 	 * most timeout_ms, returning early when cache_sync_request_fd() is
-	 * readable.  Returns 0 if the server reported changes (the worker
+	 * readable.  It watches cache_sync_watched() if set, else INBOX.  Returns 0 if the server reported changes (the worker
 	 * syncs), 1 on timeout or request, -1 error.  NULL: the worker
 	 * sleeps and syncs again on its timer.
 	 */
@@ -94,6 +94,9 @@ int cache_sync_request_fd(struct cache_sync_ctx *ctx);
 /* 1 if a request more urgent than background sync (opening a message) or
  * shutdown waits: return 1 from sync() then.  Also drains the fd. */
 int cache_sync_interrupted(struct cache_sync_ctx *ctx);
+/* The folder the user looks at (cache_watch), 0 if none: idle() watches
+ * it rather than INBOX. */
+int64_t cache_sync_watched(struct cache_sync_ctx *ctx);
 /* 1 once shutdown was asked: return as soon as possible. */
 int cache_sync_cancelled(struct cache_sync_ctx *ctx);
 /*

@@ -23,6 +23,8 @@ struct si {
 	char *selected;        /* UTF-8 name of the selected folder, or NULL */
 	int64_t selected_id;
 	int news;              /* EXISTS/EXPUNGE/FETCH/VANISHED seen */
+	int64_t unwatchable;   /* the open folder, when IDLE could not
+				* select it (cache_sync_watched) */
 	char **vanished;       /* uid sets (EARLIER included) */
 	size_t nvanished;
 	struct si_flagchg *chg;

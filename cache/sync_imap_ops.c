@@ -404,15 +404,67 @@ out:
 	return rc;
 }
 
+/*
+ * While IDLE watches another folder than INBOX, the wait ends at least
+ * this often, and the worker's background sync (LIST-STATUS: unchanged
+ * folders cost nothing more) brings what came to INBOX.
+ */
+#define WATCH_INBOX_MS (60 * 1000)
+
+/* The folder the user looks at if it is one of this account's that can
+ * be selected, else 0; -1 on a database error. */
+static int64_t
+watched(struct cache_sync_ctx *ctx, struct si *s, struct error *err)
+{
+	struct db_folder f, *fp;
+	int64_t id = cache_sync_watched(ctx);
+	int got, ok;
+
+	if (id == 0 || id == s->unwatchable)
+		return 0;
+	if ((fp = si_folder(s, id)) != NULL)
+		return fp->noselect ? 0 : id;
+	if ((got = db_folder_get(cache_sync_db(ctx), id, &f, err)) <= 0)
+		return got;
+	ok = strcmp(f.account, cache_sync_account(ctx)->name) == 0 &&
+	    !f.noselect;
+	db_folder_clear(&f);
+	return ok ? id : 0;
+}
+
+/* SELECTs folder fid to watch it: 1 if it changed since its last sync
+ * (what came meanwhile shows in SELECT), 0 if not, -1 error. */
+static int
+watch_select(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
+    struct error *err)
+{
+	struct imap_mailbox mb;
+	struct db_folder f, *fp;
+	int rc, got;
+
+	if ((fp = si_folder(s, fid)) == NULL) {
+		if ((got = db_folder_get(cache_sync_db(ctx), fid, &f,
+		    err)) <= 0)
+			return got < 0 ? -1 : error_set(err, "the folder is "
+			    "gone");
+		fp = &f;
+	}
+	rc = si_select_mb(ctx, s, fid, &mb, err);
+	if (rc == 0 && (mb.uidvalidity != fp->uidvalidity ||
+	    mb.uidnext != fp->uidnext || (mb.highestmodseq &&
+	    mb.highestmodseq != fp->highestmodseq)))
+		rc = 1;
+	if (fp == &f)
+		db_folder_clear(&f);
+	return rc;
+}
+
 int
 si_idle(struct cache_sync_ctx *ctx, int timeout_ms, struct error *err)
 {
-	struct db *db = cache_sync_db(ctx);
-	struct imap_mailbox mb;
-	struct db_folder f, *fp;
 	struct si *s;
-	int64_t inbox = 0;
-	int rc, got;
+	int64_t inbox = 0, watch;
+	int rc;
 
 	if (si_session(ctx, &s, err) < 0)
 		return -1;
@@ -420,32 +472,32 @@ si_idle(struct cache_sync_ctx *ctx, int timeout_ms, struct error *err)
 		s->news = 0;
 		return 0;
 	}
-	if (db_folder_ensure(db, cache_sync_account(ctx)->name, "INBOX",
-	    FOLDER_ROLE_INBOX, &inbox, err) < 0)
+	if (db_folder_ensure(cache_sync_db(ctx), cache_sync_account(ctx)->name,
+	    "INBOX", FOLDER_ROLE_INBOX, &inbox, err) < 0)
 		return -1;
-	if (s->selected_id != inbox) {
-		/* Watch INBOX; what came since its sync shows in SELECT. */
-		if ((fp = si_folder(s, inbox)) == NULL) {
-			if ((got = db_folder_get(db, inbox, &f, err)) <= 0)
-				return got < 0 ? -1 : error_set(err,
-				    "no INBOX");
-			fp = &f;
+	if ((watch = watched(ctx, s, err)) < 0)
+		return -1;
+	if (watch == 0)
+		watch = inbox;
+	else if (timeout_ms > WATCH_INBOX_MS)
+		timeout_ms = WATCH_INBOX_MS;
+	if (s->selected_id != watch) {
+		rc = watch_select(ctx, s, watch, err);
+		if (rc < 0 && watch != inbox && !dead(ctx, s)) {
+			/* Refused (deleted elsewhere, no rights): INBOX
+			 * instead, and no retry in this session. */
+			log_info("IDLE cannot watch the open folder (%s); it "
+			    "watches INBOX", err->msg);
+			s->unwatchable = watch;
+			rc = watch_select(ctx, s, inbox, err);
 		}
-		rc = si_select_mb(ctx, s, inbox, &mb, err);
-		if (rc == 0 && (mb.uidvalidity != fp->uidvalidity ||
-		    mb.uidnext != fp->uidnext || (mb.highestmodseq &&
-		    mb.highestmodseq != fp->highestmodseq)))
-			s->news = 1;
-		if (fp == &f)
-			db_folder_clear(&f);
 		if (rc < 0) {
 			dead(ctx, s);
 			return -1;
 		}
-		if (s->news) {
-			s->news = 0;
+		s->news = 0;
+		if (rc == 1)
 			return 0;
-		}
 	}
 	rc = imap_wait(s->imap, cache_sync_request_fd(ctx), timeout_ms, err);
 	if (rc < 0) {

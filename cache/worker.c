@@ -343,6 +343,34 @@ cache_sync_set_data(struct cache_sync_ctx *ctx, void *data)
 }
 
 int
+worker_watch(struct cache *c, size_t i, int64_t folder_id)
+{
+	struct worker *w = i < c->naccounts ? c->workers[i] : NULL;
+	int changed;
+
+	if (w == NULL)
+		return -1;
+	pthread_mutex_lock(&w->lock);
+	changed = w->watch != folder_id;
+	w->watch = folder_id;
+	pthread_mutex_unlock(&w->lock);
+	if (changed)
+		wake(w); /* an IDLE on the old folder ends */
+	return 0;
+}
+
+int64_t
+cache_sync_watched(struct cache_sync_ctx *ctx)
+{
+	int64_t id;
+
+	pthread_mutex_lock(&ctx->w->lock);
+	id = ctx->w->watch;
+	pthread_mutex_unlock(&ctx->w->lock);
+	return id;
+}
+
+int
 cache_sync_request_fd(struct cache_sync_ctx *ctx)
 {
 	return ctx->w->reqpipe[0];

@@ -36,6 +36,7 @@ struct worker {
 	int cancel_fd;        /* the driver's socket, or -1 (lock) */
 	int idle_sync;        /* the timer fired: sync in the background */
 	int next_ms;          /* wait before the next background sync */
+	int64_t watch;        /* the folder the user looks at, 0 none (lock) */
 	struct cache_sync_ctx ctx;
 };
 

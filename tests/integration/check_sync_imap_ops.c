@@ -6,10 +6,12 @@
  *	offline (no worker): flags "Welcome" \Flagged and unseen, deletes
  *	"Weekly news", moves "Minutes" to Archive, copies "Important" to
  *	Work; exits 0 when all are queued (prints the pending count).
- *   check_sync_imap_ops CONFIG ACCOUNT idle SUBJECT
- *	syncs, prints "synced" on stdout, then waits (up to 30 s, events
- *	only, no further sync request) until a message with SUBJECT is in
- *	INBOX: the worker's IDLE saw it.  Exit 0 found, 1 not.
+ *   check_sync_imap_ops CONFIG ACCOUNT idle SUBJECT [FOLDER]
+ *	syncs, tells the worker the user looks at FOLDER (cache_watch; no
+ *	FOLDER: none, so INBOX is watched), prints "synced" on stdout, then
+ *	waits (up to 30 s, events only, no further sync request) until a
+ *	message with SUBJECT is in FOLDER (default INBOX): the worker's
+ *	IDLE saw it.  Exit 0 found, 1 not.
  *   check_sync_imap_ops CONFIG ACCOUNT flag SUBJECT
  *	offline: sets \Flagged on the INBOX message with SUBJECT.
  *   check_sync_imap_ops CONFIG ACCOUNT interrupt TOTAL
@@ -146,21 +148,26 @@ ops(void)
 }
 
 static int
-idle(const char *subject)
+idle(const char *subject, const char *folder)
 {
 	struct pollfd pfd = { 0, POLLIN, 0 };
 	struct cache_event ev;
+	struct error err;
+	int64_t fid = 0;
 	time_t end;
 
 	if (sync_now() != 0)
 		return 1;
+	if (folder && (cache_folder_find(c, acct, folder, &fid, &err) < 0 ||
+	    cache_watch(c, acct, fid) < 0))
+		return fail("watch", NULL);
 	printf("synced\n");
 	fflush(stdout);
 	pfd.fd = cache_event_fd(c);
 	for (end = time(NULL) + 30; time(NULL) < end;) {
 		while (cache_event_read(c, &ev) == 1)
 			;
-		if (find("INBOX", subject) != 0) {
+		if (find(folder ? folder : "INBOX", subject) != 0) {
 			printf("seen\n");
 			return 0;
 		}
@@ -293,7 +300,7 @@ main(int argc, char **argv)
 	if (strcmp(argv[3], "ops") == 0)
 		rc = ops();
 	else if (strcmp(argv[3], "idle") == 0 && argc > 4)
-		rc = idle(argv[4]);
+		rc = idle(argv[4], argc > 5 ? argv[5] : NULL);
 	else if (strcmp(argv[3], "flag") == 0 && argc > 4) {
 		int64_t id = find("INBOX", argv[4]);
 

@@ -481,22 +481,28 @@ def uidvalidity(c):
     check(str(v) in st[0].decode(), "uidvalidity: the new value is stored")
 
 
-def idle(c):
-    p = subprocess.Popen([HELPER, c.cfg, "a", "idle", "Arrived while idle"],
+def idle(c, folder=None):
+    """A message another client appends arrives through IDLE, with no
+    sync request: in INBOX when the user looks at nothing, and in the
+    folder the user looks at (cache_watch) otherwise; the timers are
+    minutes, the helper waits 30 s."""
+    subject = "Arrived while idle in %s" % (folder or "INBOX")
+    p = subprocess.Popen([HELPER, c.cfg, "a", "idle", subject] +
+                         ([folder] if folder else []),
                          env=c.env, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE)
     line = p.stdout.readline().decode().strip()
     if line == "synced":
         time.sleep(1)
-        append("INBOX", "Arrived while idle")
+        append(folder or "INBOX", subject)
     try:
         out, err = p.communicate(timeout=60)
     except subprocess.TimeoutExpired:
         p.kill()
         out, err = p.communicate()
     check(line == "synced" and p.returncode == 0,
-          "idle: a message appended elsewhere arrives without a new "
-          "sync request (%s %s)" % (out.decode().strip(),
+          "idle: a message appended to %s elsewhere arrives without a new "
+          "sync request (%s %s)" % (folder or "INBOX", out.decode().strip(),
                                     err.decode().strip()))
 
 
@@ -577,6 +583,7 @@ def main():
     uidvalidity(c)
     body(c)
     idle(c)
+    idle(c, "Work")
     c.cleanup()
     dropped()
     if FAILED:
