@@ -310,6 +310,12 @@ scr_index_account(struct ui_screen *s)
 	return ((struct idx *)s)->account;
 }
 
+int64_t
+scr_index_folder(struct ui_screen *s)
+{
+	return ((struct idx *)s)->folder_id;
+}
+
 const char *
 scr_index_where(struct ui *ui, struct ui_screen *s, size_t *row_r,
     size_t *n_r)

@@ -650,6 +650,33 @@ curses_start(struct ui *ui)
 	return 0;
 }
 
+/*
+ * Tells each account's worker which folder the top-most index screen
+ * shows (the pager above it shows one of its messages), so that IDLE
+ * watches what the user looks at; the others watch INBOX.  A worker
+ * started later is told on the next turn.
+ */
+static void
+watch_update(struct ui *ui)
+{
+	struct ui_screen *s;
+	size_t i, n = cache_naccounts(ui->cache), acct = UI_NO_ACCOUNT;
+	int64_t fid = 0, want;
+
+	for (s = ui->top; s; s = s->below)
+		if (s->ops->ctx == UI_CTX_INDEX) {
+			acct = scr_index_account(s);
+			fid = scr_index_folder(s);
+			break;
+		}
+	for (i = 0; i < n; i++) {
+		want = i == acct ? fid : 0;
+		if (ui->watching[i] != want && ui->worker_ok[i] &&
+		    cache_watch(ui->cache, i, want) == 0)
+			ui->watching[i] = want;
+	}
+}
+
 static void
 loop(struct ui *ui)
 {
@@ -662,6 +689,7 @@ loop(struct ui *ui)
 	while (!ui->quit) {
 		if (ui->notice[0] && ui->notice_until < time(NULL))
 			ui->notice[0] = '\0';
+		watch_update(ui);
 		draw(ui);
 		if (ui->start_ready) {
 			run_start_cmds(ui);
@@ -734,6 +762,8 @@ tui_run(const struct cli_opts *opts)
 	    sizeof(*ui.progress));
 	ui.worker_ok = xcalloc(cache_naccounts(ui.cache) + 1,
 	    sizeof(*ui.worker_ok));
+	ui.watching = xcalloc(cache_naccounts(ui.cache) + 1,
+	    sizeof(*ui.watching));
 	ui.status = xcalloc(cache_naccounts(ui.cache) + 1, sizeof(*ui.status));
 	ui.status_valid = xcalloc(cache_naccounts(ui.cache) + 1,
 	    sizeof(*ui.status_valid));
@@ -764,6 +794,7 @@ tui_run(const struct cli_opts *opts)
 out:
 	free(ui.progress);
 	free(ui.worker_ok);
+	free(ui.watching);
 	free(ui.status);
 	free(ui.status_valid);
 	buf_free(&ui.msg);

@@ -93,6 +93,7 @@ struct ui {
 	/* per account */
 	struct ui_progress *progress;
 	int *worker_ok;
+	int64_t *watching; /* what each worker was told to watch */
 	struct cache_account_status *status; /* see ui_status() */
 	int *status_valid;
 	/* FOLDER_CHANGED events our own changes will cause (skipped) */
@@ -180,6 +181,7 @@ struct ui_screen *scr_help_new(struct ui *ui, unsigned ctx);
 
 /* What the index offers the pager. */
 size_t scr_index_account(struct ui_screen *s);
+int64_t scr_index_folder(struct ui_screen *s); /* 0: not one folder */
 /* "account/folder", the cursor's row (from 1) and the number of rows. */
 const char *scr_index_where(struct ui *ui, struct ui_screen *s,
     size_t *row_r, size_t *n_r);
