@@ -354,7 +354,7 @@ worker_watch(struct cache *c, size_t i, int64_t folder_id)
 	changed = w->watch != folder_id;
 	w->watch = folder_id;
 	pthread_mutex_unlock(&w->lock);
-	if (changed)
+	if (changed && w->drv->idle)
 		wake(w); /* an IDLE on the old folder ends */
 	return 0;
 }
