@@ -12,6 +12,11 @@
  *	waits (up to 30 s, events only, no further sync request) until a
  *	message with SUBJECT is in FOLDER (default INBOX): the worker's
  *	IDLE saw it.  Exit 0 found, 1 not.
+ *   check_sync_imap_ops CONFIG ACCOUNT gone FOLDER SUBJECT
+ *	syncs, prints "synced", reads a line from stdin (meanwhile the
+ *	test deletes FOLDER on the server), watches FOLDER, prints
+ *	"watching", then waits (up to 30 s) for SUBJECT in INBOX: IDLE fell
+ *	back to INBOX and the session stayed up.  Exit 0 found, 1 not.
  *   check_sync_imap_ops CONFIG ACCOUNT flag SUBJECT
  *	offline: sets \Flagged on the INBOX message with SUBJECT.
  *   check_sync_imap_ops CONFIG ACCOUNT interrupt TOTAL
@@ -147,14 +152,33 @@ ops(void)
 	return st.pending_ops == 4 ? 0 : 1;
 }
 
+/* Waits (events only, up to 30 s) until a message with subject is in
+ * folder: 0 seen, 1 not. */
 static int
-idle(const char *subject, const char *folder)
+wait_subject(const char *folder, const char *subject)
 {
 	struct pollfd pfd = { 0, POLLIN, 0 };
 	struct cache_event ev;
+	time_t end;
+
+	pfd.fd = cache_event_fd(c);
+	for (end = time(NULL) + 30; time(NULL) < end;) {
+		while (cache_event_read(c, &ev) == 1)
+			;
+		if (find(folder, subject) != 0) {
+			printf("seen\n");
+			return 0;
+		}
+		poll(&pfd, 1, 500);
+	}
+	return fail("the new message did not arrive through IDLE", NULL);
+}
+
+static int
+idle(const char *subject, const char *folder)
+{
 	struct error err;
 	int64_t fid = 0;
-	time_t end;
 
 	if (sync_now() != 0)
 		return 1;
@@ -163,17 +187,29 @@ idle(const char *subject, const char *folder)
 		return fail("watch", NULL);
 	printf("synced\n");
 	fflush(stdout);
-	pfd.fd = cache_event_fd(c);
-	for (end = time(NULL) + 30; time(NULL) < end;) {
-		while (cache_event_read(c, &ev) == 1)
-			;
-		if (find(folder ? folder : "INBOX", subject) != 0) {
-			printf("seen\n");
-			return 0;
-		}
-		poll(&pfd, 1, 500);
-	}
-	return fail("the new message did not arrive through IDLE", NULL);
+	return wait_subject(folder ? folder : "INBOX", subject);
+}
+
+static int
+gone(const char *folder, const char *subject)
+{
+	struct error err;
+	char line[64];
+	int64_t fid;
+
+	if (sync_now() != 0)
+		return 1;
+	if (cache_folder_find(c, acct, folder, &fid, &err) < 0)
+		return fail("find", &err);
+	printf("synced\n");
+	fflush(stdout);
+	if (fgets(line, sizeof(line), stdin) == NULL)
+		return fail("stdin", NULL);
+	if (cache_watch(c, acct, fid) < 0)
+		return fail("watch", NULL);
+	printf("watching\n");
+	fflush(stdout);
+	return wait_subject("INBOX", subject);
 }
 
 static int
@@ -301,6 +337,8 @@ main(int argc, char **argv)
 		rc = ops();
 	else if (strcmp(argv[3], "idle") == 0 && argc > 4)
 		rc = idle(argv[4], argc > 5 ? argv[5] : NULL);
+	else if (strcmp(argv[3], "gone") == 0 && argc > 5)
+		rc = gone(argv[4], argv[5]);
 	else if (strcmp(argv[3], "flag") == 0 && argc > 4) {
 		int64_t id = find("INBOX", argv[4]);
 

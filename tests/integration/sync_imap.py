@@ -506,6 +506,50 @@ def idle(c, folder=None):
                                     err.decode().strip()))
 
 
+def alice_logins():
+    with open(ENV["POSTIE_TEST_DOVECOT_LOG"], errors="replace") as fp:
+        return sum(1 for l in fp if "Login: user=<alice>" in l)
+
+
+def idle_gone(c):
+    """The folder the user looks at is deleted by another client before
+    IDLE selects it: IDLE watches INBOX instead and the session stays up
+    (an INBOX message arrives within 30 s; the retry timer is minutes)."""
+    m = imap()
+    m.create(q("Doomed"))
+    m.logout()
+    subject = "Arrived after Doomed went"
+    p = subprocess.Popen([HELPER, c.cfg, "a", "gone", "Doomed", subject],
+                         env=c.env, stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    line = p.stdout.readline().decode().strip()
+    line2 = ""
+    logins = 0
+    if line == "synced":
+        logins = alice_logins()
+        m = imap()
+        m.delete(q("Doomed"))
+        m.logout()
+        p.stdin.write(b"go\n")
+        p.stdin.flush()
+        line2 = p.stdout.readline().decode().strip()
+        time.sleep(2)
+        append("INBOX", subject)
+    try:
+        out, err = p.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out, err = p.communicate()
+    check(line == "synced" and line2 == "watching" and p.returncode == 0,
+          "idle: the watched folder deleted elsewhere, INBOX is watched "
+          "instead (%s %s)" % (out.decode().strip(), err.decode().strip()))
+    # The only logins since are the test's own (delete, append): postie's
+    # session was not dropped and opened again.
+    check(alice_logins() - logins == 2,
+          "idle: the failed SELECT kept postie's session (%d logins)" %
+          (alice_logins() - logins))
+
+
 def body(c):
     p = c.helper("open", "München")
     out = p.stdout.decode().strip()
@@ -584,6 +628,7 @@ def main():
     body(c)
     idle(c)
     idle(c, "Work")
+    idle_gone(c)
     c.cleanup()
     dropped()
     if FAILED:
