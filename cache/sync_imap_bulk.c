@@ -46,6 +46,16 @@
 #define WAKE_INDEXER 64
 /* Fills of at least this many messages get a checkpointer. */
 #define CKPT_MIN 20000
+/*
+ * Every this many commits the indexer waits, before its next BEGIN, for
+ * the checkpointer to finish: a writer starts the WAL over only when it
+ * begins after a complete checkpoint, and the indexer otherwise always
+ * begins while the last one runs, so the WAL grew for the whole fill
+ * (44 MB for 100,000 messages) and every frame extended the file (the
+ * kernel allocating and zeroing blocks).  Restarted, it stays near
+ * this many batches and is rewritten in place.
+ */
+#define RESTART_EVERY 3
 
 /* One message as its row: the strings live in str (offsets, or
  * NONE for NULL). */
@@ -91,7 +101,10 @@ struct si_bulk {
 	struct db *ckdb;
 	pthread_t ck_th;
 	pthread_cond_t cv_ck;
+	pthread_cond_t cv_ckdone;
 	int ck_want, ck_stop;
+	uint64_t ck_asked, ck_done; /* commits to copy; copied (lock) */
+	unsigned since_restart;     /* indexer only */
 };
 
 static void
@@ -204,12 +217,27 @@ commit(struct si_bulk *b, struct error *err)
 	if (b->ckdb != NULL) {
 		pthread_mutex_lock(&b->lock);
 		b->ck_want = 1;
+		b->ck_asked++;
 		pthread_cond_signal(&b->cv_ck);
 		pthread_mutex_unlock(&b->lock);
 	}
 	cache_sync_progress(b->ctx, b->label, b->done, b->total, b->bytes);
 	cache_sync_folder_changed(b->ctx, b->last_folder);
 	return 0;
+}
+
+/* Before a BEGIN: every RESTART_EVERY commits, waits for the checkpoint
+ * of all that was committed (see RESTART_EVERY). */
+static void
+restart_point(struct si_bulk *b)
+{
+	if (b->ckdb == NULL || ++b->since_restart < RESTART_EVERY)
+		return;
+	b->since_restart = 0;
+	pthread_mutex_lock(&b->lock);
+	while (b->ck_done < b->ck_asked && !b->ck_stop)
+		pthread_cond_wait(&b->cv_ckdone, &b->lock);
+	pthread_mutex_unlock(&b->lock);
 }
 
 static void *
@@ -248,6 +276,8 @@ indexer(void *arg)
 		pthread_mutex_unlock(&b->lock);
 		rc = 0;
 		if (!b->failed) {
+			if (!b->in_txn)
+				restart_point(b);
 			if (!b->in_txn && (rc = db_begin(b->db, &err)) == 0)
 				b->in_txn = 1;
 			if (rc == 0)
@@ -278,6 +308,7 @@ checkpointer(void *arg)
 {
 	struct si_bulk *b = arg;
 	struct error err;
+	uint64_t asked;
 	int last;
 
 	pthread_mutex_lock(&b->lock);
@@ -286,10 +317,13 @@ checkpointer(void *arg)
 			pthread_cond_wait(&b->cv_ck, &b->lock);
 		last = b->ck_stop;
 		b->ck_want = 0;
+		asked = b->ck_asked;
 		pthread_mutex_unlock(&b->lock);
 		if (db_checkpoint(b->ckdb, &err) < 0)
 			log_warn("%s", err.msg);
 		pthread_mutex_lock(&b->lock);
+		b->ck_done = asked;
+		pthread_cond_broadcast(&b->cv_ckdone);
 	} while (!last);
 	pthread_mutex_unlock(&b->lock);
 	return NULL;
@@ -308,7 +342,9 @@ checkpointer_start(struct si_bulk *b)
 		return;
 	}
 	pthread_cond_init(&b->cv_ck, NULL);
+	pthread_cond_init(&b->cv_ckdone, NULL);
 	if (pthread_create(&b->ck_th, NULL, checkpointer, b) != 0) {
+		pthread_cond_destroy(&b->cv_ckdone);
 		pthread_cond_destroy(&b->cv_ck);
 		db_close(&b->ckdb);
 		db_autocheckpoint(b->db, 1, &err);
@@ -327,6 +363,7 @@ checkpointer_stop(struct si_bulk *b)
 	pthread_cond_signal(&b->cv_ck);
 	pthread_mutex_unlock(&b->lock);
 	pthread_join(b->ck_th, NULL);
+	pthread_cond_destroy(&b->cv_ckdone);
 	pthread_cond_destroy(&b->cv_ck);
 	db_close(&b->ckdb);
 	if (db_autocheckpoint(b->db, 1, &err) < 0)
