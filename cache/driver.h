@@ -67,8 +67,9 @@ struct cache_driver {
 	/*
 	 * Waits for news (IMAP IDLE, else NOOP polling; POP3 nothing) for at
 	 * most timeout_ms, returning early when cache_sync_request_fd() is
-	 * readable.  It watches cache_sync_watched() if set, else INBOX.  Returns 0 if the server reported changes (the worker
-	 * syncs), 1 on timeout or request, -1 error.  NULL: the worker
+	 * readable.  It watches cache_sync_watched() if set, else INBOX.
+	 * Returns 0 if the server reported changes (the worker syncs), 1
+	 * on timeout or request, -1 error.  NULL: the worker
 	 * sleeps and syncs again on its timer.
 	 */
 	int (*idle)(struct cache_sync_ctx *ctx, int timeout_ms,

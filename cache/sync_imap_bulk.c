@@ -276,10 +276,11 @@ indexer(void *arg)
 		pthread_mutex_unlock(&b->lock);
 		rc = 0;
 		if (!b->failed) {
-			if (!b->in_txn)
+			if (!b->in_txn) {
 				restart_point(b);
-			if (!b->in_txn && (rc = db_begin(b->db, &err)) == 0)
-				b->in_txn = 1;
+				if ((rc = db_begin(b->db, &err)) == 0)
+					b->in_txn = 1;
+			}
 			if (rc == 0)
 				rc = index_one(b, sl, &err);
 			b->last_folder = sl->folder;

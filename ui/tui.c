@@ -653,15 +653,16 @@ curses_start(struct ui *ui)
 /*
  * Tells each account's worker which folder the top-most index screen
  * shows (the pager above it shows one of its messages), so that IDLE
- * watches what the user looks at; the others watch INBOX.  A worker
- * started later is told on the next turn.
+ * watches what the user looks at; the others watch INBOX.  The worker
+ * ignores a value it already has; one started later is told on the next
+ * turn (without a worker cache_watch does nothing).
  */
 static void
 watch_update(struct ui *ui)
 {
 	struct ui_screen *s;
 	size_t i, n = cache_naccounts(ui->cache), acct = UI_NO_ACCOUNT;
-	int64_t fid = 0, want;
+	int64_t fid = 0;
 
 	for (s = ui->top; s; s = s->below)
 		if (s->ops->ctx == UI_CTX_INDEX) {
@@ -669,12 +670,8 @@ watch_update(struct ui *ui)
 			fid = scr_index_folder(s);
 			break;
 		}
-	for (i = 0; i < n; i++) {
-		want = i == acct ? fid : 0;
-		if (ui->watching[i] != want && ui->worker_ok[i] &&
-		    cache_watch(ui->cache, i, want) == 0)
-			ui->watching[i] = want;
-	}
+	for (i = 0; i < n; i++)
+		(void)cache_watch(ui->cache, i, i == acct ? fid : 0);
 }
 
 static void
@@ -762,8 +759,6 @@ tui_run(const struct cli_opts *opts)
 	    sizeof(*ui.progress));
 	ui.worker_ok = xcalloc(cache_naccounts(ui.cache) + 1,
 	    sizeof(*ui.worker_ok));
-	ui.watching = xcalloc(cache_naccounts(ui.cache) + 1,
-	    sizeof(*ui.watching));
 	ui.status = xcalloc(cache_naccounts(ui.cache) + 1, sizeof(*ui.status));
 	ui.status_valid = xcalloc(cache_naccounts(ui.cache) + 1,
 	    sizeof(*ui.status_valid));
@@ -794,7 +789,6 @@ tui_run(const struct cli_opts *opts)
 out:
 	free(ui.progress);
 	free(ui.worker_ok);
-	free(ui.watching);
 	free(ui.status);
 	free(ui.status_valid);
 	buf_free(&ui.msg);

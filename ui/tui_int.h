@@ -93,7 +93,6 @@ struct ui {
 	/* per account */
 	struct ui_progress *progress;
 	int *worker_ok;
-	int64_t *watching; /* what each worker was told to watch */
 	struct cache_account_status *status; /* see ui_status() */
 	int *status_valid;
 	/* FOLDER_CHANGED events our own changes will cause (skipped) */
