@@ -342,12 +342,11 @@ si_replay_op(struct cache_sync_ctx *ctx, const struct db_op *op,
 			goto refused;
 		break;
 	case DB_OP_EXPUNGE:
-		/* UID EXPUNGE of what the user expunged: what another client
-		 * marked \Deleted stays.  Without UIDPLUS there is only the
-		 * plain EXPUNGE, as every client has; so for queue entries
-		 * written before they carried their UIDs. */
-		if (imap_expunge(s->imap, op->args && imap_has_cap(s->imap,
-		    IMAP_CAP_UIDPLUS) ? op->args : NULL, err) < 0)
+		/* Only what the user expunged: what another client marked
+		 * \Deleted stays (imap_expunge, with or without UIDPLUS).
+		 * Queue entries written before they carried their UIDs get
+		 * the plain EXPUNGE. */
+		if (imap_expunge(s->imap, op->args, err) < 0)
 			goto refused;
 		break;
 	case DB_OP_MOVE:

@@ -296,18 +296,24 @@ int imap_store(struct imap *imap, const char *uidset, int add,
 int imap_copy(struct imap *imap, const char *uidset, const char *folder,
     char **dest_uids_r, struct error *err);
 /* UID MOVE when offered, else UID COPY + UID STORE +FLAGS (\Deleted) +
- * UID EXPUNGE (UIDPLUS); without UIDPLUS the originals stay \Deleted.
- * The new UIDs (COPYUID, with UIDPLUS) go to *dest_uids_r as for
- * imap_copy.  The source messages leave as EXPUNGE/VANISHED events. */
+ * imap_expunge() of uidset.  The new UIDs (COPYUID, with UIDPLUS) go to
+ * *dest_uids_r as for imap_copy.  The source messages leave as
+ * EXPUNGE/VANISHED events. */
 int imap_move(struct imap *imap, const char *uidset, const char *folder,
     char **dest_uids_r, struct error *err);
-/* UID EXPUNGE uidset with UIDPLUS; EXPUNGE when uidset is NULL. */
+/*
+ * Expunges the \Deleted messages of uidset, and only those: UID EXPUNGE
+ * with UIDPLUS; without it UID SEARCH DELETED, -FLAGS (\Deleted) on the
+ * others, EXPUNGE, +FLAGS (\Deleted) on them again (a message another
+ * client marks within that round trip still goes).  uidset NULL: a plain
+ * EXPUNGE of every \Deleted message.
+ */
 int imap_expunge(struct imap *imap, const char *uidset, struct error *err);
 enum imap_req_kind {
 	IMAP_REQ_STORE,   /* uidset, add, flags */
 	IMAP_REQ_COPY,    /* uidset, folder */
 	IMAP_REQ_MOVE,    /* uidset, folder */
-	IMAP_REQ_EXPUNGE, /* uidset (UID EXPUNGE, needs UIDPLUS) */
+	IMAP_REQ_EXPUNGE, /* uidset, as imap_expunge() */
 };
 
 /* One change of a pipelined batch. */
@@ -326,8 +332,9 @@ struct imap_req {
  * Sends the n requests pipelined (at most 32 in flight) and reads the
  * answers, so replaying many queued changes costs about one round trip.
  * Each request gets its own result; a refused one does not stop the
- * others.  A MOVE without the MOVE capability runs as imap_move() in its
- * turn (not pipelined).  Returns 0 when the session survived (look at each
+ * others.  A MOVE without the MOVE capability runs as imap_move(), an
+ * EXPUNGE without UIDPLUS as imap_expunge(), in its turn (not
+ * pipelined).  Returns 0 when the session survived (look at each
  * result), -1 on a connection error (err; results of unanswered requests
  * are -1).
  */

@@ -23,11 +23,6 @@ send_req(struct imap *imap, struct imap_cmd *cmd, struct imap_req *q,
 		error_set(&q->err, "bad message set");
 		return 0;
 	}
-	if (q->kind == IMAP_REQ_EXPUNGE && !(imap->caps & IMAP_CAP_UIDPLUS)) {
-		error_set(&q->err, "IMAP server cannot expunge single "
-		    "messages (no UIDPLUS)");
-		return 0;
-	}
 	imap_cmd_begin(imap, cmd, names[q->kind], NULL, NULL);
 	switch (q->kind) {
 	case IMAP_REQ_STORE:
@@ -85,13 +80,20 @@ imap_batch(struct imap *imap, struct imap_req *reqs, size_t n,
 	for (k = 0; k < n; k++) {
 		struct imap_req *q = &reqs[k];
 
-		if (q->kind == IMAP_REQ_MOVE && !(imap->caps & IMAP_CAP_MOVE)) {
-			/* COPY + STORE + EXPUNGE, in order after the rest. */
+		if ((q->kind == IMAP_REQ_MOVE && !(imap->caps &
+		    IMAP_CAP_MOVE)) || (q->kind == IMAP_REQ_EXPUNGE &&
+		    !(imap->caps & IMAP_CAP_UIDPLUS))) {
+			/* Several commands, in order after the rest. */
 			if (drain(imap, cmds, qs, w, err) < 0)
 				return -1;
 			w = 0;
-			if (imap_move(imap, q->uidset, q->folder ? q->folder :
-			    "", NULL, &q->err) == 0)
+			if (q->uidset == NULL || imap_uidset_foreach(q->uidset,
+			    NULL, NULL) < 0)
+				error_set(&q->err, "bad message set");
+			else if ((q->kind == IMAP_REQ_MOVE ? imap_move(imap,
+			    q->uidset, q->folder ? q->folder : "", NULL,
+			    &q->err) : imap_expunge(imap, q->uidset,
+			    &q->err)) == 0)
 				q->result = 0;
 			else if (!imap_alive(imap))
 				return error_set(err, "%s", q->err.msg);

@@ -1,6 +1,6 @@
 /*
  * imap_fetch: FETCH of flags and headers, bodies streamed to a sink, and
- * the commands that change messages (STORE, COPY, MOVE, EXPUNGE, NOOP).
+ * the commands that change messages (STORE, COPY, MOVE, NOOP).
  */
 #include <config.h>
 
@@ -391,26 +391,6 @@ imap_copy(struct imap *imap, const char *uidset, const char *folder,
 	return rc;
 }
 
-int
-imap_expunge(struct imap *imap, const char *uidset, struct error *err)
-{
-	struct imap_cmd cmd;
-
-	imap_cmd_begin(imap, &cmd, "EXPUNGE", NULL, NULL);
-	if (uidset == NULL) {
-		imap_add(imap, "EXPUNGE");
-	} else {
-		if (!(imap->caps & IMAP_CAP_UIDPLUS))
-			return error_set(err, "IMAP server cannot expunge "
-			    "single messages (no UIDPLUS)");
-		if (imap_uidset_foreach(uidset, NULL, NULL) < 0)
-			return error_set(err, "bad message set \"%s\"",
-			    uidset);
-		imap_add(imap, "UID EXPUNGE %s", uidset);
-	}
-	return simple(imap, &cmd, err);
-}
-
 /* "* OK [COPYUID validity src dst]" sent during UID MOVE (RFC 6851). */
 static int
 move_untagged(struct imap *imap, struct imap_cmd *cmd,
@@ -466,8 +446,6 @@ imap_move(struct imap *imap, const char *uidset, const char *folder,
 	if (imap_copy(imap, uidset, folder, dest_uids_r, err) < 0 ||
 	    imap_store(imap, uidset, 1, IMAP_FLAG_DELETED, err) < 0)
 		return -1;
-	if (!(imap->caps & IMAP_CAP_UIDPLUS))
-		return 0; /* a plain EXPUNGE would remove others' \Deleted */
 	return imap_expunge(imap, uidset, err);
 }
 

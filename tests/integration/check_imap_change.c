@@ -389,6 +389,100 @@ START_TEST(test_fallbacks)
 }
 END_TEST
 
+static int
+has_uid(struct imap *imap, uint32_t uid)
+{
+	uint32_t uids[256];
+	struct error err;
+	unsigned n, k;
+
+	ck_assert_int_eq(imap_noop(imap, &err), 0); /* expunges seen */
+	n = itest_uids(imap, uids, 256);
+	for (k = 0; k < n; k++)
+		if (uids[k] == uid)
+			return 1;
+	return 0;
+}
+
+/*
+ * An expunge of chosen messages leaves what another client marked
+ * \Deleted, and what we marked but did not name: with UIDPLUS (UID
+ * EXPUNGE), and without it (SEARCH, flags set aside, EXPUNGE), through
+ * ESEARCH or plain SEARCH, alone, in a batch and in a MOVE without MOVE.
+ */
+START_TEST(test_expunge_only_named)
+{
+	static const unsigned ignore[] = { 0, IMAP_CAP_UIDPLUS,
+		IMAP_CAP_UIDPLUS | IMAP_CAP_ESEARCH,
+		IMAP_CAP_UIDPLUS | IMAP_CAP_MOVE };
+	struct imap *a, *c = itest_open("alice", IMAP_SEC_IMPLICIT);
+	struct imap *n = itest_open("alice", IMAP_SEC_IMPLICIT); /* counts */
+	struct imap_mailbox mb;
+	struct imap_req q;
+	struct error err;
+	uint32_t u[5], count, trash;
+	char set[32], others[16];
+	unsigned pass, k;
+
+	for (pass = 0; pass < sizeof(ignore) / sizeof(ignore[0]); pass++) {
+		itest_ignore_caps = ignore[pass];
+		a = itest_open("alice", IMAP_SEC_IMPLICIT);
+		itest_ignore_caps = 0;
+		ck_assert(!imap_has_cap(a, IMAP_CAP_UIDPLUS) == (pass > 0));
+		for (k = 0; k < 5; k++)
+			ck_assert_msg(imap_append(c, "Archive", 0, msg,
+			    sizeof(msg) - 1, &u[k], &err) == 0, "%s",
+			    err.msg);
+		ck_assert_int_eq(imap_select(c, "Archive", 0, NULL, &mb,
+		    &err), 0);
+		ck_assert_int_eq(imap_select(a, "Archive", 0, NULL, &mb,
+		    &err), 0);
+		/* u0 and u4: another client's; u1, u2, u3: ours. */
+		snprintf(others, sizeof(others), "%u,%u", (unsigned)u[0],
+		    (unsigned)u[4]);
+		ck_assert_int_eq(imap_store(c, others, 1, IMAP_FLAG_DELETED,
+		    &err), 0);
+		snprintf(set, sizeof(set), "%u:%u", (unsigned)u[1],
+		    (unsigned)u[3]);
+		ck_assert_int_eq(imap_store(a, set, 1, IMAP_FLAG_DELETED,
+		    &err), 0);
+		count = itest_count(n, "Archive");
+		trash = itest_count(n, "Trash");
+		/* u1 alone */
+		snprintf(set, sizeof(set), "%u", (unsigned)u[1]);
+		if (pass == 3) {
+			ck_assert_msg(imap_move(a, set, "Trash", NULL, &err) ==
+			    0, "%s", err.msg);
+			ck_assert_uint_eq(itest_count(n, "Trash"), trash + 1);
+		} else {
+			ck_assert_msg(imap_expunge(a, set, &err) == 0, "%s",
+			    err.msg);
+		}
+		ck_assert_uint_eq(itest_count(n, "Archive"), count - 1);
+		ck_assert(!has_uid(c, u[1]));
+		/* u2 in a batch */
+		snprintf(set, sizeof(set), "%u", (unsigned)u[2]);
+		memset(&q, 0, sizeof(q));
+		q.kind = IMAP_REQ_EXPUNGE;
+		q.uidset = set;
+		ck_assert_int_eq(imap_batch(a, &q, 1, &err), 0);
+		ck_assert_msg(q.result == 0, "%s", q.err.msg);
+		ck_assert_uint_eq(itest_count(n, "Archive"), count - 2);
+		ck_assert(!has_uid(c, u[2]));
+		/* the rest stays, marked as it was */
+		ck_assert(has_uid(c, u[0]) && has_uid(c, u[3]) &&
+		    has_uid(c, u[4]));
+		ck_assert(itest_flags(c, u[0]) & IMAP_FLAG_DELETED);
+		ck_assert(itest_flags(c, u[3]) & IMAP_FLAG_DELETED);
+		ck_assert(itest_flags(c, u[4]) & IMAP_FLAG_DELETED);
+		ck_assert_int_eq(imap_expunge(c, NULL, &err), 0);
+		ck_assert_int_eq(imap_logout(&a, &err), 0);
+	}
+	ck_assert_int_eq(imap_logout(&c, &err), 0);
+	ck_assert_int_eq(imap_logout(&n, &err), 0);
+}
+END_TEST
+
 Suite *
 imap_change_suite(void)
 {
@@ -403,6 +497,7 @@ imap_change_suite(void)
 	tcase_add_test(tc, test_big_body);
 	tcase_add_test(tc, test_batch);
 	tcase_add_test(tc, test_kicked);
+	tcase_add_test(tc, test_expunge_only_named);
 	suite_add_tcase(s, tc);
 	return s;
 }
