@@ -95,6 +95,9 @@ on_event(void *arg, const struct imap_event *ev)
 		s->chg[s->nchg].uid = ev->uid;
 		s->chg[s->nchg++].flags = ev->flags;
 		break;
+	case IMAP_EV_MAILBOX:
+		s->elsewhere = 1;
+		break;
 	case IMAP_EV_ALERT:
 	case IMAP_EV_BYE:
 		break;
@@ -110,6 +113,7 @@ si_drop(struct cache_sync_ctx *ctx, struct si *s)
 	s->selected = NULL;
 	s->selected_id = 0;
 	s->listed = 0;
+	s->notify_tried = 0;
 }
 
 int
@@ -685,6 +689,7 @@ imap_sync(struct cache_sync_ctx *ctx, int64_t folder_id, unsigned flags,
 		return -1;
 	cache_sync_state(ctx, ACCOUNT_SYNCING);
 	if (!s->listed) {
+		s->elsewhere = 0; /* what this listing brings */
 		if (si_list_folders(ctx, s, err) < 0)
 			goto out;
 		s->listed = 1;

@@ -23,6 +23,9 @@ struct si {
 	char *selected;        /* UTF-8 name of the selected folder, or NULL */
 	int64_t selected_id;
 	int news;              /* EXISTS/EXPUNGE/FETCH/VANISHED seen */
+	int elsewhere;         /* another folder changed (NOTIFY) since the
+				* last LIST */
+	int notify_tried;      /* NOTIFY SET sent in this session */
 	int64_t unwatchable;   /* the open folder, when IDLE could not
 				* select it (cache_sync_watched) */
 	char **vanished;       /* uid sets (EARLIER included) */

@@ -404,9 +404,13 @@ out:
 }
 
 /*
- * While IDLE watches another folder than INBOX, the wait ends at least
- * this often, and the worker's background sync (LIST-STATUS: unchanged
- * folders cost nothing more) brings what came to INBOX.
+ * Where the server offers NOTIFY, every other folder's news ends the
+ * wait too (IMAP_EV_MAILBOX), and the background sync (LIST-STATUS:
+ * unchanged folders cost nothing more) brings it.  While IDLE watches
+ * another folder than INBOX, the wait also ends at least this often for
+ * INBOX's sake: NOTIFY cannot tell of mail put into the server's INBOX
+ * behind its back (a Maildir written by another program) until something
+ * looks.
  */
 #define WATCH_INBOX_MS (60 * 1000)
 
@@ -467,7 +471,7 @@ si_idle(struct cache_sync_ctx *ctx, int timeout_ms, struct error *err)
 
 	if (si_session(ctx, &s, err) < 0)
 		return -1;
-	if (s->news) { /* seen since the last sync */
+	if (s->news || s->elsewhere) { /* seen since the last sync */
 		s->news = 0;
 		return 0;
 	}
@@ -478,8 +482,6 @@ si_idle(struct cache_sync_ctx *ctx, int timeout_ms, struct error *err)
 		return -1;
 	if (watch == 0)
 		watch = inbox;
-	else if (timeout_ms > WATCH_INBOX_MS)
-		timeout_ms = WATCH_INBOX_MS;
 	if (s->selected_id != watch) {
 		rc = watch_select(ctx, s, watch, err);
 		if (rc < 0 && watch != inbox && !dead(ctx, s)) {
@@ -498,12 +500,23 @@ si_idle(struct cache_sync_ctx *ctx, int timeout_ms, struct error *err)
 		if (rc == 1)
 			return 0;
 	}
+	if (!s->notify_tried && imap_has_cap(s->imap, IMAP_CAP_NOTIFY)) {
+		s->notify_tried = 1;
+		if (imap_notify(s->imap, err) < 0) {
+			if (dead(ctx, s))
+				return -1;
+			log_info("no news from other folders between syncs "
+			    "(%s)", err->msg);
+		}
+	}
+	if (watch != inbox && timeout_ms > WATCH_INBOX_MS)
+		timeout_ms = WATCH_INBOX_MS;
 	rc = imap_wait(s->imap, cache_sync_request_fd(ctx), timeout_ms, err);
 	if (rc < 0) {
 		dead(ctx, s);
 		return -1;
 	}
-	if (rc == 2 && s->news) {
+	if (rc == 2 && (s->news || s->elsewhere)) {
 		s->news = 0;
 		return 0;
 	}

@@ -83,6 +83,7 @@ enum imap_cap {
 	IMAP_CAP_UIDPLUS = 1u << 17,
 	IMAP_CAP_MOVE = 1u << 18,
 	IMAP_CAP_ESEARCH = 1u << 19,
+	IMAP_CAP_NOTIFY = 1u << 20,
 };
 
 /* System flags as bits. */
@@ -103,6 +104,8 @@ enum imap_event_kind {
 	IMAP_EV_FETCH,    /* num = seq; uid (0 unknown); flags if has_flags */
 	IMAP_EV_ALERT,    /* text (cleaned): show it to the user */
 	IMAP_EV_BYE,      /* text (cleaned): the server is closing */
+	IMAP_EV_MAILBOX,  /* folder (UTF-8): another folder changed (NOTIFY:
+			   * an unsolicited STATUS or LIST) */
 };
 
 struct imap_event {
@@ -115,6 +118,7 @@ struct imap_event {
 	const char *uidset;
 	int earlier;
 	const char *text;
+	const char *folder;
 };
 
 /* Called with each event as it arrives; must not call back into imap. */
@@ -357,6 +361,15 @@ int imap_noop(struct imap *imap, struct error *err);
  */
 int imap_wait(struct imap *imap, int wake_fd, int timeout_ms,
     struct error *err);
+
+/*
+ * NOTIFY SET (RFC 5465), when offered: from now on in this session the
+ * selected folder reports as usual, and every other personal folder's new,
+ * expunged or re-flagged mail, and folders made, renamed or deleted,
+ * arrive as IMAP_EV_MAILBOX events (imap_wait returns 2 for them).
+ * 0 done, -1 refused or error (imap_alive tells which).
+ */
+int imap_notify(struct imap *imap, struct error *err);
 
 /* Calls fn for each range lo..hi of a sequence set ("*" is UINT32_MAX);
  * returns 0, -1 if malformed, or fn's non-zero return. */

@@ -114,8 +114,18 @@ list_untagged(struct imap *imap, struct imap_cmd *cmd,
 		if ((name = a->next) == NULL || imap_arg_str(name) == NULL ||
 		    name->next == NULL || name->next->type != IMAP_ARG_LIST)
 			return 1;
-		if ((e = find(l, name->str)) != NULL)
-			status_items(e, name->next->list);
+		if ((e = find(l, name->str)) == NULL)
+			return 1;
+		if (e->has_status) {
+			/* a second one: that folder's news (NOTIFY) */
+			struct imap_event ev;
+
+			memset(&ev, 0, sizeof(ev));
+			ev.kind = IMAP_EV_MAILBOX;
+			ev.folder = e->name;
+			imap_event(imap, &ev);
+		}
+		status_items(e, name->next->list);
 		return 1;
 	}
 	if (!imap_arg_is(a, "LIST") || cmd->name[0] != 'L')
@@ -259,7 +269,7 @@ imap_list_names(struct imap *imap, imap_folder_fn *fn, void *ctx,
 }
 
 struct status_ctx {
-	const char *raw;
+	const char *folder;
 	struct fentry e;
 };
 
@@ -269,12 +279,17 @@ status_untagged(struct imap *imap, struct imap_cmd *cmd,
 {
 	struct status_ctx *sc = cmd->ctx;
 	const struct imap_arg *a = r->args;
+	const char *name;
 
-	(void)imap;
 	(void)err;
 	if (r->status || !imap_arg_is(a, "STATUS") || a->next == NULL ||
 	    imap_arg_str(a->next) == NULL || a->next->next == NULL ||
 	    a->next->next->type != IMAP_ARG_LIST)
+		return 0;
+	/* another folder's, sent on its own (NOTIFY) */
+	name = imap_folder_name(imap, a->next->str, a->next->len);
+	if (strcmp(name, sc->folder) != 0 && (str_casecmp(name, "INBOX") != 0 ||
+	    str_casecmp(sc->folder, "INBOX") != 0))
 		return 0;
 	status_items(&sc->e, a->next->next->list);
 	return 1;
@@ -290,6 +305,7 @@ imap_status(struct imap *imap, const char *folder, uint32_t *messages_r,
 	int rc;
 
 	memset(&sc, 0, sizeof(sc));
+	sc.folder = folder;
 	imap_cmd_begin(imap, &cmd, "STATUS", status_untagged, &sc);
 	imap_add(imap, "STATUS ");
 	if (imap_add_folder(imap, folder, err) < 0)

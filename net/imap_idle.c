@@ -148,3 +148,28 @@ imap_wait(struct imap *imap, int wake_fd, int timeout_ms, struct error *err)
 			return 0;
 	}
 }
+
+int
+imap_notify(struct imap *imap, struct error *err)
+{
+	struct imap_cmd cmd;
+	int rc;
+
+	if (!(imap->caps & IMAP_CAP_NOTIFY))
+		return error_set(err, "IMAP server does not offer NOTIFY");
+	/*
+	 * The selected folder's events as without NOTIFY (EXISTS, EXPUNGE
+	 * or VANISHED, FETCH of flags); for every other personal folder a
+	 * STATUS when mail comes, goes or changes flags, and a LIST when
+	 * one is made, renamed or deleted.  No STATUS indicator: that
+	 * would ask for every folder's counts at once.
+	 */
+	imap_cmd_begin(imap, &cmd, "NOTIFY", NULL, NULL);
+	imap_add(imap, "NOTIFY SET (selected (MessageNew MessageExpunge "
+	    "FlagChange)) (personal (MessageNew MessageExpunge FlagChange "
+	    "MailboxName))");
+	rc = imap_cmd_send(imap, &cmd, err) < 0 ? -1 :
+	    imap_cmd_wait(imap, &cmd, err);
+	imap_cmd_free(&cmd);
+	return rc;
+}

@@ -338,7 +338,7 @@ static int
 untagged_default(struct imap *imap, const struct imap_resp *r)
 {
 	struct imap_event ev;
-	const struct imap_arg *a = r->args;
+	const struct imap_arg *a = r->args, *fname;
 	char text[IMAP_TEXT_MAX];
 
 	memset(&ev, 0, sizeof(ev));
@@ -399,6 +399,16 @@ untagged_default(struct imap *imap, const struct imap_resp *r)
 			return 0;
 		ev.kind = IMAP_EV_VANISHED;
 		imap_event(imap, &ev);
+	} else if ((imap_arg_is(a, "STATUS") && (fname = a->next) != NULL) ||
+	    (imap_arg_is(a, "LIST") && (fname = imap_arg_nth(a, 3)) != NULL)) {
+		/* NOTIFY: another folder's news, or a folder made, renamed
+		 * or deleted (no command of ours asked: those take their
+		 * answers first) */
+		if (imap_arg_str(fname) == NULL)
+			return 0;
+		ev.kind = IMAP_EV_MAILBOX;
+		ev.folder = imap_folder_name(imap, fname->str, fname->len);
+		imap_event(imap, &ev);
 	}
 	return 0;
 }
@@ -453,6 +463,7 @@ static const struct {
 	{ "UIDPLUS", IMAP_CAP_UIDPLUS },
 	{ "MOVE", IMAP_CAP_MOVE },
 	{ "ESEARCH", IMAP_CAP_ESEARCH },
+	{ "NOTIFY", IMAP_CAP_NOTIFY },
 };
 
 void

@@ -54,6 +54,10 @@ evlog_cb(void *ctx, const struct imap_event *ev)
 	case IMAP_EV_ALERT:
 		l->alert++;
 		break;
+	case IMAP_EV_MAILBOX:
+		l->mailbox++;
+		str_lcpy(l->mailbox_name, ev->folder, sizeof(l->mailbox_name));
+		break;
 	case IMAP_EV_BYE:
 		break;
 	}

@@ -12,7 +12,8 @@
 
 /* Every event seen, for assertions. */
 struct evlog {
-	int exists, expunge, vanished, fetch, alert;
+	int exists, expunge, vanished, fetch, alert, mailbox;
+	char mailbox_name[64];
 	uint32_t last_exists;
 	char vanished_set[256];
 	int vanished_earlier;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check_imap.h"
@@ -483,6 +484,58 @@ START_TEST(test_expunge_only_named)
 }
 END_TEST
 
+/*
+ * NOTIFY: with INBOX selected, another client's APPEND to Work ends the
+ * wait as an IMAP_EV_MAILBOX event naming Work; a STATUS of INBOX asked
+ * for meanwhile is not taken for Work's.
+ */
+START_TEST(test_notify)
+{
+	struct imap *a = itest_open("alice", IMAP_SEC_IMPLICIT);
+	struct imap *c = itest_open("alice", IMAP_SEC_IMPLICIT);
+	struct imap_mailbox mb;
+	struct evlog ev;
+	struct error err;
+	struct timespec pause = { 0, 300 * 1000 * 1000 };
+	uint32_t inbox, n;
+	int r, k;
+
+	ck_assert(imap_has_cap(a, IMAP_CAP_NOTIFY));
+	ck_assert_int_eq(imap_select(a, "INBOX", 0, NULL, &mb, &err), 0);
+	memset(&ev, 0, sizeof(ev));
+	imap_set_event_cb(a, evlog_cb, &ev);
+	ck_assert_msg(imap_notify(a, &err) == 0, "%s", err.msg);
+	inbox = itest_count(c, "INBOX");
+	ck_assert_int_eq(imap_append(c, "Work", 0, msg, sizeof(msg) - 1,
+	    NULL, &err), 0);
+	for (k = 0; k < 5 && ev.mailbox == 0; k++) {
+		r = imap_wait(a, -1, 20000, &err);
+		ck_assert_msg(r >= 0, "%s", err.msg);
+		if (r == 0)
+			break;
+	}
+	ck_assert_int_ge(ev.mailbox, 1);
+	ck_assert_str_eq(ev.mailbox_name, "Work");
+	ck_assert_int_eq(ev.exists, 0); /* not the selected folder's */
+	/* Work's news arriving during a STATUS of INBOX stays Work's. */
+	ev.mailbox = 0;
+	ck_assert_int_eq(imap_append(c, "Work", 0, msg, sizeof(msg) - 1,
+	    NULL, &err), 0);
+	nanosleep(&pause, NULL); /* Work's STATUS on its way */
+	ck_assert_int_eq(imap_status(a, "INBOX", &n, NULL, NULL, NULL, &err),
+	    0);
+	ck_assert_uint_eq(n, inbox);
+	for (k = 0; k < 5 && ev.mailbox == 0; k++)
+		if (imap_wait(a, -1, 5000, &err) <= 0)
+			break;
+	ck_assert_int_ge(ev.mailbox, 1);
+	ck_assert_str_eq(ev.mailbox_name, "Work");
+	ck_assert_int_eq(imap_noop(a, &err), 0);
+	ck_assert_int_eq(imap_logout(&a, &err), 0);
+	ck_assert_int_eq(imap_logout(&c, &err), 0);
+}
+END_TEST
+
 Suite *
 imap_change_suite(void)
 {
@@ -498,6 +551,7 @@ imap_change_suite(void)
 	tcase_add_test(tc, test_batch);
 	tcase_add_test(tc, test_kicked);
 	tcase_add_test(tc, test_expunge_only_named);
+	tcase_add_test(tc, test_notify);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -6,12 +6,15 @@
  *	offline (no worker): flags "Welcome" \Flagged and unseen, deletes
  *	"Weekly news", moves "Minutes" to Archive, copies "Important" to
  *	Work; exits 0 when all are queued (prints the pending count).
- *   check_sync_imap_ops CONFIG ACCOUNT idle SUBJECT [FOLDER]
+ *   check_sync_imap_ops CONFIG ACCOUNT idle SUBJECT [FOLDER [WHERE]]
  *	syncs, tells the worker the user looks at FOLDER (cache_watch; no
- *	FOLDER: none, so INBOX is watched), prints "synced" on stdout, then
- *	waits (up to 30 s, events only, no further sync request) until a
- *	message with SUBJECT is in FOLDER (default INBOX): the worker's
- *	IDLE saw it.  Exit 0 found, 1 not.
+ *	FOLDER or "-": none, so INBOX is watched), prints "synced" on
+ *	stdout, then waits (up to 30 s, events only, no further sync
+ *	request) until a message with SUBJECT is in WHERE (default FOLDER,
+ *	else INBOX): the worker's IDLE saw it.  Then counts the background
+ *	syncs the worker starts in the next 8 s (prints "syncs N"): news
+ *	must not set off syncs that set off more.  Exit 0 found and N <= 1,
+ *	1 not.
  *   check_sync_imap_ops CONFIG ACCOUNT gone FOLDER SUBJECT
  *	syncs, prints "synced", reads a line from stdin (meanwhile the
  *	test deletes FOLDER on the server), watches FOLDER, prints
@@ -174,12 +177,35 @@ wait_subject(const char *folder, const char *subject)
 	return fail("the new message did not arrive through IDLE", NULL);
 }
 
+/* Background syncs started within secs. */
 static int
-idle(const char *subject, const char *folder)
+count_syncs(int secs)
+{
+	struct pollfd pfd = { 0, POLLIN, 0 };
+	struct cache_event ev;
+	time_t end;
+	int n = 0;
+
+	pfd.fd = cache_event_fd(c);
+	for (end = time(NULL) + secs; time(NULL) < end;) {
+		while (cache_event_read(c, &ev) == 1)
+			if (ev.kind == CACHE_EV_ACCOUNT &&
+			    ev.state == ACCOUNT_SYNCING)
+				n++;
+		poll(&pfd, 1, 500);
+	}
+	return n;
+}
+
+static int
+idle(const char *subject, const char *folder, const char *where)
 {
 	struct error err;
 	int64_t fid = 0;
+	int n;
 
+	if (folder && strcmp(folder, "-") == 0)
+		folder = NULL;
 	if (sync_now() != 0)
 		return 1;
 	if (folder && (cache_folder_find(c, acct, folder, &fid, &err) < 0 ||
@@ -187,7 +213,12 @@ idle(const char *subject, const char *folder)
 		return fail("watch", NULL);
 	printf("synced\n");
 	fflush(stdout);
-	return wait_subject(folder ? folder : "INBOX", subject);
+	if (wait_subject(where ? where : folder ? folder : "INBOX",
+	    subject) != 0)
+		return 1;
+	n = count_syncs(8);
+	printf("syncs %d\n", n);
+	return n <= 1 ? 0 : fail("news set off sync after sync", NULL);
 }
 
 static int
@@ -336,7 +367,8 @@ main(int argc, char **argv)
 	if (strcmp(argv[3], "ops") == 0)
 		rc = ops();
 	else if (strcmp(argv[3], "idle") == 0 && argc > 4)
-		rc = idle(argv[4], argc > 5 ? argv[5] : NULL);
+		rc = idle(argv[4], argc > 5 ? argv[5] : NULL,
+		    argc > 6 ? argv[6] : NULL);
 	else if (strcmp(argv[3], "gone") == 0 && argc > 5)
 		rc = gone(argv[4], argv[5]);
 	else if (strcmp(argv[3], "flag") == 0 && argc > 4) {

@@ -481,20 +481,22 @@ def uidvalidity(c):
     check(str(v) in st[0].decode(), "uidvalidity: the new value is stored")
 
 
-def idle(c, folder=None):
+def idle(c, folder=None, where=None):
     """A message another client appends arrives through IDLE, with no
     sync request: in INBOX when the user looks at nothing, and in the
-    folder the user looks at (cache_watch) otherwise; the timers are
-    minutes, the helper waits 30 s."""
-    subject = "Arrived while idle in %s" % (folder or "INBOX")
-    p = subprocess.Popen([HELPER, c.cfg, "a", "idle", subject] +
-                         ([folder] if folder else []),
+    folder the user looks at (cache_watch) otherwise; with where, in
+    that other folder (NOTIFY); the timers are minutes (INBOX beside
+    another folder: one), the helper waits 30 s.  No sync storm after."""
+    where = where or folder or "INBOX"
+    subject = "Arrived in %s while watching %s" % (where, folder or "INBOX")
+    p = subprocess.Popen([HELPER, c.cfg, "a", "idle", subject,
+                          folder or "-", where],
                          env=c.env, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE)
     line = p.stdout.readline().decode().strip()
     if line == "synced":
         time.sleep(1)
-        append(folder or "INBOX", subject)
+        append(where, subject)
     try:
         out, err = p.communicate(timeout=60)
     except subprocess.TimeoutExpired:
@@ -502,8 +504,9 @@ def idle(c, folder=None):
         out, err = p.communicate()
     check(line == "synced" and p.returncode == 0,
           "idle: a message appended to %s elsewhere arrives without a new "
-          "sync request (%s %s)" % (folder or "INBOX", out.decode().strip(),
-                                    err.decode().strip()))
+          "sync request, watching %s (%s %s)" % (where, folder or "INBOX",
+                                                 out.decode().strip(),
+                                                 err.decode().strip()))
 
 
 def alice_logins():
@@ -628,6 +631,8 @@ def main():
     body(c)
     idle(c)
     idle(c, "Work")
+    idle(c, None, "Work")    # NOTIFY: another folder's news
+    idle(c, "Work", "INBOX")
     idle_gone(c)
     c.cleanup()
     dropped()
