@@ -104,8 +104,8 @@ enum imap_event_kind {
 	IMAP_EV_FETCH,    /* num = seq; uid (0 unknown); flags if has_flags */
 	IMAP_EV_ALERT,    /* text (cleaned): show it to the user */
 	IMAP_EV_BYE,      /* text (cleaned): the server is closing */
-	IMAP_EV_MAILBOX,  /* folder (UTF-8): another folder changed (NOTIFY:
-			   * an unsolicited STATUS or LIST) */
+	IMAP_EV_MAILBOX,  /* folder (decoded, not cleaned): another folder
+			   * changed (NOTIFY: an unsolicited STATUS or LIST) */
 };
 
 struct imap_event {

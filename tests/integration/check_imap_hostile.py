@@ -4,7 +4,8 @@ scenarios/imap-*.scn), driven through check_imap_probe: the engine must
 refuse what the scenario says, send no credentials where it forbids them,
 show no pre-TLS text, never crash and never hang.  Checks expect-exit,
 expect-stderr, forbid-stderr(-bytes), forbid-sent, expect-within, and
-forbid-stored(-bytes) over what the probe learnt (its stdout).
+forbid-stored(-bytes) over what the probe learnt (its stdout), and
+expect-events over the engine events it printed.
 Runs under tests/server/with-dovecot (imap_hostile.itest)."""
 import os
 import re
@@ -38,6 +39,10 @@ def run_one(path, certs):
         problems += scenario.check_run(sc, p.returncode, p.stdout, p.stderr, time.monotonic() - t0)
         # What the probe learnt (its stdout) stands for what would be stored.
         problems += scenario.check_stored(sc, p.stdout)
+        # Engine events, which only the probe prints ("event\tKIND\t...").
+        if "expect-events" in sc and not re.search(sc["expect-events"],
+                                                   p.stdout.decode("utf-8", "replace")):
+            problems.append("events lack /%s/" % sc["expect-events"])
         sent = srv.sent()
         problems += scenario.check_sent(sc, sent)
         if sc.get("client-tls") == "starttls" and re.search(r"^plain: .*pw-alice", sent, re.M):

@@ -38,7 +38,8 @@ ev_cb(void *ctx, const struct imap_event *ev)
 {
 	(void)ctx;
 	printf("event\t%d\t%u\t%u\t%s\n", (int)ev->kind, (unsigned)ev->num,
-	    (unsigned)ev->uid, ev->text ? ev->text : "");
+	    (unsigned)ev->uid, ev->text ? ev->text : ev->folder ? ev->folder :
+	    "");
 }
 
 int
