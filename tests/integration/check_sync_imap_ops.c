@@ -12,9 +12,13 @@
  *	stdout, then waits (up to 30 s, events only, no further sync
  *	request) until a message with SUBJECT is in WHERE (default FOLDER,
  *	else INBOX): the worker's IDLE saw it.  Then counts the background
- *	syncs the worker starts in the next 8 s (prints "syncs N"): news
- *	must not set off syncs that set off more.  Exit 0 found and N <= 1,
- *	1 not.
+ *	syncs the worker starts in the next 8 s after one ended (prints
+ *	"syncs N"): news must not set off syncs that set off more.  Exit 0
+ *	found and N <= 1, 1 not.
+ *   check_sync_imap_ops CONFIG ACCOUNT newfolder NAME
+ *	syncs, prints "synced", then waits (up to 30 s, events only) until
+ *	a folder NAME is in the cache (another client made it: NOTIFY's
+ *	LIST), then counts syncs as idle does.  Exit 0 found and N <= 1.
  *   check_sync_imap_ops CONFIG ACCOUNT gone FOLDER SUBJECT
  *	syncs, prints "synced", reads a line from stdin (meanwhile the
  *	test deletes FOLDER on the server), watches FOLDER, prints
@@ -177,21 +181,28 @@ wait_subject(const char *folder, const char *subject)
 	return fail("the new message did not arrive through IDLE", NULL);
 }
 
-/* Background syncs started within secs. */
+/* Background syncs started within secs after one ended (a pass already
+ * running does not count; a pass says "syncing" more than once). */
 static int
 count_syncs(int secs)
 {
 	struct pollfd pfd = { 0, POLLIN, 0 };
 	struct cache_event ev;
 	time_t end;
-	int n = 0;
+	int n = 0, ended = 0;
 
 	pfd.fd = cache_event_fd(c);
 	for (end = time(NULL) + secs; time(NULL) < end;) {
-		while (cache_event_read(c, &ev) == 1)
-			if (ev.kind == CACHE_EV_ACCOUNT &&
-			    ev.state == ACCOUNT_SYNCING)
+		while (cache_event_read(c, &ev) == 1) {
+			if (ev.kind != CACHE_EV_ACCOUNT)
+				continue;
+			if (ev.state == ACCOUNT_ONLINE)
+				ended = 1;
+			else if (ev.state == ACCOUNT_SYNCING && ended) {
 				n++;
+				ended = 0;
+			}
+		}
 		poll(&pfd, 1, 500);
 	}
 	return n;
@@ -218,6 +229,35 @@ idle(const char *subject, const char *folder, const char *where)
 		return 1;
 	n = count_syncs(8);
 	printf("syncs %d\n", n);
+	return n <= 1 ? 0 : fail("news set off sync after sync", NULL);
+}
+
+static int
+newfolder(const char *name)
+{
+	struct pollfd pfd = { 0, POLLIN, 0 };
+	struct cache_event ev;
+	struct error err;
+	int64_t fid;
+	time_t end;
+	int n;
+
+	if (sync_now() != 0)
+		return 1;
+	printf("synced\n");
+	fflush(stdout);
+	pfd.fd = cache_event_fd(c);
+	for (end = time(NULL) + 30; time(NULL) < end;) {
+		while (cache_event_read(c, &ev) == 1)
+			;
+		if (cache_folder_find(c, acct, name, &fid, &err) == 0)
+			break;
+		poll(&pfd, 1, 500);
+	}
+	if (cache_folder_find(c, acct, name, &fid, &err) < 0)
+		return fail("the new folder did not arrive through IDLE", &err);
+	n = count_syncs(8);
+	printf("seen\nsyncs %d\n", n);
 	return n <= 1 ? 0 : fail("news set off sync after sync", NULL);
 }
 
@@ -369,6 +409,8 @@ main(int argc, char **argv)
 	else if (strcmp(argv[3], "idle") == 0 && argc > 4)
 		rc = idle(argv[4], argc > 5 ? argv[5] : NULL,
 		    argc > 6 ? argv[6] : NULL);
+	else if (strcmp(argv[3], "newfolder") == 0 && argc > 4)
+		rc = newfolder(argv[4]);
 	else if (strcmp(argv[3], "gone") == 0 && argc > 5)
 		rc = gone(argv[4], argv[5]);
 	else if (strcmp(argv[3], "flag") == 0 && argc > 4) {

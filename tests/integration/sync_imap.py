@@ -509,6 +509,31 @@ def idle(c, folder=None, where=None):
                                                  err.decode().strip()))
 
 
+def idle_new_folder(c):
+    """A folder another client makes shows up by itself (NOTIFY sends a
+    LIST; the background sync timer is minutes, the helper waits 30 s)."""
+    p = subprocess.Popen([HELPER, c.cfg, "a", "newfolder", "Fresh"],
+                         env=c.env, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    line = p.stdout.readline().decode().strip()
+    if line == "synced":
+        time.sleep(1)
+        m = imap()
+        m.create(q("Fresh"))
+        m.logout()
+    try:
+        out, err = p.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out, err = p.communicate()
+    check(line == "synced" and p.returncode == 0,
+          "idle: a folder made elsewhere appears without a new sync "
+          "request (%s %s)" % (out.decode().strip(), err.decode().strip()))
+    m = imap()
+    m.delete(q("Fresh"))
+    m.logout()
+
+
 def alice_logins():
     with open(ENV["POSTIE_TEST_DOVECOT_LOG"], errors="replace") as fp:
         return sum(1 for l in fp if "Login: user=<alice>" in l)
@@ -633,6 +658,7 @@ def main():
     idle(c, "Work")
     idle(c, None, "Work")    # NOTIFY: another folder's news
     idle(c, "Work", "INBOX")
+    idle_new_folder(c)
     idle_gone(c)
     c.cleanup()
     dropped()
