@@ -481,6 +481,15 @@ def uidvalidity(c):
     check(str(v) in st[0].decode(), "uidvalidity: the new value is stored")
 
 
+def finish(p):
+    """The helper's stdout and stderr, killing it after 60 s."""
+    try:
+        return p.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        return p.communicate()
+
+
 def idle(c, folder=None, where=None):
     """A message another client appends arrives through IDLE, with no
     sync request: in INBOX when the user looks at nothing, and in the
@@ -497,11 +506,7 @@ def idle(c, folder=None, where=None):
     if line == "synced":
         time.sleep(1)
         append(where, subject)
-    try:
-        out, err = p.communicate(timeout=60)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        out, err = p.communicate()
+    out, err = finish(p)
     check(line == "synced" and p.returncode == 0,
           "idle: a message appended to %s elsewhere arrives without a new "
           "sync request, watching %s (%s %s)" % (where, folder or "INBOX",
@@ -521,11 +526,7 @@ def idle_new_folder(c):
         m = imap()
         m.create(q("Fresh"))
         m.logout()
-    try:
-        out, err = p.communicate(timeout=60)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        out, err = p.communicate()
+    out, err = finish(p)
     check(line == "synced" and p.returncode == 0,
           "idle: a folder made elsewhere appears without a new sync "
           "request (%s %s)" % (out.decode().strip(), err.decode().strip()))
@@ -563,11 +564,7 @@ def idle_gone(c):
         line2 = p.stdout.readline().decode().strip()
         time.sleep(2)
         append("INBOX", subject)
-    try:
-        out, err = p.communicate(timeout=60)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        out, err = p.communicate()
+    out, err = finish(p)
     check(line == "synced" and line2 == "watching" and p.returncode == 0,
           "idle: the watched folder deleted elsewhere, INBOX is watched "
           "instead (%s %s)" % (out.decode().strip(), err.decode().strip()))
