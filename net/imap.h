@@ -365,8 +365,9 @@ int imap_wait(struct imap *imap, int wake_fd, int timeout_ms,
 /*
  * NOTIFY SET (RFC 5465), when offered: from now on in this session the
  * selected folder reports as usual, and every other personal folder's new,
- * expunged or re-flagged mail, and folders made, renamed or deleted,
- * arrive as IMAP_EV_MAILBOX events (imap_wait returns 2 for them).
+ * expunged or re-flagged mail, and folders made (renamed or deleted, where
+ * the server tells), arrive as IMAP_EV_MAILBOX events (imap_wait returns
+ * 2 for them).
  * 0 done, -1 refused or error (imap_alive tells which).
  */
 int imap_notify(struct imap *imap, struct error *err);

@@ -18,11 +18,6 @@ send_req(struct imap *imap, struct imap_cmd *cmd, struct imap_req *q,
 	static const char *const names[] = { "STORE", "COPY", "MOVE",
 		"EXPUNGE" };
 
-	if (q->uidset == NULL || imap_uidset_foreach(q->uidset, NULL,
-	    NULL) < 0) {
-		error_set(&q->err, "bad message set");
-		return 0;
-	}
 	imap_cmd_begin(imap, cmd, names[q->kind], NULL, NULL);
 	switch (q->kind) {
 	case IMAP_REQ_STORE:
@@ -80,6 +75,11 @@ imap_batch(struct imap *imap, struct imap_req *reqs, size_t n,
 	for (k = 0; k < n; k++) {
 		struct imap_req *q = &reqs[k];
 
+		if (q->uidset == NULL || imap_uidset_foreach(q->uidset, NULL,
+		    NULL) < 0) {
+			error_set(&q->err, "bad message set");
+			continue;
+		}
 		if ((q->kind == IMAP_REQ_MOVE && !(imap->caps &
 		    IMAP_CAP_MOVE)) || (q->kind == IMAP_REQ_EXPUNGE &&
 		    !(imap->caps & IMAP_CAP_UIDPLUS))) {
@@ -87,10 +87,7 @@ imap_batch(struct imap *imap, struct imap_req *reqs, size_t n,
 			if (drain(imap, cmds, qs, w, err) < 0)
 				return -1;
 			w = 0;
-			if (q->uidset == NULL || imap_uidset_foreach(q->uidset,
-			    NULL, NULL) < 0)
-				error_set(&q->err, "bad message set");
-			else if ((q->kind == IMAP_REQ_MOVE ? imap_move(imap,
+			if ((q->kind == IMAP_REQ_MOVE ? imap_move(imap,
 			    q->uidset, q->folder ? q->folder : "", NULL,
 			    &q->err) : imap_expunge(imap, q->uidset,
 			    &q->err)) == 0)

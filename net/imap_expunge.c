@@ -172,9 +172,7 @@ search_deleted(struct imap *imap, struct rset *found, struct error *err)
 		imap_add(imap, "UID SEARCH RETURN (ALL) DELETED");
 	else
 		imap_add(imap, "UID SEARCH DELETED");
-	rc = imap_cmd_send(imap, &cmd, err) < 0 ? -1 :
-	    imap_cmd_wait(imap, &cmd, err);
-	imap_cmd_free(&cmd);
+	rc = imap_cmd_run(imap, &cmd, err);
 	if (rc == 0 && found->over)
 		return error_set(err, "IMAP server sent an unusable SEARCH "
 		    "answer; not expunging");
@@ -204,18 +202,18 @@ store_deleted(struct imap *imap, const struct rset *s, int add,
 	return rc;
 }
 
+/* UID EXPUNGE uidset (UIDPLUS), or EXPUNGE when uidset is NULL. */
 static int
-plain_expunge(struct imap *imap, struct error *err)
+expunge_cmd(struct imap *imap, const char *uidset, struct error *err)
 {
 	struct imap_cmd cmd;
-	int rc;
 
 	imap_cmd_begin(imap, &cmd, "EXPUNGE", NULL, NULL);
-	imap_add(imap, "EXPUNGE");
-	rc = imap_cmd_send(imap, &cmd, err) < 0 ? -1 :
-	    imap_cmd_wait(imap, &cmd, err);
-	imap_cmd_free(&cmd);
-	return rc;
+	if (uidset)
+		imap_add(imap, "UID EXPUNGE %s", uidset);
+	else
+		imap_add(imap, "EXPUNGE");
+	return imap_cmd_run(imap, &cmd, err);
 }
 
 /* Without UIDPLUS: EXPUNGE with everyone else's \Deleted set aside. */
@@ -234,7 +232,7 @@ guarded(struct imap *imap, const char *uidset, struct error *err)
 	rset_minus(&found, &mine, &others);
 	if (others.n > 0 && (rc = store_deleted(imap, &others, 0, err)) < 0)
 		goto out; /* some may be unmarked: put back what we can */
-	rc = plain_expunge(imap, err);
+	rc = expunge_cmd(imap, NULL, err);
 out:
 	if (others.n > 0 && imap_alive(imap) &&
 	    store_deleted(imap, &others, 1, &err2) < 0 && rc == 0) {
@@ -250,19 +248,9 @@ out:
 int
 imap_expunge(struct imap *imap, const char *uidset, struct error *err)
 {
-	struct imap_cmd cmd;
-	int rc;
-
-	if (uidset == NULL)
-		return plain_expunge(imap, err);
-	if (imap_uidset_foreach(uidset, NULL, NULL) < 0)
+	if (uidset && imap_uidset_foreach(uidset, NULL, NULL) < 0)
 		return error_set(err, "bad message set \"%s\"", uidset);
-	if (!(imap->caps & IMAP_CAP_UIDPLUS))
+	if (uidset && !(imap->caps & IMAP_CAP_UIDPLUS))
 		return guarded(imap, uidset, err);
-	imap_cmd_begin(imap, &cmd, "EXPUNGE", NULL, NULL);
-	imap_add(imap, "UID EXPUNGE %s", uidset);
-	rc = imap_cmd_send(imap, &cmd, err) < 0 ? -1 :
-	    imap_cmd_wait(imap, &cmd, err);
-	imap_cmd_free(&cmd);
-	return rc;
+	return expunge_cmd(imap, uidset, err);
 }

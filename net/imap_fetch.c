@@ -340,16 +340,6 @@ imap_fetch_body(struct imap *imap, uint32_t uid, const char *section,
 	return 0;
 }
 
-static int
-simple(struct imap *imap, struct imap_cmd *cmd, struct error *err)
-{
-	int rc = imap_cmd_send(imap, cmd, err) < 0 ? -1 :
-	    imap_cmd_wait(imap, cmd, err);
-
-	imap_cmd_free(cmd);
-	return rc;
-}
-
 int
 imap_store(struct imap *imap, const char *uidset, int add, unsigned flags,
     struct error *err)
@@ -361,7 +351,7 @@ imap_store(struct imap *imap, const char *uidset, int add, unsigned flags,
 	imap_cmd_begin(imap, &cmd, "STORE", NULL, NULL);
 	imap_add(imap, "UID STORE %s %cFLAGS.SILENT ", uidset, add ? '+' : '-');
 	imap_add_flags(imap, flags);
-	return simple(imap, &cmd, err);
+	return imap_cmd_run(imap, &cmd, err);
 }
 
 int
@@ -456,7 +446,7 @@ imap_noop(struct imap *imap, struct error *err)
 
 	imap_cmd_begin(imap, &cmd, "NOOP", NULL, NULL);
 	imap_add(imap, "NOOP");
-	return simple(imap, &cmd, err);
+	return imap_cmd_run(imap, &cmd, err);
 }
 
 int

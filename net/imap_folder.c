@@ -59,16 +59,21 @@ folder_attrs(const struct imap_arg *a)
 	return attrs;
 }
 
+/* The same folder: INBOX is case-insensitive. */
+static int
+same_name(const char *a, const char *b)
+{
+	return strcmp(a, b) == 0 || (str_casecmp(a, "INBOX") == 0 &&
+	    str_casecmp(b, "INBOX") == 0);
+}
+
 static struct fentry *
 find(struct flist *l, const char *raw)
 {
 	size_t k;
 
-	/* INBOX is case-insensitive. */
 	for (k = 0; k < l->n; k++)
-		if (strcmp(l->v[k].raw, raw) == 0 ||
-		    (str_casecmp(raw, "INBOX") == 0 &&
-		    str_casecmp(l->v[k].raw, "INBOX") == 0))
+		if (same_name(l->v[k].raw, raw))
 			return &l->v[k];
 	return NULL;
 }
@@ -288,8 +293,7 @@ status_untagged(struct imap *imap, struct imap_cmd *cmd,
 		return 0;
 	/* another folder's, sent on its own (NOTIFY) */
 	name = imap_folder_name(imap, a->next->str, a->next->len);
-	if (strcmp(name, sc->folder) != 0 && (str_casecmp(name, "INBOX") != 0 ||
-	    str_casecmp(sc->folder, "INBOX") != 0))
+	if (!same_name(name, sc->folder))
 		return 0;
 	status_items(&sc->e, a->next->next->list);
 	return 1;

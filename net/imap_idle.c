@@ -153,7 +153,6 @@ int
 imap_notify(struct imap *imap, struct error *err)
 {
 	struct imap_cmd cmd;
-	int rc;
 
 	if (!(imap->caps & IMAP_CAP_NOTIFY))
 		return error_set(err, "IMAP server does not offer NOTIFY");
@@ -168,8 +167,5 @@ imap_notify(struct imap *imap, struct error *err)
 	imap_add(imap, "NOTIFY SET (selected (MessageNew MessageExpunge "
 	    "FlagChange)) (personal (MessageNew MessageExpunge FlagChange "
 	    "MailboxName))");
-	rc = imap_cmd_send(imap, &cmd, err) < 0 ? -1 :
-	    imap_cmd_wait(imap, &cmd, err);
-	imap_cmd_free(&cmd);
-	return rc;
+	return imap_cmd_run(imap, &cmd, err);
 }

@@ -82,6 +82,8 @@ int imap_cmd_wait(struct imap *imap, struct imap_cmd *cmd,
 int imap_cmd_finish(struct imap *imap, struct imap_cmd *cmd,
     struct error *err);
 void imap_cmd_free(struct imap_cmd *cmd);
+/* Sends, waits (as imap_cmd_wait) and frees cmd. */
+int imap_cmd_run(struct imap *imap, struct imap_cmd *cmd, struct error *err);
 /* Hands one response to pending commands, then to the defaults. */
 int imap_dispatch(struct imap *imap, const struct imap_resp *r,
     struct error *err);

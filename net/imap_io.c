@@ -258,6 +258,16 @@ imap_cmd_free(struct imap_cmd *cmd)
 }
 
 int
+imap_cmd_run(struct imap *imap, struct imap_cmd *cmd, struct error *err)
+{
+	int rc = imap_cmd_send(imap, cmd, err) < 0 ? -1 :
+	    imap_cmd_wait(imap, cmd, err);
+
+	imap_cmd_free(cmd);
+	return rc;
+}
+
+int
 imap_cmd_error(struct imap *imap, const struct imap_cmd *cmd,
     struct error *err)
 {

@@ -159,10 +159,11 @@ ops(void)
 	return st.pending_ops == 4 ? 0 : 1;
 }
 
-/* Waits (events only, up to 30 s) until a message with subject is in
- * folder: 0 seen, 1 not. */
+/* Waits (events only, up to 30 s) until seen(a, b): 0 seen, 1 not
+ * (what: the failure). */
 static int
-wait_subject(const char *folder, const char *subject)
+wait_until(int (*seen)(const char *, const char *), const char *a,
+    const char *b, const char *what)
 {
 	struct pollfd pfd = { 0, POLLIN, 0 };
 	struct cache_event ev;
@@ -172,13 +173,36 @@ wait_subject(const char *folder, const char *subject)
 	for (end = time(NULL) + 30; time(NULL) < end;) {
 		while (cache_event_read(c, &ev) == 1)
 			;
-		if (find(folder, subject) != 0) {
+		if (seen(a, b)) {
 			printf("seen\n");
 			return 0;
 		}
 		poll(&pfd, 1, 500);
 	}
-	return fail("the new message did not arrive through IDLE", NULL);
+	return fail(what, NULL);
+}
+
+static int
+subject_in(const char *folder, const char *subject)
+{
+	return find(folder, subject) != 0;
+}
+
+static int
+wait_subject(const char *folder, const char *subject)
+{
+	return wait_until(subject_in, folder, subject,
+	    "the new message did not arrive through IDLE");
+}
+
+static int
+folder_in(const char *name, const char *unused)
+{
+	struct error err;
+	int64_t fid;
+
+	(void)unused;
+	return cache_folder_find(c, acct, name, &fid, &err) == 0;
 }
 
 /* Background syncs started within secs after one ended (a pass already
@@ -208,12 +232,21 @@ count_syncs(int secs)
 	return n;
 }
 
+/* After news: at most one more background sync in the next 8 s. */
+static int
+settles(void)
+{
+	int n = count_syncs(8);
+
+	printf("syncs %d\n", n);
+	return n <= 1 ? 0 : fail("news set off sync after sync", NULL);
+}
+
 static int
 idle(const char *subject, const char *folder, const char *where)
 {
 	struct error err;
 	int64_t fid = 0;
-	int n;
 
 	if (folder && strcmp(folder, "-") == 0)
 		folder = NULL;
@@ -227,38 +260,20 @@ idle(const char *subject, const char *folder, const char *where)
 	if (wait_subject(where ? where : folder ? folder : "INBOX",
 	    subject) != 0)
 		return 1;
-	n = count_syncs(8);
-	printf("syncs %d\n", n);
-	return n <= 1 ? 0 : fail("news set off sync after sync", NULL);
+	return settles();
 }
 
 static int
 newfolder(const char *name)
 {
-	struct pollfd pfd = { 0, POLLIN, 0 };
-	struct cache_event ev;
-	struct error err;
-	int64_t fid;
-	time_t end;
-	int n;
-
 	if (sync_now() != 0)
 		return 1;
 	printf("synced\n");
 	fflush(stdout);
-	pfd.fd = cache_event_fd(c);
-	for (end = time(NULL) + 30; time(NULL) < end;) {
-		while (cache_event_read(c, &ev) == 1)
-			;
-		if (cache_folder_find(c, acct, name, &fid, &err) == 0)
-			break;
-		poll(&pfd, 1, 500);
-	}
-	if (cache_folder_find(c, acct, name, &fid, &err) < 0)
-		return fail("the new folder did not arrive through IDLE", &err);
-	n = count_syncs(8);
-	printf("seen\nsyncs %d\n", n);
-	return n <= 1 ? 0 : fail("news set off sync after sync", NULL);
+	if (wait_until(folder_in, name, NULL,
+	    "the new folder did not arrive through IDLE") != 0)
+		return 1;
+	return settles();
 }
 
 static int
