@@ -34,7 +34,7 @@
 
 #include "core/error.h"
 
-#define DB_SCHEMA_VERSION 3
+#define DB_SCHEMA_VERSION 4
 
 /* Message flags (stored as a bit set). */
 #define MSG_SEEN     0x01u
@@ -149,9 +149,9 @@ int64_t db_changes(struct db *db);
 const char *db_path(struct db *db);
 /*
  * Bulk writing: with auto off, this connection's commits never checkpoint
- * the WAL (PRAGMA wal_autocheckpoint 0; on restores SQLite's default), and
- * db_checkpoint() on another connection copies the WAL into the database
- * meanwhile (a passive checkpoint: it never blocks a writer, and a writer
+ * the WAL (PRAGMA wal_autocheckpoint 0; on restores the usual, a
+ * checkpoint once the WAL holds 4 MB), and db_checkpoint() on another
+ * connection copies the WAL into the database meanwhile (a passive checkpoint: it never blocks a writer, and a writer
  * never waits for its copying and flushing).
  */
 int db_autocheckpoint(struct db *db, int on, struct error *err);
@@ -208,7 +208,8 @@ int db_msg_set_folder(struct db *db, int64_t id, int64_t folder_id,
     uint32_t uid, struct error *err);
 int db_msg_set_key(struct db *db, int64_t id, const char *key,
     struct error *err);
-/* Adds decoded body text to the message's search row. */
+/* Sets the decoded body text search finds the message by (after its
+ * header fields), replacing any set before. */
 int db_msg_set_text(struct db *db, int64_t id, const char *text,
     struct error *err);
 int db_msg_delete(struct db *db, int64_t id, struct error *err);
@@ -225,7 +226,10 @@ int db_msg_max_uid(struct db *db, int64_t folder_id, uint32_t *uid_r,
 
 /*
  * Full-text search (FTS5, one column, detail=none) over from, to, cc,
- * subject and body text.
+ * subject and body text.  The index stores no text of its own: it reads
+ * the view fts_src (header fields, or the text kept in fts_text when
+ * there is body text), so every change to its words goes through
+ * db_msg_insert, db_msg_set_text and the delete trigger.
  * query is what a user typed: words are ANDed, each a prefix match;
  * FTS syntax characters are neutralised.  folder_id 0 searches every
  * folder.  *ids_r (free()) holds message ids, newest date first.

@@ -51,9 +51,20 @@ db_msg_insert(struct db *db, struct db_msg *m, struct error *err)
 	if (db_step_done(db, st, err, "message insert") < 0)
 		return -1;
 	m->id = sqlite3_last_insert_rowid(db->sq);
+	fts_text(&db->scratch, m);
+	/* With body text, the search index's source (fts_src) must give
+	 * these words back: keep them. */
+	if (m->text != NULL && *m->text != '\0') {
+		if ((st = db_stmt(db, ST_FTS_KEEP, err)) == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, m->id);
+		sqlite3_bind_text(st, 2, db->scratch.data,
+		    (int)db->scratch.len, SQLITE_STATIC);
+		if (db_step_done(db, st, err, "search text") < 0)
+			return -1;
+	}
 	if ((st = db_stmt(db, ST_FTS_INSERT, err)) == NULL)
 		return -1;
-	fts_text(&db->scratch, m);
 	sqlite3_bind_int64(st, 1, m->id);
 	sqlite3_bind_text(st, 2, db->scratch.data, (int)db->scratch.len,
 	    SQLITE_STATIC);
@@ -188,17 +199,43 @@ db_msg_set_key(struct db *db, int64_t id, const char *key, struct error *err)
 	return db_step_done(db, st, err, "message key");
 }
 
-int
-db_msg_set_text(struct db *db, int64_t id, const char *text,
+/* One step of db_msg_set_text: statement which, bound to id (and text). */
+static int
+text_step(struct db *db, enum db_stmt which, int64_t id, const char *text,
     struct error *err)
 {
 	sqlite3_stmt *st;
 
-	if ((st = db_stmt(db, ST_FTS_TEXT, err)) == NULL)
+	if ((st = db_stmt(db, which, err)) == NULL)
 		return -1;
-	db_bind_str(st, 1, text);
-	sqlite3_bind_int64(st, 2, id);
+	if (which == ST_FTS_TEXT) {
+		db_bind_str(st, 1, text);
+		sqlite3_bind_int64(st, 2, id);
+	} else
+		sqlite3_bind_int64(st, 1, id);
 	return db_step_done(db, st, err, "search text");
+}
+
+/* The old words out of the search index, the new text kept, its words
+ * in: all three or none (a savepoint, inside a transaction or not). */
+int
+db_msg_set_text(struct db *db, int64_t id, const char *text,
+    struct error *err)
+{
+	if (sqlite3_exec(db->sq, "SAVEPOINT set_text", NULL, NULL, NULL) !=
+	    SQLITE_OK)
+		return db_fail(db, err, "search text");
+	if (text_step(db, ST_FTS_FORGET, id, NULL, err) < 0 ||
+	    text_step(db, ST_FTS_TEXT, id, text, err) < 0 ||
+	    text_step(db, ST_FTS_ADD, id, NULL, err) < 0) {
+		sqlite3_exec(db->sq, "ROLLBACK TO set_text; RELEASE set_text",
+		    NULL, NULL, NULL);
+		return -1;
+	}
+	if (sqlite3_exec(db->sq, "RELEASE set_text", NULL, NULL, NULL) !=
+	    SQLITE_OK)
+		return db_fail(db, err, "search text");
+	return 0;
 }
 
 int

@@ -58,6 +58,32 @@ add_msg(struct db *db, int64_t folder, uint32_t uid, const char *from,
 	return m.id;
 }
 
+/* FTS5's own check of the search index against its source (fts_src):
+ * fails when any row's words differ from what the source gives. */
+static void
+fts_consistent(struct db *db)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db->sq, "INSERT INTO fts(fts, rank)"
+	    " VALUES ('integrity-check', 1)", NULL, NULL, &msg) != SQLITE_OK)
+		ck_abort_msg("search index check: %s", msg ? msg : "?");
+}
+
+static int
+count_sql(struct db *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	int n;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(db->sq, sql, -1, &st, NULL),
+	    SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
 START_TEST(schema_current)
 {
 	struct db *db = open_db();
@@ -111,6 +137,61 @@ START_TEST(upgrade_from_v1)
 		ck_assert_uint_eq(f.total, 1);
 		ck_assert_uint_eq(f.unread, 1);
 	}
+	db_close(&db);
+}
+END_TEST
+
+/* Version 3 kept a copy of every row's text in the search index;
+ * version 4 keeps only body text, and finds the same words. */
+START_TEST(upgrade_from_v3)
+{
+	struct db *db = NULL;
+	struct error err;
+	sqlite3 *sq;
+	int64_t *ids;
+	size_t n;
+
+	ck_assert_int_eq(db_open_version(path, 3, &db, &err), 0);
+	db_close(&db);
+	ck_assert_int_eq(sqlite3_open(path, &sq), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(sq,
+	    "INSERT INTO folders(id, account, name) VALUES (1, 'a', 'INBOX');"
+	    /* 1: headers only, as version 3 joined them */
+	    "INSERT INTO messages(id, folder, uid, subject, from_, to_)"
+	    " VALUES (1, 1, 7, 'Quarterly report', 'Ann <ann@x.org>', 'Bob');"
+	    "INSERT INTO fts(rowid, text) VALUES (1,"
+	    " 'Ann <ann@x.org> Bob Quarterly report');"
+	    /* 2: body text after the headers */
+	    "INSERT INTO messages(id, folder, uid, subject, from_)"
+	    " VALUES (2, 1, 8, 'Lunch', 'Carol');"
+	    "INSERT INTO fts(rowid, text) VALUES (2, 'Carol Lunch');"
+	    "UPDATE fts SET text = 'Carol  Lunch pizza at noon'"
+	    " WHERE rowid = 2;"
+	    /* 3: no fields at all, body text only */
+	    "INSERT INTO messages(id, folder, uid) VALUES (3, 1, 9);"
+	    "INSERT INTO fts(rowid, text) VALUES (3, 'zebra');",
+	    NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(sq);
+	db = open_db();
+	ck_assert_int_eq(db_version(db), DB_SCHEMA_VERSION);
+	ck_assert_int_eq(count_sql(db, "SELECT count(*) FROM fts_text"), 2);
+	fts_consistent(db);
+	ck_assert_int_eq(db_search(db, 0, "quarterly bob", &ids, &n, &err),
+	    0);
+	ck_assert_uint_eq(n, 1);
+	free(ids);
+	ck_assert_int_eq(db_search(db, 0, "pizza carol", &ids, &n, &err), 0);
+	ck_assert_uint_eq(n, 1);
+	free(ids);
+	ck_assert_int_eq(db_search(db, 0, "zebra", &ids, &n, &err), 0);
+	ck_assert_uint_eq(n, 1);
+	free(ids);
+	/* Removal works on the upgraded rows. */
+	ck_assert_int_eq(db_msg_delete(db, 2, &err), 0);
+	ck_assert_int_eq(db_search(db, 0, "pizza", &ids, &n, &err), 0);
+	ck_assert_uint_eq(n, 0);
+	free(ids);
+	fts_consistent(db);
 	db_close(&db);
 }
 END_TEST
@@ -262,6 +343,38 @@ START_TEST(search)
 	ck_assert_uint_eq(n, 1);
 	ck_assert_int_eq(ids[0], b);
 	free(ids);
+	fts_consistent(db);
+	/* New body text replaces the old. */
+	ck_assert_int_eq(db_msg_set_text(db, b, "sushi at one", &err), 0);
+	ck_assert_int_eq(db_search(db, 0, "pizza", &ids, &n, &err), 0);
+	ck_assert_uint_eq(n, 0);
+	free(ids);
+	ck_assert_int_eq(db_search(db, 0, "sushi lunch", &ids, &n, &err), 0);
+	ck_assert_uint_eq(n, 1);
+	free(ids);
+	fts_consistent(db);
+	/* The index keeps no copy of the text (no fts_content table);
+	 * kept text is only that of messages with body text (add_msg
+	 * gives each some). */
+	ck_assert_int_eq(count_sql(db, "SELECT count(*) FROM sqlite_master"
+	    " WHERE name = 'fts_content'"), 0);
+	ck_assert_int_eq(count_sql(db, "SELECT count(*) FROM fts_text"), 3);
+	{
+		struct db_msg m;
+
+		memset(&m, 0, sizeof(m));
+		m.folder_id = f2;
+		m.uid = 9;
+		m.from = "Carol";
+		m.subject = "Headers only";
+		ck_assert_int_eq(db_msg_insert(db, &m, &err), 0);
+		ck_assert_int_eq(count_sql(db, "SELECT count(*) FROM fts_text"),
+		    3);
+		ck_assert_int_eq(db_search(db, 0, "carol", &ids, &n, &err), 0);
+		ck_assert_uint_eq(n, 1);
+		free(ids);
+	}
+	fts_consistent(db);
 	/* FTS syntax is neutralised, not an error. */
 	ck_assert_int_eq(db_search(db, 0, "\"budget OR (NEAR* ^x:", &ids, &n,
 	    &err), 0);
@@ -269,11 +382,23 @@ START_TEST(search)
 	ck_assert_int_eq(db_search(db, 0, "  ()\"* ", &ids, &n, &err), 0);
 	ck_assert_uint_eq(n, 0);
 	free(ids);
-	/* A deleted message leaves the search index. */
+	/* A deleted message leaves the search index, its kept text too. */
 	ck_assert_int_eq(db_msg_delete(db, a, &err), 0);
 	ck_assert_int_eq(db_search(db, 0, "budget", &ids, &n, &err), 0);
 	ck_assert_uint_eq(n, 1);
 	free(ids);
+	ck_assert_int_eq(count_sql(db, "SELECT count(*) FROM fts_text"), 2);
+	fts_consistent(db);
+	/* So do a whole folder's. */
+	ck_assert_int_eq(db_folder_delete(db, f2, &err), 0);
+	ck_assert_int_eq(db_search(db, 0, "budget", &ids, &n, &err), 0);
+	ck_assert_uint_eq(n, 0);
+	free(ids);
+	ck_assert_int_eq(db_search(db, 0, "carol", &ids, &n, &err), 0);
+	ck_assert_uint_eq(n, 0);
+	free(ids);
+	ck_assert_int_eq(count_sql(db, "SELECT count(*) FROM fts_text"), 1);
+	fts_consistent(db);
 	db_close(&db);
 }
 END_TEST
@@ -417,8 +542,8 @@ START_TEST(checkpoint_elsewhere)
 	ck_assert_str_eq(db_path(a), db_path(b));
 	ck_assert_int_eq(db_folder_ensure(a, "acct", "INBOX", FOLDER_ROLE_INBOX,
 	    &folder, &err), 0);
-	/* SQLite's default checkpoints at 1,000 pages (4 MB): the WAL
-	 * starts over and stays near that. */
+	/* A connection checkpoints once the WAL holds 4 MB: it starts
+	 * over and stays near that. */
 	fill_some(a, folder, &uid, 8);
 	ck_assert_int_lt(wal_size(), 6 * 1024 * 1024);
 	ck_assert_int_eq(db_autocheckpoint(a, 0, &err), 0);
@@ -461,6 +586,7 @@ main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, schema_current);
 	tcase_add_test(tc, upgrade_from_v1);
+	tcase_add_test(tc, upgrade_from_v3);
 	tcase_add_test(tc, newer_refused);
 	tcase_add_test(tc, folders_and_counts);
 	tcase_add_test(tc, messages);
