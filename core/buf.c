@@ -48,7 +48,7 @@ buf_grow(struct buf *b, size_t extra)
 }
 
 void
-buf_add(struct buf *b, const void *p, size_t n)
+buf_add_grow(struct buf *b, const void *p, size_t n)
 {
 	buf_grow(b, n);
 	if (n)
@@ -64,17 +64,11 @@ buf_addstr(struct buf *b, const char *s)
 }
 
 void
-buf_addch(struct buf *b, int c)
+buf_addch_grow(struct buf *b, int c)
 {
 	char ch = (char)c;
 
-	/* The MIME decoders add one byte at a time: no call when it fits. */
-	if (b->len + 2 <= b->cap) {
-		b->data[b->len++] = ch;
-		b->data[b->len] = '\0';
-		return;
-	}
-	buf_add(b, &ch, 1);
+	buf_add_grow(b, &ch, 1);
 }
 
 void

@@ -30,9 +30,38 @@ void buf_free(struct buf *b);
 void buf_reset(struct buf *b);
 /* Makes room for at least extra more bytes (plus the NUL). */
 void buf_grow(struct buf *b, size_t extra);
-void buf_add(struct buf *b, const void *p, size_t n);
 void buf_addstr(struct buf *b, const char *s);
-void buf_addch(struct buf *b, int c);
+/* The out-of-line halves of buf_add and buf_addch: they grow first. */
+void buf_add_grow(struct buf *b, const void *p, size_t n);
+void buf_addch_grow(struct buf *b, int c);
+
+/* Inline while the bytes fit: the MIME decoders and the IMAP parser add
+ * a few bytes at a time, many millions of times in a large sync. */
+static inline void
+buf_add(struct buf *b, const void *p, size_t n)
+{
+	if (n >= b->cap - b->len) { /* also when cap == 0 */
+		buf_add_grow(b, p, n);
+		return;
+	}
+	if (n) {
+		__builtin_memcpy(b->data + b->len, p, n);
+		b->len += n;
+	}
+	b->data[b->len] = '\0';
+}
+
+static inline void
+buf_addch(struct buf *b, int c)
+{
+	if (b->len + 2 > b->cap) {
+		buf_addch_grow(b, c);
+		return;
+	}
+	b->data[b->len++] = (char)c;
+	b->data[b->len] = '\0';
+}
+
 void buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
