@@ -673,6 +673,63 @@ has_id(const int64_t *v, size_t n, int64_t id)
 	return 0;
 }
 
+/*
+ * A first sync of the account (the cache has synced none of its
+ * folders) starts with INBOX, before the listing: RFC 3501 says it
+ * always exists, the user sees its mail sooner, and Dovecot answers a
+ * SELECT of a large INBOX far faster before any LIST than after one
+ * (Dovecot 2.3.19, Maildir, 100,000 messages: 15 ms against 100-150 ms;
+ * after the SELECT, the LIST and the other SELECTs stay cheap).  Puts
+ * INBOX's row as the session's only folder until the listing and
+ * returns its id, or 0 when the cache has synced a folder before.
+ */
+static int64_t
+inbox_first(struct cache_sync_ctx *ctx, struct si *s, struct error *err)
+{
+	struct db *db = cache_sync_db(ctx);
+	const char *acct = cache_sync_account(ctx)->name;
+	struct db_folder *old = NULL, *f;
+	size_t nold = 0, i;
+	int64_t id = 0;
+	int synced = 0;
+
+	if (db_folder_list(db, acct, &old, &nold, err) < 0)
+		return -1;
+	for (i = 0; i < nold; i++)
+		synced |= old[i].uidvalidity != 0;
+	db_folders_free(&old, nold);
+	if (synced)
+		return 0;
+	f = xcalloc(2, sizeof(*f));
+	if (db_folder_ensure(db, acct, "INBOX", FOLDER_ROLE_INBOX, &id,
+	    err) < 0 || db_folder_get(db, id, f, err) != 1) {
+		db_folders_free(&f, 1);
+		return -1;
+	}
+	db_folders_free(&s->fl, s->nf);
+	s->fl = f;
+	s->nf = 1;
+	return id;
+}
+
+/* One folder of a pass, and its bodies when asked; then it counts as
+ * done in this pass. */
+static int
+sync_one(struct cache_sync_ctx *ctx, struct si *s, int64_t id,
+    unsigned flags, struct si_pend *p, struct error *err)
+{
+	int rc;
+
+	if ((rc = sync_folder(ctx, s, id, p, err)) == 0 &&
+	    (flags & CACHE_SYNC_BODIES))
+		rc = si_fetch_bodies(ctx, s, id, err);
+	if (rc != 0)
+		return rc;
+	s->done = xreallocarray(s->done, s->ndone + 1, sizeof(*s->done));
+	s->done[s->ndone++] = id;
+	return 0;
+}
+
 static int
 imap_sync(struct cache_sync_ctx *ctx, int64_t folder_id, unsigned flags,
     struct error *err)
@@ -688,14 +745,24 @@ imap_sync(struct cache_sync_ctx *ctx, int64_t folder_id, unsigned flags,
 	if (si_session(ctx, &s, err) < 0)
 		return -1;
 	cache_sync_state(ctx, ACCOUNT_SYNCING);
+	if (si_pend_load(ctx, &p, err) < 0)
+		goto out;
 	if (!s->listed) {
+		int64_t inbox = 0;
+
+		if (s->ndone == 0 && (inbox = inbox_first(ctx, s, err)) < 0)
+			goto out;
+		if (inbox > 0 && (folder_id == 0 || folder_id == inbox)) {
+			cache_sync_folder_changed(ctx, 0);
+			if ((rc = sync_one(ctx, s, inbox, flags, &p, err)) != 0)
+				goto out;
+			rc = -1;
+		}
 		s->elsewhere = 0; /* what this listing brings */
 		if (si_list_folders(ctx, s, err) < 0)
 			goto out;
 		s->listed = 1;
 	}
-	if (si_pend_load(ctx, &p, err) < 0)
-		goto out;
 	fl = s->fl;
 	nf = s->nf;
 	order = xcalloc(nf + 1, sizeof(*order));
@@ -722,14 +789,8 @@ imap_sync(struct cache_sync_ctx *ctx, int64_t folder_id, unsigned flags,
 			error_set(err, "synchronisation was cancelled");
 			goto out;
 		}
-		if ((rc = sync_folder(ctx, s, order[i], &p, err)) == 0 &&
-		    (flags & CACHE_SYNC_BODIES))
-			rc = si_fetch_bodies(ctx, s, order[i], err);
-		if (rc != 0)
+		if ((rc = sync_one(ctx, s, order[i], flags, &p, err)) != 0)
 			goto out;
-		s->done = xreallocarray(s->done, s->ndone + 1,
-		    sizeof(*s->done));
-		s->done[s->ndone++] = order[i];
 		rc = -1;
 		if (i + 1 < n && cache_sync_interrupted(ctx)) {
 			rc = 1;

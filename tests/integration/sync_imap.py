@@ -291,6 +291,14 @@ def basic(tls, label):
     c = Client(tls)
     rc, err = c.sync()
     check(rc == 0, "%s: sync succeeds (%s)" % (label, err))
+    # A first sync starts with INBOX, before the listing: its folder row
+    # is made first (Dovecot lists INBOX after the others).
+    d = c.db()
+    ids = dict(d.execute("SELECT name, id FROM folders WHERE account = 'a'")
+               .fetchall())
+    d.close()
+    check(len(ids) > 1 and ids.get("INBOX") == min(ids.values()),
+          "%s: a first sync starts with INBOX (folder ids %s)" % (label, ids))
     f = c.folders()
     check("Work/Projects" in f and "Entwürfe" in f and "INBOX" in f,
           "%s: nested and non-ASCII folders are listed" % label)
