@@ -16,7 +16,7 @@
 #include "core/xalloc.h"
 
 /* A message's header fields as the search index reads them (the same
- * words as fts_text() in db_msg.c gives, not the same spaces). */
+ * words as index_text() in db_msg.c gives, not the same spaces). */
 #define FTS_HEADERS "coalesce(m.from_, '') || ' ' || coalesce(m.to_, '')" \
 	" || ' ' || coalesce(m.cc, '') || ' ' || coalesce(m.subject, '')"
 
@@ -80,12 +80,13 @@ static const char *const migrations[DB_SCHEMA_VERSION] = {
 	 * fts_text for a message whose body was indexed.  FTS5 needs that
 	 * text again to remove a row, hence the trigger BEFORE the delete.
 	 * fts_text takes every row whose old text is not exactly the
-	 * headers as fts_text() joins them: one that is kept needlessly
+	 * headers as index_text() joins them: one that is kept needlessly
 	 * gives the same words. */
 	"CREATE TABLE fts_text(id INTEGER PRIMARY KEY, text TEXT NOT NULL);"
 	"INSERT INTO fts_text(id, text) SELECT f.rowid, f.text FROM fts f"
 	" JOIN messages m ON m.id = f.rowid WHERE f.text IS NOT substr("
-	"  CASE WHEN coalesce(m.from_, '') <> '' THEN ' ' || m.from_ ELSE '' END"
+	"  CASE WHEN coalesce(m.from_, '') <> '' THEN ' ' || m.from_"
+	"  ELSE '' END"
 	"  || CASE WHEN coalesce(m.to_, '') <> '' THEN ' ' || m.to_ ELSE '' END"
 	"  || CASE WHEN coalesce(m.cc, '') <> '' THEN ' ' || m.cc ELSE '' END"
 	"  || CASE WHEN coalesce(m.subject, '') <> '' THEN ' ' || m.subject"
@@ -144,9 +145,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 	/* db_msg_set_text: out with the old words, in with the new. */
 	[ST_FTS_FORGET] = "INSERT INTO fts(fts, rowid, text) SELECT 'delete',"
 	    " id, text FROM fts_src WHERE id = ?",
-	[ST_FTS_TEXT] = "INSERT OR REPLACE INTO fts_text(id, text) SELECT m.id, "
-	    FTS_HEADERS " || ' ' || coalesce(?1, '') FROM messages m"
-	    " WHERE m.id = ?2",
+	[ST_FTS_TEXT] = "INSERT OR REPLACE INTO fts_text(id, text)"
+	    " SELECT m.id, " FTS_HEADERS " || ' ' || coalesce(?1, '')"
+	    " FROM messages m WHERE m.id = ?2",
 	[ST_FTS_KEEP] = "INSERT INTO fts_text(id, text) VALUES (?, ?)",
 	[ST_FTS_ADD] = "INSERT INTO fts(rowid, text) SELECT id, text"
 	    " FROM fts_src WHERE id = ?",

@@ -151,8 +151,9 @@ const char *db_path(struct db *db);
  * Bulk writing: with auto off, this connection's commits never checkpoint
  * the WAL (PRAGMA wal_autocheckpoint 0; on restores the usual, a
  * checkpoint once the WAL holds 4 MB), and db_checkpoint() on another
- * connection copies the WAL into the database meanwhile (a passive checkpoint: it never blocks a writer, and a writer
- * never waits for its copying and flushing).
+ * connection copies the WAL into the database meanwhile (a passive
+ * checkpoint: it never blocks a writer, and a writer never waits for its
+ * copying and flushing).
  */
 int db_autocheckpoint(struct db *db, int on, struct error *err);
 int db_checkpoint(struct db *db, struct error *err);

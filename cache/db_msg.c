@@ -10,7 +10,7 @@
 
 /* What search sees of a message: the headers, then the body text. */
 static void
-fts_text(struct buf *b, const struct db_msg *m)
+index_text(struct buf *b, const struct db_msg *m)
 {
 	const char *parts[5] = { m->from, m->to, m->cc, m->subject, m->text };
 	size_t i;
@@ -51,7 +51,7 @@ db_msg_insert(struct db *db, struct db_msg *m, struct error *err)
 	if (db_step_done(db, st, err, "message insert") < 0)
 		return -1;
 	m->id = sqlite3_last_insert_rowid(db->sq);
-	fts_text(&db->scratch, m);
+	index_text(&db->scratch, m);
 	/* With body text, the search index's source (fts_src) must give
 	 * these words back: keep them. */
 	if (m->text != NULL && *m->text != '\0') {
