@@ -65,6 +65,35 @@ events_clear(struct si *s)
 	s->nchg = 0;
 }
 
+/*
+ * Whether a folder's STATUS (NOTIFY) tells only what the cache already
+ * holds: the HIGHESTMODSEQ it synced to, and UIDVALIDITY and UIDNEXT
+ * when given.  Without HIGHESTMODSEQ a flag change could hide behind
+ * equal numbers: that is news.  Dovecot sends such a STATUS when we
+ * first select a folder another client made, which set off one more
+ * pass for nothing.
+ */
+static int
+status_known(const struct si *s, const struct imap_event *ev)
+{
+	size_t i;
+
+	if (ev->modseq == 0 || ev->folder == NULL)
+		return 0;
+	for (i = 0; i < s->nf; i++) {
+		const struct db_folder *f = &s->fl[i];
+
+		if (strcmp(f->name, ev->folder) != 0 &&
+		    (str_casecmp(f->name, "INBOX") != 0 ||
+		    str_casecmp(ev->folder, "INBOX") != 0))
+			continue;
+		return f->uidvalidity != 0 && f->highestmodseq == ev->modseq &&
+		    (ev->uidvalidity == 0 || ev->uidvalidity == f->uidvalidity) &&
+		    (ev->uidnext == 0 || ev->uidnext == f->uidnext);
+	}
+	return 0;
+}
+
 static void
 on_event(void *arg, const struct imap_event *ev)
 {
@@ -96,7 +125,8 @@ on_event(void *arg, const struct imap_event *ev)
 		s->chg[s->nchg++].flags = ev->flags;
 		break;
 	case IMAP_EV_MAILBOX:
-		s->elsewhere = 1;
+		if (!status_known(s, ev))
+			s->elsewhere = 1;
 		break;
 	case IMAP_EV_ALERT:
 	case IMAP_EV_BYE:

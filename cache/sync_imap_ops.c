@@ -12,6 +12,7 @@
 #include "cache/bodies.h"
 #include "cache/sync_imap.h"
 #include "core/buf.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/xalloc.h"
 
@@ -466,7 +467,7 @@ int
 si_idle(struct cache_sync_ctx *ctx, int timeout_ms, struct error *err)
 {
 	struct si *s;
-	int64_t inbox = 0, watch;
+	int64_t inbox = 0, watch, deadline;
 	int rc;
 
 	if (si_session(ctx, &s, err) < 0)
@@ -511,16 +512,25 @@ si_idle(struct cache_sync_ctx *ctx, int timeout_ms, struct error *err)
 	}
 	if (watch != inbox && timeout_ms > WATCH_INBOX_MS)
 		timeout_ms = WATCH_INBOX_MS;
-	rc = imap_wait(s->imap, cache_sync_request_fd(ctx), timeout_ms, err);
-	if (rc < 0) {
-		dead(ctx, s);
-		return -1;
+	deadline = timeout_ms < 0 ? 0 : clock_ms() + timeout_ms;
+	for (;;) {
+		rc = imap_wait(s->imap, cache_sync_request_fd(ctx), timeout_ms,
+		    err);
+		if (rc < 0) {
+			dead(ctx, s);
+			return -1;
+		}
+		if (rc == 2 && (s->news || s->elsewhere)) {
+			s->news = 0;
+			return 0;
+		}
+		if (rc != 2)
+			return 1;
+		/* Events that tell nothing new (a STATUS of what the cache
+		 * holds): wait on, or the caller would sync as on a timeout. */
+		if (deadline && (timeout_ms = (int)(deadline - clock_ms())) <= 0)
+			return 1;
 	}
-	if (rc == 2 && (s->news || s->elsewhere)) {
-		s->news = 0;
-		return 0;
-	}
-	return 1;
 }
 
 void

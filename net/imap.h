@@ -105,7 +105,10 @@ enum imap_event_kind {
 	IMAP_EV_ALERT,    /* text (cleaned): show it to the user */
 	IMAP_EV_BYE,      /* text (cleaned): the server is closing */
 	IMAP_EV_MAILBOX,  /* folder (decoded, not cleaned): another folder
-			   * changed (NOTIFY: an unsolicited STATUS or LIST) */
+			   * changed (NOTIFY: an unsolicited STATUS or LIST);
+			   * from a STATUS, what it says of UIDVALIDITY,
+			   * UIDNEXT and HIGHESTMODSEQ (modseq), 0 for each
+			   * not said */
 };
 
 struct imap_event {
@@ -115,6 +118,7 @@ struct imap_event {
 	int has_flags;
 	unsigned flags;
 	uint64_t modseq; /* 0 unknown */
+	uint32_t uidvalidity, uidnext; /* IMAP_EV_MAILBOX; 0 unknown */
 	const char *uidset;
 	int earlier;
 	const char *text;

@@ -18,9 +18,7 @@ struct fentry {
 	char *raw, *name;
 	char delim;
 	unsigned attrs;
-	int has_status;
-	uint32_t messages, unseen, uidnext, uidvalidity;
-	uint64_t highestmodseq;
+	struct imap_folder st; /* its STATUS items only */
 };
 
 struct flist {
@@ -78,28 +76,27 @@ find(struct flist *l, const char *raw)
 	return NULL;
 }
 
-/* "(MESSAGES 3 UNSEEN 1 ...)" into e. */
-static void
-status_items(struct fentry *e, const struct imap_arg *a)
+void
+imap_status_items(const struct imap_arg *a, struct imap_folder *st)
 {
 	uint64_t v;
 
 	for (; a && a->next; a = a->next->next) {
 		if (imap_arg_is(a, "HIGHESTMODSEQ")) {
 			if (imap_arg_num(a->next, UINT64_MAX, &v) == 0)
-				e->highestmodseq = v;
+				st->highestmodseq = v;
 			continue;
 		}
 		if (imap_arg_num(a->next, UINT32_MAX, &v) < 0)
 			continue;
 		if (imap_arg_is(a, "MESSAGES"))
-			e->messages = (uint32_t)v, e->has_status = 1;
+			st->messages = (uint32_t)v, st->has_status = 1;
 		else if (imap_arg_is(a, "UNSEEN"))
-			e->unseen = (uint32_t)v;
+			st->unseen = (uint32_t)v;
 		else if (imap_arg_is(a, "UIDNEXT"))
-			e->uidnext = (uint32_t)v;
+			st->uidnext = (uint32_t)v;
 		else if (imap_arg_is(a, "UIDVALIDITY"))
-			e->uidvalidity = (uint32_t)v;
+			st->uidvalidity = (uint32_t)v;
 	}
 }
 
@@ -121,7 +118,7 @@ list_untagged(struct imap *imap, struct imap_cmd *cmd,
 			return 1;
 		if ((e = find(l, name->str)) == NULL)
 			return 1;
-		if (e->has_status) {
+		if (e->st.has_status) {
 			/* a second one: that folder's news (NOTIFY) */
 			struct imap_event ev;
 
@@ -130,7 +127,7 @@ list_untagged(struct imap *imap, struct imap_cmd *cmd,
 			ev.folder = e->name;
 			imap_event(imap, &ev);
 		}
-		status_items(e, name->next->list);
+		imap_status_items(name->next->list, &e->st);
 		return 1;
 	}
 	if (!imap_arg_is(a, "LIST") || cmd->name[0] != 'L')
@@ -191,7 +188,8 @@ status_all(struct imap *imap, struct flist *l, struct error *err)
 		for (; k < l->n && nsent < STATUS_WINDOW; k++) {
 			struct fentry *e = &l->v[k];
 
-			if (e->has_status || (e->attrs & IMAP_FOLDER_NOSELECT))
+			if (e->st.has_status ||
+			    (e->attrs & IMAP_FOLDER_NOSELECT))
 				continue;
 			imap_cmd_begin(imap, &cmds[nsent], "STATUS",
 			    list_untagged, l);
@@ -241,18 +239,12 @@ list_run(struct imap *imap, int counts, imap_folder_fn *fn, void *ctx,
 	if (rc == 0 && counts)
 		rc = status_all(imap, &l, err);
 	for (k = 0; rc == 0 && k < l.n; k++) {
-		struct imap_folder f;
+		struct imap_folder f = l.v[k].st;
 
 		f.name = l.v[k].name;
 		f.raw = l.v[k].raw;
 		f.delim = l.v[k].delim;
 		f.attrs = l.v[k].attrs;
-		f.has_status = l.v[k].has_status;
-		f.messages = l.v[k].messages;
-		f.unseen = l.v[k].unseen;
-		f.uidvalidity = l.v[k].uidvalidity;
-		f.uidnext = l.v[k].uidnext;
-		f.highestmodseq = l.v[k].highestmodseq;
 		rc = fn(ctx, &f);
 	}
 	flist_free(&l);
@@ -295,7 +287,7 @@ status_untagged(struct imap *imap, struct imap_cmd *cmd,
 	name = imap_folder_name(imap, a->next->str, a->next->len);
 	if (!same_name(name, sc->folder))
 		return 0;
-	status_items(&sc->e, a->next->next->list);
+	imap_status_items(a->next->next->list, &sc->e.st);
 	return 1;
 }
 
@@ -318,18 +310,18 @@ imap_status(struct imap *imap, const char *folder, uint32_t *messages_r,
 	rc = imap_cmd_send(imap, &cmd, err) < 0 ? -1 :
 	    imap_cmd_wait(imap, &cmd, err);
 	imap_cmd_free(&cmd);
-	if (rc == 0 && !sc.e.has_status)
+	if (rc == 0 && !sc.e.st.has_status)
 		return error_set(err, "IMAP server sent no STATUS for %s",
 		    folder);
 	if (rc == 0) {
 		if (messages_r)
-			*messages_r = sc.e.messages;
+			*messages_r = sc.e.st.messages;
 		if (unseen_r)
-			*unseen_r = sc.e.unseen;
+			*unseen_r = sc.e.st.unseen;
 		if (uidnext_r)
-			*uidnext_r = sc.e.uidnext;
+			*uidnext_r = sc.e.st.uidnext;
 		if (uidvalidity_r)
-			*uidvalidity_r = sc.e.uidvalidity;
+			*uidvalidity_r = sc.e.st.uidvalidity;
 	}
 	return rc;
 }

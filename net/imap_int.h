@@ -96,6 +96,9 @@ unsigned imap_parse_flags(const struct imap_arg *list);
 void imap_event(struct imap *imap, const struct imap_event *ev);
 /* FETCH (...) items to ev-ready fields; 0 or -1 malformed. */
 int imap_fetch_items(const struct imap_resp *r, struct imap_msg *m);
+/* "(MESSAGES 3 UNSEEN 1 ...)" of a STATUS response into the status
+ * fields of st (has_status once MESSAGES is seen); others untouched. */
+void imap_status_items(const struct imap_arg *a, struct imap_folder *st);
 /* Decodes a folder name from the server into UTF-8 (imap->tmp). */
 const char *imap_folder_name(struct imap *imap, const char *raw, size_t len);
 

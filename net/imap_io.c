@@ -417,6 +417,16 @@ untagged_default(struct imap *imap, const struct imap_resp *r)
 		if (imap_arg_str(fname) == NULL)
 			return 0;
 		ev.kind = IMAP_EV_MAILBOX;
+		if (imap_arg_is(a, "STATUS")) {
+			struct imap_folder st;
+
+			memset(&st, 0, sizeof(st));
+			if (fname->next && fname->next->type == IMAP_ARG_LIST)
+				imap_status_items(fname->next->list, &st);
+			ev.uidvalidity = st.uidvalidity;
+			ev.uidnext = st.uidnext;
+			ev.modseq = st.highestmodseq;
+		}
 		ev.folder = imap_folder_name(imap, fname->str, fname->len);
 		imap_event(imap, &ev);
 	}

@@ -57,6 +57,9 @@ evlog_cb(void *ctx, const struct imap_event *ev)
 	case IMAP_EV_MAILBOX:
 		l->mailbox++;
 		str_lcpy(l->mailbox_name, ev->folder, sizeof(l->mailbox_name));
+		l->mailbox_uidnext = ev->uidnext;
+		l->mailbox_uidvalidity = ev->uidvalidity;
+		l->mailbox_modseq = ev->modseq;
 		break;
 	case IMAP_EV_BYE:
 		break;

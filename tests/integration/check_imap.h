@@ -14,6 +14,8 @@
 struct evlog {
 	int exists, expunge, vanished, fetch, alert, mailbox;
 	char mailbox_name[64];
+	uint32_t mailbox_uidnext, mailbox_uidvalidity; /* the last's */
+	uint64_t mailbox_modseq;
 	uint32_t last_exists;
 	char vanished_set[256];
 	int vanished_earlier;

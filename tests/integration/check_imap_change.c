@@ -497,7 +497,7 @@ START_TEST(test_notify)
 	struct evlog ev;
 	struct error err;
 	struct timespec pause = { 0, 300 * 1000 * 1000 };
-	uint32_t inbox, n;
+	uint32_t inbox, n, next, uv;
 	int r, k;
 
 	ck_assert(imap_has_cap(a, IMAP_CAP_NOTIFY));
@@ -506,6 +506,8 @@ START_TEST(test_notify)
 	imap_set_event_cb(a, evlog_cb, &ev);
 	ck_assert_msg(imap_notify(a, &err) == 0, "%s", err.msg);
 	inbox = itest_count(c, "INBOX");
+	ck_assert_int_eq(imap_status(c, "Work", NULL, NULL, &next, &uv, &err),
+	    0);
 	ck_assert_int_eq(imap_append(c, "Work", 0, msg, sizeof(msg) - 1,
 	    NULL, &err), 0);
 	for (k = 0; k < 5 && ev.mailbox == 0; k++) {
@@ -517,6 +519,13 @@ START_TEST(test_notify)
 	ck_assert_int_ge(ev.mailbox, 1);
 	ck_assert_str_eq(ev.mailbox_name, "Work");
 	ck_assert_int_eq(ev.exists, 0); /* not the selected folder's */
+	/* The STATUS's numbers come with it (HIGHESTMODSEQ: CONDSTORE is
+	 * on), for the cache to tell news from what it holds; Dovecot
+	 * leaves UIDVALIDITY out here (0: not said). */
+	ck_assert_uint_eq(ev.mailbox_uidnext, next + 1);
+	ck_assert(ev.mailbox_uidvalidity == 0 ||
+	    ev.mailbox_uidvalidity == uv);
+	ck_assert_uint_gt(ev.mailbox_modseq, 0);
 	/* Work's news arriving during a STATUS of INBOX stays Work's. */
 	ev.mailbox = 0;
 	ck_assert_int_eq(imap_append(c, "Work", 0, msg, sizeof(msg) - 1,

@@ -18,7 +18,7 @@
  *   check_sync_imap_ops CONFIG ACCOUNT newfolder NAME
  *	syncs, prints "synced", then waits (up to 30 s, events only) until
  *	a folder NAME is in the cache (another client made it: NOTIFY's
- *	LIST), then counts syncs as idle does.  Exit 0 found and N <= 1.
+ *	LIST), then counts syncs as idle does.  Exit 0 found and N == 0.
  *   check_sync_imap_ops CONFIG ACCOUNT gone FOLDER SUBJECT
  *	syncs, prints "synced", reads a line from stdin (meanwhile the
  *	test deletes FOLDER on the server), watches FOLDER, prints
@@ -232,14 +232,14 @@ count_syncs(int secs)
 	return n;
 }
 
-/* After news: at most one more background sync in the next 8 s. */
+/* After news: at most max more background syncs in the next 8 s. */
 static int
-settles(void)
+settles(int max)
 {
 	int n = count_syncs(8);
 
 	printf("syncs %d\n", n);
-	return n <= 1 ? 0 : fail("news set off sync after sync", NULL);
+	return n <= max ? 0 : fail("news set off sync after sync", NULL);
 }
 
 static int
@@ -260,7 +260,7 @@ idle(const char *subject, const char *folder, const char *where)
 	if (wait_subject(where ? where : folder ? folder : "INBOX",
 	    subject) != 0)
 		return 1;
-	return settles();
+	return settles(1);
 }
 
 static int
@@ -273,7 +273,9 @@ newfolder(const char *name)
 	if (wait_until(folder_in, name, NULL,
 	    "the new folder did not arrive through IDLE") != 0)
 		return 1;
-	return settles();
+	/* The pass that brought it selected it: Dovecot then reports the
+	 * new folder's STATUS, which tells nothing the cache lacks. */
+	return settles(0);
 }
 
 static int
