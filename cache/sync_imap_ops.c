@@ -510,6 +510,8 @@ si_idle(struct cache_sync_ctx *ctx, int timeout_ms, struct error *err)
 			    "(%s)", err->msg);
 		}
 	}
+	if (s->elsewhere) /* another folder's news came meanwhile */
+		return 0;
 	if (watch != inbox && timeout_ms > WATCH_INBOX_MS)
 		timeout_ms = WATCH_INBOX_MS;
 	deadline = timeout_ms < 0 ? 0 : clock_ms() + timeout_ms;
