@@ -9,6 +9,7 @@
 #include "cache/cache_int.h"
 #include "core/buf.h"
 #include "core/xalloc.h"
+#include "net/imap.h"
 
 /* The message, its folder and its account index. */
 struct where {
@@ -336,9 +337,7 @@ queue_expunge(struct cache *c, struct where *w, uint32_t *uids, size_t n,
 		while (i < n && set.len < EXPUNGE_SET_MAX) {
 			for (j = i; j + 1 < n && uids[j + 1] <= uids[j] + 1; j++)
 				;
-			buf_printf(&set, set.len ? ",%u" : "%u", uids[i]);
-			if (uids[j] != uids[i])
-				buf_printf(&set, ":%u", uids[j]);
+			imap_uidset_add(&set, uids[i], uids[j]);
 			i = j + 1;
 		}
 		rc = queue(c, w, DB_OP_EXPUNGE, 0, buf_cstr(&set), err);

@@ -83,9 +83,7 @@ status_known(const struct si *s, const struct imap_event *ev)
 	for (i = 0; i < s->nf; i++) {
 		const struct db_folder *f = &s->fl[i];
 
-		if (strcmp(f->name, ev->folder) != 0 &&
-		    (str_casecmp(f->name, "INBOX") != 0 ||
-		    str_casecmp(ev->folder, "INBOX") != 0))
+		if (!imap_folder_same(f->name, ev->folder))
 			continue;
 		return f->uidvalidity != 0 && f->highestmodseq == ev->modseq &&
 		    (ev->uidvalidity == 0 || ev->uidvalidity == f->uidvalidity) &&
@@ -723,6 +721,11 @@ inbox_first(struct cache_sync_ctx *ctx, struct si *s, struct error *err)
 	int64_t id = 0;
 	int synced = 0;
 
+	/* A session that listed before holds the rows already: a
+	 * background pass needs no query for this. */
+	for (i = 0; i < s->nf; i++)
+		if (s->fl[i].uidvalidity != 0)
+			return 0;
 	if (db_folder_list(db, acct, &old, &nold, err) < 0)
 		return -1;
 	for (i = 0; i < nold; i++)

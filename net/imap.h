@@ -39,6 +39,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "core/buf.h"
 #include "core/error.h"
 #include "net/conn.h"
 #include "net/imap_parse.h"
@@ -376,6 +377,12 @@ int imap_wait(struct imap *imap, int wake_fd, int timeout_ms,
  */
 int imap_notify(struct imap *imap, struct error *err);
 
+/* Appends the range lo..hi (one number when lo == hi) to a sequence set
+ * being built in set, with a comma when set is not empty. */
+void imap_uidset_add(struct buf *set, uint32_t lo, uint32_t hi);
+/* Whether a and b name the same folder: INBOX in any case is INBOX
+ * (RFC 3501); other names compare exactly. */
+int imap_folder_same(const char *a, const char *b);
 /* Calls fn for each range lo..hi of a sequence set ("*" is UINT32_MAX);
  * returns 0, -1 if malformed, or fn's non-zero return. */
 int imap_uidset_foreach(const char *set,

@@ -190,11 +190,8 @@ store_deleted(struct imap *imap, const struct rset *s, int add,
 
 	while (rc == 0 && i < s->n) {
 		buf_reset(&set);
-		for (; i < s->n && set.len < SET_MAX; i++) {
-			buf_printf(&set, set.len ? ",%u" : "%u", s->r[i].lo);
-			if (s->r[i].hi != s->r[i].lo)
-				buf_printf(&set, ":%u", s->r[i].hi);
-		}
+		for (; i < s->n && set.len < SET_MAX; i++)
+			imap_uidset_add(&set, s->r[i].lo, s->r[i].hi);
 		rc = imap_store(imap, buf_cstr(&set), add, IMAP_FLAG_DELETED,
 		    err);
 	}

@@ -57,9 +57,8 @@ folder_attrs(const struct imap_arg *a)
 	return attrs;
 }
 
-/* The same folder: INBOX is case-insensitive. */
-static int
-same_name(const char *a, const char *b)
+int
+imap_folder_same(const char *a, const char *b)
 {
 	return strcmp(a, b) == 0 || (str_casecmp(a, "INBOX") == 0 &&
 	    str_casecmp(b, "INBOX") == 0);
@@ -71,7 +70,7 @@ find(struct flist *l, const char *raw)
 	size_t k;
 
 	for (k = 0; k < l->n; k++)
-		if (same_name(l->v[k].raw, raw))
+		if (imap_folder_same(l->v[k].raw, raw))
 			return &l->v[k];
 	return NULL;
 }
@@ -233,9 +232,7 @@ list_run(struct imap *imap, int counts, imap_folder_fn *fn, void *ctx,
 		    liststatus ? ")" : "");
 	else if (liststatus)
 		imap_add(imap, " RETURN (STATUS (%s))", status_items_of(imap));
-	rc = imap_cmd_send(imap, &cmd, err) < 0 ? -1 :
-	    imap_cmd_wait(imap, &cmd, err);
-	imap_cmd_free(&cmd);
+	rc = imap_cmd_run(imap, &cmd, err);
 	if (rc == 0 && counts)
 		rc = status_all(imap, &l, err);
 	for (k = 0; rc == 0 && k < l.n; k++) {
@@ -267,7 +264,7 @@ imap_list_names(struct imap *imap, imap_folder_fn *fn, void *ctx,
 
 struct status_ctx {
 	const char *folder;
-	struct fentry e;
+	struct imap_folder st;
 };
 
 static int
@@ -285,9 +282,9 @@ status_untagged(struct imap *imap, struct imap_cmd *cmd,
 		return 0;
 	/* another folder's, sent on its own (NOTIFY) */
 	name = imap_folder_name(imap, a->next->str, a->next->len);
-	if (!same_name(name, sc->folder))
+	if (!imap_folder_same(name, sc->folder))
 		return 0;
-	imap_status_items(a->next->next->list, &sc->e.st);
+	imap_status_items(a->next->next->list, &sc->st);
 	return 1;
 }
 
@@ -307,21 +304,19 @@ imap_status(struct imap *imap, const char *folder, uint32_t *messages_r,
 	if (imap_add_folder(imap, folder, err) < 0)
 		return -1;
 	imap_add(imap, " (MESSAGES UNSEEN UIDNEXT UIDVALIDITY)");
-	rc = imap_cmd_send(imap, &cmd, err) < 0 ? -1 :
-	    imap_cmd_wait(imap, &cmd, err);
-	imap_cmd_free(&cmd);
-	if (rc == 0 && !sc.e.st.has_status)
+	rc = imap_cmd_run(imap, &cmd, err);
+	if (rc == 0 && !sc.st.has_status)
 		return error_set(err, "IMAP server sent no STATUS for %s",
 		    folder);
 	if (rc == 0) {
 		if (messages_r)
-			*messages_r = sc.e.st.messages;
+			*messages_r = sc.st.messages;
 		if (unseen_r)
-			*unseen_r = sc.e.st.unseen;
+			*unseen_r = sc.st.unseen;
 		if (uidnext_r)
-			*uidnext_r = sc.e.st.uidnext;
+			*uidnext_r = sc.st.uidnext;
 		if (uidvalidity_r)
-			*uidvalidity_r = sc.e.st.uidvalidity;
+			*uidvalidity_r = sc.st.uidvalidity;
 	}
 	return rc;
 }

@@ -544,6 +544,14 @@ parse_num(const char *s, uint32_t *v_r)
 	return s;
 }
 
+void
+imap_uidset_add(struct buf *set, uint32_t lo, uint32_t hi)
+{
+	buf_printf(set, set->len ? ",%u" : "%u", lo);
+	if (hi != lo)
+		buf_printf(set, ":%u", hi);
+}
+
 int
 imap_uidset_foreach(const char *s, int (*fn)(void *, uint32_t, uint32_t),
     void *ctx)

@@ -21,9 +21,7 @@ capability(struct imap *imap, struct error *err)
 	imap_cmd_begin(imap, &cmd, "CAPABILITY", NULL, NULL);
 	imap_add(imap, "CAPABILITY");
 	imap->caps_known = 0;
-	rc = imap_cmd_send(imap, &cmd, err) < 0 ? -1 :
-	    imap_cmd_wait(imap, &cmd, err);
-	imap_cmd_free(&cmd);
+	rc = imap_cmd_run(imap, &cmd, err);
 	if (rc == 0 && !imap->caps_known)
 		return error_set(err, "IMAP server %s sent no capabilities",
 		    conn_host(imap->conn));
