@@ -210,6 +210,20 @@ imap_fetch_send(struct imap *imap, const char *set, unsigned what,
 }
 
 int
+imap_fetch_step(struct imap *imap, struct imap_fetch_op *op,
+    struct error *err)
+{
+	const struct imap_resp *r;
+
+	if (op->cmd.done)
+		return 1;
+	if ((r = imap_read(imap, err)) == NULL ||
+	    imap_dispatch(imap, r, err) < 0)
+		return -1;
+	return op->cmd.done;
+}
+
+int
 imap_fetch_end(struct imap *imap, struct imap_fetch_op **opp,
     struct error *err)
 {
