@@ -5,7 +5,8 @@ CORE_UNIT_TESTS = \
 	tests/unit/core/check_error \
 	tests/unit/core/check_config \
 	tests/unit/core/check_paths \
-	tests/unit/core/check_log
+	tests/unit/core/check_log \
+	tests/unit/core/check_bgprio
 check_PROGRAMS += $(CORE_UNIT_TESTS)
 TESTS += $(CORE_UNIT_TESTS) tests/unit/core/check_config_cli.sh
 dist_check_SCRIPTS += tests/unit/core/check_config_cli.sh
@@ -29,3 +30,6 @@ tests_unit_core_check_paths_LDADD = $(CORE_LIBS) $(UNIT_LIBS)
 tests_unit_core_check_log_SOURCES = tests/unit/core/check_log.c
 tests_unit_core_check_log_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_core_check_log_LDADD = $(CORE_LIBS) $(UNIT_LIBS)
+tests_unit_core_check_bgprio_SOURCES = tests/unit/core/check_bgprio.c
+tests_unit_core_check_bgprio_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_core_check_bgprio_LDADD = $(CORE_LIBS) $(UNIT_LIBS)
