@@ -136,7 +136,9 @@ int si_bulk_stop(struct si_bulk **b, struct error *err);
  * so the server never waits for us between two, and a request to open
  * a message waits for one chunk at most (cache_sync_interrupted is
  * checked after each).  *fetched_r: the lowest UID of the chunks
- * fetched whole (0 none).  0 done, 1 interrupted, -1 error.
+ * fetched whole (0 none).  0 done, 1 interrupted, -1 error.  A large
+ * fill reads and indexes on spare CPU only, on threads of its own,
+ * while the caller's thread waits (sync_imap_bulk.c).
  */
 int si_bulk_fetch(struct si_bulk *b, const struct si_fill *f, uint32_t lo,
     uint32_t hi, uint32_t *fetched_r);

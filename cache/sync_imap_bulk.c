@@ -19,12 +19,15 @@
 #include "config.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cache/db.h"
 #include "cache/sync_imap.h"
+#include "core/bgprio.h"
 #include "core/buf.h"
 #include "core/log.h"
 #include "core/xalloc.h"
@@ -56,6 +59,18 @@
  * this many batches and is rewritten in place.
  */
 #define RESTART_EVERY 3
+/*
+ * Fills of at least this many messages read and index on spare CPU
+ * only (bgprio.h): a first sync of a large folder takes seconds of CPU,
+ * and then it neither slows the user's other programs nor the UI
+ * thread, and a server on this machine (a local Dovecot, the bench)
+ * gets the CPU before us and so answers sooner.  If other work leaves
+ * the fill no CPU for half a second, it goes on at normal priority.
+ * Smaller fills are over before that would matter.  WATCH_MS: how often
+ * the worker looks.
+ */
+#define BG_MIN 10000
+#define WATCH_MS 50
 
 /* One message as its row: the strings live in str (offsets, or
  * NONE for NULL). */
@@ -105,6 +120,15 @@ struct si_bulk {
 	int ck_want, ck_stop;
 	uint64_t ck_asked, ck_done; /* commits to copy; copied (lock) */
 	unsigned since_restart;     /* indexer only */
+	/* spare-CPU mode (bgprio.h): the indexer and the fill's reader
+	 * run in SCHED_IDLE until one of them starves (demote) */
+	int bg;                     /* wanted: a large fill */
+	int bg_indexer;             /* the running indexer entered it */
+	atomic_int demote;          /* leave it: go on normally */
+	long indexer_tid;           /* (lock) for the worker's probe */
+	int th_live;                /* th is to be joined */
+	int dead;                   /* (lock) no indexer could be started */
+	pthread_cond_t cv_fill;     /* the spare-CPU reader is done */
 };
 
 static void
@@ -250,7 +274,12 @@ indexer(void *arg)
 
 	error_clear(&err);
 	pthread_mutex_lock(&b->lock);
+	b->indexer_tid = bgprio_self();
+	if (b->bg && !atomic_load(&b->demote))
+		b->bg_indexer = bgprio_enter();
 	for (;;) {
+		if (b->bg_indexer && b->demote)
+			break; /* a normal one takes over (indexer_replace) */
 		if (b->n == 0) {
 			if (b->want_sync || b->stop) {
 				pthread_mutex_unlock(&b->lock);
@@ -376,6 +405,7 @@ si_bulk_start(struct cache_sync_ctx *ctx, struct db *db, const char *label,
     uint64_t total, struct si_bulk **b_r, struct error *err)
 {
 	struct si_bulk *b = xcalloc(1, sizeof(*b));
+	pthread_condattr_t ca;
 
 	b->ctx = ctx;
 	b->db = db;
@@ -384,10 +414,17 @@ si_bulk_start(struct cache_sync_ctx *ctx, struct db *db, const char *label,
 	pthread_mutex_init(&b->lock, NULL);
 	pthread_cond_init(&b->cv_work, NULL);
 	pthread_cond_init(&b->cv_room, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&b->cv_fill, &ca);
+	pthread_condattr_destroy(&ca);
+	atomic_init(&b->demote, 0);
+	b->bg = total >= BG_MIN;
 	if (total >= CKPT_MIN)
 		checkpointer_start(b);
 	if (pthread_create(&b->th, NULL, indexer, b) != 0) {
 		checkpointer_stop(b);
+		pthread_cond_destroy(&b->cv_fill);
 		pthread_cond_destroy(&b->cv_room);
 		pthread_cond_destroy(&b->cv_work);
 		pthread_mutex_destroy(&b->lock);
@@ -395,6 +432,7 @@ si_bulk_start(struct cache_sync_ctx *ctx, struct db *db, const char *label,
 		*b_r = NULL;
 		return error_set(err, "cannot start the indexer thread");
 	}
+	b->th_live = 1;
 	*b_r = b;
 	return 0;
 }
@@ -457,7 +495,7 @@ si_bulk_sync(struct si_bulk *b, struct error *err)
 	want = b->synced + 1;
 	b->want_sync = 1;
 	pthread_cond_signal(&b->cv_work);
-	while (b->synced < want)
+	while (b->synced < want && !b->dead)
 		pthread_cond_wait(&b->cv_room, &b->lock);
 	if (b->failed)
 		rc = failed(b, err);
@@ -478,7 +516,8 @@ si_bulk_stop(struct si_bulk **bp, struct error *err)
 	b->stop = 1;
 	pthread_cond_signal(&b->cv_work);
 	pthread_mutex_unlock(&b->lock);
-	pthread_join(b->th, NULL);
+	if (b->th_live)
+		pthread_join(b->th, NULL);
 	if (b->in_txn)
 		db_rollback(b->db);
 	checkpointer_stop(b);
@@ -486,6 +525,7 @@ si_bulk_stop(struct si_bulk **bp, struct error *err)
 		rc = failed(b, err);
 	for (i = 0; i < NSLOT; i++)
 		buf_free(&b->slot[i].str);
+	pthread_cond_destroy(&b->cv_fill);
 	pthread_cond_destroy(&b->cv_room);
 	pthread_cond_destroy(&b->cv_work);
 	pthread_mutex_destroy(&b->lock);
@@ -494,75 +534,233 @@ si_bulk_stop(struct si_bulk **bp, struct error *err)
 	return rc;
 }
 
-int
-si_bulk_fetch(struct si_bulk *b, const struct si_fill *f, uint32_t lo,
-    uint32_t hi, uint32_t *fetched_r)
-{
-	struct imap_fetch_op *op[2] = { NULL, NULL };
-	uint32_t opa[2] = { 0, 0 }, opw[2] = { 0, 0 };
-	uint32_t width = SI_CHUNK_FIRST, a, w, fetched = 0;
+/*
+ * The state of si_bulk_fetch's loop, so that it can stop between two
+ * messages on the spare-CPU thread and go on on the worker.
+ */
+struct fill {
+	struct si_bulk *b;
+	const struct si_fill *f;
+	struct imap_fetch_op *op[2];
+	uint32_t opa[2], opw[2];
+	uint32_t width, fetched, lo, hi;
+	int rc, nop, more;
+	int reading;      /* op[0]'s answer is being read */
 	struct error scratch;
-	char set[32];
-	int rc = 0, nop = 0, more = hi >= lo && hi != 0, r;
+	/* the spare-CPU thread (lock) */
+	long tid;
+	int done;
+};
 
-	error_clear(&scratch);
-	while (more || nop > 0) {
+/* Runs the loop until done (0), or with bg until demoted (1). */
+static int
+fill_loop(struct fill *s, int bg)
+{
+	struct si_bulk *b = s->b;
+	const struct si_fill *f = s->f;
+	uint32_t a, w;
+	char set[32];
+	int r;
+
+	while (s->more || s->nop > 0) {
 		/* keep two commands on their way: the oldest is read next */
-		while (more && nop < 2 && rc == 0 &&
-		    (nop == 0 || fetched > 0)) {
-			a = hi - lo + 1 <= width ? lo : hi - width + 1;
-			if (hi == UINT32_MAX)
+		while (s->more && s->nop < 2 && s->rc == 0 &&
+		    (s->nop == 0 || s->fetched > 0) && !s->reading) {
+			a = s->hi - s->lo + 1 <= s->width ? s->lo :
+			    s->hi - s->width + 1;
+			if (s->hi == UINT32_MAX)
 				snprintf(set, sizeof(set), "%u:*", a);
 			else
-				snprintf(set, sizeof(set), "%u:%u", a, hi);
+				snprintf(set, sizeof(set), "%u:%u", a, s->hi);
 			if (imap_fetch_send(f->imap, set, IMAP_FETCH_FLAGS |
-			    IMAP_FETCH_HEADERS, 0, f->fn, f->arg, &op[nop],
-			    f->err) < 0) {
-				rc = -1;
+			    IMAP_FETCH_HEADERS, 0, f->fn, f->arg,
+			    &s->op[s->nop], f->err) < 0) {
+				s->rc = -1;
 				break;
 			}
-			opw[nop] = hi - a + 1;
-			opa[nop++] = a;
-			if (width < SI_CHUNK)
-				width = SI_CHUNK;
-			if (a == lo)
-				more = 0;
+			s->opw[s->nop] = s->hi - a + 1;
+			s->opa[s->nop++] = a;
+			if (s->width < SI_CHUNK)
+				s->width = SI_CHUNK;
+			if (a == s->lo)
+				s->more = 0;
 			else
-				hi = a - 1;
+				s->hi = a - 1;
 		}
-		if (nop == 0)
+		if (s->nop == 0)
 			break;
-		*f->got = 0;
-		r = imap_fetch_end(f->imap, &op[0], rc < 0 ? &scratch : f->err);
-		a = opa[0];
-		w = opw[0];
-		op[0] = op[1];
-		opa[0] = opa[1];
-		opw[0] = opw[1];
-		op[1] = NULL;
-		nop--;
-		if (rc < 0)
+		if (!s->reading) {
+			*f->got = 0;
+			s->reading = 1;
+		}
+		r = 0;
+		while (bg && s->rc == 0 && (r = imap_fetch_step(f->imap,
+		    s->op[0], f->err)) == 0)
+			if (atomic_load(&b->demote))
+				return 1;
+		if (r < 0) /* the session broke: end op[0] quietly */
+			imap_fetch_end(f->imap, &s->op[0], &s->scratch);
+		else
+			r = imap_fetch_end(f->imap, &s->op[0], s->rc < 0 ?
+			    &s->scratch : f->err);
+		s->reading = 0;
+		a = s->opa[0];
+		w = s->opw[0];
+		s->op[0] = s->op[1];
+		s->opa[0] = s->opa[1];
+		s->opw[0] = s->opw[1];
+		s->op[1] = NULL;
+		s->nop--;
+		if (s->rc < 0)
 			continue; /* only ends what was sent */
 		if (r != 0 || *f->failed) {
 			if (!error_isset(f->err))
 				error_set(f->err, "could not fetch the headers "
 				    "of %s", f->name);
-			rc = -1;
+			s->rc = -1;
 			continue;
 		}
-		if (fetched == 0 && si_bulk_sync(b, f->err) < 0) {
-			rc = -1;
+		if (s->fetched == 0 && si_bulk_sync(b, f->err) < 0) {
+			s->rc = -1;
 			continue;
 		}
-		fetched = a;
+		s->fetched = a;
 		/* a sparse folder: fewer, wider commands */
-		if (*f->got < w / 2 && width < SI_CHUNK_MAX / 2)
-			width *= 2;
-		if (rc == 0 && more && cache_sync_interrupted(b->ctx)) {
-			more = 0;
-			rc = 1;
+		if (*f->got < w / 2 && s->width < SI_CHUNK_MAX / 2)
+			s->width *= 2;
+		if (s->rc == 0 && s->more && cache_sync_interrupted(b->ctx)) {
+			s->more = 0;
+			s->rc = 1;
 		}
 	}
-	*fetched_r = fetched;
-	return rc;
+	return 0;
+}
+
+static void *
+fill_thread(void *arg)
+{
+	struct fill *s = arg;
+	struct si_bulk *b = s->b;
+	long tid = bgprio_self();
+	int bg = bgprio_enter();
+
+	pthread_mutex_lock(&b->lock);
+	s->tid = tid;
+	pthread_mutex_unlock(&b->lock);
+	if (bg)
+		fill_loop(s, 1);
+	pthread_mutex_lock(&b->lock);
+	s->done = 1;
+	pthread_cond_broadcast(&b->cv_fill);
+	pthread_mutex_unlock(&b->lock);
+	return NULL;
+}
+
+/* After a demote: the spare-CPU indexer ends where it is, and one of
+ * normal priority (this thread's) goes on with its queue. */
+static void
+indexer_replace(struct si_bulk *b)
+{
+	pthread_mutex_lock(&b->lock);
+	pthread_cond_broadcast(&b->cv_work);
+	pthread_mutex_unlock(&b->lock);
+	pthread_join(b->th, NULL);
+	b->th_live = 0;
+	b->bg = 0;
+	b->bg_indexer = 0;
+	if (pthread_create(&b->th, NULL, indexer, b) == 0) {
+		b->th_live = 1;
+		return;
+	}
+	pthread_mutex_lock(&b->lock);
+	if (!b->failed) {
+		b->failed = 1;
+		error_set(&b->err, "cannot start the indexer thread");
+	}
+	b->dead = 1;
+	pthread_cond_broadcast(&b->cv_room);
+	pthread_mutex_unlock(&b->lock);
+}
+
+/* Whether the thread tid (0: not known yet) starves. */
+static int
+starving(struct bgprio_probe *p, long tid)
+{
+	if (tid == 0)
+		return 0;
+	if (p->tid != tid)
+		bgprio_probe_init(p, tid);
+	return bgprio_starved(p);
+}
+
+/*
+ * A large fill reads and indexes on spare CPU (bgprio.h): a thread of
+ * its own runs the loop, and this one watches it and the indexer.  When
+ * the loop is over, or either thread starves, both are told to stop: a
+ * normal indexer takes what is left of the queue, and this thread goes
+ * on with the loop where it was left.  So the rest of a fill that was
+ * interrupted (to open a message) runs at normal priority.
+ */
+static void
+fill_spare(struct si_bulk *b, struct fill *s)
+{
+	struct bgprio_probe pr, pi;
+	struct timespec ts;
+	pthread_t th;
+	long rtid, itid;
+	int starved = 0, bgi;
+
+	if (pthread_create(&th, NULL, fill_thread, s) != 0)
+		return;
+	bgprio_probe_init(&pr, 0);
+	bgprio_probe_init(&pi, 0);
+	pthread_mutex_lock(&b->lock);
+	while (!s->done && !starved) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_nsec += WATCH_MS * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&b->cv_fill, &b->lock, &ts);
+		if (s->done)
+			break;
+		rtid = s->tid;
+		itid = b->indexer_tid;
+		pthread_mutex_unlock(&b->lock);
+		starved = starving(&pr, rtid) || starving(&pi, itid);
+		pthread_mutex_lock(&b->lock);
+	}
+	/* Done or not, what is left of the queue is indexed at normal
+	 * priority: nothing watches the indexer from here on. */
+	atomic_store(&b->demote, 1);
+	bgi = b->bg_indexer;
+	pthread_mutex_unlock(&b->lock);
+	if (starved)
+		log_info("%s: other work left no spare CPU for half a second; "
+		    "the fill goes on at normal priority", s->f->name);
+	if (bgi)
+		indexer_replace(b);
+	pthread_join(th, NULL);
+}
+
+int
+si_bulk_fetch(struct si_bulk *b, const struct si_fill *f, uint32_t lo,
+    uint32_t hi, uint32_t *fetched_r)
+{
+	struct fill s;
+
+	memset(&s, 0, sizeof(s));
+	s.b = b;
+	s.f = f;
+	s.lo = lo;
+	s.hi = hi;
+	s.width = SI_CHUNK_FIRST;
+	s.more = hi >= lo && hi != 0;
+	error_clear(&s.scratch);
+	if (b->bg && s.more && !atomic_load(&b->demote))
+		fill_spare(b, &s);
+	fill_loop(&s, 0);
+	*fetched_r = s.fetched;
+	return s.rc;
 }

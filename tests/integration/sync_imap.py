@@ -643,6 +643,36 @@ def dropped():
     c3.cleanup()
 
 
+def starved():
+    """A large first fill (the 20,000 of dropped()) while programs of
+    normal priority keep every CPU busy: the fill's spare-CPU threads
+    get next to nothing, so postie says so and goes on at normal
+    priority, and the sync is complete."""
+    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"])
+            for _ in range(len(os.sched_getaffinity(0)))]
+    try:
+        c = Client()
+        t = time.time()
+        rc, err = c.sync()
+        took = time.time() - t
+    finally:
+        for h in hogs:
+            h.kill()
+            h.wait()
+    with open(os.path.join(c.dir, "state", "postie", "postie.log"),
+              errors="replace") as fp:
+        log = fp.read()
+    srv = server_folders()["INBOX"][0]
+    check(rc == 0 and c.count() == srv and c.duplicates() == 0,
+          "starved: the fill under full CPU load is complete (%d, server "
+          "%d, %.1f s; %s)" % (c.count(), srv, took, err))
+    check("INBOX: other work left no spare CPU" in log and
+          "goes on at normal priority" in log,
+          "starved: the fill left spare-CPU mode and said so (log: %s)" %
+          log[-600:])
+    c.cleanup()
+
+
 def main():
     st = basic("starttls", "starttls")
     with open(ENV["POSTIE_TEST_DOVECOT_LOG"], errors="replace") as fp:
@@ -667,6 +697,7 @@ def main():
     idle_gone(c)
     c.cleanup()
     dropped()
+    starved()
     if FAILED:
         print("%d check(s) failed" % len(FAILED))
         return 1
