@@ -67,7 +67,8 @@
  * gets the CPU before us and so answers sooner.  If other work leaves
  * the fill no CPU for half a second, it goes on at normal priority.
  * Smaller fills are over before that would matter.  WATCH_MS: how often
- * the worker looks.
+ * the worker looks.  The first chunk (the first screen) is read and
+ * indexed at normal priority all the same.
  */
 #define BG_MIN 10000
 #define WATCH_MS 50
@@ -123,6 +124,8 @@ struct si_bulk {
 	/* spare-CPU mode (bgprio.h): the indexer and the fill's reader
 	 * run in SCHED_IDLE until one of them starves (demote) */
 	int bg;                     /* wanted: a large fill */
+	int bg_go;                  /* (lock) enter it: the first screen
+	                               is in, the spare-CPU reader runs */
 	int bg_indexer;             /* the running indexer entered it */
 	atomic_int demote;          /* leave it: go on normally */
 	long indexer_tid;           /* (lock) for the worker's probe */
@@ -270,14 +273,17 @@ indexer(void *arg)
 	struct si_bulk *b = arg;
 	struct error err;
 	struct slot *sl;
-	int rc;
+	int rc, tried = 0;
 
 	error_clear(&err);
 	pthread_mutex_lock(&b->lock);
 	b->indexer_tid = bgprio_self();
-	if (b->bg && !atomic_load(&b->demote))
-		b->bg_indexer = bgprio_enter();
 	for (;;) {
+		if (b->bg_go && !tried) {
+			tried = 1;
+			if (!atomic_load(&b->demote))
+				b->bg_indexer = bgprio_enter();
+		}
 		if (b->bg_indexer && b->demote)
 			break; /* a normal one takes over (indexer_replace) */
 		if (b->n == 0) {
@@ -552,9 +558,13 @@ struct fill {
 	int done;
 };
 
-/* Runs the loop until done (0), or with bg until demoted (1). */
+/* How far fill_loop goes: to the end, to the first chunk committed
+ * (the first screen), or on spare CPU until demoted. */
+enum { FILL_ALL, FILL_FIRST, FILL_BG };
+
+/* Runs the loop until done (0), or until mode says stop (1). */
 static int
-fill_loop(struct fill *s, int bg)
+fill_loop(struct fill *s, int mode)
 {
 	struct si_bulk *b = s->b;
 	const struct si_fill *f = s->f;
@@ -563,6 +573,8 @@ fill_loop(struct fill *s, int bg)
 	int r;
 
 	while (s->more || s->nop > 0) {
+		if (mode == FILL_FIRST && s->fetched > 0)
+			return 1;
 		/* keep two commands on their way: the oldest is read next */
 		while (s->more && s->nop < 2 && s->rc == 0 &&
 		    (s->nop == 0 || s->fetched > 0) && !s->reading) {
@@ -594,7 +606,8 @@ fill_loop(struct fill *s, int bg)
 			s->reading = 1;
 		}
 		r = 0;
-		while (bg && s->rc == 0 && (r = imap_fetch_step(f->imap,
+		while (mode == FILL_BG && s->rc == 0 &&
+		    (r = imap_fetch_step(f->imap,
 		    s->op[0], f->err)) == 0)
 			if (atomic_load(&b->demote))
 				return 1;
@@ -648,7 +661,7 @@ fill_thread(void *arg)
 	s->tid = tid;
 	pthread_mutex_unlock(&b->lock);
 	if (bg)
-		fill_loop(s, 1);
+		fill_loop(s, FILL_BG);
 	pthread_mutex_lock(&b->lock);
 	s->done = 1;
 	pthread_cond_broadcast(&b->cv_fill);
@@ -715,6 +728,8 @@ fill_spare(struct si_bulk *b, struct fill *s)
 	bgprio_probe_init(&pr, 0);
 	bgprio_probe_init(&pi, 0);
 	pthread_mutex_lock(&b->lock);
+	b->bg_go = 1;
+	pthread_cond_signal(&b->cv_work);
 	while (!s->done && !starved) {
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 		ts.tv_nsec += WATCH_MS * 1000000L;
@@ -758,9 +773,11 @@ si_bulk_fetch(struct si_bulk *b, const struct si_fill *f, uint32_t lo,
 	s.width = SI_CHUNK_FIRST;
 	s.more = hi >= lo && hi != 0;
 	error_clear(&s.scratch);
-	if (b->bg && s.more && !atomic_load(&b->demote))
+	/* the first screen at normal priority, whatever else runs */
+	if (b->bg && !atomic_load(&b->demote) &&
+	    fill_loop(&s, FILL_FIRST) == 1)
 		fill_spare(b, &s);
-	fill_loop(&s, 0);
+	fill_loop(&s, FILL_ALL);
 	*fetched_r = s.fetched;
 	return s.rc;
 }
