@@ -606,9 +606,8 @@ fill_loop(struct fill *s, int mode)
 			s->reading = 1;
 		}
 		r = 0;
-		while (mode == FILL_BG && s->rc == 0 &&
-		    (r = imap_fetch_step(f->imap,
-		    s->op[0], f->err)) == 0)
+		while (mode == FILL_BG && s->rc >= 0 &&
+		    (r = imap_fetch_step(f->imap, s->op[0], f->err)) == 0)
 			if (atomic_load(&b->demote))
 				return 1;
 		if (r < 0) /* the session broke: end op[0] quietly */
