@@ -18,5 +18,6 @@ libcache_a_SOURCES += cache/sync_pop3.c
 # IMAP driver (issue 5).
 libcache_a_SOURCES += cache/sync_imap.c cache/sync_imap_list.c \
 	cache/sync_imap_ops.c cache/sync_imap.h
-libcache_a_SOURCES += cache/sync_imap_bulk.c
+libcache_a_SOURCES += cache/sync_imap_bulk.c cache/sync_imap_fill.c \
+	cache/sync_imap_bulk_int.h
 libcache_a_SOURCES += cache/pop3_fetch.c cache/pop3_fetch.h
