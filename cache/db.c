@@ -146,8 +146,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_FTS_FORGET] = "INSERT INTO fts(fts, rowid, text) SELECT 'delete',"
 	    " id, text FROM fts_src WHERE id = ?",
 	[ST_FTS_TEXT] = "INSERT OR REPLACE INTO fts_text(id, text)"
-	    " SELECT m.id, " FTS_HEADERS " || ' ' || coalesce(?1, '')"
-	    " FROM messages m WHERE m.id = ?2",
+	    " SELECT m.id, " FTS_HEADERS " || ' ' || coalesce(?2, '')"
+	    " FROM messages m WHERE m.id = ?1",
 	[ST_FTS_KEEP] = "INSERT INTO fts_text(id, text) VALUES (?, ?)",
 	[ST_FTS_ADD] = "INSERT INTO fts(rowid, text) SELECT id, text"
 	    " FROM fts_src WHERE id = ?",
@@ -311,6 +311,24 @@ migrate(struct db *db, int target, struct error *err)
 	return 0;
 }
 
+/* The file's page size, for db_autocheckpoint (SQLite's for a new file
+ * until its first page is written: the one set just before). */
+static int
+read_page_size(struct db *db, struct error *err)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(db->sq, "PRAGMA page_size", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return db_fail(db, err, "page size");
+	if (sqlite3_step(st) == SQLITE_ROW)
+		db->page_size = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (db->page_size <= 0)
+		db->page_size = 4096;
+	return 0;
+}
+
 /*
  * Once per process, before SQLite initializes: no memory statistics.
  * Keeping them takes a process-wide mutex on every allocation, about a
@@ -354,6 +372,7 @@ db_open_version(const char *path, int version, struct db **db_r,
 	    exec(db, "PRAGMA synchronous = NORMAL", err) < 0 ||
 	    exec(db, "PRAGMA foreign_keys = ON", err) < 0 ||
 	    exec(db, "PRAGMA cache_size = -4096", err) < 0 ||
+	    read_page_size(db, err) < 0 ||
 	    db_autocheckpoint(db, 1, err) < 0 ||
 	    migrate(db, version, err) < 0) {
 		db_close(&db);
@@ -414,20 +433,9 @@ int
 db_autocheckpoint(struct db *db, int on, struct error *err)
 {
 	char sql[64];
-	int pages = 0;
 
-	if (on) {
-		sqlite3_stmt *st;
-
-		if (sqlite3_prepare_v2(db->sq, "PRAGMA page_size", -1, &st,
-		    NULL) != SQLITE_OK)
-			return db_fail(db, err, "page size");
-		if (sqlite3_step(st) == SQLITE_ROW)
-			pages = sqlite3_column_int(st, 0);
-		sqlite3_finalize(st);
-		pages = WAL_CHECKPOINT_BYTES / (pages > 0 ? pages : 4096);
-	}
-	snprintf(sql, sizeof(sql), "PRAGMA wal_autocheckpoint = %d", pages);
+	snprintf(sql, sizeof(sql), "PRAGMA wal_autocheckpoint = %d",
+	    on ? WAL_CHECKPOINT_BYTES / db->page_size : 0);
 	return exec(db, sql, err);
 }
 

@@ -28,6 +28,7 @@ struct db_count {
 struct db {
 	sqlite3 *sq;
 	int version;
+	int page_size;  /* of the file, read once at open */
 	sqlite3_stmt *st[ST_COUNT];
 	struct buf scratch;
 	/* db_count.c: every folder's counts, valid while neither

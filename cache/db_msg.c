@@ -208,11 +208,9 @@ text_step(struct db *db, enum db_stmt which, int64_t id, const char *text,
 
 	if ((st = db_stmt(db, which, err)) == NULL)
 		return -1;
-	if (which == ST_FTS_TEXT) {
-		db_bind_str(st, 1, text);
-		sqlite3_bind_int64(st, 2, id);
-	} else
-		sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 1, id);
+	if (which == ST_FTS_TEXT)
+		db_bind_str(st, 2, text);
 	return db_step_done(db, st, err, "search text");
 }
 

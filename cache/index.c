@@ -10,6 +10,7 @@
 #include "cache/db_int.h"
 #include "cache/index_int.h"
 #include "core/buf.h"
+#include "core/clock.h"
 #include "core/str.h"
 #include "core/xalloc.h"
 
@@ -252,10 +253,7 @@ helper(void *arg)
 	 * the index often, and each reload frees this one (and cancels us)
 	 * before we spend CPU the sync could use.
 	 */
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_nsec += PRECOMPUTE_DELAY_MS * 1000000L;
-	until.tv_sec += until.tv_nsec / 1000000000L;
-	until.tv_nsec %= 1000000000L;
+	clock_in_ms(&until, PRECOMPUTE_DELAY_MS);
 	pthread_mutex_lock(&ix->hmu);
 	while (!ix->hurry && !atomic_load(&ix->cancel) &&
 	    pthread_cond_timedwait(&ix->hcond, &ix->hmu, &until) == 0)
@@ -295,14 +293,10 @@ index_open(struct db *db, int64_t folder_id, enum index_sort sort,
     int reverse, struct index **ix_r, struct error *err)
 {
 	struct index *ix = xcalloc(1, sizeof(*ix));
-	pthread_condattr_t ca;
 	const char *path;
 
 	pthread_mutex_init(&ix->hmu, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&ix->hcond, &ca);
-	pthread_condattr_destroy(&ca);
+	clock_cond_init(&ix->hcond);
 	ix->folder_id = folder_id;
 	if ((path = sqlite3_db_filename(db->sq, "main")) != NULL && *path)
 		ix->dbpath = xstrdup(path);

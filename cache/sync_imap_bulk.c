@@ -29,6 +29,7 @@
 #include "cache/sync_imap_bulk_int.h"
 #include "core/bgprio.h"
 #include "core/buf.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "mime/mime.h"
@@ -341,7 +342,6 @@ si_bulk_start(struct cache_sync_ctx *ctx, struct db *db, const char *label,
     uint64_t total, struct si_bulk **b_r, struct error *err)
 {
 	struct si_bulk *b = xcalloc(1, sizeof(*b));
-	pthread_condattr_t ca;
 
 	b->ctx = ctx;
 	b->db = db;
@@ -350,10 +350,7 @@ si_bulk_start(struct cache_sync_ctx *ctx, struct db *db, const char *label,
 	pthread_mutex_init(&b->lock, NULL);
 	pthread_cond_init(&b->cv_work, NULL);
 	pthread_cond_init(&b->cv_room, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&b->cv_fill, &ca);
-	pthread_condattr_destroy(&ca);
+	clock_cond_init(&b->cv_fill);
 	atomic_init(&b->demote, 0);
 	b->bg = total >= BG_MIN;
 	if (total >= CKPT_MIN)
@@ -431,7 +428,7 @@ si_bulk_sync(struct si_bulk *b, struct error *err)
 	want = b->synced + 1;
 	b->want_sync = 1;
 	pthread_cond_signal(&b->cv_work);
-	while (b->synced < want && !b->dead)
+	while (b->synced < want && b->th_live)
 		pthread_cond_wait(&b->cv_room, &b->lock);
 	if (b->failed)
 		rc = failed(b, err);

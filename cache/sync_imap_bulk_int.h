@@ -73,8 +73,8 @@ struct si_bulk {
 	int bg_indexer;             /* the running indexer entered it */
 	atomic_int demote;          /* leave it: go on normally */
 	long indexer_tid;           /* (lock) for the worker's probe */
-	int th_live;                /* th is to be joined */
-	int dead;                   /* (lock) no indexer could be started */
+	int th_live;                /* (lock) an indexer runs in th: 0 only
+	                               when none could be started again */
 	pthread_cond_t cv_fill;     /* the spare-CPU reader is done */
 };
 

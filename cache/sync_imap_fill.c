@@ -15,12 +15,11 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
-#include <string.h>
-#include <time.h>
 
 #include "cache/sync_imap.h"
 #include "cache/sync_imap_bulk_int.h"
 #include "core/bgprio.h"
+#include "core/clock.h"
 #include "core/log.h"
 
 /* How often the waiting worker looks at the spare-CPU threads. */
@@ -163,19 +162,15 @@ indexer_replace(struct si_bulk *b)
 	pthread_cond_broadcast(&b->cv_work);
 	pthread_mutex_unlock(&b->lock);
 	pthread_join(b->th, NULL);
-	b->th_live = 0;
-	b->bg = 0;
 	b->bg_indexer = 0;
-	if (pthread_create(&b->th, NULL, si_bulk_indexer, b) == 0) {
-		b->th_live = 1;
+	if (pthread_create(&b->th, NULL, si_bulk_indexer, b) == 0)
 		return;
-	}
 	pthread_mutex_lock(&b->lock);
 	if (!b->failed) {
 		b->failed = 1;
 		error_set(&b->err, "cannot start the indexer thread");
 	}
-	b->dead = 1;
+	b->th_live = 0;
 	pthread_cond_broadcast(&b->cv_room);
 	pthread_mutex_unlock(&b->lock);
 }
@@ -216,12 +211,7 @@ fill_spare(struct si_bulk *b, struct fill *s)
 	b->bg_go = 1;
 	pthread_cond_signal(&b->cv_work);
 	while (!s->done && !starved) {
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		ts.tv_nsec += WATCH_MS * 1000000L;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
+		clock_in_ms(&ts, WATCH_MS);
 		pthread_cond_timedwait(&b->cv_fill, &b->lock, &ts);
 		if (s->done)
 			break;
@@ -248,15 +238,9 @@ int
 si_bulk_fetch(struct si_bulk *b, const struct si_fill *f, uint32_t lo,
     uint32_t hi, uint32_t *fetched_r)
 {
-	struct fill s;
+	struct fill s = { .b = b, .f = f, .lo = lo, .hi = hi,
+	    .width = SI_CHUNK_FIRST, .more = hi >= lo && hi != 0 };
 
-	memset(&s, 0, sizeof(s));
-	s.b = b;
-	s.f = f;
-	s.lo = lo;
-	s.hi = hi;
-	s.width = SI_CHUNK_FIRST;
-	s.more = hi >= lo && hi != 0;
 	error_clear(&s.scratch);
 	/* the first screen at normal priority, whatever else runs */
 	if (b->bg && !atomic_load(&b->demote) &&

@@ -213,14 +213,7 @@ int
 imap_fetch_step(struct imap *imap, struct imap_fetch_op *op,
     struct error *err)
 {
-	const struct imap_resp *r;
-
-	if (op->cmd.done)
-		return 1;
-	if ((r = imap_read(imap, err)) == NULL ||
-	    imap_dispatch(imap, r, err) < 0)
-		return -1;
-	return op->cmd.done;
+	return imap_cmd_step(imap, &op->cmd, err);
 }
 
 int

@@ -81,6 +81,10 @@ int imap_cmd_wait(struct imap *imap, struct imap_cmd *cmd,
 /* Reads until cmd is answered; 0 done (any status), -1 error. */
 int imap_cmd_finish(struct imap *imap, struct imap_cmd *cmd,
     struct error *err);
+/* Reads and handles one response (unless cmd is answered already):
+ * 1 once cmd is answered, 0 before, -1 error. */
+int imap_cmd_step(struct imap *imap, struct imap_cmd *cmd,
+    struct error *err);
 void imap_cmd_free(struct imap_cmd *cmd);
 /* Sends, waits (as imap_cmd_wait) and frees cmd. */
 int imap_cmd_run(struct imap *imap, struct imap_cmd *cmd, struct error *err);

@@ -230,17 +230,26 @@ imap_cmd_send(struct imap *imap, struct imap_cmd *cmd, struct error *err)
 }
 
 int
-imap_cmd_finish(struct imap *imap, struct imap_cmd *cmd, struct error *err)
+imap_cmd_step(struct imap *imap, struct imap_cmd *cmd, struct error *err)
 {
 	const struct imap_resp *r;
 
-	while (!cmd->done) {
-		if ((r = imap_read(imap, err)) == NULL)
-			return -1;
-		if (imap_dispatch(imap, r, err) < 0)
-			return -1;
-	}
-	return 0;
+	if (cmd->done)
+		return 1;
+	if ((r = imap_read(imap, err)) == NULL ||
+	    imap_dispatch(imap, r, err) < 0)
+		return -1;
+	return cmd->done != 0;
+}
+
+int
+imap_cmd_finish(struct imap *imap, struct imap_cmd *cmd, struct error *err)
+{
+	int rc;
+
+	while ((rc = imap_cmd_step(imap, cmd, err)) == 0)
+		;
+	return rc < 0 ? -1 : 0;
 }
 
 int
