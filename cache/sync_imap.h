@@ -96,7 +96,8 @@ int si_fetch_body(struct cache_sync_ctx *ctx, int64_t msg_id,
 int si_fetch_bodies(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
     struct error *err);
 /*
- * sync_imap_bulk.c: a folder's first fill, indexed on a second thread.
+ * sync_imap_bulk.c: a folder's first fill, indexed on a second thread
+ * (one of a single chunk on the caller's, as it arrives).
  * si_bulk_start hands db to the indexer: the caller does not use db
  * again until si_bulk_sync (everything queued is then committed, with
  * a progress and a FOLDER_CHANGED event) or si_bulk_stop (the same,
