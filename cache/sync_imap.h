@@ -105,7 +105,10 @@ int si_fetch_bodies(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
  * search row, committed whole; check: skip a UID the folder already
  * has.  si_bulk_add copies what it needs of m and blocks while the
  * queue (bounded) is full.  All return 0, or -1 with err once the
- * indexer failed (what it committed before stays).
+ * indexer failed (what it committed before stays).  A large fill
+ * leaves db's autocheckpoint off (db.h): its last commits are copied
+ * by the caller's next checkpoint, once it turns it on again at the end
+ * of its pass.
  */
 struct si_bulk;
 /* Header fetches: UIDs per UID FETCH, first (the first screen), then

@@ -647,9 +647,12 @@ def starved():
     """A large first fill (the 20,000 of dropped()) while programs of
     normal priority keep every CPU busy: the fill's spare-CPU threads
     get next to nothing, so postie says so and goes on at normal
-    priority, and the sync is complete."""
+    priority, and the sync is complete.  Twice as many busy loops as
+    CPUs: with one per CPU, under make check -j2 (another test running
+    alongside), a fill once got through in 0.9 s without starving; two
+    per CPU keep every CPU busy wherever the kernel places them."""
     hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"])
-            for _ in range(len(os.sched_getaffinity(0)))]
+            for _ in range(2 * len(os.sched_getaffinity(0)))]
     try:
         c = Client()
         t = time.time()
