@@ -92,11 +92,17 @@ START_TEST(schema_current)
 	ck_assert_int_eq(db_version(db), DB_SCHEMA_VERSION);
 	ck_assert_int_eq(stat(path, &sb), 0);
 	ck_assert_int_eq(sb.st_mode & 0777, 0600);
+	/* A new file is made without fsyncs, then written as any other:
+	 * WAL, synchronous NORMAL (1). */
+	ck_assert_int_eq(count_sql(db, "SELECT count(*) FROM"
+	    " pragma_journal_mode WHERE journal_mode = 'wal'"), 1);
+	ck_assert_int_eq(count_sql(db, "PRAGMA synchronous"), 1);
 	db_close(&db);
 	ck_assert_ptr_null(db);
 	/* Reopening applies nothing new. */
 	db = open_db();
 	ck_assert_int_eq(db_version(db), DB_SCHEMA_VERSION);
+	ck_assert_int_eq(count_sql(db, "PRAGMA synchronous"), 1);
 	db_close(&db);
 }
 END_TEST
