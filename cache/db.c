@@ -366,10 +366,11 @@ db_open_version(const char *path, int version, struct db **db_r,
 	}
 	sqlite3_busy_timeout(db->sq, 10000);
 	sqlite3_extended_result_codes(db->sq, 1);
-	/* 8 KB pages (a new file only; SQLite ignores it otherwise): half
-	 * the writes of 4 KB ones when a first fill indexes 100,000
-	 * messages, and the same work per row. */
 	/*
+	 * 8 KB pages (a new file only; SQLite ignores it otherwise): half
+	 * the writes of 4 KB ones when a first fill indexes 100,000
+	 * messages, and the same work per row.
+	 *
 	 * An empty file is made a database without waiting for the disk:
 	 * switching it to WAL and writing the schema made six fsyncs, 5 to
 	 * 50 ms here before a first sync could start.  It holds nothing
