@@ -350,6 +350,7 @@ db_open_version(const char *path, int version, struct db **db_r,
 	int fd, fresh;
 
 	pthread_once(&once, configure_sqlite);
+	db->autock = -1;
 
 	/* Create it 0600 ourselves: SQLite would follow the umask. */
 	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0) {
@@ -445,11 +446,17 @@ db_path(struct db *db)
 int
 db_autocheckpoint(struct db *db, int on, struct error *err)
 {
+	int pages = on ? WAL_CHECKPOINT_BYTES / db->page_size : 0;
 	char sql[64];
 
-	snprintf(sql, sizeof(sql), "PRAGMA wal_autocheckpoint = %d",
-	    on ? WAL_CHECKPOINT_BYTES / db->page_size : 0);
-	return exec(db, sql, err);
+	/* The sync turns it on after every pass, nearly always on already. */
+	if (pages == db->autock)
+		return 0;
+	snprintf(sql, sizeof(sql), "PRAGMA wal_autocheckpoint = %d", pages);
+	if (exec(db, sql, err) < 0)
+		return -1;
+	db->autock = pages;
+	return 0;
 }
 
 int

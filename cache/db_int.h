@@ -29,6 +29,7 @@ struct db {
 	sqlite3 *sq;
 	int version;
 	int page_size;  /* of the file, read once at open */
+	int autock;     /* wal_autocheckpoint as last set, -1 not yet */
 	sqlite3_stmt *st[ST_COUNT];
 	struct buf scratch;
 	/* db_count.c: every folder's counts, valid while neither

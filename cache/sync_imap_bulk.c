@@ -72,6 +72,14 @@
  */
 #define INLINE_MAX SI_CHUNK_FIRST
 
+/* A small fill: no indexer; the caller's thread indexes (add_inline),
+ * in slot 0 only. */
+static int
+is_inline(const struct si_bulk *b)
+{
+	return b->total <= INLINE_MAX;
+}
+
 static void
 put(struct slot *sl, int f, const char *v)
 {
@@ -366,8 +374,7 @@ si_bulk_start(struct cache_sync_ctx *ctx, struct db *db, const char *label,
 	clock_cond_init(&b->cv_fill);
 	atomic_init(&b->demote, 0);
 	b->bg = total >= BG_MIN;
-	if (total <= INLINE_MAX) {
-		b->inl = 1;
+	if (is_inline(b)) {
 		*b_r = b;
 		return 0;
 	}
@@ -441,7 +448,7 @@ si_bulk_add(struct si_bulk *b, int64_t folder, int check,
 	struct slot *sl;
 	int rc = 0;
 
-	if (b->inl)
+	if (is_inline(b))
 		return add_inline(b, folder, check, m, err);
 	pthread_mutex_lock(&b->lock);
 	while ((b->n == NSLOT || (b->n > 0 && b->qbytes > QBYTES)) &&
@@ -477,7 +484,7 @@ si_bulk_sync(struct si_bulk *b, struct error *err)
 	uint64_t want;
 	int rc = 0;
 
-	if (b->inl) {
+	if (is_inline(b)) {
 		if (b->failed)
 			return failed(b, err);
 		if ((rc = commit(b, err)) < 0) {
@@ -507,7 +514,7 @@ si_bulk_stop(struct si_bulk **bp, struct error *err)
 
 	if (b == NULL)
 		return 0;
-	if (b->inl && !b->failed && commit(b, &b->err) < 0)
+	if (is_inline(b) && !b->failed && commit(b, &b->err) < 0)
 		b->failed = 1;
 	pthread_mutex_lock(&b->lock);
 	b->stop = 1;
@@ -520,7 +527,8 @@ si_bulk_stop(struct si_bulk **bp, struct error *err)
 	checkpointer_stop(b);
 	if (b->failed && err)
 		rc = failed(b, err);
-	for (i = 0; i < NSLOT; i++)
+	/* (a small fill touched slot 0 only: not the other pages) */
+	for (i = 0; i < (is_inline(b) ? 1 : NSLOT); i++)
 		buf_free(&b->slot[i].str);
 	pthread_cond_destroy(&b->cv_fill);
 	pthread_cond_destroy(&b->cv_room);

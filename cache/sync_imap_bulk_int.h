@@ -75,8 +75,6 @@ struct si_bulk {
 	long indexer_tid;           /* (lock) for the worker's probe */
 	int th_live;                /* (lock) an indexer runs in th: 0 only
 	                               when none could be started again */
-	int inl;                    /* a small fill: no indexer, the
-	                               caller's thread indexes (add_inline) */
 	pthread_cond_t cv_fill;     /* the spare-CPU reader is done */
 };
 

@@ -4,13 +4,13 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #ifdef __linux__
 #include <sys/syscall.h>
 #endif
 
 #include "core/bgprio.h"
+#include "core/clock.h"
 
 int
 bgprio_enter(void)
@@ -75,15 +75,6 @@ sample(long tid, uint64_t *cpu, int *ready)
 	return 0;
 }
 
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 void
 bgprio_probe_init(struct bgprio_probe *p, long tid)
 {
@@ -101,19 +92,25 @@ bgprio_judge(uint64_t elapsed, uint64_t cpu, unsigned calls,
 	    cpu < elapsed / 100 * BGPRIO_CPU_PCT;
 }
 
+static void
+window_start(struct bgprio_probe *p, uint64_t t, uint64_t cpu)
+{
+	p->valid = 1;
+	p->calls = p->ready = 0;
+	p->t0 = t;
+	p->cpu0 = cpu;
+}
+
 int
 bgprio_starved(struct bgprio_probe *p)
 {
-	uint64_t t = now_ns(), cpu;
+	uint64_t t = (uint64_t)clock_ms() * 1000000u, cpu;
 	int ready, starved;
 
 	if (sample(p->tid, &cpu, &ready) < 0)
 		return 0;
 	if (!p->valid || cpu < p->cpu0) {
-		p->valid = 1;
-		p->calls = p->ready = 0;
-		p->t0 = t;
-		p->cpu0 = cpu;
+		window_start(p, t, cpu);
 		return 0;
 	}
 	p->calls++;
@@ -121,8 +118,6 @@ bgprio_starved(struct bgprio_probe *p)
 	if (t - p->t0 < (uint64_t)BGPRIO_WINDOW_MS * 1000000u)
 		return 0;
 	starved = bgprio_judge(t - p->t0, cpu - p->cpu0, p->calls, p->ready);
-	p->calls = p->ready = 0;
-	p->t0 = t;
-	p->cpu0 = cpu;
+	window_start(p, t, cpu);
 	return starved;
 }
