@@ -29,7 +29,7 @@ def kill_loop():
     print("# seed %d" % seed)
     rnd = random.Random(seed)
     want = []
-    # Enough that a whole sync outlasts the 0.6 s kill window.
+    # Enough for many kills in the middle of downloads.
     for i in range(900):
         pad = b"".join(b"line %d of padding for message %d\r\n" % (j, i)
                        for j in range(rnd.randrange(1, 400)))
@@ -41,12 +41,20 @@ def kill_loop():
     kills = runs = 0
     while t.srv_files(user) and runs < 150:
         runs += 1
+        # Killed once it has written k more messages, or at a random
+        # moment when it writes none (a sync that only deletes): a
+        # moment in time alone missed every download on a fast machine,
+        # where the whole sync took less than the window.
+        k = rnd.randrange(0, 60)
+        have = len(c.files())
+        deadline = time.time() + rnd.uniform(0.0, 0.6)
         p = subprocess.Popen([t.POSTIE, "-c", c.cfg, "sync", "crash"],
                              env=c.env, stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL)
-        try:
-            p.wait(timeout=rnd.uniform(0.0, 0.6))
-        except subprocess.TimeoutExpired:
+        while p.poll() is None and time.time() < deadline and \
+                len(c.files()) < have + k:
+            time.sleep(0.002)
+        if p.poll() is None:
             p.send_signal(signal.SIGKILL)
             p.wait()
             kills += 1
