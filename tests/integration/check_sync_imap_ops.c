@@ -19,6 +19,12 @@
  *	syncs, prints "synced", then waits (up to 30 s, events only) until
  *	a folder NAME is in the cache (another client made it: NOTIFY's
  *	LIST), then counts syncs as idle does.  Exit 0 found and N == 0.
+ *   check_sync_imap_ops CONFIG ACCOUNT change SUBJECT
+ *	syncs (the INBOX message with SUBJECT must be in the cache, not
+ *	flagged), prints "synced", then waits (up to 30 s, events only)
+ *	until it is \Flagged in the cache and prints "flagged" (another
+ *	client flagged it), then (up to 30 s more) until it has left the
+ *	cache (another client expunged it).  Exit 0 both seen, 1 not.
  *   check_sync_imap_ops CONFIG ACCOUNT gone FOLDER SUBJECT
  *	syncs, prints "synced", reads a line from stdin (meanwhile the
  *	test deletes FOLDER on the server), watches FOLDER, prints
@@ -278,6 +284,48 @@ newfolder(const char *name)
 	return settles(0);
 }
 
+/* Whether the INBOX message with subject is \Flagged in the cache. */
+static int
+flagged_in(const char *subject, const char *unused)
+{
+	struct db_msg m;
+	struct error err;
+	int64_t id = find("INBOX", subject);
+	int r;
+
+	(void)unused;
+	if (id == 0 || db_msg_get(cache_db(c), id, &m, &err) <= 0)
+		return 0;
+	r = (m.flags & MSG_FLAGGED) != 0;
+	db_msg_clear(&m);
+	return r;
+}
+
+static int
+subject_out(const char *folder, const char *subject)
+{
+	return find(folder, subject) == 0;
+}
+
+static int
+change(const char *subject)
+{
+	if (sync_now() != 0)
+		return 1;
+	if (find("INBOX", subject) == 0 || flagged_in(subject, NULL))
+		return fail("the message to change is not in the cache as "
+		    "expected", NULL);
+	printf("synced\n");
+	fflush(stdout);
+	if (wait_until(flagged_in, subject, NULL,
+	    "the flag change did not arrive through IDLE") != 0)
+		return 1;
+	printf("flagged\n");
+	fflush(stdout);
+	return wait_until(subject_out, "INBOX", subject,
+	    "the expunge did not arrive through IDLE");
+}
+
 static int
 gone(const char *folder, const char *subject)
 {
@@ -428,6 +476,8 @@ main(int argc, char **argv)
 		    argc > 6 ? argv[6] : NULL);
 	else if (strcmp(argv[3], "newfolder") == 0 && argc > 4)
 		rc = newfolder(argv[4]);
+	else if (strcmp(argv[3], "change") == 0 && argc > 4)
+		rc = change(argv[4]);
 	else if (strcmp(argv[3], "gone") == 0 && argc > 5)
 		rc = gone(argv[4], argv[5]);
 	else if (strcmp(argv[3], "flag") == 0 && argc > 4) {

@@ -543,6 +543,47 @@ def idle_new_folder(c):
     m.logout()
 
 
+def idle_changes(c):
+    """Another client flags a message, then expunges it: each change
+    reaches the cache through IDLE, with no sync request (the timers are
+    minutes, the helper waits 30 s for each)."""
+    subject = "Changed elsewhere while idle"
+    append("INBOX", subject)
+    p = subprocess.Popen([HELPER, c.cfg, "a", "change", subject],
+                         env=c.env, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    line = p.stdout.readline().decode().strip()
+    line2 = ""
+    t0 = time.time()
+    took = []
+    if line == "synced":
+        time.sleep(1)
+        m = imap()
+        m.select("INBOX")
+        typ, data = m.uid("SEARCH", "SUBJECT", "Changed")
+        uid = data[0].split()[-1].decode()
+        t0 = time.time()
+        m.uid("STORE", uid, "+FLAGS", "(\\Flagged)")
+        m.logout()
+        line2 = p.stdout.readline().decode().strip()
+        took.append(time.time() - t0)
+        if line2 == "seen":  # wait_until's own line
+            line2 = p.stdout.readline().decode().strip()
+        m = imap()
+        m.select("INBOX")
+        t0 = time.time()
+        m.uid("STORE", uid, "+FLAGS", "(\\Deleted)")
+        m.expunge()
+        m.logout()
+    out, err = finish(p)
+    took.append(time.time() - t0)
+    check(line == "synced" and line2 == "flagged" and p.returncode == 0,
+          "idle: another client's flag change, then its expunge, reach the "
+          "cache without a sync request (%s; %s %s)" % (
+              ", ".join("%.1f s" % t for t in took), out.decode().strip(),
+              err.decode().strip()))
+
+
 def alice_logins():
     with open(ENV["POSTIE_TEST_DOVECOT_LOG"], errors="replace") as fp:
         return sum(1 for l in fp if "Login: user=<alice>" in l)
@@ -696,6 +737,7 @@ def main():
     idle(c, "Work")
     idle(c, None, "Work")    # NOTIFY: another folder's news
     idle(c, "Work", "INBOX")
+    idle_changes(c)
     idle_new_folder(c)
     idle_gone(c)
     c.cleanup()
