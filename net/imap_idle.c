@@ -163,10 +163,11 @@ imap_notify(struct imap *imap, struct error *err)
 	 * one is made, renamed or deleted.  No STATUS indicator: that
 	 * would ask for every folder's counts at once.
 	 *
-	 * Dovecot 2.3.19 (tests/server) leaves out one of these LISTs: a
-	 * folder deleted during our IDLE by a session that logged in after
-	 * the IDLE began.  A NOOP, or the next IDLE, reports it; so does
-	 * the worker's timed pass.  A folder made that way is reported.
+	 * Dovecot 2.3.19 (tests/server) leaves out some of these LISTs: a
+	 * folder deleted or renamed during our IDLE by a session that
+	 * logged in after the IDLE began.  A NOOP, or the next IDLE,
+	 * reports it; so does the worker's timed pass.  A folder made that
+	 * way is reported at once.
 	 */
 	imap_cmd_begin(imap, &cmd, "NOTIFY", NULL, NULL);
 	imap_add(imap, "NOTIFY SET (selected (MessageNew MessageExpunge "
