@@ -215,6 +215,18 @@ restart_point(struct si_bulk *b)
 	pthread_mutex_unlock(&b->lock);
 }
 
+/* Keeps the first failure (b->lock held, or a small fill's own thread);
+ * -1. */
+static int
+remember(struct si_bulk *b, const struct error *err)
+{
+	if (!b->failed) {
+		b->failed = 1;
+		b->err = *err;
+	}
+	return -1;
+}
+
 void *
 si_bulk_indexer(void *arg)
 {
@@ -239,10 +251,8 @@ si_bulk_indexer(void *arg)
 				pthread_mutex_unlock(&b->lock);
 				rc = b->failed ? 0 : commit(b, &err);
 				pthread_mutex_lock(&b->lock);
-				if (rc < 0 && !b->failed) {
-					b->failed = 1;
-					b->err = err;
-				}
+				if (rc < 0)
+					remember(b, &err);
 				b->want_sync = 0;
 				b->synced++;
 				pthread_cond_broadcast(&b->cv_room);
@@ -274,10 +284,8 @@ si_bulk_indexer(void *arg)
 			buf_free(&sl->str);
 		pthread_mutex_lock(&b->lock);
 		b->qbytes -= sl->counted;
-		if (rc < 0 && !b->failed) {
-			b->failed = 1;
-			b->err = err;
-		}
+		if (rc < 0)
+			remember(b, &err);
 		b->head = (b->head + 1) % NSLOT;
 		if (--b->n <= NSLOT / 2 && b->qbytes <= QBYTES / 2 && b->full)
 			pthread_cond_signal(&b->cv_room);
@@ -428,17 +436,13 @@ add_inline(struct si_bulk *b, int64_t folder, int check,
 		return -1;
 	if (!b->in_txn) {
 		if (db_begin(b->db, err) < 0)
-			goto fail;
+			return remember(b, err);
 		b->in_txn = 1;
 	}
 	if (index_one(b, sl, err) < 0)
-		goto fail;
+		return remember(b, err);
 	b->last_folder = folder;
 	return 0;
-fail:
-	b->failed = 1;
-	b->err = *err;
-	return -1;
 }
 
 int
@@ -487,11 +491,7 @@ si_bulk_sync(struct si_bulk *b, struct error *err)
 	if (is_inline(b)) {
 		if (b->failed)
 			return failed(b, err);
-		if ((rc = commit(b, err)) < 0) {
-			b->failed = 1;
-			b->err = *err;
-		}
-		return rc;
+		return commit(b, err) < 0 ? remember(b, err) : 0;
 	}
 	pthread_mutex_lock(&b->lock);
 	want = b->synced + 1;
