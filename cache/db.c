@@ -340,31 +340,89 @@ configure_sqlite(void)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+/*
+ * Every connection this process opens on the index is counted under one
+ * lock.  POSIX locks belong to the process, not to a descriptor: closing
+ * any descriptor of the file drops the locks of every SQLite connection
+ * the process holds on it, and another process then believes it is the
+ * last user and removes the WAL under them (SQLite's "How To Corrupt an
+ * SQLite Database File", 2.2).  So the file is opened outside SQLite only
+ * by a process that holds no connection yet, with this lock held so that
+ * no other thread opens one meanwhile (doc/HACKING.md, "The index").
+ */
+static pthread_mutex_t open_lock = PTHREAD_MUTEX_INITIALIZER;
+static int open_conns;
+
+void
+db_open_lock(void)
+{
+	pthread_mutex_lock(&open_lock);
+}
+
+void
+db_open_unlock(void)
+{
+	pthread_mutex_unlock(&open_lock);
+}
+
 int
-db_open_version(const char *path, int version, struct db **db_r,
+db_open_conns_locked(void)
+{
+	return open_conns;
+}
+
+/*
+ * The file, made 0600 when absent (SQLite would follow the umask), never
+ * through a symbolic link.  A new file is a new inode, which no
+ * connection of this process can hold a lock on: closing it is safe.
+ * *fresh_r: the file is empty (a new database).
+ */
+static int
+create_file(const char *path, int *fresh_r, struct error *err)
+{
+	struct stat sb;
+	int fd;
+
+	if (lstat(path, &sb) == 0) {
+		if (!S_ISREG(sb.st_mode))
+			return error_set(err, "cannot open %s: not a regular "
+			    "file", path);
+		*fresh_r = sb.st_size == 0;
+		return 0;
+	}
+	if (errno != ENOENT)
+		return error_errno(err, errno, "cannot open %s", path);
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (fd < 0 && errno != EEXIST)
+		return error_errno(err, errno, "cannot create %s", path);
+	if (fd >= 0)
+		close(fd);
+	*fresh_r = lstat(path, &sb) == 0 && sb.st_size == 0;
+	return 0;
+}
+
+int
+db_open_version_locked(const char *path, int version, struct db **db_r,
     struct error *err)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	struct db *db = xcalloc(1, sizeof(*db));
-	struct stat sb;
-	int fd, fresh;
+	struct db *db;
+	int fresh = 0;
 
 	pthread_once(&once, configure_sqlite);
+	if (create_file(path, &fresh, err) < 0)
+		return -1;
+	db = xcalloc(1, sizeof(*db));
 	db->autock = -1;
-
-	/* Create it 0600 ourselves: SQLite would follow the umask. */
-	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0) {
-		free(db);
-		return error_errno(err, errno, "cannot open %s", path);
-	}
-	fresh = fstat(fd, &sb) == 0 && sb.st_size == 0;
-	close(fd);
 	if (sqlite3_open_v2(path, &db->sq, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	    SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
 		db_fail(db, err, path);
-		db_close(&db);
+		db_close_locked(&db);
 		return -1;
 	}
+	db->counted = 1;
+	open_conns++;
 	sqlite3_busy_timeout(db->sq, 10000);
 	sqlite3_extended_result_codes(db->sq, 1);
 	/*
@@ -389,11 +447,44 @@ db_open_version(const char *path, int version, struct db **db_r,
 	    db_autocheckpoint(db, 1, err) < 0 ||
 	    migrate(db, version, err) < 0 ||
 	    (fresh && exec(db, "PRAGMA synchronous = NORMAL", err) < 0)) {
-		db_close(&db);
+		db_close_locked(&db);
 		return -1;
 	}
 	*db_r = db;
 	return 0;
+}
+
+int
+db_open_version(const char *path, int version, struct db **db_r,
+    struct error *err)
+{
+	int rc;
+
+	db_open_lock();
+	rc = db_open_version_locked(path, version, db_r, err);
+	db_open_unlock();
+	return rc;
+}
+
+int
+db_integrity_check(struct db *db, struct error *err)
+{
+	sqlite3_stmt *st;
+	const char *r;
+	int rc;
+
+	if (sqlite3_prepare_v2(db->sq, "PRAGMA integrity_check", -1, &st,
+	    NULL) != SQLITE_OK)
+		return db_fail(db, err, "integrity check");
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return db_fail(db, err, "integrity check");
+	}
+	r = (const char *)sqlite3_column_text(st, 0);
+	rc = r != NULL && strcmp(r, "ok") == 0 ? 0 :
+	    error_set(err, "integrity check: %s", r ? r : "no answer");
+	sqlite3_finalize(st);
+	return rc;
 }
 
 int
@@ -403,7 +494,7 @@ db_open(const char *path, struct db **db_r, struct error *err)
 }
 
 void
-db_close(struct db **dbp)
+db_close_locked(struct db **dbp)
 {
 	struct db *db = *dbp;
 	size_t i;
@@ -413,10 +504,22 @@ db_close(struct db **dbp)
 	for (i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(db->st[i]);
 	sqlite3_close(db->sq);
+	if (db->counted)
+		open_conns--;
 	buf_free(&db->scratch);
 	free(db->counts);
 	free(db);
 	*dbp = NULL;
+}
+
+void
+db_close(struct db **dbp)
+{
+	if (*dbp == NULL)
+		return;
+	db_open_lock();
+	db_close_locked(dbp);
+	db_open_unlock();
 }
 
 int

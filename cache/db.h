@@ -157,6 +157,9 @@ const char *db_path(struct db *db);
  */
 int db_autocheckpoint(struct db *db, int on, struct error *err);
 int db_checkpoint(struct db *db, struct error *err);
+/* PRAGMA integrity_check over the whole file: 0 when SQLite says "ok",
+ * -1 with its first complaint (or the failure) in err. */
+int db_integrity_check(struct db *db, struct error *err);
 int db_begin(struct db *db, struct error *err);
 int db_commit(struct db *db, struct error *err);
 /* Never fails visibly: a failed rollback is logged. */

@@ -30,6 +30,7 @@ struct db {
 	int version;
 	int page_size;  /* of the file, read once at open */
 	int autock;     /* wal_autocheckpoint as last set, -1 not yet */
+	int counted;    /* in db.c's count of this process's connections */
 	sqlite3_stmt *st[ST_COUNT];
 	struct buf scratch;
 	/* db_count.c: every folder's counts, valid while neither
@@ -39,6 +40,18 @@ struct db {
 	int counts_valid;
 	int64_t counts_dv, counts_changes;
 };
+
+/*
+ * The process's connections to the index (db.c): db_recover.c reads the
+ * file outside SQLite only while none is open, under db_open_lock(), and
+ * opens through the _locked variants while holding it.
+ */
+void db_open_lock(void);
+void db_open_unlock(void);
+int db_open_conns_locked(void);
+int db_open_version_locked(const char *path, int version, struct db **db_r,
+    struct error *err);
+void db_close_locked(struct db **dbp);
 
 /* The cached prepared statement (reset, bindings cleared), or NULL with
  * err set. */

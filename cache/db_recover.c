@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cache/db_int.h"
 #include "cache/recover.h"
 #include "core/log.h"
 #include "core/str.h"
@@ -42,7 +43,8 @@ header_damaged(const char *path, off_t size, char *why, size_t whysz)
 	ssize_t n;
 	int fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	/* Only while this process holds no connection (recover_locked). */
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return 0; /* the real open reports it */
 	n = read(fd, h, sizeof(h));
 	close(fd);
@@ -95,7 +97,8 @@ full_check_due(const char *stamp)
 static void
 full_check_passed(const char *stamp)
 {
-	int fd = open(stamp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int fd = open(stamp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
 
 	if (fd >= 0)
 		close(fd);
@@ -137,7 +140,7 @@ probe(const char *path, char *why, size_t whysz, struct error *err)
 		return 1;
 	full = full_check_due(stamp);
 	rc = sqlite3_open_v2(path, &sq, SQLITE_OPEN_READONLY |
-	    SQLITE_OPEN_NOMUTEX, NULL);
+	    SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW, NULL);
 	if (rc == SQLITE_OK) {
 		sqlite3_busy_timeout(sq, 10000);
 		sqlite3_extended_result_codes(sq, 1);
@@ -264,8 +267,8 @@ sync_dir_of(const char *path)
 	}
 }
 
-int
-db_recover_open(const char *path, struct db **db_r, char *notice,
+static int
+recover_locked(const char *path, struct db **db_r, char *notice,
     size_t notice_size, struct error *err)
 {
 	char why[256], stamp[32], aside[4096], shm[4096];
@@ -277,10 +280,17 @@ db_recover_open(const char *path, struct db **db_r, char *notice,
 
 	if (notice_size)
 		notice[0] = '\0';
+	/* A process that already holds a connection checked the file when
+	 * it opened the first, and must not read it outside SQLite now
+	 * (db.c, open_lock); nor could it set aside a file in use. */
+	if (db_open_conns_locked() > 0)
+		return db_open_version_locked(path, DB_SCHEMA_VERSION, db_r,
+		    err);
 	if ((rc = probe(path, why, sizeof(why), err)) < 0)
 		return -1;
 	if (rc == 0)
-		return db_open(path, db_r, err);
+		return db_open_version_locked(path, DB_SCHEMA_VERSION, db_r,
+		    err);
 
 	if (gmtime_r(&now, &tm) == NULL ||
 	    strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm) == 0)
@@ -309,7 +319,7 @@ db_recover_open(const char *path, struct db **db_r, char *notice,
 	if (unlink(shm) < 0 && errno != ENOENT)
 		log_warn("cannot remove %s: %s", shm, strerror(errno));
 	sync_dir_of(path);
-	if (db_open(path, db_r, err) < 0)
+	if (db_open_version_locked(path, DB_SCHEMA_VERSION, db_r, err) < 0)
 		return -1;
 	/* The stamp vouched for the old file; the new one starts the day. */
 	snprintf(shm, sizeof(shm), "%s.checked", path);
@@ -324,4 +334,16 @@ db_recover_open(const char *path, struct db **db_r, char *notice,
 	if (notice_size)
 		str_lcpy(notice, last_notice, notice_size);
 	return 1;
+}
+
+int
+db_recover_open(const char *path, struct db **db_r, char *notice,
+    size_t notice_size, struct error *err)
+{
+	int rc;
+
+	db_open_lock();
+	rc = recover_locked(path, db_r, notice, notice_size, err);
+	db_open_unlock();
+	return rc;
 }

@@ -16,3 +16,4 @@ include tests/fuzz/local.mk
 include tests/integration/hostile.mk
 include tests/integration/sync_imap.mk
 include tests/integration/faults.mk
+include tests/integration/multiproc.mk

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -455,6 +456,106 @@ START_TEST(cache_rebuilds_pop3_index)
 }
 END_TEST
 
+/*
+ * Another process that opens and closes the index while this one holds
+ * two connections (the TUI's main one and its worker's) must find it in
+ * use: the WAL stays, and both processes keep reading what they wrote.
+ * A raw open()+close() of the file in this process would drop every lock
+ * its connections hold (POSIX locks belong to the process), and the other
+ * process's last close would then remove the WAL under us.
+ */
+/* A child forked before this process opens the index (a fork holds
+ * SQLite's view of its parent's locks): on a byte written to *go_w it
+ * opens the index, writes and closes it, the way a CLI command does. */
+static pid_t
+other_process(int *go_w)
+{
+	struct db *db = NULL;
+	struct error err;
+	int64_t fid;
+	int p[2];
+	pid_t pid;
+	char c;
+
+	ck_assert_int_eq(pipe(p), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		close(p[1]);
+		if (read(p[0], &c, 1) != 1)
+			_exit(2);
+		error_clear(&err);
+		if (db_recover_open(path, &db, NULL, 0, &err) < 0 ||
+		    db_folder_ensure(db, "other", "INBOX", FOLDER_ROLE_INBOX,
+		    &fid, &err) < 0)
+			_exit(1);
+		db_close(&db);
+		_exit(0);
+	}
+	close(p[0]);
+	*go_w = p[1];
+	return pid;
+}
+
+static void
+run_other(pid_t pid, int go_w)
+{
+	int st;
+
+	ck_assert_int_eq(write(go_w, "g", 1), 1);
+	close(go_w);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
+START_TEST(wal_survives_other_process)
+{
+	struct db *main_db = NULL, *worker_db = NULL;
+	struct error err;
+	struct stat sb;
+	char wal[320];
+	int64_t fid;
+	int i, go[3];
+	pid_t kid[3];
+
+	error_clear(&err);
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	for (i = 0; i < 3; i++)
+		kid[i] = other_process(&go[i]);
+	ck_assert_msg(db_recover_open(path, &main_db, NULL, 0, &err) >= 0,
+	    "%s", err.msg);
+	ck_assert_int_eq(db_folder_ensure(main_db, "acct", "INBOX",
+	    FOLDER_ROLE_INBOX, &fid, &err), 0);
+	/* The worker's connection, opened after the main one. */
+	ck_assert_msg(db_open(path, &worker_db, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(stat(wal, &sb), 0);
+	for (i = 0; i < 3; i++) {
+		run_other(kid[i], go[i]);
+		ck_assert_msg(stat(wal, &sb) == 0, "the WAL was removed by "
+		    "another process's close (round %d)", i);
+	}
+	/* Both connections still see the same file as a newcomer does. */
+	ck_assert_int_eq(db_folder_ensure(worker_db, "acct", "Sent",
+	    FOLDER_ROLE_NONE, &fid, &err), 0);
+	ck_assert_int_eq(db_folder_ensure(main_db, "acct", "Trash",
+	    FOLDER_ROLE_NONE, &fid, &err), 0);
+	db_close(&worker_db);
+	db_close(&main_db);
+	ck_assert_msg(db_open(path, &main_db, &err) == 0, "%s", err.msg);
+	for (i = 0; i < 3; i++) {
+		static const char *const want[][2] = { { "other", "INBOX" },
+		    { "acct", "Sent" }, { "acct", "Trash" } };
+		struct db_folder f;
+
+		ck_assert_int_eq(db_folder_find(main_db, want[i][0],
+		    want[i][1], &f, &err), 1);
+		db_folder_clear(&f);
+	}
+	ck_assert_msg(db_integrity_check(main_db, &err) == 0, "%s", err.msg);
+	db_close(&main_db);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -474,6 +575,7 @@ main(void)
 	tcase_add_test(tc, two_copies_kept);
 	tcase_add_test(tc, other_failure_touches_nothing);
 	tcase_add_test(tc, cache_rebuilds_pop3_index);
+	tcase_add_test(tc, wal_survives_other_process);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

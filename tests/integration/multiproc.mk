@@ -1,0 +1,5 @@
+# Several postie processes on one index at once (a reader, CLI commands
+# and syncs), against the harness Dovecot.
+TESTS += tests/integration/multiproc.itest
+EXTRA_DIST += tests/integration/multiproc.itest \
+	tests/integration/multiproc.py
