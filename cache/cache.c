@@ -456,11 +456,20 @@ cache_worker_start(struct cache *c, size_t i, struct error *err)
 
 int
 cache_request_sync(struct cache *c, size_t i, int64_t folder_id,
-    unsigned flags, struct error *err)
+    unsigned flags, uint64_t *ticket_r, struct error *err)
 {
+	uint64_t t;
+
 	if (cache_worker_start(c, i, err) < 0)
 		return -1;
-	return worker_request(c, i, WORKER_SYNC, folder_id, 0, flags);
+	pthread_mutex_lock(&c->lock);
+	t = ++c->last_ticket;
+	pthread_mutex_unlock(&c->lock);
+	if (worker_request_sync(c, i, folder_id, flags, t, err) < 0)
+		return -1;
+	if (ticket_r)
+		*ticket_r = t;
+	return 0;
 }
 
 int

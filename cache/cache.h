@@ -15,8 +15,8 @@
  *     surviving restarts.  Without a worker they wait in the queue.
  *   - Events: when anything changes, one byte is written to the event
  *     pipe; poll cache_event_fd() for POLLIN and call cache_event_read()
- *     until it returns 0.  Events are queued in memory (bounded: progress
- *     events coalesce per account, others are never dropped).
+ *     until it returns 0.  See "Events" below for the kinds and the one
+ *     rule on what is coalesced.
  *   - cache_close() stops the workers (cancel + join, bounded by their
  *     timeouts), so no thread outlives it and no file is half-written.
  */
@@ -65,6 +65,12 @@ struct cache_folder {
 	unsigned unread;
 };
 
+/*
+ * Events.  Every event posted is delivered, in order, with one exception:
+ * a PROGRESS event replaces the account's PROGRESS that is still queued
+ * (one "latest progress" slot per account), because only the latest one
+ * means anything.  Nothing else is ever dropped or merged.
+ */
 enum cache_event_kind {
 	CACHE_EV_ACCOUNT,         /* state changed (error: see text) */
 	CACHE_EV_FOLDERS_CHANGED, /* the folder list of account changed */
@@ -73,8 +79,21 @@ enum cache_event_kind {
 	CACHE_EV_BODY_READY,      /* msg_id's raw bytes can be fetched now */
 	CACHE_EV_BODY_FAILED,     /* msg_id could not be fetched (text) */
 	CACHE_EV_PROGRESS,        /* done/total/bytes; text: what */
-	CACHE_EV_SYNC_DONE,       /* a requested sync finished: status 0 ok,
-				     -1 failed (text: the sentence) */
+	CACHE_EV_SYNC_DONE,       /* a sync finished: status 0 ok, -1 failed
+				     (text: the sentence); ticket: the
+				     request's (0: a background sync);
+				     stats: what it did */
+	CACHE_EV_ALERT,           /* text: a server's alert (IMAP [ALERT]),
+				     cleaned; the user must see it */
+};
+
+/* What one sync did, for "work: 12 new, 3 changed, 1 change sent". */
+struct cache_sync_stats {
+	unsigned new_msgs;   /* indexed messages new to the cache */
+	unsigned changed;    /* flag changes from the server */
+	unsigned removed;    /* messages gone from the server */
+	unsigned ops_sent;   /* queued changes the server confirmed */
+	unsigned ops_failed; /* queued changes the server refused */
 };
 
 struct cache_event {
@@ -85,6 +104,8 @@ struct cache_event {
 	int64_t msg_id;
 	uint64_t done, total, bytes;
 	int status;
+	uint64_t ticket;          /* CACHE_EV_SYNC_DONE */
+	struct cache_sync_stats stats; /* CACHE_EV_SYNC_DONE */
 	char text[ERROR_MAX];     /* cleaned sentence or label, or "" */
 };
 
@@ -150,10 +171,15 @@ int cache_search(struct cache *c, int64_t folder_id, const char *query,
  * PROTO accounts is not available yet" when no driver is linked in.
  */
 int cache_worker_start(struct cache *c, size_t i, struct error *err);
-/* Asks for a sync (folder_id 0: all; flags CACHE_SYNC_*); starts the
- * worker if needed.  CACHE_EV_SYNC_DONE follows. */
+/*
+ * Asks for a sync (folder_id 0: all; flags CACHE_SYNC_*); starts the
+ * worker if needed.  *ticket_r (if not NULL) is this request's ticket,
+ * never 0: exactly one CACHE_EV_SYNC_DONE carries it, also when the
+ * request was merged with another one waiting for the same sync, and
+ * also when the worker could not start or stops before serving it.
+ */
 int cache_request_sync(struct cache *c, size_t i, int64_t folder_id,
-    unsigned flags, struct error *err);
+    unsigned flags, uint64_t *ticket_r, struct error *err);
 /*
  * Tells account i's worker which folder the user is looking at (0: none).
  * Its IDLE then watches that folder instead of INBOX, so other clients'

@@ -27,6 +27,7 @@ struct cache {
 	int evpipe[2];
 	enum account_state *states;
 	char (*errors)[ERROR_MAX];
+	uint64_t last_ticket;        /* cache_request_sync's (lock) */
 };
 
 /* Queues an event (thread-safe).  Progress events of one account
@@ -65,6 +66,10 @@ int worker_start(struct cache *c, size_t i, struct error *err);
 enum worker_req_kind { WORKER_FETCH, WORKER_OPS, WORKER_SYNC };
 int worker_request(struct cache *c, size_t i, enum worker_req_kind kind,
     int64_t folder_id, int64_t msg_id, unsigned flags);
+/* A sync request with its ticket (cache_request_sync; 0: none).  -1 with
+ * err when the worker has stopped for good (its error). */
+int worker_request_sync(struct cache *c, size_t i, int64_t folder_id,
+    unsigned flags, uint64_t ticket, struct error *err);
 void worker_stop(struct worker **w);
 int worker_watch(struct cache *c, size_t i, int64_t folder_id);
 

@@ -168,8 +168,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    " args, state, error FROM ops WHERE account = ? AND state = 0"
 	    " AND id > ? ORDER BY id LIMIT 1",
 	[ST_OP_STATE] = "UPDATE ops SET state = ?, error = ? WHERE id = ?",
-	[ST_ACCOUNT_SET] = "INSERT OR REPLACE INTO accounts(name, last_sync,"
-	    " last_error) VALUES (?, ?, ?)",
+	[ST_ACCOUNT_SET] = "INSERT INTO accounts(name, last_sync, last_error)"
+	    " VALUES (?1, max(?2, 0), ?3) ON CONFLICT(name) DO UPDATE SET"
+	    " last_sync = CASE WHEN ?2 < 0 THEN last_sync ELSE ?2 END,"
+	    " last_error = ?3",
 	[ST_ACCOUNT_GET] = "SELECT last_sync, last_error FROM accounts"
 	    " WHERE name = ?",
 	[ST_DATA_VERSION] = "PRAGMA data_version",

@@ -284,6 +284,8 @@ int db_op_pending(struct db *db, const char *account, size_t *n_r,
 void db_op_clear(struct db_op *op);
 
 /* --- account state --- */
+/* last_sync < 0 keeps the stored time (a failed sync must not forget
+ * the last one that worked); last_error NULL clears it. */
 int db_account_set(struct db *db, const char *account, int64_t last_sync,
     const char *last_error, struct error *err);
 /* *error_r: NULL or allocated; last_sync 0 = never. 1/0/-1. */

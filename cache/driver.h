@@ -112,6 +112,14 @@ void cache_sync_set_cancel_fd(struct cache_sync_ctx *ctx, int fd);
 void cache_sync_progress(struct cache_sync_ctx *ctx, const char *what,
     uint64_t done, uint64_t total, uint64_t bytes);
 void cache_sync_state(struct cache_sync_ctx *ctx, enum account_state state);
+/* What the sync did, for its SYNC_DONE (any thread of the sync).  New
+ * messages indexed through cache_sync_index_*() are counted already. */
+enum cache_sync_count { CACHE_COUNT_NEW, CACHE_COUNT_CHANGED,
+    CACHE_COUNT_REMOVED };
+void cache_sync_count(struct cache_sync_ctx *ctx, enum cache_sync_count what,
+    unsigned n);
+/* A server's alert the user must see (cleaned here). */
+void cache_sync_alert(struct cache_sync_ctx *ctx, const char *text);
 void cache_sync_folder_changed(struct cache_sync_ctx *ctx, int64_t folder_id);
 
 /* --- indexing (IMAP and POP3) --- */

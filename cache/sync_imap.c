@@ -127,6 +127,11 @@ on_event(void *arg, const struct imap_event *ev)
 			s->elsewhere = 1;
 		break;
 	case IMAP_EV_ALERT:
+		/* RFC 3501 7.1: the user must see it (the engine cleaned it
+		 * and passes it on only from a trusted, logged-in session). */
+		if (s->ctx && ev->text)
+			cache_sync_alert(s->ctx, ev->text);
+		break;
 	case IMAP_EV_BYE:
 		break;
 	}
@@ -155,6 +160,7 @@ si_session(struct cache_sync_ctx *ctx, struct si **s_r, struct error *err)
 
 	if (s == NULL) {
 		s = xcalloc(1, sizeof(*s));
+		s->ctx = ctx;
 		cache_sync_set_data(ctx, s);
 	}
 	*s_r = s;
@@ -259,6 +265,7 @@ msg_remove(struct fsync *fs, int64_t id, uint32_t uid)
 {
 	if (db_msg_delete(fs->db, id, fs->err) < 0)
 		return -1;
+	cache_sync_count(fs->ctx, CACHE_COUNT_REMOVED, 1);
 	if (uid)
 		bodies_remove(cache_sync_bodies(fs->ctx), fs->f->account,
 		    fs->f->name, fs->f->uidvalidity, uid, NULL);
@@ -367,10 +374,12 @@ flags_one(void *arg, const struct imap_msg *m)
 		return 0;
 	k->seen = 1;
 	fl = si_msg_flags(m->flags);
-	if (fl != k->flags && !si_pend_msg(fs->p, k->id) &&
-	    db_msg_set_flags(fs->db, k->id, fl, fs->err) < 0) {
-		fs->failed = 1;
-		return -1;
+	if (fl != k->flags && !si_pend_msg(fs->p, k->id)) {
+		if (db_msg_set_flags(fs->db, k->id, fl, fs->err) < 0) {
+			fs->failed = 1;
+			return -1;
+		}
+		cache_sync_count(fs->ctx, CACHE_COUNT_CHANGED, 1);
 	}
 	return 0;
 }

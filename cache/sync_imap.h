@@ -19,6 +19,7 @@ struct si_flagchg {
 
 /* Driver state (cache_sync_data). */
 struct si {
+	struct cache_sync_ctx *ctx; /* the worker's, for events */
 	struct imap *imap;
 	char *selected;        /* UTF-8 name of the selected folder, or NULL */
 	int64_t selected_id;

@@ -174,6 +174,7 @@ index_one(struct si_bulk *b, struct slot *sl, struct error *err)
 	if ((rc = db_msg_insert(b->db, &m, err)) == 0) {
 		b->done++;
 		b->bytes += sl->hdr_len;
+		cache_sync_count(b->ctx, CACHE_COUNT_NEW, 1);
 	}
 	return rc;
 }

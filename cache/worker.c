@@ -62,18 +62,103 @@ drain(struct worker *w)
 		;
 }
 
+/* One SYNC_DONE per ticket the request carries (one with ticket 0 for a
+ * background sync), so every caller waiting for a merged request hears. */
 static void
-post_done(struct worker *w, int status, const char *text)
+post_done(struct worker *w, const struct worker_req *r, int status,
+    const char *text)
 {
 	struct cache_event ev;
+	size_t i;
 
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = CACHE_EV_SYNC_DONE;
 	ev.account = w->idx;
 	ev.status = status;
+	ev.folder_id = r ? r->folder_id : 0;
+	__atomic_load(&w->stats.new_msgs, &ev.stats.new_msgs, __ATOMIC_SEQ_CST);
+	__atomic_load(&w->stats.changed, &ev.stats.changed, __ATOMIC_SEQ_CST);
+	__atomic_load(&w->stats.removed, &ev.stats.removed, __ATOMIC_SEQ_CST);
+	ev.stats.ops_sent = w->stats.ops_sent;
+	ev.stats.ops_failed = w->stats.ops_failed;
 	if (text)
 		str_lcpy(ev.text, text, sizeof(ev.text));
-	cache_post(w->c, &ev);
+	if (r == NULL || r->ntickets == 0) {
+		cache_post(w->c, &ev);
+		return;
+	}
+	for (i = 0; i < r->ntickets; i++) {
+		ev.ticket = r->tickets[i];
+		cache_post(w->c, &ev);
+	}
+}
+
+static void
+add_tickets(struct worker_req *to, const uint64_t *t, size_t n)
+{
+	if (n == 0)
+		return;
+	to->tickets = xreallocarray(to->tickets, to->ntickets + n,
+	    sizeof(*to->tickets));
+	memcpy(to->tickets + to->ntickets, t, n * sizeof(*t));
+	to->ntickets += n;
+}
+
+/* Queues a sync (lock held), merged into one for the same folder. */
+static struct worker_req *
+queue_sync(struct worker *w, int64_t folder_id, unsigned flags,
+    const uint64_t *t, size_t nt)
+{
+	struct worker_req *r;
+	size_t k;
+
+	for (k = 0; k < w->nreq; k++)
+		if (w->req[k].kind == WORKER_SYNC &&
+		    w->req[k].folder_id == folder_id) {
+			w->req[k].flags |= flags;
+			add_tickets(&w->req[k], t, nt);
+			return &w->req[k];
+		}
+	if (w->nreq == w->capreq) {
+		w->capreq = w->capreq ? w->capreq * 2 : 16;
+		w->req = xreallocarray(w->req, w->capreq, sizeof(*w->req));
+	}
+	r = &w->req[w->nreq++];
+	memset(r, 0, sizeof(*r));
+	r->kind = WORKER_SYNC;
+	r->folder_id = folder_id;
+	r->flags = flags;
+	add_tickets(r, t, nt);
+	return r;
+}
+
+/*
+ * The thread ends on an error (or at shutdown): every sync still queued
+ * is answered with it, and later requests fail at once with it instead
+ * of waiting for a thread that is gone.
+ */
+static void
+fail_queued(struct worker *w, const char *why, int dead)
+{
+	struct worker_req *q;
+	size_t i, n;
+
+	pthread_mutex_lock(&w->lock);
+	q = w->req;
+	n = w->nreq;
+	w->req = NULL;
+	w->nreq = w->capreq = 0;
+	if (dead) {
+		w->dead = 1;
+		str_lcpy(w->dead_error, why, sizeof(w->dead_error));
+	}
+	pthread_mutex_unlock(&w->lock);
+	for (i = 0; i < n; i++) {
+		if (q[i].kind == WORKER_SYNC && q[i].ntickets)
+			post_done(w, &q[i], -1, why);
+		free(q[i].tickets);
+	}
+	free(q);
 }
 
 static void
@@ -94,7 +179,9 @@ replay_ops(struct worker *w)
 			log_warn("%s: change %lld refused: %s", w->ctx.acct->name,
 			    (long long)op.id, err.msg);
 			db_op_fail(w->ctx.db, op.id, err.msg, NULL);
-		}
+			w->stats.ops_failed++;
+		} else if (rc == 0)
+			w->stats.ops_sent++;
 		db_op_clear(&op);
 		if (rc == 1)
 			break; /* offline: later */
@@ -108,12 +195,17 @@ do_sync(struct worker *w, const struct worker_req *r)
 	int rc;
 
 	error_clear(&err);
+	if (!r->resumed)
+		memset(&w->stats, 0, sizeof(w->stats));
 	cache_set_state(w->c, w->idx, ACCOUNT_SYNCING, NULL);
 	replay_ops(w);
 	rc = w->drv->sync(&w->ctx, r->folder_id, r->flags, &err);
 	if (rc == 1 && !stopping(w)) { /* interrupted: serve, then resume */
-		worker_request(w->c, w->idx, WORKER_SYNC, r->folder_id, 0,
-		    r->flags);
+		pthread_mutex_lock(&w->lock);
+		queue_sync(w, r->folder_id, r->flags, r->tickets,
+		    r->ntickets)->resumed = 1;
+		pthread_mutex_unlock(&w->lock);
+		wake(w);
 		return;
 	}
 	if (rc == 0) {
@@ -122,7 +214,7 @@ do_sync(struct worker *w, const struct worker_req *r)
 		    NULL);
 		cache_set_state(w->c, w->idx, ACCOUNT_ONLINE, NULL);
 		w->online = 1;
-		post_done(w, 0, NULL);
+		post_done(w, r, 0, NULL);
 		w->next_ms = POLL_INTERVAL_MS;
 		return;
 	}
@@ -130,12 +222,13 @@ do_sync(struct worker *w, const struct worker_req *r)
 		error_set(&err, "synchronisation was cancelled");
 	log_warn("%s: %s", w->ctx.acct->name, err.msg);
 	w->online = 0;
-	db_account_set(w->ctx.db, w->ctx.acct->name, 0, err.msg, NULL);
+	/* The last sync that worked stays known (-1 keeps its time). */
+	db_account_set(w->ctx.db, w->ctx.acct->name, -1, err.msg, NULL);
 	if (w->drv->disconnect)
 		w->drv->disconnect(&w->ctx);
 	cache_set_state(w->c, w->idx, stopping(w) ? ACCOUNT_OFFLINE : ACCOUNT_ERROR,
 	    err.msg);
-	post_done(w, -1, err.msg);
+	post_done(w, r, -1, err.msg);
 	w->next_ms = RETRY_MS;
 }
 
@@ -174,7 +267,7 @@ run(void *arg)
 	    (w->ctx.acct->protocol == CONFIG_POP3 &&
 	    worker_open_pop3(w, &err) < 0)) {
 		cache_set_state(w->c, w->idx, ACCOUNT_ERROR, err.msg);
-		post_done(w, -1, err.msg);
+		fail_queued(w, err.msg, 1);
 		goto out;
 	}
 	while (!stopping(w)) {
@@ -182,8 +275,9 @@ run(void *arg)
 			if (w->idle_sync) {
 				/* The timer: background sync again. */
 				w->idle_sync = 0;
-				worker_request(w->c, w->idx, WORKER_SYNC, 0, 0,
-				    0);
+				pthread_mutex_lock(&w->lock);
+				queue_sync(w, 0, 0, NULL, 0);
+				pthread_mutex_unlock(&w->lock);
 				continue;
 			}
 			pfd.fd = w->reqpipe[0];
@@ -209,9 +303,11 @@ run(void *arg)
 		case WORKER_OPS: replay_ops(w); break;
 		case WORKER_SYNC: do_sync(w, &r); break;
 		}
+		free(r.tickets);
 	}
 	if (w->drv->disconnect)
 		w->drv->disconnect(&w->ctx);
+	fail_queued(w, "synchronisation was cancelled", 0);
 out:
 	maildir_close(&w->ctx.md);
 	db_close(&w->ctx.db);
@@ -225,8 +321,18 @@ worker_start(struct cache *c, size_t i, struct error *err)
 	const struct cache_driver *drv;
 	struct worker *w;
 
-	if (c->workers[i])
-		return 0;
+	if (c->workers[i]) {
+		int dead;
+
+		pthread_mutex_lock(&c->workers[i]->lock);
+		dead = c->workers[i]->dead;
+		pthread_mutex_unlock(&c->workers[i]->lock);
+		if (!dead)
+			return 0;
+		/* It ended on an error (say, the Maildir could not be
+		 * opened): a new request gets a new try. */
+		worker_stop(&c->workers[i]);
+	}
 	if ((drv = cache_driver_find(c->accounts[i].protocol)) == NULL)
 		return error_set(err, "syncing %s accounts is not available "
 		    "yet (account %s)",
@@ -271,7 +377,13 @@ worker_request(struct cache *c, size_t i, enum worker_req_kind kind,
 	if (w == NULL)
 		return -1;
 	pthread_mutex_lock(&w->lock);
-	/* One sync or ops request of a kind is enough. */
+	if (kind == WORKER_SYNC) {
+		queue_sync(w, folder_id, flags, NULL, 0);
+		pthread_mutex_unlock(&w->lock);
+		wake(w);
+		return 0;
+	}
+	/* One ops request is enough. */
 	for (k = 0; k < w->nreq; k++)
 		if (w->req[k].kind == kind && kind != WORKER_FETCH &&
 		    w->req[k].folder_id == folder_id) {
@@ -284,11 +396,32 @@ worker_request(struct cache *c, size_t i, enum worker_req_kind kind,
 		w->capreq = w->capreq ? w->capreq * 2 : 16;
 		w->req = xreallocarray(w->req, w->capreq, sizeof(*w->req));
 	}
+	memset(&w->req[w->nreq], 0, sizeof(w->req[w->nreq]));
 	w->req[w->nreq].kind = kind;
 	w->req[w->nreq].folder_id = folder_id;
 	w->req[w->nreq].msg_id = msg_id;
 	w->req[w->nreq].flags = flags;
 	w->nreq++;
+	pthread_mutex_unlock(&w->lock);
+	wake(w);
+	return 0;
+}
+
+int
+worker_request_sync(struct cache *c, size_t i, int64_t folder_id,
+    unsigned flags, uint64_t ticket, struct error *err)
+{
+	struct worker *w = i < c->naccounts ? c->workers[i] : NULL;
+
+	if (w == NULL)
+		return error_set(err, "no sync worker runs for this account");
+	pthread_mutex_lock(&w->lock);
+	if (w->dead) {
+		error_set(err, "%s", w->dead_error);
+		pthread_mutex_unlock(&w->lock);
+		return -1;
+	}
+	queue_sync(w, folder_id, flags, &ticket, ticket ? 1 : 0);
 	pthread_mutex_unlock(&w->lock);
 	wake(w);
 	return 0;
@@ -311,6 +444,8 @@ worker_stop(struct worker **wp)
 	close(w->reqpipe[0]);
 	close(w->reqpipe[1]);
 	pthread_mutex_destroy(&w->lock);
+	for (size_t k = 0; k < w->nreq; k++)
+		free(w->req[k].tickets);
 	free(w->req);
 	free(w);
 	*wp = NULL;
@@ -421,6 +556,33 @@ cache_sync_progress(struct cache_sync_ctx *ctx, const char *what,
 	ev.total = total;
 	ev.bytes = bytes;
 	str_lcpy(ev.text, what ? what : "", sizeof(ev.text));
+	cache_post(ctx->w->c, &ev);
+}
+
+void
+cache_sync_count(struct cache_sync_ctx *ctx, enum cache_sync_count what,
+    unsigned n)
+{
+	struct cache_sync_stats *st = &ctx->w->stats;
+	unsigned *p = what == CACHE_COUNT_NEW ? &st->new_msgs :
+	    what == CACHE_COUNT_CHANGED ? &st->changed : &st->removed;
+
+	__atomic_add_fetch(p, n, __ATOMIC_SEQ_CST);
+}
+
+void
+cache_sync_alert(struct cache_sync_ctx *ctx, const char *text)
+{
+	struct cache_event ev;
+	struct buf b = BUF_INIT;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = CACHE_EV_ALERT;
+	ev.account = ctx->w->idx;
+	if (text)
+		str_clean_display(&b, text, strlen(text), 0);
+	str_lcpy(ev.text, b.data ? b.data : "", sizeof(ev.text));
+	buf_free(&b);
 	cache_post(ctx->w->c, &ev);
 }
 

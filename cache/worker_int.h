@@ -11,6 +11,10 @@ struct worker_req {
 	int64_t folder_id;
 	int64_t msg_id;
 	unsigned flags;
+	uint64_t *tickets;         /* WORKER_SYNC: every request merged in */
+	size_t ntickets;
+	int resumed;               /* an interrupted sync going on: its
+				      counts go on too */
 };
 
 struct cache_sync_ctx {
@@ -37,6 +41,9 @@ struct worker {
 	int idle_sync;        /* the timer fired: sync in the background */
 	int next_ms;          /* wait before the next background sync */
 	int64_t watch;        /* the folder the user looks at, 0 none (lock) */
+	int dead;             /* the thread ended on an error (lock) */
+	char dead_error[ERROR_MAX]; /* its sentence (lock) */
+	struct cache_sync_stats stats; /* of the sync running (atomic adds) */
 	struct cache_sync_ctx ctx;
 };
 

@@ -28,6 +28,34 @@ progress(const struct cache *c, const struct cache_event *ev)
 	fflush(stdout);
 }
 
+/* "work: 12 new, 3 changed, 1 queued change sent" (or "up to date"). */
+static void
+summary(const char *name, const struct cache_sync_stats *st)
+{
+	char line[512];
+	size_t len = 0;
+
+#define ADD(n, one, many) do { \
+		if ((n) && len < sizeof(line)) \
+			len += (size_t)snprintf(line + len, sizeof(line) - len, \
+			    "%s%u %s", len ? ", " : "", (n), \
+			    (n) == 1 ? (one) : (many)); \
+	} while (0)
+	ADD(st->new_msgs, "new", "new");
+	ADD(st->changed, "changed", "changed");
+	ADD(st->removed, "removed", "removed");
+	ADD(st->ops_sent, "queued change sent", "queued changes sent");
+	ADD(st->ops_failed, "queued change refused", "queued changes refused");
+#undef ADD
+	printf("%s: %s\n", name, len ? line : "up to date");
+}
+
+struct want {
+	size_t account;
+	uint64_t ticket;
+	int done;
+};
+
 int
 cli_sync(const struct cli_opts *opts, int argc, char **argv)
 {
@@ -35,17 +63,20 @@ cli_sync(const struct cli_opts *opts, int argc, char **argv)
 	struct config *cfg;
 	struct cache_event ev;
 	struct error err;
+	struct want *want = NULL;
 	unsigned flags = 0;
-	size_t i, n = 0, waiting = 0, acct, *idx = NULL;
-	char *first_error = NULL;
-	int tty = isatty(STDOUT_FILENO), shown = 0, rc = 1, a;
+	size_t i, k, n = 0, waiting = 0, acct, failed = 0;
+	int tty = isatty(STDOUT_FILENO), quiet = 0, shown = 0, rc = 1, a;
 	struct pollfd pfd;
 
 	for (a = 1; a < argc; a++)
 		if (strcmp(argv[a], "--bodies") == 0)
 			flags |= CACHE_SYNC_BODIES;
+		else if (strcmp(argv[a], "-q") == 0 ||
+		    strcmp(argv[a], "--quiet") == 0)
+			quiet = 1;
 		else if (argv[a][0] == '-')
-			return cli_fail("usage: postie sync [ACCOUNT...] "
+			return cli_fail("usage: postie sync [-q] [ACCOUNT...] "
 			    "[--bodies]"), 2;
 	if ((cfg = cli_load_config(opts)) == NULL)
 		return 1;
@@ -54,7 +85,7 @@ cli_sync(const struct cli_opts *opts, int argc, char **argv)
 		cli_fail("%s", err.msg);
 		goto out;
 	}
-	idx = xcalloc(cache_naccounts(c) + (size_t)argc, sizeof(*idx));
+	want = xcalloc(cache_naccounts(c) + (size_t)argc, sizeof(*want));
 	for (a = 1; a < argc; a++) {
 		if (argv[a][0] == '-')
 			continue;
@@ -62,19 +93,29 @@ cli_sync(const struct cli_opts *opts, int argc, char **argv)
 			cli_fail("%s", err.msg);
 			goto out;
 		}
-		idx[n++] = acct;
+		/* `postie sync a a` syncs a once and says so once. */
+		for (k = 0; k < n && want[k].account != acct; k++)
+			;
+		if (k == n)
+			want[n++].account = acct;
 	}
 	if (n == 0)
 		for (i = 0; i < cache_naccounts(c); i++)
-			idx[n++] = i;
+			want[n++].account = i;
 	if (n == 0) {
 		cli_fail("no account in the configuration");
 		goto out;
 	}
+	/* Every account is asked first, so they sync side by side; each
+	 * answer is the SYNC_DONE that carries its ticket. */
 	for (i = 0; i < n; i++) {
-		if (cache_request_sync(c, idx[i], 0, flags, &err) < 0) {
-			if (first_error == NULL)
-				first_error = xstrdup(err.msg);
+		const char *name = cache_account(c, want[i].account)->name;
+
+		if (cache_request_sync(c, want[i].account, 0, flags,
+		    &want[i].ticket, &err) < 0) {
+			cli_fail("%s: %s", name, err.msg);
+			want[i].done = 1;
+			failed++;
 			continue;
 		}
 		waiting++;
@@ -87,29 +128,48 @@ cli_sync(const struct cli_opts *opts, int argc, char **argv)
 			goto out;
 		}
 		while (cache_event_read(c, &ev) == 1) {
-			if (ev.kind == CACHE_EV_PROGRESS && tty) {
+			const char *name = cache_account(c, ev.account)->name;
+
+			if (ev.kind == CACHE_EV_PROGRESS && tty && !quiet) {
 				progress(c, &ev);
 				shown = 1;
-			} else if (ev.kind == CACHE_EV_SYNC_DONE) {
-				waiting--;
-				if (ev.status < 0 && first_error == NULL) {
-					size_t len = strlen(cache_account(c,
-					    ev.account)->name) + strlen(ev.text) + 3;
-
-					first_error = xmalloc(len);
-					snprintf(first_error, len, "%s: %s",
-					    cache_account(c, ev.account)->name,
-					    ev.text);
-				}
+				continue;
 			}
+			if (ev.kind == CACHE_EV_ALERT) {
+				if (shown)
+					printf("\r\033[K");
+				fflush(stdout);
+				/* The server must be heard (RFC 3501 7.1),
+				 * even with -q. */
+				fprintf(stderr, "%s: server alert: %s\n", name,
+				    ev.text);
+				continue;
+			}
+			if (ev.kind != CACHE_EV_SYNC_DONE || ev.ticket == 0)
+				continue;
+			for (k = 0; k < n; k++)
+				if (!want[k].done && want[k].ticket == ev.ticket)
+					break;
+			if (k == n)
+				continue;
+			want[k].done = 1;
+			waiting--;
+			if (shown) {
+				printf("\r\033[K");
+				shown = 0;
+			}
+			fflush(stdout);
+			if (ev.status < 0) {
+				cli_fail("%s: %s", name, ev.text);
+				failed++;
+			} else if (!quiet)
+				summary(name, &ev.stats);
+			fflush(stdout);
 		}
 	}
-	if (shown)
-		printf("\r\033[K");
-	rc = first_error ? cli_fail("%s", first_error) : 0;
+	rc = failed ? 1 : 0;
 out:
-	free(first_error);
-	free(idx);
+	free(want);
 	cache_close(&c);
 	config_free(&cfg);
 	return rc;

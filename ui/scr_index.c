@@ -752,7 +752,7 @@ scr_index_new(struct ui *ui, size_t account, int64_t folder_id,
 	/* DESIGN §2: answer from disk, and ask the worker for what is new
 	 * (the start folder's sync is requested by tui.c). */
 	if (folder_id && ui->worker_ok[account] && !ui->start_waiting)
-		cache_request_sync(ui->cache, account, folder_id, 0, NULL);
+		cache_request_sync(ui->cache, account, folder_id, 0, NULL, NULL);
 	/* Newest at the bottom like mutt: start there. */
 	x->l.cur = x->l.n ? x->l.n - 1 : 0;
 	ui_list_fix(&x->l, ui_body_rows(ui));

@@ -543,13 +543,18 @@ deliver(struct ui *ui, const struct cache_event *ev)
 			    ev->account)->name, ev->text);
 		} else if (ev->kind == CACHE_EV_MESSAGE_ARRIVED) {
 			new_mail(ui, ev);
+		} else if (ev->kind == CACHE_EV_ALERT) {
+			ui_message(ui, 1, "%s: server alert: %s",
+			    cache_account(ui->cache, ev->account)->name,
+			    ev->text);
 		}
 	}
 	for (s = ui->top; s; s = s->below)
 		if (s->ops->event)
 			s->ops->event(ui, s, ev);
 	if (ui->start_waiting && ev->account == ui->start_account &&
-	    (ev->kind == CACHE_EV_SYNC_DONE ||
+	    ((ev->kind == CACHE_EV_SYNC_DONE && ev->ticket ==
+	    ui->start_ticket) ||
 	    (ev->kind == CACHE_EV_ACCOUNT && ev->state == ACCOUNT_ERROR)))
 		ui_start_loaded(ui);
 }
@@ -589,7 +594,8 @@ open_start(struct ui *ui)
 	ui->start_waiting = ui->worker_ok[i];
 	ui_push(ui, scr_index_new(ui, i, fid, o->folder));
 	if (!ui->worker_ok[i] ||
-	    cache_request_sync(ui->cache, i, fid, 0, &err) < 0)
+	    cache_request_sync(ui->cache, i, fid, 0, &ui->start_ticket,
+	    &err) < 0)
 		ui_start_loaded(ui);
 	return 0;
 }
@@ -609,7 +615,7 @@ start_workers(struct ui *ui)
 		    strcmp(ui->opts->account, cache_account(ui->cache,
 		    i)->name) != 0))
 			ui->worker_ok[i] = cache_request_sync(ui->cache, i, 0, 0,
-			    &err) == 0;
+			    NULL, &err) == 0;
 		if (!ui->worker_ok[i])
 			ui_message(ui, 1, "%s: %s", cache_account(ui->cache,
 			    i)->name, err.msg);

@@ -161,7 +161,7 @@ ui_cmd_sync(struct ui *ui, const char *arg)
 		return -1;
 	}
 	error_clear(&err);
-	if (cache_request_sync(ui->cache, i, 0, 0, &err) < 0) {
+	if (cache_request_sync(ui->cache, i, 0, 0, NULL, &err) < 0) {
 		ui_message(ui, 1, "%s", err.msg);
 		return -1;
 	}

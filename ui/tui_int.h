@@ -109,6 +109,7 @@ struct ui {
 	/* -e commands, run once the start folder has loaded */
 	const char *start_cmds;
 	int start_waiting; /* waiting for the start folder's first sync */
+	uint64_t start_ticket; /* that sync's */
 	int start_ready;   /* run start_cmds after the next draw */
 	int start_failed;  /* a -e command failed: exit status 1 */
 	char start_error[ERROR_MAX];

@@ -123,7 +123,7 @@ sync_now(void)
 	struct cache_event ev;
 	struct error err;
 
-	if (cache_request_sync(c, acct, 0, 0, &err) < 0)
+	if (cache_request_sync(c, acct, 0, 0, NULL, &err) < 0)
 		return fail("sync", &err);
 	if (!wait_event(CACHE_EV_SYNC_DONE, 120, &ev))
 		return fail("sync", NULL);
@@ -415,7 +415,7 @@ interrupt(size_t total)
 	size_t n = 0;
 	time_t end = time(NULL) + 120;
 
-	if (cache_request_sync(c, acct, 0, 0, &err) < 0)
+	if (cache_request_sync(c, acct, 0, 0, NULL, &err) < 0)
 		return fail("sync", &err);
 	pfd.fd = cache_event_fd(c);
 	while (!done && time(NULL) < end) {

@@ -21,12 +21,16 @@ scenario's expectations:
   expect-no-file-outside: yes     no file named like the attack anywhere
                                   outside postie's own folders
   expect-within: SECONDS          sync must end within (default 60)
+  expect-sync-stderr: REGEX       like expect-stderr, for `postie sync`
+                                  only (the engine probe prints other
+                                  words)
 
 Whatever the scenario, postie must not crash (no signal, no sanitizer
 report) and must not hang.
 """
 import glob
 import os
+import re
 import subprocess
 import sys
 import time
@@ -71,6 +75,9 @@ def run_one(path, certs):
             problems.append("postie sync still running after %.0f s" % (limit + 5))
             return problems, ""
         problems += scenario.check_run(sc, p.returncode, p.stdout, p.stderr, time.monotonic() - t0)
+        if "expect-sync-stderr" in sc and not re.search(
+                sc["expect-sync-stderr"], p.stderr.decode("utf-8", "replace")):
+            problems.append("stderr lacks /%s/" % sc["expect-sync-stderr"])
         problems += scenario.check_sent(sc, srv.sent())
         stored = b""
         for cmd in (["folders", "evil"], ["list", "evil"]):

@@ -3,3 +3,7 @@
 TESTS += tests/integration/multiproc.itest
 EXTRA_DIST += tests/integration/multiproc.itest \
 	tests/integration/multiproc.py
+
+# `postie sync` as scripts see it: every account's line, merged requests.
+TESTS += tests/integration/cli_sync.itest
+EXTRA_DIST += tests/integration/cli_sync.itest tests/integration/cli_sync.py

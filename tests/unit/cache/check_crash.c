@@ -74,7 +74,7 @@ child(const struct config *cfg)
 
 	srandom((unsigned)getpid());
 	if (cache_open(cfg, &o, &c, &err) < 0 ||
-	    cache_request_sync(c, 0, 0, 0, &err) < 0)
+	    cache_request_sync(c, 0, 0, 0, NULL, &err) < 0)
 		_exit(3);
 	for (;;)
 		pause();

@@ -334,7 +334,7 @@ sync_and_wait(struct cache *c, size_t a)
 	struct cache_event ev;
 	struct error err;
 
-	ck_assert_int_eq(cache_request_sync(c, a, 0, 0, &err), 0);
+	ck_assert_int_eq(cache_request_sync(c, a, 0, 0, NULL, &err), 0);
 	ck_assert(wait_event(c, CACHE_EV_SYNC_DONE, &ev));
 	ck_assert_int_eq(ev.status, 0);
 }
