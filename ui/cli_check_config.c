@@ -5,6 +5,8 @@
 #include "core/config.h"
 #include "core/str.h"
 #include "ui/cli.h"
+#include "ui/cmd.h"
+#include "ui/theme.h"
 
 /* Values come from the user's own file, but still reach a terminal. */
 static void
@@ -75,6 +77,22 @@ cli_check_config(const struct cli_opts *opts, int argc, char **argv)
 		return cli_fail("usage: postie check-config"), 2;
 	if ((cfg = cli_load_config(opts)) == NULL)
 		return 1;
+	/* The reader's own checks, so that what passes here starts there:
+	 * every [keys] line must name a key and a command. */
+	{
+		struct ui_keymap *km = ui_keymap_new();
+		struct error err;
+		int bad;
+
+		error_clear(&err);
+		bad = ui_keymap_config(km, cfg, &err) < 0;
+		ui_keymap_free(&km);
+		if (bad) {
+			cli_fail("%s", err.msg);
+			config_free(&cfg);
+			return 1;
+		}
+	}
 	if (cfg->naccounts == 0) {
 		buf_addstr(&out, "no accounts in ");
 		add_clean(&out, cfg->path);
@@ -82,6 +100,20 @@ cli_check_config(const struct cli_opts *opts, int argc, char **argv)
 	}
 	for (i = 0; i < cfg->naccounts; i++)
 		explain(&out, &cfg->accounts[i]);
+	/* A theme that does not load is not fatal in the reader (it falls
+	 * back to the built-in colours), so it is a note here too. */
+	{
+		struct theme t;
+		struct error err;
+
+		error_clear(&err);
+		if (theme_load(cfg->theme ? cfg->theme : "default", &t, NULL,
+		    &err) < 0) {
+			buf_addstr(&out, "note: ");
+			add_clean(&out, err.msg);
+			buf_addstr(&out, "; the built-in colours will be used\n");
+		}
+	}
 	fputs(buf_cstr(&out), stdout);
 	buf_free(&out);
 	config_free(&cfg);

@@ -84,6 +84,36 @@ case $err in
 *) fail "missing message: $err";;
 esac
 
+# [keys]: what the reader refuses, check-config refuses too, with the
+# same sentence; what check-config accepts, the reader starts with.
+keys_case() { # NAME KEYLINE EXPECTED-ERROR-SUBSTRING ("" = accepted)
+	printf '[keys]\n%s\n\n[account work]\nprotocol = imap\nhost = h\nuser = u\npassword_command = true\n' \
+	    "$2" >"$dir/keys"
+	chmod 600 "$dir/keys"
+	err=$("$POSTIE" check-config -c "$dir/keys" 2>&1 >/dev/null); rc=$?
+	# The reader, without a terminal: it gets as far as the terminal
+	# when the config is good ("cannot use the terminal").
+	rerr=$(TERM=dumb-nonexistent "$POSTIE" -c "$dir/keys" </dev/null 2>&1 \
+	    >/dev/null)
+	if [ -n "$3" ]; then
+		[ $rc -eq 1 ] && ok "$1: check-config exit 1" ||
+			fail "$1: check-config exit $rc ($err)"
+		case $err in *"$3"*) ok "$1: check-config says why";;
+		*) fail "$1: check-config message: $err";; esac
+		case $rerr in *"$3"*) ok "$1: the reader says the same";;
+		*) fail "$1: reader message: $rerr";; esac
+	else
+		[ $rc -eq 0 ] && ok "$1: check-config accepts" ||
+			fail "$1: check-config exit $rc ($err)"
+		case $rerr in *"cannot use the terminal"*)
+			ok "$1: the reader accepts it too";;
+		*) fail "$1: the reader refused: $rerr";; esac
+	fi
+}
+keys_case "unknown command" "r = reply" "unknown command 'reply'"
+keys_case "bad key" "gg = first" "gg"
+keys_case "good binding" "<f5> = sync" ""
+
 # Usage error.
 "$POSTIE" check-config -c "$dir/bad" extra >/dev/null 2>&1; rc=$?
 [ $rc -eq 2 ] && ok "usage: exit 2" || fail "usage: exit $rc"
