@@ -1,8 +1,9 @@
-# mime/: pure MIME layer (DESIGN §1); public contract in mime/mime.h.
+# mime/: pure MIME layer (DESIGN §1); public contracts in mime/mime.h
+# (reading) and mime/compose.h (writing).
 noinst_LIBRARIES += libmime.a
 libmime_a_SOURCES = \
-	mime/mime.h mime/mime_int.h \
-	mime/addr.c mime/charset.c mime/date.c mime/decode.c \
-	mime/flowed.c mime/header.c mime/html.c mime/param.c \
-	mime/render.c mime/rfc2047.c mime/save.c mime/summary.c \
-	mime/tree.c mime/width.c
+	mime/mime.h mime/mime_int.h mime/compose.h \
+	mime/addr.c mime/addrlist.c mime/charset.c mime/date.c \
+	mime/decode.c mime/flowed.c mime/header.c mime/html.c \
+	mime/param.c mime/render.c mime/rfc2047.c mime/save.c \
+	mime/summary.c mime/tree.c mime/width.c mime/write.c

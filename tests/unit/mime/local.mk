@@ -3,7 +3,8 @@ MIME_UNIT_TESTS = \
 	tests/unit/mime/check_mime_hdr \
 	tests/unit/mime/check_mime_body \
 	tests/unit/mime/check_mime_summary \
-	tests/unit/mime/check_mime_corpus
+	tests/unit/mime/check_mime_corpus \
+	tests/unit/mime/check_mime_write
 check_PROGRAMS += $(MIME_UNIT_TESTS)
 TESTS += $(MIME_UNIT_TESTS) tests/unit/mime/check_view.sh
 dist_check_SCRIPTS += tests/unit/mime/check_view.sh
@@ -21,3 +22,6 @@ tests_unit_mime_check_mime_corpus_LDADD = $(MIME_LIBS) $(UNIT_LIBS)
 tests_unit_mime_check_mime_summary_SOURCES = tests/unit/mime/check_mime_summary.c
 tests_unit_mime_check_mime_summary_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_mime_check_mime_summary_LDADD = $(MIME_LIBS) $(UNIT_LIBS)
+tests_unit_mime_check_mime_write_SOURCES = tests/unit/mime/check_mime_write.c
+tests_unit_mime_check_mime_write_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_mime_check_mime_write_LDADD = $(MIME_LIBS) $(UNIT_LIBS)

@@ -1,0 +1,1490 @@
+/* write: the message writer (RFC 5322, MIME, RFC 2047, RFC 2231, RFC 3676);
+ * the contract is in mime/compose.h. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/str.h"
+#include "core/xalloc.h"
+#include "mime/compose.h"
+#include "mime/mime_int.h"
+
+#define FOLD_AT 78      /* RFC 5322 2.1.1: SHOULD */
+#define LINE_MAX_OCT 998 /* RFC 5322 2.1.1: MUST */
+#define WORD_MAX_LEN 75 /* RFC 2047 2 */
+/* An ASCII word longer than this is encoded, so it can be split: the
+ * line "Name: word" must stay under LINE_MAX_OCT. */
+#define RAW_WORD_MAX 900
+
+/* ------------------------------------------------------------------ */
+/* Randomness: Message-IDs and boundaries must not repeat. */
+
+static void
+random_bytes(unsigned char *p, size_t n)
+{
+	static unsigned long counter;
+	FILE *fp;
+
+	while (n > 0) {
+		ssize_t r = getrandom(p, n, 0);
+
+		if (r > 0) {
+			p += r;
+			n -= (size_t)r;
+			continue;
+		}
+		if (r < 0 && errno == EINTR)
+			continue;
+		break;
+	}
+	if (n == 0)
+		return;
+	/* No getrandom (old kernel, seccomp): urandom, else a mix of
+	 * time, pid and a counter, which is still unique enough. */
+	if ((fp = fopen("/dev/urandom", "rb")) != NULL) {
+		size_t got = fread(p, 1, n, fp);
+
+		fclose(fp);
+		p += got;
+		n -= got;
+	}
+	while (n > 0) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		*p++ = (unsigned char)((unsigned long)ts.tv_nsec ^
+		    (unsigned long)getpid() ^ (++counter * 2654435761u));
+		n--;
+	}
+}
+
+static void
+random_token(char *out, size_t n)
+{
+	static const char alnum[] =
+	    "abcdefghijklmnopqrstuvwxyz0123456789"; /* 36: slight bias ok */
+	unsigned char r[64];
+	size_t i;
+
+	if (n > sizeof(r))
+		n = sizeof(r);
+	random_bytes(r, n);
+	for (i = 0; i < n; i++)
+		out[i] = alnum[r[i] % 36];
+	out[n] = '\0';
+}
+
+/* ------------------------------------------------------------------ */
+/* Checks. */
+
+static int
+has_control(const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+check_text(const char *field, const char *s, struct error *err)
+{
+	if (has_control(s))
+		return error_set(err,
+		    "%s: contains a line break or control character; "
+		    "remove it.", field);
+	if (!mime_utf8_valid(s, strlen(s)))
+		return error_set(err, "%s: is not valid UTF-8.", field);
+	return 0;
+}
+
+static int
+header_name_ok(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name[i]; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (c <= ' ' || c >= 0x7f || c == ':')
+			return 0;
+	}
+	return i > 0 && i <= 76;
+}
+
+/* A message id without <>: what fits between the brackets unharmed. */
+static int
+msgid_ok(const char *id)
+{
+	size_t i;
+
+	for (i = 0; id[i]; i++) {
+		unsigned char c = (unsigned char)id[i];
+
+		if (c <= ' ' || c >= 0x7f || c == '<' || c == '>' || c == '"' ||
+		    c == '\\')
+			return 0;
+	}
+	return i > 0 && i <= RAW_WORD_MAX;
+}
+
+/* ------------------------------------------------------------------ */
+/* Header lines, folded. */
+
+struct hw {
+	struct buf *out;
+	size_t col; /* octets on the current line */
+	int empty;  /* nothing after "Name:" yet */
+};
+
+static void
+hw_begin(struct hw *h, struct buf *out, const char *name)
+{
+	h->out = out;
+	buf_addstr(out, name);
+	buf_addch(out, ':');
+	h->col = strlen(name) + 1;
+	h->empty = 1;
+}
+
+static void
+hw_fold(struct hw *h)
+{
+	buf_add(h->out, "\r\n", 2);
+	h->col = 0;
+}
+
+/* ws (blanks; "" is taken as " ") then tok; folds before ws when the
+ * line would pass FOLD_AT. */
+static void
+hw_add(struct hw *h, const char *ws, size_t wslen, const char *tok,
+    size_t toklen)
+{
+	if (wslen == 0) {
+		ws = " ";
+		wslen = 1;
+	}
+	if (!h->empty && h->col + wslen + toklen > FOLD_AT)
+		hw_fold(h);
+	buf_add(h->out, ws, wslen);
+	buf_add(h->out, tok, toklen);
+	h->col += wslen + toklen;
+	h->empty = 0;
+}
+
+static void
+hw_end(struct hw *h)
+{
+	buf_add(h->out, "\r\n", 2);
+}
+
+/* RFC 2047 5(3): the characters a Q word may carry as they are, even in
+ * a phrase. */
+static int
+q_plain(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '!' || c == '*' || c == '+' ||
+	    c == '-' || c == '/';
+}
+
+static size_t
+q_len(unsigned char c)
+{
+	return q_plain(c) || c == ' ' ? 1 : 3;
+}
+
+static size_t
+b_len(size_t n)
+{
+	return (n + 2) / 3 * 4;
+}
+
+static void
+b64_encode(const unsigned char *s, size_t n, struct buf *out)
+{
+	static const char a[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t i;
+
+	for (i = 0; i + 2 < n; i += 3) {
+		unsigned v = (unsigned)s[i] << 16 | (unsigned)s[i + 1] << 8 |
+		    s[i + 2];
+		char q[4] = {a[v >> 18], a[(v >> 12) & 63], a[(v >> 6) & 63],
+		    a[v & 63]};
+
+		buf_add(out, q, 4);
+	}
+	if (i < n) {
+		unsigned v = (unsigned)s[i] << 16 |
+		    (i + 1 < n ? (unsigned)s[i + 1] << 8 : 0);
+		char q[4] = {a[v >> 18], a[(v >> 12) & 63],
+		    i + 1 < n ? a[(v >> 6) & 63] : '=', '='};
+
+		buf_add(out, q, 4);
+	}
+}
+
+/* Length of the character at s (1 for a stray byte). */
+static size_t
+char_len(const char *s, size_t len)
+{
+	unsigned cp;
+	size_t n;
+
+	if ((unsigned char)*s < 0x80)
+		return 1;
+	n = str_utf8_decode((const unsigned char *)s, len, &cp);
+	return n ? n : 1;
+}
+
+/*
+ * s[0..len) as encoded words, the first after ws.  One encoding for the
+ * run (Q or B, whichever is shorter); each word holds whole characters,
+ * is at most WORD_MAX_LEN long and fits the line it starts on (folding
+ * first when too little room is left).  The blank between two words is
+ * dropped by every decoder, so blanks of the text travel inside words.
+ */
+static void
+hw_encoded(struct hw *h, const char *ws, size_t wslen, const char *s,
+    size_t len)
+{
+	static const char pre_q[] = "=?utf-8?Q?", pre_b[] = "=?utf-8?B?";
+	struct buf w = BUF_INIT;
+	size_t i, qtot = 0, pos = 0;
+	int q;
+
+	for (i = 0; i < len; i++)
+		qtot += q_len((unsigned char)s[i]);
+	q = qtot <= b_len(len);
+	if (wslen == 0) {
+		ws = " ";
+		wslen = 1;
+	}
+	while (pos < len) {
+		size_t room, budget, end = pos, enc = 0, cl;
+
+		room = h->col + wslen < FOLD_AT ? FOLD_AT - h->col - wslen : 0;
+		if (room > WORD_MAX_LEN)
+			room = WORD_MAX_LEN;
+		if (room < 12 + 12) { /* under one 4-byte Q character */
+			hw_fold(h);
+			room = WORD_MAX_LEN;
+		}
+		budget = room - 12;
+		while (end < len) {
+			size_t k, add = 0;
+
+			cl = char_len(s + end, len - end);
+			if (q) {
+				for (k = 0; k < cl; k++)
+					add += q_len((unsigned char)s[end + k]);
+				if (enc + add > budget)
+					break;
+				enc += add;
+			} else if (b_len(end + cl - pos) > budget)
+				break;
+			end += cl;
+		}
+		if (end == pos) /* cannot happen with budget >= 12 */
+			end = pos + char_len(s + pos, len - pos);
+		buf_reset(&w);
+		buf_addstr(&w, q ? pre_q : pre_b);
+		if (q) {
+			for (i = pos; i < end; i++) {
+				unsigned char c = (unsigned char)s[i];
+
+				if (c == ' ')
+					buf_addch(&w, '_');
+				else if (q_plain(c))
+					buf_addch(&w, c);
+				else
+					buf_printf(&w, "=%02X", c);
+			}
+		} else
+			b64_encode((const unsigned char *)s + pos, end - pos,
+			    &w);
+		buf_add(&w, "?=", 2);
+		/* the room was measured: hw_add does not fold here */
+		buf_add(h->out, ws, wslen);
+		buf_add(h->out, w.data, w.len);
+		h->col += wslen + w.len;
+		h->empty = 0;
+		ws = " ";
+		wslen = 1;
+		pos = end;
+	}
+	buf_free(&w);
+}
+
+/* 1 if a word of unstructured text or a phrase must be encoded: it is not
+ * ASCII, would be mistaken for an encoded word, or is too long. */
+static int
+needs_encoding(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len > RAW_WORD_MAX)
+		return 1;
+	for (i = 0; i < len; i++) {
+		if ((unsigned char)s[i] >= 0x80)
+			return 1;
+		if (s[i] == '=' && i + 1 < len && s[i + 1] == '?')
+			return 1;
+	}
+	return 0;
+}
+
+static int
+is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* The value of an unstructured field (checked, trimmed). */
+static void
+hw_unstructured(struct hw *h, const char *s, size_t len)
+{
+	size_t pos = 0;
+
+	while (pos < len) {
+		size_t ws = pos, wst, we, rs, re;
+
+		while (pos < len && is_blank(s[pos]))
+			pos++;
+		wst = pos;
+		while (pos < len && !is_blank(s[pos]))
+			pos++;
+		we = pos;
+		if (wst == we)
+			break;
+		if (!needs_encoding(s + wst, we - wst)) {
+			hw_add(h, s + ws, wst - ws, s + wst, we - wst);
+			continue;
+		}
+		/* a run of words to encode, with the blanks between them */
+		rs = wst;
+		re = we;
+		for (;;) {
+			size_t p2 = re, s2, e2;
+
+			while (p2 < len && is_blank(s[p2]))
+				p2++;
+			s2 = p2;
+			while (p2 < len && !is_blank(s[p2]))
+				p2++;
+			e2 = p2;
+			if (s2 == e2 || !needs_encoding(s + s2, e2 - s2))
+				break;
+			re = e2;
+		}
+		hw_encoded(h, s + ws, wst - ws, s + rs, re - rs);
+		pos = re;
+	}
+}
+
+int
+mime_write_unstructured(const char *name, const char *value, struct buf *out,
+    struct error *err)
+{
+	struct hw h;
+	size_t st, en;
+
+	if (!header_name_ok(name))
+		return error_set(err,
+		    "\"%s\" is not a valid header name (letters, digits and "
+		    "dashes, no colon or blank).", name);
+	if (check_text(name, value, err) < 0)
+		return -1;
+	for (st = 0; is_blank(value[st]); st++)
+		;
+	for (en = strlen(value); en > st && is_blank(value[en - 1]); en--)
+		;
+	hw_begin(&h, out, name);
+	if (en == st)
+		buf_addch(out, ' ');
+	hw_unstructured(&h, value + st, en - st);
+	hw_end(&h);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Addresses. */
+
+static int
+atext_phrase(const char *s)
+{
+	size_t i;
+
+	if (*s == '\0')
+		return 0;
+	for (i = 0; s[i]; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == ' ') {
+			if (i == 0 || s[i + 1] == ' ' || s[i + 1] == '\0')
+				return 0;
+		} else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		               (c >= '0' && c <= '9') ||
+		               strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL))
+			return 0;
+	}
+	return 1;
+}
+
+static void
+hw_phrase(struct hw *h, const char *name)
+{
+	size_t len = strlen(name), i, st;
+	struct buf q = BUF_INIT;
+
+	if (needs_encoding(name, len) || has_control(name)) {
+		hw_encoded(h, " ", 1, name, len);
+		return;
+	}
+	if (atext_phrase(name)) {
+		for (i = 0; i < len; i = st) {
+			st = i;
+			while (st < len && name[st] != ' ')
+				st++;
+			hw_add(h, " ", 1, name + i, st - i);
+			if (st < len)
+				st++;
+		}
+		return;
+	}
+	buf_addch(&q, '"');
+	for (i = 0; i < len; i++) {
+		if (name[i] == '"' || name[i] == '\\')
+			buf_addch(&q, '\\');
+		buf_addch(&q, name[i]);
+	}
+	buf_addch(&q, '"');
+	hw_add(h, " ", 1, q.data, q.len);
+	buf_free(&q);
+}
+
+static int
+check_list(const char *field, const struct mime_addrlist *l, int smtputf8,
+    struct error *err)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		if (check_text(field, l->v[i].name, err) < 0 ||
+		    mime_addr_check(l->v[i].addr, smtputf8, field, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+write_addresses(struct buf *out, const char *field,
+    const struct mime_address *v, size_t n)
+{
+	struct hw h;
+	struct buf t = BUF_INIT;
+	size_t i;
+
+	if (n == 0)
+		return;
+	hw_begin(&h, out, field);
+	for (i = 0; i < n; i++) {
+		const char *nm = v[i].name;
+		size_t en;
+
+		buf_reset(&t);
+		/* the name without leading and trailing blanks */
+		while (is_blank(*nm))
+			nm++;
+		for (en = strlen(nm); en > 0 && is_blank(nm[en - 1]); en--)
+			;
+		if (en > 0) {
+			char *cp = xstrndup(nm, en);
+
+			hw_phrase(&h, cp);
+			free(cp);
+			buf_printf(&t, "<%s>", v[i].addr);
+		} else
+			buf_addstr(&t, v[i].addr);
+		if (i + 1 < n)
+			buf_addch(&t, ',');
+		hw_add(&h, " ", 1, t.data, t.len);
+	}
+	hw_end(&h);
+	buf_free(&t);
+}
+
+static void
+write_ids(struct buf *out, const char *field, char *const *ids, size_t n)
+{
+	struct hw h;
+	struct buf t = BUF_INIT;
+	size_t i;
+
+	if (n == 0)
+		return;
+	hw_begin(&h, out, field);
+	for (i = 0; i < n; i++) {
+		buf_reset(&t);
+		buf_printf(&t, "<%s>", ids[i]);
+		hw_add(&h, " ", 1, t.data, t.len);
+	}
+	hw_end(&h);
+	buf_free(&t);
+}
+
+/* ------------------------------------------------------------------ */
+/* Date and Message-ID. */
+
+void
+mime_write_date(time_t t, struct buf *out)
+{
+	static const char *const days[] = {
+	    "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+	static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May",
+	    "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+	struct tm tm;
+	long off;
+
+	if (localtime_r(&t, &tm) == NULL) {
+		gmtime_r(&t, &tm);
+		tm.tm_gmtoff = 0;
+	}
+	off = tm.tm_gmtoff / 60;
+	buf_printf(out, "%s, %d %s %d %02d:%02d:%02d %c%02ld%02ld",
+	    days[tm.tm_wday % 7], tm.tm_mday, months[tm.tm_mon % 12],
+	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec,
+	    off < 0 ? '-' : '+', (off < 0 ? -off : off) / 60,
+	    (off < 0 ? -off : off) % 60);
+}
+
+char *
+mime_message_id_new(const char *from_addr)
+{
+	struct buf b = BUF_INIT;
+	const char *at = from_addr ? strrchr(from_addr, '@') : NULL;
+	const char *dom = "localhost";
+	char r[33];
+	size_t i;
+
+	if (at != NULL && at[1] != '\0' && at[1] != '[') {
+		dom = at + 1;
+		for (i = 0; dom[i]; i++) {
+			unsigned char c = (unsigned char)dom[i];
+
+			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			        (c >= '0' && c <= '9') || c == '.' || c == '-'))
+				dom = "localhost";
+		}
+	}
+	random_token(r, 32);
+	buf_printf(&b, "%s@%s", r, dom);
+	return buf_detach(&b, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* mime.types. */
+
+static const struct {
+	const char *ext, *type;
+} builtin_types[] = {
+    {"txt", "text/plain"}, {"text", "text/plain"}, {"log", "text/plain"},
+    {"csv", "text/csv"}, {"html", "text/html"}, {"htm", "text/html"},
+    {"ics", "text/calendar"}, {"vcf", "text/vcard"},
+    {"xml", "application/xml"}, {"json", "application/json"},
+    {"pdf", "application/pdf"}, {"zip", "application/zip"},
+    {"gz", "application/gzip"}, {"tar", "application/x-tar"},
+    {"png", "image/png"}, {"jpg", "image/jpeg"}, {"jpeg", "image/jpeg"},
+    {"gif", "image/gif"}, {"webp", "image/webp"}, {"svg", "image/svg+xml"},
+    {"mp3", "audio/mpeg"}, {"ogg", "audio/ogg"}, {"mp4", "video/mp4"},
+    {"eml", "message/rfc822"},
+    {"doc", "application/msword"},
+    {"odt", "application/vnd.oasis.opendocument.text"},
+    {"docx", "application/"
+             "vnd.openxmlformats-officedocument.wordprocessingml.document"},
+    {"xlsx", "application/"
+             "vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+};
+
+const char *
+mime_type_for_name(const char *name, const char *path, char **owned_r)
+{
+	const char *dot = strrchr(name, '.');
+	char line[4096];
+	FILE *fp;
+	size_t i;
+
+	*owned_r = NULL;
+	if (dot == NULL || dot[1] == '\0' || strchr(dot, '/') != NULL)
+		return NULL;
+	dot++;
+	fp = fopen(path ? path : "/etc/mime.types", "r");
+	if (fp != NULL) {
+		while (fgets(line, sizeof(line), fp) != NULL) {
+			char *save = NULL, *type, *ext;
+
+			if (line[0] == '#')
+				continue;
+			type = strtok_r(line, " \t\r\n", &save);
+			if (type == NULL || strchr(type, '/') == NULL)
+				continue;
+			while ((ext = strtok_r(NULL, " \t\r\n", &save)) != NULL)
+				if (str_casecmp(ext, dot) == 0) {
+					*owned_r = xstrdup(type);
+					fclose(fp);
+					return *owned_r;
+				}
+		}
+		fclose(fp);
+		return NULL;
+	}
+	for (i = 0; i < sizeof(builtin_types) / sizeof(builtin_types[0]); i++)
+		if (str_casecmp(builtin_types[i].ext, dot) == 0)
+			return builtin_types[i].type;
+	return NULL;
+}
+
+/* "type/subtype" made of RFC 2045 token characters. */
+static int
+type_ok(const char *t)
+{
+	size_t i, slash = 0;
+
+	for (i = 0; t[i]; i++) {
+		unsigned char c = (unsigned char)t[i];
+
+		if (c == '/') {
+			if (slash++ || i == 0 || t[i + 1] == '\0')
+				return 0;
+		} else if (c <= ' ' || c >= 0x7f ||
+		    strchr("()<>@,;:\\\"[]?=", c) != NULL)
+			return 0;
+	}
+	return slash == 1 && i < 128;
+}
+
+/* Plain text a person could read: UTF-8 without controls but blanks. */
+static int
+looks_text(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' &&
+		        c != '\f') ||
+		    c == 0x7f)
+			return 0;
+	}
+	return mime_utf8_valid(s, len);
+}
+
+/* ------------------------------------------------------------------ */
+/* Bodies. */
+
+static int
+all_ascii(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return 0;
+	return 1;
+}
+
+/* Quote depth as render.c reads it: '>'s, single blanks between. */
+static size_t
+quote_prefix(const char *s, size_t len, int *depth_r)
+{
+	size_t i = 0, end = 0;
+	int d = 0;
+
+	while (i < len && s[i] == '>') {
+		d++;
+		end = ++i;
+		if (i < len && s[i] == ' ')
+			i++;
+	}
+	*depth_r = d;
+	return d > 0 && end < len && s[end] == ' ' ? end + 1 : end;
+}
+
+static void
+flowed_piece(struct buf *out, int depth, const char *s, size_t n)
+{
+	int k;
+
+	for (k = 0; k < depth; k++)
+		buf_addch(out, '>');
+	if (depth > 0 || (n > 0 && (s[0] == ' ' || s[0] == '>')) ||
+	    (n >= 5 && memcmp(s, "From ", 5) == 0))
+		buf_addch(out, ' ');
+	buf_add(out, s, n);
+	buf_add(out, "\r\n", 2);
+}
+
+/* One line (no line end) as format=flowed lines. */
+static void
+flowed_line(const char *l, size_t n, struct buf *out)
+{
+	size_t p, width, pos = 0;
+	int depth;
+
+	if (n == 3 && memcmp(l, "-- ", 3) == 0) {
+		buf_add(out, "-- \r\n", 5);
+		return;
+	}
+	p = quote_prefix(l, n, &depth);
+	l += p;
+	n -= p;
+	while (n > 0 && is_blank(l[n - 1]))
+		n--;
+	width = FOLD_AT - (size_t)depth - 1;
+	while (n - pos > width) {
+		size_t k = pos + width, cut = 0;
+
+		/* after the last blank that keeps the line within width */
+		while (k > pos + 1 && l[k - 1] != ' ')
+			k--;
+		if (k > pos + 1)
+			cut = k;
+		else { /* a long word: to the next blank */
+			for (k = pos + width; k < n && l[k] != ' '; k++)
+				;
+			if (k >= n)
+				break;
+			cut = k + 1;
+		}
+		/* a soft line "-- " would read as the signature marker */
+		if (cut - pos == 3 && memcmp(l + pos, "-- ", 3) == 0) {
+			for (k = cut; k < n && l[k] != ' '; k++)
+				;
+			if (k >= n)
+				break;
+			cut = k + 1;
+		}
+		flowed_piece(out, depth, l + pos, cut - pos);
+		pos = cut;
+	}
+	flowed_piece(out, depth, l + pos, n - pos);
+}
+
+/* The text with CRLF line ends (flowed when asked), ending in CRLF. */
+static void
+canonical_text(const char *s, size_t len, int flowed, struct buf *out)
+{
+	size_t pos = 0;
+
+	while (pos < len) {
+		const char *nl = memchr(s + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - (s + pos)) : len - pos;
+		size_t next = nl ? pos + n + 1 : len;
+
+		if (n > 0 && s[pos + n - 1] == '\r')
+			n--;
+		if (flowed)
+			flowed_line(s + pos, n, out);
+		else {
+			buf_add(out, s + pos, n);
+			buf_add(out, "\r\n", 2);
+		}
+		pos = next;
+	}
+}
+
+/* What a CRLF text needs: 8-bit bytes, a line over 998, a lone CR. */
+struct shape {
+	int eight, longline, lonecr, nul;
+};
+
+static struct shape
+text_shape(const char *s, size_t len)
+{
+	struct shape sh = {0, 0, 0, 0};
+	size_t i, col = 0;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\r' && i + 1 < len && s[i + 1] == '\n') {
+			col = 0;
+			i++;
+			continue;
+		}
+		if (c == '\n' || c == '\r')
+			sh.lonecr = 1;
+		if (c == 0)
+			sh.nul = 1;
+		if (c >= 0x80)
+			sh.eight = 1;
+		if (++col > LINE_MAX_OCT)
+			sh.longline = 1;
+	}
+	return sh;
+}
+
+static void
+qp_encode(const char *s, size_t len, struct buf *out)
+{
+	size_t i, col = 0;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char e[4];
+		size_t n;
+		int eol = i + 1 >= len ||
+		    (s[i + 1] == '\r' && i + 2 < len && s[i + 2] == '\n');
+
+		if (c == '\r' && i + 1 < len && s[i + 1] == '\n') {
+			buf_add(out, "\r\n", 2);
+			col = 0;
+			i++;
+			continue;
+		}
+		if ((c >= 33 && c <= 126 && c != '=' &&
+		        !(col == 0 && c == 'F' && i + 5 <= len &&
+		            memcmp(s + i, "From ", 5) == 0) &&
+		        !(col == 0 && c == '.')) ||
+		    (is_blank((char)c) && !eol)) {
+			e[0] = (char)c;
+			n = 1;
+		} else {
+			snprintf(e, sizeof(e), "=%02X", c);
+			n = 3;
+		}
+		/* 76 characters a line, the soft break's '=' included */
+		if (col + n > 75 && !(eol && col + n <= 76)) {
+			buf_add(out, "=\r\n", 3);
+			col = 0;
+			/* nor may "." or "From " lead the new line */
+			if (n == 1 && (c == '.' ||
+			                  (c == 'F' && i + 5 <= len &&
+			                      memcmp(s + i, "From ", 5) == 0))) {
+				snprintf(e, sizeof(e), "=%02X", c);
+				n = 3;
+			}
+		}
+		buf_add(out, e, n);
+		col += n;
+	}
+}
+
+static void
+b64_lines(const char *s, size_t len, struct buf *out)
+{
+	size_t i;
+
+	for (i = 0; i < len; i += 57) {
+		b64_encode((const unsigned char *)s + i,
+		    len - i < 57 ? len - i : 57, out);
+		buf_add(out, "\r\n", 2);
+	}
+}
+
+static size_t
+b64_size(size_t n)
+{
+	return b_len(n) + (n + 56) / 57 * 2;
+}
+
+/* A part ready to be written. */
+struct part {
+	struct buf hdr;  /* its header lines, CRLF-ended */
+	struct buf body; /* encoded, CRLF-ended (or empty) */
+};
+
+static const char *
+cte_name(int cte)
+{
+	return cte == 0 ? "7bit" : cte == 1 ? "8bit" : cte == 2
+	        ? "quoted-printable"
+	        : "base64";
+}
+
+/* Encodes CRLF text for the wire: 7bit, 8bit, QP or base64. */
+static int
+encode_text(const char *s, size_t len, int eightbit, struct buf *body)
+{
+	struct shape sh = text_shape(s, len);
+	struct buf qp = BUF_INIT;
+
+	if (!sh.eight && !sh.longline && !sh.lonecr && !sh.nul) {
+		buf_add(body, s, len);
+		return 0;
+	}
+	if (eightbit && !sh.longline && !sh.lonecr && !sh.nul) {
+		buf_add(body, s, len);
+		return 1;
+	}
+	qp_encode(s, len, &qp);
+	if (qp.len <= b64_size(len)) {
+		buf_add(body, qp.data, qp.len);
+		buf_free(&qp);
+		return 2;
+	}
+	buf_free(&qp);
+	b64_lines(s, len, body);
+	return 3;
+}
+
+static void
+text_part(const struct mime_compose *m, int eightbit, struct part *p)
+{
+	struct buf t = BUF_INIT;
+	const char *body = m->body ? m->body : "";
+	int cte;
+
+	canonical_text(body, strlen(body), m->flowed, &t);
+	cte = encode_text(buf_cstr(&t), t.len, eightbit, &p->body);
+	buf_printf(&p->hdr, "Content-Type: text/plain; charset=%s%s\r\n",
+	    all_ascii(buf_cstr(&t), t.len) ? "us-ascii" : "utf-8",
+	    m->flowed ? "; format=flowed" : "");
+	buf_printf(&p->hdr, "Content-Transfer-Encoding: %s\r\n", cte_name(cte));
+	buf_free(&t);
+}
+
+/* RFC 2231 attr-char: what a filename* value may hold unencoded. */
+static int
+attr_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || strchr("!#$&+-.^_`|~", c) != NULL;
+}
+
+/* The plain filename= for readers without RFC 2231: ASCII, no quote or
+ * backslash, no "=?", at most 60 octets with the extension kept. */
+static void
+ascii_fallback(const char *name, struct buf *out)
+{
+	size_t i = 0, len = strlen(name), st = out->len;
+	const char *ext;
+
+	while (i < len) {
+		size_t cl = char_len(name + i, len - i);
+		unsigned char c = (unsigned char)name[i];
+
+		if (cl > 1 || c < 0x20 || c >= 0x7f || c == '"' || c == '\\' ||
+		    (c == '?' && out->len > st && out->data[out->len - 1] == '='))
+			buf_addch(out, '_');
+		else
+			buf_addch(out, c);
+		i += cl;
+	}
+	if (out->len - st > 60) {
+		char keep[16] = "";
+
+		ext = strrchr(out->data + st, '.');
+		if (ext != NULL && strlen(ext) < sizeof(keep))
+			str_lcpy(keep, ext, sizeof(keep));
+		buf_truncate(out, st + 60 - strlen(keep));
+		buf_addstr(out, keep);
+	}
+}
+
+static int
+name_plain(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name[i]; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
+			return 0;
+	}
+	return i <= 60 && strstr(name, "=?") == NULL && name[0] != ' ' &&
+	    name[i - 1] != ' ';
+}
+
+/* "; name=..." parameters, folded: a plain quoted value, or the ASCII
+ * fallback and RFC 2231 sections of at most ~60 octets. */
+static void
+hw_name_params(struct hw *h, const char *param, const char *name, int ext)
+{
+	struct buf t = BUF_INIT, sect = BUF_INIT;
+	size_t i = 0, len = strlen(name);
+	int n = 0;
+
+	buf_printf(&t, "%s=\"", param);
+	if (name_plain(name))
+		buf_addstr(&t, name);
+	else
+		ascii_fallback(name, &t);
+	buf_addch(&t, '"');
+	if (!ext || name_plain(name)) {
+		hw_add(h, " ", 1, t.data, t.len);
+		buf_free(&t);
+		return;
+	}
+	buf_addch(&t, ';');
+	hw_add(h, " ", 1, t.data, t.len);
+	/* one section when it fits, else numbered ones */
+	for (i = 0; i < len; i++)
+		n += attr_char((unsigned char)name[i]) ? 1 : 3;
+	if (n <= 50) {
+		buf_reset(&t);
+		buf_printf(&t, "%s*=utf-8''", param);
+		for (i = 0; i < len; i++) {
+			unsigned char c = (unsigned char)name[i];
+
+			if (attr_char(c))
+				buf_addch(&t, c);
+			else
+				buf_printf(&t, "%%%02X", c);
+		}
+		hw_add(h, " ", 1, t.data, t.len);
+		goto done;
+	}
+	for (n = 0, i = 0; i < len; n++) {
+		buf_reset(&sect);
+		while (i < len && sect.len < 45) {
+			size_t cl = char_len(name + i, len - i), k;
+
+			for (k = 0; k < cl; k++) {
+				unsigned char c = (unsigned char)name[i + k];
+
+				if (attr_char(c))
+					buf_addch(&sect, c);
+				else
+					buf_printf(&sect, "%%%02X", c);
+			}
+			i += cl;
+		}
+		buf_reset(&t);
+		buf_printf(&t, "%s*%d*=%s%s%s", param, n, n == 0 ? "utf-8''" : "",
+		    sect.data, i < len ? ";" : "");
+		hw_add(h, " ", 1, t.data, t.len);
+	}
+done:
+	buf_free(&t);
+	buf_free(&sect);
+}
+
+static char *
+slurp_file(const char *path, size_t *len_r, struct error *err)
+{
+	struct buf b = BUF_INIT;
+	char chunk[65536];
+	size_t n;
+	FILE *fp = fopen(path, "rb");
+
+	if (fp == NULL) {
+		error_errno(err, errno, "Cannot read the attachment %s", path);
+		return NULL;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		buf_add(&b, chunk, n);
+	if (ferror(fp)) {
+		error_errno(err, errno, "Cannot read the attachment %s", path);
+		fclose(fp);
+		buf_free(&b);
+		return NULL;
+	}
+	fclose(fp);
+	return buf_detach(&b, len_r);
+}
+
+static int
+attach_part(const struct mime_attach *a, const struct mime_write_opts *o,
+    struct part *p, struct error *err)
+{
+	const char *name = a->name, *type = a->type, *data = a->data;
+	char *owned = NULL, *file = NULL;
+	size_t len = a->len;
+	struct hw h;
+	struct buf t = BUF_INIT;
+	int rc = -1, text;
+
+	if (name == NULL && a->path != NULL) {
+		name = strrchr(a->path, '/');
+		name = name ? name + 1 : a->path;
+	}
+	if (name == NULL)
+		name = "";
+	if (has_control(name) || !mime_utf8_valid(name, strlen(name))) {
+		error_set(err,
+		    "The attachment name \"%s\" has a control character or "
+		    "is not UTF-8; rename it.", a->path ? a->path : "");
+		goto out;
+	}
+	if (type != NULL && !type_ok(type)) {
+		error_set(err, "Attachment %s: \"%s\" is not a MIME type "
+		               "(type/subtype).", name, type);
+		goto out;
+	}
+	if (a->path != NULL) {
+		if ((file = slurp_file(a->path, &len, err)) == NULL)
+			goto out;
+		data = file;
+	}
+	if (data == NULL)
+		data = "";
+	if (a->message)
+		type = "message/rfc822";
+	if (type == NULL && *name != '\0')
+		type = mime_type_for_name(name, o->mime_types, &owned);
+	if (type == NULL)
+		type = looks_text(data, len) ? "text/plain"
+		                             : "application/octet-stream";
+	text = str_has_casefix(type, "text/") && mime_utf8_valid(data, len);
+
+	hw_begin(&h, &p->hdr, "Content-Type");
+	buf_printf(&t, "%s%s", type, text || *name ? ";" : "");
+	hw_add(&h, " ", 1, t.data, t.len);
+	if (text) {
+		buf_reset(&t);
+		buf_printf(&t, "charset=%s%s",
+		    all_ascii(data, len) ? "us-ascii" : "utf-8",
+		    *name ? ";" : "");
+		hw_add(&h, " ", 1, t.data, t.len);
+	}
+	if (*name)
+		hw_name_params(&h, "name", name, 0);
+	hw_end(&h);
+	/* a forwarded message is shown in place, as Mutt sends it */
+	hw_begin(&h, &p->hdr, "Content-Disposition");
+	buf_reset(&t);
+	buf_printf(&t, "%s%s", a->message ? "inline" : "attachment",
+	    *name ? ";" : "");
+	hw_add(&h, " ", 1, t.data, t.len);
+	if (*name)
+		hw_name_params(&h, "filename", name, 1);
+	hw_end(&h);
+
+	if (a->message) {
+		struct buf c = BUF_INIT;
+		int cte;
+
+		canonical_text(data, len, 0, &c);
+		cte = encode_text(buf_cstr(&c), c.len, o->eightbit, &p->body);
+		if (cte >= 2) { /* not as 7bit/8bit: the original bytes */
+			buf_reset(&p->body);
+			b64_lines(data, len, &p->body);
+			cte = 3;
+		}
+		buf_free(&c);
+		buf_printf(&p->hdr, "Content-Transfer-Encoding: %s\r\n",
+		    cte_name(cte));
+	} else {
+		b64_lines(data, len, &p->body);
+		buf_addstr(&p->hdr, "Content-Transfer-Encoding: base64\r\n");
+	}
+	rc = 0;
+out:
+	free(owned);
+	free(file);
+	buf_free(&t);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* The message. */
+
+static int
+check_all(const struct mime_compose *m, const struct mime_write_opts *o,
+    struct error *err)
+{
+	size_t i;
+
+	if (m->from.addr == NULL || m->from.addr[0] == '\0')
+		return error_set(err,
+		    "From: is empty; set the account's from address.");
+	if (check_text("From", m->from.name ? m->from.name : "", err) < 0 ||
+	    mime_addr_check(m->from.addr, o->smtputf8, "From", err) < 0 ||
+	    check_list("To", &m->to, o->smtputf8, err) < 0 ||
+	    check_list("Cc", &m->cc, o->smtputf8, err) < 0 ||
+	    check_list("Bcc", &m->bcc, o->smtputf8, err) < 0 ||
+	    check_list("Reply-To", &m->reply_to, o->smtputf8, err) < 0 ||
+	    check_list("Mail-Followup-To", &m->followup_to, o->smtputf8,
+	        err) < 0)
+		return -1;
+	if (m->subject && check_text("Subject", m->subject, err) < 0)
+		return -1;
+	if (m->user_agent && check_text("User-Agent", m->user_agent, err) < 0)
+		return -1;
+	if (m->in_reply_to && !msgid_ok(m->in_reply_to))
+		return error_set(err,
+		    "In-Reply-To: is not a message id (no blanks, <, > or "
+		    "control characters).");
+	if (m->message_id && !msgid_ok(m->message_id))
+		return error_set(err, "Message-ID: is not a message id.");
+	for (i = 0; i < m->nreferences; i++)
+		if (!msgid_ok(m->references[i]))
+			return error_set(err,
+			    "References: holds something that is not a "
+			    "message id.");
+	for (i = 0; i < m->nextra; i++) {
+		const char *n = m->extra[i].name;
+		static const char *const owned[] = {"from", "to", "cc", "bcc",
+		    "subject", "date", "message-id", "in-reply-to",
+		    "references", "reply-to", "mail-followup-to",
+		    "mime-version", "user-agent", NULL};
+		size_t k;
+
+		if (!header_name_ok(n))
+			return error_set(err,
+			    "\"%s\" is not a valid header name (letters, "
+			    "digits and dashes, no colon or blank).", n);
+		for (k = 0; owned[k]; k++)
+			if (str_casecmp(n, owned[k]) == 0)
+				return error_set(err,
+				    "%s: is written by postie itself; set it "
+				    "in its own field.", n);
+		if (str_has_casefix(n, "content-"))
+			return error_set(err,
+			    "%s: is written by postie itself.", n);
+		if (check_text(n, m->extra[i].value, err) < 0)
+			return -1;
+	}
+	if (m->body && !mime_utf8_valid(m->body, strlen(m->body)))
+		return error_set(err,
+		    "The message text is not valid UTF-8; save it as UTF-8.");
+	return 0;
+}
+
+static int
+boundary_clash(const char *b, const struct part *parts, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (parts[i].body.len > 0 && strstr(parts[i].body.data, b))
+			return 1;
+	return 0;
+}
+
+int
+mime_compose_write(struct mime_compose *m, const struct mime_write_opts *opts,
+    struct buf *out, struct error *err)
+{
+	static const struct mime_write_opts defaults = {
+	    MIME_WRITE_WIRE, 0, 0, NULL};
+	const struct mime_write_opts *o = opts ? opts : &defaults;
+	struct part *parts = NULL;
+	size_t nparts = 0, i;
+	struct buf t = BUF_INIT;
+	int rc = -1, multi;
+	char bnd[64];
+
+	if (check_all(m, o, err) < 0)
+		return -1;
+	multi = m->nattach > 0;
+	parts = xcalloc(m->nattach + 1, sizeof(*parts));
+	if (!multi || (m->body != NULL && m->body[0] != '\0'))
+		text_part(m, o->eightbit, &parts[nparts++]);
+	for (i = 0; i < m->nattach; i++)
+		if (attach_part(&m->attach[i], o, &parts[nparts++], err) < 0)
+			goto out;
+
+	if (m->message_id == NULL)
+		m->message_id = mime_message_id_new(m->from.addr);
+	if (m->date == 0)
+		m->date = time(NULL);
+
+	buf_addstr(out, "Date: ");
+	mime_write_date(m->date, out);
+	buf_add(out, "\r\n", 2);
+	write_addresses(out, "From", &m->from, 1);
+	write_addresses(out, "To", m->to.v, m->to.n);
+	write_addresses(out, "Cc", m->cc.v, m->cc.n);
+	if (o->mode == MIME_WRITE_COPY)
+		write_addresses(out, "Bcc", m->bcc.v, m->bcc.n);
+	write_addresses(out, "Reply-To", m->reply_to.v, m->reply_to.n);
+	write_addresses(
+	    out, "Mail-Followup-To", m->followup_to.v, m->followup_to.n);
+	if (m->subject != NULL && m->subject[0] != '\0' &&
+	    mime_write_unstructured("Subject", m->subject, out, err) < 0)
+		goto out;
+	write_ids(out, "Message-ID", &m->message_id, 1);
+	if (m->in_reply_to != NULL)
+		write_ids(out, "In-Reply-To", &m->in_reply_to, 1);
+	write_ids(out, "References", m->references, m->nreferences);
+	if (m->user_agent != NULL && m->user_agent[0] != '\0' &&
+	    mime_write_unstructured("User-Agent", m->user_agent, out, err) < 0)
+		goto out;
+	for (i = 0; i < m->nextra; i++)
+		if (mime_write_unstructured(
+		        m->extra[i].name, m->extra[i].value, out, err) < 0)
+			goto out;
+	buf_addstr(out, "MIME-Version: 1.0\r\n");
+	if (!multi) {
+		buf_add(out, parts[0].hdr.data, parts[0].hdr.len);
+		buf_add(out, "\r\n", 2);
+		buf_add(out, buf_cstr(&parts[0].body), parts[0].body.len);
+		rc = 0;
+		goto out;
+	}
+	do {
+		memcpy(bnd, "=_postie_", 9);
+		random_token(bnd + 9, 24);
+	} while (boundary_clash(bnd, parts, nparts));
+	buf_printf(out,
+	    "Content-Type: multipart/mixed;\r\n boundary=\"%s\"\r\n\r\n", bnd);
+	for (i = 0; i < nparts; i++) {
+		buf_printf(out, "--%s\r\n", bnd);
+		buf_add(out, parts[i].hdr.data, parts[i].hdr.len);
+		buf_add(out, "\r\n", 2);
+		buf_add(out, buf_cstr(&parts[i].body), parts[i].body.len);
+	}
+	buf_printf(out, "--%s--\r\n", bnd);
+	rc = 0;
+out:
+	for (i = 0; i <= m->nattach; i++) {
+		buf_free(&parts[i].hdr);
+		buf_free(&parts[i].body);
+	}
+	free(parts);
+	buf_free(&t);
+	return rc;
+}
+
+void
+mime_compose_recipients(const struct mime_compose *m,
+    struct mime_addrlist *out)
+{
+	mime_addrlist_merge(out, &m->to);
+	mime_addrlist_merge(out, &m->cc);
+	mime_addrlist_merge(out, &m->bcc);
+}
+
+/* ------------------------------------------------------------------ */
+/* The description. */
+
+void
+mime_compose_init(struct mime_compose *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->from.name = xstrdup("");
+	m->from.addr = xstrdup("");
+}
+
+void
+mime_compose_free(struct mime_compose *m)
+{
+	size_t i;
+
+	free(m->from.name);
+	free(m->from.addr);
+	mime_addrlist_free(&m->to);
+	mime_addrlist_free(&m->cc);
+	mime_addrlist_free(&m->bcc);
+	mime_addrlist_free(&m->reply_to);
+	mime_addrlist_free(&m->followup_to);
+	free(m->subject);
+	free(m->in_reply_to);
+	for (i = 0; i < m->nreferences; i++)
+		free(m->references[i]);
+	free(m->references);
+	free(m->body);
+	for (i = 0; i < m->nattach; i++) {
+		free(m->attach[i].path);
+		free(m->attach[i].data);
+		free(m->attach[i].name);
+		free(m->attach[i].type);
+	}
+	free(m->attach);
+	for (i = 0; i < m->nextra; i++) {
+		free(m->extra[i].name);
+		free(m->extra[i].value);
+	}
+	free(m->extra);
+	free(m->user_agent);
+	free(m->message_id);
+	memset(m, 0, sizeof(*m));
+}
+
+void
+mime_compose_set(char **field, const char *value)
+{
+	free(*field);
+	*field = value ? xstrdup(value) : NULL;
+}
+
+static struct mime_attach *
+new_attach(struct mime_compose *m)
+{
+	struct mime_attach *a;
+
+	m->attach = xreallocarray(m->attach, m->nattach + 1, sizeof(*a));
+	a = &m->attach[m->nattach++];
+	memset(a, 0, sizeof(*a));
+	return a;
+}
+
+void
+mime_compose_attach_file(struct mime_compose *m, const char *path,
+    const char *name, const char *type)
+{
+	struct mime_attach *a = new_attach(m);
+
+	a->path = xstrdup(path);
+	a->name = name ? xstrdup(name) : NULL;
+	a->type = type ? xstrdup(type) : NULL;
+}
+
+void
+mime_compose_attach_data(struct mime_compose *m, const char *data, size_t len,
+    const char *name, const char *type)
+{
+	struct mime_attach *a = new_attach(m);
+
+	a->data = xmemdup(data, len);
+	a->len = len;
+	a->name = name ? xstrdup(name) : NULL;
+	a->type = type ? xstrdup(type) : NULL;
+}
+
+void
+mime_compose_attach_message(struct mime_compose *m, const char *raw,
+    size_t len)
+{
+	struct mime_attach *a = new_attach(m);
+
+	a->data = xmemdup(raw, len);
+	a->len = len;
+	a->message = 1;
+}
+
+void
+mime_compose_detach(struct mime_compose *m, size_t i)
+{
+	if (i >= m->nattach)
+		return;
+	free(m->attach[i].path);
+	free(m->attach[i].data);
+	free(m->attach[i].name);
+	free(m->attach[i].type);
+	memmove(&m->attach[i], &m->attach[i + 1],
+	    (m->nattach - i - 1) * sizeof(*m->attach));
+	m->nattach--;
+}
+
+void
+mime_compose_add_header(struct mime_compose *m, const char *name,
+    const char *value)
+{
+	m->extra = xreallocarray(m->extra, m->nextra + 1, sizeof(*m->extra));
+	m->extra[m->nextra].name = xstrdup(name);
+	m->extra[m->nextra].value = xstrdup(value ? value : "");
+	m->nextra++;
+}
+
+void
+mime_compose_add_reference(struct mime_compose *m, const char *id)
+{
+	m->references = xreallocarray(
+	    m->references, m->nreferences + 1, sizeof(*m->references));
+	m->references[m->nreferences++] = xstrdup(id);
+}
