@@ -110,6 +110,15 @@ static const char *const migrations[DB_SCHEMA_VERSION] = {
 	" INSERT INTO fts(fts, rowid, text) SELECT 'delete', id, text"
 	"  FROM fts_src WHERE id = old.id;"
 	" DELETE FROM fts_text WHERE id = old.id; END;",
+	/* 5: the outbox (outbox.h): a record per message not yet sent */
+	"CREATE TABLE outbox(id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" account TEXT NOT NULL, state INTEGER NOT NULL DEFAULT 0,"
+	" created INTEGER NOT NULL, next_try INTEGER NOT NULL DEFAULT 0,"
+	" attempts INTEGER NOT NULL DEFAULT 0, file TEXT NOT NULL UNIQUE,"
+	" message_id TEXT, mail_from TEXT, rcpts TEXT NOT NULL,"
+	" subject TEXT, error TEXT, size INTEGER NOT NULL DEFAULT 0,"
+	" eightbit INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX outbox_due ON outbox(account, state, next_try);",
 };
 
 static const char *const stmt_sql[ST_COUNT] = {

@@ -34,7 +34,7 @@
 
 #include "core/error.h"
 
-#define DB_SCHEMA_VERSION 4
+#define DB_SCHEMA_VERSION 5
 
 /* Message flags (stored as a bit set). */
 #define MSG_SEEN     0x01u

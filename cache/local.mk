@@ -21,3 +21,6 @@ libcache_a_SOURCES += cache/sync_imap.c cache/sync_imap_list.c \
 libcache_a_SOURCES += cache/sync_imap_bulk.c cache/sync_imap_fill.c \
 	cache/sync_imap_bulk_int.h
 libcache_a_SOURCES += cache/pop3_fetch.c cache/pop3_fetch.h
+
+# The outbox (messages waiting to be sent).
+libcache_a_SOURCES += cache/outbox.c cache/outbox.h

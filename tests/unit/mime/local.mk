@@ -25,3 +25,9 @@ tests_unit_mime_check_mime_summary_LDADD = $(MIME_LIBS) $(UNIT_LIBS)
 tests_unit_mime_check_mime_write_SOURCES = tests/unit/mime/check_mime_write.c
 tests_unit_mime_check_mime_write_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_mime_check_mime_write_LDADD = $(MIME_LIBS) $(UNIT_LIBS)
+
+# mime/submit.c: messages made ready for submission (postie send).
+MIME_UNIT_TESTS += tests/unit/mime/check_submit
+tests_unit_mime_check_submit_SOURCES = tests/unit/mime/check_submit.c
+tests_unit_mime_check_submit_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_mime_check_submit_LDADD = $(MIME_LIBS) $(UNIT_LIBS)

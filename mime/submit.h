@@ -1,0 +1,42 @@
+/*
+ * submit: a finished RFC 5322 message made ready for submission, the way
+ * `sendmail -t` reads one (`postie send`, the outbox).
+ *
+ * mime_submission_prepare() takes the message as the user or a program
+ * wrote it and gives:
+ *   - the envelope recipients: every address of To, Cc and Bcc, once each
+ *     (case of the domain ignored), in that order;
+ *   - the message as it goes on the wire: CRLF line ends, every Bcc field
+ *     removed (Bcc never leaves the machine), and Date, Message-ID,
+ *     MIME-Version and From added when missing (From from default_from);
+ *   - the From address, Message-ID and Subject (decoded, cleaned) for the
+ *     outbox's records.
+ * It refuses, with one sentence, a message that names no recipient, has
+ * no From and no default, holds a NUL byte, has a line over 998 octets,
+ * or has no header/body boundary where one is needed.  Pure: no I/O, no
+ * state; thread-safe.
+ */
+#ifndef POSTIE_MIME_SUBMIT_H
+#define POSTIE_MIME_SUBMIT_H
+
+#include <stddef.h>
+
+#include "core/buf.h"
+#include "core/error.h"
+#include "mime/compose.h"
+
+struct mime_submission {
+	struct buf msg;              /* the wire message (CRLF) */
+	struct mime_addrlist rcpts;  /* envelope recipients */
+	char *from;                  /* addr-spec of From */
+	char *message_id;            /* "<id>" */
+	char *subject;               /* decoded and cleaned, "" if none */
+	int eightbit;                /* a byte >= 0x80 somewhere */
+};
+
+/* default_from: the account's `from` ("Name <addr>"), or NULL. */
+int mime_submission_prepare(const char *raw, size_t len,
+    const char *default_from, struct mime_submission *s, struct error *err);
+void mime_submission_free(struct mime_submission *s);
+
+#endif
