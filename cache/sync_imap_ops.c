@@ -4,10 +4,13 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cache/bodies.h"
 #include "cache/sync_imap.h"
@@ -299,6 +302,62 @@ replay_stores(struct cache_sync_ctx *ctx, struct si *s, const struct db_op *op,
 	return rc;
 }
 
+/*
+ * A Sent copy: the file the outbox kept goes into the folder, \Seen; a
+ * folder the server does not have yet is created once.  The file goes
+ * once the server confirmed.  A connection lost between the APPEND and
+ * the record may store the copy twice at the retry: a second Sent copy
+ * is the lesser evil next to none.
+ */
+static int
+replay_append(struct cache_sync_ctx *ctx, struct si *s,
+    const struct db_op *op, struct error *err)
+{
+	struct buf raw = BUF_INIT;
+	char *name = NULL;
+	int fd, rc = -1;
+	ssize_t n;
+	char chunk[65536];
+
+	if (op->args == NULL || (fd = open(op->args, O_RDONLY | O_NOFOLLOW |
+	    O_CLOEXEC)) < 0) {
+		error_set(err, "the Sent copy's file is gone");
+		return -1;
+	}
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		buf_add(&raw, chunk, (size_t)n);
+	close(fd);
+	if (n < 0) {
+		error_errno(err, errno, "cannot read the Sent copy");
+		goto out;
+	}
+	if (folder_name(ctx, s, op->folder_id, &name, err) < 0)
+		goto out;
+	if (imap_append(s->imap, name, IMAP_FLAG_SEEN, raw.data, raw.len,
+	    NULL, err) < 0) {
+		if (dead(ctx, s)) {
+			rc = 1;
+			goto out;
+		}
+		error_clear(err);
+		if (imap_create(s->imap, name, err) < 0 ||
+		    imap_append(s->imap, name, IMAP_FLAG_SEEN, raw.data,
+		    raw.len, NULL, err) < 0) {
+			rc = dead(ctx, s) ? 1 : -1;
+			goto out;
+		}
+	}
+	if (db_op_done(cache_sync_db(ctx), op->id, err) < 0)
+		goto out;
+	(void)unlink(op->args);
+	cache_sync_folder_changed(ctx, op->folder_id);
+	rc = 0;
+out:
+	buf_free(&raw);
+	free(name);
+	return rc;
+}
+
 int
 si_replay_op(struct cache_sync_ctx *ctx, const struct db_op *op,
     struct error *err)
@@ -315,6 +374,8 @@ si_replay_op(struct cache_sync_ctx *ctx, const struct db_op *op,
 
 	if (si_session(ctx, &s, err) < 0)
 		return 1; /* offline: the op waits */
+	if (op->kind == DB_OP_APPEND)
+		return replay_append(ctx, s, op, err);
 	if (op->msg_id && (got = db_msg_get(db, op->msg_id, &m, err)) > 0) {
 		now_uid = m.uid;
 		db_msg_clear(&m);
@@ -389,6 +450,8 @@ si_replay_op(struct cache_sync_ctx *ctx, const struct db_op *op,
 		    imap_expunge(s->imap, set, err) < 0)
 			goto refused;
 		dest = 0; /* recorded */
+		break;
+	case DB_OP_APPEND: /* replay_append, above */
 		break;
 	}
 	/* Confirmed: local effect and "done" together. */

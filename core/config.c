@@ -52,6 +52,13 @@ config_free(struct config **cfgp)
 		free(a->tls_fingerprint);
 		free(a->maildir);
 		free(a->assumed_charset);
+		free(a->from);
+		free(a->smtp_host);
+		free(a->smtp_user);
+		free(a->smtp_password_command);
+		free(a->sent_folder);
+		free(a->drafts_folder);
+		free(a->signature);
 	}
 	free(cfg->accounts);
 	for (i = 0; i < cfg->nkeys; i++) {
@@ -63,6 +70,7 @@ config_free(struct config **cfgp)
 	free(cfg->theme);
 	free(cfg->assumed_charset);
 	free(cfg->prefer);
+	free(cfg->editor);
 	free(cfg);
 	*cfgp = NULL;
 }

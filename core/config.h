@@ -70,6 +70,16 @@ struct config_account {
 	int apop;               /* POP3: use APOP (weak, MD5) */
 	char *maildir;          /* POP3: Maildir path override, or NULL */
 	char *assumed_charset;  /* charset for unlabelled 8-bit text, or NULL */
+	/* Sending (all optional; without from the account cannot send). */
+	char *from;             /* "Name <addr>" as written, or NULL */
+	char *smtp_host;        /* NULL: host */
+	unsigned smtp_port;     /* 465 (implicit) or 587 (starttls) by default */
+	enum config_tls smtp_tls; /* implicit unless smtp_tls or port 587 */
+	char *smtp_user;        /* NULL: user */
+	char *smtp_password_command; /* NULL: the account's password */
+	char *sent_folder;      /* NULL: the \Sent folder, else "Sent" */
+	char *drafts_folder;    /* NULL: the \Drafts folder, else "Drafts" */
+	char *signature;        /* absolute path, or NULL */
 	int line;               /* line of the [account] header, for messages */
 };
 
@@ -84,6 +94,7 @@ struct config {
 	char *theme;
 	char *assumed_charset;  /* [general] default, or NULL */
 	char *prefer;           /* "plain" (default) or "html" */
+	char *editor;           /* [general] editor, or NULL ($VISUAL...) */
 	struct config_account *accounts;
 	size_t naccounts;
 	struct config_key *keys;

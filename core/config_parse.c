@@ -26,20 +26,24 @@ enum akey {
 	K_PROTOCOL, K_HOST, K_PORT, K_TLS, K_USER, K_PASSWORD,
 	K_PASSWORD_COMMAND, K_CA_FILE, K_TLS_FINGERPRINT, K_ALLOW_PLAINTEXT,
 	K_TIMEOUT, K_KEEP_ON_SERVER, K_KEEP_DAYS, K_APOP, K_MAILDIR,
-	K_ASSUMED_CHARSET, K_NAKEYS
+	K_ASSUMED_CHARSET, K_FROM, K_SMTP_HOST, K_SMTP_PORT, K_SMTP_TLS,
+	K_SMTP_USER, K_SMTP_PASSWORD_COMMAND, K_SENT_FOLDER, K_DRAFTS_FOLDER,
+	K_SIGNATURE, K_NAKEYS
 };
 
 static const char *const akey_names[K_NAKEYS] = {
 	"protocol", "host", "port", "tls", "user", "password",
 	"password_command", "ca_file", "tls_fingerprint", "allow_plaintext",
 	"timeout", "keep_on_server", "keep_days", "apop", "maildir",
-	"assumed_charset",
+	"assumed_charset", "from", "smtp_host", "smtp_port", "smtp_tls",
+	"smtp_user", "smtp_password_command", "sent_folder", "drafts_folder",
+	"signature",
 };
 
-enum gkey { G_THEME, G_ASSUMED_CHARSET, G_PREFER, G_NGKEYS };
+enum gkey { G_THEME, G_ASSUMED_CHARSET, G_PREFER, G_EDITOR, G_NGKEYS };
 
 static const char *const gkey_names[G_NGKEYS] = {
-	"theme", "assumed_charset", "prefer",
+	"theme", "assumed_charset", "prefer", "editor",
 };
 
 enum section { S_NONE, S_GENERAL, S_ACCOUNT, S_KEYS };
@@ -237,16 +241,59 @@ account_key(struct parser *p, const char *key, const char *v)
 	case K_PORT:
 		return set_number(p, key, v, 1, 65535, &a->port);
 	case K_TLS:
+	case K_SMTP_TLS: {
+		enum config_tls *t = k == K_TLS ? &a->tls : &a->smtp_tls;
+
 		if (str_casecmp(v, "implicit") == 0)
-			a->tls = CONFIG_TLS_IMPLICIT;
+			*t = CONFIG_TLS_IMPLICIT;
 		else if (str_casecmp(v, "starttls") == 0)
-			a->tls = CONFIG_TLS_STARTTLS;
+			*t = CONFIG_TLS_STARTTLS;
 		else if (str_casecmp(v, "none") == 0)
-			a->tls = CONFIG_TLS_NONE;
+			*t = CONFIG_TLS_NONE;
 		else
-			return perr(p, p->lineno, "'tls' in %s must be "
-			    "implicit, starttls or none, not '%s'", sec, v);
+			return perr(p, p->lineno, "'%s' in %s must be "
+			    "implicit, starttls or none, not '%s'", key, sec, v);
 		return 0;
+	}
+	case K_FROM:
+		/* Checked as an address list by the sender (mime/): here,
+		 * only what could break a header. */
+		if (strchr(v, '@') == NULL || strpbrk(v, "\r\n") != NULL)
+			return perr(p, p->lineno, "'from' in %s must be an "
+			    "address such as 'Alice Martin <alice@example.org>'"
+			    ", not '%s'", sec, v);
+		a->from = xstrdup(v);
+		return 0;
+	case K_SMTP_HOST:
+		if (!valid_host(v))
+			return perr(p, p->lineno, "'smtp_host' in %s is not a "
+			    "host name or address: '%s'", sec, v);
+		a->smtp_host = xstrdup(v);
+		return 0;
+	case K_SMTP_PORT:
+		return set_number(p, key, v, 1, 65535, &a->smtp_port);
+	case K_SMTP_USER:
+		a->smtp_user = xstrdup(v);
+		return 0;
+	case K_SMTP_PASSWORD_COMMAND:
+		a->smtp_password_command = xstrdup(v);
+		return 0;
+	case K_SENT_FOLDER:
+		a->sent_folder = xstrdup(v);
+		return 0;
+	case K_DRAFTS_FOLDER:
+		a->drafts_folder = xstrdup(v);
+		return 0;
+	case K_SIGNATURE: {
+		char *path = expand_path(v);
+
+		if (path == NULL)
+			return perr(p, p->lineno, "'signature' in %s must be "
+			    "an absolute path (or start with ~/), not '%s'",
+			    sec, v);
+		a->signature = path;
+		return 0;
+	}
 	case K_USER:
 		a->user = xstrdup(v);
 		return 0;
@@ -329,6 +376,10 @@ general_key(struct parser *p, const char *key, const char *v)
 		free(cfg->prefer);
 		cfg->prefer = xstrdup(v);
 		return 0;
+	case G_EDITOR:
+		free(cfg->editor);
+		cfg->editor = xstrdup(v);
+		return 0;
 	default:
 		abort();
 	}
@@ -395,6 +446,15 @@ finish_account(struct parser *p)
 		return perr(p, p->aline[K_KEEP_DAYS], "'keep_days' in %s needs "
 		    "'keep_on_server = yes'", sec);
 	}
+	if (!p->aline[K_SMTP_TLS])
+		a->smtp_tls = p->aline[K_SMTP_PORT] && a->smtp_port == 587 ?
+		    CONFIG_TLS_STARTTLS : CONFIG_TLS_IMPLICIT;
+	if (a->smtp_tls == CONFIG_TLS_NONE && !a->allow_plaintext)
+		return perr(p, p->aline[K_SMTP_TLS], "'smtp_tls = none' in %s "
+		    "sends the password in clear text; it needs "
+		    "'allow_plaintext = yes'", sec);
+	if (a->smtp_port == 0)
+		a->smtp_port = a->smtp_tls == CONFIG_TLS_IMPLICIT ? 465 : 587;
 	if (a->port == 0) {
 		int tls = a->tls == CONFIG_TLS_IMPLICIT;
 

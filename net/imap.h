@@ -361,6 +361,8 @@ int imap_batch(struct imap *imap, struct imap_req *reqs, size_t n,
 int imap_append(struct imap *imap, const char *folder, unsigned flags,
     const void *msg, size_t len, uint32_t *uid_r, struct error *err);
 int imap_noop(struct imap *imap, struct error *err);
+/* CREATE folder (UTF-8 name). */
+int imap_create(struct imap *imap, const char *folder, struct error *err);
 
 /*
  * Waits for changes in the selected folder: IDLE when offered (re-issued

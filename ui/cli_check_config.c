@@ -62,6 +62,20 @@ explain(struct buf *b, const struct config_account *a)
 		buf_addstr(b, "; Maildir ");
 		add_clean(b, a->maildir);
 	}
+	/* Where and how it sends, or why it cannot. */
+	if (a->from == NULL)
+		buf_addstr(b, "; cannot send: no from address");
+	else {
+		buf_addstr(b, "; sends through ");
+		add_clean(b, a->smtp_host ? a->smtp_host : a->host);
+		buf_printf(b, ":%u, %s, as ", a->smtp_port,
+		    a->smtp_tls == CONFIG_TLS_IMPLICIT ? "tls" :
+		    a->smtp_tls == CONFIG_TLS_STARTTLS ? "starttls" :
+		    "PLAINTEXT (insecure)");
+		add_clean(b, a->smtp_user ? a->smtp_user : a->user);
+		buf_addstr(b, ", from ");
+		add_clean(b, a->from);
+	}
 	buf_addch(b, '\n');
 }
 

@@ -19,6 +19,9 @@ protocol = imap
 host = mail.example.org
 user = alice
 password_command = pass show mail/work
+from = Alice Martin <alice@example.org>
+smtp_host = smtp.example.org
+smtp_port = 587
 
 [account home]
 protocol = pop3
@@ -27,6 +30,7 @@ tls = starttls
 user = bob
 password_command = secret-tool lookup mail home
 keep_on_server = no
+from = bob@example.org
 
 [account lab]
 protocol = pop3
@@ -49,9 +53,9 @@ expect() {
 	printf '%s\n' "$out" | grep -qxF -- "$1" && ok "$1" ||
 		fail "missing line: $1 (got: $out)"
 }
-expect "work: IMAP, implicit TLS to mail.example.org:993 as alice; keeps mail on server; password from command"
-expect "home: POP3, STLS (required) to pop.example.org:110 as bob; downloads and deletes; password from command"
-expect "lab: POP3, PLAINTEXT (insecure: allowed by allow_plaintext) to 127.0.0.1:1110 as test; keeps on server for 7 days; password in the config file"
+expect "work: IMAP, implicit TLS to mail.example.org:993 as alice; keeps mail on server; password from command; sends through smtp.example.org:587, starttls, as alice, from Alice Martin <alice@example.org>"
+expect "home: POP3, STLS (required) to pop.example.org:110 as bob; downloads and deletes; password from command; sends through pop.example.org:465, tls, as bob, from bob@example.org"
+expect "lab: POP3, PLAINTEXT (insecure: allowed by allow_plaintext) to 127.0.0.1:1110 as test; keeps on server for 7 days; password in the config file; cannot send: no from address"
 case $out in *s3cr3t*) fail "password printed";; esac
 # -c also works before the command.
 "$POSTIE" -c "$dir/config" check-config >/dev/null 2>&1 && ok "-c first" ||
