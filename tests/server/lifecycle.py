@@ -100,6 +100,12 @@ def main():
         check("Dovecot and the listeners run",
               dpid and alive(dpid) and bpid and alive(bpid)
               and len(members) > 1, repr(st))
+        ppid = int(st.get("postfix_pid", "0"))
+        pmembers = session_of(ppid) if ppid else []
+        if os.geteuid() == 0:
+            check("Postfix runs, in its own session",
+                  ppid and alive(ppid) and len(pmembers) > 1, repr(st))
+            members += [ppid] + pmembers
         r = harness("stop", d)
         check("stop succeeds", r.returncode == 0,
               r.stderr.decode(errors="replace"))
@@ -121,6 +127,17 @@ def main():
               not procs_mentioning(d2), repr(procs_mentioning(d2)))
         r = harness("stop", d2)
         check("stop after a failed start is harmless", r.returncode == 0)
+
+        if os.geteuid() == 0:
+            env = dict(os.environ,
+                       POSTIE_TEST_POSTFIX_EXTRA="mail_owner = no-such-user")
+            d3 = os.path.join(top, "badpf")
+            r = harness("start", d3, env=env)
+            err = r.stderr.decode(errors="replace")
+            check("a failed Postfix start exits 1 and says why",
+                  r.returncode == 1 and "no-such-user" in err, err)
+            check("... and stops the Dovecot it had started",
+                  not procs_mentioning(d3), repr(procs_mentioning(d3)))
 
         tmp = os.path.join(top, "tmp")
         os.mkdir(tmp)
@@ -186,7 +203,7 @@ def main():
         except (OSError, ValueError):
             pass
     finally:
-        for sub in ("h", "bad"):
+        for sub in ("h", "bad", "badpf"):
             harness("stop", os.path.join(top, sub))
         shutil.rmtree(top, ignore_errors=True)
     print("harness lifecycle: %d passed, %d failed" % (passed, failed))

@@ -12,6 +12,9 @@ EXTRA_DIST += \
 	tests/server/certs.py \
 	tests/server/with-dovecot \
 	tests/server/dovecot.conf.in \
+	tests/server/postfix.py \
+	tests/server/postfix-main.cf.in \
+	tests/server/postfix-master.cf.in \
 	tests/server/badtls.py \
 	tests/server/selftest.py \
 	tests/server/lifecycle.py \

@@ -321,6 +321,8 @@ def test_loopback_only():
     """Bound to 127.0.0.1, not to every address: 127.0.0.2 is refused."""
     names = ["IMAP", "IMAPS", "POP3", "POP3S", "WRONGHOST", "EXPIRED",
              "SELFSIGNED", "UNKNOWNCA", "SILENT"]
+    names += [n for n in ("SUBMISSION", "SMTPS")
+              if "POSTIE_TEST_%s_PORT" % n in E]
     open_ = []
     for n in names:
         try:
@@ -353,11 +355,82 @@ def test_deliver():
           typ == "OK" and b"MESSAGES 2 UNSEEN 1" in data[0], repr(data))
 
 
+def wait_imap(user, subject, timeout=30):
+    """The message of user's INBOX whose Subject is subject (bytes), or
+    None once timeout passed (delivery through Postfix is asynchronous)."""
+    deadline = time.time() + timeout
+    while True:
+        m = imaplib.IMAP4_SSL(E["POSTIE_TEST_NAME"], port("IMAPS"),
+                              ssl_context=ctx(), timeout=TIMEOUT)
+        m.login(user, "pw-" + user)
+        m.select("INBOX", readonly=True)
+        typ, data = m.search(None, "HEADER", "Subject",
+                              '"%s"' % subject)
+        found = None
+        if typ == "OK" and data[0].split():
+            typ, msg = m.fetch(data[0].split()[-1], "(BODY.PEEK[])")
+            found = msg[0][1]
+        m.logout()
+        if found is not None or time.time() > deadline:
+            return found
+        time.sleep(0.1)
+
+
+def test_postfix():
+    if "POSTIE_TEST_SUBMISSION_PORT" not in E:
+        check("Postfix runs (POSTIE_TEST_NO_SMTP: %s)"
+              % E.get("POSTIE_TEST_NO_SMTP", "?"), os.geteuid() != 0)
+        return
+    import smtplib
+    host = E["POSTIE_TEST_NAME"]
+    s = smtplib.SMTP(host, port("SUBMISSION"), timeout=TIMEOUT)
+    code, ehlo = s.ehlo()
+    check("submission port offers STARTTLS and no AUTH before it",
+          code == 250 and b"STARTTLS" in ehlo and b"AUTH" not in ehlo,
+          repr(ehlo))
+    code, msg = s.mail("alice@example.org")
+    check("submission port refuses MAIL before TLS", code == 530,
+          "%d %r" % (code, msg))
+    s.rset()
+    s.starttls(context=ctx())
+    code, ehlo = s.ehlo()
+    check("after STARTTLS it offers AUTH PLAIN LOGIN and SIZE",
+          b"AUTH PLAIN LOGIN" in ehlo and b"SIZE" in ehlo, repr(ehlo))
+    try:
+        s.login("alice", "wrong")
+        check("a wrong password is refused over SMTP", False)
+    except smtplib.SMTPAuthenticationError:
+        check("a wrong password is refused over SMTP", True)
+    s.login("alice", "pw-alice")
+    refused = s.sendmail("alice@example.org",
+                         ["bob@example.org", "nobody@example.org"],
+                         b"From: alice@example.org\r\nTo: bob@example.org"
+                         b"\r\nSubject: selftest 587\r\n\r\nhello\r\n")
+    check("Postfix refuses an unknown user, accepts a known one",
+          list(refused) == ["nobody@example.org"]
+          and refused["nobody@example.org"][0] == 550, repr(refused))
+    s.quit()
+    s = smtplib.SMTP_SSL(host, port("SMTPS"), context=ctx(),
+                         timeout=TIMEOUT)
+    s.login("alice", "pw-alice")
+    s.sendmail("alice@example.org", ["carol@example.org"],
+               b"From: alice@example.org\r\nSubject: selftest 465\r\n\r\n"
+               b"..dot\r\n")
+    s.quit()
+    check("mail sent over 587 reaches bob's INBOX over LMTP",
+          wait_imap("bob", "selftest 587") is not None)
+    got = wait_imap("carol", "selftest 465")
+    # smtplib stuffs the dots and Postfix removes them again.
+    check("mail sent over 465 reaches carol's INBOX, the body intact",
+          got is not None and got.endswith(b"\r\n\r\n..dot\r\n"), repr(got))
+
+
 def main():
     tests = [test_env, test_imaps, test_imap_starttls, test_pop3_stls,
              test_alice_imaps, test_bob_pop3s, test_carol_starttls,
              test_bad_certs, test_silent, test_loopback_only,
-             test_drop_and_idle, test_deliver]
+             test_drop_and_idle, test_deliver,
+             test_postfix]  # last: it adds mail to bob and carol
     for t in tests:
         try:
             t()
