@@ -4,7 +4,8 @@ MIME_UNIT_TESTS = \
 	tests/unit/mime/check_mime_body \
 	tests/unit/mime/check_mime_summary \
 	tests/unit/mime/check_mime_corpus \
-	tests/unit/mime/check_mime_write
+	tests/unit/mime/check_mime_write \
+	tests/unit/mime/check_mime_reply
 check_PROGRAMS += $(MIME_UNIT_TESTS)
 TESTS += $(MIME_UNIT_TESTS) tests/unit/mime/check_view.sh
 dist_check_SCRIPTS += tests/unit/mime/check_view.sh
@@ -25,6 +26,9 @@ tests_unit_mime_check_mime_summary_LDADD = $(MIME_LIBS) $(UNIT_LIBS)
 tests_unit_mime_check_mime_write_SOURCES = tests/unit/mime/check_mime_write.c
 tests_unit_mime_check_mime_write_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_mime_check_mime_write_LDADD = $(MIME_LIBS) $(UNIT_LIBS)
+tests_unit_mime_check_mime_reply_SOURCES = tests/unit/mime/check_mime_reply.c
+tests_unit_mime_check_mime_reply_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_mime_check_mime_reply_LDADD = $(MIME_LIBS) $(UNIT_LIBS)
 
 # mime/submit.c: messages made ready for submission (postie send).
 MIME_UNIT_TESTS += tests/unit/mime/check_submit
