@@ -578,14 +578,15 @@ mime_message_id_new(const char *from_addr)
 	size_t i;
 
 	if (at != NULL && at[1] != '\0' && at[1] != '[') {
-		dom = at + 1;
-		for (i = 0; dom[i]; i++) {
-			unsigned char c = (unsigned char)dom[i];
+		for (i = 1; at[i]; i++) {
+			unsigned char c = (unsigned char)at[i];
 
 			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 			        (c >= '0' && c <= '9') || c == '.' || c == '-'))
-				dom = "localhost";
+				break;
 		}
+		if (at[i] == '\0')
+			dom = at + 1;
 	}
 	random_token(r, 32);
 	buf_printf(&b, "%s@%s", r, dom);

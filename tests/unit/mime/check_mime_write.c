@@ -866,6 +866,12 @@ START_TEST(test_id_and_date)
 	ida = mime_message_id_new("x@[192.0.2.1]");
 	ck_assert_ptr_nonnull(strstr(ida, "@localhost"));
 	free(ida);
+	ida = mime_message_id_new("x@b\xc3\xbc" "cher.de");
+	ck_assert_str_eq(ida + 32, "@localhost");
+	free(ida);
+	ida = mime_message_id_new("x@example-domain_x.org");
+	ck_assert_str_eq(ida + 32, "@localhost");
+	free(ida);
 	free(idb);
 	mime_compose_free(&a);
 	mime_compose_free(&b);
