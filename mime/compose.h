@@ -316,4 +316,18 @@ void mime_edit_headers_write(const struct mime_compose *m, struct buf *out);
 int mime_edit_headers_parse(const char *text, size_t len,
     struct mime_compose *m, struct error *err);
 
+/*
+ * Resumes a draft (a message mime_compose_write wrote in copy mode, or
+ * another client's): replaces m with From, To, Cc, Bcc, Reply-To,
+ * Mail-Followup-To, Subject, In-Reply-To, References, the X- headers, the
+ * first text/plain part as the body (format=flowed undone, m->flowed
+ * set) and every other part as an attachment (the other halves of a
+ * multipart/alternative are dropped).  Names are decoded and cleaned.
+ * Message-ID and Date are not taken: a resumed draft is sent as a new
+ * message.  A draft without From keeps m's From.  Returns 0, or -1 if
+ * raw is NULL.
+ */
+int mime_compose_from_message(const char *raw, size_t len,
+    struct mime_compose *m, struct error *err);
+
 #endif

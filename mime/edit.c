@@ -1,7 +1,9 @@
 /* edit: the file the editor gets, headers on top (Mutt's edit_headers),
- * and reading it back; the contract is in mime/compose.h. */
+ * reading it back, and reading a stored draft back; the contract is in
+ * mime/compose.h. */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -284,4 +286,139 @@ out:
 	buf_free(&value);
 	buf_free(&body);
 	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* A stored draft back into a description. */
+
+static void
+draft_text(const struct mime_part *p, struct mime_compose *m)
+{
+	struct buf d = BUF_INIT, u = BUF_INIT, t = BUF_INIT, r = BUF_INIT;
+	size_t i;
+
+	mime_cte_decode(p->cte, p->body, p->body_len, &d);
+	mime_text_to_utf8(p->charset, NULL, buf_cstr(&d), d.len, &u);
+	if (p->flowed) {
+		mime_flowed_decode(buf_cstr(&u), u.len, p->delsp, &t);
+		m->flowed = 1;
+	} else
+		buf_add(&t, buf_cstr(&u), u.len);
+	for (i = 0; i < t.len; i++)
+		if (!(t.data[i] == '\r' && i + 1 < t.len && t.data[i + 1] == '\n'))
+			buf_addch(&r, t.data[i]);
+	free(m->body);
+	m->body = buf_detach(&r, NULL);
+	buf_free(&d);
+	buf_free(&u);
+	buf_free(&t);
+}
+
+/* Leaves in order: the first text/plain that is no attachment is the
+ * text; the other parts of a multipart/alternative are dropped (another
+ * client's HTML twin); every other leaf is an attachment. */
+static void
+draft_walk(const struct mime_part *p, int in_alt, int *have_text,
+    struct mime_compose *m)
+{
+	const struct mime_part *c;
+	struct buf d = BUF_INIT;
+
+	if (str_has_prefix(p->type, "multipart/")) {
+		int alt = strcmp(p->type, "multipart/alternative") == 0;
+
+		for (c = p->child; c != NULL; c = c->next)
+			draft_walk(c, alt, have_text, m);
+		return;
+	}
+	if (!*have_text && strcmp(p->type, "text/plain") == 0 &&
+	    !p->attachment) {
+		draft_text(p, m);
+		*have_text = 1;
+		return;
+	}
+	if (in_alt)
+		return;
+	mime_cte_decode(p->cte, p->body, p->body_len, &d);
+	if (strcmp(p->type, "message/rfc822") == 0)
+		mime_compose_attach_message(m, buf_cstr(&d), d.len);
+	else {
+		struct buf n = BUF_INIT;
+
+		/* a name from a message is cleaned: the writer refuses
+		 * control characters */
+		mime_clean(&n, p->filename, strlen(p->filename), 0);
+		mime_compose_attach_data(m, buf_cstr(&d), d.len,
+		    n.len ? n.data : NULL, p->type);
+		buf_free(&n);
+	}
+	buf_free(&d);
+}
+
+int
+mime_compose_from_message(const char *raw, size_t len,
+    struct mime_compose *m, struct error *err)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} lists[] = {
+	    {"To", offsetof(struct mime_compose, to)},
+	    {"Cc", offsetof(struct mime_compose, cc)},
+	    {"Bcc", offsetof(struct mime_compose, bcc)},
+	    {"Reply-To", offsetof(struct mime_compose, reply_to)},
+	    {"Mail-Followup-To", offsetof(struct mime_compose, followup_to)},
+	};
+	struct mime_compose t;
+	struct mime_tree *tree;
+	const struct mime_headers *h;
+	const struct mime_field *f;
+	struct buf b = BUF_INIT;
+	size_t i;
+	int have_text = 0;
+
+	if (raw == NULL)
+		return error_set(err, "There is no draft to resume.");
+	mime_compose_init(&t);
+	tree = mime_tree_parse(raw, len);
+	h = &tree->root->hdr;
+	if ((f = mime_headers_get(h, "From")) != NULL) {
+		struct mime_addrlist l = {0};
+
+		mime_addrlist_from_header(f->value, f->vlen, &l);
+		if (l.n > 0) {
+			mime_compose_set(&t.from.name, l.v[0].name);
+			mime_compose_set(&t.from.addr, l.v[0].addr);
+		}
+		mime_addrlist_free(&l);
+	}
+	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+		if ((f = mime_headers_get(h, lists[i].name)) != NULL)
+			mime_addrlist_from_header(f->value, f->vlen,
+			    (struct mime_addrlist *)((char *)&t + lists[i].off));
+	if ((f = mime_headers_get(h, "Subject")) != NULL) {
+		mime_header_decode(f->value, f->vlen, NULL, &b);
+		t.subject = buf_detach(&b, NULL);
+	}
+	if ((f = mime_headers_get(h, "In-Reply-To")) != NULL)
+		mime_msgids(f->value, f->vlen, first_id_cb, &t.in_reply_to);
+	if ((f = mime_headers_get(h, "References")) != NULL)
+		mime_msgids(f->value, f->vlen, id_cb, &t);
+	for (i = 0; i < h->n; i++)
+		if (str_has_casefix(h->v[i].name, "X-") &&
+		    name_ok(h->v[i].name, h->v[i].nlen)) {
+			buf_reset(&b);
+			mime_header_decode(h->v[i].value, h->v[i].vlen, NULL, &b);
+			mime_compose_add_header(&t, h->v[i].name, buf_cstr(&b));
+		}
+	draft_walk(tree->root, 0, &have_text, &t);
+	mime_tree_free(&tree);
+	buf_free(&b);
+	if (!t.from.addr[0] && m->from.addr) { /* keep the identity */
+		mime_compose_set(&t.from.name, m->from.name);
+		mime_compose_set(&t.from.addr, m->from.addr);
+	}
+	mime_compose_free(m);
+	*m = t;
+	return 0;
 }

@@ -1333,13 +1333,15 @@ mime_compose_write(struct mime_compose *m, const struct mime_write_opts *opts,
 	} while (boundary_clash(bnd, parts, nparts));
 	buf_printf(out,
 	    "Content-Type: multipart/mixed;\r\n boundary=\"%s\"\r\n\r\n", bnd);
+	/* The CRLF before a delimiter belongs to the delimiter (RFC 2046
+	 * 5.1.1): one more keeps each part's last line end its own. */
 	for (i = 0; i < nparts; i++) {
-		buf_printf(out, "--%s\r\n", bnd);
+		buf_printf(out, "%s--%s\r\n", i ? "\r\n" : "", bnd);
 		buf_add(out, parts[i].hdr.data, parts[i].hdr.len);
 		buf_add(out, "\r\n", 2);
 		buf_add(out, buf_cstr(&parts[i].body), parts[i].body.len);
 	}
-	buf_printf(out, "--%s--\r\n", bnd);
+	buf_printf(out, "\r\n--%s--\r\n", bnd);
 	rc = 0;
 out:
 	for (i = 0; i <= m->nattach; i++) {

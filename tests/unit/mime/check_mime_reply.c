@@ -592,6 +592,115 @@ START_TEST(test_addrlist_parse)
 }
 END_TEST
 
+/* postpone (copy mode) then resume: the same description comes back */
+START_TEST(test_draft_resume)
+{
+	static const char html_draft[] =
+	    "From: Other <o@example.org>\n"
+	    "Subject: from another client\n"
+	    "Message-ID: <d@x>\n"
+	    "Content-Type: multipart/alternative; boundary=A\n\n"
+	    "--A\nContent-Type: text/plain; charset=iso-8859-1\n\ncaf\xe9\n"
+	    "--A\nContent-Type: text/html\n\n<p>caf&eacute;</p>\n--A--\n";
+	struct mime_compose m, r;
+	struct buf a = BUF_INIT, b = BUF_INIT;
+	struct mime_write_opts oc = {MIME_WRITE_COPY, 0, 0, NULL};
+	struct error e = {""};
+	char bin[300];
+	size_t i;
+
+	for (i = 0; i < sizeof(bin); i++)
+		bin[i] = (char)(i * 13);
+	mime_compose_init(&m);
+	mime_compose_set(&m.from.name, "Alice Martin");
+	mime_compose_set(&m.from.addr, "alice@example.org");
+	mime_addrlist_add(&m.to, "Martin, Bob", "bob@example.net");
+	mime_addrlist_add(&m.cc, "張偉", "zw@example.cn");
+	mime_addrlist_add(&m.bcc, "", "hidden@example.com");
+	mime_addrlist_add(&m.followup_to, "", "list@example.org");
+	mime_compose_set(&m.subject, "Re: draft ü");
+	mime_compose_set(&m.in_reply_to, "p@x");
+	mime_compose_add_reference(&m, "r@x");
+	mime_compose_add_reference(&m, "p@x");
+	mime_compose_add_header(&m, "X-Label", "work ü");
+	m.flowed = 1;
+	mime_compose_set(&m.body, "A long paragraph that goes on and on past the "
+	                          "width of seventy-eight columns, so it is "
+	                          "wrapped.\n\n> quoted\n-- \nAlice\n");
+	mime_compose_attach_data(&m, bin, sizeof(bin), "data ü.bin", NULL);
+	mime_compose_attach_message(&m, html_draft, strlen(html_draft));
+	ck_assert_int_eq(mime_compose_write(&m, &oc, &a, &e), 0);
+
+	mime_compose_init(&r);
+	ck_assert_int_eq(mime_compose_from_message(a.data, a.len, &r, &e), 0);
+	ck_assert_str_eq(r.from.name, "Alice Martin");
+	assert_addrs(&r.to, "\"Martin, Bob\" <bob@example.net>");
+	assert_addrs(&r.cc, "張偉 <zw@example.cn>");
+	assert_addrs(&r.bcc, "hidden@example.com");
+	assert_addrs(&r.followup_to, "list@example.org");
+	ck_assert_str_eq(r.subject, "Re: draft ü");
+	ck_assert_str_eq(r.in_reply_to, "p@x");
+	ck_assert_uint_eq(r.nreferences, 2);
+	ck_assert_uint_eq(r.nextra, 1);
+	ck_assert_str_eq(r.extra[0].value, "work ü");
+	ck_assert_int_eq(r.flowed, 1);
+	ck_assert_str_eq(r.body, m.body);
+	ck_assert_ptr_null(r.message_id);
+	ck_assert_uint_eq(r.nattach, 2);
+	ck_assert_str_eq(r.attach[0].name, "data ü.bin");
+	ck_assert_uint_eq(r.attach[0].len, sizeof(bin));
+	ck_assert_int_eq(memcmp(r.attach[0].data, bin, sizeof(bin)), 0);
+	ck_assert_int_eq(r.attach[1].message, 1);
+	ck_assert_uint_eq(r.attach[1].len, strlen(html_draft));
+	/* written again: the same message but for Date and Message-ID */
+	r.date = m.date;
+	mime_compose_set(&r.message_id, m.message_id);
+	ck_assert_int_eq(mime_compose_write(&r, &oc, &b, &e), 0);
+	{
+		struct mime_view *va = NULL, *vb = NULL;
+		struct buf ta = BUF_INIT, tb = BUF_INIT;
+
+		ck_assert_int_eq(mime_render(a.data, a.len, NULL, &va, NULL), 0);
+		ck_assert_int_eq(mime_render(b.data, b.len, NULL, &vb, NULL), 0);
+		mime_view_text(va, &ta);
+		mime_view_text(vb, &tb);
+		ck_assert_str_eq(buf_cstr(&ta), buf_cstr(&tb));
+		mime_view_free(&va);
+		mime_view_free(&vb);
+		buf_free(&ta);
+		buf_free(&tb);
+	}
+	mime_compose_free(&r);
+
+	/* not flowed, with an attachment: the text's last line end stays */
+	m.flowed = 0;
+	mime_compose_set(&m.body, "one\ntwo\n\n");
+	buf_reset(&a);
+	ck_assert_int_eq(mime_compose_write(&m, &oc, &a, &e), 0);
+	mime_compose_init(&r);
+	ck_assert_int_eq(mime_compose_from_message(a.data, a.len, &r, &e), 0);
+	ck_assert_str_eq(r.body, "one\ntwo\n\n");
+	ck_assert_int_eq(r.flowed, 0);
+	mime_compose_free(&r);
+
+	/* another client's draft: text/plain kept, the HTML twin dropped */
+	mime_compose_init(&r);
+	mime_compose_set(&r.from.addr, "me@example.org");
+	ck_assert_int_eq(mime_compose_from_message(html_draft,
+	                     strlen(html_draft), &r, &e),
+	    0);
+	/* the line end before "--A" belongs to the delimiter */
+	ck_assert_str_eq(r.body, "café");
+	ck_assert_str_eq(r.from.addr, "o@example.org");
+	ck_assert_uint_eq(r.nattach, 0);
+	ck_assert_int_eq(r.flowed, 0);
+	mime_compose_free(&r);
+	mime_compose_free(&m);
+	buf_free(&a);
+	buf_free(&b);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -609,6 +718,7 @@ suite(void)
 	tcase_add_test(tc, test_edit_headers_parse);
 	tcase_add_test(tc, test_reply_pipeline);
 	tcase_add_test(tc, test_addrlist_parse);
+	tcase_add_test(tc, test_draft_resume);
 	suite_add_tcase(s, tc);
 	return s;
 }
