@@ -192,8 +192,10 @@ struct mime_write_opts {
  *   - With attachments: multipart/mixed, the text first (if any), then
  *     each attachment in base64 with Content-Disposition: attachment and
  *     its name (RFC 2231 filename*, plus an ASCII filename= fallback);
- *     message/rfc822 parts are 7bit or 8bit as their bytes allow, else
- *     base64 (which RFC 2046 frowns on and every reader accepts).
+ *     message/rfc822 parts are "inline" (shown in place, as Mutt sends a
+ *     forward) and 7bit or 8bit as their bytes allow, else base64 (which
+ *     RFC 2046 frowns on and every reader accepts).  Each part keeps its
+ *     last line end (an empty line precedes each delimiter).
  *   - format=flowed: lines longer than 78 octets are wrapped at blanks
  *     with soft breaks; trailing blanks of lines are dropped ("-- "
  *     stays); a line starting with '>' is a quote (its depth kept, as in

@@ -1,6 +1,7 @@
 /*
  * mime: messages as people see them (RFC 5322, MIME, RFC 2047/2231,
- * charsets, format=flowed, HTML to text).  The one public header of mime/.
+ * charsets, format=flowed, HTML to text).  The public header of mime/ for
+ * reading; writing mail (compose, reply, forward) is mime/compose.h.
  *
  * Pure: bytes in, structures and UTF-8 text out; no I/O (writing an
  * attachment to a file is ui/save.h's job).  Never prints.  Thread-safe: the only shared state is a mutex-guarded pool
