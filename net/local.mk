@@ -4,3 +4,4 @@ libnet_a_CPPFLAGS = $(AM_CPPFLAGS) $(OPENSSL_CFLAGS)
 include net/conn.mk
 include net/imap.mk
 include net/pop3.mk
+include net/smtp.mk

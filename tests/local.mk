@@ -3,6 +3,7 @@ include tests/unit/core/local.mk
 include tests/unit/net/conn.mk
 include tests/unit/net/imap.mk
 include tests/unit/net/pop3.mk
+include tests/unit/net/smtp.mk
 include tests/unit/mime/local.mk
 include tests/unit/cache/local.mk
 include tests/unit/ui/local.mk
@@ -17,3 +18,4 @@ include tests/integration/hostile.mk
 include tests/integration/sync_imap.mk
 include tests/integration/faults.mk
 include tests/integration/multiproc.mk
+include tests/integration/smtp.mk

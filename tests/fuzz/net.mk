@@ -22,3 +22,15 @@ tests_fuzz_fuzz_pop3_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DFUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/pop3"'
 tests_fuzz_fuzz_pop3_LDADD = $(NET_LIBS)
 tests_fuzz_fuzz_pop3_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
+
+# SMTP reply, EHLO and DATA encoding parsers (owned by the SMTP engine).
+FUZZ_TARGETS += tests/fuzz/fuzz_smtp
+check_PROGRAMS += tests/fuzz/fuzz_smtp
+if !FUZZERS
+TESTS += tests/fuzz/fuzz_smtp
+endif
+tests_fuzz_fuzz_smtp_SOURCES = tests/fuzz/fuzz_smtp.c $(FUZZ_MAIN)
+tests_fuzz_fuzz_smtp_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DFUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/smtp"'
+tests_fuzz_fuzz_smtp_LDADD = $(NET_LIBS)
+tests_fuzz_fuzz_smtp_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)

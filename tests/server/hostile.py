@@ -9,13 +9,15 @@ TRANSCRIPT (each line prefixed "plain: " or "tls: "), and exits.
 
 A scenario is a small declarative file, one "key: value" per line:
 
-  protocol: imap | pop3           how to find the command word and the tag
+  protocol: imap | pop3 | smtp    how to find the command word and the tag
   implicit-tls: yes               TLS from the first byte (default no)
   cert: server | other | expired | selfsigned | unknownca
                                   certificate presented (default server)
   greeting: BYTES                 sent on connect (omit it: never speak)
   on WORD: BYTES                  reply to command WORD before TLS
   tls on WORD: BYTES              reply to command WORD after TLS
+  on WORD#N: BYTES                reply to the Nth WORD only (1 = first),
+                                  before or after TLS; wins over on WORD
   default: BYTES                  reply to any other command before TLS
   tls default: BYTES              ... after TLS
   starttls: yes                   after replying to STARTTLS/STLS, really
@@ -24,6 +26,13 @@ A scenario is a small declarative file, one "key: value" per line:
                                   the real Dovecot of the harness (plain
                                   port on 127.0.0.1 from env PROXY_PORT;
                                   its greeting is swallowed)
+
+SMTP: the word is the command's first word (MAIL, RCPT, ...).  After a
+reply to DATA that starts with 354 the server reads the message up to the
+lone "." (recording each line as "data: LINE") and answers it as the
+word DOT (default "250 2.0.0 queued").  After each MAIL line it records
+"<buffered: WORDS>" naming the commands already received behind it (the
+client's pipelining).
 
 BYTES is text with escapes: \\r \\n \\t \\e (ESC) \\0 \\xHH, {tag} (the
 client's tag, IMAP), {repeat:N:TEXT} (TEXT N times), and may end with one
@@ -96,6 +105,7 @@ class Session:
         self.sc, self.sock, self.certdir = sc, sock, certdir
         self.tls = False
         self.buf = b""
+        self.count = {}
         self.log = open(transcript, "ab", buffering=0)
 
     def context(self):
@@ -141,14 +151,49 @@ class Session:
     def record(self, line):
         self.log.write((b"tls: " if self.tls else b"plain: ") + line[:MAX_LINE].rstrip(b"\r\n") + b"\n")
 
+    def record_buffered(self):
+        """Records which commands arrived with MAIL (pipelining)."""
+        self.sock.setblocking(False)
+        try:
+            while True:
+                data = self.sock.recv(65536)
+                if not data:
+                    break
+                self.buf += data
+        except (BlockingIOError, ssl.SSLWantReadError):
+            pass
+        finally:
+            self.sock.setblocking(True)
+            self.sock.settimeout(120)
+        words = [w.split()[0].upper() for w in self.buf.decode(
+            "latin-1").split("\n") if w.split()]
+        self.record(("<buffered: %s>" % ",".join(words)).encode())
+
+    def read_data(self):
+        """The message after a 354, up to the lone dot; then its reply."""
+        while True:
+            line = self.readline()
+            if line.rstrip(b"\r\n") == b".":
+                break
+            self.log.write(b"data: " + line[:MAX_LINE].rstrip(b"\r\n") +
+                           b"\n")
+        self.send(*self.reply_for("DOT", ""))
+
     def reply_for(self, word, tag):
         table = self.sc["tls on"] if self.tls else self.sc["on"]
-        value = table.get(word)
+        self.count[word] = self.count.get(word, 0) + 1
+        nth = "%s#%d" % (word, self.count[word])
+        value = table.get(nth, self.sc["on"].get(nth))
+        if value is None:
+            value = table.get(word)
         if value is None:
             value = self.sc.get("tls default" if self.tls else "default")
         if value is None:
             if self.sc.get("protocol") == "pop3":
                 value = "-ERR unknown command\\r\\n"
+            elif self.sc.get("protocol") == "smtp":
+                value = ("250 2.0.0 queued\\r\\n" if word == "DOT" else
+                         "502 5.5.2 unknown command\\r\\n")
             else:
                 value = "{tag} BAD unknown command\\r\\n"
         return expand(value, tag)
@@ -208,13 +253,18 @@ class Session:
             line = self.readline()
             self.record(line)
             words = line.decode("latin-1").split()
-            if sc.get("protocol") == "pop3":
+            if sc.get("protocol") in ("pop3", "smtp"):
                 tag, word = "", (words[0] if words else "").upper()
             else:
                 tag = words[0] if words else "*"
                 word = (words[1] if len(words) > 1 else "").upper()
+            if sc.get("protocol") == "smtp" and word == "MAIL":
+                self.record_buffered()
             data, action = self.reply_for(word, tag)
             self.send(data, action)
+            if sc.get("protocol") == "smtp" and word == "DATA" and \
+                    data.startswith(b"354"):
+                self.read_data()
             if word in ("STARTTLS", "STLS") and not self.tls and sc.get("starttls") == "yes":
                 self.start_tls()
                 if sc.get("after-tls") == "proxy":
