@@ -6,9 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "cache/cache_int.h"
+#include "cache/outbox.h"
+#include "cache/send.h"
+#include "net/imap.h"
+#include "mime/submit.h"
 #include "cache/recover.h"
 #include "core/log.h"
 #include "core/paths.h"
@@ -97,6 +102,13 @@ cache_open(const struct config *cfg, const struct cache_opts *opts,
 			goto fail;
 		}
 	}
+	/* A send a crash interrupted: never sent twice (outbox.h). */
+	buf_printf(&p, "%s/outbox", c->data_dir);
+	c->outbox_dir = buf_detach(&p, NULL);
+	if (outbox_recover(c->db, c->outbox_dir, err) < 0) {
+		error_prefix(err, "the outbox");
+		goto fail;
+	}
 	*c_r = c;
 	return 0;
 fail:
@@ -127,6 +139,7 @@ cache_close(struct cache **cp)
 	free(c->data_dir);
 	free(c->cache_dir);
 	free(c->db_path);
+	free(c->outbox_dir);
 	free(c);
 	*cp = NULL;
 }
@@ -184,7 +197,8 @@ cache_account_status(struct cache *c, size_t i,
 	    db_folder_list(c->db, c->accounts[i].name, &f, &n, err) < 0 ||
 	    db_folder_counts(c->db, f, n, err) < 0 ||
 	    db_op_pending(c->db, c->accounts[i].name, &st->pending_ops,
-	    err) < 0) {
+	    err) < 0 || outbox_counts(c->db, c->accounts[i].name,
+	    &st->to_send, &st->not_sent, err) < 0) {
 		free(dberr);
 		return -1;
 	}
@@ -466,6 +480,153 @@ cache_request_sync(struct cache *c, size_t i, int64_t folder_id,
 	t = ++c->last_ticket;
 	pthread_mutex_unlock(&c->lock);
 	if (worker_request_sync(c, i, folder_id, flags, t, err) < 0)
+		return -1;
+	if (ticket_r)
+		*ticket_r = t;
+	return 0;
+}
+
+/* --- the outbox --- */
+
+int
+cache_outbox_add(struct cache *c, size_t i, const char *raw, size_t len,
+    int64_t *id_r, char **msgid_r, struct error *err)
+{
+	const struct config_account *a;
+	struct mime_submission s;
+	int rc;
+
+	if (i >= c->naccounts)
+		return error_set(err, "no such account");
+	a = c->accounts[i].cfg;
+	if (a->from == NULL)
+		return error_set(err, "account %s cannot send: it has no "
+		    "'from' address in the configuration", a->name);
+	if (mime_submission_prepare(raw, len, a->from, &s, err) < 0)
+		return -1;
+	rc = outbox_add(c->db, c->outbox_dir, a->name, &s, id_r, err);
+	if (rc == 0 && msgid_r)
+		*msgid_r = xstrdup(s.message_id);
+	mime_submission_free(&s);
+	return rc;
+}
+
+/* The folder of account i with role, else `name` (created in the
+ * index when absent). */
+static int
+role_folder(struct cache *c, size_t i, const char *name,
+    enum folder_role role, int64_t *id_r, struct error *err)
+{
+	struct db_folder *f = NULL;
+	size_t n = 0, k;
+
+	if (db_folder_list(c->db, c->accounts[i].name, &f, &n, err) < 0)
+		return -1;
+	for (k = 0; k < n; k++)
+		if (f[k].role == role) {
+			*id_r = f[k].id;
+			db_folders_free(&f, n);
+			return 0;
+		}
+	db_folders_free(&f, n);
+	return db_folder_ensure(c->db, c->accounts[i].name, name,
+	    FOLDER_ROLE_NONE, id_r, err);
+}
+
+int
+cache_draft_store(struct cache *c, size_t i, const char *raw, size_t len,
+    struct error *err)
+{
+	const struct config_account *a;
+	struct buf path = BUF_INIT;
+	struct db_op op;
+	unsigned char rnd[8];
+	int64_t fid;
+	size_t k;
+	int rc = -1;
+
+	if (i >= c->naccounts)
+		return error_set(err, "no such account");
+	a = c->accounts[i].cfg;
+	if (a->protocol == CONFIG_POP3) {
+		char *inbox = cache_maildir_path(c, i, err);
+
+		if (inbox == NULL)
+			return -1;
+		rc = send_local_copy(inbox, a->drafts_folder ? a->drafts_folder :
+		    "Drafts", raw, len, MSG_DRAFT | MSG_SEEN, err);
+		free(inbox);
+		return rc;
+	}
+	/* IMAP: kept on disk, then an APPEND queued like every change. */
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		return error_errno(err, errno, "cannot name the draft");
+	buf_printf(&path, "%s/copies", c->data_dir);
+	if (paths_mkdir(buf_cstr(&path), err) < 0)
+		goto out;
+	buf_addstr(&path, "/draft-");
+	for (k = 0; k < sizeof(rnd); k++)
+		buf_printf(&path, "%02x", rnd[k]);
+	buf_addstr(&path, ".eml");
+	if (paths_write_atomic(buf_cstr(&path), raw, len, err) < 0 ||
+	    (a->drafts_folder ? db_folder_ensure(c->db, a->name,
+	    a->drafts_folder, FOLDER_ROLE_NONE, &fid, err) :
+	    role_folder(c, i, "Drafts", FOLDER_ROLE_DRAFTS, &fid, err)) < 0)
+		goto out;
+	memset(&op, 0, sizeof(op));
+	op.account = (char *)a->name;
+	op.kind = DB_OP_APPEND;
+	op.folder_id = fid;
+	op.uid = IMAP_FLAG_DRAFT | IMAP_FLAG_SEEN;
+	op.args = (char *)buf_cstr(&path);
+	if (db_op_add(c->db, &op, err) < 0) {
+		(void)unlink(buf_cstr(&path));
+		goto out;
+	}
+	worker_request(c, i, WORKER_OPS, 0, 0, 0);
+	rc = 0;
+out:
+	buf_free(&path);
+	return rc;
+}
+
+int
+cache_outbox_list(struct cache *c, size_t i, struct outbox_msg **v_r,
+    size_t *n_r, struct error *err)
+{
+	return outbox_list(c->db, i < c->naccounts ? c->accounts[i].name :
+	    NULL, v_r, n_r, err);
+}
+
+int
+cache_outbox_get(struct cache *c, int64_t id, struct outbox_msg *m,
+    struct error *err)
+{
+	return outbox_get(c->db, id, m, err);
+}
+
+int
+cache_outbox_counts(struct cache *c, size_t i, size_t *waiting_r,
+    size_t *trouble_r, struct error *err)
+{
+	if (i >= c->naccounts)
+		return error_set(err, "no such account");
+	return outbox_counts(c->db, c->accounts[i].name, waiting_r, trouble_r,
+	    err);
+}
+
+int
+cache_request_send(struct cache *c, size_t i, uint64_t *ticket_r,
+    struct error *err)
+{
+	uint64_t t;
+
+	if (cache_worker_start(c, i, err) < 0)
+		return -1;
+	pthread_mutex_lock(&c->lock);
+	t = ++c->last_ticket;
+	pthread_mutex_unlock(&c->lock);
+	if (worker_request_send(c, i, t, err) < 0)
 		return -1;
 	if (ticket_r)
 		*ticket_r = t;

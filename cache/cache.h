@@ -49,6 +49,8 @@ struct cache_account_status {
 	unsigned unread;        /* over all folders */
 	unsigned total;
 	size_t pending_ops;     /* queued changes not yet on the server */
+	size_t to_send;         /* outbox: waiting to be sent */
+	size_t not_sent;        /* outbox: failed or unknown: the user's */
 	char error[ERROR_MAX];  /* the last error sentence, "" if none */
 };
 
@@ -85,6 +87,11 @@ enum cache_event_kind {
 				     stats: what it did */
 	CACHE_EV_ALERT,           /* text: a server's alert (IMAP [ALERT]),
 				     cleaned; the user must see it */
+	CACHE_EV_OUTBOX,          /* the account's outbox changed */
+	CACHE_EV_SEND_DONE,       /* a send pass finished: ticket as for
+				     SYNC_DONE; status -1 when a message
+				     failed or waits (text: the last
+				     sentence); stats.sent and .send_failed */
 };
 
 /* What one sync did, for "work: 12 new, 3 changed, 1 change sent". */
@@ -94,6 +101,8 @@ struct cache_sync_stats {
 	unsigned removed;    /* messages gone from the server */
 	unsigned ops_sent;   /* queued changes the server confirmed */
 	unsigned ops_failed; /* queued changes the server refused */
+	unsigned sent;       /* messages the submission server accepted */
+	unsigned send_failed; /* messages failed, unknown or deferred */
 };
 
 struct cache_event {
@@ -164,6 +173,38 @@ int cache_expunge(struct cache *c, int64_t folder_id, struct error *err);
 /* db_search() on the UI connection (folder_id 0: everything). */
 int cache_search(struct cache *c, int64_t folder_id, const char *query,
     int64_t **ids_r, size_t *n_r, struct error *err);
+
+/* --- the outbox (outbox.h) --- */
+struct outbox_msg;
+/*
+ * Stores raw (a finished message, as `sendmail -t` reads one) in account
+ * i's outbox, durably, before anything is tried: *id_r its outbox id,
+ * *msgid_r (if not NULL, allocated) its Message-ID.  The account needs a
+ * `from`.  Nothing is sent: cache_request_send() does that.
+ */
+int cache_outbox_add(struct cache *c, size_t i, const char *raw, size_t len,
+    int64_t *id_r, char **msgid_r, struct error *err);
+/* Postpones raw (written in copy mode, Bcc kept) to account i's drafts
+ * folder: IMAP, an APPEND with \Draft queued like every change; POP3, a
+ * local Maildir next to INBOX. */
+int cache_draft_store(struct cache *c, size_t i, const char *raw, size_t len,
+    struct error *err);
+/* Every message not yet sent (account i, or SIZE_MAX for all). */
+int cache_outbox_list(struct cache *c, size_t i, struct outbox_msg **v_r,
+    size_t *n_r, struct error *err);
+/* 1 and *m (outbox_msg_clear) while id is in the outbox, 0 once sent. */
+int cache_outbox_get(struct cache *c, int64_t id, struct outbox_msg *m,
+    struct error *err);
+/* Waiting and needing the user (failed, unknown), for the account list. */
+int cache_outbox_counts(struct cache *c, size_t i, size_t *waiting_r,
+    size_t *trouble_r, struct error *err);
+/*
+ * Asks account i's worker to send what is due in its outbox (starting
+ * it if needed); *ticket_r as for cache_request_sync: exactly one
+ * CACHE_EV_SEND_DONE carries it.
+ */
+int cache_request_send(struct cache *c, size_t i, uint64_t *ticket_r,
+    struct error *err);
 
 /* --- workers --- */
 /*

@@ -16,6 +16,7 @@ struct cache {
 	char *data_dir;
 	char *cache_dir;
 	char *db_path;
+	char *outbox_dir;            /* DATA/outbox */
 	struct db *db;
 	struct bodies *bodies;
 	struct account *accounts;
@@ -63,13 +64,16 @@ int store_recover(struct db *db, struct maildir *md, const char *account,
 /* worker.c */
 int worker_start(struct cache *c, size_t i, struct error *err);
 /* kind: WORKER_* ; returns 0 or -1 (no worker). */
-enum worker_req_kind { WORKER_FETCH, WORKER_OPS, WORKER_SYNC };
+enum worker_req_kind { WORKER_FETCH, WORKER_OPS, WORKER_SEND, WORKER_SYNC };
 int worker_request(struct cache *c, size_t i, enum worker_req_kind kind,
     int64_t folder_id, int64_t msg_id, unsigned flags);
 /* A sync request with its ticket (cache_request_sync; 0: none).  -1 with
  * err when the worker has stopped for good (its error). */
 int worker_request_sync(struct cache *c, size_t i, int64_t folder_id,
     unsigned flags, uint64_t ticket, struct error *err);
+/* The same for sending the outbox (kind WORKER_SEND). */
+int worker_request_send(struct cache *c, size_t i, uint64_t ticket,
+    struct error *err);
 void worker_stop(struct worker **w);
 int worker_watch(struct cache *c, size_t i, int64_t folder_id);
 

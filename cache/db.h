@@ -115,9 +115,9 @@ enum db_op_kind {
 	DB_OP_COPY,    /* args: destination folder id (decimal) */
 	DB_OP_DELETE,  /* set \Deleted (IMAP) / delete (POP3 keep mode) */
 	DB_OP_EXPUNGE, /* expunge the folder (uid 0) */
-	DB_OP_APPEND,  /* store a file (args: its path) in the folder, as
-			  read (\Seen): a Sent copy; the file is removed once
-			  the server has it */
+	DB_OP_APPEND,  /* store a file (args: its path) in the folder with
+			  the IMAP flags in uid (0: \Seen): a Sent copy or a
+			  draft; the file is removed once the server has it */
 };
 
 enum db_op_state { DB_OP_PENDING, DB_OP_DONE, DB_OP_FAILED };

@@ -24,3 +24,5 @@ libcache_a_SOURCES += cache/pop3_fetch.c cache/pop3_fetch.h
 
 # The outbox (messages waiting to be sent).
 libcache_a_SOURCES += cache/outbox.c cache/outbox.h
+
+libcache_a_SOURCES += cache/send.c cache/send.h

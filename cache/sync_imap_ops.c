@@ -333,16 +333,16 @@ replay_append(struct cache_sync_ctx *ctx, struct si *s,
 	}
 	if (folder_name(ctx, s, op->folder_id, &name, err) < 0)
 		goto out;
-	if (imap_append(s->imap, name, IMAP_FLAG_SEEN, raw.data, raw.len,
-	    NULL, err) < 0) {
+	if (imap_append(s->imap, name, op->uid ? op->uid : IMAP_FLAG_SEEN,
+	    raw.data, raw.len, NULL, err) < 0) {
 		if (dead(ctx, s)) {
 			rc = 1;
 			goto out;
 		}
 		error_clear(err);
 		if (imap_create(s->imap, name, err) < 0 ||
-		    imap_append(s->imap, name, IMAP_FLAG_SEEN, raw.data,
-		    raw.len, NULL, err) < 0) {
+		    imap_append(s->imap, name, op->uid ? op->uid :
+		    IMAP_FLAG_SEEN, raw.data, raw.len, NULL, err) < 0) {
 			rc = dead(ctx, s) ? 1 : -1;
 			goto out;
 		}

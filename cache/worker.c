@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cache/cache_int.h"
+#include "cache/send.h"
 #include "cache/worker_int.h"
 #include "core/log.h"
 #include "core/str.h"
@@ -72,7 +73,8 @@ post_done(struct worker *w, const struct worker_req *r, int status,
 	size_t i;
 
 	memset(&ev, 0, sizeof(ev));
-	ev.kind = CACHE_EV_SYNC_DONE;
+	ev.kind = r && r->kind == WORKER_SEND ? CACHE_EV_SEND_DONE :
+	    CACHE_EV_SYNC_DONE;
 	ev.account = w->idx;
 	ev.status = status;
 	ev.folder_id = r ? r->folder_id : 0;
@@ -81,6 +83,8 @@ post_done(struct worker *w, const struct worker_req *r, int status,
 	__atomic_load(&w->stats.removed, &ev.stats.removed, __ATOMIC_SEQ_CST);
 	ev.stats.ops_sent = w->stats.ops_sent;
 	ev.stats.ops_failed = w->stats.ops_failed;
+	ev.stats.sent = w->stats.sent;
+	ev.stats.send_failed = w->stats.send_failed;
 	if (text)
 		str_lcpy(ev.text, text, sizeof(ev.text));
 	if (r == NULL || r->ntickets == 0) {
@@ -104,16 +108,17 @@ add_tickets(struct worker_req *to, const uint64_t *t, size_t n)
 	to->ntickets += n;
 }
 
-/* Queues a sync (lock held), merged into one for the same folder. */
+/* Queues a sync or send (lock held), merged into one of its kind for
+ * the same folder. */
 static struct worker_req *
-queue_sync(struct worker *w, int64_t folder_id, unsigned flags,
-    const uint64_t *t, size_t nt)
+queue_kind(struct worker *w, enum worker_req_kind kind, int64_t folder_id,
+    unsigned flags, const uint64_t *t, size_t nt)
 {
 	struct worker_req *r;
 	size_t k;
 
 	for (k = 0; k < w->nreq; k++)
-		if (w->req[k].kind == WORKER_SYNC &&
+		if (w->req[k].kind == kind &&
 		    w->req[k].folder_id == folder_id) {
 			w->req[k].flags |= flags;
 			add_tickets(&w->req[k], t, nt);
@@ -125,11 +130,18 @@ queue_sync(struct worker *w, int64_t folder_id, unsigned flags,
 	}
 	r = &w->req[w->nreq++];
 	memset(r, 0, sizeof(*r));
-	r->kind = WORKER_SYNC;
+	r->kind = kind;
 	r->folder_id = folder_id;
 	r->flags = flags;
 	add_tickets(r, t, nt);
 	return r;
+}
+
+static struct worker_req *
+queue_sync(struct worker *w, int64_t folder_id, unsigned flags,
+    const uint64_t *t, size_t nt)
+{
+	return queue_kind(w, WORKER_SYNC, folder_id, flags, t, nt);
 }
 
 /*
@@ -154,7 +166,8 @@ fail_queued(struct worker *w, const char *why, int dead)
 	}
 	pthread_mutex_unlock(&w->lock);
 	for (i = 0; i < n; i++) {
-		if (q[i].kind == WORKER_SYNC && q[i].ntickets)
+		if ((q[i].kind == WORKER_SYNC || q[i].kind == WORKER_SEND) &&
+		    q[i].ntickets)
 			post_done(w, &q[i], -1, why);
 		free(q[i].tickets);
 	}
@@ -188,6 +201,8 @@ replay_ops(struct worker *w)
 	}
 }
 
+static int send_outbox(struct worker *w, struct error *err);
+
 static void
 do_sync(struct worker *w, const struct worker_req *r)
 {
@@ -209,7 +224,13 @@ do_sync(struct worker *w, const struct worker_req *r)
 		return;
 	}
 	if (rc == 0) {
+		struct error serr;
+
 		replay_ops(w);
+		/* A sync also sends what waits; a message that cannot go
+		 * now is the outbox's to show, not a failed sync. */
+		error_clear(&serr);
+		(void)send_outbox(w, &serr);
 		db_account_set(w->ctx.db, w->ctx.acct->name, time(NULL), NULL,
 		    NULL);
 		cache_set_state(w->c, w->idx, ACCOUNT_ONLINE, NULL);
@@ -230,6 +251,39 @@ do_sync(struct worker *w, const struct worker_req *r)
 	    err.msg);
 	post_done(w, r, -1, err.msg);
 	w->next_ms = RETRY_MS;
+}
+
+/* The outbox; 0, or -1 with the sentence of what did not go in err. */
+static int
+send_outbox(struct worker *w, struct error *err)
+{
+	struct send_stats st;
+
+	if (cache_send_pass(&w->ctx, &st, err) < 0) {
+		log_warn("%s: sending: %s", w->ctx.acct->name, err->msg);
+		return -1;
+	}
+	w->stats.sent += st.sent;
+	w->stats.send_failed += st.failed + st.deferred;
+	if (st.sent)
+		replay_ops(w); /* the Sent copies */
+	if (st.failed || st.deferred) {
+		error_set(err, "%s", st.error.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+do_send(struct worker *w, const struct worker_req *r)
+{
+	struct error err;
+	int rc;
+
+	error_clear(&err);
+	memset(&w->stats, 0, sizeof(w->stats));
+	rc = send_outbox(w, &err);
+	post_done(w, r, rc, rc < 0 ? err.msg : NULL);
 }
 
 static void
@@ -301,6 +355,7 @@ run(void *arg)
 		switch (r.kind) {
 		case WORKER_FETCH: do_fetch(w, &r); break;
 		case WORKER_OPS: replay_ops(w); break;
+		case WORKER_SEND: do_send(w, &r); break;
 		case WORKER_SYNC: do_sync(w, &r); break;
 		}
 		free(r.tickets);
@@ -377,8 +432,8 @@ worker_request(struct cache *c, size_t i, enum worker_req_kind kind,
 	if (w == NULL)
 		return -1;
 	pthread_mutex_lock(&w->lock);
-	if (kind == WORKER_SYNC) {
-		queue_sync(w, folder_id, flags, NULL, 0);
+	if (kind == WORKER_SYNC || kind == WORKER_SEND) {
+		queue_kind(w, kind, folder_id, flags, NULL, 0);
 		pthread_mutex_unlock(&w->lock);
 		wake(w);
 		return 0;
@@ -407,9 +462,9 @@ worker_request(struct cache *c, size_t i, enum worker_req_kind kind,
 	return 0;
 }
 
-int
-worker_request_sync(struct cache *c, size_t i, int64_t folder_id,
-    unsigned flags, uint64_t ticket, struct error *err)
+static int
+request_ticket(struct cache *c, size_t i, enum worker_req_kind kind,
+    int64_t folder_id, unsigned flags, uint64_t ticket, struct error *err)
 {
 	struct worker *w = i < c->naccounts ? c->workers[i] : NULL;
 
@@ -421,10 +476,25 @@ worker_request_sync(struct cache *c, size_t i, int64_t folder_id,
 		pthread_mutex_unlock(&w->lock);
 		return -1;
 	}
-	queue_sync(w, folder_id, flags, &ticket, ticket ? 1 : 0);
+	queue_kind(w, kind, folder_id, flags, &ticket, ticket ? 1 : 0);
 	pthread_mutex_unlock(&w->lock);
 	wake(w);
 	return 0;
+}
+
+int
+worker_request_sync(struct cache *c, size_t i, int64_t folder_id,
+    unsigned flags, uint64_t ticket, struct error *err)
+{
+	return request_ticket(c, i, WORKER_SYNC, folder_id, flags, ticket,
+	    err);
+}
+
+int
+worker_request_send(struct cache *c, size_t i, uint64_t ticket,
+    struct error *err)
+{
+	return request_ticket(c, i, WORKER_SEND, 0, 0, ticket, err);
 }
 
 void
@@ -568,6 +638,17 @@ cache_sync_count(struct cache_sync_ctx *ctx, enum cache_sync_count what,
 	    what == CACHE_COUNT_CHANGED ? &st->changed : &st->removed;
 
 	__atomic_add_fetch(p, n, __ATOMIC_SEQ_CST);
+}
+
+void
+cache_sync_outbox_changed(struct cache_sync_ctx *ctx)
+{
+	struct cache_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = CACHE_EV_OUTBOX;
+	ev.account = ctx->w->idx;
+	cache_post(ctx->w->c, &ev);
 }
 
 void

@@ -28,6 +28,8 @@ struct smtp {
 	char *ehlo_name;
 	struct smtp_reply reply;
 	struct buf out; /* the command being sent; may hold credentials */
+	int (*before_dot)(void *arg); /* smtp_set_before_dot */
+	void *before_dot_arg;
 };
 
 static const char *
@@ -664,6 +666,14 @@ data(struct smtp *s, const char *msg, size_t len, struct smtp_result *res,
 		    "its end)");
 		return dead(s);
 	}
+	/* The caller records that the server may get the message from
+	 * here on; if it cannot, the dot never goes. */
+	if (s->before_dot && s->before_dot(s->before_dot_arg) < 0) {
+		res->status = SMTP_TEMPORARY;
+		s->dead = 1;
+		return error_set(err, "the message was not sent (its state "
+		    "could not be recorded first)");
+	}
 	res->status = SMTP_UNKNOWN;
 	if (conn_write(s->conn, ".\r\n", 3, err) < 0 ||
 	    read_reply(s, "end of message", err) < 0) {
@@ -677,6 +687,13 @@ data(struct smtp *s, const char *msg, size_t len, struct smtp_result *res,
 	if (s->reply.code != 250)
 		return reply_error(s, err, "%s refused the message", host(s));
 	return 0;
+}
+
+void
+smtp_set_before_dot(struct smtp *s, int (*fn)(void *arg), void *arg)
+{
+	s->before_dot = fn;
+	s->before_dot_arg = arg;
 }
 
 int

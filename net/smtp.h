@@ -189,6 +189,13 @@ int smtp_send(struct smtp *s, const char *from, const char *const *rcpts,
     size_t nrcpts, const char *msg, size_t len, struct smtp_result *res,
     struct error *err);
 void smtp_result_free(struct smtp_result *res);
+/*
+ * fn(arg) runs in smtp_send just before the final dot is written, for a
+ * caller that must record durably that the server may now get the
+ * message (an outbox's "unknown after a crash").  When it returns -1 the
+ * dot is not sent, the session ends, and the outcome is SMTP_TEMPORARY.
+ */
+void smtp_set_before_dot(struct smtp *s, int (*fn)(void *arg), void *arg);
 /* QUIT (waits for the answer), then smtp_close. */
 int smtp_quit(struct smtp **s, struct error *err);
 /* Closes without QUIT and frees; NULLs *s. */

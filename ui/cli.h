@@ -45,5 +45,7 @@ int cli_sync(const struct cli_opts *opts, int argc, char **argv);
 int cli_folders(const struct cli_opts *opts, int argc, char **argv);
 int cli_list(const struct cli_opts *opts, int argc, char **argv);
 int cli_view(const struct cli_opts *opts, int argc, char **argv);
+int cli_send(const struct cli_opts *opts, int argc, char **argv);
+int cli_outbox(const struct cli_opts *opts, int argc, char **argv);
 
 #endif

@@ -23,12 +23,16 @@ const struct cli_cmd cli_cmds[] = {
 	    "validate the configuration and explain each account" },
 	{ "view", cli_view, "view [--html] FILE",
 	    "render a message file as the pager shows it" },
-	{ "sync", cli_sync, "sync [ACCOUNT...] [--bodies]",
+	{ "sync", cli_sync, "sync [-q] [ACCOUNT...] [--bodies]",
 	    "download new mail and changes for the accounts, headless" },
 	{ "folders", cli_folders, "folders ACCOUNT",
 	    "one line per cached folder: name, total, unread" },
 	{ "list", cli_list, "list ACCOUNT[/FOLDER]",
 	    "one line per cached message: uid, flags, date, from, subject" },
+	{ "send", cli_send, "send [-a ACCOUNT] [--queue] [FILE]",
+	    "submit one message (stdin without FILE), as sendmail -t" },
+	{ "outbox", cli_outbox, "outbox [ACCOUNT]",
+	    "one line per message not yet sent" },
 	{ NULL, NULL, NULL, NULL },
 };
 

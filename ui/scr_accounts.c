@@ -77,6 +77,11 @@ draw(struct ui *ui, struct ui_screen *s)
 		    account_state_name(st->state), last, st->unread);
 		if (st->pending_ops)
 			buf_printf(&b, ", %zu queued", st->pending_ops);
+		if (st->to_send)
+			buf_printf(&b, ", %zu to send", st->to_send);
+		if (st->not_sent)
+			buf_printf(&b, ", %zu NOT SENT (postie outbox)",
+			    st->not_sent);
 		x += ui_put(y, x, ui->cols - x, b.data, b.len, attr);
 	}
 	/* The sentences of accounts in error, below the list: a row has

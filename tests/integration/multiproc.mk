@@ -7,3 +7,9 @@ EXTRA_DIST += tests/integration/multiproc.itest \
 # `postie sync` as scripts see it: every account's line, merged requests.
 TESTS += tests/integration/cli_sync.itest
 EXTRA_DIST += tests/integration/cli_sync.itest tests/integration/cli_sync.py
+
+# postie send / outbox against the harness Postfix.
+TESTS += tests/integration/send.itest
+EXTRA_DIST += tests/integration/send.itest tests/integration/send.py
+TESTS += tests/integration/send_kill.itest
+EXTRA_DIST += tests/integration/send_kill.itest tests/integration/send_kill.py

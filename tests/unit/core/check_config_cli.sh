@@ -114,7 +114,7 @@ keys_case() { # NAME KEYLINE EXPECTED-ERROR-SUBSTRING ("" = accepted)
 		*) fail "$1: the reader refused: $rerr";; esac
 	fi
 }
-keys_case "unknown command" "r = reply" "unknown command 'reply'"
+keys_case "unknown command" "r = answer" "unknown command 'answer'"
 keys_case "bad key" "gg = first" "gg"
 keys_case "good binding" "<f5> = sync" ""
 

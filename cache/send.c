@@ -1,0 +1,436 @@
+/*
+ * send: an account's outbox through its submission server, on the
+ * account's worker thread (doc/HACKING.md, "Data flow of a send").
+ *
+ * One pass: take the outbox lock (or leave it to the process that holds
+ * it), then for each queued message that is due, oldest first: mark it
+ * sending, open the SMTP session if none is open yet (open, then login),
+ * submit it, marking it dot just before the final dot (from there on a
+ * crash leaves it `unknown`, never resent), and record the outcome:
+ *   - accepted by every recipient: the Sent copy is queued (IMAP: an
+ *     APPEND of the file, kept under DATA/sent-copies/; POP3: a Maildir
+ *     folder next to INBOX) and the message leaves the outbox, in one
+ *     transaction;
+ *   - accepted by some: the same, and a failed record stays for the
+ *     refused recipients alone, with the server's sentence;
+ *   - temporary (4xx, or the session lost before the final dot): queued
+ *     again with back-off;
+ *   - permanent (5xx) or refused here: failed, with the sentence;
+ *   - unknown (lost after the final dot): unknown, never resent.
+ * A connection that cannot be made puts the message back, queued with
+ * back-off, and ends the pass: the rest waits for the next one.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cache/cache_int.h"
+#include "cache/outbox.h"
+#include "cache/send.h"
+#include "cache/worker_int.h"
+#include "core/log.h"
+#include "core/paths.h"
+#include "core/str.h"
+#include "core/xalloc.h"
+#include "net/smtp.h"
+
+struct pass {
+	int64_t current;   /* the outbox id being sent */
+	struct cache_sync_ctx *ctx;
+	const struct config_account *cfg;
+	struct db *db;
+	char *dir;         /* DATA/outbox */
+	struct smtp *smtp;
+	struct send_stats *st;
+};
+
+/* Just before the final dot: from here on a crash leaves the message
+ * `unknown`, never sent again (outbox.h). */
+static int
+mark_dot(void *arg)
+{
+	struct pass *p = arg;
+	struct error err;
+
+	error_clear(&err);
+	if (outbox_set(p->db, p->current, OUTBOX_DOT, NULL, 0, &err) < 0) {
+		log_warn("%s: %s", p->cfg->name, err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+smtp_connect(struct pass *p, struct error *err)
+{
+	const struct config_account *a = p->cfg;
+	struct config_account pwsrc;
+	struct smtp_opts o;
+	char *pw;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	o.conn.host = a->smtp_host ? a->smtp_host : a->host;
+	o.conn.port = a->smtp_port;
+	o.conn.timeout = a->timeout;
+	o.conn.ca_file = a->ca_file;
+	o.security = a->smtp_tls == CONFIG_TLS_IMPLICIT ? SMTP_SEC_IMPLICIT :
+	    a->smtp_tls == CONFIG_TLS_STARTTLS ? SMTP_SEC_STARTTLS :
+	    SMTP_SEC_NONE;
+	o.allow_plaintext = a->allow_plaintext;
+	/* The pinned certificate is the reading server's; another host
+	 * has its own. */
+	if (a->smtp_host == NULL || strcmp(a->smtp_host, a->host) == 0)
+		o.conn.fingerprint = a->tls_fingerprint;
+	/* smtp_password_command, else the account's own password. */
+	pwsrc = *a;
+	if (a->smtp_password_command) {
+		pwsrc.password = NULL;
+		pwsrc.password_command = a->smtp_password_command;
+	}
+	if (smtp_open(&o, &p->smtp, err) < 0)
+		return -1;
+	smtp_set_before_dot(p->smtp, mark_dot, p);
+	cache_sync_set_cancel_fd(p->ctx, smtp_fd(p->smtp));
+	if ((pw = config_password(&pwsrc, err)) == NULL) {
+		cache_sync_set_cancel_fd(p->ctx, -1);
+		smtp_close(&p->smtp);
+		return -1;
+	}
+	rc = smtp_login(p->smtp, a->smtp_user ? a->smtp_user : a->user, pw,
+	    err);
+	explicit_bzero(pw, strlen(pw));
+	free(pw);
+	if (rc < 0) {
+		cache_sync_set_cancel_fd(p->ctx, -1);
+		smtp_close(&p->smtp);
+	}
+	return rc;
+}
+
+/* The folder a Sent copy goes to: sent_folder, else the \Sent one the
+ * server named, else "Sent". */
+static int
+sent_folder(struct pass *p, int64_t *id_r, struct error *err)
+{
+	struct db_folder *f = NULL;
+	const char *name = p->cfg->sent_folder;
+	size_t n = 0, i;
+	int rc;
+
+	if (name == NULL) {
+		if (db_folder_list(p->db, p->cfg->name, &f, &n, err) < 0)
+			return -1;
+		for (i = 0; i < n; i++)
+			if (f[i].role == FOLDER_ROLE_SENT) {
+				*id_r = f[i].id;
+				db_folders_free(&f, n);
+				return 0;
+			}
+		db_folders_free(&f, n);
+		name = "Sent";
+	}
+	rc = db_folder_ensure(p->db, p->cfg->name, name, FOLDER_ROLE_NONE,
+	    id_r, err);
+	return rc;
+}
+
+int
+send_local_copy(const char *inbox, const char *folder, const char *raw,
+    size_t len, unsigned flags, struct error *err)
+{
+	struct buf path = BUF_INIT;
+	struct maildir *md = NULL;
+	struct maildir_delivery *d = NULL;
+	size_t end;
+	int rc = -1;
+
+	/* INBOX's folder, less a trailing '/', is the parent's child. */
+	end = strlen(inbox);
+	while (end > 1 && inbox[end - 1] == '/')
+		end--;
+	while (end > 0 && inbox[end - 1] != '/')
+		end--;
+	if (end == 0)
+		return error_set(err, "no Maildir beside %s", inbox);
+	buf_add(&path, inbox, end);
+	buf_addstr(&path, folder);
+	if (maildir_open(buf_cstr(&path), 1, &md, err) < 0 ||
+	    maildir_deliver_begin(md, &d, err) < 0 ||
+	    maildir_deliver_write(d, raw, len, err) < 0 ||
+	    maildir_deliver_finish(d, err) < 0 ||
+	    maildir_deliver_commit(&d, flags, err) < 0)
+		goto out;
+	rc = 0;
+out:
+	maildir_deliver_abort(&d);
+	maildir_close(&md);
+	buf_free(&path);
+	return rc;
+}
+
+/* POP3: the Sent copy goes into a Maildir next to INBOX, read by other
+ * programs offline too. */
+static int
+sent_maildir(struct pass *p, const struct buf *raw, struct error *err)
+{
+	return send_local_copy(maildir_path(p->ctx->md), p->cfg->sent_folder ?
+	    p->cfg->sent_folder : "Sent", raw->data, raw->len, MSG_SEEN, err);
+}
+
+/*
+ * Sent: the copy is queued and the message leaves the outbox, in one
+ * transaction.  IMAP's copy is a hard link of the outbox file, so the
+ * bytes are on disk once and stay when the outbox name goes.
+ */
+static int
+record_sent(struct pass *p, const struct outbox_msg *m,
+    const struct buf *raw, struct error *err)
+{
+	struct buf from = BUF_INIT, to = BUF_INIT;
+	struct db_op op;
+	int64_t fid;
+	int rc = -1;
+
+	if (p->cfg->protocol == CONFIG_POP3) {
+		if (sent_maildir(p, raw, err) < 0)
+			log_warn("%s: the Sent copy of %s could not be stored: "
+			    "%s", p->cfg->name, m->message_id, err->msg);
+		error_clear(err);
+		return outbox_remove(p->db, p->dir, m->id, err);
+	}
+	buf_printf(&from, "%s/%s", p->dir, m->file);
+	buf_printf(&to, "%s/../sent-copies", p->dir);
+	if (paths_mkdir(buf_cstr(&to), err) < 0)
+		goto out;
+	buf_printf(&to, "/%s", m->file);
+	if (link(buf_cstr(&from), buf_cstr(&to)) < 0 && errno != EEXIST) {
+		error_errno(err, errno, "cannot keep the Sent copy");
+		goto out;
+	}
+	if (db_begin(p->db, err) < 0)
+		goto out;
+	memset(&op, 0, sizeof(op));
+	op.account = (char *)p->cfg->name;
+	op.kind = DB_OP_APPEND;
+	op.args = (char *)buf_cstr(&to);
+	if (sent_folder(p, &fid, err) < 0)
+		goto rollback;
+	op.folder_id = fid;
+	if (db_op_add(p->db, &op, err) < 0)
+		goto rollback;
+	if (outbox_remove(p->db, p->dir, m->id, err) < 0)
+		goto rollback;
+	if (db_commit(p->db, err) < 0)
+		goto rollback;
+	rc = 0;
+	goto out;
+rollback:
+	db_rollback(p->db);
+out:
+	buf_free(&from);
+	buf_free(&to);
+	return rc;
+}
+
+static void
+split_rcpts(char *s, const char ***v_r, size_t *n_r)
+{
+	char *p;
+
+	*v_r = NULL;
+	*n_r = 0;
+	for (p = strtok(s, ","); p; p = strtok(NULL, ",")) {
+		*v_r = xreallocarray(*v_r, *n_r + 1, sizeof(**v_r));
+		(*v_r)[(*n_r)++] = p;
+	}
+}
+
+/* "refused b@example.org (550 5.1.1 no such user), ..." */
+static void
+refused_sentence(const struct smtp_result *res, struct buf *why,
+    struct buf *rcpts)
+{
+	size_t i;
+
+	buf_addstr(why, "not delivered to ");
+	for (i = 0; i < res->nrcpts; i++) {
+		const struct smtp_rcpt *r = &res->rcpts[i];
+
+		if (r->accepted)
+			continue;
+		buf_printf(why, "%s%s (%d %s)", rcpts->len ? ", " : "",
+		    r->addr, r->code, r->text);
+		buf_printf(rcpts, "%s%s", rcpts->len ? "," : "", r->addr);
+	}
+}
+
+/* One message: 1 go on, 0 end the pass (the session is gone), -1 a
+ * database error. */
+static int
+send_one(struct pass *p, struct outbox_msg *m, struct error *err)
+{
+	struct smtp_result res;
+	struct buf raw = BUF_INIT, why = BUF_INIT, left = BUF_INIT;
+	struct error serr;
+	const char **rcpts = NULL;
+	char *copy = xstrdup(m->rcpts);
+	size_t nrcpts;
+	int64_t now = time(NULL);
+	int rc = 1;
+
+	memset(&res, 0, sizeof(res));
+	error_clear(&serr);
+	if (outbox_set(p->db, m->id, OUTBOX_SENDING, m->error, 0, err) < 0) {
+		rc = -1;
+		goto out;
+	}
+	if (outbox_read(p->dir, m, &raw, &serr) < 0) {
+		if (outbox_set(p->db, m->id, OUTBOX_FAILED, serr.msg, 0,
+		    err) < 0)
+			rc = -1;
+		p->st->failed++;
+		goto out;
+	}
+	if (p->smtp == NULL && smtp_connect(p, &serr) < 0) {
+		if (outbox_retry_later(p->db, m->id, serr.msg, now, err) < 0)
+			rc = -1;
+		else
+			rc = 0;
+		error_set(&p->st->error, "%s", serr.msg);
+		p->st->deferred++;
+		goto out;
+	}
+	split_rcpts(copy, &rcpts, &nrcpts);
+	/* mark_dot() moves it to `dot` just before the final dot. */
+	p->current = m->id;
+	(void)smtp_send(p->smtp, m->mail_from ? m->mail_from : "", rcpts,
+	    nrcpts, raw.data, raw.len, &res, &serr);
+	switch (res.status) {
+	case SMTP_ACCEPTED:
+		if (res.refused > 0)
+			refused_sentence(&res, &why, &left);
+		if (record_sent(p, m, &raw, err) < 0) {
+			/* It went out: never `queued` again. */
+			(void)outbox_set(p->db, m->id, OUTBOX_UNKNOWN,
+			    "sent, but its record could not be updated", 0,
+			    NULL);
+			rc = -1;
+			goto out;
+		}
+		p->st->sent++;
+		if (res.refused > 0) {
+			/* What was refused is the user's to retry or drop:
+			 * a record for those recipients alone. */
+			struct mime_submission s;
+
+			memset(&s, 0, sizeof(s));
+			p->st->failed++;
+			error_set(&p->st->error, "%s", buf_cstr(&why));
+			if (mime_submission_prepare(raw.data, raw.len, NULL, &s,
+			    &serr) == 0) {
+				int64_t id;
+
+				if (outbox_add(p->db, p->dir, p->cfg->name, &s,
+				    &id, err) == 0) {
+					(void)outbox_set_rcpts(p->db, id,
+					    buf_cstr(&left), NULL);
+					(void)outbox_set(p->db, id,
+					    OUTBOX_FAILED, buf_cstr(&why), 0,
+					    NULL);
+				}
+				mime_submission_free(&s);
+			}
+		}
+		break;
+	case SMTP_TEMPORARY:
+		if (outbox_retry_later(p->db, m->id, serr.msg, now, err) < 0)
+			rc = -1;
+		p->st->deferred++;
+		error_set(&p->st->error, "%s", serr.msg);
+		break;
+	case SMTP_PERMANENT:
+	case SMTP_LOCAL:
+		if (outbox_set(p->db, m->id, OUTBOX_FAILED, serr.msg, 0,
+		    err) < 0)
+			rc = -1;
+		p->st->failed++;
+		error_set(&p->st->error, "%s", serr.msg);
+		break;
+	case SMTP_UNKNOWN:
+		buf_printf(&why, "the connection ended after the message was "
+		    "handed over and before the server confirmed it (%s): it "
+		    "may or may not have been sent", serr.msg);
+		if (outbox_set(p->db, m->id, OUTBOX_UNKNOWN, buf_cstr(&why), 0,
+		    err) < 0)
+			rc = -1;
+		p->st->failed++;
+		error_set(&p->st->error, "%s", buf_cstr(&why));
+		break;
+	}
+	if (rc == 1 && !smtp_alive(p->smtp))
+		rc = 0;
+out:
+	smtp_result_free(&res);
+	free(rcpts);
+	free(copy);
+	buf_free(&raw);
+	buf_free(&why);
+	buf_free(&left);
+	return rc;
+}
+
+int
+cache_send_pass(struct cache_sync_ctx *ctx, struct send_stats *st,
+    struct error *err)
+{
+	const struct account *acct = cache_sync_account(ctx);
+	struct pass p;
+	struct outbox_msg m;
+	struct buf dir = BUF_INIT;
+	struct error qerr;
+	int lock = -1, rc, got;
+
+	memset(st, 0, sizeof(*st));
+	if (acct->cfg->from == NULL)
+		return 0; /* this account does not send */
+	memset(&p, 0, sizeof(p));
+	p.ctx = ctx;
+	p.cfg = acct->cfg;
+	p.db = cache_sync_db(ctx);
+	p.st = st;
+	buf_printf(&dir, "%s/outbox", ctx->w->c->data_dir);
+	p.dir = buf_detach(&dir, NULL);
+	if ((rc = outbox_lock(p.dir, acct->name, &lock, err)) <= 0) {
+		free(p.dir);
+		return rc; /* another process sends for this account */
+	}
+	rc = 0;
+	while (!cache_sync_cancelled(ctx)) {
+		if ((got = outbox_next_due(p.db, acct->name, time(NULL), &m,
+		    err)) <= 0) {
+			rc = got;
+			break;
+		}
+		got = send_one(&p, &m, err);
+		outbox_msg_clear(&m);
+		cache_sync_outbox_changed(ctx);
+		if (got <= 0) {
+			rc = got;
+			break;
+		}
+	}
+	if (p.smtp) {
+		error_clear(&qerr);
+		cache_sync_set_cancel_fd(ctx, -1);
+		(void)smtp_quit(&p.smtp, &qerr);
+	}
+	outbox_unlock(&lock);
+	free(p.dir);
+	return rc;
+}
