@@ -74,6 +74,15 @@ const struct ui_cmd ui_cmds[] = {
 	{ "open-attachment", "v", UI_CTX_PAGER, ui_cmd_open_attachment,
 	    "open an attachment through mailcap: N" },
 	{ "theme", "", UI_CTX_ALL, ui_cmd_theme, "switch to theme NAME" },
+	{ "compose", "m", UI_CTX_ACCOUNTS | UI_CTX_FOLDERS | UI_CTX_MSG,
+	    ui_cmd_compose, "write a new message (mailto: URI optional)" },
+	{ "reply", "r", UI_CTX_MSG, ui_cmd_reply, "reply to the sender" },
+	{ "group-reply", "g", UI_CTX_MSG, ui_cmd_group_reply,
+	    "reply to the sender and every recipient" },
+	{ "list-reply", "L", UI_CTX_MSG, ui_cmd_list_reply,
+	    "reply to the mailing list (List-Post)" },
+	{ "forward", "f", UI_CTX_MSG, ui_cmd_forward,
+	    "forward the message" },
 	{ NULL, NULL, 0, NULL, NULL },
 };
 

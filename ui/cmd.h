@@ -29,7 +29,8 @@
 #define UI_CTX_INDEX 0x04u
 #define UI_CTX_PAGER 0x08u
 #define UI_CTX_HELP 0x10u
-#define UI_CTX_ALL 0x1fu
+#define UI_CTX_COMPOSE 0x20u
+#define UI_CTX_ALL 0x3fu
 #define UI_CTX_LISTS (UI_CTX_ACCOUNTS | UI_CTX_FOLDERS | UI_CTX_INDEX | \
 	UI_CTX_HELP)
 #define UI_CTX_MSG (UI_CTX_INDEX | UI_CTX_PAGER)

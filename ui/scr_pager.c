@@ -442,6 +442,12 @@ static const struct ui_screen_ops ops = {
 	UI_CTX_PAGER, draw, NULL, resize, event, pager_cmd, destroy,
 };
 
+int64_t
+scr_pager_current(struct ui_screen *s)
+{
+	return ((struct pager *)s)->msg_id;
+}
+
 struct ui_screen *
 scr_pager_new(struct ui *ui, struct ui_screen *index, int64_t msg_id)
 {

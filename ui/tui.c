@@ -543,6 +543,10 @@ deliver(struct ui *ui, const struct cache_event *ev)
 			    ev->account)->name, ev->text);
 		} else if (ev->kind == CACHE_EV_MESSAGE_ARRIVED) {
 			new_mail(ui, ev);
+		} else if (ev->kind == CACHE_EV_SEND_DONE ||
+		    ev->kind == CACHE_EV_BODY_READY ||
+		    ev->kind == CACHE_EV_BODY_FAILED) {
+			scr_compose_event(ui, ev);
 		} else if (ev->kind == CACHE_EV_ALERT) {
 			ui_message(ui, 1, "%s: server alert: %s",
 			    cache_account(ui->cache, ev->account)->name,

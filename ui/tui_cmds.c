@@ -212,3 +212,66 @@ FORWARD(ui_cmd_collapse, "collapse-thread")
 FORWARD(ui_cmd_collapse_all, "collapse-all")
 FORWARD(ui_cmd_save_attachment, "save-attachment")
 FORWARD(ui_cmd_open_attachment, "open-attachment")
+
+/* The message under the cursor of the index or shown by the pager. */
+static int64_t
+current_message(struct ui *ui)
+{
+	if (ui->top->ops->ctx == UI_CTX_INDEX)
+		return scr_index_current(ui->top);
+	if (ui->top->ops->ctx == UI_CTX_PAGER)
+		return scr_pager_current(ui->top);
+	return 0;
+}
+
+static int
+write_cmd(struct ui *ui, enum scr_compose_kind kind, const char *arg)
+{
+	size_t i = ui_current_account(ui);
+	int64_t id = 0;
+
+	if (i == (size_t)-1 && ui->top->ops->ctx == UI_CTX_ACCOUNTS &&
+	    ui->top->list && ui->top->list->cur < cache_naccounts(ui->cache))
+		i = ui->top->list->cur;
+	if (i == (size_t)-1 && cache_naccounts(ui->cache) > 0)
+		i = 0;
+	if (kind != SCR_COMPOSE_NEW && (id = current_message(ui)) == 0) {
+		ui_message(ui, 1, "no message selected");
+		return -1;
+	}
+	return scr_compose_start(ui, i, kind, id, arg);
+}
+
+int
+ui_cmd_compose(struct ui *ui, const char *arg)
+{
+	return write_cmd(ui, SCR_COMPOSE_NEW, arg);
+}
+
+int
+ui_cmd_reply(struct ui *ui, const char *arg)
+{
+	(void)arg;
+	return write_cmd(ui, SCR_COMPOSE_REPLY, NULL);
+}
+
+int
+ui_cmd_group_reply(struct ui *ui, const char *arg)
+{
+	(void)arg;
+	return write_cmd(ui, SCR_COMPOSE_REPLY_ALL, NULL);
+}
+
+int
+ui_cmd_list_reply(struct ui *ui, const char *arg)
+{
+	(void)arg;
+	return write_cmd(ui, SCR_COMPOSE_REPLY_LIST, NULL);
+}
+
+int
+ui_cmd_forward(struct ui *ui, const char *arg)
+{
+	(void)arg;
+	return write_cmd(ui, SCR_COMPOSE_FORWARD, NULL);
+}

@@ -179,6 +179,21 @@ struct ui_screen *scr_pager_new(struct ui *ui, struct ui_screen *index,
     int64_t msg_id);
 struct ui_screen *scr_help_new(struct ui *ui, unsigned ctx);
 
+/* --- scr_compose.c: writing mail --- */
+enum scr_compose_kind {
+	SCR_COMPOSE_NEW, SCR_COMPOSE_REPLY, SCR_COMPOSE_REPLY_ALL,
+	SCR_COMPOSE_REPLY_LIST, SCR_COMPOSE_FORWARD,
+};
+/* Runs the editor on a new message (mailto: a mailto: URI, or NULL), or
+ * a reply to / forward of msg_id, then pushes the compose screen.  -1
+ * with a message shown when it cannot. */
+int scr_compose_start(struct ui *ui, size_t account,
+    enum scr_compose_kind kind, int64_t msg_id, const char *mailto);
+/* How a send asked for from the compose screen ended. */
+void scr_compose_event(struct ui *ui, const struct cache_event *ev);
+/* The message the pager shows. */
+int64_t scr_pager_current(struct ui_screen *s);
+
 /* What the index offers the pager. */
 size_t scr_index_account(struct ui_screen *s);
 int64_t scr_index_folder(struct ui_screen *s); /* 0: not one folder */
@@ -239,5 +254,10 @@ int ui_cmd_collapse_all(struct ui *, const char *);
 int ui_cmd_save_attachment(struct ui *, const char *);
 int ui_cmd_open_attachment(struct ui *, const char *);
 int ui_cmd_theme(struct ui *, const char *);
+int ui_cmd_compose(struct ui *, const char *);
+int ui_cmd_reply(struct ui *, const char *);
+int ui_cmd_group_reply(struct ui *, const char *);
+int ui_cmd_list_reply(struct ui *, const char *);
+int ui_cmd_forward(struct ui *, const char *);
 
 #endif

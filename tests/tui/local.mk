@@ -3,3 +3,7 @@
 # tests/server/with-dovecot (the .itest log compiler).
 TESTS += tests/tui/maildir.sh tests/tui/dovecot.itest
 EXTRA_DIST += tests/tui/lib.sh tests/tui/maildir.sh tests/tui/dovecot.itest
+
+# Writing mail: reply, send, Sent copy, drafts (Dovecot + Postfix).
+TESTS += tests/tui/compose.itest
+EXTRA_DIST += tests/tui/compose.itest
