@@ -18,6 +18,8 @@ struct cli_opts {
 	const char *account;     /* -a */
 	const char *folder;      /* -f */
 	const char *commands;    /* -e */
+	int compose;             /* postie compose: start in the editor */
+	const char *mailto;      /* its mailto: URI (or addresses), or NULL */
 };
 
 struct cli_cmd {
@@ -47,5 +49,6 @@ int cli_list(const struct cli_opts *opts, int argc, char **argv);
 int cli_view(const struct cli_opts *opts, int argc, char **argv);
 int cli_send(const struct cli_opts *opts, int argc, char **argv);
 int cli_outbox(const struct cli_opts *opts, int argc, char **argv);
+int cli_compose(const struct cli_opts *opts, int argc, char **argv);
 
 #endif

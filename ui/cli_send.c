@@ -20,6 +20,7 @@
 #include "core/xalloc.h"
 #include "mime/submit.h"
 #include "ui/cli.h"
+#include "ui/tui.h"
 
 #define SEND_MAX (64u << 20) /* a message bigger than this is a mistake */
 
@@ -274,5 +275,53 @@ out:
 	outbox_msgs_free(&v, n);
 	cache_close(&c);
 	config_free(&cfg);
+	return rc;
+}
+
+/*
+ * postie compose [-a ACCOUNT] [ADDRESS... | mailto:URI]: the reader,
+ * started in the editor on a new message; it ends once the message was
+ * sent (or queued) or dropped.  Addresses become a mailto: URI, so that
+ * one parser (mime_mailto_parse) reads both, and a handler for mailto:
+ * links gets exactly what the link says.
+ */
+int
+cli_compose(const struct cli_opts *opts, int argc, char **argv)
+{
+	struct cli_opts o = *opts;
+	struct buf uri = BUF_INIT;
+	int a, rc, naddr = 0;
+
+	for (a = 1; a < argc; a++) {
+		if (strcmp(argv[a], "-a") == 0 && a + 1 < argc) {
+			o.account = argv[++a];
+			continue;
+		}
+		if (argv[a][0] == '-')
+			return cli_fail("usage: postie compose [-a ACCOUNT] "
+			    "[ADDRESS... | mailto:URI]"), 2;
+		if (str_ncasecmp(argv[a], "mailto:", 7) == 0) {
+			if (uri.len)
+				return cli_fail("one mailto: URI at a time"), 2;
+			buf_addstr(&uri, argv[a]);
+			continue;
+		}
+		if (strpbrk(argv[a], "?&%\r\n") != NULL) {
+			buf_free(&uri);
+			return cli_fail("not an address: %s", argv[a]), 2;
+		}
+		if (uri.len && !naddr) {
+			buf_free(&uri);
+			return cli_fail("addresses or a mailto: URI, not "
+			    "both"), 2;
+		}
+		buf_addstr(&uri, naddr++ ? "," : "mailto:");
+		buf_addstr(&uri, argv[a]);
+	}
+	o.compose = 1;
+	o.mailto = uri.len ? buf_cstr(&uri) : NULL;
+	o.folder = NULL;
+	rc = tui_run(&o);
+	buf_free(&uri);
 	return rc;
 }

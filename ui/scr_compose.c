@@ -221,6 +221,17 @@ track(struct ui *ui, uint64_t ticket, size_t account, int64_t id,
 		}
 }
 
+int
+scr_compose_pending(void)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < sizeof(pending) / sizeof(pending[0]); i++)
+		n += pending[i].ticket != 0;
+	return n + (waiting_body.msg_id != 0);
+}
+
 void
 scr_compose_event(struct ui *ui, const struct cache_event *ev)
 {

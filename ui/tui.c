@@ -604,6 +604,34 @@ open_start(struct ui *ui)
 	return 0;
 }
 
+/* postie compose: the editor at once, from -a or the first account that
+ * can send. */
+static int
+compose_start(struct ui *ui)
+{
+	struct error err;
+	size_t i, n = cache_naccounts(ui->cache);
+
+	error_clear(&err);
+	if (ui->opts->account) {
+		if (cache_account_find(ui->cache, ui->opts->account, &i,
+		    &err) < 0) {
+			ui_message(ui, 1, "%s", err.msg);
+			return -1;
+		}
+	} else {
+		for (i = 0; i < n; i++)
+			if (cache_account(ui->cache, i)->cfg->from)
+				break;
+		if (i == n) {
+			ui_message(ui, 1, "no account can send: give one a "
+			    "'from' address in the configuration");
+			return -1;
+		}
+	}
+	return scr_compose_start(ui, i, SCR_COMPOSE_NEW, 0, ui->opts->mailto);
+}
+
 static void
 start_workers(struct ui *ui)
 {
@@ -694,6 +722,13 @@ loop(struct ui *ui)
 	int rc, krc, timeout, nfds;
 
 	while (!ui->quit) {
+		/* postie compose: done once the message left the screen
+		 * and its send was answered (sent, or queued). */
+		if (ui->opts->compose && ui->top->ops->ctx != UI_CTX_COMPOSE &&
+		    scr_compose_pending() == 0) {
+			ui->quit = 1;
+			break;
+		}
 		if (ui->notice[0] && ui->notice_until < time(NULL))
 			ui->notice[0] = '\0';
 		watch_update(ui);
@@ -787,12 +822,20 @@ tui_run(const struct cli_opts *opts)
 		cli_fail("cannot use the terminal (TERM=%s)", term ? term : "");
 	} else {
 		resize(&ui);
+		if (opts->compose && compose_start(&ui) < 0) {
+			endwin();
+			rc = cli_fail("%s", buf_cstr(&ui.msg));
+			goto stop;
+		}
 		loop(&ui);
 		endwin();
 		rc = 0;
+		if (opts->compose && ui.msg_error && ui.msg.len)
+			rc = cli_fail("%s", buf_cstr(&ui.msg));
 		if (ui.start_failed)
 			rc = cli_fail("-e: %s", ui.start_error);
 	}
+stop:
 	while (ui.top)
 		ui_pop(&ui);
 	cache_close(&ui.cache);

@@ -189,6 +189,8 @@ enum scr_compose_kind {
  * with a message shown when it cannot. */
 int scr_compose_start(struct ui *ui, size_t account,
     enum scr_compose_kind kind, int64_t msg_id, const char *mailto);
+/* Sends from the compose screen not answered yet. */
+int scr_compose_pending(void);
 /* How a send asked for from the compose screen ended. */
 void scr_compose_event(struct ui *ui, const struct cache_event *ev);
 /* The message the pager shows. */
