@@ -95,6 +95,7 @@ struct config {
 	char *assumed_charset;  /* [general] default, or NULL */
 	char *prefer;           /* "plain" (default) or "html" */
 	char *editor;           /* [general] editor, or NULL ($VISUAL...) */
+	int forward_attachment; /* forward = attachment (default inline) */
 	struct config_account *accounts;
 	size_t naccounts;
 	struct config_key *keys;

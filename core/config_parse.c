@@ -40,10 +40,11 @@ static const char *const akey_names[K_NAKEYS] = {
 	"signature",
 };
 
-enum gkey { G_THEME, G_ASSUMED_CHARSET, G_PREFER, G_EDITOR, G_NGKEYS };
+enum gkey { G_THEME, G_ASSUMED_CHARSET, G_PREFER, G_EDITOR, G_FORWARD,
+	G_NGKEYS };
 
 static const char *const gkey_names[G_NGKEYS] = {
-	"theme", "assumed_charset", "prefer", "editor",
+	"theme", "assumed_charset", "prefer", "editor", "forward",
 };
 
 enum section { S_NONE, S_GENERAL, S_ACCOUNT, S_KEYS };
@@ -379,6 +380,12 @@ general_key(struct parser *p, const char *key, const char *v)
 	case G_EDITOR:
 		free(cfg->editor);
 		cfg->editor = xstrdup(v);
+		return 0;
+	case G_FORWARD:
+		if (strcmp(v, "inline") != 0 && strcmp(v, "attachment") != 0)
+			return perr(p, p->lineno, "'forward' in [general] must "
+			    "be inline or attachment, not '%s'", v);
+		cfg->forward_attachment = strcmp(v, "attachment") == 0;
 		return 0;
 	default:
 		abort();

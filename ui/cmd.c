@@ -82,7 +82,9 @@ const struct ui_cmd ui_cmds[] = {
 	{ "list-reply", "L", UI_CTX_MSG, ui_cmd_list_reply,
 	    "reply to the mailing list (List-Post)" },
 	{ "forward", "f", UI_CTX_MSG, ui_cmd_forward,
-	    "forward the message" },
+	    "forward the message ([general] forward = inline | attachment)" },
+	{ "resume-draft", "R", UI_CTX_MSG, ui_cmd_resume,
+	    "edit the message as a new one (a draft: it goes once sent)" },
 	{ NULL, NULL, 0, NULL, NULL },
 };
 

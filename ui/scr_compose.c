@@ -31,6 +31,7 @@ struct compose {
 	struct ui_screen s;
 	struct mime_compose m;
 	int64_t reply_to;   /* message marked replied once sent, or 0 */
+	int64_t draft;      /* the draft resumed: deleted once sent, or 0 */
 	char path[256];     /* the editor's file */
 	const char *asking; /* the field a prompt edits */
 };
@@ -309,6 +310,10 @@ send_now(struct ui *ui, struct compose *c)
 		ui_message(ui, 1, "queued: %s", err.msg);
 	} else {
 		track(ui, ticket, c->s.account, id, c->reply_to);
+		/* The draft is done with once its message is in the outbox
+		 * (durably): marked deleted, gone at the next expunge. */
+		if (c->draft)
+			(void)cache_delete(ui->cache, c->draft, &err);
 		ui_message(ui, 0, "Sending... (queued in the outbox: it will "
 		    "be sent when %s is reachable)",
 		    cache_account(ui->cache, c->s.account)->name);
@@ -571,8 +576,11 @@ scr_compose_start(struct ui *ui, size_t account, enum scr_compose_kind kind,
 			goto fail;
 		}
 		my_addresses(ui, &me);
-		rc = kind == SCR_COMPOSE_FORWARD ? mime_forward_init(&c->m,
-		    raw.data, raw.len, 0, &err) : mime_reply_init(&c->m,
+		rc = kind == SCR_COMPOSE_RESUME ? mime_compose_from_message(
+		    raw.data, raw.len, &c->m, &err) :
+		    kind == SCR_COMPOSE_FORWARD ? mime_forward_init(&c->m,
+		    raw.data, raw.len, ui->cfg->forward_attachment, &err) :
+		    mime_reply_init(&c->m,
 		    raw.data, raw.len, kind == SCR_COMPOSE_REPLY_ALL ?
 		    MIME_REPLY_ALL : kind == SCR_COMPOSE_REPLY_LIST ?
 		    MIME_REPLY_LIST : MIME_REPLY_SENDER, &me, &err);
@@ -581,13 +589,16 @@ scr_compose_start(struct ui *ui, size_t account, enum scr_compose_kind kind,
 			ui_message(ui, 1, "%s", err.msg);
 			goto fail;
 		}
-		if (kind != SCR_COMPOSE_FORWARD)
+		if (kind == SCR_COMPOSE_RESUME)
+			c->draft = msg_id;
+		else if (kind != SCR_COMPOSE_FORWARD)
 			c->reply_to = msg_id;
 	} else if (mailto && mime_mailto_parse(mailto, &c->m, &err) < 0) {
 		ui_message(ui, 1, "%s", err.msg);
 		goto fail;
 	}
-	signature(c, a->signature);
+	if (kind != SCR_COMPOSE_RESUME)
+		signature(c, a->signature);
 	buf_free(&raw);
 	snprintf(c->path, sizeof(c->path), "%s/postie-compose-XXXXXX.eml",
 	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");

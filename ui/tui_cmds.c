@@ -275,3 +275,10 @@ ui_cmd_forward(struct ui *ui, const char *arg)
 	(void)arg;
 	return write_cmd(ui, SCR_COMPOSE_FORWARD, NULL);
 }
+
+int
+ui_cmd_resume(struct ui *ui, const char *arg)
+{
+	(void)arg;
+	return write_cmd(ui, SCR_COMPOSE_RESUME, NULL);
+}

@@ -182,7 +182,7 @@ struct ui_screen *scr_help_new(struct ui *ui, unsigned ctx);
 /* --- scr_compose.c: writing mail --- */
 enum scr_compose_kind {
 	SCR_COMPOSE_NEW, SCR_COMPOSE_REPLY, SCR_COMPOSE_REPLY_ALL,
-	SCR_COMPOSE_REPLY_LIST, SCR_COMPOSE_FORWARD,
+	SCR_COMPOSE_REPLY_LIST, SCR_COMPOSE_FORWARD, SCR_COMPOSE_RESUME,
 };
 /* Runs the editor on a new message (mailto: a mailto: URI, or NULL), or
  * a reply to / forward of msg_id, then pushes the compose screen.  -1
@@ -261,5 +261,6 @@ int ui_cmd_reply(struct ui *, const char *);
 int ui_cmd_group_reply(struct ui *, const char *);
 int ui_cmd_list_reply(struct ui *, const char *);
 int ui_cmd_forward(struct ui *, const char *);
+int ui_cmd_resume(struct ui *, const char *);
 
 #endif
