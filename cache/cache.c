@@ -468,6 +468,17 @@ cache_worker_start(struct cache *c, size_t i, struct error *err)
 	return worker_start(c, i, err);
 }
 
+static uint64_t
+new_ticket(struct cache *c)
+{
+	uint64_t t;
+
+	pthread_mutex_lock(&c->lock);
+	t = ++c->last_ticket;
+	pthread_mutex_unlock(&c->lock);
+	return t;
+}
+
 int
 cache_request_sync(struct cache *c, size_t i, int64_t folder_id,
     unsigned flags, uint64_t *ticket_r, struct error *err)
@@ -476,9 +487,7 @@ cache_request_sync(struct cache *c, size_t i, int64_t folder_id,
 
 	if (cache_worker_start(c, i, err) < 0)
 		return -1;
-	pthread_mutex_lock(&c->lock);
-	t = ++c->last_ticket;
-	pthread_mutex_unlock(&c->lock);
+	t = new_ticket(c);
 	if (worker_request_sync(c, i, folder_id, flags, t, err) < 0)
 		return -1;
 	if (ticket_r)
@@ -511,26 +520,27 @@ cache_outbox_add(struct cache *c, size_t i, const char *raw, size_t len,
 	return rc;
 }
 
-/* The folder of account i with role, else `name` (created in the
- * index when absent). */
-static int
-role_folder(struct cache *c, size_t i, const char *name,
+int
+cache_role_folder(struct db *db, const char *account, const char *name,
     enum folder_role role, int64_t *id_r, struct error *err)
 {
 	struct db_folder *f = NULL;
 	size_t n = 0, k;
 
-	if (db_folder_list(c->db, c->accounts[i].name, &f, &n, err) < 0)
-		return -1;
-	for (k = 0; k < n; k++)
-		if (f[k].role == role) {
-			*id_r = f[k].id;
-			db_folders_free(&f, n);
-			return 0;
-		}
-	db_folders_free(&f, n);
-	return db_folder_ensure(c->db, c->accounts[i].name, name,
-	    FOLDER_ROLE_NONE, id_r, err);
+	if (name == NULL) {
+		if (db_folder_list(db, account, &f, &n, err) < 0)
+			return -1;
+		for (k = 0; k < n; k++)
+			if (f[k].role == role) {
+				*id_r = f[k].id;
+				db_folders_free(&f, n);
+				return 0;
+			}
+		db_folders_free(&f, n);
+		name = role == FOLDER_ROLE_SENT ? "Sent" : "Drafts";
+	}
+	return db_folder_ensure(db, account, name, FOLDER_ROLE_NONE, id_r,
+	    err);
 }
 
 int
@@ -569,9 +579,8 @@ cache_draft_store(struct cache *c, size_t i, const char *raw, size_t len,
 		buf_printf(&path, "%02x", rnd[k]);
 	buf_addstr(&path, ".eml");
 	if (paths_write_atomic(buf_cstr(&path), raw, len, err) < 0 ||
-	    (a->drafts_folder ? db_folder_ensure(c->db, a->name,
-	    a->drafts_folder, FOLDER_ROLE_NONE, &fid, err) :
-	    role_folder(c, i, "Drafts", FOLDER_ROLE_DRAFTS, &fid, err)) < 0)
+	    cache_role_folder(c->db, a->name, a->drafts_folder,
+	    FOLDER_ROLE_DRAFTS, &fid, err) < 0)
 		goto out;
 	memset(&op, 0, sizeof(op));
 	op.account = (char *)a->name;
@@ -623,9 +632,7 @@ cache_request_send(struct cache *c, size_t i, uint64_t *ticket_r,
 
 	if (cache_worker_start(c, i, err) < 0)
 		return -1;
-	pthread_mutex_lock(&c->lock);
-	t = ++c->last_ticket;
-	pthread_mutex_unlock(&c->lock);
+	t = new_ticket(c);
 	if (worker_request_send(c, i, t, err) < 0)
 		return -1;
 	if (ticket_r)

@@ -34,6 +34,10 @@ struct cache {
 /* Queues an event (thread-safe).  Progress events of one account
  * replace the previous one still queued. */
 void cache_post(struct cache *c, const struct cache_event *ev);
+/* The folder name of account (created in the index when absent), else
+ * the one the server marked role, else "Sent" or "Drafts". */
+int cache_role_folder(struct db *db, const char *account, const char *name,
+    enum folder_role role, int64_t *id_r, struct error *err);
 /* Sets account i's state (and error sentence, or NULL) and posts it. */
 void cache_set_state(struct cache *c, size_t i, enum account_state state,
     const char *error);

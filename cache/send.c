@@ -113,33 +113,6 @@ smtp_connect(struct pass *p, struct error *err)
 	return rc;
 }
 
-/* The folder a Sent copy goes to: sent_folder, else the \Sent one the
- * server named, else "Sent". */
-static int
-sent_folder(struct pass *p, int64_t *id_r, struct error *err)
-{
-	struct db_folder *f = NULL;
-	const char *name = p->cfg->sent_folder;
-	size_t n = 0, i;
-	int rc;
-
-	if (name == NULL) {
-		if (db_folder_list(p->db, p->cfg->name, &f, &n, err) < 0)
-			return -1;
-		for (i = 0; i < n; i++)
-			if (f[i].role == FOLDER_ROLE_SENT) {
-				*id_r = f[i].id;
-				db_folders_free(&f, n);
-				return 0;
-			}
-		db_folders_free(&f, n);
-		name = "Sent";
-	}
-	rc = db_folder_ensure(p->db, p->cfg->name, name, FOLDER_ROLE_NONE,
-	    id_r, err);
-	return rc;
-}
-
 int
 send_local_copy(const char *inbox, const char *folder, const char *raw,
     size_t len, unsigned flags, struct error *err)
@@ -219,7 +192,8 @@ record_sent(struct pass *p, const struct outbox_msg *m,
 	op.account = (char *)p->cfg->name;
 	op.kind = DB_OP_APPEND;
 	op.args = (char *)buf_cstr(&to);
-	if (sent_folder(p, &fid, err) < 0)
+	if (cache_role_folder(p->db, p->cfg->name, p->cfg->sent_folder,
+	    FOLDER_ROLE_SENT, &fid, err) < 0)
 		goto rollback;
 	op.folder_id = fid;
 	if (db_op_add(p->db, &op, err) < 0)
