@@ -3,21 +3,13 @@
 
 #include "core/config.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "core/buf.h"
-#include "core/clock.h"
+#include "core/spawn.h"
 #include "core/xalloc.h"
 
 /* More than any password; the rest of the output is read and dropped. */
@@ -129,56 +121,6 @@ config_mode_words(const struct config_account *a, char *out, size_t outsize)
 	return out;
 }
 
-/* Reads the command's output to EOF, keeping the first line in out;
- * 1 on timeout (deadline on CLOCK_MONOTONIC, in ms). */
-static int
-read_first_line(int fd, struct buf *out, int64_t deadline)
-{
-	char chunk[512];
-	int done = 0;
-
-	for (;;) {
-		struct pollfd pfd = { fd, POLLIN, 0 };
-		int64_t left = deadline - clock_ms();
-		ssize_t n;
-		char *nl;
-
-		if (left <= 0)
-			return 1;
-		if ((n = poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left)) <
-		    0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			continue; /* the deadline test above ends it */
-		n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			explicit_bzero(chunk, sizeof(chunk));
-			return -1;
-		}
-		if (n == 0)
-			break;
-		if (!done) {
-			size_t len = (size_t)n;
-
-			if ((nl = memchr(chunk, '\n', len)) != NULL) {
-				len = (size_t)(nl - chunk);
-				done = 1;
-			}
-			if (out->len + len > PASSWORD_MAX)
-				len = PASSWORD_MAX - out->len, done = 1;
-			buf_add(out, chunk, len);
-		}
-	}
-	explicit_bzero(chunk, sizeof(chunk));
-	if (out->len > 0 && out->data[out->len - 1] == '\r')
-		buf_truncate(out, out->len - 1);
-	return 0;
-}
-
 char *
 config_password(const struct config_account *a, struct error *err)
 {
@@ -189,9 +131,10 @@ char *
 config_password_within(const struct config_account *a, unsigned seconds,
     struct error *err)
 {
+	struct spawn_opts o;
+	struct spawn_result r;
 	struct buf out = BUF_INIT;
-	int fds[2], status, rc;
-	pid_t pid;
+	char *nl;
 
 	if (a->password)
 		return xstrdup(a->password);
@@ -200,53 +143,37 @@ config_password_within(const struct config_account *a, unsigned seconds,
 		    "password", a->name);
 		return NULL;
 	}
-	if (pipe2(fds, O_CLOEXEC) < 0) {
-		error_errno(err, errno, "cannot run password_command of "
-		    "account '%s'", a->name);
-		return NULL;
-	}
-	/* Only async-signal-safe calls in the child: we may be threaded. */
-	if ((pid = fork()) < 0) {
-		error_errno(err, errno, "cannot run password_command of "
-		    "account '%s'", a->name);
-		close(fds[0]);
-		close(fds[1]);
-		return NULL;
-	}
-	if (pid == 0) {
-		if (dup2(fds[1], STDOUT_FILENO) < 0)
-			_exit(127);
-		execl("/bin/sh", "sh", "-c", a->password_command, (char *)NULL);
-		_exit(127);
-	}
-	close(fds[1]);
-	rc = read_first_line(fds[0], &out, clock_ms() + seconds * 1000ll);
-	close(fds[0]);
-	if (rc == 1) /* its own children may linger; they lost the pipe */
-		kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR) {
-			status = -1;
-			break;
-		}
-	}
-	if (rc == 1) {
+	/* Its stderr is captured, not left on the terminal: the TUI may be
+	 * drawing there. */
+	memset(&o, 0, sizeof(o));
+	o.command = a->password_command;
+	o.in_fd = -1;
+	o.out = &out;
+	o.out_max = PASSWORD_MAX;
+	o.timeout_ms = seconds * 1000u;
+	if (spawn_run(&o, &r, err) < 0) {
+		error_prefix(err, "password_command of account '%s'", a->name);
+	} else if (r.timed_out) {
 		error_set(err, "password_command of account '%s' gave no "
 		    "password within %u seconds", a->name, seconds);
-	} else if (rc < 0 || status == -1) {
-		error_set(err, "cannot read the output of password_command of "
-		    "account '%s'", a->name);
-	} else if (WIFSIGNALED(status)) {
-		error_set(err, "password_command of account '%s' was killed "
-		    "by signal %d", a->name, WTERMSIG(status));
-	} else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
-		error_set(err, "password_command of account '%s' failed (exit "
-		    "status %d)", a->name, WEXITSTATUS(status));
-	} else if (out.len == 0) {
+	} else if (!spawn_ok(&r)) {
+		spawn_error(err, &r, o.timeout_ms, "password_command of account "
+		    "'%s'", a->name);
+	} else {
+		if ((nl = memchr(out.data, '\n', out.len)) != NULL)
+			buf_truncate(&out, (size_t)(nl - out.data));
+		if (out.len > 0 && out.data[out.len - 1] == '\r')
+			buf_truncate(&out, out.len - 1);
+		if (out.len > 0) {
+			/* the rest of the output is wiped before leaving */
+			char *pw = xstrndup(out.data, out.len);
+
+			explicit_bzero(out.data, out.cap);
+			buf_free(&out);
+			return pw;
+		}
 		error_set(err, "password_command of account '%s' printed no "
 		    "password", a->name);
-	} else {
-		return buf_detach(&out, NULL);
 	}
 	if (out.data)
 		explicit_bzero(out.data, out.cap);

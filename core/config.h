@@ -124,16 +124,18 @@ const char *config_mode_name(const struct config_account *a, char *out,
 const char *config_mode_words(const struct config_account *a, char *out,
     size_t outsize);
 /*
- * Obtains the password: runs password_command through /bin/sh -c (fork and
- * exec; stdout is a pipe, stdin and stderr are inherited so a pinentry can
- * ask) and takes its first line of output without CR/LF, at most 4096
- * bytes, or uses password.  Blocks until the command exits, at most
- * CONFIG_PASSWORD_SECONDS (time enough to type a passphrase into a
- * pinentry); then the command is killed and that is the error.  Safe in a
- * threaded process.  Returns a string the caller frees (after wiping it),
- * or NULL with an error naming the account: no password configured, exit
- * status, signal, empty output, or timeout.  The error never contains the
- * output.
+ * Obtains the password: runs password_command through /bin/sh -c
+ * (core/spawn.h: stdin is /dev/null, stdout and stderr are pipes, so
+ * nothing it prints reaches a terminal the TUI is drawing on; a passphrase
+ * is asked for by a pinentry, as gpg-agent does) and takes its first line
+ * of output without CR/LF, at most 4096 bytes, or uses password.  Blocks
+ * until the command exits, at most CONFIG_PASSWORD_SECONDS (time enough to
+ * type a passphrase into a pinentry); then the command is killed and that
+ * is the error.  Safe in a threaded process.  Returns a string the caller
+ * frees (after wiping it), or NULL with an error naming the account: no
+ * password configured, exit status, signal, empty output, or timeout,
+ * followed by the first line the command wrote on stderr (cleaned).  The
+ * error never contains the output.
  */
 #define CONFIG_PASSWORD_SECONDS 120
 char *config_password(const struct config_account *a, struct error *err);

@@ -7,5 +7,6 @@ libcore_a_SOURCES = \
 	core/error.c core/error.h \
 	core/log.c core/log.h \
 	core/paths.c core/paths.h \
+	core/spawn.c core/spawn.h \
 	core/str.c core/str.h \
 	core/xalloc.c core/xalloc.h

@@ -6,7 +6,8 @@ CORE_UNIT_TESTS = \
 	tests/unit/core/check_config \
 	tests/unit/core/check_paths \
 	tests/unit/core/check_log \
-	tests/unit/core/check_bgprio
+	tests/unit/core/check_bgprio \
+	tests/unit/core/check_spawn
 check_PROGRAMS += $(CORE_UNIT_TESTS)
 TESTS += $(CORE_UNIT_TESTS) tests/unit/core/check_config_cli.sh
 dist_check_SCRIPTS += tests/unit/core/check_config_cli.sh
@@ -33,3 +34,6 @@ tests_unit_core_check_log_LDADD = $(CORE_LIBS) $(UNIT_LIBS)
 tests_unit_core_check_bgprio_SOURCES = tests/unit/core/check_bgprio.c
 tests_unit_core_check_bgprio_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_core_check_bgprio_LDADD = $(CORE_LIBS) $(UNIT_LIBS)
+tests_unit_core_check_spawn_SOURCES = tests/unit/core/check_spawn.c
+tests_unit_core_check_spawn_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_core_check_spawn_LDADD = $(CORE_LIBS) $(UNIT_LIBS)
