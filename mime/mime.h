@@ -168,11 +168,22 @@ int mime_attachment_data(const struct mime_view *view, size_t index,
     struct buf *out, struct error *err);
 
 /*
+ * Appends the value of parameter name of attachment index's Content-Type
+ * (decoded as mime_param does, NOT cleaned: for a program that checks it,
+ * never for a terminal) to out and returns 1, or returns 0 if absent or
+ * index is out of range.
+ */
+int mime_attachment_param(const struct mime_view *view, size_t index,
+    const char *name, struct buf *out);
+
+/*
  * A file name safe to create in a folder, from an attachment name: only
  * the last path component ('/' or '\\') is kept; control characters and
  * escape sequences are removed (invalid UTF-8 becomes U+FFFD); leading
  * dots, blanks and dashes and trailing dots and blanks are removed;
- * :*?"<>| become '_'; at most 200 bytes (UTF-8 characters kept whole).
+ * of ASCII only letters, digits and " ._-+,=@" are kept, every other
+ * character (shell metacharacters, quotes, globs, ':') becomes '_';
+ * at most 200 bytes (UTF-8 characters kept whole).
  * An empty result becomes "attachment-N" (N = index + 1).
  * Returns a malloc'ed string the caller frees.
  */

@@ -481,3 +481,15 @@ mime_attachment_data(
 	mime_cte_decode(p->cte, p->body, p->body_len, out);
 	return 0;
 }
+
+int
+mime_attachment_param(const struct mime_view *v, size_t index,
+    const char *name, struct buf *out)
+{
+	const struct mime_field *ct;
+
+	if (index >= v->nattachments)
+		return 0;
+	ct = mime_headers_get(&v->priv->parts[index]->hdr, "Content-Type");
+	return ct ? mime_param(ct->value, ct->vlen, name, out) : 0;
+}

@@ -11,6 +11,20 @@
 
 #define NAME_MAX_BYTES 200
 
+/*
+ * The ASCII kept in a name: nothing a shell, a glob or another system's
+ * file names give a meaning to ($ ` ' " \ ; & | < > ( ) { } [ ] * ? ! ~
+ * # ^ : and the rest become '_'), as the name may be typed or pasted
+ * into a command line.
+ */
+static int
+safe_ascii(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == ' ' || c == '.' || c == '_' ||
+	    c == '-' || c == '+' || c == ',' || c == '=' || c == '@';
+}
+
 char *
 mime_safe_filename(const char *name, size_t index)
 {
@@ -39,10 +53,7 @@ mime_safe_filename(const char *name, size_t index)
 			n = 1;
 		if (out.len + n > NAME_MAX_BYTES)
 			break;
-		if (n == 1 &&
-		    (base[i] == ':' || base[i] == '*' || base[i] == '?' ||
-		        base[i] == '"' || base[i] == '<' || base[i] == '>' ||
-		        base[i] == '|'))
+		if (n == 1 && !safe_ascii(base[i]))
 			buf_addch(&out, '_');
 		else
 			buf_add(&out, base + i, n);

@@ -28,9 +28,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		buf_reset(&b);
 		mime_param(s, size, names[i], &b);
 		safe = mime_safe_filename(buf_cstr(&b), i);
-		if (safe[0] == '\0' || safe[0] == '.' ||
-		    strchr(safe, '/') != NULL || strchr(safe, '\\') != NULL ||
-		    strlen(safe) > 200)
+		if (safe[0] == '\0' || safe[0] == '.' || safe[0] == '-' ||
+		    strlen(safe) > 200 ||
+		    strpbrk(safe, "/\\$`'\"();&|<>*?!~#{}[]^:%\t\n\r") !=
+		    NULL)
 			abort();
 		free(safe);
 		buf_reset(&b);

@@ -261,6 +261,16 @@ START_TEST(test_safe_filename)
 	CHECK_NAME("-rf", "rf");
 	CHECK_NAME("a:b?.txt", "a_b_.txt");
 	CHECK_NAME("\xe2\x82\xac rates.txt", "\xe2\x82\xac rates.txt");
+	/* No shell metacharacter survives: the name may end up in a
+	 * command line typed or pasted by the user. */
+	CHECK_NAME("$(touch PWNED).txt", "__touch PWNED_.txt");
+	CHECK_NAME("`id`;rm -rf ~&|<>.pdf", "_id__rm -rf _____.pdf");
+	CHECK_NAME("it's \"q\" *?!#{}[]^\\x", "x");
+	CHECK_NAME("a\nb\tc\rd.txt", "ab cd.txt");
+	CHECK_NAME("report (1), v2+final=ok@x.pdf",
+	    "report _1_, v2+final=ok@x.pdf");
+	CHECK_NAME("~/.ssh/id_rsa", "id_rsa");
+	CHECK_NAME("~user", "_user");
 	s = mime_safe_filename("x", 4);
 	ck_assert_str_eq(s, "x");
 	free(s);
