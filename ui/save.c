@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -75,4 +76,74 @@ out:
 	buf_free(&path);
 	buf_free(&tmp);
 	return rc;
+}
+
+/* $TMPDIR if nothing in it would need quoting in a command line. */
+static const char *
+temp_root(void)
+{
+	const char *t = getenv("TMPDIR");
+	size_t i, n;
+
+	if (t == NULL || t[0] != '/' || (n = strlen(t)) > 200)
+		return "/tmp";
+	for (i = 0; i < n; i++)
+		if (!((t[i] >= 'a' && t[i] <= 'z') ||
+		    (t[i] >= 'A' && t[i] <= 'Z') ||
+		    (t[i] >= '0' && t[i] <= '9') || strchr("/._-", t[i])))
+			return "/tmp";
+	return t;
+}
+
+int
+ui_save_temp(const char *ext, const void *data, size_t len, char **dir_r,
+    char **path_r, struct error *err)
+{
+	struct buf dir = BUF_INIT, path = BUF_INIT;
+	int fd;
+
+	*dir_r = *path_r = NULL;
+	buf_printf(&dir, "%s/postie-XXXXXX", temp_root());
+	if (mkdtemp(dir.data) == NULL) {
+		error_errno(err, errno, "cannot create a folder in %s",
+		    temp_root());
+		buf_free(&dir);
+		return -1;
+	}
+	buf_printf(&path, "%s/postie-XXXXXX%s", dir.data, ext);
+	fd = mkostemps(path.data, (int)strlen(ext), O_CLOEXEC);
+	if (fd < 0) {
+		error_errno(err, errno, "cannot create a file in %s", dir.data);
+		goto fail;
+	}
+	if (write_all(fd, data, len) < 0) {
+		error_errno(err, errno, "cannot write %s", path.data);
+		close(fd);
+		unlink(path.data);
+		goto fail;
+	}
+	if (close(fd) < 0) {
+		error_errno(err, errno, "cannot write %s", path.data);
+		unlink(path.data);
+		goto fail;
+	}
+	*dir_r = buf_detach(&dir, NULL);
+	*path_r = buf_detach(&path, NULL);
+	return 0;
+fail:
+	rmdir(dir.data);
+	buf_free(&dir);
+	buf_free(&path);
+	return -1;
+}
+
+void
+ui_save_temp_remove(char *dir, char *path)
+{
+	if (path)
+		unlink(path);
+	if (dir)
+		rmdir(dir);
+	free(path);
+	free(dir);
 }

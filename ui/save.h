@@ -20,4 +20,18 @@
 int ui_save_file(const char *dir, const char *name, const void *data,
     size_t len, int overwrite, struct error *err);
 
+/*
+ * Writes len bytes for a viewer to a file named by postie alone: a new
+ * private folder (mode 0700, made by mkdtemp in $TMPDIR when that is an
+ * absolute path of letters, digits and "/._-", else in /tmp) holding
+ * "postie-XXXXXX" + ext (ext: "" or a safe extension from
+ * ui_mailcap_extension), mode 0600.  No byte of the attachment's own name
+ * is used but a safe extension.  Sets *dir_r and *path_r (the caller
+ * hands both to ui_save_temp_remove).  Returns 0, or -1 with a sentence.
+ */
+int ui_save_temp(const char *ext, const void *data, size_t len,
+    char **dir_r, char **path_r, struct error *err);
+/* Removes the file and its folder, and frees both names. */
+void ui_save_temp_remove(char *dir, char *path);
+
 #endif

@@ -3,15 +3,18 @@
 
 #include <curses.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/spawn.h"
 #include "core/str.h"
 #include "core/xalloc.h"
 #include "mime/mime.h"
+#include "ui/mailcap.h"
 #include "ui/save.h"
 #include "ui/tui_int.h"
 
@@ -30,6 +33,9 @@ struct pager {
 	/* a save waiting for "overwrite?" */
 	size_t save_index;
 	char *save_dir, *save_name;
+	/* the text a copiousoutput viewer printed, shown instead of a
+	 * message: its title, or NULL for a message */
+	char *output;
 };
 
 static void
@@ -150,6 +156,10 @@ draw(struct ui *ui, struct ui_screen *s)
 
 	pct = p->l.n == 0 ? 100 : p->l.top + (size_t)rows >= p->l.n ? 100 :
 	    (int)((p->l.top + (size_t)rows) * 100 / p->l.n);
+	if (p->output) {
+		ui_title(ui, " %s   /: search  q: back   %d%%", p->output, pct);
+		goto body;
+	}
 	folder = scr_index_where(ui, p->index, &row, &n);
 	ui_title(ui, " %s/%s: message %zu of %zu   J/K: next/previous  "
 	    "/: search  w: save  v: open  q: back   %d%%", cache_account(
@@ -161,6 +171,7 @@ draw(struct ui *ui, struct ui_screen *s)
 		    THEME_ERROR : THEME_NORMAL]);
 		return;
 	}
+body:
 	for (i = p->l.top, y = 1; i < p->l.n && y <= rows; i++, y++)
 		draw_line(ui, p, i, y);
 }
@@ -170,7 +181,7 @@ event(struct ui *ui, struct ui_screen *s, const struct cache_event *ev)
 {
 	struct pager *p = (struct pager *)s;
 
-	if (ev->msg_id != p->msg_id || !p->waiting)
+	if (p->output || ev->msg_id != p->msg_id || !p->waiting)
 		return;
 	if (ev->kind == CACHE_EV_BODY_READY) {
 		load(ui, p);
@@ -323,50 +334,149 @@ save_cmd(struct ui *ui, struct pager *p, const char *arg)
 	return 0;
 }
 
+/* The attachment's Content-Type parameters, for %{name} in mailcap. */
+struct param_arg {
+	const struct mime_view *view;
+	size_t index;
+};
+
+static int
+attachment_param(const char *name, struct buf *out, void *arg)
+{
+	const struct param_arg *a = arg;
+
+	return mime_attachment_param(a->view, a->index, name, out);
+}
+
+/* What a copiousoutput viewer prints is shown up to this size. */
+#define VIEWER_OUTPUT_MAX (4u << 20)
+/* It needs no terminal, and the user waits for it. */
+#define VIEWER_TIMEOUT_MS 60000u
+
+static void
+show_output(struct ui *ui, struct pager *from, const char *name,
+    struct buf *text)
+{
+	struct pager *p = xcalloc(1, sizeof(*p));
+	struct buf title = BUF_INIT;
+
+	p->s.ops = from->s.ops;
+	p->s.list = &p->l;
+	p->s.account = from->s.account;
+	p->l.scroll_only = 1;
+	p->index = from->index;
+	p->msg_id = from->msg_id;
+	buf_addstr(&title, "viewer output: ");
+	str_clean_display(&title, name, strlen(name), 0);
+	p->output = buf_detach(&title, NULL);
+	/* As a message of its own: the renderer cleans what the viewer
+	 * printed (escape sequences from the attachment included). */
+	buf_addstr(&p->raw, "Content-Type: text/plain\n\n");
+	buf_add(&p->raw, text->data ? text->data : "", text->len);
+	render(ui, p);
+	ui_push(ui, &p->s);
+}
+
+/* Runs a mailcap entry on file; 0, or -1 with the message shown. */
+static int
+run_viewer(struct ui *ui, struct pager *p, const struct mailcap_entry *e,
+    const char *file, const char *name)
+{
+	struct spawn_opts o;
+	struct spawn_result r;
+	struct buf out = BUF_INIT;
+	struct error err;
+	int fd = -1, rc;
+
+	error_clear(&err);
+	if (e->file_on_stdin &&
+	    (fd = open(file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		ui_message(ui, 1, "cannot open %s: %s", file, strerror(errno));
+		return -1;
+	}
+	memset(&o, 0, sizeof(o));
+	o.command = e->command;
+	o.in_fd = fd;
+	if (e->copiousoutput) {
+		/* Its output is the payload; its stderr goes into the
+		 * error sentence, never onto the screen. */
+		o.out = &out;
+		o.out_max = VIEWER_OUTPUT_MAX;
+		o.timeout_ms = VIEWER_TIMEOUT_MS;
+		rc = spawn_run(&o, &r, &err);
+	} else {
+		/* An interactive viewer gets the terminal, out of curses
+		 * mode, and the screen is restored afterwards. */
+		o.tty = 1;
+		def_prog_mode();
+		endwin();
+		rc = spawn_run(&o, &r, &err);
+		reset_prog_mode();
+		ui->full_redraw = 1;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (rc < 0) {
+		ui_message(ui, 1, "%s", err.msg);
+	} else if (!spawn_ok(&r)) {
+		size_t n;
+
+		spawn_error(&err, &r, o.timeout_ms, "The viewer");
+		n = strlen(err.msg);
+		ui_message(ui, 1, "%s%s", err.msg,
+		    n > 0 && err.msg[n - 1] == '.' ? "" : ".");
+		rc = -1;
+	} else if (e->copiousoutput) {
+		show_output(ui, p, name, &out);
+	}
+	buf_free(&out);
+	return rc;
+}
+
 static int
 open_cmd(struct ui *ui, struct pager *p, const char *arg)
 {
 	struct buf data = BUF_INIT;
+	struct mailcap_entry e;
 	struct error err;
+	struct param_arg pa;
+	const struct mime_attachment *a;
 	const char *rest;
-	char dir[] = "/tmp/postie-XXXXXX", *name, *cmd;
-	struct buf path = BUF_INIT;
+	char ext[MAILCAP_EXT_MAX + 2], *dir = NULL, *file = NULL;
 	size_t i;
-	int rc = -1;
+	int rc = -1, found;
 
 	error_clear(&err);
 	if (attachment_arg(ui, p, arg, &i, &rest) < 0)
 		return -1;
-	if (mkdtemp(dir) == NULL) {
-		ui_message(ui, 1, "%s: %s", dir, strerror(errno));
-		return -1;
-	}
-	name = mime_safe_filename(p->view->attachments[i].name, i);
-	buf_printf(&path, "%s/%s", dir, name);
+	a = &p->view->attachments[i];
+	/* The viewer gets a name postie made: of the attachment's own name
+	 * only a safe extension is kept, for viewers that go by it. */
+	ui_mailcap_extension(a->name, ext);
 	if (mime_attachment_data(p->view, i, &data, &err) < 0 ||
-	    ui_save_file(dir, name, buf_cstr(&data), data.len, 0, &err) != 0) {
+	    ui_save_temp(ext, buf_cstr(&data), data.len, &dir, &file,
+	    &err) < 0) {
 		ui_message(ui, 1, "%s", err.msg);
-	} else if ((cmd = ui_mailcap_command(p->view->attachments[i].type,
-	    buf_cstr(&path))) == NULL) {
-		ui_message(ui, 1, "No mailcap entry for %s.",
-		    p->view->attachments[i].type);
-	} else {
-		def_prog_mode();
-		endwin();
-		rc = system(cmd);
-		reset_prog_mode();
-		ui->full_redraw = 1;
-		if (rc != 0)
-			ui_message(ui, 1, "The viewer exited with status %d.",
-			    rc);
-		free(cmd);
+		goto out;
 	}
-	unlink(buf_cstr(&path));
-	rmdir(dir);
-	free(name);
-	buf_free(&path);
+	pa.view = p->view;
+	pa.index = i;
+	found = ui_mailcap_find(a->type, file, attachment_param, &pa, &e,
+	    &err);
+	if (found < 0) {
+		ui_message(ui, 1, "%s", err.msg);
+	} else if (found == 0) {
+		ui_message(ui, 1, "No mailcap entry for %s; add one to "
+		    "~/.mailcap.", a->type);
+	} else {
+		rc = run_viewer(ui, p, &e, file, a->name[0] ? a->name :
+		    a->type);
+		ui_mailcap_entry_free(&e);
+	}
+out:
+	ui_save_temp_remove(dir, file);
 	buf_free(&data);
-	return rc == 0 ? 0 : -1;
+	return rc;
 }
 
 static int
@@ -375,6 +485,13 @@ pager_cmd(struct ui *ui, struct ui_screen *s, const char *name,
 {
 	struct pager *p = (struct pager *)s;
 	int64_t id;
+
+	if (p->output && strcmp(name, "search") != 0 &&
+	    strcmp(name, "search-next") != 0) {
+		ui_message(ui, 1, "This is a viewer's output; press q to go "
+		    "back to the message.");
+		return -1;
+	}
 
 	if (strcmp(name, "next-message") == 0 ||
 	    strcmp(name, "previous-message") == 0 ||
@@ -435,6 +552,7 @@ destroy(struct ui_screen *s)
 	free(p->search);
 	free(p->save_dir);
 	free(p->save_name);
+	free(p->output);
 	free(p);
 }
 

@@ -215,11 +215,6 @@ void scr_index_seen(struct ui *ui, struct ui_screen *s, int64_t id);
 /* Runs name on top screen's cmd hook; -1 with a message if none. */
 int ui_screen_cmd(struct ui *ui, const char *name, const char *arg);
 
-/* --- mailcap.c --- */
-/* Finds a view command for type in ~/.mailcap then /etc/mailcap, with
- * %s replaced by the quoted file and %t by the type.  NULL if none. */
-char *ui_mailcap_command(const char *type, const char *file);
-
 /* --- commands (the functions of the table in cmd.c) --- */
 int ui_cmd_help(struct ui *, const char *);
 int ui_cmd_back(struct ui *, const char *);

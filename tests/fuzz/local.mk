@@ -10,6 +10,7 @@ FUZZ_TARGETS =
 include tests/fuzz/core.mk
 include tests/fuzz/net.mk
 include tests/fuzz/mime.mk
+include tests/fuzz/ui.mk
 
 EXTRA_DIST += tests/fuzz/replay.c tests/fuzz/run-fuzzers.sh tests/fuzz/corpus
 if FUZZERS
