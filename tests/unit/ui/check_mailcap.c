@@ -33,6 +33,8 @@ write_mailcap(const char *text)
 static void
 setup(void)
 {
+	/* again for each test: with CK_FORK=no, one process runs them all */
+	snprintf(dir, sizeof(dir), "/tmp/postie-mailcap-XXXXXX");
 	ck_assert(mkdtemp(dir) != NULL);
 }
 
