@@ -53,7 +53,11 @@ child(const struct spawn_opts *o, int in, int out, int errfd)
 	    (out >= 0 && dup2(out, STDOUT_FILENO) < 0) ||
 	    (errfd >= 0 && dup2(errfd, STDERR_FILENO) < 0))
 		_exit(127);
-	execl("/bin/sh", "sh", "-c", o->command, (char *)NULL);
+	if (o->arg1)
+		execl("/bin/sh", "sh", "-c", o->command, "sh", o->arg1,
+		    (char *)NULL);
+	else
+		execl("/bin/sh", "sh", "-c", o->command, (char *)NULL);
 	_exit(127);
 }
 

@@ -19,6 +19,9 @@
 
 struct spawn_opts {
 	const char *command; /* run as /bin/sh -c command */
+	/* "$1" of the command, or NULL: a file name given this way never
+	 * becomes part of the command text. */
+	const char *arg1;
 	/* The child's standard input: a descriptor (not closed here), or
 	 * -1 for /dev/null (or the terminal with tty). */
 	int in_fd;

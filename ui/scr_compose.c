@@ -18,10 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cache/cache.h"
+#include "core/spawn.h"
 #include "core/str.h"
 #include "core/xalloc.h"
 #include "mime/compose.h"
@@ -73,36 +73,32 @@ editor_command(struct ui *ui)
 static int
 run_editor(struct ui *ui, const char *path, struct error *err)
 {
-	struct buf cmd = BUF_INIT;
-	pid_t pid;
-	int st;
+	struct buf cmd = BUF_INIT, what = BUF_INIT;
+	struct spawn_opts o;
+	struct spawn_result r;
+	int rc;
 
 	buf_printf(&cmd, "%s \"$1\"", editor_command(ui));
+	memset(&o, 0, sizeof(o));
+	o.command = buf_cstr(&cmd);
+	o.arg1 = path;
+	o.in_fd = -1;
+	o.tty = 1;
 	def_prog_mode();
 	endwin();
-	pid = fork();
-	if (pid == 0) {
-		execl("/bin/sh", "sh", "-c", buf_cstr(&cmd), "sh", path,
-		    (char *)NULL);
-		_exit(127);
-	}
-	buf_free(&cmd);
-	if (pid < 0) {
-		reset_prog_mode();
-		ui->full_redraw = 1;
-		return error_errno(err, errno, "cannot start the editor");
-	}
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
+	rc = spawn_run(&o, &r, err);
 	reset_prog_mode();
 	ui->full_redraw = 1;
-	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
-		return 0;
-	if (WIFEXITED(st))
-		return error_set(err, "the editor (%s) exited with %d",
-		    editor_command(ui), WEXITSTATUS(st));
-	return error_set(err, "the editor was killed by signal %d",
-	    WTERMSIG(st));
+	if (rc == 0 && !spawn_ok(&r)) {
+		str_clean_display(&what, editor_command(ui),
+		    strlen(editor_command(ui)), 0);
+		rc = spawn_error(err, &r, 0, "the editor (%s)", buf_cstr(&what));
+	} else if (rc < 0) {
+		error_prefix(err, "cannot start the editor");
+	}
+	buf_free(&what);
+	buf_free(&cmd);
+	return rc;
 }
 
 /* Writes the editor's file, runs the editor, reads the file back. */

@@ -156,6 +156,27 @@ START_TEST(test_stdin_fd)
 }
 END_TEST
 
+/* A file name given as "$1" stays one word, never command text. */
+START_TEST(test_arg1)
+{
+	struct buf out = BUF_INIT;
+	struct spawn_result r;
+	struct spawn_opts o;
+	struct error err;
+
+	memset(&o, 0, sizeof(o));
+	o.command = "printf '%s|' \"$1\" \"$#\"";
+	o.arg1 = "$(echo PWNED) it's `id`";
+	o.in_fd = -1;
+	o.out = &out;
+	o.out_max = 100;
+	ck_assert_int_eq(spawn_run(&o, &r, &err), 0);
+	ck_assert(spawn_ok(&r));
+	ck_assert_str_eq(buf_cstr(&out), "$(echo PWNED) it's `id`|1|");
+	buf_free(&out);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -169,6 +190,7 @@ main(void)
 	tcase_add_test(tc, test_status_words);
 	tcase_add_test(tc, test_signals_reset);
 	tcase_add_test(tc, test_stdin_fd);
+	tcase_add_test(tc, test_arg1);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
