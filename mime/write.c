@@ -1305,7 +1305,7 @@ mime_compose_write(struct mime_compose *m, const struct mime_write_opts *opts,
 	write_addresses(out, "Reply-To", m->reply_to.v, m->reply_to.n);
 	write_addresses(
 	    out, "Mail-Followup-To", m->followup_to.v, m->followup_to.n);
-	if (m->subject != NULL && m->subject[0] != '\0' &&
+	if (m->subject != NULL && m->subject[strspn(m->subject, " \t")] &&
 	    mime_write_unstructured("Subject", m->subject, out, err) < 0)
 		goto out;
 	write_ids(out, "Message-ID", &m->message_id, 1);

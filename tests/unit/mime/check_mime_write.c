@@ -803,9 +803,13 @@ START_TEST(test_bcc_modes)
 	write_ok(&m, NULL, &wire);
 	ck_assert_uint_eq(count_headers(&wire, "Bcc"), 0);
 	ck_assert_ptr_null(strstr(buf_cstr(&wire), "secret@example.com"));
+	ck_assert_uint_eq(count_headers(&wire, "Subject"), 1);
 	id1 = raw_header(&wire, "Message-ID");
 	d1 = raw_header(&wire, "Date");
+	mime_compose_set(&m.subject, " \t ");
 	write_ok(&m, &oc, &copy);
+	/* a blank subject is left out rather than written "Subject: " */
+	ck_assert_uint_eq(count_headers(&copy, "Subject"), 0);
 	v = raw_header(&copy, "Bcc");
 	ck_assert_str_eq(v, "Secret <secret@example.com>, bob@example.net");
 	free(v);
