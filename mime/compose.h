@@ -21,10 +21,11 @@
  * unfolded before it gets here).  Header names are checked too.  So no
  * value can ever start a header of its own.
  *
- * Normalisation the round trip allows for: unstructured values (subject,
- * custom headers) and display names lose leading and trailing blanks, and
- * a TAB reads back as a space; everything else reads back through mime.h byte for byte
- * (names, addresses, subject, body text, attachment names and bytes).
+ * Round trip: what the writer writes reads back through mime.h as it was
+ * given (names, addresses, subject, body text, attachment names and
+ * bytes), except that unstructured values (subject, custom headers) and
+ * display names lose leading and trailing blanks, a TAB in them reads back
+ * as a space, and text line ends come back as CRLF (LF once read as text).
  *
  * Ownership: every pointer in the structs below is malloc'ed and owned by
  * the struct; the *_free functions release everything.  Set fields with

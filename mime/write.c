@@ -278,7 +278,10 @@ hw_encoded(struct hw *h, const char *ws, size_t wslen, const char *s,
 			room = WORD_MAX_LEN;
 		if (room < 12 + 12) { /* under one 4-byte Q character */
 			hw_fold(h);
-			room = WORD_MAX_LEN;
+			room = FOLD_AT > wslen + 12 + 12 ? FOLD_AT - wslen
+			                                 : 12 + 12;
+			if (room > WORD_MAX_LEN)
+				room = WORD_MAX_LEN;
 		}
 		budget = room - 12;
 		while (end < len) {
@@ -350,46 +353,57 @@ is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
-/* The value of an unstructured field (checked, trimmed). */
+/* Blanks between two words that a fold may carry to the next line; a
+ * longer run goes inside encoded words, which can split it. */
+#define BLANKS_MAX 8
+
+/* The value of an unstructured field (checked, trimmed): words as they
+ * are, or runs of words (with the blanks between them) as encoded words.
+ * A word is encoded when needs_encoding says so or when a run of more
+ * than BLANKS_MAX blanks touches it. */
 static void
 hw_unstructured(struct hw *h, const char *s, size_t len)
 {
-	size_t pos = 0;
+	struct word {
+		size_t ws, st, en; /* blanks before, word start, word end */
+		int enc;
+	} *w = NULL;
+	size_t n = 0, cap = 0, pos = 0, i, j;
 
 	while (pos < len) {
-		size_t ws = pos, wst, we, rs, re;
+		size_t ws = pos;
 
 		while (pos < len && is_blank(s[pos]))
 			pos++;
-		wst = pos;
+		if (pos == len)
+			break;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			w = xreallocarray(w, cap, sizeof(*w));
+		}
+		w[n].ws = ws;
+		w[n].st = pos;
 		while (pos < len && !is_blank(s[pos]))
 			pos++;
-		we = pos;
-		if (wst == we)
-			break;
-		if (!needs_encoding(s + wst, we - wst)) {
-			hw_add(h, s + ws, wst - ws, s + wst, we - wst);
+		w[n].en = pos;
+		w[n].enc = needs_encoding(s + w[n].st, w[n].en - w[n].st);
+		if (n > 0 && w[n].st - w[n].ws > BLANKS_MAX)
+			w[n].enc = w[n - 1].enc = 1;
+		n++;
+	}
+	for (i = 0; i < n; i = j) {
+		if (!w[i].enc) {
+			hw_add(h, s + w[i].ws, w[i].st - w[i].ws, s + w[i].st,
+			    w[i].en - w[i].st);
+			j = i + 1;
 			continue;
 		}
-		/* a run of words to encode, with the blanks between them */
-		rs = wst;
-		re = we;
-		for (;;) {
-			size_t p2 = re, s2, e2;
-
-			while (p2 < len && is_blank(s[p2]))
-				p2++;
-			s2 = p2;
-			while (p2 < len && !is_blank(s[p2]))
-				p2++;
-			e2 = p2;
-			if (s2 == e2 || !needs_encoding(s + s2, e2 - s2))
-				break;
-			re = e2;
-		}
-		hw_encoded(h, s + ws, wst - ws, s + rs, re - rs);
-		pos = re;
+		for (j = i + 1; j < n && w[j].enc; j++)
+			;
+		hw_encoded(h, s + w[i].ws, w[i].st - w[i].ws, s + w[i].st,
+		    w[j - 1].en - w[i].st);
 	}
+	free(w);
 }
 
 int
@@ -1305,7 +1319,7 @@ mime_compose_write(struct mime_compose *m, const struct mime_write_opts *opts,
 	write_addresses(out, "Reply-To", m->reply_to.v, m->reply_to.n);
 	write_addresses(
 	    out, "Mail-Followup-To", m->followup_to.v, m->followup_to.n);
-	if (m->subject != NULL && m->subject[0] != '\0' &&
+	if (m->subject != NULL && m->subject[strspn(m->subject, " \t")] &&
 	    mime_write_unstructured("Subject", m->subject, out, err) < 0)
 		goto out;
 	write_ids(out, "Message-ID", &m->message_id, 1);

@@ -84,7 +84,8 @@ check_fields(const struct buf *b, const struct mime_compose *m, int copy)
 	}
 	/* Date, From, Message-ID, MIME-Version, Content-Type (+ CTE when
 	 * single-part), then each optional field */
-	if (h.n != 5 + (m->nattach == 0) + (m->subject && *m->subject) +
+	if (h.n != 5 + (m->nattach == 0) +
+	        (m->subject && m->subject[strspn(m->subject, " \t")]) +
 	        (m->to.n > 0) + (m->cc.n > 0) + (m->reply_to.n > 0) +
 	        (m->followup_to.n > 0) + (m->in_reply_to != NULL) +
 	        (m->nreferences > 0) + m->nextra + (copy && m->bcc.n > 0))
@@ -104,6 +105,8 @@ check_subject(const struct buf *b, const char *subject)
 	while (en > st && (subject[en - 1] == ' ' || subject[en - 1] == '\t'))
 		en--;
 	mime_clean(&want, subject + st, en - st, 0);
+	if (st == en) /* a blank subject is not written */
+		return;
 	if (mime_summary_parse(b->data, b->len, &s, NULL) < 0 ||
 	    strcmp(s->subject, buf_cstr(&want)) != 0)
 		abort();
@@ -118,7 +121,7 @@ build(char **f)
 	struct buf out = BUF_INIT;
 	struct mime_write_opts o = {MIME_WRITE_WIRE, 0, 0, NULL};
 	struct error e;
-	int k, refused_header = 0;
+	int k, refused_header = 0, bcc_in_input = 0;
 
 	mime_compose_init(&m);
 	mime_compose_set(&m.subject, f[F_SUBJ]);
@@ -136,6 +139,8 @@ build(char **f)
 		mime_compose_set(&m.in_reply_to, f[F_IRT]);
 	m.flowed = f[F_BODY][0] & 1;
 	for (k = F_SUBJ; k <= F_IRT; k++)
+		bcc_in_input |= strstr(f[k], "hidden@example.org") != NULL;
+	for (k = F_SUBJ; k <= F_IRT; k++)
 		if (k != F_BODY && !(k == F_XVAL && !*f[F_XNAME]) &&
 		    has_control(f[k]))
 			refused_header = 1;
@@ -150,7 +155,10 @@ build(char **f)
 		check_lines(&out);
 		check_fields(&out, &m, k);
 		check_subject(&out, f[F_SUBJ]);
-		if (!k && strstr(out.data, "hidden@example.org") != NULL)
+		/* the Bcc address is nowhere on the wire (unless the input
+		 * itself wrote it somewhere) */
+		if (!k && !bcc_in_input &&
+		    strstr(out.data, "hidden@example.org") != NULL)
 			abort();
 	}
 	mime_compose_free(&m);

@@ -303,6 +303,33 @@ START_TEST(test_q_or_b)
 		ck_assert_str_eq(d, big);
 		free(d);
 	}
+	/* long runs of blanks: kept, inside encoded words, lines within
+	 * 78 */
+	buf_reset(&out);
+	{
+		struct buf in = BUF_INIT;
+		char *d;
+		int k;
+
+		buf_addstr(&in, "start");
+		for (k = 0; k < 2000; k++)
+			buf_addch(&in, k % 3 ? ' ' : '\t');
+		buf_addstr(&in, "middle");
+		for (k = 0; k < 12; k++)
+			buf_addch(&in, ' ');
+		buf_addstr(&in, "end  of   it");
+		ck_assert_int_eq(mime_write_unstructured(
+		                     "Subject", buf_cstr(&in), &out, NULL),
+		    0);
+		assert_lines(&out, 78);
+		d = decoded_header(&out, "Subject");
+		for (k = 0; in.data[k]; k++)
+			if (in.data[k] == '\t')
+				in.data[k] = ' ';
+		ck_assert_str_eq(d, buf_cstr(&in));
+		free(d);
+		buf_free(&in);
+	}
 	/* short ASCII: as it is */
 	buf_reset(&out);
 	ck_assert_int_eq(
@@ -803,9 +830,13 @@ START_TEST(test_bcc_modes)
 	write_ok(&m, NULL, &wire);
 	ck_assert_uint_eq(count_headers(&wire, "Bcc"), 0);
 	ck_assert_ptr_null(strstr(buf_cstr(&wire), "secret@example.com"));
+	ck_assert_uint_eq(count_headers(&wire, "Subject"), 1);
 	id1 = raw_header(&wire, "Message-ID");
 	d1 = raw_header(&wire, "Date");
+	mime_compose_set(&m.subject, " \t ");
 	write_ok(&m, &oc, &copy);
+	/* a blank subject is left out rather than written "Subject: " */
+	ck_assert_uint_eq(count_headers(&copy, "Subject"), 0);
 	v = raw_header(&copy, "Bcc");
 	ck_assert_str_eq(v, "Secret <secret@example.com>, bob@example.net");
 	free(v);
