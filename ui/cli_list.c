@@ -12,10 +12,11 @@
 #include "ui/cli.h"
 
 /*
- * The folder named on the command line: as typed, or else as `postie
- * folders` printed it (escaped: a name with controls in it can be given
- * back as printed, "Junk\x1b[2J").  The error is the one for the name as
- * typed.
+ * The folder named on the command line, read as `postie folders` printed
+ * it (escaped: a name with controls in it is given back as printed,
+ * "Junk\x1b[2J"), so that each printed name finds its own folder even
+ * when another folder is really called "Junk\x1b[2J".  A name that does
+ * not read back that way, or names no folder then, is taken as typed.
  */
 static int
 find_folder(struct cache *c, size_t acct, const char *name, int64_t *fid_r,
@@ -23,20 +24,16 @@ find_folder(struct cache *c, size_t acct, const char *name, int64_t *fid_r,
 {
 	struct buf real = BUF_INIT;
 	struct error err2;
-	int rc;
+	int found = 0;
 
-	if (cache_folder_find(c, acct, name, fid_r, err) == 0)
-		return 0;
-	if (strchr(name, '\\') == NULL ||
-	    str_unescape_field(&real, name, strlen(name)) < 0 ||
-	    (real.len > 0 && memchr(real.data, '\0', real.len))) {
-		buf_free(&real);
-		return -1;
-	}
 	error_clear(&err2);
-	rc = cache_folder_find(c, acct, buf_cstr(&real), fid_r, &err2);
+	if (strchr(name, '\\') != NULL &&
+	    str_unescape_field(&real, name, strlen(name)) == 0 &&
+	    (real.len == 0 || memchr(real.data, '\0', real.len) == NULL))
+		found = cache_folder_find(c, acct, buf_cstr(&real), fid_r,
+		    &err2) == 0;
 	buf_free(&real);
-	return rc;
+	return found ? 0 : cache_folder_find(c, acct, name, fid_r, err);
 }
 
 int
