@@ -30,8 +30,8 @@ message and of a hostile one), and check the scenario's expectations:
   expect-folders: N               `postie folders` prints N records
 
 Whatever the scenario, no command may print ESC, BEL, a C1 control (as
-UTF-8 or as a bare byte) or another C0 control but TAB and LF, on stdout
-or stderr (sync runs with its stdout on a terminal, so that its progress
+UTF-8 or as a bare byte), another C0 control but TAB and LF, a bidi
+control or a byte that is not UTF-8, on stdout or stderr (sync runs with its stdout on a terminal, so that its progress
 lines are shown: their own "\r ESC [K" is the only escape allowed there);
 every record of `folders` has exactly 3 fields and `list` 5; and every
 folder `folders` printed can be listed by the name it printed.
@@ -54,19 +54,24 @@ import scenario  # noqa: E402
 
 POSTIE = os.environ["POSTIE"]
 
-# What no CLI output may hold.  Sync's own progress line starts with
+# What no CLI output may hold, over its text read as UTF-8 (a byte that is
+# not UTF-8 stands as U+DC80 + byte): C0 but TAB and LF, DEL, C1 as UTF-8
+# (U+0080..U+009F), any byte that is not UTF-8 (a bare C1 0x80..0x9F
+# among them), bidi controls.  Sync's own progress line starts with
 # "\r ESC [K"; that is taken out first (and only on the terminal side).
-FORBIDDEN = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|(?<![\xc0-\xf4])[\x80-\x9f]")
+FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\udc80-\udcff"
+                       "\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 HOSTILE_MSG = (b"From: \x1b]52;c;cHduZWQ=\x07Mallory <m@example.org>\r\n"
                b"Subject: \x1b[2J\xc2\x9b2J\x9b2J\x07 x\ty\r\n\r\n"
                b"body \x1b]52;c;cHduZWQ=\x07 \x1b[2J \xc2\x9b2J \x9b2J \x07 cr\rx\r\n")
 
 
 def forbidden(what, data):
-    m = FORBIDDEN.search(data)
+    text = data.decode("utf-8", "surrogateescape")
+    m = FORBIDDEN.search(text)
     if m:
-        return ["%s printed control bytes %r near %r" % (what, m.group(0),
-                                                        data[max(0, m.start() - 20):m.end() + 20])]
+        return ["%s printed control %r near %r" % (what, m.group(0),
+                                                  text[max(0, m.start() - 20):m.end() + 20])]
     return []
 
 
