@@ -44,6 +44,9 @@ void cli_record(const char *const *fields, size_t n);
 /* Prints s on stdout cleaned by str_clean_display (keep_newlines as
  * there): for the human-readable text of a command. */
 void cli_print_clean(const char *s, size_t len, int keep_newlines);
+/* Prints a server's [ALERT] on stderr, "ACCOUNT: server alert: TEXT",
+ * cleaned as cli_fail's sentence is. */
+void cli_alert(const char *account, const char *text);
 /* Loads the configuration named by opts (or the default file).  On error
  * prints it and returns NULL. */
 struct config *cli_load_config(const struct cli_opts *opts);

@@ -168,8 +168,7 @@ cli_sync(const struct cli_opts *opts, int argc, char **argv)
 				fflush(stdout);
 				/* The server must be heard (RFC 3501 7.1),
 				 * even with -q. */
-				print_line(stderr, name, "server alert: ",
-				    ev.text);
+				cli_alert(name, ev.text);
 				continue;
 			}
 			if (ev.kind != CACHE_EV_SYNC_DONE || ev.ticket == 0)

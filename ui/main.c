@@ -69,6 +69,20 @@ cli_record(const char *const *fields, size_t n)
 }
 
 void
+cli_alert(const char *account, const char *text)
+{
+	struct buf out = BUF_INIT;
+
+	fflush(stdout);
+	str_clean_display(&out, account, strlen(account), 0);
+	buf_addstr(&out, ": server alert: ");
+	str_clean_display(&out, text, strlen(text), 0);
+	buf_addch(&out, '\n');
+	fwrite(out.data, 1, out.len, stderr);
+	buf_free(&out);
+}
+
+void
 cli_print_clean(const char *s, size_t len, int keep_newlines)
 {
 	struct buf out = BUF_INIT;

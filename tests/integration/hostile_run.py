@@ -6,9 +6,9 @@ hostile_run.py [SCENARIO...]   (default: tests/server/scenarios/*.scn)
 Needs the harness environment (run under tests/server/with-dovecot) and
 $POSTIE.  For each scenario: start tests/server/hostile.py, write a config
 whose account "evil" points at it, run `postie sync evil` (bounded in
-time), then every other CLI command (folders, list of each folder by the
-name `folders` printed, accounts, check-config, view of each stored
-message and of a hostile one), and check the scenario's expectations:
+time), then every other CLI command that reads rather than sends
+(folders, list of each folder by the name `folders` printed, accounts,
+check-config, outbox, view of each stored message and of a hostile one), and check the scenario's expectations:
 
   expect-exit: ok | fail          status of `postie sync`
   expect-stderr: REGEX            must match what sync printed on stderr
@@ -145,6 +145,7 @@ def other_commands(sc, cfg, penv, home):
                 problems.append("list printed a record of %d fields: %r" % (len(line.split(b"\t")), line))
     run(["accounts"])
     run(["check-config"])
+    run(["outbox"])
     hostile = os.path.join(home, "hostile.eml")
     with open(hostile, "wb") as f:
         f.write(HOSTILE_MSG)
