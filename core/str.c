@@ -237,3 +237,98 @@ str_clean_display(struct buf *out, const char *str, size_t len,
 		buf_add(out, s + i - n, n);
 	}
 }
+
+static void
+add_hex_escape(struct buf *out, unsigned char c)
+{
+	static const char hex[] = "0123456789abcdef";
+	char e[4] = { '\\', 'x', hex[c >> 4], hex[c & 0xF] };
+
+	buf_add(out, e, sizeof(e));
+}
+
+void
+str_escape_field(struct buf *out, const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, k;
+
+	while (i < len) {
+		unsigned cp;
+		size_t n;
+
+		if (s[i] < 0x80) {
+			switch (s[i]) {
+			case '\\': buf_addstr(out, "\\\\"); break;
+			case '\t': buf_addstr(out, "\\t"); break;
+			case '\n': buf_addstr(out, "\\n"); break;
+			case '\r': buf_addstr(out, "\\r"); break;
+			default:
+				if (s[i] < 0x20 || s[i] == 0x7F)
+					add_hex_escape(out, s[i]);
+				else
+					buf_addch(out, s[i]);
+			}
+			i++;
+			continue;
+		}
+		if ((n = str_utf8_decode(s + i, len - i, &cp)) == 0) {
+			add_hex_escape(out, s[i++]);
+			continue;
+		}
+		/* C1 and bidi controls: escaped byte by byte, so the field
+		 * still reads back to the same bytes. */
+		if ((cp >= 0x80 && cp < 0xA0) || is_bidi_control(cp))
+			for (k = 0; k < n; k++)
+				add_hex_escape(out, s[i + k]);
+		else
+			buf_add(out, s + i, n);
+		i += n;
+	}
+}
+
+int
+str_unescape_field(struct buf *out, const char *s, size_t len)
+{
+	size_t i = 0;
+	int hi, lo;
+
+	while (i < len) {
+		if (s[i] != '\\') {
+			buf_addch(out, s[i++]);
+			continue;
+		}
+		if (i + 1 >= len)
+			return -1;
+		switch (s[i + 1]) {
+		case '\\': buf_addch(out, '\\'); break;
+		case 't': buf_addch(out, '\t'); break;
+		case 'n': buf_addch(out, '\n'); break;
+		case 'r': buf_addch(out, '\r'); break;
+		case 'x':
+			if (i + 3 >= len || (hi = str_hexval(s[i + 2])) < 0 ||
+			    (lo = str_hexval(s[i + 3])) < 0)
+				return -1;
+			buf_addch(out, (char)(hi << 4 | lo));
+			i += 4;
+			continue;
+		default:
+			return -1;
+		}
+		i += 2;
+	}
+	return 0;
+}
+
+void
+str_tsv_record(struct buf *out, const char *const *fields, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		if (k > 0)
+			buf_addch(out, '\t');
+		str_escape_field(out, fields[k], strlen(fields[k]));
+	}
+	buf_addch(out, '\n');
+}

@@ -48,6 +48,26 @@ void str_clean_display(struct buf *out, const char *s, size_t len,
     int keep_newlines);
 
 /*
+ * Appends s[0..len) to out as one field of tab-separated output, escaped
+ * so that it can hold neither a separator nor anything a terminal acts
+ * on: backslash becomes "\\", TAB "\t", LF "\n", CR "\r"; every other C0
+ * control, DEL, C1 control (U+0080..U+009F), bidi control (as
+ * str_clean_display lists them) and every byte that is not part of valid
+ * UTF-8 becomes "\xHH" per byte (lower-case hex).  The result is valid
+ * UTF-8 and str_unescape_field() gives s back byte for byte.
+ */
+void str_escape_field(struct buf *out, const char *s, size_t len);
+/* The reverse of str_escape_field: "\\", "\t", "\n", "\r" and "\xHH"
+ * (either case) are decoded, any other byte is copied.  Returns 0, or -1
+ * (out then holds a partial result) at a backslash that starts none of
+ * those. */
+int str_unescape_field(struct buf *out, const char *s, size_t len);
+/* Appends one record of tab-separated output: the n fields (NUL-terminated
+ * strings) each escaped with str_escape_field, joined by TAB, ended by LF.
+ * So a record is always exactly one line of exactly n fields. */
+void str_tsv_record(struct buf *out, const char *const *fields, size_t n);
+
+/*
  * Decodes one UTF-8 sequence at s (len bytes available).  Returns its length
  * (1..4) and sets *cp_r, or 0 if the bytes are not valid, shortest-form
  * UTF-8 (then *cp_r is 0xFFFD).  len must be > 0.

@@ -28,7 +28,13 @@
  * arrive (during any command, SELECT with QRESYNC and IDLE included).
  *
  * Folder names are UTF-8 in this API; the engine converts to and from
- * modified UTF-7 (or sends UTF-8 after UTF8=ACCEPT) itself.
+ * modified UTF-7 (or sends UTF-8 after UTF8=ACCEPT) itself.  A name is
+ * the server's own, byte for byte once encoded again, so that commands
+ * name the same folder: it may hold controls (ESC, TAB, LF...) and, after
+ * UTF8=ACCEPT, bytes that are not UTF-8.  It is never fit for a terminal
+ * as it is: show it through str_escape_field or str_clean_display
+ * (core/str.h).  A folder whose name holds NUL is left out: no command
+ * could name it.
  * UID sets are IMAP sequence-set strings ("1:5,9,12:*"); see
  * imap_uidset_foreach().
  */

@@ -134,7 +134,8 @@ list_untagged(struct imap *imap, struct imap_cmd *cmd,
 	a = a->next;
 	if (a == NULL || a->type != IMAP_ARG_LIST || (name = imap_arg_nth(a,
 	    2)) == NULL || imap_arg_str(name) == NULL ||
-	    memchr(name->str, '\0', name->len))
+	    memchr(name->str, '\0', name->len) ||
+	    imap_folder_name(imap, name->str, name->len) == NULL)
 		return 1; /* malformed: skip the entry */
 	if ((e = find(l, name->str)) == NULL) {
 		if (l->n == l->cap) {
@@ -282,7 +283,7 @@ status_untagged(struct imap *imap, struct imap_cmd *cmd,
 		return 0;
 	/* another folder's, sent on its own (NOTIFY) */
 	name = imap_folder_name(imap, a->next->str, a->next->len);
-	if (!imap_folder_same(name, sc->folder))
+	if (name == NULL || !imap_folder_same(name, sc->folder))
 		return 0;
 	imap_status_items(a->next->next->list, &sc->st);
 	return 1;

@@ -103,7 +103,9 @@ int imap_fetch_items(const struct imap_resp *r, struct imap_msg *m);
 /* "(MESSAGES 3 UNSEEN 1 ...)" of a STATUS response into the status
  * fields of st (has_status once MESSAGES is seen); others untouched. */
 void imap_status_items(const struct imap_arg *a, struct imap_folder *st);
-/* Decodes a folder name from the server into UTF-8 (imap->tmp). */
+/* Decodes a folder name from the server into UTF-8 (imap->tmp), controls
+ * and all: the name commands give back (see imap.h).  NULL for a name
+ * that holds NUL, raw or encoded: no command can name that folder. */
 const char *imap_folder_name(struct imap *imap, const char *raw, size_t len);
 
 #endif

@@ -179,6 +179,9 @@ imap_folder_name(struct imap *imap, const char *raw, size_t len)
 		buf_reset(&imap->tmp);
 		buf_add(&imap->tmp, raw, len);
 	}
+	/* Cut at a NUL, the name would be another folder's. */
+	if (imap->tmp.len > 0 && memchr(imap->tmp.data, '\0', imap->tmp.len))
+		return NULL;
 	return buf_cstr(&imap->tmp);
 }
 
@@ -436,7 +439,9 @@ untagged_default(struct imap *imap, const struct imap_resp *r)
 			ev.uidnext = st.uidnext;
 			ev.modseq = st.highestmodseq;
 		}
-		ev.folder = imap_folder_name(imap, fname->str, fname->len);
+		if ((ev.folder = imap_folder_name(imap, fname->str,
+		    fname->len)) == NULL)
+			return 0;
 		imap_event(imap, &ev);
 	}
 	return 0;

@@ -416,9 +416,13 @@ namespace_untagged(struct imap *imap, struct imap_cmd *cmd,
 	a = r->args->next;
 	if (a && a->type == IMAP_ARG_LIST && a->list &&
 	    a->list->type == IMAP_ARG_LIST && imap_arg_str(a->list->list)) {
+		const char *prefix;
+
 		p = a->list->list;
+		if ((prefix = imap_folder_name(imap, p->str, p->len)) == NULL)
+			return 1;
 		free(ns->prefix);
-		ns->prefix = xstrdup(imap_folder_name(imap, p->str, p->len));
+		ns->prefix = xstrdup(prefix);
 		d = imap_arg_str(p->next);
 		ns->delim = d && *d ? *d : 0;
 	}

@@ -8,6 +8,12 @@
  * bits, broken surrogates, adjacent encoded runs, 8-bit bytes or controls);
  * for mutf7_encode, input that is not valid UTF-8 or that holds NUL.
  * Pure functions, no limits beyond the caller's input length.
+ *
+ * mutf7_decode is lossless: encoded controls (ESC, BEL, TAB, LF, C1, and
+ * U+0000 as a NUL byte) come out as they are, so that a decoded name
+ * other than one holding NUL encodes back to the very bytes the server
+ * sent.  Its output is a name, never display text: escape it
+ * (str_escape_field in core/str.h) before it reaches a terminal.
  */
 #ifndef POSTIE_NET_MUTF7_H
 #define POSTIE_NET_MUTF7_H

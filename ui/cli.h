@@ -32,8 +32,21 @@ struct cli_cmd {
 /* The command table (main.c). */
 extern const struct cli_cmd cli_cmds[];
 
-/* Prints "postie: " + message + newline on stderr; returns 1. */
+/* Prints "postie: " + message + newline on stderr; returns 1.  The
+ * message often quotes a server or a message, so it is cleaned as the TUI
+ * cleans what it draws (str_clean_display): one line, no controls. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints one record of scriptable output on stdout: the n fields escaped
+ * and joined by str_tsv_record (core/str.h), so that no field can hold a
+ * TAB, a line break or a control.  Every command's records go through
+ * here. */
+void cli_record(const char *const *fields, size_t n);
+/* Prints s on stdout cleaned by str_clean_display (keep_newlines as
+ * there): for the human-readable text of a command. */
+void cli_print_clean(const char *s, size_t len, int keep_newlines);
+/* Prints a server's [ALERT] on stderr, "ACCOUNT: server alert: TEXT",
+ * cleaned as cli_fail's sentence is. */
+void cli_alert(const char *account, const char *text);
 /* Loads the configuration named by opts (or the default file).  On error
  * prints it and returns NULL. */
 struct config *cli_load_config(const struct cli_opts *opts);

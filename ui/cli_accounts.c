@@ -17,10 +17,13 @@ cli_accounts(const struct cli_opts *opts, int argc, char **argv)
 		return 1;
 	for (i = 0; i < cfg->naccounts; i++) {
 		const struct config_account *a = &cfg->accounts[i];
+		const char *f[4];
 
-		printf("%s\t%s\t%s\t%s\n", a->name,
-		    config_protocol_name(a->protocol), config_tls_name(a->tls),
-		    config_mode_name(a, mode, sizeof(mode)));
+		f[0] = a->name;
+		f[1] = config_protocol_name(a->protocol);
+		f[2] = config_tls_name(a->tls);
+		f[3] = config_mode_name(a, mode, sizeof(mode));
+		cli_record(f, 4);
 	}
 	config_free(&cfg);
 	return fflush(stdout) == 0 ? 0 : cli_fail("cannot write the output");

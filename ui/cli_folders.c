@@ -27,8 +27,14 @@ cli_folders(const struct cli_opts *opts, int argc, char **argv)
 		cli_fail("%s", err.msg);
 		goto out;
 	}
-	for (i = 0; i < n; i++)
-		printf("%s\t%u\t%u\n", f[i].name, f[i].total, f[i].unread);
+	for (i = 0; i < n; i++) {
+		char total[16], unread[16];
+		const char *rec[3] = { f[i].name, total, unread };
+
+		snprintf(total, sizeof(total), "%u", f[i].total);
+		snprintf(unread, sizeof(unread), "%u", f[i].unread);
+		cli_record(rec, 3);
+	}
 	rc = fflush(stdout) == 0 ? 0 : cli_fail("cannot write the output");
 out:
 	cache_folders_free(&f, n);

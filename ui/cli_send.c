@@ -163,8 +163,7 @@ cli_send(const struct cli_opts *opts, int argc, char **argv)
 			if (ev.kind == CACHE_EV_SEND_DONE && ev.ticket == ticket)
 				waiting = 0;
 			else if (ev.kind == CACHE_EV_ALERT)
-				fprintf(stderr, "%s: server alert: %s\n",
-				    cache_account(c, ev.account)->name,
+				cli_alert(cache_account(c, ev.account)->name,
 				    ev.text);
 	}
 	/* Gone from the outbox: the server took it, for every recipient
@@ -189,7 +188,9 @@ cli_send(const struct cli_opts *opts, int argc, char **argv)
 			    v[i].error ? v[i].error : "some recipients were "
 			    "refused", (long long)v[i].id);
 		else {
-			printf("%s\n", msgid);
+			/* The message's own Message-ID when it had one. */
+			cli_print_clean(msgid, strlen(msgid), 0);
+			putchar('\n');
 			rc = fflush(stdout) == 0 ? 0 : cli_fail("cannot write "
 			    "the output");
 		}
@@ -214,16 +215,14 @@ out:
 	return rc;
 }
 
-/* A field of a record: cleaned, with no TAB or line break left. */
-static void
-field(struct buf *line, const char *s)
+/* A text field of a record, as the screens show it (the record then
+ * escapes what is left: a backslash). */
+static const char *
+field(struct buf *b, const char *s)
 {
-	size_t i, start = line->len;
-
-	str_clean_display(line, s ? s : "", s ? strlen(s) : 0, 0);
-	for (i = start; i < line->len; i++)
-		if (line->data[i] == '\t' || line->data[i] == '\n')
-			line->data[i] = ' ';
+	buf_reset(b);
+	str_clean_display(b, s ? s : "", s ? strlen(s) : 0, 0);
+	return buf_cstr(b);
 }
 
 int
@@ -232,7 +231,7 @@ cli_outbox(const struct cli_opts *opts, int argc, char **argv)
 	struct cache *c = NULL;
 	struct config *cfg;
 	struct outbox_msg *v = NULL;
-	struct buf line = BUF_INIT;
+	struct buf f[4] = { BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT };
 	struct error err;
 	size_t n = 0, i, acct = SIZE_MAX;
 	int rc = 1;
@@ -249,29 +248,28 @@ cli_outbox(const struct cli_opts *opts, int argc, char **argv)
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		char date[32];
+		char date[32], id[24];
+		const char *rec[7];
 		time_t t = (time_t)v[i].created;
 		struct tm tm;
 
 		if (gmtime_r(&t, &tm) == NULL || strftime(date, sizeof(date),
 		    "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 			date[0] = '\0';
-		buf_reset(&line);
-		buf_printf(&line, "%lld\t", (long long)v[i].id);
-		field(&line, v[i].account);
-		buf_printf(&line, "\t%s\t%s\t", outbox_state_name(v[i].state),
-		    date);
-		field(&line, v[i].rcpts);
-		buf_addch(&line, '\t');
-		field(&line, v[i].subject);
-		buf_addch(&line, '\t');
-		field(&line, v[i].error);
-		buf_addch(&line, '\n');
-		fputs(buf_cstr(&line), stdout);
+		snprintf(id, sizeof(id), "%lld", (long long)v[i].id);
+		rec[0] = id;
+		rec[1] = field(&f[0], v[i].account);
+		rec[2] = outbox_state_name(v[i].state);
+		rec[3] = date;
+		rec[4] = field(&f[1], v[i].rcpts);
+		rec[5] = field(&f[2], v[i].subject);
+		rec[6] = field(&f[3], v[i].error);
+		cli_record(rec, 7);
 	}
 	rc = fflush(stdout) == 0 ? 0 : cli_fail("cannot write the output");
 out:
-	buf_free(&line);
+	for (i = 0; i < 4; i++)
+		buf_free(&f[i]);
 	outbox_msgs_free(&v, n);
 	cache_close(&c);
 	config_free(&cfg);

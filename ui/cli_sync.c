@@ -9,23 +9,50 @@
 #include <unistd.h>
 
 #include "cache/cache.h"
+#include "core/str.h"
 #include "core/xalloc.h"
 #include "ui/cli.h"
 
+/* One progress line over the last.  Its text names folders, which come
+ * from the server: cleaned as the TUI's status line is. */
 static void
 progress(const struct cache *c, const struct cache_event *ev)
 {
 	const struct account *a = cache_account(c, ev->account);
+	struct buf line = BUF_INIT;
 
-	printf("\r\033[K%s: %s", a->name, ev->text);
+	buf_addstr(&line, "\r\033[K");
+	str_clean_display(&line, a->name, strlen(a->name), 0);
+	buf_addstr(&line, ": ");
+	str_clean_display(&line, ev->text, strnlen(ev->text,
+	    sizeof(ev->text)), 0);
 	if (ev->total)
-		printf(" %llu/%llu", (unsigned long long)ev->done,
+		buf_printf(&line, " %llu/%llu", (unsigned long long)ev->done,
 		    (unsigned long long)ev->total);
 	else if (ev->done)
-		printf(" %llu", (unsigned long long)ev->done);
+		buf_printf(&line, " %llu", (unsigned long long)ev->done);
 	if (ev->bytes)
-		printf(" (%llu KB)", (unsigned long long)(ev->bytes / 1024));
+		buf_printf(&line, " (%llu KB)",
+		    (unsigned long long)(ev->bytes / 1024));
+	fwrite(line.data, 1, line.len, stdout);
 	fflush(stdout);
+	buf_free(&line);
+}
+
+/* "NAME: LABELTEXT" and a newline on fp, NAME and TEXT cleaned: TEXT
+ * can be the server's own words. */
+static void
+print_line(FILE *fp, const char *name, const char *label, const char *text)
+{
+	struct buf b = BUF_INIT;
+
+	str_clean_display(&b, name, strlen(name), 0);
+	buf_addstr(&b, ": ");
+	buf_addstr(&b, label);
+	str_clean_display(&b, text, strlen(text), 0);
+	buf_addch(&b, '\n');
+	fwrite(b.data, 1, b.len, fp);
+	buf_free(&b);
 }
 
 /* "work: 12 new, 3 changed, 1 queued change sent" (or "up to date"). */
@@ -47,7 +74,7 @@ summary(const char *name, const struct cache_sync_stats *st)
 	ADD(st->ops_sent, "queued change sent", "queued changes sent");
 	ADD(st->ops_failed, "queued change refused", "queued changes refused");
 #undef ADD
-	printf("%s: %s\n", name, len ? line : "up to date");
+	print_line(stdout, name, "", len ? line : "up to date");
 }
 
 struct want {
@@ -141,8 +168,7 @@ cli_sync(const struct cli_opts *opts, int argc, char **argv)
 				fflush(stdout);
 				/* The server must be heard (RFC 3501 7.1),
 				 * even with -q. */
-				fprintf(stderr, "%s: server alert: %s\n", name,
-				    ev.text);
+				cli_alert(name, ev.text);
 				continue;
 			}
 			if (ev.kind != CACHE_EV_SYNC_DONE || ev.ticket == 0)

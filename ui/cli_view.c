@@ -60,8 +60,10 @@ cli_view(const struct cli_opts *opts, int argc, char **argv)
 		return cli_fail("%s: %s", path, err.msg);
 	}
 	mime_view_text(view, &out);
-	if (fwrite(out.data ? out.data : "", 1, out.len, stdout) != out.len ||
-	    fflush(stdout) != 0)
+	/* The rendering is cleaned already; this is the same last pass as
+	 * the pager's, so that nothing else can reach the terminal. */
+	cli_print_clean(out.data ? out.data : "", out.len, 1);
+	if (ferror(stdout) || fflush(stdout) != 0)
 		rc = cli_fail("cannot write the output");
 	mime_view_free(&view);
 	buf_free(&out);

@@ -12,6 +12,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "core/paths.h"
+#include "core/str.h"
 #include "core/xalloc.h"
 #include "ui/cli.h"
 #include "ui/tui.h"
@@ -41,15 +42,55 @@ const struct cli_cmd cli_cmds[] = {
 int
 cli_fail(const char *fmt, ...)
 {
+	struct buf raw = BUF_INIT, out = BUF_INIT;
 	va_list ap;
 
 	fflush(stdout);
-	fputs("postie: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	buf_vprintf(&raw, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	buf_addstr(&out, "postie: ");
+	str_clean_display(&out, raw.data ? raw.data : "", raw.len, 0);
+	buf_addch(&out, '\n');
+	fwrite(out.data, 1, out.len, stderr);
+	buf_free(&raw);
+	buf_free(&out);
 	return 1;
+}
+
+void
+cli_record(const char *const *fields, size_t n)
+{
+	struct buf out = BUF_INIT;
+
+	str_tsv_record(&out, fields, n);
+	fwrite(out.data, 1, out.len, stdout);
+	buf_free(&out);
+}
+
+void
+cli_alert(const char *account, const char *text)
+{
+	struct buf out = BUF_INIT;
+
+	fflush(stdout);
+	str_clean_display(&out, account, strlen(account), 0);
+	buf_addstr(&out, ": server alert: ");
+	str_clean_display(&out, text, strlen(text), 0);
+	buf_addch(&out, '\n');
+	fwrite(out.data, 1, out.len, stderr);
+	buf_free(&out);
+}
+
+void
+cli_print_clean(const char *s, size_t len, int keep_newlines)
+{
+	struct buf out = BUF_INIT;
+
+	str_clean_display(&out, s, len, keep_newlines);
+	if (out.len > 0)
+		fwrite(out.data, 1, out.len, stdout);
+	buf_free(&out);
 }
 
 struct config *
@@ -193,7 +234,6 @@ main(int argc, char **argv)
 			return rc;
 		}
 	}
-	fprintf(stderr, "postie: unknown command '%s' (see postie --help)\n",
-	    argv[0]);
+	cli_fail("unknown command '%s' (see postie --help)", argv[0]);
 	return 2;
 }

@@ -19,3 +19,16 @@ tests_fuzz_fuzz_config_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DFUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/config"'
 tests_fuzz_fuzz_config_LDADD = $(CORE_LIBS)
 tests_fuzz_fuzz_config_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
+
+# The CLI's tab-separated writer (core/str: str_tsv_record).
+FUZZ_TARGETS += tests/fuzz/fuzz_tsv
+check_PROGRAMS += tests/fuzz/fuzz_tsv
+if !FUZZERS
+TESTS += tests/fuzz/fuzz_tsv
+endif
+tests_fuzz_fuzz_tsv_SOURCES = tests/fuzz/fuzz_tsv.c tests/fuzz/fuzz_check.h \
+	$(FUZZ_MAIN)
+tests_fuzz_fuzz_tsv_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DFUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/tsv"'
+tests_fuzz_fuzz_tsv_LDADD = $(CORE_LIBS)
+tests_fuzz_fuzz_tsv_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)

@@ -34,3 +34,16 @@ tests_fuzz_fuzz_smtp_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DFUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/smtp"'
 tests_fuzz_fuzz_smtp_LDADD = $(NET_LIBS)
 tests_fuzz_fuzz_smtp_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
+
+# IMAP folder names in modified UTF-7 (net/mutf7).
+FUZZ_TARGETS += tests/fuzz/fuzz_mutf7
+check_PROGRAMS += tests/fuzz/fuzz_mutf7
+if !FUZZERS
+TESTS += tests/fuzz/fuzz_mutf7
+endif
+tests_fuzz_fuzz_mutf7_SOURCES = tests/fuzz/fuzz_mutf7.c \
+	tests/fuzz/fuzz_check.h $(FUZZ_MAIN)
+tests_fuzz_fuzz_mutf7_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DFUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/mutf7"'
+tests_fuzz_fuzz_mutf7_LDADD = $(NET_LIBS)
+tests_fuzz_fuzz_mutf7_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)

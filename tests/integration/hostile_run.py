@@ -6,8 +6,9 @@ hostile_run.py [SCENARIO...]   (default: tests/server/scenarios/*.scn)
 Needs the harness environment (run under tests/server/with-dovecot) and
 $POSTIE.  For each scenario: start tests/server/hostile.py, write a config
 whose account "evil" points at it, run `postie sync evil` (bounded in
-time), then `postie folders evil` and `postie list evil`, and check the
-scenario's expectations:
+time), then every other CLI command that reads rather than sends
+(folders, list of each folder by the name `folders` printed, accounts,
+check-config, outbox, view of each stored message and of a hostile one), and check the scenario's expectations:
 
   expect-exit: ok | fail          status of `postie sync`
   expect-stderr: REGEX            must match what sync printed on stderr
@@ -24,13 +25,25 @@ scenario's expectations:
   expect-sync-stderr: REGEX       like expect-stderr, for `postie sync`
                                   only (the engine probe prints other
                                   words)
+  expect-sent: REGEX              must match the transcript (only here:
+                                  the engine's own runner sends less)
+  expect-folders: N               `postie folders` prints N records
+
+Whatever the scenario, no command may print ESC, BEL, a C1 control (as
+UTF-8 or as a bare byte), another C0 control but TAB and LF, a bidi
+control or a byte that is not UTF-8, on stdout or stderr (sync runs with its stdout on a terminal, so that its progress
+lines are shown: their own "\r ESC [K" is the only escape allowed there);
+every record of `folders` has exactly 3 fields and `list` 5; and every
+folder `folders` printed can be listed by the name it printed.
 
 Whatever the scenario, postie must not crash (no signal, no sanitizer
 report) and must not hang.
 """
 import glob
 import os
+import pty
 import re
+import select
 import subprocess
 import sys
 import time
@@ -40,6 +53,110 @@ sys.path.insert(0, os.path.join(SRC, "tests", "server"))
 import scenario  # noqa: E402
 
 POSTIE = os.environ["POSTIE"]
+
+# What no CLI output may hold, over its text read as UTF-8 (a byte that is
+# not UTF-8 stands as U+DC80 + byte): C0 but TAB and LF, DEL, C1 as UTF-8
+# (U+0080..U+009F), any byte that is not UTF-8 (a bare C1 0x80..0x9F
+# among them), bidi controls.  Sync's own progress line starts with
+# "\r ESC [K"; that is taken out first (and only on the terminal side).
+FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\udc80-\udcff"
+                       "\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+HOSTILE_MSG = (b"From: \x1b]52;c;cHduZWQ=\x07Mallory <m@example.org>\r\n"
+               b"Subject: \x1b[2J\xc2\x9b2J\x9b2J\x07 x\ty\r\n\r\n"
+               b"body \x1b]52;c;cHduZWQ=\x07 \x1b[2J \xc2\x9b2J \x9b2J \x07 cr\rx\r\n")
+
+
+def forbidden(what, data):
+    text = data.decode("utf-8", "surrogateescape")
+    m = FORBIDDEN.search(text)
+    if m:
+        return ["%s printed control %r near %r" % (what, m.group(0),
+                                                  text[max(0, m.start() - 20):m.end() + 20])]
+    return []
+
+
+def sync_on_tty(argv, env, timeout):
+    """Runs argv with stdout on a pseudo-terminal (stderr a pipe); returns
+    (status, stdout bytes, stderr bytes) or None after timeout."""
+    master, slave = pty.openpty()
+    p = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=slave, stderr=subprocess.PIPE)
+    os.close(slave)
+    out = b""
+    t_end = time.monotonic() + timeout
+    while True:
+        left = t_end - time.monotonic()
+        if left <= 0:
+            p.kill()
+            p.wait()
+            os.close(master)
+            p.stderr.close()
+            return None
+        r, _, _ = select.select([master], [], [], min(left, 0.5))
+        if r:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                chunk = b""
+            if not chunk:
+                break
+            out += chunk
+        elif p.poll() is not None:
+            break
+    err = p.stderr.read()
+    p.stderr.close()
+    p.wait()
+    os.close(master)
+    return p.returncode, out, err
+
+
+def other_commands(sc, cfg, penv, home):
+    """Every CLI command but sync, after it; returns (problems, what
+    folders and list printed)."""
+    problems, stored = [], b""
+
+    def run(cmd):
+        q = subprocess.run([POSTIE, "-c", cfg] + cmd, env=penv, capture_output=True, timeout=30)
+        if q.returncode < 0 or b"Sanitizer" in q.stderr or b"runtime error" in q.stderr:
+            problems.append("postie %s crashed" % " ".join(cmd))
+        problems.extend(forbidden("postie %s" % cmd[0], q.stdout + q.stderr))
+        return q
+
+    q = run(["folders", "evil"])
+    stored += q.stdout
+    names = []
+    for line in q.stdout.split(b"\n")[:-1]:
+        fields = line.split(b"\t")
+        if len(fields) != 3:
+            problems.append("folders printed a record of %d fields: %r" % (len(fields), line))
+            continue
+        names.append(fields[0])
+    if q.returncode == 0 and not q.stdout.endswith(b"\n") and q.stdout:
+        problems.append("folders output does not end with a newline")
+    want = sc.get("expect-folders")
+    if want is not None and q.returncode == 0 and len(q.stdout.split(b"\n")) - 1 != int(want):
+        problems.append("folders printed %d records, not %s" % (len(q.stdout.split(b"\n")) - 1, want))
+    for name in names or [b"INBOX"]:
+        q = run(["list", b"evil/" + name])
+        stored += q.stdout
+        if names and q.returncode != 0:
+            problems.append("the folder folders printed as %r cannot be listed: %r" % (name, q.stderr))
+        for line in q.stdout.split(b"\n")[:-1]:
+            if len(line.split(b"\t")) != 5:
+                problems.append("list printed a record of %d fields: %r" % (len(line.split(b"\t")), line))
+    run(["accounts"])
+    run(["check-config"])
+    run(["outbox"])
+    hostile = os.path.join(home, "hostile.eml")
+    with open(hostile, "wb") as f:
+        f.write(HOSTILE_MSG)
+    views = [hostile]
+    for top in ("data", "cache"):
+        for root, _, files in os.walk(os.path.join(home, top)):
+            views += [os.path.join(root, fn) for fn in files
+                      if not fn.endswith((".db", "-wal", "-shm", ".checked"))]
+    for v in views[:20]:
+        run(["view", v])
+    return problems, stored
 
 
 def run_one(path, certs):
@@ -68,23 +185,25 @@ def run_one(path, certs):
         os.chmod(cfg, 0o600)
         limit = float(sc.get("expect-within", "60"))
         t0 = time.monotonic()
-        try:
-            p = subprocess.run([POSTIE, "-c", cfg, "sync", "evil"], env=penv, capture_output=True,
-                               timeout=limit + 5)
-        except subprocess.TimeoutExpired:
+        got = sync_on_tty([POSTIE, "-c", cfg, "sync", "evil"], penv, limit + 5)
+        if got is None:
             problems.append("postie sync still running after %.0f s" % (limit + 5))
             return problems, ""
-        problems += scenario.check_run(sc, p.returncode, p.stdout, p.stderr, time.monotonic() - t0)
+        status, out, err = got
+        # sync's own progress line erasure is the one escape it may print
+        # (and only on a terminal); the scenario's checks see the rest.
+        out = out.replace(b"\r\x1b[K", b"\r")
+        problems += scenario.check_run(sc, status, out, err, time.monotonic() - t0)
         if "expect-sync-stderr" in sc and not re.search(
-                sc["expect-sync-stderr"], p.stderr.decode("utf-8", "replace")):
+                sc["expect-sync-stderr"], err.decode("utf-8", "replace")):
             problems.append("stderr lacks /%s/" % sc["expect-sync-stderr"])
-        problems += scenario.check_sent(sc, srv.sent())
-        stored = b""
-        for cmd in (["folders", "evil"], ["list", "evil"]):
-            q = subprocess.run([POSTIE, "-c", cfg] + cmd, env=penv, capture_output=True, timeout=30)
-            if q.returncode < 0 or b"Sanitizer" in q.stderr:
-                problems.append("postie %s crashed" % cmd[0])
-            stored += q.stdout
+        problems += forbidden("postie sync", out.replace(b"\r\n", b"\n").replace(b"\r", b"\n") + err)
+        sent = srv.sent()
+        problems += scenario.check_sent(sc, sent)
+        if "expect-sent" in sc and not re.search(sc["expect-sent"], sent, re.M):
+            problems.append("never sent /%s/" % sc["expect-sent"])
+        more, stored = other_commands(sc, cfg, penv, home)
+        problems += more
         for root, _, files in os.walk(os.path.join(home, "data")):
             for fn in files:
                 if not fn.endswith((".db", "-wal", "-shm")):
@@ -99,7 +218,7 @@ def run_one(path, certs):
                     full = os.path.realpath(os.path.join(root, n))
                     if not full.startswith(os.path.realpath(home)):
                         problems.append("path escapes the data folder: %s" % full)
-        return problems, p.stderr.decode("utf-8", "replace")
+        return problems, err.decode("utf-8", "replace")
     finally:
         srv.close(problems)
 

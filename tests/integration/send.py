@@ -192,6 +192,23 @@ def main():
     check(len(ob) == 1 and ob[0][2] == "queued" and ob[0][6] != "",
           "it waits queued, with the reason: %s" % ob)
 
+    # 6. A subject with escape sequences, a TAB and a backslash: one
+    # record of 7 fields, nothing a terminal acts on, the subject cleaned
+    # (as the index shows it) and its backslash escaped as postie(1) says.
+    rc, out, err = off.run("send", "--queue", stdin=message(
+        "evil \x1b]52;c;cHduZWQ=\x07\x1b[2Jtab\there C:\\temp", cc=None,
+        bcc=None))
+    p = subprocess.run([POSTIE, "-c", off.cfg, "outbox"], env=off.env,
+                       capture_output=True, timeout=60)
+    check(rc == 0 and p.returncode == 0, "queued and listed (%s)" % err)
+    check(not re.search(rb"[\x00-\x08\x0b-\x1f\x7f]", p.stdout + p.stderr),
+          "outbox prints no control byte: %r" % p.stdout)
+    recs = [l.split(b"\t") for l in p.stdout.splitlines()]
+    check(len(recs) == 2 and all(len(r) == 7 for r in recs),
+          "outbox: two records of 7 fields: %r" % p.stdout)
+    check(any(r[5] == b"evil tab here C:\\\\temp" for r in recs),
+          "the subject cleaned, its backslash escaped: %r" % p.stdout)
+
     if FAILED:
         print("%d checks failed" % len(FAILED))
         return 1

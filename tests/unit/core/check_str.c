@@ -206,6 +206,90 @@ START_TEST(test_clean_controls)
 }
 END_TEST
 
+static const char *
+esc(const char *s, size_t len)
+{
+	buf_reset(&out);
+	str_escape_field(&out, s, len);
+	return buf_cstr(&out);
+}
+
+#define ESC(lit) esc(lit, sizeof(lit) - 1)
+
+/* unescape(escape(s)) == s, byte for byte. */
+static void
+assert_round_trip(const char *s, size_t len)
+{
+	struct buf back = BUF_INIT;
+
+	esc(s, len);
+	ck_assert_int_eq(str_unescape_field(&back, out.data, out.len), 0);
+	ck_assert_uint_eq(back.len, len);
+	ck_assert(len == 0 || memcmp(back.data, s, len) == 0);
+	buf_free(&back);
+}
+
+START_TEST(test_escape_field)
+{
+	size_t i;
+	char all[256];
+
+	ck_assert_str_eq(ESC("INBOX"), "INBOX");
+	ck_assert_str_eq(ESC("Gr\xc3\xbc\xc3\x9f" "e"), "Gr\xc3\xbc\xc3\x9f" "e");
+	/* The separators and the escape character itself. */
+	ck_assert_str_eq(ESC("Junk\t999\t0\nX\rY"), "Junk\\t999\\t0\\nX\\rY");
+	ck_assert_str_eq(ESC("a\\b"), "a\\\\b");
+	/* What a terminal acts on: ESC, BEL, NUL, DEL, C1 CSI, RLO. */
+	ck_assert_str_eq(ESC("\x1b]52;c;eA==\x07"), "\\x1b]52;c;eA==\\x07");
+	ck_assert_str_eq(ESC("a\0b\x7f"), "a\\x00b\\x7f");
+	ck_assert_str_eq(ESC("\xc2\x9b" "2J"), "\\xc2\\x9b2J");
+	ck_assert_str_eq(ESC("\xe2\x80\xae" "x"), "\\xe2\\x80\\xaex");
+	/* Bytes that are not UTF-8, a bare C1 among them. */
+	ck_assert_str_eq(ESC("\x9b\xff\xc3"), "\\x9b\\xff\\xc3");
+	for (i = 0; i < sizeof(all); i++)
+		all[i] = (char)i;
+	assert_round_trip(all, sizeof(all));
+	for (i = 0; i < out.len; i++) {
+		unsigned char c = (unsigned char)out.data[i];
+
+		ck_assert(c >= 0x20 && c < 0x7F);
+	}
+	assert_round_trip("", 0);
+	assert_round_trip("\\x41\\", 6);
+}
+END_TEST
+
+START_TEST(test_unescape_field)
+{
+	struct buf b = BUF_INIT;
+
+	ck_assert_int_eq(str_unescape_field(&b, "a\\x1B\\tb", 9), 0);
+	ck_assert_str_eq(buf_cstr(&b), "a\x1b\tb");
+	buf_reset(&b);
+	ck_assert_int_eq(str_unescape_field(&b, "a\\", 2), -1);
+	buf_reset(&b);
+	ck_assert_int_eq(str_unescape_field(&b, "a\\q", 3), -1);
+	buf_reset(&b);
+	ck_assert_int_eq(str_unescape_field(&b, "\\x4", 3), -1);
+	buf_reset(&b);
+	ck_assert_int_eq(str_unescape_field(&b, "\\x4g", 4), -1);
+	buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_tsv_record)
+{
+	const char *f[] = { "Junk\t999\t0\nForged", "3", "" };
+
+	buf_reset(&out);
+	str_tsv_record(&out, f, 3);
+	ck_assert_str_eq(buf_cstr(&out), "Junk\\t999\\t0\\nForged\t3\t\n");
+	buf_reset(&out);
+	str_tsv_record(&out, f + 2, 1);
+	ck_assert_str_eq(buf_cstr(&out), "\n");
+}
+END_TEST
+
 int
 main(void)
 {
@@ -224,6 +308,9 @@ main(void)
 	tcase_add_test(tc, test_clean_c1_bidi);
 	tcase_add_test(tc, test_clean_invalid_utf8);
 	tcase_add_test(tc, test_clean_controls);
+	tcase_add_test(tc, test_escape_field);
+	tcase_add_test(tc, test_unescape_field);
+	tcase_add_test(tc, test_tsv_record);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -45,6 +45,12 @@ START_TEST(test_rfc_examples)
 	/* Astral plane: surrogate pair (U+1F600). */
 	dec_ok("&2D3eAA-", "\xf0\x9f\x98\x80");
 	dec_ok("a&AAk-b", "a\tb");
+	/* Controls are decoded as they are: the name must encode back to
+	 * the server's bytes; showing it is the caller's (escaped) job. */
+	dec_ok("Clip&ABs-]52;c;eA==&AAc-", "Clip\x1b]52;c;eA==\x07");
+	dec_ok("C1&AJs-2J", "C1\xc2\x9b" "2J");
+	dec_ok("Junk&AAk-999&AAk-0&AAo-x", "Junk\t999\t0\nx");
+	dec_ok("Del&AH8-", "Del\x7f");
 }
 END_TEST
 
@@ -60,6 +66,19 @@ START_TEST(test_invalid)
 	dec_bad("a\xc3\xa4");   /* 8-bit */
 	dec_bad("a\tb");        /* control */
 	dec_bad("&AAAA-");      /* 4 chars: 24 bits, stray bits */
+}
+END_TEST
+
+/* An encoded NUL comes out as a NUL byte (the length says so): the
+ * engine refuses such a name rather than cut it short. */
+START_TEST(test_nul)
+{
+	struct buf b = BUF_INIT;
+
+	ck_assert_int_eq(mutf7_decode("a&AAA-b", 7, &b), 0);
+	ck_assert_uint_eq(b.len, 3);
+	ck_assert(memcmp(b.data, "a\0b", 3) == 0);
+	buf_free(&b);
 }
 END_TEST
 
@@ -93,6 +112,7 @@ main(void)
 
 	tcase_add_test(tc, test_rfc_examples);
 	tcase_add_test(tc, test_invalid);
+	tcase_add_test(tc, test_nul);
 	tcase_add_test(tc, test_encode);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
