@@ -1,3 +1,5 @@
+#include <config.h> /* the build's, for _GNU_SOURCE (explicit_bzero) */
+
 #include "core/buf.h"
 
 #include <stdint.h>
@@ -12,18 +14,40 @@ buf_init(struct buf *b)
 {
 	b->data = NULL;
 	b->len = b->cap = 0;
+	b->secret = 0;
+}
+
+void
+buf_secret(struct buf *b)
+{
+	b->secret = 1;
+}
+
+void
+buf_wipe(struct buf *b)
+{
+	if (b->data)
+		explicit_bzero(b->data, b->cap);
+	b->len = 0;
 }
 
 void
 buf_free(struct buf *b)
 {
+	int secret = b->secret;
+
+	if (secret && b->data)
+		explicit_bzero(b->data, b->cap);
 	free(b->data);
 	buf_init(b);
+	b->secret = secret;
 }
 
 void
 buf_reset(struct buf *b)
 {
+	if (b->secret && b->data)
+		explicit_bzero(b->data, b->len);
 	b->len = 0;
 	if (b->data)
 		b->data[0] = '\0';
@@ -42,7 +66,16 @@ buf_grow(struct buf *b, size_t extra)
 	cap = b->cap ? b->cap : 64;
 	while (cap < need)
 		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-	b->data = xrealloc(b->data, cap);
+	if (b->secret && b->data) {
+		char *p = xmalloc(cap);
+
+		memcpy(p, b->data, b->len + 1);
+		explicit_bzero(b->data, b->cap);
+		free(b->data);
+		b->data = p;
+	} else {
+		b->data = xrealloc(b->data, cap);
+	}
 	b->cap = cap;
 	b->data[b->len] = '\0';
 }
@@ -107,6 +140,8 @@ buf_truncate(struct buf *b, size_t len)
 {
 	if (len >= b->len)
 		return;
+	if (b->secret)
+		explicit_bzero(b->data + len, b->len - len);
 	b->len = len;
 	b->data[len] = '\0';
 }
@@ -119,6 +154,8 @@ buf_consume(struct buf *b, size_t n)
 		return;
 	}
 	memmove(b->data, b->data + n, b->len - n);
+	if (b->secret)
+		explicit_bzero(b->data + b->len - n, n);
 	b->len -= n;
 	b->data[b->len] = '\0';
 }
@@ -133,9 +170,11 @@ char *
 buf_detach(struct buf *b, size_t *len_r)
 {
 	char *p = b->data ? b->data : xstrdup("");
+	int secret = b->secret;
 
 	if (len_r)
 		*len_r = b->len;
 	buf_init(b);
+	b->secret = secret;
 	return p;
 }

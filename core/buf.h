@@ -19,11 +19,25 @@ struct buf {
 	char *data;
 	size_t len;
 	size_t cap;
+	int secret; /* set by buf_secret() */
 };
 
-#define BUF_INIT { NULL, 0, 0 }
+#define BUF_INIT { NULL, 0, 0, 0 }
 
 void buf_init(struct buf *b);
+/*
+ * Makes b a secret buffer (a password, a LOGIN or AUTH line) until
+ * buf_init: no byte it held is left behind in memory it gives up.  A grow
+ * copies into new storage and wipes the old before freeing it (never
+ * realloc, which may free the old copy as it was); buf_free wipes all of
+ * the storage; buf_reset, buf_truncate and buf_consume wipe the bytes
+ * they drop.  The flag survives buf_free, buf_reset and buf_detach (whose
+ * memory the caller wipes).
+ */
+void buf_secret(struct buf *b);
+/* Wipes all of the storage (explicit_bzero) and empties the buffer,
+ * keeping its memory: for a buffer that held a secret. */
+void buf_wipe(struct buf *b);
 /* Releases the memory; the buffer is empty and reusable afterwards. */
 void buf_free(struct buf *b);
 /* Empties the buffer, keeping its memory. */

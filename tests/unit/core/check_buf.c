@@ -8,6 +8,62 @@
 
 #include "core/buf.h"
 
+/*
+ * Secret buffers.  This program is linked with -Wl,--wrap=free and
+ * --wrap=realloc (tests/unit/core/local.mk), so every free() and
+ * realloc() made by buf.c (and xalloc.c) passes through the wrappers
+ * below first.  A test names the storage it watches; the wrappers record
+ * whether that storage was handed back to the allocator and whether any
+ * byte of it was not zero at that moment.  What this proves: buf.c never
+ * gives up memory that still holds the secret.  What it does not: that
+ * no copy exists elsewhere (the caller's own strings, the stack, the
+ * kernel's or OpenSSL's buffers).
+ */
+void *__real_realloc(void *p, size_t n);
+void __real_free(void *p);
+void *__wrap_realloc(void *p, size_t n);
+void __wrap_free(void *p);
+
+static const unsigned char *watch;
+static size_t watch_len;
+static int released, dirty;
+
+static void
+inspect(void *p)
+{
+	size_t i;
+
+	if (p == NULL || p != (void *)watch)
+		return;
+	released = 1;
+	for (i = 0; i < watch_len; i++)
+		if (watch[i] != 0)
+			dirty = 1;
+	watch = NULL;
+}
+
+void *
+__wrap_realloc(void *p, size_t n)
+{
+	inspect(p);
+	return __real_realloc(p, n);
+}
+
+void
+__wrap_free(void *p)
+{
+	inspect(p);
+	__real_free(p);
+}
+
+static void
+watch_buf(const struct buf *b)
+{
+	watch = (const unsigned char *)b->data;
+	watch_len = b->cap;
+	released = dirty = 0;
+}
+
 /* The invariants of buf.h. */
 static void
 inv(const struct buf *b)
@@ -191,6 +247,87 @@ START_TEST(test_detach)
 }
 END_TEST
 
+#define SECRET "correct horse battery staple"
+
+/* Every grow of a secret buffer, byte by byte as the LOGIN line is built,
+ * and through buf_printf (which writes a first, cut attempt into the old
+ * storage), gives the old storage back wiped. */
+START_TEST(test_secret_grow)
+{
+	struct buf b = BUF_INIT;
+	size_t i, grows = 0, cap;
+
+	buf_secret(&b);
+	for (i = 0; i < 2000; i++) {
+		cap = b.cap;
+		if (cap)
+			watch_buf(&b);
+		buf_addch(&b, SECRET[i % (sizeof(SECRET) - 1)]);
+		inv(&b);
+		if (cap && b.cap != cap) {
+			grows++;
+			ck_assert_msg(released, "the old storage was kept?");
+			ck_assert_msg(!dirty, "grow from %zu bytes released the "
+			    "old storage unwiped", cap);
+		}
+	}
+	ck_assert_uint_ge(grows, 4);
+	ck_assert_int_eq(memcmp(b.data, SECRET, sizeof(SECRET) - 1), 0);
+	buf_free(&b);
+
+	buf_secret(&b);
+	buf_addstr(&b, "PASS ");
+	watch_buf(&b);
+	buf_printf(&b, "%s%s%s\r\n", SECRET, SECRET, SECRET);
+	ck_assert_msg(released && !dirty, "buf_printf's grow left the old "
+	    "storage unwiped");
+	ck_assert_uint_eq(b.len, 5 + 3 * (sizeof(SECRET) - 1) + 2);
+	buf_free(&b);
+}
+END_TEST
+
+/* Free wipes; reset, truncate and consume wipe the bytes they drop; the
+ * flag survives buf_free. */
+START_TEST(test_secret_free)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	buf_secret(&b);
+	buf_addstr(&b, SECRET);
+	watch_buf(&b);
+	buf_free(&b);
+	inv(&b);
+	ck_assert_msg(released && !dirty, "buf_free left the secret");
+	ck_assert_int_eq(b.secret, 1);
+
+	/* Fresh storage holds anything (ASan fills it with 0xbe): wiped
+	 * first, every byte past the contents is known to be zero. */
+	buf_addstr(&b, SECRET);
+	buf_wipe(&b);
+	buf_addstr(&b, SECRET);
+	buf_truncate(&b, 7);
+	for (i = 8; i < b.cap; i++)
+		ck_assert_int_eq(b.data[i], 0);
+	buf_addstr(&b, SECRET);
+	buf_consume(&b, 10);
+	inv(&b);
+	for (i = b.len; i < b.cap; i++)
+		ck_assert_int_eq(b.data[i], 0);
+	buf_reset(&b);
+	for (i = 0; i < b.cap; i++)
+		ck_assert_int_eq(b.data[i], 0);
+	buf_addstr(&b, SECRET);
+	buf_wipe(&b);
+	inv(&b);
+	for (i = 0; i < b.cap; i++)
+		ck_assert_int_eq(b.data[i], 0);
+	buf_free(&b);
+	buf_init(&b);
+	ck_assert_int_eq(b.secret, 0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -206,6 +343,8 @@ main(void)
 	tcase_add_test(tc, test_consume);
 	tcase_add_test(tc, test_printf);
 	tcase_add_test(tc, test_detach);
+	tcase_add_test(tc, test_secret_grow);
+	tcase_add_test(tc, test_secret_free);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

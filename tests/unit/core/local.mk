@@ -15,6 +15,8 @@ dist_check_SCRIPTS += tests/unit/core/check_config_cli.sh
 tests_unit_core_check_buf_SOURCES = tests/unit/core/check_buf.c
 tests_unit_core_check_buf_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_core_check_buf_LDADD = $(CORE_LIBS) $(UNIT_LIBS)
+# The secret-buffer tests watch what buf.c hands back to the allocator.
+tests_unit_core_check_buf_LDFLAGS = -Wl,--wrap=free -Wl,--wrap=realloc
 tests_unit_core_check_str_SOURCES = tests/unit/core/check_str.c
 tests_unit_core_check_str_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_core_check_str_LDADD = $(CORE_LIBS) $(UNIT_LIBS)
