@@ -131,14 +131,6 @@ b64_encode(struct buf *out, const unsigned char *s, size_t n)
 	}
 }
 
-static void
-wipe(struct buf *b)
-{
-	if (b->data)
-		explicit_bzero(b->data, b->cap);
-	buf_reset(b);
-}
-
 static int
 authenticate(struct imap *imap, struct imap_cmd *cmd, const char *user,
     const char *pass, struct error *err)
@@ -147,12 +139,15 @@ authenticate(struct imap *imap, struct imap_cmd *cmd, const char *user,
 	const struct imap_resp *r;
 	int rc = 0, sent = 0;
 
+	/* Built byte by byte: every grow must leave no copy behind. */
+	buf_secret(&raw);
+	buf_secret(&enc);
 	buf_addch(&raw, '\0');
 	buf_addstr(&raw, user);
 	buf_addch(&raw, '\0');
 	buf_addstr(&raw, pass);
 	b64_encode(&enc, (const unsigned char *)raw.data, raw.len);
-	wipe(&raw);
+	buf_wipe(&raw);
 	buf_free(&raw);
 	imap_cmd_begin(imap, cmd, "the login", NULL, NULL);
 	imap_add(imap, "AUTHENTICATE PLAIN");
@@ -161,7 +156,7 @@ authenticate(struct imap *imap, struct imap_cmd *cmd, const char *user,
 		sent = 1;
 	}
 	rc = imap_cmd_send(imap, cmd, err);
-	wipe(&imap->out);
+	buf_wipe(&imap->out);
 	while (rc == 0 && !cmd->done) {
 		if ((r = imap_read(imap, err)) == NULL) {
 			rc = -1;
@@ -175,7 +170,7 @@ authenticate(struct imap *imap, struct imap_cmd *cmd, const char *user,
 			rc = imap_dispatch(imap, r, err);
 		}
 	}
-	wipe(&enc);
+	buf_wipe(&enc);
 	buf_free(&enc);
 	return rc;
 }
@@ -204,7 +199,7 @@ login(struct imap *imap, const struct imap_opts *o, struct error *err)
 		imap_add_astring(imap, o->password ? o->password : "",
 		    o->password ? strlen(o->password) : 0);
 		rc = imap_cmd_send(imap, &cmd, err);
-		wipe(&imap->out);
+		buf_wipe(&imap->out);
 		if (rc == 0)
 			rc = imap_cmd_finish(imap, &cmd, err);
 	}
@@ -280,6 +275,9 @@ imap_connect(const struct imap_opts *o, struct imap **imap_r,
 		imap->lim = *o->limits;
 	else
 		imap_limits_default(&imap->lim);
+	/* LOGIN puts the password in it: no copy may be left behind by a
+	 * grow, and everything it drops is wiped. */
+	buf_secret(&imap->out);
 	imap->parser = imap_parser_new(&imap->lim);
 	imap->rbuf = xmalloc(IMAP_RBUF);
 	imap->trusted = o->security != IMAP_SEC_STARTTLS;
@@ -320,7 +318,7 @@ imap_close(struct imap **pp)
 	conn_close(&imap->conn);
 	imap_parser_free(&imap->parser);
 	free(imap->rbuf);
-	wipe(&imap->out);
+	buf_wipe(&imap->out);
 	buf_free(&imap->out);
 	buf_free(&imap->tmp);
 	free(imap);

@@ -350,6 +350,7 @@ login_plain(struct pop3 *p, const char *user, const char *password,
 	size_t n, blen;
 	int rc = -1;
 
+	buf_secret(&raw); /* built byte by byte: grows leave no copy */
 	buf_addch(&raw, '\0');
 	buf_addstr(&raw, user);
 	buf_addch(&raw, '\0');
@@ -358,8 +359,7 @@ login_plain(struct pop3 *p, const char *user, const char *password,
 	b64 = xmalloc(4 * ((n + 2) / 3) + 1);
 	blen = (size_t)EVP_EncodeBlock((unsigned char *)b64,
 	    (unsigned char *)raw.data, (int)n);
-	OPENSSL_cleanse(raw.data, raw.cap);
-	buf_free(&raw);
+	buf_free(&raw); /* wiped: secret */
 	/* RFC 5034: the initial response only if the line fits 255. */
 	if (blen + sizeof("AUTH PLAIN \r\n") - 1 <= 255) {
 		buf_printf(&p->wbuf, "AUTH PLAIN %s\r\n", b64);
@@ -409,6 +409,9 @@ pop3_login(struct pop3 *p, const char *user, const char *password,
 	if (!safe_arg(user) || !safe_arg(password) || user[0] == '\0')
 		return error_set(err, "the user name or password contains a "
 		    "line break or is empty");
+	/* The password goes through wbuf: a grow must not leave a copy in
+	 * freed memory (flush_cmds wipes what stays). */
+	buf_secret(&p->wbuf);
 	if (p->apop) {
 		if (login_apop(p, user, password, &st, err) < 0)
 			return -1;
