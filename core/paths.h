@@ -19,8 +19,37 @@ char *paths_config_dir(struct error *err);  /* $XDG_CONFIG_HOME/postie */
 char *paths_data_dir(struct error *err);    /* $XDG_DATA_HOME/postie */
 char *paths_cache_dir(struct error *err);   /* $XDG_CACHE_HOME/postie */
 char *paths_state_dir(struct error *err);   /* $XDG_STATE_HOME/postie */
-/* mkdir -p with mode 0700 for each created component.  0 or -1. */
+/*
+ * Makes the folder path (mkdir -p; each created component gets mode 0700)
+ * and checks that it is safe to keep mail in, as ssh checks its files:
+ *   - the folder is owned by this user and writable by no one else;
+ *   - every folder above it, after symbolic links are resolved, is owned
+ *     by this user or root and not writable by group or others, unless
+ *     sticky (like /tmp), so no one else can swap the folder for theirs.
+ * Symbolic links in path are followed (a data folder moved to another
+ * disk is fine); folders inside it are made with paths_mkdir_below().
+ * 0, or -1 with one sentence naming the folder and what to do.
+ */
 int paths_mkdir(const char *path, struct error *err);
+/*
+ * Makes path, which is root or a folder inside it ("ROOT/a/b"), root
+ * having passed paths_mkdir(): each component below root is created 0700
+ * when missing, and must be a real folder (no symbolic link is followed
+ * inside postie's own folders), owned by this user and writable by no one
+ * else.  0 or -1 with a sentence.
+ */
+int paths_mkdir_below(const char *root, const char *path, struct error *err);
+/*
+ * open() for a file in postie's own folders: adds O_NOFOLLOW, O_CLOEXEC
+ * and O_NOCTTY, and refuses, with a sentence saying what to remove, a
+ * symbolic link or anything but a regular file.  When flags can write
+ * (O_WRONLY, O_RDWR), also a file owned by another user or with other
+ * names (hard links): writing or chmod-ing it would change someone
+ * else's file (O_TRUNC is applied only after these checks).  The
+ * descriptor, or -1 with errno set (ENOENT for a file
+ * that is not there and not created) and err filled.
+ */
+int paths_open(const char *path, int flags, unsigned mode, struct error *err);
 /*
  * Turns an untrusted name (server folder name, UIDL, account name) into a
  * single safe path component: bytes [A-Za-z0-9._-] are kept except that a
@@ -35,7 +64,9 @@ int paths_mkdir(const char *path, struct error *err);
 struct buf;
 void paths_encode_component(struct buf *out, const char *name);
 /* Writes data to path atomically: tmp file ".NAME.tmp-PID-N" in the same
- * folder (O_EXCL, mode 0600), write, fsync, rename, fsync of the folder.
+ * folder (O_EXCL and O_NOFOLLOW, mode 0600), write, fsync, rename (which
+ * replaces a symbolic link at path, never what it points to), fsync of
+ * the folder.
  * On failure the tmp file is removed and path is untouched. */
 int paths_write_atomic(const char *path, const void *data, size_t len,
     struct error *err);

@@ -3,6 +3,8 @@
 
 #include <check.h>
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,6 +225,137 @@ count_entries(const char *dir)
 	return n;
 }
 
+/* A folder others can write to, or another user's, is refused with a
+ * sentence naming it; one above it only when it lets others swap it. */
+START_TEST(test_mkdir_unsafe)
+{
+	struct error err;
+	char path[256], sub[300];
+
+	snprintf(path, sizeof(path), "%s/data", tmpdir);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	ck_assert_int_eq(chmod(path, 0777), 0);
+	error_clear(&err);
+	ck_assert_int_eq(paths_mkdir(path, &err), -1);
+	ck_assert_msg(strstr(err.msg, path) && strstr(err.msg, "chmod go-w"),
+	    "%s", err.msg);
+	ck_assert_int_eq(chmod(path, 0720), 0); /* group only */
+	ck_assert_int_eq(paths_mkdir(path, &err), -1);
+	ck_assert_int_eq(chmod(path, 0755), 0);
+	ck_assert_msg(paths_mkdir(path, &err) == 0, "%s", err.msg);
+	/* Above it: writable by others lets them swap it... */
+	snprintf(sub, sizeof(sub), "%s/postie", path);
+	ck_assert_int_eq(chmod(path, 0777), 0);
+	ck_assert_int_eq(paths_mkdir(sub, &err), -1);
+	ck_assert_msg(strstr(err.msg, sub) && strstr(err.msg, "above"),
+	    "%s", err.msg);
+	/* ...unless sticky, as /tmp is. */
+	ck_assert_int_eq(chmod(path, 01777), 0);
+	ck_assert_msg(paths_mkdir(sub, &err) == 0, "%s", err.msg);
+	/* Through a symbolic link, the real folder is checked. */
+	snprintf(sub, sizeof(sub), "%s/link", tmpdir);
+	ck_assert_int_eq(symlink(path, sub), 0);
+	ck_assert_int_eq(chmod(path, 0777), 0);
+	ck_assert_int_eq(paths_mkdir(sub, &err), -1);
+	ck_assert_int_eq(chmod(path, 0700), 0);
+	ck_assert_msg(paths_mkdir(sub, &err) == 0, "%s", err.msg);
+	/* Another user's folder (root can make one). */
+	if (geteuid() == 0) {
+		ck_assert_int_eq(chown(path, 65534, 65534), 0);
+		ck_assert_int_eq(paths_mkdir(path, &err), -1);
+		ck_assert_msg(strstr(err.msg, "belongs to another user"), "%s",
+		    err.msg);
+		snprintf(sub, sizeof(sub), "%s/postie", path);
+		ck_assert_int_eq(paths_mkdir(sub, &err), -1);
+		ck_assert_int_eq(chown(path, 0, 0), 0);
+		ck_assert_msg(paths_mkdir(sub, &err) == 0, "%s", err.msg);
+	}
+}
+END_TEST
+
+/* Below postie's own folder, no symbolic link is followed. */
+START_TEST(test_mkdir_below)
+{
+	struct error err;
+	struct stat st;
+	char root[256], path[300], victim[256];
+
+	snprintf(root, sizeof(root), "%s/cache", tmpdir);
+	snprintf(victim, sizeof(victim), "%s/victim", tmpdir);
+	ck_assert_int_eq(mkdir(victim, 0700), 0);
+	ck_assert_int_eq(paths_mkdir(root, &err), 0);
+	snprintf(path, sizeof(path), "%s/acct/INBOX/7", root);
+	ck_assert_msg(paths_mkdir_below(root, path, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0700);
+	snprintf(path, sizeof(path), "%s/evil", root);
+	ck_assert_int_eq(symlink(victim, path), 0);
+	snprintf(path, sizeof(path), "%s/evil/INBOX", root);
+	error_clear(&err);
+	ck_assert_int_eq(paths_mkdir_below(root, path, &err), -1);
+	ck_assert_msg(strstr(err.msg, "symbolic link") &&
+	    strstr(err.msg, "/evil"), "%s", err.msg);
+	ck_assert_int_eq(count_entries(victim), 0);
+	snprintf(path, sizeof(path), "%s/acct", root);
+	ck_assert_int_eq(chmod(path, 0770), 0);
+	snprintf(path, sizeof(path), "%s/acct/INBOX", root);
+	ck_assert_int_eq(paths_mkdir_below(root, path, &err), -1);
+	ck_assert_int_eq(paths_mkdir_below(root, "/elsewhere", &err), -1);
+}
+END_TEST
+
+/* paths_open: never through a symbolic link; for writing, never a file
+ * with other names or another owner. */
+START_TEST(test_open)
+{
+	struct error err;
+	struct stat st;
+	char path[256], victim[256], buf[16];
+	int fd;
+
+	snprintf(victim, sizeof(victim), "%s/victim", tmpdir);
+	fd = open(victim, O_WRONLY | O_CREAT, 0644);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "precious", 8), 8);
+	close(fd);
+	snprintf(path, sizeof(path), "%s/postie.log", tmpdir);
+	ck_assert_int_eq(symlink(victim, path), 0);
+	error_clear(&err);
+	ck_assert_int_eq(paths_open(path, O_WRONLY | O_APPEND | O_CREAT, 0600,
+	    &err), -1);
+	ck_assert_msg(strstr(err.msg, "symbolic link") &&
+	    strstr(err.msg, path), "%s", err.msg);
+	ck_assert_int_eq(paths_open(path, O_RDONLY, 0, &err), -1);
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(link(victim, path), 0);
+	ck_assert_int_eq(paths_open(path, O_WRONLY | O_TRUNC, 0600, &err), -1);
+	ck_assert_msg(strstr(err.msg, "hard links"), "%s", err.msg);
+	ck_assert_int_eq(stat(victim, &st), 0);
+	ck_assert_int_eq(st.st_size, 8);
+	ck_assert_int_eq(st.st_mode & 0777, 0644);
+	/* Reading one is harmless. */
+	fd = paths_open(path, O_RDONLY, 0, &err);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(read(fd, buf, sizeof(buf)), 8);
+	close(fd);
+	ck_assert_int_eq(unlink(path), 0);
+	/* A FIFO does not hang the open. */
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	ck_assert_int_eq(paths_open(path, O_WRONLY | O_APPEND, 0, &err), -1);
+	ck_assert_int_eq(unlink(path), 0);
+	fd = paths_open(path, O_WRONLY | O_CREAT | O_EXCL, 0600, &err);
+	ck_assert_msg(fd >= 0, "%s", err.msg);
+	close(fd);
+	ck_assert_int_eq(paths_open("/nonexistent/x", O_RDONLY, 0, &err), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	if (geteuid() == 0) {
+		ck_assert_int_eq(chown(path, 65534, 65534), 0);
+		ck_assert_int_eq(paths_open(path, O_WRONLY, 0, &err), -1);
+		ck_assert_msg(strstr(err.msg, "another user"), "%s", err.msg);
+	}
+}
+END_TEST
+
 START_TEST(test_write_atomic)
 {
 	struct error err;
@@ -279,6 +412,9 @@ main(void)
 	tcase_add_test(tc, test_encode);
 	tcase_add_test(tc, test_mkdir);
 	tcase_add_test(tc, test_write_atomic);
+	tcase_add_test(tc, test_mkdir_unsafe);
+	tcase_add_test(tc, test_mkdir_below);
+	tcase_add_test(tc, test_open);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
