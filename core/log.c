@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "core/paths.h"
 #include "core/str.h"
 
 /* Longer protocol lines are cut: a log is not a copy of the mail. */
@@ -26,14 +27,17 @@ static int log_debug_on;
 int
 log_open(const char *path, int debug, struct error *err)
 {
+	struct stat st;
 	int fd;
 
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY,
-	    0600);
-	if (fd < 0)
-		return error_errno(err, errno, "cannot open log file %s", path);
+	/* Never through a symbolic link, nor into a file with other names
+	 * or owners: the fchmod below would change someone else's file. */
+	if ((fd = paths_open(path, O_WRONLY | O_APPEND | O_CREAT, 0600,
+	    err)) < 0)
+		return -1;
 	/* An older file may have been created with a looser mode. */
-	(void)fchmod(fd, 0600);
+	if (fstat(fd, &st) == 0 && (st.st_mode & 077))
+		(void)fchmod(fd, 0600);
 	pthread_mutex_lock(&log_lock);
 	if (log_fd >= 0)
 		close(log_fd);

@@ -1,7 +1,9 @@
 /*
  * log: postie's log file.  Never the terminal: the TUI owns it.
  *
- * log_open() opens (appends to) a file, mode 0600; until it is called, or
+ * log_open() opens (appends to) a file, mode 0600, through paths_open()
+ * (never a symbolic link, nor a file with other names or another owner,
+ * which its chmod to 0600 would change); until it is called, or
  * after log_close(), messages are dropped.  Debug messages are written only
  * when debug is on (-d).  Lines carry a timestamp and level.  Callers never
  * pass a password; log_redact() is there for lines that carry protocol

@@ -50,9 +50,11 @@ void cli_alert(const char *account, const char *text);
 /* Loads the configuration named by opts (or the default file).  On error
  * prints it and returns NULL. */
 struct config *cli_load_config(const struct cli_opts *opts);
-/* Opens the log file under the state folder (debug per opts).  Failure to
- * open it is not fatal. */
-void cli_open_log(const struct cli_opts *opts);
+/* Opens the log file under the state folder (debug per opts).  A state
+ * folder that is not safe (paths_mkdir) is printed and -1 returned: the
+ * caller stops.  A log file that cannot be opened is printed as a warning
+ * and postie goes on without one (0). */
+int cli_open_log(const struct cli_opts *opts);
 
 int cli_accounts(const struct cli_opts *opts, int argc, char **argv);
 int cli_check_config(const struct cli_opts *opts, int argc, char **argv);

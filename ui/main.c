@@ -1,11 +1,16 @@
 /* postie: option parsing and the dispatch to subcommands or the TUI. */
 #include "config.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "cache/recover.h"
@@ -113,23 +118,50 @@ cli_load_config(const struct cli_opts *opts)
 	return cfg;
 }
 
-void
+int
 cli_open_log(const struct cli_opts *opts)
 {
 	struct error err;
 	char *dir, *file;
 	size_t n;
+	int rc = 0;
 
 	if ((dir = paths_state_dir(&err)) == NULL)
-		return;
-	if (paths_mkdir(dir, &err) == 0) {
+		return 0;
+	if (paths_mkdir(dir, &err) < 0) {
+		rc = -1;
+		cli_fail("%s", err.msg);
+	} else {
 		n = strlen(dir) + sizeof("/postie.log");
 		file = xmalloc(n);
 		snprintf(file, n, "%s/postie.log", dir);
-		log_open(file, opts->debug, &err);
+		if (log_open(file, opts->debug, &err) < 0)
+			fprintf(stderr, "postie: warning: %s (postie goes on "
+			    "without a log)\n", err.msg);
 		free(file);
 	}
 	free(dir);
+	return rc;
+}
+
+/*
+ * A core dump or a debugger attached by another process of this user
+ * would reveal the passwords held while logging in: no core file
+ * (RLIMIT_CORE 0, also for the children, which inherit it) and not
+ * dumpable (which also keeps ptrace and /proc/PID/mem to root).
+ */
+static void
+no_core_dumps(void)
+{
+	struct rlimit rl = { 0, 0 };
+
+	if (setrlimit(RLIMIT_CORE, &rl) < 0
+#ifdef __linux__
+	    || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0
+#endif
+	    )
+		fprintf(stderr, "postie: warning: cannot disable core dumps: "
+		    "%s\n", strerror(errno));
 }
 
 static void
@@ -174,6 +206,7 @@ main(int argc, char **argv)
 	/* Over a file size limit (ulimit -f), write() should fail with
 	 * EFBIG and become an error sentence, not kill us mid-download. */
 	signal(SIGXFSZ, SIG_IGN);
+	no_core_dumps();
 	memset(&opts, 0, sizeof(opts));
 	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
 		usage(stdout);
@@ -227,7 +260,8 @@ main(int argc, char **argv)
 			int rc;
 
 			optind = 1; /* commands parse their own options */
-			cli_open_log(&opts);
+			if (cli_open_log(&opts) < 0)
+				return 1;
 			rc = c->run(&opts, argc, argv);
 			show_recover_notice();
 			log_close();

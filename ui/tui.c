@@ -784,7 +784,8 @@ tui_run(const struct cli_opts *opts)
 	error_clear(&err);
 	if ((ui.cfg = cli_load_config(opts)) == NULL)
 		return 1;
-	cli_open_log(opts);
+	if (cli_open_log(opts) < 0)
+		goto out;
 	/* -d: the first redraw logs the time since start (bench/ reads it) */
 	if (log_debug_enabled()) {
 		ui.trace_cmd = "start";

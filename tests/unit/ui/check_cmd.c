@@ -25,9 +25,10 @@ cli_load_config(const struct cli_opts *opts)
 	return NULL;
 }
 
-void
+int
 cli_open_log(const struct cli_opts *opts)
 {
+	return 0;
 }
 
 static const unsigned ctxs[] = { UI_CTX_ACCOUNTS, UI_CTX_FOLDERS,
