@@ -90,19 +90,32 @@ full_check_due(const char *stamp)
 {
 	struct stat sb;
 
-	return stat(stamp, &sb) < 0 || time(NULL) - sb.st_mtime >
-	    FULL_CHECK_EVERY || time(NULL) < sb.st_mtime;
+	/* Only our own empty file vouches (never one through a link). */
+	return lstat(stamp, &sb) < 0 || !S_ISREG(sb.st_mode) ||
+	    sb.st_nlink != 1 || time(NULL) - sb.st_mtime > FULL_CHECK_EVERY ||
+	    time(NULL) < sb.st_mtime;
 }
 
+/*
+ * The stamp is made anew, never written through: whatever is at its
+ * name (a symbolic or hard link planted there) is removed, not followed
+ * or truncated, and the new file is created O_EXCL.  Another process
+ * doing the same at once made it: that is as good.
+ */
 static void
 full_check_passed(const char *stamp)
 {
-	int fd = open(stamp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
-	    O_CLOEXEC, 0600);
+	int fd;
 
+	if (unlink(stamp) < 0 && errno != ENOENT) {
+		log_warn("cannot replace %s: %s", stamp, strerror(errno));
+		return;
+	}
+	fd = open(stamp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
 	if (fd >= 0)
 		close(fd);
-	else
+	else if (errno != EEXIST)
 		log_warn("cannot write %s: %s", stamp, strerror(errno));
 }
 

@@ -304,6 +304,55 @@ START_TEST(fresh_file_stamped)
 }
 END_TEST
 
+/* A link planted at the stamp's name (symbolic, or hard: a second name
+ * of a file of the user's) is replaced, never written through: the
+ * victim keeps its bytes and its mode, for a new file and an old one. */
+START_TEST(stamp_never_written_through)
+{
+	struct db *db = NULL;
+	struct error err;
+	struct stat sb;
+	char stamp[512], victim[512], notice[ERROR_MAX], got[32];
+	int fd, round;
+
+	error_clear(&err);
+	snprintf(stamp, sizeof(stamp), "%s.checked", path);
+	snprintf(victim, sizeof(victim), "%s/victim", dir);
+	fd = open(victim, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "precious", 8), 8);
+	ck_assert_int_eq(close(fd), 0);
+	ck_assert_int_eq(chmod(victim, 0644), 0);
+	for (round = 0; round < 4; round++) {
+		/* Rounds 0 and 1: a new database; 2 and 3: an old one whose
+		 * stamp is due (the link is not a stamp that vouches). */
+		if (round < 2)
+			unlink(path);
+		else if (round == 2)
+			make_db(10);
+		unlink(stamp);
+		if (round % 2 == 0)
+			ck_assert_int_eq(link(victim, stamp), 0);
+		else
+			ck_assert_int_eq(symlink(victim, stamp), 0);
+		ck_assert_msg(db_recover_open(path, &db, notice,
+		    sizeof(notice), &err) >= 0, "%s", err.msg);
+		db_close(&db);
+		ck_assert_int_eq(stat(victim, &sb), 0);
+		ck_assert_msg(sb.st_size == 8 && (sb.st_mode & 0777) == 0644,
+		    "round %d: the victim is now %lld bytes, mode %o", round,
+		    (long long)sb.st_size, (unsigned)(sb.st_mode & 0777));
+		fd = open(victim, O_RDONLY);
+		ck_assert_int_eq(read(fd, got, sizeof(got)), 8);
+		close(fd);
+		ck_assert_int_eq(memcmp(got, "precious", 8), 0);
+		/* The stamp is now a file of its own. */
+		ck_assert_int_eq(lstat(stamp, &sb), 0);
+		ck_assert(S_ISREG(sb.st_mode) && sb.st_nlink == 1);
+	}
+}
+END_TEST
+
 /* The full check is skipped while its stamp is fresh (it reads every
  * page); once the stamp is a day old, a damaged page is found again. */
 START_TEST(damaged_page_when_check_due)
@@ -570,6 +619,7 @@ main(void)
 	tcase_add_test(tc, truncated_header);
 	tcase_add_test(tc, damaged_page);
 	tcase_add_test(tc, fresh_file_stamped);
+	tcase_add_test(tc, stamp_never_written_through);
 	tcase_add_test(tc, damaged_page_when_check_due);
 	tcase_add_test(tc, wal_goes_aside);
 	tcase_add_test(tc, two_copies_kept);
