@@ -5,7 +5,11 @@
  * is paths_encode_component (never a server string as a path).  Files
  * 0600, folders 0700, written by paths_write_atomic (tmp, fsync, rename,
  * folder fsync), so a reader sees a whole body or none.  Deleting the
- * tree only costs downloads.  Thread-safe (no state but the root).
+ * tree only costs downloads.  The root must pass paths_mkdir (checked at
+ * the first store); below it no symbolic link is followed, by any call:
+ * a link planted there is an error that names it (or, at the name of a
+ * body being stored or removed, is replaced or removed itself).
+ * Thread-safe (no state but the root and whether it was checked).
  */
 #ifndef POSTIE_CACHE_BODIES_H
 #define POSTIE_CACHE_BODIES_H

@@ -54,6 +54,91 @@ file_exists(const char *sub, const char *name)
 	return stat(path, &sb) == 0;
 }
 
+/* The victim: a folder of the user's outside the cache, with a file. */
+static void
+make_victim(char *victim, size_t size)
+{
+	FILE *fp;
+	char f[512];
+
+	snprintf(victim, size, "%s/victim", dir);
+	ck_assert_int_eq(mkdir(victim, 0700), 0);
+	snprintf(f, sizeof(f), "%s/1", victim);
+	ck_assert_ptr_nonnull(fp = fopen(f, "w"));
+	fputs("precious", fp);
+	ck_assert_int_eq(fclose(fp), 0);
+}
+
+static void
+victim_intact(const char *victim)
+{
+	char f[512], got[32] = "";
+	struct stat sb;
+	FILE *fp;
+
+	snprintf(f, sizeof(f), "%s/1", victim);
+	ck_assert_msg(stat(f, &sb) == 0, "the victim's file was removed");
+	ck_assert_ptr_nonnull(fp = fopen(f, "r"));
+	ck_assert_ptr_nonnull(fgets(got, sizeof(got), fp));
+	fclose(fp);
+	ck_assert_str_eq(got, "precious");
+}
+
+/* Links planted in the body cache (a folder, a file) are never followed:
+ * not to store, load, remove or drop. */
+START_TEST(bodies_no_links)
+{
+	struct bodies *bd;
+	struct error err;
+	struct buf b = BUF_INIT;
+	char root[256], victim[256], p[512], q[512];
+
+	error_clear(&err);
+	make_victim(victim, sizeof(victim));
+	snprintf(root, sizeof(root), "%s/cache", dir);
+	bd = bodies_new(root);
+	ck_assert_msg(bodies_store(bd, "imap", "INBOX", 100, 1, "body", 4,
+	    &err) == 0, "%s", err.msg);
+	/* The UIDVALIDITY folder becomes a link to the victim. */
+	snprintf(p, sizeof(p), "%s/imap/INBOX/100", root);
+	snprintf(q, sizeof(q), "%s/1", p);
+	ck_assert_int_eq(unlink(q), 0);
+	ck_assert_int_eq(rmdir(p), 0);
+	ck_assert_int_eq(symlink(victim, p), 0);
+	ck_assert_int_eq(bodies_store(bd, "imap", "INBOX", 100, 1, "evil", 4,
+	    &err), -1);
+	ck_assert_msg(strstr(err.msg, "symbolic link"), "%s", err.msg);
+	victim_intact(victim);
+	ck_assert_int_eq(bodies_load(bd, "imap", "INBOX", 100, 1, &b, &err),
+	    -1);
+	ck_assert_msg(strstr(err.msg, "symbolic link"), "%s", err.msg);
+	ck_assert_uint_eq(b.len, 0);
+	bodies_remove(bd, "imap", "INBOX", 100, 1, &err);
+	victim_intact(victim);
+	bodies_drop_folder(bd, "imap", "INBOX", 0, &err);
+	victim_intact(victim);
+	/* A body file that is a link: load refuses, store replaces the
+	 * link itself. */
+	ck_assert_msg(bodies_store(bd, "imap", "INBOX", 200, 5, "body", 4,
+	    &err) == 0, "%s", err.msg);
+	snprintf(p, sizeof(p), "%s/imap/INBOX/200/5", root);
+	snprintf(q, sizeof(q), "%s/1", victim);
+	ck_assert_int_eq(unlink(p), 0);
+	ck_assert_int_eq(symlink(q, p), 0);
+	ck_assert_int_eq(bodies_load(bd, "imap", "INBOX", 200, 5, &b, &err),
+	    -1);
+	ck_assert_msg(strstr(err.msg, "symbolic link"), "%s", err.msg);
+	ck_assert_int_eq(bodies_store(bd, "imap", "INBOX", 200, 5, "new!", 4,
+	    &err), 0);
+	victim_intact(victim);
+	ck_assert_int_eq(bodies_load(bd, "imap", "INBOX", 200, 5, &b, &err),
+	    1);
+	ck_assert_str_eq(buf_cstr(&b), "new!");
+	buf_free(&b);
+	bodies_free(&bd);
+}
+END_TEST
+
 START_TEST(maildir_basics)
 {
 	struct maildir *md = NULL;
@@ -603,6 +688,7 @@ main(void)
 	tcase_add_test(tc, account_words);
 	tcase_add_test(tc, body_words);
 	tcase_add_test(tc, maildir_basics);
+	tcase_add_test(tc, bodies_no_links);
 	tcase_add_test(tc, maildir_commit_many);
 	tcase_add_test(tc, reconcile);
 	tcase_add_test(tc, queue_replayed_once);
