@@ -47,7 +47,10 @@ open_pop3_store(struct cache *c, size_t i, struct error *err)
 
 	if ((path = cache_maildir_path(c, i, err)) == NULL)
 		return -1;
-	if (paths_mkdir(path, err) == 0 &&
+	/* A Maildir named in the config may be anywhere (links followed);
+	 * postie's own is inside the data folder, where none is. */
+	if ((c->accounts[i].cfg->maildir ? paths_mkdir(path, err) :
+	    paths_mkdir_below(c->data_dir, path, err)) == 0 &&
 	    maildir_open(path, 1, &md, err) == 0 &&
 	    db_folder_ensure(c->db, c->accounts[i].name, "INBOX",
 	    FOLDER_ROLE_INBOX, &inbox, err) == 0 &&

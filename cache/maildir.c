@@ -15,6 +15,7 @@
 #include "cache/db.h"
 #include "cache/maildir.h"
 #include "core/buf.h"
+#include "core/paths.h"
 #include "core/xalloc.h"
 
 #define TMP_MAX_AGE (36 * 3600)
@@ -158,17 +159,26 @@ maildir_open(const char *path, int create, struct maildir **md_r,
 	char *s;
 	size_t i, j;
 
-	for (i = 0; i < 4; i++) {
+	if (stat(path, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
+		if (create && mkdir(path, 0700) < 0 && errno != EEXIST)
+			return error_errno(err, errno, "cannot create %s", path);
+		if (stat(path, &sb) < 0 || !S_ISDIR(sb.st_mode))
+			return error_set(err, "%s is not a Maildir (no folder "
+			    "%s)", path, path);
+	}
+	/* cur/, new/ and tmp/ are real folders of this user's that no one
+	 * else can write to: a link there would have deliveries, and the
+	 * sweep of old files in tmp/, work in another folder. */
+	for (i = 1; i < 4; i++) {
 		buf_reset(&p);
 		buf_printf(&p, "%s%s", path, sub[i]);
-		if (create && mkdir(p.data, 0700) < 0 && errno != EEXIST) {
-			error_errno(err, errno, "cannot create %s", p.data);
+		if (!create && lstat(p.data, &sb) < 0 && errno == ENOENT) {
+			error_set(err, "%s is not a Maildir (no folder %s)",
+			    path, p.data);
 			buf_free(&p);
 			return -1;
 		}
-		if (stat(p.data, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
-			error_set(err, "%s is not a Maildir (no folder %s)",
-			    path, p.data);
+		if (paths_mkdir_below(path, p.data, err) < 0) {
 			buf_free(&p);
 			return -1;
 		}
@@ -455,7 +465,8 @@ scan_dir(struct maildir *md, const char *sub,
 			continue;
 		buf_reset(&p);
 		buf_printf(&p, "%s/%s/%s", md->path, sub, de->d_name);
-		if (stat(p.data, &sb) < 0 || !S_ISREG(sb.st_mode))
+		/* A message is a regular file; a link is not followed. */
+		if (lstat(p.data, &sb) < 0 || !S_ISREG(sb.st_mode))
 			continue;
 		buf_reset(&key);
 		colon = strchr(de->d_name, ':');
@@ -501,14 +512,14 @@ maildir_find(struct maildir *md, const char *key, char **path_r,
 	if (!maildir_key_valid(key))
 		return error_set(err, "invalid Maildir message name");
 	buf_printf(&p, "%s/new/%s", md->path, key);
-	if (stat(p.data, &sb) == 0)
+	if (lstat(p.data, &sb) == 0)
 		goto found;
 	/* The usual names first, then a scan for unusual info letters. */
 	for (f = 0; f <= MSG_ALL_FLAGS; f++) {
 		buf_reset(&p);
 		buf_printf(&p, "%s/cur/", md->path);
 		info_name(&p, key, f);
-		if (stat(p.data, &sb) == 0)
+		if (lstat(p.data, &sb) == 0)
 			goto found;
 	}
 	buf_reset(&p);
@@ -544,9 +555,8 @@ maildir_read(struct maildir *md, const char *key, struct buf *out,
 
 	if ((rc = maildir_find(md, key, &path, err)) <= 0)
 		return rc;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0) {
-		rc = errno == ENOENT ? 0 : error_errno(err, errno,
-		    "cannot open %s", path);
+	if ((fd = paths_open(path, O_RDONLY, 0, err)) < 0) {
+		rc = errno == ENOENT ? 0 : -1;
 		free(path);
 		return rc;
 	}

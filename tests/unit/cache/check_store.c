@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cache/account.h"
@@ -136,6 +138,66 @@ START_TEST(bodies_no_links)
 	ck_assert_str_eq(buf_cstr(&b), "new!");
 	buf_free(&b);
 	bodies_free(&bd);
+}
+END_TEST
+
+static int
+count_cb(void *arg, const struct maildir_entry *e, struct error *err)
+{
+	(void)e;
+	(void)err;
+	(*(int *)arg)++;
+	return 0;
+}
+
+/* A Maildir's tmp/ planted as a link to another folder: the sweep of
+ * old files in tmp/ would empty that folder.  Refused, nothing removed.
+ * A link among the messages is not taken for one, nor read. */
+START_TEST(maildir_no_links)
+{
+	struct maildir *md = NULL;
+	struct buf b = BUF_INIT;
+	struct error err;
+	struct timeval old[2] = { { 0, 0 }, { 0, 0 } };
+	char path[256], victim[256], p[512], q[512];
+	int n = 0;
+
+	error_clear(&err);
+	make_victim(victim, sizeof(victim));
+	snprintf(q, sizeof(q), "%s/1", victim);
+	old[0].tv_sec = old[1].tv_sec = time(NULL) - 7 * 24 * 3600;
+	ck_assert_int_eq(utimes(q, old), 0);
+	snprintf(path, sizeof(path), "%s/Maildir", dir);
+	ck_assert_int_eq(maildir_open(path, 1, &md, &err), 0);
+	maildir_close(&md);
+	snprintf(p, sizeof(p), "%s/tmp", path);
+	ck_assert_int_eq(rmdir(p), 0);
+	ck_assert_int_eq(symlink(victim, p), 0);
+	ck_assert_int_eq(maildir_open(path, 1, &md, &err), -1);
+	ck_assert_msg(strstr(err.msg, "symbolic link") && strstr(err.msg, p),
+	    "%s", err.msg);
+	victim_intact(victim);
+	ck_assert_int_eq(maildir_open(path, 0, &md, &err), -1);
+	victim_intact(victim);
+	ck_assert_int_eq(unlink(p), 0);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	/* new/ group-writable: refused too. */
+	snprintf(p, sizeof(p), "%s/new", path);
+	ck_assert_int_eq(chmod(p, 0770), 0);
+	ck_assert_int_eq(maildir_open(path, 1, &md, &err), -1);
+	ck_assert_msg(strstr(err.msg, "chmod go-w"), "%s", err.msg);
+	ck_assert_int_eq(chmod(p, 0700), 0);
+	/* A link in new/ to the victim's file. */
+	snprintf(p, sizeof(p), "%s/new/123.M1P1Q1.host", path);
+	ck_assert_int_eq(symlink(q, p), 0);
+	ck_assert_msg(maildir_open(path, 1, &md, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(maildir_scan(md, count_cb, &n, &err), 0);
+	ck_assert_int_eq(n, 0);
+	ck_assert_int_eq(maildir_read(md, "123.M1P1Q1.host", &b, &err), -1);
+	ck_assert_msg(strstr(err.msg, "symbolic link"), "%s", err.msg);
+	ck_assert_uint_eq(b.len, 0);
+	maildir_close(&md);
+	victim_intact(victim);
 }
 END_TEST
 
@@ -689,6 +751,7 @@ main(void)
 	tcase_add_test(tc, body_words);
 	tcase_add_test(tc, maildir_basics);
 	tcase_add_test(tc, bodies_no_links);
+	tcase_add_test(tc, maildir_no_links);
 	tcase_add_test(tc, maildir_commit_many);
 	tcase_add_test(tc, reconcile);
 	tcase_add_test(tc, queue_replayed_once);
