@@ -39,6 +39,7 @@ config_free(struct config **cfgp)
 		free(a->host);
 		free(a->user);
 		wipe_free(a->password);
+		free(a->password_file);
 		free(a->password_command);
 		free(a->ca_file);
 		free(a->tls_fingerprint);
@@ -136,8 +137,11 @@ config_password_within(const struct config_account *a, unsigned seconds,
 	struct buf out = BUF_INIT;
 	char *nl;
 
+	buf_secret(&out);
 	if (a->password)
 		return xstrdup(a->password);
+	if (a->password_file)
+		return config_reread_password(a->password_file, a->name, err);
 	if (a->password_command == NULL) {
 		error_set(err, "account '%s' has neither password_command nor "
 		    "password", a->name);
@@ -175,8 +179,6 @@ config_password_within(const struct config_account *a, unsigned seconds,
 		error_set(err, "password_command of account '%s' printed no "
 		    "password", a->name);
 	}
-	if (out.data)
-		explicit_bzero(out.data, out.cap);
-	buf_free(&out);
+	buf_free(&out); /* wiped: secret */
 	return NULL;
 }

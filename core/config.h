@@ -16,8 +16,12 @@
  *     keep_days without keep_on_server = yes, keep_on_server on an IMAP
  *     account, and both password and password_command.
  *   - config_load(): a missing file is an error that says where postie
- *     looked; a "password" in a file readable by group or others is
- *     refused.
+ *     looked; a file that group or others can write, or that another
+ *     user than this one or root owns, is refused (whoever can write it
+ *     can set password_command); a "password" in a file readable by
+ *     group or others is refused.  A "password" is not kept: only
+ *     password_file is set, and config_password() reads the file again
+ *     (same checks) at each login.
  *   - Defaults are filled in: protocol imap, tls implicit, port from
  *     protocol and tls (993/143, 995/110), timeout 30 (1..3600),
  *     keep_on_server yes (POP3 deletes only when asked to), keep_days 0,
@@ -57,7 +61,11 @@ struct config_account {
 	unsigned port;
 	enum config_tls tls;
 	char *user;
-	char *password;         /* NULL unless set in the file */
+	char *password;         /* NULL unless set in text given to
+				   config_parse (config_load keeps none) */
+	char *password_file;    /* config_load: the file has a password for
+				   this account, read again by
+				   config_password at each login; or NULL */
 	char *password_command; /* NULL unless set */
 	char *ca_file;          /* NULL unless set */
 	char *tls_fingerprint;  /* written "sha256:HEX" (colons allowed, any
@@ -142,5 +150,10 @@ char *config_password(const struct config_account *a, struct error *err);
 /* The same with another bound (tests). */
 char *config_password_within(const struct config_account *a,
     unsigned seconds, struct error *err);
+/* The "password" of account name, read again from the file at path with
+ * config_load's checks (config_password uses it); freed and wiped like
+ * config_password's, or NULL with an error. */
+char *config_reread_password(const char *path, const char *name,
+    struct error *err);
 
 #endif

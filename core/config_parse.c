@@ -587,6 +587,7 @@ parse_line(struct parser *p, char *line)
 	char sec[320], *s = line, *e;
 	int rc = -1;
 
+	buf_secret(&val); /* may be a password */
 	s += strspn(s, " \t");
 	if (*s == '\0' || *s == '#')
 		return 0;
@@ -642,9 +643,7 @@ parse_line(struct parser *p, char *line)
 	else
 		rc = account_key(p, buf_cstr(&key), buf_cstr(&val));
 out:
-	if (val.data)
-		explicit_bzero(val.data, val.cap); /* may be a password */
-	buf_free(&val);
+	buf_free(&val); /* wiped: secret */
 	buf_free(&key);
 	return rc;
 }
@@ -660,6 +659,7 @@ parse(const char *path, const char *text, size_t len, int mode,
 	int rc = -1;
 
 	memset(&p, 0, sizeof(p));
+	buf_secret(&line); /* a line may hold a password */
 	p.path = path;
 	p.cfg = cfg;
 	p.err = err;
@@ -707,9 +707,7 @@ parse(const char *path, const char *text, size_t len, int mode,
 	*cfg_r = cfg;
 	cfg = NULL;
 out:
-	if (line.data)
-		explicit_bzero(line.data, line.cap);
-	buf_free(&line);
+	buf_free(&line); /* wiped: secret */
 	config_free(&cfg);
 	return rc;
 }
@@ -721,11 +719,15 @@ config_parse(const char *path, const char *text, size_t len,
 	return parse(path, text, len, -1, cfg_r, err);
 }
 
-int
-config_load(const char *path, struct config **cfg_r, struct error *err)
+/* keep_passwords: 0 for config_load (it keeps none in memory), 1 when a
+ * login reads one again (config_reread_password). */
+static int
+load(const char *path, int keep_passwords, struct config **cfg_r,
+    struct error *err)
 {
 	struct buf text = BUF_INIT;
 	struct stat st;
+	size_t i;
 	int fd, rc;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
@@ -736,12 +738,29 @@ config_load(const char *path, struct config **cfg_r, struct error *err)
 			    "FILE", path);
 		return error_errno(err, errno, "cannot open %s", path);
 	}
+	buf_secret(&text);
 	if (fstat(fd, &st) < 0) {
 		rc = error_errno(err, errno, "cannot read %s", path);
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		rc = error_set(err, "%s is not a regular file", path);
+		goto out;
+	}
+	/* Whoever can write the file can set a password_command, which
+	 * runs as this user (ssh refuses such a config for the same
+	 * reason).  Root's files are trusted, as ssh does. */
+	if (st.st_uid != geteuid() && st.st_uid != 0) {
+		rc = error_set(err, "postie refuses to read %s: it belongs to "
+		    "another user (uid %lu), who could make it run commands "
+		    "as you; use a file of your own", path,
+		    (unsigned long)st.st_uid);
+		goto out;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		rc = error_set(err, "postie refuses to read %s: others can "
+		    "write to it and so make it run commands as you; run "
+		    "chmod go-w %s", path, path);
 		goto out;
 	}
 	for (;;) {
@@ -768,10 +787,50 @@ config_load(const char *path, struct config **cfg_r, struct error *err)
 	}
 	rc = parse(path, text.data, text.len, (int)(st.st_mode & 07777),
 	    cfg_r, err);
+	/* A password is held only while logging in: config_password reads
+	 * it again from the file then. */
+	for (i = 0; rc == 0 && !keep_passwords && i < (*cfg_r)->naccounts;
+	    i++) {
+		struct config_account *a = &(*cfg_r)->accounts[i];
+
+		if (a->password == NULL)
+			continue;
+		explicit_bzero(a->password, strlen(a->password));
+		free(a->password);
+		a->password = NULL;
+		a->password_file = xstrdup(path);
+	}
 out:
 	close(fd);
-	if (text.data)
-		explicit_bzero(text.data, text.cap);
-	buf_free(&text);
+	buf_free(&text); /* wiped: secret */
 	return rc;
+}
+
+int
+config_load(const char *path, struct config **cfg_r, struct error *err)
+{
+	return load(path, 0, cfg_r, err);
+}
+
+char *
+config_reread_password(const char *path, const char *name,
+    struct error *err)
+{
+	struct config *cfg = NULL;
+	const struct config_account *a;
+	char *pw = NULL;
+
+	if (load(path, 1, &cfg, err) < 0) {
+		error_prefix(err, "cannot read the password of account '%s' "
+		    "again", name);
+		return NULL;
+	}
+	if ((a = config_account(cfg, name)) == NULL || a->password == NULL)
+		error_set(err, "account '%s' has no 'password' in %s any "
+		    "more; restart postie after changing its configuration",
+		    name, path);
+	else
+		pw = xstrdup(a->password);
+	config_free(&cfg); /* wipes the password */
+	return pw;
 }

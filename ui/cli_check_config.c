@@ -44,7 +44,7 @@ explain(struct buf *b, const struct config_account *a)
 	buf_printf(b, "; %s", config_mode_words(a, mode, sizeof(mode)));
 	if (a->password_command)
 		buf_addstr(b, "; password from command");
-	else if (a->password)
+	else if (a->password || a->password_file)
 		buf_addstr(b, "; password in the config file");
 	else
 		buf_addstr(b, "; no password configured");

@@ -305,7 +305,6 @@ START_TEST(test_load_mode)
 	/* 0600: accepted. */
 	write_file(path, WITH_PW, 0600);
 	ck_assert_int_eq(config_load(path, &cfg, &err), 0);
-	ck_assert_str_eq(cfg->accounts[0].password, "s3cr3t");
 	ck_assert_str_eq(cfg->path, path);
 	config_free(&cfg);
 	/* Group- or other-readable: refused, with the way out named. */
@@ -328,6 +327,78 @@ START_TEST(test_load_mode)
 	/* config_parse skips the mode check (there is no file). */
 	ck_assert_int_eq(config_parse(path, WITH_PW, strlen(WITH_PW), &cfg,
 	    &err), 0);
+	config_free(&cfg);
+}
+END_TEST
+
+/* Anyone who can write the file can set password_command, which runs as
+ * the user: a file others can write, or another user's, is refused even
+ * without a password in it (as ssh refuses such a config). */
+START_TEST(test_load_writable)
+{
+	struct config *cfg = NULL;
+	struct error err;
+	char path[128];
+	static const unsigned modes[] = { 0620, 0602, 0666, 0660 };
+	size_t i;
+
+	snprintf(path, sizeof(path), "%s/config", tmpdir);
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		write_file(path, WITH_CMD, modes[i]);
+		error_clear(&err);
+		ck_assert_msg(config_load(path, &cfg, &err) == -1, "mode %o "
+		    "accepted", modes[i]);
+		ck_assert_ptr_null(cfg);
+		ck_assert_msg(strstr(err.msg, path) && strstr(err.msg,
+		    "chmod go-w"), "%s", err.msg);
+	}
+	write_file(path, WITH_CMD, 0644);
+	ck_assert_int_eq(config_load(path, &cfg, &err), 0);
+	config_free(&cfg);
+	if (geteuid() == 0) {
+		/* Another user's file (root can make one). */
+		ck_assert_int_eq(chown(path, 65534, 65534), 0);
+		error_clear(&err);
+		ck_assert_int_eq(config_load(path, &cfg, &err), -1);
+		ck_assert_msg(strstr(err.msg, "another user"), "%s", err.msg);
+	}
+}
+END_TEST
+
+/* A "password =" is not kept in memory after loading: config_password
+ * reads it again from the file (with the same checks) at each login. */
+START_TEST(test_password_reread)
+{
+	struct config *cfg = NULL;
+	const struct config_account *a;
+	struct error err;
+	char path[128], *pw;
+
+	snprintf(path, sizeof(path), "%s/config", tmpdir);
+	write_file(path, WITH_PW, 0600);
+	error_clear(&err);
+	ck_assert_int_eq(config_load(path, &cfg, &err), 0);
+	a = &cfg->accounts[0];
+	ck_assert_ptr_null(a->password);
+	ck_assert_ptr_nonnull(a->password_file);
+	pw = config_password(a, &err);
+	ck_assert_msg(pw != NULL, "%s", err.msg);
+	ck_assert_str_eq(pw, "s3cr3t");
+	free(pw);
+	/* The file as it is now: changed, or made unsafe meanwhile. */
+	write_file(path, "[account w]\nhost = h\nuser = u\n"
+	    "password = other\n", 0600);
+	pw = config_password(a, &err);
+	ck_assert_str_eq(pw, "other");
+	free(pw);
+	write_file(path, WITH_PW, 0644);
+	ck_assert_ptr_null(config_password(a, &err));
+	ck_assert_msg(strstr(err.msg, "readable by others"), "%s", err.msg);
+	ck_assert_ptr_null(strstr(err.msg, "s3cr3t"));
+	write_file(path, WITH_CMD, 0600);
+	ck_assert_ptr_null(config_password(a, &err));
+	ck_assert_msg(strstr(err.msg, "'w'") && strstr(err.msg, path), "%s",
+	    err.msg);
 	config_free(&cfg);
 }
 END_TEST
@@ -447,6 +518,8 @@ main(void)
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(tl, setup_dir, teardown_dir);
 	tcase_add_test(tl, test_load_mode);
+	tcase_add_test(tl, test_load_writable);
+	tcase_add_test(tl, test_password_reread);
 	tcase_add_test(tl, test_load_errors);
 	suite_add_tcase(s, tl);
 	suite_add_tcase(s, config_bad_tcase());

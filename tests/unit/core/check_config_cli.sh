@@ -122,4 +122,37 @@ keys_case "good binding" "<f5> = sync" ""
 "$POSTIE" check-config -c "$dir/bad" extra >/dev/null 2>&1; rc=$?
 [ $rc -eq 2 ] && ok "usage: exit 2" || fail "usage: exit $rc"
 
+# A config others can write is refused (they could set password_command),
+# by check-config and by the mail reader, even without a password in it.
+printf '[account w]\nhost = h\nuser = u\npassword_command = true\n' \
+    >"$dir/shared"
+for mode in 620 602 666; do
+	chmod $mode "$dir/shared"
+	for cmd in check-config ""; do
+		# timeout: a reader that accepted the file would wait for
+		# keys, without a terminal.
+		err=$(timeout 20 "$POSTIE" -c "$dir/shared" $cmd 2>&1 \
+		    </dev/null >/dev/null)
+		rc=$?
+		case $rc:$err in
+		"1:postie: postie refuses to read $dir/shared: others can write to it and so make it run commands as you; run chmod go-w $dir/shared")
+			ok "mode $mode refused by postie $cmd";;
+		*) fail "mode $mode, postie $cmd: exit $rc: $err";;
+		esac
+	done
+done
+chmod 644 "$dir/shared"
+"$POSTIE" check-config -c "$dir/shared" >/dev/null 2>&1 &&
+	ok "mode 644 without a password: accepted" || fail "mode 644 refused"
+# Another user's config (root can make one; others skip this part).
+if [ "$(id -u)" -eq 0 ]; then
+	chown 65534 "$dir/shared"
+	err=$("$POSTIE" check-config -c "$dir/shared" 2>&1 >/dev/null); rc=$?
+	case $rc:$err in
+	"1:postie: postie refuses to read $dir/shared: it belongs to another user (uid 65534)"*)
+		ok "another user's config refused";;
+	*) fail "another user's config: exit $rc: $err";;
+	esac
+fi
+
 [ $fails -eq 0 ] || { echo "$fails failure(s)"; exit 1; }
