@@ -93,7 +93,7 @@ open_dir(struct bodies *b, const char *account, const char *folder,
 		if (next < 0 && errno == ENOENT)
 			rc = 0;
 		else if (next < 0 && (errno == ELOOP || errno == ENOTDIR))
-			rc = error_set(err, "postie refuses to use the body "
+			rc = error_set(err, "refusing to use the body "
 			    "cache folder %s under %s: it is a symbolic link "
 			    "or not a folder; remove it", name.data, b->root);
 		else if (next < 0)
@@ -152,7 +152,7 @@ bodies_load(struct bodies *b, const char *account, const char *folder,
 	/* Named by its path on disk: no server string in a sentence. */
 	body_path(b, &p, account, folder, uidvalidity, uid, 1);
 	if (fd < 0) {
-		rc = errno == ELOOP ? error_set(err, "postie refuses to read "
+		rc = errno == ELOOP ? error_set(err, "refusing to read "
 		    "%s: it is a symbolic link; remove it", p.data) :
 		    error_errno(err, errno, "cannot open %s", p.data);
 		buf_free(&p);

@@ -382,6 +382,25 @@ db_open_conns_locked(void)
 	return open_conns;
 }
 
+int
+db_check_files(const char *path, struct error *err)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
+	char name[4096];
+	struct stat sb;
+	size_t i;
+
+	for (i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+		snprintf(name, sizeof(name), "%s%s", path, suffix[i]);
+		if (lstat(name, &sb) < 0 || S_ISREG(sb.st_mode))
+			continue;
+		return error_set(err, "refusing to open the index: %s is "
+		    "%s; remove it", name, S_ISLNK(sb.st_mode) ? "a symbolic "
+		    "link" : "not a regular file");
+	}
+	return 0;
+}
+
 /*
  * The file, made 0600 when absent (SQLite would follow the umask), never
  * through a symbolic link.  A new file is a new inode, which no
@@ -394,6 +413,8 @@ create_file(const char *path, int *fresh_r, struct error *err)
 	struct stat sb;
 	int fd;
 
+	if (db_check_files(path, err) < 0)
+		return -1;
 	if (lstat(path, &sb) == 0) {
 		if (!S_ISREG(sb.st_mode))
 			return error_set(err, "cannot open %s: not a regular "

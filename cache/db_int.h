@@ -52,6 +52,10 @@ int db_open_conns_locked(void);
 int db_open_version_locked(const char *path, int version, struct db **db_r,
     struct error *err);
 void db_close_locked(struct db **dbp);
+/* A sentence when path or its -wal, -shm or -journal is a symbolic link
+ * or not a regular file (SQLite refuses those with "unable to open
+ * database file"); lstat only, never an open.  0 or -1. */
+int db_check_files(const char *path, struct error *err);
 
 /* The cached prepared statement (reset, bindings cleared), or NULL with
  * err set. */

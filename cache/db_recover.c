@@ -137,6 +137,8 @@ probe(const char *path, char *why, size_t whysz, struct error *err)
 	int rc, res = -1, full;
 
 	snprintf(stamp, sizeof(stamp), "%s.checked", path);
+	if (db_check_files(path, err) < 0)
+		return -1;
 	if (stat(path, &sb) < 0) {
 		if (errno != ENOENT)
 			return error_errno(err, errno, "cannot open %s", path);

@@ -751,14 +751,14 @@ load(const char *path, int keep_passwords, struct config **cfg_r,
 	 * runs as this user (ssh refuses such a config for the same
 	 * reason).  Root's files are trusted, as ssh does. */
 	if (st.st_uid != geteuid() && st.st_uid != 0) {
-		rc = error_set(err, "postie refuses to read %s: it belongs to "
+		rc = error_set(err, "refusing to read %s: it belongs to "
 		    "another user (uid %lu), who could make it run commands "
 		    "as you; use a file of your own", path,
 		    (unsigned long)st.st_uid);
 		goto out;
 	}
 	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-		rc = error_set(err, "postie refuses to read %s: others can "
+		rc = error_set(err, "refusing to read %s: others can "
 		    "write to it and so make it run commands as you; run "
 		    "chmod go-w %s", path, path);
 		goto out;

@@ -89,19 +89,19 @@ check_dir(const char *dir, const struct stat *st, const char *used,
 		return error_set(err, "cannot use %s as a folder: %s is not "
 		    "a folder; remove it or choose another place", used, dir);
 	if (own && st->st_uid != me)
-		return error_set(err, "postie refuses to use %s: it belongs "
+		return error_set(err, "refusing to use %s: it belongs "
 		    "to another user (uid %lu); remove it, or make it yours "
 		    "with chown", dir, (unsigned long)st->st_uid);
 	if (own && (st->st_mode & (S_IWGRP | S_IWOTH)))
-		return error_set(err, "postie refuses to use %s: others can "
+		return error_set(err, "refusing to use %s: others can "
 		    "write to it; run chmod go-w %s", dir, dir);
 	if (st->st_uid != me && st->st_uid != 0)
-		return error_set(err, "postie refuses to use %s: the folder "
+		return error_set(err, "refusing to use %s: the folder "
 		    "%s above it belongs to another user (uid %lu), who could "
 		    "replace it; keep postie's files in folders of your own",
 		    used, dir, (unsigned long)st->st_uid);
 	if ((st->st_mode & (S_IWGRP | S_IWOTH)) && !(st->st_mode & S_ISVTX))
-		return error_set(err, "postie refuses to use %s: others can "
+		return error_set(err, "refusing to use %s: others can "
 		    "write to the folder %s above it; run chmod go-w %s",
 		    used, dir, dir);
 	return 0;
@@ -147,7 +147,7 @@ make_own(struct buf *b, size_t end, struct error *err)
 		rc = error_errno(err, errno, "cannot create folder %s",
 		    b->data);
 	else if (S_ISLNK(st.st_mode))
-		rc = error_set(err, "postie refuses to use %s: it is a "
+		rc = error_set(err, "refusing to use %s: it is a "
 		    "symbolic link, and postie follows none inside its own "
 		    "folders; remove it", b->data);
 	else
@@ -267,7 +267,7 @@ paths_open(const char *path, int flags, unsigned mode, struct error *err)
 	if (fd < 0) {
 		e = errno;
 		if (e == ELOOP && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
-			error_set(err, "postie refuses to open %s: it is a "
+			error_set(err, "refusing to open %s: it is a "
 			    "symbolic link, and postie follows none in its own "
 			    "folders; remove it", path);
 		else
@@ -280,16 +280,16 @@ paths_open(const char *path, int flags, unsigned mode, struct error *err)
 		error_errno(err, e, "cannot open %s", path);
 	} else if (!S_ISREG(st.st_mode)) {
 		e = EINVAL;
-		error_set(err, "postie refuses to open %s: it is not a regular "
+		error_set(err, "refusing to open %s: it is not a regular "
 		    "file; remove it", path);
 	} else if (writes && st.st_uid != geteuid()) {
 		e = EPERM;
-		error_set(err, "postie refuses to write to %s: it belongs to "
+		error_set(err, "refusing to write to %s: it belongs to "
 		    "another user (uid %lu); remove it", path,
 		    (unsigned long)st.st_uid);
 	} else if (writes && st.st_nlink != 1) {
 		e = EPERM;
-		error_set(err, "postie refuses to write to %s: it has other "
+		error_set(err, "refusing to write to %s: it has other "
 		    "names (hard links), so writing it would change another "
 		    "file too; remove it", path);
 	} else if ((!(flags & O_NONBLOCK) &&

@@ -135,7 +135,7 @@ for mode in 620 602 666; do
 		    </dev/null >/dev/null)
 		rc=$?
 		case $rc:$err in
-		"1:postie: postie refuses to read $dir/shared: others can write to it and so make it run commands as you; run chmod go-w $dir/shared")
+		"1:postie: refusing to read $dir/shared: others can write to it and so make it run commands as you; run chmod go-w $dir/shared")
 			ok "mode $mode refused by postie $cmd";;
 		*) fail "mode $mode, postie $cmd: exit $rc: $err";;
 		esac
@@ -149,7 +149,7 @@ if [ "$(id -u)" -eq 0 ]; then
 	chown 65534 "$dir/shared"
 	err=$("$POSTIE" check-config -c "$dir/shared" 2>&1 >/dev/null); rc=$?
 	case $rc:$err in
-	"1:postie: postie refuses to read $dir/shared: it belongs to another user (uid 65534)"*)
+	"1:postie: refusing to read $dir/shared: it belongs to another user (uid 65534)"*)
 		ok "another user's config refused";;
 	*) fail "another user's config: exit $rc: $err";;
 	esac
