@@ -15,6 +15,7 @@ include tests/integration/cache.mk
 include tests/tui/local.mk
 include tests/fuzz/local.mk
 include tests/integration/hostile.mk
+include tests/integration/local_hostile.mk
 include tests/integration/sync_imap.mk
 include tests/integration/faults.mk
 include tests/integration/multiproc.mk
