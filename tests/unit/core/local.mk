@@ -9,8 +9,10 @@ CORE_UNIT_TESTS = \
 	tests/unit/core/check_bgprio \
 	tests/unit/core/check_spawn
 check_PROGRAMS += $(CORE_UNIT_TESTS)
-TESTS += $(CORE_UNIT_TESTS) tests/unit/core/check_config_cli.sh
-dist_check_SCRIPTS += tests/unit/core/check_config_cli.sh
+TESTS += $(CORE_UNIT_TESTS) tests/unit/core/check_config_cli.sh \
+	tests/unit/core/check_nodump.sh
+dist_check_SCRIPTS += tests/unit/core/check_config_cli.sh \
+	tests/unit/core/check_nodump.sh
 
 tests_unit_core_check_buf_SOURCES = tests/unit/core/check_buf.c
 tests_unit_core_check_buf_CFLAGS = $(UNIT_CFLAGS)
