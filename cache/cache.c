@@ -80,8 +80,11 @@ cache_open(const struct config *cfg, const struct cache_opts *opts,
 	    paths_data_dir(err);
 	c->cache_dir = opts && opts->cache_dir ? xstrdup(opts->cache_dir) :
 	    paths_cache_dir(err);
+	/* Both checked now (paths_mkdir: the user's, writable by no one
+	 * else), not at the first body stored, so a reader refuses too. */
 	if (c->data_dir == NULL || c->cache_dir == NULL ||
-	    paths_mkdir(c->data_dir, err) < 0)
+	    paths_mkdir(c->data_dir, err) < 0 ||
+	    paths_mkdir(c->cache_dir, err) < 0)
 		goto fail;
 	buf_printf(&p, "%s/postie.db", c->data_dir);
 	c->db_path = buf_detach(&p, NULL);
