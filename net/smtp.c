@@ -279,6 +279,9 @@ auth_plain(struct smtp *s, const char *user, const char *password,
 	struct buf raw = BUF_INIT, enc = BUF_INIT;
 	int rc;
 
+	/* Built byte by byte: every grow must leave no copy behind. */
+	buf_secret(&raw);
+	buf_secret(&enc);
 	buf_addch(&raw, '\0');
 	buf_addstr(&raw, user);
 	buf_addch(&raw, '\0');
@@ -338,6 +341,9 @@ smtp_login(struct smtp *s, const char *user, const char *password,
 	if (!(s->caps.ext & SMTP_EXT_AUTH))
 		return error_set(err, "%s offers no login (AUTH); postie "
 		    "submits mail only after logging in", host(s));
+	/* The password goes through out (AUTH LOGIN): from now on a grow
+	 * leaves no copy behind, and what out drops is wiped. */
+	buf_secret(&s->out);
 	if (s->caps.auth & SMTP_AUTH_PLAIN)
 		rc = auth_plain(s, user, password, err);
 	else if (s->caps.auth & SMTP_AUTH_LOGIN)
