@@ -23,6 +23,9 @@
 /* More than any password; the rest of the output is read and dropped. */
 #define PASSWORD_MAX 4096
 
+static char *run_password_command(const struct config_account *a,
+    const char *key, const char *cmd, unsigned seconds, struct error *err);
+
 static void
 wipe_free(char *s)
 {
@@ -84,6 +87,44 @@ config_account(const struct config *cfg, const char *name)
 		if (strcmp(cfg->accounts[i].name, name) == 0)
 			return &cfg->accounts[i];
 	return NULL;
+}
+
+char *
+config_password_within(const struct config_account *a, unsigned seconds,
+    struct error *err)
+{
+	if (a->password)
+		return xstrdup(a->password);
+	if (a->password_command == NULL) {
+		error_set(err, "account '%s' has neither password_command nor "
+		    "password", a->name);
+		return NULL;
+	}
+	return run_password_command(a, "password_command",
+	    a->password_command, seconds, err);
+}
+
+char *
+config_smtp_password(const struct config_account *a, struct error *err)
+{
+	if (a->smtp_password_command == NULL)
+		return config_password(a, err);
+	return run_password_command(a, "smtp_password_command",
+	    a->smtp_password_command, CONFIG_PASSWORD_SECONDS, err);
+}
+
+const char *
+config_editor(const struct config *cfg)
+{
+	const char *e;
+
+	if (cfg->editor)
+		return cfg->editor;
+	if ((e = getenv("VISUAL")) != NULL && e[0] != '\0')
+		return e;
+	if ((e = getenv("EDITOR")) != NULL && e[0] != '\0')
+		return e;
+	return "vi";
 }
 
 const char *
@@ -185,30 +226,24 @@ config_password(const struct config_account *a, struct error *err)
 	return config_password_within(a, CONFIG_PASSWORD_SECONDS, err);
 }
 
-char *
-config_password_within(const struct config_account *a, unsigned seconds,
-    struct error *err)
+/* Runs cmd (the account's key named key) for its first output line. */
+static char *
+run_password_command(const struct config_account *a, const char *key,
+    const char *cmd, unsigned seconds, struct error *err)
 {
 	struct buf out = BUF_INIT;
 	int fds[2], status, rc;
 	pid_t pid;
 
-	if (a->password)
-		return xstrdup(a->password);
-	if (a->password_command == NULL) {
-		error_set(err, "account '%s' has neither password_command nor "
-		    "password", a->name);
-		return NULL;
-	}
 	if (pipe2(fds, O_CLOEXEC) < 0) {
-		error_errno(err, errno, "cannot run password_command of "
-		    "account '%s'", a->name);
+		error_errno(err, errno, "cannot run %s of account '%s'", key,
+		    a->name);
 		return NULL;
 	}
 	/* Only async-signal-safe calls in the child: we may be threaded. */
 	if ((pid = fork()) < 0) {
-		error_errno(err, errno, "cannot run password_command of "
-		    "account '%s'", a->name);
+		error_errno(err, errno, "cannot run %s of account '%s'", key,
+		    a->name);
 		close(fds[0]);
 		close(fds[1]);
 		return NULL;
@@ -216,7 +251,7 @@ config_password_within(const struct config_account *a, unsigned seconds,
 	if (pid == 0) {
 		if (dup2(fds[1], STDOUT_FILENO) < 0)
 			_exit(127);
-		execl("/bin/sh", "sh", "-c", a->password_command, (char *)NULL);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
 	}
 	close(fds[1]);
@@ -231,20 +266,20 @@ config_password_within(const struct config_account *a, unsigned seconds,
 		}
 	}
 	if (rc == 1) {
-		error_set(err, "password_command of account '%s' gave no "
-		    "password within %u seconds", a->name, seconds);
+		error_set(err, "%s of account '%s' gave no "
+		    "password within %u seconds", key, a->name, seconds);
 	} else if (rc < 0 || status == -1) {
-		error_set(err, "cannot read the output of password_command of "
-		    "account '%s'", a->name);
+		error_set(err, "cannot read the output of %s of account "
+		    "'%s'", key, a->name);
 	} else if (WIFSIGNALED(status)) {
-		error_set(err, "password_command of account '%s' was killed "
-		    "by signal %d", a->name, WTERMSIG(status));
+		error_set(err, "%s of account '%s' was killed "
+		    "by signal %d", key, a->name, WTERMSIG(status));
 	} else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
-		error_set(err, "password_command of account '%s' failed (exit "
-		    "status %d)", a->name, WEXITSTATUS(status));
+		error_set(err, "%s of account '%s' failed (exit "
+		    "status %d)", key, a->name, WEXITSTATUS(status));
 	} else if (out.len == 0) {
-		error_set(err, "password_command of account '%s' printed no "
-		    "password", a->name);
+		error_set(err, "%s of account '%s' printed no "
+		    "password", key, a->name);
 	} else {
 		return buf_detach(&out, NULL);
 	}
