@@ -182,3 +182,39 @@ config_password_within(const struct config_account *a, unsigned seconds,
 	buf_free(&out); /* wiped: secret */
 	return NULL;
 }
+
+char *
+config_smtp_password(const struct config_account *a, struct error *err)
+{
+	struct config_account b;
+	char *pw;
+
+	if (a->smtp_password_command == NULL)
+		return config_password(a, err);
+	/* The same runner and rules, with the other command. */
+	b = *a;
+	b.password = NULL;
+	b.password_file = NULL;
+	b.password_command = a->smtp_password_command;
+	if ((pw = config_password(&b, err)) == NULL &&
+	    strncmp(err->msg, "password_command", 16) == 0) {
+		/* Name the key that failed. */
+		char msg[ERROR_MAX];
+
+		snprintf(msg, sizeof(msg), "smtp_%s", err->msg);
+		error_set(err, "%s", msg);
+	}
+	return pw;
+}
+
+const char *
+config_editor(const struct config *cfg)
+{
+	const char *e = cfg->editor;
+
+	if (e == NULL || *e == '\0')
+		e = getenv("VISUAL");
+	if (e == NULL || *e == '\0')
+		e = getenv("EDITOR");
+	return e && *e ? e : "vi";
+}

@@ -155,5 +155,13 @@ char *config_password_within(const struct config_account *a,
  * config_password's, or NULL with an error. */
 char *config_reread_password(const char *path, const char *name,
     struct error *err);
+/* The password for sending: smtp_password_command when set (same rules
+ * and bound as password_command; the error names the key), else
+ * config_password(). */
+char *config_smtp_password(const struct config_account *a,
+    struct error *err);
+/* The editor command: [general] editor, else $VISUAL, else $EDITOR (when
+ * not empty), else "vi". */
+const char *config_editor(const struct config *cfg);
 
 #endif

@@ -180,6 +180,52 @@ valid_host(const char *s)
 	return 1;
 }
 
+/* An addr-spec as SMTP carries it: local@domain, no blanks, controls,
+ * angle brackets or list separators, exactly one '@' before a domain of
+ * non-empty labels (or an address literal).  Non-ASCII is allowed (RFC
+ * 6531). */
+static int
+valid_addr(const char *a, size_t n)
+{
+	const char *at = NULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)a[i];
+
+		if (c <= ' ' || c == 0x7F || c == '<' || c == '>' || c == ',' ||
+		    c == ';' || c == '"' || c == '(' || c == ')')
+			return 0;
+		if (c == '@' && at != NULL)
+			return 0;
+		if (c == '@')
+			at = a + i;
+	}
+	if (at == NULL || at == a || at == a + n - 1 || n > 254)
+		return 0;
+	if (at[1] == '[')
+		return a[n - 1] == ']';
+	if (at[1] == '.' || a[n - 1] == '.')
+		return 0;
+	for (i = (size_t)(at - a) + 1; i + 1 < n; i++)
+		if (a[i] == '.' && a[i + 1] == '.')
+			return 0;
+	return 1;
+}
+
+/* "Name <addr>" (nothing but blanks after the '>') or a bare addr. */
+static int
+valid_from(const char *v)
+{
+	const char *lt = strrchr(v, '<'), *gt;
+
+	if (lt == NULL)
+		return valid_addr(v, strlen(v));
+	if ((gt = strchr(lt, '>')) == NULL || gt[1 + strspn(gt + 1, " \t")])
+		return 0;
+	return valid_addr(lt + 1, (size_t)(gt - lt - 1));
+}
+
 static int
 set_number(struct parser *p, const char *key, const char *v,
     unsigned long min, unsigned long max, unsigned *out)
@@ -257,9 +303,10 @@ account_key(struct parser *p, const char *key, const char *v)
 		return 0;
 	}
 	case K_FROM:
-		/* Checked as an address list by the sender (mime/): here,
-		 * only what could break a header. */
-		if (strchr(v, '@') == NULL || strpbrk(v, "\r\n") != NULL)
+		/* One address, bare or "Name <addr>", whose addr SMTP can
+		 * carry as the envelope sender; the sender (mime/) parses the
+		 * rest. */
+		if (!valid_from(v))
 			return perr(p, p->lineno, "'from' in %s must be an "
 			    "address such as 'Alice Martin <alice@example.org>'"
 			    ", not '%s'", sec, v);

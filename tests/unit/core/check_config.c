@@ -112,7 +112,7 @@ START_TEST(test_every_key)
 	    "  theme = \"dark # night\"   # quoted keeps '#'\n"
 	    "assumed_charset = windows-1252\n"
 	    "prefer = html\n"
-	    "\n"
+	    "editor = emacs -nw\n"
 	    "[ account  p1 ]\n"
 	    "protocol = POP3\n"
 	    "host = [::1]\n"
@@ -130,6 +130,15 @@ START_TEST(test_every_key)
 	    "apop = 1\n"
 	    "maildir = /var/mail/p1\n"
 	    "assumed_charset = koi8-r\n"
+	    "from = \"Bob # B <bob@example.org>\"\n"
+	    "smtp_host = smtp.example.org\n"
+	    "smtp_port = 2525\n"
+	    "smtp_tls = none\n"
+	    "smtp_user = bob@example.org\n"
+	    "smtp_password_command = pass smtp\n"
+	    "sent_folder = Gesendet\n"
+	    "drafts_folder = Entw\xc3\xbcrfe\n"
+	    "signature = ~/.signature\n"
 	    "[keys]\n"
 	    "j = next\n"
 	    "C-l = redraw\n"
@@ -163,6 +172,17 @@ START_TEST(test_every_key)
 	ck_assert_int_eq(a->apop, 1);
 	ck_assert_str_eq(a->maildir, "/var/mail/p1");
 	ck_assert_str_eq(a->assumed_charset, "koi8-r");
+	ck_assert_str_eq(a->from, "Bob # B <bob@example.org>");
+	ck_assert_str_eq(a->smtp_host, "smtp.example.org");
+	ck_assert_uint_eq(a->smtp_port, 2525);
+	ck_assert_int_eq(a->smtp_tls, CONFIG_TLS_NONE);
+	ck_assert_str_eq(a->smtp_user, "bob@example.org");
+	ck_assert_str_eq(a->smtp_password_command, "pass smtp");
+	ck_assert_str_eq(a->sent_folder, "Gesendet");
+	ck_assert_str_eq(a->drafts_folder, "Entw\xc3\xbcrfe");
+	ck_assert_str_eq(a->signature, "/home/t/.signature");
+	ck_assert_str_eq(cfg->editor, "emacs -nw");
+	ck_assert_str_eq(config_editor(cfg), "emacs -nw");
 	ck_assert_str_eq(config_mode_name(a, mode, sizeof(mode)),
 	    "keep-on-server-14-days");
 	ck_assert_str_eq(config_mode_words(a, mode, sizeof(mode)),
@@ -171,7 +191,7 @@ START_TEST(test_every_key)
 	ck_assert_uint_eq(cfg->nkeys, 4);
 	ck_assert_str_eq(cfg->keys[0].key, "j");
 	ck_assert_str_eq(cfg->keys[0].command, "next");
-	ck_assert_int_eq(cfg->keys[0].line, 24);
+	ck_assert_int_eq(cfg->keys[0].line, 33);
 	ck_assert_str_eq(cfg->keys[1].key, "C-l");
 	ck_assert_str_eq(cfg->keys[2].key, "<pagedown>");
 	ck_assert_str_eq(cfg->keys[2].command, "page-down");
@@ -212,6 +232,21 @@ START_TEST(test_defaults)
 	ck_assert_ptr_null(a->tls_fingerprint);
 	ck_assert_ptr_null(a->maildir);
 	ck_assert_ptr_null(a->assumed_charset);
+	/* Sending: no from (cannot send); host and user: the account's. */
+	ck_assert_ptr_null(a->from);
+	ck_assert_ptr_null(a->smtp_host);
+	ck_assert_ptr_null(a->smtp_user);
+	ck_assert_int_eq(a->smtp_tls, CONFIG_TLS_IMPLICIT);
+	ck_assert_uint_eq(a->smtp_port, 465);
+	ck_assert_ptr_null(a->smtp_password_command);
+	ck_assert_ptr_null(a->sent_folder);
+	ck_assert_ptr_null(a->drafts_folder);
+	ck_assert_ptr_null(a->signature);
+	ck_assert_ptr_null(cfg->editor);
+	/* The account's tls does not decide how it sends. */
+	ck_assert_int_eq(config_account(cfg, "is")->smtp_tls,
+	    CONFIG_TLS_IMPLICIT);
+	ck_assert_uint_eq(config_account(cfg, "is")->smtp_port, 465);
 	ck_assert_uint_eq(config_account(cfg, "is")->port, 143);
 	a = config_account(cfg, "p");
 	ck_assert_uint_eq(a->port, 995);
@@ -498,6 +533,39 @@ START_TEST(test_password)
 	pw = config_password(a, &err);
 	ck_assert_str_eq(pw, "from-file");
 	free(pw);
+	/* Sending uses the same password unless told otherwise. */
+	pw = config_smtp_password(a, &err);
+	ck_assert_str_eq(pw, "from-file");
+	free(pw);
+	a->smtp_password_command = "echo smtp-secret";
+	pw = config_smtp_password(a, &err);
+	ck_assert_str_eq(pw, "smtp-secret");
+	free(pw);
+	a->smtp_password_command = "exit 4";
+	ck_assert_ptr_null(config_smtp_password(a, &err));
+	ck_assert_ptr_nonnull(strstr(err.msg, "smtp_password_command of "
+	    "account 'work'"));
+	ck_assert_ptr_nonnull(strstr(err.msg, "exited with 4"));
+}
+END_TEST
+
+START_TEST(test_editor)
+{
+	struct config cfg;
+
+	memset(&cfg, 0, sizeof(cfg));
+	setenv("VISUAL", "vis", 1);
+	setenv("EDITOR", "ed", 1);
+	ck_assert_str_eq(config_editor(&cfg), "vis");
+	setenv("VISUAL", "", 1);
+	ck_assert_str_eq(config_editor(&cfg), "ed");
+	unsetenv("VISUAL");
+	unsetenv("EDITOR");
+	ck_assert_str_eq(config_editor(&cfg), "vi");
+	cfg.editor = "nano";
+	setenv("VISUAL", "vis", 1);
+	ck_assert_str_eq(config_editor(&cfg), "nano");
+	unsetenv("VISUAL");
 }
 END_TEST
 
@@ -515,6 +583,7 @@ main(void)
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_empty_and_booleans);
 	tcase_add_test(tc, test_password);
+	tcase_add_test(tc, test_editor);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(tl, setup_dir, teardown_dir);
 	tcase_add_test(tl, test_load_mode);

@@ -101,6 +101,26 @@ static const struct bad bad[] = {
 	{ ACCT "maildir = /m\n", 4, "'maildir'", "POP3 accounts only" },
 	{ ACCT "password_command = true\npassword = s3cr3t\n", 4,
 	    "both 'password' and 'password_command'", "line 5" },
+	/* sending */
+	{ ACCT "from = alice\n", 4, "'from'", "must be an address" },
+	{ ACCT "from = Alice <alice@>\n", 4, "'from'", "'Alice <alice@>'" },
+	{ ACCT "from = Alice <a@b.org\n", 4, "'from'", "must be an address" },
+	{ ACCT "from = Alice <a@b.org> x\n", 4, "'from'", NULL },
+	{ ACCT "from = a@b@c.org\n", 4, "'from'", NULL },
+	{ ACCT "from = a b@c.org\n", 4, "'from'", NULL },
+	{ ACCT "from = a@b..org\n", 4, "'from'", NULL },
+	{ ACCT "from = a@b.org, c@d.org\n", 4, "'from'", NULL },
+	{ ACCT "smtp_tls = tls\n", 4, "'smtp_tls'", "implicit, starttls or "
+	    "none" },
+	{ ACCT "smtp_tls = none\n", 4, "'smtp_tls = none'",
+	    "allow_plaintext = yes" },
+	{ ACCT "smtp_port = 0\n", 4, "'smtp_port'", "1 to 65535" },
+	{ ACCT "smtp_host = a b\n", 4, "'smtp_host'", "not a host" },
+	{ ACCT "signature = sig.txt\n", 4, "'signature'", "absolute path" },
+	{ ACCT "sent_folder = A\nsent_folder = B\n", 5, "'sent_folder' set "
+	    "twice", NULL },
+	{ "[general]\neditor = vi\neditor = ed\n", 3, "'editor' set twice",
+	    NULL },
 	/* the error is reported even after the account ends */
 	{ ACCT "tls = none\n[general]\ntheme = x\n", 4, "'tls = none'",
 	    NULL },
