@@ -69,7 +69,6 @@ static int
 smtp_connect(struct pass *p, struct error *err)
 {
 	const struct config_account *a = p->cfg;
-	struct config_account pwsrc;
 	struct smtp_opts o;
 	char *pw;
 	int rc;
@@ -87,17 +86,11 @@ smtp_connect(struct pass *p, struct error *err)
 	 * has its own. */
 	if (a->smtp_host == NULL || strcmp(a->smtp_host, a->host) == 0)
 		o.conn.fingerprint = a->tls_fingerprint;
-	/* smtp_password_command, else the account's own password. */
-	pwsrc = *a;
-	if (a->smtp_password_command) {
-		pwsrc.password = NULL;
-		pwsrc.password_command = a->smtp_password_command;
-	}
 	if (smtp_open(&o, &p->smtp, err) < 0)
 		return -1;
 	smtp_set_before_dot(p->smtp, mark_dot, p);
 	cache_sync_set_cancel_fd(p->ctx, smtp_fd(p->smtp));
-	if ((pw = config_password(&pwsrc, err)) == NULL) {
+	if ((pw = config_smtp_password(a, err)) == NULL) {
 		cache_sync_set_cancel_fd(p->ctx, -1);
 		smtp_close(&p->smtp);
 		return -1;

@@ -53,18 +53,6 @@ static struct {
 	enum scr_compose_kind kind;
 } waiting_body;
 
-static const char *
-editor_command(struct ui *ui)
-{
-	const char *e = ui->cfg->editor;
-
-	if (e == NULL || *e == '\0')
-		e = getenv("VISUAL");
-	if (e == NULL || *e == '\0')
-		e = getenv("EDITOR");
-	return e && *e ? e : "vi";
-}
-
 /*
  * The editor owns the terminal while it runs.  Its command line is the
  * user's (config or environment), run by the shell; the file name goes
@@ -78,7 +66,7 @@ run_editor(struct ui *ui, const char *path, struct error *err)
 	struct spawn_result r;
 	int rc;
 
-	buf_printf(&cmd, "%s \"$1\"", editor_command(ui));
+	buf_printf(&cmd, "%s \"$1\"", config_editor(ui->cfg));
 	memset(&o, 0, sizeof(o));
 	o.command = buf_cstr(&cmd);
 	o.arg1 = path;
@@ -90,8 +78,8 @@ run_editor(struct ui *ui, const char *path, struct error *err)
 	reset_prog_mode();
 	ui->full_redraw = 1;
 	if (rc == 0 && !spawn_ok(&r)) {
-		str_clean_display(&what, editor_command(ui),
-		    strlen(editor_command(ui)), 0);
+		str_clean_display(&what, config_editor(ui->cfg),
+		    strlen(config_editor(ui->cfg)), 0);
 		rc = spawn_error(err, &r, 0, "the editor (%s)", buf_cstr(&what));
 	} else if (rc < 0) {
 		error_prefix(err, "cannot start the editor");
