@@ -30,7 +30,7 @@ struct si {
 	int64_t unwatchable;   /* the open folder, when IDLE could not
 				* select it (cache_sync_watched) */
 	char **vanished;       /* uid sets (EARLIER included) */
-	size_t nvanished;
+	size_t nvanished, capvanished;
 	struct si_flagchg *chg;
 	size_t nchg, capchg;
 	/* folder ids already synced in this pass (resumed after return 1) */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/log.h"
 #include "core/str.h"
 #include "core/xalloc.h"
 #include "net/mutf7.h"
@@ -411,6 +412,17 @@ untagged_default(struct imap *imap, const struct imap_resp *r)
 		ev.modseq = m.modseq;
 		imap_event(imap, &ev);
 	} else if (imap_arg_is(a, "VANISHED")) {
+		/* RFC 7162: only after ENABLE QRESYNC.  Taken otherwise, a
+		 * server could make the cache forget what it never said
+		 * was expunged. */
+		if (!imap->qresync) {
+			if (!imap->vanished_warned)
+				log_warn("IMAP server %s sent VANISHED "
+				    "without QRESYNC enabled; ignored",
+				    conn_host(imap->conn));
+			imap->vanished_warned = 1; /* once, not per line */
+			return 0;
+		}
 		a = a->next;
 		if (a && a->type == IMAP_ARG_LIST) {
 			ev.earlier = imap_arg_is(a->list, "EARLIER");
