@@ -74,22 +74,16 @@ events_clear(struct si *s)
  * pass for nothing.
  */
 static int
-status_known(const struct si *s, const struct imap_event *ev)
+status_known(struct si *s, const struct imap_event *ev)
 {
-	size_t i;
+	const struct db_folder *f;
 
-	if (ev->modseq == 0 || ev->folder == NULL)
+	if (ev->modseq == 0 || ev->folder == NULL ||
+	    (f = si_folder_named(s, ev->folder)) == NULL)
 		return 0;
-	for (i = 0; i < s->nf; i++) {
-		const struct db_folder *f = &s->fl[i];
-
-		if (!imap_folder_same(f->name, ev->folder))
-			continue;
-		return f->uidvalidity != 0 && f->highestmodseq == ev->modseq &&
-		    (ev->uidvalidity == 0 || ev->uidvalidity == f->uidvalidity) &&
-		    (ev->uidnext == 0 || ev->uidnext == f->uidnext);
-	}
-	return 0;
+	return f->uidvalidity != 0 && f->highestmodseq == ev->modseq &&
+	    (ev->uidvalidity == 0 || ev->uidvalidity == f->uidvalidity) &&
+	    (ev->uidnext == 0 || ev->uidnext == f->uidnext);
 }
 
 static void
@@ -825,20 +819,6 @@ out:
 	return rc;
 }
 
-/* Whether id is in v[0..n): s->done (synced in this pass) or s->same
- * (unchanged on the server since the cache saw it, see si_list_folders:
- * a resync would be a SELECT that brings nothing). */
-static int
-has_id(const int64_t *v, size_t n, int64_t id)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (v[i] == id)
-			return 1;
-	return 0;
-}
-
 /*
  * A first sync of the account (the cache has synced none of its
  * folders) starts with INBOX, before the listing: RFC 3501 says it
@@ -877,9 +857,7 @@ inbox_first(struct cache_sync_ctx *ctx, struct si *s, struct error *err)
 		db_folders_free(&f, 1);
 		return -1;
 	}
-	db_folders_free(&s->fl, s->nf);
-	s->fl = f;
-	s->nf = 1;
+	si_folders_set(s, f, 1);
 	return id;
 }
 
@@ -896,7 +874,11 @@ sync_one(struct cache_sync_ctx *ctx, struct si *s, int64_t id,
 		rc = si_fetch_bodies(ctx, s, id, err);
 	if (rc != 0)
 		return rc;
-	s->done = xreallocarray(s->done, s->ndone + 1, sizeof(*s->done));
+	if (s->ndone == s->capdone) {
+		s->capdone = s->capdone ? s->capdone * 2 : 16;
+		s->done = xreallocarray(s->done, s->capdone,
+		    sizeof(*s->done));
+	}
 	s->done[s->ndone++] = id;
 	return 0;
 }
@@ -910,7 +892,7 @@ imap_sync(struct cache_sync_ctx *ctx, int64_t folder_id, unsigned flags,
 	struct si *s;
 	struct error scratch;
 	int64_t *order = NULL;
-	size_t nf, n = 0, i;
+	size_t nf, n = 0, i, ndone0;
 	int rc = -1;
 
 	memset(&p, 0, sizeof(p));
@@ -947,11 +929,15 @@ imap_sync(struct cache_sync_ctx *ctx, int64_t folder_id, unsigned flags,
 		if (fl[i].role != FOLDER_ROLE_INBOX && fl[i].id != folder_id &&
 		    !fl[i].noselect)
 			order[n++] = fl[i].id;
+	/* What this pass did before it was interrupted; what it adds now
+	 * (after ndone0) is behind in order anyway. */
+	si_ids_sort(s->done, s->ndone);
+	ndone0 = s->ndone;
 	for (i = 0; i < n; i++) {
-		if (has_id(s->done, s->ndone, order[i]))
+		if (si_has_id(s->done, ndone0, order[i]))
 			continue;
 		if (!(flags & CACHE_SYNC_BODIES) &&
-		    has_id(s->same, s->nsame, order[i])) {
+		    si_has_id(s->same, s->nsame, order[i])) {
 			log_debug("imap: %s unchanged on the server, not "
 			    "selected", si_folder(s, order[i]) ?
 			    si_folder(s, order[i])->name : "?");

@@ -619,6 +619,8 @@ si_disconnect(struct cache_sync_ctx *ctx)
 	free(s->done);
 	free(s->same);
 	db_folders_free(&s->fl, s->nf);
+	free(s->byid);
+	free(s->byname);
 	free(s);
 	cache_sync_set_data(ctx, NULL);
 }
