@@ -34,6 +34,10 @@ imap_read(struct imap *imap, struct error *err)
 		error_set(err, "the IMAP connection is closed");
 		return NULL;
 	}
+	if (!imap->budgeted) { /* the greeting: before any command */
+		conn_budget_start(imap->conn);
+		imap->budgeted = 1;
+	}
 	for (;;) {
 		if (imap->rpos < imap->rlen) {
 			r = imap_parser_feed(imap->parser,
@@ -213,6 +217,10 @@ imap_cmd_send(struct imap *imap, struct imap_cmd *cmd, struct error *err)
 	if (imap->dead)
 		return error_set(err, "the IMAP connection is closed");
 	buf_addstr(&imap->out, "\r\n");
+	/* The overall deadline runs from the command that found the
+	 * session idle; pipelined ones share it until an answer ends. */
+	if (imap->pending == NULL)
+		conn_budget_start(imap->conn);
 	for (pp = &imap->pending; *pp; pp = &(*pp)->next)
 		;
 	*pp = cmd;
@@ -336,6 +344,7 @@ tagged(struct imap *imap, const struct imap_resp *r, struct error *err)
 	*pp = cmd->next;
 	cmd->next = NULL;
 	cmd->done = 1;
+	conn_budget_start(imap->conn); /* an answer is progress */
 	cmd->ok = str_casecmp(r->status, "OK") == 0;
 	str_lcpy(cmd->status, r->status, sizeof(cmd->status));
 	if (r->code) {

@@ -113,6 +113,8 @@ read_status(struct pop3 *p, struct pop3_status *st, const char *what,
 	const char *line;
 	size_t len;
 
+	/* Each reply (with its lines) gets its own overall deadline. */
+	conn_budget_start(p->conn);
 	if (read_line(p, &line, &len, err) < 0)
 		return error_prefix(err, "%s", what);
 	if (pop3_status_parse(line, len, st) < 0)
@@ -289,6 +291,7 @@ pop3_open(const struct pop3_opts *opts, struct pop3 **p_r,
 	p->rbuf = xmalloc(RBUF_SIZE);
 	if (conn_open(&co, &p->conn, err) < 0)
 		goto fail;
+	conn_budget_start(p->conn); /* the greeting's */
 	if (read_line(p, &line, &len, err) < 0) {
 		error_prefix(err, "no greeting from %s", p->host);
 		goto fail;
