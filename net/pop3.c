@@ -258,7 +258,10 @@ stls(struct pop3 *p, struct error *err)
 		    "aborting", p->host);
 	if (conn_starttls(p->conn, err) < 0)
 		return -1;
+	/* RFC 2595: what came before TLS is forgotten, the APOP timestamp
+	 * too.  No greeting follows STLS, so APOP has none to use. */
 	p->caps = 0;
+	buf_reset(&p->stamp);
 	return capa(p, err);
 }
 
@@ -330,6 +333,11 @@ login_apop(struct pop3 *p, const char *user, const char *password,
 {
 	char digest[33];
 
+	if (p->stamp.len == 0 && p->tls == POP3_TLS_STLS)
+		return error_set(err, "APOP cannot be used with STLS: the "
+		    "only timestamp %s gives came before TLS; remove apop from "
+		    "the account (the password goes under TLS) or use tls = "
+		    "implicit", p->host);
 	if (p->stamp.len == 0)
 		return error_set(err, "%s offers no APOP (its greeting has no "
 		    "timestamp); remove apop from the account", p->host);
