@@ -276,6 +276,36 @@ db_msg_each(struct db *db, int64_t folder_id,
 }
 
 int
+db_msg_each_uid(struct db *db, int64_t folder_id, uint32_t lo, uint32_t hi,
+    int (*fn)(void *, int64_t, uint32_t, const char *, unsigned,
+	struct error *),
+    void *arg, struct error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	/* Own statement: fn may look other rows up.  The range walks the
+	 * (folder, uid) index. */
+	if (sqlite3_prepare_v2(db->sq, "SELECT id, uid, flags FROM messages"
+	    " WHERE folder = ? AND uid BETWEEN ? AND ? ORDER BY uid", -1, &st,
+	    NULL) != SQLITE_OK)
+		return db_fail(db, err, "message range");
+	sqlite3_bind_int64(st, 1, folder_id);
+	sqlite3_bind_int64(st, 2, lo);
+	sqlite3_bind_int64(st, 3, hi);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (fn(arg, sqlite3_column_int64(st, 0),
+		    (uint32_t)sqlite3_column_int64(st, 1), NULL,
+		    (unsigned)sqlite3_column_int(st, 2), err) < 0) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, err, "message range");
+}
+
+int
 db_msg_max_uid(struct db *db, int64_t folder_id, uint32_t *uid_r,
     struct error *err)
 {

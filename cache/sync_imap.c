@@ -61,7 +61,7 @@ events_clear(struct si *s)
 		free(s->vanished[i]);
 	free(s->vanished);
 	s->vanished = NULL;
-	s->nvanished = 0;
+	s->nvanished = s->capvanished = 0;
 	s->nchg = 0;
 }
 
@@ -74,22 +74,16 @@ events_clear(struct si *s)
  * pass for nothing.
  */
 static int
-status_known(const struct si *s, const struct imap_event *ev)
+status_known(struct si *s, const struct imap_event *ev)
 {
-	size_t i;
+	const struct db_folder *f;
 
-	if (ev->modseq == 0 || ev->folder == NULL)
+	if (ev->modseq == 0 || ev->folder == NULL ||
+	    (f = si_folder_named(s, ev->folder)) == NULL)
 		return 0;
-	for (i = 0; i < s->nf; i++) {
-		const struct db_folder *f = &s->fl[i];
-
-		if (!imap_folder_same(f->name, ev->folder))
-			continue;
-		return f->uidvalidity != 0 && f->highestmodseq == ev->modseq &&
-		    (ev->uidvalidity == 0 || ev->uidvalidity == f->uidvalidity) &&
-		    (ev->uidnext == 0 || ev->uidnext == f->uidnext);
-	}
-	return 0;
+	return f->uidvalidity != 0 && f->highestmodseq == ev->modseq &&
+	    (ev->uidvalidity == 0 || ev->uidvalidity == f->uidvalidity) &&
+	    (ev->uidnext == 0 || ev->uidnext == f->uidnext);
 }
 
 static void
@@ -106,8 +100,12 @@ on_event(void *arg, const struct imap_event *ev)
 		s->news = 1;
 		if (ev->uidset == NULL)
 			break;
-		s->vanished = xreallocarray(s->vanished, s->nvanished + 1,
-		    sizeof(*s->vanished));
+		if (s->nvanished == s->capvanished) {
+			s->capvanished = s->capvanished ?
+			    s->capvanished * 2 : 16;
+			s->vanished = xreallocarray(s->vanished,
+			    s->capvanished, sizeof(*s->vanished));
+		}
 		s->vanished[s->nvanished++] = xstrdup(ev->uidset);
 		break;
 	case IMAP_EV_FETCH:
@@ -258,6 +256,12 @@ struct fsync {
 	int fresh;        /* the folder was empty: no UID to look up */
 	struct si_bulk *q; /* bulk: the indexer thread, while fetching */
 	char label[64];
+	/* vanish_all: the VANISHED ranges, the cached messages in them */
+	struct urange { uint32_t lo, hi; } *vr;
+	size_t nvr, capvr;
+	struct gone { int64_t id; uint32_t uid; } *gone;
+	size_t ngone, capgone;
+	uint64_t walked;
 };
 
 static int
@@ -272,27 +276,144 @@ msg_remove(struct fsync *fs, int64_t id, uint32_t uid)
 	return 0;
 }
 
+/* A message of a VANISHED range: all are gathered before any goes
+ * (db_msg_each_uid's rows may not change under it). */
 static int
-vanish_range(void *arg, uint32_t lo, uint32_t hi)
+gone_add(void *arg, int64_t id, uint32_t uid, const char *key,
+    unsigned flags, struct error *err)
 {
 	struct fsync *fs = arg;
-	uint32_t max = 0, u;
-	int64_t id;
-	int got;
 
-	if (db_msg_max_uid(fs->db, fs->f->id, &max, fs->err) < 0)
+	(void)key;
+	(void)flags;
+	(void)err;
+	if (fs->ngone == fs->capgone) {
+		fs->capgone = fs->capgone ? fs->capgone * 2 : 64;
+		fs->gone = xreallocarray(fs->gone, fs->capgone,
+		    sizeof(*fs->gone));
+	}
+	fs->gone[fs->ngone].id = id;
+	fs->gone[fs->ngone++].uid = uid;
+	return 0;
+}
+
+static int
+cancelled(struct fsync *fs)
+{
+	if (!cache_sync_cancelled(fs->ctx))
+		return 0;
+	return error_set(fs->err, "synchronisation was cancelled");
+}
+
+static int
+range_add(void *arg, uint32_t lo, uint32_t hi)
+{
+	struct fsync *fs = arg;
+
+	if (fs->nvr == fs->capvr) {
+		fs->capvr = fs->capvr ? fs->capvr * 2 : 64;
+		fs->vr = xreallocarray(fs->vr, fs->capvr, sizeof(*fs->vr));
+	}
+	fs->vr[fs->nvr].lo = lo;
+	fs->vr[fs->nvr++].hi = hi;
+	return 0;
+}
+
+static int
+cmp_range(const void *a, const void *b)
+{
+	const struct urange *x = a, *y = b;
+
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+/* Sorted, overlapping and adjacent ranges joined. */
+static void
+ranges_merge(struct fsync *fs)
+{
+	size_t i, k = 0;
+
+	if (fs->nvr < 2)
+		return;
+	qsort(fs->vr, fs->nvr, sizeof(*fs->vr), cmp_range);
+	for (i = 1; i < fs->nvr; i++) {
+		if (fs->vr[i].lo <= fs->vr[k].hi ||
+		    fs->vr[i].lo - 1 == fs->vr[k].hi) {
+			if (fs->vr[i].hi > fs->vr[k].hi)
+				fs->vr[k].hi = fs->vr[i].hi;
+		} else {
+			fs->vr[++k] = fs->vr[i];
+		}
+	}
+	fs->nvr = k + 1;
+}
+
+/* gone_add for a cached message whose UID is in one of the ranges. */
+static int
+gone_if_vanished(void *arg, int64_t id, uint32_t uid, const char *key,
+    unsigned flags, struct error *err)
+{
+	struct fsync *fs = arg;
+	size_t a = 0, b = fs->nvr, m;
+
+	if (++fs->walked % 4096 == 0 && cancelled(fs) < 0)
 		return -1;
-	if (hi > max)
-		hi = max;
-	for (u = lo; u <= hi && u != 0; u++) {
-		if ((got = db_msg_find_uid(fs->db, fs->f->id, u, &id,
-		    fs->err)) < 0)
+	while (a < b) { /* the first range that ends at uid or later */
+		m = a + (b - a) / 2;
+		if (fs->vr[m].hi < uid)
+			a = m + 1;
+		else
+			b = m;
+	}
+	if (a < fs->nvr && fs->vr[a].lo <= uid)
+		return gone_add(arg, id, uid, key, flags, err);
+	return 0;
+}
+
+/* Ranges a VANISHED may have before one walk over the cached UIDs is
+ * cheaper than a lookup per range. */
+#define VANISH_LOOKUPS 64
+
+/*
+ * The cached messages in the VANISHED sets go.  The server chooses the
+ * sets (1:4294967295 is one line; 2,4,6,... as many ranges as a line
+ * holds): the cost is that of the cached UIDs they cover, found by
+ * indexed range lookups, or by one walk over the folder's UIDs when the
+ * ranges are many; never the width of a range.  Quit is looked at as it
+ * goes.
+ */
+static int
+vanish_all(struct fsync *fs)
+{
+	struct si *s = fs->s;
+	size_t i;
+
+	fs->nvr = fs->ngone = 0;
+	for (i = 0; i < s->nvanished; i++) {
+		if (cancelled(fs) < 0)
+			return -1;
+		/* (the engine let only well-formed sets through) */
+		imap_uidset_foreach(s->vanished[i], range_add, fs);
+	}
+	if (fs->nvr == 0)
+		return 0;
+	ranges_merge(fs);
+	if (fs->nvr <= VANISH_LOOKUPS) {
+		for (i = 0; i < fs->nvr; i++)
+			if (cancelled(fs) < 0 || db_msg_each_uid(fs->db,
+			    fs->f->id, fs->vr[i].lo, fs->vr[i].hi, gone_add,
+			    fs, fs->err) < 0)
+				return -1;
+	} else if (db_msg_each_uid(fs->db, fs->f->id, fs->vr[0].lo,
+	    fs->vr[fs->nvr - 1].hi, gone_if_vanished, fs, fs->err) < 0) {
+		return -1;
+	}
+	for (i = 0; i < fs->ngone; i++) {
+		if (i % 256 == 255 && cancelled(fs) < 0)
 			return -1;
 		/* gone on the server: ops on it can only fail now */
-		if (got && msg_remove(fs, id, u) < 0)
+		if (msg_remove(fs, fs->gone[i].id, fs->gone[i].uid) < 0)
 			return -1;
-		if (u == UINT32_MAX)
-			break;
 	}
 	return 0;
 }
@@ -310,11 +431,11 @@ apply_events(struct fsync *fs)
 		return 0;
 	if (db_begin(fs->db, fs->err) < 0)
 		return -1;
-	for (i = 0; i < s->nvanished; i++)
-		if (imap_uidset_foreach(s->vanished[i], vanish_range, fs) < 0 &&
-		    error_isset(fs->err))
-			goto fail;
+	if (vanish_all(fs) < 0)
+		goto fail;
 	for (i = 0; i < s->nchg; i++) {
+		if (i % 256 == 255 && cancelled(fs) < 0)
+			goto fail;
 		if ((got = db_msg_find_uid(fs->db, fs->f->id, s->chg[i].uid,
 		    &id, fs->err)) < 0)
 			goto fail;
@@ -693,21 +814,9 @@ sync_folder(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
 	rc = 0;
 out:
 	free(fs.k);
+	free(fs.vr);
+	free(fs.gone);
 	return rc;
-}
-
-/* Whether id is in v[0..n): s->done (synced in this pass) or s->same
- * (unchanged on the server since the cache saw it, see si_list_folders:
- * a resync would be a SELECT that brings nothing). */
-static int
-has_id(const int64_t *v, size_t n, int64_t id)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (v[i] == id)
-			return 1;
-	return 0;
 }
 
 /*
@@ -748,9 +857,7 @@ inbox_first(struct cache_sync_ctx *ctx, struct si *s, struct error *err)
 		db_folders_free(&f, 1);
 		return -1;
 	}
-	db_folders_free(&s->fl, s->nf);
-	s->fl = f;
-	s->nf = 1;
+	si_folders_set(s, f, 1);
 	return id;
 }
 
@@ -767,7 +874,11 @@ sync_one(struct cache_sync_ctx *ctx, struct si *s, int64_t id,
 		rc = si_fetch_bodies(ctx, s, id, err);
 	if (rc != 0)
 		return rc;
-	s->done = xreallocarray(s->done, s->ndone + 1, sizeof(*s->done));
+	if (s->ndone == s->capdone) {
+		s->capdone = s->capdone ? s->capdone * 2 : 16;
+		s->done = xreallocarray(s->done, s->capdone,
+		    sizeof(*s->done));
+	}
 	s->done[s->ndone++] = id;
 	return 0;
 }
@@ -781,7 +892,7 @@ imap_sync(struct cache_sync_ctx *ctx, int64_t folder_id, unsigned flags,
 	struct si *s;
 	struct error scratch;
 	int64_t *order = NULL;
-	size_t nf, n = 0, i;
+	size_t nf, n = 0, i, ndone0;
 	int rc = -1;
 
 	memset(&p, 0, sizeof(p));
@@ -818,11 +929,15 @@ imap_sync(struct cache_sync_ctx *ctx, int64_t folder_id, unsigned flags,
 		if (fl[i].role != FOLDER_ROLE_INBOX && fl[i].id != folder_id &&
 		    !fl[i].noselect)
 			order[n++] = fl[i].id;
+	/* What this pass did before it was interrupted; what it adds now
+	 * (after ndone0) is behind in order anyway. */
+	si_ids_sort(s->done, s->ndone);
+	ndone0 = s->ndone;
 	for (i = 0; i < n; i++) {
-		if (has_id(s->done, s->ndone, order[i]))
+		if (si_has_id(s->done, ndone0, order[i]))
 			continue;
 		if (!(flags & CACHE_SYNC_BODIES) &&
-		    has_id(s->same, s->nsame, order[i])) {
+		    si_has_id(s->same, s->nsame, order[i])) {
 			log_debug("imap: %s unchanged on the server, not "
 			    "selected", si_folder(s, order[i]) ?
 			    si_folder(s, order[i])->name : "?");

@@ -30,12 +30,12 @@ struct si {
 	int64_t unwatchable;   /* the open folder, when IDLE could not
 				* select it (cache_sync_watched) */
 	char **vanished;       /* uid sets (EARLIER included) */
-	size_t nvanished;
+	size_t nvanished, capvanished;
 	struct si_flagchg *chg;
 	size_t nchg, capchg;
 	/* folder ids already synced in this pass (resumed after return 1) */
 	int64_t *done;
-	size_t ndone;
+	size_t ndone, capdone;
 	/* folder ids whose STATUS (UIDVALIDITY, UIDNEXT, HIGHESTMODSEQ)
 	 * equals the cache's at the last LIST: nothing to resync */
 	int64_t *same;
@@ -45,9 +45,13 @@ struct si {
 	int64_t res_folder;
 	uint32_t res_uidvalidity, res_lo, res_top;
 	int placeholders;      /* a MOVE/COPY left a UID-0 record */
-	/* the account's folders as of the last LIST (counts not kept) */
+	/* the account's folders as of the last LIST (counts not kept),
+	 * and their positions sorted by id and by name (si_folders_set):
+	 * a server may list any number of folders */
 	struct db_folder *fl;
 	size_t nf;
+	struct si_fkey { int64_t id; const char *name; size_t pos; }
+	    *byid, *byname;
 };
 
 /* Pending local ops, so server state does not undo them. */
@@ -71,8 +75,17 @@ void si_pend_free(struct si_pend *p);
  * session's folder snapshot s->fl. */
 int si_list_folders(struct cache_sync_ctx *ctx, struct si *s,
     struct error *err);
+/* Makes fl (n rows, taken) the session's snapshot, freeing the old. */
+void si_folders_set(struct si *s, struct db_folder *fl, size_t n);
 /* The snapshot's row of folder id, or NULL. */
 struct db_folder *si_folder(struct si *s, int64_t id);
+/* The snapshot's row of the folder named name (imap_folder_same), or
+ * NULL. */
+struct db_folder *si_folder_named(struct si *s, const char *name);
+/* Sorts v for si_has_id. */
+void si_ids_sort(int64_t *v, size_t n);
+/* 1 if id is in v[0..n), sorted by si_ids_sort. */
+int si_has_id(const int64_t *v, size_t n, int64_t id);
 
 /* MSG_* from enum imap_flag and back. */
 unsigned si_msg_flags(unsigned imap_flags);

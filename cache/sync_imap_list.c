@@ -90,6 +90,8 @@ si_pend_free(struct si_pend *p)
 
 /* --- folder list --- */
 
+static int cmp_fkey_name(const void *a, const void *b);
+
 static enum folder_role
 role_of(const struct imap_folder *f)
 {
@@ -124,7 +126,7 @@ struct listed {
 
 struct list_ctx {
 	struct listed *v;
-	size_t n;
+	size_t n, cap;
 };
 
 static int
@@ -134,7 +136,10 @@ list_one(void *arg, const struct imap_folder *f)
 	enum folder_role role = role_of(f);
 	struct listed *l;
 
-	lc->v = xreallocarray(lc->v, lc->n + 1, sizeof(*lc->v));
+	if (lc->n == lc->cap) {
+		lc->cap = lc->cap ? lc->cap * 2 : 64;
+		lc->v = xreallocarray(lc->v, lc->cap, sizeof(*lc->v));
+	}
 	l = &lc->v[lc->n++];
 	l->name = xstrdup(role == FOLDER_ROLE_INBOX ? "INBOX" : f->name);
 	l->role = role;
@@ -196,9 +201,10 @@ si_list_folders(struct cache_sync_ctx *ctx, struct si *s, struct error *err)
 {
 	struct db *db = cache_sync_db(ctx);
 	const char *acct = cache_sync_account(ctx)->name;
-	struct list_ctx lc = { NULL, 0 };
+	struct list_ctx lc = { NULL, 0, 0 };
 	struct db_folder *old = NULL, *snap = NULL;
 	size_t nold = 0, nsnap = 0, i, k;
+	struct si_fkey *byname = NULL;
 	char *used = NULL;
 	int rc = -1, inbox = 0, counts = 0;
 
@@ -221,12 +227,21 @@ si_list_folders(struct cache_sync_ctx *ctx, struct si *s, struct error *err)
 	}
 	used = xcalloc(nold + 1, 1);
 	snap = xcalloc(lc.n + 1, sizeof(*snap));
+	/* The cache's rows by name: each listed folder is looked up. */
+	byname = xcalloc(nold + 1, sizeof(*byname));
+	for (i = 0; i < nold; i++) {
+		byname[i].name = old[i].name;
+		byname[i].pos = i;
+	}
+	qsort(byname, nold, sizeof(*byname), cmp_fkey_name);
 	if (db_begin(db, err) < 0)
 		goto out;
 	for (k = 0; k < lc.n; k++) {
-		for (i = 0; i < nold; i++)
-			if (!used[i] && strcmp(old[i].name, lc.v[k].name) == 0)
-				break;
+		struct si_fkey key = { 0, lc.v[k].name, 0 }, *hit;
+
+		hit = bsearch(&key, byname, nold, sizeof(*byname),
+		    cmp_fkey_name);
+		i = hit && !used[hit->pos] ? hit->pos : nold;
 		if (i < nold) {
 			used[i] = 1;
 			snap[nsnap] = old[i];
@@ -254,15 +269,13 @@ si_list_folders(struct cache_sync_ctx *ctx, struct si *s, struct error *err)
 	if (db_commit(db, err) < 0)
 		goto out;
 	s->nsame = 0;
+	free(s->same);
+	s->same = xcalloc(nsnap + 1, sizeof(*s->same));
 	for (k = 0; k < nsnap; k++)
-		if (unchanged(&lc.v[k], &snap[k])) {
-			s->same = xreallocarray(s->same, s->nsame + 1,
-			    sizeof(*s->same));
+		if (unchanged(&lc.v[k], &snap[k]))
 			s->same[s->nsame++] = snap[k].id;
-		}
-	db_folders_free(&s->fl, s->nf);
-	s->fl = snap;
-	s->nf = nsnap;
+	si_ids_sort(s->same, s->nsame);
+	si_folders_set(s, snap, nsnap);
 	snap = NULL;
 	cache_sync_folder_changed(ctx, 0);
 	rc = 0;
@@ -270,19 +283,85 @@ out:
 	db_folders_free(&snap, nsnap);
 	db_folders_free(&old, nold);
 	free(used);
+	free(byname);
 	for (k = 0; k < lc.n; k++)
 		free(lc.v[k].name);
 	free(lc.v);
 	return rc;
 }
 
-struct db_folder *
-si_folder(struct si *s, int64_t id)
+static int
+cmp_fkey_id(const void *a, const void *b)
+{
+	const struct si_fkey *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int
+cmp_fkey_name(const void *a, const void *b)
+{
+	const struct si_fkey *x = a, *y = b;
+
+	return strcmp(x->name, y->name);
+}
+
+void
+si_folders_set(struct si *s, struct db_folder *fl, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < s->nf; i++)
-		if (s->fl[i].id == id)
-			return &s->fl[i];
-	return NULL;
+	db_folders_free(&s->fl, s->nf);
+	free(s->byid);
+	free(s->byname);
+	s->fl = fl;
+	s->nf = n;
+	s->byid = xcalloc(n + 1, sizeof(*s->byid));
+	s->byname = xcalloc(n + 1, sizeof(*s->byname));
+	for (i = 0; i < n; i++) {
+		s->byid[i].id = s->byname[i].id = fl[i].id;
+		s->byid[i].name = s->byname[i].name = fl[i].name;
+		s->byid[i].pos = s->byname[i].pos = i;
+	}
+	qsort(s->byid, n, sizeof(*s->byid), cmp_fkey_id);
+	qsort(s->byname, n, sizeof(*s->byname), cmp_fkey_name);
+}
+
+struct db_folder *
+si_folder(struct si *s, int64_t id)
+{
+	struct si_fkey key = { id, NULL, 0 }, *hit;
+
+	if (s->nf == 0)
+		return NULL;
+	hit = bsearch(&key, s->byid, s->nf, sizeof(*s->byid), cmp_fkey_id);
+	return hit ? &s->fl[hit->pos] : NULL;
+}
+
+struct db_folder *
+si_folder_named(struct si *s, const char *name)
+{
+	struct si_fkey key = { 0, name, 0 }, *hit;
+
+	if (s->nf == 0)
+		return NULL;
+	/* the cache spells INBOX so whatever the server's case */
+	if (strcasecmp(name, "INBOX") == 0)
+		key.name = "INBOX";
+	hit = bsearch(&key, s->byname, s->nf, sizeof(*s->byname),
+	    cmp_fkey_name);
+	return hit ? &s->fl[hit->pos] : NULL;
+}
+
+void
+si_ids_sort(int64_t *v, size_t n)
+{
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_i64);
+}
+
+int
+si_has_id(const int64_t *v, size_t n, int64_t id)
+{
+	return n > 0 && bsearch(&id, v, n, sizeof(*v), cmp_i64) != NULL;
 }

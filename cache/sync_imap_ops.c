@@ -20,6 +20,9 @@
 #include "core/xalloc.h"
 
 #define BODY_MAX ((uint64_t)1 << 30)
+/* Reserved at once for a body: the size is the server's word, so more
+ * only as the bytes come. */
+#define BODY_RESERVE ((uint64_t)1 << 20)
 
 static int
 body_sink(void *arg, uint64_t size, uint64_t offset, const void *data,
@@ -31,7 +34,8 @@ body_sink(void *arg, uint64_t size, uint64_t offset, const void *data,
 	if (size > BODY_MAX)
 		return -1;
 	if (b->len == 0 && size > 0)
-		buf_grow(b, (size_t)size);
+		buf_grow(b, (size_t)(size < BODY_RESERVE ? size :
+		    BODY_RESERVE));
 	buf_add(b, data, len);
 	return 0;
 }
@@ -619,6 +623,8 @@ si_disconnect(struct cache_sync_ctx *ctx)
 	free(s->done);
 	free(s->same);
 	db_folders_free(&s->fl, s->nf);
+	free(s->byid);
+	free(s->byname);
 	free(s);
 	cache_sync_set_data(ctx, NULL);
 }

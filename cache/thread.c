@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "cache/thread.h"
+#include "core/buf.h"
+#include "core/hash.h"
 #include "core/str.h"
 #include "core/xalloc.h"
 
@@ -16,6 +18,8 @@ struct cont {
 	size_t idlen;
 	uint32_t msg;   /* index into msgs, or NONE for an empty container */
 	uint32_t parent, child, next;
+	uint32_t prev;  /* previous sibling while messages are linked (so a
+			 * child leaves a long list at once), NONE first */
 	int64_t date;   /* own date, or earliest below for an empty one */
 	int64_t newest; /* newest date in the subtree */
 };
@@ -34,14 +38,12 @@ struct tctx {
 	uint32_t *nrefs;   /* per message: ids in References */
 };
 
+/* Message-IDs and subjects come from whoever sends mail: a keyed hash,
+ * so that no one can make them collide and the tables quadratic. */
 static uint64_t
 hash_bytes(const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603ull;
-
-	while (n--)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
-	return h;
+	return hash_keyed(s, n);
 }
 
 static uint32_t
@@ -56,7 +58,7 @@ new_cont(struct tctx *t, const char *id, size_t idlen)
 	c = &t->c[t->nc];
 	c->id = id;
 	c->idlen = idlen;
-	c->msg = c->parent = c->child = c->next = NONE;
+	c->msg = c->parent = c->child = c->next = c->prev = NONE;
 	c->date = c->newest = 0;
 	return (uint32_t)t->nc++;
 }
@@ -130,16 +132,17 @@ is_ancestor(struct tctx *t, uint32_t a, uint32_t b)
 static void
 unlink_child(struct tctx *t, uint32_t k)
 {
-	uint32_t p = t->c[k].parent, *pp;
+	uint32_t p = t->c[k].parent, prev = t->c[k].prev, next = t->c[k].next;
 
 	if (p == NONE)
 		return;
-	for (pp = &t->c[p].child; *pp != NONE; pp = &t->c[*pp].next)
-		if (*pp == k) {
-			*pp = t->c[k].next;
-			break;
-		}
-	t->c[k].parent = t->c[k].next = NONE;
+	if (prev == NONE)
+		t->c[p].child = next;
+	else
+		t->c[prev].next = next;
+	if (next != NONE)
+		t->c[next].prev = prev;
+	t->c[k].parent = t->c[k].next = t->c[k].prev = NONE;
 }
 
 static void
@@ -150,6 +153,9 @@ link_child(struct tctx *t, uint32_t parent, uint32_t k)
 	unlink_child(t, k);
 	t->c[k].parent = parent;
 	t->c[k].next = t->c[parent].child;
+	t->c[k].prev = NONE;
+	if (t->c[parent].child != NONE)
+		t->c[t->c[parent].child].prev = k;
 	t->c[parent].child = k;
 }
 
@@ -406,6 +412,7 @@ group_subjects(struct tctx *t, uint32_t roots)
 	struct slot *h;
 	uint32_t k, next, a, child, parent, hb;
 	const char *base, *abase;
+	struct buf fold = BUF_INIT;
 	uint64_t hv;
 
 	for (k = roots; k != NONE; k = t->c[k].next)
@@ -419,11 +426,11 @@ group_subjects(struct tctx *t, uint32_t roots)
 		next = t->c[k].next;
 		if ((base = root_base(t, k, &len)) == NULL || len == 0)
 			continue;
-		hv = 1469598103934665603ull;
+		buf_reset(&fold);
 		for (j = 0; j < len; j++)
-			hv = (hv ^ (unsigned char)(base[j] >= 'A' &&
-			    base[j] <= 'Z' ? base[j] + 32 : base[j])) *
-			    1099511628211ull;
+			buf_addch(&fold, base[j] >= 'A' && base[j] <= 'Z' ?
+			    base[j] + 32 : base[j]);
+		hv = hash_bytes(fold.data, fold.len);
 		hb = (uint32_t)(hv >> 32);
 		for (i = hv & (hsize - 1); h[i].k != NONE;
 		    i = (i + 1) & (hsize - 1)) {
@@ -455,6 +462,7 @@ group_subjects(struct tctx *t, uint32_t roots)
 		t->c[parent].child = child;
 	}
 	free(h);
+	buf_free(&fold);
 }
 
 void

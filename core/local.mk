@@ -5,6 +5,7 @@ libcore_a_SOURCES = \
 	core/clock.c core/clock.h \
 	core/config.c core/config_parse.c core/config.h \
 	core/error.c core/error.h \
+	core/hash.c core/hash.h \
 	core/log.c core/log.h \
 	core/paths.c core/paths.h \
 	core/spawn.c core/spawn.h \

@@ -110,6 +110,44 @@ conn_io_wait(struct conn *c, short events, int64_t dl, struct error *err)
 	return error_errno(err, errno, "cannot wait for %s", c->host);
 }
 
+/* --- the overall deadline of an exchange ------------------------------- */
+
+void
+conn_budget_start(struct conn *c)
+{
+	c->budget_on = 1;
+	c->budget_start = clock_ms();
+	c->budget_bytes = 0;
+}
+
+void
+conn_budget_stop(struct conn *c)
+{
+	c->budget_on = 0;
+}
+
+static int64_t
+budget_deadline(const struct conn *c)
+{
+	uint64_t credits = c->budget_bytes / CONN_BUDGET_CREDIT;
+
+	if (!c->budget_on)
+		return INT64_MAX;
+	if (credits > 1000000)
+		credits = 1000000; /* keeps the sum below far from overflow */
+	return c->budget_start + (int64_t)c->timeout * 1000 *
+	    (CONN_BUDGET_BASE + (int64_t)credits);
+}
+
+static int
+conn_err_slow(const struct conn *c, struct error *err)
+{
+	return error_set(err, "%s is too slow: its answer did not come "
+	    "within %lld seconds; try again later, or raise the account's "
+	    "timeout", c->host,
+	    (long long)((clock_ms() - c->budget_start) / 1000));
+}
+
 /* --- raw reads and writes --------------------------------------------- */
 
 /* One attempt: >0 bytes, 0 end of stream, -1 error set, -2 would block
@@ -165,22 +203,33 @@ raw_read(struct conn *c, void *dst, size_t n, short *ev_r, struct error *err)
 static ssize_t
 read_wait(struct conn *c, void *dst, size_t n, struct error *err)
 {
-	int64_t dl = conn_deadline(c);
+	int64_t dl = conn_deadline(c), bdl;
 	ssize_t r;
 	short ev = POLLIN;
+	int ready;
 
 	if (atomic_load(&c->shut))
 		return conn_err_closed(c, err);
 	for (;;) {
 		r = raw_read(c, dst, n, &ev, err);
-		if (r > 0)
+		if (r > 0) {
+			c->budget_bytes += (uint64_t)r;
 			return r;
+		}
 		if (r == 0)
 			return conn_err_closed(c, err);
 		if (r == -1)
 			return -1;
-		if (conn_io_wait(c, ev, dl, err) == -1)
-			return -1;
+		if (atomic_load(&c->shut))
+			return conn_err_closed(c, err);
+		bdl = budget_deadline(c);
+		ready = conn_io_poll(c, ev, bdl < dl ? bdl : dl);
+		if (ready == 0)
+			return bdl < dl ? conn_err_slow(c, err) :
+			    conn_err_timeout(c, err);
+		if (ready == -1)
+			return error_errno(err, errno, "cannot wait for %s",
+			    c->host);
 	}
 }
 
@@ -317,6 +366,7 @@ conn_write(struct conn *c, const void *data, size_t n, struct error *err)
 			if (r >= 0) {
 				p += r;
 				n -= (size_t)r;
+				c->budget_bytes += (uint64_t)r;
 				continue;
 			}
 			if (errno == EINTR)
@@ -335,6 +385,7 @@ conn_write(struct conn *c, const void *data, size_t n, struct error *err)
 			if (ret > 0) {
 				p += ret;
 				n -= (size_t)ret;
+				c->budget_bytes += (uint64_t)ret;
 				continue;
 			}
 			switch (SSL_get_error(c->ssl, ret)) {
@@ -401,6 +452,7 @@ conn_wait_readable(struct conn *c, int timeout_ms, struct error *err)
 		r = raw_read(c, c->rbuf, c->rcap, &ev, err);
 		if (r > 0) {
 			c->rend = (size_t)r;
+			c->budget_bytes += (uint64_t)r;
 			return 1;
 		}
 		if (r == 0)

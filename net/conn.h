@@ -79,6 +79,25 @@ void conn_close(struct conn **conn);
 /* Makes blocked and later I/O fail; safe from another thread. */
 void conn_shutdown(struct conn *conn);
 
+/*
+ * The overall deadline of one exchange (a command and all of its answer,
+ * or a greeting): a per-read timeout alone lets a server that sends one
+ * byte every timeout - 1 seconds hold a session forever.  From
+ * conn_budget_start() (none is running after conn_open) reads may go on
+ * for CONN_BUDGET_BASE times the timeout, plus the timeout again
+ * for every CONN_BUDGET_CREDIT bytes read or written since (an upload is
+ * progress too); past that a read fails with "HOST is too slow: ...".
+ * So a link that moves CONN_BUDGET_CREDIT bytes per timeout (about
+ * 2 KiB/s with the default 30 s) never meets it, however large the
+ * answer, while a drip-feeding server is cut off after five minutes (ten
+ * timeouts).  conn_budget_stop() lifts it (IDLE, where waiting is the
+ * point).
+ */
+#define CONN_BUDGET_BASE 10
+#define CONN_BUDGET_CREDIT (64 * 1024)
+void conn_budget_start(struct conn *conn);
+void conn_budget_stop(struct conn *conn);
+
 /* Reads one line of at most max bytes (without CRLF).  Returns 0 and sets
  * *line_r and *len_r (the line is NUL-terminated, may contain NULs), or -1
  * with an error (connection closed, timeout, line too long). */

@@ -37,6 +37,12 @@ struct conn {
 	char security[128];
 
 	atomic_int shut;
+
+	/* conn_budget_start(): the exchange began at budget_start (ms) and
+	 * budget_bytes arrived since; budget_on 0: no overall deadline */
+	int budget_on;
+	int64_t budget_start;
+	uint64_t budget_bytes;
 };
 
 /* Now plus the connection's timeout. */

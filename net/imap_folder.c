@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hash.h"
 #include "core/str.h"
 #include "core/xalloc.h"
 
@@ -21,9 +22,14 @@ struct fentry {
 	struct imap_folder st; /* its STATUS items only */
 };
 
+/* The folders of one LIST, with a hash of their names: a server may
+ * send any number of LIST lines, and each is looked up (and so is each
+ * STATUS). */
 struct flist {
 	struct fentry *v;
 	size_t n, cap;
+	size_t *slot;   /* open addressing: index into v + 1, 0 empty */
+	size_t nslot;   /* a power of two, more than twice n */
 };
 
 static unsigned
@@ -64,15 +70,61 @@ imap_folder_same(const char *a, const char *b)
 	    str_casecmp(b, "INBOX") == 0);
 }
 
+/* INBOX in any case is one name (imap_folder_same), so it hashes as
+ * one; other names exactly. */
+static size_t
+name_hash(const char *raw)
+{
+	if (str_casecmp(raw, "INBOX") == 0)
+		raw = "INBOX";
+	return (size_t)hash_keyed(raw, strlen(raw));
+}
+
 static struct fentry *
 find(struct flist *l, const char *raw)
 {
+	size_t i, k;
+
+	if (l->nslot == 0)
+		return NULL;
+	for (i = name_hash(raw) & (l->nslot - 1); (k = l->slot[i]) != 0;
+	    i = (i + 1) & (l->nslot - 1))
+		if (imap_folder_same(l->v[k - 1].raw, raw))
+			return &l->v[k - 1];
+	return NULL;
+}
+
+static void
+slot_put(struct flist *l, size_t k)
+{
+	size_t i = name_hash(l->v[k].raw) & (l->nslot - 1);
+
+	while (l->slot[i] != 0)
+		i = (i + 1) & (l->nslot - 1);
+	l->slot[i] = k + 1;
+}
+
+/* A new entry for raw (not listed yet), in the hash too. */
+static struct fentry *
+flist_add(struct flist *l, const char *raw)
+{
 	size_t k;
 
-	for (k = 0; k < l->n; k++)
-		if (imap_folder_same(l->v[k].raw, raw))
-			return &l->v[k];
-	return NULL;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 32;
+		l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
+	}
+	if (2 * (l->n + 1) > l->nslot) {
+		free(l->slot);
+		l->nslot = l->nslot ? l->nslot * 2 : 64;
+		l->slot = xcalloc(l->nslot, sizeof(*l->slot));
+		for (k = 0; k < l->n; k++)
+			slot_put(l, k);
+	}
+	memset(&l->v[l->n], 0, sizeof(l->v[l->n]));
+	l->v[l->n].raw = xstrdup(raw);
+	slot_put(l, l->n);
+	return &l->v[l->n++];
 }
 
 void
@@ -138,13 +190,7 @@ list_untagged(struct imap *imap, struct imap_cmd *cmd,
 	    imap_folder_name(imap, name->str, name->len) == NULL)
 		return 1; /* malformed: skip the entry */
 	if ((e = find(l, name->str)) == NULL) {
-		if (l->n == l->cap) {
-			l->cap = l->cap ? l->cap * 2 : 32;
-			l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
-		}
-		e = &l->v[l->n++];
-		memset(e, 0, sizeof(*e));
-		e->raw = xstrdup(name->str);
+		e = flist_add(l, name->str);
 		e->name = xstrdup(imap_folder_name(imap, name->str, name->len));
 	}
 	e->attrs = folder_attrs(a->list);
@@ -163,6 +209,7 @@ flist_free(struct flist *l)
 		free(l->v[k].name);
 	}
 	free(l->v);
+	free(l->slot);
 }
 
 /* The STATUS items asked: with CONDSTORE also what tells whether a
@@ -215,7 +262,7 @@ static int
 list_run(struct imap *imap, int counts, imap_folder_fn *fn, void *ctx,
     struct error *err)
 {
-	struct flist l = { NULL, 0, 0 };
+	struct flist l = { NULL, 0, 0, NULL, 0 };
 	struct imap_cmd cmd;
 	size_t k;
 	int rc, liststatus = counts &&

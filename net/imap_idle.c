@@ -49,7 +49,11 @@ wait_fds(struct imap *imap, int wake_fd, long long ms, struct error *err)
 static int
 read_one(struct imap *imap, struct error *err)
 {
-	const struct imap_resp *r = imap_read(imap, err);
+	const struct imap_resp *r;
+
+	/* Between commands each response gets a deadline of its own. */
+	conn_budget_start(imap->conn);
+	r = imap_read(imap, err);
 
 	if (r == NULL || imap_dispatch(imap, r, err) < 0)
 		return -1;
@@ -83,6 +87,8 @@ idle_once(struct imap *imap, int wake_fd, long long until, struct error *err)
 		if (cmd.done)
 			return imap_cmd_error(imap, &cmd, err);
 	}
+	/* Idling may last, by design; each response it brings may not. */
+	conn_budget_stop(imap->conn);
 	while (why < 0) {
 		if (imap->events > 0) {
 			why = 2;
@@ -102,6 +108,7 @@ idle_once(struct imap *imap, int wake_fd, long long until, struct error *err)
 		if (cmd.done) /* the server ended IDLE itself */
 			break;
 	}
+	conn_budget_start(imap->conn);
 	if (!cmd.done && conn_write(imap->conn, "DONE\r\n", 6, err) < 0)
 		return imap_dead(imap, err);
 	if (imap_cmd_wait(imap, &cmd, err) < 0) {

@@ -46,6 +46,8 @@ struct imap {
 	int bye;       /* the server said BYE */
 	char bye_text[IMAP_TEXT_MAX]; /* cleaned, "" before TLS */
 	int qresync, condstore, utf8;
+	int vanished_warned; /* VANISHED without QRESYNC was logged */
+	int budgeted;  /* the connection's overall deadlines have begun */
 	unsigned tagno;
 	imap_event_fn *ev_fn;
 	void *ev_ctx;

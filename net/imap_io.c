@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/log.h"
 #include "core/str.h"
 #include "core/xalloc.h"
 #include "net/mutf7.h"
@@ -32,6 +33,10 @@ imap_read(struct imap *imap, struct error *err)
 	if (imap->dead) {
 		error_set(err, "the IMAP connection is closed");
 		return NULL;
+	}
+	if (!imap->budgeted) { /* the greeting: before any command */
+		conn_budget_start(imap->conn);
+		imap->budgeted = 1;
 	}
 	for (;;) {
 		if (imap->rpos < imap->rlen) {
@@ -212,6 +217,10 @@ imap_cmd_send(struct imap *imap, struct imap_cmd *cmd, struct error *err)
 	if (imap->dead)
 		return error_set(err, "the IMAP connection is closed");
 	buf_addstr(&imap->out, "\r\n");
+	/* The overall deadline runs from the command that found the
+	 * session idle; pipelined ones share it until an answer ends. */
+	if (imap->pending == NULL)
+		conn_budget_start(imap->conn);
 	for (pp = &imap->pending; *pp; pp = &(*pp)->next)
 		;
 	*pp = cmd;
@@ -335,6 +344,7 @@ tagged(struct imap *imap, const struct imap_resp *r, struct error *err)
 	*pp = cmd->next;
 	cmd->next = NULL;
 	cmd->done = 1;
+	conn_budget_start(imap->conn); /* an answer is progress */
 	cmd->ok = str_casecmp(r->status, "OK") == 0;
 	str_lcpy(cmd->status, r->status, sizeof(cmd->status));
 	if (r->code) {
@@ -411,6 +421,17 @@ untagged_default(struct imap *imap, const struct imap_resp *r)
 		ev.modseq = m.modseq;
 		imap_event(imap, &ev);
 	} else if (imap_arg_is(a, "VANISHED")) {
+		/* RFC 7162: only after ENABLE QRESYNC.  Taken otherwise, a
+		 * server could make the cache forget what it never said
+		 * was expunged. */
+		if (!imap->qresync) {
+			if (!imap->vanished_warned)
+				log_warn("IMAP server %s sent VANISHED "
+				    "without QRESYNC enabled; ignored",
+				    conn_host(imap->conn));
+			imap->vanished_warned = 1; /* once, not per line */
+			return 0;
+		}
 		a = a->next;
 		if (a && a->type == IMAP_ARG_LIST) {
 			ev.earlier = imap_arg_is(a->list, "EARLIER");

@@ -319,12 +319,12 @@ parse_literal(struct imap_parser *p, const char *s, size_t n, size_t *i,
 		    p->lim.max_literal));
 	p->lit_size = v;
 	p->lit_off = 0;
-	if (!p->lit_stream) {
-		if (p->sb.len + v + 1 > p->lim.max_response)
-			return error_set(err, "server response larger than "
-			    "%zu bytes", p->lim.max_response);
-		buf_grow(&p->sb, (size_t)v + 1);
-	}
+	/* Nothing is reserved for the announced size: the buffer grows
+	 * with the bytes that really come (a server may announce 64 MiB
+	 * and hang up). */
+	if (!p->lit_stream && p->sb.len + v + 1 > p->lim.max_response)
+		return error_set(err, "server response larger than %zu bytes",
+		    p->lim.max_response);
 	if (add_node(p, p->lit_stream ? IMAP_ARG_STREAMED : IMAP_ARG_LITERAL,
 	    p->sb.len, (size_t)v, &p->lit_node, err) < 0)
 		return -1;

@@ -113,6 +113,8 @@ read_status(struct pop3 *p, struct pop3_status *st, const char *what,
 	const char *line;
 	size_t len;
 
+	/* Each reply (with its lines) gets its own overall deadline. */
+	conn_budget_start(p->conn);
 	if (read_line(p, &line, &len, err) < 0)
 		return error_prefix(err, "%s", what);
 	if (pop3_status_parse(line, len, st) < 0)
@@ -256,7 +258,10 @@ stls(struct pop3 *p, struct error *err)
 		    "aborting", p->host);
 	if (conn_starttls(p->conn, err) < 0)
 		return -1;
+	/* RFC 2595: what came before TLS is forgotten, the APOP timestamp
+	 * too.  No greeting follows STLS, so APOP has none to use. */
 	p->caps = 0;
+	buf_reset(&p->stamp);
 	return capa(p, err);
 }
 
@@ -289,6 +294,7 @@ pop3_open(const struct pop3_opts *opts, struct pop3 **p_r,
 	p->rbuf = xmalloc(RBUF_SIZE);
 	if (conn_open(&co, &p->conn, err) < 0)
 		goto fail;
+	conn_budget_start(p->conn); /* the greeting's */
 	if (read_line(p, &line, &len, err) < 0) {
 		error_prefix(err, "no greeting from %s", p->host);
 		goto fail;
@@ -327,6 +333,11 @@ login_apop(struct pop3 *p, const char *user, const char *password,
 {
 	char digest[33];
 
+	if (p->stamp.len == 0 && p->tls == POP3_TLS_STLS)
+		return error_set(err, "APOP cannot be used with STLS: the "
+		    "only timestamp %s gives came before TLS; remove apop from "
+		    "the account (the password goes under TLS) or use tls = "
+		    "implicit", p->host);
 	if (p->stamp.len == 0)
 		return error_set(err, "%s offers no APOP (its greeting has no "
 		    "timestamp); remove apop from the account", p->host);

@@ -11,7 +11,8 @@
  *   - pop3_login() sends no credential unless the connection is as
  *     protected as the account requires (TLS, or tls = none with
  *     allow_plaintext).  Method: APOP when opts.apop (the greeting must
- *     carry a timestamp; MD5 is weak), else AUTH PLAIN when the server
+ *     carry a timestamp; MD5 is weak; never after STLS, which forgets
+ *     the pre-TLS greeting and brings no new one), else AUTH PLAIN when the server
  *     offers SASL PLAIN (initial response on the AUTH line when it fits in
  *     255 octets, else after a "+" continuation), else USER/PASS.  Exactly
  *     one attempt: a refusal is an error, never a retry with another method.

@@ -47,3 +47,15 @@ tests_fuzz_fuzz_mutf7_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DFUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/mutf7"'
 tests_fuzz_fuzz_mutf7_LDADD = $(NET_LIBS)
 tests_fuzz_fuzz_mutf7_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
+
+# IMAP sequence sets (imap_uidset_foreach) against a reference parser.
+FUZZ_TARGETS += tests/fuzz/fuzz_uidset
+check_PROGRAMS += tests/fuzz/fuzz_uidset
+if !FUZZERS
+TESTS += tests/fuzz/fuzz_uidset
+endif
+tests_fuzz_fuzz_uidset_SOURCES = tests/fuzz/fuzz_uidset.c $(FUZZ_MAIN)
+tests_fuzz_fuzz_uidset_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DFUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/uidset"'
+tests_fuzz_fuzz_uidset_LDADD = $(NET_LIBS)
+tests_fuzz_fuzz_uidset_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)

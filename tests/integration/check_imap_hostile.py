@@ -5,7 +5,9 @@ refuse what the scenario says, send no credentials where it forbids them,
 show no pre-TLS text, never crash and never hang.  Checks expect-exit,
 expect-stderr, forbid-stderr(-bytes), forbid-sent, expect-within, and
 forbid-stored(-bytes) over what the probe learnt (its stdout), and
-expect-events over the engine events it printed.
+expect-events over the engine events it printed.  A scenario about the
+cache rather than the engine says "engine: skip"; "client-timeout: N"
+is the probe's timeout too.
 Runs under tests/server/with-dovecot (imap_hostile.itest)."""
 import os
 import re
@@ -21,10 +23,13 @@ import scenario  # noqa: E402
 
 
 def run_one(path, certs):
+    if scenario.load(path).get("engine") == "skip":
+        return [], ""
     srv = scenario.Server(path, certs)
     sc = srv.sc
     problems = []
     try:
+        env = dict(os.environ, PROBE_TIMEOUT=sc.get("client-timeout", "3"))
         args = [PROBE, os.environ["POSTIE_TEST_NAME"], srv.port, sc.get("client-tls", "implicit"),
                 "alice", "pw-alice", os.environ["POSTIE_TEST_CA"]]
         if sc.get("client-pin") == "selfsigned":
@@ -32,7 +37,7 @@ def run_one(path, certs):
         limit = float(sc.get("expect-within", "60"))
         t0 = time.monotonic()
         try:
-            p = subprocess.run(args, capture_output=True, timeout=limit + 5)
+            p = subprocess.run(args, capture_output=True, timeout=limit + 5, env=env)
         except subprocess.TimeoutExpired:
             problems.append("probe still running after %.0f s" % (limit + 5))
             return problems, ""

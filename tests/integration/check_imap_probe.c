@@ -58,7 +58,8 @@ main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	o.conn.host = argv[1];
 	o.conn.port = (unsigned)atoi(argv[2]);
-	o.conn.timeout = 3;
+	o.conn.timeout = getenv("PROBE_TIMEOUT") ?
+	    (unsigned)atoi(getenv("PROBE_TIMEOUT")) : 3;
 	o.conn.ca_file = argv[6];
 	o.conn.fingerprint = argc > 7 ? argv[7] : NULL;
 	o.security = strcmp(argv[3], "starttls") == 0 ? IMAP_SEC_STARTTLS :

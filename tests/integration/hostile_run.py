@@ -28,13 +28,24 @@ check-config, outbox, view of each stored message and of a hostile one), and che
   expect-sent: REGEX              must match the transcript (only here:
                                   the engine's own runner sends less)
   expect-folders: N               `postie folders` prints N records
+  expect-max-vm-mb: MB            sync may not reserve more memory than
+                                  that, even untouched (RLIMIT_AS; under
+                                  ASan its max_allocation_size_mb)
+  expect-max-rss-mb: MB           nor touch more (ru_maxrss)
+
+Settings of the run:
+
+  client-timeout: SECONDS         the account's timeout (default 3)
+  client-apop: yes                apop = yes (POP3)
+  sync-args: ARGS                 more arguments of `postie sync`
 
 Whatever the scenario, no command may print ESC, BEL, a C1 control (as
 UTF-8 or as a bare byte), another C0 control but TAB and LF, a bidi
 control or a byte that is not UTF-8, on stdout or stderr (sync runs with its stdout on a terminal, so that its progress
 lines are shown: their own "\r ESC [K" is the only escape allowed there);
 every record of `folders` has exactly 3 fields and `list` 5; and every
-folder `folders` printed can be listed by the name it printed.
+folder `folders` printed can be listed by the name it printed (the first
+and last LIST_SAMPLE of them when there are more).
 
 Whatever the scenario, postie must not crash (no signal, no sanitizer
 report) and must not hang.
@@ -43,6 +54,7 @@ import glob
 import os
 import pty
 import re
+import resource
 import select
 import subprocess
 import sys
@@ -53,6 +65,10 @@ sys.path.insert(0, os.path.join(SRC, "tests", "server"))
 import scenario  # noqa: E402
 
 POSTIE = os.environ["POSTIE"]
+
+# Folders listed one by one at each end of a long `folders` output (a
+# scenario may hold 100,000: one `postie list` each would take hours).
+LIST_SAMPLE = 100
 
 # What no CLI output may hold, over its text read as UTF-8 (a byte that is
 # not UTF-8 stands as U+DC80 + byte): C0 but TAB and LF, DEL, C1 as UTF-8
@@ -75,11 +91,20 @@ def forbidden(what, data):
     return []
 
 
-def sync_on_tty(argv, env, timeout):
+def asan():
+    """Whether postie was built with AddressSanitizer (which reserves
+    terabytes of address space: RLIMIT_AS cannot be used)."""
+    with open(POSTIE, "rb") as f:
+        return b"__asan_init" in f.read()
+
+
+def sync_on_tty(argv, env, timeout, preexec=None):
     """Runs argv with stdout on a pseudo-terminal (stderr a pipe); returns
-    (status, stdout bytes, stderr bytes) or None after timeout."""
+    (status, stdout bytes, stderr bytes, peak RSS in KiB) or None after
+    timeout."""
     master, slave = pty.openpty()
-    p = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=slave, stderr=subprocess.PIPE)
+    p = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=slave, stderr=subprocess.PIPE,
+                         preexec_fn=preexec)
     os.close(slave)
     out = b""
     t_end = time.monotonic() + timeout
@@ -104,9 +129,10 @@ def sync_on_tty(argv, env, timeout):
             break
     err = p.stderr.read()
     p.stderr.close()
-    p.wait()
+    _, status, ru = os.wait4(p.pid, 0)  # the child's own peak RSS
+    p.returncode = os.waitstatus_to_exitcode(status)
     os.close(master)
-    return p.returncode, out, err
+    return p.returncode, out, err, ru.ru_maxrss
 
 
 def other_commands(sc, cfg, penv, home):
@@ -135,6 +161,8 @@ def other_commands(sc, cfg, penv, home):
     want = sc.get("expect-folders")
     if want is not None and q.returncode == 0 and len(q.stdout.split(b"\n")) - 1 != int(want):
         problems.append("folders printed %d records, not %s" % (len(q.stdout.split(b"\n")) - 1, want))
+    if len(names) > 2 * LIST_SAMPLE:
+        names = names[:LIST_SAMPLE] + names[-LIST_SAMPLE:]
     for name in names or [b"INBOX"]:
         q = run(["list", b"evil/" + name])
         stored += q.stdout
@@ -175,21 +203,34 @@ def run_one(path, certs):
         user, pw = ("alice", "pw-alice") if proto == "imap" else ("bob", "pw-bob")
         with open(cfg, "w") as f:
             f.write("[account evil]\nprotocol = %s\nhost = %s\nport = %s\ntls = %s\nuser = %s\n"
-                    "password_command = echo %s\nca_file = %s\ntimeout = 3\n" % (
+                    "password_command = echo %s\nca_file = %s\ntimeout = %s\n" % (
                         proto, os.environ["POSTIE_TEST_NAME"], srv.port, sc.get("client-tls", "implicit"),
-                        user, pw, os.environ["POSTIE_TEST_CA"]))
+                        user, pw, os.environ["POSTIE_TEST_CA"], sc.get("client-timeout", "3")))
+            if sc.get("client-apop") == "yes":
+                f.write("apop = yes\n")
             if sc.get("client-pin") == "selfsigned":
                 f.write("tls_fingerprint = sha256:%s\n" % scenario.selfsigned_fp(certs))
             if proto == "pop3":
                 f.write("keep_on_server = no\n")
         os.chmod(cfg, 0o600)
         limit = float(sc.get("expect-within", "60"))
+        preexec = None
+        if "expect-max-vm-mb" in sc:
+            mb = int(sc["expect-max-vm-mb"])
+            if asan():
+                penv["ASAN_OPTIONS"] = (penv.get("ASAN_OPTIONS", "") + ":max_allocation_size_mb=%d" % mb).lstrip(":")
+            else:
+                def preexec():
+                    resource.setrlimit(resource.RLIMIT_AS, (mb << 20, mb << 20))
         t0 = time.monotonic()
-        got = sync_on_tty([POSTIE, "-c", cfg, "sync", "evil"], penv, limit + 5)
+        got = sync_on_tty([POSTIE, "-c", cfg, "sync", "evil"] + sc.get("sync-args", "").split(), penv, limit + 5,
+                          preexec)
         if got is None:
             problems.append("postie sync still running after %.0f s" % (limit + 5))
             return problems, ""
-        status, out, err = got
+        status, out, err, maxrss_kb = got
+        if "expect-max-rss-mb" in sc and maxrss_kb > int(sc["expect-max-rss-mb"]) * 1024:
+            problems.append("used %d MiB of memory, more than %s" % (maxrss_kb // 1024, sc["expect-max-rss-mb"]))
         # sync's own progress line erasure is the one escape it may print
         # (and only on a terminal); the scenario's checks see the rest.
         out = out.replace(b"\r\x1b[K", b"\r")

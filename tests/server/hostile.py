@@ -35,11 +35,15 @@ word DOT (default "250 2.0.0 queued").  After each MAIL line it records
 client's pipelining).
 
 BYTES is text with escapes: \\r \\n \\t \\e (ESC) \\0 \\xHH, {tag} (the
-client's tag, IMAP), {repeat:N:TEXT} (TEXT N times), and may end with one
-action: @close (hang up after sending), @hang (send and then never answer
-again), @endless (then send 'A' bytes until the client hangs up or 256 MiB
-went out).  Everything the client sends is hostile to us too: lines are
-capped at 64 KiB in the transcript.
+client's tag, IMAP), {repeat:N:TEXT} (TEXT N times), {numbered:N:TEXT}
+(TEXT N times, its %n the count 1..N; TEXT may hold {...} such as a
+literal's size), and may end with one action:
+@close (hang up after sending), @hang (send and then never answer again),
+@endless (then send 'A' bytes until the client hangs up or 256 MiB went
+out), @drip:SECONDS[:TEXT] (then send TEXT, default 'A', over and over,
+one byte every SECONDS, until the client hangs up or 10 minutes passed).
+Everything the client sends is hostile to us too: lines are capped at
+64 KiB in the transcript.
 """
 import os
 import re
@@ -52,35 +56,50 @@ import time
 MAX_LINE = 65536
 
 
+ESCAPES = {"r": b"\r", "n": b"\n", "t": b"\t", "e": b"\x1b", "0": b"\0", "\\": b"\\"}
+
+
 def unescape(text):
-    out = bytearray()
-    i = 0
-    while i < len(text):
-        c = text[i]
-        if c == "\\" and i + 1 < len(text):
-            n = text[i + 1]
-            if n == "x":
-                out.append(int(text[i + 2:i + 4], 16))
-                i += 4
-                continue
-            out += {"r": b"\r", "n": b"\n", "t": b"\t", "e": b"\x1b", "0": b"\0",
-                    "\\": b"\\"}.get(n, n.encode())
-            i += 2
-            continue
-        out += c.encode()
-        i += 1
-    return bytes(out)
+    # By pieces, not by character: a reply may be megabytes
+    # ({numbered:100000:...}) and must go out within the client's timeout.
+    parts = re.split(r"(\\x[0-9a-fA-F]{2}|\\.)", text, flags=re.S)
+    out = []
+    for k, part in enumerate(parts):
+        if k % 2 == 0:
+            out.append(part.encode())
+        elif len(part) == 4:
+            out.append(bytes([int(part[2:4], 16)]))
+        else:
+            out.append(ESCAPES.get(part[1], part[1].encode()))
+    return b"".join(out)
 
 
 def expand(value, tag):
     action = None
     m = re.search(r"\s*@(close|hang|endless)\s*$", value)
+    d = re.search(r"\s*@drip:([0-9.]+)(?::(.*))?$", value)
     if m:
         action = m.group(1)
         value = value[:m.start()]
-    value = re.sub(r"\{repeat:(\d+):([^}]*)\}", lambda m: m.group(2) * int(m.group(1)), value)
+    elif d:
+        action = ("drip", float(d.group(1)), unescape(d.group(2)) if d.group(2) else b"A")
+        value = value[:d.start()]
     value = value.replace("{tag}", tag)
-    return unescape(value), action
+    # Repeated text is unescaped once, then repeated as bytes.
+    out = []
+    pos = 0
+    for m in re.finditer(r"\{(repeat|numbered):(\d+):((?:[^{}]|\{[^{}]*\})*)\}", value):
+        if m.group(1) == "repeat" and "}" in m.group(3):
+            continue  # TEXT of repeat stops at the first "}"
+        out.append(unescape(value[pos:m.start()]))
+        text, n = unescape(m.group(3)), int(m.group(2))
+        if m.group(1) == "repeat":
+            out.append(text * n)
+        else:
+            out.append(b"".join(text.replace(b"%n", b"%d" % i) for i in range(1, n + 1)))
+        pos = m.end()
+    out.append(unescape(value[pos:]))
+    return b"".join(out), action
 
 
 def load(path):
@@ -129,6 +148,15 @@ class Session:
         if action == "hang":
             while self.sock.recv(4096):
                 pass
+            raise EOFError
+        if isinstance(action, tuple) and action[0] == "drip":
+            _, every, text = action
+            end = time.monotonic() + 600
+            i = 0
+            while time.monotonic() < end:
+                time.sleep(every)
+                self.sock.sendall(text[i % len(text):i % len(text) + 1])
+                i += 1
             raise EOFError
         if action == "endless":
             chunk = b"A" * 65536

@@ -44,3 +44,9 @@ tests_unit_cache_check_outbox_SOURCES = tests/unit/cache/check_outbox.c \
 	tests/unit/cache/check_cache.h
 tests_unit_cache_check_outbox_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_cache_check_outbox_LDADD = $(CACHE_LIBS) $(UNIT_LIBS)
+
+CACHE_UNIT_TESTS += tests/unit/cache/check_thread_hostile
+tests_unit_cache_check_thread_hostile_SOURCES = \
+	tests/unit/cache/check_thread_hostile.c tests/unit/cache/check_cache.h
+tests_unit_cache_check_thread_hostile_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_cache_check_thread_hostile_LDADD = $(CACHE_LIBS) $(UNIT_LIBS)
