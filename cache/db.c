@@ -16,7 +16,8 @@
 #include "core/xalloc.h"
 
 /* A message's header fields as the search index reads them (the same
- * words as index_text() in db_msg.c gives, not the same spaces). */
+ * words as index_text() in db_msg.c gives, not the same spaces).  For
+ * the live statements only: a migration keeps its own literal copy. */
 #define FTS_HEADERS "coalesce(m.from_, '') || ' ' || coalesce(m.to_, '')" \
 	" || ' ' || coalesce(m.cc, '') || ' ' || coalesce(m.subject, '')"
 
@@ -93,8 +94,12 @@ static const char *const migrations[DB_SCHEMA_VERSION] = {
 	"  ELSE '' END, 2);"
 	"DROP TRIGGER messages_fts_delete;"
 	"DROP TABLE fts;"
+	/* FTS_HEADERS as it was when this shipped: its own copy, so that a
+	 * change to the live statements never changes this migration. */
 	"CREATE VIEW fts_src(id, text) AS SELECT m.id, coalesce(t.text, "
-	FTS_HEADERS ") FROM messages m LEFT JOIN fts_text t ON t.id = m.id;"
+	"coalesce(m.from_, '') || ' ' || coalesce(m.to_, '')"
+	" || ' ' || coalesce(m.cc, '') || ' ' || coalesce(m.subject, '')"
+	") FROM messages m LEFT JOIN fts_text t ON t.id = m.id;"
 	"CREATE VIRTUAL TABLE fts USING fts5(text, content = 'fts_src',"
 	" content_rowid = 'id', detail = none, columnsize = 0,"
 	" tokenize = 'unicode61 remove_diacritics 2');"
