@@ -180,8 +180,9 @@ def kill_imap_sessions():
         fields = stat[stat.rindex(")") + 2:].split()
         if int(fields[3]) != sid:  # session id
             continue
-        if cmd.endswith(b"/imap") or cmd.startswith(b"dovecot/imap ") or \
-                cmd == b"dovecot/imap":
+        # "dovecot-INSTANCE/imap", with verbose_proctitle followed by
+        # " [USER IP COMMAND]".
+        if cmd.split(b" ")[0].endswith(b"/imap"):
             try:
                 os.kill(int(pid), signal.SIGKILL)
                 n += 1
