@@ -1,7 +1,7 @@
 /*
- * db: the SQLite index of DESIGN.md §4 (postie.db): folders, the message
- * index, POP3 UIDL records, the pending-operation queue, account sync state
- * and an FTS5 full-text index.
+ * db: the SQLite index, postie.db (doc/HACKING.md, The index): folders,
+ * the message index, POP3 UIDL records, the pending-operation queue,
+ * account sync state and an FTS5 full-text index.
  *
  * Contract:
  *   - One struct db per thread (SQLite connection, not shared).  The file

@@ -1,6 +1,7 @@
 /*
  * index: a folder's message list for the UI, loaded from the db and held
- * compactly (DESIGN.md §2: answer from disk, never the network).
+ * compactly (answer from disk, never the network: doc/HACKING.md, Data
+ * flow of a sync).
  *
  * Memory: one 40-byte record per message, one arena holding the cleaned
  * From display and Subject strings (about 100 bytes a message for typical

@@ -1,5 +1,6 @@
 /*
- * sync_imap: the IMAP driver of the sync worker (DESIGN.md §2).
+ * sync_imap: the IMAP driver of the sync worker (doc/HACKING.md, Data
+ * flow of a sync).
  *
  * One session stays logged in between syncs (IDLE in between).  A sync:
  * LIST (folders, roles), then per folder (INBOX first) SELECT, with
