@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Faults during POP3 delete-mode downloads (issue 8), real Dovecot.
+"""Faults during POP3 delete-mode downloads, real Dovecot.
 
 1. A full disk: RLIMIT_FSIZE (write() fails with EFBIG; SIGXFSZ ignored
    by the wrapper, or left at its default for postie to ignore) and, where mounting works (root), a tmpfs of 1 MiB.

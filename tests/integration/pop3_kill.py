@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Crash safety of POP3 downloads (issue 4), against the harness Dovecot.
+"""Crash safety of POP3 downloads, against the harness Dovecot.
 
 1. A delete-mode `postie sync` of a few hundred messages is SIGKILLed at
    random moments, again and again, until the server is empty; then every
