@@ -23,7 +23,7 @@ tests_fuzz_fuzz_pop3_CPPFLAGS = $(AM_CPPFLAGS) \
 tests_fuzz_fuzz_pop3_LDADD = $(NET_LIBS)
 tests_fuzz_fuzz_pop3_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 
-# SMTP reply, EHLO and DATA encoding parsers (owned by the SMTP engine).
+# SMTP reply, EHLO and DATA encoding parsers.
 FUZZ_TARGETS += tests/fuzz/fuzz_smtp
 check_PROGRAMS += tests/fuzz/fuzz_smtp
 if !FUZZERS
