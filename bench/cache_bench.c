@@ -1,5 +1,5 @@
 /*
- * cache_bench: the message cache's figures (issue 3), printed as rows
+ * cache_bench: the message cache's figures, printed as rows
  * "work<TAB>figure<TAB>target<TAB>verdict" for bench/run.
  *
  *   cache_bench [COUNT]    default 100,000 messages

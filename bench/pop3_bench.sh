@@ -1,5 +1,5 @@
 #!/bin/sh
-# POP3 download benchmark (issue 4): COUNT generated messages (default
+# POP3 download benchmark: COUNT generated messages (default
 # 5,000, about 60 MB) downloaded over POP3S into the Maildir, fsync
 # included, side by side with the protocol floor: the same RETRs pipelined
 # through `openssl s_client` to /dev/null.  Target: postie within 2x.
@@ -7,8 +7,8 @@
 #   bench/pop3_bench.sh [-n COUNT] [-r RUNS] [-d DIR] POSTIE_BINARY
 #
 # -d DIR: postie's data goes under DIR (default: the bench's own temporary
-# folder).  Creating files on a journal-less ext4 costs up to ~1 ms each
-# for a minute after many files were deleted nearby (the kernel skips
+# folder).  Creating files on a journal-less ext4 is slow for a while
+# after many files were deleted nearby (the kernel skips
 # recently freed inodes one by one), and a shared /tmp is full of such
 # deletions: a folder on a quiet file system measures postie, not that.
 #

@@ -1,6 +1,6 @@
 /*
  * account: the account model the UI shows and `postie accounts` prints
- * (DESIGN.md §8), built from a config_account.  Pure: no I/O, no state.
+ * (doc/postie.1), built from a config_account.  Pure: no I/O, no state.
  *
  * Contract: account_init() never fails; the struct borrows the config
  * account (cfg and name point into it), so it lives no longer than the

@@ -1,5 +1,6 @@
 /*
- * bodies: the IMAP body cache under $XDG_CACHE_HOME/postie/ (DESIGN.md §4).
+ * bodies: the IMAP body cache under $XDG_CACHE_HOME/postie/
+ * (doc/HACKING.md, On-disk layout).
  *
  * Layout: ROOT/<enc account>/<enc folder>/<uidvalidity>/<uid>, where enc
  * is paths_encode_component (never a server string as a path).  Files

@@ -1,5 +1,6 @@
 /*
- * cache: the hub (DESIGN.md §1-3).  The UI talks only to this; it owns
+ * cache: the hub (doc/HACKING.md, Data flow of a sync; Threads and who
+ * owns what).  The UI talks only to this; it owns
  * the main thread's db connection, the stores, the sync workers (one
  * thread per account) and the event pipe.
  *

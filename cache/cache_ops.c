@@ -359,7 +359,13 @@ cache_expunge(struct cache *c, int64_t folder_id, struct error *err)
 		return got < 0 ? -1 : error_set(err, "no such folder");
 	for (i = 0; i < c->naccounts; i++)
 		if (strcmp(c->accounts[i].name, f.account) == 0)
-			account = i;
+			break;
+	if (i == c->naccounts) {
+		error_set(err, "the folder belongs to an account that is no "
+		    "longer configured");
+		goto out;
+	}
+	account = i;
 	if (db_msg_each(c->db, folder_id, gather_deleted, &g, err) < 0)
 		goto out;
 	if (c->accounts[account].protocol == CONFIG_POP3) {

@@ -16,7 +16,8 @@
 #include "core/xalloc.h"
 
 /* A message's header fields as the search index reads them (the same
- * words as index_text() in db_msg.c gives, not the same spaces). */
+ * words as index_text() in db_msg.c gives, not the same spaces).  For
+ * the live statements only: a migration keeps its own literal copy. */
 #define FTS_HEADERS "coalesce(m.from_, '') || ' ' || coalesce(m.to_, '')" \
 	" || ' ' || coalesce(m.cc, '') || ' ' || coalesce(m.subject, '')"
 
@@ -73,9 +74,9 @@ static const char *const migrations[DB_SCHEMA_VERSION] = {
 	 * counting needs no table row. */
 	"CREATE INDEX messages_unread ON messages(folder, flags)"
 	" WHERE flags & 1 = 0;",
-	/* 4: the search index keeps no copy of what it indexed (a fifth of
-	 * the work of indexing a header, and the space of every From, To,
-	 * Cc and Subject a second time).  Its text is now read from
+	/* 4: the search index keeps no copy of what it indexed (a good
+	 * part of the work of indexing a header, and the space of every
+	 * From, To, Cc and Subject a second time).  Its text is now read from
 	 * fts_src: the message's header fields, or the whole text kept in
 	 * fts_text for a message whose body was indexed.  FTS5 needs that
 	 * text again to remove a row, hence the trigger BEFORE the delete.
@@ -93,16 +94,20 @@ static const char *const migrations[DB_SCHEMA_VERSION] = {
 	"  ELSE '' END, 2);"
 	"DROP TRIGGER messages_fts_delete;"
 	"DROP TABLE fts;"
+	/* FTS_HEADERS as it was when this shipped: its own copy, so that a
+	 * change to the live statements never changes this migration. */
 	"CREATE VIEW fts_src(id, text) AS SELECT m.id, coalesce(t.text, "
-	FTS_HEADERS ") FROM messages m LEFT JOIN fts_text t ON t.id = m.id;"
+	"coalesce(m.from_, '') || ' ' || coalesce(m.to_, '')"
+	" || ' ' || coalesce(m.cc, '') || ' ' || coalesce(m.subject, '')"
+	") FROM messages m LEFT JOIN fts_text t ON t.id = m.id;"
 	"CREATE VIRTUAL TABLE fts USING fts5(text, content = 'fts_src',"
 	" content_rowid = 'id', detail = none, columnsize = 0,"
 	" tokenize = 'unicode61 remove_diacritics 2');"
-	/* Leaves of a page each (FTS5's default suits 4 KB pages): a
-	 * thirtieth less work per header indexed.  Merging sixteen
-	 * segments at a time instead of four measured a tenth less during
-	 * a first fill, but only by leaving the merge for the next
-	 * commits: the second small folder after it took 134 ms. */
+	/* Leaves of a page each (FTS5's default suits 4 KB pages): less
+	 * work per header indexed.  FTS5's default merge (four segments
+	 * at a time) stays: merging more at once saves little during a
+	 * first fill, and only by leaving the merge to the next commits,
+	 * which then stall a small folder's sync. */
 	"INSERT INTO fts(fts, rank) SELECT 'pgsz', page_size - 192"
 	" FROM pragma_page_size();"
 	"INSERT INTO fts(fts) VALUES ('rebuild');"
@@ -342,8 +347,9 @@ read_page_size(struct db *db, struct error *err)
 
 /*
  * Once per process, before SQLite initializes: no memory statistics.
- * Keeping them takes a process-wide mutex on every allocation, about a
- * twentieth of the work of indexing a message; nothing here reads them.
+ * Keeping them takes a process-wide mutex on every allocation, a
+ * measurable part of the work of indexing a message; nothing here reads
+ * them.
  */
 static void
 configure_sqlite(void)
@@ -458,13 +464,13 @@ db_open_version_locked(const char *path, int version, struct db **db_r,
 	sqlite3_busy_timeout(db->sq, 10000);
 	sqlite3_extended_result_codes(db->sq, 1);
 	/*
-	 * 8 KB pages (a new file only; SQLite ignores it otherwise): half
-	 * the writes of 4 KB ones when a first fill indexes 100,000
-	 * messages, and the same work per row.
+	 * 8 KB pages (a new file only; SQLite ignores it otherwise): fewer
+	 * writes than 4 KB ones when a first fill indexes a large folder,
+	 * and the same work per row.
 	 *
 	 * An empty file is made a database without waiting for the disk:
-	 * switching it to WAL and writing the schema made six fsyncs, 5 to
-	 * 50 ms here before a first sync could start.  It holds nothing
+	 * switching it to WAL and writing the schema made six fsyncs
+	 * before a first sync could start.  It holds nothing
 	 * yet; if the machine goes down before its first checkpoint, the
 	 * next start finds it empty or damaged and makes it again
 	 * (recover.h).  Then the usual NORMAL.

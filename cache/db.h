@@ -1,7 +1,7 @@
 /*
- * db: the SQLite index of DESIGN.md §4 (postie.db): folders, the message
- * index, POP3 UIDL records, the pending-operation queue, account sync state
- * and an FTS5 full-text index.
+ * db: the SQLite index, postie.db (doc/HACKING.md, The index): folders,
+ * the message index, POP3 UIDL records, the pending-operation queue,
+ * account sync state and an FTS5 full-text index.
  *
  * Contract:
  *   - One struct db per thread (SQLite connection, not shared).  The file
@@ -185,9 +185,9 @@ int db_folder_update(struct db *db, const struct db_folder *f,
 int db_folder_list(struct db *db, const char *account,
     struct db_folder **list_r, size_t *n_r, struct error *err);
 /* Fills total and unread of each list[i] (by id).  The counts of every
- * folder are computed from two indexes (some 30-50 ms per 100,000
- * messages) and kept on this connection until the database changes, so
- * asking again with nothing written in between costs a lookup. */
+ * folder are computed from two indexes (an entry read per message) and
+ * kept on this connection until the database changes, so asking again
+ * with nothing written in between costs a lookup. */
 int db_folder_counts(struct db *db, struct db_folder *list, size_t n,
     struct error *err);
 /* Deletes every message of the folder (UIDVALIDITY changed) and sets

@@ -3,11 +3,11 @@
  *
  * Counting reads an index entry per message (messages_folder_uid for
  * totals, the partial messages_unread of schema 3 for unread messages),
- * some 30-50 ms per 100,000 messages, so
- * the result is kept per connection and reused until the database
- * changes: PRAGMA data_version moves when another connection commits,
- * sqlite3_total_changes64 when this one writes.  Keeping counts in
- * triggers instead made every insert four times slower.
+ * which grows with the folder, so the result is kept per connection and
+ * reused until the database changes: PRAGMA data_version moves when
+ * another connection commits, sqlite3_total_changes64 when this one
+ * writes.  Keeping counts in triggers instead made every insert several
+ * times slower.
  */
 #include "config.h"
 

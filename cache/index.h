@@ -1,13 +1,12 @@
 /*
  * index: a folder's message list for the UI, loaded from the db and held
- * compactly (DESIGN.md §2: answer from disk, never the network).
+ * compactly (answer from disk, never the network: doc/HACKING.md, Data
+ * flow of a sync).
  *
  * Memory: one 40-byte record per message, one arena holding the cleaned
- * From display and Subject strings (about 100 bytes a message for typical
- * mail), and 4 bytes a message per sort order computed; threading reads
- * Message-ID, In-Reply-To and References (with the rows when opening
- * threaded) and frees them once threaded.  100,000 messages take well
- * under 30 MB.
+ * From display and Subject strings, and 4 bytes a message per sort order
+ * computed; threading reads Message-ID, In-Reply-To and References (with
+ * the rows when opening threaded) and frees them once threaded.
  *
  * Contract:
  *   - index_open() returns a snapshot: later changes are seen only by

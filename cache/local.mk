@@ -13,9 +13,7 @@ libcache_a_SOURCES = \
 	cache/thread.c cache/thread.h \
 	cache/worker.c cache/worker_int.h
 libcache_a_CPPFLAGS = $(AM_CPPFLAGS) $(SQLITE_CFLAGS)
-# POP3 driver (issue 4, owned by the POP3 engineer).
-libcache_a_SOURCES += cache/sync_pop3.c
-# IMAP driver (issue 5).
+# The IMAP driver: session and folders, queued changes, the bulk fill.
 libcache_a_SOURCES += cache/sync_imap.c cache/sync_imap_list.c \
 	cache/sync_imap_ops.c cache/sync_imap.h
 libcache_a_SOURCES += cache/sync_imap_bulk.c cache/sync_imap_fill.c \

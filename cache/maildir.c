@@ -291,8 +291,8 @@ maildir_deliver_write(struct maildir_delivery *d, const void *p, size_t n,
  * it: syncfs() on Linux writes back the whole file system at once (and,
  * since Linux 5.8, reports write-back errors since the Maildir was
  * opened, which is before any of these files was created), where an
- * fsync() per file costs one flush each, which made a 5,000-message POP3
- * download 20 times slower than the network.  Elsewhere: fsync each file.
+ * fsync() per file costs one flush each, which made a large POP3
+ * download far slower than the network.  Elsewhere: fsync each file.
  */
 static int
 sync_files(struct maildir_delivery **d, size_t n, struct error *err)

@@ -1,6 +1,6 @@
 /*
  * maildir: a standard Maildir (cur/ new/ tmp/) that other mail programs
- * can read, written crash-safely (DESIGN.md §4).
+ * can read, written crash-safely (doc/HACKING.md, On-disk layout).
  *
  * Names: a delivered message's key is its unique name
  * "SECONDS.M<usec>P<pid>Q<counter>.<host>" (host with '/' and ':' escaped

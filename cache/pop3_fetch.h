@@ -1,6 +1,7 @@
 /*
  * pop3_fetch: the POP3 download on its own thread, so that the network
- * never waits for the disk or the index (sync_pop3.c, DESIGN.md §3).
+ * never waits for the disk or the index (sync_pop3.c; doc/HACKING.md,
+ * Threads and who owns what).
  *
  * pop3_fetch_start() starts a thread that owns the session until
  * pop3_fetch_end(): it RETRs the given messages in one pipelined run,

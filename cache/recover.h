@@ -1,5 +1,5 @@
 /*
- * recover: opening the index database with damage detection (issue 8).
+ * recover: opening the index database with damage detection.
  *
  * db_recover_open() is db_open() for the cache's main connection.  Before
  * opening, it checks an existing non-empty postie.db with SQLite's

@@ -1,5 +1,6 @@
 /*
- * sync_imap: the IMAP driver of the sync worker (DESIGN.md §2).
+ * sync_imap: the IMAP driver of the sync worker (doc/HACKING.md, Data
+ * flow of a sync).
  *
  * One session stays logged in between syncs (IDLE in between).  A sync:
  * LIST (folders, roles), then per folder (INBOX first) SELECT, with
@@ -824,8 +825,7 @@ out:
  * folders) starts with INBOX, before the listing: RFC 3501 says it
  * always exists, the user sees its mail sooner, and Dovecot answers a
  * SELECT of a large INBOX far faster before any LIST than after one
- * (Dovecot 2.3.19, Maildir, 100,000 messages: 15 ms against 100-150 ms;
- * after the SELECT, the LIST and the other SELECTs stay cheap).  Puts
+ * (after the SELECT, the LIST and the other SELECTs stay cheap).  Puts
  * INBOX's row as the session's only folder until the listing and
  * returns its id, or 0 when the cache has synced a folder before.
  */

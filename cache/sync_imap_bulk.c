@@ -6,15 +6,15 @@
  * responses, parses each header block into the strings of its row and
  * queues them (si_bulk_add); an indexer thread inserts the rows (and
  * their search rows) in large transactions.  That splits a cold
- * sync's work about evenly between two cores.  The queue is a ring of
+ * sync's work between two cores.  The queue is a ring of
  * slots whose buffers are reused, so memory stays bounded.  While the
  * indexer runs it owns the worker's database connection: the worker
  * does not touch it until si_bulk_sync or si_bulk_stop returned.
  *
  * A large fill also gets a checkpointer thread with a connection of its
  * own: the indexer's commits no longer checkpoint the WAL (copy it into
- * the database and flush both, up to hundreds of milliseconds during
- * which the queue filled and the reader, and so the server, stopped);
+ * the database and flush both, long enough for the queue to fill and
+ * the reader, and so the server, to stop);
  * the checkpointer does it alongside after each commit (db.h).
  */
 #include "config.h"
@@ -35,8 +35,8 @@
 #include "mime/mime.h"
 
 /*
- * The queue: at most NSLOT messages (about 400 ms of reading, so that a
- * commit, an FTS merge or a slow disk does not stop the reader) and
+ * The queue: at most NSLOT messages (enough reading that a commit, an
+ * FTS merge or a slow disk does not stop the reader) and
  * QBYTES of their strings; a slot
  * keeps a buffer of up to SLOT_KEEP bytes for reuse.  Memory therefore
  * stays under NSLOT * SLOT_KEEP + QBYTES (plus one message above that).
@@ -54,7 +54,7 @@
  * the checkpointer to finish: a writer starts the WAL over only when it
  * begins after a complete checkpoint, and the indexer otherwise always
  * begins while the last one runs, so the WAL grew for the whole fill
- * (44 MB for 100,000 messages) and every frame extended the file (the
+ * and every frame extended the file (the
  * kernel allocating and zeroing blocks).  Restarted, it stays near
  * this many batches and is rewritten in place.
  */
@@ -68,7 +68,7 @@
  * Fills of at most this many messages (one chunk: most folders besides
  * INBOX) are indexed on the caller's thread as they arrive, with no
  * indexer: starting one, handing it the rows and waiting for its commit
- * cost each small folder of a first sync about 5 ms.
+ * costs more than a small folder's rows.
  */
 #define INLINE_MAX SI_CHUNK_FIRST
 
@@ -114,7 +114,7 @@ put_ids(struct slot *sl, int f, char **ids, size_t n, int empty_none)
 /*
  * The row of one header block, as store_index_raw makes it (a header
  * block has no body, so no search text beyond the headers).  Runs on
- * the worker's thread: the parse is half the work.
+ * the worker's thread: the parse is a large part of the work.
  */
 static int
 summarize(struct slot *sl, const struct imap_msg *m, struct error *err)
@@ -301,7 +301,7 @@ si_bulk_indexer(void *arg)
  * once its pass is over (sync_imap.h), or closing the database.  A
  * last one here cost the end of every large fill three fsyncs (the
  * WAL's, the database's, and the WAL header's when the next commit
- * started it over), 13 to 34 ms before the next folder here.
+ * started it over) before the next folder could start.
  */
 static void *
 checkpointer(void *arg)

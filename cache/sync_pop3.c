@@ -1,5 +1,6 @@
 /*
- * sync_pop3: the POP3 driver of the sync worker (DESIGN.md §2).
+ * sync_pop3: the POP3 driver of the sync worker (doc/HACKING.md, Data
+ * flow of a sync).
  *
  * One sync = one POP3 session: login, UIDL + LIST, download what is not
  * recorded, delete what the account's mode says, QUIT.  The session is not

@@ -1,4 +1,5 @@
-/* worker: one sync thread per account (DESIGN.md §3). */
+/* worker: one sync thread per account (doc/HACKING.md, Threads and who
+ * owns what). */
 #include "config.h"
 
 #include <errno.h>

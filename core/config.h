@@ -1,5 +1,6 @@
 /*
- * config: the configuration file of DESIGN.md section 8.
+ * config: the configuration file (doc/postie.conf.5; doc/HACKING.md, How
+ * to add…, a config key).
  *
  * Format: INI-like.  "[general]", "[account NAME]" and "[keys]" sections;
  * "key = value" lines; '#' starts a comment at the start of a line or after

@@ -1,5 +1,6 @@
 /*
- * paths: where postie keeps things (XDG base directories, DESIGN.md §4).
+ * paths: where postie keeps things (XDG base directories; doc/HACKING.md,
+ * On-disk layout).
  *
  * Each function returns a newly allocated absolute path (free() it) that
  * honours $XDG_CONFIG_HOME, $XDG_DATA_HOME, $XDG_CACHE_HOME and

@@ -1,5 +1,5 @@
-# mime/: pure MIME layer (DESIGN §1); public contracts in mime/mime.h
-# (reading) and mime/compose.h (writing).
+# mime/: pure MIME layer (doc/HACKING.md, Layers and folders); public
+# contracts in mime/mime.h (reading) and mime/compose.h (writing).
 noinst_LIBRARIES += libmime.a
 libmime_a_SOURCES = \
 	mime/mime.h mime/mime_int.h mime/compose.h \

@@ -23,7 +23,8 @@
  *     server's OK line: if any byte is already buffered past it, it refuses
  *     (the server, or someone in the middle, injected data) with a sentence
  *     that says so.  The caller then closes; it must not retry in clear.
- *   - TLS (DESIGN.md §5): TLS 1.2 at least, the chain verified against the
+ *   - TLS (doc/HACKING.md, Security rules): TLS 1.2 at least, the chain
+ *     verified against the
  *     system store plus ca_file, the name (tls_servername, else host)
  *     checked with X509_VERIFY_PARAM_set1_host (no partial wildcards), or
  *     as an IP address if it is an IP literal; SNI sent for names only.

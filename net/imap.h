@@ -13,7 +13,8 @@
  * and appear only once TLS is up (or the account allows plaintext);
  * passwords never appear anywhere.
  *
- * Security (DESIGN.md §5): IMAP_SEC_STARTTLS sends STARTTLS, reads exactly
+ * Security (doc/HACKING.md, Security rules): IMAP_SEC_STARTTLS sends
+ * STARTTLS, reads exactly
  * one tagged answer, aborts on anything but OK or on any byte after it,
  * then forgets all capabilities and asks again.  Before TLS only the
  * capability list and each command's status are acted on (no ALERT text,

@@ -1,3 +1,3 @@
-# postie sync/folders/list (cache layer owner)
+# postie sync, folders, list: the cache on the command line
 libui_a_SOURCES += ui/cli_folders.c ui/cli_list.c ui/cli_sync.c
 libui_a_SOURCES += ui/cli_send.c

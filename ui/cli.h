@@ -1,5 +1,6 @@
 /*
- * cli: the subcommands of `postie` (DESIGN.md §8).
+ * cli: the subcommands of `postie` (doc/postie.1; doc/HACKING.md, How to
+ * add…, a CLI subcommand).
  *
  * Each command gets the options common to all (already parsed by main.c)
  * and its own arguments (argv[0] is the command name).  It prints

@@ -1,4 +1,4 @@
-/* postie accounts: one tab-separated line per account (DESIGN.md §8). */
+/* postie accounts: one tab-separated line per account (doc/postie.1). */
 #include <stdio.h>
 
 #include "core/config.h"

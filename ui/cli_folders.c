@@ -1,4 +1,4 @@
-/* postie folders ACCOUNT: one line per cached folder (DESIGN.md §8). */
+/* postie folders ACCOUNT: one line per cached folder (doc/postie.1). */
 #include "config.h"
 
 #include <stdio.h>

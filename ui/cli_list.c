@@ -1,4 +1,4 @@
-/* postie list ACCOUNT[/FOLDER]: one line per cached message (DESIGN.md §8). */
+/* postie list ACCOUNT[/FOLDER]: one line per cached message (doc/postie.1). */
 #include "config.h"
 
 #include <stdio.h>

@@ -749,7 +749,8 @@ scr_index_new(struct ui *ui, size_t account, int64_t folder_id,
 	x->folder_name = xstrdup(folder_name);
 	x->sort = INDEX_SORT_DATE;
 	load(ui, x);
-	/* DESIGN §2: answer from disk, and ask the worker for what is new
+	/* Answer from disk, and ask the worker for what is new (doc/HACKING.md,
+	 * Data flow of a sync)
 	 * (the start folder's sync is requested by tui.c). */
 	if (folder_id && ui->worker_ok[account] && !ui->start_waiting)
 		cache_request_sync(ui->cache, account, folder_id, 0, NULL, NULL);

@@ -338,10 +338,6 @@ theme_load(const char *name, struct theme *t, char **path_r,
 		path = candidate(env, "", name);
 	if (path == NULL)
 		path = candidate(POSTIE_DATADIR, "/themes", name);
-#ifdef POSTIE_SRC_THEMES
-	if (path == NULL)
-		path = candidate(POSTIE_SRC_THEMES, "", name);
-#endif
 	if (path == NULL)
 		return error_set(err, "no theme named '%s'", name);
 	theme_defaults(t);

@@ -11,9 +11,10 @@
  * default.  Unknown elements, colours or attributes are errors naming the
  * file and line.
  *
- * Lookup of a theme by name (theme_find): $XDG_CONFIG_HOME/postie/themes/
- * NAME.theme, then $POSTIE_THEMES_DIR (tests) or the installed
- * POSTIE_DATADIR/themes, then the source tree's themes/ (uninstalled runs).
+ * Lookup of a theme by name (theme_load): $XDG_CONFIG_HOME/postie/themes/
+ * NAME.theme, then $POSTIE_THEMES_DIR (tests and uninstalled runs set it
+ * to the source tree's themes/), then the installed POSTIE_DATADIR/themes.
+ * Never the build tree: its path is not compiled in.
  */
 #ifndef POSTIE_UI_THEME_H
 #define POSTIE_UI_THEME_H

@@ -1,5 +1,6 @@
 /*
- * tui: the full-screen mail reader (issue 7, DESIGN.md §1-3, §8).
+ * tui: the full-screen mail reader (doc/HACKING.md, Threads and who owns
+ * what; doc/postie.1).
  *
  * tui_run() loads the configuration named by opts, opens the cache,
  * starts every account's sync worker and runs the screen loop on the

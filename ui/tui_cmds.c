@@ -82,8 +82,8 @@ list_cmd(struct ui *ui, long delta, int page, int end)
 	struct ui_list *l = ui->top->list;
 	int rows = ui_body_rows(ui);
 
-	if (l == NULL)
-		return ui_screen_cmd(ui, "move", NULL);
+	if (l == NULL) /* every screen has a list; nothing to scroll */
+		return 0;
 	if (end < 0) {
 		ui_list_set(l, 0, rows);
 	} else if (end > 0) {

@@ -1,2 +1,2 @@
-# postie view (mime layer owner)
+# postie view: a message file rendered as the pager shows it
 libui_a_SOURCES += ui/cli_view.c

@@ -1,5 +1,5 @@
 # fuzz targets of net/ (IMAP and POP3 parsers)
-# IMAP response parser (owned by the IMAP engine); POP3 goes below.
+# IMAP response parser; POP3 goes below.
 FUZZ_TARGETS += tests/fuzz/fuzz_imap
 check_PROGRAMS += tests/fuzz/fuzz_imap
 if !FUZZERS
@@ -11,7 +11,7 @@ tests_fuzz_fuzz_imap_CPPFLAGS = $(AM_CPPFLAGS) \
 tests_fuzz_fuzz_imap_LDADD = $(NET_LIBS)
 tests_fuzz_fuzz_imap_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 
-# POP3 response parsers (owned by the POP3 engine).
+# POP3 response parsers.
 FUZZ_TARGETS += tests/fuzz/fuzz_pop3
 check_PROGRAMS += tests/fuzz/fuzz_pop3
 if !FUZZERS
@@ -23,7 +23,7 @@ tests_fuzz_fuzz_pop3_CPPFLAGS = $(AM_CPPFLAGS) \
 tests_fuzz_fuzz_pop3_LDADD = $(NET_LIBS)
 tests_fuzz_fuzz_pop3_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 
-# SMTP reply, EHLO and DATA encoding parsers (owned by the SMTP engine).
+# SMTP reply, EHLO and DATA encoding parsers.
 FUZZ_TARGETS += tests/fuzz/fuzz_smtp
 check_PROGRAMS += tests/fuzz/fuzz_smtp
 if !FUZZERS

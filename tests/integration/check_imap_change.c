@@ -3,6 +3,10 @@
  * connection: STORE, COPY, MOVE, EXPUNGE, APPEND, and IDLE seeing another
  * client's APPEND; the wake fd interrupts a wait.
  */
+#include <ctype.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +26,82 @@ static const char msg[] =
     "Message-ID: <idle-test@example.org>\r\n"
     "\r\n"
     "Hello.\r\n";
+
+/*
+ * 1 once this test's Dovecot shows a session of user in IDLE: with
+ * verbose_proctitle (tests/server/dovecot.conf.in) an IMAP process is
+ * titled "dovecot-INSTANCE/imap [USER IP IDLE]" while it idles.  Waits
+ * up to 20 s, checking every 10 ms; 0 if it never does.
+ */
+static int
+wait_idling(const char *user)
+{
+	const char *conf = getenv("POSTIE_TEST_DOVECOT_CONF");
+	char line[256], want[300], title[512];
+	struct timespec tick = { 0, 10 * 1000 * 1000 };
+	FILE *fp;
+	int i;
+
+	want[0] = '\0';
+	if (conf == NULL || (fp = fopen(conf, "r")) == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), fp))
+		if (strncmp(line, "instance_name = ", 16) == 0) {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(want, sizeof(want), "%s/imap [%s ", line + 16,
+			    user);
+		}
+	fclose(fp);
+	if (want[0] == '\0')
+		return 0;
+	for (i = 0; i < 2000; i++) {
+		DIR *d = opendir("/proc");
+		struct dirent *de;
+
+		while (d && (de = readdir(d)) != NULL) {
+			size_t n, k;
+			int fd;
+
+			if (!isdigit((unsigned char)de->d_name[0]))
+				continue;
+			snprintf(line, sizeof(line), "/proc/%s/cmdline",
+			    de->d_name);
+			if ((fd = open(line, O_RDONLY)) < 0)
+				continue;
+			n = 0;
+			while (n < sizeof(title) - 1) {
+				ssize_t r = read(fd, title + n,
+				    sizeof(title) - 1 - n);
+
+				if (r <= 0)
+					break;
+				n += (size_t)r;
+			}
+			close(fd);
+			for (k = 0; k < n; k++)
+				if (title[k] == '\0')
+					title[k] = ' ';
+			title[n] = '\0';
+			if (strstr(title, want) && strstr(title, " IDLE]")) {
+				closedir(d);
+				return 1;
+			}
+		}
+		if (d)
+			closedir(d);
+		nanosleep(&tick, NULL);
+	}
+	return 0;
+}
+
+/* 1 once the session's socket has bytes to read, within timeout_ms. */
+static int
+wait_readable(struct imap *imap, int timeout_ms)
+{
+	struct pollfd pfd = { imap_fd(imap), POLLIN, 0 };
+
+	return poll(&pfd, 1, timeout_ms) == 1;
+}
 
 START_TEST(test_store_copy_move_expunge)
 {
@@ -111,7 +191,8 @@ START_TEST(test_idle_sees_append)
 	if (pid == 0) {
 		struct imap *b = NULL;
 
-		sleep(1); /* let the parent enter IDLE */
+		if (!wait_idling("alice"))
+			_exit(2); /* the parent never entered IDLE */
 		if (itest_try("alice", NULL, IMAP_SEC_IMPLICIT, &b, &err) < 0 ||
 		    imap_append(b, "INBOX", 0, msg, sizeof(msg) - 1, NULL,
 		    &err) < 0)
@@ -291,7 +372,7 @@ START_TEST(test_kicked)
 	snprintf(cmd, sizeof(cmd), "doveadm -c '%s' kick carol >/dev/null 2>&1",
 	    getenv("POSTIE_TEST_DOVECOT_CONF"));
 	ck_assert_int_eq(system(cmd), 0);
-	sleep(1);
+	ck_assert_msg(wait_readable(a, 20000), "no BYE within 20 s");
 	ck_assert_int_eq(imap_noop(a, &err), -1);
 	ck_assert(!imap_alive(a));
 	ck_assert(err.msg[0] != '\0');
@@ -496,7 +577,6 @@ START_TEST(test_notify)
 	struct imap_mailbox mb;
 	struct evlog ev;
 	struct error err;
-	struct timespec pause = { 0, 300 * 1000 * 1000 };
 	uint32_t inbox, n, next, uv;
 	int r, k;
 
@@ -530,7 +610,8 @@ START_TEST(test_notify)
 	ev.mailbox = 0;
 	ck_assert_int_eq(imap_append(c, "Work", 0, msg, sizeof(msg) - 1,
 	    NULL, &err), 0);
-	nanosleep(&pause, NULL); /* Work's STATUS on its way */
+	/* Work's STATUS on its way before ours is asked. */
+	ck_assert_msg(wait_readable(a, 20000), "no news of Work within 20 s");
 	ck_assert_int_eq(imap_status(a, "INBOX", &n, NULL, NULL, NULL, &err),
 	    0);
 	ck_assert_uint_eq(n, inbox);

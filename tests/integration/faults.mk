@@ -1,4 +1,4 @@
-# Faults (issue 8): a damaged index database, a full disk, a read-only
+# Faults: a damaged index database, a full disk, a read-only
 # data folder, SIGKILL during IMAP syncs.
 check_PROGRAMS += tests/unit/cache/check_recover
 TESTS += tests/unit/cache/check_recover

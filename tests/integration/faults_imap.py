@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """SIGKILL at random moments during IMAP syncs, and a damaged index of an
-IMAP account (issue 8), against the harness Dovecot.
+IMAP account, against the harness Dovecot.
 
 alice's INBOX gets a few hundred messages; `postie sync` is SIGKILLed at
 random moments, again and again, while the server gains and expunges
@@ -109,9 +109,9 @@ def main():
     c = Client()
     runs = kills = 0
     nxt = 300
-    # A whole sync takes a fraction of a second here: kill within the
-    # time the last completed run took (at first: within 0.3 s), so most
-    # runs die somewhere inside; the server changes between runs.
+    # Kill within the time the last completed run took (span starts
+    # small), so most runs die somewhere inside; the server changes
+    # between runs.
     span = 0.3
     for runs in range(1, 31):
         args = [POSTIE, "-c", c.cfg, "sync"] + (

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Faults during POP3 delete-mode downloads (issue 8), real Dovecot.
+"""Faults during POP3 delete-mode downloads, real Dovecot.
 
 1. A full disk: RLIMIT_FSIZE (write() fails with EFBIG; SIGXFSZ ignored
    by the wrapper, or left at its default for postie to ignore) and, where mounting works (root), a tmpfs of 1 MiB.
@@ -26,6 +26,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pop3_sync as t  # noqa: E402
+
+SKIPPED = []  # parts that could not run here, and why
 
 ENV = os.environ
 USER = "bob"
@@ -157,7 +159,7 @@ def full_disk_tmpfs():
     os.makedirs(data, exist_ok=True)
     if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs",
                        data], capture_output=True).returncode != 0:
-        print("# %s: cannot mount a tmpfs here, skipped" % label)
+        SKIPPED.append("%s: cannot mount a tmpfs here" % label)
         c.cleanup()
         return
     try:
@@ -202,8 +204,8 @@ def read_only():
                 subprocess.run(["umount", md])
                 mounted = False
         if not mounted:
-            print("# %s: cannot bind-mount, skipped (root ignores "
-                  "modes)" % label)
+            SKIPPED.append("%s: cannot bind-mount (root ignores "
+                           "modes)" % label)
             c.cleanup()
             return
     else:
@@ -293,10 +295,14 @@ def main():
     # The download records still readable are carried over: keep mode
     # does not download the 30 again.
     damaged_db("truncated", keep=True)
+    for why in SKIPPED:
+        print("# SKIP: %s" % why)
     if t.FAILED:
         print("# %d checks failed" % len(t.FAILED))
         return 1
-    return 0
+    # 77: automake reports SKIP, so a part that did not run is not
+    # counted as a pass.
+    return 77 if SKIPPED else 0
 
 
 if __name__ == "__main__":

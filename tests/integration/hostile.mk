@@ -1,4 +1,4 @@
-# Hostile servers against the real binary (issue 8).  The scenarios are
+# Hostile servers against the real binary.  The scenarios are
 # declarative files in tests/server/scenarios/; hostile_run.py checks what
 # postie sent, said and stored.
 TESTS += tests/integration/hostile_pop3.itest tests/integration/hostile_imap.itest

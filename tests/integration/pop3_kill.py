@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Crash safety of POP3 downloads (issue 4), against the harness Dovecot.
+"""Crash safety of POP3 downloads, against the harness Dovecot.
 
 1. A delete-mode `postie sync` of a few hundred messages is SIGKILLed at
    random moments, again and again, until the server is empty; then every
@@ -20,6 +20,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pop3_sync as t  # noqa: E402
+
+SKIPPED = []  # parts that could not run here, and why
 
 
 def kill_loop():
@@ -129,8 +131,8 @@ def dropped_connection():
         time.sleep(0.005)
     err = p.communicate(timeout=120)[1].decode("utf-8", "replace")
     if not killed:
-        print("# the download ended before the server could be cut off; "
-              "skipping the mid-RETR checks")
+        SKIPPED.append("the download ended before the server could be cut "
+                       "off: the mid-RETR checks did not run")
         c.cleanup()
         return
     t.check(p.returncode != 0, "a connection cut mid-RETR fails the sync "
@@ -149,8 +151,14 @@ def dropped_connection():
 def main():
     kill_loop()
     dropped_connection()
-    print("%d check(s) failed" % len(t.FAILED) if t.FAILED else "all passed")
-    return 1 if t.FAILED else 0
+    for why in SKIPPED:
+        print("# SKIP: %s" % why)
+    if t.FAILED:
+        print("%d check(s) failed" % len(t.FAILED))
+        return 1
+    # 77: automake reports SKIP, so a part that did not run is not
+    # counted as a pass.
+    return 77 if SKIPPED else 0
 
 
 if __name__ == "__main__":

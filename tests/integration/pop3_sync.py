@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""`postie sync` of POP3 accounts against the harness Dovecot (issue 4).
+"""`postie sync` of POP3 accounts against the harness Dovecot.
 
 Run under tests/server/with-dovecot with $POSTIE set.  Each check runs the
 real binary with a config written here (password via password_command).

@@ -202,6 +202,29 @@ START_TEST(upgrade_from_v3)
 }
 END_TEST
 
+/* A shipped migration never changes: version 4 creates the view every
+ * version-4 database in use has, whatever the live statements become. */
+START_TEST(migration_4_unchanged)
+{
+	struct db *db = NULL;
+	struct error err;
+	sqlite3_stmt *st;
+
+	ck_assert_int_eq(db_open_version(path, 4, &db, &err), 0);
+	ck_assert_int_eq(sqlite3_prepare_v2(db->sq, "SELECT sql FROM"
+	    " sqlite_master WHERE name = 'fts_src'", -1, &st, NULL),
+	    SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_str_eq((const char *)sqlite3_column_text(st, 0),
+	    "CREATE VIEW fts_src(id, text) AS SELECT m.id, coalesce(t.text, "
+	    "coalesce(m.from_, '') || ' ' || coalesce(m.to_, '')"
+	    " || ' ' || coalesce(m.cc, '') || ' ' || coalesce(m.subject, '')"
+	    ") FROM messages m LEFT JOIN fts_text t ON t.id = m.id");
+	sqlite3_finalize(st);
+	db_close(&db);
+}
+END_TEST
+
 START_TEST(newer_refused)
 {
 	struct db *db = open_db();
@@ -593,6 +616,7 @@ main(void)
 	tcase_add_test(tc, schema_current);
 	tcase_add_test(tc, upgrade_from_v1);
 	tcase_add_test(tc, upgrade_from_v3);
+	tcase_add_test(tc, migration_4_unchanged);
 	tcase_add_test(tc, newer_refused);
 	tcase_add_test(tc, folders_and_counts);
 	tcase_add_test(tc, messages);

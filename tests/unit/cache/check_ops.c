@@ -142,6 +142,35 @@ START_TEST(expunge_splits_long_sets)
 }
 END_TEST
 
+/* A folder whose account left the config: the expunge is refused with a
+ * sentence, and nothing is removed or queued under another account. */
+START_TEST(expunge_refuses_unknown_account)
+{
+	static const char text[] = "[account imap]\nprotocol = imap\n"
+	    "host = imap.example.org\nuser = alice\npassword_command = true\n";
+	struct cache_opts o = { dir, dir };
+	struct cache *c = NULL;
+	struct error err;
+	int64_t gone, id;
+	size_t n;
+
+	error_clear(&err);
+	ck_assert_int_eq(config_parse("test", text, sizeof(text) - 1, &cfg,
+	    &err), 0);
+	ck_assert_msg(cache_open(cfg, &o, &c, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(db_folder_ensure(cache_db(c), "gone", "INBOX",
+	    FOLDER_ROLE_INBOX, &gone, &err), 0);
+	add(c, gone, 7, MSG_DELETED);
+	ck_assert_int_eq(cache_expunge(c, gone, &err), -1);
+	ck_assert_msg(strstr(err.msg, "no longer configured") != NULL, "%s",
+	    err.msg);
+	ck_assert_int_eq(db_msg_find_uid(cache_db(c), gone, 7, &id, &err), 1);
+	ck_assert_int_eq(db_op_pending(cache_db(c), NULL, &n, &err), 0);
+	ck_assert_uint_eq(n, 0);
+	cache_close(&c);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -152,6 +181,7 @@ main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, expunge_names_its_uids);
 	tcase_add_test(tc, expunge_splits_long_sets);
+	tcase_add_test(tc, expunge_refuses_unknown_account);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

@@ -27,7 +27,7 @@ START_TEST(test_judge)
 	ck_assert_int_eq(bgprio_judge(WIN, 0, 10, 10), 1);
 	ck_assert_int_eq(bgprio_judge(WIN, WIN / 100, 10, 8), 1);
 	ck_assert_int_eq(bgprio_judge(2 * WIN, 2 * WIN / 100 * 4, 25, 25), 1);
-	/* ran a fair share: the bench's fill ran 30% or more */
+	/* ran a fair share */
 	ck_assert_int_eq(bgprio_judge(WIN, WIN / 100 * BGPRIO_CPU_PCT, 10, 10),
 	    0);
 	ck_assert_int_eq(bgprio_judge(WIN, WIN / 100 * 30, 10, 10), 0);

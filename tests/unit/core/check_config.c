@@ -28,7 +28,7 @@ parse_ok(const char *text)
 	return cfg;
 }
 
-/* The example of DESIGN.md section 8, verbatim. */
+/* The configuration example of the command-line contract, verbatim. */
 static const char design_example[] =
     "[general]\n"
     "theme = default\n"

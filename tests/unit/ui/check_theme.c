@@ -187,6 +187,24 @@ START_TEST(test_load_refuses)
 }
 END_TEST
 
+/* The binary looks only where an installed postie looks: the user's
+ * folder, $POSTIE_THEMES_DIR and the installed datadir, never at the
+ * tree it was built from (a stale tree there could supply themes). */
+START_TEST(test_no_build_tree_lookup)
+{
+	struct theme t;
+	struct error err;
+
+	if (access(POSTIE_DATADIR "/themes/default.theme", R_OK) == 0)
+		return; /* installed here: it would rightly be found */
+	unsetenv("POSTIE_THEMES_DIR");
+	setenv("XDG_CONFIG_HOME", "/nonexistent-postie-test", 1);
+	error_clear(&err);
+	ck_assert_int_eq(theme_load("default", &t, NULL, &err), -1);
+	ck_assert(strstr(err.msg, "no theme named 'default'") != NULL);
+}
+END_TEST
+
 START_TEST(test_user_theme_first)
 {
 	char tmpl[] = "/tmp/postie-theme-XXXXXX", path[256];
@@ -246,6 +264,7 @@ main(void)
 	tcase_add_test(tc, test_parse_bad);
 	tcase_add_test(tc, test_shipped_themes);
 	tcase_add_test(tc, test_load_refuses);
+	tcase_add_test(tc, test_no_build_tree_lookup);
 	tcase_add_test(tc, test_user_theme_first);
 	tcase_add_test(tc, test_elem_names);
 	suite_add_tcase(s, tc);
