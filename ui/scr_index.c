@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "core/str.h"
+#include "cache/driver.h"
 #include "core/xalloc.h"
 #include "ui/tui_int.h"
 
@@ -38,6 +39,9 @@ struct idx {
 	int collapse_all;
 	int stale;          /* the cache changed: reload before use */
 	const char *asking; /* the command whose prompt is open */
+	void (*then)(struct ui *, void *); /* after the expunge question */
+	void *then_arg;
+	char *pending_folder; /* change-folder waiting for that answer */
 	char err[ERROR_MAX];
 };
 
@@ -521,6 +525,146 @@ folder_op(struct ui *ui, struct idx *x, const struct index_rec *r,
 	return 0;
 }
 
+static size_t
+count_deleted(const struct idx *x)
+{
+	size_t i, n = 0, total = x->ix ? index_count(x->ix) : 0;
+
+	for (i = 0; i < total; i++)
+		if (index_get(x->ix, i)->flags & MSG_DELETED)
+			n++;
+	return n;
+}
+
+static int
+expunge(struct ui *ui, struct idx *x)
+{
+	const struct account *a = cache_account(ui->cache, x->account);
+	struct error err;
+
+	error_clear(&err);
+	if (x->folder_id == 0 ||
+	    cache_expunge(ui->cache, x->folder_id, &err) < 0) {
+		ui_message(ui, 1, "%s", err.msg[0] ? err.msg :
+		    "The folder is not loaded yet.");
+		return -1;
+	}
+	switch (cache_delete_outcome(a)) {
+	case CACHE_DELETE_SERVER_KEEPS:
+		ui_message(ui, 0, "Deleted here only: the server keeps its "
+		    "copy (keep_on_server = yes).");
+		break;
+	case CACHE_DELETE_SERVER_DAYS:
+		ui_message(ui, 0, "Deleted here: the server keeps its copy "
+		    "until %u days after the download.", a->keep_days);
+		break;
+	default:
+		ui_message(ui, 0, "Deleted messages removed.");
+	}
+	ui_status_changed(ui, x->account);
+	return load(ui, x);
+}
+
+static void
+expunge_done(struct ui *ui, const char *text, void *arg)
+{
+	struct idx *x = arg;
+	void (*then)(struct ui *, void *) = x->then;
+
+	x->then = NULL;
+	if (strcmp(text, "y") == 0) {
+		if (expunge(ui, x) < 0)
+			return; /* stay: the message says why */
+	} else if (then == NULL) {
+		ui_message(ui, 0, "Nothing removed.");
+	}
+	if (then)
+		then(ui, x->then_arg);
+}
+
+/*
+ * Asks before removing the messages marked deleted, naming what is lost;
+ * then (if not NULL) runs after the answer, unless the removal failed.
+ * Returns 0 with nothing to ask (then is not called), 1 when asking.
+ */
+static int
+expunge_ask(struct ui *ui, struct idx *x, void (*then)(struct ui *, void *),
+    void *then_arg)
+{
+	const struct account *a = cache_account(ui->cache, x->account);
+	size_t n = count_deleted(x);
+	const char *s = n == 1 ? "" : "s";
+	char q[256];
+
+	if (n == 0) {
+		if (then == NULL)
+			ui_message(ui, 0, "No messages are marked deleted "
+			    "(d marks one).");
+		return 0;
+	}
+	switch (cache_delete_outcome(a)) {
+	case CACHE_DELETE_ONLY_COPY:
+		snprintf(q, sizeof(q), "%zu message%s will be deleted from "
+		    "disk; this account keeps no copy on the server. Delete "
+		    "%s? (y/n) ", n, s, n == 1 ? "it" : "them");
+		break;
+	case CACHE_DELETE_SERVER_KEEPS:
+		snprintf(q, sizeof(q), "Remove %zu deleted message%s from "
+		    "this computer? The server keeps its copy. (y/n) ", n, s);
+		break;
+	case CACHE_DELETE_SERVER_DAYS:
+		snprintf(q, sizeof(q), "Remove %zu deleted message%s from "
+		    "this computer? The server keeps its copy until %u days "
+		    "after the download. (y/n) ", n, s, a->keep_days);
+		break;
+	default:
+		snprintf(q, sizeof(q), "Remove %zu deleted message%s from "
+		    "the server? (y/n) ", n, s);
+	}
+	x->then = then;
+	x->then_arg = then_arg;
+	ui_ask_yesno(ui, q, expunge_done, x);
+	return 1;
+}
+
+int
+scr_index_leave(struct ui *ui, struct ui_screen *s,
+    void (*then)(struct ui *, void *), void *arg)
+{
+	return expunge_ask(ui, (struct idx *)s, then, arg);
+}
+
+static int
+change_folder(struct ui *ui, struct idx *x)
+{
+	struct error err;
+	int64_t id;
+
+	error_clear(&err);
+	if (x->pending_folder == NULL)
+		return -1;
+	if (cache_folder_find(ui->cache, x->account, x->pending_folder, &id,
+	    &err) < 0) {
+		ui_message(ui, 1, "%s", err.msg);
+		return -1;
+	}
+	free(x->folder_name);
+	x->folder_name = x->pending_folder;
+	x->pending_folder = NULL;
+	x->folder_id = id;
+	x->l.cur = x->l.top = 0;
+	free(x->limit_q);
+	x->limit_q = NULL;
+	index_free(&x->ix);
+	return load(ui, x);
+}
+
+static void
+change_after(struct ui *ui, void *arg)
+{
+	change_folder(ui, arg);
+}
+
 static int
 thread_cmd(struct ui *ui, struct idx *x, int all)
 {
@@ -570,7 +714,6 @@ index_cmd(struct ui *ui, struct ui_screen *s, const char *name,
 	const struct index_rec *r = rec_at(x, x->l.cur);
 	struct error err;
 	enum index_sort so;
-	const struct account *acct;
 	int64_t id;
 
 	error_clear(&err);
@@ -625,25 +768,15 @@ index_cmd(struct ui *ui, struct ui_screen *s, const char *name,
 			ui_message(ui, 1, "%s", err.msg);
 			return -1;
 		}
-		free(x->folder_name);
-		x->folder_name = xstrdup(arg);
-		x->folder_id = id;
-		x->l.cur = x->l.top = 0;
-		free(x->limit_q);
-		x->limit_q = NULL;
-		index_free(&x->ix);
-		return load(ui, x);
+		/* Leaving the folder: first the deleted marks, as on q. */
+		free(x->pending_folder);
+		x->pending_folder = xstrdup(arg);
+		if (expunge_ask(ui, x, change_after, x) == 1)
+			return 0;
+		return change_folder(ui, x);
 	}
-	if (strcmp(name, "expunge") == 0) {
-		if (x->folder_id == 0 ||
-		    cache_expunge(ui->cache, x->folder_id, &err) < 0) {
-			ui_message(ui, 1, "%s", err.msg[0] ? err.msg :
-			    "The folder is not loaded yet.");
-			return -1;
-		}
-		ui_message(ui, 0, "Deleted messages removed.");
-		return load(ui, x);
-	}
+	if (strcmp(name, "expunge") == 0)
+		return expunge_ask(ui, x, NULL, NULL) < 0 ? -1 : 0;
 	if (strcmp(name, "next-unread") == 0)
 		return scr_index_step(ui, s, 1, 1) ? 0 : -1;
 	if (strcmp(name, "next-message") == 0)
@@ -667,31 +800,11 @@ index_cmd(struct ui *ui, struct ui_screen *s, const char *name,
 	if (strcmp(name, "undelete") == 0)
 		return set_flags(ui, x, r, 0, MSG_DELETED);
 	if (strcmp(name, "delete") == 0) {
-		id = r->id;
-		if (cache_delete(ui->cache, id, &err) < 0) {
-			ui_message(ui, 1, "%s", err.msg);
+		/* Every account marks here and removes on expunge, after a
+		 * question that says what is lost (expunge_ask). */
+		if (!(r->flags & MSG_DELETED) &&
+		    set_flags(ui, x, r, MSG_DELETED, 0) < 0)
 			return -1;
-		}
-		/* POP3 removes the record (the event reloads the index);
-		 * IMAP sets \Deleted, which the snapshot shows at once. */
-		acct = cache_account(ui->cache, x->account);
-		if (acct->protocol == CONFIG_IMAP &&
-		    !(r->flags & MSG_DELETED)) {
-			index_set_flags(x->ix, id, r->flags | MSG_DELETED);
-			ui_own_change(ui, x->account, x->folder_id, 0);
-		} else {
-			ui_status_changed(ui, x->account);
-		}
-		/* Say where the mail still is: POP3 deletes only locally. */
-		if (acct->protocol == CONFIG_POP3 &&
-		    acct->mode == ACCOUNT_MODE_KEEP)
-			ui_message(ui, 0, "Deleted here only: the server "
-			    "keeps its copy (keep_on_server = yes).");
-		else if (acct->protocol == CONFIG_POP3 &&
-		    acct->mode == ACCOUNT_MODE_KEEP_DAYS)
-			ui_message(ui, 0, "Deleted here: the server keeps its "
-			    "copy until %u days after the download.",
-			    acct->keep_days);
 		if (ui->top == s)
 			ui_list_move(&x->l, 1, ui_body_rows(ui));
 		return 0;
@@ -728,6 +841,7 @@ destroy(struct ui_screen *s)
 	free(x->found);
 	free(x->search_q);
 	free(x->toggled);
+	free(x->pending_folder);
 	free(x);
 }
 

@@ -28,16 +28,39 @@ ui_cmd_help(struct ui *ui, const char *arg)
 	return 0;
 }
 
+static void
+back_after(struct ui *ui, void *arg)
+{
+	ui_pop(ui);
+}
+
 int
 ui_cmd_back(struct ui *ui, const char *arg)
 {
+	/* Leaving a folder removes what was marked deleted, if the user
+	 * says so (as NeoMutt asks to purge). */
+	if (ui->top->ops->ctx == UI_CTX_INDEX &&
+	    scr_index_leave(ui, ui->top, back_after, NULL) == 1)
+		return 0;
 	ui_pop(ui);
 	return 0;
+}
+
+static void
+quit_after(struct ui *ui, void *arg)
+{
+	ui->quit = 1;
 }
 
 int
 ui_cmd_quit(struct ui *ui, const char *arg)
 {
+	struct ui_screen *s;
+
+	for (s = ui->top; s; s = s->below)
+		if (s->ops->ctx == UI_CTX_INDEX &&
+		    scr_index_leave(ui, s, quit_after, NULL) == 1)
+			return 0;
 	ui->quit = 1;
 	return 0;
 }

@@ -210,6 +210,14 @@ int64_t scr_index_step(struct ui *ui, struct ui_screen *s, int delta,
 /* A message command (flag, delete, ...) run on the index's cursor. */
 int scr_index_cmd(struct ui *ui, struct ui_screen *s, const char *name,
     const char *arg);
+/*
+ * Before leaving the index s: if messages are marked deleted, asks
+ * whether to remove them (saying what is lost) and returns 1; then(ui,
+ * arg) runs after the answer unless the removal failed.  0: nothing to
+ * ask, then is not called (leave at once).
+ */
+int scr_index_leave(struct ui *ui, struct ui_screen *s,
+    void (*then)(struct ui *, void *), void *arg);
 /* Marks id read (opening it in the pager). */
 void scr_index_seen(struct ui *ui, struct ui_screen *s, int64_t id);
 /* Runs name on top screen's cmd hook; -1 with a message if none. */
