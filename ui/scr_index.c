@@ -433,8 +433,12 @@ search_next(struct ui *ui, struct idx *x)
 		i = (x->l.cur + k) % x->l.n;
 		r = rec_at(x, i);
 		if (has_id(x->found, x->nfound, r->id)) {
+			/* Wrapped: the search went past the last row (test
+			 * before the cursor moves). */
+			int wrapped = x->l.cur + k >= x->l.n;
+
 			ui_list_set(&x->l, i, ui_body_rows(ui));
-			if (i <= x->l.cur && k > 1)
+			if (wrapped)
 				ui_message(ui, 0, "Search wrapped to the top.");
 			return 0;
 		}

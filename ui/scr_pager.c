@@ -28,6 +28,7 @@ struct pager {
 	int waiting;
 	char err[ERROR_MAX];
 	char *search;
+	size_t match;      /* the line of the last match, or (size_t)-1 */
 	size_t sig_line;   /* first line of the signature, or nlines */
 	const char *asking;
 	/* a save waiting for "overwrite?" */
@@ -201,20 +202,38 @@ resize(struct ui *ui, struct ui_screen *s)
 		render(ui, p);
 }
 
+/* The first line from `from` on that holds the search, wrapping past the
+ * end to the top (and saying so). */
 static int
 search_next(struct ui *ui, struct pager *p, size_t from)
 {
-	size_t i;
+	size_t k, i;
 
-	for (i = from; i < p->l.n; i++) {
+	for (k = 0; k < p->l.n; k++) {
+		i = (from + k) % p->l.n;
 		if (find_in(p->view->lines[i].text, p->view->lines[i].len,
 		    p->search) >= 0) {
+			p->match = i;
 			ui_list_set(&p->l, i, ui_body_rows(ui));
+			if (from + k >= p->l.n)
+				ui_message(ui, 0, "Search wrapped to the top.");
 			return 0;
 		}
 	}
+	p->match = (size_t)-1;
 	ui_message(ui, 1, "Not found: %s", p->search);
 	return -1;
+}
+
+/* n: after the last match if it is still on screen, else from the top
+ * of the screen. */
+static size_t
+next_from(struct ui *ui, const struct pager *p)
+{
+	if (p->match != (size_t)-1 && p->match >= p->l.top &&
+	    p->match < p->l.top + (size_t)ui_body_rows(ui))
+		return p->match + 1;
+	return p->l.top;
 }
 
 static int pager_cmd(struct ui *, struct ui_screen *, const char *,
@@ -503,6 +522,7 @@ pager_cmd(struct ui *ui, struct ui_screen *s, const char *name,
 		p->msg_id = id;
 		free(p->search);
 		p->search = NULL;
+		p->match = (size_t)-1;
 		load(ui, p);
 		return 0;
 	}
@@ -516,7 +536,7 @@ pager_cmd(struct ui *ui, struct ui_screen *s, const char *name,
 	if (strcmp(name, "search-next") == 0) {
 		if (p->search == NULL)
 			return ask(ui, p, "Search in message: ", "search");
-		return p->view ? search_next(ui, p, p->l.top + 1) : -1;
+		return p->view ? search_next(ui, p, next_from(ui, p)) : -1;
 	}
 	if (strcmp(name, "save-attachment") == 0) {
 		if (arg == NULL && p->view && p->view->nattachments > 1)
@@ -577,6 +597,7 @@ scr_pager_new(struct ui *ui, struct ui_screen *index, int64_t msg_id)
 	p->l.scroll_only = 1;
 	p->index = index;
 	p->msg_id = msg_id;
+	p->match = (size_t)-1;
 	load(ui, p);
 	return &p->s;
 }
