@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "core/str.h"
+#include "cache/db.h"
 #include "cache/driver.h"
 #include "core/xalloc.h"
 #include "ui/tui_int.h"
@@ -38,6 +39,7 @@ struct idx {
 	size_t ntoggled;
 	int collapse_all;
 	int stale;          /* the cache changed: reload before use */
+	int64_t data_version; /* the database's, at the last load */
 	const char *asking; /* the command whose prompt is open */
 	void (*then)(struct ui *, void *); /* after the expunge question */
 	void *then_arg;
@@ -131,6 +133,8 @@ load(struct ui *ui, struct idx *x)
 
 	error_clear(&err);
 	x->stale = 0;
+	if (db_data_version(cache_db(ui->cache), &x->data_version, &err) < 0)
+		x->data_version = -1;
 	if ((r = rec_at(x, x->l.cur)) != NULL)
 		keep = r->id;
 	index_free(&x->ix);
@@ -159,6 +163,24 @@ reload_stale(struct ui *ui, struct idx *x)
 {
 	if (x->stale)
 		load(ui, x);
+}
+
+/*
+ * Before a search or limit: another process (postie sync --bodies) may
+ * have added messages and bodies, and no event says so.  The database
+ * does: reload when its data_version moved since the last load.
+ */
+static void
+reload_if_written(struct ui *ui, struct idx *x)
+{
+	struct error err;
+	int64_t dv;
+
+	error_clear(&err);
+	if (db_data_version(cache_db(ui->cache), &dv, &err) < 0 ||
+	    dv != x->data_version)
+		x->stale = 1;
+	reload_stale(ui, x);
 }
 
 /* The sender column shows the display name when there is one, as Mutt
@@ -740,6 +762,7 @@ index_cmd(struct ui *ui, struct ui_screen *s, const char *name,
 		if (arg == NULL)
 			return ask(ui, x, "Limit to messages containing (empty: "
 			    "all): ", "limit");
+		reload_if_written(ui, x);
 		free(x->limit_q);
 		x->limit_q = NULL;
 		if (*arg && search(ui, x, arg, &x->limit, &x->nlimit) == 0)
@@ -749,6 +772,7 @@ index_cmd(struct ui *ui, struct ui_screen *s, const char *name,
 	if (strcmp(name, "search") == 0) {
 		if (arg == NULL)
 			return ask(ui, x, "Search: ", "search");
+		reload_if_written(ui, x);
 		free(x->search_q);
 		x->search_q = xstrdup(arg);
 		if (search(ui, x, arg, &x->found, &x->nfound) < 0)

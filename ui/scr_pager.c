@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "cache/db.h"
 #include "core/spawn.h"
 #include "core/str.h"
 #include "core/xalloc.h"
@@ -26,6 +28,9 @@ struct pager {
 	struct buf raw;
 	struct mime_view *view;
 	int waiting;
+	int failed;        /* the body could not be fetched: retried when
+			      the account comes online */
+	struct buf head;   /* the cached headers, shown without a body */
 	char err[ERROR_MAX];
 	char *search;
 	size_t match;      /* the line of the last match, or (size_t)-1 */
@@ -68,6 +73,36 @@ render(struct ui *ui, struct pager *p)
 	ui_list_fix(&p->l, ui_body_rows(ui));
 }
 
+/* What the index knows of a message whose body is not here: one
+ * "Name: value" line each, in head. */
+static void
+load_head(struct ui *ui, struct pager *p)
+{
+	struct db_msg m;
+	struct error err;
+	char date[64];
+	time_t t;
+	struct tm tm;
+
+	buf_reset(&p->head);
+	error_clear(&err);
+	if (db_msg_get(cache_db(ui->cache), p->msg_id, &m, &err) <= 0)
+		return;
+	buf_printf(&p->head, "From: %s\n", m.from);
+	if (m.to[0])
+		buf_printf(&p->head, "To: %s\n", m.to);
+	if (m.cc[0])
+		buf_printf(&p->head, "Cc: %s\n", m.cc);
+	if (m.date) {
+		t = (time_t)m.date;
+		localtime_r(&t, &tm);
+		strftime(date, sizeof(date), "%a, %d %b %Y %H:%M", &tm);
+		buf_printf(&p->head, "Date: %s\n", date);
+	}
+	buf_printf(&p->head, "Subject: %s\n", m.subject);
+	db_msg_clear(&m);
+}
+
 static void
 load(struct ui *ui, struct pager *p)
 {
@@ -76,17 +111,25 @@ load(struct ui *ui, struct pager *p)
 
 	error_clear(&err);
 	buf_reset(&p->raw);
+	buf_reset(&p->head);
 	mime_view_free(&p->view);
 	p->err[0] = '\0';
+	p->failed = 0;
 	p->l.n = p->l.top = p->l.cur = 0;
 	rc = cache_message_raw(ui->cache, p->msg_id, &p->raw, &err);
 	p->waiting = rc == 0;
-	if (rc < 0)
+	if (rc < 0) {
 		str_lcpy(p->err, err.msg, sizeof(p->err));
-	else if (rc == 1)
+		p->failed = 1;
+	} else if (rc == 1) {
 		render(ui, p);
-	if (rc >= 0)
+	}
+	/* Read once it is shown: a body that is not here leaves the flags
+	 * alone (shown, it is marked then). */
+	if (rc == 1)
 		scr_index_seen(ui, p->index, p->msg_id);
+	else
+		load_head(ui, p);
 }
 
 static enum theme_elem
@@ -146,6 +189,42 @@ draw_line(struct ui *ui, struct pager *p, size_t i, int y)
 	ui_put(y, x, ui->cols - x, ln->text + off, ln->len - off, attr);
 }
 
+/* A message without its body: the cached headers, then why. */
+static void
+draw_missing(struct ui *ui, struct pager *p, int rows)
+{
+	struct buf b = BUF_INIT;
+	const char *ln = buf_cstr(&p->head), *nl, *colon;
+	int y = 1, x;
+
+	while (*ln && y <= rows && (nl = strchr(ln, '\n')) != NULL) {
+		colon = memchr(ln, ':', (size_t)(nl - ln));
+		x = colon ? ui_put(y, 0, ui->cols, ln, (size_t)(colon - ln) + 1,
+		    ui->attr[THEME_HEADER]) : 0;
+		if (colon)
+			ln = colon + 1;
+		ui_put(y++, x, ui->cols - x, ln, (size_t)(nl - ln),
+		    ui->attr[THEME_HEADER_VALUE]);
+		ln = nl + 1;
+	}
+	y++;
+	if (p->waiting) {
+		ui_put(y, 0, ui->cols, "Fetching the message...", 23,
+		    ui->attr[THEME_NORMAL]);
+		return;
+	}
+	if (p->failed) {
+		buf_printf(&b, "The body is not downloaded yet; it will be "
+		    "fetched when %s is reachable.", cache_account(ui->cache,
+		    p->s.account)->name);
+		ui_put(y++, 0, ui->cols, b.data, b.len, ui->attr[THEME_NORMAL]);
+		buf_free(&b);
+	}
+	if (y <= rows)
+		ui_put(y, 0, ui->cols, p->err, strlen(p->err),
+		    ui->attr[THEME_ERROR]);
+}
+
 static void
 draw(struct ui *ui, struct ui_screen *s)
 {
@@ -166,10 +245,7 @@ draw(struct ui *ui, struct ui_screen *s)
 	    "/: search  w: save  v: open  q: back   %d%%", cache_account(
 	    ui->cache, p->s.account)->name, folder, row, n, pct);
 	if (p->waiting || p->err[0]) {
-		ui_put(2, 2, ui->cols - 2, p->err[0] ? p->err :
-		    "Fetching the message...", strlen(p->err[0] ? p->err :
-		    "Fetching the message..."), ui->attr[p->err[0] ?
-		    THEME_ERROR : THEME_NORMAL]);
+		draw_missing(ui, p, rows);
 		return;
 	}
 body:
@@ -182,12 +258,23 @@ event(struct ui *ui, struct ui_screen *s, const struct cache_event *ev)
 {
 	struct pager *p = (struct pager *)s;
 
-	if (p->output || ev->msg_id != p->msg_id || !p->waiting)
+	if (p->output)
+		return;
+	/* What failed to come is asked for again once the account is
+	 * back, as the sentence on screen promises. */
+	if (p->failed && ev->account == p->s.account &&
+	    ((ev->kind == CACHE_EV_ACCOUNT && ev->state == ACCOUNT_ONLINE) ||
+	    (ev->kind == CACHE_EV_SYNC_DONE && ev->status == 0))) {
+		load(ui, p);
+		return;
+	}
+	if (ev->msg_id != p->msg_id || !p->waiting)
 		return;
 	if (ev->kind == CACHE_EV_BODY_READY) {
 		load(ui, p);
 	} else if (ev->kind == CACHE_EV_BODY_FAILED) {
 		p->waiting = 0;
+		p->failed = 1;
 		str_lcpy(p->err, ev->text[0] ? ev->text :
 		    "The message could not be fetched.", sizeof(p->err));
 	}
@@ -568,6 +655,7 @@ destroy(struct ui_screen *s)
 	struct pager *p = (struct pager *)s;
 
 	buf_free(&p->raw);
+	buf_free(&p->head);
 	mime_view_free(&p->view);
 	free(p->search);
 	free(p->save_dir);
