@@ -83,7 +83,7 @@ draw(struct ui *ui, struct ui_screen *s)
 		    ui->attr[THEME_NEW] : ui->attr[THEME_NORMAL];
 		ui_fill(y, 0, ui->cols, attr);
 		buf_reset(&b);
-		buf_printf(&b, "%u/%u", cf->unread, cf->total);
+		buf_printf(&b, "%u unread of %u", cf->unread, cf->total);
 		w = ui_width(b.data, b.len);
 		ui_put(y, ui->cols - w - 1, w, b.data, b.len, attr);
 		x = 1 + 2 * (int)(cf->depth > 20 ? 20 : cf->depth);

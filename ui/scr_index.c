@@ -234,7 +234,7 @@ draw_row(struct ui *ui, struct idx *x, size_t row, int y)
 	unsigned long attr;
 	const char *subj;
 	char date[16], size[16], fl[6];
-	int cx, fw = ui->cols >= 100 ? 22 : ui->cols / 5, d;
+	int cx, fw = ui->cols >= 100 ? 22 : ui->cols / 5, d, right;
 
 	if (row == x->l.cur)
 		attr = ui->attr[THEME_CURSOR];
@@ -255,33 +255,43 @@ draw_row(struct ui *ui, struct idx *x, size_t row, int y)
 	fmt_date(r->date, date, sizeof(date));
 	fmt_size(r->size, size, sizeof(size));
 	ui_fill(y, 0, ui->cols, attr);
-	buf_printf(&b, " %s %-10s ", fl, date);
-	cx = ui_put(y, 0, ui->cols, b.data, b.len, attr);
-	{
+	/* Narrow screens drop columns (size, then date, then sender)
+	 * rather than draw them over each other: each column starts where
+	 * the one before ended, and nothing passes `right`. */
+	right = ui->cols;
+	if (ui->cols >= 40) {
+		ui_put(y, ui->cols - 6, 6, size, strlen(size), attr);
+		right = ui->cols - 7;
+	}
+	buf_printf(&b, " %s ", fl);
+	if (ui->cols >= 40)
+		buf_printf(&b, "%-10s ", date);
+	cx = ui_put(y, 0, right, b.data, b.len, attr);
+	if (ui->cols >= 50) {
 		const char *from = index_from(x->ix, r);
 		size_t flen = sender_len(from);
 
 		ui_put(y, cx, fw, from, flen, attr);
+		cx += fw + 1;
 	}
-	cx += fw + 1;
 	/* Thread tree, then the subject. */
-	if (r->depth > 0) {
+	if (r->depth > 0 && cx < right) {
 		buf_reset(&b);
 		for (d = 1; d < r->depth && d < 10; d++)
 			buf_addstr(&b, " ");
 		buf_addstr(&b, "\xe2\x94\x94\xe2\x94\x80>");
-		cx += ui_put(y, cx, ui->cols - cx - 7, b.data, b.len,
+		cx += ui_put(y, cx, right - cx, b.data, b.len,
 		    row == x->l.cur ? attr : ui->attr[THEME_TREE]);
 	}
-	if (x->hidden && x->hidden[row]) {
+	if (x->hidden && x->hidden[row] && cx < right) {
 		buf_reset(&b);
 		buf_printf(&b, "(+%u) ", x->hidden[row]);
-		cx += ui_put(y, cx, ui->cols - cx - 7, b.data, b.len,
+		cx += ui_put(y, cx, right - cx, b.data, b.len,
 		    row == x->l.cur ? attr : ui->attr[THEME_TREE]);
 	}
 	subj = index_subject(x->ix, r);
-	ui_put(y, cx, ui->cols - cx - 7, subj, strlen(subj), attr);
-	ui_put(y, ui->cols - 6, 6, size, strlen(size), attr);
+	if (cx < right)
+		ui_put(y, cx, right - cx, subj, strlen(subj), attr);
 	buf_free(&b);
 }
 
@@ -294,12 +304,20 @@ draw(struct ui *ui, struct ui_screen *s)
 {
 	struct idx *x = (struct idx *)s;
 	int rows = ui_body_rows(ui), y;
-	size_t i;
+	size_t i, msgs;
+	char shown[48];
 
 	reload_stale(ui, x);
-	ui_title(ui, " %s/%s: %zu message%s   sort: %s%s%s%s   ?: help",
+	/* Messages, not rows: collapsed threads hide some. */
+	for (i = 0, msgs = x->l.n; x->hidden && i < x->nrows; i++)
+		msgs += x->hidden[i];
+	if (msgs != x->l.n)
+		snprintf(shown, sizeof(shown), ", %zu shown", x->l.n);
+	else
+		shown[0] = '\0';
+	ui_title(ui, " %s/%s: %zu message%s%s   sort: %s%s%s%s   ?: help",
 	    cache_account(ui->cache, x->account)->name, x->folder_name,
-	    x->l.n, x->l.n == 1 ? "" : "s", x->reverse ? "reverse-" : "",
+	    msgs, msgs == 1 ? "" : "s", shown, x->reverse ? "reverse-" : "",
 	    sort_names[x->sort], x->limit_q ? "   limit: " : "",
 	    x->limit_q ? x->limit_q : "");
 	if (x->l.n == 0)

@@ -20,6 +20,15 @@
 #include "ui/save.h"
 #include "ui/tui_int.h"
 
+/* One screen row of the message: a header too wide for the screen
+ * continues on indented rows instead of being cut. */
+struct pseg {
+	size_t line, off, len;
+	int cont;
+};
+
+#define CONT_INDENT 4
+
 struct pager {
 	struct ui_screen s;
 	struct ui_list l;
@@ -27,6 +36,8 @@ struct pager {
 	int64_t msg_id;
 	struct buf raw;
 	struct mime_view *view;
+	struct pseg *segs;
+	size_t nsegs, segcap;
 	int waiting;
 	int failed;        /* the body could not be fetched: retried when
 			      the account comes online */
@@ -43,6 +54,46 @@ struct pager {
 	 * message: its title, or NULL for a message */
 	char *output;
 };
+
+static void
+add_seg(struct pager *p, size_t line, size_t off, size_t len, int cont)
+{
+	if (p->nsegs == p->segcap) {
+		p->segcap = p->segcap ? p->segcap * 2 : 256;
+		p->segs = xreallocarray(p->segs, p->segcap, sizeof(*p->segs));
+	}
+	p->segs[p->nsegs].line = line;
+	p->segs[p->nsegs].off = off;
+	p->segs[p->nsegs].len = len;
+	p->segs[p->nsegs].cont = cont;
+	p->nsegs++;
+}
+
+/* Body lines come wrapped from mime_render; headers are wrapped here,
+ * at spaces, to the screen's width. */
+static void
+build_segs(struct ui *ui, struct pager *p)
+{
+	const struct mime_line *ln;
+	size_t i, off, n;
+	int cont, avail;
+
+	p->nsegs = 0;
+	for (i = 0; i < p->view->nlines; i++) {
+		ln = &p->view->lines[i];
+		off = 0;
+		cont = 0;
+		do {
+			avail = cont ? ui->cols - CONT_INDENT : ui->cols;
+			n = ln->kind == MIME_LINE_HEADER && avail > 8 ?
+			    ui_fit(ln->text + off, ln->len - off, avail) :
+			    ln->len - off;
+			add_seg(p, i, off, n, cont);
+			off += n;
+			cont = 1;
+		} while (off < ln->len);
+	}
+}
 
 static void
 render(struct ui *ui, struct pager *p)
@@ -64,7 +115,8 @@ render(struct ui *ui, struct pager *p)
 		p->l.n = 0;
 		return;
 	}
-	p->l.n = p->view->nlines;
+	build_segs(ui, p);
+	p->l.n = p->nsegs;
 	p->sig_line = p->view->nlines;
 	for (i = 0; i < p->view->nlines; i++)
 		if (p->view->lines[i].kind == MIME_LINE_BODY &&
@@ -162,31 +214,31 @@ find_in(const char *s, size_t len, const char *q)
 }
 
 static void
-draw_line(struct ui *ui, struct pager *p, size_t i, int y)
+draw_line(struct ui *ui, struct pager *p, size_t si, int y)
 {
-	const struct mime_line *ln = &p->view->lines[i];
-	unsigned long attr = ui->attr[elem_of(p, i)];
-	const char *colon;
+	const struct pseg *sg = &p->segs[si];
+	const struct mime_line *ln = &p->view->lines[sg->line];
+	const char *text = ln->text + sg->off, *colon;
+	unsigned long attr = ui->attr[elem_of(p, sg->line)];
 	size_t off = 0, mlen;
 	long m;
-	int x = 0;
+	int x = sg->cont ? CONT_INDENT : 0;
 
-	if (ln->kind == MIME_LINE_HEADER &&
-	    (colon = strchr(ln->text, ':')) != NULL) {
-		off = (size_t)(colon - ln->text) + 1;
-		x += ui_put(y, x, ui->cols - x, ln->text, off,
+	if (ln->kind == MIME_LINE_HEADER && !sg->cont &&
+	    (colon = memchr(text, ':', sg->len)) != NULL) {
+		off = (size_t)(colon - text) + 1;
+		x += ui_put(y, x, ui->cols - x, text, off,
 		    ui->attr[THEME_HEADER]);
 	}
-	while (p->search && off < ln->len &&
-	    (m = find_in(ln->text + off, ln->len - off, p->search)) >= 0) {
+	while (p->search && off < sg->len &&
+	    (m = find_in(text + off, sg->len - off, p->search)) >= 0) {
 		mlen = strlen(p->search);
-		x += ui_put(y, x, ui->cols - x, ln->text + off, (size_t)m,
-		    attr);
-		x += ui_put(y, x, ui->cols - x, ln->text + off + m, mlen,
+		x += ui_put(y, x, ui->cols - x, text + off, (size_t)m, attr);
+		x += ui_put(y, x, ui->cols - x, text + off + m, mlen,
 		    ui->attr[THEME_SEARCH]);
 		off += (size_t)m + mlen;
 	}
-	ui_put(y, x, ui->cols - x, ln->text + off, ln->len - off, attr);
+	ui_put(y, x, ui->cols - x, text + off, sg->len - off, attr);
 }
 
 /* A message without its body: the cached headers, then why. */
@@ -298,8 +350,8 @@ search_next(struct ui *ui, struct pager *p, size_t from)
 
 	for (k = 0; k < p->l.n; k++) {
 		i = (from + k) % p->l.n;
-		if (find_in(p->view->lines[i].text, p->view->lines[i].len,
-		    p->search) >= 0) {
+		if (find_in(p->view->lines[p->segs[i].line].text +
+		    p->segs[i].off, p->segs[i].len, p->search) >= 0) {
 			p->match = i;
 			ui_list_set(&p->l, i, ui_body_rows(ui));
 			if (from + k >= p->l.n)
@@ -657,6 +709,7 @@ destroy(struct ui_screen *s)
 	buf_free(&p->raw);
 	buf_free(&p->head);
 	mime_view_free(&p->view);
+	free(p->segs);
 	free(p->search);
 	free(p->save_dir);
 	free(p->save_name);

@@ -154,6 +154,13 @@ void ui_start_loaded(struct ui *ui);
  * (y, x) with attr; returns the columns used. */
 int ui_put(int y, int x, int maxw, const char *s, size_t len,
     unsigned long attr);
+/* How many bytes of s fit in w columns, broken after a space when the
+ * whole does not fit (at least one character). */
+size_t ui_fit(const char *s, size_t len, int w);
+/* ui_put over up to maxrows rows of w columns from (y, x), broken at
+ * spaces; returns the rows used. */
+int ui_put_wrapped(int y, int x, int w, int maxrows, const char *s,
+    size_t len, unsigned long attr);
 /* ui_put, then spaces up to maxw columns. */
 void ui_put_pad(int y, int x, int maxw, const char *s, unsigned long attr);
 void ui_fill(int y, int x, int w, unsigned long attr);
