@@ -17,6 +17,7 @@ struct folders {
 	struct cache_folder *f;
 	size_t n;
 	unsigned gen; /* ui->local_gen at the last load */
+	struct ui_fcomp comp;
 	char err[ERROR_MAX];
 };
 
@@ -118,16 +119,169 @@ event(struct ui *ui, struct ui_screen *s, const struct cache_event *ev)
 static int
 open_name(struct ui *ui, struct folders *f, const char *name)
 {
-	struct error err;
 	int64_t id;
 
-	error_clear(&err);
-	if (cache_folder_find(ui->cache, f->account, name, &id, &err) < 0) {
-		ui_message(ui, 1, "%s", err.msg);
+	if (scr_folders_find(ui, f->account, name, &id) < 0)
 		return -1;
-	}
 	ui_push(ui, scr_index_new(ui, f->account, id, name));
 	return 0;
+}
+
+/* Edit distance, ASCII case folded: for "did you mean". */
+static size_t
+distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, *row, prev, cur, best;
+
+	if (la > 256 || lb > 256)
+		return (size_t)-1;
+	row = xreallocarray(NULL, lb + 1, sizeof(*row));
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			cur = row[j];
+			best = prev + (str_ncasecmp(a + i - 1, b + j - 1, 1) != 0);
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			prev = cur;
+		}
+	}
+	best = row[lb];
+	free(row);
+	return best;
+}
+
+int
+scr_folders_find(struct ui *ui, size_t account, const char *name,
+    int64_t *id_r)
+{
+	struct cache_folder *f = NULL;
+	struct error err, err2;
+	const char *best = NULL;
+	size_t n = 0, i, d, bestd = (size_t)-1, len = strlen(name), nprefix = 0;
+	const char *prefix = NULL;
+
+	error_clear(&err);
+	error_clear(&err2);
+	if (cache_folder_find(ui->cache, account, name, id_r, &err) == 0)
+		return 0;
+	if (cache_folders(ui->cache, account, &f, &n, &err2) < 0 || n == 0) {
+		ui_message(ui, 1, "%s", err.msg); /* nothing synced yet */
+		cache_folders_free(&f, n);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (f[i].noselect)
+			continue;
+		if ((d = distance(name, f[i].name)) < bestd) {
+			bestd = d;
+			best = f[i].name;
+		}
+		if (len && str_ncasecmp(f[i].name, name, len) == 0) {
+			prefix = f[i].name;
+			nprefix++;
+		}
+	}
+	if (best && bestd > 2 && nprefix == 1)
+		best = prefix;
+	else if (bestd > 2)
+		best = NULL;
+	if (best)
+		ui_message(ui, 1, "no folder '%s'; did you mean '%s'?", name,
+		    best);
+	else
+		ui_message(ui, 1, "no folder '%s' in %s (Tab in the folder "
+		    "prompt completes the names).", name,
+		    cache_account(ui->cache, account)->name);
+	cache_folders_free(&f, n);
+	return -1;
+}
+
+void
+scr_folders_comp_free(struct ui_fcomp *c)
+{
+	free(c->stem);
+	free(c->last);
+	c->stem = c->last = NULL;
+}
+
+void
+scr_folders_complete(struct ui *ui, size_t account, struct ui_fcomp *c,
+    struct buf *text)
+{
+	struct cache_folder *f = NULL;
+	struct error err;
+	size_t n = 0, i, len, lcp = 0, nhit = 0, first = 0, cur = (size_t)-1;
+	const char *pick = NULL;
+
+	error_clear(&err);
+	/* A Tab after typing starts over from what is typed now. */
+	if (c->last == NULL || strcmp(c->last, buf_cstr(text)) != 0) {
+		free(c->stem);
+		c->stem = xstrdup(buf_cstr(text));
+	}
+	len = strlen(c->stem);
+	if (cache_folders(ui->cache, account, &f, &n, &err) < 0)
+		n = 0;
+	for (i = 0; i < n; i++) {
+		if (f[i].noselect || str_ncasecmp(f[i].name, c->stem, len))
+			continue;
+		if (nhit++ == 0) {
+			first = i;
+			lcp = strlen(f[i].name);
+		} else {
+			size_t k = 0;
+
+			while (k < lcp && f[i].name[k] == f[first].name[k])
+				k++;
+			lcp = k;
+		}
+		if (strcmp(f[i].name, buf_cstr(text)) == 0)
+			cur = i;
+	}
+	if (nhit == 0) {
+		beep();
+	} else if (nhit == 1) {
+		pick = f[first].name;
+	} else if (lcp > text->len) {
+		buf_reset(text);
+		buf_add(text, f[first].name, lcp);
+	} else {
+		/* Nothing more in common: each Tab shows the next
+		 * candidate. */
+		for (i = cur == (size_t)-1 ? 0 : cur + 1; i < n + first; i++) {
+			size_t k = i % n;
+
+			if (!f[k].noselect &&
+			    str_ncasecmp(f[k].name, c->stem, len) == 0) {
+				pick = f[k].name;
+				break;
+			}
+		}
+		if (pick == NULL)
+			pick = f[first].name;
+	}
+	if (pick) {
+		buf_reset(text);
+		buf_addstr(text, pick);
+	}
+	free(c->last);
+	c->last = xstrdup(buf_cstr(text));
+	cache_folders_free(&f, n);
+}
+
+static void
+complete(struct ui *ui, struct buf *text, void *arg)
+{
+	struct folders *f = arg;
+
+	scr_folders_complete(ui, f->account, &f->comp, text);
 }
 
 static void
@@ -158,6 +312,7 @@ cmd(struct ui *ui, struct ui_screen *s, const char *name, const char *arg)
 		if (arg)
 			return open_name(ui, f, arg);
 		ui_prompt(ui, "Open folder: ", NULL, change_done, f);
+		ui_prompt_complete(ui, complete);
 		return 0;
 	}
 	ui_message(ui, 1, "'%s' does not apply to the folder list", name);
@@ -170,6 +325,7 @@ destroy(struct ui_screen *s)
 	struct folders *f = (struct folders *)s;
 
 	cache_folders_free(&f->f, f->n);
+	scr_folders_comp_free(&f->comp);
 	free(f);
 }
 

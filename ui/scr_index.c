@@ -44,6 +44,7 @@ struct idx {
 	void (*then)(struct ui *, void *); /* after the expunge question */
 	void *then_arg;
 	char *pending_folder; /* change-folder waiting for that answer */
+	struct ui_fcomp comp; /* Tab in the folder prompts */
 	char err[ERROR_MAX];
 };
 
@@ -499,11 +500,22 @@ prompt_done(struct ui *ui, const char *text, void *arg)
 		index_cmd(ui, &x->s, x->asking, text);
 }
 
+static void
+complete(struct ui *ui, struct buf *text, void *arg)
+{
+	struct idx *x = arg;
+
+	scr_folders_complete(ui, x->account, &x->comp, text);
+}
+
 static int
 ask(struct ui *ui, struct idx *x, const char *label, const char *cmd)
 {
 	x->asking = cmd;
 	ui_prompt(ui, label, NULL, prompt_done, x);
+	if (strcmp(cmd, "change-folder") == 0 || strcmp(cmd, "move") == 0 ||
+	    strcmp(cmd, "copy") == 0)
+		ui_prompt_complete(ui, complete);
 	return 0;
 }
 
@@ -550,10 +562,8 @@ folder_op(struct ui *ui, struct idx *x, const struct index_rec *r,
 	int rc;
 
 	error_clear(&err);
-	if (cache_folder_find(ui->cache, x->account, dest, &fid, &err) < 0) {
-		ui_message(ui, 1, "%s", err.msg);
+	if (scr_folders_find(ui, x->account, dest, &fid) < 0)
 		return -1;
-	}
 	rc = strcmp(name, "move") == 0 ?
 	    cache_move(ui->cache, r->id, fid, &err) :
 	    cache_copy(ui->cache, r->id, fid, &err);
@@ -750,6 +760,41 @@ thread_cmd(struct ui *ui, struct idx *x, int all)
 	return 0;
 }
 
+/* "o s": a unique prefix of a sort name is that sort; an ambiguous one
+ * asks again, naming the candidates, with what was typed. */
+static int
+sort_prefix(struct ui *ui, struct idx *x, const char *arg)
+{
+	struct buf label = BUF_INIT;
+	size_t i, n = strlen(arg), nhit = 0, hit = 0;
+	const size_t nsorts = sizeof(sort_names) / sizeof(sort_names[0]);
+
+	for (i = 0; i < nsorts; i++)
+		if (n && str_ncasecmp(sort_names[i], arg, n) == 0) {
+			hit = i;
+			nhit++;
+		}
+	if (nhit == 1) {
+		x->sort = (enum index_sort)hit;
+		return resort(ui, x);
+	}
+	if (nhit == 0) {
+		ui_message(ui, 1, "unknown sort '%s' (date, arrival, from, "
+		    "subject, size or thread)", arg);
+		return -1;
+	}
+	buf_addstr(&label, "Sort by ");
+	for (i = 0, n = 0; i < nsorts; i++)
+		if (str_ncasecmp(sort_names[i], arg, strlen(arg)) == 0)
+			buf_printf(&label, "%s%s", n++ == 0 ? "" : n == nhit ?
+			    " or " : ", ", sort_names[i]);
+	buf_addstr(&label, ": ");
+	x->asking = "sort";
+	ui_prompt(ui, buf_cstr(&label), arg, prompt_done, x);
+	buf_free(&label);
+	return 0;
+}
+
 static int
 index_cmd(struct ui *ui, struct ui_screen *s, const char *name,
     const char *arg)
@@ -765,10 +810,8 @@ index_cmd(struct ui *ui, struct ui_screen *s, const char *name,
 		if (arg == NULL)
 			return ask(ui, x, "Sort by (date, arrival, from, subject, "
 			    "size, thread): ", "sort");
-		if (index_sort_parse(arg, &so) < 0) {
-			ui_message(ui, 1, "unknown sort '%s'", arg);
-			return -1;
-		}
+		if (index_sort_parse(arg, &so) < 0)
+			return sort_prefix(ui, x, arg);
 		x->sort = so;
 		return resort(ui, x);
 	}
@@ -809,11 +852,8 @@ index_cmd(struct ui *ui, struct ui_screen *s, const char *name,
 	if (strcmp(name, "change-folder") == 0) {
 		if (arg == NULL)
 			return ask(ui, x, "Open folder: ", "change-folder");
-		if (cache_folder_find(ui->cache, x->account, arg, &id, &err) <
-		    0) {
-			ui_message(ui, 1, "%s", err.msg);
+		if (scr_folders_find(ui, x->account, arg, &id) < 0)
 			return -1;
-		}
 		/* Leaving the folder: first the deleted marks, as on q. */
 		free(x->pending_folder);
 		x->pending_folder = xstrdup(arg);
@@ -888,6 +928,7 @@ destroy(struct ui_screen *s)
 	free(x->search_q);
 	free(x->toggled);
 	free(x->pending_folder);
+	scr_folders_comp_free(&x->comp);
 	free(x);
 }
 

@@ -459,15 +459,32 @@ attachment_arg(struct ui *ui, struct pager *p, const char *arg,
 	return 0;
 }
 
+static int ask_save_name(struct ui *, struct pager *, size_t);
+
 static int
 save_cmd(struct ui *ui, struct pager *p, const char *arg)
 {
+	struct buf home = BUF_INIT, into = BUF_INIT;
 	const char *rest, *slash;
+	struct stat st;
 	char *dir;
 	size_t i;
 
 	if (attachment_arg(ui, p, arg, &i, &rest) < 0)
 		return -1;
+	if (*rest == '\0') /* no name yet: ask, offering its own */
+		return ask_save_name(ui, p, i);
+	if (rest[0] == '~' && rest[1] == '/' && getenv("HOME")) {
+		buf_reset(&home);
+		buf_printf(&home, "%s%s", getenv("HOME"), rest + 1);
+		rest = buf_cstr(&home);
+	}
+	/* Into a folder: under the attachment's own name. */
+	if (stat(rest, &st) == 0 && S_ISDIR(st.st_mode)) {
+		buf_reset(&into);
+		buf_printf(&into, "%s/", rest);
+		rest = buf_cstr(&into);
+	}
 	free(p->save_dir);
 	free(p->save_name);
 	p->save_index = i;
@@ -480,11 +497,14 @@ save_cmd(struct ui *ui, struct pager *p, const char *arg)
 	} else if ((slash = strrchr(rest, '/')) != NULL) {
 		p->save_dir = slash == rest ? xstrdup("/") :
 		    xstrndup(rest, (size_t)(slash - rest));
-		p->save_name = mime_safe_filename(slash + 1, i);
+		p->save_name = mime_safe_filename(slash[1] ? slash + 1 :
+		    p->view->attachments[i].name, i);
 	} else {
 		p->save_dir = xstrdup(".");
 		p->save_name = mime_safe_filename(rest, i);
 	}
+	buf_free(&home);
+	buf_free(&into);
 	if (save(ui, p, 0) == 1) {
 		ui_ask_yesno(ui, "File exists. Overwrite it? (y/n) ",
 		    overwrite_done, p);
@@ -591,6 +611,38 @@ run_viewer(struct ui *ui, struct pager *p, const struct mailcap_entry *e,
 	return rc;
 }
 
+static void
+save_name_done(struct ui *ui, const char *text, void *arg)
+{
+	struct pager *p = arg;
+	struct buf b = BUF_INIT;
+
+	if (*text == '\0') {
+		ui_message(ui, 0, "Not saved.");
+		return;
+	}
+	buf_printf(&b, "%zu %s", p->save_index + 1, text);
+	save_cmd(ui, p, buf_cstr(&b));
+	buf_free(&b);
+}
+
+/* Asks where to save attachment i, offering its own (safe) name; a
+ * folder keeps that name. */
+static int
+ask_save_name(struct ui *ui, struct pager *p, size_t i)
+{
+	struct buf label = BUF_INIT;
+	char *name = mime_safe_filename(p->view->attachments[i].name, i);
+
+	p->save_index = i;
+	buf_printf(&label, "Save attachment %zu to (a file or folder): ",
+	    i + 1);
+	ui_prompt(ui, buf_cstr(&label), name, save_name_done, p);
+	buf_free(&label);
+	free(name);
+	return 0;
+}
+
 static int
 open_cmd(struct ui *ui, struct pager *p, const char *arg)
 {
@@ -678,9 +730,13 @@ pager_cmd(struct ui *ui, struct ui_screen *s, const char *name,
 		return p->view ? search_next(ui, p, next_from(ui, p)) : -1;
 	}
 	if (strcmp(name, "save-attachment") == 0) {
-		if (arg == NULL && p->view && p->view->nattachments > 1)
-			return ask(ui, p, "Save attachment (N [FILE]): ",
-			    "save-attachment");
+		if (arg == NULL && p->view && p->view->nattachments > 1) {
+			char label[64];
+
+			snprintf(label, sizeof(label), "Save attachment number "
+			    "(1-%zu): ", p->view->nattachments);
+			return ask(ui, p, label, "save-attachment");
+		}
 		return save_cmd(ui, p, arg ? arg : "");
 	}
 	if (strcmp(name, "open-attachment") == 0) {

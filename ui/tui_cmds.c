@@ -3,6 +3,7 @@
 
 #include <curses.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -197,8 +198,21 @@ int
 ui_cmd_theme(struct ui *ui, const char *arg)
 {
 	if (arg == NULL) {
-		ui_message(ui, 0, "Theme: %s (:theme NAME to change)",
-		    ui->theme.name);
+		struct buf b = BUF_INIT;
+		char **names;
+		size_t n, i;
+
+		theme_list(&names, &n);
+		for (i = 0; i < n; i++) {
+			buf_printf(&b, "%s%s%s", i ? ", " : "", names[i],
+			    strcmp(names[i], ui->theme.name) == 0 ?
+			    " (in use)" : "");
+			free(names[i]);
+		}
+		free(names);
+		ui_message(ui, 0, "Themes: %s. :theme NAME switches.",
+		    n ? buf_cstr(&b) : "none found");
+		buf_free(&b);
 		return 0;
 	}
 	if (ui_set_theme(ui, arg) < 0)

@@ -58,6 +58,14 @@ struct ui_screen {
 #define UI_NO_ACCOUNT ((size_t)-1)
 
 typedef void (*ui_prompt_fn)(struct ui *ui, const char *text, void *arg);
+/* Tab in a prompt: changes text (the prompt's), arg is the prompt's. */
+typedef void (*ui_complete_fn)(struct ui *ui, struct buf *text, void *arg);
+
+/* A folder prompt's completion: what was typed before the first Tab,
+ * and the text the last Tab left (to cycle through the candidates). */
+struct ui_fcomp {
+	char *stem, *last;
+};
 
 struct ui_progress {
 	uint64_t done, total, bytes;
@@ -87,6 +95,7 @@ struct ui {
 	/* prompt */
 	int prompting;
 	int prompt_yesno;
+	ui_complete_fn prompt_complete; /* Tab; NULL: none */
 	struct buf prompt_label, prompt_text;
 	ui_prompt_fn prompt_fn;
 	void *prompt_arg;
@@ -127,6 +136,8 @@ void ui_prompt(struct ui *ui, const char *label, const char *initial,
     ui_prompt_fn fn, void *arg);
 void ui_ask_yesno(struct ui *ui, const char *question, ui_prompt_fn fn,
     void *arg);
+/* Gives the prompt just opened a Tab completion. */
+void ui_prompt_complete(struct ui *ui, ui_complete_fn fn);
 void ui_push(struct ui *ui, struct ui_screen *s);
 void ui_pop(struct ui *ui);
 int ui_run_command(struct ui *ui, const char *name, const char *arg);
@@ -202,6 +213,17 @@ int scr_compose_pending(void);
 void scr_compose_event(struct ui *ui, const struct cache_event *ev);
 /* The message the pager shows. */
 int64_t scr_pager_current(struct ui_screen *s);
+
+/* Folder prompts (scr_folders.c): Tab completes the folder names of
+ * account, again cycles through the candidates; free with
+ * scr_folders_comp_free. */
+void scr_folders_complete(struct ui *ui, size_t account, struct ui_fcomp *c,
+    struct buf *text);
+void scr_folders_comp_free(struct ui_fcomp *c);
+/* cache_folder_find(), and on failure a message that suggests the
+ * nearest folder ("did you mean 'Archive'?"): 0, or -1 shown. */
+int scr_folders_find(struct ui *ui, size_t account, const char *name,
+    int64_t *id_r);
 
 /* What the index offers the pager. */
 size_t scr_index_account(struct ui_screen *s);
