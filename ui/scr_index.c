@@ -321,11 +321,20 @@ draw(struct ui *ui, struct ui_screen *s)
 	    msgs, msgs == 1 ? "" : "s", shown, x->reverse ? "reverse-" : "",
 	    sort_names[x->sort], x->limit_q ? "   limit: " : "",
 	    x->limit_q ? x->limit_q : "");
-	if (x->l.n == 0)
-		ui_put(1, 1, ui->cols - 1, x->err[0] ? x->err :
-		    "No messages.", strlen(x->err[0] ? x->err :
-		    "No messages."), ui->attr[x->err[0] ? THEME_ERROR :
-		    THEME_NORMAL]);
+	if (x->l.n == 0) {
+		struct buf b = BUF_INIT;
+
+		if (x->err[0])
+			buf_addstr(&b, x->err);
+		else if (x->limit_q)
+			buf_printf(&b, "No message matches '%s' (l, then "
+			    "Enter, shows them all).", x->limit_q);
+		else
+			buf_addstr(&b, "No messages.");
+		ui_put(1, 1, ui->cols - 1, b.data, b.len, ui->attr[x->err[0] ?
+		    THEME_ERROR : THEME_NORMAL]);
+		buf_free(&b);
+	}
 	for (i = x->l.top, y = 1; i < x->l.n && y <= rows; i++, y++)
 		draw_row(ui, x, i, y);
 }

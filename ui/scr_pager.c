@@ -752,6 +752,20 @@ pager_cmd(struct ui *ui, struct ui_screen *s, const char *name,
 
 		if (rc == 0 && strcmp(name, "move") == 0 && arg)
 			ui_pop(ui);
+		/* As NeoMutt does: the marked message is done with, show
+		 * the next one. */
+		if (rc == 0 && strcmp(name, "delete") == 0) {
+			if ((id = scr_index_step(ui, p->index, 1, 0)) == 0) {
+				ui_message(ui, 0, "Marked deleted (X in the "
+				    "index removes it).");
+				return 0;
+			}
+			p->msg_id = id;
+			free(p->search);
+			p->search = NULL;
+			p->match = (size_t)-1;
+			load(ui, p);
+		}
 		return rc;
 	}
 	return scr_index_cmd(ui, p->index, name, arg);

@@ -113,6 +113,11 @@ list_cmd(struct ui *ui, long delta, int page, int end)
 	} else if (end > 0) {
 		ui_list_set(l, l->n ? l->n - 1 : 0, rows);
 	} else if (page && l->scroll_only) {
+		/* Space at the end of a message goes on to the next one,
+		 * as in NeoMutt. */
+		if (delta > 0 && l->top + (size_t)rows >= l->n &&
+		    ui->top->ops->ctx == UI_CTX_PAGER)
+			return ui_screen_cmd(ui, "next-message", NULL);
 		ui_list_move(l, delta * (rows > 1 ? rows - 1 : 1), rows);
 	} else if (page) {
 		/* Like mutt: the view and the cursor move a page together. */
