@@ -73,11 +73,24 @@ draw(struct ui *ui, struct ui_screen *s)
 		load(ui, f); /* counts changed while another screen was up */
 	ui_title(ui, " %s: folders   Enter: open  c: change folder  "
 	    "$: sync  q: back", cache_account(ui->cache, f->account)->name);
-	if (f->n == 0)
-		ui_put(1, 1, ui->cols - 1, f->err[0] ? f->err :
-		    "No folders yet (press $ to sync).", strlen(f->err[0] ?
-		    f->err : "No folders yet (press $ to sync)."),
-		    ui->attr[f->err[0] ? THEME_ERROR : THEME_NORMAL]);
+	if (f->n == 0) {
+		const struct cache_account_status *st = ui_status(ui,
+		    f->account);
+
+		/* Why there are none: "press $" does not help while the
+		 * last sync failed (a wrong password). */
+		buf_reset(&b);
+		if (f->err[0])
+			buf_addstr(&b, f->err);
+		else if (st->error[0])
+			buf_printf(&b, "No folders yet: the last sync failed: "
+			    "%s", st->error);
+		else
+			buf_addstr(&b, "No folders yet (press $ to sync).");
+		ui_put_wrapped(1, 1, ui->cols - 1, rows, b.data, b.len,
+		    ui->attr[f->err[0] || st->error[0] ? THEME_ERROR :
+		    THEME_NORMAL]);
+	}
 	for (i = f->l.top, y = 1; i < f->n && y <= rows; i++, y++) {
 		cf = &f->f[i];
 		attr = i == f->l.cur ? ui->attr[THEME_CURSOR] : cf->unread ?

@@ -3,7 +3,8 @@
 # has no stray character; account list columns never run together; the
 # folder list says what its numbers mean; the title counts messages, not
 # rows, when threads are collapsed; long pager headers wrap; at 20
-# columns index rows do not overlap.
+# columns index rows do not overlap; an account that never synced says
+# why its folder list is empty.
 . "$top_srcdir/tests/tui/lib.sh"
 
 # --- no accounts ---
@@ -121,4 +122,27 @@ for r, w in zip(rows, want):
 tui_pass "at 20 columns the rows do not overlap"
 tui_keys Q
 tui_expect "postie-exit=0"
+tmx kill-server
+
+# --- an account that never synced: its folder list says why ---
+CFG2="$TUI_DIR/imap.conf"
+cat >"$CFG2" <<CONF
+[account nowhere]
+protocol = imap
+host = 127.0.0.1
+port = 1
+user = bob
+password_command = echo secret
+CONF
+chmod 600 "$CFG2"
+tui_start -c "$CFG2"
+wait_until sh -c "tmux -S '$TUI_SOCK' capture-pane -p -t postie | grep -F ' nowhere ' | grep -q ' error '" ||
+    tui_fail "nowhere never showed its error"
+tui_keys Enter
+tui_expect "nowhere: folders"
+tui_expect "No folders yet: the last sync failed: cannot connect to 127.0.0.1 port 1"
+tui_expect_not "press \$ to sync"
+tui_keys Q
+tui_expect "postie-exit=0"
+tui_pass "an empty folder list says why the sync failed"
 exit 0
