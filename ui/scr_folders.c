@@ -217,75 +217,23 @@ scr_folders_find(struct ui *ui, size_t account, const char *name,
 }
 
 void
-scr_folders_comp_free(struct ui_fcomp *c)
-{
-	free(c->stem);
-	free(c->last);
-	c->stem = c->last = NULL;
-}
-
-void
 scr_folders_complete(struct ui *ui, size_t account, struct ui_fcomp *c,
-    struct buf *text)
+    struct buf *text, size_t start)
 {
 	struct cache_folder *f = NULL;
 	struct error err;
-	size_t n = 0, i, len, lcp = 0, nhit = 0, first = 0, cur = (size_t)-1;
-	const char *pick = NULL;
+	const char **names;
+	size_t n = 0, i, k;
 
 	error_clear(&err);
-	/* A Tab after typing starts over from what is typed now. */
-	if (c->last == NULL || strcmp(c->last, buf_cstr(text)) != 0) {
-		free(c->stem);
-		c->stem = xstrdup(buf_cstr(text));
-	}
-	len = strlen(c->stem);
 	if (cache_folders(ui->cache, account, &f, &n, &err) < 0)
 		n = 0;
-	for (i = 0; i < n; i++) {
-		if (f[i].noselect || str_ncasecmp(f[i].name, c->stem, len))
-			continue;
-		if (nhit++ == 0) {
-			first = i;
-			lcp = strlen(f[i].name);
-		} else {
-			size_t k = 0;
-
-			while (k < lcp && f[i].name[k] == f[first].name[k])
-				k++;
-			lcp = k;
-		}
-		if (strcmp(f[i].name, buf_cstr(text)) == 0)
-			cur = i;
-	}
-	if (nhit == 0) {
-		beep();
-	} else if (nhit == 1) {
-		pick = f[first].name;
-	} else if (lcp > text->len) {
-		buf_reset(text);
-		buf_add(text, f[first].name, lcp);
-	} else {
-		/* Nothing more in common: each Tab shows the next
-		 * candidate. */
-		for (i = cur == (size_t)-1 ? 0 : cur + 1; i < n + first; i++) {
-			size_t k = i % n;
-
-			if (!f[k].noselect &&
-			    str_ncasecmp(f[k].name, c->stem, len) == 0) {
-				pick = f[k].name;
-				break;
-			}
-		}
-		if (pick == NULL)
-			pick = f[first].name;
-	}
-	if (pick) {
-		buf_reset(text);
-		buf_addstr(text, pick);
-	}
-	free(c->last);
-	c->last = xstrdup(buf_cstr(text));
+	names = xreallocarray(NULL, n ? n : 1, sizeof(*names));
+	for (i = k = 0; i < n; i++)
+		if (!f[i].noselect)
+			names[k++] = f[i].name;
+	ui_complete_words(c, text, start, names, k);
+	free(names);
 	cache_folders_free(&f, n);
 }
 
@@ -294,7 +242,7 @@ complete(struct ui *ui, struct buf *text, void *arg)
 {
 	struct folders *f = arg;
 
-	scr_folders_complete(ui, f->account, &f->comp, text);
+	scr_folders_complete(ui, f->account, &f->comp, text, 0);
 }
 
 static void
@@ -338,7 +286,7 @@ destroy(struct ui_screen *s)
 	struct folders *f = (struct folders *)s;
 
 	cache_folders_free(&f->f, f->n);
-	scr_folders_comp_free(&f->comp);
+	ui_fcomp_free(&f->comp);
 	free(f);
 }
 

@@ -514,7 +514,7 @@ complete(struct ui *ui, struct buf *text, void *arg)
 {
 	struct idx *x = arg;
 
-	scr_folders_complete(ui, x->account, &x->comp, text);
+	scr_folders_complete(ui, x->account, &x->comp, text, 0);
 }
 
 static int
@@ -937,7 +937,7 @@ destroy(struct ui_screen *s)
 	free(x->search_q);
 	free(x->toggled);
 	free(x->pending_folder);
-	scr_folders_comp_free(&x->comp);
+	ui_fcomp_free(&x->comp);
 	free(x);
 }
 

@@ -856,6 +856,7 @@ out:
 	buf_free(&ui.msg);
 	buf_free(&ui.prompt_label);
 	buf_free(&ui.prompt_text);
+	ui_fcomp_free(&ui.cmd_comp);
 	ui_keymap_free(&ui.km);
 	config_free(&ui.cfg);
 	log_close();

@@ -96,6 +96,7 @@ struct ui {
 	int prompting;
 	int prompt_yesno;
 	ui_complete_fn prompt_complete; /* Tab; NULL: none */
+	struct ui_fcomp cmd_comp;       /* Tab on the command line */
 	struct buf prompt_label, prompt_text;
 	ui_prompt_fn prompt_fn;
 	void *prompt_arg;
@@ -160,6 +161,16 @@ size_t ui_current_account(struct ui *ui);
 /* Called by the index when its start folder has loaded. */
 void ui_start_loaded(struct ui *ui);
 
+/* --- tui_cmds.c: completion --- */
+/*
+ * Tab: completes the text after byte start against cands (ASCII case
+ * folded): a unique match in full, several their common part, and
+ * further Tabs cycle through them.  c keeps what was typed.
+ */
+void ui_complete_words(struct ui_fcomp *c, struct buf *text, size_t start,
+    const char *const *cands, size_t n);
+void ui_fcomp_free(struct ui_fcomp *c);
+
 /* --- draw.c --- */
 /* Draws s (cleaned again here, and cut to maxw columns by wcwidth) at
  * (y, x) with attr; returns the columns used. */
@@ -214,12 +225,11 @@ void scr_compose_event(struct ui *ui, const struct cache_event *ev);
 /* The message the pager shows. */
 int64_t scr_pager_current(struct ui_screen *s);
 
-/* Folder prompts (scr_folders.c): Tab completes the folder names of
- * account, again cycles through the candidates; free with
- * scr_folders_comp_free. */
+/* Folder prompts (scr_folders.c): Tab completes the text after byte
+ * start with the folder names of account (ui_complete_words; free c
+ * with ui_fcomp_free). */
 void scr_folders_complete(struct ui *ui, size_t account, struct ui_fcomp *c,
-    struct buf *text);
-void scr_folders_comp_free(struct ui_fcomp *c);
+    struct buf *text, size_t start);
 /* cache_folder_find(), and on failure a message that suggests the
  * nearest folder ("did you mean 'Archive'?"): 0, or -1 shown. */
 int scr_folders_find(struct ui *ui, size_t account, const char *name,

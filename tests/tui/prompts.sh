@@ -1,7 +1,8 @@
 #!/bin/sh
 # Prompts a new user meets: o (sort) takes a unique prefix and asks when
-# the prefix fits several; :theme alone lists the themes; w asks where to
-# save an attachment, offering its safe name, and a folder keeps it.
+# the prefix fits several; :theme alone lists the themes; Tab completes
+# on the command line; w asks where to save an attachment, offering its
+# safe name, and a folder keeps it.
 . "$top_srcdir/tests/tui/lib.sh"
 
 MD="$TUI_DIR/maildir"
@@ -69,6 +70,20 @@ tui_pass "sort takes a unique prefix, and asks for an ambiguous one"
 tui_cmd "theme"
 tui_expect "Themes: default (in use), high-contrast, light, mono, solarized-dark."
 tui_pass ":theme lists the themes"
+
+# --- Tab on the command line: names, folders, sorts, themes ---
+cmdline_tab() { # types $1 after ':', presses Tab, expects ':$2'
+	tui_keys :
+	tui_keys -l "$1"
+	tui_keys Tab
+	tui_expect ":$2"
+	tui_keys C-u Escape
+}
+cmdline_tab chan "change-folder"
+cmdline_tab "change-folder in" "change-folder INBOX"
+cmdline_tab "sort su" "sort subject"
+cmdline_tab "theme hi" "theme high-contrast"
+tui_pass "Tab completes on the command line"
 
 # --- saving an attachment asks for the name ---
 tui_cmd "sort date"
