@@ -171,21 +171,20 @@ distance(const char *a, const char *b)
 }
 
 int
-scr_folders_find(struct ui *ui, size_t account, const char *name,
-    int64_t *id_r)
+scr_folders_lookup(struct ui *ui, size_t account, const char *name,
+    int64_t *id_r, char *msg, size_t size)
 {
 	struct cache_folder *f = NULL;
 	struct error err, err2;
-	const char *best = NULL;
+	const char *best = NULL, *prefix = NULL;
 	size_t n = 0, i, d, bestd = (size_t)-1, len = strlen(name), nprefix = 0;
-	const char *prefix = NULL;
 
 	error_clear(&err);
 	error_clear(&err2);
 	if (cache_folder_find(ui->cache, account, name, id_r, &err) == 0)
 		return 0;
 	if (cache_folders(ui->cache, account, &f, &n, &err2) < 0 || n == 0) {
-		ui_message(ui, 1, "%s", err.msg); /* nothing synced yet */
+		str_lcpy(msg, err.msg, size); /* nothing synced yet */
 		cache_folders_free(&f, n);
 		return -1;
 	}
@@ -206,13 +205,25 @@ scr_folders_find(struct ui *ui, size_t account, const char *name,
 	else if (bestd > 2)
 		best = NULL;
 	if (best)
-		ui_message(ui, 1, "no folder '%s'; did you mean '%s'?", name,
+		snprintf(msg, size, "no folder '%s'; did you mean '%s'?", name,
 		    best);
 	else
-		ui_message(ui, 1, "no folder '%s' in %s (Tab in the folder "
+		snprintf(msg, size, "no folder '%s' in %s (Tab in the folder "
 		    "prompt completes the names).", name,
 		    cache_account(ui->cache, account)->name);
 	cache_folders_free(&f, n);
+	return -1;
+}
+
+int
+scr_folders_find(struct ui *ui, size_t account, const char *name,
+    int64_t *id_r)
+{
+	char msg[ERROR_MAX];
+
+	if (scr_folders_lookup(ui, account, name, id_r, msg, sizeof(msg)) == 0)
+		return 0;
+	ui_message(ui, 1, "%s", msg);
 	return -1;
 }
 

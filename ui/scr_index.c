@@ -140,10 +140,9 @@ load(struct ui *ui, struct idx *x)
 		keep = r->id;
 	index_free(&x->ix);
 	x->err[0] = '\0';
-	if (x->folder_id == 0 && cache_folder_find(ui->cache, x->account,
-	    x->folder_name, &x->folder_id, &err) < 0) {
+	if (x->folder_id == 0 && scr_folders_lookup(ui, x->account,
+	    x->folder_name, &x->folder_id, x->err, sizeof(x->err)) < 0) {
 		x->folder_id = 0;
-		str_lcpy(x->err, err.msg, sizeof(x->err));
 	} else if (cache_index_open(ui->cache, x->folder_id, x->sort,
 	    x->reverse, &x->ix, &err) < 0) {
 		str_lcpy(x->err, err.msg, sizeof(x->err));

@@ -234,6 +234,9 @@ void scr_folders_complete(struct ui *ui, size_t account, struct ui_fcomp *c,
  * nearest folder ("did you mean 'Archive'?"): 0, or -1 shown. */
 int scr_folders_find(struct ui *ui, size_t account, const char *name,
     int64_t *id_r);
+/* The same, the sentence in msg instead of on the message line. */
+int scr_folders_lookup(struct ui *ui, size_t account, const char *name,
+    int64_t *id_r, char *msg, size_t size);
 
 /* What the index offers the pager. */
 size_t scr_index_account(struct ui_screen *s);
