@@ -44,6 +44,8 @@ struct idx {
 	void (*then)(struct ui *, void *); /* after the expunge question */
 	void *then_arg;
 	char *pending_folder; /* change-folder waiting for that answer */
+	int64_t *asked;       /* the deleted messages the question counted */
+	size_t nasked;
 	struct ui_fcomp comp; /* Tab in the folder prompts */
 	char err[ERROR_MAX];
 };
@@ -631,15 +633,26 @@ folder_op(struct ui *ui, struct idx *x, const struct index_rec *r,
 	return 0;
 }
 
+/* The messages marked deleted, into x->asked (what the question
+ * counts, and all that the answer removes). */
 static size_t
-count_deleted(const struct idx *x)
+gather_deleted(struct idx *x)
 {
-	size_t i, n = 0, total = x->ix ? index_count(x->ix) : 0;
+	size_t i, total = x->ix ? index_count(x->ix) : 0;
+	const struct index_rec *r;
 
-	for (i = 0; i < total; i++)
-		if (index_get(x->ix, i)->flags & MSG_DELETED)
-			n++;
-	return n;
+	free(x->asked);
+	x->asked = NULL;
+	x->nasked = 0;
+	for (i = 0; i < total; i++) {
+		r = index_get(x->ix, i);
+		if (!(r->flags & MSG_DELETED))
+			continue;
+		x->asked = xreallocarray(x->asked, x->nasked + 1,
+		    sizeof(*x->asked));
+		x->asked[x->nasked++] = r->id;
+	}
+	return x->nasked;
 }
 
 static int
@@ -649,8 +662,8 @@ expunge(struct ui *ui, struct idx *x)
 	struct error err;
 
 	error_clear(&err);
-	if (x->folder_id == 0 ||
-	    cache_expunge(ui->cache, x->folder_id, &err) < 0) {
+	if (x->folder_id == 0 || cache_expunge_ids(ui->cache, x->folder_id,
+	    x->asked, x->nasked, &err) < 0) {
 		ui_message(ui, 1, "%s", err.msg[0] ? err.msg :
 		    "The folder is not loaded yet.");
 		return -1;
@@ -698,9 +711,13 @@ expunge_ask(struct ui *ui, struct idx *x, void (*then)(struct ui *, void *),
     void *then_arg)
 {
 	const struct account *a = cache_account(ui->cache, x->account);
-	size_t n = count_deleted(x);
-	const char *s = n == 1 ? "" : "s";
+	size_t n;
+	const char *s;
 	char q[256];
+
+	reload_stale(ui, x);
+	n = gather_deleted(x);
+	s = n == 1 ? "" : "s";
 
 	if (n == 0) {
 		if (then == NULL)
@@ -980,6 +997,7 @@ destroy(struct ui_screen *s)
 	free(x->search_q);
 	free(x->toggled);
 	free(x->pending_folder);
+	free(x->asked);
 	ui_fcomp_free(&x->comp);
 	free(x);
 }
