@@ -293,8 +293,10 @@ draw(struct ui *ui, struct ui_screen *s)
 		goto body;
 	}
 	folder = scr_index_where(ui, p->index, &row, &n);
-	ui_title(ui, " %s/%s: message %zu of %zu   J/K: next/previous  "
-	    "/: search  w: save  v: open  q: back   %d%%", cache_account(
+	/* Where in the message comes first: the key hints are what an
+	 * 80-column terminal cuts. */
+	ui_title(ui, " %s/%s: message %zu of %zu (%d%%)   J/K: next/previous"
+	    "  /: search  w: save  v: open  q: back", cache_account(
 	    ui->cache, p->s.account)->name, folder, row, n, pct);
 	if (p->waiting || p->err[0]) {
 		draw_missing(ui, p, rows);

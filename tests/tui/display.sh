@@ -103,6 +103,11 @@ tui_keys Enter
 tui_expect "Subject: a thread starts"
 tui_expect "zed-the-last@example.org"
 tui_pass "a long header wraps instead of being cut"
+# On an 80-column terminal the pager's title still says where it is.
+tmx resize-window -t postie -x 80 -y 24
+tui_expect "home/INBOX: message 1 of 4 (100%)"
+tmx resize-window -t postie -x 100 -y 30
+tui_pass "the pager's position shows at 80 columns"
 tui_keys q
 tui_expect "home/INBOX: 4 messages"
 
