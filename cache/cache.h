@@ -171,6 +171,10 @@ int cache_copy(struct cache *c, int64_t msg_id, int64_t dest_folder,
     struct error *err);
 /* Removes messages flagged MSG_DELETED from the folder. */
 int cache_expunge(struct cache *c, int64_t folder_id, struct error *err);
+/* The same for those of ids (n) that are still flagged MSG_DELETED: what
+ * the user was asked about, not a mark that arrived since. */
+int cache_expunge_ids(struct cache *c, int64_t folder_id, const int64_t *ids,
+    size_t n, struct error *err);
 /* db_search() on the UI connection (folder_id 0: everything). */
 int cache_search(struct cache *c, int64_t folder_id, const char *query,
     int64_t **ids_r, size_t *n_r, struct error *err);

@@ -283,7 +283,17 @@ struct gather {
 	int64_t *ids;
 	uint32_t *uids; /* of those with one, for UID EXPUNGE */
 	size_t n, nuids, cap;
+	const int64_t *only; /* sorted: gather only these, if not NULL */
+	size_t nonly;
 };
+
+static int
+cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
 
 static int
 gather_deleted(void *arg, int64_t id, uint32_t uid, const char *key,
@@ -293,7 +303,8 @@ gather_deleted(void *arg, int64_t id, uint32_t uid, const char *key,
 
 	(void)key;
 	(void)err;
-	if (flags & MSG_DELETED) {
+	if ((flags & MSG_DELETED) && (g->only == NULL || (g->nonly &&
+	    bsearch(&id, g->only, g->nonly, sizeof(id), cmp_i64)))) {
 		if (g->n == g->cap) {
 			g->cap = g->cap ? g->cap * 2 : 64;
 			g->ids = xreallocarray(g->ids, g->cap, sizeof(*g->ids));
@@ -346,10 +357,11 @@ queue_expunge(struct cache *c, struct where *w, uint32_t *uids, size_t n,
 	return rc;
 }
 
-int
-cache_expunge(struct cache *c, int64_t folder_id, struct error *err)
+static int
+expunge(struct cache *c, int64_t folder_id, const int64_t *only,
+    size_t nonly, struct error *err)
 {
-	struct gather g = { NULL, NULL, 0, 0, 0 };
+	struct gather g = { NULL, NULL, 0, 0, 0, only, nonly };
 	struct db_folder f;
 	struct where w;
 	size_t i, account = 0;
@@ -392,5 +404,26 @@ out:
 	free(g.ids);
 	free(g.uids);
 	db_folder_clear(&f);
+	return rc;
+}
+
+int
+cache_expunge(struct cache *c, int64_t folder_id, struct error *err)
+{
+	return expunge(c, folder_id, NULL, 0, err);
+}
+
+int
+cache_expunge_ids(struct cache *c, int64_t folder_id, const int64_t *ids,
+    size_t n, struct error *err)
+{
+	int64_t *sorted = xreallocarray(NULL, n ? n : 1, sizeof(*sorted));
+	int rc;
+
+	if (n)
+		memcpy(sorted, ids, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), cmp_i64);
+	rc = expunge(c, folder_id, sorted, n, err);
+	free(sorted);
 	return rc;
 }

@@ -142,6 +142,9 @@ int db_open(const char *path, struct db **db_r, struct error *err);
 int db_open_version(const char *path, int version, struct db **db_r,
     struct error *err);
 void db_close(struct db **db);
+/* PRAGMA data_version: moves when another connection (a worker, another
+ * process) commits, so a reader can tell that its view is old. */
+int db_data_version(struct db *db, int64_t *dv_r, struct error *err);
 /* The schema version of the open database. */
 int db_version(struct db *db);
 /* Rows written through this connection since it was opened (rolled

@@ -31,6 +31,12 @@ version(struct db *db, int64_t *dv_r, struct error *err)
 	return rc == SQLITE_ROW ? 0 : db_fail(db, err, "data version");
 }
 
+int
+db_data_version(struct db *db, int64_t *dv_r, struct error *err)
+{
+	return version(db, dv_r, err);
+}
+
 static struct db_count *
 lookup(const struct db *db, int64_t folder)
 {

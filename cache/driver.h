@@ -84,6 +84,21 @@ extern const struct cache_driver cache_driver_imap;
 /* The driver for a protocol, or NULL if none is linked in yet. */
 const struct cache_driver *cache_driver_find(enum config_protocol p);
 
+/*
+ * What removing a deleted message (expunge) costs in this account, so
+ * the UI can say it before asking: every account marks on `d` and
+ * removes on expunge; only the consequence differs by protocol and
+ * retention.  Pure: no I/O.
+ */
+enum cache_delete_outcome {
+	CACHE_DELETE_SERVER,      /* removed from the server (IMAP) */
+	CACHE_DELETE_ONLY_COPY,   /* the local file is the only copy */
+	CACHE_DELETE_SERVER_KEEPS, /* local only; the server keeps it */
+	CACHE_DELETE_SERVER_DAYS, /* local only; the server keeps it until
+				     keep_days after the download */
+};
+enum cache_delete_outcome cache_delete_outcome(const struct account *a);
+
 /* --- what the worker gives a driver --- */
 const struct account *cache_sync_account(struct cache_sync_ctx *ctx);
 struct db *cache_sync_db(struct cache_sync_ctx *ctx); /* this thread's */

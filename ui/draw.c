@@ -77,6 +77,56 @@ ui_fill(int y, int x, int w, unsigned long attr)
 		mvhline(y, x, ' ', w);
 }
 
+size_t
+ui_fit(const char *s, size_t len, int w)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + len;
+	size_t n, cut = 0, space = 0;
+	unsigned cp;
+	int used = 0, cw;
+
+	while (p < end) {
+		n = str_utf8_decode(p, (size_t)(end - p), &cp);
+		n = n ? n : 1;
+		cw = wcwidth((wchar_t)cp);
+		cw = cw < 0 ? 1 : cw;
+		if (used + cw > w)
+			break;
+		used += cw;
+		p += n;
+		cut = (size_t)(p - (const unsigned char *)s);
+		if (cp == ' ')
+			space = cut;
+	}
+	if (p >= end)
+		return len;
+	/* Break after the last space; a word longer than the row (a
+	 * fingerprint) is cut where the row ends. */
+	if (space)
+		return space;
+	if (cut)
+		return cut;
+	n = str_utf8_decode((const unsigned char *)s, len, &cp);
+	return n ? n : 1;
+}
+
+int
+ui_put_wrapped(int y, int x, int w, int maxrows, const char *s, size_t len,
+    unsigned long attr)
+{
+	size_t n;
+	int rows = 0;
+
+	while (len > 0 && rows < maxrows && w > 0) {
+		n = ui_fit(s, len, w);
+		ui_put(y + rows, x, w, s, n, attr);
+		rows++;
+		s += n;
+		len -= n;
+	}
+	return rows;
+}
+
 void
 ui_put_pad(int y, int x, int maxw, const char *s, unsigned long attr)
 {

@@ -8,6 +8,9 @@
 #include <time.h>
 
 #include "core/xalloc.h"
+
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
 #include "ui/tui_int.h"
 
 struct accounts {
@@ -40,7 +43,7 @@ draw(struct ui *ui, struct ui_screen *s)
 	const struct cache_account_status *st;
 	const struct account *ac;
 	struct buf b = BUF_INIT;
-	int rows = ui_body_rows(ui), y, x;
+	int rows = ui_body_rows(ui), y, x, nw, mw;
 	unsigned long attr;
 	size_t i;
 	char last[32];
@@ -49,10 +52,21 @@ draw(struct ui *ui, struct ui_screen *s)
 	ui_list_fix(&a->l, rows);
 	ui_title(ui, " postie: accounts   Enter: folders  $: sync  "
 	    "?: help  q: quit");
-	if (a->l.n == 0)
-		ui_put(1, 1, ui->cols - 1, "No accounts: add an [account NAME] "
-		    "section to the configuration file.", 70,
+	if (a->l.n == 0) {
+		static const char none[] = "No accounts: add an [account "
+		    "NAME] section to the configuration file.";
+
+		ui_put(1, 1, ui->cols - 1, none, strlen(none),
 		    ui->attr[THEME_NORMAL]);
+	}
+	/* Columns as wide as their longest entry, two spaces apart, so
+	 * that "keeps on server for 14 days" never runs into "online". */
+	for (i = 0, nw = 4, mw = 0; i < a->l.n; i++) {
+		ac = cache_account(ui->cache, i);
+		nw = MAX(nw, (int)strlen(ac->name));
+		mw = MAX(mw, (int)strlen(ac->mode_words));
+	}
+	nw = MIN(nw, 24);
 	for (i = a->l.top, y = 1; i < a->l.n && y <= rows; i++, y++) {
 		ac = cache_account(ui->cache, i);
 		st = ui_status(ui, i);
@@ -60,7 +74,7 @@ draw(struct ui *ui, struct ui_screen *s)
 		    ui->attr[THEME_NORMAL];
 		ui_fill(y, 0, ui->cols, attr);
 		buf_reset(&b);
-		buf_printf(&b, " %-14.14s %-4s ", ac->name,
+		buf_printf(&b, " %-*.*s  %-4s  ", nw, nw, ac->name,
 		    config_protocol_name(ac->protocol));
 		x = ui_put(y, 0, ui->cols, b.data, b.len, attr);
 		if (ac->insecure)
@@ -73,8 +87,9 @@ draw(struct ui *ui, struct ui_screen *s)
 		x += 10;
 		buf_reset(&b);
 		when(st->last_sync, last, sizeof(last));
-		buf_printf(&b, "%-27s %-10s %-15s %5u unread", ac->mode_words,
-		    account_state_name(st->state), last, st->unread);
+		buf_printf(&b, "%-*s  %-10s  %-15s %5u unread", mw,
+		    ac->mode_words, account_state_name(st->state), last,
+		    st->unread);
 		if (st->pending_ops)
 			buf_printf(&b, ", %zu queued", st->pending_ops);
 		if (st->to_send)
@@ -91,10 +106,13 @@ draw(struct ui *ui, struct ui_screen *s)
 		if (st->error[0] == '\0')
 			continue;
 		buf_reset(&b);
-		buf_printf(&b, " %s: %s", cache_account(ui->cache, i)->name,
+		buf_printf(&b, "%s: %s", cache_account(ui->cache, i)->name,
 		    st->error);
-		ui_put(y++, 0, ui->cols, b.data, b.len, ui->attr[
-		    st->state == ACCOUNT_ERROR ? THEME_ERROR : THEME_NORMAL]);
+		/* Wrapped, not cut: a certificate's fingerprint is what the
+		 * user has to compare. */
+		y += ui_put_wrapped(y, 1, ui->cols - 1, rows - y + 1, b.data,
+		    b.len, ui->attr[st->state == ACCOUNT_ERROR ? THEME_ERROR :
+		    THEME_NORMAL]);
 	}
 	buf_free(&b);
 }

@@ -17,6 +17,7 @@ struct folders {
 	struct cache_folder *f;
 	size_t n;
 	unsigned gen; /* ui->local_gen at the last load */
+	struct ui_fcomp comp;
 	char err[ERROR_MAX];
 };
 
@@ -72,18 +73,31 @@ draw(struct ui *ui, struct ui_screen *s)
 		load(ui, f); /* counts changed while another screen was up */
 	ui_title(ui, " %s: folders   Enter: open  c: change folder  "
 	    "$: sync  q: back", cache_account(ui->cache, f->account)->name);
-	if (f->n == 0)
-		ui_put(1, 1, ui->cols - 1, f->err[0] ? f->err :
-		    "No folders yet (press $ to sync).", strlen(f->err[0] ?
-		    f->err : "No folders yet (press $ to sync)."),
-		    ui->attr[f->err[0] ? THEME_ERROR : THEME_NORMAL]);
+	if (f->n == 0) {
+		const struct cache_account_status *st = ui_status(ui,
+		    f->account);
+
+		/* Why there are none: "press $" does not help while the
+		 * last sync failed (a wrong password). */
+		buf_reset(&b);
+		if (f->err[0])
+			buf_addstr(&b, f->err);
+		else if (st->error[0])
+			buf_printf(&b, "No folders yet: the last sync failed: "
+			    "%s", st->error);
+		else
+			buf_addstr(&b, "No folders yet (press $ to sync).");
+		ui_put_wrapped(1, 1, ui->cols - 1, rows, b.data, b.len,
+		    ui->attr[f->err[0] || st->error[0] ? THEME_ERROR :
+		    THEME_NORMAL]);
+	}
 	for (i = f->l.top, y = 1; i < f->n && y <= rows; i++, y++) {
 		cf = &f->f[i];
 		attr = i == f->l.cur ? ui->attr[THEME_CURSOR] : cf->unread ?
 		    ui->attr[THEME_NEW] : ui->attr[THEME_NORMAL];
 		ui_fill(y, 0, ui->cols, attr);
 		buf_reset(&b);
-		buf_printf(&b, "%u/%u", cf->unread, cf->total);
+		buf_printf(&b, "%u unread of %u", cf->unread, cf->total);
 		w = ui_width(b.data, b.len);
 		ui_put(y, ui->cols - w - 1, w, b.data, b.len, attr);
 		x = 1 + 2 * (int)(cf->depth > 20 ? 20 : cf->depth);
@@ -118,16 +132,128 @@ event(struct ui *ui, struct ui_screen *s, const struct cache_event *ev)
 static int
 open_name(struct ui *ui, struct folders *f, const char *name)
 {
-	struct error err;
 	int64_t id;
 
-	error_clear(&err);
-	if (cache_folder_find(ui->cache, f->account, name, &id, &err) < 0) {
-		ui_message(ui, 1, "%s", err.msg);
+	if (scr_folders_find(ui, f->account, name, &id) < 0)
 		return -1;
-	}
 	ui_push(ui, scr_index_new(ui, f->account, id, name));
 	return 0;
+}
+
+/* Edit distance, ASCII case folded: for "did you mean". */
+static size_t
+distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, *row, prev, cur, best;
+
+	if (la > 256 || lb > 256)
+		return (size_t)-1;
+	row = xreallocarray(NULL, lb + 1, sizeof(*row));
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			cur = row[j];
+			best = prev + (str_ncasecmp(a + i - 1, b + j - 1, 1) != 0);
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			prev = cur;
+		}
+	}
+	best = row[lb];
+	free(row);
+	return best;
+}
+
+int
+scr_folders_lookup(struct ui *ui, size_t account, const char *name,
+    int64_t *id_r, char *msg, size_t size)
+{
+	struct cache_folder *f = NULL;
+	struct error err, err2;
+	const char *best = NULL, *prefix = NULL;
+	size_t n = 0, i, d, bestd = (size_t)-1, len = strlen(name), nprefix = 0;
+
+	error_clear(&err);
+	error_clear(&err2);
+	if (cache_folder_find(ui->cache, account, name, id_r, &err) == 0)
+		return 0;
+	if (cache_folders(ui->cache, account, &f, &n, &err2) < 0 || n == 0) {
+		str_lcpy(msg, err.msg, size); /* nothing synced yet */
+		cache_folders_free(&f, n);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (f[i].noselect)
+			continue;
+		if ((d = distance(name, f[i].name)) < bestd) {
+			bestd = d;
+			best = f[i].name;
+		}
+		if (len && str_ncasecmp(f[i].name, name, len) == 0) {
+			prefix = f[i].name;
+			nprefix++;
+		}
+	}
+	if (best && bestd > 2 && nprefix == 1)
+		best = prefix;
+	else if (bestd > 2)
+		best = NULL;
+	if (best)
+		snprintf(msg, size, "no folder '%s'; did you mean '%s'?", name,
+		    best);
+	else
+		snprintf(msg, size, "no folder '%s' in %s (Tab in the folder "
+		    "prompt completes the names).", name,
+		    cache_account(ui->cache, account)->name);
+	cache_folders_free(&f, n);
+	return -1;
+}
+
+int
+scr_folders_find(struct ui *ui, size_t account, const char *name,
+    int64_t *id_r)
+{
+	char msg[ERROR_MAX];
+
+	if (scr_folders_lookup(ui, account, name, id_r, msg, sizeof(msg)) == 0)
+		return 0;
+	ui_message(ui, 1, "%s", msg);
+	return -1;
+}
+
+void
+scr_folders_complete(struct ui *ui, size_t account, struct ui_fcomp *c,
+    struct buf *text, size_t start)
+{
+	struct cache_folder *f = NULL;
+	struct error err;
+	const char **names;
+	size_t n = 0, i, k;
+
+	error_clear(&err);
+	if (cache_folders(ui->cache, account, &f, &n, &err) < 0)
+		n = 0;
+	names = xreallocarray(NULL, n ? n : 1, sizeof(*names));
+	for (i = k = 0; i < n; i++)
+		if (!f[i].noselect)
+			names[k++] = f[i].name;
+	ui_complete_words(c, text, start, names, k);
+	free(names);
+	cache_folders_free(&f, n);
+}
+
+static void
+complete(struct ui *ui, struct buf *text, void *arg)
+{
+	struct folders *f = arg;
+
+	scr_folders_complete(ui, f->account, &f->comp, text, 0);
 }
 
 static void
@@ -158,6 +284,7 @@ cmd(struct ui *ui, struct ui_screen *s, const char *name, const char *arg)
 		if (arg)
 			return open_name(ui, f, arg);
 		ui_prompt(ui, "Open folder: ", NULL, change_done, f);
+		ui_prompt_complete(ui, complete);
 		return 0;
 	}
 	ui_message(ui, 1, "'%s' does not apply to the folder list", name);
@@ -170,6 +297,7 @@ destroy(struct ui_screen *s)
 	struct folders *f = (struct folders *)s;
 
 	cache_folders_free(&f->f, f->n);
+	ui_fcomp_free(&f->comp);
 	free(f);
 }
 

@@ -12,6 +12,8 @@
 #include <time.h>
 
 #include "core/str.h"
+#include "cache/db.h"
+#include "cache/driver.h"
 #include "core/xalloc.h"
 #include "ui/tui_int.h"
 
@@ -37,7 +39,14 @@ struct idx {
 	size_t ntoggled;
 	int collapse_all;
 	int stale;          /* the cache changed: reload before use */
+	int64_t data_version; /* the database's, at the last load */
 	const char *asking; /* the command whose prompt is open */
+	void (*then)(struct ui *, void *); /* after the expunge question */
+	void *then_arg;
+	char *pending_folder; /* change-folder waiting for that answer */
+	int64_t *asked;       /* the deleted messages the question counted */
+	size_t nasked;
+	struct ui_fcomp comp; /* Tab in the folder prompts */
 	char err[ERROR_MAX];
 };
 
@@ -127,14 +136,15 @@ load(struct ui *ui, struct idx *x)
 
 	error_clear(&err);
 	x->stale = 0;
+	if (db_data_version(cache_db(ui->cache), &x->data_version, &err) < 0)
+		x->data_version = -1;
 	if ((r = rec_at(x, x->l.cur)) != NULL)
 		keep = r->id;
 	index_free(&x->ix);
 	x->err[0] = '\0';
-	if (x->folder_id == 0 && cache_folder_find(ui->cache, x->account,
-	    x->folder_name, &x->folder_id, &err) < 0) {
+	if (x->folder_id == 0 && scr_folders_lookup(ui, x->account,
+	    x->folder_name, &x->folder_id, x->err, sizeof(x->err)) < 0) {
 		x->folder_id = 0;
-		str_lcpy(x->err, err.msg, sizeof(x->err));
 	} else if (cache_index_open(ui->cache, x->folder_id, x->sort,
 	    x->reverse, &x->ix, &err) < 0) {
 		str_lcpy(x->err, err.msg, sizeof(x->err));
@@ -155,6 +165,24 @@ reload_stale(struct ui *ui, struct idx *x)
 {
 	if (x->stale)
 		load(ui, x);
+}
+
+/*
+ * Before a search or limit: another process (postie sync --bodies) may
+ * have added messages and bodies, and no event says so.  The database
+ * does: reload when its data_version moved since the last load.
+ */
+static void
+reload_if_written(struct ui *ui, struct idx *x)
+{
+	struct error err;
+	int64_t dv;
+
+	error_clear(&err);
+	if (db_data_version(cache_db(ui->cache), &dv, &err) < 0 ||
+	    dv != x->data_version)
+		x->stale = 1;
+	reload_stale(ui, x);
 }
 
 /* The sender column shows the display name when there is one, as Mutt
@@ -208,7 +236,7 @@ draw_row(struct ui *ui, struct idx *x, size_t row, int y)
 	unsigned long attr;
 	const char *subj;
 	char date[16], size[16], fl[6];
-	int cx, fw = ui->cols >= 100 ? 22 : ui->cols / 5, d;
+	int cx, fw = ui->cols >= 100 ? 22 : ui->cols / 5, d, right;
 
 	if (row == x->l.cur)
 		attr = ui->attr[THEME_CURSOR];
@@ -229,33 +257,43 @@ draw_row(struct ui *ui, struct idx *x, size_t row, int y)
 	fmt_date(r->date, date, sizeof(date));
 	fmt_size(r->size, size, sizeof(size));
 	ui_fill(y, 0, ui->cols, attr);
-	buf_printf(&b, " %s %-10s ", fl, date);
-	cx = ui_put(y, 0, ui->cols, b.data, b.len, attr);
-	{
+	/* Narrow screens drop columns (size, then date, then sender)
+	 * rather than draw them over each other: each column starts where
+	 * the one before ended, and nothing passes `right`. */
+	right = ui->cols;
+	if (ui->cols >= 40) {
+		ui_put(y, ui->cols - 6, 6, size, strlen(size), attr);
+		right = ui->cols - 7;
+	}
+	buf_printf(&b, " %s ", fl);
+	if (ui->cols >= 40)
+		buf_printf(&b, "%-10s ", date);
+	cx = ui_put(y, 0, right, b.data, b.len, attr);
+	if (ui->cols >= 50) {
 		const char *from = index_from(x->ix, r);
 		size_t flen = sender_len(from);
 
 		ui_put(y, cx, fw, from, flen, attr);
+		cx += fw + 1;
 	}
-	cx += fw + 1;
 	/* Thread tree, then the subject. */
-	if (r->depth > 0) {
+	if (r->depth > 0 && cx < right) {
 		buf_reset(&b);
 		for (d = 1; d < r->depth && d < 10; d++)
 			buf_addstr(&b, " ");
 		buf_addstr(&b, "\xe2\x94\x94\xe2\x94\x80>");
-		cx += ui_put(y, cx, ui->cols - cx - 7, b.data, b.len,
+		cx += ui_put(y, cx, right - cx, b.data, b.len,
 		    row == x->l.cur ? attr : ui->attr[THEME_TREE]);
 	}
-	if (x->hidden && x->hidden[row]) {
+	if (x->hidden && x->hidden[row] && cx < right) {
 		buf_reset(&b);
 		buf_printf(&b, "(+%u) ", x->hidden[row]);
-		cx += ui_put(y, cx, ui->cols - cx - 7, b.data, b.len,
+		cx += ui_put(y, cx, right - cx, b.data, b.len,
 		    row == x->l.cur ? attr : ui->attr[THEME_TREE]);
 	}
 	subj = index_subject(x->ix, r);
-	ui_put(y, cx, ui->cols - cx - 7, subj, strlen(subj), attr);
-	ui_put(y, ui->cols - 6, 6, size, strlen(size), attr);
+	if (cx < right)
+		ui_put(y, cx, right - cx, subj, strlen(subj), attr);
 	buf_free(&b);
 }
 
@@ -268,19 +306,36 @@ draw(struct ui *ui, struct ui_screen *s)
 {
 	struct idx *x = (struct idx *)s;
 	int rows = ui_body_rows(ui), y;
-	size_t i;
+	size_t i, msgs;
+	char shown[48];
 
 	reload_stale(ui, x);
-	ui_title(ui, " %s/%s: %zu message%s   sort: %s%s%s%s   ?: help",
+	/* Messages, not rows: collapsed threads hide some. */
+	for (i = 0, msgs = x->l.n; x->hidden && i < x->nrows; i++)
+		msgs += x->hidden[i];
+	if (msgs != x->l.n)
+		snprintf(shown, sizeof(shown), ", %zu shown", x->l.n);
+	else
+		shown[0] = '\0';
+	ui_title(ui, " %s/%s: %zu message%s%s   sort: %s%s%s%s   ?: help",
 	    cache_account(ui->cache, x->account)->name, x->folder_name,
-	    x->l.n, x->l.n == 1 ? "" : "s", x->reverse ? "reverse-" : "",
+	    msgs, msgs == 1 ? "" : "s", shown, x->reverse ? "reverse-" : "",
 	    sort_names[x->sort], x->limit_q ? "   limit: " : "",
 	    x->limit_q ? x->limit_q : "");
-	if (x->l.n == 0)
-		ui_put(1, 1, ui->cols - 1, x->err[0] ? x->err :
-		    "No messages.", strlen(x->err[0] ? x->err :
-		    "No messages."), ui->attr[x->err[0] ? THEME_ERROR :
-		    THEME_NORMAL]);
+	if (x->l.n == 0) {
+		struct buf b = BUF_INIT;
+
+		if (x->err[0])
+			buf_addstr(&b, x->err);
+		else if (x->limit_q)
+			buf_printf(&b, "No message matches '%s' (l, then "
+			    "Enter, shows them all).", x->limit_q);
+		else
+			buf_addstr(&b, "No messages.");
+		ui_put(1, 1, ui->cols - 1, b.data, b.len, ui->attr[x->err[0] ?
+		    THEME_ERROR : THEME_NORMAL]);
+		buf_free(&b);
+	}
 	for (i = x->l.top, y = 1; i < x->l.n && y <= rows; i++, y++)
 		draw_row(ui, x, i, y);
 }
@@ -400,16 +455,60 @@ scr_index_seen(struct ui *ui, struct ui_screen *s, int64_t id)
 		set_flags(ui, x, r, MSG_SEEN, 0);
 }
 
+/*
+ * NeoMutt's flag patterns, which its users type first: ~N or ~U
+ * unread, ~R read, ~F flagged, ~D deleted, ~Q replied, ~A all.  1 and
+ * the ids when q is one, 0 when q is text, -1 (shown) for another ~X.
+ */
+static int
+flag_pattern(struct ui *ui, struct idx *x, const char *q, int64_t **ids_r,
+    size_t *n_r)
+{
+	const struct index_rec *r;
+	size_t i, n = x->ix ? index_count(x->ix) : 0;
+	unsigned want, set;
+
+	while (*q == ' ')
+		q++;
+	if (q[0] != '~')
+		return 0;
+	switch (q[1] && (q[2] == '\0' || q[2] == ' ') ? q[1] : 0) {
+	case 'N': case 'U': want = MSG_SEEN; set = 0; break;
+	case 'R': want = MSG_SEEN; set = MSG_SEEN; break;
+	case 'F': want = MSG_FLAGGED; set = MSG_FLAGGED; break;
+	case 'D': want = MSG_DELETED; set = MSG_DELETED; break;
+	case 'Q': want = MSG_ANSWERED; set = MSG_ANSWERED; break;
+	case 'A': want = 0; set = 0; break;
+	default:
+		ui_message(ui, 1, "postie knows the patterns ~N ~U ~R ~F ~D ~Q "
+		    "~A; other words are searched in the text.");
+		return -1;
+	}
+	*ids_r = xreallocarray(NULL, n ? n : 1, sizeof(**ids_r));
+	*n_r = 0;
+	for (i = 0; i < n; i++) {
+		r = index_get(x->ix, i);
+		if ((r->flags & want) == set)
+			(*ids_r)[(*n_r)++] = r->id;
+	}
+	if (*n_r)
+		qsort(*ids_r, *n_r, sizeof(**ids_r), cmp_id);
+	return 1;
+}
+
 static int
 search(struct ui *ui, struct idx *x, const char *q, int64_t **ids_r,
     size_t *n_r)
 {
 	struct error err;
+	int rc;
 
 	error_clear(&err);
 	free(*ids_r);
 	*ids_r = NULL;
 	*n_r = 0;
+	if ((rc = flag_pattern(ui, x, q, ids_r, n_r)) != 0)
+		return rc < 0 ? -1 : 0;
 	if (cache_search(ui->cache, x->folder_id, q, ids_r, n_r, &err) < 0) {
 		ui_message(ui, 1, "%s", err.msg);
 		return -1;
@@ -429,8 +528,12 @@ search_next(struct ui *ui, struct idx *x)
 		i = (x->l.cur + k) % x->l.n;
 		r = rec_at(x, i);
 		if (has_id(x->found, x->nfound, r->id)) {
+			/* Wrapped: the search went past the last row (test
+			 * before the cursor moves). */
+			int wrapped = x->l.cur + k >= x->l.n;
+
 			ui_list_set(&x->l, i, ui_body_rows(ui));
-			if (i <= x->l.cur && k > 1)
+			if (wrapped)
 				ui_message(ui, 0, "Search wrapped to the top.");
 			return 0;
 		}
@@ -451,11 +554,22 @@ prompt_done(struct ui *ui, const char *text, void *arg)
 		index_cmd(ui, &x->s, x->asking, text);
 }
 
+static void
+complete(struct ui *ui, struct buf *text, void *arg)
+{
+	struct idx *x = arg;
+
+	scr_folders_complete(ui, x->account, &x->comp, text, 0);
+}
+
 static int
 ask(struct ui *ui, struct idx *x, const char *label, const char *cmd)
 {
 	x->asking = cmd;
 	ui_prompt(ui, label, NULL, prompt_done, x);
+	if (strcmp(cmd, "change-folder") == 0 || strcmp(cmd, "move") == 0 ||
+	    strcmp(cmd, "copy") == 0)
+		ui_prompt_complete(ui, complete);
 	return 0;
 }
 
@@ -502,10 +616,8 @@ folder_op(struct ui *ui, struct idx *x, const struct index_rec *r,
 	int rc;
 
 	error_clear(&err);
-	if (cache_folder_find(ui->cache, x->account, dest, &fid, &err) < 0) {
-		ui_message(ui, 1, "%s", err.msg);
+	if (scr_folders_find(ui, x->account, dest, &fid) < 0)
 		return -1;
-	}
 	rc = strcmp(name, "move") == 0 ?
 	    cache_move(ui->cache, r->id, fid, &err) :
 	    cache_copy(ui->cache, r->id, fid, &err);
@@ -519,6 +631,161 @@ folder_op(struct ui *ui, struct idx *x, const struct index_rec *r,
 		load(ui, x);
 	ui_status_changed(ui, x->account);
 	return 0;
+}
+
+/* The messages marked deleted, into x->asked (what the question
+ * counts, and all that the answer removes). */
+static size_t
+gather_deleted(struct idx *x)
+{
+	size_t i, total = x->ix ? index_count(x->ix) : 0;
+	const struct index_rec *r;
+
+	free(x->asked);
+	x->asked = NULL;
+	x->nasked = 0;
+	for (i = 0; i < total; i++) {
+		r = index_get(x->ix, i);
+		if (!(r->flags & MSG_DELETED))
+			continue;
+		x->asked = xreallocarray(x->asked, x->nasked + 1,
+		    sizeof(*x->asked));
+		x->asked[x->nasked++] = r->id;
+	}
+	return x->nasked;
+}
+
+static int
+expunge(struct ui *ui, struct idx *x)
+{
+	const struct account *a = cache_account(ui->cache, x->account);
+	struct error err;
+
+	error_clear(&err);
+	if (x->folder_id == 0 || cache_expunge_ids(ui->cache, x->folder_id,
+	    x->asked, x->nasked, &err) < 0) {
+		ui_message(ui, 1, "%s", err.msg[0] ? err.msg :
+		    "The folder is not loaded yet.");
+		return -1;
+	}
+	switch (cache_delete_outcome(a)) {
+	case CACHE_DELETE_SERVER_KEEPS:
+		ui_message(ui, 0, "Deleted here only: the server keeps its "
+		    "copy (keep_on_server = yes).");
+		break;
+	case CACHE_DELETE_SERVER_DAYS:
+		ui_message(ui, 0, "Deleted here: the server keeps its copy "
+		    "until %u days after the download.", a->keep_days);
+		break;
+	default:
+		ui_message(ui, 0, "Deleted messages removed.");
+	}
+	ui_status_changed(ui, x->account);
+	return load(ui, x);
+}
+
+static void
+expunge_done(struct ui *ui, const char *text, void *arg)
+{
+	struct idx *x = arg;
+	void (*then)(struct ui *, void *) = x->then;
+
+	x->then = NULL;
+	if (strcmp(text, "y") == 0) {
+		if (expunge(ui, x) < 0)
+			return; /* stay: the message says why */
+	} else if (then == NULL) {
+		ui_message(ui, 0, "Nothing removed.");
+	}
+	if (then)
+		then(ui, x->then_arg);
+}
+
+/*
+ * Asks before removing the messages marked deleted, naming what is lost;
+ * then (if not NULL) runs after the answer, unless the removal failed.
+ * Returns 0 with nothing to ask (then is not called), 1 when asking.
+ */
+static int
+expunge_ask(struct ui *ui, struct idx *x, void (*then)(struct ui *, void *),
+    void *then_arg)
+{
+	const struct account *a = cache_account(ui->cache, x->account);
+	size_t n;
+	const char *s;
+	char q[256];
+
+	reload_stale(ui, x);
+	n = gather_deleted(x);
+	s = n == 1 ? "" : "s";
+
+	if (n == 0) {
+		if (then == NULL)
+			ui_message(ui, 0, "No messages are marked deleted "
+			    "(d marks one).");
+		return 0;
+	}
+	switch (cache_delete_outcome(a)) {
+	case CACHE_DELETE_ONLY_COPY:
+		snprintf(q, sizeof(q), "%zu message%s will be deleted from "
+		    "disk; this account keeps no copy on the server. Delete "
+		    "%s? (y/n) ", n, s, n == 1 ? "it" : "them");
+		break;
+	case CACHE_DELETE_SERVER_KEEPS:
+		snprintf(q, sizeof(q), "Remove %zu deleted message%s from "
+		    "this computer? The server keeps its copy. (y/n) ", n, s);
+		break;
+	case CACHE_DELETE_SERVER_DAYS:
+		snprintf(q, sizeof(q), "Remove %zu deleted message%s from "
+		    "this computer? The server keeps its copy until %u days "
+		    "after the download. (y/n) ", n, s, a->keep_days);
+		break;
+	default:
+		snprintf(q, sizeof(q), "Remove %zu deleted message%s from "
+		    "the server? (y/n) ", n, s);
+	}
+	x->then = then;
+	x->then_arg = then_arg;
+	ui_ask_yesno(ui, q, expunge_done, x);
+	return 1;
+}
+
+int
+scr_index_leave(struct ui *ui, struct ui_screen *s,
+    void (*then)(struct ui *, void *), void *arg)
+{
+	return expunge_ask(ui, (struct idx *)s, then, arg);
+}
+
+static int
+change_folder(struct ui *ui, struct idx *x)
+{
+	struct error err;
+	int64_t id;
+
+	error_clear(&err);
+	if (x->pending_folder == NULL)
+		return -1;
+	if (cache_folder_find(ui->cache, x->account, x->pending_folder, &id,
+	    &err) < 0) {
+		ui_message(ui, 1, "%s", err.msg);
+		return -1;
+	}
+	free(x->folder_name);
+	x->folder_name = x->pending_folder;
+	x->pending_folder = NULL;
+	x->folder_id = id;
+	x->l.cur = x->l.top = 0;
+	free(x->limit_q);
+	x->limit_q = NULL;
+	index_free(&x->ix);
+	return load(ui, x);
+}
+
+static void
+change_after(struct ui *ui, void *arg)
+{
+	change_folder(ui, arg);
 }
 
 static int
@@ -562,6 +829,41 @@ thread_cmd(struct ui *ui, struct idx *x, int all)
 	return 0;
 }
 
+/* "o s": a unique prefix of a sort name is that sort; an ambiguous one
+ * asks again, naming the candidates, with what was typed. */
+static int
+sort_prefix(struct ui *ui, struct idx *x, const char *arg)
+{
+	struct buf label = BUF_INIT;
+	size_t i, n = strlen(arg), nhit = 0, hit = 0;
+	const size_t nsorts = sizeof(sort_names) / sizeof(sort_names[0]);
+
+	for (i = 0; i < nsorts; i++)
+		if (n && str_ncasecmp(sort_names[i], arg, n) == 0) {
+			hit = i;
+			nhit++;
+		}
+	if (nhit == 1) {
+		x->sort = (enum index_sort)hit;
+		return resort(ui, x);
+	}
+	if (nhit == 0) {
+		ui_message(ui, 1, "unknown sort '%s' (date, arrival, from, "
+		    "subject, size or thread)", arg);
+		return -1;
+	}
+	buf_addstr(&label, "Sort by ");
+	for (i = 0, n = 0; i < nsorts; i++)
+		if (str_ncasecmp(sort_names[i], arg, strlen(arg)) == 0)
+			buf_printf(&label, "%s%s", n++ == 0 ? "" : n == nhit ?
+			    " or " : ", ", sort_names[i]);
+	buf_addstr(&label, ": ");
+	x->asking = "sort";
+	ui_prompt(ui, buf_cstr(&label), arg, prompt_done, x);
+	buf_free(&label);
+	return 0;
+}
+
 static int
 index_cmd(struct ui *ui, struct ui_screen *s, const char *name,
     const char *arg)
@@ -570,7 +872,6 @@ index_cmd(struct ui *ui, struct ui_screen *s, const char *name,
 	const struct index_rec *r = rec_at(x, x->l.cur);
 	struct error err;
 	enum index_sort so;
-	const struct account *acct;
 	int64_t id;
 
 	error_clear(&err);
@@ -578,10 +879,8 @@ index_cmd(struct ui *ui, struct ui_screen *s, const char *name,
 		if (arg == NULL)
 			return ask(ui, x, "Sort by (date, arrival, from, subject, "
 			    "size, thread): ", "sort");
-		if (index_sort_parse(arg, &so) < 0) {
-			ui_message(ui, 1, "unknown sort '%s'", arg);
-			return -1;
-		}
+		if (index_sort_parse(arg, &so) < 0)
+			return sort_prefix(ui, x, arg);
 		x->sort = so;
 		return resort(ui, x);
 	}
@@ -591,8 +890,9 @@ index_cmd(struct ui *ui, struct ui_screen *s, const char *name,
 	}
 	if (strcmp(name, "limit") == 0) {
 		if (arg == NULL)
-			return ask(ui, x, "Limit to messages containing (empty: "
-			    "all): ", "limit");
+			return ask(ui, x, "Limit to messages containing (~N: "
+			    "unread, ~F: flagged; empty: all): ", "limit");
+		reload_if_written(ui, x);
 		free(x->limit_q);
 		x->limit_q = NULL;
 		if (*arg && search(ui, x, arg, &x->limit, &x->nlimit) == 0)
@@ -602,6 +902,7 @@ index_cmd(struct ui *ui, struct ui_screen *s, const char *name,
 	if (strcmp(name, "search") == 0) {
 		if (arg == NULL)
 			return ask(ui, x, "Search: ", "search");
+		reload_if_written(ui, x);
 		free(x->search_q);
 		x->search_q = xstrdup(arg);
 		if (search(ui, x, arg, &x->found, &x->nfound) < 0)
@@ -620,30 +921,17 @@ index_cmd(struct ui *ui, struct ui_screen *s, const char *name,
 	if (strcmp(name, "change-folder") == 0) {
 		if (arg == NULL)
 			return ask(ui, x, "Open folder: ", "change-folder");
-		if (cache_folder_find(ui->cache, x->account, arg, &id, &err) <
-		    0) {
-			ui_message(ui, 1, "%s", err.msg);
+		if (scr_folders_find(ui, x->account, arg, &id) < 0)
 			return -1;
-		}
-		free(x->folder_name);
-		x->folder_name = xstrdup(arg);
-		x->folder_id = id;
-		x->l.cur = x->l.top = 0;
-		free(x->limit_q);
-		x->limit_q = NULL;
-		index_free(&x->ix);
-		return load(ui, x);
+		/* Leaving the folder: first the deleted marks, as on q. */
+		free(x->pending_folder);
+		x->pending_folder = xstrdup(arg);
+		if (expunge_ask(ui, x, change_after, x) == 1)
+			return 0;
+		return change_folder(ui, x);
 	}
-	if (strcmp(name, "expunge") == 0) {
-		if (x->folder_id == 0 ||
-		    cache_expunge(ui->cache, x->folder_id, &err) < 0) {
-			ui_message(ui, 1, "%s", err.msg[0] ? err.msg :
-			    "The folder is not loaded yet.");
-			return -1;
-		}
-		ui_message(ui, 0, "Deleted messages removed.");
-		return load(ui, x);
-	}
+	if (strcmp(name, "expunge") == 0)
+		return expunge_ask(ui, x, NULL, NULL) < 0 ? -1 : 0;
 	if (strcmp(name, "next-unread") == 0)
 		return scr_index_step(ui, s, 1, 1) ? 0 : -1;
 	if (strcmp(name, "next-message") == 0)
@@ -667,31 +955,11 @@ index_cmd(struct ui *ui, struct ui_screen *s, const char *name,
 	if (strcmp(name, "undelete") == 0)
 		return set_flags(ui, x, r, 0, MSG_DELETED);
 	if (strcmp(name, "delete") == 0) {
-		id = r->id;
-		if (cache_delete(ui->cache, id, &err) < 0) {
-			ui_message(ui, 1, "%s", err.msg);
+		/* Every account marks here and removes on expunge, after a
+		 * question that says what is lost (expunge_ask). */
+		if (!(r->flags & MSG_DELETED) &&
+		    set_flags(ui, x, r, MSG_DELETED, 0) < 0)
 			return -1;
-		}
-		/* POP3 removes the record (the event reloads the index);
-		 * IMAP sets \Deleted, which the snapshot shows at once. */
-		acct = cache_account(ui->cache, x->account);
-		if (acct->protocol == CONFIG_IMAP &&
-		    !(r->flags & MSG_DELETED)) {
-			index_set_flags(x->ix, id, r->flags | MSG_DELETED);
-			ui_own_change(ui, x->account, x->folder_id, 0);
-		} else {
-			ui_status_changed(ui, x->account);
-		}
-		/* Say where the mail still is: POP3 deletes only locally. */
-		if (acct->protocol == CONFIG_POP3 &&
-		    acct->mode == ACCOUNT_MODE_KEEP)
-			ui_message(ui, 0, "Deleted here only: the server "
-			    "keeps its copy (keep_on_server = yes).");
-		else if (acct->protocol == CONFIG_POP3 &&
-		    acct->mode == ACCOUNT_MODE_KEEP_DAYS)
-			ui_message(ui, 0, "Deleted here: the server keeps its "
-			    "copy until %u days after the download.",
-			    acct->keep_days);
 		if (ui->top == s)
 			ui_list_move(&x->l, 1, ui_body_rows(ui));
 		return 0;
@@ -728,6 +996,9 @@ destroy(struct ui_screen *s)
 	free(x->found);
 	free(x->search_q);
 	free(x->toggled);
+	free(x->pending_folder);
+	free(x->asked);
+	ui_fcomp_free(&x->comp);
 	free(x);
 }
 

@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "cache/db.h"
 #include "core/spawn.h"
 #include "core/str.h"
 #include "core/xalloc.h"
@@ -18,6 +20,15 @@
 #include "ui/save.h"
 #include "ui/tui_int.h"
 
+/* One screen row of the message: a header too wide for the screen
+ * continues on indented rows instead of being cut. */
+struct pseg {
+	size_t line, off, len;
+	int cont;
+};
+
+#define CONT_INDENT 4
+
 struct pager {
 	struct ui_screen s;
 	struct ui_list l;
@@ -25,9 +36,15 @@ struct pager {
 	int64_t msg_id;
 	struct buf raw;
 	struct mime_view *view;
+	struct pseg *segs;
+	size_t nsegs, segcap;
 	int waiting;
+	int failed;        /* the body could not be fetched: retried when
+			      the account comes online */
+	struct buf head;   /* the cached headers, shown without a body */
 	char err[ERROR_MAX];
 	char *search;
+	size_t match;      /* the line of the last match, or (size_t)-1 */
 	size_t sig_line;   /* first line of the signature, or nlines */
 	const char *asking;
 	/* a save waiting for "overwrite?" */
@@ -37,6 +54,46 @@ struct pager {
 	 * message: its title, or NULL for a message */
 	char *output;
 };
+
+static void
+add_seg(struct pager *p, size_t line, size_t off, size_t len, int cont)
+{
+	if (p->nsegs == p->segcap) {
+		p->segcap = p->segcap ? p->segcap * 2 : 256;
+		p->segs = xreallocarray(p->segs, p->segcap, sizeof(*p->segs));
+	}
+	p->segs[p->nsegs].line = line;
+	p->segs[p->nsegs].off = off;
+	p->segs[p->nsegs].len = len;
+	p->segs[p->nsegs].cont = cont;
+	p->nsegs++;
+}
+
+/* Body lines come wrapped from mime_render; headers are wrapped here,
+ * at spaces, to the screen's width. */
+static void
+build_segs(struct ui *ui, struct pager *p)
+{
+	const struct mime_line *ln;
+	size_t i, off, n;
+	int cont, avail;
+
+	p->nsegs = 0;
+	for (i = 0; i < p->view->nlines; i++) {
+		ln = &p->view->lines[i];
+		off = 0;
+		cont = 0;
+		do {
+			avail = cont ? ui->cols - CONT_INDENT : ui->cols;
+			n = ln->kind == MIME_LINE_HEADER && avail > 8 ?
+			    ui_fit(ln->text + off, ln->len - off, avail) :
+			    ln->len - off;
+			add_seg(p, i, off, n, cont);
+			off += n;
+			cont = 1;
+		} while (off < ln->len);
+	}
+}
 
 static void
 render(struct ui *ui, struct pager *p)
@@ -58,13 +115,44 @@ render(struct ui *ui, struct pager *p)
 		p->l.n = 0;
 		return;
 	}
-	p->l.n = p->view->nlines;
+	build_segs(ui, p);
+	p->l.n = p->nsegs;
 	p->sig_line = p->view->nlines;
 	for (i = 0; i < p->view->nlines; i++)
 		if (p->view->lines[i].kind == MIME_LINE_BODY &&
 		    strcmp(p->view->lines[i].text, "-- ") == 0)
 			p->sig_line = i;
 	ui_list_fix(&p->l, ui_body_rows(ui));
+}
+
+/* What the index knows of a message whose body is not here: one
+ * "Name: value" line each, in head. */
+static void
+load_head(struct ui *ui, struct pager *p)
+{
+	struct db_msg m;
+	struct error err;
+	char date[64];
+	time_t t;
+	struct tm tm;
+
+	buf_reset(&p->head);
+	error_clear(&err);
+	if (db_msg_get(cache_db(ui->cache), p->msg_id, &m, &err) <= 0)
+		return;
+	buf_printf(&p->head, "From: %s\n", m.from);
+	if (m.to[0])
+		buf_printf(&p->head, "To: %s\n", m.to);
+	if (m.cc[0])
+		buf_printf(&p->head, "Cc: %s\n", m.cc);
+	if (m.date) {
+		t = (time_t)m.date;
+		localtime_r(&t, &tm);
+		strftime(date, sizeof(date), "%a, %d %b %Y %H:%M", &tm);
+		buf_printf(&p->head, "Date: %s\n", date);
+	}
+	buf_printf(&p->head, "Subject: %s\n", m.subject);
+	db_msg_clear(&m);
 }
 
 static void
@@ -75,17 +163,25 @@ load(struct ui *ui, struct pager *p)
 
 	error_clear(&err);
 	buf_reset(&p->raw);
+	buf_reset(&p->head);
 	mime_view_free(&p->view);
 	p->err[0] = '\0';
+	p->failed = 0;
 	p->l.n = p->l.top = p->l.cur = 0;
 	rc = cache_message_raw(ui->cache, p->msg_id, &p->raw, &err);
 	p->waiting = rc == 0;
-	if (rc < 0)
+	if (rc < 0) {
 		str_lcpy(p->err, err.msg, sizeof(p->err));
-	else if (rc == 1)
+		p->failed = 1;
+	} else if (rc == 1) {
 		render(ui, p);
-	if (rc >= 0)
+	}
+	/* Read once it is shown: a body that is not here leaves the flags
+	 * alone (shown, it is marked then). */
+	if (rc == 1)
 		scr_index_seen(ui, p->index, p->msg_id);
+	else
+		load_head(ui, p);
 }
 
 static enum theme_elem
@@ -118,31 +214,67 @@ find_in(const char *s, size_t len, const char *q)
 }
 
 static void
-draw_line(struct ui *ui, struct pager *p, size_t i, int y)
+draw_line(struct ui *ui, struct pager *p, size_t si, int y)
 {
-	const struct mime_line *ln = &p->view->lines[i];
-	unsigned long attr = ui->attr[elem_of(p, i)];
-	const char *colon;
+	const struct pseg *sg = &p->segs[si];
+	const struct mime_line *ln = &p->view->lines[sg->line];
+	const char *text = ln->text + sg->off, *colon;
+	unsigned long attr = ui->attr[elem_of(p, sg->line)];
 	size_t off = 0, mlen;
 	long m;
-	int x = 0;
+	int x = sg->cont ? CONT_INDENT : 0;
 
-	if (ln->kind == MIME_LINE_HEADER &&
-	    (colon = strchr(ln->text, ':')) != NULL) {
-		off = (size_t)(colon - ln->text) + 1;
-		x += ui_put(y, x, ui->cols - x, ln->text, off,
+	if (ln->kind == MIME_LINE_HEADER && !sg->cont &&
+	    (colon = memchr(text, ':', sg->len)) != NULL) {
+		off = (size_t)(colon - text) + 1;
+		x += ui_put(y, x, ui->cols - x, text, off,
 		    ui->attr[THEME_HEADER]);
 	}
-	while (p->search && off < ln->len &&
-	    (m = find_in(ln->text + off, ln->len - off, p->search)) >= 0) {
+	while (p->search && off < sg->len &&
+	    (m = find_in(text + off, sg->len - off, p->search)) >= 0) {
 		mlen = strlen(p->search);
-		x += ui_put(y, x, ui->cols - x, ln->text + off, (size_t)m,
-		    attr);
-		x += ui_put(y, x, ui->cols - x, ln->text + off + m, mlen,
+		x += ui_put(y, x, ui->cols - x, text + off, (size_t)m, attr);
+		x += ui_put(y, x, ui->cols - x, text + off + m, mlen,
 		    ui->attr[THEME_SEARCH]);
 		off += (size_t)m + mlen;
 	}
-	ui_put(y, x, ui->cols - x, ln->text + off, ln->len - off, attr);
+	ui_put(y, x, ui->cols - x, text + off, sg->len - off, attr);
+}
+
+/* A message without its body: the cached headers, then why. */
+static void
+draw_missing(struct ui *ui, struct pager *p, int rows)
+{
+	struct buf b = BUF_INIT;
+	const char *ln = buf_cstr(&p->head), *nl, *colon;
+	int y = 1, x;
+
+	while (*ln && y <= rows && (nl = strchr(ln, '\n')) != NULL) {
+		colon = memchr(ln, ':', (size_t)(nl - ln));
+		x = colon ? ui_put(y, 0, ui->cols, ln, (size_t)(colon - ln) + 1,
+		    ui->attr[THEME_HEADER]) : 0;
+		if (colon)
+			ln = colon + 1;
+		ui_put(y++, x, ui->cols - x, ln, (size_t)(nl - ln),
+		    ui->attr[THEME_HEADER_VALUE]);
+		ln = nl + 1;
+	}
+	y++;
+	if (p->waiting) {
+		ui_put(y, 0, ui->cols, "Fetching the message...", 23,
+		    ui->attr[THEME_NORMAL]);
+		return;
+	}
+	if (p->failed) {
+		buf_printf(&b, "The body is not downloaded yet; it will be "
+		    "fetched when %s is reachable.", cache_account(ui->cache,
+		    p->s.account)->name);
+		ui_put(y++, 0, ui->cols, b.data, b.len, ui->attr[THEME_NORMAL]);
+		buf_free(&b);
+	}
+	if (y <= rows)
+		ui_put(y, 0, ui->cols, p->err, strlen(p->err),
+		    ui->attr[THEME_ERROR]);
 }
 
 static void
@@ -161,14 +293,13 @@ draw(struct ui *ui, struct ui_screen *s)
 		goto body;
 	}
 	folder = scr_index_where(ui, p->index, &row, &n);
-	ui_title(ui, " %s/%s: message %zu of %zu   J/K: next/previous  "
-	    "/: search  w: save  v: open  q: back   %d%%", cache_account(
+	/* Where in the message comes first: the key hints are what an
+	 * 80-column terminal cuts. */
+	ui_title(ui, " %s/%s: message %zu of %zu (%d%%)   J/K: next/previous"
+	    "  /: search  w: save  v: open  q: back", cache_account(
 	    ui->cache, p->s.account)->name, folder, row, n, pct);
 	if (p->waiting || p->err[0]) {
-		ui_put(2, 2, ui->cols - 2, p->err[0] ? p->err :
-		    "Fetching the message...", strlen(p->err[0] ? p->err :
-		    "Fetching the message..."), ui->attr[p->err[0] ?
-		    THEME_ERROR : THEME_NORMAL]);
+		draw_missing(ui, p, rows);
 		return;
 	}
 body:
@@ -181,12 +312,23 @@ event(struct ui *ui, struct ui_screen *s, const struct cache_event *ev)
 {
 	struct pager *p = (struct pager *)s;
 
-	if (p->output || ev->msg_id != p->msg_id || !p->waiting)
+	if (p->output)
+		return;
+	/* What failed to come is asked for again once the account is
+	 * back, as the sentence on screen promises. */
+	if (p->failed && ev->account == p->s.account &&
+	    ((ev->kind == CACHE_EV_ACCOUNT && ev->state == ACCOUNT_ONLINE) ||
+	    (ev->kind == CACHE_EV_SYNC_DONE && ev->status == 0))) {
+		load(ui, p);
+		return;
+	}
+	if (ev->msg_id != p->msg_id || !p->waiting)
 		return;
 	if (ev->kind == CACHE_EV_BODY_READY) {
 		load(ui, p);
 	} else if (ev->kind == CACHE_EV_BODY_FAILED) {
 		p->waiting = 0;
+		p->failed = 1;
 		str_lcpy(p->err, ev->text[0] ? ev->text :
 		    "The message could not be fetched.", sizeof(p->err));
 	}
@@ -201,20 +343,38 @@ resize(struct ui *ui, struct ui_screen *s)
 		render(ui, p);
 }
 
+/* The first line from `from` on that holds the search, wrapping past the
+ * end to the top (and saying so). */
 static int
 search_next(struct ui *ui, struct pager *p, size_t from)
 {
-	size_t i;
+	size_t k, i;
 
-	for (i = from; i < p->l.n; i++) {
-		if (find_in(p->view->lines[i].text, p->view->lines[i].len,
-		    p->search) >= 0) {
+	for (k = 0; k < p->l.n; k++) {
+		i = (from + k) % p->l.n;
+		if (find_in(p->view->lines[p->segs[i].line].text +
+		    p->segs[i].off, p->segs[i].len, p->search) >= 0) {
+			p->match = i;
 			ui_list_set(&p->l, i, ui_body_rows(ui));
+			if (from + k >= p->l.n)
+				ui_message(ui, 0, "Search wrapped to the top.");
 			return 0;
 		}
 	}
+	p->match = (size_t)-1;
 	ui_message(ui, 1, "Not found: %s", p->search);
 	return -1;
+}
+
+/* n: after the last match if it is still on screen, else from the top
+ * of the screen. */
+static size_t
+next_from(struct ui *ui, const struct pager *p)
+{
+	if (p->match != (size_t)-1 && p->match >= p->l.top &&
+	    p->match < p->l.top + (size_t)ui_body_rows(ui))
+		return p->match + 1;
+	return p->l.top;
 }
 
 static int pager_cmd(struct ui *, struct ui_screen *, const char *,
@@ -301,15 +461,32 @@ attachment_arg(struct ui *ui, struct pager *p, const char *arg,
 	return 0;
 }
 
+static int ask_save_name(struct ui *, struct pager *, size_t);
+
 static int
 save_cmd(struct ui *ui, struct pager *p, const char *arg)
 {
+	struct buf home = BUF_INIT, into = BUF_INIT;
 	const char *rest, *slash;
+	struct stat st;
 	char *dir;
 	size_t i;
 
 	if (attachment_arg(ui, p, arg, &i, &rest) < 0)
 		return -1;
+	if (*rest == '\0') /* no name yet: ask, offering its own */
+		return ask_save_name(ui, p, i);
+	if (rest[0] == '~' && rest[1] == '/' && getenv("HOME")) {
+		buf_reset(&home);
+		buf_printf(&home, "%s%s", getenv("HOME"), rest + 1);
+		rest = buf_cstr(&home);
+	}
+	/* Into a folder: under the attachment's own name. */
+	if (stat(rest, &st) == 0 && S_ISDIR(st.st_mode)) {
+		buf_reset(&into);
+		buf_printf(&into, "%s/", rest);
+		rest = buf_cstr(&into);
+	}
 	free(p->save_dir);
 	free(p->save_name);
 	p->save_index = i;
@@ -322,11 +499,14 @@ save_cmd(struct ui *ui, struct pager *p, const char *arg)
 	} else if ((slash = strrchr(rest, '/')) != NULL) {
 		p->save_dir = slash == rest ? xstrdup("/") :
 		    xstrndup(rest, (size_t)(slash - rest));
-		p->save_name = mime_safe_filename(slash + 1, i);
+		p->save_name = mime_safe_filename(slash[1] ? slash + 1 :
+		    p->view->attachments[i].name, i);
 	} else {
 		p->save_dir = xstrdup(".");
 		p->save_name = mime_safe_filename(rest, i);
 	}
+	buf_free(&home);
+	buf_free(&into);
 	if (save(ui, p, 0) == 1) {
 		ui_ask_yesno(ui, "File exists. Overwrite it? (y/n) ",
 		    overwrite_done, p);
@@ -433,6 +613,38 @@ run_viewer(struct ui *ui, struct pager *p, const struct mailcap_entry *e,
 	return rc;
 }
 
+static void
+save_name_done(struct ui *ui, const char *text, void *arg)
+{
+	struct pager *p = arg;
+	struct buf b = BUF_INIT;
+
+	if (*text == '\0') {
+		ui_message(ui, 0, "Not saved.");
+		return;
+	}
+	buf_printf(&b, "%zu %s", p->save_index + 1, text);
+	save_cmd(ui, p, buf_cstr(&b));
+	buf_free(&b);
+}
+
+/* Asks where to save attachment i, offering its own (safe) name; a
+ * folder keeps that name. */
+static int
+ask_save_name(struct ui *ui, struct pager *p, size_t i)
+{
+	struct buf label = BUF_INIT;
+	char *name = mime_safe_filename(p->view->attachments[i].name, i);
+
+	p->save_index = i;
+	buf_printf(&label, "Save attachment %zu to (a file or folder): ",
+	    i + 1);
+	ui_prompt(ui, buf_cstr(&label), name, save_name_done, p);
+	buf_free(&label);
+	free(name);
+	return 0;
+}
+
 static int
 open_cmd(struct ui *ui, struct pager *p, const char *arg)
 {
@@ -503,6 +715,7 @@ pager_cmd(struct ui *ui, struct ui_screen *s, const char *name,
 		p->msg_id = id;
 		free(p->search);
 		p->search = NULL;
+		p->match = (size_t)-1;
 		load(ui, p);
 		return 0;
 	}
@@ -516,12 +729,16 @@ pager_cmd(struct ui *ui, struct ui_screen *s, const char *name,
 	if (strcmp(name, "search-next") == 0) {
 		if (p->search == NULL)
 			return ask(ui, p, "Search in message: ", "search");
-		return p->view ? search_next(ui, p, p->l.top + 1) : -1;
+		return p->view ? search_next(ui, p, next_from(ui, p)) : -1;
 	}
 	if (strcmp(name, "save-attachment") == 0) {
-		if (arg == NULL && p->view && p->view->nattachments > 1)
-			return ask(ui, p, "Save attachment (N [FILE]): ",
-			    "save-attachment");
+		if (arg == NULL && p->view && p->view->nattachments > 1) {
+			char label[64];
+
+			snprintf(label, sizeof(label), "Save attachment number "
+			    "(1-%zu): ", p->view->nattachments);
+			return ask(ui, p, label, "save-attachment");
+		}
 		return save_cmd(ui, p, arg ? arg : "");
 	}
 	if (strcmp(name, "open-attachment") == 0) {
@@ -537,6 +754,20 @@ pager_cmd(struct ui *ui, struct ui_screen *s, const char *name,
 
 		if (rc == 0 && strcmp(name, "move") == 0 && arg)
 			ui_pop(ui);
+		/* As NeoMutt does: the marked message is done with, show
+		 * the next one. */
+		if (rc == 0 && strcmp(name, "delete") == 0) {
+			if ((id = scr_index_step(ui, p->index, 1, 0)) == 0) {
+				ui_message(ui, 0, "Marked deleted (X in the "
+				    "index removes it).");
+				return 0;
+			}
+			p->msg_id = id;
+			free(p->search);
+			p->search = NULL;
+			p->match = (size_t)-1;
+			load(ui, p);
+		}
 		return rc;
 	}
 	return scr_index_cmd(ui, p->index, name, arg);
@@ -548,7 +779,9 @@ destroy(struct ui_screen *s)
 	struct pager *p = (struct pager *)s;
 
 	buf_free(&p->raw);
+	buf_free(&p->head);
 	mime_view_free(&p->view);
+	free(p->segs);
 	free(p->search);
 	free(p->save_dir);
 	free(p->save_name);
@@ -577,6 +810,7 @@ scr_pager_new(struct ui *ui, struct ui_screen *index, int64_t msg_id)
 	p->l.scroll_only = 1;
 	p->index = index;
 	p->msg_id = msg_id;
+	p->match = (size_t)-1;
 	load(ui, p);
 	return &p->s;
 }

@@ -1,6 +1,7 @@
 /* theme: parsing theme files and mapping colours to the terminal. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -352,4 +353,64 @@ theme_load(const char *name, struct theme *t, char **path_r,
 	else
 		free(path);
 	return rc;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Adds the NAME of each NAME.theme in dir not listed yet. */
+static void
+list_dir(const char *dir, char ***names, size_t *n)
+{
+	DIR *d;
+	struct dirent *e;
+	size_t len, i;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		len = strlen(e->d_name);
+		if (e->d_name[0] == '.' || len <= 6 ||
+		    strcmp(e->d_name + len - 6, ".theme") != 0)
+			continue;
+		for (i = 0; i < *n; i++)
+			if (strncmp((*names)[i], e->d_name, len - 6) == 0 &&
+			    (*names)[i][len - 6] == '\0')
+				break;
+		if (i < *n)
+			continue;
+		*names = xreallocarray(*names, *n + 1, sizeof(**names));
+		(*names)[(*n)++] = xstrndup(e->d_name, len - 6);
+	}
+	closedir(d);
+}
+
+void
+theme_list(char ***names_r, size_t *n_r)
+{
+	struct buf b = BUF_INIT;
+	const char *env;
+	char *dir;
+
+	*names_r = NULL;
+	*n_r = 0;
+	if ((dir = paths_config_dir(NULL)) != NULL) {
+		buf_printf(&b, "%s/themes", dir);
+		list_dir(b.data, names_r, n_r);
+		free(dir);
+	}
+	if ((env = getenv("POSTIE_THEMES_DIR")) && *env)
+		list_dir(env, names_r, n_r);
+	buf_reset(&b);
+	buf_printf(&b, "%s/themes", POSTIE_DATADIR);
+	list_dir(b.data, names_r, n_r);
+#ifdef POSTIE_SRC_THEMES
+	list_dir(POSTIE_SRC_THEMES, names_r, n_r);
+#endif
+	buf_free(&b);
+	if (*n_r)
+		qsort(*names_r, *n_r, sizeof(**names_r), cmp_str);
 }

@@ -91,5 +91,8 @@ int theme_color_reduce(int c, int ncolors);
  */
 int theme_load(const char *name, struct theme *t, char **path_r,
     struct error *err);
+/* The names of the themes along that search path, sorted, each once
+ * (free each and the array). */
+void theme_list(char ***names_r, size_t *n_r);
 
 #endif

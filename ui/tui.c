@@ -64,9 +64,16 @@ ui_prompt(struct ui *ui, const char *label, const char *initial,
 		buf_addstr(&ui->prompt_text, initial);
 	ui->prompting = 1;
 	ui->prompt_yesno = 0;
+	ui->prompt_complete = NULL;
 	ui->prompt_fn = fn;
 	ui->prompt_arg = arg;
 	curs_set(1);
+}
+
+void
+ui_prompt_complete(struct ui *ui, ui_complete_fn fn)
+{
+	ui->prompt_complete = fn;
 }
 
 void
@@ -97,7 +104,9 @@ prompt_key(struct ui *ui, int key)
 		prompt_end(ui, (key == 'y' || key == 'Y') ? "y" : "n");
 		return;
 	}
-	if (key == '\n') {
+	if (key == '\t' && ui->prompt_complete) {
+		ui->prompt_complete(ui, t, ui->prompt_arg);
+	} else if (key == '\n') {
 		struct buf copy = BUF_INIT;
 
 		buf_addstr(&copy, buf_cstr(t));
@@ -848,6 +857,7 @@ out:
 	buf_free(&ui.msg);
 	buf_free(&ui.prompt_label);
 	buf_free(&ui.prompt_text);
+	ui_fcomp_free(&ui.cmd_comp);
 	ui_keymap_free(&ui.km);
 	config_free(&ui.cfg);
 	log_close();

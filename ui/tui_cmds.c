@@ -3,10 +3,12 @@
 
 #include <curses.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "core/str.h"
+#include "core/xalloc.h"
 #include "ui/tui_int.h"
 
 int
@@ -28,18 +30,147 @@ ui_cmd_help(struct ui *ui, const char *arg)
 	return 0;
 }
 
+static void
+back_after(struct ui *ui, void *arg)
+{
+	ui_pop(ui);
+}
+
 int
 ui_cmd_back(struct ui *ui, const char *arg)
 {
+	/* Leaving a folder removes what was marked deleted, if the user
+	 * says so (as NeoMutt asks to purge). */
+	if (ui->top->ops->ctx == UI_CTX_INDEX &&
+	    scr_index_leave(ui, ui->top, back_after, NULL) == 1)
+		return 0;
 	ui_pop(ui);
 	return 0;
+}
+
+static void
+quit_after(struct ui *ui, void *arg)
+{
+	ui->quit = 1;
 }
 
 int
 ui_cmd_quit(struct ui *ui, const char *arg)
 {
+	struct ui_screen *s;
+
+	for (s = ui->top; s; s = s->below)
+		if (s->ops->ctx == UI_CTX_INDEX &&
+		    scr_index_leave(ui, s, quit_after, NULL) == 1)
+			return 0;
 	ui->quit = 1;
 	return 0;
+}
+
+void
+ui_fcomp_free(struct ui_fcomp *c)
+{
+	free(c->stem);
+	free(c->last);
+	c->stem = c->last = NULL;
+}
+
+void
+ui_complete_words(struct ui_fcomp *c, struct buf *text, size_t start,
+    const char *const *cands, size_t n)
+{
+	const char *word = buf_cstr(text) + start, *pick = NULL;
+	size_t i, len, lcp = 0, nhit = 0, first = 0, cur = (size_t)-1, k;
+
+	/* A Tab after typing starts over from what is typed now. */
+	if (c->last == NULL || strcmp(c->last, buf_cstr(text)) != 0) {
+		free(c->stem);
+		c->stem = xstrdup(word);
+	}
+	len = strlen(c->stem);
+	for (i = 0; i < n; i++) {
+		if (str_ncasecmp(cands[i], c->stem, len) != 0)
+			continue;
+		if (nhit++ == 0) {
+			first = i;
+			lcp = strlen(cands[i]);
+		} else {
+			for (k = 0; k < lcp && cands[i][k] == cands[first][k];
+			    k++)
+				;
+			lcp = k;
+		}
+		if (strcmp(cands[i], word) == 0)
+			cur = i;
+	}
+	if (nhit == 0) {
+		beep();
+	} else if (nhit == 1) {
+		pick = cands[first];
+	} else if (lcp > strlen(word)) {
+		text->len = start;
+		buf_add(text, cands[first], lcp);
+	} else {
+		/* Nothing more in common: each Tab shows the next
+		 * candidate. */
+		for (i = cur == (size_t)-1 ? 0 : cur + 1; i < n + first; i++)
+			if (str_ncasecmp(cands[i % n], c->stem, len) == 0) {
+				pick = cands[i % n];
+				break;
+			}
+		if (pick == NULL)
+			pick = cands[first];
+	}
+	if (pick) {
+		text->len = start;
+		buf_addstr(text, pick);
+	}
+	free(c->last);
+	c->last = xstrdup(buf_cstr(text));
+}
+
+/* Tab on the command line: the command's name, then its argument
+ * (folders, sort orders, themes). */
+static void
+cmdline_complete(struct ui *ui, struct buf *text, void *arg)
+{
+	static const char *const sorts[] = {
+		"date", "arrival", "from", "subject", "size", "thread",
+	};
+	const char *t = buf_cstr(text), *sp = strchr(t, ' ');
+	const char **names;
+	const struct ui_cmd *c;
+	size_t n = 0, i, start, account;
+	char **themes;
+
+	if (sp == NULL) {
+		for (c = ui_cmds; c->name; c++)
+			n++;
+		names = xreallocarray(NULL, n, sizeof(*names));
+		for (c = ui_cmds, n = 0; c->name; c++)
+			if (c->ctx & ui->top->ops->ctx)
+				names[n++] = c->name;
+		ui_complete_words(&ui->cmd_comp, text, 0, names, n);
+		free(names);
+		return;
+	}
+	start = (size_t)(sp - t) + 1;
+	if (strncmp(t, "change-folder ", start) == 0 ||
+	    strncmp(t, "move ", start) == 0 || strncmp(t, "copy ", start) == 0) {
+		if ((account = ui_current_account(ui)) != UI_NO_ACCOUNT)
+			scr_folders_complete(ui, account, &ui->cmd_comp, text,
+			    start);
+	} else if (strncmp(t, "sort ", start) == 0) {
+		ui_complete_words(&ui->cmd_comp, text, start, sorts,
+		    sizeof(sorts) / sizeof(sorts[0]));
+	} else if (strncmp(t, "theme ", start) == 0) {
+		theme_list(&themes, &n);
+		ui_complete_words(&ui->cmd_comp, text, start,
+		    (const char *const *)themes, n);
+		for (i = 0; i < n; i++)
+			free(themes[i]);
+		free(themes);
+	}
 }
 
 static void
@@ -54,6 +185,7 @@ ui_cmd_cmdline(struct ui *ui, const char *arg)
 	if (arg)
 		return ui_run_line(ui, arg);
 	ui_prompt(ui, ":", NULL, cmdline_done, NULL);
+	ui_prompt_complete(ui, cmdline_complete);
 	return 0;
 }
 
@@ -89,6 +221,11 @@ list_cmd(struct ui *ui, long delta, int page, int end)
 	} else if (end > 0) {
 		ui_list_set(l, l->n ? l->n - 1 : 0, rows);
 	} else if (page && l->scroll_only) {
+		/* Space at the end of a message goes on to the next one,
+		 * as in NeoMutt. */
+		if (delta > 0 && l->top + (size_t)rows >= l->n &&
+		    ui->top->ops->ctx == UI_CTX_PAGER)
+			return ui_screen_cmd(ui, "next-message", NULL);
 		ui_list_move(l, delta * (rows > 1 ? rows - 1 : 1), rows);
 	} else if (page) {
 		/* Like mutt: the view and the cursor move a page together. */
@@ -174,8 +311,21 @@ int
 ui_cmd_theme(struct ui *ui, const char *arg)
 {
 	if (arg == NULL) {
-		ui_message(ui, 0, "Theme: %s (:theme NAME to change)",
-		    ui->theme.name);
+		struct buf b = BUF_INIT;
+		char **names;
+		size_t n, i;
+
+		theme_list(&names, &n);
+		for (i = 0; i < n; i++) {
+			buf_printf(&b, "%s%s%s", i ? ", " : "", names[i],
+			    strcmp(names[i], ui->theme.name) == 0 ?
+			    " (in use)" : "");
+			free(names[i]);
+		}
+		free(names);
+		ui_message(ui, 0, "Themes: %s. :theme NAME switches.",
+		    n ? buf_cstr(&b) : "none found");
+		buf_free(&b);
 		return 0;
 	}
 	if (ui_set_theme(ui, arg) < 0)

@@ -58,6 +58,14 @@ struct ui_screen {
 #define UI_NO_ACCOUNT ((size_t)-1)
 
 typedef void (*ui_prompt_fn)(struct ui *ui, const char *text, void *arg);
+/* Tab in a prompt: changes text (the prompt's), arg is the prompt's. */
+typedef void (*ui_complete_fn)(struct ui *ui, struct buf *text, void *arg);
+
+/* A folder prompt's completion: what was typed before the first Tab,
+ * and the text the last Tab left (to cycle through the candidates). */
+struct ui_fcomp {
+	char *stem, *last;
+};
 
 struct ui_progress {
 	uint64_t done, total, bytes;
@@ -87,6 +95,8 @@ struct ui {
 	/* prompt */
 	int prompting;
 	int prompt_yesno;
+	ui_complete_fn prompt_complete; /* Tab; NULL: none */
+	struct ui_fcomp cmd_comp;       /* Tab on the command line */
 	struct buf prompt_label, prompt_text;
 	ui_prompt_fn prompt_fn;
 	void *prompt_arg;
@@ -127,6 +137,8 @@ void ui_prompt(struct ui *ui, const char *label, const char *initial,
     ui_prompt_fn fn, void *arg);
 void ui_ask_yesno(struct ui *ui, const char *question, ui_prompt_fn fn,
     void *arg);
+/* Gives the prompt just opened a Tab completion. */
+void ui_prompt_complete(struct ui *ui, ui_complete_fn fn);
 void ui_push(struct ui *ui, struct ui_screen *s);
 void ui_pop(struct ui *ui);
 int ui_run_command(struct ui *ui, const char *name, const char *arg);
@@ -149,11 +161,28 @@ size_t ui_current_account(struct ui *ui);
 /* Called by the index when its start folder has loaded. */
 void ui_start_loaded(struct ui *ui);
 
+/* --- tui_cmds.c: completion --- */
+/*
+ * Tab: completes the text after byte start against cands (ASCII case
+ * folded): a unique match in full, several their common part, and
+ * further Tabs cycle through them.  c keeps what was typed.
+ */
+void ui_complete_words(struct ui_fcomp *c, struct buf *text, size_t start,
+    const char *const *cands, size_t n);
+void ui_fcomp_free(struct ui_fcomp *c);
+
 /* --- draw.c --- */
 /* Draws s (cleaned again here, and cut to maxw columns by wcwidth) at
  * (y, x) with attr; returns the columns used. */
 int ui_put(int y, int x, int maxw, const char *s, size_t len,
     unsigned long attr);
+/* How many bytes of s fit in w columns, broken after a space when the
+ * whole does not fit (at least one character). */
+size_t ui_fit(const char *s, size_t len, int w);
+/* ui_put over up to maxrows rows of w columns from (y, x), broken at
+ * spaces; returns the rows used. */
+int ui_put_wrapped(int y, int x, int w, int maxrows, const char *s,
+    size_t len, unsigned long attr);
 /* ui_put, then spaces up to maxw columns. */
 void ui_put_pad(int y, int x, int maxw, const char *s, unsigned long attr);
 void ui_fill(int y, int x, int w, unsigned long attr);
@@ -196,6 +225,19 @@ void scr_compose_event(struct ui *ui, const struct cache_event *ev);
 /* The message the pager shows. */
 int64_t scr_pager_current(struct ui_screen *s);
 
+/* Folder prompts (scr_folders.c): Tab completes the text after byte
+ * start with the folder names of account (ui_complete_words; free c
+ * with ui_fcomp_free). */
+void scr_folders_complete(struct ui *ui, size_t account, struct ui_fcomp *c,
+    struct buf *text, size_t start);
+/* cache_folder_find(), and on failure a message that suggests the
+ * nearest folder ("did you mean 'Archive'?"): 0, or -1 shown. */
+int scr_folders_find(struct ui *ui, size_t account, const char *name,
+    int64_t *id_r);
+/* The same, the sentence in msg instead of on the message line. */
+int scr_folders_lookup(struct ui *ui, size_t account, const char *name,
+    int64_t *id_r, char *msg, size_t size);
+
 /* What the index offers the pager. */
 size_t scr_index_account(struct ui_screen *s);
 int64_t scr_index_folder(struct ui_screen *s); /* 0: not one folder */
@@ -210,6 +252,14 @@ int64_t scr_index_step(struct ui *ui, struct ui_screen *s, int delta,
 /* A message command (flag, delete, ...) run on the index's cursor. */
 int scr_index_cmd(struct ui *ui, struct ui_screen *s, const char *name,
     const char *arg);
+/*
+ * Before leaving the index s: if messages are marked deleted, asks
+ * whether to remove them (saying what is lost) and returns 1; then(ui,
+ * arg) runs after the answer unless the removal failed.  0: nothing to
+ * ask, then is not called (leave at once).
+ */
+int scr_index_leave(struct ui *ui, struct ui_screen *s,
+    void (*then)(struct ui *, void *), void *arg);
 /* Marks id read (opening it in the pager). */
 void scr_index_seen(struct ui *ui, struct ui_screen *s, int64_t id);
 /* Runs name on top screen's cmd hook; -1 with a message if none. */

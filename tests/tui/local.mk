@@ -1,9 +1,12 @@
 # tests: tests/tui/local.mk -- the real TUI in tmux
-# maildir.sh needs no server; dovecot.itest runs under
+# The .sh tests need no server; the .itest ones run under
 # tests/server/with-dovecot (the .itest log compiler).
-TESTS += tests/tui/maildir.sh tests/tui/children.sh tests/tui/dovecot.itest
-EXTRA_DIST += tests/tui/lib.sh tests/tui/maildir.sh tests/tui/children.sh \
-	tests/tui/dovecot.itest
+TUI_TESTS = tests/tui/maildir.sh tests/tui/children.sh \
+	tests/tui/delete.sh tests/tui/search.sh tests/tui/display.sh \
+	tests/tui/prompts.sh tests/tui/everyday.sh tests/tui/dovecot.itest \
+	tests/tui/offline.itest
+TESTS += $(TUI_TESTS)
+EXTRA_DIST += tests/tui/lib.sh $(TUI_TESTS)
 
 # Writing mail: reply, send, Sent copy, drafts (Dovecot + Postfix).
 TESTS += tests/tui/compose.itest

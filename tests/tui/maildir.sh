@@ -3,7 +3,7 @@
 # security and every retention mode in words; a Maildir folder opens, a
 # message shows its decoded subject and body; a header with escape
 # sequences is drawn harmless; flag, toggle-new (rebound in [keys]) and
-# delete reach the Maildir; help, themes, resize, -e scripting.
+# delete (mark, then expunge) reach the Maildir; help, themes, resize, -e scripting.
 . "$top_srcdir/tests/tui/lib.sh"
 
 MD="$TUI_DIR/maildir-home"
@@ -272,8 +272,13 @@ tui_screen | grep -F "Müller" | grep -q " NF " ||
     tui_fail "the index does not show N and F for the message"
 tui_pass "flag and toggle-new reach the Maildir"
 tui_keys j d
+wait_until sh -c "ls '$MD/cur' | grep -q 'Q2.test:2,T'" ||
+    tui_fail "d did not mark the message in the Maildir ($(flags_of Q2.test))"
+tui_keys X
+tui_expect "1 message will be deleted from disk"
+tui_keys y
 wait_until sh -c "! ls '$MD/cur' '$MD/new' | grep -q 'Q2.test'" ||
-    tui_fail "d did not delete the message from the Maildir"
+    tui_fail "expunge did not delete the message from the Maildir"
 tui_pass "delete reaches the Maildir"
 
 # --- sort by name through the command line ---
@@ -350,7 +355,9 @@ for a in archive:archive keeper:keep; do
 	tui_expect "kept $k"
 	wait_until failed_since "$n0" ||
 	    tui_fail "not every account reported its connection error"
-	tui_keys d
+	tui_keys d X
+	tui_expect "The server keeps its copy"
+	tui_keys y
 	case $k in
 	archive) tui_expect "Deleted here only: the server keeps its copy" ;;
 	keep) tui_expect "the server keeps its copy until 7 days after" ;;
