@@ -69,10 +69,13 @@ struct cache_folder {
 };
 
 /*
- * Events.  Every event posted is delivered, in order, with one exception:
- * a PROGRESS event replaces the account's PROGRESS that is still queued
- * (one "latest progress" slot per account), because only the latest one
- * means anything.  Nothing else is ever dropped or merged.
+ * Events.  Every event posted is delivered, in order, with two
+ * exceptions.  A PROGRESS event replaces the account's PROGRESS that is
+ * still queued (one "latest progress" slot per account), because only the
+ * latest one means anything.  And when nobody reads (EVQ_MAX events
+ * queued), further PROGRESS and MESSAGE_ARRIVED events are not queued:
+ * the FOLDER_CHANGED that follows every change covers them.  Nothing else
+ * is ever dropped or merged; SYNC_DONE and SEND_DONE never are.
  */
 enum cache_event_kind {
 	CACHE_EV_ACCOUNT,         /* state changed (error: see text) */
