@@ -1,2 +1,2 @@
-# POP3 engine (issue 4): session and its pure parsers.
+# POP3 engine: session and its pure parsers.
 libnet_a_SOURCES += net/pop3.c net/pop3_parse.c net/pop3.h
