@@ -578,7 +578,7 @@ cache_draft_store(struct cache *c, size_t i, const char *raw, size_t len,
 	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
 		return error_errno(err, errno, "cannot name the draft");
 	buf_printf(&path, "%s/copies", c->data_dir);
-	if (paths_mkdir(buf_cstr(&path), err) < 0)
+	if (paths_mkdir_below(c->data_dir, buf_cstr(&path), err) < 0)
 		goto out;
 	buf_addstr(&path, "/draft-");
 	for (k = 0; k < sizeof(rnd); k++)

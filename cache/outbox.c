@@ -152,6 +152,23 @@ insert(struct db *db, const char *account, const char *file, int64_t now,
 	return 0;
 }
 
+/* The outbox folder, inside the data folder (which cache_open checked):
+ * made 0700, and never a symbolic link (its .eml files are sent). */
+static int
+outbox_mkdir(const char *dir, struct error *err)
+{
+	const char *slash = strrchr(dir, '/');
+	char *root;
+	int rc;
+
+	if (slash == NULL || slash == dir)
+		return paths_mkdir(dir, err);
+	root = xstrndup(dir, (size_t)(slash - dir));
+	rc = paths_mkdir_below(root, dir, err);
+	free(root);
+	return rc;
+}
+
 int
 outbox_add(struct db *db, const char *dir, const char *account,
     const struct mime_submission *s, int64_t *id_r, struct error *err)
@@ -162,7 +179,7 @@ outbox_add(struct db *db, const char *dir, const char *account,
 	size_t i;
 	int rc = -1;
 
-	if (paths_mkdir(dir, err) < 0)
+	if (outbox_mkdir(dir, err) < 0)
 		return -1;
 	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
 		return error_errno(err, errno, "cannot name a message in the "
@@ -435,7 +452,7 @@ outbox_lock(const char *dir, const char *account, int *fd_r,
 	int fd;
 
 	*fd_r = -1;
-	if (paths_mkdir(dir, err) < 0)
+	if (outbox_mkdir(dir, err) < 0)
 		return -1;
 	buf_printf(&path, "%s/.lock-", dir);
 	hex_name(&path, account);
@@ -519,9 +536,20 @@ outbox_recover(struct db *db, const char *dir, struct error *err)
 	free(accts);
 	if (i < nacct)
 		return -1;
-	if ((d = opendir(dir)) == NULL)
-		return errno == ENOENT ? n : error_errno(err, errno,
-		    "cannot read %s", dir);
+	/* Never through a link: a file found here is recorded, then sent. */
+	if ((rc = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) < 0 || (d = fdopendir(rc)) == NULL) {
+		int e = errno;
+
+		if (rc >= 0)
+			close(rc);
+		if (e == ENOENT)
+			return n;
+		if (e == ELOOP || e == ENOTDIR)
+			return error_set(err, "refusing to use %s: it is a "
+			    "symbolic link or not a folder; remove it", dir);
+		return error_errno(err, e, "cannot read %s", dir);
+	}
 	while ((de = readdir(d)) != NULL) {
 		size_t len = strlen(de->d_name);
 

@@ -158,7 +158,7 @@ static int
 record_sent(struct pass *p, const struct outbox_msg *m,
     const struct buf *raw, struct error *err)
 {
-	struct buf from = BUF_INIT, to = BUF_INIT;
+	struct buf from = BUF_INIT, to = BUF_INIT, up = BUF_INIT;
 	struct db_op op;
 	int64_t fid;
 	int rc = -1;
@@ -171,8 +171,10 @@ record_sent(struct pass *p, const struct outbox_msg *m,
 		return outbox_remove(p->db, p->dir, m->id, err);
 	}
 	buf_printf(&from, "%s/%s", p->dir, m->file);
-	buf_printf(&to, "%s/../sent-copies", p->dir);
-	if (paths_mkdir(buf_cstr(&to), err) < 0)
+	buf_printf(&up, "%s/..", p->dir);
+	buf_printf(&to, "%s/sent-copies", up.data);
+	/* Inside the data folder: no link followed. */
+	if (paths_mkdir_below(up.data, to.data, err) < 0)
 		goto out;
 	buf_printf(&to, "/%s", m->file);
 	if (link(buf_cstr(&from), buf_cstr(&to)) < 0 && errno != EEXIST) {
@@ -202,6 +204,7 @@ rollback:
 out:
 	buf_free(&from);
 	buf_free(&to);
+	buf_free(&up);
 	return rc;
 }
 
