@@ -546,6 +546,7 @@ show_output(struct ui *ui, struct pager *from, const char *name,
 	p->l.scroll_only = 1;
 	p->index = from->index;
 	p->msg_id = from->msg_id;
+	p->match = (size_t)-1;
 	buf_addstr(&title, "viewer output: ");
 	str_clean_display(&title, name, strlen(name), 0);
 	p->output = buf_detach(&title, NULL);
