@@ -12,19 +12,7 @@ for i in 1 2 3; do
 	    "$i" "$i" "$i" "$i" "$i" "$i" >"$MD/cur/170000000$i.M1P1Q$i.test:2,S"
 done
 mv "$MD/cur/1700000002.M1P1Q2.test:2,S" "$MD/cur/1700000002.M1P1Q2.test:2,"
-CFG="$TUI_DIR/config"
-cat >"$CFG" <<CONF
-[account home]
-protocol = pop3
-host = 127.0.0.1
-port = 1
-user = bob
-password_command = echo secret
-keep_on_server = no
-maildir = $MD
-CONF
-chmod 600 "$CFG"
-LOGF="$XDG_STATE_HOME/postie/postie.log"
+tui_offline_pop3_config "$MD"
 
 tui_start -c "$CFG" -a home -f INBOX
 tui_expect "home/INBOX: 3 messages"

@@ -114,6 +114,25 @@ wait_until() {
 	return 1
 }
 
+# tui_offline_pop3_config MAILDIR: writes $CFG, a POP3 account "home"
+# (delete mode) over MAILDIR whose server never answers (port 1), and
+# sets LOGF to postie's log, for tests of what works offline.
+tui_offline_pop3_config() {
+	CFG="$TUI_DIR/config"
+	cat >"$CFG" <<CONF
+[account home]
+protocol = pop3
+host = 127.0.0.1
+port = 1
+user = bob
+password_command = echo secret
+keep_on_server = no
+maildir = $1
+CONF
+	chmod 600 "$CFG"
+	LOGF="$XDG_STATE_HOME/postie/postie.log"
+}
+
 tui_pass() {
 	echo "PASS: $*"
 }

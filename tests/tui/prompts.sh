@@ -29,19 +29,7 @@ printf '%s\r\n' \
 printf 'From: Ann <ann@example.org>\r\nSubject: another\r\nDate: Mon, 23 Nov 2026 10:00:00 +0100\r\nMessage-ID: <a@example.org>\r\n\r\nx\r\n' \
     >"$MD/cur/1700000001.M1P1Q1.test:2,S"
 
-CFG="$TUI_DIR/config"
-cat >"$CFG" <<CONF
-[account home]
-protocol = pop3
-host = 127.0.0.1
-port = 1
-user = bob
-password_command = echo secret
-keep_on_server = no
-maildir = $MD
-CONF
-chmod 600 "$CFG"
-LOGF="$XDG_STATE_HOME/postie/postie.log"
+tui_offline_pop3_config "$MD"
 
 # postie's working directory, where a bare file name is saved.
 cd "$TUI_DIR/cwd" || exit 99

@@ -31,19 +31,7 @@ printf 'From: Cook <cook@example.org>\r\nSubject: recipe four\r\nDate: Mon, 23 N
 	done
 } >"$MD/cur/1700000000.M1P1Q0.test:2,S"
 
-CFG="$TUI_DIR/config"
-cat >"$CFG" <<CONF
-[account home]
-protocol = pop3
-host = 127.0.0.1
-port = 1
-user = bob
-password_command = echo secret
-keep_on_server = no
-maildir = $MD
-CONF
-chmod 600 "$CFG"
-LOGF="$XDG_STATE_HOME/postie/postie.log"
+tui_offline_pop3_config "$MD"
 
 tui_start -c "$CFG" -a home -f INBOX
 tui_expect "home/INBOX: 7 messages"
