@@ -70,6 +70,20 @@ fail(struct parser *ps, const char *from, const char *where, const char *fmt,
 	return -1;
 }
 
+/* After the column (which a narrow status line must still show): the
+ * terms postie knows. */
+static int
+known_ones(struct parser *ps, int rc)
+{
+	char msg[ERROR_MAX];
+
+	if (ps->err) {
+		memcpy(msg, ps->err->msg, sizeof(msg));
+		error_set(ps->err, "%s; postie knows %s", msg, known);
+	}
+	return rc;
+}
+
 static struct pat_node *
 node(enum pat_kind kind, size_t col)
 {
@@ -502,8 +516,8 @@ parse_term(struct parser *ps, struct pat_node **out)
 	struct pat_node *n;
 
 	if (op == '\0' || op == ' ')
-		return fail(ps, from, from, "a letter must follow '%c' "
-		    "(postie knows %s)", prefix, known);
+		return known_ones(ps, fail(ps, from, from, "a letter must "
+		    "follow '%c'", prefix));
 	ps->p += 2;
 	if (strchr("NOURFDTAQ", op) != NULL) {
 		if (prefix == '=')
@@ -518,8 +532,8 @@ parse_term(struct parser *ps, struct pat_node **out)
 		return 0;
 	}
 	if (strchr("ftcCLsbBhix", op) == NULL && strchr("drzX", op) == NULL)
-		return fail(ps, from, from, "unknown pattern (postie knows "
-		    "%s)", known);
+		return known_ones(ps, fail(ps, from, from, "unknown "
+		    "pattern"));
 	if (prefix == '=' && strchr("drzX", op) != NULL)
 		return fail(ps, from, from, "=%c is not a pattern; write ~%c",
 		    op, op);

@@ -95,10 +95,10 @@ static const struct {
 	{ "~z", "~z: ~z needs an argument at column 1" },
 	{ "~f", "~f: ~f needs an argument at column 1" },
 	{ "~U ~f )", "~f: ~f needs an argument at column 4" },
-	{ "~g", "~g: unknown pattern (postie knows ~A ~b ~B ~c ~C ~d ~D ~f ~F "
-	  "~h ~i ~L ~N ~O ~Q ~r ~R ~s ~t ~T ~U ~x ~X ~z) at column 1" },
-	{ "~", "~: a letter must follow '~' (postie knows ~A ~b ~B ~c ~C ~d ~D "
-	  "~f ~F ~h ~i ~L ~N ~O ~Q ~r ~R ~s ~t ~T ~U ~x ~X ~z) at column 1" },
+	{ "~g", "~g: unknown pattern at column 1; postie knows ~A ~b ~B ~c ~C "
+	  "~d ~D ~f ~F ~h ~i ~L ~N ~O ~Q ~r ~R ~s ~t ~T ~U ~x ~X ~z" },
+	{ "~", "~: a letter must follow '~' at column 1; postie knows ~A ~b ~B "
+	  "~c ~C ~d ~D ~f ~F ~h ~i ~L ~N ~O ~Q ~r ~R ~s ~t ~T ~U ~x ~X ~z" },
 	{ "=N", "=N: =N takes no string; write ~N at column 1" },
 	{ "=d 1/1", "=d: =d is not a pattern; write ~d at column 1" },
 	{ "~Ux", "~Ux: ~U takes no argument at column 3" },
