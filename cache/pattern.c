@@ -87,31 +87,112 @@ fold(unsigned cp)
 	return cp;
 }
 
+/* An ASCII letter or digit: part of a word. */
+#define ASCII_WORD(c) (((c) >= '0' && (c) <= '9') || \
+	(((c) | 0x20) >= 'a' && ((c) | 0x20) <= 'z'))
+
+/* Code point at u[*pos] (a bad byte reads as U+FFFD), *pos moved on. */
+static unsigned
+code_point(const unsigned char *u, size_t len, size_t *pos)
+{
+	unsigned cp;
+	size_t k;
+
+	if (u[*pos] < 0x80)
+		return u[(*pos)++];
+	k = str_utf8_decode(u + *pos, len - *pos, &cp);
+	if (k == 0) {
+		k = 1;
+		cp = 0xfffd;
+	}
+	*pos += k;
+	return cp;
+}
+
+/*
+ * The next word of u[*pos..len): its bytes u[*start..*end), and whether
+ * they are all ASCII (then folding is a table lookup).  0 at the end.
+ * The word's end is found before anything is copied: most words are
+ * compared in place (same_word) and never folded into a buffer.
+ */
+static int
+next_span(const unsigned char *u, size_t len, size_t *pos, size_t *start,
+    size_t *end, int *ascii)
+{
+	size_t at;
+
+	while (*pos < len) {
+		at = *pos;
+		if (u[at] < 0x80) {
+			if (!ASCII_WORD(u[at])) {
+				(*pos)++;
+				continue;
+			}
+		} else if (separator(code_point(u, len, pos)))
+			continue;
+		*start = at;
+		*ascii = u[at] < 0x80;
+		while (*pos < len) {
+			at = *pos;
+			if (u[at] < 0x80) {
+				if (!ASCII_WORD(u[at])) {
+					*end = at;
+					*pos = at + 1;
+					return 1;
+				}
+				(*pos)++;
+				continue;
+			}
+			*ascii = 0;
+			if (separator(code_point(u, len, pos))) {
+				*end = at;
+				return 1;
+			}
+		}
+		*end = *pos;
+		return 1;
+	}
+	return 0;
+}
+
+static void
+fold_span(const unsigned char *u, size_t start, size_t end, struct buf *w)
+{
+	buf_reset(w);
+	while (start < end)
+		str_utf8_encode(w, fold(code_point(u, end, &start)));
+	buf_cstr(w);
+}
+
 /* The next word of s[*pos..len) folded into w; 0 when none is left. */
 static int
 next_word(const char *s, size_t len, size_t *pos, struct buf *w)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	unsigned cp;
-	size_t k;
+	size_t start, end;
+	int ascii;
 
-	buf_reset(w);
-	while (*pos < len) {
-		k = str_utf8_decode(u + *pos, len - *pos, &cp);
-		if (k == 0) {
-			k = 1;
-			cp = 0xfffd;
-		}
-		*pos += k;
-		if (separator(cp)) {
-			if (w->len)
-				break;
-			continue;
-		}
-		str_utf8_encode(w, fold(cp));
+	if (!next_span((const unsigned char *)s, len, pos, &start, &end,
+	    &ascii))
+		return 0;
+	fold_span((const unsigned char *)s, start, end, w);
+	return 1;
+}
+
+/* The word u[start..end) folded equals want (folded, NUL-ended). */
+static int
+same_word(const unsigned char *u, size_t start, size_t end, int ascii,
+    const char *want, struct buf *scratch)
+{
+	size_t i;
+
+	if (!ascii) {
+		fold_span(u, start, end, scratch);
+		return strcmp(scratch->data, want) == 0;
 	}
-	buf_cstr(w);
-	return w->len > 0;
+	for (i = 0; start + i < end; i++)
+		if (want[i] == '\0' || (unsigned)want[i] != fold(u[start + i]))
+			return 0;
+	return want[i] == '\0';
 }
 
 /* An FTS5 query: every word of s, each quoted (so no FTS syntax gets
@@ -156,33 +237,66 @@ split_words(const char *s, struct buf *words, size_t **at)
 	return n;
 }
 
-/* postie_phrase(text, phrase): the words of phrase appear in text one
- * after the other (FTS5 without positions cannot tell). */
+/*
+ * postie_phrase(text, phrase): the words of phrase appear in text one
+ * after the other (FTS5 without positions cannot tell).  The text is
+ * read word by word, with no copy of it: at each word equal to the
+ * phrase's first, the following ones are compared, and on a mismatch
+ * the reading goes back to the word after that first one.
+ */
 static void
 fn_phrase(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	const char *text = (const char *)sqlite3_value_text(argv[0]);
+	const unsigned char *text = sqlite3_value_text(argv[0]);
 	const char *phrase = (const char *)sqlite3_value_text(argv[1]);
-	struct buf tw = BUF_INIT, pw = BUF_INIT;
-	size_t *ta = NULL, *pa = NULL, nt = 0, np = 0, i, k;
-	int found = 0;
+	struct buf scratch = BUF_INIT, pw = BUF_INIT;
+	size_t *pa = NULL, np = 0, k, pos = 0, next, tlen, start, end;
+	int found = 0, ascii;
 
 	(void)argc;
-	if (text != NULL && phrase != NULL) {
+	if (text != NULL && phrase != NULL)
 		np = split_words(phrase, &pw, &pa);
-		nt = split_words(text, &tw, &ta);
-	}
-	for (i = 0; np > 0 && !found && i + np <= nt; i++) {
-		for (k = 0; k < np; k++)
-			if (strcmp(tw.data + ta[i + k], pw.data + pa[k]) != 0)
+	tlen = text ? strlen((const char *)text) : 0;
+	while (np > 0 && !found &&
+	    next_span(text, tlen, &pos, &start, &end, &ascii)) {
+		if (!same_word(text, start, end, ascii, pw.data + pa[0],
+		    &scratch))
+			continue;
+		next = pos;
+		for (k = 1; k < np && next_span(text, tlen, &pos, &start,
+		    &end, &ascii); k++)
+			if (!same_word(text, start, end, ascii,
+			    pw.data + pa[k], &scratch))
 				break;
 		found = k == np;
+		pos = next;
 	}
 	sqlite3_result_int(ctx, found);
-	free(ta);
 	free(pa);
-	buf_free(&tw);
+	buf_free(&scratch);
 	buf_free(&pw);
+}
+
+/* How far the header fields f[0..3] (NULL as "") run at the start of
+ * text, each followed by a space, the empty ones skipped or not; 0 when
+ * text does not start so. */
+static size_t
+header_run(const char *text, size_t len, const char *const *f,
+    int skip_empty)
+{
+	size_t at = 0, n;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		n = f[i] ? strlen(f[i]) : 0;
+		if (n == 0 && skip_empty)
+			continue;
+		if (at + n + 1 > len || memcmp(text + at, f[i] ? f[i] : "",
+		    n) != 0 || text[at + n] != ' ')
+			return 0;
+		at += n + 1;
+	}
+	return at;
 }
 
 /*
@@ -194,8 +308,8 @@ static void
 fn_body(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	const char *text = (const char *)sqlite3_value_text(argv[0]);
-	struct buf all = BUF_INIT, nonempty = BUF_INIT;
-	size_t len, skip = 0;
+	const char *f[4];
+	size_t len, skip;
 	int i;
 
 	(void)argc;
@@ -203,28 +317,13 @@ fn_body(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_null(ctx);
 		return;
 	}
-	for (i = 1; i <= 4; i++) {
-		const char *f = (const char *)sqlite3_value_text(argv[i]);
-
-		if (f == NULL)
-			f = "";
-		buf_addstr(&all, f);
-		buf_addch(&all, ' ');
-		if (*f) {
-			buf_addstr(&nonempty, f);
-			buf_addch(&nonempty, ' ');
-		}
-	}
+	for (i = 0; i < 4; i++)
+		f[i] = (const char *)sqlite3_value_text(argv[i + 1]);
 	len = strlen(text);
-	if (all.len <= len && memcmp(text, all.data, all.len) == 0)
-		skip = all.len;
-	else if (nonempty.len <= len &&
-	    memcmp(text, nonempty.data, nonempty.len) == 0)
-		skip = nonempty.len;
+	if ((skip = header_run(text, len, f, 0)) == 0)
+		skip = header_run(text, len, f, 1);
 	sqlite3_result_text(ctx, text + skip, (int)(len - skip),
 	    SQLITE_TRANSIENT);
-	buf_free(&all);
-	buf_free(&nonempty);
 }
 
 static void
