@@ -749,12 +749,6 @@ pat_parse(const char *text, time_t now, struct pat_node **tree_r,
 	return 0;
 }
 
-int
-pat_is_plain(const char *text)
-{
-	return strpbrk(text, "~=%()|!\"'\\") == NULL;
-}
-
 static void
 dump(struct buf *b, const struct pat_node *n)
 {

@@ -68,12 +68,9 @@ struct pat_node {
 int pat_parse(const char *text, time_t now, struct pat_node **tree_r,
     struct error *err);
 void pat_free(struct pat_node **tree);
-/* True when the text has no pattern syntax at all (no ~ = % ( ) | ! or
- * quote): a plain search, the words of which are full-text words. */
-int pat_is_plain(const char *text);
-/* The tree written back in a canonical form ("(~f alice & !~U)"), for
- * tests and the log.  Appends to *out (a malloc'd string, NULL to
- * start). */
+/* The tree written back in a canonical form, for tests and the log:
+ * "(=fi{alice} & !~U)" (= a plain string, ~ a regular expression, i
+ * case ignored), [words], "phrase", ~d MIN..MAX.  Allocated (free()). */
 char *pat_dump(const struct pat_node *n);
 
 #endif

@@ -181,16 +181,6 @@ START_TEST(test_limits)
 }
 END_TEST
 
-START_TEST(test_plain)
-{
-	ck_assert(pat_is_plain("Person 3"));
-	ck_assert(pat_is_plain("alice@example.org"));
-	ck_assert(!pat_is_plain("~U"));
-	ck_assert(!pat_is_plain("\"Person 3\""));
-	ck_assert(!pat_is_plain("a | b"));
-}
-END_TEST
-
 int
 main(void)
 {
@@ -204,7 +194,6 @@ main(void)
 	tcase_add_loop_test(tc, test_good, 0, sizeof(good) / sizeof(good[0]));
 	tcase_add_loop_test(tc, test_bad, 0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, test_limits);
-	tcase_add_test(tc, test_plain);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
