@@ -344,7 +344,18 @@ read_date(struct parser *ps, const char *from, time_t *lo, time_t *hi)
 
 	localtime_r(&ps->now, &now_tm);
 	k = read_number(ps, &d);
-	if (k == 8) {
+	if (k == 4 && ps->p[0] == '-' && ps->p[1] >= '0' && ps->p[1] <= '9' &&
+	    ps->p[2] >= '0' && ps->p[2] <= '9' && ps->p[3] == '-') {
+		/* ISO 8601, YYYY-MM-DD: what a date looks like elsewhere
+		 * (postie list prints it). */
+		y = d;
+		ps->p++;
+		read_number(ps, &m);
+		ps->p++;
+		if (read_number(ps, &d) != 2)
+			return fail(ps, from, at, "not a date (DD/MM/YY, "
+			    "YYYYMMDD or YYYY-MM-DD)");
+	} else if (k == 8) {
 		y = d / 10000;
 		m = d / 100 % 100;
 		d %= 100;
@@ -364,8 +375,8 @@ read_date(struct parser *ps, const char *from, time_t *lo, time_t *hi)
 			}
 		}
 	} else
-		return fail(ps, from, at, "not a date (DD/MM/YY or "
-		    "YYYYMMDD)");
+		return fail(ps, from, at, "not a date (DD/MM/YY, "
+		    "YYYYMMDD or YYYY-MM-DD)");
 	memset(&tm, 0, sizeof(tm));
 	tm.tm_mday = (int)d;
 	tm.tm_mon = m < 0 ? now_tm.tm_mon : (int)m - 1;

@@ -37,6 +37,11 @@ static const struct {
 	{ "~d -5/3", "~d ..1772755199" },
 	{ "~d 7/3", "~d 1772841600..1772927999" },
 	{ "~d 1/1/2026+1w", "~d 1767225600..1767916799" },
+	/* ISO 8601 too, as postie list prints dates. */
+	{ "~d 2026-03-01-", "~d 1772323200.." },
+	{ "~d -2026-03-05", "~d ..1772755199" },
+	{ "~d 2026-03-01-2026-03-05", "~d 1772323200..1772755199" },
+	{ "~d 2026-03-07", "~d 1772841600..1772927999" },
 	{ "~d <1m ~U", "(~d 1771156800.. & ~U)" },
 	/* Sizes and counts. */
 	{ "~z >1M", "~z 1048577.." },
@@ -86,8 +91,11 @@ static const struct {
 	{ "~d 30/2", "~d 30/2: no such date at column 4" },
 	{ "~d 1/13", "~d 1/13: no such date at column 4" },
 	{ "~d 1/1/202", "~d 1/1/202: a year has 2 or 4 digits at column 4" },
-	{ "~d yesterday", "~d yesterday: not a date (DD/MM/YY or YYYYMMDD) at "
-	  "column 4" },
+	{ "~d yesterday", "~d yesterday: not a date (DD/MM/YY, YYYYMMDD or "
+	  "YYYY-MM-DD) at column 4" },
+	{ "~d 2026-3-1", "~d 2026-3-1: not a date (DD/MM/YY, YYYYMMDD or "
+	  "YYYY-MM-DD) at column 4" },
+	{ "~d 2026-02-30", "~d 2026-02-30: no such date at column 4" },
 	{ "~d 1/3/2026-1/1/2026", "~d 1/3/2026-1/1/2026: the range is empty "
 	  "at column 1" },
 	{ "~z >1Q", "~z >1Q: unknown unit 'Q' (K or M) at column 6" },
