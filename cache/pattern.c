@@ -238,23 +238,35 @@ split_words(const char *s, struct buf *words, size_t **at)
 }
 
 /*
- * postie_phrase(text, phrase): the words of phrase appear in text one
- * after the other (FTS5 without positions cannot tell).  The text is
- * read word by word, with no copy of it: at each word equal to the
- * phrase's first, the following ones are compared, and on a mismatch
- * the reading goes back to the word after that first one.
+ * postie_phrase(text, from, to, cc, subject, phrase): the words of phrase
+ * appear one after the other in the message's search text: its kept
+ * text (t.text), else its header fields, as fts_src gives them to FTS5
+ * (which without positions cannot tell).  The text is read word by
+ * word, with no copy of it: at each word equal to the phrase's first,
+ * the following ones are compared, and on a mismatch the reading goes
+ * back to the word after that first one.
  */
 static void
 fn_phrase(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	const unsigned char *text = sqlite3_value_text(argv[0]);
-	const char *phrase = (const char *)sqlite3_value_text(argv[1]);
-	struct buf scratch = BUF_INIT, pw = BUF_INIT;
+	const char *phrase = (const char *)sqlite3_value_text(argv[5]);
+	struct buf scratch = BUF_INIT, pw = BUF_INIT, fields = BUF_INIT;
 	size_t *pa = NULL, np = 0, k, pos = 0, next, tlen, start, end;
-	int found = 0, ascii;
+	int found = 0, ascii, i;
 
 	(void)argc;
-	if (text != NULL && phrase != NULL)
+	if (text == NULL) {
+		/* No kept text: the header fields, short. */
+		for (i = 1; i <= 4; i++) {
+			const char *f = (const char *)sqlite3_value_text(argv[i]);
+
+			buf_addstr(&fields, f ? f : "");
+			buf_addch(&fields, ' ');
+		}
+		text = (const unsigned char *)buf_cstr(&fields);
+	}
+	if (phrase != NULL)
 		np = split_words(phrase, &pw, &pa);
 	tlen = text ? strlen((const char *)text) : 0;
 	while (np > 0 && !found &&
@@ -275,6 +287,7 @@ fn_phrase(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	free(pa);
 	buf_free(&scratch);
 	buf_free(&pw);
+	buf_free(&fields);
 }
 
 /* How far the header fields f[0..3] (NULL as "") run at the start of
@@ -324,6 +337,70 @@ fn_body(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		skip = header_run(text, len, f, 1);
 	sqlite3_result_text(ctx, text + skip, (int)(len - skip),
 	    SQLITE_TRANSIENT);
+}
+
+/* Where needle (n bytes, lower case when icase) starts in hay, ASCII
+ * case ignored when icase: the same answer as LIKE '%needle%'. */
+static int
+contains(const char *hay, size_t len, const char *needle, size_t n, int icase)
+{
+	size_t i, k;
+	char c0, c1;
+
+	if (n == 0)
+		return 1;
+	if (!icase)
+		return memmem(hay, len, needle, n) != NULL;
+	c0 = needle[0];
+	c1 = c0 >= 'a' && c0 <= 'z' ? (char)(c0 - 32) : c0;
+	for (i = 0; i + n <= len; i++) {
+		if (hay[i] != c0 && hay[i] != c1)
+			continue;
+		for (k = 1; k < n; k++)
+			if (str_ascii_lower((unsigned char)hay[i + k]) !=
+			    (unsigned char)needle[k])
+				break;
+		if (k == n)
+			return 1;
+	}
+	return 0;
+}
+
+/* postie_body_has(text, from, to, cc, subject, string, icase): the body
+ * part of the kept text (see postie_body) holds the string, read in
+ * place. */
+static void
+fn_body_has(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *text = (const char *)sqlite3_value_text(argv[0]);
+	const char *needle = (const char *)sqlite3_value_text(argv[5]);
+	int icase = sqlite3_value_int(argv[6]);
+	const char *f[4];
+	char low[256], *lw = low;
+	size_t len, skip, n, i;
+
+	(void)argc;
+	if (text == NULL || needle == NULL) {
+		sqlite3_result_int(ctx, 0);
+		return;
+	}
+	for (i = 0; i < 4; i++)
+		f[i] = (const char *)sqlite3_value_text(argv[i + 1]);
+	len = strlen(text);
+	if ((skip = header_run(text, len, f, 0)) == 0)
+		skip = header_run(text, len, f, 1);
+	n = strlen(needle);
+	if (icase) {
+		if (n >= sizeof(low))
+			lw = xmalloc(n);
+		for (i = 0; i < n; i++)
+			lw[i] = (char)str_ascii_lower((unsigned char)needle[i]);
+		needle = lw;
+	}
+	sqlite3_result_int(ctx, contains(text + skip, len - skip, needle, n,
+	    icase));
+	if (lw != low)
+		free(lw);
 }
 
 static void
@@ -377,7 +454,9 @@ register_functions(sqlite3 *sq)
 	    NULL, NULL);
 	sqlite3_create_function(sq, "postie_body", 5, fl, NULL, fn_body, NULL,
 	    NULL);
-	sqlite3_create_function(sq, "postie_phrase", 2, fl, NULL, fn_phrase,
+	sqlite3_create_function(sq, "postie_body_has", 7, fl, NULL,
+	    fn_body_has, NULL, NULL);
+	sqlite3_create_function(sq, "postie_phrase", 6, fl, NULL, fn_phrase,
 	    NULL, NULL);
 }
 
@@ -522,6 +601,15 @@ compile_str(struct pattern *p, const struct pat_node *n)
 	}
 	if (n->op == 'b' || n->op == 'B')
 		p->body = 1;
+	if (n->op == 'b' && n->literal) {
+		/* What LIKE or GLOB would say of the body, read in place. */
+		buf_addstr(&p->where, "postie_body_has(t.text, m.from_, m.to_,"
+		    " m.cc, m.subject, ");
+		param_text(p, n->str, strlen(n->str));
+		buf_printf(&p->where, ", %d))", n->icase);
+		buf_free(&q);
+		return;
+	}
 	for (k = 0; k < 3 && map[i].fields[k]; k++) {
 		if (k)
 			buf_addstr(&p->where, " OR ");
@@ -594,10 +682,11 @@ compile_words(struct pattern *p, const struct pat_node *n)
 	} else {
 		buf_addch(&p->where, '(');
 		fts_in(p, &q);
-		buf_addstr(&p->where, " AND postie_phrase((SELECT text FROM"
-		    " fts_src WHERE id = m.id), ");
+		buf_addstr(&p->where, " AND postie_phrase(t.text, m.from_,"
+		    " m.to_, m.cc, m.subject, ");
 		param_text(p, n->str, strlen(n->str));
 		buf_addstr(&p->where, "))");
+		p->body = 1;
 	}
 	buf_free(&q);
 }

@@ -185,6 +185,11 @@ static const struct {
 	{ "~B quarterly", "12" },
 	{ "~B lunch", "3" },
 	{ "=b \"39 agreed\"", "2" },
+	{ "~b Person", "24" },
+	{ "~b person", "24" },
+	{ "~b PERSON", "" },
+	{ "~b \"with the budgetary\"", "2" },
+	{ "~b \"the budgetary with\"", "" },
 	{ "~b bud.et", "12" },
 	{ "~b \"Person 3$\"", "4" },
 	/* Plain words (prefixes) and quoted phrases (whole words, in order). */
