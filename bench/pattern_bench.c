@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench/bench.h"
 #include "cache/db.h"
 #include "cache/db_int.h"
 #include "cache/pattern.h"
@@ -36,15 +37,6 @@ static const char *const names[] = { "Alice", "Bob", "Carol", "Dave", "Eve",
 	"Frank", "Grace", "Heidi", "Ivan", "Judy", "Mallory", "Oscar" };
 #define NW (sizeof(words) / sizeof(words[0]))
 #define NN (sizeof(names) / sizeof(names[0]))
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int
 fill(struct db *db, long count, int64_t folder, time_t t_now)
@@ -115,7 +107,7 @@ floor_once(struct db *db, const char *sql, int64_t folder, const char *text,
     int64_t num, size_t *hits)
 {
 	sqlite3_stmt *st;
-	double t0 = now();
+	double t0 = bench_now();
 
 	*hits = 0;
 	if (sqlite3_prepare_v2(db->sq, sql, -1, &st, NULL) != SQLITE_OK) {
@@ -130,16 +122,7 @@ floor_once(struct db *db, const char *sql, int64_t folder, const char *text,
 	while (sqlite3_step(st) == SQLITE_ROW)
 		(*hits)++;
 	sqlite3_finalize(st);
-	return now() - t0;
-}
-
-static double
-cpu(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return bench_now() - t0;
 }
 
 static double
@@ -148,14 +131,14 @@ pattern_once(struct db *db, const char *pattern, int64_t folder,
 {
 	struct error err;
 	int64_t *ids;
-	double t0 = now();
+	double t0 = bench_now();
 
 	if (pattern_search(db, folder, pattern, t_now, &ids, hits, &err) < 0) {
 		fprintf(stderr, "pattern_bench: %s\n", err.msg);
 		exit(1);
 	}
 	free(ids);
-	return now() - t0;
+	return bench_now() - t0;
 }
 
 int
@@ -216,14 +199,14 @@ main(int argc, char **argv)
 		floor_once(db, q[i].floor_sql, folder, q[i].text, month_ago,
 		    &hf);
 		for (r = 0; r < RUNS; r++) {
-			c0 = cpu();
+			c0 = bench_cpu();
 			tp[r] = pattern_once(db, q[i].pattern, folder, t_now,
 			    &hp);
-			cp[r] = cpu() - c0;
-			c0 = cpu();
+			cp[r] = bench_cpu() - c0;
+			c0 = bench_cpu();
 			tf[r] = floor_once(db, q[i].floor_sql, folder,
 			    q[i].text, month_ago, &hf);
-			cf[r] = cpu() - c0;
+			cf[r] = bench_cpu() - c0;
 		}
 		qsort(tp, RUNS, sizeof(double), cmp_double);
 		qsort(tf, RUNS, sizeof(double), cmp_double);

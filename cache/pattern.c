@@ -312,6 +312,23 @@ header_run(const char *text, size_t len, const char *const *f,
 	return at;
 }
 
+/* Where the body starts in a kept search text of len bytes whose
+ * header fields are argv[1..4] (from, to, cc, subject): db_msg.c joins
+ * them in one of two ways. */
+static size_t
+body_start(const char *text, size_t len, sqlite3_value **argv)
+{
+	const char *f[4];
+	size_t skip;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		f[i] = (const char *)sqlite3_value_text(argv[i + 1]);
+	if ((skip = header_run(text, len, f, 0)) == 0)
+		skip = header_run(text, len, f, 1);
+	return skip;
+}
+
 /*
  * postie_body(text, from, to, cc, subject): the body part of a message's
  * kept search text, which starts with its header fields (db_msg.c keeps
@@ -321,20 +338,15 @@ static void
 fn_body(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	const char *text = (const char *)sqlite3_value_text(argv[0]);
-	const char *f[4];
 	size_t len, skip;
-	int i;
 
 	(void)argc;
 	if (text == NULL) {
 		sqlite3_result_null(ctx);
 		return;
 	}
-	for (i = 0; i < 4; i++)
-		f[i] = (const char *)sqlite3_value_text(argv[i + 1]);
 	len = strlen(text);
-	if ((skip = header_run(text, len, f, 0)) == 0)
-		skip = header_run(text, len, f, 1);
+	skip = body_start(text, len, argv);
 	sqlite3_result_text(ctx, text + skip, (int)(len - skip),
 	    SQLITE_TRANSIENT);
 }
@@ -375,7 +387,6 @@ fn_body_has(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	const char *text = (const char *)sqlite3_value_text(argv[0]);
 	const char *needle = (const char *)sqlite3_value_text(argv[5]);
 	int icase = sqlite3_value_int(argv[6]);
-	const char *f[4];
 	char low[256], *lw = low;
 	size_t len, skip, n, i;
 
@@ -384,11 +395,8 @@ fn_body_has(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_int(ctx, 0);
 		return;
 	}
-	for (i = 0; i < 4; i++)
-		f[i] = (const char *)sqlite3_value_text(argv[i + 1]);
 	len = strlen(text);
-	if ((skip = header_run(text, len, f, 0)) == 0)
-		skip = header_run(text, len, f, 1);
+	skip = body_start(text, len, argv);
 	n = strlen(needle);
 	if (icase) {
 		if (n >= sizeof(low))

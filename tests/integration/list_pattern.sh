@@ -2,13 +2,13 @@
 # postie list ACCOUNT[/FOLDER] PATTERN (doc/postie.1, Patterns): only the
 # messages that match, offline, from a POP3 account's Maildir; nothing
 # matching is exit 0 and no output; a bad pattern is exit 2 and the
-# sentence with its column.  Needs $POSTIE (set by make check).
-set -u
-: "${POSTIE:?run through make check, or set POSTIE}"
-T=$(mktemp -d "${TMPDIR:-/tmp}/list_pattern.XXXXXX") || exit 99
-trap 'rm -rf "$T"' EXIT
-export XDG_DATA_HOME="$T/data" XDG_CACHE_HOME="$T/cache" \
-    XDG_STATE_HOME="$T/state" XDG_CONFIG_HOME="$T/config" TZ=UTC
+# sentence with its column.  Needs $POSTIE and
+# $top_srcdir (set by make check).
+# The offline account and private folders of the TUI tests (no tmux is
+# started here).
+. "$top_srcdir/tests/tui/lib.sh"
+T=$TUI_DIR
+export TZ=UTC
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 ok() { echo "ok: $*"; }
@@ -25,21 +25,11 @@ msg "1700000002.M1P1Q2.test:2," "Bob <bob@example.org>" \
     "Fri, 10 Jan 2025 10:00:00 +0000" "Person 39 agenda"
 msg "1700000003.M1P1Q3.test:2,FS" "Carol <carol@example.org>" \
     "Tue, 24 Nov 2026 10:00:00 +0000" "budget"
-cat >"$T/cfg" <<CONF
-[account home]
-protocol = pop3
-host = 127.0.0.1
-port = 1
-user = bob
-password_command = echo secret
-keep_on_server = no
-maildir = $MD
-CONF
-chmod 600 "$T/cfg"
+tui_offline_pop3_config "$MD"
 
 # subjects PATTERN...: the subjects listed, one line, in list order.
 subjects() {
-	"$POSTIE" -c "$T/cfg" list home "$@" >"$T/out" 2>"$T/err"
+	"$POSTIE" -c "$CFG" list home "$@" >"$T/out" 2>"$T/err"
 	echo $? >"$T/rc"
 	cut -f5 "$T/out" | paste -sd, -
 }
@@ -71,11 +61,11 @@ check "" "~f nobody"
 check "" "~F ~U"
 
 # The flags column still says what each message is.
-"$POSTIE" -c "$T/cfg" list home "~F" | cut -f2 | grep -qx F ||
+"$POSTIE" -c "$CFG" list home "~F" | cut -f2 | grep -qx F ||
     fail "the flagged message's flags column is not F"
 
 # A bad pattern: exit 2, the sentence with its column, no output.
-"$POSTIE" -c "$T/cfg" list home "~d <2x" >"$T/out" 2>"$T/err"
+"$POSTIE" -c "$CFG" list home "~d <2x" >"$T/out" 2>"$T/err"
 rc=$?
 if [ $rc = 2 ] && ! [ -s "$T/out" ] &&
     [ "$(cat "$T/err")" = "postie: ~d <2x: unknown unit 'x' at column 5" ]; then
@@ -83,7 +73,7 @@ if [ $rc = 2 ] && ! [ -s "$T/out" ] &&
 else
 	fail "bad pattern: exit $rc, stdout '$(cat "$T/out")', stderr '$(cat "$T/err")'"
 fi
-"$POSTIE" -c "$T/cfg" list home '~s "open' >"$T/out" 2>"$T/err"
+"$POSTIE" -c "$CFG" list home '~s "open' >"$T/out" 2>"$T/err"
 rc=$?
 [ $rc = 2 ] && grep -q "the quote is never closed at column 4" "$T/err" ||
     fail "unclosed quote: exit $rc, '$(cat "$T/err")'"

@@ -77,9 +77,6 @@ tui_pass "a bad pattern names the column"
 # --- search takes patterns too ---
 tui_keys l Enter
 tui_expect "home/INBOX: 5 messages"
-cursor_on() { # the cursor's row (reverse video) shows $1
-	tui_screen -e | grep -F "$1" | grep -q "$(printf '\033')\[[0-9;]*7m"
-}
 tui_keys =
 tui_cmd "search ~F"
 wait_until cursor_on "fresh flagged" || tui_fail "search ~F did not find the flagged message"
