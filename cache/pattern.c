@@ -24,30 +24,30 @@ struct pattern {
 	int body;     /* the query reads fts_text */
 };
 
+/* A bound value, and its `?` in the clause. */
 static void
-param_text(struct pattern *p, const char *s, size_t len)
+param_add(struct pattern *p, char *text, int64_t num)
 {
 	if (p->nparams == p->cap) {
 		p->cap = p->cap ? p->cap * 2 : 8;
 		p->params = xreallocarray(p->params, p->cap,
 		    sizeof(*p->params));
 	}
-	p->params[p->nparams].text = xstrndup(s, len);
-	p->params[p->nparams++].num = 0;
+	p->params[p->nparams].text = text;
+	p->params[p->nparams++].num = num;
 	buf_addch(&p->where, '?');
+}
+
+static void
+param_text(struct pattern *p, const char *s, size_t len)
+{
+	param_add(p, xstrndup(s, len), 0);
 }
 
 static void
 param_num(struct pattern *p, int64_t v)
 {
-	if (p->nparams == p->cap) {
-		p->cap = p->cap ? p->cap * 2 : 8;
-		p->params = xreallocarray(p->params, p->cap,
-		    sizeof(*p->params));
-	}
-	p->params[p->nparams].text = NULL;
-	p->params[p->nparams++].num = v;
-	buf_addch(&p->where, '?');
+	param_add(p, NULL, v);
 }
 
 /* --- words, as the FTS5 tokenizer (unicode61) cuts them --- */
@@ -351,8 +351,8 @@ fn_body(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	    SQLITE_TRANSIENT);
 }
 
-/* Where needle (n bytes, lower case when icase) starts in hay, ASCII
- * case ignored when icase: the same answer as LIKE '%needle%'. */
+/* Whether hay holds needle (n bytes, lower case when icase), ASCII case
+ * ignored when icase: what LIKE '%needle%' (or GLOB) would say. */
 static int
 contains(const char *hay, size_t len, const char *needle, size_t n, int icase)
 {

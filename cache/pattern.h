@@ -28,7 +28,7 @@
  *     attachments.
  *   - pattern_run() answers from disk on the calling thread's
  *     connection; it registers its SQL functions (postie_regexp,
- *     postie_body, postie_phrase) on that connection.
+ *     postie_body, postie_body_has, postie_phrase) on that connection.
  */
 #ifndef POSTIE_CACHE_PATTERN_H
 #define POSTIE_CACHE_PATTERN_H
