@@ -7,10 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cache/cache_int.h"
 #include "cache/outbox.h"
+#include "cache/pattern.h"
 #include "cache/send.h"
 #include "net/imap.h"
 #include "mime/submit.h"
@@ -365,10 +367,11 @@ cache_index_open(struct cache *c, int64_t folder_id, enum index_sort sort,
 }
 
 int
-cache_search(struct cache *c, int64_t folder_id, const char *query,
+cache_search(struct cache *c, int64_t folder_id, const char *pattern,
     int64_t **ids_r, size_t *n_r, struct error *err)
 {
-	return db_search(c->db, folder_id, query, ids_r, n_r, err);
+	return pattern_search(c->db, folder_id, pattern, time(NULL), ids_r,
+	    n_r, err);
 }
 
 /* --- events --- */

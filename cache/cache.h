@@ -178,8 +178,11 @@ int cache_expunge(struct cache *c, int64_t folder_id, struct error *err);
  * the user was asked about, not a mark that arrived since. */
 int cache_expunge_ids(struct cache *c, int64_t folder_id, const int64_t *ids,
     size_t n, struct error *err);
-/* db_search() on the UI connection (folder_id 0: everything). */
-int cache_search(struct cache *c, int64_t folder_id, const char *query,
+/* The messages of the folder (0: every folder) that match a pattern
+ * (cache/pattern.h: Mutt's ~f ~s ~d ~U ..., plain words for full text),
+ * in id order, on the UI connection; a parse error is the sentence with
+ * its column. */
+int cache_search(struct cache *c, int64_t folder_id, const char *pattern,
     int64_t **ids_r, size_t *n_r, struct error *err);
 
 /* --- the outbox (outbox.h) --- */

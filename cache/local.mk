@@ -24,3 +24,6 @@ libcache_a_SOURCES += cache/pop3_fetch.c cache/pop3_fetch.h
 libcache_a_SOURCES += cache/outbox.c cache/outbox.h
 
 libcache_a_SOURCES += cache/send.c cache/send.h
+
+# Patterns (limit, search, postie list PATTERN) as queries over the index.
+libcache_a_SOURCES += cache/pattern.c cache/pattern.h

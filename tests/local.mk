@@ -20,3 +20,4 @@ include tests/integration/sync_imap.mk
 include tests/integration/faults.mk
 include tests/integration/multiproc.mk
 include tests/integration/smtp.mk
+include tests/integration/patterns.mk

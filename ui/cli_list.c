@@ -1,4 +1,5 @@
-/* postie list ACCOUNT[/FOLDER]: one line per cached message (doc/postie.1). */
+/* postie list ACCOUNT[/FOLDER] [PATTERN]: one line per cached message that
+ * matches (doc/postie.1; patterns: cache/pattern.h). */
 #include "config.h"
 
 #include <stdio.h>
@@ -7,6 +8,7 @@
 #include <time.h>
 
 #include "cache/cache.h"
+#include "core/pattern_parse.h"
 #include "core/str.h"
 #include "core/xalloc.h"
 #include "ui/cli.h"
@@ -36,11 +38,22 @@ find_folder(struct cache *c, size_t acct, const char *name, int64_t *fid_r,
 	return found ? 0 : cache_folder_find(c, acct, name, fid_r, err);
 }
 
+static int
+cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 int
 cli_list(const struct cli_opts *opts, int argc, char **argv)
 {
 	const struct index_rec *r;
 	struct index *ix = NULL;
+	struct buf pattern = BUF_INIT;
+	int64_t *ids = NULL;
+	size_t nids = 0;
 	struct cache *c = NULL;
 	struct config *cfg;
 	struct error err;
@@ -52,8 +65,28 @@ cli_list(const struct cli_opts *opts, int argc, char **argv)
 	int64_t fid;
 	int rc = 1;
 
-	if (argc != 2)
-		return cli_fail("usage: postie list ACCOUNT[/FOLDER]"), 2;
+	if (argc < 2)
+		return cli_fail("usage: postie list ACCOUNT[/FOLDER] "
+		    "[PATTERN]"), 2;
+	/* The pattern may come in several words (~f alice ~U): one
+	 * pattern, as if quoted. */
+	for (i = 2; i < (size_t)argc; i++) {
+		if (i > 2)
+			buf_addch(&pattern, ' ');
+		buf_addstr(&pattern, argv[i]);
+	}
+	if (pattern.len) {
+		struct pat_node *tree = NULL;
+
+		/* A bad pattern is a usage error, told before anything is
+		 * opened. */
+		error_clear(&err);
+		if (pat_parse(buf_cstr(&pattern), time(NULL), &tree, &err) < 0) {
+			buf_free(&pattern);
+			return cli_fail("%s", err.msg), 2;
+		}
+		pat_free(&tree);
+	}
 	account = xstrdup(argv[1]);
 	if ((slash = strchr(account, '/')) != NULL) {
 		*slash = '\0';
@@ -68,7 +101,9 @@ cli_list(const struct cli_opts *opts, int argc, char **argv)
 	if (cache_open(cfg, NULL, &c, &err) < 0 ||
 	    cache_account_find(c, account, &acct, &err) < 0 ||
 	    find_folder(c, acct, folder, &fid, &err) < 0 ||
-	    cache_index_open(c, fid, INDEX_SORT_ARRIVAL, 0, &ix, &err) < 0) {
+	    cache_index_open(c, fid, INDEX_SORT_ARRIVAL, 0, &ix, &err) < 0 ||
+	    (pattern.len && cache_search(c, fid, buf_cstr(&pattern), &ids,
+	    &nids, &err) < 0)) {
 		cli_fail("%s", err.msg);
 		goto out;
 	}
@@ -77,6 +112,10 @@ cli_list(const struct cli_opts *opts, int argc, char **argv)
 		struct tm tm;
 
 		r = index_get(ix, i);
+		/* ids: in id order (cache_search). */
+		if (pattern.len && bsearch(&r->id, ids, nids, sizeof(*ids),
+		    cmp_id) == NULL)
+			continue;
 		k = 0;
 		if (!(r->flags & MSG_SEEN))
 			flags[k++] = 'N';
@@ -111,6 +150,8 @@ cli_list(const struct cli_opts *opts, int argc, char **argv)
 	}
 	rc = fflush(stdout) == 0 ? 0 : cli_fail("cannot write the output");
 out:
+	free(ids);
+	buf_free(&pattern);
 	buf_free(&from);
 	buf_free(&subject);
 	index_free(&ix);

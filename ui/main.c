@@ -33,8 +33,9 @@ const struct cli_cmd cli_cmds[] = {
 	    "download new mail and changes for the accounts, headless" },
 	{ "folders", cli_folders, "folders ACCOUNT",
 	    "one line per cached folder: name, total, unread" },
-	{ "list", cli_list, "list ACCOUNT[/FOLDER]",
-	    "one line per cached message: uid, flags, date, from, subject" },
+	{ "list", cli_list, "list ACCOUNT[/FOLDER] [PATTERN]",
+	    "one line per cached message (that matches): uid, flags, date, "
+	    "from, subject" },
 	{ "send", cli_send, "send [-a ACCOUNT] [--queue] [FILE]",
 	    "submit one message (stdin without FILE), as sendmail -t" },
 	{ "outbox", cli_outbox, "outbox [ACCOUNT]",

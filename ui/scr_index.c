@@ -455,60 +455,17 @@ scr_index_seen(struct ui *ui, struct ui_screen *s, int64_t id)
 		set_flags(ui, x, r, MSG_SEEN, 0);
 }
 
-/*
- * NeoMutt's flag patterns, which its users type first: ~N or ~U
- * unread, ~R read, ~F flagged, ~D deleted, ~Q replied, ~A all.  1 and
- * the ids when q is one, 0 when q is text, -1 (shown) for another ~X.
- */
-static int
-flag_pattern(struct ui *ui, struct idx *x, const char *q, int64_t **ids_r,
-    size_t *n_r)
-{
-	const struct index_rec *r;
-	size_t i, n = x->ix ? index_count(x->ix) : 0;
-	unsigned want, set;
-
-	while (*q == ' ')
-		q++;
-	if (q[0] != '~')
-		return 0;
-	switch (q[1] && (q[2] == '\0' || q[2] == ' ') ? q[1] : 0) {
-	case 'N': case 'U': want = MSG_SEEN; set = 0; break;
-	case 'R': want = MSG_SEEN; set = MSG_SEEN; break;
-	case 'F': want = MSG_FLAGGED; set = MSG_FLAGGED; break;
-	case 'D': want = MSG_DELETED; set = MSG_DELETED; break;
-	case 'Q': want = MSG_ANSWERED; set = MSG_ANSWERED; break;
-	case 'A': want = 0; set = 0; break;
-	default:
-		ui_message(ui, 1, "postie knows the patterns ~N ~U ~R ~F ~D ~Q "
-		    "~A; other words are searched in the text.");
-		return -1;
-	}
-	*ids_r = xreallocarray(NULL, n ? n : 1, sizeof(**ids_r));
-	*n_r = 0;
-	for (i = 0; i < n; i++) {
-		r = index_get(x->ix, i);
-		if ((r->flags & want) == set)
-			(*ids_r)[(*n_r)++] = r->id;
-	}
-	if (*n_r)
-		qsort(*ids_r, *n_r, sizeof(**ids_r), cmp_id);
-	return 1;
-}
-
 static int
 search(struct ui *ui, struct idx *x, const char *q, int64_t **ids_r,
     size_t *n_r)
 {
 	struct error err;
-	int rc;
 
 	error_clear(&err);
 	free(*ids_r);
 	*ids_r = NULL;
 	*n_r = 0;
-	if ((rc = flag_pattern(ui, x, q, ids_r, n_r)) != 0)
-		return rc < 0 ? -1 : 0;
+	/* Patterns: cache/pattern.h. */
 	if (cache_search(ui->cache, x->folder_id, q, ids_r, n_r, &err) < 0) {
 		ui_message(ui, 1, "%s", err.msg);
 		return -1;
@@ -890,8 +847,8 @@ index_cmd(struct ui *ui, struct ui_screen *s, const char *name,
 	}
 	if (strcmp(name, "limit") == 0) {
 		if (arg == NULL)
-			return ask(ui, x, "Limit to messages containing (~N: "
-			    "unread, ~F: flagged; empty: all): ", "limit");
+			return ask(ui, x, "Limit to messages matching (~f ~s ~d "
+			    "~U ~F ..., words; empty: all): ", "limit");
 		reload_if_written(ui, x);
 		free(x->limit_q);
 		x->limit_q = NULL;

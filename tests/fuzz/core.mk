@@ -32,3 +32,15 @@ tests_fuzz_fuzz_tsv_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DFUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/tsv"'
 tests_fuzz_fuzz_tsv_LDADD = $(CORE_LIBS)
 tests_fuzz_fuzz_tsv_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
+
+# Mutt's pattern language (core/pattern_parse).
+FUZZ_TARGETS += tests/fuzz/fuzz_pattern
+check_PROGRAMS += tests/fuzz/fuzz_pattern
+if !FUZZERS
+TESTS += tests/fuzz/fuzz_pattern
+endif
+tests_fuzz_fuzz_pattern_SOURCES = tests/fuzz/fuzz_pattern.c $(FUZZ_MAIN)
+tests_fuzz_fuzz_pattern_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DFUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/pattern"'
+tests_fuzz_fuzz_pattern_LDADD = $(CORE_LIBS)
+tests_fuzz_fuzz_pattern_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)

@@ -103,6 +103,11 @@ tui_cmd() {
 	tmx send-keys -t postie Enter
 }
 
+# cursor_on TEXT: the cursor's row (reverse video) shows TEXT.
+cursor_on() {
+	tui_screen -e | grep -F "$1" | grep -q "$(printf '\033')\[[0-9;]*7m"
+}
+
 # wait_until CMD...: until CMD succeeds, bounded like tui_wait.
 wait_until() {
 	n=150

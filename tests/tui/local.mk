@@ -3,7 +3,8 @@
 # tests/server/with-dovecot (the .itest log compiler).
 TUI_TESTS = tests/tui/maildir.sh tests/tui/children.sh \
 	tests/tui/delete.sh tests/tui/search.sh tests/tui/display.sh \
-	tests/tui/prompts.sh tests/tui/everyday.sh tests/tui/dovecot.itest \
+	tests/tui/prompts.sh tests/tui/everyday.sh tests/tui/patterns.sh \
+	tests/tui/dovecot.itest \
 	tests/tui/offline.itest
 TESTS += $(TUI_TESTS)
 EXTRA_DIST += tests/tui/lib.sh $(TUI_TESTS)

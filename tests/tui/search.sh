@@ -39,9 +39,6 @@ tui_expect "home/INBOX: 7 messages"
 wait_until grep -qs 'cannot connect' "$LOGF" || tui_fail "no connection error"
 
 # --- index: a match below the cursor is no wrap; past the end is ---
-cursor_on() { # the cursor's row (reverse video) shows $1
-	tui_screen -e | grep -F "$1" | grep -q "$(printf '\033')\[[0-9;]*7m"
-}
 tui_keys =
 tui_cmd "search marmalade"
 wait_until cursor_on "recipe two" || tui_fail "search did not find recipe two"

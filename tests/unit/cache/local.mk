@@ -50,3 +50,9 @@ tests_unit_cache_check_thread_hostile_SOURCES = \
 	tests/unit/cache/check_thread_hostile.c tests/unit/cache/check_cache.h
 tests_unit_cache_check_thread_hostile_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_cache_check_thread_hostile_LDADD = $(CACHE_LIBS) $(UNIT_LIBS)
+
+CACHE_UNIT_TESTS += tests/unit/cache/check_pattern
+tests_unit_cache_check_pattern_SOURCES = tests/unit/cache/check_pattern.c \
+	tests/unit/cache/check_cache.h
+tests_unit_cache_check_pattern_CFLAGS = $(UNIT_CFLAGS) $(SQLITE_CFLAGS)
+tests_unit_cache_check_pattern_LDADD = $(CACHE_LIBS) $(UNIT_LIBS)

@@ -41,3 +41,10 @@ tests_unit_core_check_bgprio_LDADD = $(CORE_LIBS) $(UNIT_LIBS)
 tests_unit_core_check_spawn_SOURCES = tests/unit/core/check_spawn.c
 tests_unit_core_check_spawn_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_core_check_spawn_LDADD = $(CORE_LIBS) $(UNIT_LIBS)
+
+# The pattern language's parser (Mutt's patterns).
+CORE_UNIT_TESTS += tests/unit/core/check_pattern_parse
+tests_unit_core_check_pattern_parse_SOURCES = \
+	tests/unit/core/check_pattern_parse.c
+tests_unit_core_check_pattern_parse_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_core_check_pattern_parse_LDADD = $(CORE_LIBS) $(UNIT_LIBS)
