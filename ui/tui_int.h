@@ -208,6 +208,12 @@ struct ui_screen *scr_pager_new(struct ui *ui, struct ui_screen *index,
     int64_t msg_id);
 struct ui_screen *scr_help_new(struct ui *ui, unsigned ctx);
 
+/* --- scr_setup.c: the first-run setup form --- */
+/* With curses started and no configuration file at path: runs the form
+ * until the user saves (0: path written, *account_r the new account's
+ * name, to free) or cancels (1: nothing written). */
+int scr_setup_run(struct ui *ui, const char *path, char **account_r);
+
 /* --- scr_compose.c: writing mail --- */
 enum scr_compose_kind {
 	SCR_COMPOSE_NEW, SCR_COMPOSE_REPLY, SCR_COMPOSE_REPLY_ALL,

@@ -9,6 +9,10 @@ TUI_TESTS = tests/tui/maildir.sh tests/tui/children.sh \
 TESTS += $(TUI_TESTS)
 EXTRA_DIST += tests/tui/lib.sh $(TUI_TESTS)
 
+# The first-run setup form (Dovecot, Postfix when there is one).
+TESTS += tests/tui/setup.itest
+EXTRA_DIST += tests/tui/setup.itest
+
 # Writing mail: reply, send, Sent copy, drafts (Dovecot + Postfix).
 TESTS += tests/tui/compose.itest
 EXTRA_DIST += tests/tui/compose.itest
