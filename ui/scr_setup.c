@@ -78,8 +78,8 @@ static const struct field templates[F_N] = {
 	    "IMAP keeps mail on the server (several devices); POP3 "
 	    "downloads it to this computer.  Left/Right or Space."),
 	FIELD(F_MODE, "Mail on the server", K_CHOICE, modes,
-	    "Delete: once a message is safely on disk here it is deleted "
-	    "from the server, and this computer holds the only copy."),
+	    "Delete: each message safely on disk here leaves the server; "
+	    "this computer then holds the only copy."),
 	FIELD(F_HOST, "Server", K_TEXT, NOCHOICE,
 	    "The host name your provider gives for IMAP or POP3."),
 	FIELD(F_PORT, "Port", K_TEXT, NOCHOICE,
