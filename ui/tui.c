@@ -213,10 +213,15 @@ ui_status(struct ui *ui, size_t i)
 {
 	struct cache_account_status *st = &ui->status[i];
 
+	struct error err;
+
 	if (!ui->status_valid[i]) {
+		error_clear(&err);
 		memset(st, 0, sizeof(*st));
-		if (cache_account_status(ui->cache, i, st, NULL) < 0)
+		if (cache_account_status(ui->cache, i, st, &err) < 0) {
 			st->state = ACCOUNT_ERROR;
+			str_lcpy(st->error, err.msg, sizeof(st->error));
+		}
 		ui->status_valid[i] = 1;
 	}
 	return st;
@@ -352,6 +357,11 @@ draw_status(struct ui *ui)
 		buf_printf(&b, ", %s", a->mode_words);
 		buf_printf(&b, " | %s", account_state_name(
 		    ui_status(ui, i)->state));
+		/* "error" alone tells nothing: the sentence follows. */
+		if (ui_status(ui, i)->state == ACCOUNT_ERROR)
+			buf_printf(&b, ": %s", ui_status(ui, i)->error[0] ?
+			    ui_status(ui, i)->error : "no reason was "
+			    "recorded (see the log)");
 		p = &ui->progress[i];
 		if (p->active) {
 			human_bytes(p->bytes, bytes, sizeof(bytes));
