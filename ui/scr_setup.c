@@ -485,8 +485,8 @@ draw(struct ui *ui, struct form *fm)
 	size_t n;
 
 	erase();
-	ui_title(ui, " postie: set up an account   Tab/Down next  Up back  "
-	    "Left/Right choose  Esc cancel");
+	ui_title(ui, " postie: set up an account   Tab: next  Up: back  "
+	    "Space: choose  Esc: cancel");
 	buf_printf(&b, "There is no configuration file at %s yet.  Fill in "
 	    "one account: postie tests the login before it writes the "
 	    "file.", fm->path);
@@ -545,6 +545,13 @@ draw(struct ui *ui, struct form *fm)
 			cx = LABEL_W + x;
 		}
 	}
+	/* A short terminal scrolls the form: say that there is more. */
+	if (top > 0)
+		ui_put(y0 - 1, LABEL_W, ui->cols - LABEL_W, "(more above: Up)",
+		    16, ui->attr[THEME_NORMAL] | A_DIM);
+	if (total - top > body)
+		ui_put(y0 + body, LABEL_W, ui->cols - LABEL_W,
+		    "(more below: Down)", 18, ui->attr[THEME_NORMAL] | A_DIM);
 	y = y0 + body + 1;
 	ui_put_wrapped(y, 2, ui->cols - 4, 2, templates[fm->cur].help,
 	    strlen(templates[fm->cur].help), ui->attr[THEME_NORMAL] | A_DIM);
