@@ -329,25 +329,8 @@ move_focus(struct form *fm, int delta)
 static void
 edit(struct form *fm, struct field *f, int key)
 {
-	struct buf *t = &f->text;
-
-	if (key == UI_KEY_FN(KEY_BACKSPACE) || key == 127 ||
-	    key == UI_KEY_CTRL('H')) {
-		while (t->len > 0 &&
-		    ((unsigned char)t->data[t->len - 1] & 0xc0) == 0x80)
-			t->len--;
-		if (t->len > 0)
-			t->len--;
-		if (t->data)
-			t->data[t->len] = '\0';
-	} else if (key == UI_KEY_CTRL('U')) {
-		buf_reset(t);
-	} else if (!UI_KEY_IS_FN(key) && key >= 0x20 && key != 0x7f &&
-	    t->len < 1024) {
-		str_utf8_encode(t, (unsigned)key);
-	} else {
+	if (!ui_edit_key(&f->text, key))
 		return;
-	}
 	f->touched = 1;
 	if (f == &fm->f[F_ADDRESS])
 		suggest(fm);

@@ -117,7 +117,15 @@ prompt_key(struct ui *ui, int key)
 		buf_free(&copy);
 	} else if (key == 27 || key == UI_KEY_CTRL('G')) {
 		prompt_end(ui, NULL);
-	} else if (key == UI_KEY_FN(KEY_BACKSPACE) || key == 127 ||
+	} else {
+		ui_edit_key(t, key);
+	}
+}
+
+int
+ui_edit_key(struct buf *t, int key)
+{
+	if (key == UI_KEY_FN(KEY_BACKSPACE) || key == 127 ||
 	    key == UI_KEY_CTRL('H')) {
 		/* Drop one UTF-8 character. */
 		while (t->len > 0 &&
@@ -131,7 +139,10 @@ prompt_key(struct ui *ui, int key)
 		buf_reset(t);
 	} else if (!UI_KEY_IS_FN(key) && key >= 0x20 && t->len < 1024) {
 		str_utf8_encode(t, (unsigned)key);
+	} else {
+		return 0;
 	}
+	return 1;
 }
 
 void

@@ -137,6 +137,10 @@ void ui_prompt(struct ui *ui, const char *label, const char *initial,
     ui_prompt_fn fn, void *arg);
 void ui_ask_yesno(struct ui *ui, const char *question, ui_prompt_fn fn,
     void *arg);
+/* A key typed into a line of text t: Backspace drops a character, C-u
+ * clears, a printable character is appended.  1 if t changed, 0 if the
+ * key is none of these. */
+int ui_edit_key(struct buf *t, int key);
 /* Gives the prompt just opened a Tab completion. */
 void ui_prompt_complete(struct ui *ui, ui_complete_fn fn);
 void ui_push(struct ui *ui, struct ui_screen *s);
