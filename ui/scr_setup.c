@@ -26,11 +26,11 @@
 
 enum fid {
 	F_ADDRESS, F_NAME, F_ACCOUNT, F_PROTO, F_MODE, F_HOST, F_PORT, F_TLS,
-	F_USER, F_PWMODE, F_PWCMD, F_PW, F_CA, F_SMTP_HOST, F_SMTP_PORT,
+	F_USER, F_PWMODE, F_PWCMD, F_PW, F_CA, F_FROM, F_SMTP_HOST, F_SMTP_PORT,
 	F_SMTP_TLS, F_SAVE, F_CANCEL, F_N
 };
 
-enum kind { K_TEXT, K_SECRET, K_CHOICE, K_BUTTON };
+enum kind { K_TEXT, K_SECRET, K_CHOICE, K_BUTTON, K_INFO };
 
 static const char *const protos[] = { "IMAP", "POP3", NULL };
 static const char *const modes[] = { "keep it on the server",
@@ -102,6 +102,7 @@ static const struct field templates[F_N] = {
 	FIELD(F_CA, "CA file (optional)", K_TEXT, NOCHOICE,
 	    "Only for a server whose certificate the system does not "
 	    "trust: the CA's PEM file (absolute path or ~/...)."),
+	FIELD(F_FROM, "Sends as", K_INFO, NOCHOICE, ""),
 	FIELD(F_SMTP_HOST, "SMTP server", K_TEXT, NOCHOICE,
 	    "Where your mail is sent from, with the same user and "
 	    "password; empty: this account does not send."),
@@ -146,7 +147,8 @@ shown(struct form *fm, int id)
 static int
 focusable(struct form *fm, int id)
 {
-	return shown(fm, id) && !(id == F_MODE && fm->f[F_PROTO].choice == 0);
+	return shown(fm, id) && id != F_FROM &&
+	    !(id == F_MODE && fm->f[F_PROTO].choice == 0);
 }
 
 static void
@@ -390,7 +392,7 @@ layout(struct form *fm, int *row)
 	int i, y = 0;
 
 	for (i = 0; i < F_N; i++) {
-		if (i == F_SMTP_HOST || i == F_SAVE)
+		if (i == F_FROM || i == F_SAVE)
 			y++; /* a blank row before sending, and the buttons */
 		if (i == F_CANCEL) {
 			row[i] = row[F_SAVE]; /* beside it */
@@ -429,6 +431,24 @@ draw_choice(struct ui *ui, struct form *fm, int id, int y)
 		    strlen(f->choices[i]), attr);
 		x += 3;
 	}
+}
+
+/* The From the account will send with (setup_config_text's rule). */
+static void
+draw_from(struct ui *ui, struct form *fm, int y)
+{
+	struct buf b = BUF_INIT;
+
+	if (fm->f[F_SMTP_HOST].text.len == 0)
+		buf_addstr(&b, "nothing: no SMTP server, no sending");
+	else if (fm->f[F_NAME].text.len)
+		buf_printf(&b, "%s <%s>", text(fm, F_NAME),
+		    text(fm, F_ADDRESS));
+	else
+		buf_addstr(&b, text(fm, F_ADDRESS));
+	ui_put(y, LABEL_W, ui->cols - LABEL_W, b.data, b.len,
+	    ui->attr[THEME_NORMAL]);
+	buf_free(&b);
 }
 
 /* The status line: what this account will be, the way the account list
@@ -504,6 +524,10 @@ draw(struct ui *ui, struct form *fm)
 		    ui->attr[THEME_NORMAL]);
 		if (f->kind == K_CHOICE) {
 			draw_choice(ui, fm, i, y);
+			continue;
+		}
+		if (f->kind == K_INFO) {
+			draw_from(ui, fm, y);
 			continue;
 		}
 		attr = fm->cur == i ? ui->attr[THEME_CURSOR] :
