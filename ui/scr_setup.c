@@ -334,6 +334,7 @@ edit(struct form *fm, struct field *f, int key)
 	if (!ui_edit_key(&f->text, key))
 		return;
 	f->touched = 1;
+	buf_reset(&fm->msg); /* it spoke of the old values */
 	if (f == &fm->f[F_ADDRESS])
 		suggest(fm);
 }
@@ -374,6 +375,7 @@ key(struct form *fm, int k)
 	    k == ' ' || k == UI_KEY_FN(KEY_LEFT))) {
 		f->choice = (f->choice + (k == UI_KEY_FN(KEY_LEFT) ?
 		    f->nchoices - 1 : 1)) % f->nchoices;
+		buf_reset(&fm->msg);
 		suggest(fm);
 	} else if (k == 'q' && (f->kind == K_CHOICE || f->kind ==
 	    K_BUTTON)) {
@@ -559,13 +561,17 @@ draw(struct ui *ui, struct form *fm)
 	if (total - top > body)
 		ui_put(y0 + body, LABEL_W, ui->cols - LABEL_W,
 		    "(more below: Down)", 18, ui->attr[THEME_NORMAL] | A_DIM);
+	/* The message (a failed login's sentence with a fingerprint takes
+	 * three rows) or else the focused field's help. */
 	y = y0 + body + 1;
-	ui_put_wrapped(y, 2, ui->cols - 4, 2, templates[fm->cur].help,
-	    strlen(templates[fm->cur].help), ui->attr[THEME_NORMAL] | A_DIM);
 	if (fm->msg.len)
-		ui_put_wrapped(y + 2, 2, ui->cols - 4, 3, fm->msg.data,
-		    fm->msg.len, ui->attr[fm->msg_error ? THEME_ERROR :
-		    THEME_NORMAL]);
+		ui_put_wrapped(y, 2, ui->cols - 4, ui->rows - 2 - y,
+		    fm->msg.data, fm->msg.len, ui->attr[fm->msg_error ?
+		    THEME_ERROR : THEME_NORMAL]);
+	else
+		ui_put_wrapped(y, 2, ui->cols - 4, ui->rows - 2 - y,
+		    templates[fm->cur].help, strlen(templates[fm->cur].help),
+		    ui->attr[THEME_NORMAL] | A_DIM);
 	draw_status(ui, fm);
 	ui_fill(ui->rows - 1, 0, ui->cols, ui->attr[THEME_NORMAL]);
 	if (cy >= 0 && !fm->probe && !fm->asking) {
