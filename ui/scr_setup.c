@@ -226,6 +226,20 @@ answers(struct form *fm, struct setup_answers *a)
 	a->smtp_tls = tls_of(fm->f[F_SMTP_TLS].choice);
 }
 
+/* config_parse's "PATH:LINE: reason" without the place: the file is
+ * not written yet. */
+static const char *
+reason(const char *msg, const char *path)
+{
+	size_t n = strlen(path);
+	const char *p;
+
+	if (strncmp(msg, path, n) != 0 || msg[n] != ':' ||
+	    (p = strstr(msg + n + 1, ": ")) == NULL)
+		return msg;
+	return p + 2;
+}
+
 /* The configuration text of the answers, checked as postie will read
  * it: 0 and *cfg_r, or -1 with the reason said. */
 static int
@@ -233,17 +247,12 @@ build(struct form *fm, struct buf *out, struct config **cfg_r)
 {
 	struct setup_answers a;
 	struct error err;
-	const char *p;
 
 	error_clear(&err);
 	answers(fm, &a);
 	if (setup_config_text(&a, out, &err) < 0 ||
 	    config_parse(fm->path, out->data, out->len, cfg_r, &err) < 0) {
-		/* "PATH:LINE: " means nothing for a file not written yet. */
-		p = strstr(err.msg, ": ");
-		say(fm, 1, "%s", strncmp(err.msg, fm->path,
-		    strlen(fm->path)) == 0 && p ? strstr(p + 2, ": ") ?
-		    strstr(p + 2, ": ") + 2 : p + 2 : err.msg);
+		say(fm, 1, "%s", reason(err.msg, fm->path));
 		return -1;
 	}
 	return 0;
