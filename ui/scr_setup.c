@@ -12,7 +12,6 @@
 #include <curses.h>
 #include <errno.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,8 +56,7 @@ struct form {
 	const char *path;
 	struct cache_probe *probe;
 	int asking; /* "store the password in the file?" */
-	struct buf msg;
-	int msg_error;
+	struct ui *ui; /* its message line is the form's sentence */
 	int done; /* 1 saved, -1 cancelled */
 };
 
@@ -187,22 +185,6 @@ suggest(struct form *fm)
 	}
 }
 
-static void
-say(struct form *fm, int error, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void
-say(struct form *fm, int error, const char *fmt, ...)
-{
-	va_list ap;
-
-	buf_reset(&fm->msg);
-	va_start(ap, fmt);
-	buf_vprintf(&fm->msg, fmt, ap);
-	va_end(ap);
-	fm->msg_error = error;
-}
-
 /* The answers as setup_config_text() takes them (pointers into fm). */
 static void
 answers(struct form *fm, struct setup_answers *a)
@@ -252,7 +234,7 @@ build(struct form *fm, struct buf *out, struct config **cfg_r)
 	answers(fm, &a);
 	if (setup_config_text(&a, out, &err) < 0 ||
 	    config_parse(fm->path, out->data, out->len, cfg_r, &err) < 0) {
-		say(fm, 1, "%s", reason(err.msg, fm->path));
+		ui_message(fm->ui, 1, "%s", reason(err.msg, fm->path));
 		return -1;
 	}
 	return 0;
@@ -275,10 +257,10 @@ start_test(struct form *fm)
 	if (cache_probe_start(&cfg, 0, CACHE_PROBE_SEND, &fm->probe,
 	    &err) < 0) {
 		config_free(&cfg);
-		say(fm, 1, "%s", err.msg);
+		ui_message(fm->ui, 1, "%s", err.msg);
 		return;
 	}
-	say(fm, 0, "Testing: logging in to %s port %s as %s%s ... (Esc "
+	ui_message(fm->ui, 0, "Testing: logging in to %s port %s as %s%s ... (Esc "
 	    "cancels)", text(fm, F_HOST), text(fm, F_PORT), text(fm, F_USER),
 	    fm->f[F_SMTP_HOST].text.len ? ", then to the SMTP server" : "");
 }
@@ -295,7 +277,7 @@ save(struct form *fm)
 	if (build(fm, &t, &cfg) == 0) {
 		config_free(&cfg);
 		if (setup_write_config(fm->path, &t, &err) < 0)
-			say(fm, 1, "%s", err.msg);
+			ui_message(fm->ui, 1, "%s", err.msg);
 		else
 			fm->done = 1;
 	}
@@ -313,13 +295,13 @@ test_done(struct form *fm)
 
 		while (n > 0 && err.msg[n - 1] == '.')
 			err.msg[--n] = '\0';
-		say(fm, 1, "The login failed: %s.  Correct the fields and "
+		ui_message(fm->ui, 1, "The login failed: %s.  Correct the fields and "
 		    "test again.", err.msg);
 		return;
 	}
 	if (fm->f[F_PWMODE].choice == 1) {
 		fm->asking = 1;
-		say(fm, 0, "The login works.  Store the password unencrypted "
+		ui_message(fm->ui, 0, "The login works.  Store the password unencrypted "
 		    "in %s (mode 0600, only you can read it)? y/n", fm->path);
 		return;
 	}
@@ -343,7 +325,7 @@ edit(struct form *fm, struct field *f, int key)
 	if (!ui_edit_key(&f->text, key))
 		return;
 	f->touched = 1;
-	buf_reset(&fm->msg); /* it spoke of the old values */
+	buf_reset(&fm->ui->msg); /* it spoke of the old values */
 	if (f == &fm->f[F_ADDRESS])
 		suggest(fm);
 }
@@ -364,7 +346,7 @@ key(struct form *fm, int k)
 		if (k == 'y' || k == 'Y') {
 			save(fm);
 		} else {
-			say(fm, 0, "Nothing written.  Give a password command "
+			ui_message(fm->ui, 0, "Nothing written.  Give a password command "
 			    "instead, or save again.");
 		}
 		return;
@@ -384,7 +366,7 @@ key(struct form *fm, int k)
 	    k == ' ' || k == UI_KEY_FN(KEY_LEFT))) {
 		f->choice = (f->choice + (k == UI_KEY_FN(KEY_LEFT) ?
 		    f->nchoices - 1 : 1)) % f->nchoices;
-		buf_reset(&fm->msg);
+		buf_reset(&fm->ui->msg);
 		suggest(fm);
 	} else if (k == 'q' && (f->kind == K_CHOICE || f->kind ==
 	    K_BUTTON)) {
@@ -573,9 +555,9 @@ draw(struct ui *ui, struct form *fm)
 	/* The message (a failed login's sentence with a fingerprint takes
 	 * three rows) or else the focused field's help. */
 	y = y0 + body + 1;
-	if (fm->msg.len)
+	if (ui->msg.len)
 		ui_put_wrapped(y, 2, ui->cols - 4, ui->rows - 2 - y,
-		    fm->msg.data, fm->msg.len, ui->attr[fm->msg_error ?
+		    ui->msg.data, ui->msg.len, ui->attr[ui->msg_error ?
 		    THEME_ERROR : THEME_NORMAL]);
 	else
 		ui_put_wrapped(y, 2, ui->cols - 4, ui->rows - 2 - y,
@@ -608,6 +590,7 @@ scr_setup_run(struct ui *ui, const char *path, char **account_r)
 			fm.f[i].nchoices++;
 	buf_secret(&fm.f[F_PW].text);
 	fm.path = path;
+	fm.ui = ui;
 	while (fm.done == 0) {
 		draw(ui, &fm);
 		pfd[0].fd = 0;
@@ -635,6 +618,6 @@ scr_setup_run(struct ui *ui, const char *path, char **account_r)
 		*account_r = xstrdup(text(&fm, F_ACCOUNT));
 	for (i = 0; i < F_N; i++)
 		buf_free(&fm.f[i].text);
-	buf_free(&fm.msg);
+	buf_reset(&ui->msg); /* the main loop starts with a clean line */
 	return fm.done == 1 ? 0 : 1;
 }
