@@ -32,12 +32,13 @@ enum fid {
 enum kind { K_TEXT, K_SECRET, K_CHOICE, K_BUTTON, K_INFO };
 
 static const char *const protos[] = { "IMAP", "POP3", NULL };
-static const char *const modes[] = { "keep it on the server",
-	"download it, then delete it from the server", NULL };
+/* The account list's words, short enough for 80 columns. */
+static const char *const modes[] = { "keep on server",
+	"download and delete", NULL };
 static const char *const secs[] = { "TLS", "STARTTLS",
 	"none: plaintext, INSECURE", NULL };
-static const char *const pwmodes[] = { "a command prints it",
-	"store it in the config file", NULL };
+static const char *const pwmodes[] = { "from a command",
+	"stored in the file", NULL };
 
 struct field {
 	const char *label;
@@ -76,8 +77,9 @@ static const struct field templates[F_N] = {
 	    "IMAP keeps mail on the server (several devices); POP3 "
 	    "downloads it to this computer.  Left/Right or Space."),
 	FIELD(F_MODE, "Mail on the server", K_CHOICE, modes,
-	    "Delete: each message safely on disk here leaves the server; "
-	    "this computer then holds the only copy."),
+	    "Keep: mail stays on the server too.  Download and delete: each "
+	    "message safely on disk here leaves the server; this computer "
+	    "then holds the only copy."),
 	FIELD(F_HOST, "Server", K_TEXT, NOCHOICE,
 	    "The host name your provider gives for IMAP or POP3."),
 	FIELD(F_PORT, "Port", K_TEXT, NOCHOICE,
