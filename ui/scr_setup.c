@@ -297,8 +297,10 @@ test_done(struct form *fm)
 
 		while (n > 0 && err.msg[n - 1] == '.')
 			err.msg[--n] = '\0';
-		ui_message(fm->ui, 1, "The login failed: %s.  Correct the fields and "
-		    "test again.", err.msg);
+		ui_message(fm->ui, 1, "The login failed: %s.  %s", err.msg,
+		    strstr(err.msg, "cannot trust") ? "If your provider "
+		    "gave you its CA certificate, name the file in CA file." :
+		    "Correct the fields and test again.");
 		return;
 	}
 	if (fm->f[F_PWMODE].choice == 1) {
@@ -529,11 +531,14 @@ draw(struct ui *ui, struct form *fm)
 		    ui->attr[THEME_NORMAL] | A_UNDERLINE;
 		ui_fill(y, LABEL_W, ui->cols - LABEL_W - 1, attr);
 		buf_reset(&b);
-		if (f->kind == K_SECRET)
+		if (f->kind == K_SECRET) {
 			for (n = 0; n < f->text.len; n++)
-				buf_addch(&b, '*');
-		else
+				if (((unsigned char)f->text.data[n] & 0xc0) !=
+				    0x80) /* one per character */
+					buf_addch(&b, '*');
+		} else {
 			buf_addstr(&b, buf_cstr(&f->text));
+		}
 		/* The end of a long value stays in sight while typing. */
 		n = 0;
 		while (ui_width(b.data + n, b.len - n) > ui->cols - LABEL_W - 2)
