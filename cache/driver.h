@@ -77,6 +77,12 @@ struct cache_driver {
 	/* Logs out if possible (bounded by the timeout), closes, frees the
 	 * driver data.  Safe to call when not connected. */
 	void (*disconnect)(struct cache_sync_ctx *ctx);
+	/*
+	 * Connects, logs in and out with the account's settings, touching
+	 * nothing on the server or on disk (cache/probe.h: the setup form's
+	 * login test).  Any thread; no worker needed.  0, or -1 with err.
+	 */
+	int (*probe)(const struct config_account *a, struct error *err);
 };
 
 extern const struct cache_driver cache_driver_pop3;

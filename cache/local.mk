@@ -27,3 +27,6 @@ libcache_a_SOURCES += cache/send.c cache/send.h
 
 # Patterns (limit, search, postie list PATTERN) as queries over the index.
 libcache_a_SOURCES += cache/pattern.c cache/pattern.h
+
+# The setup form's login test.
+libcache_a_SOURCES += cache/probe.c cache/probe.h

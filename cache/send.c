@@ -65,13 +65,10 @@ mark_dot(void *arg)
 	return 0;
 }
 
-static int
-smtp_connect(struct pass *p, struct error *err)
+static void
+opts_of(const struct config_account *a, struct smtp_opts *o_r)
 {
-	const struct config_account *a = p->cfg;
 	struct smtp_opts o;
-	char *pw;
-	int rc;
 
 	memset(&o, 0, sizeof(o));
 	o.conn.host = a->smtp_host ? a->smtp_host : a->host;
@@ -86,6 +83,43 @@ smtp_connect(struct pass *p, struct error *err)
 	 * has its own. */
 	if (a->smtp_host == NULL || strcmp(a->smtp_host, a->host) == 0)
 		o.conn.fingerprint = a->tls_fingerprint;
+	*o_r = o;
+}
+
+int
+cache_send_probe(const struct config_account *a, struct error *err)
+{
+	struct smtp_opts o;
+	struct smtp *s = NULL;
+	char *pw;
+	int rc;
+
+	opts_of(a, &o);
+	if (smtp_open(&o, &s, err) < 0)
+		return -1;
+	if ((pw = config_smtp_password(a, err)) == NULL) {
+		smtp_close(&s);
+		return -1;
+	}
+	rc = smtp_login(s, a->smtp_user ? a->smtp_user : a->user, pw, err);
+	explicit_bzero(pw, strlen(pw));
+	free(pw);
+	if (rc < 0) {
+		smtp_close(&s);
+		return -1;
+	}
+	return smtp_quit(&s, err);
+}
+
+static int
+smtp_connect(struct pass *p, struct error *err)
+{
+	const struct config_account *a = p->cfg;
+	struct smtp_opts o;
+	char *pw;
+	int rc;
+
+	opts_of(a, &o);
 	if (smtp_open(&o, &p->smtp, err) < 0)
 		return -1;
 	smtp_set_before_dot(p->smtp, mark_dot, p);

@@ -23,6 +23,10 @@ struct send_stats {
 int cache_send_pass(struct cache_sync_ctx *ctx, struct send_stats *st,
     struct error *err);
 
+/* Opens a session to the account's submission server, logs in and says
+ * QUIT, sending nothing (cache/probe.h).  Any thread.  0, or -1 with err. */
+int cache_send_probe(const struct config_account *a, struct error *err);
+
 /* Delivers raw into the Maildir `folder` beside the Maildir inbox (a
  * POP3 account's Sent and Drafts), with MSG_* flags. */
 int send_local_copy(const char *inbox, const char *folder, const char *raw,

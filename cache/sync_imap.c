@@ -148,14 +148,48 @@ si_drop(struct cache_sync_ctx *ctx, struct si *s)
 	s->notify_tried = 0;
 }
 
+static int
+connect_login(const struct config_account *cfg, struct imap **imap_r,
+    struct error *err)
+{
+	struct imap_opts o;
+	char *pw;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	o.conn.host = cfg->host;
+	o.conn.port = cfg->port;
+	o.conn.timeout = cfg->timeout;
+	o.conn.ca_file = cfg->ca_file;
+	o.conn.fingerprint = cfg->tls_fingerprint;
+	o.security = cfg->tls == CONFIG_TLS_IMPLICIT ? IMAP_SEC_IMPLICIT :
+	    cfg->tls == CONFIG_TLS_STARTTLS ? IMAP_SEC_STARTTLS :
+	    IMAP_SEC_NONE;
+	o.user = cfg->user;
+	if ((pw = config_password(cfg, err)) == NULL)
+		return -1;
+	o.password = pw;
+	rc = imap_connect(&o, imap_r, err);
+	explicit_bzero(pw, strlen(pw));
+	free(pw);
+	return rc;
+}
+
+static int
+si_probe(const struct config_account *cfg, struct error *err)
+{
+	struct imap *imap = NULL;
+
+	if (connect_login(cfg, &imap, err) < 0)
+		return -1;
+	return imap_logout(&imap, err);
+}
+
 int
 si_session(struct cache_sync_ctx *ctx, struct si **s_r, struct error *err)
 {
 	const struct config_account *cfg = cache_sync_account(ctx)->cfg;
 	struct si *s = cache_sync_data(ctx);
-	struct imap_opts o;
-	char *pw;
-	int rc;
 
 	if (s == NULL) {
 		s = xcalloc(1, sizeof(*s));
@@ -169,24 +203,8 @@ si_session(struct cache_sync_ctx *ctx, struct si **s_r, struct error *err)
 		si_drop(ctx, s);
 	if (cache_sync_cancelled(ctx))
 		return error_set(err, "synchronisation was cancelled");
-	memset(&o, 0, sizeof(o));
-	o.conn.host = cfg->host;
-	o.conn.port = cfg->port;
-	o.conn.timeout = cfg->timeout;
-	o.conn.ca_file = cfg->ca_file;
-	o.conn.fingerprint = cfg->tls_fingerprint;
-	o.security = cfg->tls == CONFIG_TLS_IMPLICIT ? IMAP_SEC_IMPLICIT :
-	    cfg->tls == CONFIG_TLS_STARTTLS ? IMAP_SEC_STARTTLS :
-	    IMAP_SEC_NONE;
-	o.user = cfg->user;
 	cache_sync_state(ctx, ACCOUNT_CONNECTING);
-	if ((pw = config_password(cfg, err)) == NULL)
-		return -1;
-	o.password = pw;
-	rc = imap_connect(&o, &s->imap, err);
-	explicit_bzero(pw, strlen(pw));
-	free(pw);
-	if (rc < 0)
+	if (connect_login(cfg, &s->imap, err) < 0)
 		return -1;
 	imap_set_event_cb(s->imap, on_event, s);
 	cache_sync_set_cancel_fd(ctx, imap_fd(s->imap));
@@ -981,4 +999,5 @@ const struct cache_driver cache_driver_imap = {
 	si_replay_op,
 	si_idle,
 	si_disconnect,
+	si_probe,
 };

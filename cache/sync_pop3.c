@@ -221,6 +221,22 @@ connect_login(const struct account *a, struct pop3 **p_r, struct error *err)
 	return rc;
 }
 
+static int
+pop3_probe(const struct config_account *cfg, struct error *err)
+{
+	struct account a;
+	struct pop3 *p = NULL;
+	int rc;
+
+	account_init(&a, cfg);
+	if (connect_login(&a, &p, err) < 0)
+		return -1;
+	/* No DELE was sent: QUIT commits nothing. */
+	rc = pop3_quit(p, err);
+	pop3_close(&p);
+	return rc;
+}
+
 /* Status of a UIDL's record: 0 none, 1 delivered, 2 not yet delivered. */
 static int
 record_state(struct db *db, const char *acct, const char *uidl,
@@ -391,4 +407,5 @@ const struct cache_driver cache_driver_pop3 = {
 	NULL, /* no server-side operations */
 	NULL, /* no IDLE: the worker polls on its timer */
 	pop3_disconnect,
+	pop3_probe,
 };

@@ -780,9 +780,10 @@ load(const char *path, int keep_passwords, struct config **cfg_r,
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		if (errno == ENOENT)
 			return error_set(err, "no configuration file at %s; "
-			    "create it (see the example in `man postie.conf` "
-			    "and `postie --help`), or name another with -c "
-			    "FILE", path);
+			    "run postie in a terminal to set up an account, "
+			    "or write the file (an example is in `man "
+			    "postie.conf`), or name another with -c FILE",
+			    path);
 		return error_errno(err, errno, "cannot open %s", path);
 	}
 	buf_secret(&text);

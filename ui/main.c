@@ -185,6 +185,9 @@ usage(FILE *fp)
 	    "Commands:\n");
 	for (c = cli_cmds; c->name; c++)
 		fprintf(fp, "  %-30s %s\n", c->usage, c->help);
+	fprintf(fp, "\nWith no configuration file, postie in a terminal opens a "
+	    "setup form.\nThe manual: man postie, and man postie.conf for the "
+	    "configuration.\n");
 }
 
 /* cache_open() rebuilt a damaged index: say so once, after the command. */

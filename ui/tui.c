@@ -9,10 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cache/cache.h"
 #include "core/log.h"
+#include "core/paths.h"
 #include "core/str.h"
 #include "core/xalloc.h"
 #include "ui/keys.h"
@@ -114,7 +117,15 @@ prompt_key(struct ui *ui, int key)
 		buf_free(&copy);
 	} else if (key == 27 || key == UI_KEY_CTRL('G')) {
 		prompt_end(ui, NULL);
-	} else if (key == UI_KEY_FN(KEY_BACKSPACE) || key == 127 ||
+	} else {
+		ui_edit_key(t, key);
+	}
+}
+
+int
+ui_edit_key(struct buf *t, int key)
+{
+	if (key == UI_KEY_FN(KEY_BACKSPACE) || key == 127 ||
 	    key == UI_KEY_CTRL('H')) {
 		/* Drop one UTF-8 character. */
 		while (t->len > 0 &&
@@ -128,7 +139,10 @@ prompt_key(struct ui *ui, int key)
 		buf_reset(t);
 	} else if (!UI_KEY_IS_FN(key) && key >= 0x20 && t->len < 1024) {
 		str_utf8_encode(t, (unsigned)key);
+	} else {
+		return 0;
 	}
+	return 1;
 }
 
 void
@@ -210,10 +224,15 @@ ui_status(struct ui *ui, size_t i)
 {
 	struct cache_account_status *st = &ui->status[i];
 
+	struct error err;
+
 	if (!ui->status_valid[i]) {
+		error_clear(&err);
 		memset(st, 0, sizeof(*st));
-		if (cache_account_status(ui->cache, i, st, NULL) < 0)
+		if (cache_account_status(ui->cache, i, st, &err) < 0) {
 			st->state = ACCOUNT_ERROR;
+			str_lcpy(st->error, err.msg, sizeof(st->error));
+		}
 		ui->status_valid[i] = 1;
 	}
 	return st;
@@ -349,6 +368,11 @@ draw_status(struct ui *ui)
 		buf_printf(&b, ", %s", a->mode_words);
 		buf_printf(&b, " | %s", account_state_name(
 		    ui_status(ui, i)->state));
+		/* "error" alone tells nothing: the sentence follows. */
+		if (ui_status(ui, i)->state == ACCOUNT_ERROR)
+			buf_printf(&b, ": %s", ui_status(ui, i)->error[0] ?
+			    ui_status(ui, i)->error : "no reason was "
+			    "recorded (see the log)");
 		p = &ui->progress[i];
 		if (p->active) {
 			human_bytes(p->bytes, bytes, sizeof(bytes));
@@ -666,10 +690,16 @@ start_workers(struct ui *ui)
 static int
 curses_start(struct ui *ui)
 {
+	static SCREEN *screen; /* the setup form may have made it */
 	const char *nc = getenv("NO_COLOR");
 
+	if (screen != NULL) {
+		ui_theme_apply(ui);
+		getmaxyx(stdscr, ui->rows, ui->cols);
+		return 0;
+	}
 	/* newterm, unlike initscr, lets us say why instead of exiting. */
-	if (newterm(NULL, stdout, stdin) == NULL)
+	if ((screen = newterm(NULL, stdout, stdin)) == NULL)
 		return -1;
 	raw();
 	noecho();
@@ -779,11 +809,58 @@ loop(struct ui *ui)
 	}
 }
 
+/*
+ * No configuration file, in a terminal, with nothing asked of the start
+ * (-a, -e, compose): the setup form writes one (ui/scr_setup.c).  1 when
+ * it did (*o then opens the new account's INBOX; *name_r is its name),
+ * 0 to go on as usual, -1 when the user cancelled (said on stderr).
+ */
+static int
+first_run(struct ui *ui, struct cli_opts *o, char **name_r)
+{
+	struct error err;
+	struct stat st;
+	char *path = NULL;
+	int rc = 0;
+
+	error_clear(&err);
+	if (o->account || o->commands || o->compose || !isatty(0) ||
+	    !isatty(1))
+		return 0;
+	if (o->config_path == NULL && (path = paths_config_file(&err)) ==
+	    NULL)
+		return 0;
+	if (lstat(o->config_path ? o->config_path : path, &st) == 0 ||
+	    errno != ENOENT) {
+		free(path);
+		return 0;
+	}
+	theme_defaults(&ui->theme);
+	if (curses_start(ui) == 0) {
+		rc = scr_setup_run(ui, o->config_path ? o->config_path : path,
+		    name_r) == 0 ? 1 : -1;
+		endwin();
+	}
+	if (rc < 0)
+		fprintf(stderr, "postie: setup cancelled: nothing was written. "
+		    "Run postie again to set up an account, or write %s "
+		    "yourself (man postie.conf).\n", o->config_path ?
+		    o->config_path : path);
+	if (rc > 0) {
+		o->account = *name_r;
+		o->folder = "INBOX";
+	}
+	free(path);
+	return rc;
+}
+
 int
 tui_run(const struct cli_opts *opts)
 {
 	struct ui ui;
 	struct error err;
+	struct cli_opts o = *opts;
+	char *setup_account = NULL;
 	double t0 = now_ms();
 	int rc = 1;
 
@@ -791,8 +868,15 @@ tui_run(const struct cli_opts *opts)
 	memset(&ui, 0, sizeof(ui));
 	ui.opts = opts;
 	error_clear(&err);
-	if ((ui.cfg = cli_load_config(opts)) == NULL)
+	if ((rc = first_run(&ui, &o, &setup_account)) < 0)
 		return 1;
+	if (rc > 0)
+		ui.opts = opts = &o;
+	rc = 1;
+	if ((ui.cfg = cli_load_config(opts)) == NULL) {
+		free(setup_account);
+		return 1;
+	}
 	if (cli_open_log(opts) < 0)
 		goto out;
 	/* -d: the first redraw logs the time since start (bench/ reads it) */
@@ -860,6 +944,7 @@ out:
 	ui_fcomp_free(&ui.cmd_comp);
 	ui_keymap_free(&ui.km);
 	config_free(&ui.cfg);
+	free(setup_account);
 	log_close();
 	return rc;
 }

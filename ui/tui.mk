@@ -7,3 +7,5 @@ libui_a_SOURCES += \
 	ui/tui_cmds.c ui/draw.c ui/list.c ui/mailcap.c ui/mailcap.h \
 	ui/scr_accounts.c ui/scr_folders.c ui/scr_index.c ui/scr_pager.c \
 	ui/scr_help.c ui/scr_compose.c ui/save.c ui/save.h
+# the first-run setup form
+libui_a_SOURCES += ui/scr_setup.c ui/setup.c ui/setup.h

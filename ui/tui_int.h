@@ -137,6 +137,10 @@ void ui_prompt(struct ui *ui, const char *label, const char *initial,
     ui_prompt_fn fn, void *arg);
 void ui_ask_yesno(struct ui *ui, const char *question, ui_prompt_fn fn,
     void *arg);
+/* A key typed into a line of text t: Backspace drops a character, C-u
+ * clears, a printable character is appended.  1 if t changed, 0 if the
+ * key is none of these. */
+int ui_edit_key(struct buf *t, int key);
 /* Gives the prompt just opened a Tab completion. */
 void ui_prompt_complete(struct ui *ui, ui_complete_fn fn);
 void ui_push(struct ui *ui, struct ui_screen *s);
@@ -207,6 +211,12 @@ struct ui_screen *scr_index_new(struct ui *ui, size_t account,
 struct ui_screen *scr_pager_new(struct ui *ui, struct ui_screen *index,
     int64_t msg_id);
 struct ui_screen *scr_help_new(struct ui *ui, unsigned ctx);
+
+/* --- scr_setup.c: the first-run setup form --- */
+/* With curses started and no configuration file at path: runs the form
+ * until the user saves (0: path written, *account_r the new account's
+ * name, to free) or cancels (1: nothing written). */
+int scr_setup_run(struct ui *ui, const char *path, char **account_r);
 
 /* --- scr_compose.c: writing mail --- */
 enum scr_compose_kind {

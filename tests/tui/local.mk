@@ -5,9 +5,13 @@ TUI_TESTS = tests/tui/maildir.sh tests/tui/children.sh \
 	tests/tui/delete.sh tests/tui/search.sh tests/tui/display.sh \
 	tests/tui/prompts.sh tests/tui/everyday.sh tests/tui/patterns.sh \
 	tests/tui/dovecot.itest \
-	tests/tui/offline.itest
+	tests/tui/offline.itest tests/tui/status.sh
 TESTS += $(TUI_TESTS)
 EXTRA_DIST += tests/tui/lib.sh $(TUI_TESTS)
+
+# The first-run setup form (Dovecot, Postfix when there is one).
+TESTS += tests/tui/setup.itest
+EXTRA_DIST += tests/tui/setup.itest
 
 # Writing mail: reply, send, Sent copy, drafts (Dovecot + Postfix).
 TESTS += tests/tui/compose.itest

@@ -8,7 +8,7 @@
 POSTIE_DEB_PACKAGES="gcc make autoconf automake pkgconf libc6-dev \
 libssl-dev openssl libncurses-dev libsqlite3-dev check \
 dovecot-imapd dovecot-pop3d dovecot-lmtpd postfix tmux python3 clang \
-libclang-rt-14-dev ca-certificates"
+libclang-rt-14-dev ca-certificates man-db"
 
 postie_missing_packages() {
 	local p missing=

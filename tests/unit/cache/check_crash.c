@@ -60,7 +60,7 @@ fail:
 }
 
 const struct cache_driver cache_driver_pop3 = {
-	"pop3", stub_sync, NULL, NULL, NULL, NULL,
+	"pop3", stub_sync, NULL, NULL, NULL, NULL, NULL,
 };
 
 static char dir[64];

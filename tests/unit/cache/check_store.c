@@ -456,7 +456,7 @@ stub_fetch(struct cache_sync_ctx *ctx, int64_t msg_id, struct error *err)
 }
 
 const struct cache_driver cache_driver_imap = {
-	"imap", stub_sync, stub_fetch, stub_replay, NULL, NULL,
+	"imap", stub_sync, stub_fetch, stub_replay, NULL, NULL, NULL,
 };
 
 static int
