@@ -10,11 +10,12 @@ forbid-sent, expect-within) a scenario may say:
   client-message: plain | 8bit    the message sent (default plain)
   client-retry: yes               the caller sends again after a
                                   temporary failure (smtp_send_helper -r)
+  client-timeout: SECONDS         the account's timeout (default 3)
   expect-stdout: REGEX            over the helper's per-recipient and
                                   status lines ("status\\tunknown\\t...")
   expect-sent: REGEX              must match the transcript
 
-Never a crash, never a hang (the helper's timeout is 3 s), never the
+Never a crash, never a hang (the helper's timeout is 3 s unless the scenario says), never the
 password in plaintext.  Runs under tests/server/with-dovecot
 (smtp_hostile.itest)."""
 import os
@@ -46,7 +47,7 @@ def run_one(path, certs):
     try:
         msgfile.write(MESSAGES[sc.get("client-message", "plain")])
         msgfile.close()
-        args = [HELPER, "-t", "3"]
+        args = [HELPER, "-t", sc.get("client-timeout", "3")]
         if sc.get("client-retry") == "yes":
             args.append("-r")
         args += [os.environ["POSTIE_TEST_NAME"], srv.port, sc.get("client-tls", "implicit"), "alice",
