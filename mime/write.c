@@ -501,8 +501,8 @@ check_list(const char *field, const struct mime_addrlist *l, int smtputf8,
 	return 0;
 }
 
-static void
-write_addresses(struct buf *out, const char *field,
+void
+mime_write_addresses(struct buf *out, const char *field,
     const struct mime_address *v, size_t n)
 {
 	struct hw h;
@@ -850,8 +850,8 @@ text_shape(const char *s, size_t len)
 	return sh;
 }
 
-static void
-qp_encode(const char *s, size_t len, struct buf *out)
+void
+mime_qp_encode(const char *s, size_t len, struct buf *out)
 {
 	size_t i, col = 0;
 
@@ -896,8 +896,8 @@ qp_encode(const char *s, size_t len, struct buf *out)
 	}
 }
 
-static void
-b64_lines(const char *s, size_t len, struct buf *out)
+void
+mime_b64_lines(const char *s, size_t len, struct buf *out)
 {
 	size_t i;
 
@@ -943,14 +943,14 @@ encode_text(const char *s, size_t len, int eightbit, struct buf *body)
 		buf_add(body, s, len);
 		return 1;
 	}
-	qp_encode(s, len, &qp);
+	mime_qp_encode(s, len, &qp);
 	if (qp.len <= b64_size(len)) {
 		buf_add(body, qp.data, qp.len);
 		buf_free(&qp);
 		return 2;
 	}
 	buf_free(&qp);
-	b64_lines(s, len, body);
+	mime_b64_lines(s, len, body);
 	return 3;
 }
 
@@ -1186,14 +1186,14 @@ attach_part(const struct mime_attach *a, const struct mime_write_opts *o,
 		cte = encode_text(buf_cstr(&c), c.len, o->eightbit, &p->body);
 		if (cte >= 2) { /* not as 7bit/8bit: the original bytes */
 			buf_reset(&p->body);
-			b64_lines(data, len, &p->body);
+			mime_b64_lines(data, len, &p->body);
 			cte = 3;
 		}
 		buf_free(&c);
 		buf_printf(&p->hdr, "Content-Transfer-Encoding: %s\r\n",
 		    cte_name(cte));
 	} else {
-		b64_lines(data, len, &p->body);
+		mime_b64_lines(data, len, &p->body);
 		buf_addstr(&p->hdr, "Content-Transfer-Encoding: base64\r\n");
 	}
 	rc = 0;
@@ -1311,13 +1311,13 @@ mime_compose_write(struct mime_compose *m, const struct mime_write_opts *opts,
 	buf_addstr(out, "Date: ");
 	mime_write_date(m->date, out);
 	buf_add(out, "\r\n", 2);
-	write_addresses(out, "From", &m->from, 1);
-	write_addresses(out, "To", m->to.v, m->to.n);
-	write_addresses(out, "Cc", m->cc.v, m->cc.n);
+	mime_write_addresses(out, "From", &m->from, 1);
+	mime_write_addresses(out, "To", m->to.v, m->to.n);
+	mime_write_addresses(out, "Cc", m->cc.v, m->cc.n);
 	if (o->mode == MIME_WRITE_COPY)
-		write_addresses(out, "Bcc", m->bcc.v, m->bcc.n);
-	write_addresses(out, "Reply-To", m->reply_to.v, m->reply_to.n);
-	write_addresses(
+		mime_write_addresses(out, "Bcc", m->bcc.v, m->bcc.n);
+	mime_write_addresses(out, "Reply-To", m->reply_to.v, m->reply_to.n);
+	mime_write_addresses(
 	    out, "Mail-Followup-To", m->followup_to.v, m->followup_to.n);
 	if (m->subject != NULL && m->subject[strspn(m->subject, " \t")] &&
 	    mime_write_unstructured("Subject", m->subject, out, err) < 0)
