@@ -291,8 +291,8 @@ send_one(struct pass *p, struct outbox_msg *m, struct error *err)
 
 	memset(&res, 0, sizeof(res));
 	error_clear(&serr);
-	if (outbox_set(p->db, m->id, OUTBOX_SENDING, m->error, 0, err) < 0) {
-		rc = -1;
+	if ((rc = outbox_claim(p->db, m->id, err)) <= 0) {
+		rc = rc < 0 ? -1 : 1; /* dropped by the user meanwhile */
 		goto out;
 	}
 	if (outbox_read(p->dir, m, &raw, &serr) < 0) {
