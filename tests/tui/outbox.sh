@@ -75,4 +75,8 @@ tui_expect_not "NOT SENT"
 # Back in the folder list, the counts follow.
 tui_keys q
 tui_expect "home: folders  2 to send"
+tui_expect_not "NOT SENT"
+tui_keys q
+tui_expect "postie: accounts"
+tui_expect ", 2 to send"
 tui_pass "the outbox shows, deletes and retries"
