@@ -79,6 +79,9 @@ struct mime_address;
 void mime_write_addresses(struct buf *out, const char *field,
     const struct mime_address *v, size_t n);
 
+/* addrlist.c: 1 if s[0..len) has a byte >= 0x80. */
+int mime_has_8bit(const char *s, size_t len);
+
 /* charset.c: text of unknown charset: UTF-8 if valid, else assumed (NULL:
  * windows-1252). */
 void mime_text_to_utf8(const char *charset, const char *assumed, const char *s,

@@ -19,17 +19,6 @@
 #include "mime/mime_int.h"
 #include "mime/submit.h"
 
-static int
-has_8bit(const char *s, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if ((unsigned char)s[i] >= 0x80)
-			return 1;
-	return 0;
-}
-
 /* The end of the line at pos (after its LF, or len). */
 static size_t
 line_end(const char *s, size_t len, size_t pos)
@@ -124,7 +113,7 @@ field_7bit(const char *f, size_t n, struct buf *out, struct error *err)
 			    e2.msg);
 	} else if (addr && mime_addrlist_parse(value, strlen(value), name,
 	    &l, &e2) == 0) {
-		for (i = 0; i < l.n && !has_8bit(l.v[i].addr,
+		for (i = 0; i < l.n && !mime_has_8bit(l.v[i].addr,
 		    strlen(l.v[i].addr)); i++)
 			;
 		if (i < l.n)
@@ -177,7 +166,7 @@ header_out(const char *s, size_t hend, enum cte_change change,
 		if (change != CTE_KEEP && nl && name_is(s + pos, nl,
 		    "Content-Transfer-Encoding")) {
 			/* dropped: the new one follows */
-		} else if (has_8bit(s + pos, fend - pos)) {
+		} else if (mime_has_8bit(s + pos, fend - pos)) {
 			if (field_7bit(s + pos, fend - pos, out, err) < 0)
 				return -1;
 		} else {
@@ -281,7 +270,7 @@ entity(const char *s, size_t len, const char *deftype, int depth,
 	size_t hend;
 	int rc = -1;
 
-	if (!has_8bit(s, len)) {
+	if (!mime_has_8bit(s, len)) {
 		buf_add(out, s, len);
 		return 0;
 	}
@@ -320,7 +309,7 @@ entity(const char *s, size_t len, const char *deftype, int depth,
 		if (header_out(s, hend, keep, out, err) < 0 || entity(s + hend, len - hend, "text/plain",
 		    depth + 1, out, err) < 0)
 			goto out;
-	} else if (!has_8bit(s + hend, len - hend)) {
+	} else if (!mime_has_8bit(s + hend, len - hend)) {
 		/* Only the header is 8-bit: the body goes as it is. */
 		if (header_out(s, hend, CTE_KEEP, out, err) < 0)
 			goto out;

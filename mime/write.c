@@ -708,17 +708,6 @@ looks_text(const char *s, size_t len)
 /* ------------------------------------------------------------------ */
 /* Bodies. */
 
-static int
-all_ascii(const char *s, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if ((unsigned char)s[i] >= 0x80)
-			return 0;
-	return 1;
-}
-
 /* Quote depth as render.c reads it: '>'s, single blanks between. */
 static size_t
 quote_prefix(const char *s, size_t len, int *depth_r)
@@ -964,7 +953,7 @@ text_part(const struct mime_compose *m, int eightbit, struct part *p)
 	canonical_text(body, strlen(body), m->flowed, &t);
 	cte = encode_text(buf_cstr(&t), t.len, eightbit, &p->body);
 	buf_printf(&p->hdr, "Content-Type: text/plain; charset=%s%s\r\n",
-	    all_ascii(buf_cstr(&t), t.len) ? "us-ascii" : "utf-8",
+	    !mime_has_8bit(buf_cstr(&t), t.len) ? "us-ascii" : "utf-8",
 	    m->flowed ? "; format=flowed" : "");
 	buf_printf(&p->hdr, "Content-Transfer-Encoding: %s\r\n", cte_name(cte));
 	buf_free(&t);
@@ -1161,7 +1150,7 @@ attach_part(const struct mime_attach *a, const struct mime_write_opts *o,
 	if (text) {
 		buf_reset(&t);
 		buf_printf(&t, "charset=%s%s",
-		    all_ascii(data, len) ? "us-ascii" : "utf-8",
+		    !mime_has_8bit(data, len) ? "us-ascii" : "utf-8",
 		    *name ? ";" : "");
 		hw_add(&h, " ", 1, t.data, t.len);
 	}

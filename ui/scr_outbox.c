@@ -71,16 +71,15 @@ trouble(const struct outbox_msg *m)
 	return m->state == OUTBOX_FAILED || m->state == OUTBOX_UNKNOWN;
 }
 
+/* Local "2026-12-07 23:04": how long a message has waited matters. */
 static void
 when(int64_t t, char *out, size_t size)
 {
-	time_t tt = (time_t)t, now = time(NULL);
-	struct tm tm, tn;
+	time_t tt = (time_t)t;
+	struct tm tm;
 
 	localtime_r(&tt, &tm);
-	localtime_r(&now, &tn);
-	strftime(out, size, tm.tm_year == tn.tm_year &&
-	    tm.tm_yday == tn.tm_yday ? "%H:%M" : "%Y-%m-%d", &tm);
+	strftime(out, size, "%Y-%m-%d %H:%M", &tm);
 }
 
 /* What the user reads about the selected message, and can do. */
@@ -164,8 +163,8 @@ draw(struct ui *ui, struct ui_screen *s)
 		    ui->attr[THEME_ERROR] : attr);
 		when(m->created, t, sizeof(t));
 		x = 11;
-		x += ui_put(y, x, 11, t, strlen(t), attr) + 1;
-		x = x < 23 ? 23 : x;
+		x += ui_put(y, x, 16, t, strlen(t), attr) + 1;
+		x = x < 29 ? 29 : x;
 		ui_put(y, x, rw, m->rcpts, strlen(m->rcpts), attr);
 		x += rw + 2;
 		if (x < ui->cols)
