@@ -157,7 +157,10 @@ draw(struct ui *ui, struct ui_screen *s)
 		ui_fill(y, 0, ui->cols, attr);
 		w = ui_width(b.data, b.len);
 		ui_put(y, ui->cols - w - 1, w, b.data, b.len, attr);
-		ui_put(y, 1, ui->cols - w - 3, "Outbox", 6, attr);
+		x = 1 + ui_put(y, 1, ui->cols - w - 3, "Outbox", 6, attr);
+		if (cache_account(ui->cache, f->account)->send_insecure)
+			ui_put(y, x + 2, ui->cols - x - w - 4, "INSECURE: sends "
+			    "in plaintext", 28, ui->attr[THEME_INSECURE]);
 	}
 	buf_free(&b);
 }

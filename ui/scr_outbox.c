@@ -140,6 +140,8 @@ draw(struct ui *ui, struct ui_screen *s)
 		buf_printf(&b, "  %zu to send", st->to_send);
 	if (st->not_sent)
 		buf_printf(&b, "  %zu NOT SENT", st->not_sent);
+	if (cache_account(ui->cache, o->account)->send_insecure)
+		buf_addstr(&b, "  INSECURE: sends in plaintext");
 	ui_title(ui, "%s   r: send now  d: delete  q: back", b.data);
 	if (o->n == 0) {
 		buf_reset(&b);

@@ -3,7 +3,8 @@
 # answers): the folder list shows it as a folder with its counts, also in
 # the title; opening it lists each message with its state and why; d
 # deletes (after a question), r sends now (after a question when it may
-# have been delivered already), and what happened shows.
+# have been delivered already), and what happened shows.  It sends in
+# plaintext (smtp_tls = none): INSECURE wherever the account shows.
 . "$top_srcdir/tests/tui/lib.sh"
 
 MD="$TUI_DIR/maildir"
@@ -12,6 +13,8 @@ tui_offline_pop3_config "$MD"
 cat >>"$CFG" <<CONF
 from = Bob <bob@example.org>
 smtp_port = 1
+smtp_tls = none
+allow_plaintext = yes
 CONF
 
 for s in "waits here" "was refused" "lost at the dot"; do
@@ -32,7 +35,7 @@ states() { "$POSTIE" -c "$CFG" outbox | cut -f3,6 | tr '\t\n' ':,'; }
 
 tui_start -c "$CFG" -a home
 tui_expect "home: folders  1 to send, 2 NOT SENT"
-tui_screen | grep -qE '^ Outbox +1 to send, 2 NOT SENT' ||
+tui_screen | grep -qE '^ Outbox  INSECURE: sends in plaintext +1 to send, 2 NOT SENT' ||
     tui_fail "no Outbox row with its counts"
 tui_keys '*'
 tui_keys Enter
@@ -79,4 +82,6 @@ tui_expect_not "NOT SENT"
 tui_keys q
 tui_expect "postie: accounts"
 tui_expect ", 2 to send"
+tui_screen | grep -qE '^ home +pop3  INSECURE' ||
+    tui_fail "the account list does not say the account is insecure"
 tui_pass "the outbox shows, deletes and retries"
