@@ -35,6 +35,7 @@ states() { "$POSTIE" -c "$CFG" outbox | cut -f3,6 | tr '\t\n' ':,'; }
 
 tui_start -c "$CFG" -a home
 tui_expect "home: folders  1 to send, 2 NOT SENT"
+tui_expect "home: pop3, INSECURE sending"
 tui_screen | grep -qE '^ Outbox  INSECURE: sends in plaintext +1 to send, 2 NOT SENT' ||
     tui_fail "no Outbox row with its counts"
 tui_keys '*'
