@@ -38,6 +38,9 @@ struct account {
 	enum config_protocol protocol;
 	enum account_security security;
 	int insecure;                     /* security == PLAINTEXT */
+	/* It sends (has a from) over plaintext SMTP (smtp_tls = none):
+	 * shown as INSECURE too, though it may read over TLS. */
+	int send_insecure;
 	enum account_mode mode;
 	unsigned keep_days;               /* ACCOUNT_MODE_KEEP_DAYS only */
 	char mode_name[48];  /* keep-on-server | download-and-delete |

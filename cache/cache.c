@@ -624,6 +624,18 @@ cache_outbox_get(struct cache *c, int64_t id, struct outbox_msg *m,
 }
 
 int
+cache_outbox_drop(struct cache *c, int64_t id, struct error *err)
+{
+	return outbox_drop(c->db, c->outbox_dir, id, err);
+}
+
+int
+cache_outbox_retry(struct cache *c, int64_t id, struct error *err)
+{
+	return outbox_retry_now(c->db, id, err);
+}
+
+int
 cache_outbox_counts(struct cache *c, size_t i, size_t *waiting_r,
     size_t *trouble_r, struct error *err)
 {

@@ -206,6 +206,13 @@ int cache_outbox_list(struct cache *c, size_t i, struct outbox_msg **v_r,
 /* 1 and *m (outbox_msg_clear) while id is in the outbox, 0 once sent. */
 int cache_outbox_get(struct cache *c, int64_t id, struct outbox_msg *m,
     struct error *err);
+/*
+ * The user's outbox commands (outbox_drop, outbox_retry_now): 1 done, 0
+ * when the message is being sent at this moment (or is gone), -1 error.
+ * Retry only makes it due: cache_request_send() then sends it.
+ */
+int cache_outbox_drop(struct cache *c, int64_t id, struct error *err);
+int cache_outbox_retry(struct cache *c, int64_t id, struct error *err);
 /* Waiting and needing the user (failed, unknown), for the account list. */
 int cache_outbox_counts(struct cache *c, size_t i, size_t *waiting_r,
     size_t *trouble_r, struct error *err);

@@ -358,8 +358,12 @@ outbox_read(const char *dir, const struct outbox_msg *m, struct buf *out,
 	return n < 0 ? -1 : 0;
 }
 
-int
-outbox_remove(struct db *db, const char *dir, int64_t id, struct error *err)
+/* Removes id's record when sql (a DELETE with the id as its parameter)
+ * matches it, then its file: 1 removed, 0 not (gone, or refused by the
+ * condition). */
+static int
+remove_if(struct db *db, const char *dir, int64_t id, const char *sql,
+    struct error *err)
 {
 	struct outbox_msg m;
 	struct buf path = BUF_INIT;
@@ -368,7 +372,7 @@ outbox_remove(struct db *db, const char *dir, int64_t id, struct error *err)
 
 	if ((rc = outbox_get(db, id, &m, err)) <= 0)
 		return rc;
-	if (prep(db, "DELETE FROM outbox WHERE id = ?", &st, err) < 0) {
+	if (prep(db, sql, &st, err) < 0) {
 		outbox_msg_clear(&m);
 		return -1;
 	}
@@ -376,6 +380,10 @@ outbox_remove(struct db *db, const char *dir, int64_t id, struct error *err)
 	if (done(db, st, err) < 0) {
 		outbox_msg_clear(&m);
 		return -1;
+	}
+	if (sqlite3_changes(db->sq) == 0) {
+		outbox_msg_clear(&m);
+		return 0;
 	}
 	/* The record went first: a crash now leaves a file that recovery
 	 * would queue again, so remove it at once. */
@@ -385,7 +393,52 @@ outbox_remove(struct db *db, const char *dir, int64_t id, struct error *err)
 		    strerror(errno));
 	buf_free(&path);
 	outbox_msg_clear(&m);
-	return 0;
+	return 1;
+}
+
+int
+outbox_remove(struct db *db, const char *dir, int64_t id, struct error *err)
+{
+	return remove_if(db, dir, id, "DELETE FROM outbox WHERE id = ?",
+	    err) < 0 ? -1 : 0;
+}
+
+/* The user's changes apply only to a message no sender holds (queued,
+ * failed, unknown); the sender moves it out of queued only through
+ * outbox_claim(), so one of the two wins, never both. */
+int
+outbox_drop(struct db *db, const char *dir, int64_t id, struct error *err)
+{
+	return remove_if(db, dir, id, "DELETE FROM outbox WHERE id = ? AND"
+	    " state IN (0, 3, 4)", err);
+}
+
+int
+outbox_claim(struct db *db, int64_t id, struct error *err)
+{
+	sqlite3_stmt *st;
+
+	if (prep(db, "UPDATE outbox SET state = 1 WHERE id = ? AND state = 0",
+	    &st, err) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (done(db, st, err) < 0)
+		return -1;
+	return sqlite3_changes(db->sq) > 0;
+}
+
+int
+outbox_retry_now(struct db *db, int64_t id, struct error *err)
+{
+	sqlite3_stmt *st;
+
+	if (prep(db, "UPDATE outbox SET state = 0, next_try = 0, attempts = 0,"
+	    " error = NULL WHERE id = ? AND state IN (0, 3, 4)", &st, err) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (done(db, st, err) < 0)
+		return -1;
+	return sqlite3_changes(db->sq) > 0;
 }
 
 /* 1 when a record names file, 0 when none does. */

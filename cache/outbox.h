@@ -90,9 +90,23 @@ int outbox_set_rcpts(struct db *db, int64_t id, const char *rcpts,
 /* The message's bytes, appended to out. */
 int outbox_read(const char *dir, const struct outbox_msg *m, struct buf *out,
     struct error *err);
-/* Removes the record and then the file (sent, or dropped by the user). */
+/* Removes the record and then the file (sent). */
 int outbox_remove(struct db *db, const char *dir, int64_t id,
     struct error *err);
+/*
+ * The user's own moves, for a message no sender holds (queued, failed or
+ * unknown); each returns 1 when done, 0 when the message is being sent
+ * right now (sending, dot) or is gone, -1 on error.  outbox_drop()
+ * removes it (record, then file): it will not be sent.
+ * outbox_retry_now() makes it queued and due at once, its error and
+ * back-off cleared (for `unknown`, the user accepts a second copy).
+ */
+int outbox_drop(struct db *db, const char *dir, int64_t id,
+    struct error *err);
+int outbox_retry_now(struct db *db, int64_t id, struct error *err);
+/* The sender's queued -> sending: 1 when it got the message, 0 when the
+ * user dropped or another sender claimed it first. */
+int outbox_claim(struct db *db, int64_t id, struct error *err);
 /*
  * Only one process sends an account's outbox at a time: the sender holds
  * this lock (flock on DATA/outbox/.lock-ACCOUNT, never a file SQLite

@@ -15,6 +15,8 @@
  *     refused recipients alone, with the server's sentence;
  *   - temporary (4xx, or the session lost before the final dot): queued
  *     again with back-off;
+ *   - 8-bit and the server lacks 8BITMIME: sent again made 7-bit
+ *     (mime_submission_7bit); the Sent copy stays the original;
  *   - permanent (5xx) or refused here: failed, with the sentence;
  *   - unknown (lost after the final dot): unknown, never resent.
  * A connection that cannot be made puts the message back, queued with
@@ -37,6 +39,7 @@
 #include "core/paths.h"
 #include "core/str.h"
 #include "core/xalloc.h"
+#include "mime/submit.h"
 #include "net/smtp.h"
 
 struct pass {
@@ -274,6 +277,38 @@ refused_sentence(const struct smtp_result *res, struct buf *why,
 	}
 }
 
+/*
+ * The server lacks 8BITMIME and the message is 8-bit: it goes again made
+ * 7-bit (mime_submission_7bit), on the same session (nothing of it was
+ * sent).  Only the wire copy changes: the outbox file, and so the Sent
+ * copy, stay the original.  A message with no 7-bit form fails with the
+ * reason.
+ */
+static void
+send_7bit(struct pass *p, const struct outbox_msg *m, const char **rcpts,
+    size_t nrcpts, const struct buf *raw, struct smtp_result *res,
+    struct error *serr)
+{
+	struct buf seven = BUF_INIT;
+	struct error cerr;
+
+	error_clear(&cerr);
+	if (mime_submission_7bit(raw->data, raw->len, &seven, &cerr) < 0) {
+		error_set(serr, "%s does not take 8-bit mail (no 8BITMIME) and "
+		    "%s; nothing was sent", p->cfg->smtp_host ?
+		    p->cfg->smtp_host : p->cfg->host, cerr.msg);
+		buf_free(&seven);
+		return;
+	}
+	log_info("%s: %s: no 8BITMIME; sending it 7-bit", p->cfg->name,
+	    m->message_id);
+	smtp_result_free(res);
+	error_clear(serr);
+	(void)smtp_send(p->smtp, m->mail_from ? m->mail_from : "", rcpts,
+	    nrcpts, seven.data, seven.len, res, serr);
+	buf_free(&seven);
+}
+
 /* One message: 1 go on, 0 end the pass (the session is gone), -1 a
  * database error. */
 static int
@@ -290,8 +325,8 @@ send_one(struct pass *p, struct outbox_msg *m, struct error *err)
 
 	memset(&res, 0, sizeof(res));
 	error_clear(&serr);
-	if (outbox_set(p->db, m->id, OUTBOX_SENDING, m->error, 0, err) < 0) {
-		rc = -1;
+	if ((rc = outbox_claim(p->db, m->id, err)) <= 0) {
+		rc = rc < 0 ? -1 : 1; /* dropped by the user meanwhile */
 		goto out;
 	}
 	if (outbox_read(p->dir, m, &raw, &serr) < 0) {
@@ -313,8 +348,10 @@ send_one(struct pass *p, struct outbox_msg *m, struct error *err)
 	split_rcpts(copy, &rcpts, &nrcpts);
 	/* mark_dot() moves it to `dot` just before the final dot. */
 	p->current = m->id;
-	(void)smtp_send(p->smtp, m->mail_from ? m->mail_from : "", rcpts,
-	    nrcpts, raw.data, raw.len, &res, &serr);
+	if (smtp_send(p->smtp, m->mail_from ? m->mail_from : "", rcpts,
+	    nrcpts, raw.data, raw.len, &res, &serr) < 0 &&
+	    res.status == SMTP_LOCAL && res.local == SMTP_ERR_8BIT)
+		send_7bit(p, m, rcpts, nrcpts, &raw, &res, &serr);
 	switch (res.status) {
 	case SMTP_ACCEPTED:
 		if (res.refused > 0)

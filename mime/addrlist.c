@@ -101,8 +101,8 @@ dot_atom(const char *s, size_t len, int utf8)
 	return 1;
 }
 
-static int
-has_8bit(const char *s, size_t len)
+int
+mime_has_8bit(const char *s, size_t len)
 {
 	size_t i;
 
@@ -140,7 +140,7 @@ mime_addr_check(const char *addr, int smtputf8, const char *field,
 		    "name@example.org.", field, addr);
 	at = (size_t)(dom - addr);
 	dom++;
-	if (has_8bit(addr, len) && !smtputf8)
+	if (mime_has_8bit(addr, len) && !smtputf8)
 		return error_set(err,
 		    "%s: %s has non-ASCII characters, which the mail server "
 		    "does not accept (no SMTPUTF8).", field, addr);

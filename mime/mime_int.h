@@ -67,6 +67,21 @@ void mime_qp_decode(const char *s, size_t len, struct buf *out);
 void mime_cte_decode(
     enum mime_cte cte, const char *s, size_t len, struct buf *out);
 
+/* write.c: the writer's encoders, shared with the 7-bit downgrade
+ * (submit7.c).  mime_qp_encode: CRLF text to quoted-printable (CRLF
+ * kept as hard breaks, lines of at most 76, no line led by "." or
+ * "From "); mime_b64_lines: base64 in lines of 76, each ending CRLF;
+ * mime_write_addresses: "Field: " and the list, names encoded and
+ * folded as the writer writes them (nothing when n is 0). */
+void mime_qp_encode(const char *s, size_t len, struct buf *out);
+void mime_b64_lines(const char *s, size_t len, struct buf *out);
+struct mime_address;
+void mime_write_addresses(struct buf *out, const char *field,
+    const struct mime_address *v, size_t n);
+
+/* addrlist.c: 1 if s[0..len) has a byte >= 0x80. */
+int mime_has_8bit(const char *s, size_t len);
+
 /* charset.c: text of unknown charset: UTF-8 if valid, else assumed (NULL:
  * windows-1252). */
 void mime_text_to_utf8(const char *charset, const char *assumed, const char *s,

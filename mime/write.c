@@ -501,8 +501,8 @@ check_list(const char *field, const struct mime_addrlist *l, int smtputf8,
 	return 0;
 }
 
-static void
-write_addresses(struct buf *out, const char *field,
+void
+mime_write_addresses(struct buf *out, const char *field,
     const struct mime_address *v, size_t n)
 {
 	struct hw h;
@@ -708,17 +708,6 @@ looks_text(const char *s, size_t len)
 /* ------------------------------------------------------------------ */
 /* Bodies. */
 
-static int
-all_ascii(const char *s, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if ((unsigned char)s[i] >= 0x80)
-			return 0;
-	return 1;
-}
-
 /* Quote depth as render.c reads it: '>'s, single blanks between. */
 static size_t
 quote_prefix(const char *s, size_t len, int *depth_r)
@@ -850,8 +839,8 @@ text_shape(const char *s, size_t len)
 	return sh;
 }
 
-static void
-qp_encode(const char *s, size_t len, struct buf *out)
+void
+mime_qp_encode(const char *s, size_t len, struct buf *out)
 {
 	size_t i, col = 0;
 
@@ -896,8 +885,8 @@ qp_encode(const char *s, size_t len, struct buf *out)
 	}
 }
 
-static void
-b64_lines(const char *s, size_t len, struct buf *out)
+void
+mime_b64_lines(const char *s, size_t len, struct buf *out)
 {
 	size_t i;
 
@@ -943,14 +932,14 @@ encode_text(const char *s, size_t len, int eightbit, struct buf *body)
 		buf_add(body, s, len);
 		return 1;
 	}
-	qp_encode(s, len, &qp);
+	mime_qp_encode(s, len, &qp);
 	if (qp.len <= b64_size(len)) {
 		buf_add(body, qp.data, qp.len);
 		buf_free(&qp);
 		return 2;
 	}
 	buf_free(&qp);
-	b64_lines(s, len, body);
+	mime_b64_lines(s, len, body);
 	return 3;
 }
 
@@ -964,7 +953,7 @@ text_part(const struct mime_compose *m, int eightbit, struct part *p)
 	canonical_text(body, strlen(body), m->flowed, &t);
 	cte = encode_text(buf_cstr(&t), t.len, eightbit, &p->body);
 	buf_printf(&p->hdr, "Content-Type: text/plain; charset=%s%s\r\n",
-	    all_ascii(buf_cstr(&t), t.len) ? "us-ascii" : "utf-8",
+	    !mime_has_8bit(buf_cstr(&t), t.len) ? "us-ascii" : "utf-8",
 	    m->flowed ? "; format=flowed" : "");
 	buf_printf(&p->hdr, "Content-Transfer-Encoding: %s\r\n", cte_name(cte));
 	buf_free(&t);
@@ -1161,7 +1150,7 @@ attach_part(const struct mime_attach *a, const struct mime_write_opts *o,
 	if (text) {
 		buf_reset(&t);
 		buf_printf(&t, "charset=%s%s",
-		    all_ascii(data, len) ? "us-ascii" : "utf-8",
+		    !mime_has_8bit(data, len) ? "us-ascii" : "utf-8",
 		    *name ? ";" : "");
 		hw_add(&h, " ", 1, t.data, t.len);
 	}
@@ -1186,14 +1175,14 @@ attach_part(const struct mime_attach *a, const struct mime_write_opts *o,
 		cte = encode_text(buf_cstr(&c), c.len, o->eightbit, &p->body);
 		if (cte >= 2) { /* not as 7bit/8bit: the original bytes */
 			buf_reset(&p->body);
-			b64_lines(data, len, &p->body);
+			mime_b64_lines(data, len, &p->body);
 			cte = 3;
 		}
 		buf_free(&c);
 		buf_printf(&p->hdr, "Content-Transfer-Encoding: %s\r\n",
 		    cte_name(cte));
 	} else {
-		b64_lines(data, len, &p->body);
+		mime_b64_lines(data, len, &p->body);
 		buf_addstr(&p->hdr, "Content-Transfer-Encoding: base64\r\n");
 	}
 	rc = 0;
@@ -1311,13 +1300,13 @@ mime_compose_write(struct mime_compose *m, const struct mime_write_opts *opts,
 	buf_addstr(out, "Date: ");
 	mime_write_date(m->date, out);
 	buf_add(out, "\r\n", 2);
-	write_addresses(out, "From", &m->from, 1);
-	write_addresses(out, "To", m->to.v, m->to.n);
-	write_addresses(out, "Cc", m->cc.v, m->cc.n);
+	mime_write_addresses(out, "From", &m->from, 1);
+	mime_write_addresses(out, "To", m->to.v, m->to.n);
+	mime_write_addresses(out, "Cc", m->cc.v, m->cc.n);
 	if (o->mode == MIME_WRITE_COPY)
-		write_addresses(out, "Bcc", m->bcc.v, m->bcc.n);
-	write_addresses(out, "Reply-To", m->reply_to.v, m->reply_to.n);
-	write_addresses(
+		mime_write_addresses(out, "Bcc", m->bcc.v, m->bcc.n);
+	mime_write_addresses(out, "Reply-To", m->reply_to.v, m->reply_to.n);
+	mime_write_addresses(
 	    out, "Mail-Followup-To", m->followup_to.v, m->followup_to.n);
 	if (m->subject != NULL && m->subject[strspn(m->subject, " \t")] &&
 	    mime_write_unstructured("Subject", m->subject, out, err) < 0)

@@ -349,6 +349,25 @@ conn_buffered(const struct conn *c)
 	return c->rend - c->rstart;
 }
 
+/* A write's wait: until dl (the call's timeout) or the exchange's
+ * overall deadline, whichever comes first; 0 ready, -1 error. */
+static int
+write_wait(struct conn *c, short ev, int64_t dl, struct error *err)
+{
+	int64_t bdl = budget_deadline(c);
+	int ready;
+
+	if (atomic_load(&c->shut))
+		return conn_err_closed(c, err);
+	ready = conn_io_poll(c, ev, bdl < dl ? bdl : dl);
+	if (ready == 1)
+		return 0;
+	if (ready == 0)
+		return bdl < dl ? conn_err_slow(c, err) :
+		    conn_err_timeout(c, err);
+	return error_errno(err, errno, "cannot wait for %s", c->host);
+}
+
 int
 conn_write(struct conn *c, const void *data, size_t n, struct error *err)
 {
@@ -407,7 +426,7 @@ conn_write(struct conn *c, const void *data, size_t n, struct error *err)
 				    c->host, conn_ssl_reason(ERR_peek_error()));
 			}
 		}
-		if (conn_io_wait(c, ev, dl, err) == -1)
+		if (write_wait(c, ev, dl, err) < 0)
 			return -1;
 	}
 	return 0;

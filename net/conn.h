@@ -87,7 +87,8 @@ void conn_shutdown(struct conn *conn);
  * conn_budget_start() (none is running after conn_open) reads may go on
  * for CONN_BUDGET_BASE times the timeout, plus the timeout again
  * for every CONN_BUDGET_CREDIT bytes read or written since (an upload is
- * progress too); past that a read fails with "HOST is too slow: ...".
+ * progress too); past that a read or a write fails with "HOST is too
+ * slow: ...".
  * So a link that moves CONN_BUDGET_CREDIT bytes per timeout (about
  * 2 KiB/s with the default 30 s) never meets it, however large the
  * answer, while a drip-feeding server is cut off after five minutes (ten

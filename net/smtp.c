@@ -233,6 +233,9 @@ smtp_open(const struct smtp_opts *o, struct smtp **s_r, struct error *err)
 	smtp_reply_init(&s->reply);
 	if (conn_open(&co, &s->conn, err) < 0)
 		goto fail;
+	/* The greeting, EHLO and STARTTLS as one exchange: a server that
+	 * drips its answers cannot hold the session (conn.h). */
+	conn_budget_start(s->conn);
 	local_name(s, o);
 	if (read_reply(s, "no greeting", err) < 0)
 		goto fail;
@@ -341,6 +344,7 @@ smtp_login(struct smtp *s, const char *user, const char *password,
 	if (!(s->caps.ext & SMTP_EXT_AUTH))
 		return error_set(err, "%s offers no login (AUTH); postie "
 		    "submits mail only after logging in", host(s));
+	conn_budget_start(s->conn);
 	/* The password goes through out (AUTH LOGIN): from now on a grow
 	 * leaves no copy behind, and what out drops is wiped. */
 	buf_secret(&s->out);
@@ -721,6 +725,11 @@ smtp_send(struct smtp *s, const char *from, const char *const *rcpts,
 	if (s->dead)
 		return error_set(err, "the connection to %s is closed; "
 		    "nothing was sent", host(s));
+	/* One overall deadline for the whole transaction, writes and
+	 * reads: the per-read timeout alone lets a server that answers a
+	 * byte at a time hold the message (and the account's worker) for
+	 * hours.  The body's bytes earn time as they go (conn.h). */
+	conn_budget_start(s->conn);
 	smtp_body_scan(msg, len, &bi);
 	if (check_message(s, from, rcpts, nrcpts, &bi, len, &utf8, res,
 	    err) < 0)
@@ -765,8 +774,10 @@ smtp_quit(struct smtp **sp, struct error *err)
 
 	if (s == NULL)
 		return 0;
-	if (!s->dead)
+	if (!s->dead) {
+		conn_budget_start(s->conn);
 		rc = command(s, "QUIT", err, "QUIT");
+	}
 	smtp_close(sp);
 	return rc;
 }

@@ -66,7 +66,12 @@
  *     malformed reply ends the session.
  *
  * Every wait for the server has the account's timeout (conn.h); a server
- * that stops answering is an error after that long.  Every function
+ * that stops answering is an error after that long.  Each exchange also
+ * has an overall deadline (conn_budget_start: smtp_open's greeting, EHLO
+ * and STARTTLS; the login; each smtp_send as a whole, writes and reads;
+ * QUIT), so a server that drips its replies a byte at a time is cut off
+ * ("HOST is too slow") after ten timeouts plus one per 64 KiB moved; a
+ * message cut off after its final dot is SMTP_UNKNOWN.  Every function
  * returns 0 or -1 with a sentence in err.  A struct smtp is used by one
  * thread at a time; smtp_shutdown() may be called from another.
  */

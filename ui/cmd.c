@@ -85,6 +85,10 @@ const struct ui_cmd ui_cmds[] = {
 	    "forward the message ([general] forward = inline | attachment)" },
 	{ "resume-draft", "R", UI_CTX_MSG, ui_cmd_resume,
 	    "edit the message as a new one (a draft: it goes once sent)" },
+	{ "retry", "r", UI_CTX_OUTBOX, ui_cmd_retry,
+	    "send the outbox message now (asks if it may have gone)" },
+	{ "drop", "d", UI_CTX_OUTBOX, ui_cmd_drop,
+	    "delete the outbox message, unsent (asks first)" },
 	{ NULL, NULL, 0, NULL, NULL },
 };
 

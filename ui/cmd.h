@@ -30,9 +30,10 @@
 #define UI_CTX_PAGER 0x08u
 #define UI_CTX_HELP 0x10u
 #define UI_CTX_COMPOSE 0x20u
-#define UI_CTX_ALL 0x3fu
+#define UI_CTX_OUTBOX 0x40u
+#define UI_CTX_ALL 0x7fu
 #define UI_CTX_LISTS (UI_CTX_ACCOUNTS | UI_CTX_FOLDERS | UI_CTX_INDEX | \
-	UI_CTX_HELP)
+	UI_CTX_HELP | UI_CTX_OUTBOX)
 #define UI_CTX_MSG (UI_CTX_INDEX | UI_CTX_PAGER)
 
 struct ui;

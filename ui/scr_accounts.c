@@ -77,7 +77,7 @@ draw(struct ui *ui, struct ui_screen *s)
 		buf_printf(&b, " %-*.*s  %-4s  ", nw, nw, ac->name,
 		    config_protocol_name(ac->protocol));
 		x = ui_put(y, 0, ui->cols, b.data, b.len, attr);
-		if (ac->insecure)
+		if (ac->insecure || ac->send_insecure)
 			ui_put(y, x, ui->cols - x, "INSECURE", 8,
 			    ui->attr[THEME_INSECURE]);
 		else
@@ -95,7 +95,7 @@ draw(struct ui *ui, struct ui_screen *s)
 		if (st->to_send)
 			buf_printf(&b, ", %zu to send", st->to_send);
 		if (st->not_sent)
-			buf_printf(&b, ", %zu NOT SENT (postie outbox)",
+			buf_printf(&b, ", %zu NOT SENT (see its Outbox)",
 			    st->not_sent);
 		x += ui_put(y, x, ui->cols - x, b.data, b.len, attr);
 	}

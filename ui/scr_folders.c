@@ -1,4 +1,5 @@
-/* scr_folders: an account's folders as a tree with counts and roles. */
+/* scr_folders: an account's folders as a tree with counts and roles,
+ * then the account's outbox (scr_outbox.c) as one more row. */
 #include "config.h"
 
 #include <curses.h>
@@ -37,6 +38,29 @@ role_name(enum folder_role r)
 	}
 }
 
+/* The Outbox row (after the folders): for an account that can send, or
+ * that has messages waiting from before its `from` went. */
+static int
+has_outbox(struct ui *ui, const struct folders *f)
+{
+	const struct cache_account_status *st = ui_status(ui, f->account);
+
+	return cache_account(ui->cache, f->account)->cfg->from != NULL ||
+	    st->to_send + st->not_sent > 0;
+}
+
+/* "2 to send, 1 NOT SENT" (or "empty"); 1 when something failed. */
+static int
+outbox_counts(const struct cache_account_status *st, struct buf *b)
+{
+	if (st->to_send)
+		buf_printf(b, "%zu to send", st->to_send);
+	if (st->not_sent)
+		buf_printf(b, "%s%zu NOT SENT", st->to_send ? ", " : "",
+		    st->not_sent);
+	return st->not_sent > 0;
+}
+
 static void
 load(struct ui *ui, struct folders *f)
 {
@@ -52,7 +76,7 @@ load(struct ui *ui, struct folders *f)
 		str_lcpy(f->err, err.msg, sizeof(f->err));
 	else
 		f->err[0] = '\0';
-	f->l.n = f->n;
+	f->l.n = f->n + (size_t)has_outbox(ui, f);
 	for (i = 0; i < f->n; i++)
 		if (f->f[i].id == keep)
 			f->l.cur = i;
@@ -64,6 +88,7 @@ draw(struct ui *ui, struct ui_screen *s)
 {
 	struct folders *f = (struct folders *)s;
 	const struct cache_folder *cf;
+	const struct cache_account_status *ost = ui_status(ui, f->account);
 	struct buf b = BUF_INIT;
 	int rows = ui_body_rows(ui), y, x, w;
 	unsigned long attr;
@@ -71,8 +96,13 @@ draw(struct ui *ui, struct ui_screen *s)
 
 	if (f->gen != ui->local_gen)
 		load(ui, f); /* counts changed while another screen was up */
-	ui_title(ui, " %s: folders   Enter: open  c: change folder  "
-	    "$: sync  q: back", cache_account(ui->cache, f->account)->name);
+	f->l.n = f->n + (size_t)has_outbox(ui, f);
+	ui_list_fix(&f->l, rows);
+	buf_addstr(&b, "  ");
+	outbox_counts(ost, &b);
+	ui_title(ui, " %s: folders%s   Enter: open  c: change folder  "
+	    "$: sync  q: back", cache_account(ui->cache, f->account)->name,
+	    b.len > 2 ? b.data : "");
 	if (f->n == 0) {
 		const struct cache_account_status *st = ui_status(ui,
 		    f->account);
@@ -87,7 +117,9 @@ draw(struct ui *ui, struct ui_screen *s)
 			    "%s", st->error);
 		else
 			buf_addstr(&b, "No folders yet (press $ to sync).");
-		ui_put_wrapped(1, 1, ui->cols - 1, rows, b.data, b.len,
+		/* Below the Outbox row, when there is one. */
+		ui_put_wrapped(1 + (int)f->l.n, 1, ui->cols - 1,
+		    rows - (int)f->l.n, b.data, b.len,
 		    ui->attr[f->err[0] || st->error[0] ? THEME_ERROR :
 		    THEME_NORMAL]);
 	}
@@ -112,6 +144,24 @@ draw(struct ui *ui, struct ui_screen *s)
 			ui_put(y, x, ui->cols - x - w - 2, b.data, b.len, attr);
 		}
 	}
+	if (f->l.n > f->n && f->n >= f->l.top && y <= rows) {
+		/* The outbox, the last row. */
+		int bad;
+
+		buf_reset(&b);
+		bad = outbox_counts(ost, &b);
+		if (b.len == 0)
+			buf_addstr(&b, "empty");
+		attr = f->l.cur == f->n ? ui->attr[THEME_CURSOR] :
+		    ui->attr[bad ? THEME_ERROR : THEME_NORMAL];
+		ui_fill(y, 0, ui->cols, attr);
+		w = ui_width(b.data, b.len);
+		ui_put(y, ui->cols - w - 1, w, b.data, b.len, attr);
+		x = 1 + ui_put(y, 1, ui->cols - w - 3, "Outbox", 6, attr);
+		if (cache_account(ui->cache, f->account)->send_insecure)
+			ui_put(y, x + 2, ui->cols - x - w - 4, "INSECURE: sends "
+			    "in plaintext", 28, ui->attr[THEME_INSECURE]);
+	}
 	buf_free(&b);
 }
 
@@ -125,7 +175,7 @@ event(struct ui *ui, struct ui_screen *s, const struct cache_event *ev)
 	if (ev->account == f->account &&
 	    (ev->kind == CACHE_EV_FOLDERS_CHANGED ||
 	    ev->kind == CACHE_EV_FOLDER_CHANGED ||
-	    ev->kind == CACHE_EV_SYNC_DONE))
+	    ev->kind == CACHE_EV_SYNC_DONE || ev->kind == CACHE_EV_OUTBOX))
 		f->gen = ui->local_gen - 1;
 }
 
@@ -269,6 +319,10 @@ cmd(struct ui *ui, struct ui_screen *s, const char *name, const char *arg)
 	struct folders *f = (struct folders *)s;
 
 	if (strcmp(name, "open") == 0) {
+		if (f->l.cur == f->n && f->l.n > f->n) {
+			ui_push(ui, scr_outbox_new(ui, f->account));
+			return 0;
+		}
 		if (f->l.cur >= f->n)
 			return 0;
 		if (f->f[f->l.cur].noselect) {

@@ -357,9 +357,10 @@ draw_status(struct ui *ui)
 		buf_printf(&b, " %s: %s, ", a->name,
 		    config_protocol_name(a->protocol));
 		x += ui_put(y, x, ui->cols - x, b.data, b.len, attr);
-		if (a->insecure)
-			x += ui_put(y, x, ui->cols - x, "INSECURE plaintext",
-			    18, ui->attr[THEME_INSECURE]);
+		if (a->insecure || a->send_insecure)
+			x += ui_put(y, x, ui->cols - x, a->insecure ?
+			    "INSECURE plaintext" : "INSECURE sending", a->insecure ?
+			    18 : 16, ui->attr[THEME_INSECURE]);
 		else
 			x += ui_put(y, x, ui->cols - x,
 			    account_security_name(a->security),

@@ -211,6 +211,8 @@ struct ui_screen *scr_index_new(struct ui *ui, size_t account,
 struct ui_screen *scr_pager_new(struct ui *ui, struct ui_screen *index,
     int64_t msg_id);
 struct ui_screen *scr_help_new(struct ui *ui, unsigned ctx);
+/* The account's outbox (scr_outbox.c), from the folder list. */
+struct ui_screen *scr_outbox_new(struct ui *ui, size_t account);
 
 /* --- scr_setup.c: the first-run setup form --- */
 /* With curses started and no configuration file at path: runs the form
@@ -317,5 +319,7 @@ int ui_cmd_group_reply(struct ui *, const char *);
 int ui_cmd_list_reply(struct ui *, const char *);
 int ui_cmd_forward(struct ui *, const char *);
 int ui_cmd_resume(struct ui *, const char *);
+int ui_cmd_retry(struct ui *, const char *);
+int ui_cmd_drop(struct ui *, const char *);
 
 #endif

@@ -3,6 +3,8 @@
  * narrow and no wrapping), mime_summary_parse and attachment extraction.
  * Besides memory safety it checks the contract: every line is clean
  * (valid UTF-8, no control characters), len matches, kinds are sane.
+ * Then the 7-bit downgrade (mime_submission_7bit): what it gives has no
+ * 8-bit byte, and a refusal leaves the output as it was.
  */
 #include <config.h>
 
@@ -13,6 +15,7 @@
 
 #include "core/str.h"
 #include "mime/mime.h"
+#include "mime/submit.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -45,6 +48,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct mime_summary *sum;
 	struct mime_view *v;
 	struct buf b = BUF_INIT;
+	struct error err;
 	size_t i, k;
 
 	for (k = 0; k < 3; k++) {
@@ -77,6 +81,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_clean(sum->subject, strlen(sum->subject));
 	check_clean(sum->from, strlen(sum->from));
 	mime_summary_free(&sum);
+	buf_reset(&b);
+	buf_addstr(&b, "x");
+	error_clear(&err);
+	if (mime_submission_7bit(raw, size, &b, &err) == 0) {
+		for (i = 0; i < b.len; i++)
+			if ((unsigned char)b.data[i] >= 0x80)
+				abort();
+	} else if (b.len != 1 || err.msg[0] == '\0') {
+		abort();
+	}
 	buf_free(&b);
 	return 0;
 }

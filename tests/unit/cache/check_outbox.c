@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include <utime.h>
 
 #include "cache/db.h"
@@ -210,6 +211,54 @@ START_TEST(back_off)
 }
 END_TEST
 
+/* The user's drop and retry never touch a message being sent, and the
+ * sender never takes one the user dropped: whoever comes first wins. */
+START_TEST(user_moves_and_sender_claim)
+{
+	struct outbox_msg m;
+	struct error err;
+	char path[600];
+	int64_t a, b;
+
+	error_clear(&err);
+	a = add("work", msg1);
+	b = add("work", msg1);
+	/* The sender holds a: the user can neither drop nor requeue it. */
+	ck_assert_int_eq(outbox_claim(db, a, &err), 1);
+	ck_assert_int_eq(outbox_claim(db, a, &err), 0);
+	ck_assert_int_eq(outbox_drop(db, obox, a, &err), 0);
+	ck_assert_int_eq(outbox_retry_now(db, a, &err), 0);
+	ck_assert_int_eq(outbox_get(db, a, &m, &err), 1);
+	ck_assert_int_eq(m.state, OUTBOX_SENDING);
+	outbox_msg_clear(&m);
+	/* The user drops b first: record and file go, no claim after. */
+	ck_assert_int_eq(outbox_get(db, b, &m, &err), 1);
+	snprintf(path, sizeof(path), "%s/%s", obox, m.file);
+	outbox_msg_clear(&m);
+	ck_assert_int_eq(access(path, F_OK), 0);
+	ck_assert_int_eq(outbox_drop(db, obox, b, &err), 1);
+	ck_assert_int_eq(access(path, F_OK), -1);
+	ck_assert_int_eq(outbox_claim(db, b, &err), 0);
+	ck_assert_int_eq(outbox_drop(db, obox, b, &err), 0);
+	/* unknown, then retried by the user: queued, due now, clean. */
+	ck_assert_int_eq(outbox_set(db, a, OUTBOX_UNKNOWN, "lost after the dot",
+	    0, &err), 0);
+	ck_assert_int_eq(outbox_retry_later(db, a, "x", time(NULL), &err), 0);
+	ck_assert_int_eq(outbox_set(db, a, OUTBOX_UNKNOWN, "lost after the dot",
+	    time(NULL) + 3600, &err), 0);
+	ck_assert_int_eq(outbox_retry_now(db, a, &err), 1);
+	ck_assert_int_eq(outbox_get(db, a, &m, &err), 1);
+	ck_assert_int_eq(m.state, OUTBOX_QUEUED);
+	ck_assert_ptr_null(m.error);
+	ck_assert_int_eq(m.next_try, 0);
+	ck_assert_uint_eq(m.attempts, 0);
+	outbox_msg_clear(&m);
+	ck_assert_int_eq(outbox_next_due(db, "work", time(NULL), &m, &err), 1);
+	ck_assert_int_eq(m.id, a);
+	outbox_msg_clear(&m);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -222,6 +271,7 @@ main(void)
 	tcase_add_test(tc, recover_spares_a_live_sender);
 	tcase_add_test(tc, orphan_recorded_when_old);
 	tcase_add_test(tc, back_off);
+	tcase_add_test(tc, user_moves_and_sender_claim);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

@@ -705,7 +705,10 @@ START_TEST(account_words)
 	    "password_command = true\nkeep_on_server = yes\n\n"
 	    "[account n]\nprotocol = pop3\nhost = h\nuser = u\n"
 	    "password_command = true\nkeep_on_server = yes\nkeep_days = 7\n"
-	    "tls = none\nallow_plaintext = yes\n";
+	    "tls = none\nallow_plaintext = yes\n\n"
+	    "[account s]\nprotocol = imap\nhost = h\nuser = u\n"
+	    "password_command = true\nfrom = u@example.org\n"
+	    "smtp_tls = none\nallow_plaintext = yes\n";
 	struct config *cfg = NULL;
 	struct account a;
 	struct error err;
@@ -734,6 +737,13 @@ START_TEST(account_words)
 	ck_assert_str_eq(a.mode_words, "keeps on server for 7 days");
 	ck_assert_str_eq(account_security_name(a.security), "plaintext");
 	ck_assert(a.insecure);
+	ck_assert(!a.send_insecure); /* it does not send */
+	/* Reads over TLS, sends in plaintext: insecure all the same. */
+	account_init(&a, &cfg->accounts[4]);
+	ck_assert(!a.insecure);
+	ck_assert(a.send_insecure);
+	account_init(&a, &cfg->accounts[0]);
+	ck_assert(!a.send_insecure);
 	ck_assert_str_eq(account_state_name(ACCOUNT_ONLINE), "online");
 	ck_assert_str_eq(account_state_name(ACCOUNT_ERROR), "error");
 	config_free(&cfg);

@@ -35,3 +35,8 @@ MIME_UNIT_TESTS += tests/unit/mime/check_submit
 tests_unit_mime_check_submit_SOURCES = tests/unit/mime/check_submit.c
 tests_unit_mime_check_submit_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_mime_check_submit_LDADD = $(MIME_LIBS) $(UNIT_LIBS)
+# mime/submit7.c: the 7-bit downgrade for servers without 8BITMIME.
+MIME_UNIT_TESTS += tests/unit/mime/check_submit7
+tests_unit_mime_check_submit7_SOURCES = tests/unit/mime/check_submit7.c
+tests_unit_mime_check_submit7_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_mime_check_submit7_LDADD = $(MIME_LIBS) $(UNIT_LIBS)
