@@ -42,7 +42,7 @@ PACKAGES = {
               "libical3"],
     "courier": ["courier-base", "courier-imap", "courier-pop",
                 "courier-authlib", "courier-authlib-userdb",
-                "libcourier-unicode4", "libltdl7"],
+                "libcourier-unicode4", "libltdl7", "libgamin0", "gamin"],
 }
 # Binaries that must load from the root: the check after unpacking.
 PROBES = {
@@ -55,7 +55,7 @@ PROBES = {
                 "/usr/lib/courier/courier-authlib/authdaemond",
                 "/usr/bin/couriertls"],
 }
-ROOT_FORMAT = "1"  # bump when PACKAGES or the unpacking changes
+ROOT_FORMAT = "3"  # bump when PACKAGES or the unpacking changes
 
 
 class Skip(HarnessError):
@@ -469,6 +469,7 @@ def cyrus_start(h, d, st, rundir, certdir, users, ports, root, altns):
         "",
     ]))
     etc = os.path.join(c, "etc")
+    probe(root, etc, "cyrus")
     # imapd reads them as nobody: private copies it owns.
     for n in ("server.pem", "server.key"):
         shutil.copyfile(os.path.join(certdir, n), os.path.join(c, n))
@@ -575,6 +576,15 @@ def courier_start(h, d, st, rundir, certdir, users, ports, root):
         "LOGGEROPTS=\"\"",
         "",
     ]))
+    # The package's postinst makes a "courier" user, which couriertls
+    # switches to after STARTTLS: here it is nobody again, in the private
+    # /etc layer only.
+    for n, line in (("passwd", "courier:x:65534:65534:Courier:/nonexistent:"
+                     "/usr/sbin/nologin"), ("group", "courier:x:65534:")):
+        with open("/etc/" + n) as f:
+            text = f.read()
+        write(os.path.join(etc, n), text.rstrip("\n") + "\n" + line + "\n")
+    probe(root, etc, "courier")
     lines = []
     maildirs = {}
     for u in users:
@@ -599,8 +609,12 @@ def courier_start(h, d, st, rundir, certdir, users, ports, root):
             with open(os.path.join(certdir, n)) as f:
                 out.write(f.read())
     os.chmod(pem, 0o600)
+    os.chown(pem, uid, gid)  # STARTTLS's couriertls runs as "courier"
     write(os.path.join(cetc, "imapaccess"), "")
     state = os.path.join(c, "state")
+    # couriertls writes its session cache as "courier" after STARTTLS.
+    write(os.path.join(state, "tlscache"), "", 0o600)
+    h.chown_tree(state, uid, gid)
     dh = "/usr/share/dovecot/dh.pem"
     common = {
         "TLS_CERTFILE": pem,
