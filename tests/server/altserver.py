@@ -386,6 +386,33 @@ def wait_greeting(port, proc, what, deadline=20.0):
     die("%s did not greet on port %d (%s)" % (what, port, last))
 
 
+def mntns_of(pid):
+    try:
+        return os.readlink("/proc/%d/ns/mnt" % pid)
+    except OSError:
+        return None
+
+
+def ns_members(ns):
+    """Processes in the mount namespace ns (as mntns_of names it)."""
+    return [int(n) for n in os.listdir("/proc")
+            if n.isdigit() and int(n) != os.getpid() and
+            mntns_of(int(n)) == ns]
+
+
+def note_ns(h, d, st, p):
+    """Record p's private mount namespace once unshare has made it."""
+    mine = mntns_of(os.getpid())
+    deadline = time.time() + 10
+    while time.time() < deadline and p.poll() is None:
+        ns = mntns_of(p.pid)
+        if ns and ns != mine:
+            st["alt_mntns"] = ns
+            h.write_state(d, st)
+            return
+        time.sleep(0.01)
+
+
 def spawn(argv, logpath):
     with open(logpath, "ab") as log:
         return subprocess.Popen(argv, stdin=subprocess.DEVNULL,
@@ -490,6 +517,7 @@ def cyrus_start(h, d, st, rundir, certdir, users, ports, root, altns):
                       % (bindir, conf, cconf, c), syslog=logsock), log)
     st["alt_pid"] = str(p.pid)
     h.write_state(d, st)
+    note_ns(h, d, st, p)
     wait_greeting(ports[0], p, "Cyrus master")
     m = imaplib.IMAP4("127.0.0.1", ports[0], timeout=30)
     try:
@@ -643,6 +671,8 @@ def courier_start(h, d, st, rundir, certdir, users, ports, root):
         "/usr/lib/courier/courier/courierpop3d Maildir"
     tls = "/usr/bin/couriertls -server -tcpd"
     body = "\n".join([
+        # Reap the listeners when stop signals the session.
+        "trap 'kill $(jobs -p) 2>/dev/null; wait; exit 0' TERM",
         "mkdir -p /run/courier/authdaemon",
         "/usr/lib/courier/courier-authlib/authdaemond &",
         "i=0; while [ ! -S /run/courier/authdaemon/socket ] && "
@@ -666,6 +696,7 @@ def courier_start(h, d, st, rundir, certdir, users, ports, root):
                              start_new_session=True, close_fds=True)
     st["alt_pid"] = str(p.pid)
     h.write_state(d, st)
+    note_ns(h, d, st, p)
     wait_greeting(ports[0], p, "Courier IMAP")
     wait_greeting(ports[2], p, "Courier POP3")
     fmap = FolderMap("INBOX.", ".")
