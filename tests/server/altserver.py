@@ -148,6 +148,9 @@ def pkg_root(server, d):
             shutil.rmtree(debs)
             # Only /usr is laid over the system; /etc is written per run.
             os.makedirs(os.path.join(new, "usr"), exist_ok=True)
+            empty = os.path.join(tmp, "etc")
+            os.mkdir(empty)
+            probe(new, empty, server)
             with open(os.path.join(new, ".postie-root"), "w") as f:
                 f.write(ROOT_FORMAT + "\n")
             if os.path.isdir(root):
@@ -496,16 +499,15 @@ def cyrus_start(h, d, st, rundir, certdir, users, ports, root, altns):
         "",
     ]))
     etc = os.path.join(c, "etc")
-    probe(root, etc, "cyrus")
     # imapd reads them as nobody: private copies it owns.
     for n in ("server.pem", "server.key"):
         shutil.copyfile(os.path.join(certdir, n), os.path.join(c, n))
-    for u in list(users) + [CYRUS_ADMIN]:
-        ns_run(root, etc, ["/usr/sbin/saslpasswd2", "-p", "-c", "-f",
-                           sasldb, "-u", "localhost", u],
-               "saslpasswd2 %s" % u,
-               input_=(CYRUS_ADMIN_PW if u == CYRUS_ADMIN
-                       else "pw-" + u).encode())
+    # One namespace for every user: saslpasswd2 -p reads the password.
+    ns_run(root, etc, ["/bin/sh", "-c", "; ".join(
+        "echo %s | /usr/sbin/saslpasswd2 -p -c -f %s -u localhost %s || "
+        "exit 1" % (shlex.quote(pw), shlex.quote(sasldb), u)
+        for u, pw in [(u, "pw-" + u) for u in users] +
+        [(CYRUS_ADMIN, CYRUS_ADMIN_PW)])], "saslpasswd2")
     h.chown_tree(c, 65534, 65534)
     os.chmod(sasldb, 0o640)
     log = os.path.join(rundir, "cyrus.log")
@@ -612,7 +614,6 @@ def courier_start(h, d, st, rundir, certdir, users, ports, root):
         with open("/etc/" + n) as f:
             text = f.read()
         write(os.path.join(etc, n), text.rstrip("\n") + "\n" + line + "\n")
-    probe(root, etc, "courier")
     lines = []
     maildirs = {}
     for u in users:
@@ -653,8 +654,9 @@ def courier_start(h, d, st, rundir, certdir, users, ports, root):
         "TLS_DHPARAMS": dh if os.path.exists(dh) else "",
         "COURIERTLS": "/usr/bin/couriertls",
         "MAILDIRPATH": "Maildir",
-        # IDLE for the tests; the package default has it, ENHANCEDIDLE
-        # needs FAM.
+        # IDLE through gamin (FAM): a new message shows at once, not
+        # at the next poll.
+        "IMAP_ENHANCEDIDLE": "1",
         "IMAP_EMPTYTRASH": "",
         "IMAP_STARTTLS": "YES",
         "POP3_STARTTLS": "YES",
