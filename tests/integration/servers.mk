@@ -1,7 +1,7 @@
 # The IMAP and POP3 integration tests against Cyrus IMAP (altnamespace on
 # and off) and Courier as well as Dovecot (tests/server/README.md, "Other
 # servers"): a representative subset, to keep the suite's time down.
-TESTS += \
+SERVER_TESTS = \
 	tests/integration/servers/cyrus_imap.sh \
 	tests/integration/servers/cyrus_noalt_imap.sh \
 	tests/integration/servers/cyrus_pop3_engine.sh \
@@ -9,12 +9,5 @@ TESTS += \
 	tests/integration/servers/courier_imap.sh \
 	tests/integration/servers/courier_pop3_engine.sh \
 	tests/integration/servers/courier_cli_sync.sh
-EXTRA_DIST += \
-	tests/integration/servers/cyrus_imap.sh \
-	tests/integration/servers/cyrus_noalt_imap.sh \
-	tests/integration/servers/cyrus_pop3_engine.sh \
-	tests/integration/servers/cyrus_cli_sync.sh \
-	tests/integration/servers/courier_imap.sh \
-	tests/integration/servers/courier_pop3_engine.sh \
-	tests/integration/servers/courier_cli_sync.sh
-
+TESTS += $(SERVER_TESTS)
+EXTRA_DIST += $(SERVER_TESTS)

@@ -26,10 +26,9 @@ import smtplib
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 
-from certs import HarnessError, die
+from certs import HarnessError, die, make_once
 
 SKIP_STATUS = 77  # automake's SKIP: the packages could not be had
 
@@ -55,7 +54,7 @@ PROBES = {
                 "/usr/lib/courier/courier-authlib/authdaemond",
                 "/usr/bin/couriertls"],
 }
-ROOT_FORMAT = "3"  # bump when PACKAGES or the unpacking changes
+ROOT_FORMAT = "4"  # bump when PACKAGES or the unpacking changes
 
 
 class Skip(HarnessError):
@@ -103,64 +102,30 @@ def apt_download(pkgs, where):
 
 def pkg_root(server, d):
     """The unpacked root of server's packages; made once per cache folder
-    (a mkdir lock, as for the certificates), then reused."""
-    root = pkg_cache_dir(server, d)
-    if root_usable(root):
-        return root
-    parent = os.path.dirname(root)
-    os.makedirs(parent, exist_ok=True)
-    lock = root + ".lock"
-    deadline = time.time() + 600
-    while True:
-        try:
-            os.mkdir(lock)
-            break
-        except FileExistsError:
-            if root_usable(root):
-                return root
-            try:
-                if time.time() - os.stat(lock).st_mtime > 300:
-                    os.rmdir(lock)  # left by a killed maker
-                    continue
-            except OSError:
-                continue
-            if time.time() > deadline:
-                die("timed out waiting for %s" % lock)
-            time.sleep(0.2)
-    try:
-        if root_usable(root):
-            return root
-        tmp = tempfile.mkdtemp(prefix=".pkgroot.", dir=parent)
-        try:
-            debs = os.path.join(tmp, "debs")
-            os.mkdir(debs)
-            os.chmod(tmp, 0o755)
-            os.chmod(debs, 0o777)  # apt's _apt user writes there
-            want = [p for p in PACKAGES[server]
-                    if p.startswith(server) or not installed(p)]
-            apt_download(want, debs)
-            new = os.path.join(tmp, "root")
-            for f in sorted(os.listdir(debs)):
-                if f.endswith(".deb"):
-                    subprocess.run(["dpkg-deb", "-x", os.path.join(debs, f),
-                                    new], check=True,
-                                   stdin=subprocess.DEVNULL)
-            shutil.rmtree(debs)
-            # Only /usr is laid over the system; /etc is written per run.
-            os.makedirs(os.path.join(new, "usr"), exist_ok=True)
-            empty = os.path.join(tmp, "etc")
-            os.mkdir(empty)
-            probe(new, empty, server)
-            with open(os.path.join(new, ".postie-root"), "w") as f:
-                f.write(ROOT_FORMAT + "\n")
-            if os.path.isdir(root):
-                shutil.rmtree(root)
-            os.rename(new, root)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-    finally:
-        os.rmdir(lock)
-    return root
+    (one maker at a time, as for the certificates), then reused."""
+    def make(tmp):
+        debs = os.path.join(tmp, "debs")
+        os.mkdir(debs)
+        os.chmod(tmp, 0o755)
+        os.chmod(debs, 0o777)  # apt's _apt user writes there
+        want = [p for p in PACKAGES[server]
+                if p.startswith(server) or not installed(p)]
+        apt_download(want, debs)
+        for f in sorted(os.listdir(debs)):
+            if f.endswith(".deb"):
+                subprocess.run(["dpkg-deb", "-x", os.path.join(debs, f), tmp],
+                               check=True, stdin=subprocess.DEVNULL)
+        shutil.rmtree(debs)
+        # Only /usr is laid over the system; /etc is written per run.
+        os.makedirs(os.path.join(tmp, "usr"), exist_ok=True)
+        empty = os.path.join(tmp, "etc.empty")
+        os.mkdir(empty)
+        probe(tmp, empty, server)
+        os.rmdir(empty)
+        with open(os.path.join(tmp, ".postie-root"), "w") as f:
+            f.write(ROOT_FORMAT + "\n")
+    return make_once(pkg_cache_dir(server, d), root_usable, make,
+                     ".pkgroot.", wait=600, stale=300)
 
 
 def ns_script(root, etc_layer, body, run_tmpfs=False, syslog=None):
