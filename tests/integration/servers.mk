@@ -8,6 +8,6 @@ SERVER_TESTS = \
 	tests/integration/servers/cyrus_cli_sync.sh \
 	tests/integration/servers/courier_imap.sh \
 	tests/integration/servers/courier_pop3_engine.sh \
-	tests/integration/servers/courier_cli_sync.sh
+	tests/integration/servers/courier_pop3_sync.sh
 TESTS += $(SERVER_TESTS)
 EXTRA_DIST += $(SERVER_TESTS)
