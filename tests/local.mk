@@ -21,3 +21,4 @@ include tests/integration/faults.mk
 include tests/integration/multiproc.mk
 include tests/integration/smtp.mk
 include tests/integration/patterns.mk
+include tests/integration/servers.mk

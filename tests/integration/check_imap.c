@@ -101,6 +101,37 @@ itest_open(const char *user, enum imap_security sec)
 	return imap;
 }
 
+const char *
+itest_folder(const char *name)
+{
+	static char map[32][2][256];
+	const char *prefix = getenv("POSTIE_TEST_FOLDER_PREFIX");
+	const char *sep = getenv("POSTIE_TEST_SEPARATOR");
+	size_t i, k;
+
+	if (strcmp(name, "INBOX") == 0)
+		return name;
+	for (i = 0; i < 32 && map[i][0][0]; i++)
+		if (strcmp(map[i][0], name) == 0)
+			return map[i][1];
+	ck_assert_uint_lt(i, 32);
+	str_lcpy(map[i][0], name, sizeof(map[i][0]));
+	snprintf(map[i][1], sizeof(map[i][1]), "%s%s", prefix ? prefix : "",
+	    name);
+	for (k = strlen(prefix ? prefix : ""); map[i][1][k]; k++)
+		if (map[i][1][k] == '/' && sep && sep[0])
+			map[i][1][k] = sep[0];
+	return map[i][1];
+}
+
+int
+itest_server_is(const char *server)
+{
+	const char *s = getenv("POSTIE_TEST_SERVER");
+
+	return str_has_prefix(s ? s : "dovecot", server);
+}
+
 uint32_t
 itest_count(struct imap *imap, const char *folder)
 {
@@ -175,8 +206,9 @@ START_TEST(test_imaps_login)
 	ck_assert_msg(str_has_prefix(imap_security_desc(imap), "TLS"), "%s",
 	    imap_security_desc(imap));
 	ck_assert(imap_has_cap(imap, IMAP_CAP_IDLE));
-	ck_assert(imap_qresync(imap));
-	ck_assert(imap_condstore(imap));
+	/* Courier-IMAP 5.0 offers neither CONDSTORE nor QRESYNC. */
+	ck_assert(imap_qresync(imap) == !itest_server_is("courier"));
+	ck_assert(imap_condstore(imap) == !itest_server_is("courier"));
 	ck_assert_int_eq(imap_noop(imap, &err), 0);
 	ck_assert_int_eq(imap_logout(&imap, &err), 0);
 	ck_assert_ptr_null(imap);
@@ -304,30 +336,38 @@ START_TEST(test_list)
 	ck_assert_msg(imap_list(imap, folder_cb, &l, &err) == 0, "%s",
 	    err.msg);
 	for (k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
-		i = find(&l, names[k]);
+		i = find(&l, F(names[k]));
+		/* Courier has no LIST-STATUS: the engine asks STATUS. */
 		ck_assert(l.f[i].has_status);
 		/* Counts match what STATUS says. */
-		ck_assert_int_eq(imap_status(imap, names[k], &m, &u, NULL, NULL,
-		    &err), 0);
+		ck_assert_int_eq(imap_status(imap, F(names[k]), &m, &u, NULL,
+		    NULL, &err), 0);
 		ck_assert_uint_eq(l.f[i].messages, m);
 		ck_assert_uint_eq(l.f[i].unseen, u);
-		ck_assert_int_eq(l.f[i].delim, '/');
+		ck_assert_int_eq(l.f[i].delim, env("POSTIE_TEST_SEPARATOR")[0]);
 	}
-	ck_assert(l.f[find(&l, "Sent")].attrs & IMAP_FOLDER_SENT);
-	ck_assert(l.f[find(&l, "Trash")].attrs & IMAP_FOLDER_TRASH);
-	ck_assert(l.f[find(&l, "Work")].attrs & IMAP_FOLDER_HASCHILDREN);
-	ck_assert_uint_ge(l.f[find(&l, "Entw\xc3\xbcrfe")].messages, 1);
-	/* And what is on disk. */
+	/* Courier-IMAP 5.0 has no SPECIAL-USE. */
+	if (!itest_server_is("courier")) {
+		ck_assert(l.f[find(&l, F("Sent"))].attrs & IMAP_FOLDER_SENT);
+		ck_assert(l.f[find(&l, F("Trash"))].attrs & IMAP_FOLDER_TRASH);
+	}
+	ck_assert(l.f[find(&l, F("Work"))].attrs & IMAP_FOLDER_HASCHILDREN);
+	ck_assert_uint_ge(l.f[find(&l, F("Entw\xc3\xbcrfe"))].messages, 1);
+	/* And what is on disk (Cyrus's store is not a Maildir). */
 	i = find(&l, "INBOX");
-	snprintf(path, sizeof(path), "%s/cur", env("POSTIE_TEST_MAILDIR_alice"));
-	m = files_in(path);
-	snprintf(path, sizeof(path), "%s/new", env("POSTIE_TEST_MAILDIR_alice"));
-	m += files_in(path);
-	ck_assert_uint_eq(l.f[i].messages, m);
+	if (getenv("POSTIE_TEST_MAILDIR_alice")) {
+		snprintf(path, sizeof(path), "%s/cur",
+		    env("POSTIE_TEST_MAILDIR_alice"));
+		m = files_in(path);
+		snprintf(path, sizeof(path), "%s/new",
+		    env("POSTIE_TEST_MAILDIR_alice"));
+		m += files_in(path);
+		ck_assert_uint_eq(l.f[i].messages, m);
+	}
 	ck_assert_uint_ge(l.f[i].unseen, 1);
 	ck_assert_int_eq(imap_namespace(imap, &prefix, &delim, &err), 0);
-	ck_assert_str_eq(prefix, "");
-	ck_assert_int_eq(delim, '/');
+	ck_assert_str_eq(prefix, env("POSTIE_TEST_FOLDER_PREFIX"));
+	ck_assert_int_eq(delim, env("POSTIE_TEST_SEPARATOR")[0]);
 	free(prefix);
 	imap_close(&imap);
 }
@@ -515,10 +555,10 @@ START_TEST(test_select_nonascii)
 	struct imap_mailbox mb;
 	struct error err;
 
-	ck_assert_msg(imap_select(imap, "Entw\xc3\xbcrfe", 0, NULL, &mb,
+	ck_assert_msg(imap_select(imap, F("Entw\xc3\xbcrfe"), 0, NULL, &mb,
 	    &err) == 0, "%s", err.msg);
 	ck_assert_uint_ge(mb.exists, 1);
-	ck_assert_int_eq(imap_select(imap, "Work/Projects", 0, NULL, &mb,
+	ck_assert_int_eq(imap_select(imap, F("Work/Projects"), 0, NULL, &mb,
 	    &err), 0);
 	ck_assert_uint_ge(mb.exists, 1);
 	ck_assert_int_eq(imap_select(imap, "No/Such/Folder", 0, NULL, &mb,
@@ -542,6 +582,12 @@ START_TEST(test_qresync)
 	unsigned n;
 	char set[16];
 
+	if (itest_server_is("courier")) {
+		/* Courier-IMAP 5.0 has neither CONDSTORE nor QRESYNC. */
+		imap_close(&a);
+		imap_close(&b);
+		return;
+	}
 	ck_assert_int_eq(imap_select(a, "INBOX", 0, NULL, &mb1, &err), 0);
 	ck_assert_uint_gt(mb1.uidvalidity, 0);
 	ck_assert_uint_gt(mb1.highestmodseq, 0);
@@ -584,7 +630,10 @@ START_TEST(test_qresync)
 
 		ck_assert_uint_eq(itest_changed(c, mb1.highestmodseq, got, 8), 1);
 		ck_assert_uint_eq(got[0], uids[0]);
-		ck_assert_int_eq(ev.vanished, 1);
+		/* The expunged UID was the highest: in "UID FETCH 1:*", Cyrus
+		 * reads "*" as the highest UID left (RFC 3501 6.4.8) and so
+		 * reports no VANISHED; Dovecot counts it in. */
+		ck_assert_int_eq(ev.vanished, itest_server_is("cyrus") ? 0 : 1);
 	}
 	imap_close(&c);
 }
@@ -600,6 +649,7 @@ START_TEST(test_qresync_uidvalidity_changed)
 
 	memset(&ev, 0, sizeof(ev));
 	imap_set_event_cb(c, evlog_cb, &ev);
+	/* Without QRESYNC (Courier) the engine ignores qr: still true. */
 	ck_assert_int_eq(imap_select(c, "INBOX", 1, &qr, &mb, &err), 0);
 	ck_assert_uint_ne(mb.uidvalidity, 12345);
 	ck_assert_int_eq(ev.vanished, 0);

@@ -1,4 +1,5 @@
-/* Helpers shared by the IMAP integration tests (real Dovecot). */
+/* Helpers shared by the IMAP integration tests (real Dovecot, Cyrus or
+ * Courier: tests/server/README.md). */
 #ifndef POSTIE_TESTS_CHECK_IMAP_INT_H
 #define POSTIE_TESTS_CHECK_IMAP_INT_H
 
@@ -41,6 +42,15 @@ unsigned itest_changed(struct imap *imap, uint64_t modseq, uint32_t *v,
     unsigned max);
 /* Flags of one UID of the selected folder. */
 unsigned itest_flags(struct imap *imap, uint32_t uid);
+/* A fixture folder ("Work/Projects", Dovecot's spelling) as the harness's
+ * server names it (POSTIE_TEST_FOLDER_PREFIX and POSTIE_TEST_SEPARATOR:
+ * Cyrus without altnamespace "INBOX/Work/Projects", Courier
+ * "INBOX.Work.Projects").  The string lives as long as the process. */
+const char *itest_folder(const char *name);
+#define F(name) itest_folder(name)
+/* Whether the harness runs that server (POSTIE_TEST_SERVER: "dovecot",
+ * "cyrus", "cyrus-noalt", "courier"); a prefix matches ("cyrus" both). */
+int itest_server_is(const char *server);
 
 Suite *imap_change_suite(void);
 

@@ -43,6 +43,10 @@ wait_idling(const char *user)
 	int i;
 
 	want[0] = '\0';
+	/* Only Dovecot shows an idling session; Cyrus and Courier report a
+	 * message that arrived just before IDLE when IDLE starts. */
+	if (!itest_server_is("dovecot"))
+		return 1;
 	if (conf == NULL || (fp = fopen(conf, "r")) == NULL)
 		return 0;
 	while (fgets(line, sizeof(line), fp))
@@ -123,32 +127,36 @@ START_TEST(test_store_copy_move_expunge)
 	snprintf(set, sizeof(set), "%u", (unsigned)uids[1]);
 	ck_assert_int_eq(imap_store(a, set, 1, IMAP_FLAG_FLAGGED |
 	    IMAP_FLAG_ANSWERED | IMAP_FLAG_SEEN, &err), 0);
+	/* Another session's flags need only show after a NOOP (RFC 3501
+	 * 6.1.2); Courier waits for it, Dovecot and Cyrus need not. */
+	ck_assert_int_eq(imap_noop(b, &err), 0);
 	ck_assert_uint_eq(itest_flags(b, uids[1]) & (IMAP_FLAG_FLAGGED |
 	    IMAP_FLAG_ANSWERED | IMAP_FLAG_SEEN), IMAP_FLAG_FLAGGED |
 	    IMAP_FLAG_ANSWERED | IMAP_FLAG_SEEN);
 	ck_assert_int_eq(imap_store(a, set, 0, IMAP_FLAG_SEEN, &err), 0);
+	ck_assert_int_eq(imap_noop(b, &err), 0);
 	ck_assert_uint_eq(itest_flags(b, uids[1]) & IMAP_FLAG_SEEN, 0);
 
 	/* COPY to Archive, with the new UID from COPYUID. */
 	inbox = itest_count(c, "INBOX");
-	archive = itest_count(c, "Archive");
-	trash = itest_count(c, "Trash");
-	ck_assert_msg(imap_copy(a, set, "Archive", &dest, &err) == 0, "%s",
+	archive = itest_count(c, F("Archive"));
+	trash = itest_count(c, F("Trash"));
+	ck_assert_msg(imap_copy(a, set, F("Archive"), &dest, &err) == 0, "%s",
 	    err.msg);
 	ck_assert_ptr_nonnull(dest);
 	free(dest);
-	ck_assert_uint_eq(itest_count(c, "Archive"), archive + 1);
+	ck_assert_uint_eq(itest_count(c, F("Archive")), archive + 1);
 	ck_assert_uint_eq(itest_count(c, "INBOX"), inbox);
 
 	/* MOVE to Trash. */
 	snprintf(set, sizeof(set), "%u", (unsigned)uids[2]);
-	ck_assert_msg(imap_move(a, set, "Trash", &dest, &err) == 0, "%s",
+	ck_assert_msg(imap_move(a, set, F("Trash"), &dest, &err) == 0, "%s",
 	    err.msg);
 	ck_assert_ptr_nonnull(dest); /* COPYUID during UID MOVE */
 	ck_assert_int_eq(imap_uidset_foreach(dest, NULL, NULL), 0);
 	free(dest);
 	ck_assert_uint_eq(itest_count(c, "INBOX"), inbox - 1);
-	ck_assert_uint_eq(itest_count(c, "Trash"), trash + 1);
+	ck_assert_uint_eq(itest_count(c, F("Trash")), trash + 1);
 
 	/* \Deleted + UID EXPUNGE of one message only. */
 	snprintf(set, sizeof(set), "%u", (unsigned)uids[3]);
@@ -157,16 +165,16 @@ START_TEST(test_store_copy_move_expunge)
 	ck_assert_uint_eq(itest_count(c, "INBOX"), inbox - 2);
 
 	/* APPEND to the non-ASCII folder. */
-	inbox = itest_count(c, "Entw\xc3\xbcrfe");
+	inbox = itest_count(c, F("Entw\xc3\xbcrfe"));
 	{
 		uint32_t uid = 0;
 
-		ck_assert_msg(imap_append(a, "Entw\xc3\xbcrfe", IMAP_FLAG_SEEN |
+		ck_assert_msg(imap_append(a, F("Entw\xc3\xbcrfe"), IMAP_FLAG_SEEN |
 		    IMAP_FLAG_DRAFT, msg, sizeof(msg) - 1, &uid, &err) == 0,
 		    "%s", err.msg);
 		ck_assert_uint_gt(uid, 0);
 	}
-	ck_assert_uint_eq(itest_count(c, "Entw\xc3\xbcrfe"), inbox + 1);
+	ck_assert_uint_eq(itest_count(c, F("Entw\xc3\xbcrfe")), inbox + 1);
 	ck_assert(imap_alive(a) && imap_alive(b));
 	ck_assert_int_eq(imap_logout(&a, &err), 0);
 	ck_assert_int_eq(imap_logout(&b, &err), 0);
@@ -224,7 +232,7 @@ START_TEST(test_wake_fd)
 	struct error err;
 	int p[2];
 
-	ck_assert_int_eq(imap_select(a, "Work", 0, NULL, &mb, &err), 0);
+	ck_assert_int_eq(imap_select(a, F("Work"), 0, NULL, &mb, &err), 0);
 	ck_assert_int_eq(pipe(p), 0);
 	ck_assert_int_eq(write(p[1], "x", 1), 1);
 	ck_assert_int_eq(imap_wait(a, p[0], 20000, &err), 1);
@@ -275,10 +283,10 @@ START_TEST(test_big_body)
 	buf_addstr(&m, "From: big@example.org\r\nSubject: big\r\n\r\n");
 	while (m.len < want)
 		buf_printf(&m, "%08u %066u\r\n", line++, 0u);
-	ck_assert_msg(imap_append(a, "Work", 0, m.data, m.len, &uid, &err) ==
+	ck_assert_msg(imap_append(a, F("Work"), 0, m.data, m.len, &uid, &err) ==
 	    0, "%s", err.msg);
 	ck_assert_uint_gt(uid, 0);
-	ck_assert_int_eq(imap_select(a, "Work", 1, NULL, &mb, &err), 0);
+	ck_assert_int_eq(imap_select(a, F("Work"), 1, NULL, &mb, &err), 0);
 	memset(&c, 0, sizeof(c));
 	c.want = m.data;
 	c.len = m.len;
@@ -313,8 +321,8 @@ START_TEST(test_batch)
 			    sizeof(msg) - 1, NULL, &err), 0);
 		ck_assert_int_eq(imap_select(a, "INBOX", 0, NULL, &mb, &err), 0);
 		ck_assert_uint_ge(itest_uids(a, uids, 64), 3);
-		archive = itest_count(c, "Archive");
-		trash = itest_count(c, "Trash");
+		archive = itest_count(c, F("Archive"));
+		trash = itest_count(c, F("Trash"));
 		inbox = itest_count(c, "INBOX");
 		snprintf(s0, sizeof(s0), "%u", (unsigned)uids[0]);
 		snprintf(s1, sizeof(s1), "%u", (unsigned)uids[1]);
@@ -326,7 +334,7 @@ START_TEST(test_batch)
 		q[0].flags = IMAP_FLAG_FLAGGED;
 		q[1].kind = IMAP_REQ_COPY;
 		q[1].uidset = s0;
-		q[1].folder = "Archive";
+		q[1].folder = F("Archive");
 		q[2].kind = IMAP_REQ_COPY;
 		q[2].uidset = s0;
 		q[2].folder = "No such folder";
@@ -334,7 +342,7 @@ START_TEST(test_batch)
 		q[3].uidset = "not a set";
 		q[4].kind = IMAP_REQ_MOVE;
 		q[4].uidset = s1;
-		q[4].folder = "Trash";
+		q[4].folder = F("Trash");
 		q[5].kind = IMAP_REQ_STORE;
 		q[5].uidset = s2;
 		q[5].add = 0;
@@ -348,8 +356,8 @@ START_TEST(test_batch)
 		ck_assert_int_eq(q[3].result, -1);
 		ck_assert_msg(q[4].result == 0, "%s", q[4].err.msg);
 		ck_assert_msg(q[5].result == 0, "%s", q[5].err.msg);
-		ck_assert_uint_eq(itest_count(c, "Archive"), archive + 1);
-		ck_assert_uint_eq(itest_count(c, "Trash"), trash + 1);
+		ck_assert_uint_eq(itest_count(c, F("Archive")), archive + 1);
+		ck_assert_uint_eq(itest_count(c, F("Trash")), trash + 1);
 		ck_assert_uint_eq(itest_count(c, "INBOX"), inbox - 1);
 		ck_assert(itest_flags(a, uids[0]) & IMAP_FLAG_FLAGGED);
 		ck_assert(!(itest_flags(a, uids[2]) & IMAP_FLAG_SEEN));
@@ -368,6 +376,12 @@ START_TEST(test_kicked)
 	struct error err;
 	char cmd[1200];
 
+	if (!itest_server_is("dovecot")) {
+		/* Only Dovecot has a command (doveadm kick) to end a session
+		 * from outside. */
+		imap_close(&a);
+		return;
+	}
 	ck_assert_int_eq(imap_select(a, "INBOX", 0, NULL, &mb, &err), 0);
 	snprintf(cmd, sizeof(cmd), "doveadm -c '%s' kick carol >/dev/null 2>&1",
 	    getenv("POSTIE_TEST_DOVECOT_CONF"));
@@ -417,7 +431,8 @@ START_TEST(test_fallbacks)
 	    IMAP_CAP_LITERALPLUS | IMAP_CAP_LITERALMINUS | IMAP_CAP_SASL_IR;
 	a = itest_open("alice", IMAP_SEC_IMPLICIT);
 	ck_assert(!imap_qresync(a));
-	ck_assert(imap_condstore(a));
+	/* Courier-IMAP 5.0 has no CONDSTORE at all. */
+	ck_assert(imap_condstore(a) == !itest_server_is("courier"));
 	ck_assert(!imap_has_cap(a, IMAP_CAP_MOVE));
 	ck_assert_int_eq(imap_list(a, count_cb, &n, &err), 0);
 	ck_assert_int_ge(n, 9);
@@ -425,22 +440,22 @@ START_TEST(test_fallbacks)
 	itest_ignore_caps = IMAP_CAP_AUTH_PLAIN; /* LOGIN */
 	c = itest_open("alice", IMAP_SEC_STARTTLS);
 	inbox = itest_count(c, "INBOX");
-	trash = itest_count(c, "Trash");
+	trash = itest_count(c, F("Trash"));
 
 	ck_assert_int_eq(imap_select(a, "INBOX", 0, NULL, &mb, &err), 0);
-	ck_assert_uint_gt(mb.highestmodseq, 0);
+	ck_assert(mb.highestmodseq > 0 || itest_server_is("courier"));
 	ck_assert_uint_ge(itest_uids(a, uids, 64), 2);
 	snprintf(set, sizeof(set), "%u", (unsigned)uids[0]);
 	{
 		char *dest = NULL;
 
-		ck_assert_msg(imap_move(a, set, "Trash", &dest, &err) == 0,
+		ck_assert_msg(imap_move(a, set, F("Trash"), &dest, &err) == 0,
 		    "%s", err.msg);
 		ck_assert_ptr_nonnull(dest); /* from the COPY's COPYUID */
 		free(dest);
 	}
 	ck_assert_uint_eq(itest_count(c, "INBOX"), inbox - 1);
-	ck_assert_uint_eq(itest_count(c, "Trash"), trash + 1);
+	ck_assert_uint_eq(itest_count(c, F("Trash")), trash + 1);
 
 	/* Synchronising literal (a name with a quote is still quoted; the
 	 * message body needs a literal). */
@@ -512,12 +527,12 @@ START_TEST(test_expunge_only_named)
 		itest_ignore_caps = 0;
 		ck_assert(!imap_has_cap(a, IMAP_CAP_UIDPLUS) == (pass > 0));
 		for (k = 0; k < 5; k++)
-			ck_assert_msg(imap_append(c, "Archive", 0, msg,
+			ck_assert_msg(imap_append(c, F("Archive"), 0, msg,
 			    sizeof(msg) - 1, &u[k], &err) == 0, "%s",
 			    err.msg);
-		ck_assert_int_eq(imap_select(c, "Archive", 0, NULL, &mb,
+		ck_assert_int_eq(imap_select(c, F("Archive"), 0, NULL, &mb,
 		    &err), 0);
-		ck_assert_int_eq(imap_select(a, "Archive", 0, NULL, &mb,
+		ck_assert_int_eq(imap_select(a, F("Archive"), 0, NULL, &mb,
 		    &err), 0);
 		/* u0 and u4: another client's; u1, u2, u3: ours. */
 		snprintf(others, sizeof(others), "%u,%u", (unsigned)u[0],
@@ -528,19 +543,19 @@ START_TEST(test_expunge_only_named)
 		    (unsigned)u[3]);
 		ck_assert_int_eq(imap_store(a, set, 1, IMAP_FLAG_DELETED,
 		    &err), 0);
-		count = itest_count(n, "Archive");
-		trash = itest_count(n, "Trash");
+		count = itest_count(n, F("Archive"));
+		trash = itest_count(n, F("Trash"));
 		/* u1 alone */
 		snprintf(set, sizeof(set), "%u", (unsigned)u[1]);
 		if (pass == 3) {
-			ck_assert_msg(imap_move(a, set, "Trash", NULL, &err) ==
+			ck_assert_msg(imap_move(a, set, F("Trash"), NULL, &err) ==
 			    0, "%s", err.msg);
-			ck_assert_uint_eq(itest_count(n, "Trash"), trash + 1);
+			ck_assert_uint_eq(itest_count(n, F("Trash")), trash + 1);
 		} else {
 			ck_assert_msg(imap_expunge(a, set, &err) == 0, "%s",
 			    err.msg);
 		}
-		ck_assert_uint_eq(itest_count(n, "Archive"), count - 1);
+		ck_assert_uint_eq(itest_count(n, F("Archive")), count - 1);
 		ck_assert(!has_uid(c, u[1]));
 		/* u2 in a batch */
 		snprintf(set, sizeof(set), "%u", (unsigned)u[2]);
@@ -549,7 +564,7 @@ START_TEST(test_expunge_only_named)
 		q.uidset = set;
 		ck_assert_int_eq(imap_batch(a, &q, 1, &err), 0);
 		ck_assert_msg(q.result == 0, "%s", q.err.msg);
-		ck_assert_uint_eq(itest_count(n, "Archive"), count - 2);
+		ck_assert_uint_eq(itest_count(n, F("Archive")), count - 2);
 		ck_assert(!has_uid(c, u[2]));
 		/* the rest stays, marked as it was */
 		ck_assert(has_uid(c, u[0]) && has_uid(c, u[3]) &&
@@ -580,15 +595,23 @@ START_TEST(test_notify)
 	uint32_t inbox, n, next, uv;
 	int r, k;
 
+	if (!itest_server_is("dovecot")) {
+		/* Of the harness's servers only Dovecot offers NOTIFY; the
+		 * engine must not claim it elsewhere. */
+		ck_assert(!imap_has_cap(a, IMAP_CAP_NOTIFY));
+		imap_close(&a);
+		imap_close(&c);
+		return;
+	}
 	ck_assert(imap_has_cap(a, IMAP_CAP_NOTIFY));
 	ck_assert_int_eq(imap_select(a, "INBOX", 0, NULL, &mb, &err), 0);
 	memset(&ev, 0, sizeof(ev));
 	imap_set_event_cb(a, evlog_cb, &ev);
 	ck_assert_msg(imap_notify(a, &err) == 0, "%s", err.msg);
 	inbox = itest_count(c, "INBOX");
-	ck_assert_int_eq(imap_status(c, "Work", NULL, NULL, &next, &uv, &err),
+	ck_assert_int_eq(imap_status(c, F("Work"), NULL, NULL, &next, &uv, &err),
 	    0);
-	ck_assert_int_eq(imap_append(c, "Work", 0, msg, sizeof(msg) - 1,
+	ck_assert_int_eq(imap_append(c, F("Work"), 0, msg, sizeof(msg) - 1,
 	    NULL, &err), 0);
 	for (k = 0; k < 5 && ev.mailbox == 0; k++) {
 		r = imap_wait(a, -1, 20000, &err);
@@ -597,7 +620,7 @@ START_TEST(test_notify)
 			break;
 	}
 	ck_assert_int_ge(ev.mailbox, 1);
-	ck_assert_str_eq(ev.mailbox_name, "Work");
+	ck_assert_str_eq(ev.mailbox_name, F("Work"));
 	ck_assert_int_eq(ev.exists, 0); /* not the selected folder's */
 	/* The STATUS's numbers come with it (HIGHESTMODSEQ: CONDSTORE is
 	 * on), for the cache to tell news from what it holds; Dovecot
@@ -608,7 +631,7 @@ START_TEST(test_notify)
 	ck_assert_uint_gt(ev.mailbox_modseq, 0);
 	/* Work's news arriving during a STATUS of INBOX stays Work's. */
 	ev.mailbox = 0;
-	ck_assert_int_eq(imap_append(c, "Work", 0, msg, sizeof(msg) - 1,
+	ck_assert_int_eq(imap_append(c, F("Work"), 0, msg, sizeof(msg) - 1,
 	    NULL, &err), 0);
 	/* Work's STATUS on its way before ours is asked. */
 	ck_assert_msg(wait_readable(a, 20000), "no news of Work within 20 s");
@@ -619,7 +642,7 @@ START_TEST(test_notify)
 		if (imap_wait(a, -1, 5000, &err) <= 0)
 			break;
 	ck_assert_int_ge(ev.mailbox, 1);
-	ck_assert_str_eq(ev.mailbox_name, "Work");
+	ck_assert_str_eq(ev.mailbox_name, F("Work"));
 	ck_assert_int_eq(imap_noop(a, &err), 0);
 	ck_assert_int_eq(imap_logout(&a, &err), 0);
 	ck_assert_int_eq(imap_logout(&c, &err), 0);

@@ -156,24 +156,26 @@ def certs_usable(d):
         return False
 
 
-def ensure_certs(d):
-    """Reuse the certificates in d or make them; one maker at a time."""
-    if certs_usable(d):
+def make_once(d, usable, make, prefix, wait=120, stale=60):
+    """Reuse folder d when usable(d), else make(tmp) into a temporary
+    folder beside it and rename that to d: one maker at a time (a mkdir
+    lock; a lock older than stale seconds was left by a killed maker)."""
+    if usable(d):
         return d
     parent = os.path.dirname(d)
     os.makedirs(parent, exist_ok=True)
     lock = d + ".lock"
-    deadline = time.time() + 120
+    deadline = time.time() + wait
     while True:
         try:
             os.mkdir(lock)
             break
         except FileExistsError:
-            if certs_usable(d):
+            if usable(d):
                 return d
             try:
-                if time.time() - os.stat(lock).st_mtime > 60:
-                    os.rmdir(lock)  # left by a killed maker
+                if time.time() - os.stat(lock).st_mtime > stale:
+                    os.rmdir(lock)
                     continue
             except OSError:
                 continue
@@ -181,11 +183,11 @@ def ensure_certs(d):
                 die("timed out waiting for %s" % lock)
             time.sleep(0.1)
     try:
-        if certs_usable(d):
+        if usable(d):
             return d
-        tmp = tempfile.mkdtemp(prefix=".certs.", dir=parent)
+        tmp = tempfile.mkdtemp(prefix=prefix, dir=parent)
         try:
-            gen_certs(tmp)
+            make(tmp)
             if os.path.isdir(d):
                 shutil.rmtree(d)
             os.rename(tmp, d)
@@ -194,6 +196,11 @@ def ensure_certs(d):
     finally:
         os.rmdir(lock)
     return d
+
+
+def ensure_certs(d):
+    """Reuse the certificates in d or make them; one maker at a time."""
+    return make_once(d, certs_usable, gen_certs, ".certs.")
 
 
 def cert_dir(dirpath):

@@ -11,6 +11,10 @@ EXTRA_DIST += \
 	tests/server/harness \
 	tests/server/certs.py \
 	tests/server/with-dovecot \
+	tests/server/with-cyrus \
+	tests/server/with-cyrus-noalt \
+	tests/server/with-courier \
+	tests/server/altserver.py \
 	tests/server/dovecot.conf.in \
 	tests/server/postfix.py \
 	tests/server/postfix-main.cf.in \
@@ -40,8 +44,10 @@ TEST_FIXTURE_MAIL = \
 	tests/data/fixtures/bob-inbox-2.eml \
 	tests/data/fixtures/bob-inbox-3-long.eml
 
-# Certificates are made once per build folder by the harness.
+# Certificates and the unpacked Cyrus/Courier packages are made once per
+# build folder by the harness.
 clean-local: clean-local-test-certs
 clean-local-test-certs:
 	-rm -rf tests/server/certs tests/server/certs.lock tests/server/.certs.*
+	-rm -rf tests/server/pkgroot-* tests/server/.pkgroot.*
 .PHONY: clean-local-test-certs

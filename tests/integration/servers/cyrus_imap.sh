@@ -1,0 +1,6 @@
+#!/bin/sh
+# tests/integration/imap.itest against cyrus instead of Dovecot
+# (tests/server/README.md, "Other servers"); SKIP when its Debian packages
+# cannot be had.
+exec /bin/sh "$top_srcdir/tests/server/with-cyrus" \
+    "$top_srcdir/tests/integration/imap.itest"
