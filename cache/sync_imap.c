@@ -212,6 +212,36 @@ si_session(struct cache_sync_ctx *ctx, struct si **s_r, struct error *err)
 	return 0;
 }
 
+/*
+ * UIDNEXT and UIDVALIDITY are optional in a SELECT answer (Courier sends
+ * no UIDNEXT, RFC 3501 6.3.1 notwithstanding): what SELECT left out,
+ * STATUS may tell.  Without a UIDNEXT the sync's starting point stays at
+ * the highest UID indexed plus one (sync_folder); without a UIDVALIDITY
+ * the stored one is kept (a zero would read as a new UIDVALIDITY and
+ * drop the folder's cache).  -1 only when the session broke.
+ */
+static int
+status_fill(struct si *s, const char *name, struct imap_mailbox *mb)
+{
+	struct error scratch;
+	uint32_t uidnext = 0, uidvalidity = 0;
+
+	if (mb->uidnext != 0 && mb->uidvalidity != 0)
+		return 0;
+	error_clear(&scratch);
+	if (imap_status(s->imap, name, NULL, NULL, &uidnext, &uidvalidity,
+	    &scratch) < 0) {
+		log_debug("imap: no STATUS of %s either: %s", name,
+		    scratch.msg);
+		return imap_alive(s->imap) ? 0 : -1;
+	}
+	if (mb->uidnext == 0)
+		mb->uidnext = uidnext;
+	if (mb->uidvalidity == 0)
+		mb->uidvalidity = uidvalidity;
+	return 0;
+}
+
 static int
 select_name(struct si *s, int64_t fid, const char *name,
     const struct imap_qresync *qr, struct imap_mailbox *mb,
@@ -223,6 +253,8 @@ select_name(struct si *s, int64_t fid, const char *name,
 	events_clear(s);
 	if (imap_select(s->imap, name, 0, qr, mb, err) < 0)
 		return -1;
+	if (status_fill(s, name, mb) < 0)
+		return error_set(err, "the connection to the server broke");
 	s->selected = xstrdup(name);
 	s->selected_id = fid;
 	s->news = 0;
@@ -281,6 +313,11 @@ struct fsync {
 	struct gone { int64_t id; uint32_t uid; } *gone;
 	size_t ngone, capgone;
 	uint64_t walked;
+	uint32_t maxuid;  /* the highest UID indexed or fetched */
+	/* no UIDNEXT (status_fill): the flags are read up to "*", and
+	 * srvmax is the highest UID the server has, once they were */
+	int no_uidnext, srvmax_known;
+	uint32_t srvmax;
 };
 
 static int
@@ -492,6 +529,8 @@ known_add(void *arg, int64_t id, uint32_t uid, const char *key,
 		fs->capk = fs->capk ? fs->capk * 2 : 256;
 		fs->k = xreallocarray(fs->k, fs->capk, sizeof(*fs->k));
 	}
+	if (uid > fs->maxuid)
+		fs->maxuid = uid;
 	fs->k[fs->nk].uid = uid;
 	fs->k[fs->nk].id = id;
 	fs->k[fs->nk].flags = flags;
@@ -506,6 +545,8 @@ flags_one(void *arg, const struct imap_msg *m)
 	struct known key, *k;
 	unsigned fl;
 
+	if (m->uid > fs->srvmax)
+		fs->srvmax = m->uid;
 	if (!m->has_flags)
 		return 0;
 	key.uid = m->uid;
@@ -545,11 +586,16 @@ full_flags(struct fsync *fs, int check_server)
 	if (db_begin(fs->db, fs->err) < 0)
 		return -1;
 	if (check_server && fs->k[fs->nk - 1].uid > 0) {
-		snprintf(set, sizeof(set), "1:%u", fs->k[fs->nk - 1].uid);
+		if (fs->no_uidnext)
+			str_lcpy(set, "1:*", sizeof(set));
+		else
+			snprintf(set, sizeof(set), "1:%u",
+			    fs->k[fs->nk - 1].uid);
 		rc = imap_fetch(fs->s->imap, set, IMAP_FETCH_FLAGS, 0,
 		    flags_one, fs, fs->err);
 		if (rc != 0 || fs->failed)
 			goto fail;
+		fs->srvmax_known = fs->no_uidnext;
 	}
 	for (i = 0; i < fs->nk; i++) {
 		struct known *k = &fs->k[i];
@@ -578,6 +624,8 @@ header_one(void *arg, const struct imap_msg *m)
 	int got;
 
 	fs->got++;
+	if (m->uid > fs->maxuid)
+		fs->maxuid = m->uid;
 	if (m->header == NULL)
 		return 0;
 	if (si_pend_uid(fs->p, fs->f->id, m->uid))
@@ -723,8 +771,13 @@ sync_headers(struct fsync *fs, const struct imap_mailbox *mb)
 
 	if (mb->exists == 0)
 		return 0;
-	if (mb->uidnext == 0) /* no UIDNEXT: one command */
-		return fetch_range(fs, base, UINT32_MAX);
+	if (mb->uidnext == 0) { /* no UIDNEXT: one command */
+		if (!fs->srvmax_known)
+			return fetch_range(fs, base, UINT32_MAX);
+		/* (n:* names the last message even when n is above it) */
+		return fs->srvmax < base ? 0 : fetch_range(fs, base,
+		    fs->srvmax);
+	}
 	top = mb->uidnext - 1;
 	if (top < base)
 		return 0;
@@ -787,6 +840,8 @@ sync_folder(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
 		}
 		goto out;
 	}
+	if (mb.uidvalidity == 0) /* not told (status_fill): as before */
+		mb.uidvalidity = fp->uidvalidity;
 	/* (cache_sync_uidvalidity reads the folder's row: only when
 	 * the value is new) */
 	if (mb.uidvalidity != fp->uidvalidity && (reset =
@@ -809,6 +864,7 @@ sync_folder(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
 		if (s->placeholders && full_flags(&fs, 0) < 0)
 			goto out;
 	} else {
+		fs.no_uidnext = mb.uidnext == 0;
 		if (full_flags(&fs, 1) < 0)
 			goto out;
 		fs.fresh = fs.nk == 0;
@@ -822,7 +878,12 @@ sync_folder(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
 	si_pend_free(p);
 	if (si_pend_load(ctx, p, err) < 0 || apply_events(&fs) < 0)
 		goto out;
-	fp->uidnext = mb.uidnext;
+	/* Without UIDNEXT from the server, every UID up to the highest
+	 * seen is indexed: the next sync starts above it. */
+	if (mb.uidnext != 0)
+		fp->uidnext = mb.uidnext;
+	else if (fs.maxuid >= fp->uidnext && fs.maxuid < UINT32_MAX)
+		fp->uidnext = fs.maxuid + 1;
 	fp->highestmodseq = mb.highestmodseq;
 	/* A resync that found nothing new costs the UI no reload. */
 	if (db_changes(db) != changes)

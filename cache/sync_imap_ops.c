@@ -521,8 +521,10 @@ watch_select(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
 		fp = &f;
 	}
 	rc = si_select_mb(ctx, s, fid, &mb, err);
-	if (rc == 0 && (mb.uidvalidity != fp->uidvalidity ||
-	    mb.uidnext != fp->uidnext || (mb.highestmodseq &&
+	/* (a number the server did not tell, even through STATUS, is
+	 * no news) */
+	if (rc == 0 && ((mb.uidvalidity && mb.uidvalidity != fp->uidvalidity) ||
+	    (mb.uidnext && mb.uidnext != fp->uidnext) || (mb.highestmodseq &&
 	    mb.highestmodseq != fp->highestmodseq)))
 		rc = 1;
 	if (fp == &f)

@@ -4,8 +4,10 @@
 Usage: hostile.py SCENARIO CERTDIR PORTFILE TRANSCRIPT
 
 Listens on 127.0.0.1 (port 0), writes the port number to PORTFILE, serves
-ONE connection as SCENARIO says, records every byte the client sent in
-TRANSCRIPT (each line prefixed "plain: " or "tls: "), and exits.
+ONE connection as SCENARIO says (or as many, one after the other, as
+"connections: N" says; each starts the counts of "on WORD#N" afresh),
+records every byte the client sent in TRANSCRIPT (each line prefixed
+"plain: " or "tls: "), and exits.
 
 A scenario is a small declarative file, one "key: value" per line:
 
@@ -312,20 +314,21 @@ def main():
         f.write("%d\n" % srv.getsockname()[1])
     os.rename(portfile + ".tmp", portfile)
     srv.settimeout(120)
-    try:
-        sock, _ = srv.accept()
-    except socket.timeout:
-        return 1
-    sock.settimeout(120)
-    try:
-        Session(sc, sock, certdir, transcript).run()
-    except (EOFError, OSError, ssl.SSLError):
-        pass
-    finally:
+    for _ in range(int(sc.get("connections", "1"))):
         try:
-            sock.close()
-        except OSError:
+            sock, _ = srv.accept()
+        except socket.timeout:
+            return 1
+        sock.settimeout(120)
+        try:
+            Session(sc, sock, certdir, transcript).run()
+        except (EOFError, OSError, ssl.SSLError):
             pass
+        finally:
+            try:
+                sock.close()
+            except OSError:
+                pass
     return 0
 
 
