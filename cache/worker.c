@@ -358,7 +358,11 @@ run(void *arg)
 					w->drv->disconnect(&w->ctx);
 					w->online = 0;
 				}
-				if (rc != 0 && poll(&pfd, 1, 0) == 0)
+				/* A session the server ended (Gmail drops an
+				 * IDLE after some minutes) is made again at
+				 * once: a wake-up byte already taken must not
+				 * leave the account offline until the timer. */
+				if (rc < 0 || (rc != 0 && poll(&pfd, 1, 0) == 0))
 					w->idle_sync = 1;
 			} else if (poll(&pfd, 1, w->next_ms) == 0)
 				w->idle_sync = 1;

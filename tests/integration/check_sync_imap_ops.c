@@ -15,6 +15,11 @@
  *	syncs the worker starts in the next 8 s after one ended (prints
  *	"syncs N"): news must not set off syncs that set off more.  Exit 0
  *	found and N <= 1, 1 not.
+ *   check_sync_imap_ops CONFIG ACCOUNT reconnect SUBJECT
+ *	as idle SUBJECT (INBOX watched), where the server drops the
+ *	session during IDLE and SUBJECT comes only on the next one: exit 0
+ *	when it arrived and the account never showed an error (prints
+ *	"errors N").
  *   check_sync_imap_ops CONFIG ACCOUNT newfolder NAME
  *	syncs, prints "synced", then waits (up to 30 s, events only) until
  *	a folder NAME is in the cache (another client made it: NOTIFY's
@@ -60,6 +65,7 @@
 
 static struct cache *c;
 static size_t acct;
+static int errors_seen; /* ACCOUNT events in the error state */
 
 static int
 fail(const char *what, const struct error *err)
@@ -183,7 +189,8 @@ wait_until(int (*seen)(const char *, const char *), const char *a,
 	pfd.fd = cache_event_fd(c);
 	for (end = time(NULL) + 30; time(NULL) < end;) {
 		while (cache_event_read(c, &ev) == 1)
-			;
+			errors_seen += ev.kind == CACHE_EV_ACCOUNT &&
+			    ev.state == ACCOUNT_ERROR;
 		if (seen(a, b)) {
 			printf("seen\n");
 			return 0;
@@ -510,7 +517,12 @@ main(int argc, char **argv)
 	else if (strcmp(argv[3], "idle") == 0 && argc > 4)
 		rc = idle(argv[4], argc > 5 ? argv[5] : NULL,
 		    argc > 6 ? argv[6] : NULL);
-	else if (strcmp(argv[3], "newfolder") == 0 && argc > 4)
+	else if (strcmp(argv[3], "reconnect") == 0 && argc > 4) {
+		rc = idle(argv[4], NULL, NULL);
+		printf("errors %d\n", errors_seen);
+		if (rc == 0 && errors_seen)
+			rc = fail("the dropped IDLE showed as an error", NULL);
+	} else if (strcmp(argv[3], "newfolder") == 0 && argc > 4)
 		rc = newfolder(argv[4]);
 	else if (strcmp(argv[3], "change") == 0 && argc > 4)
 		rc = change(argv[4]);

@@ -39,6 +39,11 @@ Settings of the run:
   client-timeout: SECONDS         the account's timeout (default 3)
   client-apop: yes                apop = yes (POP3)
   sync-args: ARGS                 more arguments of `postie sync`
+  client-helper: ARGS             then run tests/integration/
+                                  check_sync_imap_ops CONFIG evil ARGS
+                                  (another connection): it must exit 0
+  expect-db: SQL => REGEX         the one value SQL reads from postie.db
+                                  (after everything) must match REGEX
   sync-runs: N                    run `postie sync` N times, one after the
                                   other (the scenario then says
                                   "connections: N"); each run is checked
@@ -60,6 +65,7 @@ import pty
 import re
 import resource
 import select
+import sqlite3
 import subprocess
 import sys
 import time
@@ -245,6 +251,15 @@ def run_one(path, certs):
                     sc["expect-sync-stderr"], err.decode("utf-8", "replace")):
                 problems.append("stderr lacks /%s/" % sc["expect-sync-stderr"])
             problems += forbidden("postie sync", out.replace(b"\r\n", b"\n").replace(b"\r", b"\n") + err)
+        if "client-helper" in sc:
+            helper = os.path.join(os.environ.get("top_builddir", "."), "tests", "integration",
+                                  "check_sync_imap_ops")
+            q = subprocess.run([helper, cfg, "evil"] + sc["client-helper"].split(), env=penv,
+                               capture_output=True, timeout=limit + 60)
+            said = (q.stdout + q.stderr).decode("utf-8", "replace")
+            if q.returncode != 0 or "Sanitizer" in said or "runtime error" in said:
+                problems.append("check_sync_imap_ops %s failed: %s" % (sc["client-helper"],
+                                                                       said.strip().replace("\n", " | ")[:300]))
         sent = srv.sent()
         if "expect-sent-count" in sc:
             want, _, rx = sc["expect-sent-count"].partition(" ")
@@ -262,6 +277,13 @@ def run_one(path, certs):
                     with open(os.path.join(root, fn), "rb") as fh:
                         stored += fh.read()
         problems += scenario.check_stored(sc, stored)
+        if "expect-db" in sc:
+            sql, _, rx = sc["expect-db"].partition(" => ")
+            d = sqlite3.connect(os.path.join(penv["XDG_DATA_HOME"], "postie", "postie.db"))
+            got = str(d.execute(sql).fetchone()[0])
+            d.close()
+            if not re.search(rx, got):
+                problems.append("postie.db: %s gave %r, not /%s/" % (sql, got, rx))
         if sc.get("expect-no-file-outside") == "yes":
             if os.path.exists("/tmp/pwned") or glob.glob(os.path.join(srv.work, "**", "pwned*"), recursive=True):
                 problems.append("a file named by the server was created outside postie's folders")
