@@ -91,6 +91,10 @@ enum cache_event_kind {
 				     stats: what it did */
 	CACHE_EV_ALERT,           /* text: a server's alert (IMAP [ALERT]),
 				     cleaned; the user must see it */
+	CACHE_EV_REFUSED,         /* text: one sentence, cleaned: the server
+				     refused a change made here, which was
+				     undone (folder_id); the user must see
+				     it */
 	CACHE_EV_OUTBOX,          /* the account's outbox changed */
 	CACHE_EV_SEND_DONE,       /* a send pass finished: ticket as for
 				     SYNC_DONE; status -1 when a message

@@ -96,6 +96,43 @@ cache_message_raw(struct cache *c, int64_t msg_id, struct buf *out,
 	return rc;
 }
 
+/*
+ * A change the server would not keep in folder f (what its last SELECT
+ * said: [READ-ONLY], [PERMANENTFLAGS]) is refused here, before anything
+ * changes, with the sentence the user sees: a change made here and
+ * refused there would only be undone later.  flags: the MSG_* flags the
+ * change sets or clears (MSG_DELETED for removing messages).
+ */
+static int
+server_refuses(const struct db_folder *f, unsigned flags, struct error *err)
+{
+	static const struct { unsigned bit; const char *name; } names[] = {
+		{ MSG_SEEN, "\\Seen" }, { MSG_ANSWERED, "\\Answered" },
+		{ MSG_FLAGGED, "\\Flagged" }, { MSG_DELETED, "\\Deleted" },
+		{ MSG_DRAFT, "\\Draft" },
+	};
+	struct buf kept = BUF_INIT;
+	size_t i;
+
+	if (f->readonly)
+		return error_set(err, "%s is read-only on the server; nothing "
+		    "was changed", f->name);
+	if ((flags & f->noflags) == 0)
+		return 0;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!(f->noflags & names[i].bit))
+			buf_printf(&kept, "%s%s", kept.len ? " " : "",
+			    names[i].name);
+	if (kept.len == 0)
+		error_set(err, "the server keeps no flags in %s; nothing was "
+		    "changed", f->name);
+	else
+		error_set(err, "the server keeps only %s in %s; nothing was "
+		    "changed", buf_cstr(&kept), f->name);
+	buf_free(&kept);
+	return -1;
+}
+
 static int
 queue(struct cache *c, struct where *w, enum db_op_kind kind,
     int64_t msg_id, const char *args, struct error *err)
@@ -148,7 +185,7 @@ cache_set_flags(struct cache *c, int64_t msg_id, unsigned add,
 		    db_msg_set_flags(c->db, msg_id, flags, err) == 0)
 			rc = 0;
 		maildir_close(&md);
-	} else {
+	} else if (server_refuses(&w.f, flags ^ w.m.flags, err) == 0) {
 		snprintf(args, sizeof(args), "%u %u", add & MSG_ALL_FLAGS,
 		    remove & MSG_ALL_FLAGS);
 		if (db_begin(c->db, err) == 0) {
@@ -234,7 +271,14 @@ move_or_copy(struct cache *c, int64_t msg_id, int64_t dest, int copy,
 		return got < 0 ? -1 : error_set(err, "no such destination "
 		    "folder in this account");
 	}
+	/* a move removes the message from its folder */
+	got = server_refuses(&df, 0, err) < 0 ||
+	    (!copy && server_refuses(&w.f, MSG_DELETED, err) < 0);
 	db_folder_clear(&df);
+	if (got) {
+		unlocate(&w);
+		return -1;
+	}
 	snprintf(args, sizeof(args), "%" PRId64, dest);
 	if (db_begin(c->db, err) == 0) {
 		int64_t id = msg_id;
@@ -379,6 +423,8 @@ expunge(struct cache *c, int64_t folder_id, const int64_t *only,
 	}
 	account = i;
 	if (db_msg_each(c->db, folder_id, gather_deleted, &g, err) < 0)
+		goto out;
+	if (g.n && server_refuses(&f, MSG_DELETED, err) < 0)
 		goto out;
 	if (c->accounts[account].protocol == CONFIG_POP3) {
 		for (i = 0, rc = 0; i < g.n && rc == 0; i++)

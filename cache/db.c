@@ -124,6 +124,12 @@ static const char *const migrations[DB_SCHEMA_VERSION] = {
 	" subject TEXT, error TEXT, size INTEGER NOT NULL DEFAULT 0,"
 	" eightbit INTEGER NOT NULL DEFAULT 0);"
 	"CREATE INDEX outbox_due ON outbox(account, state, next_try);",
+	/* 6: what the server lets the user change in a folder (IMAP
+	 * [PERMANENTFLAGS], [READ-ONLY]), so that a change it would refuse
+	 * is refused before it is made, also before the first sync of a
+	 * session: the MSG_* flags it does not keep, and read-only */
+	"ALTER TABLE folders ADD COLUMN noflags INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE folders ADD COLUMN readonly INTEGER NOT NULL DEFAULT 0;",
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
@@ -133,10 +139,11 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    " VALUES (?, ?, ?)",
 	[ST_FOLDER_ROLE] = "UPDATE folders SET role = ? WHERE id = ?",
 	[ST_FOLDER_GET] = "SELECT id, account, name, delim, uidvalidity,"
-	    " uidnext, highestmodseq, role, noselect FROM folders WHERE id = ?",
+	    " uidnext, highestmodseq, role, noselect, noflags, readonly"
+	    " FROM folders WHERE id = ?",
 	[ST_FOLDER_UPDATE] = "UPDATE folders SET uidvalidity = ?,"
 	    " uidnext = ?, highestmodseq = ?, role = ?, delim = ?,"
-	    " noselect = ? WHERE id = ?",
+	    " noselect = ?, noflags = ?, readonly = ? WHERE id = ?",
 	[ST_MSG_INSERT] = "INSERT INTO messages(folder, uid, mkey, flags,"
 	    " internal_date, size, date, from_, to_, cc, subject, message_id,"
 	    " in_reply_to, refs, has_attachment)"
@@ -686,6 +693,8 @@ folder_from_row(sqlite3_stmt *st, struct db_folder *f)
 	f->highestmodseq = (uint64_t)sqlite3_column_int64(st, 6);
 	f->role = (enum folder_role)sqlite3_column_int(st, 7);
 	f->noselect = sqlite3_column_int(st, 8);
+	f->noflags = (unsigned)sqlite3_column_int(st, 9) & MSG_ALL_FLAGS;
+	f->readonly = sqlite3_column_int(st, 10);
 }
 
 int
@@ -744,7 +753,9 @@ db_folder_update(struct db *db, const struct db_folder *f, struct error *err)
 	sqlite3_bind_int(st, 4, f->role);
 	sqlite3_bind_int(st, 5, (unsigned char)f->delim);
 	sqlite3_bind_int(st, 6, f->noselect);
-	sqlite3_bind_int64(st, 7, f->id);
+	sqlite3_bind_int(st, 7, (int)(f->noflags & MSG_ALL_FLAGS));
+	sqlite3_bind_int(st, 8, f->readonly != 0);
+	sqlite3_bind_int64(st, 9, f->id);
 	return db_step_done(db, st, err, "folder update");
 }
 
@@ -758,8 +769,8 @@ db_folder_list(struct db *db, const char *account, struct db_folder **list_r,
 	int rc;
 
 	if (sqlite3_prepare_v2(db->sq, "SELECT id, account, name, delim,"
-	    " uidvalidity, uidnext, highestmodseq, role, noselect"
-	    " FROM folders WHERE account = ? ORDER BY name", -1, &st,
+	    " uidvalidity, uidnext, highestmodseq, role, noselect, noflags,"
+	    " readonly FROM folders WHERE account = ? ORDER BY name", -1, &st,
 	    NULL) != SQLITE_OK)
 		return db_fail(db, err, "folder list");
 	db_bind_str(st, 1, account);

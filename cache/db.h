@@ -34,7 +34,7 @@
 
 #include "core/error.h"
 
-#define DB_SCHEMA_VERSION 5
+#define DB_SCHEMA_VERSION 6
 
 /* Message flags (stored as a bit set). */
 #define MSG_SEEN     0x01u
@@ -69,6 +69,11 @@ struct db_folder {
 	uint64_t highestmodseq;
 	enum folder_role role;
 	int noselect;         /* \Noselect: a node of the tree only */
+	/* What the server lets the user change here (IMAP; 0 for POP3),
+	 * as of the last SELECT: the MSG_* flags it does not keep, and
+	 * read-only (nothing kept, nothing removed) */
+	unsigned noflags;
+	int readonly;
 	unsigned total;       /* 0 unless filled by db_folder_counts */
 	unsigned unread;      /* messages without MSG_SEEN, likewise */
 };

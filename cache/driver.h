@@ -141,6 +141,11 @@ void cache_sync_count(struct cache_sync_ctx *ctx, enum cache_sync_count what,
     unsigned n);
 /* A server's alert the user must see (cleaned here). */
 void cache_sync_alert(struct cache_sync_ctx *ctx, const char *text);
+/* The server refused a queued change of folder_id, which the driver
+ * undid (or will at the folder's next sync, which the worker then
+ * runs): text is the one sentence the user sees (cleaned here). */
+void cache_sync_refused(struct cache_sync_ctx *ctx, int64_t folder_id,
+    const char *text);
 void cache_sync_folder_changed(struct cache_sync_ctx *ctx, int64_t folder_id);
 
 /* --- indexing (IMAP and POP3) --- */

@@ -27,6 +27,7 @@
 
 #include "cache/bodies.h"
 #include "cache/sync_imap.h"
+#include "core/buf.h"
 #include "core/log.h"
 #include "core/str.h"
 #include "core/xalloc.h"
@@ -212,6 +213,36 @@ si_session(struct cache_sync_ctx *ctx, struct si **s_r, struct error *err)
 	return 0;
 }
 
+/*
+ * UIDNEXT and UIDVALIDITY are optional in a SELECT answer (Courier sends
+ * no UIDNEXT, RFC 3501 6.3.1 notwithstanding): what SELECT left out,
+ * STATUS may tell.  Without a UIDNEXT the sync's starting point stays at
+ * the highest UID indexed plus one (sync_folder); without a UIDVALIDITY
+ * the stored one is kept (a zero would read as a new UIDVALIDITY and
+ * drop the folder's cache).  -1 only when the session broke.
+ */
+static int
+status_fill(struct si *s, const char *name, struct imap_mailbox *mb)
+{
+	struct error scratch;
+	uint32_t uidnext = 0, uidvalidity = 0;
+
+	if (mb->uidnext != 0 && mb->uidvalidity != 0)
+		return 0;
+	error_clear(&scratch);
+	if (imap_status(s->imap, name, NULL, NULL, &uidnext, &uidvalidity,
+	    &scratch) < 0) {
+		log_debug("imap: no STATUS of %s either: %s", name,
+		    scratch.msg);
+		return imap_alive(s->imap) ? 0 : -1;
+	}
+	if (mb->uidnext == 0)
+		mb->uidnext = uidnext;
+	if (mb->uidvalidity == 0)
+		mb->uidvalidity = uidvalidity;
+	return 0;
+}
+
 static int
 select_name(struct si *s, int64_t fid, const char *name,
     const struct imap_qresync *qr, struct imap_mailbox *mb,
@@ -223,10 +254,49 @@ select_name(struct si *s, int64_t fid, const char *name,
 	events_clear(s);
 	if (imap_select(s->imap, name, 0, qr, mb, err) < 0)
 		return -1;
+	if (status_fill(s, name, mb) < 0)
+		return error_set(err, "the connection to the server broke");
 	s->selected = xstrdup(name);
 	s->selected_id = fid;
+	s->sel_noflags = si_noflags(mb);
+	s->sel_readonly = mb->readonly;
 	s->news = 0;
 	return 0;
+}
+
+unsigned
+si_noflags(const struct imap_mailbox *mb)
+{
+	return mb->readonly ? MSG_ALL_FLAGS :
+	    MSG_ALL_FLAGS & ~si_msg_flags(mb->permflags);
+}
+
+int
+si_resync_mark(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
+    struct error *err)
+{
+	struct db_folder f, *fp = si_folder(s, fid);
+	size_t i, k = 0;
+	int rc;
+
+	/* A HIGHESTMODSEQ of 0 asks for no QRESYNC and matches no LIST
+	 * STATUS (unchanged()): the flags of every message are read, and
+	 * what the server has that the cache lacks comes back
+	 * (full_flags). */
+	for (i = 0; i < s->nsame; i++)
+		if (s->same[i] != fid)
+			s->same[k++] = s->same[i];
+	s->nsame = k;
+	if (fp) {
+		fp->highestmodseq = 0;
+		return db_folder_update(cache_sync_db(ctx), fp, err);
+	}
+	if ((rc = db_folder_get(cache_sync_db(ctx), fid, &f, err)) <= 0)
+		return rc;
+	f.highestmodseq = 0;
+	rc = db_folder_update(cache_sync_db(ctx), &f, err);
+	db_folder_clear(&f);
+	return rc;
 }
 
 int
@@ -281,6 +351,15 @@ struct fsync {
 	struct gone { int64_t id; uint32_t uid; } *gone;
 	size_t ngone, capgone;
 	uint64_t walked;
+	uint32_t maxuid;  /* the highest UID indexed or fetched */
+	/* no UIDNEXT (status_fill): the flags are read up to "*", and
+	 * srvmax is the highest UID the server has, once they were */
+	int no_uidnext, srvmax_known;
+	uint32_t srvmax;
+	/* full mode: UIDs below the watermark the server has and the
+	 * cache lacks (restore_missing) */
+	uint32_t *missing;
+	size_t nmissing, capmissing;
 };
 
 static int
@@ -492,6 +571,8 @@ known_add(void *arg, int64_t id, uint32_t uid, const char *key,
 		fs->capk = fs->capk ? fs->capk * 2 : 256;
 		fs->k = xreallocarray(fs->k, fs->capk, sizeof(*fs->k));
 	}
+	if (uid > fs->maxuid)
+		fs->maxuid = uid;
 	fs->k[fs->nk].uid = uid;
 	fs->k[fs->nk].id = id;
 	fs->k[fs->nk].flags = flags;
@@ -506,12 +587,28 @@ flags_one(void *arg, const struct imap_msg *m)
 	struct known key, *k;
 	unsigned fl;
 
+	if (m->uid > fs->srvmax)
+		fs->srvmax = m->uid;
 	if (!m->has_flags)
 		return 0;
 	key.uid = m->uid;
 	if ((k = bsearch(&key, fs->k, fs->nk, sizeof(*fs->k),
-	    cmp_known)) == NULL)
+	    cmp_known)) == NULL) {
+		/* Every UID below the watermark was indexed: one the cache
+		 * lacks now was removed here, and the server kept it (it
+		 * refused the expunge or move, or said OK and did not). */
+		if (m->uid < fs->f->uidnext &&
+		    !si_pend_uid(fs->p, fs->f->id, m->uid)) {
+			if (fs->nmissing == fs->capmissing) {
+				fs->capmissing = fs->capmissing ?
+				    fs->capmissing * 2 : 64;
+				fs->missing = xreallocarray(fs->missing,
+				    fs->capmissing, sizeof(*fs->missing));
+			}
+			fs->missing[fs->nmissing++] = m->uid;
+		}
 		return 0;
+	}
 	k->seen = 1;
 	fl = si_msg_flags(m->flags);
 	if (fl != k->flags && !si_pend_msg(fs->p, k->id)) {
@@ -534,22 +631,32 @@ full_flags(struct fsync *fs, int check_server)
 {
 	char set[32];
 	size_t i;
+	uint32_t hi;
 	int rc;
 
 	fs->nk = 0;
+	fs->nmissing = 0;
 	if (db_msg_each(fs->db, fs->f->id, known_add, fs, fs->err) < 0)
 		return -1;
-	if (fs->nk == 0)
-		return 0;
 	qsort(fs->k, fs->nk, sizeof(*fs->k), cmp_known);
+	hi = fs->nk ? fs->k[fs->nk - 1].uid : 0;
+	/* up to the watermark: the highest UIDs may be the missing ones */
+	if (check_server && fs->f->uidnext > hi + 1)
+		hi = fs->f->uidnext - 1;
+	if (fs->nk == 0 && (!check_server || hi == 0))
+		return 0;
 	if (db_begin(fs->db, fs->err) < 0)
 		return -1;
-	if (check_server && fs->k[fs->nk - 1].uid > 0) {
-		snprintf(set, sizeof(set), "1:%u", fs->k[fs->nk - 1].uid);
+	if (check_server && hi > 0) {
+		if (fs->no_uidnext)
+			str_lcpy(set, "1:*", sizeof(set));
+		else
+			snprintf(set, sizeof(set), "1:%u", hi);
 		rc = imap_fetch(fs->s->imap, set, IMAP_FETCH_FLAGS, 0,
 		    flags_one, fs, fs->err);
 		if (rc != 0 || fs->failed)
 			goto fail;
+		fs->srvmax_known = fs->no_uidnext;
 	}
 	for (i = 0; i < fs->nk; i++) {
 		struct known *k = &fs->k[i];
@@ -578,6 +685,8 @@ header_one(void *arg, const struct imap_msg *m)
 	int got;
 
 	fs->got++;
+	if (m->uid > fs->maxuid)
+		fs->maxuid = m->uid;
 	if (m->header == NULL)
 		return 0;
 	if (si_pend_uid(fs->p, fs->f->id, m->uid))
@@ -616,16 +725,12 @@ fail:
 	return -1;
 }
 
+/* The headers of the UIDs of set, in one transaction. */
 static int
-fetch_range(struct fsync *fs, uint32_t lo, uint32_t hi)
+fetch_set(struct fsync *fs, const char *set)
 {
-	char set[32];
 	int rc;
 
-	if (hi == UINT32_MAX)
-		snprintf(set, sizeof(set), "%u:*", lo);
-	else
-		snprintf(set, sizeof(set), "%u:%u", lo, hi);
 	fs->got = 0;
 	if (db_begin(fs->db, fs->err) < 0)
 		return -1;
@@ -644,6 +749,47 @@ fetch_range(struct fsync *fs, uint32_t lo, uint32_t hi)
 	    fs->bytes);
 	cache_sync_folder_changed(fs->ctx, fs->f->id);
 	return 0;
+}
+
+static int
+fetch_range(struct fsync *fs, uint32_t lo, uint32_t hi)
+{
+	char set[32];
+
+	if (hi == UINT32_MAX)
+		snprintf(set, sizeof(set), "%u:*", lo);
+	else
+		snprintf(set, sizeof(set), "%u:%u", lo, hi);
+	return fetch_set(fs, set);
+}
+
+#define RESTORE_SET_MAX 4000 /* bytes of one UID set: lines stay short */
+
+/* What full_flags found missing comes back from the server. */
+static int
+restore_missing(struct fsync *fs)
+{
+	struct buf set = BUF_INIT;
+	size_t i = 0, j;
+	int rc = 0;
+
+	if (fs->nmissing)
+		log_info("%s: %s: %zu messages the server kept come back",
+		    fs->f->account, fs->f->name, fs->nmissing);
+	while (rc == 0 && i < fs->nmissing) {
+		buf_reset(&set);
+		while (i < fs->nmissing && set.len < RESTORE_SET_MAX) {
+			for (j = i; j + 1 < fs->nmissing &&
+			    fs->missing[j + 1] == fs->missing[j] + 1; j++)
+				;
+			imap_uidset_add(&set, fs->missing[i], fs->missing[j]);
+			i = j + 1;
+		}
+		rc = fetch_set(fs, buf_cstr(&set));
+	}
+	buf_free(&set);
+	fs->nmissing = 0;
+	return rc;
 }
 
 /* UIDs lo..hi newest first in chunks, one transaction each.  track:
@@ -723,8 +869,13 @@ sync_headers(struct fsync *fs, const struct imap_mailbox *mb)
 
 	if (mb->exists == 0)
 		return 0;
-	if (mb->uidnext == 0) /* no UIDNEXT: one command */
-		return fetch_range(fs, base, UINT32_MAX);
+	if (mb->uidnext == 0) { /* no UIDNEXT: one command */
+		if (!fs->srvmax_known)
+			return fetch_range(fs, base, UINT32_MAX);
+		/* (n:* names the last message even when n is above it) */
+		return fs->srvmax < base ? 0 : fetch_range(fs, base,
+		    fs->srvmax);
+	}
 	top = mb->uidnext - 1;
 	if (top < base)
 		return 0;
@@ -787,6 +938,8 @@ sync_folder(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
 		}
 		goto out;
 	}
+	if (mb.uidvalidity == 0) /* not told (status_fill): as before */
+		mb.uidvalidity = fp->uidvalidity;
 	/* (cache_sync_uidvalidity reads the folder's row: only when
 	 * the value is new) */
 	if (mb.uidvalidity != fp->uidvalidity && (reset =
@@ -799,6 +952,12 @@ sync_folder(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
 		qrp = NULL;
 	}
 	fp->uidvalidity = mb.uidvalidity;
+	if (fp->noflags != si_noflags(&mb) || fp->readonly != mb.readonly) {
+		/* what the user may change here: saved with the rest */
+		fp->noflags = si_noflags(&mb);
+		fp->readonly = mb.readonly;
+		cache_sync_folder_changed(ctx, 0);
+	}
 	/* Changes the UI queued since: they win over the server's state. */
 	si_pend_free(p);
 	if (si_pend_load(ctx, p, err) < 0)
@@ -809,7 +968,9 @@ sync_folder(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
 		if (s->placeholders && full_flags(&fs, 0) < 0)
 			goto out;
 	} else {
-		if (full_flags(&fs, 1) < 0)
+		fs.no_uidnext = mb.uidnext == 0;
+		snprintf(fs.label, sizeof(fs.label), "headers %s", fp->name);
+		if (full_flags(&fs, 1) < 0 || restore_missing(&fs) < 0)
 			goto out;
 		fs.fresh = fs.nk == 0;
 	}
@@ -822,7 +983,12 @@ sync_folder(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
 	si_pend_free(p);
 	if (si_pend_load(ctx, p, err) < 0 || apply_events(&fs) < 0)
 		goto out;
-	fp->uidnext = mb.uidnext;
+	/* Without UIDNEXT from the server, every UID up to the highest
+	 * seen is indexed: the next sync starts above it. */
+	if (mb.uidnext != 0)
+		fp->uidnext = mb.uidnext;
+	else if (fs.maxuid >= fp->uidnext && fs.maxuid < UINT32_MAX)
+		fp->uidnext = fs.maxuid + 1;
 	fp->highestmodseq = mb.highestmodseq;
 	/* A resync that found nothing new costs the UI no reload. */
 	if (db_changes(db) != changes)
@@ -833,6 +999,7 @@ sync_folder(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
 	rc = 0;
 out:
 	free(fs.k);
+	free(fs.missing);
 	free(fs.vr);
 	free(fs.gone);
 	return rc;

@@ -23,6 +23,10 @@ struct si {
 	struct imap *imap;
 	char *selected;        /* UTF-8 name of the selected folder, or NULL */
 	int64_t selected_id;
+	/* what the selected folder's SELECT said the user may change:
+	 * MSG_* flags not kept, read-only */
+	unsigned sel_noflags;
+	int sel_readonly;
 	int news;              /* EXISTS/EXPUNGE/FETCH/VANISHED seen */
 	int elsewhere;         /* another folder changed (NOTIFY) since the
 				* last LIST */
@@ -59,7 +63,7 @@ struct si_pend {
 	int64_t *msgs;    /* sorted msg ids */
 	size_t nmsgs;
 	struct si_pend_uid { int64_t folder; uint32_t uid; } *uids;
-	size_t nuids;
+	size_t nuids, capuids;
 };
 
 /* Loads the account's pending ops (si_pend_free them). */
@@ -102,6 +106,13 @@ int si_select_mb(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
     struct imap_mailbox *mb, struct error *err);
 /* Drops the session after a connection error (keeps nothing). */
 void si_drop(struct cache_sync_ctx *ctx, struct si *s);
+/* The MSG_* flags a SELECT answer says the server does not keep. */
+unsigned si_noflags(const struct imap_mailbox *mb);
+/* Folder fid is synced whole at its next sync, whatever its
+ * HIGHESTMODSEQ says (and its messages missing from the cache come
+ * back): after the server refused a change made here. */
+int si_resync_mark(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
+    struct error *err);
 
 int si_fetch_body(struct cache_sync_ctx *ctx, int64_t msg_id,
     struct error *err);

@@ -33,6 +33,42 @@ cmp_pu(const void *a, const void *b)
 	return x->uid < y->uid ? -1 : x->uid > y->uid;
 }
 
+static void
+pend_uid_add(struct si_pend *p, int64_t folder, uint32_t uid)
+{
+	if (p->nuids == p->capuids) {
+		p->capuids = p->capuids ? p->capuids * 2 : 64;
+		p->uids = xreallocarray(p->uids, p->capuids,
+		    sizeof(*p->uids));
+	}
+	p->uids[p->nuids].folder = folder;
+	p->uids[p->nuids++].uid = uid;
+}
+
+struct pend_range {
+	struct si_pend *p;
+	int64_t folder;
+};
+
+/* A pending expunge names its messages in a UID set: each is removed
+ * here and not yet on the server (only UIDs the user expunged, so the
+ * set is as long as the index was). */
+static int
+pend_range(void *arg, uint32_t lo, uint32_t hi)
+{
+	struct pend_range *r = arg;
+	uint32_t u;
+
+	if (hi == UINT32_MAX || hi - lo > (1u << 20))
+		return 0; /* not one of ours: queue_expunge names UIDs */
+	for (u = lo;; u++) {
+		pend_uid_add(r->p, r->folder, u);
+		if (u == hi)
+			break;
+	}
+	return 0;
+}
+
 int
 si_pend_load(struct cache_sync_ctx *ctx, struct si_pend *p, struct error *err)
 {
@@ -49,11 +85,12 @@ si_pend_load(struct cache_sync_ctx *ctx, struct si_pend *p, struct error *err)
 			    sizeof(*p->msgs));
 			p->msgs[p->nmsgs++] = op.msg_id;
 		}
-		if (op.uid) {
-			p->uids = xreallocarray(p->uids, p->nuids + 1,
-			    sizeof(*p->uids));
-			p->uids[p->nuids].folder = op.folder_id;
-			p->uids[p->nuids++].uid = op.uid;
+		if (op.uid)
+			pend_uid_add(p, op.folder_id, op.uid);
+		if (op.kind == DB_OP_EXPUNGE && op.args) {
+			struct pend_range r = { p, op.folder_id };
+
+			(void)imap_uidset_foreach(op.args, pend_range, &r);
 		}
 		db_op_clear(&op);
 	}

@@ -228,6 +228,112 @@ op_done(struct cache_sync_ctx *ctx, struct si *s, int64_t op_id,
 	return 0;
 }
 
+/* --- refused changes (doc/HACKING.md, Data flow of a sync) --- */
+
+/* The MSG_* flags op sets or clears on the server (MSG_DELETED for what
+ * removes a message from its folder). */
+static unsigned
+op_touches(const struct db_op *op)
+{
+	unsigned add = 0, rem = 0;
+
+	switch (op->kind) {
+	case DB_OP_FLAGS:
+		if (op->args && sscanf(op->args, "%u %u", &add, &rem) == 2)
+			return (add | rem) & MSG_ALL_FLAGS;
+		return 0;
+	case DB_OP_DELETE:
+	case DB_OP_EXPUNGE:
+	case DB_OP_MOVE:
+		return MSG_DELETED;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * 1 (err set) if the selected folder's SELECT said the server does not
+ * keep what op changes ([READ-ONLY], [PERMANENTFLAGS]).  Such a change
+ * is not sent: some servers refuse it, others (Dovecot with ACLs) answer
+ * OK and keep nothing, and either way the cache would differ from the
+ * server.
+ */
+static int
+not_kept(const struct si *s, const struct db_op *op, struct error *err)
+{
+	if (s->sel_readonly && op->kind != DB_OP_COPY &&
+	    op->kind != DB_OP_APPEND) {
+		error_set(err, "the folder is read-only on the server");
+		return 1;
+	}
+	if ((op_touches(op) & s->sel_noflags) == 0)
+		return 0;
+	if (s->sel_noflags == (MSG_ALL_FLAGS & ~MSG_SEEN))
+		error_set(err, "it keeps only \\Seen there");
+	else
+		error_set(err, "it does not keep that flag there");
+	return 1;
+}
+
+/*
+ * The server refused op (why): its local effect goes back, the user is
+ * told in one sentence, and its folder is synced whole at its next sync
+ * (which the worker runs next), so the flags the server kept come back
+ * and so do the messages removed here; a HIGHESTMODSEQ that did not move
+ * would otherwise hide the difference for ever.  A move or copy whose
+ * record has no UID in the destination yet goes back at once.
+ */
+static void
+undo(struct cache_sync_ctx *ctx, struct si *s, const struct db_op *op,
+    const char *why)
+{
+	static const char *const what[] = {
+		[DB_OP_FLAGS] = "change the flags of a message",
+		[DB_OP_DELETE] = "mark a message deleted",
+		[DB_OP_EXPUNGE] = "remove the deleted messages",
+		[DB_OP_MOVE] = "move a message",
+		[DB_OP_COPY] = "copy a message",
+		[DB_OP_APPEND] = "store the Sent copy",
+	};
+	struct db *db = cache_sync_db(ctx);
+	struct error e;
+	struct db_msg m;
+	char *name = NULL, *dname = NULL, text[ERROR_MAX];
+	int64_t dest = 0;
+
+	error_clear(&e);
+	if ((op->kind == DB_OP_MOVE || op->kind == DB_OP_COPY) &&
+	    op->args && sscanf(op->args, "%" SCNd64, &dest) == 1 &&
+	    op->msg_id && db_msg_get(db, op->msg_id, &m, &e) > 0) {
+		if (m.uid == 0 && m.folder_id == dest &&
+		    (op->kind == DB_OP_COPY || op->uid == 0 ?
+		    db_msg_delete(db, op->msg_id, &e) :
+		    db_msg_set_folder(db, op->msg_id, op->folder_id, op->uid,
+		    &e)) < 0)
+			log_warn("%s", e.msg);
+		db_msg_clear(&m);
+		cache_sync_folder_changed(ctx, dest);
+	}
+	error_clear(&e);
+	if (si_resync_mark(ctx, s, op->folder_id, &e) < 0)
+		log_warn("%s", e.msg);
+	cache_sync_folder_changed(ctx, op->folder_id);
+	error_clear(&e);
+	if (folder_name(ctx, s, op->folder_id, &name, &e) < 0)
+		name = xstrdup("its folder");
+	if (dest && folder_name(ctx, s, dest, &dname, &e) < 0)
+		dname = NULL;
+	snprintf(text, sizeof(text), "The server refused to %s%s%s %s %s "
+	    "(%s); the change was undone.", (size_t)op->kind < sizeof(what) /
+	    sizeof(what[0]) && what[op->kind] ? what[op->kind] : "make a "
+	    "change", dname ? " to " : "", dname ? dname : "",
+	    dname ? "from" : "in", name, why && *why ? why : "no reason "
+	    "given");
+	cache_sync_refused(ctx, op->folder_id, text);
+	free(name);
+	free(dname);
+}
+
 /* The op as a STORE request (FLAGS, DELETE); 0 if it is none. */
 static int
 as_store(const struct db_op *op, struct imap_req *r, char *set,
@@ -270,12 +376,14 @@ replay_stores(struct cache_sync_ctx *ctx, struct si *s, const struct db_op *op,
 	struct imap_req reqs[BATCH];
 	char sets[BATCH][16];
 	int64_t ids[BATCH], after = op->id;
-	struct db_op next;
+	struct db_op next, kinds[BATCH]; /* (without their strings) */
+	struct error scratch;
 	size_t n = 0, i;
 	int rc = 0;
 
 	as_store(op, &reqs[0], sets[0], sizeof(sets[0]));
-	ids[n++] = op->id;
+	ids[n] = op->id;
+	kinds[n++] = *op;
 	while (n < BATCH && db_op_next(db, acct, after, &next, err) == 1) {
 		after = next.id;
 		if (next.folder_id != op->folder_id ||
@@ -283,7 +391,16 @@ replay_stores(struct cache_sync_ctx *ctx, struct si *s, const struct db_op *op,
 			db_op_clear(&next);
 			break;
 		}
-		ids[n++] = next.id;
+		if (not_kept(s, &next, &scratch)) { /* not sent */
+			db_op_fail(db, next.id, scratch.msg, NULL);
+			undo(ctx, s, &next, scratch.msg);
+			db_op_clear(&next);
+			continue;
+		}
+		ids[n] = next.id;
+		kinds[n] = next;
+		kinds[n].account = kinds[n].key = kinds[n].args = NULL;
+		n++;
 		db_op_clear(&next);
 	}
 	error_clear(err);
@@ -296,8 +413,10 @@ replay_stores(struct cache_sync_ctx *ctx, struct si *s, const struct db_op *op,
 			if (i == 0) {
 				*err = reqs[i].err;
 				rc = -1;
-			} else
+			} else {
 				db_op_fail(db, ids[i], reqs[i].err.msg, NULL);
+				undo(ctx, s, &kinds[i], reqs[i].err.msg);
+			}
 			continue;
 		}
 		if (op_done(ctx, s, ids[i], 0, 0, NULL, err) < 0)
@@ -362,22 +481,19 @@ out:
 	return rc;
 }
 
-int
-si_replay_op(struct cache_sync_ctx *ctx, const struct db_op *op,
+static int
+replay_one(struct cache_sync_ctx *ctx, struct si *s, const struct db_op *op,
     struct error *err)
 {
 	struct db *db = cache_sync_db(ctx);
 	struct imap_req probe;
 	struct db_msg m;
-	struct si *s;
 	char set[16], probe_set[16], *dest_name = NULL, *uids = NULL;
 	unsigned add = 0, rem = 0;
 	int64_t dest = 0;
 	uint32_t uid = op->uid, now_uid = 0;
 	int rc = -1, got;
 
-	if (si_session(ctx, &s, err) < 0)
-		return 1; /* offline: the op waits */
 	if (op->kind == DB_OP_APPEND)
 		return replay_append(ctx, s, op, err);
 	if (op->msg_id && (got = db_msg_get(db, op->msg_id, &m, err)) > 0) {
@@ -391,6 +507,8 @@ si_replay_op(struct cache_sync_ctx *ctx, const struct db_op *op,
 	snprintf(set, sizeof(set), "%u", uid);
 	if (si_select_id(ctx, s, op->folder_id, err) < 0)
 		goto refused;
+	if (not_kept(s, op, err))
+		return -1;
 	if (op->uid && as_store(op, &probe, probe_set, sizeof(probe_set)))
 		return replay_stores(ctx, s, op, err);
 	switch (op->kind) {
@@ -471,6 +589,21 @@ out:
 	return rc;
 }
 
+int
+si_replay_op(struct cache_sync_ctx *ctx, const struct db_op *op,
+    struct error *err)
+{
+	struct si *s;
+	int rc;
+
+	if (si_session(ctx, &s, err) < 0)
+		return 1; /* offline: the op waits */
+	/* refused, or cannot be made: the cache must not keep it */
+	if ((rc = replay_one(ctx, s, op, err)) < 0)
+		undo(ctx, s, op, err->msg);
+	return rc;
+}
+
 /*
  * Where the server offers NOTIFY, every other folder's news ends the
  * wait too (IMAP_EV_MAILBOX), and the background sync (LIST-STATUS:
@@ -521,8 +654,10 @@ watch_select(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
 		fp = &f;
 	}
 	rc = si_select_mb(ctx, s, fid, &mb, err);
-	if (rc == 0 && (mb.uidvalidity != fp->uidvalidity ||
-	    mb.uidnext != fp->uidnext || (mb.highestmodseq &&
+	/* (a number the server did not tell, even through STATUS, is
+	 * no news) */
+	if (rc == 0 && ((mb.uidvalidity && mb.uidvalidity != fp->uidvalidity) ||
+	    (mb.uidnext && mb.uidnext != fp->uidnext) || (mb.highestmodseq &&
 	    mb.highestmodseq != fp->highestmodseq)))
 		rc = 1;
 	if (fp == &f)

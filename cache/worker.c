@@ -175,12 +175,17 @@ fail_queued(struct worker *w, const char *why, int dead)
 	free(q);
 }
 
+/*
+ * Replays the queued changes.  A change the server refused was undone
+ * by the driver, or is at its folder's next sync, which is queued here
+ * (when no sync follows anyway: in_sync).
+ */
 static void
-replay_ops(struct worker *w)
+replay_ops(struct worker *w, int in_sync)
 {
 	struct db_op op;
 	struct error err;
-	int64_t after = 0;
+	int64_t after = 0, refused = 0;
 	int rc;
 
 	while (!stopping(w) && db_op_next(w->ctx.db, w->ctx.acct->name, after,
@@ -194,11 +199,18 @@ replay_ops(struct worker *w)
 			    (long long)op.id, err.msg);
 			db_op_fail(w->ctx.db, op.id, err.msg, NULL);
 			w->stats.ops_failed++;
+			if (refused == 0)
+				refused = op.folder_id;
 		} else if (rc == 0)
 			w->stats.ops_sent++;
 		db_op_clear(&op);
 		if (rc == 1)
 			break; /* offline: later */
+	}
+	if (refused && !in_sync) {
+		pthread_mutex_lock(&w->lock);
+		queue_sync(w, refused, 0, NULL, 0);
+		pthread_mutex_unlock(&w->lock);
 	}
 }
 
@@ -214,7 +226,7 @@ do_sync(struct worker *w, const struct worker_req *r)
 	if (!r->resumed)
 		memset(&w->stats, 0, sizeof(w->stats));
 	cache_set_state(w->c, w->idx, ACCOUNT_SYNCING, NULL);
-	replay_ops(w);
+	replay_ops(w, 1);
 	rc = w->drv->sync(&w->ctx, r->folder_id, r->flags, &err);
 	if (rc == 1 && !stopping(w)) { /* interrupted: serve, then resume */
 		pthread_mutex_lock(&w->lock);
@@ -227,7 +239,7 @@ do_sync(struct worker *w, const struct worker_req *r)
 	if (rc == 0) {
 		struct error serr;
 
-		replay_ops(w);
+		replay_ops(w, 0);
 		/* A sync also sends what waits; a message that cannot go
 		 * now is the outbox's to show, not a failed sync. */
 		error_clear(&serr);
@@ -267,7 +279,7 @@ send_outbox(struct worker *w, struct error *err)
 	w->stats.sent += st.sent;
 	w->stats.send_failed += st.failed + st.deferred;
 	if (st.sent)
-		replay_ops(w); /* the Sent copies */
+		replay_ops(w, 0); /* the Sent copies */
 	if (st.failed || st.deferred) {
 		error_set(err, "%s", st.error.msg);
 		return -1;
@@ -346,7 +358,11 @@ run(void *arg)
 					w->drv->disconnect(&w->ctx);
 					w->online = 0;
 				}
-				if (rc != 0 && poll(&pfd, 1, 0) == 0)
+				/* A session the server ended (Gmail drops an
+				 * IDLE after some minutes) is made again at
+				 * once: a wake-up byte already taken must not
+				 * leave the account offline until the timer. */
+				if (rc < 0 || (rc != 0 && poll(&pfd, 1, 0) == 0))
 					w->idle_sync = 1;
 			} else if (poll(&pfd, 1, w->next_ms) == 0)
 				w->idle_sync = 1;
@@ -355,7 +371,7 @@ run(void *arg)
 		}
 		switch (r.kind) {
 		case WORKER_FETCH: do_fetch(w, &r); break;
-		case WORKER_OPS: replay_ops(w); break;
+		case WORKER_OPS: replay_ops(w, 0); break;
 		case WORKER_SEND: do_send(w, &r); break;
 		case WORKER_SYNC: do_sync(w, &r); break;
 		}
@@ -652,20 +668,35 @@ cache_sync_outbox_changed(struct cache_sync_ctx *ctx)
 	cache_post(ctx->w->c, &ev);
 }
 
-void
-cache_sync_alert(struct cache_sync_ctx *ctx, const char *text)
+static void
+post_text(struct cache_sync_ctx *ctx, enum cache_event_kind kind,
+    int64_t folder_id, const char *text)
 {
 	struct cache_event ev;
 	struct buf b = BUF_INIT;
 
 	memset(&ev, 0, sizeof(ev));
-	ev.kind = CACHE_EV_ALERT;
+	ev.kind = kind;
 	ev.account = ctx->w->idx;
+	ev.folder_id = folder_id;
 	if (text)
 		str_clean_display(&b, text, strlen(text), 0);
 	str_lcpy(ev.text, b.data ? b.data : "", sizeof(ev.text));
 	buf_free(&b);
 	cache_post(ctx->w->c, &ev);
+}
+
+void
+cache_sync_alert(struct cache_sync_ctx *ctx, const char *text)
+{
+	post_text(ctx, CACHE_EV_ALERT, 0, text);
+}
+
+void
+cache_sync_refused(struct cache_sync_ctx *ctx, int64_t folder_id,
+    const char *text)
+{
+	post_text(ctx, CACHE_EV_REFUSED, folder_id, text);
 }
 
 void

@@ -224,10 +224,13 @@ struct imap_qresync {
 };
 
 struct imap_mailbox {
-	uint32_t uidvalidity, uidnext, exists;
+	uint32_t uidvalidity, uidnext, exists; /* 0: not told */
 	uint64_t highestmodseq; /* 0: NOMODSEQ or no CONDSTORE */
-	unsigned permflags;     /* enum imap_flag settable */
-	int readonly;
+	/* enum imap_flag the server keeps ([PERMANENTFLAGS]; every one
+	 * when it sends none, RFC 3501 7.1; $Forwarded with \*) */
+	unsigned permflags;
+	int readonly;           /* EXAMINE, or [READ-ONLY]: nothing kept */
+	int permflags_told;     /* (while SELECT runs) */
 };
 
 /*

@@ -122,10 +122,15 @@ imap_fetch_items(const struct imap_resp *r, struct imap_msg *m)
 		    v->type == IMAP_ARG_LIST) {
 			m->bodystructure = v;
 		} else if (a->type == IMAP_ARG_ATOM &&
-		    str_has_casefix(a->str, "BODY[HEADER") &&
-		    imap_arg_str(v)) {
-			m->header = v->str;
-			m->header_len = v->len;
+		    str_has_casefix(a->str, "BODY[HEADER")) {
+			/* NIL: a header the server cannot render (Exchange
+			 * does so): the message is there, with no fields */
+			if (imap_arg_str(v)) {
+				m->header = v->str;
+				m->header_len = v->len;
+			} else if (v->type == IMAP_ARG_NIL) {
+				m->header = "";
+			}
 		}
 	}
 	return 0;

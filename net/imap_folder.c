@@ -392,8 +392,13 @@ select_untagged(struct imap *imap, struct imap_cmd *cmd,
 		else if (str_casecmp(r->code, "NOMODSEQ") == 0)
 			mb->highestmodseq = 0;
 		else if (str_casecmp(r->code, "PERMANENTFLAGS") == 0 &&
-		    r->code_args && r->code_args->type == IMAP_ARG_LIST)
+		    r->code_args && r->code_args->type == IMAP_ARG_LIST) {
 			mb->permflags = imap_parse_flags(r->code_args->list);
+			for (a = r->code_args->list; a; a = a->next)
+				if (imap_arg_is(a, "\\*"))
+					mb->permflags |= IMAP_FLAG_FORWARDED;
+			mb->permflags_told = 1;
+		}
 		else
 			return 0;
 		return 1;
@@ -436,9 +441,16 @@ imap_select(struct imap *imap, const char *folder, int readonly,
 	}
 	rc = imap_cmd_send(imap, &cmd, err) < 0 ? -1 :
 	    imap_cmd_wait(imap, &cmd, err);
-	if (rc == 0)
+	if (rc == 0) {
 		mb_r->readonly = readonly ||
 		    str_casecmp(cmd.code, "READ-ONLY") == 0;
+		if (!mb_r->permflags_told)
+			mb_r->permflags = IMAP_FLAG_SEEN | IMAP_FLAG_ANSWERED |
+			    IMAP_FLAG_FLAGGED | IMAP_FLAG_DELETED |
+			    IMAP_FLAG_DRAFT | IMAP_FLAG_FORWARDED;
+		if (mb_r->readonly)
+			mb_r->permflags = 0;
+	}
 	imap_cmd_free(&cmd);
 	return rc;
 }

@@ -48,6 +48,9 @@ void cli_print_clean(const char *s, size_t len, int keep_newlines);
 /* Prints a server's [ALERT] on stderr, "ACCOUNT: server alert: TEXT",
  * cleaned as cli_fail's sentence is. */
 void cli_alert(const char *account, const char *text);
+/* "ACCOUNT" SEP "TEXT" on stderr, cleaned (cli_alert's SEP is
+ * ": server alert: "). */
+void cli_say(const char *account, const char *sep, const char *text);
 /* Loads the configuration named by opts (or the default file).  On error
  * prints it and returns NULL. */
 struct config *cli_load_config(const struct cli_opts *opts);

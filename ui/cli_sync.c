@@ -162,13 +162,16 @@ cli_sync(const struct cli_opts *opts, int argc, char **argv)
 				shown = 1;
 				continue;
 			}
-			if (ev.kind == CACHE_EV_ALERT) {
+			if (ev.kind == CACHE_EV_ALERT ||
+			    ev.kind == CACHE_EV_REFUSED) {
 				if (shown)
 					printf("\r\033[K");
 				fflush(stdout);
 				/* The server must be heard (RFC 3501 7.1),
-				 * even with -q. */
-				cli_alert(name, ev.text);
+				 * and a change of the user's that it
+				 * refused told, even with -q. */
+				cli_say(name, ev.kind == CACHE_EV_ALERT ?
+				    ": server alert: " : ": ", ev.text);
 				continue;
 			}
 			if (ev.kind != CACHE_EV_SYNC_DONE || ev.ticket == 0)

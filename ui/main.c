@@ -77,11 +77,17 @@ cli_record(const char *const *fields, size_t n)
 void
 cli_alert(const char *account, const char *text)
 {
+	cli_say(account, ": server alert: ", text);
+}
+
+void
+cli_say(const char *account, const char *sep, const char *text)
+{
 	struct buf out = BUF_INIT;
 
 	fflush(stdout);
 	str_clean_display(&out, account, strlen(account), 0);
-	buf_addstr(&out, ": server alert: ");
+	buf_addstr(&out, sep);
 	str_clean_display(&out, text, strlen(text), 0);
 	buf_addch(&out, '\n');
 	fwrite(out.data, 1, out.len, stderr);

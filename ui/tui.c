@@ -585,6 +585,10 @@ deliver(struct ui *ui, const struct cache_event *ev)
 			ui_message(ui, 1, "%s: server alert: %s",
 			    cache_account(ui->cache, ev->account)->name,
 			    ev->text);
+		} else if (ev->kind == CACHE_EV_REFUSED) {
+			ui_message(ui, 1, "%s: %s",
+			    cache_account(ui->cache, ev->account)->name,
+			    ev->text);
 		}
 	}
 	for (s = ui->top; s; s = s->below)

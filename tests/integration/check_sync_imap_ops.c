@@ -15,6 +15,11 @@
  *	syncs the worker starts in the next 8 s after one ended (prints
  *	"syncs N"): news must not set off syncs that set off more.  Exit 0
  *	found and N <= 1, 1 not.
+ *   check_sync_imap_ops CONFIG ACCOUNT reconnect SUBJECT
+ *	as idle SUBJECT (INBOX watched), where the server drops the
+ *	session during IDLE and SUBJECT comes only on the next one: exit 0
+ *	when it arrived and the account never showed an error (prints
+ *	"errors N").
  *   check_sync_imap_ops CONFIG ACCOUNT newfolder NAME
  *	syncs, prints "synced", then waits (up to 30 s, events only) until
  *	a folder NAME is in the cache (another client made it: NOTIFY's
@@ -32,6 +37,11 @@
  *	back to INBOX and the session stayed up.  Exit 0 found, 1 not.
  *   check_sync_imap_ops CONFIG ACCOUNT flag SUBJECT
  *	offline: sets \Flagged on the INBOX message with SUBJECT.
+ *   check_sync_imap_ops CONFIG ACCOUNT edit FOLDER ACTION SUBJECT [DEST]
+ *	offline, on the message with SUBJECT in FOLDER: ACTION flag
+ *	(\Flagged), seen, delete, expunge (delete, then expunge it alone),
+ *	copy or move (to DEST).  Exit 0 done, 1 refused (the sentence on
+ *	stderr).
  *   check_sync_imap_ops CONFIG ACCOUNT interrupt TOTAL
  *	starts a sync of a big INBOX (TOTAL messages on the server); once
  *	its first chunk is in, asks for the raw bytes of a message of it:
@@ -55,6 +65,7 @@
 
 static struct cache *c;
 static size_t acct;
+static int errors_seen; /* ACCOUNT events in the error state */
 
 static int
 fail(const char *what, const struct error *err)
@@ -178,7 +189,8 @@ wait_until(int (*seen)(const char *, const char *), const char *a,
 	pfd.fd = cache_event_fd(c);
 	for (end = time(NULL) + 30; time(NULL) < end;) {
 		while (cache_event_read(c, &ev) == 1)
-			;
+			errors_seen += ev.kind == CACHE_EV_ACCOUNT &&
+			    ev.state == ACCOUNT_ERROR;
 		if (seen(a, b)) {
 			printf("seen\n");
 			return 0;
@@ -454,6 +466,37 @@ interrupt(size_t total)
 	return asked && body && n < total ? 0 : 1;
 }
 
+static int
+edit(const char *folder, const char *action, const char *subject,
+    const char *dest)
+{
+	struct error err;
+	int64_t id = find(folder, subject), fid = 0, did = 0;
+	int rc = -1;
+
+	if (id == 0)
+		return fail("no such message", NULL);
+	error_clear(&err);
+	if (strcmp(action, "flag") == 0)
+		rc = cache_set_flags(c, id, MSG_FLAGGED, 0, &err);
+	else if (strcmp(action, "seen") == 0)
+		rc = cache_set_flags(c, id, MSG_SEEN, 0, &err);
+	else if (strcmp(action, "delete") == 0)
+		rc = cache_delete(c, id, &err);
+	else if (strcmp(action, "expunge") == 0)
+		rc = cache_delete(c, id, &err) < 0 || cache_folder_find(c,
+		    acct, folder, &fid, &err) < 0 ? -1 :
+		    cache_expunge_ids(c, fid, &id, 1, &err);
+	else if ((strcmp(action, "copy") == 0 || strcmp(action,
+	    "move") == 0) && dest)
+		rc = cache_folder_find(c, acct, dest, &did, &err) < 0 ? -1 :
+		    action[0] == 'c' ? cache_copy(c, id, did, &err) :
+		    cache_move(c, id, did, &err);
+	else
+		error_set(&err, "unknown action %s", action);
+	return rc < 0 ? fail(action, &err) : 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -474,7 +517,12 @@ main(int argc, char **argv)
 	else if (strcmp(argv[3], "idle") == 0 && argc > 4)
 		rc = idle(argv[4], argc > 5 ? argv[5] : NULL,
 		    argc > 6 ? argv[6] : NULL);
-	else if (strcmp(argv[3], "newfolder") == 0 && argc > 4)
+	else if (strcmp(argv[3], "reconnect") == 0 && argc > 4) {
+		rc = idle(argv[4], NULL, NULL);
+		printf("errors %d\n", errors_seen);
+		if (rc == 0 && errors_seen)
+			rc = fail("the dropped IDLE showed as an error", NULL);
+	} else if (strcmp(argv[3], "newfolder") == 0 && argc > 4)
 		rc = newfolder(argv[4]);
 	else if (strcmp(argv[3], "change") == 0 && argc > 4)
 		rc = change(argv[4]);
@@ -487,6 +535,8 @@ main(int argc, char **argv)
 		    0 : fail("flag", id ? &err : NULL);
 	} else if (strcmp(argv[3], "interrupt") == 0 && argc > 4)
 		rc = interrupt(strtoul(argv[4], NULL, 10));
+	else if (strcmp(argv[3], "edit") == 0 && argc > 6)
+		rc = edit(argv[4], argv[5], argv[6], argc > 7 ? argv[7] : NULL);
 	else if (strcmp(argv[3], "open") == 0 && argc > 4)
 		rc = open_msg(argv[4]);
 	else

@@ -27,6 +27,7 @@ check-config, outbox, view of each stored message and of a hostile one), and che
                                   words)
   expect-sent: REGEX              must match the transcript (only here:
                                   the engine's own runner sends less)
+  expect-sent-count: N REGEX      exactly N lines of the transcript match
   expect-folders: N               `postie folders` prints N records
   expect-max-vm-mb: MB            sync may not reserve more memory than
                                   that, even untouched (RLIMIT_AS; under
@@ -38,6 +39,14 @@ Settings of the run:
   client-timeout: SECONDS         the account's timeout (default 3)
   client-apop: yes                apop = yes (POP3)
   sync-args: ARGS                 more arguments of `postie sync`
+  client-helper: ARGS             then run tests/integration/
+                                  check_sync_imap_ops CONFIG evil ARGS
+                                  (another connection): it must exit 0
+  expect-db: SQL => REGEX         the one value SQL reads from postie.db
+                                  (after everything) must match REGEX
+  sync-runs: N                    run `postie sync` N times, one after the
+                                  other (the scenario then says
+                                  "connections: N"); each run is checked
 
 Whatever the scenario, no command may print ESC, BEL, a C1 control (as
 UTF-8 or as a bare byte), another C0 control but TAB and LF, a bidi
@@ -56,6 +65,7 @@ import pty
 import re
 import resource
 import select
+import sqlite3
 import subprocess
 import sys
 import time
@@ -222,24 +232,40 @@ def run_one(path, certs):
             else:
                 def preexec():
                     resource.setrlimit(resource.RLIMIT_AS, (mb << 20, mb << 20))
-        t0 = time.monotonic()
-        got = sync_on_tty([POSTIE, "-c", cfg, "sync", "evil"] + sc.get("sync-args", "").split(), penv, limit + 5,
-                          preexec)
-        if got is None:
-            problems.append("postie sync still running after %.0f s" % (limit + 5))
-            return problems, ""
-        status, out, err, maxrss_kb = got
-        if "expect-max-rss-mb" in sc and maxrss_kb > int(sc["expect-max-rss-mb"]) * 1024:
-            problems.append("used %d MiB of memory, more than %s" % (maxrss_kb // 1024, sc["expect-max-rss-mb"]))
-        # sync's own progress line erasure is the one escape it may print
-        # (and only on a terminal); the scenario's checks see the rest.
-        out = out.replace(b"\r\x1b[K", b"\r")
-        problems += scenario.check_run(sc, status, out, err, time.monotonic() - t0)
-        if "expect-sync-stderr" in sc and not re.search(
-                sc["expect-sync-stderr"], err.decode("utf-8", "replace")):
-            problems.append("stderr lacks /%s/" % sc["expect-sync-stderr"])
-        problems += forbidden("postie sync", out.replace(b"\r\n", b"\n").replace(b"\r", b"\n") + err)
+        for _ in range(int(sc.get("sync-runs", "1"))):
+            t0 = time.monotonic()
+            got = sync_on_tty([POSTIE, "-c", cfg, "sync", "evil"] + sc.get("sync-args", "").split(), penv,
+                              limit + 5, preexec)
+            if got is None:
+                problems.append("postie sync still running after %.0f s" % (limit + 5))
+                return problems, ""
+            status, out, err, maxrss_kb = got
+            if "expect-max-rss-mb" in sc and maxrss_kb > int(sc["expect-max-rss-mb"]) * 1024:
+                problems.append("used %d MiB of memory, more than %s" % (maxrss_kb // 1024,
+                                                                         sc["expect-max-rss-mb"]))
+            # sync's own progress line erasure is the one escape it may print
+            # (and only on a terminal); the scenario's checks see the rest.
+            out = out.replace(b"\r\x1b[K", b"\r")
+            problems += scenario.check_run(sc, status, out, err, time.monotonic() - t0)
+            if "expect-sync-stderr" in sc and not re.search(
+                    sc["expect-sync-stderr"], err.decode("utf-8", "replace")):
+                problems.append("stderr lacks /%s/" % sc["expect-sync-stderr"])
+            problems += forbidden("postie sync", out.replace(b"\r\n", b"\n").replace(b"\r", b"\n") + err)
+        if "client-helper" in sc:
+            helper = os.path.join(os.environ.get("top_builddir", "."), "tests", "integration",
+                                  "check_sync_imap_ops")
+            q = subprocess.run([helper, cfg, "evil"] + sc["client-helper"].split(), env=penv,
+                               capture_output=True, timeout=limit + 60)
+            said = (q.stdout + q.stderr).decode("utf-8", "replace")
+            if q.returncode != 0 or "Sanitizer" in said or "runtime error" in said:
+                problems.append("check_sync_imap_ops %s failed: %s" % (sc["client-helper"],
+                                                                       said.strip().replace("\n", " | ")[:300]))
         sent = srv.sent()
+        if "expect-sent-count" in sc:
+            want, _, rx = sc["expect-sent-count"].partition(" ")
+            n = len(re.findall(rx, sent, re.M))
+            if n != int(want):
+                problems.append("sent /%s/ %d times, not %s" % (rx, n, want))
         problems += scenario.check_sent(sc, sent)
         if "expect-sent" in sc and not re.search(sc["expect-sent"], sent, re.M):
             problems.append("never sent /%s/" % sc["expect-sent"])
@@ -251,6 +277,13 @@ def run_one(path, certs):
                     with open(os.path.join(root, fn), "rb") as fh:
                         stored += fh.read()
         problems += scenario.check_stored(sc, stored)
+        if "expect-db" in sc:
+            sql, _, rx = sc["expect-db"].partition(" => ")
+            d = sqlite3.connect(os.path.join(penv["XDG_DATA_HOME"], "postie", "postie.db"))
+            got = str(d.execute(sql).fetchone()[0])
+            d.close()
+            if not re.search(rx, got):
+                problems.append("postie.db: %s gave %r, not /%s/" % (sql, got, rx))
         if sc.get("expect-no-file-outside") == "yes":
             if os.path.exists("/tmp/pwned") or glob.glob(os.path.join(srv.work, "**", "pwned*"), recursive=True):
                 problems.append("a file named by the server was created outside postie's folders")

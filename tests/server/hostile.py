@@ -4,8 +4,10 @@
 Usage: hostile.py SCENARIO CERTDIR PORTFILE TRANSCRIPT
 
 Listens on 127.0.0.1 (port 0), writes the port number to PORTFILE, serves
-ONE connection as SCENARIO says, records every byte the client sent in
-TRANSCRIPT (each line prefixed "plain: " or "tls: "), and exits.
+ONE connection as SCENARIO says (or as many, one after the other, as
+"connections: N" says; each starts the counts of "on WORD#N" afresh),
+records every byte the client sent in TRANSCRIPT (each line prefixed
+"plain: " or "tls: "), and exits.
 
 A scenario is a small declarative file, one "key: value" per line:
 
@@ -18,6 +20,15 @@ A scenario is a small declarative file, one "key: value" per line:
   tls on WORD: BYTES              reply to command WORD after TLS
   on WORD#N: BYTES                reply to the Nth WORD only (1 = first),
                                   before or after TLS; wins over on WORD
+  on WORD@C: BYTES                reply to WORD on the Cth connection only
+                                  (1 = first; "connections: N"), before or
+                                  after TLS; wins over both
+  on WORD in FOLDER[@C]: BYTES    IMAP: reply to WORD while FOLDER (the
+                                  argument of the last SELECT or EXAMINE,
+                                  as sent, without its quotes) is
+                                  selected, a SELECT of it included;
+                                  "in FOLDER@C" wins over "@C", which wins
+                                  over "in FOLDER", over "#N" and WORD
   default: BYTES                  reply to any other command before TLS
   tls default: BYTES              ... after TLS
   starttls: yes                   after replying to STARTTLS/STLS, really
@@ -26,6 +37,9 @@ A scenario is a small declarative file, one "key: value" per line:
                                   the real Dovecot of the harness (plain
                                   port on 127.0.0.1 from env PROXY_PORT;
                                   its greeting is swallowed)
+
+IMAP: the line DONE that ends an IDLE is the word DONE with the IDLE's
+tag (default reply "{tag} OK IDLE terminated").
 
 SMTP: the word is the command's first word (MAIL, RCPT, ...).  After a
 reply to DATA that starts with 354 the server reads the message up to the
@@ -111,17 +125,18 @@ def load(path):
                 continue
             key, _, value = line.partition(":")
             key, value = key.strip(), value.lstrip(" ")
-            m = re.match(r"^(tls on|on) (\S+)$", key)
+            m = re.match(r"^(tls on|on) (\S+)( in .+)?$", key)
             if m:
-                sc[m.group(1)][m.group(2).upper()] = value
+                sc[m.group(1)][m.group(2).upper() + (m.group(3) or "")] = value
             else:
                 sc[key] = value
     return sc
 
 
 class Session:
-    def __init__(self, sc, sock, certdir, transcript):
+    def __init__(self, sc, sock, certdir, transcript, conn=1):
         self.sc, self.sock, self.certdir = sc, sock, certdir
+        self.conn = conn
         self.tls = False
         self.buf = b""
         self.count = {}
@@ -211,7 +226,13 @@ class Session:
         table = self.sc["tls on"] if self.tls else self.sc["on"]
         self.count[word] = self.count.get(word, 0) + 1
         nth = "%s#%d" % (word, self.count[word])
-        value = table.get(nth, self.sc["on"].get(nth))
+        at = "%s@%d" % (word, self.conn)
+        inf = "%s in %s" % (word, getattr(self, "selected", ""))
+        value = None
+        for k in (inf + "@%d" % self.conn, at, inf, nth):
+            value = table.get(k, self.sc["on"].get(k))
+            if value is not None:
+                break
         if value is None:
             value = table.get(word)
         if value is None:
@@ -222,6 +243,8 @@ class Session:
             elif self.sc.get("protocol") == "smtp":
                 value = ("250 2.0.0 queued\\r\\n" if word == "DOT" else
                          "502 5.5.2 unknown command\\r\\n")
+            elif word == "DONE":
+                value = "{tag} OK IDLE terminated\\r\\n"
             else:
                 value = "{tag} BAD unknown command\\r\\n"
         return expand(value, tag)
@@ -283,9 +306,16 @@ class Session:
             words = line.decode("latin-1").split()
             if sc.get("protocol") in ("pop3", "smtp"):
                 tag, word = "", (words[0] if words else "").upper()
+            elif len(words) == 1 and words[0].upper() == "DONE":
+                tag, word = getattr(self, "idle_tag", "*"), "DONE"
             else:
                 tag = words[0] if words else "*"
                 word = (words[1] if len(words) > 1 else "").upper()
+                if word == "IDLE":
+                    self.idle_tag = tag
+                if word in ("SELECT", "EXAMINE") and len(words) > 2:
+                    arg = line.decode("utf-8", "replace").split(None, 2)[2]
+                    self.selected = arg.strip().split(" (")[0].strip('"')
             if sc.get("protocol") == "smtp" and word == "MAIL":
                 self.record_buffered()
             data, action = self.reply_for(word, tag)
@@ -312,20 +342,21 @@ def main():
         f.write("%d\n" % srv.getsockname()[1])
     os.rename(portfile + ".tmp", portfile)
     srv.settimeout(120)
-    try:
-        sock, _ = srv.accept()
-    except socket.timeout:
-        return 1
-    sock.settimeout(120)
-    try:
-        Session(sc, sock, certdir, transcript).run()
-    except (EOFError, OSError, ssl.SSLError):
-        pass
-    finally:
+    for conn in range(1, int(sc.get("connections", "1")) + 1):
         try:
-            sock.close()
-        except OSError:
+            sock, _ = srv.accept()
+        except socket.timeout:
+            return 1
+        sock.settimeout(120)
+        try:
+            Session(sc, sock, certdir, transcript, conn).run()
+        except (EOFError, OSError, ssl.SSLError):
             pass
+        finally:
+            try:
+                sock.close()
+            except OSError:
+                pass
     return 0
 
 

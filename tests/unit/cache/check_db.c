@@ -147,6 +147,41 @@ START_TEST(upgrade_from_v1)
 }
 END_TEST
 
+/* Version 6 keeps what the server lets the user change in a folder: a
+ * folder from version 5 lets everything change until its next SELECT
+ * says otherwise, and the values survive a write and a read. */
+START_TEST(upgrade_from_v5)
+{
+	struct db *db = NULL;
+	struct db_folder f;
+	struct error err;
+	sqlite3 *sq;
+
+	ck_assert_int_eq(db_open_version(path, 5, &db, &err), 0);
+	db_close(&db);
+	ck_assert_int_eq(sqlite3_open(path, &sq), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(sq, "INSERT INTO folders(id, account,"
+	    " name, uidvalidity) VALUES (1, 'a', 'Public', 9);", NULL, NULL,
+	    NULL), SQLITE_OK);
+	sqlite3_close(sq);
+	db = open_db();
+	ck_assert_int_eq(db_version(db), DB_SCHEMA_VERSION);
+	ck_assert_int_eq(db_folder_get(db, 1, &f, &err), 1);
+	ck_assert_uint_eq(f.noflags, 0);
+	ck_assert_int_eq(f.readonly, 0);
+	ck_assert_uint_eq(f.uidvalidity, 9);
+	f.noflags = MSG_ALL_FLAGS & ~MSG_SEEN;
+	f.readonly = 1;
+	ck_assert_int_eq(db_folder_update(db, &f, &err), 0);
+	db_folder_clear(&f);
+	ck_assert_int_eq(db_folder_get(db, 1, &f, &err), 1);
+	ck_assert_uint_eq(f.noflags, MSG_ALL_FLAGS & ~MSG_SEEN);
+	ck_assert_int_eq(f.readonly, 1);
+	db_folder_clear(&f);
+	db_close(&db);
+}
+END_TEST
+
 /* Version 3 kept a copy of every row's text in the search index;
  * version 4 keeps only body text, and finds the same words. */
 START_TEST(upgrade_from_v3)
@@ -616,6 +651,7 @@ main(void)
 	tcase_add_test(tc, schema_current);
 	tcase_add_test(tc, upgrade_from_v1);
 	tcase_add_test(tc, upgrade_from_v3);
+	tcase_add_test(tc, upgrade_from_v5);
 	tcase_add_test(tc, migration_4_unchanged);
 	tcase_add_test(tc, newer_refused);
 	tcase_add_test(tc, folders_and_counts);

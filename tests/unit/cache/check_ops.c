@@ -144,6 +144,50 @@ END_TEST
 
 /* A folder whose account left the config: the expunge is refused with a
  * sentence, and nothing is removed or queued under another account. */
+/* What the folder's last SELECT said it keeps is honoured before
+ * anything changes: nothing changes in the index, nothing is queued. */
+START_TEST(refuses_what_the_server_does_not_keep)
+{
+	struct cache *c;
+	struct db_folder f;
+	struct db_msg m;
+	struct error err;
+	int64_t inbox, work, id;
+	size_t a, n;
+
+	c = open_imap(&inbox, &a);
+	ck_assert_int_eq(db_folder_ensure(cache_db(c), "imap", "Work",
+	    FOLDER_ROLE_NONE, &work, &err), 0);
+	add(c, inbox, 7, 0);
+	ck_assert_int_eq(db_msg_find_uid(cache_db(c), inbox, 7, &id, &err),
+	    1);
+	ck_assert_int_eq(db_folder_get(cache_db(c), inbox, &f, &err), 1);
+	f.noflags = MSG_ALL_FLAGS & ~MSG_SEEN; /* [PERMANENTFLAGS (\Seen)] */
+	ck_assert_int_eq(db_folder_update(cache_db(c), &f, &err), 0);
+	ck_assert_int_eq(cache_set_flags(c, id, MSG_FLAGGED, 0, &err), -1);
+	ck_assert_str_eq(err.msg, "the server keeps only \\Seen in INBOX; "
+	    "nothing was changed");
+	ck_assert_int_eq(cache_delete(c, id, &err), -1);
+	ck_assert_int_eq(cache_move(c, id, work, &err), -1);
+	ck_assert_int_eq(cache_set_flags(c, id, MSG_SEEN, 0, &err), 0);
+	/* read-only: not even \Seen; a copy out of it is fine */
+	f.readonly = 1;
+	ck_assert_int_eq(db_folder_update(cache_db(c), &f, &err), 0);
+	db_folder_clear(&f);
+	ck_assert_int_eq(cache_set_flags(c, id, 0, MSG_SEEN, &err), -1);
+	ck_assert_str_eq(err.msg, "INBOX is read-only on the server; "
+	    "nothing was changed");
+	ck_assert_int_eq(cache_copy(c, id, work, &err), 0);
+	ck_assert_int_eq(db_msg_get(cache_db(c), id, &m, &err), 1);
+	ck_assert_uint_eq(m.flags, MSG_SEEN);
+	ck_assert_int_eq(m.folder_id, inbox);
+	db_msg_clear(&m);
+	ck_assert_int_eq(db_op_pending(cache_db(c), "imap", &n, &err), 0);
+	ck_assert_uint_eq(n, 2); /* the \Seen change and the copy */
+	cache_close(&c);
+}
+END_TEST
+
 START_TEST(expunge_refuses_unknown_account)
 {
 	static const char text[] = "[account imap]\nprotocol = imap\n"
@@ -182,6 +226,7 @@ main(void)
 	tcase_add_test(tc, expunge_names_its_uids);
 	tcase_add_test(tc, expunge_splits_long_sets);
 	tcase_add_test(tc, expunge_refuses_unknown_account);
+	tcase_add_test(tc, refuses_what_the_server_does_not_keep);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

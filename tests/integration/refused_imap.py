@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Changes a server refuses never stay in the cache (IMAP, harness Dovecot).
+
+A folder "Public" of alice's is made read-only but for \\Seen through
+Dovecot's ACLs (a dovecot-acl file "owner lrs", as a shared folder with
+"anyone lrs"): its SELECT says [PERMANENTFLAGS (\\Seen)]; Dovecot answers
+OK to a STORE or EXPUNGE it does not keep and NO [NOPERM] to a COPY into
+it.  Changes made while the cache still thought the folder writable are
+refused at the replay, undone, told on stderr, and the folder synced
+whole: after the sync, and again after a restart and a sync, the cache
+holds exactly what the server holds.  Once the cache knows, the change is
+refused before it is made.  Runs under tests/server/with-dovecot with
+$POSTIE and $top_builddir (the helper check_sync_imap_ops).
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import sync_imap as si  # noqa: E402
+from sync_imap import check  # noqa: E402
+
+
+def letters(flags):
+    """The letters `postie list` shows for IMAP flags."""
+    return ("" if "\\Seen" in flags else "N") + \
+        ("F" if "\\Flagged" in flags else "") + \
+        ("D" if "\\Deleted" in flags else "")
+
+
+def same(c, folder, label):
+    lines = c.lines(folder)
+    got = {l[4]: "".join(ch for ch in l[1] if ch in "NFD") for l in lines}
+    server = si.server_msgs(folder)
+    want = {subj: letters(fl) for _, fl, subj in server}
+    check(len(lines) == len(server) and got == want,
+          "%s: the cache equals the server (cache %r, server %r)" %
+          (label, got, want))
+
+
+def main():
+    m = si.imap()
+    m.create("Public")
+    m.logout()
+    for subj in ("Pub one", "Pub two", "Pub three"):
+        si.append("Public", subj)
+    si.append("INBOX", "Private note")
+    c = si.Client()
+    rc, err = c.sync()
+    check(rc == 0, "first sync (%s)" % err)
+    check(len(c.lines("Public")) == 3, "Public is in the cache")
+    print("# Public: %r" % c.lines("Public"))
+    acl = os.path.join(os.environ["POSTIE_TEST_MAILDIR_alice"], "Public",
+                       "dovecot-acl")
+    with open(acl, "w") as f:
+        f.write("owner lrs\n")
+    os.chmod(acl, 0o644)
+    # Made here while the cache still thinks Public writable.
+    for args in (("Public", "flag", "Pub one"),
+                 ("Public", "expunge", "Pub two"),
+                 ("INBOX", "copy", "Private note", "Public")):
+        p = c.helper("edit", *args)
+        check(p.returncode == 0, "queued: %s (%s)" %
+              (" ".join(args), p.stderr.decode().strip()))
+    rc, err = c.sync()
+    print("# sync said: %s" % err)
+    check("refused to change the flags of a message in Public" in err,
+          "the refused flag change is told")
+    check("refused to mark a message deleted in Public" in err or
+          "refused to remove the deleted messages in Public" in err,
+          "the refused expunge is told")
+    check("refused to copy a message to Public from INBOX" in err,
+          "the refused copy is told")
+    same(c, "Public", "after the refusals")
+    same(c, "INBOX", "INBOX after the refused copy")
+    # A restart and a sync: nothing comes back wrong.
+    rc, err = c.sync()
+    check(rc == 0 and "refused" not in err, "a second sync is clean (%s)"
+          % err)
+    same(c, "Public", "after a restart and a sync")
+    # Now the cache knows: refused before it is made.
+    p = c.helper("edit", "Public", "flag", "Pub three")
+    e = p.stderr.decode()
+    check(p.returncode != 0 and "keeps only \\Seen in Public" in e,
+          "flagging in Public is refused at once (%s)" % e.strip())
+    p = c.helper("edit", "Public", "delete", "Pub three")
+    check(p.returncode != 0, "deleting in Public is refused at once")
+    p = c.helper("edit", "Public", "seen", "Pub three")
+    check(p.returncode == 0, "\\Seen may still change in Public (%s)"
+          % p.stderr.decode().strip())
+    rc, err = c.sync()
+    check(rc == 0 and "refused" not in err, "the \\Seen change replays")
+    check(any(subj == "Pub three" and "\\Seen" in fl
+              for _, fl, subj in si.server_msgs("Public")),
+          "the server keeps \\Seen")
+    same(c, "Public", "after the \\Seen change")
+    c.cleanup()
+    if si.FAILED:
+        print("%d check(s) failed" % len(si.FAILED))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
