@@ -10,6 +10,7 @@
 #include "cache/maildir.h"
 
 struct worker;
+struct addrbook;
 
 struct cache {
 	const struct config *cfg;
@@ -29,6 +30,8 @@ struct cache {
 	enum account_state *states;
 	char (*errors)[ERROR_MAX];
 	uint64_t last_ticket;        /* cache_request_sync's (lock) */
+	struct addrbook *addrbook;   /* cache_addr_complete's, or NULL */
+	int64_t addr_last;           /* the last message id it has read */
 };
 
 /* Queues an event (thread-safe).  Progress events of one account
