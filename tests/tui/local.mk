@@ -17,3 +17,7 @@ EXTRA_DIST += tests/tui/setup.itest
 # Writing mail: reply, send, Sent copy, drafts (Dovecot + Postfix).
 TESTS += tests/tui/compose.itest
 EXTRA_DIST += tests/tui/compose.itest
+
+# Written offline, sent once the servers return (a relay that starts late).
+TESTS += tests/tui/outbox_online.itest
+EXTRA_DIST += tests/tui/outbox_online.itest
