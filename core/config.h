@@ -109,6 +109,7 @@ struct config {
 	char *editor;           /* [general] editor, or NULL ($VISUAL...) */
 	int forward_attachment; /* forward = attachment (default inline) */
 	char *query_command;    /* address lookup (Mutt's), or NULL */
+	int text_flowed;        /* write format=flowed (default no) */
 	struct config_account *accounts;
 	size_t naccounts;
 	struct config_key *keys;

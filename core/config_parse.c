@@ -41,11 +41,11 @@ static const char *const akey_names[K_NAKEYS] = {
 };
 
 enum gkey { G_THEME, G_ASSUMED_CHARSET, G_PREFER, G_EDITOR, G_FORWARD,
-	G_QUERY_COMMAND, G_NGKEYS };
+	G_QUERY_COMMAND, G_TEXT_FLOWED, G_NGKEYS };
 
 static const char *const gkey_names[G_NGKEYS] = {
 	"theme", "assumed_charset", "prefer", "editor", "forward",
-	"query_command",
+	"query_command", "text_flowed",
 };
 
 enum section { S_NONE, S_GENERAL, S_ACCOUNT, S_KEYS };
@@ -476,6 +476,8 @@ general_key(struct parser *p, const char *key, const char *v)
 		free(cfg->editor);
 		cfg->editor = xstrdup(v);
 		return 0;
+	case G_TEXT_FLOWED:
+		return set_bool(p, key, v, &cfg->text_flowed);
 	case G_QUERY_COMMAND:
 		free(cfg->query_command);
 		cfg->query_command = xstrdup(v);

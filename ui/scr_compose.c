@@ -19,9 +19,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cache/cache.h"
+#include "core/log.h"
 #include "core/spawn.h"
 #include "core/str.h"
 #include "core/xalloc.h"
@@ -66,6 +68,15 @@ static struct {
 	enum scr_compose_kind kind;
 } waiting_body;
 
+static double
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 /*
  * The editor owns the terminal while it runs.  Its command line is the
  * user's (config or environment), run by the shell; the file name goes
@@ -87,6 +98,10 @@ run_editor(struct ui *ui, const char *path, struct error *err)
 	o.tty = 1;
 	def_prog_mode();
 	endwin();
+	/* -d: from the key to the editor's start (bench/compose_bench). */
+	if (ui->trace_start > 0)
+		log_debug("ui: %s: the editor starts %.2f ms after the key",
+		    ui->trace_cmd, mono_ms() - ui->trace_start);
 	rc = spawn_run(&o, &r, err);
 	reset_prog_mode();
 	ui->full_redraw = 1;
@@ -401,7 +416,8 @@ address_complete(struct ui *ui, struct buf *text, void *arg)
 	struct error warn;
 	const char *t;
 	size_t n, i, start = 0;
-	int quoted = 0;
+	int quoted = 0, rc;
+	double t0;
 
 	if (menu_next(c, text))
 		return;
@@ -412,8 +428,13 @@ address_complete(struct ui *ui, struct buf *text, void *arg)
 		else if (t[i] == ',' && !quoted)
 			start = i + 1;
 	start += strspn(t + start, " ");
-	if (cache_addr_complete(ui->cache, t + start, MENU_MAX, &v, &n,
-	    &warn) < 0) {
+	t0 = log_debug_enabled() ? mono_ms() : 0;
+	rc = cache_addr_complete(ui->cache, t + start, MENU_MAX, &v, &n,
+	    &warn);
+	if (t0 > 0)
+		log_debug("ui: address completion of '%s' took %.2f ms (%zu "
+		    "matches)", t + start, mono_ms() - t0, n);
+	if (rc < 0) {
 		snprintf(c->note, sizeof(c->note), "%s", warn.msg);
 		return;
 	}
@@ -936,6 +957,7 @@ scr_compose_start(struct ui *ui, size_t account, enum scr_compose_kind kind,
 	c->s.ops = &ops;
 	c->s.account = account;
 	mime_compose_init(&c->m);
+	c->m.flowed = ui->cfg->text_flowed; /* a resumed draft says its own */
 	if (mime_addrlist_parse(a->from, strlen(a->from), "from", &me,
 	    &err) < 0 || me.n == 0) {
 		ui_message(ui, 1, "%s", err.msg);
