@@ -4,7 +4,8 @@
 # (a list to pick from when several match, best first) and those
 # query_command prints; Tab in the attach prompt completes file names;
 # F switches From between identities, and a reply is written as the
-# identity the original was sent to.
+# identity the original was sent to, and reply to all leaves the
+# identities out; the signature comes below "-- ".
 . "$top_srcdir/tests/tui/lib.sh"
 
 MD="$TUI_DIR/maildir"
@@ -45,10 +46,12 @@ chmod 755 "$ED" "$QC"
 	cat "$CFG"
 	echo 'from = Bob <bob@example.org>'
 	echo 'identities = Bob at work <bob@work.example>'
+	echo 'signature = ~/.signature'
 } >"$CFG.new"
 mv "$CFG.new" "$CFG"
 chmod 600 "$CFG"
 mkdir -p "$HOME/docs/sub"
+printf 'Bob Builder\nbuilds things\n' >"$HOME/.signature"
 echo report >"$HOME/docs/report.txt"
 echo resume >"$HOME/docs/resume.txt"
 
@@ -58,6 +61,10 @@ tui_expect "home/INBOX: 5 messages"
 # --- addresses from the index ---
 tui_keys m
 tui_expect "postie: compose"
+tui_screen -N | grep -A2 -- '^-- Text' | grep -q '^-- *$' ||
+    tui_fail "no signature separator"
+tui_expect "builds things"
+tui_pass "the signature below '-- '"
 tui_keys t
 tui_keys -l car
 tui_keys Tab
@@ -139,6 +146,15 @@ sleep 0.5
 tui_keys r
 tui_expect "Re: to my work address"
 tui_expect "From:    Bob at work <bob@work.example>"
+tui_keys q
+tui_keys n
+# reply to all leaves every identity of the user out
+tui_keys g
+tui_expect "Re: to my work address"
+tui_expect "To:      Ann Often <ann@example.org>"
+tui_expect "From:    Bob at work <bob@work.example>"
+tui_screen | grep -E '^(To|Cc):' | grep -q 'work.example' &&
+    tui_fail "reply to all kept the user's identity"
 tui_keys q
 tui_keys n
 tui_keys /
