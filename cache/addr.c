@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -107,29 +108,92 @@ run_query(struct cache *c, const char *query, struct collect *k,
 	buf_free(&out);
 }
 
+static struct addrbook *
+book_new(const struct cache *c)
+{
+	struct addrbook *ab = addrbook_new((int64_t)time(NULL));
+	size_t i, j;
+
+	for (i = 0; i < c->naccounts; i++) {
+		const struct config_account *a = c->accounts[i].cfg;
+
+		if (a->from)
+			mine(ab, a->from);
+		for (j = 0; j < a->nidentities; j++)
+			mine(ab, a->identities[j]);
+	}
+	return ab;
+}
+
+/*
+ * The first read of a big index takes a noticeable time, so
+ * cache_addr_prepare() has it done on a thread of its own (with its own
+ * connection: doc/HACKING.md, Threads and who owns what) while the user
+ * is in the editor.  The thread owns addr_book_bg until joined.
+ */
+static void *
+prepare_run(void *arg)
+{
+	struct cache *c = arg;
+	struct db *db = NULL;
+	struct error err;
+
+	error_clear(&err);
+	if (db_open(c->db_path, &db, &err) == 0 &&
+	    db_msg_each_address(db, 0, feed, c->addr_bg, &c->addr_bg_last,
+	    &err) == 0)
+		c->addr_bg_ok = 1;
+	db_close(&db);
+	return NULL;
+}
+
+void
+cache_addr_prepare(struct cache *c)
+{
+	if (c->addrbook != NULL || c->addr_bg_running)
+		return;
+	c->addr_bg = book_new(c);
+	c->addr_bg_last = 0;
+	c->addr_bg_ok = 0;
+	if (pthread_create(&c->addr_bg_thread, NULL, prepare_run, c) != 0) {
+		addrbook_free(&c->addr_bg);
+		return;
+	}
+	c->addr_bg_running = 1;
+}
+
+/* Takes the prepared book, if any (after the thread ended). */
+void
+cache_addr_join(struct cache *c)
+{
+	if (!c->addr_bg_running)
+		return;
+	pthread_join(c->addr_bg_thread, NULL);
+	c->addr_bg_running = 0;
+	if (c->addr_bg_ok && c->addrbook == NULL) {
+		c->addrbook = c->addr_bg;
+		c->addr_last = c->addr_bg_last;
+		c->addr_bg = NULL;
+	}
+	addrbook_free(&c->addr_bg);
+}
+
 int
 cache_addr_complete(struct cache *c, const char *query, size_t max,
     struct cache_addr **hits_r, size_t *n_r, struct error *warn)
 {
 	struct addrbook_hit *hits;
 	struct collect k;
-	size_t i, j, n;
+	size_t i, n;
 	int64_t last;
 
 	error_clear(warn);
 	*hits_r = NULL;
 	*n_r = 0;
+	cache_addr_join(c);
 	if (c->addrbook == NULL) {
-		c->addrbook = addrbook_new((int64_t)time(NULL));
+		c->addrbook = book_new(c);
 		c->addr_last = 0;
-		for (i = 0; i < c->naccounts; i++) {
-			const struct config_account *a = c->accounts[i].cfg;
-
-			if (a->from)
-				mine(c->addrbook, a->from);
-			for (j = 0; j < a->nidentities; j++)
-				mine(c->addrbook, a->identities[j]);
-		}
 	}
 	if (db_msg_each_address(c->db, c->addr_last, feed, c->addrbook,
 	    &last, warn) < 0)

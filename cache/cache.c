@@ -133,6 +133,7 @@ cache_close(struct cache **cp)
 	if (c == NULL)
 		return;
 	cache_workers_stop(c);
+	cache_addr_join(c);
 	db_close(&c->db);
 	addrbook_free(&c->addrbook);
 	bodies_free(&c->bodies);

@@ -207,6 +207,11 @@ struct cache_addr {
 int cache_addr_complete(struct cache *c, const char *query, size_t max,
     struct cache_addr **hits_r, size_t *n_r, struct error *warn);
 void cache_addr_free(struct cache_addr *hits, size_t n);
+/* Starts reading the index's addresses on a thread of its own (with its
+ * own connection), so that the first cache_addr_complete() finds them
+ * read: the compose screen calls it before the editor.  Harmless when
+ * done already; cache_close() waits for it. */
+void cache_addr_prepare(struct cache *c);
 
 /* --- the outbox (outbox.h) --- */
 struct outbox_msg;

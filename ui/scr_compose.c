@@ -1015,6 +1015,7 @@ scr_compose_start(struct ui *ui, size_t account, enum scr_compose_kind kind,
 		goto fail;
 	}
 	close(fd);
+	cache_addr_prepare(ui->cache); /* read while the editor runs */
 	if (edit(ui, c, &err) < 0) {
 		ui_message(ui, 1, "%s", err.msg);
 		(void)unlink(c->path);

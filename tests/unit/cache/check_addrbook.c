@@ -217,6 +217,9 @@ START_TEST(complete_through_cache)
 	m.to = "Me <me@example.org>, me2@example.org";
 	m.cc = "Andrew <andrew@example.org>";
 	ck_assert_int_eq(db_msg_insert(cache_db(c), &m, &err), 0);
+	/* read on a thread of its own (as while the editor runs) */
+	cache_addr_prepare(c);
+	cache_addr_prepare(c);
 	ck_assert_int_eq(cache_addr_complete(c, "an", 10, &v, &n, &err), 0);
 	ck_assert_msg(err.msg[0] == '\0', "%s", err.msg);
 	ck_assert_uint_eq(n, 3);
@@ -253,6 +256,10 @@ START_TEST(complete_through_cache)
 	ck_assert_msg(strstr(err.msg, "query_command exited with 3") &&
 	    strstr(err.msg, "broken"), "%s", err.msg);
 	cache_addr_free(v, n);
+	cache_close(&c);
+	/* closed while the thread may still read: it is waited for */
+	ck_assert_msg(cache_open(cfg, &o, &c, &err) == 0, "%s", err.msg);
+	cache_addr_prepare(c);
 	cache_close(&c);
 	config_free(&cfg);
 	tmp_remove(dir);
