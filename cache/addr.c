@@ -20,19 +20,16 @@
 
 #define QUERY_OUT_MAX (1024 * 1024)
 
-/* The addr-spec of a from/identities value ("Name <addr>" or "addr"). */
+/* A from or identities value's address is the user's. */
 static void
 mine(struct addrbook *ab, const char *v)
 {
-	const char *lt = strrchr(v, '<'), *gt;
-	char *a;
+	const char *a;
+	size_t alen = addrbook_addr_of(v, &a);
+	char *x = xstrndup(a, alen);
 
-	if (lt && (gt = strchr(lt, '>')) != NULL)
-		a = xstrndup(lt + 1, (size_t)(gt - lt - 1));
-	else
-		a = xstrdup(v);
-	addrbook_mine(ab, a);
-	free(a);
+	addrbook_mine(ab, x);
+	free(x);
 }
 
 static void

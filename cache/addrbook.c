@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "cache/addrbook.h"
-#include "core/buf.h"
 #include "core/hash.h"
 #include "core/str.h"
 #include "core/xalloc.h"
@@ -82,15 +81,13 @@ addrbook_mine(struct addrbook *ab, const char *addr)
 	ab->mine[ab->nmine++] = lower(addr, strlen(addr));
 }
 
+static int is_mine_n(const struct addrbook *ab, const char *addr,
+    size_t len);
+
 int
 addrbook_is_mine(const struct addrbook *ab, const char *addr)
 {
-	size_t i;
-
-	for (i = 0; i < ab->nmine; i++)
-		if (str_casecmp(ab->mine[i], addr) == 0)
-			return 1;
-	return 0;
+	return is_mine_n(ab, addr, strlen(addr));
 }
 
 /* The slot of key: where it is, or the empty one where it goes. */
@@ -266,30 +263,39 @@ addrbook_add_list(struct addrbook *ab, const char *list, int64_t date,
 	}
 }
 
-/* The addr-spec of a From as the index keeps it ("Name <addr>" or
- * "addr"), into out. */
-static int
-first_addr(const char *from, struct buf *out)
+size_t
+addrbook_addr_of(const char *v, const char **addr_r)
 {
-	const char *lt = strrchr(from, '<'), *gt;
+	const char *lt = strrchr(v, '<'), *gt;
 
-	buf_reset(out);
-	if (lt && (gt = strchr(lt, '>')) != NULL)
-		buf_add(out, lt + 1, (size_t)(gt - lt - 1));
-	else
-		buf_addstr(out, from);
-	return out->len > 0;
+	if (lt && (gt = strchr(lt, '>')) != NULL) {
+		*addr_r = lt + 1;
+		return (size_t)(gt - lt - 1);
+	}
+	*addr_r = v + strspn(v, " ");
+	return strcspn(*addr_r, " ");
+}
+
+static int
+is_mine_n(const struct addrbook *ab, const char *addr, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < ab->nmine; i++)
+		if (strlen(ab->mine[i]) == len &&
+		    str_ncasecmp(ab->mine[i], addr, len) == 0)
+			return 1;
+	return 0;
 }
 
 void
 addrbook_add_message(struct addrbook *ab, const char *from, const char *to,
     const char *cc, int64_t date)
 {
-	struct buf a = BUF_INIT;
-	int mine = from && first_addr(from, &a) &&
-	    addrbook_is_mine(ab, buf_cstr(&a));
+	const char *a;
+	size_t alen = from ? addrbook_addr_of(from, &a) : 0;
+	int mine = alen > 0 && is_mine_n(ab, a, alen);
 
-	buf_free(&a);
 	if (!mine)
 		addrbook_add_list(ab, from, date, ADDRBOOK_W_FROM);
 	addrbook_add_list(ab, to, date, mine ? ADDRBOOK_W_SENT : ADDRBOOK_W_CC);

@@ -50,6 +50,10 @@ void addrbook_free(struct addrbook **ab);
 void addrbook_mine(struct addrbook *ab, const char *addr);
 int addrbook_is_mine(const struct addrbook *ab, const char *addr);
 
+/* The addr-spec of a single address as config and the index write it,
+ * "Name <addr>" or "addr": *addr_r points into v; returns its length. */
+size_t addrbook_addr_of(const char *v, const char **addr_r);
+
 /* Counts one sighting of a mailbox (name may be NULL or ""). */
 void addrbook_add(struct addrbook *ab, const char *name, const char *addr,
     int64_t date, double weight);

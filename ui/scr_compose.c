@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cache/addrbook.h"
 #include "cache/cache.h"
 #include "core/log.h"
 #include "core/spawn.h"
@@ -734,20 +735,6 @@ set_from(struct compose *c, size_t account, const char *value,
 	return 0;
 }
 
-/* The address of a from or identities value ("Name <addr>" or addr). */
-static size_t
-value_addr(const char *v, const char **addr_r)
-{
-	const char *lt = strrchr(v, '<'), *gt;
-
-	if (lt && (gt = strchr(lt, '>')) != NULL) {
-		*addr_r = lt + 1;
-		return (size_t)(gt - lt - 1);
-	}
-	*addr_r = v + strspn(v, " ");
-	return strcspn(*addr_r, " ");
-}
-
 /* F: the next identity (after the one From holds), and its account. */
 static void
 switch_from(struct ui *ui, struct compose *c)
@@ -759,7 +746,7 @@ switch_from(struct ui *ui, struct compose *c)
 
 	error_clear(&err);
 	for (i = 0; i < n; i++) {
-		alen = value_addr(v[i].value, &addr);
+		alen = addrbook_addr_of(v[i].value, &addr);
 		if (v[i].account == c->s.account && c->m.from.addr &&
 		    strlen(c->m.from.addr) == alen &&
 		    str_ncasecmp(c->m.from.addr, addr, alen) == 0) {
@@ -819,7 +806,7 @@ reply_identity(struct ui *ui, struct compose *c, const char *raw, size_t len)
 
 			if ((v[i].account == c->s.account) != (pass < 2))
 				continue;
-			alen = value_addr(v[i].value, &addr);
+			alen = addrbook_addr_of(v[i].value, &addr);
 			if (alen > 0 && addressed_to(list, addr, alen) &&
 			    set_from(c, v[i].account, v[i].value, &err) == 0)
 				goto out;
