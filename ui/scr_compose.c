@@ -823,6 +823,7 @@ key(struct ui *ui, struct ui_screen *s, int k)
 	struct error err;
 
 	error_clear(&err);
+	menu_clear(c); /* a prompt left with Esc leaves its list behind */
 	switch (k) {
 	case 'y':
 		send_now(ui, c);

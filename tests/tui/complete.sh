@@ -133,8 +133,15 @@ tui_expect "From:    Bob at work <bob@work.example>"
 tui_keys F
 tui_expect "From:    Bob <bob@example.org>"
 tui_pass "F switches From between the identities"
+# a list left with Esc is gone from the next question
+tui_keys a
+tui_keys -l "~/docs/re"
+tui_keys Tab
+tui_expect " ~/docs/report.txt"
+tui_keys Escape
 tui_keys q
 tui_expect "Postpone this message?"
+tui_expect_not " ~/docs/report.txt"
 tui_keys n
 tui_expect "Message discarded."
 
