@@ -174,4 +174,7 @@ tui_expect "From:    Bob <bob@example.org>"
 tui_pass "a reply is written as the identity the original went to"
 tui_keys q
 tui_keys n
+tui_expect "Message discarded."
+tui_keys Q
+tui_expect "postie-exit=0"
 exit 0
