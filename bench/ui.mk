@@ -1,1 +1,1 @@
-EXTRA_DIST += bench/ui_bench
+EXTRA_DIST += bench/ui_bench bench/compose_bench

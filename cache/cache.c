@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cache/addrbook.h"
 #include "cache/cache_int.h"
 #include "cache/outbox.h"
 #include "cache/pattern.h"
@@ -132,7 +133,9 @@ cache_close(struct cache **cp)
 	if (c == NULL)
 		return;
 	cache_workers_stop(c);
+	cache_addr_join(c);
 	db_close(&c->db);
+	addrbook_free(&c->addrbook);
 	bodies_free(&c->bodies);
 	if (c->evpipe[0] >= 0)
 		close(c->evpipe[0]);

@@ -189,6 +189,34 @@ int cache_expunge_ids(struct cache *c, int64_t folder_id, const int64_t *ids,
 int cache_search(struct cache *c, int64_t folder_id, const char *pattern,
     int64_t **ids_r, size_t *n_r, struct error *err);
 
+/* --- address completion (cache/addrbook.h ranks) --- */
+struct cache_addr {
+	char *name; /* "" if none */
+	char *addr;
+	int from_query; /* 1: only query_command knows it */
+};
+/*
+ * The addresses matching query, best first, at most max: those seen in
+ * the index (the From, To and Cc of every message, the user's own
+ * addresses left out, ranked by how often and how recently, recipients
+ * of the user's mail first), then those [general] query_command prints
+ * that are not among them.  The index is read in full at the first call
+ * and afterwards only for messages added since.  query_command runs with
+ * query as "$1" (core/spawn.h), bounded by CACHE_QUERY_SECONDS; when it
+ * fails, the index's matches are still returned and *warn says why
+ * (error_clear'ed otherwise).  Returns 0 with *hits_r (cache_addr_free),
+ * or -1 with a sentence in warn (the index could not be read).
+ */
+#define CACHE_QUERY_SECONDS 10
+int cache_addr_complete(struct cache *c, const char *query, size_t max,
+    struct cache_addr **hits_r, size_t *n_r, struct error *warn);
+void cache_addr_free(struct cache_addr *hits, size_t n);
+/* Starts reading the index's addresses on a thread of its own (with its
+ * own connection), so that the first cache_addr_complete() finds them
+ * read: the compose screen calls it before the editor.  Harmless when
+ * done already; cache_close() waits for it. */
+void cache_addr_prepare(struct cache *c);
+
 /* --- the outbox (outbox.h) --- */
 struct outbox_msg;
 /*

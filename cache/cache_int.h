@@ -10,6 +10,7 @@
 #include "cache/maildir.h"
 
 struct worker;
+struct addrbook;
 
 struct cache {
 	const struct config *cfg;
@@ -29,7 +30,16 @@ struct cache {
 	enum account_state *states;
 	char (*errors)[ERROR_MAX];
 	uint64_t last_ticket;        /* cache_request_sync's (lock) */
+	struct addrbook *addrbook;   /* cache_addr_complete's, or NULL */
+	int64_t addr_last;           /* the last message id it has read */
+	/* cache_addr_prepare's thread and the book it fills (addr.c) */
+	pthread_t addr_bg_thread;
+	int addr_bg_running, addr_bg_ok;
+	struct addrbook *addr_bg;
+	int64_t addr_bg_last;
 };
+/* addr.c: ends cache_addr_prepare's thread (cache_close). */
+void cache_addr_join(struct cache *c);
 
 /* Queues an event (thread-safe).  Progress events of one account
  * replace the previous one still queued. */

@@ -210,6 +210,12 @@ void db_folders_free(struct db_folder **list, size_t n);
 /* Inserts m (m->id is set) and its FTS row.  No duplicate check: look up
  * first with db_msg_find_uid / db_msg_find_key. */
 int db_msg_insert(struct db *db, struct db_msg *m, struct error *err);
+/* Calls fn with the From, To and Cc (NULL when empty) and the date (the
+ * Date header, else the arrival time) of each message whose id is above
+ * after, in id order; *last_r: the highest id seen (after if none). */
+int db_msg_each_address(struct db *db, int64_t after,
+    void (*fn)(void *arg, const char *from, const char *to, const char *cc,
+    int64_t date), void *arg, int64_t *last_r, struct error *err);
 int db_msg_get(struct db *db, int64_t id, struct db_msg *m_r,
     struct error *err);
 void db_msg_clear(struct db_msg *m);

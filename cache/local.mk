@@ -30,3 +30,7 @@ libcache_a_SOURCES += cache/pattern.c cache/pattern.h
 
 # The setup form's login test.
 libcache_a_SOURCES += cache/probe.c cache/probe.h
+
+# Address completion: the index's addresses ranked, query_command.
+libcache_a_SOURCES += cache/addr.c cache/addrbook.c cache/addrbook.h \
+	cache/db_addr.c

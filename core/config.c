@@ -28,7 +28,7 @@ void
 config_free(struct config **cfgp)
 {
 	struct config *cfg = *cfgp;
-	size_t i;
+	size_t i, j;
 
 	if (cfg == NULL)
 		return;
@@ -52,6 +52,9 @@ config_free(struct config **cfgp)
 		free(a->sent_folder);
 		free(a->drafts_folder);
 		free(a->signature);
+		for (j = 0; j < a->nidentities; j++)
+			free(a->identities[j]);
+		free(a->identities);
 	}
 	free(cfg->accounts);
 	for (i = 0; i < cfg->nkeys; i++) {
@@ -64,6 +67,7 @@ config_free(struct config **cfgp)
 	free(cfg->assumed_charset);
 	free(cfg->prefer);
 	free(cfg->editor);
+	free(cfg->query_command);
 	free(cfg);
 	*cfgp = NULL;
 }

@@ -89,6 +89,9 @@ struct config_account {
 	char *sent_folder;      /* NULL: the \Sent folder, else "Sent" */
 	char *drafts_folder;    /* NULL: the \Drafts folder, else "Drafts" */
 	char *signature;        /* absolute path, or NULL */
+	char **identities;      /* further From addresses ("Name <addr>" as
+				   written, each checked as from is) */
+	size_t nidentities;
 	int line;               /* line of the [account] header, for messages */
 };
 
@@ -105,6 +108,8 @@ struct config {
 	char *prefer;           /* "plain" (default) or "html" */
 	char *editor;           /* [general] editor, or NULL ($VISUAL...) */
 	int forward_attachment; /* forward = attachment (default inline) */
+	char *query_command;    /* address lookup (Mutt's), or NULL */
+	int text_flowed;        /* write format=flowed (default no) */
 	struct config_account *accounts;
 	size_t naccounts;
 	struct config_key *keys;

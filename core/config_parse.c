@@ -28,7 +28,7 @@ enum akey {
 	K_TIMEOUT, K_KEEP_ON_SERVER, K_KEEP_DAYS, K_APOP, K_MAILDIR,
 	K_ASSUMED_CHARSET, K_FROM, K_SMTP_HOST, K_SMTP_PORT, K_SMTP_TLS,
 	K_SMTP_USER, K_SMTP_PASSWORD_COMMAND, K_SENT_FOLDER, K_DRAFTS_FOLDER,
-	K_SIGNATURE, K_NAKEYS
+	K_SIGNATURE, K_IDENTITIES, K_NAKEYS
 };
 
 static const char *const akey_names[K_NAKEYS] = {
@@ -37,14 +37,15 @@ static const char *const akey_names[K_NAKEYS] = {
 	"timeout", "keep_on_server", "keep_days", "apop", "maildir",
 	"assumed_charset", "from", "smtp_host", "smtp_port", "smtp_tls",
 	"smtp_user", "smtp_password_command", "sent_folder", "drafts_folder",
-	"signature",
+	"signature", "identities",
 };
 
 enum gkey { G_THEME, G_ASSUMED_CHARSET, G_PREFER, G_EDITOR, G_FORWARD,
-	G_NGKEYS };
+	G_QUERY_COMMAND, G_TEXT_FLOWED, G_NGKEYS };
 
 static const char *const gkey_names[G_NGKEYS] = {
 	"theme", "assumed_charset", "prefer", "editor", "forward",
+	"query_command", "text_flowed",
 };
 
 enum section { S_NONE, S_GENERAL, S_ACCOUNT, S_KEYS };
@@ -226,6 +227,51 @@ valid_from(const char *v)
 	return valid_addr(lt + 1, (size_t)(gt - lt - 1));
 }
 
+/*
+ * identities: addresses as "from" takes them, separated by commas outside
+ * quotes and angle brackets ("Martin, Alice" <a@x> holds one).
+ */
+static int
+set_identities(struct parser *p, struct config_account *a, const char *sec,
+    const char *v)
+{
+	const char *s = v, *e;
+	int quoted, angle;
+
+	while (*s) {
+		char *one;
+
+		quoted = angle = 0;
+		for (e = s; *e && (quoted || angle || *e != ','); e++)
+			if (*e == '"')
+				quoted = !quoted;
+			else if (!quoted && *e == '<')
+				angle = 1;
+			else if (!quoted && *e == '>')
+				angle = 0;
+		s += strspn(s, " \t");
+		one = xstrndup(s, (size_t)(e - s));
+		while (*one && strchr(" \t", one[strlen(one) - 1]))
+			one[strlen(one) - 1] = '\0';
+		if (!valid_from(one)) {
+			perr(p, p->lineno, "'identities' in %s must be "
+			    "addresses separated by commas, such as 'Alice "
+			    "<alice@example.org>, alice@example.net', not '%s'",
+			    sec, one);
+			free(one);
+			return -1;
+		}
+		a->identities = xreallocarray(a->identities,
+		    a->nidentities + 1, sizeof(*a->identities));
+		a->identities[a->nidentities++] = one;
+		s = *e ? e + 1 : e;
+		if (*e && s[strspn(s, " \t")] == '\0') /* a trailing comma */
+			return perr(p, p->lineno, "'identities' in %s ends "
+			    "with a comma", sec);
+	}
+	return 0;
+}
+
 static int
 set_number(struct parser *p, const char *key, const char *v,
     unsigned long min, unsigned long max, unsigned *out)
@@ -312,6 +358,8 @@ account_key(struct parser *p, const char *key, const char *v)
 			    ", not '%s'", sec, v);
 		a->from = xstrdup(v);
 		return 0;
+	case K_IDENTITIES:
+		return set_identities(p, a, sec, v);
 	case K_SMTP_HOST:
 		if (!valid_host(v))
 			return perr(p, p->lineno, "'smtp_host' in %s is not a "
@@ -427,6 +475,12 @@ general_key(struct parser *p, const char *key, const char *v)
 	case G_EDITOR:
 		free(cfg->editor);
 		cfg->editor = xstrdup(v);
+		return 0;
+	case G_TEXT_FLOWED:
+		return set_bool(p, key, v, &cfg->text_flowed);
+	case G_QUERY_COMMAND:
+		free(cfg->query_command);
+		cfg->query_command = xstrdup(v);
 		return 0;
 	case G_FORWARD:
 		if (strcmp(v, "inline") != 0 && strcmp(v, "attachment") != 0)

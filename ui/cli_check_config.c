@@ -23,6 +23,7 @@ static void
 explain(struct buf *b, const struct config_account *a)
 {
 	char mode[64];
+	size_t i;
 
 	add_clean(b, a->name);
 	buf_printf(b, ": %s, ", a->protocol == CONFIG_IMAP ? "IMAP" : "POP3");
@@ -75,6 +76,13 @@ explain(struct buf *b, const struct config_account *a)
 		add_clean(b, a->smtp_user ? a->smtp_user : a->user);
 		buf_addstr(b, ", from ");
 		add_clean(b, a->from);
+		for (i = 0; i < a->nidentities; i++) {
+			buf_addstr(b, i ? " or " : " (or, with F on the "
+			    "compose screen, ");
+			add_clean(b, a->identities[i]);
+		}
+		if (a->nidentities)
+			buf_addch(b, ')');
 	}
 	buf_addch(b, '\n');
 }

@@ -5,7 +5,8 @@ TUI_TESTS = tests/tui/maildir.sh tests/tui/children.sh \
 	tests/tui/delete.sh tests/tui/search.sh tests/tui/display.sh \
 	tests/tui/prompts.sh tests/tui/everyday.sh tests/tui/patterns.sh \
 	tests/tui/dovecot.itest \
-	tests/tui/offline.itest tests/tui/status.sh tests/tui/outbox.sh
+	tests/tui/offline.itest tests/tui/status.sh tests/tui/outbox.sh \
+	tests/tui/complete.sh
 TESTS += $(TUI_TESTS)
 EXTRA_DIST += tests/tui/lib.sh $(TUI_TESTS)
 
@@ -16,3 +17,7 @@ EXTRA_DIST += tests/tui/setup.itest
 # Writing mail: reply, send, Sent copy, drafts (Dovecot + Postfix).
 TESTS += tests/tui/compose.itest
 EXTRA_DIST += tests/tui/compose.itest
+
+# Written offline, sent once the servers return (a relay that starts late).
+TESTS += tests/tui/outbox_online.itest
+EXTRA_DIST += tests/tui/outbox_online.itest

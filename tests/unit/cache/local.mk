@@ -56,3 +56,9 @@ tests_unit_cache_check_pattern_SOURCES = tests/unit/cache/check_pattern.c \
 	tests/unit/cache/check_cache.h
 tests_unit_cache_check_pattern_CFLAGS = $(UNIT_CFLAGS) $(SQLITE_CFLAGS)
 tests_unit_cache_check_pattern_LDADD = $(CACHE_LIBS) $(UNIT_LIBS)
+
+CACHE_UNIT_TESTS += tests/unit/cache/check_addrbook
+tests_unit_cache_check_addrbook_SOURCES = tests/unit/cache/check_addrbook.c \
+	tests/unit/cache/check_cache.h
+tests_unit_cache_check_addrbook_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_cache_check_addrbook_LDADD = $(CACHE_LIBS) $(UNIT_LIBS)

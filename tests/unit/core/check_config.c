@@ -113,6 +113,8 @@ START_TEST(test_every_key)
 	    "assumed_charset = windows-1252\n"
 	    "prefer = html\n"
 	    "editor = emacs -nw\n"
+	    "query_command = abook --mutt-query\n"
+	    "text_flowed = yes\n"
 	    "[ account  p1 ]\n"
 	    "protocol = POP3\n"
 	    "host = [::1]\n"
@@ -139,6 +141,8 @@ START_TEST(test_every_key)
 	    "sent_folder = Gesendet\n"
 	    "drafts_folder = Entw\xc3\xbcrfe\n"
 	    "signature = ~/.signature\n"
+	    "identities = \"\\\"Martin, Bob\\\" <bm@example.org>, "
+	    "b@example.net ,Bob <bob@example.com>\"\n"
 	    "[keys]\n"
 	    "j = next\n"
 	    "C-l = redraw\n"
@@ -156,7 +160,7 @@ START_TEST(test_every_key)
 	ck_assert_uint_eq(cfg->naccounts, 1);
 	a = &cfg->accounts[0];
 	ck_assert_str_eq(a->name, "p1");
-	ck_assert_int_eq(a->line, 7);
+	ck_assert_int_eq(a->line, 9);
 	ck_assert_int_eq(a->protocol, CONFIG_POP3);
 	ck_assert_str_eq(a->host, "[::1]");
 	ck_assert_uint_eq(a->port, 1);
@@ -181,6 +185,12 @@ START_TEST(test_every_key)
 	ck_assert_str_eq(a->sent_folder, "Gesendet");
 	ck_assert_str_eq(a->drafts_folder, "Entw\xc3\xbcrfe");
 	ck_assert_str_eq(a->signature, "/home/t/.signature");
+	ck_assert_uint_eq(a->nidentities, 3);
+	ck_assert_str_eq(a->identities[0], "\"Martin, Bob\" <bm@example.org>");
+	ck_assert_str_eq(a->identities[1], "b@example.net");
+	ck_assert_str_eq(a->identities[2], "Bob <bob@example.com>");
+	ck_assert_str_eq(cfg->query_command, "abook --mutt-query");
+	ck_assert_int_eq(cfg->text_flowed, 1);
 	ck_assert_str_eq(cfg->editor, "emacs -nw");
 	ck_assert_str_eq(config_editor(cfg), "emacs -nw");
 	ck_assert_str_eq(config_mode_name(a, mode, sizeof(mode)),
@@ -191,7 +201,7 @@ START_TEST(test_every_key)
 	ck_assert_uint_eq(cfg->nkeys, 4);
 	ck_assert_str_eq(cfg->keys[0].key, "j");
 	ck_assert_str_eq(cfg->keys[0].command, "next");
-	ck_assert_int_eq(cfg->keys[0].line, 33);
+	ck_assert_int_eq(cfg->keys[0].line, 36);
 	ck_assert_str_eq(cfg->keys[1].key, "C-l");
 	ck_assert_str_eq(cfg->keys[2].key, "<pagedown>");
 	ck_assert_str_eq(cfg->keys[2].command, "page-down");

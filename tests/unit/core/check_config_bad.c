@@ -110,6 +110,10 @@ static const struct bad bad[] = {
 	{ ACCT "from = a b@c.org\n", 4, "'from'", NULL },
 	{ ACCT "from = a@b..org\n", 4, "'from'", NULL },
 	{ ACCT "from = a@b.org, c@d.org\n", 4, "'from'", NULL },
+	{ ACCT "identities = a@b.org, alice\n", 4, "'identities'",
+	    "not 'alice'" },
+	{ ACCT "identities = a@b.org,\n", 4, "'identities'", NULL },
+	{ ACCT "identities = A <a@b.org> x\n", 4, "'identities'", NULL },
 	{ ACCT "smtp_tls = tls\n", 4, "'smtp_tls'", "implicit, starttls or "
 	    "none" },
 	{ ACCT "smtp_tls = none\n", 4, "'smtp_tls = none'",

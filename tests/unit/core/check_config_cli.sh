@@ -31,6 +31,7 @@ user = bob
 password_command = secret-tool lookup mail home
 keep_on_server = no
 from = bob@example.org
+identities = Bob B <bob@example.net>, b@example.com
 
 [account lab]
 protocol = pop3
@@ -54,7 +55,7 @@ expect() {
 		fail "missing line: $1 (got: $out)"
 }
 expect "work: IMAP, implicit TLS to mail.example.org:993 as alice; keeps mail on server; password from command; sends through smtp.example.org:587, starttls, as alice, from Alice Martin <alice@example.org>"
-expect "home: POP3, STLS (required) to pop.example.org:110 as bob; downloads and deletes; password from command; sends through pop.example.org:465, tls, as bob, from bob@example.org"
+expect "home: POP3, STLS (required) to pop.example.org:110 as bob; downloads and deletes; password from command; sends through pop.example.org:465, tls, as bob, from bob@example.org (or, with F on the compose screen, Bob B <bob@example.net> or b@example.com)"
 expect "lab: POP3, PLAINTEXT (insecure: allowed by allow_plaintext) to 127.0.0.1:1110 as test; keeps on server for 7 days; password in the config file; cannot send: no from address"
 case $out in *s3cr3t*) fail "password printed";; esac
 # -c also works before the command.
