@@ -12,7 +12,6 @@
 #include <time.h>
 
 #include "core/str.h"
-#include "cache/db.h"
 #include "cache/driver.h"
 #include "core/xalloc.h"
 #include "ui/tui_int.h"
@@ -38,8 +37,8 @@ struct idx {
 	int64_t *toggled;  /* thread roots collapsed (or expanded) */
 	size_t ntoggled;
 	int collapse_all;
-	int stale;          /* the cache changed: reload before use */
-	int64_t data_version; /* the database's, at the last load */
+	uint64_t gen;       /* the folder's generation at the last load */
+	uint64_t ticket;    /* the folder's first sync, until it is done */
 	const char *asking; /* the command whose prompt is open */
 	void (*then)(struct ui *, void *); /* after the expunge question */
 	void *then_arg;
@@ -126,6 +125,15 @@ build_rows(struct idx *x)
 	x->l.n = x->nrows;
 }
 
+/* The generation of what the screen shows: the folder's, or the
+ * account's while the folder is not known yet (cache.h, Generations). */
+static uint64_t
+current_gen(struct ui *ui, const struct idx *x)
+{
+	return x->folder_id ? cache_folder_gen(ui->cache, x->folder_id) :
+	    cache_account_gen(ui->cache, x->account);
+}
+
 static int
 load(struct ui *ui, struct idx *x)
 {
@@ -135,16 +143,17 @@ load(struct ui *ui, struct idx *x)
 	size_t row;
 
 	error_clear(&err);
-	x->stale = 0;
-	if (db_data_version(cache_db(ui->cache), &x->data_version, &err) < 0)
-		x->data_version = -1;
 	if ((r = rec_at(x, x->l.cur)) != NULL)
 		keep = r->id;
 	index_free(&x->ix);
 	x->err[0] = '\0';
 	if (x->folder_id == 0 && scr_folders_lookup(ui, x->account,
-	    x->folder_name, &x->folder_id, x->err, sizeof(x->err)) < 0) {
+	    x->folder_name, &x->folder_id, x->err, sizeof(x->err)) < 0)
 		x->folder_id = 0;
+	/* Taken before reading: a change meanwhile reloads once more. */
+	x->gen = current_gen(ui, x);
+	if (x->folder_id == 0) {
+		/* not in the cache yet: x->err says so */
 	} else if (cache_index_open(ui->cache, x->folder_id, x->sort,
 	    x->reverse, &x->ix, &err) < 0) {
 		str_lcpy(x->err, err.msg, sizeof(x->err));
@@ -160,29 +169,23 @@ load(struct ui *ui, struct idx *x)
 	return x->err[0] ? -1 : 0;
 }
 
+/* Reloads when the generation moved: a worker's sync, another
+ * process (postie sync --bodies), or a change made elsewhere in the UI.
+ * Once when next drawn or used, however many changes there were. */
 static void
-reload_stale(struct ui *ui, struct idx *x)
+fresh(struct ui *ui, struct idx *x)
 {
-	if (x->stale)
+	if (current_gen(ui, x) != x->gen)
 		load(ui, x);
 }
 
-/*
- * Before a search or limit: another process (postie sync --bodies) may
- * have added messages and bodies, and no event says so.  The database
- * does: reload when its data_version moved since the last load.
- */
+/* After the screen's own change, already applied to x->ix: when the
+ * generation moved by just that change, nothing else needs loading. */
 static void
-reload_if_written(struct ui *ui, struct idx *x)
+own_change(struct ui *ui, struct idx *x, uint64_t before)
 {
-	struct error err;
-	int64_t dv;
-
-	error_clear(&err);
-	if (db_data_version(cache_db(ui->cache), &dv, &err) < 0 ||
-	    dv != x->data_version)
-		x->stale = 1;
-	reload_stale(ui, x);
+	if (x->gen == before && current_gen(ui, x) == before + 1)
+		x->gen = before + 1;
 }
 
 /* The sender column shows the display name when there is one, as Mutt
@@ -309,7 +312,7 @@ draw(struct ui *ui, struct ui_screen *s)
 	size_t i, msgs;
 	char shown[48];
 
-	reload_stale(ui, x);
+	fresh(ui, x);
 	/* Messages, not rows: collapsed threads hide some. */
 	for (i = 0, msgs = x->l.n; x->hidden && i < x->nrows; i++)
 		msgs += x->hidden[i];
@@ -340,22 +343,20 @@ draw(struct ui *ui, struct ui_screen *s)
 		draw_row(ui, x, i, y);
 }
 
+/* The folder's first sync answered: -e commands may run now (the
+ * generations reload what it brought). */
 static void
 event(struct ui *ui, struct ui_screen *s, const struct cache_event *ev)
 {
 	struct idx *x = (struct idx *)s;
 
-	/* Reloaded once when next drawn or stepped through, however many
-	 * changes a sync reports meanwhile, and not at all while covered. */
-	(void)ui;
-	if ((ev->kind == CACHE_EV_FOLDER_CHANGED ||
-	    ev->kind == CACHE_EV_MESSAGE_ARRIVED) &&
-	    ev->folder_id == x->folder_id && x->folder_id)
-		x->stale = 1;
-	else if (x->folder_id == 0 && ev->account == x->account &&
-	    (ev->kind == CACHE_EV_FOLDERS_CHANGED ||
-	    ev->kind == CACHE_EV_SYNC_DONE))
-		x->stale = 1;
+	if (x->ticket == 0 || ev->account != x->account ||
+	    !((ev->kind == CACHE_EV_SYNC_DONE && ev->ticket == x->ticket) ||
+	    (ev->kind == CACHE_EV_ACCOUNT && ev->state == ACCOUNT_ERROR)))
+		return;
+	x->ticket = 0;
+	if (ui->start_waiting && ui->start_account == x->account)
+		ui_start_loaded(ui);
 }
 
 
@@ -398,7 +399,7 @@ scr_index_step(struct ui *ui, struct ui_screen *s, int delta, int unread)
 	const struct index_rec *r;
 	size_t i;
 
-	reload_stale(ui, x);
+	fresh(ui, x);
 	if (unread) {
 		for (i = x->l.cur + 1; i < x->l.n; i++) {
 			r = rec_at(x, i);
@@ -427,6 +428,7 @@ set_flags(struct ui *ui, struct idx *x, const struct index_rec *r,
 	struct error err;
 	int64_t id = r->id;
 	unsigned old = r->flags, flags = (r->flags | add) & ~del;
+	uint64_t before = x->gen;
 
 	error_clear(&err);
 	if (cache_set_flags(ui->cache, id, add, del, &err) < 0) {
@@ -434,10 +436,10 @@ set_flags(struct ui *ui, struct idx *x, const struct index_rec *r,
 		return -1;
 	}
 	index_set_flags(x->ix, id, flags);
+	own_change(ui, x, before);
 	if (flags != old)
-		ui_own_change(ui, x->account, x->folder_id,
-		    (flags & MSG_SEEN) == (old & MSG_SEEN) ? 0 :
-		    flags & MSG_SEEN ? -1 : 1);
+		ui_own_change(ui, x->account, (flags & MSG_SEEN) ==
+		    (old & MSG_SEEN) ? 0 : flags & MSG_SEEN ? -1 : 1);
 	return 0;
 }
 
@@ -569,6 +571,7 @@ folder_op(struct ui *ui, struct idx *x, const struct index_rec *r,
     const char *name, const char *dest)
 {
 	struct error err;
+	uint64_t before = x->gen;
 	int64_t fid;
 	int rc;
 
@@ -586,6 +589,8 @@ folder_op(struct ui *ui, struct idx *x, const struct index_rec *r,
 	    "Copied", dest);
 	if (strcmp(name, "move") == 0)
 		load(ui, x);
+	else
+		own_change(ui, x, before);
 	ui_status_changed(ui, x->account);
 	return 0;
 }
@@ -672,7 +677,7 @@ expunge_ask(struct ui *ui, struct idx *x, void (*then)(struct ui *, void *),
 	const char *s;
 	char q[256];
 
-	reload_stale(ui, x);
+	fresh(ui, x);
 	n = gather_deleted(x);
 	s = n == 1 ? "" : "s";
 
@@ -849,7 +854,7 @@ index_cmd(struct ui *ui, struct ui_screen *s, const char *name,
 		if (arg == NULL)
 			return ask(ui, x, "Limit to messages matching (~f ~s ~d "
 			    "~U ~F ..., words; empty: all): ", "limit");
-		reload_if_written(ui, x);
+		fresh(ui, x);
 		free(x->limit_q);
 		x->limit_q = NULL;
 		if (*arg && search(ui, x, arg, &x->limit, &x->nlimit) == 0)
@@ -859,7 +864,7 @@ index_cmd(struct ui *ui, struct ui_screen *s, const char *name,
 	if (strcmp(name, "search") == 0) {
 		if (arg == NULL)
 			return ask(ui, x, "Search: ", "search");
-		reload_if_written(ui, x);
+		fresh(ui, x);
 		free(x->search_q);
 		x->search_q = xstrdup(arg);
 		if (search(ui, x, arg, &x->found, &x->nfound) < 0)
@@ -977,11 +982,16 @@ scr_index_new(struct ui *ui, size_t account, int64_t folder_id,
 	x->folder_name = xstrdup(folder_name);
 	x->sort = INDEX_SORT_DATE;
 	load(ui, x);
-	/* Answer from disk, and ask the worker for what is new (doc/HACKING.md,
-	 * Data flow of a sync)
-	 * (the start folder's sync is requested by tui.c). */
-	if (folder_id && ui->worker_ok[account] && !ui->start_waiting)
-		cache_request_sync(ui->cache, account, folder_id, 0, NULL, NULL);
+	/* Answer from disk, and ask the worker for what is new
+	 * (doc/HACKING.md, Data flow of a sync): a folder not in the cache
+	 * yet comes with the account's sync.  The ticket tells when it is
+	 * done, for the -e commands of the start folder. */
+	if (ui->worker_ok[account] && cache_request_sync(ui->cache, account,
+	    folder_id, 0, &x->ticket, NULL) < 0)
+		x->ticket = 0;
+	if (x->ticket == 0 && ui->start_waiting &&
+	    ui->start_account == account)
+		ui_start_loaded(ui); /* nothing to wait for */
 	/* Newest at the bottom like mutt: start there. */
 	x->l.cur = x->l.n ? x->l.n - 1 : 0;
 	ui_list_fix(&x->l, ui_body_rows(ui));

@@ -39,6 +39,8 @@ struct ui_screen_ops {
 	/* 1 if the key was used, 0 to look it up in the keymap. */
 	int (*key)(struct ui *ui, struct ui_screen *s, int key);
 	void (*resize)(struct ui *ui, struct ui_screen *s);
+	/* Events as they come (cache.h); what changed in a folder is
+	 * better read from its generation when drawing. */
 	void (*event)(struct ui *ui, struct ui_screen *s,
 	    const struct cache_event *ev);
 	/* Screen-specific commands (the table's functions forward here):
@@ -105,21 +107,10 @@ struct ui {
 	int *worker_ok;
 	struct cache_account_status *status; /* see ui_status() */
 	int *status_valid;
-	/* FOLDER_CHANGED events our own changes will cause (skipped) */
-	struct {
-		int64_t folder_id;
-		unsigned n;
-	} own[16];
-	unsigned local_gen; /* bumped by each own change */
-	/* FOLDER_CHANGED of a running sync, held so that a folder being
-	 * filled is reloaded about once a HOLD_MS, not once per chunk */
-	struct cache_event held[8];
-	size_t nheld;
-	double changed_at; /* when the last FOLDER_CHANGED was handled */
 	/* -e commands, run once the start folder has loaded */
 	const char *start_cmds;
-	int start_waiting; /* waiting for the start folder's first sync */
-	uint64_t start_ticket; /* that sync's */
+	int start_waiting; /* the start folder's index waits for the
+			      ticket of its first sync */
 	int start_ready;   /* run start_cmds after the next draw */
 	int start_failed;  /* a -e command failed: exit status 1 */
 	char start_error[ERROR_MAX];
@@ -153,13 +144,12 @@ int ui_set_theme(struct ui *ui, const char *name);
 const struct cache_account_status *ui_status(struct ui *ui, size_t i);
 void ui_status_changed(struct ui *ui, size_t i);
 /*
- * Records a change this UI made through the cache, already shown on
- * screen: the FOLDER_CHANGED event it causes is skipped (no O(n) reload
- * of a 100,000-message index per flag), the account's unread count moves
- * by dunread, and ui->local_gen tells other screens to refresh when shown.
+ * A change this UI made through the cache moved the account's unread
+ * count by dunread: the status line follows without a recount (the
+ * cache posts no event for it; screens learn of it from the folder's
+ * generation, cache.h).
  */
-void ui_own_change(struct ui *ui, size_t account, int64_t folder_id,
-    int dunread);
+void ui_own_change(struct ui *ui, size_t account, int dunread);
 /* The account the top screen is about (index), or (size_t)-1. */
 size_t ui_current_account(struct ui *ui);
 /* Called by the index when its start folder has loaded. */
