@@ -300,36 +300,43 @@ change_done(struct ui *ui, const char *text, void *arg)
 }
 
 static int
-cmd(struct ui *ui, struct ui_screen *s, const char *name, const char *arg)
+open_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
+    const char *arg)
 {
 	struct folders *f = (struct folders *)s;
 
-	if (strcmp(name, "open") == 0) {
-		if (f->l.cur == f->n && f->l.n > f->n) {
-			ui_push(ui, scr_outbox_new(ui, f->account));
-			return 0;
-		}
-		if (f->l.cur >= f->n)
-			return 0;
-		if (f->f[f->l.cur].noselect) {
-			ui_message(ui, 1, "%s holds only folders",
-			    f->f[f->l.cur].name);
-			return -1;
-		}
-		ui_push(ui, scr_index_new(ui, f->account, f->f[f->l.cur].id,
-		    f->f[f->l.cur].name));
+	if (f->l.cur == f->n && f->l.n > f->n) {
+		ui_push(ui, scr_outbox_new(ui, f->account));
 		return 0;
 	}
-	if (strcmp(name, "change-folder") == 0) {
-		if (arg)
-			return open_name(ui, f, arg);
-		ui_prompt(ui, "Open folder: ", NULL, change_done, f);
-		ui_prompt_complete(ui, complete);
+	if (f->l.cur >= f->n)
 		return 0;
+	if (f->f[f->l.cur].noselect) {
+		ui_message(ui, 1, "%s holds only folders", f->f[f->l.cur].name);
+		return -1;
 	}
-	ui_message(ui, 1, "'%s' does not apply to the folder list", name);
-	return -1;
+	ui_push(ui, scr_index_new(ui, f->account, f->f[f->l.cur].id,
+	    f->f[f->l.cur].name));
+	return 0;
 }
+
+static int
+change_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
+    const char *arg)
+{
+	struct folders *f = (struct folders *)s;
+
+	if (arg)
+		return open_name(ui, f, arg);
+	ui_prompt(ui, "Open folder: ", NULL, change_done, f);
+	ui_prompt_complete(ui, complete);
+	return 0;
+}
+
+static const ui_screen_fn cmds[UI_CMD_N] = {
+	[UI_CMD_OPEN] = open_cmd,
+	[UI_CMD_CHANGE_FOLDER] = change_cmd,
+};
 
 static void
 destroy(struct ui_screen *s)
@@ -342,7 +349,7 @@ destroy(struct ui_screen *s)
 }
 
 static const struct ui_screen_ops ops = {
-	UI_CTX_FOLDERS, draw, NULL, NULL, NULL, cmd, destroy,
+	UI_CTX_FOLDERS, draw, NULL, NULL, NULL, cmds, destroy,
 };
 
 struct ui_screen *

@@ -39,7 +39,7 @@ struct idx {
 	int collapse_all;
 	uint64_t gen;       /* the folder's generation at the last load */
 	uint64_t ticket;    /* the folder's first sync, until it is done */
-	const char *asking; /* the command whose prompt is open */
+	enum ui_cmd_id asking; /* the command whose prompt is open */
 	void (*then)(struct ui *, void *); /* after the expunge question */
 	void *then_arg;
 	char *pending_folder; /* change-folder waiting for that answer */
@@ -501,16 +501,14 @@ search_next(struct ui *ui, struct idx *x)
 	return -1;
 }
 
-static int index_cmd(struct ui *, struct ui_screen *, const char *,
-    const char *);
 
 static void
 prompt_done(struct ui *ui, const char *text, void *arg)
 {
 	struct idx *x = arg;
 
-	if (*text || strcmp(x->asking, "limit") == 0)
-		index_cmd(ui, &x->s, x->asking, text);
+	if (*text || x->asking == UI_CMD_LIMIT)
+		ui_screen_run(ui, &x->s, x->asking, text);
 }
 
 static void
@@ -522,12 +520,12 @@ complete(struct ui *ui, struct buf *text, void *arg)
 }
 
 static int
-ask(struct ui *ui, struct idx *x, const char *label, const char *cmd)
+ask(struct ui *ui, struct idx *x, const char *label, enum ui_cmd_id id)
 {
-	x->asking = cmd;
+	x->asking = id;
 	ui_prompt(ui, label, NULL, prompt_done, x);
-	if (strcmp(cmd, "change-folder") == 0 || strcmp(cmd, "move") == 0 ||
-	    strcmp(cmd, "copy") == 0)
+	if (id == UI_CMD_CHANGE_FOLDER || id == UI_CMD_MOVE ||
+	    id == UI_CMD_COPY)
 		ui_prompt_complete(ui, complete);
 	return 0;
 }
@@ -568,7 +566,7 @@ resort(struct ui *ui, struct idx *x)
 
 static int
 folder_op(struct ui *ui, struct idx *x, const struct index_rec *r,
-    const char *name, const char *dest)
+    int move, const char *dest)
 {
 	struct error err;
 	uint64_t before = x->gen;
@@ -578,16 +576,14 @@ folder_op(struct ui *ui, struct idx *x, const struct index_rec *r,
 	error_clear(&err);
 	if (scr_folders_find(ui, x->account, dest, &fid) < 0)
 		return -1;
-	rc = strcmp(name, "move") == 0 ?
-	    cache_move(ui->cache, r->id, fid, &err) :
+	rc = move ? cache_move(ui->cache, r->id, fid, &err) :
 	    cache_copy(ui->cache, r->id, fid, &err);
 	if (rc < 0) {
 		ui_message(ui, 1, "%s", err.msg);
 		return -1;
 	}
-	ui_message(ui, 0, "%s to %s.", strcmp(name, "move") == 0 ? "Moved" :
-	    "Copied", dest);
-	if (strcmp(name, "move") == 0)
+	ui_message(ui, 0, "%s to %s.", move ? "Moved" : "Copied", dest);
+	if (move)
 		load(ui, x);
 	else
 		own_change(ui, x, before);
@@ -820,129 +816,219 @@ sort_prefix(struct ui *ui, struct idx *x, const char *arg)
 			buf_printf(&label, "%s%s", n++ == 0 ? "" : n == nhit ?
 			    " or " : ", ", sort_names[i]);
 	buf_addstr(&label, ": ");
-	x->asking = "sort";
+	x->asking = UI_CMD_SORT;
 	ui_prompt(ui, buf_cstr(&label), arg, prompt_done, x);
 	buf_free(&label);
 	return 0;
 }
 
 static int
-index_cmd(struct ui *ui, struct ui_screen *s, const char *name,
+sort_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
     const char *arg)
 {
 	struct idx *x = (struct idx *)s;
-	const struct index_rec *r = rec_at(x, x->l.cur);
-	struct error err;
 	enum index_sort so;
-	int64_t id;
 
-	error_clear(&err);
-	if (strcmp(name, "sort") == 0) {
-		if (arg == NULL)
-			return ask(ui, x, "Sort by (date, arrival, from, subject, "
-			    "size, thread): ", "sort");
-		if (index_sort_parse(arg, &so) < 0)
-			return sort_prefix(ui, x, arg);
-		x->sort = so;
-		return resort(ui, x);
-	}
-	if (strcmp(name, "sort-reverse") == 0) {
-		x->reverse = !x->reverse;
-		return resort(ui, x);
-	}
-	if (strcmp(name, "limit") == 0) {
-		if (arg == NULL)
-			return ask(ui, x, "Limit to messages matching (~f ~s ~d "
-			    "~U ~F ..., words; empty: all): ", "limit");
-		fresh(ui, x);
-		free(x->limit_q);
-		x->limit_q = NULL;
-		if (*arg && search(ui, x, arg, &x->limit, &x->nlimit) == 0)
-			x->limit_q = xstrdup(arg);
-		return rebuild(ui, x);
-	}
-	if (strcmp(name, "search") == 0) {
-		if (arg == NULL)
-			return ask(ui, x, "Search: ", "search");
-		fresh(ui, x);
-		free(x->search_q);
-		x->search_q = xstrdup(arg);
-		if (search(ui, x, arg, &x->found, &x->nfound) < 0)
-			return -1;
-		return search_next(ui, x);
-	}
-	if (strcmp(name, "search-next") == 0) {
-		if (x->search_q == NULL)
-			return ask(ui, x, "Search: ", "search");
-		return search_next(ui, x);
-	}
-	if (strcmp(name, "collapse-thread") == 0)
-		return thread_cmd(ui, x, 0);
-	if (strcmp(name, "collapse-all") == 0)
-		return thread_cmd(ui, x, 1);
-	if (strcmp(name, "change-folder") == 0) {
-		if (arg == NULL)
-			return ask(ui, x, "Open folder: ", "change-folder");
-		if (scr_folders_find(ui, x->account, arg, &id) < 0)
-			return -1;
-		/* Leaving the folder: first the deleted marks, as on q. */
-		free(x->pending_folder);
-		x->pending_folder = xstrdup(arg);
-		if (expunge_ask(ui, x, change_after, x) == 1)
-			return 0;
-		return change_folder(ui, x);
-	}
-	if (strcmp(name, "expunge") == 0)
-		return expunge_ask(ui, x, NULL, NULL) < 0 ? -1 : 0;
-	if (strcmp(name, "next-unread") == 0)
-		return scr_index_step(ui, s, 1, 1) ? 0 : -1;
-	if (strcmp(name, "next-message") == 0)
-		return scr_index_step(ui, s, 1, 0) ? 0 : -1;
-	if (strcmp(name, "previous-message") == 0)
-		return scr_index_step(ui, s, -1, 0) ? 0 : -1;
-	if (r == NULL) {
-		ui_message(ui, 1, "No message selected.");
-		return -1;
-	}
-	if (strcmp(name, "open") == 0) {
-		ui_push(ui, scr_pager_new(ui, s, r->id));
-		return 0;
-	}
-	if (strcmp(name, "toggle-new") == 0)
-		return set_flags(ui, x, r, r->flags & MSG_SEEN ? 0 : MSG_SEEN,
-		    r->flags & MSG_SEEN);
-	if (strcmp(name, "flag") == 0)
-		return set_flags(ui, x, r, r->flags & MSG_FLAGGED ? 0 :
-		    MSG_FLAGGED, r->flags & MSG_FLAGGED);
-	if (strcmp(name, "undelete") == 0)
-		return set_flags(ui, x, r, 0, MSG_DELETED);
-	if (strcmp(name, "delete") == 0) {
-		/* Every account marks here and removes on expunge, after a
-		 * question that says what is lost (expunge_ask). */
-		if (!(r->flags & MSG_DELETED) &&
-		    set_flags(ui, x, r, MSG_DELETED, 0) < 0)
-			return -1;
-		if (ui->top == s)
-			ui_list_move(&x->l, 1, ui_body_rows(ui));
-		return 0;
-	}
-	if (strcmp(name, "move") == 0 || strcmp(name, "copy") == 0) {
-		if (arg == NULL)
-			return ask(ui, x, strcmp(name, "move") == 0 ?
-			    "Move to folder: " : "Copy to folder: ",
-			    strcmp(name, "move") == 0 ? "move" : "copy");
-		return folder_op(ui, x, r, name, arg);
-	}
-	ui_message(ui, 1, "'%s' does not apply to the index", name);
-	return -1;
+	if (arg == NULL)
+		return ask(ui, x, "Sort by (date, arrival, from, subject, "
+		    "size, thread): ", UI_CMD_SORT);
+	if (index_sort_parse(arg, &so) < 0)
+		return sort_prefix(ui, x, arg);
+	x->sort = so;
+	return resort(ui, x);
 }
 
-int
-scr_index_cmd(struct ui *ui, struct ui_screen *s, const char *name,
+static int
+sort_reverse_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
     const char *arg)
 {
-	return index_cmd(ui, s, name, arg);
+	struct idx *x = (struct idx *)s;
+
+	x->reverse = !x->reverse;
+	return resort(ui, x);
 }
+
+static int
+limit_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
+    const char *arg)
+{
+	struct idx *x = (struct idx *)s;
+
+	if (arg == NULL)
+		return ask(ui, x, "Limit to messages matching (~f ~s ~d "
+		    "~U ~F ..., words; empty: all): ", UI_CMD_LIMIT);
+	fresh(ui, x);
+	free(x->limit_q);
+	x->limit_q = NULL;
+	if (*arg && search(ui, x, arg, &x->limit, &x->nlimit) == 0)
+		x->limit_q = xstrdup(arg);
+	return rebuild(ui, x);
+}
+
+static int
+search_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
+    const char *arg)
+{
+	struct idx *x = (struct idx *)s;
+
+	if (arg == NULL)
+		return ask(ui, x, "Search: ", UI_CMD_SEARCH);
+	fresh(ui, x);
+	free(x->search_q);
+	x->search_q = xstrdup(arg);
+	if (search(ui, x, arg, &x->found, &x->nfound) < 0)
+		return -1;
+	return search_next(ui, x);
+}
+
+static int
+search_next_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
+    const char *arg)
+{
+	struct idx *x = (struct idx *)s;
+
+	if (x->search_q == NULL)
+		return ask(ui, x, "Search: ", UI_CMD_SEARCH);
+	return search_next(ui, x);
+}
+
+static int
+collapse_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
+    const char *arg)
+{
+	return thread_cmd(ui, (struct idx *)s, id == UI_CMD_COLLAPSE_ALL);
+}
+
+static int
+change_folder_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
+    const char *arg)
+{
+	struct idx *x = (struct idx *)s;
+	int64_t fid;
+
+	if (arg == NULL)
+		return ask(ui, x, "Open folder: ", UI_CMD_CHANGE_FOLDER);
+	if (scr_folders_find(ui, x->account, arg, &fid) < 0)
+		return -1;
+	/* Leaving the folder: first the deleted marks, as on q. */
+	free(x->pending_folder);
+	x->pending_folder = xstrdup(arg);
+	if (expunge_ask(ui, x, change_after, x) == 1)
+		return 0;
+	return change_folder(ui, x);
+}
+
+static int
+expunge_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
+    const char *arg)
+{
+	return expunge_ask(ui, (struct idx *)s, NULL, NULL) < 0 ? -1 : 0;
+}
+
+static int
+step_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
+    const char *arg)
+{
+	return scr_index_step(ui, s, id == UI_CMD_PREV_MESSAGE ? -1 : 1,
+	    id == UI_CMD_NEXT_UNREAD) ? 0 : -1;
+}
+
+/* The message under the cursor, or NULL (said). */
+static const struct index_rec *
+cursor(struct ui *ui, struct idx *x)
+{
+	const struct index_rec *r = rec_at(x, x->l.cur);
+
+	if (r == NULL)
+		ui_message(ui, 1, "No message selected.");
+	return r;
+}
+
+static int
+open_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
+    const char *arg)
+{
+	const struct index_rec *r = cursor(ui, (struct idx *)s);
+
+	if (r == NULL)
+		return -1;
+	ui_push(ui, scr_pager_new(ui, s, r->id));
+	return 0;
+}
+
+static int
+flag_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
+    const char *arg)
+{
+	struct idx *x = (struct idx *)s;
+	const struct index_rec *r = cursor(ui, x);
+	unsigned f = id == UI_CMD_TOGGLE_NEW ? MSG_SEEN : id == UI_CMD_FLAG ?
+	    MSG_FLAGGED : MSG_DELETED;
+
+	if (r == NULL)
+		return -1;
+	if (id == UI_CMD_UNDELETE)
+		return set_flags(ui, x, r, 0, MSG_DELETED);
+	return set_flags(ui, x, r, r->flags & f ? 0 : f, r->flags & f);
+}
+
+static int
+delete_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
+    const char *arg)
+{
+	struct idx *x = (struct idx *)s;
+	const struct index_rec *r = cursor(ui, x);
+
+	if (r == NULL)
+		return -1;
+	/* Every account marks here and removes on expunge, after a
+	 * question that says what is lost (expunge_ask). */
+	if (!(r->flags & MSG_DELETED) &&
+	    set_flags(ui, x, r, MSG_DELETED, 0) < 0)
+		return -1;
+	if (ui->top == s)
+		ui_list_move(&x->l, 1, ui_body_rows(ui));
+	return 0;
+}
+
+static int
+move_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
+    const char *arg)
+{
+	struct idx *x = (struct idx *)s;
+	const struct index_rec *r = cursor(ui, x);
+	int move = id == UI_CMD_MOVE;
+
+	if (r == NULL)
+		return -1;
+	if (arg == NULL)
+		return ask(ui, x, move ? "Move to folder: " :
+		    "Copy to folder: ", id);
+	return folder_op(ui, x, r, move, arg);
+}
+
+/* The index's function for each command (cmd.h). */
+static const ui_screen_fn cmds[UI_CMD_N] = {
+	[UI_CMD_SORT] = sort_cmd,
+	[UI_CMD_SORT_REVERSE] = sort_reverse_cmd,
+	[UI_CMD_LIMIT] = limit_cmd,
+	[UI_CMD_SEARCH] = search_cmd,
+	[UI_CMD_SEARCH_NEXT] = search_next_cmd,
+	[UI_CMD_COLLAPSE] = collapse_cmd,
+	[UI_CMD_COLLAPSE_ALL] = collapse_cmd,
+	[UI_CMD_CHANGE_FOLDER] = change_folder_cmd,
+	[UI_CMD_EXPUNGE] = expunge_cmd,
+	[UI_CMD_NEXT_UNREAD] = step_cmd,
+	[UI_CMD_NEXT_MESSAGE] = step_cmd,
+	[UI_CMD_PREV_MESSAGE] = step_cmd,
+	[UI_CMD_OPEN] = open_cmd,
+	[UI_CMD_TOGGLE_NEW] = flag_cmd,
+	[UI_CMD_FLAG] = flag_cmd,
+	[UI_CMD_UNDELETE] = flag_cmd,
+	[UI_CMD_DELETE] = delete_cmd,
+	[UI_CMD_MOVE] = move_cmd,
+	[UI_CMD_COPY] = move_cmd,
+};
 
 static void
 destroy(struct ui_screen *s)
@@ -965,7 +1051,7 @@ destroy(struct ui_screen *s)
 }
 
 static const struct ui_screen_ops ops = {
-	UI_CTX_INDEX, draw, NULL, NULL, event, index_cmd, destroy,
+	UI_CTX_INDEX, draw, NULL, NULL, event, cmds, destroy,
 };
 
 struct ui_screen *
