@@ -2,6 +2,8 @@
  * scr_index: a folder's message index.  Draws only the visible rows; the
  * row -> message mapping is the index's own order unless a limit or
  * collapsed threads are in force (then rebuilt once, O(n), per change).
+ * Limit and search are in scr_index_find.c, changes in scr_index_act.c
+ * (scr_index_int.h).
  */
 #include "config.h"
 
@@ -12,64 +14,8 @@
 #include <time.h>
 
 #include "core/str.h"
-#include "cache/driver.h"
 #include "core/xalloc.h"
-#include "ui/tui_int.h"
-
-struct idx {
-	struct ui_screen s;
-	struct ui_list l;
-	size_t account;
-	int64_t folder_id; /* 0 until the folder is known to the cache */
-	char *folder_name;
-	struct index *ix;
-	enum index_sort sort;
-	int reverse;
-	uint32_t *rows;    /* display row -> index position; NULL: identity */
-	uint32_t *hidden;  /* per row: messages hidden under it (collapsed) */
-	size_t nrows;
-	int64_t *limit;    /* sorted ids shown, when limit_q */
-	size_t nlimit;
-	char *limit_q;
-	int64_t *found;    /* sorted ids of the last search */
-	size_t nfound;
-	char *search_q;
-	int64_t *toggled;  /* thread roots collapsed (or expanded) */
-	size_t ntoggled;
-	int collapse_all;
-	uint64_t gen;       /* the folder's generation at the last load */
-	uint64_t ticket;    /* the folder's first sync, until it is done */
-	enum ui_cmd_id asking; /* the command whose prompt is open */
-	void (*then)(struct ui *, void *); /* after the expunge question */
-	void *then_arg;
-	char *pending_folder; /* change-folder waiting for that answer */
-	int64_t *asked;       /* the deleted messages the question counted */
-	size_t nasked;
-	struct ui_fcomp comp; /* Tab in the folder prompts */
-	char err[ERROR_MAX];
-};
-
-static int
-cmp_id(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static int
-has_id(const int64_t *set, size_t n, int64_t id)
-{
-	return n && bsearch(&id, set, n, sizeof(*set), cmp_id) != NULL;
-}
-
-static const struct index_rec *
-rec_at(const struct idx *x, size_t row)
-{
-	if (x->ix == NULL || row >= x->l.n)
-		return NULL;
-	return index_get(x->ix, x->rows ? x->rows[row] : row);
-}
+#include "ui/scr_index_int.h"
 
 static size_t
 row_of(const struct idx *x, int64_t id)
@@ -134,8 +80,8 @@ current_gen(struct ui *ui, const struct idx *x)
 	    cache_account_gen(ui->cache, x->account);
 }
 
-static int
-load(struct ui *ui, struct idx *x)
+int
+idx_load(struct ui *ui, struct idx *x)
 {
 	struct error err;
 	const struct index_rec *r;
@@ -172,17 +118,17 @@ load(struct ui *ui, struct idx *x)
 /* Reloads when the generation moved: a worker's sync, another
  * process (postie sync --bodies), or a change made elsewhere in the UI.
  * Once when next drawn or used, however many changes there were. */
-static void
-fresh(struct ui *ui, struct idx *x)
+void
+idx_fresh(struct ui *ui, struct idx *x)
 {
 	if (current_gen(ui, x) != x->gen)
-		load(ui, x);
+		idx_load(ui, x);
 }
 
 /* After the screen's own change, already applied to x->ix: when the
  * generation moved by just that change, nothing else needs loading. */
-static void
-own_change(struct ui *ui, struct idx *x, uint64_t before)
+void
+idx_own_change(struct ui *ui, struct idx *x, uint64_t before)
 {
 	if (x->gen == before && current_gen(ui, x) == before + 1)
 		x->gen = before + 1;
@@ -312,7 +258,7 @@ draw(struct ui *ui, struct ui_screen *s)
 	size_t i, msgs;
 	char shown[48];
 
-	fresh(ui, x);
+	idx_fresh(ui, x);
 	/* Messages, not rows: collapsed threads hide some. */
 	for (i = 0, msgs = x->l.n; x->hidden && i < x->nrows; i++)
 		msgs += x->hidden[i];
@@ -399,7 +345,7 @@ scr_index_step(struct ui *ui, struct ui_screen *s, int delta, int unread)
 	const struct index_rec *r;
 	size_t i;
 
-	fresh(ui, x);
+	idx_fresh(ui, x);
 	if (unread) {
 		for (i = x->l.cur + 1; i < x->l.n; i++) {
 			r = rec_at(x, i);
@@ -421,86 +367,6 @@ scr_index_step(struct ui *ui, struct ui_screen *s, int delta, int unread)
 	return scr_index_current(s);
 }
 
-static int
-set_flags(struct ui *ui, struct idx *x, const struct index_rec *r,
-    unsigned add, unsigned del)
-{
-	struct error err;
-	int64_t id = r->id;
-	unsigned old = r->flags, flags = (r->flags | add) & ~del;
-	uint64_t before = x->gen;
-
-	error_clear(&err);
-	if (cache_set_flags(ui->cache, id, add, del, &err) < 0) {
-		ui_message(ui, 1, "%s", err.msg);
-		return -1;
-	}
-	index_set_flags(x->ix, id, flags);
-	own_change(ui, x, before);
-	if (flags != old)
-		ui_own_change(ui, x->account, (flags & MSG_SEEN) ==
-		    (old & MSG_SEEN) ? 0 : flags & MSG_SEEN ? -1 : 1);
-	return 0;
-}
-
-void
-scr_index_seen(struct ui *ui, struct ui_screen *s, int64_t id)
-{
-	struct idx *x = (struct idx *)s;
-	const struct index_rec *r;
-	size_t pos;
-
-	if (x->ix == NULL || (pos = index_find(x->ix, id)) == (size_t)-1)
-		return;
-	r = index_get(x->ix, pos);
-	if (!(r->flags & MSG_SEEN))
-		set_flags(ui, x, r, MSG_SEEN, 0);
-}
-
-static int
-search(struct ui *ui, struct idx *x, const char *q, int64_t **ids_r,
-    size_t *n_r)
-{
-	struct error err;
-
-	error_clear(&err);
-	free(*ids_r);
-	*ids_r = NULL;
-	*n_r = 0;
-	/* Patterns: cache/pattern.h. */
-	if (cache_search(ui->cache, x->folder_id, q, ids_r, n_r, &err) < 0) {
-		ui_message(ui, 1, "%s", err.msg);
-		return -1;
-	}
-	if (*n_r)
-		qsort(*ids_r, *n_r, sizeof(**ids_r), cmp_id);
-	return 0;
-}
-
-static int
-search_next(struct ui *ui, struct idx *x)
-{
-	const struct index_rec *r;
-	size_t k, i;
-
-	for (k = 1; k <= x->l.n; k++) {
-		i = (x->l.cur + k) % x->l.n;
-		r = rec_at(x, i);
-		if (has_id(x->found, x->nfound, r->id)) {
-			/* Wrapped: the search went past the last row (test
-			 * before the cursor moves). */
-			int wrapped = x->l.cur + k >= x->l.n;
-
-			ui_list_set(&x->l, i, ui_body_rows(ui));
-			if (wrapped)
-				ui_message(ui, 0, "Search wrapped to the top.");
-			return 0;
-		}
-	}
-	ui_message(ui, 1, "Not found: %s", x->search_q);
-	return -1;
-}
-
 
 static void
 prompt_done(struct ui *ui, const char *text, void *arg)
@@ -519,8 +385,8 @@ complete(struct ui *ui, struct buf *text, void *arg)
 	scr_folders_complete(ui, x->account, &x->comp, text, 0);
 }
 
-static int
-ask(struct ui *ui, struct idx *x, const char *label, enum ui_cmd_id id)
+int
+idx_ask(struct ui *ui, struct idx *x, const char *label, enum ui_cmd_id id)
 {
 	x->asking = id;
 	ui_prompt(ui, label, NULL, prompt_done, x);
@@ -531,8 +397,8 @@ ask(struct ui *ui, struct idx *x, const char *label, enum ui_cmd_id id)
 }
 
 /* After a limit or collapse: new rows, same order, same message. */
-static int
-rebuild(struct ui *ui, struct idx *x)
+int
+idx_rebuild(struct ui *ui, struct idx *x)
 {
 	int64_t keep = scr_index_current(&x->s);
 	size_t row;
@@ -565,188 +431,6 @@ resort(struct ui *ui, struct idx *x)
 }
 
 static int
-folder_op(struct ui *ui, struct idx *x, const struct index_rec *r,
-    int move, const char *dest)
-{
-	struct error err;
-	uint64_t before = x->gen;
-	int64_t fid;
-	int rc;
-
-	error_clear(&err);
-	if (scr_folders_find(ui, x->account, dest, &fid) < 0)
-		return -1;
-	rc = move ? cache_move(ui->cache, r->id, fid, &err) :
-	    cache_copy(ui->cache, r->id, fid, &err);
-	if (rc < 0) {
-		ui_message(ui, 1, "%s", err.msg);
-		return -1;
-	}
-	ui_message(ui, 0, "%s to %s.", move ? "Moved" : "Copied", dest);
-	if (move)
-		load(ui, x);
-	else
-		own_change(ui, x, before);
-	ui_status_changed(ui, x->account);
-	return 0;
-}
-
-/* The messages marked deleted, into x->asked (what the question
- * counts, and all that the answer removes). */
-static size_t
-gather_deleted(struct idx *x)
-{
-	size_t i, total = x->ix ? index_count(x->ix) : 0;
-	const struct index_rec *r;
-
-	free(x->asked);
-	x->asked = NULL;
-	x->nasked = 0;
-	for (i = 0; i < total; i++) {
-		r = index_get(x->ix, i);
-		if (!(r->flags & MSG_DELETED))
-			continue;
-		x->asked = xreallocarray(x->asked, x->nasked + 1,
-		    sizeof(*x->asked));
-		x->asked[x->nasked++] = r->id;
-	}
-	return x->nasked;
-}
-
-static int
-expunge(struct ui *ui, struct idx *x)
-{
-	const struct account *a = cache_account(ui->cache, x->account);
-	struct error err;
-
-	error_clear(&err);
-	if (x->folder_id == 0 || cache_expunge_ids(ui->cache, x->folder_id,
-	    x->asked, x->nasked, &err) < 0) {
-		ui_message(ui, 1, "%s", err.msg[0] ? err.msg :
-		    "The folder is not loaded yet.");
-		return -1;
-	}
-	switch (cache_delete_outcome(a)) {
-	case CACHE_DELETE_SERVER_KEEPS:
-		ui_message(ui, 0, "Deleted here only: the server keeps its "
-		    "copy (keep_on_server = yes).");
-		break;
-	case CACHE_DELETE_SERVER_DAYS:
-		ui_message(ui, 0, "Deleted here: the server keeps its copy "
-		    "until %u days after the download.", a->keep_days);
-		break;
-	default:
-		ui_message(ui, 0, "Deleted messages removed.");
-	}
-	ui_status_changed(ui, x->account);
-	return load(ui, x);
-}
-
-static void
-expunge_done(struct ui *ui, const char *text, void *arg)
-{
-	struct idx *x = arg;
-	void (*then)(struct ui *, void *) = x->then;
-
-	x->then = NULL;
-	if (strcmp(text, "y") == 0) {
-		if (expunge(ui, x) < 0)
-			return; /* stay: the message says why */
-	} else if (then == NULL) {
-		ui_message(ui, 0, "Nothing removed.");
-	}
-	if (then)
-		then(ui, x->then_arg);
-}
-
-/*
- * Asks before removing the messages marked deleted, naming what is lost;
- * then (if not NULL) runs after the answer, unless the removal failed.
- * Returns 0 with nothing to ask (then is not called), 1 when asking.
- */
-static int
-expunge_ask(struct ui *ui, struct idx *x, void (*then)(struct ui *, void *),
-    void *then_arg)
-{
-	const struct account *a = cache_account(ui->cache, x->account);
-	size_t n;
-	const char *s;
-	char q[256];
-
-	fresh(ui, x);
-	n = gather_deleted(x);
-	s = n == 1 ? "" : "s";
-
-	if (n == 0) {
-		if (then == NULL)
-			ui_message(ui, 0, "No messages are marked deleted "
-			    "(d marks one).");
-		return 0;
-	}
-	switch (cache_delete_outcome(a)) {
-	case CACHE_DELETE_ONLY_COPY:
-		snprintf(q, sizeof(q), "%zu message%s will be deleted from "
-		    "disk; this account keeps no copy on the server. Delete "
-		    "%s? (y/n) ", n, s, n == 1 ? "it" : "them");
-		break;
-	case CACHE_DELETE_SERVER_KEEPS:
-		snprintf(q, sizeof(q), "Remove %zu deleted message%s from "
-		    "this computer? The server keeps its copy. (y/n) ", n, s);
-		break;
-	case CACHE_DELETE_SERVER_DAYS:
-		snprintf(q, sizeof(q), "Remove %zu deleted message%s from "
-		    "this computer? The server keeps its copy until %u days "
-		    "after the download. (y/n) ", n, s, a->keep_days);
-		break;
-	default:
-		snprintf(q, sizeof(q), "Remove %zu deleted message%s from "
-		    "the server? (y/n) ", n, s);
-	}
-	x->then = then;
-	x->then_arg = then_arg;
-	ui_ask_yesno(ui, q, expunge_done, x);
-	return 1;
-}
-
-int
-scr_index_leave(struct ui *ui, struct ui_screen *s,
-    void (*then)(struct ui *, void *), void *arg)
-{
-	return expunge_ask(ui, (struct idx *)s, then, arg);
-}
-
-static int
-change_folder(struct ui *ui, struct idx *x)
-{
-	struct error err;
-	int64_t id;
-
-	error_clear(&err);
-	if (x->pending_folder == NULL)
-		return -1;
-	if (cache_folder_find(ui->cache, x->account, x->pending_folder, &id,
-	    &err) < 0) {
-		ui_message(ui, 1, "%s", err.msg);
-		return -1;
-	}
-	free(x->folder_name);
-	x->folder_name = x->pending_folder;
-	x->pending_folder = NULL;
-	x->folder_id = id;
-	x->l.cur = x->l.top = 0;
-	free(x->limit_q);
-	x->limit_q = NULL;
-	index_free(&x->ix);
-	return load(ui, x);
-}
-
-static void
-change_after(struct ui *ui, void *arg)
-{
-	change_folder(ui, arg);
-}
-
-static int
 thread_cmd(struct ui *ui, struct idx *x, int all)
 {
 	const struct index_rec *r;
@@ -762,7 +446,7 @@ thread_cmd(struct ui *ui, struct idx *x, int all)
 		free(x->toggled);
 		x->toggled = NULL;
 		x->ntoggled = 0;
-		return rebuild(ui, x);
+		return idx_rebuild(ui, x);
 	}
 	while (row > 0 && (r = rec_at(x, row)) && r->depth > 0)
 		row--;
@@ -830,7 +514,7 @@ sort_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
 	enum index_sort so;
 
 	if (arg == NULL)
-		return ask(ui, x, "Sort by (date, arrival, from, subject, "
+		return idx_ask(ui, x, "Sort by (date, arrival, from, subject, "
 		    "size, thread): ", UI_CMD_SORT);
 	if (index_sort_parse(arg, &so) < 0)
 		return sort_prefix(ui, x, arg);
@@ -849,80 +533,10 @@ sort_reverse_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
 }
 
 static int
-limit_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
-    const char *arg)
-{
-	struct idx *x = (struct idx *)s;
-
-	if (arg == NULL)
-		return ask(ui, x, "Limit to messages matching (~f ~s ~d "
-		    "~U ~F ..., words; empty: all): ", UI_CMD_LIMIT);
-	fresh(ui, x);
-	free(x->limit_q);
-	x->limit_q = NULL;
-	if (*arg && search(ui, x, arg, &x->limit, &x->nlimit) == 0)
-		x->limit_q = xstrdup(arg);
-	return rebuild(ui, x);
-}
-
-static int
-search_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
-    const char *arg)
-{
-	struct idx *x = (struct idx *)s;
-
-	if (arg == NULL)
-		return ask(ui, x, "Search: ", UI_CMD_SEARCH);
-	fresh(ui, x);
-	free(x->search_q);
-	x->search_q = xstrdup(arg);
-	if (search(ui, x, arg, &x->found, &x->nfound) < 0)
-		return -1;
-	return search_next(ui, x);
-}
-
-static int
-search_next_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
-    const char *arg)
-{
-	struct idx *x = (struct idx *)s;
-
-	if (x->search_q == NULL)
-		return ask(ui, x, "Search: ", UI_CMD_SEARCH);
-	return search_next(ui, x);
-}
-
-static int
 collapse_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
     const char *arg)
 {
 	return thread_cmd(ui, (struct idx *)s, id == UI_CMD_COLLAPSE_ALL);
-}
-
-static int
-change_folder_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
-    const char *arg)
-{
-	struct idx *x = (struct idx *)s;
-	int64_t fid;
-
-	if (arg == NULL)
-		return ask(ui, x, "Open folder: ", UI_CMD_CHANGE_FOLDER);
-	if (scr_folders_find(ui, x->account, arg, &fid) < 0)
-		return -1;
-	/* Leaving the folder: first the deleted marks, as on q. */
-	free(x->pending_folder);
-	x->pending_folder = xstrdup(arg);
-	if (expunge_ask(ui, x, change_after, x) == 1)
-		return 0;
-	return change_folder(ui, x);
-}
-
-static int
-expunge_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
-    const char *arg)
-{
-	return expunge_ask(ui, (struct idx *)s, NULL, NULL) < 0 ? -1 : 0;
 }
 
 static int
@@ -934,8 +548,8 @@ step_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
 }
 
 /* The message under the cursor, or NULL (said). */
-static const struct index_rec *
-cursor(struct ui *ui, struct idx *x)
+const struct index_rec *
+idx_cursor(struct ui *ui, struct idx *x)
 {
 	const struct index_rec *r = rec_at(x, x->l.cur);
 
@@ -948,7 +562,7 @@ static int
 open_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
     const char *arg)
 {
-	const struct index_rec *r = cursor(ui, (struct idx *)s);
+	const struct index_rec *r = idx_cursor(ui, (struct idx *)s);
 
 	if (r == NULL)
 		return -1;
@@ -956,78 +570,27 @@ open_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
 	return 0;
 }
 
-static int
-flag_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
-    const char *arg)
-{
-	struct idx *x = (struct idx *)s;
-	const struct index_rec *r = cursor(ui, x);
-	unsigned f = id == UI_CMD_TOGGLE_NEW ? MSG_SEEN : id == UI_CMD_FLAG ?
-	    MSG_FLAGGED : MSG_DELETED;
-
-	if (r == NULL)
-		return -1;
-	if (id == UI_CMD_UNDELETE)
-		return set_flags(ui, x, r, 0, MSG_DELETED);
-	return set_flags(ui, x, r, r->flags & f ? 0 : f, r->flags & f);
-}
-
-static int
-delete_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
-    const char *arg)
-{
-	struct idx *x = (struct idx *)s;
-	const struct index_rec *r = cursor(ui, x);
-
-	if (r == NULL)
-		return -1;
-	/* Every account marks here and removes on expunge, after a
-	 * question that says what is lost (expunge_ask). */
-	if (!(r->flags & MSG_DELETED) &&
-	    set_flags(ui, x, r, MSG_DELETED, 0) < 0)
-		return -1;
-	if (ui->top == s)
-		ui_list_move(&x->l, 1, ui_body_rows(ui));
-	return 0;
-}
-
-static int
-move_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
-    const char *arg)
-{
-	struct idx *x = (struct idx *)s;
-	const struct index_rec *r = cursor(ui, x);
-	int move = id == UI_CMD_MOVE;
-
-	if (r == NULL)
-		return -1;
-	if (arg == NULL)
-		return ask(ui, x, move ? "Move to folder: " :
-		    "Copy to folder: ", id);
-	return folder_op(ui, x, r, move, arg);
-}
-
 /* The index's function for each command (cmd.h). */
 static const ui_screen_fn cmds[UI_CMD_N] = {
 	[UI_CMD_SORT] = sort_cmd,
 	[UI_CMD_SORT_REVERSE] = sort_reverse_cmd,
-	[UI_CMD_LIMIT] = limit_cmd,
-	[UI_CMD_SEARCH] = search_cmd,
-	[UI_CMD_SEARCH_NEXT] = search_next_cmd,
+	[UI_CMD_LIMIT] = idx_limit_cmd,
+	[UI_CMD_SEARCH] = idx_search_cmd,
+	[UI_CMD_SEARCH_NEXT] = idx_search_next_cmd,
 	[UI_CMD_COLLAPSE] = collapse_cmd,
 	[UI_CMD_COLLAPSE_ALL] = collapse_cmd,
-	[UI_CMD_CHANGE_FOLDER] = change_folder_cmd,
-	[UI_CMD_EXPUNGE] = expunge_cmd,
+	[UI_CMD_CHANGE_FOLDER] = idx_change_folder_cmd,
+	[UI_CMD_EXPUNGE] = idx_expunge_cmd,
 	[UI_CMD_NEXT_UNREAD] = step_cmd,
 	[UI_CMD_NEXT_MESSAGE] = step_cmd,
 	[UI_CMD_PREV_MESSAGE] = step_cmd,
 	[UI_CMD_OPEN] = open_cmd,
-	[UI_CMD_TOGGLE_NEW] = flag_cmd,
-	[UI_CMD_FLAG] = flag_cmd,
-	[UI_CMD_UNDELETE] = flag_cmd,
-	[UI_CMD_DELETE] = delete_cmd,
-	[UI_CMD_MOVE] = move_cmd,
-	[UI_CMD_COPY] = move_cmd,
+	[UI_CMD_TOGGLE_NEW] = idx_flag_cmd,
+	[UI_CMD_FLAG] = idx_flag_cmd,
+	[UI_CMD_UNDELETE] = idx_flag_cmd,
+	[UI_CMD_DELETE] = idx_delete_cmd,
+	[UI_CMD_MOVE] = idx_move_cmd,
+	[UI_CMD_COPY] = idx_move_cmd,
 };
 
 static void
@@ -1067,7 +630,7 @@ scr_index_new(struct ui *ui, size_t account, int64_t folder_id,
 	x->folder_id = folder_id;
 	x->folder_name = xstrdup(folder_name);
 	x->sort = INDEX_SORT_DATE;
-	load(ui, x);
+	idx_load(ui, x);
 	/* Answer from disk, and ask the worker for what is new
 	 * (doc/HACKING.md, Data flow of a sync): a folder not in the cache
 	 * yet comes with the account's sync.  The ticket tells when it is
