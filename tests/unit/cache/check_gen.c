@@ -32,21 +32,6 @@ teardown(void)
 	tmp_remove(dir);
 }
 
-static int64_t
-add(struct db *db, int64_t folder, uint32_t uid, unsigned flags)
-{
-	struct db_msg m;
-	struct error err;
-
-	memset(&m, 0, sizeof(m));
-	m.folder_id = folder;
-	m.uid = uid;
-	m.flags = flags;
-	m.subject = "s";
-	ck_assert_int_eq(db_msg_insert(db, &m, &err), 0);
-	return m.id;
-}
-
 static struct cache *
 open_imap(int64_t *inbox_r, int64_t *other_r, size_t *a_r)
 {
@@ -93,7 +78,7 @@ other_process_writes(int64_t folder, uint32_t uid)
 
 		if (db_open(path, &db, &err) < 0)
 			_exit(2);
-		add(db, folder, uid, 0);
+		test_msg_add(db, folder, uid, 0);
 		db_close(&db);
 		_exit(0);
 	}
@@ -112,7 +97,7 @@ START_TEST(own_changes_move_by_one)
 	size_t a;
 
 	c = open_imap(&inbox, &other, &a);
-	id = add(cache_db(c), inbox, 1, 0);
+	id = test_msg_add(cache_db(c), inbox, 1, 0);
 	g = cache_folder_gen(c, inbox);
 	go = cache_folder_gen(c, other);
 	ga = cache_account_gen(c, a);
@@ -151,7 +136,7 @@ START_TEST(noop_does_not_hide_a_real_change)
 	 * user's change finds nothing to do (the worker did it).  The
 	 * screen must see more than its own +1, or it keeps the old view. */
 	c = open_imap(&inbox, &other, &a);
-	id = add(cache_db(c), inbox, 1, MSG_SEEN);
+	id = test_msg_add(cache_db(c), inbox, 1, MSG_SEEN);
 	g = cache_folder_gen(c, inbox);
 	worker_changed(c, a, inbox);
 	ck_assert_int_eq(cache_set_flags(c, id, MSG_SEEN, 0, &err), 0);
@@ -205,7 +190,7 @@ START_TEST(own_connections_are_not_another_process)
 	ck_assert_int_eq(db_open(path, &w, &err), 0);
 	g = cache_folder_gen(c, inbox);
 	go = cache_folder_gen(c, other);
-	add(w, inbox, 3, 0);
+	test_msg_add(w, inbox, 3, 0);
 	worker_changed(c, a, inbox);
 	ck_assert_uint_eq(cache_folder_gen(c, inbox), g + 1);
 	/* Not taken for another process's write at once; at most once,
@@ -219,7 +204,7 @@ START_TEST(own_connections_are_not_another_process)
 	 * quiet, never lost. */
 	g = cache_folder_gen(c, other);
 	other_process_writes(other, 8);
-	add(w, inbox, 4, 0);
+	test_msg_add(w, inbox, 4, 0);
 	ck_assert_uint_eq(cache_folder_gen(c, other), g);
 	ck_assert_uint_eq(cache_folder_gen(c, other), g + 1);
 	ck_assert_uint_eq(cache_folder_gen(c, other), g + 1);
