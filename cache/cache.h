@@ -176,7 +176,8 @@ int cache_message_raw(struct cache *c, int64_t msg_id, struct buf *out,
  * Generations: a number per folder that moves whenever its messages may
  * have changed: each change this process makes (its workers' syncs,
  * and the calls below: cache_set_flags() and cache_delete() move it by
- * exactly one, also when nothing needed changing or the call failed;
+ * exactly one once they found the message, also when nothing needed
+ * changing or the change failed;
  * cache_move(), cache_copy() and the expunges at least once for each
  * folder they touch), and commits of another process
  * (db_foreign_commit() in db.h says when they are seen).  A screen
