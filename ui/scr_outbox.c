@@ -274,8 +274,9 @@ drop_done(struct ui *ui, const char *text, void *arg)
 		    "sent.");
 }
 
+/* retry and drop: both on the message under the cursor. */
 static int
-retry_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
+msg_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
     const char *arg)
 {
 	struct outbox *o = (struct outbox *)s;
@@ -284,34 +285,22 @@ retry_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
 	if ((m = current(ui, o)) == NULL)
 		return -1;
 	o->asked = m->id;
-	if (m->state == OUTBOX_UNKNOWN) {
+	if (id == UI_CMD_DROP)
+		ui_ask_yesno(ui, m->state == OUTBOX_QUEUED ? "Delete this "
+		    "message from the outbox? It will not be sent. (y/n) " :
+		    "Delete this message from the outbox? (y/n) ", drop_done,
+		    o);
+	else if (m->state == OUTBOX_UNKNOWN)
 		ui_ask_yesno(ui, "It may have been delivered already. "
 		    "Send it again anyway? (y/n) ", retry_done, o);
-		return 0;
-	}
-	retry(ui, o, m->id);
-	return 0;
-}
-
-static int
-drop_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
-    const char *arg)
-{
-	struct outbox *o = (struct outbox *)s;
-	const struct outbox_msg *m;
-
-	if ((m = current(ui, o)) == NULL)
-		return -1;
-	o->asked = m->id;
-	ui_ask_yesno(ui, m->state == OUTBOX_QUEUED ? "Delete this "
-	    "message from the outbox? It will not be sent. (y/n) " :
-	    "Delete this message from the outbox? (y/n) ", drop_done, o);
+	else
+		retry(ui, o, m->id);
 	return 0;
 }
 
 static const ui_screen_fn cmds[UI_CMD_N] = {
-	[UI_CMD_RETRY] = retry_cmd,
-	[UI_CMD_DROP] = drop_cmd,
+	[UI_CMD_RETRY] = msg_cmd,
+	[UI_CMD_DROP] = msg_cmd,
 };
 
 static void
