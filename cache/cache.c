@@ -23,8 +23,6 @@
 #include "core/str.h"
 #include "core/xalloc.h"
 
-#define EVQ_MAX 65536 /* beyond this, only state/done events are kept */
-
 char *
 cache_maildir_path(struct cache *c, size_t i, struct error *err)
 {
@@ -103,6 +101,9 @@ cache_open(const struct config *cfg, const struct cache_opts *opts,
 	c->workers = xcalloc(c->naccounts + 1, sizeof(*c->workers));
 	c->states = xcalloc(c->naccounts + 1, sizeof(*c->states));
 	c->errors = xcalloc(c->naccounts + 1, sizeof(*c->errors));
+	c->ev_progress = xcalloc(c->naccounts + 1, sizeof(*c->ev_progress));
+	c->ev_last = xcalloc(c->naccounts + 1, sizeof(*c->ev_last));
+	c->account_gens = xcalloc(c->naccounts + 1, sizeof(*c->account_gens));
 	for (i = 0; i < c->naccounts; i++) {
 		account_init(&c->accounts[i], &cfg->accounts[i]);
 		if (c->accounts[i].protocol == CONFIG_POP3 &&
@@ -147,6 +148,10 @@ cache_close(struct cache **cp)
 	free(c->workers);
 	free(c->states);
 	free(c->errors);
+	free(c->ev_progress);
+	free(c->ev_last);
+	free(c->account_gens);
+	free(c->gens);
 	free(c->data_dir);
 	free(c->cache_dir);
 	free(c->db_path);
@@ -379,33 +384,110 @@ cache_search(struct cache *c, int64_t folder_id, const char *pattern,
 
 /* --- events --- */
 
+/* The counter of folder (lock held), created at 0. */
+static uint64_t *
+gen_slot(struct cache *c, int64_t folder)
+{
+	size_t i;
+
+	for (i = 0; i < c->ngens; i++)
+		if (c->gens[i].folder == folder)
+			return &c->gens[i].n;
+	if (c->ngens == c->gencap) {
+		c->gencap = c->gencap ? c->gencap * 2 : 32;
+		c->gens = xreallocarray(c->gens, c->gencap, sizeof(*c->gens));
+	}
+	c->gens[c->ngens].folder = folder;
+	c->gens[c->ngens].n = 0;
+	return &c->gens[c->ngens++].n;
+}
+
+static void
+gen_bump_locked(struct cache *c, size_t account, int64_t folder_id)
+{
+	if (folder_id)
+		(*gen_slot(c, folder_id))++;
+	if (account < c->naccounts)
+		c->account_gens[account]++;
+}
+
+void
+cache_gen_bump(struct cache *c, size_t account, int64_t folder_id)
+{
+	pthread_mutex_lock(&c->lock);
+	gen_bump_locked(c, account, folder_id);
+	pthread_mutex_unlock(&c->lock);
+}
+
+/* Another process's commits move every generation. */
+static void
+foreign_check(struct cache *c)
+{
+	if (db_foreign_commit(c->db, NULL) == 1) {
+		pthread_mutex_lock(&c->lock);
+		c->foreign_gen++;
+		pthread_mutex_unlock(&c->lock);
+	}
+}
+
+uint64_t
+cache_folder_gen(struct cache *c, int64_t folder_id)
+{
+	uint64_t g;
+
+	foreign_check(c);
+	pthread_mutex_lock(&c->lock);
+	g = c->foreign_gen + (folder_id ? *gen_slot(c, folder_id) : 0);
+	pthread_mutex_unlock(&c->lock);
+	return g;
+}
+
+uint64_t
+cache_account_gen(struct cache *c, size_t i)
+{
+	uint64_t g;
+
+	foreign_check(c);
+	pthread_mutex_lock(&c->lock);
+	g = c->foreign_gen + (i < c->naccounts ? c->account_gens[i] : 0);
+	pthread_mutex_unlock(&c->lock);
+	return g;
+}
+
 void
 cache_post(struct cache *c, const struct cache_event *ev)
 {
-	size_t i, k;
+	size_t a = ev->account < c->naccounts ? ev->account : c->naccounts;
 
 	pthread_mutex_lock(&c->lock);
-	if (ev->kind == CACHE_EV_PROGRESS) {
-		for (i = 0; i < c->evn; i++) {
-			k = (c->evhead + i) % c->evcap;
-			if (c->evq[k].kind == CACHE_EV_PROGRESS &&
-			    c->evq[k].account == ev->account) {
-				c->evq[k] = *ev;
-				pthread_mutex_unlock(&c->lock);
-				return;
-			}
-		}
+	switch (ev->kind) {
+	case CACHE_EV_FOLDER_CHANGED:
+	case CACHE_EV_MESSAGE_ARRIVED:
+	case CACHE_EV_REFUSED: /* the change was undone */
+		gen_bump_locked(c, ev->account, ev->folder_id);
+		break;
+	case CACHE_EV_FOLDERS_CHANGED:
+	case CACHE_EV_SYNC_DONE:
+	case CACHE_EV_OUTBOX: /* listed with the folders */
+		gen_bump_locked(c, ev->account, 0);
+		break;
+	default:
+		break;
+	}
+	/* The account's latest progress slot: still queued, and nothing
+	 * of the account after it (so it never jumps over its SYNC_DONE). */
+	if (ev->kind == CACHE_EV_PROGRESS && c->ev_progress[a] &&
+	    c->ev_progress[a] == c->ev_last[a] &&
+	    c->ev_progress[a] > c->evpopped) {
+		c->evq[(c->evhead + (c->ev_progress[a] - 1 - c->evpopped)) %
+		    c->evcap] = *ev;
+		pthread_mutex_unlock(&c->lock);
+		return;
 	}
 	if (c->evn == c->evcap) {
-		size_t ncap = c->evcap ? c->evcap * 2 : 64;
-		struct cache_event *q;
+		size_t ncap = c->evcap ? c->evcap * 2 : 64, i;
+		struct cache_event *q = xcalloc(ncap, sizeof(*q));
 
-		if (c->evcap >= EVQ_MAX && (ev->kind == CACHE_EV_PROGRESS ||
-		    ev->kind == CACHE_EV_MESSAGE_ARRIVED)) {
-			pthread_mutex_unlock(&c->lock);
-			return; /* nobody reads: FOLDER_CHANGED covers it */
-		}
-		q = xcalloc(ncap, sizeof(*q));
 		for (i = 0; i < c->evn; i++)
 			q[i] = c->evq[(c->evhead + i) % c->evcap];
 		free(c->evq);
@@ -414,6 +496,10 @@ cache_post(struct cache *c, const struct cache_event *ev)
 		c->evhead = 0;
 	}
 	c->evq[(c->evhead + c->evn) % c->evcap] = *ev;
+	c->evpushed++;
+	c->ev_last[a] = c->evpushed;
+	if (ev->kind == CACHE_EV_PROGRESS)
+		c->ev_progress[a] = c->evpushed;
 	if (c->evn++ == 0) {
 		ssize_t w = write(c->evpipe[1], "e", 1);
 
@@ -439,6 +525,7 @@ cache_event_read(struct cache *c, struct cache_event *ev_r)
 		*ev_r = c->evq[c->evhead];
 		c->evhead = (c->evhead + 1) % c->evcap;
 		c->evn--;
+		c->evpopped++;
 		got = 1;
 	}
 	if (c->evn == 0)

@@ -14,10 +14,11 @@
  *     index (and Maildir) at once and are queued in the same transaction
  *     for the account's worker to replay on the server, exactly once,
  *     surviving restarts.  Without a worker they wait in the queue.
- *   - Events: when anything changes, one byte is written to the event
- *     pipe; poll cache_event_fd() for POLLIN and call cache_event_read()
- *     until it returns 0.  See "Events" below for the kinds and the one
- *     rule on what is coalesced.
+ *   - Events: when a worker changes anything, one byte is written to the
+ *     event pipe; poll cache_event_fd() for POLLIN and call
+ *     cache_event_read() until it returns 0.  See "Events" below for the
+ *     kinds and the one rule on what is merged; "Generations" for how a
+ *     reader learns that a folder changed, whoever changed it.
  *   - cache_close() stops the workers (cancel + join, bounded by their
  *     timeouts), so no thread outlives it and no file is half-written.
  */
@@ -69,19 +70,24 @@ struct cache_folder {
 };
 
 /*
- * Events.  Every event posted is delivered, in order, with two
- * exceptions.  A PROGRESS event replaces the account's PROGRESS that is
- * still queued (one "latest progress" slot per account), because only the
- * latest one means anything.  And when nobody reads (EVQ_MAX events
- * queued), further PROGRESS and MESSAGE_ARRIVED events are not queued:
- * the FOLDER_CHANGED that follows every change covers them.  Nothing else
- * is ever dropped or merged; SYNC_DONE and SEND_DONE never are.
+ * Events (doc/HACKING.md, Events).  These are all the kinds.  Every
+ * event posted is delivered, in the order posted; none is ever dropped,
+ * and the queue grows while nobody reads it.  One thing is merged: a
+ * PROGRESS replaces its account's PROGRESS that is still queued when no
+ * other event of that account was queued after it (one "latest
+ * progress" slot per account), since only the latest means anything.
+ *
+ * The UI thread's own changes through this header (cache_set_flags and
+ * the others below) post no event: they move the folder's generation
+ * (cache_folder_gen), which is how a screen learns of every change.
  */
 enum cache_event_kind {
 	CACHE_EV_ACCOUNT,         /* state changed (error: see text) */
-	CACHE_EV_FOLDERS_CHANGED, /* the folder list of account changed */
-	CACHE_EV_FOLDER_CHANGED,  /* messages of folder_id changed: reload */
-	CACHE_EV_MESSAGE_ARRIVED, /* msg_id new in folder_id */
+	CACHE_EV_FOLDERS_CHANGED, /* a worker changed the folder list of
+				     account */
+	CACHE_EV_FOLDER_CHANGED,  /* a worker changed messages of folder_id
+				     (the generation moved too) */
+	CACHE_EV_MESSAGE_ARRIVED, /* msg_id new in folder_id: new mail */
 	CACHE_EV_BODY_READY,      /* msg_id's raw bytes can be fetched now */
 	CACHE_EV_BODY_FAILED,     /* msg_id could not be fetched (text) */
 	CACHE_EV_PROGRESS,        /* done/total/bytes; text: what */
@@ -166,6 +172,23 @@ int cache_index_open(struct cache *c, int64_t folder_id, enum index_sort sort,
  */
 int cache_message_raw(struct cache *c, int64_t msg_id, struct buf *out,
     struct error *err);
+/*
+ * Generations: a number per folder that moves whenever its messages may
+ * have changed: each change this process makes (its workers' syncs,
+ * and the calls below: cache_set_flags() and cache_delete() move it by
+ * exactly one once they found the message, also when nothing needed
+ * changing or the change failed;
+ * cache_move(), cache_copy() and the expunges at least once for each
+ * folder they touch), and commits of another process
+ * (db_foreign_commit() in db.h says when they are seen).  A screen
+ * keeps the generation it loaded and reloads when it moved; one that
+ * made a change itself and sees its generation + 1 afterwards knows
+ * that nothing else changed.  Nothing is counted, so nothing can drift.
+ * cache_account_gen() moves with every folder of account i, with its
+ * folder list and with its outbox.  UI thread only (they read cache_db()).
+ */
+uint64_t cache_folder_gen(struct cache *c, int64_t folder_id);
+uint64_t cache_account_gen(struct cache *c, size_t i);
 /* Sets and clears MSG_* flags (Maildir: renames the file as well). */
 int cache_set_flags(struct cache *c, int64_t msg_id, unsigned add,
     unsigned remove, struct error *err);

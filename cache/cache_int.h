@@ -26,6 +26,10 @@ struct cache {
 	pthread_mutex_t lock;        /* events and account states */
 	struct cache_event *evq;
 	size_t evhead, evn, evcap;   /* ring buffer */
+	uint64_t evpushed, evpopped; /* events ever queued and read */
+	/* per account: 1 + the queue position (evpushed count) of its
+	 * PROGRESS still queued, and of its last event queued; 0 none */
+	uint64_t *ev_progress, *ev_last;
 	int evpipe[2];
 	enum account_state *states;
 	char (*errors)[ERROR_MAX];
@@ -37,13 +41,27 @@ struct cache {
 	int addr_bg_running, addr_bg_ok;
 	struct addrbook *addr_bg;
 	int64_t addr_bg_last;
+	/* generations (cache_folder_gen), under lock */
+	struct cache_gen {
+		int64_t folder;
+		uint64_t n;
+	} *gens;
+	size_t ngens, gencap;
+	uint64_t *account_gens;      /* per account */
+	uint64_t foreign_gen;        /* other processes' commits seen */
 };
 /* addr.c: ends cache_addr_prepare's thread (cache_close). */
 void cache_addr_join(struct cache *c);
 
-/* Queues an event (thread-safe).  Progress events of one account
- * replace the previous one still queued. */
+/* Queues an event (thread-safe; cache.h, Events).  A PROGRESS replaces
+ * the account's PROGRESS still queued when no other event of the
+ * account was queued after it.  FOLDER_CHANGED, MESSAGE_ARRIVED,
+ * REFUSED, FOLDERS_CHANGED, SYNC_DONE and OUTBOX move the generations
+ * they concern. */
 void cache_post(struct cache *c, const struct cache_event *ev);
+/* Moves the generation of folder_id (0: none) and of account
+ * (thread-safe): every change the cache makes to a folder calls it. */
+void cache_gen_bump(struct cache *c, size_t account, int64_t folder_id);
 /* The folder name of account (created in the index when absent), else
  * the one the server marked role, else "Sent" or "Drafts". */
 int cache_role_folder(struct db *db, const char *account, const char *name,

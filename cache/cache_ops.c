@@ -150,16 +150,12 @@ queue(struct cache *c, struct where *w, enum db_op_kind kind,
 	return db_op_add(c->db, &op, err);
 }
 
+/* The UI thread's own change: the generation says so (cache.h,
+ * Generations); no event, since the UI made it and shows it. */
 static void
 changed(struct cache *c, size_t account, int64_t folder_id)
 {
-	struct cache_event ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.kind = CACHE_EV_FOLDER_CHANGED;
-	ev.account = account;
-	ev.folder_id = folder_id;
-	cache_post(c, &ev);
+	cache_gen_bump(c, account, folder_id);
 }
 
 int
@@ -176,6 +172,9 @@ cache_set_flags(struct cache *c, int64_t msg_id, unsigned add,
 		return -1;
 	flags = ((w.m.flags | add) & ~remove) & MSG_ALL_FLAGS;
 	if (flags == w.m.flags) {
+		/* Nothing to do, and still one generation, so that a caller
+		 * whose view was old sees more than its own +1. */
+		changed(c, w.account, w.f.id);
 		unlocate(&w);
 		return 0;
 	}
@@ -198,8 +197,7 @@ cache_set_flags(struct cache *c, int64_t msg_id, unsigned add,
 		if (rc == 0)
 			worker_request(c, w.account, WORKER_OPS, 0, 0, 0);
 	}
-	if (rc == 0)
-		changed(c, w.account, w.f.id);
+	changed(c, w.account, w.f.id); /* a failure may have done part */
 	unlocate(&w);
 	return rc;
 }
@@ -237,10 +235,9 @@ cache_delete(struct cache *c, int64_t msg_id, struct error *err)
 		return -1;
 	if (w.m.key) {
 		rc = pop3_delete(c, &w, err);
-		if (rc == 0) {
-			changed(c, w.account, w.f.id);
+		changed(c, w.account, w.f.id);
+		if (rc == 0)
 			worker_request(c, w.account, WORKER_OPS, 0, 0, 0);
-		}
 		unlocate(&w);
 		return rc;
 	}

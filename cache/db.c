@@ -375,6 +375,41 @@ configure_sqlite(void)
  * no other thread opens one meanwhile (doc/HACKING.md, "The index").
  */
 static pthread_mutex_t open_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Commits of all this process's connections, for db_foreign_commit(). */
+static uint64_t local_commits;
+
+/* SQLite calls it on the committing thread, before the commit shows in
+ * other connections' data_version: a reader that loads the count first
+ * never takes one of ours for another process's. */
+static int
+commit_hook(void *arg)
+{
+	struct db *db = arg;
+
+	db->own_commits++;
+	__atomic_add_fetch(&local_commits, 1, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+int
+db_foreign_commit(struct db *db, struct error *err)
+{
+	uint64_t others = __atomic_load_n(&local_commits, __ATOMIC_SEQ_CST) -
+	    db->own_commits;
+	int64_t dv;
+	int rc = 0;
+
+	if (db_data_version(db, &dv, err) < 0)
+		return -1;
+	if (db->seen && dv != db->seen_dv && others == db->seen_local)
+		rc = 1;
+	if (!db->seen || rc || dv == db->seen_dv)
+		db->seen_dv = dv;
+	db->seen_local = others;
+	db->seen = 1;
+	return rc;
+}
 static int open_conns;
 
 void
@@ -468,6 +503,7 @@ db_open_version_locked(const char *path, int version, struct db **db_r,
 	}
 	db->counted = 1;
 	open_conns++;
+	sqlite3_commit_hook(db->sq, commit_hook, db);
 	sqlite3_busy_timeout(db->sq, 10000);
 	sqlite3_extended_result_codes(db->sq, 1);
 	/*

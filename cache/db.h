@@ -150,6 +150,18 @@ void db_close(struct db **db);
 /* PRAGMA data_version: moves when another connection (a worker, another
  * process) commits, so a reader can tell that its view is old. */
 int db_data_version(struct db *db, int64_t *dv_r, struct error *err);
+/*
+ * 1 when another process committed to the file since the last call on
+ * db (doc/HACKING.md, Events).  data_version also moves for this
+ * process's other connections (the workers), so their commits are
+ * counted: when data_version moved and none of them committed, another
+ * process did.  When both happened, whose commit it was is unknown:
+ * the call answers 0 and keeps the old data_version, so the first call
+ * with no commit of ours in between answers 1.  Another process's
+ * commit is thus reported late but never missed, and a burst of our
+ * own may be reported once.  The first call answers 0.  -1 with err.
+ */
+int db_foreign_commit(struct db *db, struct error *err);
 /* The schema version of the open database. */
 int db_version(struct db *db);
 /* Rows written through this connection since it was opened (rolled

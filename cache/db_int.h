@@ -39,6 +39,12 @@ struct db {
 	size_t counts_n, counts_cap;
 	int counts_valid;
 	int64_t counts_dv, counts_changes;
+	/* db_foreign_commit(): this connection's commits, and what the
+	 * last call saw */
+	uint64_t own_commits;
+	uint64_t seen_local;
+	int64_t seen_dv;
+	int seen;
 };
 
 /*

@@ -128,7 +128,7 @@ int cache_sync_cancelled(struct cache_sync_ctx *ctx);
  */
 void cache_sync_set_cancel_fd(struct cache_sync_ctx *ctx, int fd);
 
-/* --- events to the UI (never fail; dropped if nobody listens) --- */
+/* --- events to the UI (never fail; each is delivered: cache.h, Events) --- */
 /* what: a short label ("downloading", "headers INBOX"); bytes so far. */
 void cache_sync_progress(struct cache_sync_ctx *ctx, const char *what,
     uint64_t done, uint64_t total, uint64_t bytes);
@@ -146,6 +146,8 @@ void cache_sync_alert(struct cache_sync_ctx *ctx, const char *text);
  * runs): text is the one sentence the user sees (cleaned here). */
 void cache_sync_refused(struct cache_sync_ctx *ctx, int64_t folder_id,
     const char *text);
+/* After committing a change to folder_id (0: the folder list): moves
+ * its generation and posts FOLDER_CHANGED (FOLDERS_CHANGED). */
 void cache_sync_folder_changed(struct cache_sync_ctx *ctx, int64_t folder_id);
 
 /* --- indexing (IMAP and POP3) --- */

@@ -38,6 +38,41 @@
 
 struct ui;
 
+/*
+ * Commands whose meaning depends on the screen ("open", "search"): the
+ * table's function for each (ui_cmd_open, ...) runs the top screen's
+ * function for its id, which each screen's ops point at (struct
+ * ui_screen_ops in tui_int.h), as tmux's cmd_entry points at its exec
+ * function.  No name is looked up twice.
+ */
+enum ui_cmd_id {
+	UI_CMD_NONE,
+	UI_CMD_OPEN,
+	UI_CMD_NEXT_MESSAGE,
+	UI_CMD_PREV_MESSAGE,
+	UI_CMD_NEXT_UNREAD,
+	UI_CMD_TOGGLE_NEW,
+	UI_CMD_FLAG,
+	UI_CMD_DELETE,
+	UI_CMD_UNDELETE,
+	UI_CMD_MOVE,
+	UI_CMD_COPY,
+	UI_CMD_EXPUNGE,
+	UI_CMD_SEARCH,
+	UI_CMD_SEARCH_NEXT,
+	UI_CMD_LIMIT,
+	UI_CMD_CHANGE_FOLDER,
+	UI_CMD_SORT,
+	UI_CMD_SORT_REVERSE,
+	UI_CMD_COLLAPSE,
+	UI_CMD_COLLAPSE_ALL,
+	UI_CMD_SAVE_ATTACHMENT,
+	UI_CMD_OPEN_ATTACHMENT,
+	UI_CMD_RETRY,
+	UI_CMD_DROP,
+	UI_CMD_N
+};
+
 struct ui_cmd {
 	const char *name;
 	const char *keys; /* default keys, space-separated ("j <down>") */

@@ -118,17 +118,22 @@ draw(struct ui *ui, struct ui_screen *s)
 }
 
 static int
-cmd(struct ui *ui, struct ui_screen *s, const char *name, const char *arg)
+open_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
+    const char *arg)
 {
 	struct accounts *a = (struct accounts *)s;
 
-	if (strcmp(name, "open") == 0 && a->l.cur < a->l.n) {
+	if (a->l.cur < a->l.n) {
 		ui_push(ui, scr_folders_new(ui, a->l.cur));
 		return 0;
 	}
-	ui_message(ui, 1, "'%s' does not apply to the account list", name);
+	ui_message(ui, 1, "'open' does not apply to the account list");
 	return -1;
 }
+
+static const ui_screen_fn cmds[UI_CMD_N] = {
+	[UI_CMD_OPEN] = open_cmd,
+};
 
 static void
 destroy(struct ui_screen *s)
@@ -137,7 +142,7 @@ destroy(struct ui_screen *s)
 }
 
 static const struct ui_screen_ops ops = {
-	UI_CTX_ACCOUNTS, draw, NULL, NULL, NULL, cmd, destroy,
+	UI_CTX_ACCOUNTS, draw, NULL, NULL, NULL, cmds, destroy,
 };
 
 struct ui_screen *

@@ -17,7 +17,7 @@ struct folders {
 	size_t account;
 	struct cache_folder *f;
 	size_t n;
-	unsigned gen; /* ui->local_gen at the last load */
+	uint64_t gen; /* the account's generation at the last load */
 	struct ui_fcomp comp;
 	char err[ERROR_MAX];
 };
@@ -69,7 +69,7 @@ load(struct ui *ui, struct folders *f)
 	size_t i;
 
 	error_clear(&err);
-	f->gen = ui->local_gen;
+	f->gen = cache_account_gen(ui->cache, f->account);
 	cache_folders_free(&f->f, f->n);
 	f->n = 0;
 	if (cache_folders(ui->cache, f->account, &f->f, &f->n, &err) < 0)
@@ -94,8 +94,8 @@ draw(struct ui *ui, struct ui_screen *s)
 	unsigned long attr;
 	size_t i;
 
-	if (f->gen != ui->local_gen)
-		load(ui, f); /* counts changed while another screen was up */
+	if (f->gen != cache_account_gen(ui->cache, f->account))
+		load(ui, f); /* once per change, and not while covered */
 	f->l.n = f->n + (size_t)has_outbox(ui, f);
 	ui_list_fix(&f->l, rows);
 	buf_addstr(&b, "  ");
@@ -163,20 +163,6 @@ draw(struct ui *ui, struct ui_screen *s)
 			    "in plaintext", 28, ui->attr[THEME_INSECURE]);
 	}
 	buf_free(&b);
-}
-
-static void
-event(struct ui *ui, struct ui_screen *s, const struct cache_event *ev)
-{
-	struct folders *f = (struct folders *)s;
-
-	/* Reloaded when next drawn: once per batch of events, and not at
-	 * all while another screen covers this one. */
-	if (ev->account == f->account &&
-	    (ev->kind == CACHE_EV_FOLDERS_CHANGED ||
-	    ev->kind == CACHE_EV_FOLDER_CHANGED ||
-	    ev->kind == CACHE_EV_SYNC_DONE || ev->kind == CACHE_EV_OUTBOX))
-		f->gen = ui->local_gen - 1;
 }
 
 static int
@@ -314,36 +300,43 @@ change_done(struct ui *ui, const char *text, void *arg)
 }
 
 static int
-cmd(struct ui *ui, struct ui_screen *s, const char *name, const char *arg)
+open_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
+    const char *arg)
 {
 	struct folders *f = (struct folders *)s;
 
-	if (strcmp(name, "open") == 0) {
-		if (f->l.cur == f->n && f->l.n > f->n) {
-			ui_push(ui, scr_outbox_new(ui, f->account));
-			return 0;
-		}
-		if (f->l.cur >= f->n)
-			return 0;
-		if (f->f[f->l.cur].noselect) {
-			ui_message(ui, 1, "%s holds only folders",
-			    f->f[f->l.cur].name);
-			return -1;
-		}
-		ui_push(ui, scr_index_new(ui, f->account, f->f[f->l.cur].id,
-		    f->f[f->l.cur].name));
+	if (f->l.cur == f->n && f->l.n > f->n) {
+		ui_push(ui, scr_outbox_new(ui, f->account));
 		return 0;
 	}
-	if (strcmp(name, "change-folder") == 0) {
-		if (arg)
-			return open_name(ui, f, arg);
-		ui_prompt(ui, "Open folder: ", NULL, change_done, f);
-		ui_prompt_complete(ui, complete);
+	if (f->l.cur >= f->n)
 		return 0;
+	if (f->f[f->l.cur].noselect) {
+		ui_message(ui, 1, "%s holds only folders", f->f[f->l.cur].name);
+		return -1;
 	}
-	ui_message(ui, 1, "'%s' does not apply to the folder list", name);
-	return -1;
+	ui_push(ui, scr_index_new(ui, f->account, f->f[f->l.cur].id,
+	    f->f[f->l.cur].name));
+	return 0;
 }
+
+static int
+change_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
+    const char *arg)
+{
+	struct folders *f = (struct folders *)s;
+
+	if (arg)
+		return open_name(ui, f, arg);
+	ui_prompt(ui, "Open folder: ", NULL, change_done, f);
+	ui_prompt_complete(ui, complete);
+	return 0;
+}
+
+static const ui_screen_fn cmds[UI_CMD_N] = {
+	[UI_CMD_OPEN] = open_cmd,
+	[UI_CMD_CHANGE_FOLDER] = change_cmd,
+};
 
 static void
 destroy(struct ui_screen *s)
@@ -356,7 +349,7 @@ destroy(struct ui_screen *s)
 }
 
 static const struct ui_screen_ops ops = {
-	UI_CTX_FOLDERS, draw, NULL, NULL, event, cmd, destroy,
+	UI_CTX_FOLDERS, draw, NULL, NULL, NULL, cmds, destroy,
 };
 
 struct ui_screen *

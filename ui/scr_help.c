@@ -77,23 +77,35 @@ search_done(struct ui *ui, const char *text, void *arg)
 }
 
 static int
-cmd(struct ui *ui, struct ui_screen *s, const char *name, const char *arg)
+search_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
+    const char *arg)
 {
 	struct help *h = (struct help *)s;
 
-	if (strcmp(name, "search") == 0) {
-		if (arg) {
-			search_done(ui, arg, h);
-			return 0;
-		}
-		ui_prompt(ui, "Search help: ", NULL, search_done, h);
+	if (arg) {
+		search_done(ui, arg, h);
 		return 0;
 	}
-	if (strcmp(name, "search-next") == 0 && h->search)
+	ui_prompt(ui, "Search help: ", NULL, search_done, h);
+	return 0;
+}
+
+static int
+search_next_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
+    const char *arg)
+{
+	struct help *h = (struct help *)s;
+
+	if (h->search)
 		return find(ui, h, h->l.cur + 1);
-	ui_message(ui, 1, "'%s' does not apply to the help screen", name);
+	ui_message(ui, 1, "'search-next' does not apply to the help screen");
 	return -1;
 }
+
+static const ui_screen_fn cmds[UI_CMD_N] = {
+	[UI_CMD_SEARCH] = search_cmd,
+	[UI_CMD_SEARCH_NEXT] = search_next_cmd,
+};
 
 static void
 destroy(struct ui_screen *s)
@@ -107,7 +119,7 @@ destroy(struct ui_screen *s)
 }
 
 static const struct ui_screen_ops ops = {
-	UI_CTX_HELP, draw, NULL, NULL, NULL, cmd, destroy,
+	UI_CTX_HELP, draw, NULL, NULL, NULL, cmds, destroy,
 };
 
 struct ui_screen *

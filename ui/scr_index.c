@@ -2,6 +2,8 @@
  * scr_index: a folder's message index.  Draws only the visible rows; the
  * row -> message mapping is the index's own order unless a limit or
  * collapsed threads are in force (then rebuilt once, O(n), per change).
+ * Limit and search are in scr_index_find.c, changes in scr_index_act.c
+ * (scr_index_int.h).
  */
 #include "config.h"
 
@@ -12,65 +14,8 @@
 #include <time.h>
 
 #include "core/str.h"
-#include "cache/db.h"
-#include "cache/driver.h"
 #include "core/xalloc.h"
-#include "ui/tui_int.h"
-
-struct idx {
-	struct ui_screen s;
-	struct ui_list l;
-	size_t account;
-	int64_t folder_id; /* 0 until the folder is known to the cache */
-	char *folder_name;
-	struct index *ix;
-	enum index_sort sort;
-	int reverse;
-	uint32_t *rows;    /* display row -> index position; NULL: identity */
-	uint32_t *hidden;  /* per row: messages hidden under it (collapsed) */
-	size_t nrows;
-	int64_t *limit;    /* sorted ids shown, when limit_q */
-	size_t nlimit;
-	char *limit_q;
-	int64_t *found;    /* sorted ids of the last search */
-	size_t nfound;
-	char *search_q;
-	int64_t *toggled;  /* thread roots collapsed (or expanded) */
-	size_t ntoggled;
-	int collapse_all;
-	int stale;          /* the cache changed: reload before use */
-	int64_t data_version; /* the database's, at the last load */
-	const char *asking; /* the command whose prompt is open */
-	void (*then)(struct ui *, void *); /* after the expunge question */
-	void *then_arg;
-	char *pending_folder; /* change-folder waiting for that answer */
-	int64_t *asked;       /* the deleted messages the question counted */
-	size_t nasked;
-	struct ui_fcomp comp; /* Tab in the folder prompts */
-	char err[ERROR_MAX];
-};
-
-static int
-cmp_id(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static int
-has_id(const int64_t *set, size_t n, int64_t id)
-{
-	return n && bsearch(&id, set, n, sizeof(*set), cmp_id) != NULL;
-}
-
-static const struct index_rec *
-rec_at(const struct idx *x, size_t row)
-{
-	if (x->ix == NULL || row >= x->l.n)
-		return NULL;
-	return index_get(x->ix, x->rows ? x->rows[row] : row);
-}
+#include "ui/scr_index_int.h"
 
 static size_t
 row_of(const struct idx *x, int64_t id)
@@ -126,8 +71,17 @@ build_rows(struct idx *x)
 	x->l.n = x->nrows;
 }
 
-static int
-load(struct ui *ui, struct idx *x)
+/* The generation of what the screen shows: the folder's, or the
+ * account's while the folder is not known yet (cache.h, Generations). */
+static uint64_t
+current_gen(struct ui *ui, const struct idx *x)
+{
+	return x->folder_id ? cache_folder_gen(ui->cache, x->folder_id) :
+	    cache_account_gen(ui->cache, x->account);
+}
+
+int
+idx_load(struct ui *ui, struct idx *x)
 {
 	struct error err;
 	const struct index_rec *r;
@@ -135,16 +89,17 @@ load(struct ui *ui, struct idx *x)
 	size_t row;
 
 	error_clear(&err);
-	x->stale = 0;
-	if (db_data_version(cache_db(ui->cache), &x->data_version, &err) < 0)
-		x->data_version = -1;
 	if ((r = rec_at(x, x->l.cur)) != NULL)
 		keep = r->id;
 	index_free(&x->ix);
 	x->err[0] = '\0';
 	if (x->folder_id == 0 && scr_folders_lookup(ui, x->account,
-	    x->folder_name, &x->folder_id, x->err, sizeof(x->err)) < 0) {
+	    x->folder_name, &x->folder_id, x->err, sizeof(x->err)) < 0)
 		x->folder_id = 0;
+	/* Taken before reading: a change meanwhile reloads once more. */
+	x->gen = current_gen(ui, x);
+	if (x->folder_id == 0) {
+		/* not in the cache yet: x->err says so */
 	} else if (cache_index_open(ui->cache, x->folder_id, x->sort,
 	    x->reverse, &x->ix, &err) < 0) {
 		str_lcpy(x->err, err.msg, sizeof(x->err));
@@ -160,29 +115,23 @@ load(struct ui *ui, struct idx *x)
 	return x->err[0] ? -1 : 0;
 }
 
-static void
-reload_stale(struct ui *ui, struct idx *x)
+/* Reloads when the generation moved: a worker's sync, another
+ * process (postie sync --bodies), or a change made elsewhere in the UI.
+ * Once when next drawn or used, however many changes there were. */
+void
+idx_fresh(struct ui *ui, struct idx *x)
 {
-	if (x->stale)
-		load(ui, x);
+	if (current_gen(ui, x) != x->gen)
+		idx_load(ui, x);
 }
 
-/*
- * Before a search or limit: another process (postie sync --bodies) may
- * have added messages and bodies, and no event says so.  The database
- * does: reload when its data_version moved since the last load.
- */
-static void
-reload_if_written(struct ui *ui, struct idx *x)
+/* After the screen's own change, already applied to x->ix: when the
+ * generation moved by just that change, nothing else needs loading. */
+void
+idx_own_change(struct ui *ui, struct idx *x, uint64_t before)
 {
-	struct error err;
-	int64_t dv;
-
-	error_clear(&err);
-	if (db_data_version(cache_db(ui->cache), &dv, &err) < 0 ||
-	    dv != x->data_version)
-		x->stale = 1;
-	reload_stale(ui, x);
+	if (x->gen == before && current_gen(ui, x) == before + 1)
+		x->gen = before + 1;
 }
 
 /* The sender column shows the display name when there is one, as Mutt
@@ -309,7 +258,7 @@ draw(struct ui *ui, struct ui_screen *s)
 	size_t i, msgs;
 	char shown[48];
 
-	reload_stale(ui, x);
+	idx_fresh(ui, x);
 	/* Messages, not rows: collapsed threads hide some. */
 	for (i = 0, msgs = x->l.n; x->hidden && i < x->nrows; i++)
 		msgs += x->hidden[i];
@@ -340,22 +289,20 @@ draw(struct ui *ui, struct ui_screen *s)
 		draw_row(ui, x, i, y);
 }
 
+/* The folder's first sync answered: -e commands may run now (the
+ * generations reload what it brought). */
 static void
 event(struct ui *ui, struct ui_screen *s, const struct cache_event *ev)
 {
 	struct idx *x = (struct idx *)s;
 
-	/* Reloaded once when next drawn or stepped through, however many
-	 * changes a sync reports meanwhile, and not at all while covered. */
-	(void)ui;
-	if ((ev->kind == CACHE_EV_FOLDER_CHANGED ||
-	    ev->kind == CACHE_EV_MESSAGE_ARRIVED) &&
-	    ev->folder_id == x->folder_id && x->folder_id)
-		x->stale = 1;
-	else if (x->folder_id == 0 && ev->account == x->account &&
-	    (ev->kind == CACHE_EV_FOLDERS_CHANGED ||
-	    ev->kind == CACHE_EV_SYNC_DONE))
-		x->stale = 1;
+	if (x->ticket == 0 || ev->account != x->account ||
+	    !((ev->kind == CACHE_EV_SYNC_DONE && ev->ticket == x->ticket) ||
+	    (ev->kind == CACHE_EV_ACCOUNT && ev->state == ACCOUNT_ERROR)))
+		return;
+	x->ticket = 0;
+	if (ui->start_waiting && ui->start_account == x->account)
+		ui_start_loaded(ui);
 }
 
 
@@ -398,7 +345,7 @@ scr_index_step(struct ui *ui, struct ui_screen *s, int delta, int unread)
 	const struct index_rec *r;
 	size_t i;
 
-	reload_stale(ui, x);
+	idx_fresh(ui, x);
 	if (unread) {
 		for (i = x->l.cur + 1; i < x->l.n; i++) {
 			r = rec_at(x, i);
@@ -420,95 +367,14 @@ scr_index_step(struct ui *ui, struct ui_screen *s, int delta, int unread)
 	return scr_index_current(s);
 }
 
-static int
-set_flags(struct ui *ui, struct idx *x, const struct index_rec *r,
-    unsigned add, unsigned del)
-{
-	struct error err;
-	int64_t id = r->id;
-	unsigned old = r->flags, flags = (r->flags | add) & ~del;
-
-	error_clear(&err);
-	if (cache_set_flags(ui->cache, id, add, del, &err) < 0) {
-		ui_message(ui, 1, "%s", err.msg);
-		return -1;
-	}
-	index_set_flags(x->ix, id, flags);
-	if (flags != old)
-		ui_own_change(ui, x->account, x->folder_id,
-		    (flags & MSG_SEEN) == (old & MSG_SEEN) ? 0 :
-		    flags & MSG_SEEN ? -1 : 1);
-	return 0;
-}
-
-void
-scr_index_seen(struct ui *ui, struct ui_screen *s, int64_t id)
-{
-	struct idx *x = (struct idx *)s;
-	const struct index_rec *r;
-	size_t pos;
-
-	if (x->ix == NULL || (pos = index_find(x->ix, id)) == (size_t)-1)
-		return;
-	r = index_get(x->ix, pos);
-	if (!(r->flags & MSG_SEEN))
-		set_flags(ui, x, r, MSG_SEEN, 0);
-}
-
-static int
-search(struct ui *ui, struct idx *x, const char *q, int64_t **ids_r,
-    size_t *n_r)
-{
-	struct error err;
-
-	error_clear(&err);
-	free(*ids_r);
-	*ids_r = NULL;
-	*n_r = 0;
-	/* Patterns: cache/pattern.h. */
-	if (cache_search(ui->cache, x->folder_id, q, ids_r, n_r, &err) < 0) {
-		ui_message(ui, 1, "%s", err.msg);
-		return -1;
-	}
-	if (*n_r)
-		qsort(*ids_r, *n_r, sizeof(**ids_r), cmp_id);
-	return 0;
-}
-
-static int
-search_next(struct ui *ui, struct idx *x)
-{
-	const struct index_rec *r;
-	size_t k, i;
-
-	for (k = 1; k <= x->l.n; k++) {
-		i = (x->l.cur + k) % x->l.n;
-		r = rec_at(x, i);
-		if (has_id(x->found, x->nfound, r->id)) {
-			/* Wrapped: the search went past the last row (test
-			 * before the cursor moves). */
-			int wrapped = x->l.cur + k >= x->l.n;
-
-			ui_list_set(&x->l, i, ui_body_rows(ui));
-			if (wrapped)
-				ui_message(ui, 0, "Search wrapped to the top.");
-			return 0;
-		}
-	}
-	ui_message(ui, 1, "Not found: %s", x->search_q);
-	return -1;
-}
-
-static int index_cmd(struct ui *, struct ui_screen *, const char *,
-    const char *);
 
 static void
 prompt_done(struct ui *ui, const char *text, void *arg)
 {
 	struct idx *x = arg;
 
-	if (*text || strcmp(x->asking, "limit") == 0)
-		index_cmd(ui, &x->s, x->asking, text);
+	if (*text || x->asking == UI_CMD_LIMIT)
+		ui_screen_run(ui, &x->s, x->asking, text);
 }
 
 static void
@@ -519,20 +385,20 @@ complete(struct ui *ui, struct buf *text, void *arg)
 	scr_folders_complete(ui, x->account, &x->comp, text, 0);
 }
 
-static int
-ask(struct ui *ui, struct idx *x, const char *label, const char *cmd)
+int
+idx_ask(struct ui *ui, struct idx *x, const char *label, enum ui_cmd_id id)
 {
-	x->asking = cmd;
+	x->asking = id;
 	ui_prompt(ui, label, NULL, prompt_done, x);
-	if (strcmp(cmd, "change-folder") == 0 || strcmp(cmd, "move") == 0 ||
-	    strcmp(cmd, "copy") == 0)
+	if (id == UI_CMD_CHANGE_FOLDER || id == UI_CMD_MOVE ||
+	    id == UI_CMD_COPY)
 		ui_prompt_complete(ui, complete);
 	return 0;
 }
 
 /* After a limit or collapse: new rows, same order, same message. */
-static int
-rebuild(struct ui *ui, struct idx *x)
+int
+idx_rebuild(struct ui *ui, struct idx *x)
 {
 	int64_t keep = scr_index_current(&x->s);
 	size_t row;
@@ -565,187 +431,6 @@ resort(struct ui *ui, struct idx *x)
 }
 
 static int
-folder_op(struct ui *ui, struct idx *x, const struct index_rec *r,
-    const char *name, const char *dest)
-{
-	struct error err;
-	int64_t fid;
-	int rc;
-
-	error_clear(&err);
-	if (scr_folders_find(ui, x->account, dest, &fid) < 0)
-		return -1;
-	rc = strcmp(name, "move") == 0 ?
-	    cache_move(ui->cache, r->id, fid, &err) :
-	    cache_copy(ui->cache, r->id, fid, &err);
-	if (rc < 0) {
-		ui_message(ui, 1, "%s", err.msg);
-		return -1;
-	}
-	ui_message(ui, 0, "%s to %s.", strcmp(name, "move") == 0 ? "Moved" :
-	    "Copied", dest);
-	if (strcmp(name, "move") == 0)
-		load(ui, x);
-	ui_status_changed(ui, x->account);
-	return 0;
-}
-
-/* The messages marked deleted, into x->asked (what the question
- * counts, and all that the answer removes). */
-static size_t
-gather_deleted(struct idx *x)
-{
-	size_t i, total = x->ix ? index_count(x->ix) : 0;
-	const struct index_rec *r;
-
-	free(x->asked);
-	x->asked = NULL;
-	x->nasked = 0;
-	for (i = 0; i < total; i++) {
-		r = index_get(x->ix, i);
-		if (!(r->flags & MSG_DELETED))
-			continue;
-		x->asked = xreallocarray(x->asked, x->nasked + 1,
-		    sizeof(*x->asked));
-		x->asked[x->nasked++] = r->id;
-	}
-	return x->nasked;
-}
-
-static int
-expunge(struct ui *ui, struct idx *x)
-{
-	const struct account *a = cache_account(ui->cache, x->account);
-	struct error err;
-
-	error_clear(&err);
-	if (x->folder_id == 0 || cache_expunge_ids(ui->cache, x->folder_id,
-	    x->asked, x->nasked, &err) < 0) {
-		ui_message(ui, 1, "%s", err.msg[0] ? err.msg :
-		    "The folder is not loaded yet.");
-		return -1;
-	}
-	switch (cache_delete_outcome(a)) {
-	case CACHE_DELETE_SERVER_KEEPS:
-		ui_message(ui, 0, "Deleted here only: the server keeps its "
-		    "copy (keep_on_server = yes).");
-		break;
-	case CACHE_DELETE_SERVER_DAYS:
-		ui_message(ui, 0, "Deleted here: the server keeps its copy "
-		    "until %u days after the download.", a->keep_days);
-		break;
-	default:
-		ui_message(ui, 0, "Deleted messages removed.");
-	}
-	ui_status_changed(ui, x->account);
-	return load(ui, x);
-}
-
-static void
-expunge_done(struct ui *ui, const char *text, void *arg)
-{
-	struct idx *x = arg;
-	void (*then)(struct ui *, void *) = x->then;
-
-	x->then = NULL;
-	if (strcmp(text, "y") == 0) {
-		if (expunge(ui, x) < 0)
-			return; /* stay: the message says why */
-	} else if (then == NULL) {
-		ui_message(ui, 0, "Nothing removed.");
-	}
-	if (then)
-		then(ui, x->then_arg);
-}
-
-/*
- * Asks before removing the messages marked deleted, naming what is lost;
- * then (if not NULL) runs after the answer, unless the removal failed.
- * Returns 0 with nothing to ask (then is not called), 1 when asking.
- */
-static int
-expunge_ask(struct ui *ui, struct idx *x, void (*then)(struct ui *, void *),
-    void *then_arg)
-{
-	const struct account *a = cache_account(ui->cache, x->account);
-	size_t n;
-	const char *s;
-	char q[256];
-
-	reload_stale(ui, x);
-	n = gather_deleted(x);
-	s = n == 1 ? "" : "s";
-
-	if (n == 0) {
-		if (then == NULL)
-			ui_message(ui, 0, "No messages are marked deleted "
-			    "(d marks one).");
-		return 0;
-	}
-	switch (cache_delete_outcome(a)) {
-	case CACHE_DELETE_ONLY_COPY:
-		snprintf(q, sizeof(q), "%zu message%s will be deleted from "
-		    "disk; this account keeps no copy on the server. Delete "
-		    "%s? (y/n) ", n, s, n == 1 ? "it" : "them");
-		break;
-	case CACHE_DELETE_SERVER_KEEPS:
-		snprintf(q, sizeof(q), "Remove %zu deleted message%s from "
-		    "this computer? The server keeps its copy. (y/n) ", n, s);
-		break;
-	case CACHE_DELETE_SERVER_DAYS:
-		snprintf(q, sizeof(q), "Remove %zu deleted message%s from "
-		    "this computer? The server keeps its copy until %u days "
-		    "after the download. (y/n) ", n, s, a->keep_days);
-		break;
-	default:
-		snprintf(q, sizeof(q), "Remove %zu deleted message%s from "
-		    "the server? (y/n) ", n, s);
-	}
-	x->then = then;
-	x->then_arg = then_arg;
-	ui_ask_yesno(ui, q, expunge_done, x);
-	return 1;
-}
-
-int
-scr_index_leave(struct ui *ui, struct ui_screen *s,
-    void (*then)(struct ui *, void *), void *arg)
-{
-	return expunge_ask(ui, (struct idx *)s, then, arg);
-}
-
-static int
-change_folder(struct ui *ui, struct idx *x)
-{
-	struct error err;
-	int64_t id;
-
-	error_clear(&err);
-	if (x->pending_folder == NULL)
-		return -1;
-	if (cache_folder_find(ui->cache, x->account, x->pending_folder, &id,
-	    &err) < 0) {
-		ui_message(ui, 1, "%s", err.msg);
-		return -1;
-	}
-	free(x->folder_name);
-	x->folder_name = x->pending_folder;
-	x->pending_folder = NULL;
-	x->folder_id = id;
-	x->l.cur = x->l.top = 0;
-	free(x->limit_q);
-	x->limit_q = NULL;
-	index_free(&x->ix);
-	return load(ui, x);
-}
-
-static void
-change_after(struct ui *ui, void *arg)
-{
-	change_folder(ui, arg);
-}
-
-static int
 thread_cmd(struct ui *ui, struct idx *x, int all)
 {
 	const struct index_rec *r;
@@ -761,7 +446,7 @@ thread_cmd(struct ui *ui, struct idx *x, int all)
 		free(x->toggled);
 		x->toggled = NULL;
 		x->ntoggled = 0;
-		return rebuild(ui, x);
+		return idx_rebuild(ui, x);
 	}
 	while (row > 0 && (r = rec_at(x, row)) && r->depth > 0)
 		row--;
@@ -815,129 +500,98 @@ sort_prefix(struct ui *ui, struct idx *x, const char *arg)
 			buf_printf(&label, "%s%s", n++ == 0 ? "" : n == nhit ?
 			    " or " : ", ", sort_names[i]);
 	buf_addstr(&label, ": ");
-	x->asking = "sort";
+	x->asking = UI_CMD_SORT;
 	ui_prompt(ui, buf_cstr(&label), arg, prompt_done, x);
 	buf_free(&label);
 	return 0;
 }
 
 static int
-index_cmd(struct ui *ui, struct ui_screen *s, const char *name,
+sort_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
     const char *arg)
 {
 	struct idx *x = (struct idx *)s;
-	const struct index_rec *r = rec_at(x, x->l.cur);
-	struct error err;
 	enum index_sort so;
-	int64_t id;
 
-	error_clear(&err);
-	if (strcmp(name, "sort") == 0) {
-		if (arg == NULL)
-			return ask(ui, x, "Sort by (date, arrival, from, subject, "
-			    "size, thread): ", "sort");
-		if (index_sort_parse(arg, &so) < 0)
-			return sort_prefix(ui, x, arg);
-		x->sort = so;
-		return resort(ui, x);
-	}
-	if (strcmp(name, "sort-reverse") == 0) {
-		x->reverse = !x->reverse;
-		return resort(ui, x);
-	}
-	if (strcmp(name, "limit") == 0) {
-		if (arg == NULL)
-			return ask(ui, x, "Limit to messages matching (~f ~s ~d "
-			    "~U ~F ..., words; empty: all): ", "limit");
-		reload_if_written(ui, x);
-		free(x->limit_q);
-		x->limit_q = NULL;
-		if (*arg && search(ui, x, arg, &x->limit, &x->nlimit) == 0)
-			x->limit_q = xstrdup(arg);
-		return rebuild(ui, x);
-	}
-	if (strcmp(name, "search") == 0) {
-		if (arg == NULL)
-			return ask(ui, x, "Search: ", "search");
-		reload_if_written(ui, x);
-		free(x->search_q);
-		x->search_q = xstrdup(arg);
-		if (search(ui, x, arg, &x->found, &x->nfound) < 0)
-			return -1;
-		return search_next(ui, x);
-	}
-	if (strcmp(name, "search-next") == 0) {
-		if (x->search_q == NULL)
-			return ask(ui, x, "Search: ", "search");
-		return search_next(ui, x);
-	}
-	if (strcmp(name, "collapse-thread") == 0)
-		return thread_cmd(ui, x, 0);
-	if (strcmp(name, "collapse-all") == 0)
-		return thread_cmd(ui, x, 1);
-	if (strcmp(name, "change-folder") == 0) {
-		if (arg == NULL)
-			return ask(ui, x, "Open folder: ", "change-folder");
-		if (scr_folders_find(ui, x->account, arg, &id) < 0)
-			return -1;
-		/* Leaving the folder: first the deleted marks, as on q. */
-		free(x->pending_folder);
-		x->pending_folder = xstrdup(arg);
-		if (expunge_ask(ui, x, change_after, x) == 1)
-			return 0;
-		return change_folder(ui, x);
-	}
-	if (strcmp(name, "expunge") == 0)
-		return expunge_ask(ui, x, NULL, NULL) < 0 ? -1 : 0;
-	if (strcmp(name, "next-unread") == 0)
-		return scr_index_step(ui, s, 1, 1) ? 0 : -1;
-	if (strcmp(name, "next-message") == 0)
-		return scr_index_step(ui, s, 1, 0) ? 0 : -1;
-	if (strcmp(name, "previous-message") == 0)
-		return scr_index_step(ui, s, -1, 0) ? 0 : -1;
-	if (r == NULL) {
-		ui_message(ui, 1, "No message selected.");
-		return -1;
-	}
-	if (strcmp(name, "open") == 0) {
-		ui_push(ui, scr_pager_new(ui, s, r->id));
-		return 0;
-	}
-	if (strcmp(name, "toggle-new") == 0)
-		return set_flags(ui, x, r, r->flags & MSG_SEEN ? 0 : MSG_SEEN,
-		    r->flags & MSG_SEEN);
-	if (strcmp(name, "flag") == 0)
-		return set_flags(ui, x, r, r->flags & MSG_FLAGGED ? 0 :
-		    MSG_FLAGGED, r->flags & MSG_FLAGGED);
-	if (strcmp(name, "undelete") == 0)
-		return set_flags(ui, x, r, 0, MSG_DELETED);
-	if (strcmp(name, "delete") == 0) {
-		/* Every account marks here and removes on expunge, after a
-		 * question that says what is lost (expunge_ask). */
-		if (!(r->flags & MSG_DELETED) &&
-		    set_flags(ui, x, r, MSG_DELETED, 0) < 0)
-			return -1;
-		if (ui->top == s)
-			ui_list_move(&x->l, 1, ui_body_rows(ui));
-		return 0;
-	}
-	if (strcmp(name, "move") == 0 || strcmp(name, "copy") == 0) {
-		if (arg == NULL)
-			return ask(ui, x, strcmp(name, "move") == 0 ?
-			    "Move to folder: " : "Copy to folder: ",
-			    strcmp(name, "move") == 0 ? "move" : "copy");
-		return folder_op(ui, x, r, name, arg);
-	}
-	ui_message(ui, 1, "'%s' does not apply to the index", name);
-	return -1;
+	if (arg == NULL)
+		return idx_ask(ui, x, "Sort by (date, arrival, from, subject, "
+		    "size, thread): ", UI_CMD_SORT);
+	if (index_sort_parse(arg, &so) < 0)
+		return sort_prefix(ui, x, arg);
+	x->sort = so;
+	return resort(ui, x);
 }
 
-int
-scr_index_cmd(struct ui *ui, struct ui_screen *s, const char *name,
+static int
+sort_reverse_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
     const char *arg)
 {
-	return index_cmd(ui, s, name, arg);
+	struct idx *x = (struct idx *)s;
+
+	x->reverse = !x->reverse;
+	return resort(ui, x);
 }
+
+static int
+collapse_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
+    const char *arg)
+{
+	return thread_cmd(ui, (struct idx *)s, id == UI_CMD_COLLAPSE_ALL);
+}
+
+static int
+step_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
+    const char *arg)
+{
+	return scr_index_step(ui, s, id == UI_CMD_PREV_MESSAGE ? -1 : 1,
+	    id == UI_CMD_NEXT_UNREAD) ? 0 : -1;
+}
+
+/* The message under the cursor, or NULL (said). */
+const struct index_rec *
+idx_cursor(struct ui *ui, struct idx *x)
+{
+	const struct index_rec *r = rec_at(x, x->l.cur);
+
+	if (r == NULL)
+		ui_message(ui, 1, "No message selected.");
+	return r;
+}
+
+static int
+open_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
+    const char *arg)
+{
+	const struct index_rec *r = idx_cursor(ui, (struct idx *)s);
+
+	if (r == NULL)
+		return -1;
+	ui_push(ui, scr_pager_new(ui, s, r->id));
+	return 0;
+}
+
+/* The index's function for each command (cmd.h). */
+static const ui_screen_fn cmds[UI_CMD_N] = {
+	[UI_CMD_SORT] = sort_cmd,
+	[UI_CMD_SORT_REVERSE] = sort_reverse_cmd,
+	[UI_CMD_LIMIT] = idx_limit_cmd,
+	[UI_CMD_SEARCH] = idx_search_cmd,
+	[UI_CMD_SEARCH_NEXT] = idx_search_next_cmd,
+	[UI_CMD_COLLAPSE] = collapse_cmd,
+	[UI_CMD_COLLAPSE_ALL] = collapse_cmd,
+	[UI_CMD_CHANGE_FOLDER] = idx_change_folder_cmd,
+	[UI_CMD_EXPUNGE] = idx_expunge_cmd,
+	[UI_CMD_NEXT_UNREAD] = step_cmd,
+	[UI_CMD_NEXT_MESSAGE] = step_cmd,
+	[UI_CMD_PREV_MESSAGE] = step_cmd,
+	[UI_CMD_OPEN] = open_cmd,
+	[UI_CMD_TOGGLE_NEW] = idx_flag_cmd,
+	[UI_CMD_FLAG] = idx_flag_cmd,
+	[UI_CMD_UNDELETE] = idx_flag_cmd,
+	[UI_CMD_DELETE] = idx_delete_cmd,
+	[UI_CMD_MOVE] = idx_move_cmd,
+	[UI_CMD_COPY] = idx_move_cmd,
+};
 
 static void
 destroy(struct ui_screen *s)
@@ -960,7 +614,7 @@ destroy(struct ui_screen *s)
 }
 
 static const struct ui_screen_ops ops = {
-	UI_CTX_INDEX, draw, NULL, NULL, event, index_cmd, destroy,
+	UI_CTX_INDEX, draw, NULL, NULL, event, cmds, destroy,
 };
 
 struct ui_screen *
@@ -976,12 +630,17 @@ scr_index_new(struct ui *ui, size_t account, int64_t folder_id,
 	x->folder_id = folder_id;
 	x->folder_name = xstrdup(folder_name);
 	x->sort = INDEX_SORT_DATE;
-	load(ui, x);
-	/* Answer from disk, and ask the worker for what is new (doc/HACKING.md,
-	 * Data flow of a sync)
-	 * (the start folder's sync is requested by tui.c). */
-	if (folder_id && ui->worker_ok[account] && !ui->start_waiting)
-		cache_request_sync(ui->cache, account, folder_id, 0, NULL, NULL);
+	idx_load(ui, x);
+	/* Answer from disk, and ask the worker for what is new
+	 * (doc/HACKING.md, Data flow of a sync): a folder not in the cache
+	 * yet comes with the account's sync.  The ticket tells when it is
+	 * done, for the -e commands of the start folder. */
+	if (ui->worker_ok[account] && cache_request_sync(ui->cache, account,
+	    folder_id, 0, &x->ticket, NULL) < 0)
+		x->ticket = 0;
+	if (x->ticket == 0 && ui->start_waiting &&
+	    ui->start_account == account)
+		ui_start_loaded(ui); /* nothing to wait for */
 	/* Newest at the bottom like mutt: start there. */
 	x->l.cur = x->l.n ? x->l.n - 1 : 0;
 	ui_list_fix(&x->l, ui_body_rows(ui));

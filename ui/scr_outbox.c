@@ -274,37 +274,34 @@ drop_done(struct ui *ui, const char *text, void *arg)
 		    "sent.");
 }
 
+/* retry and drop: both on the message under the cursor. */
 static int
-cmd(struct ui *ui, struct ui_screen *s, const char *name, const char *arg)
+msg_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
+    const char *arg)
 {
 	struct outbox *o = (struct outbox *)s;
 	const struct outbox_msg *m;
 
-	if (strcmp(name, "retry") == 0) {
-		if ((m = current(ui, o)) == NULL)
-			return -1;
-		o->asked = m->id;
-		if (m->state == OUTBOX_UNKNOWN) {
-			ui_ask_yesno(ui, "It may have been delivered already. "
-			    "Send it again anyway? (y/n) ", retry_done, o);
-			return 0;
-		}
-		retry(ui, o, m->id);
-		return 0;
-	}
-	if (strcmp(name, "drop") == 0) {
-		if ((m = current(ui, o)) == NULL)
-			return -1;
-		o->asked = m->id;
+	if ((m = current(ui, o)) == NULL)
+		return -1;
+	o->asked = m->id;
+	if (id == UI_CMD_DROP)
 		ui_ask_yesno(ui, m->state == OUTBOX_QUEUED ? "Delete this "
 		    "message from the outbox? It will not be sent. (y/n) " :
 		    "Delete this message from the outbox? (y/n) ", drop_done,
 		    o);
-		return 0;
-	}
-	ui_message(ui, 1, "'%s' does not apply to the outbox", name);
-	return -1;
+	else if (m->state == OUTBOX_UNKNOWN)
+		ui_ask_yesno(ui, "It may have been delivered already. "
+		    "Send it again anyway? (y/n) ", retry_done, o);
+	else
+		retry(ui, o, m->id);
+	return 0;
 }
+
+static const ui_screen_fn cmds[UI_CMD_N] = {
+	[UI_CMD_RETRY] = msg_cmd,
+	[UI_CMD_DROP] = msg_cmd,
+};
 
 static void
 destroy(struct ui_screen *s)
@@ -316,7 +313,7 @@ destroy(struct ui_screen *s)
 }
 
 static const struct ui_screen_ops ops = {
-	UI_CTX_OUTBOX, draw, NULL, NULL, event, cmd, destroy,
+	UI_CTX_OUTBOX, draw, NULL, NULL, event, cmds, destroy,
 };
 
 struct ui_screen *

@@ -46,7 +46,7 @@ struct pager {
 	char *search;
 	size_t match;      /* the line of the last match, or (size_t)-1 */
 	size_t sig_line;   /* first line of the signature, or nlines */
-	const char *asking;
+	enum ui_cmd_id asking;
 	/* a save waiting for "overwrite?" */
 	size_t save_index;
 	char *save_dir, *save_name;
@@ -377,22 +377,19 @@ next_from(struct ui *ui, const struct pager *p)
 	return p->l.top;
 }
 
-static int pager_cmd(struct ui *, struct ui_screen *, const char *,
-    const char *);
-
 static void
 prompt_done(struct ui *ui, const char *text, void *arg)
 {
 	struct pager *p = arg;
 
 	if (*text)
-		pager_cmd(ui, &p->s, p->asking, text);
+		ui_screen_run(ui, &p->s, p->asking, text);
 }
 
 static int
-ask(struct ui *ui, struct pager *p, const char *label, const char *cmd)
+ask(struct ui *ui, struct pager *p, const char *label, enum ui_cmd_id id)
 {
-	p->asking = cmd;
+	p->asking = id;
 	ui_prompt(ui, label, NULL, prompt_done, p);
 	return 0;
 }
@@ -692,87 +689,167 @@ out:
 	return rc;
 }
 
+/* A viewer's output shown in place of the message: only search. */
 static int
-pager_cmd(struct ui *ui, struct ui_screen *s, const char *name,
+output_shown(struct ui *ui, struct pager *p)
+{
+	if (p->output == NULL)
+		return 0;
+	ui_message(ui, 1, "This is a viewer's output; press q to go back to "
+	    "the message.");
+	return 1;
+}
+
+/* Shows id, the message the index's cursor moved to. */
+static void
+show(struct ui *ui, struct pager *p, int64_t id)
+{
+	p->msg_id = id;
+	free(p->search);
+	p->search = NULL;
+	p->match = (size_t)-1;
+	load(ui, p);
+}
+
+static int
+step_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
     const char *arg)
 {
 	struct pager *p = (struct pager *)s;
-	int64_t id;
+	int64_t msg;
 
-	if (p->output && strcmp(name, "search") != 0 &&
-	    strcmp(name, "search-next") != 0) {
-		ui_message(ui, 1, "This is a viewer's output; press q to go "
-		    "back to the message.");
+	if (output_shown(ui, p))
 		return -1;
-	}
+	msg = scr_index_step(ui, p->index, id == UI_CMD_PREV_MESSAGE ? -1 : 1,
+	    id == UI_CMD_NEXT_UNREAD);
+	if (msg == 0)
+		return -1;
+	show(ui, p, msg);
+	return 0;
+}
 
-	if (strcmp(name, "next-message") == 0 ||
-	    strcmp(name, "previous-message") == 0 ||
-	    strcmp(name, "next-unread") == 0) {
-		id = scr_index_step(ui, p->index, name[0] == 'p' ? -1 : 1,
-		    name[5] == 'u');
-		if (id == 0)
-			return -1;
-		p->msg_id = id;
-		free(p->search);
-		p->search = NULL;
-		p->match = (size_t)-1;
-		load(ui, p);
+static int
+search_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
+    const char *arg)
+{
+	struct pager *p = (struct pager *)s;
+
+	if (arg == NULL)
+		return ask(ui, p, "Search in message: ", UI_CMD_SEARCH);
+	free(p->search);
+	p->search = xstrdup(arg);
+	return p->view ? search_next(ui, p, p->l.top) : -1;
+}
+
+static int
+search_next_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
+    const char *arg)
+{
+	struct pager *p = (struct pager *)s;
+
+	if (p->search == NULL)
+		return ask(ui, p, "Search in message: ", UI_CMD_SEARCH);
+	return p->view ? search_next(ui, p, next_from(ui, p)) : -1;
+}
+
+static int
+save_attachment_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
+    const char *arg)
+{
+	struct pager *p = (struct pager *)s;
+
+	if (output_shown(ui, p))
+		return -1;
+	if (arg == NULL && p->view && p->view->nattachments > 1) {
+		char label[64];
+
+		snprintf(label, sizeof(label), "Save attachment number "
+		    "(1-%zu): ", p->view->nattachments);
+		return ask(ui, p, label, UI_CMD_SAVE_ATTACHMENT);
+	}
+	return save_cmd(ui, p, arg ? arg : "");
+}
+
+static int
+open_attachment_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
+    const char *arg)
+{
+	struct pager *p = (struct pager *)s;
+
+	if (output_shown(ui, p))
+		return -1;
+	if (arg == NULL && p->view && p->view->nattachments > 1)
+		return ask(ui, p, "Open attachment number: ",
+		    UI_CMD_OPEN_ATTACHMENT);
+	return open_cmd(ui, p, arg ? arg : "");
+}
+
+/* Message commands act on the index's cursor, which is this message. */
+static int
+index_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
+    const char *arg)
+{
+	struct pager *p = (struct pager *)s;
+
+	if (output_shown(ui, p))
+		return -1;
+	return ui_screen_run(ui, p->index, id, arg);
+}
+
+static int
+move_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
+    const char *arg)
+{
+	struct pager *p = (struct pager *)s;
+	int rc;
+
+	if (output_shown(ui, p))
+		return -1;
+	rc = ui_screen_run(ui, p->index, id, arg);
+	if (rc == 0 && arg)
+		ui_pop(ui);
+	return rc;
+}
+
+static int
+delete_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
+    const char *arg)
+{
+	struct pager *p = (struct pager *)s;
+	int64_t msg;
+	int rc;
+
+	if (output_shown(ui, p))
+		return -1;
+	if ((rc = ui_screen_run(ui, p->index, id, arg)) < 0)
+		return rc;
+	/* As NeoMutt does: the marked message is done with, show the next
+	 * one. */
+	if ((msg = scr_index_step(ui, p->index, 1, 0)) == 0) {
+		ui_message(ui, 0, "Marked deleted (X in the index removes it).");
 		return 0;
 	}
-	if (strcmp(name, "search") == 0) {
-		if (arg == NULL)
-			return ask(ui, p, "Search in message: ", "search");
-		free(p->search);
-		p->search = xstrdup(arg);
-		return p->view ? search_next(ui, p, p->l.top) : -1;
-	}
-	if (strcmp(name, "search-next") == 0) {
-		if (p->search == NULL)
-			return ask(ui, p, "Search in message: ", "search");
-		return p->view ? search_next(ui, p, next_from(ui, p)) : -1;
-	}
-	if (strcmp(name, "save-attachment") == 0) {
-		if (arg == NULL && p->view && p->view->nattachments > 1) {
-			char label[64];
-
-			snprintf(label, sizeof(label), "Save attachment number "
-			    "(1-%zu): ", p->view->nattachments);
-			return ask(ui, p, label, "save-attachment");
-		}
-		return save_cmd(ui, p, arg ? arg : "");
-	}
-	if (strcmp(name, "open-attachment") == 0) {
-		if (arg == NULL && p->view && p->view->nattachments > 1)
-			return ask(ui, p, "Open attachment number: ",
-			    "open-attachment");
-		return open_cmd(ui, p, arg ? arg : "");
-	}
-	/* Message commands act on the index's cursor, which is this
-	 * message. */
-	if (strcmp(name, "delete") == 0 || strcmp(name, "move") == 0) {
-		int rc = scr_index_cmd(ui, p->index, name, arg);
-
-		if (rc == 0 && strcmp(name, "move") == 0 && arg)
-			ui_pop(ui);
-		/* As NeoMutt does: the marked message is done with, show
-		 * the next one. */
-		if (rc == 0 && strcmp(name, "delete") == 0) {
-			if ((id = scr_index_step(ui, p->index, 1, 0)) == 0) {
-				ui_message(ui, 0, "Marked deleted (X in the "
-				    "index removes it).");
-				return 0;
-			}
-			p->msg_id = id;
-			free(p->search);
-			p->search = NULL;
-			p->match = (size_t)-1;
-			load(ui, p);
-		}
-		return rc;
-	}
-	return scr_index_cmd(ui, p->index, name, arg);
+	show(ui, p, msg);
+	return 0;
 }
+
+/* The pager's function for each command (cmd.h). */
+static const ui_screen_fn cmds[UI_CMD_N] = {
+	[UI_CMD_NEXT_MESSAGE] = step_cmd,
+	[UI_CMD_PREV_MESSAGE] = step_cmd,
+	[UI_CMD_NEXT_UNREAD] = step_cmd,
+	[UI_CMD_SEARCH] = search_cmd,
+	[UI_CMD_SEARCH_NEXT] = search_next_cmd,
+	[UI_CMD_SAVE_ATTACHMENT] = save_attachment_cmd,
+	[UI_CMD_OPEN_ATTACHMENT] = open_attachment_cmd,
+	[UI_CMD_DELETE] = delete_cmd,
+	[UI_CMD_MOVE] = move_cmd,
+	[UI_CMD_TOGGLE_NEW] = index_cmd,
+	[UI_CMD_FLAG] = index_cmd,
+	[UI_CMD_UNDELETE] = index_cmd,
+	[UI_CMD_COPY] = index_cmd,
+	[UI_CMD_CHANGE_FOLDER] = index_cmd,
+};
 
 static void
 destroy(struct ui_screen *s)
@@ -791,7 +868,7 @@ destroy(struct ui_screen *s)
 }
 
 static const struct ui_screen_ops ops = {
-	UI_CTX_PAGER, draw, NULL, resize, event, pager_cmd, destroy,
+	UI_CTX_PAGER, draw, NULL, resize, event, cmds, destroy,
 };
 
 int64_t

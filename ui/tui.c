@@ -246,12 +246,10 @@ ui_status_changed(struct ui *ui, size_t i)
 }
 
 void
-ui_own_change(struct ui *ui, size_t account, int64_t folder_id, int dunread)
+ui_own_change(struct ui *ui, size_t account, int dunread)
 {
 	struct cache_account_status *st;
-	size_t i, n = sizeof(ui->own) / sizeof(ui->own[0]);
 
-	ui->local_gen++;
 	if (account < cache_naccounts(ui->cache) && ui->status_valid[account]) {
 		st = &ui->status[account];
 		if (dunread < 0 && st->unread < (unsigned)-dunread)
@@ -259,36 +257,6 @@ ui_own_change(struct ui *ui, size_t account, int64_t folder_id, int dunread)
 		else
 			st->unread += dunread;
 	}
-	for (i = 0; i < n; i++) {
-		if (ui->own[i].n && ui->own[i].folder_id == folder_id) {
-			ui->own[i].n++;
-			return;
-		}
-	}
-	for (i = 0; i < n; i++) {
-		if (ui->own[i].n == 0) {
-			ui->own[i].folder_id = folder_id;
-			ui->own[i].n = 1;
-			return;
-		}
-	}
-	/* Full: the event will reload, which is only slower. */
-}
-
-static int
-own_event(struct ui *ui, const struct cache_event *ev)
-{
-	size_t i, n = sizeof(ui->own) / sizeof(ui->own[0]);
-
-	if (ev->kind != CACHE_EV_FOLDER_CHANGED)
-		return 0;
-	for (i = 0; i < n; i++) {
-		if (ui->own[i].n && ui->own[i].folder_id == ev->folder_id) {
-			ui->own[i].n--;
-			return 1;
-		}
-	}
-	return 0;
 }
 
 size_t
@@ -494,63 +462,12 @@ new_mail(struct ui *ui, const struct cache_event *ev)
 	cache_folders_free(&f, n);
 }
 
-#define HOLD_MS 1000
-
-static void deliver(struct ui *ui, const struct cache_event *ev);
-
-/* Whether to hold ev back: a FOLDER_CHANGED while that account syncs,
- * within HOLD_MS of the last one handled.  Holding also spares the
- * status line a recount per chunk. */
-static int
-hold_event(struct ui *ui, const struct cache_event *ev)
-{
-	size_t i;
-
-	if (ev->kind != CACHE_EV_FOLDER_CHANGED ||
-	    ev->account >= cache_naccounts(ui->cache) ||
-	    !ui->progress[ev->account].active ||
-	    now_ms() - ui->changed_at >= HOLD_MS)
-		return 0;
-	for (i = 0; i < ui->nheld; i++)
-		if (ui->held[i].account == ev->account &&
-		    ui->held[i].folder_id == ev->folder_id)
-			return 1; /* one reload covers both */
-	if (ui->nheld == sizeof(ui->held) / sizeof(ui->held[0]))
-		return 0;
-	ui->held[ui->nheld++] = *ev;
-	return 1;
-}
-
-static void
-release_held(struct ui *ui)
-{
-	size_t i;
-
-	for (i = 0; i < ui->nheld; i++) /* deliver() never holds */
-		deliver(ui, &ui->held[i]);
-	ui->nheld = 0;
-}
-
 static void
 handle_event(struct ui *ui, const struct cache_event *ev)
-{
-	if (own_event(ui, ev) || hold_event(ui, ev))
-		return;
-	/* The end of a sync (or its failure) shows everything it did. */
-	if (ui->nheld && ev->kind != CACHE_EV_FOLDER_CHANGED &&
-	    ev->kind != CACHE_EV_PROGRESS)
-		release_held(ui);
-	deliver(ui, ev);
-}
-
-static void
-deliver(struct ui *ui, const struct cache_event *ev)
 {
 	struct ui_screen *s;
 	struct ui_progress *p;
 
-	if (ev->kind == CACHE_EV_FOLDER_CHANGED)
-		ui->changed_at = now_ms();
 	if (ev->account < cache_naccounts(ui->cache)) {
 		/* Progress events come often; counts change with the rest. */
 		if (ev->kind != CACHE_EV_PROGRESS &&
@@ -594,11 +511,6 @@ deliver(struct ui *ui, const struct cache_event *ev)
 	for (s = ui->top; s; s = s->below)
 		if (s->ops->event)
 			s->ops->event(ui, s, ev);
-	if (ui->start_waiting && ev->account == ui->start_account &&
-	    ((ev->kind == CACHE_EV_SYNC_DONE && ev->ticket ==
-	    ui->start_ticket) ||
-	    (ev->kind == CACHE_EV_ACCOUNT && ev->state == ACCOUNT_ERROR)))
-		ui_start_loaded(ui);
 }
 
 static int
@@ -630,15 +542,12 @@ open_start(struct ui *ui)
 		fprintf(stderr, "postie: %s\n", err.msg);
 		return -1;
 	}
-	/* Not in the cache yet: the index waits for the first sync. */
+	/* Not in the cache yet: the index waits for the first sync.  It
+	 * asks for it and says when its ticket is answered. */
 	if (err.msg[0])
 		fid = 0;
-	ui->start_waiting = ui->worker_ok[i];
+	ui->start_waiting = 1;
 	ui_push(ui, scr_index_new(ui, i, fid, o->folder));
-	if (!ui->worker_ok[i] ||
-	    cache_request_sync(ui->cache, i, fid, 0, &ui->start_ticket,
-	    &err) < 0)
-		ui_start_loaded(ui);
 	return 0;
 }
 
@@ -788,13 +697,6 @@ loop(struct ui *ui)
 		if (ui->notice[0] && (timeout < 0 ||
 		    (ui->notice_until - now + 1) * 1000 < timeout))
 			timeout = (int)(ui->notice_until - now + 1) * 1000;
-		if (ui->nheld) {
-			double left = ui->changed_at + HOLD_MS - now_ms();
-			int ms = left > 0 ? (int)left + 1 : 0;
-
-			if (timeout < 0 || ms < timeout)
-				timeout = ms;
-		}
 		pfd[0].fd = 0;
 		pfd[0].events = POLLIN;
 		pfd[1].fd = cache_event_fd(ui->cache);
@@ -809,8 +711,6 @@ loop(struct ui *ui)
 		if (nfds == 2 && rc > 0 && (pfd[1].revents & POLLIN))
 			while (!ui->quit && cache_event_read(ui->cache, &ev) == 1)
 				handle_event(ui, &ev);
-		if (ui->nheld && now_ms() - ui->changed_at >= HOLD_MS)
-			release_held(ui);
 	}
 }
 

@@ -12,13 +12,14 @@
 #include "ui/tui_int.h"
 
 int
-ui_screen_cmd(struct ui *ui, const char *name, const char *arg)
+ui_screen_run(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
+    const char *arg)
 {
-	if (ui->top->ops->cmd == NULL) {
-		ui_message(ui, 1, "'%s' does not apply here", name);
-		return -1;
-	}
-	return ui->top->ops->cmd(ui, ui->top, name, arg);
+	if (id > UI_CMD_NONE && id < UI_CMD_N && s->ops->cmds &&
+	    s->ops->cmds[id])
+		return s->ops->cmds[id](ui, s, id, arg);
+	ui_message(ui, 1, "That command does not apply here.");
+	return -1;
 }
 
 int
@@ -225,7 +226,8 @@ list_cmd(struct ui *ui, long delta, int page, int end)
 		 * as in NeoMutt. */
 		if (delta > 0 && l->top + (size_t)rows >= l->n &&
 		    ui->top->ops->ctx == UI_CTX_PAGER)
-			return ui_screen_cmd(ui, "next-message", NULL);
+			return ui_screen_run(ui, ui->top, UI_CMD_NEXT_MESSAGE,
+			    NULL);
 		ui_list_move(l, delta * (rows > 1 ? rows - 1 : 1), rows);
 	} else if (page) {
 		/* Like mutt: the view and the cursor move a page together. */
@@ -334,36 +336,37 @@ ui_cmd_theme(struct ui *ui, const char *arg)
 	return 0;
 }
 
-/* Commands whose meaning depends on the screen. */
-#define FORWARD(fn, name) \
+/* Commands whose meaning depends on the screen: the screen's function
+ * for the id (cmd.h). */
+#define FORWARD(fn, id) \
 	int fn(struct ui *ui, const char *arg) \
 	{ \
-		return ui_screen_cmd(ui, name, arg); \
+		return ui_screen_run(ui, ui->top, id, arg); \
 	}
 
-FORWARD(ui_cmd_open, "open")
-FORWARD(ui_cmd_next_message, "next-message")
-FORWARD(ui_cmd_prev_message, "previous-message")
-FORWARD(ui_cmd_next_unread, "next-unread")
-FORWARD(ui_cmd_toggle_new, "toggle-new")
-FORWARD(ui_cmd_flag, "flag")
-FORWARD(ui_cmd_delete, "delete")
-FORWARD(ui_cmd_retry, "retry")
-FORWARD(ui_cmd_drop, "drop")
-FORWARD(ui_cmd_undelete, "undelete")
-FORWARD(ui_cmd_move, "move")
-FORWARD(ui_cmd_copy, "copy")
-FORWARD(ui_cmd_expunge, "expunge")
-FORWARD(ui_cmd_search, "search")
-FORWARD(ui_cmd_search_next, "search-next")
-FORWARD(ui_cmd_limit, "limit")
-FORWARD(ui_cmd_change_folder, "change-folder")
-FORWARD(ui_cmd_sort, "sort")
-FORWARD(ui_cmd_sort_reverse, "sort-reverse")
-FORWARD(ui_cmd_collapse, "collapse-thread")
-FORWARD(ui_cmd_collapse_all, "collapse-all")
-FORWARD(ui_cmd_save_attachment, "save-attachment")
-FORWARD(ui_cmd_open_attachment, "open-attachment")
+FORWARD(ui_cmd_open, UI_CMD_OPEN)
+FORWARD(ui_cmd_next_message, UI_CMD_NEXT_MESSAGE)
+FORWARD(ui_cmd_prev_message, UI_CMD_PREV_MESSAGE)
+FORWARD(ui_cmd_next_unread, UI_CMD_NEXT_UNREAD)
+FORWARD(ui_cmd_toggle_new, UI_CMD_TOGGLE_NEW)
+FORWARD(ui_cmd_flag, UI_CMD_FLAG)
+FORWARD(ui_cmd_delete, UI_CMD_DELETE)
+FORWARD(ui_cmd_retry, UI_CMD_RETRY)
+FORWARD(ui_cmd_drop, UI_CMD_DROP)
+FORWARD(ui_cmd_undelete, UI_CMD_UNDELETE)
+FORWARD(ui_cmd_move, UI_CMD_MOVE)
+FORWARD(ui_cmd_copy, UI_CMD_COPY)
+FORWARD(ui_cmd_expunge, UI_CMD_EXPUNGE)
+FORWARD(ui_cmd_search, UI_CMD_SEARCH)
+FORWARD(ui_cmd_search_next, UI_CMD_SEARCH_NEXT)
+FORWARD(ui_cmd_limit, UI_CMD_LIMIT)
+FORWARD(ui_cmd_change_folder, UI_CMD_CHANGE_FOLDER)
+FORWARD(ui_cmd_sort, UI_CMD_SORT)
+FORWARD(ui_cmd_sort_reverse, UI_CMD_SORT_REVERSE)
+FORWARD(ui_cmd_collapse, UI_CMD_COLLAPSE)
+FORWARD(ui_cmd_collapse_all, UI_CMD_COLLAPSE_ALL)
+FORWARD(ui_cmd_save_attachment, UI_CMD_SAVE_ATTACHMENT)
+FORWARD(ui_cmd_open_attachment, UI_CMD_OPEN_ATTACHMENT)
 
 /* The message under the cursor of the index or shown by the pager. */
 static int64_t

@@ -7,8 +7,8 @@
  *
  * Screens form a stack (ui->top, each ->below).  Each has a vtable:
  * draw (the body and title), key (optional: raw keys before bindings),
- * resize, event (cache changes), cmd (screen-specific commands) and
- * destroy.  Commands act on ui->top.
+ * resize, event (cache changes), cmds (its function for each
+ * screen-specific command) and destroy.  Commands act on ui->top.
  */
 #ifndef POSTIE_UI_TUI_INT_H
 #define POSTIE_UI_TUI_INT_H
@@ -33,18 +33,24 @@ struct ui_list {
 	int scroll_only; /* pager: no cursor, top moves */
 };
 
+/* A screen's function for command id (cmd.h), with the argument typed
+ * after its name or NULL: 0 done, -1 failed (message shown). */
+typedef int (*ui_screen_fn)(struct ui *ui, struct ui_screen *s,
+    enum ui_cmd_id id, const char *arg);
+
 struct ui_screen_ops {
 	unsigned ctx; /* UI_CTX_* */
 	void (*draw)(struct ui *ui, struct ui_screen *s);
 	/* 1 if the key was used, 0 to look it up in the keymap. */
 	int (*key)(struct ui *ui, struct ui_screen *s, int key);
 	void (*resize)(struct ui *ui, struct ui_screen *s);
+	/* Events as they come (cache.h); what changed in a folder is
+	 * better read from its generation when drawing. */
 	void (*event)(struct ui *ui, struct ui_screen *s,
 	    const struct cache_event *ev);
-	/* Screen-specific commands (the table's functions forward here):
-	 * 0 done, -1 failed (message shown). */
-	int (*cmd)(struct ui *ui, struct ui_screen *s, const char *name,
-	    const char *arg);
+	/* Screen-specific commands: UI_CMD_N entries indexed by id, NULL
+	 * where the command does not apply (or the whole table NULL). */
+	const ui_screen_fn *cmds;
 	void (*destroy)(struct ui_screen *s);
 };
 
@@ -105,21 +111,10 @@ struct ui {
 	int *worker_ok;
 	struct cache_account_status *status; /* see ui_status() */
 	int *status_valid;
-	/* FOLDER_CHANGED events our own changes will cause (skipped) */
-	struct {
-		int64_t folder_id;
-		unsigned n;
-	} own[16];
-	unsigned local_gen; /* bumped by each own change */
-	/* FOLDER_CHANGED of a running sync, held so that a folder being
-	 * filled is reloaded about once a HOLD_MS, not once per chunk */
-	struct cache_event held[8];
-	size_t nheld;
-	double changed_at; /* when the last FOLDER_CHANGED was handled */
 	/* -e commands, run once the start folder has loaded */
 	const char *start_cmds;
-	int start_waiting; /* waiting for the start folder's first sync */
-	uint64_t start_ticket; /* that sync's */
+	int start_waiting; /* the start folder's index waits for the
+			      ticket of its first sync */
 	int start_ready;   /* run start_cmds after the next draw */
 	int start_failed;  /* a -e command failed: exit status 1 */
 	char start_error[ERROR_MAX];
@@ -153,13 +148,12 @@ int ui_set_theme(struct ui *ui, const char *name);
 const struct cache_account_status *ui_status(struct ui *ui, size_t i);
 void ui_status_changed(struct ui *ui, size_t i);
 /*
- * Records a change this UI made through the cache, already shown on
- * screen: the FOLDER_CHANGED event it causes is skipped (no O(n) reload
- * of a 100,000-message index per flag), the account's unread count moves
- * by dunread, and ui->local_gen tells other screens to refresh when shown.
+ * A change this UI made through the cache moved the account's unread
+ * count by dunread: the status line follows without a recount (the
+ * cache posts no event for it; screens learn of it from the folder's
+ * generation, cache.h).
  */
-void ui_own_change(struct ui *ui, size_t account, int64_t folder_id,
-    int dunread);
+void ui_own_change(struct ui *ui, size_t account, int dunread);
 /* The account the top screen is about (index), or (size_t)-1. */
 size_t ui_current_account(struct ui *ui);
 /* Called by the index when its start folder has loaded. */
@@ -261,9 +255,6 @@ int64_t scr_index_current(struct ui_screen *s);
  * cursor (unread != 0).  Returns the new message id or 0 if none. */
 int64_t scr_index_step(struct ui *ui, struct ui_screen *s, int delta,
     int unread);
-/* A message command (flag, delete, ...) run on the index's cursor. */
-int scr_index_cmd(struct ui *ui, struct ui_screen *s, const char *name,
-    const char *arg);
 /*
  * Before leaving the index s: if messages are marked deleted, asks
  * whether to remove them (saying what is lost) and returns 1; then(ui,
@@ -274,8 +265,11 @@ int scr_index_leave(struct ui *ui, struct ui_screen *s,
     void (*then)(struct ui *, void *), void *arg);
 /* Marks id read (opening it in the pager). */
 void scr_index_seen(struct ui *ui, struct ui_screen *s, int64_t id);
-/* Runs name on top screen's cmd hook; -1 with a message if none. */
-int ui_screen_cmd(struct ui *ui, const char *name, const char *arg);
+/* Runs the screen command id on s, the top screen or one below it (the
+ * pager runs message commands on its index): -1 with a message if s
+ * has no function for it. */
+int ui_screen_run(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
+    const char *arg);
 
 /* --- commands (the functions of the table in cmd.c) --- */
 int ui_cmd_help(struct ui *, const char *);
@@ -284,12 +278,6 @@ int ui_cmd_quit(struct ui *, const char *);
 int ui_cmd_cmdline(struct ui *, const char *);
 int ui_cmd_redraw(struct ui *, const char *);
 int ui_cmd_suspend(struct ui *, const char *);
-int ui_cmd_down(struct ui *, const char *);
-int ui_cmd_up(struct ui *, const char *);
-int ui_cmd_page_down(struct ui *, const char *);
-int ui_cmd_page_up(struct ui *, const char *);
-int ui_cmd_first(struct ui *, const char *);
-int ui_cmd_last(struct ui *, const char *);
 int ui_cmd_open(struct ui *, const char *);
 int ui_cmd_next_message(struct ui *, const char *);
 int ui_cmd_prev_message(struct ui *, const char *);
@@ -300,7 +288,6 @@ int ui_cmd_delete(struct ui *, const char *);
 int ui_cmd_undelete(struct ui *, const char *);
 int ui_cmd_move(struct ui *, const char *);
 int ui_cmd_copy(struct ui *, const char *);
-int ui_cmd_sync(struct ui *, const char *);
 int ui_cmd_expunge(struct ui *, const char *);
 int ui_cmd_search(struct ui *, const char *);
 int ui_cmd_search_next(struct ui *, const char *);
@@ -312,6 +299,13 @@ int ui_cmd_collapse(struct ui *, const char *);
 int ui_cmd_collapse_all(struct ui *, const char *);
 int ui_cmd_save_attachment(struct ui *, const char *);
 int ui_cmd_open_attachment(struct ui *, const char *);
+int ui_cmd_down(struct ui *, const char *);
+int ui_cmd_up(struct ui *, const char *);
+int ui_cmd_page_down(struct ui *, const char *);
+int ui_cmd_page_up(struct ui *, const char *);
+int ui_cmd_first(struct ui *, const char *);
+int ui_cmd_last(struct ui *, const char *);
+int ui_cmd_sync(struct ui *, const char *);
 int ui_cmd_theme(struct ui *, const char *);
 int ui_cmd_compose(struct ui *, const char *);
 int ui_cmd_reply(struct ui *, const char *);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cache/db.h"
 #include "core/config.h"
 
 /* A fresh folder under /tmp, removed by tmp_remove. */
@@ -59,6 +60,22 @@ run_suite(Suite *s)
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	return failed == 0 ? 0 : 1;
+}
+
+/* A message with only a subject in folder; its id. */
+static inline int64_t
+test_msg_add(struct db *db, int64_t folder, uint32_t uid, unsigned flags)
+{
+	struct db_msg m;
+	struct error err;
+
+	memset(&m, 0, sizeof(m));
+	m.folder_id = folder;
+	m.uid = uid;
+	m.flags = flags;
+	m.subject = "s";
+	ck_assert_int_eq(db_msg_insert(db, &m, &err), 0);
+	return m.id;
 }
 
 #endif

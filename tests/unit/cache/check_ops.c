@@ -32,15 +32,7 @@ teardown(void)
 static void
 add(struct cache *c, int64_t folder, uint32_t uid, unsigned flags)
 {
-	struct db_msg m;
-	struct error err;
-
-	memset(&m, 0, sizeof(m));
-	m.folder_id = folder;
-	m.uid = uid;
-	m.flags = flags;
-	m.subject = "s";
-	ck_assert_int_eq(db_msg_insert(cache_db(c), &m, &err), 0);
+	test_msg_add(cache_db(c), folder, uid, flags);
 }
 
 static int

@@ -39,6 +39,12 @@ tests_unit_cache_check_ops_SOURCES = tests/unit/cache/check_ops.c \
 tests_unit_cache_check_ops_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_cache_check_ops_LDADD = $(CACHE_LIBS) $(UNIT_LIBS)
 
+CACHE_UNIT_TESTS += tests/unit/cache/check_gen
+tests_unit_cache_check_gen_SOURCES = tests/unit/cache/check_gen.c \
+	tests/unit/cache/check_cache.h
+tests_unit_cache_check_gen_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_cache_check_gen_LDADD = $(CACHE_LIBS) $(UNIT_LIBS)
+
 CACHE_UNIT_TESTS += tests/unit/cache/check_outbox
 tests_unit_cache_check_outbox_SOURCES = tests/unit/cache/check_outbox.c \
 	tests/unit/cache/check_cache.h
