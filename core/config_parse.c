@@ -497,9 +497,6 @@ general_key(struct parser *p, const char *key, const char *v)
 		    k == G_PAGER_FILTER ? &cfg->pager_filter :
 		    &cfg->new_mail_command;
 
-		if (v[strspn(v, " \t")] == '\0')
-			return perr(p, p->lineno, "'%s' in [general] is empty",
-			    key);
 		*f = xstrdup(v);
 		return 0;
 	}

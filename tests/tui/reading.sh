@@ -3,7 +3,8 @@
 # shows the message as stored and back; | pipes the message to a command
 # (wc -l) on stdin, its output in the pager, or with !COMMAND on the
 # terminal with the TUI suspended until a key; o opens link N with
-# open_command, the URL one argument of its own that no shell reads.
+# open_command, the URL one argument of its own that no shell reads;
+# pager_filter shows what it prints, and a failing one the message.
 . "$top_srcdir/tests/tui/lib.sh"
 
 MD="$TUI_DIR/maildir"
@@ -138,5 +139,37 @@ for d in "$TUI_DIR/cwd" "$TUI_DIR" "$HOME"; do
 done
 tui_pass "o opens link N with open_command, the URL one argument, no shell"
 
+tui_keys q q q q
+tui_expect "postie-exit="
+tmx kill-session -t postie
+
+# --- pager_filter ---
+tui_offline_pop3_config "$MD"
+printf '\n[general]\npager_filter = tr a-z A-Z\n' >>"$CFG"
+tui_start -c "$CFG" -a home -f INBOX
+tui_expect "plain one"
+tui_keys Home
+wait_until cursor_on "plain one" || tui_fail "the cursor is not on the plain message"
+tui_keys Enter
+tui_expect "CAF=C3=A9 AU LAIT"
+tui_expect "SUBJECT: PLAIN ONE"
+tui_keys e
+tui_expect "caf=C3=A9 au lait"
+tui_pass "pager_filter gets the message on stdin and the pager shows its output"
+tui_keys q q q q
+tui_expect "postie-exit="
+tmx kill-session -t postie
+
+tui_offline_pop3_config "$MD"
+printf '\n[general]\npager_filter = sh -c "echo filter-noise >&2 && exit 3"\n' \
+    >>"$CFG"
+tui_start -c "$CFG" -a home -f INBOX
+tui_expect "plain one"
+tui_keys Home
+wait_until cursor_on "plain one" || tui_fail "the cursor is not on the plain message"
+tui_keys Enter
+tui_expect "café au lait"
+tui_expect "pager_filter exited with 3: filter-noise; showing the message unfiltered."
+tui_pass "a failing pager_filter: the message unfiltered, the error in a sentence"
 tui_keys q q q q
 tui_expect "postie-exit="
