@@ -81,6 +81,8 @@ const struct ui_cmd ui_cmds[] = {
 	    "pipe the message to COMMAND (!COMMAND: on the terminal)" },
 	{ "open-link", "o", UI_CTX_PAGER, ui_cmd_open_link,
 	    "open link N with [general] open_command" },
+	{ "toggle-html", "H", UI_CTX_PAGER, ui_cmd_toggle_html,
+	    "show the other part of a plain text / HTML message" },
 	{ "theme", "", UI_CTX_ALL, ui_cmd_theme, "switch to theme NAME" },
 	{ "compose", "m", UI_CTX_ACCOUNTS | UI_CTX_FOLDERS | UI_CTX_MSG,
 	    ui_cmd_compose, "write a new message (mailto: URI optional)" },

@@ -74,6 +74,7 @@ enum ui_cmd_id {
 	UI_CMD_RAW,
 	UI_CMD_PIPE,
 	UI_CMD_OPEN_LINK,
+	UI_CMD_TOGGLE_HTML,
 	UI_CMD_N
 };
 

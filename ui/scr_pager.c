@@ -71,8 +71,8 @@ pager_render(struct ui *ui, struct pager *p)
 
 	mime_view_free(&p->view);
 	memset(&o, 0, sizeof(o));
-	o.prefer = ui->cfg->prefer && strcmp(ui->cfg->prefer, "html") == 0 ?
-	    MIME_PREFER_HTML : MIME_PREFER_PLAIN;
+	o.prefer = (ui->cfg->prefer && strcmp(ui->cfg->prefer, "html") == 0) !=
+	    p->other_part ? MIME_PREFER_HTML : MIME_PREFER_PLAIN;
 	o.assumed_charset = ui->cfg->assumed_charset;
 	o.width = ui->cols > 20 ? ui->cols - 1 : 20;
 	error_clear(&err);
@@ -821,6 +821,7 @@ static const ui_screen_fn cmds[UI_CMD_N] = {
 	[UI_CMD_RAW] = pager_raw_cmd,
 	[UI_CMD_PIPE] = pager_pipe_cmd,
 	[UI_CMD_OPEN_LINK] = pager_link_cmd,
+	[UI_CMD_TOGGLE_HTML] = pager_html_cmd,
 };
 
 static void

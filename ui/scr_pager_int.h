@@ -55,6 +55,7 @@ struct pager {
 	/* reading tools (scr_pager_tools.c) */
 	int all_headers;   /* h: every header field */
 	int raw_mode;      /* e: the message as stored */
+	int other_part;    /* H: multipart/alternative's other text part */
 	struct buf alt;    /* what is rendered in raw mode or filtered */
 	int alt_ok;        /* alt holds the raw or filtered text */
 	int filter_failed; /* pager_filter failed for this message */
@@ -82,6 +83,8 @@ int pager_raw_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
 int pager_pipe_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
     const char *arg);
 int pager_link_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
+    const char *arg);
+int pager_html_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
     const char *arg);
 
 #endif

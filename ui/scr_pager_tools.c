@@ -335,3 +335,53 @@ pager_link_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
 	spawn_argv_free(&argv);
 	return rc;
 }
+
+/* 1 if a and b show the same lines. */
+static int
+same_view(const struct mime_view *a, const struct mime_view *b)
+{
+	size_t i;
+
+	if (a == NULL || b == NULL || a->nlines != b->nlines)
+		return 0;
+	for (i = 0; i < a->nlines; i++)
+		if (a->lines[i].len != b->lines[i].len ||
+		    memcmp(a->lines[i].text, b->lines[i].text,
+		    a->lines[i].len) != 0)
+			return 0;
+	return 1;
+}
+
+int
+pager_html_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
+    const char *arg)
+{
+	struct pager *p = (struct pager *)s;
+	struct mime_view *before;
+
+	if (need_message(ui, p) < 0)
+		return -1;
+	if (p->raw_mode || (ui->cfg->pager_filter && !p->filter_failed)) {
+		ui_message(ui, 1, "The message is shown %s; H works on "
+		    "postie's rendering.", p->raw_mode ? "as stored" :
+		    "through pager_filter");
+		return -1;
+	}
+	before = p->view;
+	p->view = NULL; /* kept to compare */
+	p->other_part = !p->other_part;
+	p->l.top = p->l.cur = 0;
+	pager_render(ui, p);
+	if (same_view(before, p->view)) {
+		mime_view_free(&p->view);
+		p->view = before;
+		p->other_part = !p->other_part;
+		pager_render(ui, p);
+		ui_message(ui, 1, "This message has no other text part to "
+		    "show.");
+		return -1;
+	}
+	mime_view_free(&before);
+	ui_message(ui, 0, "The other text part (H: back).");
+	return 0;
+}

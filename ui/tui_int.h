@@ -303,6 +303,7 @@ int ui_cmd_toggle_headers(struct ui *, const char *);
 int ui_cmd_raw(struct ui *, const char *);
 int ui_cmd_pipe(struct ui *, const char *);
 int ui_cmd_open_link(struct ui *, const char *);
+int ui_cmd_toggle_html(struct ui *, const char *);
 int ui_cmd_down(struct ui *, const char *);
 int ui_cmd_up(struct ui *, const char *);
 int ui_cmd_page_down(struct ui *, const char *);

@@ -4,7 +4,8 @@
 # (wc -l) on stdin, its output in the pager, or with !COMMAND on the
 # terminal with the TUI suspended until a key; o opens link N with
 # open_command, the URL one argument of its own that no shell reads;
-# pager_filter shows what it prints, and a failing one the message.
+# H shows the other part of multipart/alternative; pager_filter shows
+# what it prints, and a failing one the message.
 . "$top_srcdir/tests/tui/lib.sh"
 
 MD="$TUI_DIR/maildir"
@@ -33,6 +34,23 @@ printf '%s\r\n' \
     '<p>See <a href="https://example.org/a">the first</a> and' \
     '<a href="https://x.example/;touch PWNED;$(touch PWNED2)">the second</a>.</p>' \
     >"$MD/cur/1700000002.M1P1Q2.test:2,S"
+printf '%s\r\n' \
+    'From: Cid <cid@example.org>' \
+    'Subject: both kinds' \
+    'Date: Mon, 23 Nov 2026 12:00:00 +0100' \
+    'Message-ID: <a1@example.org>' \
+    'MIME-Version: 1.0' \
+    'Content-Type: multipart/alternative; boundary="b"' \
+    '' \
+    '--b' \
+    'Content-Type: text/plain; charset=utf-8' \
+    '' \
+    'the plain side' \
+    '--b' \
+    'Content-Type: text/html; charset=utf-8' \
+    '' \
+    '<p>the <b>html</b> side</p>' \
+    '--b--' >"$MD/cur/1700000003.M1P1Q3.test:2,S"
 NLINES=$(wc -l <"$MD/cur/1700000001.M1P1Q1.test:2,S" | tr -d ' ')
 
 cat >"$TUI_DIR/rec" <<REC
@@ -138,6 +156,19 @@ for d in "$TUI_DIR/cwd" "$TUI_DIR" "$HOME"; do
 	    tui_fail "a hostile URL ran a command in $d"
 done
 tui_pass "o opens link N with open_command, the URL one argument, no shell"
+
+# --- H: the other part of multipart/alternative ---
+tui_keys H
+tui_expect "This message has no other text part to show."
+tui_keys J
+tui_expect "the plain side"
+tui_keys H
+tui_expect "the html side"
+tui_expect_not "the plain side"
+tui_keys H
+tui_expect "the plain side"
+tui_expect_not "the html side"
+tui_pass "H shows the HTML part of multipart/alternative and back"
 
 tui_keys q q q q
 tui_expect "postie-exit="

@@ -152,6 +152,7 @@ START_TEST(test_mutt_defaults)
 	expect(km, "h", UI_CTX_PAGER, "toggle-headers");
 	expect(km, "e", UI_CTX_PAGER, "raw-message");
 	expect(km, "|", UI_CTX_PAGER, "pipe-message");
+	expect(km, "H", UI_CTX_PAGER, "toggle-html");
 	ck_assert(lookup(km, "h", UI_CTX_INDEX) == NULL);
 	ui_keymap_free(&km);
 	ck_assert(km == NULL);
