@@ -51,6 +51,16 @@ printf '%s\r\n' \
     '' \
     '<p>the <b>html</b> side</p>' \
     '--b--' >"$MD/cur/1700000003.M1P1Q3.test:2,S"
+# open_plain: starts postie on $CFG and opens the plain message.
+open_plain() {
+	tui_start -c "$CFG" -a home -f INBOX
+	tui_expect "plain one"
+	tui_keys Home
+	wait_until cursor_on "plain one" ||
+	    tui_fail "the cursor is not on the plain message"
+	tui_keys Enter
+}
+
 NLINES=$(wc -l <"$MD/cur/1700000001.M1P1Q1.test:2,S" | tr -d ' ')
 
 cat >"$TUI_DIR/rec" <<REC
@@ -68,11 +78,7 @@ open_command = $TUI_DIR/rec --new-tab
 CONF
 mkdir -p "$TUI_DIR/cwd"
 cd "$TUI_DIR/cwd" || exit 99
-tui_start -c "$CFG" -a home -f INBOX
-tui_expect "plain one"
-tui_keys Home
-wait_until cursor_on "plain one" || tui_fail "the cursor is not on the plain message"
-tui_keys Enter
+open_plain
 tui_expect "café au lait"
 tui_expect_not "X-Mailer"
 
@@ -177,11 +183,7 @@ tmx kill-session -t postie
 # --- pager_filter ---
 tui_offline_pop3_config "$MD"
 printf '\n[general]\npager_filter = tr a-z A-Z\n' >>"$CFG"
-tui_start -c "$CFG" -a home -f INBOX
-tui_expect "plain one"
-tui_keys Home
-wait_until cursor_on "plain one" || tui_fail "the cursor is not on the plain message"
-tui_keys Enter
+open_plain
 tui_expect "CAF=C3=A9 AU LAIT"
 tui_expect "SUBJECT: PLAIN ONE"
 tui_keys e
@@ -194,11 +196,7 @@ tmx kill-session -t postie
 tui_offline_pop3_config "$MD"
 printf '\n[general]\npager_filter = sh -c "echo filter-noise >&2 && exit 3"\n' \
     >>"$CFG"
-tui_start -c "$CFG" -a home -f INBOX
-tui_expect "plain one"
-tui_keys Home
-wait_until cursor_on "plain one" || tui_fail "the cursor is not on the plain message"
-tui_keys Enter
+open_plain
 tui_expect "café au lait"
 tui_expect "pager_filter exited with 3: filter-noise; showing the message unfiltered."
 tui_pass "a failing pager_filter: the message unfiltered, the error in a sentence"
