@@ -40,6 +40,7 @@ arrived(struct cache_sync_ctx *ctx, int64_t folder_id, int64_t id)
 	ev.msg_id = id;
 	cache_post(ctx->w->c, &ev);
 	cache_sync_count(ctx, CACHE_COUNT_NEW, 1);
+	worker_arrival(ctx->w, folder_id);
 }
 
 int

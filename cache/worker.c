@@ -249,6 +249,7 @@ do_sync(struct worker *w, const struct worker_req *r)
 		cache_set_state(w->c, w->idx, ACCOUNT_ONLINE, NULL);
 		w->online = 1;
 		post_done(w, r, 0, NULL);
+		worker_new_mail_hook(w);
 		w->next_ms = POLL_INTERVAL_MS;
 		return;
 	}
@@ -419,9 +420,11 @@ worker_start(struct cache *c, size_t i, struct error *err)
 	w->ctx.w = w;
 	w->ctx.acct = &c->accounts[i];
 	pthread_mutex_init(&w->lock, NULL);
+	pthread_mutex_init(&w->arrival_lock, NULL);
 	if (pipe2(w->reqpipe, O_CLOEXEC | O_NONBLOCK) < 0) {
 		error_errno(err, errno, "cannot create a request pipe");
 		pthread_mutex_destroy(&w->lock);
+		pthread_mutex_destroy(&w->arrival_lock);
 		free(w);
 		return -1;
 	}
@@ -431,6 +434,7 @@ worker_start(struct cache *c, size_t i, struct error *err)
 		close(w->reqpipe[0]);
 		close(w->reqpipe[1]);
 		pthread_mutex_destroy(&w->lock);
+		pthread_mutex_destroy(&w->arrival_lock);
 		free(w);
 		cache_set_state(c, i, ACCOUNT_OFFLINE, NULL);
 		return -1;
@@ -534,6 +538,8 @@ worker_stop(struct worker **wp)
 	for (size_t k = 0; k < w->nreq; k++)
 		free(w->req[k].tickets);
 	free(w->req);
+	free(w->arrivals);
+	pthread_mutex_destroy(&w->arrival_lock);
 	free(w);
 	*wp = NULL;
 }

@@ -45,9 +45,23 @@ struct worker {
 	char dead_error[ERROR_MAX]; /* its sentence (lock) */
 	struct cache_sync_stats stats; /* of the sync running (atomic adds) */
 	struct cache_sync_ctx ctx;
+	/* New messages per folder since the last new_mail_command
+	 * (arrival_lock: the bulk indexer adds too). */
+	pthread_mutex_t arrival_lock;
+	struct worker_arrival {
+		int64_t folder_id;
+		unsigned n;
+	} *arrivals;
+	size_t narrivals, caparrivals;
 };
 
 /* Opens the Maildir and finishes deliveries a crash interrupted. */
 int worker_open_pop3(struct worker *w, struct error *err);
+
+/* new_mail_command (cache/hook.c): counts a message new in folder_id;
+ * after a sync, runs the command once per folder that got new mail,
+ * without a shell, its output to the log, and forgets the counts. */
+void worker_arrival(struct worker *w, int64_t folder_id);
+void worker_new_mail_hook(struct worker *w);
 
 #endif

@@ -68,6 +68,9 @@ config_free(struct config **cfgp)
 	free(cfg->prefer);
 	free(cfg->editor);
 	free(cfg->query_command);
+	free(cfg->open_command);
+	free(cfg->pager_filter);
+	free(cfg->new_mail_command);
 	free(cfg);
 	*cfgp = NULL;
 }

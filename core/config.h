@@ -110,6 +110,15 @@ struct config {
 	int forward_attachment; /* forward = attachment (default inline) */
 	char *query_command;    /* address lookup (Mutt's), or NULL */
 	int text_flowed;        /* write format=flowed (default no) */
+	/* Opens a link: its words (no shell) then the URL as one argument;
+	 * NULL: xdg-open. */
+	char *open_command;
+	/* The pager shows what this shell command prints when given the
+	 * message on stdin, or NULL. */
+	char *pager_filter;
+	/* Run (no shell) with account, folder, new and unread counts as
+	 * arguments when a sync finds new mail, or NULL. */
+	char *new_mail_command;
 	struct config_account *accounts;
 	size_t naccounts;
 	struct config_key *keys;

@@ -41,11 +41,13 @@ static const char *const akey_names[K_NAKEYS] = {
 };
 
 enum gkey { G_THEME, G_ASSUMED_CHARSET, G_PREFER, G_EDITOR, G_FORWARD,
-	G_QUERY_COMMAND, G_TEXT_FLOWED, G_NGKEYS };
+	G_QUERY_COMMAND, G_TEXT_FLOWED, G_OPEN_COMMAND, G_PAGER_FILTER,
+	G_NEW_MAIL_COMMAND, G_NGKEYS };
 
 static const char *const gkey_names[G_NGKEYS] = {
 	"theme", "assumed_charset", "prefer", "editor", "forward",
-	"query_command", "text_flowed",
+	"query_command", "text_flowed", "open_command", "pager_filter",
+	"new_mail_command",
 };
 
 enum section { S_NONE, S_GENERAL, S_ACCOUNT, S_KEYS };
@@ -488,6 +490,16 @@ general_key(struct parser *p, const char *key, const char *v)
 			    "be inline or attachment, not '%s'", v);
 		cfg->forward_attachment = strcmp(v, "attachment") == 0;
 		return 0;
+	case G_OPEN_COMMAND:
+	case G_PAGER_FILTER:
+	case G_NEW_MAIL_COMMAND: {
+		char **f = k == G_OPEN_COMMAND ? &cfg->open_command :
+		    k == G_PAGER_FILTER ? &cfg->pager_filter :
+		    &cfg->new_mail_command;
+
+		*f = xstrdup(v);
+		return 0;
+	}
 	default:
 		abort();
 	}

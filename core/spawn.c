@@ -2,6 +2,7 @@
 #include <config.h> /* the build's, for _GNU_SOURCE */
 
 #include "core/spawn.h"
+#include "core/xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +12,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -53,6 +55,11 @@ child(const struct spawn_opts *o, int in, int out, int errfd)
 	    (out >= 0 && dup2(out, STDOUT_FILENO) < 0) ||
 	    (errfd >= 0 && dup2(errfd, STDERR_FILENO) < 0))
 		_exit(127);
+	if (o->argv) {
+		execvp(o->argv[0], (char *const *)o->argv);
+		(void)!write(STDERR_FILENO, "cannot run the command\n", 23);
+		_exit(127);
+	}
 	if (o->arg1)
 		execl("/bin/sh", "sh", "-c", o->command, "sh", o->arg1,
 		    (char *)NULL);
@@ -231,7 +238,8 @@ spawn_run(const struct spawn_opts *o, struct spawn_result *r,
 	buf_free(&errb);
 	return 0;
 fail:
-	error_errno(err, errno, "cannot start /bin/sh");
+	error_errno(err, errno, "cannot start %s",
+	    o->argv ? o->argv[0] : "/bin/sh");
 	if (saved) {
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGQUIT, &old_quit, NULL);
@@ -288,4 +296,51 @@ spawn_error(struct error *err, const struct spawn_result *r,
 	if (r->errline[0])
 		return error_set(err, "%s %s: %s", what, words, r->errline);
 	return error_set(err, "%s %s", what, words);
+}
+
+char **
+spawn_argv(const char *command, const char *const *args)
+{
+	char **v = NULL;
+	size_t n = 0, cap = 0, na = 0, i;
+	const char *p = command, *e;
+
+	while (args && args[na])
+		na++;
+	for (;;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			break;
+		for (e = p; *e && *e != ' ' && *e != '\t'; e++)
+			;
+		if (n + 1 >= cap) {
+			cap = cap ? cap * 2 : 8;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		v[n++] = xstrndup(p, (size_t)(e - p));
+		p = e;
+	}
+	if (n == 0) {
+		free(v);
+		return NULL;
+	}
+	v = xreallocarray(v, n + na + 1, sizeof(*v));
+	for (i = 0; i < na; i++)
+		v[n++] = xstrdup(args[i]);
+	v[n] = NULL;
+	return v;
+}
+
+void
+spawn_argv_free(char ***argv)
+{
+	size_t i;
+
+	if (*argv == NULL)
+		return;
+	for (i = 0; (*argv)[i]; i++)
+		free((*argv)[i]);
+	free(*argv);
+	*argv = NULL;
 }

@@ -1,6 +1,7 @@
 /*
- * spawn: runs a child through /bin/sh -c with its output captured, so
- * that nothing it prints reaches the terminal behind the caller's back.
+ * spawn: runs a child through /bin/sh -c (or, given argv, directly) with
+ * its output captured, so that nothing it prints reaches the terminal
+ * behind the caller's back.
  *
  * The command line is the user's own (a config or mailcap entry): no text
  * from a message or a server may be put in it unless it is made of safe
@@ -19,6 +20,10 @@
 
 struct spawn_opts {
 	const char *command; /* run as /bin/sh -c command */
+	/* Instead of command: argv[0] (searched in PATH) with these
+	 * arguments, no shell, NULL-terminated.  For a hook that gets text
+	 * from mail (a URL, a folder name) as an argument of its own. */
+	const char *const *argv;
 	/* "$1" of the command, or NULL: a file name given this way never
 	 * becomes part of the command text. */
 	const char *arg1;
@@ -58,6 +63,15 @@ struct spawn_result {
  */
 int spawn_run(const struct spawn_opts *o, struct spawn_result *r,
     struct error *err);
+
+/*
+ * An argv for spawn_opts.argv: the words of command (a config value,
+ * split at blanks; no quoting, no shell), then args (NULL-terminated,
+ * each one element whatever it holds).  NULL if command has no word.
+ * Free with spawn_argv_free.
+ */
+char **spawn_argv(const char *command, const char *const *args);
+void spawn_argv_free(char ***argv);
 
 /* 1 if the child exited with status 0. */
 int spawn_ok(const struct spawn_result *r);

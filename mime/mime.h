@@ -154,6 +154,13 @@ struct mime_view {
 int mime_render(const char *raw, size_t len,
     const struct mime_render_opts *opts, struct mime_view **view_r,
     struct error *err);
+/* The same, with all_headers 1: every header field of the message (and
+ * of a message/rfc822 part) as written, in order, decoded and cleaned,
+ * instead of Date, From, To, Cc and Subject. */
+int mime_render_headers(const char *raw, size_t len,
+    const struct mime_render_opts *opts, int all_headers,
+    struct mime_view **view_r,
+    struct error *err);
 void mime_view_free(struct mime_view **view);
 
 /* Writes every line of the view, each followed by '\n', to out: exactly

@@ -28,6 +28,7 @@ struct rb {
 	int shown;     /* text parts shown so far */
 	int truncated; /* MIME_MAX_LINES reached */
 	int final;     /* the attachment list: not capped */
+	int all_headers;
 };
 
 static void
@@ -60,14 +61,13 @@ add_line(struct rb *r, enum mime_line_kind kind, int level, int att,
 }
 
 static void
-header_line(struct rb *r, const struct mime_headers *h, const char *name)
+field_line(struct rb *r, const struct mime_field *f, const char *name)
 {
-	const struct mime_field *f = mime_headers_get(h, name);
 	struct buf b = BUF_INIT;
 
-	if (f == NULL)
-		return;
-	buf_printf(&b, "%s: ", name);
+	/* A name from the message (all headers) is cleaned like a value. */
+	str_clean_display(&b, name, strlen(name), 0);
+	buf_addstr(&b, ": ");
 	if (str_casecmp(name, "from") == 0 || str_casecmp(name, "to") == 0 ||
 	    str_casecmp(name, "cc") == 0)
 		mime_addr_display(f->value, f->vlen, r->assumed, &b, NULL);
@@ -82,10 +82,17 @@ header_block(struct rb *r, const struct mime_headers *h)
 {
 	static const char *const names[] = {
 	    "Date", "From", "To", "Cc", "Subject", NULL};
+	const struct mime_field *f;
 	size_t i;
 
+	if (r->all_headers) {
+		for (i = 0; i < h->n; i++)
+			field_line(r, &h->v[i], h->v[i].name);
+		return;
+	}
 	for (i = 0; names[i]; i++)
-		header_line(r, h, names[i]);
+		if ((f = mime_headers_get(h, names[i])) != NULL)
+			field_line(r, f, names[i]);
 }
 
 static void
@@ -407,6 +414,14 @@ int
 mime_render(const char *raw, size_t len, const struct mime_render_opts *o,
     struct mime_view **view_r, struct error *err)
 {
+	return mime_render_headers(raw, len, o, 0, view_r, err);
+}
+
+int
+mime_render_headers(const char *raw, size_t len,
+    const struct mime_render_opts *o, int all_headers,
+    struct mime_view **view_r, struct error *err)
+{
 	struct rb r;
 	struct mime_view *v;
 	size_t i;
@@ -421,6 +436,7 @@ mime_render(const char *raw, size_t len, const struct mime_render_opts *o,
 	r.width = o ? o->width : 80;
 	r.prefer = o ? o->prefer : MIME_PREFER_PLAIN;
 	r.assumed = o ? o->assumed_charset : NULL;
+	r.all_headers = all_headers;
 	r.p->raw = xmemdup(raw, len);
 	r.p->tree = mime_tree_parse(r.p->raw, len);
 	header_block(&r, &r.p->tree->root->hdr);

@@ -20,5 +20,6 @@ include tests/integration/sync_imap.mk
 include tests/integration/faults.mk
 include tests/integration/multiproc.mk
 include tests/integration/smtp.mk
+include tests/integration/hooks.mk
 include tests/integration/patterns.mk
 include tests/integration/servers.mk

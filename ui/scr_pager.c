@@ -18,42 +18,8 @@
 #include "mime/mime.h"
 #include "ui/mailcap.h"
 #include "ui/save.h"
+#include "ui/scr_pager_int.h"
 #include "ui/tui_int.h"
-
-/* One screen row of the message: a header too wide for the screen
- * continues on indented rows instead of being cut. */
-struct pseg {
-	size_t line, off, len;
-	int cont;
-};
-
-#define CONT_INDENT 4
-
-struct pager {
-	struct ui_screen s;
-	struct ui_list l;
-	struct ui_screen *index;
-	int64_t msg_id;
-	struct buf raw;
-	struct mime_view *view;
-	struct pseg *segs;
-	size_t nsegs, segcap;
-	int waiting;
-	int failed;        /* the body could not be fetched: retried when
-			      the account comes online */
-	struct buf head;   /* the cached headers, shown without a body */
-	char err[ERROR_MAX];
-	char *search;
-	size_t match;      /* the line of the last match, or (size_t)-1 */
-	size_t sig_line;   /* first line of the signature, or nlines */
-	enum ui_cmd_id asking;
-	/* a save waiting for "overwrite?" */
-	size_t save_index;
-	char *save_dir, *save_name;
-	/* the text a copiousoutput viewer printed, shown instead of a
-	 * message: its title, or NULL for a message */
-	char *output;
-};
 
 static void
 add_seg(struct pager *p, size_t line, size_t off, size_t len, int cont)
@@ -95,22 +61,23 @@ build_segs(struct ui *ui, struct pager *p)
 	}
 }
 
-static void
-render(struct ui *ui, struct pager *p)
+void
+pager_render(struct ui *ui, struct pager *p)
 {
 	struct mime_render_opts o;
 	struct error err;
+	const struct buf *src = pager_source(ui, p);
 	size_t i;
 
 	mime_view_free(&p->view);
 	memset(&o, 0, sizeof(o));
-	o.prefer = ui->cfg->prefer && strcmp(ui->cfg->prefer, "html") == 0 ?
-	    MIME_PREFER_HTML : MIME_PREFER_PLAIN;
+	o.prefer = (ui->cfg->prefer && strcmp(ui->cfg->prefer, "html") == 0) !=
+	    p->other_part ? MIME_PREFER_HTML : MIME_PREFER_PLAIN;
 	o.assumed_charset = ui->cfg->assumed_charset;
 	o.width = ui->cols > 20 ? ui->cols - 1 : 20;
 	error_clear(&err);
-	if (mime_render(buf_cstr(&p->raw), p->raw.len, &o, &p->view,
-	    &err) < 0) {
+	if (mime_render_headers(buf_cstr(src), src->len, &o,
+	    p->all_headers && src == &p->raw, &p->view, &err) < 0) {
 		str_lcpy(p->err, err.msg, sizeof(p->err));
 		p->l.n = 0;
 		return;
@@ -164,6 +131,7 @@ load(struct ui *ui, struct pager *p)
 	error_clear(&err);
 	buf_reset(&p->raw);
 	buf_reset(&p->head);
+	pager_source_reset(p);
 	mime_view_free(&p->view);
 	p->err[0] = '\0';
 	p->failed = 0;
@@ -174,7 +142,7 @@ load(struct ui *ui, struct pager *p)
 		str_lcpy(p->err, err.msg, sizeof(p->err));
 		p->failed = 1;
 	} else if (rc == 1) {
-		render(ui, p);
+		pager_render(ui, p);
 	}
 	/* Read once it is shown: a body that is not here leaves the flags
 	 * alone (shown, it is marked then). */
@@ -340,7 +308,7 @@ resize(struct ui *ui, struct ui_screen *s)
 	struct pager *p = (struct pager *)s;
 
 	if (p->view)
-		render(ui, p);
+		pager_render(ui, p);
 }
 
 /* The first line from `from` on that holds the search, wrapping past the
@@ -386,8 +354,8 @@ prompt_done(struct ui *ui, const char *text, void *arg)
 		ui_screen_run(ui, &p->s, p->asking, text);
 }
 
-static int
-ask(struct ui *ui, struct pager *p, const char *label, enum ui_cmd_id id)
+int
+pager_ask(struct ui *ui, struct pager *p, const char *label, enum ui_cmd_id id)
 {
 	p->asking = id;
 	ui_prompt(ui, label, NULL, prompt_done, p);
@@ -530,9 +498,9 @@ attachment_param(const char *name, struct buf *out, void *arg)
 /* It needs no terminal, and the user waits for it. */
 #define VIEWER_TIMEOUT_MS 60000u
 
-static void
-show_output(struct ui *ui, struct pager *from, const char *name,
-    struct buf *text)
+void
+pager_show_output(struct ui *ui, struct pager *from, const char *what,
+    const char *name, const struct buf *text)
 {
 	struct pager *p = xcalloc(1, sizeof(*p));
 	struct buf title = BUF_INIT;
@@ -544,14 +512,14 @@ show_output(struct ui *ui, struct pager *from, const char *name,
 	p->index = from->index;
 	p->msg_id = from->msg_id;
 	p->match = (size_t)-1;
-	buf_addstr(&title, "viewer output: ");
+	buf_printf(&title, "%s: ", what);
 	str_clean_display(&title, name, strlen(name), 0);
 	p->output = buf_detach(&title, NULL);
 	/* As a message of its own: the renderer cleans what the viewer
 	 * printed (escape sequences from the attachment included). */
 	buf_addstr(&p->raw, "Content-Type: text/plain\n\n");
 	buf_add(&p->raw, text->data ? text->data : "", text->len);
-	render(ui, p);
+	pager_render(ui, p);
 	ui_push(ui, &p->s);
 }
 
@@ -605,7 +573,7 @@ run_viewer(struct ui *ui, struct pager *p, const struct mailcap_entry *e,
 		    n > 0 && err.msg[n - 1] == '.' ? "" : ".");
 		rc = -1;
 	} else if (e->copiousoutput) {
-		show_output(ui, p, name, &out);
+		pager_show_output(ui, p, "viewer output", name, &out);
 	}
 	buf_free(&out);
 	return rc;
@@ -690,12 +658,12 @@ out:
 }
 
 /* A viewer's output shown in place of the message: only search. */
-static int
-output_shown(struct ui *ui, struct pager *p)
+int
+pager_output_shown(struct ui *ui, struct pager *p)
 {
 	if (p->output == NULL)
 		return 0;
-	ui_message(ui, 1, "This is a viewer's output; press q to go back to "
+	ui_message(ui, 1, "This is a command's output; press q to go back to "
 	    "the message.");
 	return 1;
 }
@@ -718,7 +686,7 @@ step_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
 	struct pager *p = (struct pager *)s;
 	int64_t msg;
 
-	if (output_shown(ui, p))
+	if (pager_output_shown(ui, p))
 		return -1;
 	msg = scr_index_step(ui, p->index, id == UI_CMD_PREV_MESSAGE ? -1 : 1,
 	    id == UI_CMD_NEXT_UNREAD);
@@ -735,7 +703,7 @@ search_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
 	struct pager *p = (struct pager *)s;
 
 	if (arg == NULL)
-		return ask(ui, p, "Search in message: ", UI_CMD_SEARCH);
+		return pager_ask(ui, p, "Search in message: ", UI_CMD_SEARCH);
 	free(p->search);
 	p->search = xstrdup(arg);
 	return p->view ? search_next(ui, p, p->l.top) : -1;
@@ -748,7 +716,7 @@ search_next_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
 	struct pager *p = (struct pager *)s;
 
 	if (p->search == NULL)
-		return ask(ui, p, "Search in message: ", UI_CMD_SEARCH);
+		return pager_ask(ui, p, "Search in message: ", UI_CMD_SEARCH);
 	return p->view ? search_next(ui, p, next_from(ui, p)) : -1;
 }
 
@@ -758,14 +726,14 @@ save_attachment_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
 {
 	struct pager *p = (struct pager *)s;
 
-	if (output_shown(ui, p))
+	if (pager_output_shown(ui, p))
 		return -1;
 	if (arg == NULL && p->view && p->view->nattachments > 1) {
 		char label[64];
 
 		snprintf(label, sizeof(label), "Save attachment number "
 		    "(1-%zu): ", p->view->nattachments);
-		return ask(ui, p, label, UI_CMD_SAVE_ATTACHMENT);
+		return pager_ask(ui, p, label, UI_CMD_SAVE_ATTACHMENT);
 	}
 	return save_cmd(ui, p, arg ? arg : "");
 }
@@ -776,10 +744,10 @@ open_attachment_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
 {
 	struct pager *p = (struct pager *)s;
 
-	if (output_shown(ui, p))
+	if (pager_output_shown(ui, p))
 		return -1;
 	if (arg == NULL && p->view && p->view->nattachments > 1)
-		return ask(ui, p, "Open attachment number: ",
+		return pager_ask(ui, p, "Open attachment number: ",
 		    UI_CMD_OPEN_ATTACHMENT);
 	return open_cmd(ui, p, arg ? arg : "");
 }
@@ -791,7 +759,7 @@ index_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
 {
 	struct pager *p = (struct pager *)s;
 
-	if (output_shown(ui, p))
+	if (pager_output_shown(ui, p))
 		return -1;
 	return ui_screen_run(ui, p->index, id, arg);
 }
@@ -803,7 +771,7 @@ move_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
 	struct pager *p = (struct pager *)s;
 	int rc;
 
-	if (output_shown(ui, p))
+	if (pager_output_shown(ui, p))
 		return -1;
 	rc = ui_screen_run(ui, p->index, id, arg);
 	if (rc == 0 && arg)
@@ -819,7 +787,7 @@ delete_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
 	int64_t msg;
 	int rc;
 
-	if (output_shown(ui, p))
+	if (pager_output_shown(ui, p))
 		return -1;
 	if ((rc = ui_screen_run(ui, p->index, id, arg)) < 0)
 		return rc;
@@ -849,6 +817,11 @@ static const ui_screen_fn cmds[UI_CMD_N] = {
 	[UI_CMD_UNDELETE] = index_cmd,
 	[UI_CMD_COPY] = index_cmd,
 	[UI_CMD_CHANGE_FOLDER] = index_cmd,
+	[UI_CMD_TOGGLE_HEADERS] = pager_headers_cmd,
+	[UI_CMD_RAW] = pager_raw_cmd,
+	[UI_CMD_PIPE] = pager_pipe_cmd,
+	[UI_CMD_OPEN_LINK] = pager_link_cmd,
+	[UI_CMD_TOGGLE_HTML] = pager_html_cmd,
 };
 
 static void
@@ -864,6 +837,7 @@ destroy(struct ui_screen *s)
 	free(p->save_dir);
 	free(p->save_name);
 	free(p->output);
+	pager_source_reset(p);
 	free(p);
 }
 

@@ -367,6 +367,11 @@ FORWARD(ui_cmd_collapse, UI_CMD_COLLAPSE)
 FORWARD(ui_cmd_collapse_all, UI_CMD_COLLAPSE_ALL)
 FORWARD(ui_cmd_save_attachment, UI_CMD_SAVE_ATTACHMENT)
 FORWARD(ui_cmd_open_attachment, UI_CMD_OPEN_ATTACHMENT)
+FORWARD(ui_cmd_toggle_headers, UI_CMD_TOGGLE_HEADERS)
+FORWARD(ui_cmd_raw, UI_CMD_RAW)
+FORWARD(ui_cmd_pipe, UI_CMD_PIPE)
+FORWARD(ui_cmd_open_link, UI_CMD_OPEN_LINK)
+FORWARD(ui_cmd_toggle_html, UI_CMD_TOGGLE_HTML)
 
 /* The message under the cursor of the index or shown by the pager. */
 static int64_t

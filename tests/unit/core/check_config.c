@@ -253,6 +253,9 @@ START_TEST(test_defaults)
 	ck_assert_ptr_null(a->drafts_folder);
 	ck_assert_ptr_null(a->signature);
 	ck_assert_ptr_null(cfg->editor);
+	ck_assert_ptr_null(cfg->open_command);
+	ck_assert_ptr_null(cfg->pager_filter);
+	ck_assert_ptr_null(cfg->new_mail_command);
 	/* The account's tls does not decide how it sends. */
 	ck_assert_int_eq(config_account(cfg, "is")->smtp_tls,
 	    CONFIG_TLS_IMPLICIT);
@@ -561,6 +564,26 @@ START_TEST(test_password)
 }
 END_TEST
 
+START_TEST(test_hooks)
+{
+	static const char text[] =
+	    "[general]\n"
+	    "open_command = firefox --new-tab\n"
+	    "pager_filter = my-renderer --width 80\n"
+	    "new_mail_command = notify new\n";
+	struct config *cfg = NULL;
+	struct error err;
+
+	error_clear(&err);
+	ck_assert_int_eq(config_parse("t.conf", text, sizeof(text) - 1, &cfg,
+	    &err), 0);
+	ck_assert_str_eq(cfg->open_command, "firefox --new-tab");
+	ck_assert_str_eq(cfg->pager_filter, "my-renderer --width 80");
+	ck_assert_str_eq(cfg->new_mail_command, "notify new");
+	config_free(&cfg);
+}
+END_TEST
+
 START_TEST(test_editor)
 {
 	struct config cfg;
@@ -596,6 +619,7 @@ main(void)
 	tcase_add_test(tc, test_empty_and_booleans);
 	tcase_add_test(tc, test_password);
 	tcase_add_test(tc, test_editor);
+	tcase_add_test(tc, test_hooks);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(tl, setup_dir, teardown_dir);
 	tcase_add_test(tl, test_load_mode);

@@ -177,6 +177,48 @@ START_TEST(test_arg1)
 }
 END_TEST
 
+/* spawn_argv: the command's words, then each argument whole; run
+ * without a shell, so nothing in an argument is interpreted. */
+START_TEST(test_argv)
+{
+	static const char *const args[] = {"a b;$(echo PWNED)", "", NULL};
+	struct buf out = BUF_INIT;
+	struct spawn_result r;
+	struct spawn_opts o;
+	struct error err;
+	char **v;
+
+	ck_assert_ptr_null(spawn_argv(" \t ", args));
+	v = spawn_argv("  printf   %s| ", args);
+	ck_assert_ptr_nonnull(v);
+	ck_assert_str_eq(v[0], "printf");
+	ck_assert_str_eq(v[1], "%s|");
+	ck_assert_str_eq(v[2], "a b;$(echo PWNED)");
+	ck_assert_str_eq(v[3], "");
+	ck_assert_ptr_null(v[4]);
+	memset(&o, 0, sizeof(o));
+	o.argv = (const char *const *)v;
+	o.in_fd = -1;
+	o.out = &out;
+	o.out_max = 100;
+	ck_assert_int_eq(spawn_run(&o, &r, &err), 0);
+	ck_assert(spawn_ok(&r));
+	ck_assert_str_eq(buf_cstr(&out), "a b;$(echo PWNED)||");
+	spawn_argv_free(&v);
+	ck_assert_ptr_null(v);
+
+	/* A program that is not there: 127 and a sentence on stderr. */
+	v = spawn_argv("postie-no-such-program", NULL);
+	o.argv = (const char *const *)v;
+	buf_reset(&out);
+	ck_assert_int_eq(spawn_run(&o, &r, &err), 0);
+	ck_assert(!spawn_ok(&r));
+	ck_assert_str_eq(r.errline, "cannot run the command");
+	spawn_argv_free(&v);
+	buf_free(&out);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -191,6 +233,7 @@ main(void)
 	tcase_add_test(tc, test_signals_reset);
 	tcase_add_test(tc, test_stdin_fd);
 	tcase_add_test(tc, test_arg1);
+	tcase_add_test(tc, test_argv);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -146,7 +146,14 @@ START_TEST(test_mutt_defaults)
 	expect(km, ":", UI_CTX_HELP, "command-line");
 	/* Not on screens where they make no sense. */
 	ck_assert(lookup(km, "d", UI_CTX_ACCOUNTS) == NULL);
-	ck_assert(lookup(km, "o", UI_CTX_PAGER) == NULL);
+	ck_assert(lookup(km, "X", UI_CTX_PAGER) == NULL);
+	/* The pager's own o (Mutt's urlview-like link opener), h, e, |. */
+	expect(km, "o", UI_CTX_PAGER, "open-link");
+	expect(km, "h", UI_CTX_PAGER, "toggle-headers");
+	expect(km, "e", UI_CTX_PAGER, "raw-message");
+	expect(km, "|", UI_CTX_PAGER, "pipe-message");
+	expect(km, "H", UI_CTX_PAGER, "toggle-html");
+	ck_assert(lookup(km, "h", UI_CTX_INDEX) == NULL);
 	ui_keymap_free(&km);
 	ck_assert(km == NULL);
 }
