@@ -4,7 +4,7 @@
  *
  * Session contract:
  *   - pop3_open() connects (conn.h), reads the greeting, asks CAPA, and for
- *     POP3_TLS_STLS sends STLS and reads exactly one response: anything but
+ *     POP3_SEC_STLS sends STLS and reads exactly one response: anything but
  *     +OK aborts, a byte buffered past it aborts (conn_starttls), and after
  *     the handshake every capability is forgotten and CAPA asked again.
  *     Nothing the server says before TLS is shown when TLS is required.
@@ -46,6 +46,7 @@
 
 #include "core/buf.h"
 #include "core/error.h"
+#include "net/conn.h"
 
 #define POP3_MAX_LINE 1024
 #define POP3_MAX_BODY_LINE (4u * 1024 * 1024)
@@ -55,21 +56,18 @@
 #define POP3_PIPELINE_WINDOW 32
 #define POP3_DELE_WINDOW 256
 
-enum pop3_tls {
-	POP3_TLS_IMPLICIT, /* POP3S */
-	POP3_TLS_STLS,     /* STLS required */
-	POP3_TLS_NONE,     /* plaintext; only with allow_plaintext */
+enum pop3_security {
+	POP3_SEC_IMPLICIT, /* POP3S */
+	POP3_SEC_STLS,     /* STLS required */
+	POP3_SEC_NONE,     /* plaintext; only with allow_plaintext */
 };
 
+/* The same shape as struct imap_opts and struct smtp_opts. */
 struct pop3_opts {
-	const char *host;
-	unsigned port;
-	enum pop3_tls tls;
+	struct conn_opts conn; /* conn.tls is set by the engine */
+	enum pop3_security security;
 	int allow_plaintext;
-	unsigned timeout;        /* seconds; 0 means 30 */
-	const char *ca_file;     /* or NULL */
-	const char *fingerprint; /* pinned sha256 hex, or NULL */
-	int apop;                /* log in with APOP */
+	int apop;              /* log in with APOP */
 };
 
 /* Capability bits (CAPA). */
