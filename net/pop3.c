@@ -415,6 +415,18 @@ pop3_login(struct pop3 *p, const char *user, const char *password,
 	if (!safe_arg(user) || !safe_arg(password) || user[0] == '\0')
 		return error_set(err, "the user name or password contains a "
 		    "line break or is empty");
+	/* RFC 6856, in the AUTHORIZATION state: without it a server may
+	 * replace each message that has raw UTF-8 headers by a notice.
+	 * -ERR only means the messages come as the server keeps them. */
+	if (p->caps & POP3_CAP_UTF8) {
+		buf_addstr(&p->wbuf, "UTF8\r\n");
+		if (flush_cmds(p, err) < 0 || read_status(p, &st, "UTF8",
+		    err) < 0)
+			return -1;
+		if (st.kind == POP3_CONT)
+			return error_set(err, "UTF8: %s answered with a "
+			    "continuation", p->host);
+	}
 	/* The password goes through wbuf: a grow must not leave a copy in
 	 * freed memory (flush_cmds wipes what stays). */
 	buf_secret(&p->wbuf);

@@ -16,6 +16,11 @@
  *     offers SASL PLAIN (initial response on the AUTH line when it fits in
  *     255 octets, else after a "+" continuation), else USER/PASS.  Exactly
  *     one attempt: a refusal is an error, never a retry with another method.
+ *     When CAPA lists UTF8 (RFC 6856), login first sends UTF8, so that
+ *     the server hands out messages with raw UTF-8 headers as they are
+ *     rather than a downgraded stub; a refusal is no error.  LANG is
+ *     never sent: error texts stay the server's default and response
+ *     codes, not text, are what the engine acts on.
  *     CAPA is asked again after login.
  *   - -ERR responses become sentences; RFC 2449/3206 response codes
  *     [IN-USE], [LOGIN-DELAY], [AUTH], [SYS/TEMP], [SYS/PERM] each have
@@ -79,6 +84,7 @@ struct pop3_opts {
 #define POP3_CAP_SASL_PLAIN 0x20u
 #define POP3_CAP_RESP_CODES 0x40u
 #define POP3_CAP_KNOWN 0x80u /* CAPA answered +OK */
+#define POP3_CAP_UTF8 0x100u /* RFC 6856 UTF8 (with or without USER) */
 
 struct pop3;
 
