@@ -1172,4 +1172,5 @@ const struct cache_driver cache_driver_imap = {
 	si_idle,
 	si_disconnect,
 	si_probe,
+	&cache_local_imap,
 };

@@ -404,4 +404,5 @@ const struct cache_driver cache_driver_pop3 = {
 	NULL, /* no IDLE: the worker polls on its timer */
 	pop3_disconnect,
 	pop3_probe,
+	&cache_local_maildir,
 };

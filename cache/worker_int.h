@@ -47,7 +47,8 @@ struct worker {
 	struct cache_sync_ctx ctx;
 };
 
-/* Opens the Maildir and finishes deliveries a crash interrupted. */
-int worker_open_pop3(struct worker *w, struct error *err);
+/* cache_local_maildir's worker_open: opens the Maildir and finishes
+ * deliveries a crash interrupted (sync_store.c). */
+int worker_open_maildir(struct cache_sync_ctx *ctx, struct error *err);
 
 #endif

@@ -13,7 +13,6 @@
 
 #include "core/str.h"
 #include "cache/db.h"
-#include "cache/driver.h"
 #include "core/xalloc.h"
 #include "ui/tui_int.h"
 
