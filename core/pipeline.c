@@ -125,13 +125,20 @@ pipeline_close(struct pipeline *pl)
 	pthread_mutex_unlock(&pl->lock);
 }
 
+/* Lock held. */
+static void
+stop_locked(struct pipeline *pl)
+{
+	pl->stopped = 1;
+	pthread_cond_broadcast(&pl->items);
+	pthread_cond_broadcast(&pl->room);
+}
+
 void
 pipeline_stop(struct pipeline *pl)
 {
 	pthread_mutex_lock(&pl->lock);
-	pl->stopped = 1;
-	pthread_cond_broadcast(&pl->items);
-	pthread_cond_broadcast(&pl->room);
+	stop_locked(pl);
 	pthread_mutex_unlock(&pl->lock);
 }
 
@@ -157,9 +164,7 @@ pipeline_fail(struct pipeline *pl, const struct error *e)
 			error_set(&pl->err, "internal error: a pipeline "
 			    "stage failed");
 	}
-	pl->stopped = 1;
-	pthread_cond_broadcast(&pl->items);
-	pthread_cond_broadcast(&pl->room);
+	stop_locked(pl);
 	pthread_mutex_unlock(&pl->lock);
 }
 
@@ -189,6 +194,17 @@ pipeline_drain(struct pipeline *pl, void *out, size_t max)
 	k = take(pl, out, max);
 	pthread_mutex_unlock(&pl->lock);
 	return k;
+}
+
+size_t
+pipeline_count(struct pipeline *pl)
+{
+	size_t n;
+
+	pthread_mutex_lock(&pl->lock);
+	n = pl->n;
+	pthread_mutex_unlock(&pl->lock);
+	return n;
 }
 
 void

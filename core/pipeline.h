@@ -26,8 +26,9 @@
  *     returns -1 and pop 0.  Queued items stay for pipeline_drain().
  *   - pipeline_fail(e): keeps the first error only, then stops.
  *     pipeline_join() returns -1 with that error (0 when none).
- *   - pipeline_drain() (after join, no thread running): takes leftovers
- *     without waiting, for the owner to free.  pipeline_free() then.
+ *   - pipeline_drain() takes what is queued without waiting (a consumer
+ *     that has other work, or the owner freeing leftovers after the
+ *     join); pipeline_count() says how many wait.  pipeline_free() last.
  *
  * Every wait is on one mutex and two condition variables; nothing here
  * sleeps or polls, so a stop is seen at once.  Every function but
@@ -61,6 +62,7 @@ void pipeline_fail(struct pipeline *pl, const struct error *e);
 /* Joins every started thread; -1 with the first error, else 0. */
 int pipeline_join(struct pipeline *pl, struct error *err);
 size_t pipeline_drain(struct pipeline *pl, void *out, size_t max);
+size_t pipeline_count(struct pipeline *pl);
 void pipeline_free(struct pipeline **pl);
 
 #endif

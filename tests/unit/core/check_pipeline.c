@@ -23,8 +23,10 @@ START_TEST(test_order_and_bound)
 
 	for (v = 1; v <= 4; v++)
 		ck_assert_int_eq(pipeline_push(pl, &v, 0), 0);
+	ck_assert_uint_eq(pipeline_count(pl), 4);
 	n = pipeline_pop(pl, out, 1, 0, 3);
 	ck_assert_uint_eq(n, 3);
+	ck_assert_uint_eq(pipeline_count(pl), 1);
 	ck_assert_int_eq(out[0], 1);
 	ck_assert_int_eq(out[2], 3);
 	v = 5;
