@@ -18,6 +18,10 @@ struct pipeline {
 	uint64_t *weights;
 	size_t size, cap, head, n;
 	uint64_t weight;      /* of the queued items */
+	/* The smallest batch a waiting popper wants: a push wakes them only
+	 * once it is there (no waiter: SIZE_MAX, UINT64_MAX). */
+	size_t need_n, waiters;
+	uint64_t need_w;
 	int closed, stopped, failed;
 	struct error err;
 	pthread_t th[PIPELINE_MAX_THREADS];
@@ -36,6 +40,8 @@ pipeline_new(size_t item_size, size_t capacity)
 	pthread_mutex_init(&pl->lock, NULL);
 	pthread_cond_init(&pl->items, NULL);
 	pthread_cond_init(&pl->room, NULL);
+	pl->need_n = SIZE_MAX;
+	pl->need_w = UINT64_MAX;
 	error_clear(&pl->err);
 	return pl;
 }
@@ -71,10 +77,12 @@ pipeline_push(struct pipeline *pl, const void *item, uint64_t weight)
 	pl->weights[k] = weight;
 	pl->n++;
 	pl->weight += weight;
-	/* Every waiter checks its own batch size: a broadcast, as waking
-	 * one consumer whose batch is not ready would leave another asleep
-	 * whose batch is. */
-	pthread_cond_broadcast(&pl->items);
+	/* A consumer waiting for a batch is woken when the smallest batch
+	 * wanted is there, not for every item; each waiter then checks its
+	 * own (a broadcast: waking one whose batch is not ready would leave
+	 * another asleep whose batch is). */
+	if (pl->n >= pl->need_n || pl->weight >= pl->need_w)
+		pthread_cond_broadcast(&pl->items);
 	pthread_mutex_unlock(&pl->lock);
 	return 0;
 }
@@ -109,8 +117,18 @@ pipeline_pop(struct pipeline *pl, void *out, size_t min, uint64_t min_weight,
 		min = pl->cap; /* a full queue is the largest batch */
 	pthread_mutex_lock(&pl->lock);
 	while (!pl->stopped && !pl->closed && pl->n < min &&
-	    (min_weight == 0 || pl->weight < min_weight || pl->n == 0))
+	    (min_weight == 0 || pl->weight < min_weight || pl->n == 0)) {
+		if (min < pl->need_n)
+			pl->need_n = min;
+		if (min_weight > 0 && min_weight < pl->need_w)
+			pl->need_w = min_weight;
+		pl->waiters++;
 		pthread_cond_wait(&pl->items, &pl->lock);
+		if (--pl->waiters == 0) {
+			pl->need_n = SIZE_MAX;
+			pl->need_w = UINT64_MAX;
+		}
+	}
 	k = pl->stopped ? 0 : take(pl, out, max);
 	pthread_mutex_unlock(&pl->lock);
 	return k;
