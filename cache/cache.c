@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -15,10 +14,8 @@
 #include "cache/outbox.h"
 #include "cache/pattern.h"
 #include "cache/send.h"
-#include "net/imap.h"
 #include "mime/submit.h"
 #include "cache/recover.h"
-#include "core/log.h"
 #include "core/paths.h"
 #include "core/str.h"
 #include "core/xalloc.h"
@@ -35,35 +32,6 @@ cache_maildir_path(struct cache *c, size_t i, struct error *err)
 	paths_encode_component(&p, a->name);
 	buf_addstr(&p, "/INBOX");
 	return buf_detach(&p, NULL);
-}
-
-static int
-open_pop3_store(struct cache *c, size_t i, struct error *err)
-{
-	struct maildir *md = NULL;
-	char *path;
-	int64_t inbox;
-	size_t changed = 0;
-	int rc = -1;
-
-	if ((path = cache_maildir_path(c, i, err)) == NULL)
-		return -1;
-	/* A Maildir named in the config may be anywhere (links followed);
-	 * postie's own is inside the data folder, where none is. */
-	if ((c->accounts[i].cfg->maildir ? paths_mkdir(path, err) :
-	    paths_mkdir_below(c->data_dir, path, err)) == 0 &&
-	    maildir_open(path, 1, &md, err) == 0 &&
-	    db_folder_ensure(c->db, c->accounts[i].name, "INBOX",
-	    FOLDER_ROLE_INBOX, &inbox, err) == 0 &&
-	    store_recover(c->db, md, c->accounts[i].name, inbox, err) == 0 &&
-	    store_reconcile(c->db, md, inbox, &changed, err) == 0)
-		rc = 0;
-	if (rc == 0 && changed)
-		log_info("%s: %zu changes found in %s", c->accounts[i].name,
-		    changed, path);
-	maildir_close(&md);
-	free(path);
-	return rc;
 }
 
 int
@@ -106,8 +74,7 @@ cache_open(const struct config *cfg, const struct cache_opts *opts,
 	c->account_gens = xcalloc(c->naccounts + 1, sizeof(*c->account_gens));
 	for (i = 0; i < c->naccounts; i++) {
 		account_init(&c->accounts[i], &cfg->accounts[i]);
-		if (c->accounts[i].protocol == CONFIG_POP3 &&
-		    open_pop3_store(c, i, err) < 0) {
+		if (cache_reconcile(c, i, err) < 0) {
 			error_prefix(err, "account %s", c->accounts[i].name);
 			goto fail;
 		}
@@ -360,11 +327,13 @@ cache_folder_find(struct cache *c, size_t account, const char *name,
 int
 cache_reconcile(struct cache *c, size_t account, struct error *err)
 {
+	const struct cache_local *l;
+
 	if (account >= c->naccounts)
 		return error_set(err, "no such account");
-	if (c->accounts[account].protocol != CONFIG_POP3)
-		return 0;
-	return open_pop3_store(c, account, err);
+	if ((l = cache_local_of(c, account, err)) == NULL)
+		return -1;
+	return l->open ? l->open(c, account, err) : 0;
 }
 
 int
@@ -646,56 +615,13 @@ int
 cache_draft_store(struct cache *c, size_t i, const char *raw, size_t len,
     struct error *err)
 {
-	const struct config_account *a;
-	struct buf path = BUF_INIT;
-	struct db_op op;
-	unsigned char rnd[8];
-	int64_t fid;
-	size_t k;
-	int rc = -1;
+	const struct cache_local *l;
 
 	if (i >= c->naccounts)
 		return error_set(err, "no such account");
-	a = c->accounts[i].cfg;
-	if (a->protocol == CONFIG_POP3) {
-		char *inbox = cache_maildir_path(c, i, err);
-
-		if (inbox == NULL)
-			return -1;
-		rc = send_local_copy(inbox, a->drafts_folder ? a->drafts_folder :
-		    "Drafts", raw, len, MSG_DRAFT | MSG_SEEN, err);
-		free(inbox);
-		return rc;
-	}
-	/* IMAP: kept on disk, then an APPEND queued like every change. */
-	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
-		return error_errno(err, errno, "cannot name the draft");
-	buf_printf(&path, "%s/copies", c->data_dir);
-	if (paths_mkdir_below(c->data_dir, buf_cstr(&path), err) < 0)
-		goto out;
-	buf_addstr(&path, "/draft-");
-	for (k = 0; k < sizeof(rnd); k++)
-		buf_printf(&path, "%02x", rnd[k]);
-	buf_addstr(&path, ".eml");
-	if (paths_write_atomic(buf_cstr(&path), raw, len, err) < 0 ||
-	    cache_role_folder(c->db, a->name, a->drafts_folder,
-	    FOLDER_ROLE_DRAFTS, &fid, err) < 0)
-		goto out;
-	memset(&op, 0, sizeof(op));
-	op.account = (char *)a->name;
-	op.kind = DB_OP_APPEND;
-	op.folder_id = fid;
-	op.uid = IMAP_FLAG_DRAFT | IMAP_FLAG_SEEN;
-	op.args = (char *)buf_cstr(&path);
-	if (db_op_add(c->db, &op, err) < 0) {
-		(void)unlink(buf_cstr(&path));
-		goto out;
-	}
-	worker_request(c, i, WORKER_OPS, 0, 0, 0);
-	rc = 0;
-out:
-	buf_free(&path);
-	return rc;
+	if ((l = cache_local_of(c, i, err)) == NULL)
+		return -1;
+	return l->save_draft(c, i, raw, len, err);
 }
 
 int

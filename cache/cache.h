@@ -148,6 +148,21 @@ int cache_account_find(const struct cache *c, const char *name, size_t *i_r,
 int cache_account_status(struct cache *c, size_t i,
     struct cache_account_status *st_r, struct error *err);
 
+/*
+ * What removing a deleted message (expunge) costs in account a, one
+ * value for each sentence the UI says before asking: every account marks
+ * on `d` and removes on expunge; only the consequence differs, and the
+ * account's driver (cache/driver.h) knows it.  Pure: no I/O.
+ */
+enum cache_delete_outcome {
+	CACHE_DELETE_SERVER,      /* removed from the server (IMAP) */
+	CACHE_DELETE_ONLY_COPY,   /* the local file is the only copy */
+	CACHE_DELETE_SERVER_KEEPS, /* local only; the server keeps it */
+	CACHE_DELETE_SERVER_DAYS, /* local only; the server keeps it until
+				     keep_days after the download */
+};
+enum cache_delete_outcome cache_delete_outcome(const struct account *a);
+
 /* --- folders --- */
 /* The account's folders in tree order; free with cache_folders_free. */
 int cache_folders(struct cache *c, size_t account, struct cache_folder **f_r,
@@ -192,8 +207,10 @@ uint64_t cache_account_gen(struct cache *c, size_t i);
 /* Sets and clears MSG_* flags (Maildir: renames the file as well). */
 int cache_set_flags(struct cache *c, int64_t msg_id, unsigned add,
     unsigned remove, struct error *err);
-/* IMAP: sets \Deleted (expunge removes it).  POP3: removes the file and
- * the record (the UIDL stays known, so it is not downloaded again). */
+/* Deletes as the account's store does (cache/driver.h, struct
+ * cache_local): IMAP sets \Deleted (expunge removes it); a Maildir
+ * (POP3) removes the file and the record (the UIDL stays known, so it is
+ * not downloaded again). */
 int cache_delete(struct cache *c, int64_t msg_id, struct error *err);
 int cache_move(struct cache *c, int64_t msg_id, int64_t dest_folder,
     struct error *err);

@@ -72,6 +72,22 @@ void cache_set_state(struct cache *c, size_t i, enum account_state state,
 /* The Maildir folder of a POP3 account (allocated). */
 char *cache_maildir_path(struct cache *c, size_t i, struct error *err);
 
+/* cache_ops.c: what the local stores (struct cache_local) share. */
+/* The account's local store, or NULL (err) without a driver. */
+const struct cache_local *cache_local_of(struct cache *c, size_t account,
+    struct error *err);
+/* Opens account i's Maildir (existing). */
+int cache_open_maildir(struct cache *c, size_t i, struct maildir **md_r,
+    struct error *err);
+/* db_op_add() of a change to w's message, inside the caller's
+ * transaction. */
+int cache_op_queue(struct cache *c, const struct cache_msg_loc *w,
+    enum db_op_kind kind, int64_t msg_id, const char *args,
+    struct error *err);
+/* The UI thread's own change to a folder: moves its generation, posts
+ * no event (cache.h, Generations). */
+void cache_changed(struct cache *c, size_t account, int64_t folder_id);
+
 /* store.c: what both the UI thread and workers do to a store. */
 /* Parses raw with mime/ and inserts an index record; *id_r set. */
 int store_index_raw(struct db *db, int64_t folder_id, uint32_t uid,

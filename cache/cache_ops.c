@@ -1,4 +1,10 @@
-/* cache: message bodies and local changes queued for the server. */
+/*
+ * cache: message bodies and local changes, the protocol-neutral front.
+ * It finds the message and its account, checks what does not depend on
+ * the protocol, and hands the change to the account's local store
+ * (struct cache_local in cache/driver.h): the Maildir of a POP3 account,
+ * or the IMAP index with its queue of changes for the server.
+ */
 #include "config.h"
 
 #include <inttypes.h>
@@ -9,17 +15,25 @@
 #include "cache/cache_int.h"
 #include "core/buf.h"
 #include "core/xalloc.h"
-#include "net/imap.h"
+
+const struct cache_local *
+cache_local_of(struct cache *c, size_t account, struct error *err)
+{
+	const struct cache_driver *d =
+	    cache_driver_find(c->accounts[account].protocol);
+
+	if (d == NULL) {
+		error_set(err, "account %s: its protocol is not available",
+		    c->accounts[account].name);
+		return NULL;
+	}
+	return d->local;
+}
 
 /* The message, its folder and its account index. */
-struct where {
-	struct db_msg m;
-	struct db_folder f;
-	size_t account;
-};
-
 static int
-locate(struct cache *c, int64_t msg_id, struct where *w, struct error *err)
+locate(struct cache *c, int64_t msg_id, struct cache_msg_loc *w,
+    struct error *err)
 {
 	size_t i;
 	int rc;
@@ -45,14 +59,14 @@ locate(struct cache *c, int64_t msg_id, struct where *w, struct error *err)
 }
 
 static void
-unlocate(struct where *w)
+unlocate(struct cache_msg_loc *w)
 {
 	db_msg_clear(&w->m);
 	db_folder_clear(&w->f);
 }
 
-static int
-open_maildir(struct cache *c, size_t i, struct maildir **md_r,
+int
+cache_open_maildir(struct cache *c, size_t i, struct maildir **md_r,
     struct error *err)
 {
 	char *path = cache_maildir_path(c, i, err);
@@ -69,73 +83,22 @@ int
 cache_message_raw(struct cache *c, int64_t msg_id, struct buf *out,
     struct error *err)
 {
-	struct maildir *md = NULL;
-	struct where w;
-	int rc;
+	const struct cache_local *l;
+	struct cache_msg_loc w;
+	int rc = -1;
 
 	if (locate(c, msg_id, &w, err) < 0)
 		return -1;
-	if (w.m.key) {
-		if ((rc = open_maildir(c, w.account, &md, err)) == 0) {
-			rc = maildir_read(md, w.m.key, out, err);
-			if (rc == 0)
-				rc = error_set(err, "the message file was "
-				    "removed from %s", maildir_path(md));
-		}
-		maildir_close(&md);
-		unlocate(&w);
-		return rc < 0 ? -1 : 1;
-	}
-	rc = bodies_load(c->bodies, w.f.account, w.f.name, w.f.uidvalidity,
-	    w.m.uid, out, err);
-	if (rc == 0 && worker_request(c, w.account, WORKER_FETCH,
-	    w.f.id, msg_id, 0) < 0)
-		rc = error_set(err, "the message is not downloaded yet and "
-		    "account %s is offline", w.f.account);
+	if ((l = cache_local_of(c, w.account, err)) != NULL)
+		rc = l->read(c, &w, out, err);
 	unlocate(&w);
 	return rc;
 }
 
-/*
- * A change the server would not keep in folder f (what its last SELECT
- * said: [READ-ONLY], [PERMANENTFLAGS]) is refused here, before anything
- * changes, with the sentence the user sees: a change made here and
- * refused there would only be undone later.  flags: the MSG_* flags the
- * change sets or clears (MSG_DELETED for removing messages).
- */
-static int
-server_refuses(const struct db_folder *f, unsigned flags, struct error *err)
-{
-	static const struct { unsigned bit; const char *name; } names[] = {
-		{ MSG_SEEN, "\\Seen" }, { MSG_ANSWERED, "\\Answered" },
-		{ MSG_FLAGGED, "\\Flagged" }, { MSG_DELETED, "\\Deleted" },
-		{ MSG_DRAFT, "\\Draft" },
-	};
-	struct buf kept = BUF_INIT;
-	size_t i;
-
-	if (f->readonly)
-		return error_set(err, "%s is read-only on the server; nothing "
-		    "was changed", f->name);
-	if ((flags & f->noflags) == 0)
-		return 0;
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!(f->noflags & names[i].bit))
-			buf_printf(&kept, "%s%s", kept.len ? " " : "",
-			    names[i].name);
-	if (kept.len == 0)
-		error_set(err, "the server keeps no flags in %s; nothing was "
-		    "changed", f->name);
-	else
-		error_set(err, "the server keeps only %s in %s; nothing was "
-		    "changed", buf_cstr(&kept), f->name);
-	buf_free(&kept);
-	return -1;
-}
-
-static int
-queue(struct cache *c, struct where *w, enum db_op_kind kind,
-    int64_t msg_id, const char *args, struct error *err)
+int
+cache_op_queue(struct cache *c, const struct cache_msg_loc *w,
+    enum db_op_kind kind, int64_t msg_id, const char *args,
+    struct error *err)
 {
 	struct db_op op;
 
@@ -152,8 +115,8 @@ queue(struct cache *c, struct where *w, enum db_op_kind kind,
 
 /* The UI thread's own change: the generation says so (cache.h,
  * Generations); no event, since the UI made it and shows it. */
-static void
-changed(struct cache *c, size_t account, int64_t folder_id)
+void
+cache_changed(struct cache *c, size_t account, int64_t folder_id)
 {
 	cache_gen_bump(c, account, folder_id);
 }
@@ -162,82 +125,42 @@ int
 cache_set_flags(struct cache *c, int64_t msg_id, unsigned add,
     unsigned remove, struct error *err)
 {
-	struct maildir *md = NULL;
-	struct where w;
+	const struct cache_local *l;
+	struct cache_msg_loc w;
 	unsigned flags;
-	char args[32];
 	int rc = -1;
 
 	if (locate(c, msg_id, &w, err) < 0)
 		return -1;
 	flags = ((w.m.flags | add) & ~remove) & MSG_ALL_FLAGS;
-	if (flags == w.m.flags) {
-		/* Nothing to do, and still one generation, so that a caller
-		 * whose view was old sees more than its own +1. */
-		changed(c, w.account, w.f.id);
-		unlocate(&w);
-		return 0;
-	}
-	if (w.m.key) { /* POP3: the Maildir holds the flags; no server op */
-		if (open_maildir(c, w.account, &md, err) == 0 &&
-		    maildir_set_flags(md, w.m.key, flags, err) >= 0 &&
-		    db_msg_set_flags(c->db, msg_id, flags, err) == 0)
-			rc = 0;
-		maildir_close(&md);
-	} else if (server_refuses(&w.f, flags ^ w.m.flags, err) == 0) {
-		snprintf(args, sizeof(args), "%u %u", add & MSG_ALL_FLAGS,
-		    remove & MSG_ALL_FLAGS);
-		if (db_begin(c->db, err) == 0) {
-			if (db_msg_set_flags(c->db, msg_id, flags, err) == 0 &&
-			    queue(c, &w, DB_OP_FLAGS, msg_id, args, err) == 0)
-				rc = db_commit(c->db, err);
-			else
-				db_rollback(c->db);
-		}
-		if (rc == 0)
-			worker_request(c, w.account, WORKER_OPS, 0, 0, 0);
-	}
-	changed(c, w.account, w.f.id); /* a failure may have done part */
+	if (flags == w.m.flags)
+		rc = 0;
+	else if ((l = cache_local_of(c, w.account, err)) != NULL)
+		rc = l->set_flags(c, &w, flags, add, remove, err);
+	/* One generation whatever happened: nothing to do, done, or a
+	 * failure that may have done part; a caller whose view was old
+	 * then sees more than its own +1 (cache.h, Generations). */
+	cache_changed(c, w.account, w.f.id);
 	unlocate(&w);
-	return rc;
-}
-
-/* POP3: the file goes; in keep mode the server copy is deleted by the
- * worker (the UIDL stays known, so nothing is downloaded again). */
-static int
-pop3_delete(struct cache *c, struct where *w, struct error *err)
-{
-	struct maildir *md = NULL;
-	int rc = -1;
-
-	if (open_maildir(c, w->account, &md, err) < 0)
-		return -1;
-	if (db_begin(c->db, err) == 0) {
-		if (db_msg_delete(c->db, w->m.id, err) == 0 &&
-		    (c->accounts[w->account].mode == ACCOUNT_MODE_DELETE ||
-		    queue(c, w, DB_OP_DELETE, 0, NULL, err) == 0) &&
-		    maildir_remove(md, w->m.key, err) >= 0)
-			rc = db_commit(c->db, err);
-		else
-			db_rollback(c->db);
-	}
-	maildir_close(&md);
 	return rc;
 }
 
 int
 cache_delete(struct cache *c, int64_t msg_id, struct error *err)
 {
-	struct where w;
+	const struct cache_local *l;
+	struct cache_msg_loc w;
 	int rc;
 
 	if (locate(c, msg_id, &w, err) < 0)
 		return -1;
-	if (w.m.key) {
-		rc = pop3_delete(c, &w, err);
-		changed(c, w.account, w.f.id);
-		if (rc == 0)
-			worker_request(c, w.account, WORKER_OPS, 0, 0, 0);
+	if ((l = cache_local_of(c, w.account, err)) == NULL) {
+		unlocate(&w);
+		return -1;
+	}
+	if (l->remove) {
+		rc = l->remove(c, &w, err);
+		cache_changed(c, w.account, w.f.id);
 		unlocate(&w);
 		return rc;
 	}
@@ -249,61 +172,32 @@ static int
 move_or_copy(struct cache *c, int64_t msg_id, int64_t dest, int copy,
     struct error *err)
 {
+	const struct cache_local *l;
 	struct db_folder df;
-	struct where w;
-	char args[32];
+	struct cache_msg_loc w;
 	int rc = -1, got;
 
 	if (locate(c, msg_id, &w, err) < 0)
 		return -1;
-	if (w.m.key) {
-		unlocate(&w);
-		return error_set(err, "a POP3 account has only its INBOX");
+	if ((l = cache_local_of(c, w.account, err)) == NULL)
+		goto out;
+	if (l->move == NULL) {
+		error_set(err, "account %s keeps only its INBOX here",
+		    w.f.account);
+		goto out;
 	}
 	if ((got = db_folder_get(c->db, dest, &df, err)) <= 0 ||
 	    strcmp(df.account, w.f.account) != 0) {
 		if (got > 0)
 			db_folder_clear(&df);
-		unlocate(&w);
-		return got < 0 ? -1 : error_set(err, "no such destination "
-		    "folder in this account");
+		if (got == 0 || got > 0)
+			error_set(err, "no such destination folder in this "
+			    "account");
+		goto out;
 	}
-	/* a move removes the message from its folder */
-	got = server_refuses(&df, 0, err) < 0 ||
-	    (!copy && server_refuses(&w.f, MSG_DELETED, err) < 0);
 	db_folder_clear(&df);
-	if (got) {
-		unlocate(&w);
-		return -1;
-	}
-	snprintf(args, sizeof(args), "%" PRId64, dest);
-	if (db_begin(c->db, err) == 0) {
-		int64_t id = msg_id;
-		int ok;
-
-		if (copy) { /* a local copy, UID unknown until the server
-			       answers */
-			struct db_msg m = w.m;
-
-			m.folder_id = dest;
-			m.uid = 0;
-			m.text = NULL;
-			ok = db_msg_insert(c->db, &m, err) == 0;
-			id = m.id;
-		} else
-			ok = db_msg_set_folder(c->db, msg_id, dest, 0,
-			    err) == 0;
-		if (ok && queue(c, &w, copy ? DB_OP_COPY : DB_OP_MOVE, id,
-		    args, err) == 0)
-			rc = db_commit(c->db, err);
-		else
-			db_rollback(c->db);
-	}
-	if (rc == 0) {
-		changed(c, w.account, w.f.id);
-		changed(c, w.account, dest);
-		worker_request(c, w.account, WORKER_OPS, 0, 0, 0);
-	}
+	rc = l->move(c, &w, dest, copy, err);
+out:
 	unlocate(&w);
 	return rc;
 }
@@ -360,52 +254,13 @@ gather_deleted(void *arg, int64_t id, uint32_t uid, const char *key,
 }
 
 static int
-cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-#define EXPUNGE_SET_MAX 4000 /* bytes of one UID set: lines stay short */
-
-/*
- * Queues the expunge of these UIDs (sorted, as "a:b,c" sets of at most
- * EXPUNGE_SET_MAX bytes each): the worker sends UID EXPUNGE, so messages
- * another client marked \Deleted stay.  Messages without a UID (copies
- * not yet seen on the server) cannot be named and are left to it.
- */
-static int
-queue_expunge(struct cache *c, struct where *w, uint32_t *uids, size_t n,
-    struct error *err)
-{
-	struct buf set = BUF_INIT;
-	size_t i = 0, j;
-	int rc = 0;
-
-	qsort(uids, n, sizeof(*uids), cmp_u32);
-	while (rc == 0 && i < n) {
-		buf_reset(&set);
-		while (i < n && set.len < EXPUNGE_SET_MAX) {
-			for (j = i; j + 1 < n && uids[j + 1] <= uids[j] + 1; j++)
-				;
-			imap_uidset_add(&set, uids[i], uids[j]);
-			i = j + 1;
-		}
-		rc = queue(c, w, DB_OP_EXPUNGE, 0, buf_cstr(&set), err);
-	}
-	buf_free(&set);
-	return rc;
-}
-
-static int
 expunge(struct cache *c, int64_t folder_id, const int64_t *only,
     size_t nonly, struct error *err)
 {
 	struct gather g = { NULL, NULL, 0, 0, 0, only, nonly };
+	const struct cache_local *l;
 	struct db_folder f;
-	struct where w;
-	size_t i, account = 0;
+	size_t i;
 	int rc = -1, got;
 
 	if ((got = db_folder_get(c->db, folder_id, &f, err)) <= 0)
@@ -418,31 +273,9 @@ expunge(struct cache *c, int64_t folder_id, const int64_t *only,
 		    "longer configured");
 		goto out;
 	}
-	account = i;
-	if (db_msg_each(c->db, folder_id, gather_deleted, &g, err) < 0)
-		goto out;
-	if (g.n && server_refuses(&f, MSG_DELETED, err) < 0)
-		goto out;
-	if (c->accounts[account].protocol == CONFIG_POP3) {
-		for (i = 0, rc = 0; i < g.n && rc == 0; i++)
-			rc = cache_delete(c, g.ids[i], err);
-		goto out;
-	}
-	if (db_begin(c->db, err) < 0)
-		goto out;
-	for (i = 0; i < g.n; i++)
-		if (db_msg_delete(c->db, g.ids[i], err) < 0)
-			break;
-	memset(&w, 0, sizeof(w));
-	w.f = f;
-	if (i == g.n && queue_expunge(c, &w, g.uids, g.nuids, err) == 0)
-		rc = db_commit(c->db, err);
-	else
-		db_rollback(c->db);
-	if (rc == 0) {
-		changed(c, account, folder_id);
-		worker_request(c, account, WORKER_OPS, 0, 0, 0);
-	}
+	if ((l = cache_local_of(c, i, err)) != NULL &&
+	    db_msg_each(c->db, folder_id, gather_deleted, &g, err) == 0)
+		rc = l->expunge(c, i, &f, g.ids, g.n, g.uids, g.nuids, err);
 out:
 	free(g.ids);
 	free(g.uids);

@@ -31,10 +31,73 @@
 #include "cache/cache.h"
 #include "cache/db.h"
 #include "cache/maildir.h"
+#include "core/buf.h"
 #include "core/error.h"
 
 struct cache_sync_ctx;
 struct bodies;
+struct cache;
+
+/*
+ * The local-store side of a driver: where an account's messages live on
+ * this machine, and how a change the user makes (cache/cache.h: flags,
+ * delete, move, copy, expunge, drafts) is applied there and handed on to
+ * the server.  The cache's front (cache/cache_ops.c, cache/cache.c)
+ * finds the message, checks what is protocol-neutral (the destination
+ * folder is the same account's, the flags really change), then calls
+ * these on the UI thread with the cache's own db connection; nothing
+ * outside the drivers asks which protocol an account speaks.
+ * Implementations: cache_local_maildir (cache/local_maildir.c: POP3, the
+ * Maildir is the only store, flags are in file names, the server only
+ * hears of deletions) and cache_local_imap (cache/local_imap.c: the IMAP
+ * body cache plus the queue of changes the worker replays).
+ */
+struct cache_msg_loc {
+	struct db_msg m;    /* the message's index record */
+	struct db_folder f; /* its folder */
+	size_t account;     /* its account's index */
+};
+
+struct cache_local {
+	/* cache_open() and cache_reconcile(): makes the store usable and
+	 * folds changes made outside postie into the index.  NULL: none. */
+	int (*open)(struct cache *c, size_t account, struct error *err);
+	/* The worker, on its thread and db, before its first request (e.g.
+	 * finishing deliveries a crash interrupted).  NULL: nothing. */
+	int (*worker_open)(struct cache_sync_ctx *ctx, struct error *err);
+	/* The raw message appended to out: 1 read, 0 not here yet (a
+	 * worker was asked for it), -1 error (cache_message_raw()). */
+	int (*read)(struct cache *c, const struct cache_msg_loc *w,
+	    struct buf *out, struct error *err);
+	/* flags: the new set, different from w->m.flags; add and remove as
+	 * the caller asked them (what the server is told).  The caller,
+	 * cache_set_flags(), moves the folder's generation. */
+	int (*set_flags)(struct cache *c, const struct cache_msg_loc *w,
+	    unsigned flags, unsigned add, unsigned remove, struct error *err);
+	/* Removes one message at once (cache_delete()).  NULL: deleting
+	 * marks it deleted, and the expunge removes it.  The caller,
+	 * cache_delete(), moves the folder's generation. */
+	int (*remove)(struct cache *c, const struct cache_msg_loc *w,
+	    struct error *err);
+	/* Moves (copy 0) or copies it to dest, a folder of the same
+	 * account, moving both folders' generations (cache_changed()).
+	 * NULL: the store has one folder; refused. */
+	int (*move)(struct cache *c, const struct cache_msg_loc *w,
+	    int64_t dest, int copy, struct error *err);
+	/* Removes from folder f (account) the messages ids[0..n) marked
+	 * deleted; uids[0..nuids) are those of them with a server UID. */
+	int (*expunge)(struct cache *c, size_t account,
+	    const struct db_folder *f, const int64_t *ids, size_t n,
+	    uint32_t *uids, size_t nuids, struct error *err);
+	/* Stores a draft (cache_draft_store()). */
+	int (*save_draft)(struct cache *c, size_t account, const char *raw,
+	    size_t len, struct error *err);
+	/* What an expunge costs in this account (cache_delete_outcome()). */
+	enum cache_delete_outcome (*delete_outcome)(const struct account *a);
+};
+
+extern const struct cache_local cache_local_maildir;
+extern const struct cache_local cache_local_imap;
 
 struct cache_driver {
 	const char *protocol; /* "pop3", "imap" */
@@ -83,27 +146,14 @@ struct cache_driver {
 	 * login test).  Any thread; no worker needed.  0, or -1 with err.
 	 */
 	int (*probe)(const struct config_account *a, struct error *err);
+	/* The local-store side (never NULL). */
+	const struct cache_local *local;
 };
 
 extern const struct cache_driver cache_driver_pop3;
 extern const struct cache_driver cache_driver_imap;
 /* The driver for a protocol, or NULL if none is linked in yet. */
 const struct cache_driver *cache_driver_find(enum config_protocol p);
-
-/*
- * What removing a deleted message (expunge) costs in this account, so
- * the UI can say it before asking: every account marks on `d` and
- * removes on expunge; only the consequence differs by protocol and
- * retention.  Pure: no I/O.
- */
-enum cache_delete_outcome {
-	CACHE_DELETE_SERVER,      /* removed from the server (IMAP) */
-	CACHE_DELETE_ONLY_COPY,   /* the local file is the only copy */
-	CACHE_DELETE_SERVER_KEEPS, /* local only; the server keeps it */
-	CACHE_DELETE_SERVER_DAYS, /* local only; the server keeps it until
-				     keep_days after the download */
-};
-enum cache_delete_outcome cache_delete_outcome(const struct account *a);
 
 /* --- what the worker gives a driver --- */
 const struct account *cache_sync_account(struct cache_sync_ctx *ctx);

@@ -24,12 +24,8 @@ cache_driver_find(enum config_protocol p)
 enum cache_delete_outcome
 cache_delete_outcome(const struct account *a)
 {
-	if (a->protocol != CONFIG_POP3)
-		return CACHE_DELETE_SERVER;
-	switch (a->mode) {
-	case ACCOUNT_MODE_DELETE: return CACHE_DELETE_ONLY_COPY;
-	case ACCOUNT_MODE_KEEP_DAYS: return CACHE_DELETE_SERVER_DAYS;
-	case ACCOUNT_MODE_KEEP: break;
-	}
-	return CACHE_DELETE_SERVER_KEEPS;
+	const struct cache_driver *d = cache_driver_find(a->protocol);
+
+	/* Without a driver nothing can be deleted anyway. */
+	return d ? d->local->delete_outcome(a) : CACHE_DELETE_SERVER;
 }

@@ -15,8 +15,11 @@
  * search: cache_msg_prepare), so that the worker only writes; the worker
  * is handed prepared messages only, in the server's order.
  *
+ * The three threads hand messages and files on through core/pipeline
+ * queues (bounded, with a stop flag and a join).
+ *
  * Memory and descriptors stay bounded: at most FETCH_QUEUE_MSGS messages
- * wait (each with at most FETCH_HEAD_MAX bytes of head, or once prepared
+ * wait, half of them downloaded, half prepared (each with at most FETCH_HEAD_MAX bytes of head, or once prepared
  * its summary and at most 64 KB of search words), and at most 32 files
  * are created ahead; while the queue is full the thread stops reading
  * and the server waits.

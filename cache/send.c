@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "cache/cache_int.h"
+#include "cache/login.h"
 #include "cache/outbox.h"
 #include "cache/send.h"
 #include "cache/worker_int.h"
@@ -74,19 +75,19 @@ opts_of(const struct config_account *a, struct smtp_opts *o_r)
 	struct smtp_opts o;
 
 	memset(&o, 0, sizeof(o));
-	o.conn.host = a->smtp_host ? a->smtp_host : a->host;
-	o.conn.port = a->smtp_port;
-	o.conn.timeout = a->timeout;
-	o.conn.ca_file = a->ca_file;
+	cache_conn_opts(a, CACHE_SERVER_SMTP, &o.conn);
 	o.security = a->smtp_tls == CONFIG_TLS_IMPLICIT ? SMTP_SEC_IMPLICIT :
 	    a->smtp_tls == CONFIG_TLS_STARTTLS ? SMTP_SEC_STARTTLS :
 	    SMTP_SEC_NONE;
 	o.allow_plaintext = a->allow_plaintext;
-	/* The pinned certificate is the reading server's; another host
-	 * has its own. */
-	if (a->smtp_host == NULL || strcmp(a->smtp_host, a->host) == 0)
-		o.conn.fingerprint = a->tls_fingerprint;
 	*o_r = o;
+}
+
+static int
+login_step(void *engine, const char *user, const char *password,
+    struct error *err)
+{
+	return smtp_login(engine, user, password, err);
 }
 
 int
@@ -94,20 +95,11 @@ cache_send_probe(const struct config_account *a, struct error *err)
 {
 	struct smtp_opts o;
 	struct smtp *s = NULL;
-	char *pw;
-	int rc;
 
 	opts_of(a, &o);
 	if (smtp_open(&o, &s, err) < 0)
 		return -1;
-	if ((pw = config_smtp_password(a, err)) == NULL) {
-		smtp_close(&s);
-		return -1;
-	}
-	rc = smtp_login(s, a->smtp_user ? a->smtp_user : a->user, pw, err);
-	explicit_bzero(pw, strlen(pw));
-	free(pw);
-	if (rc < 0) {
+	if (cache_login(a, CACHE_SERVER_SMTP, login_step, s, err) < 0) {
 		smtp_close(&s);
 		return -1;
 	}
@@ -119,28 +111,18 @@ smtp_connect(struct pass *p, struct error *err)
 {
 	const struct config_account *a = p->cfg;
 	struct smtp_opts o;
-	char *pw;
-	int rc;
 
 	opts_of(a, &o);
 	if (smtp_open(&o, &p->smtp, err) < 0)
 		return -1;
 	smtp_set_before_dot(p->smtp, mark_dot, p);
 	cache_sync_set_cancel_fd(p->ctx, smtp_fd(p->smtp));
-	if ((pw = config_smtp_password(a, err)) == NULL) {
+	if (cache_login(a, CACHE_SERVER_SMTP, login_step, p->smtp, err) < 0) {
 		cache_sync_set_cancel_fd(p->ctx, -1);
 		smtp_close(&p->smtp);
 		return -1;
 	}
-	rc = smtp_login(p->smtp, a->smtp_user ? a->smtp_user : a->user, pw,
-	    err);
-	explicit_bzero(pw, strlen(pw));
-	free(pw);
-	if (rc < 0) {
-		cache_sync_set_cancel_fd(p->ctx, -1);
-		smtp_close(&p->smtp);
-	}
-	return rc;
+	return 0;
 }
 
 int

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "cache/bodies.h"
+#include "cache/login.h"
 #include "cache/sync_imap.h"
 #include "core/buf.h"
 #include "core/log.h"
@@ -150,29 +151,33 @@ si_drop(struct cache_sync_ctx *ctx, struct si *s)
 }
 
 static int
+login_step(void *engine, const char *user, const char *password,
+    struct error *err)
+{
+	return imap_login(engine, user, password, err);
+}
+
+static int
 connect_login(const struct config_account *cfg, struct imap **imap_r,
     struct error *err)
 {
 	struct imap_opts o;
-	char *pw;
 	int rc;
 
 	memset(&o, 0, sizeof(o));
-	o.conn.host = cfg->host;
-	o.conn.port = cfg->port;
-	o.conn.timeout = cfg->timeout;
-	o.conn.ca_file = cfg->ca_file;
-	o.conn.fingerprint = cfg->tls_fingerprint;
+	cache_conn_opts(cfg, CACHE_SERVER_READ, &o.conn);
 	o.security = cfg->tls == CONFIG_TLS_IMPLICIT ? IMAP_SEC_IMPLICIT :
 	    cfg->tls == CONFIG_TLS_STARTTLS ? IMAP_SEC_STARTTLS :
 	    IMAP_SEC_NONE;
-	o.user = cfg->user;
-	if ((pw = config_password(cfg, err)) == NULL)
+	o.allow_plaintext = cfg->allow_plaintext;
+	if (imap_open(&o, imap_r, err) < 0)
 		return -1;
-	o.password = pw;
-	rc = imap_connect(&o, imap_r, err);
-	explicit_bzero(pw, strlen(pw));
-	free(pw);
+	/* A PREAUTH greeting needs no password: none is read. */
+	rc = imap_authenticated(*imap_r) ?
+	    imap_login(*imap_r, NULL, NULL, err) :
+	    cache_login(cfg, CACHE_SERVER_READ, login_step, *imap_r, err);
+	if (rc < 0)
+		imap_close(imap_r);
 	return rc;
 }
 
@@ -1167,4 +1172,5 @@ const struct cache_driver cache_driver_imap = {
 	si_idle,
 	si_disconnect,
 	si_probe,
+	&cache_local_imap,
 };

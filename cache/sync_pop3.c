@@ -32,6 +32,7 @@
 #include <time.h>
 
 #include "cache/driver.h"
+#include "cache/login.h"
 #include "cache/pop3_fetch.h"
 #include "core/buf.h"
 #include "core/config.h"
@@ -189,36 +190,31 @@ download(struct run *r, struct pop3 *p, const struct pop3_msg *msgs,
 }
 
 static int
+login_step(void *engine, const char *user, const char *password,
+    struct error *err)
+{
+	return pop3_login(engine, user, password, err);
+}
+
+static int
 connect_login(const struct account *a, struct pop3 **p_r, struct error *err)
 {
 	const struct config_account *cfg = a->cfg;
 	struct pop3_opts o;
-	char *pw;
-	int rc;
 
 	memset(&o, 0, sizeof(o));
-	o.host = cfg->host;
-	o.port = cfg->port;
-	o.tls = cfg->tls == CONFIG_TLS_IMPLICIT ? POP3_TLS_IMPLICIT :
-	    cfg->tls == CONFIG_TLS_STARTTLS ? POP3_TLS_STLS : POP3_TLS_NONE;
+	cache_conn_opts(cfg, CACHE_SERVER_READ, &o.conn);
+	o.security = cfg->tls == CONFIG_TLS_IMPLICIT ? POP3_SEC_IMPLICIT :
+	    cfg->tls == CONFIG_TLS_STARTTLS ? POP3_SEC_STLS : POP3_SEC_NONE;
 	o.allow_plaintext = cfg->allow_plaintext;
-	o.timeout = cfg->timeout;
-	o.ca_file = cfg->ca_file;
-	o.fingerprint = cfg->tls_fingerprint;
 	o.apop = cfg->apop;
-	/* The password only once the connection is as safe as required. */
 	if (pop3_open(&o, p_r, err) < 0)
 		return -1;
-	if ((pw = config_password(cfg, err)) == NULL) {
+	if (cache_login(cfg, CACHE_SERVER_READ, login_step, *p_r, err) < 0) {
 		pop3_close(p_r);
 		return -1;
 	}
-	rc = pop3_login(*p_r, cfg->user, pw, err);
-	explicit_bzero(pw, strlen(pw));
-	free(pw);
-	if (rc < 0)
-		pop3_close(p_r);
-	return rc;
+	return 0;
 }
 
 static int
@@ -408,4 +404,5 @@ const struct cache_driver cache_driver_pop3 = {
 	NULL, /* no IDLE: the worker polls on its timer */
 	pop3_disconnect,
 	pop3_probe,
+	&cache_local_maildir,
 };

@@ -11,9 +11,9 @@
 #include "core/xalloc.h"
 
 int
-worker_open_pop3(struct worker *w, struct error *err)
+worker_open_maildir(struct cache_sync_ctx *ctx, struct error *err)
 {
-	struct cache_sync_ctx *ctx = &w->ctx;
+	struct worker *w = ctx->w;
 	char *path;
 	int rc;
 

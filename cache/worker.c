@@ -332,8 +332,8 @@ run(void *arg)
 
 	error_clear(&err);
 	if (db_open(w->c->db_path, &w->ctx.db, &err) < 0 ||
-	    (w->ctx.acct->protocol == CONFIG_POP3 &&
-	    worker_open_pop3(w, &err) < 0)) {
+	    (w->drv->local->worker_open &&
+	    w->drv->local->worker_open(&w->ctx, &err) < 0)) {
 		cache_set_state(w->c, w->idx, ACCOUNT_ERROR, err.msg);
 		fail_queued(w, err.msg, 1);
 		goto out;

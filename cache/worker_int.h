@@ -55,8 +55,9 @@ struct worker {
 	size_t narrivals, caparrivals;
 };
 
-/* Opens the Maildir and finishes deliveries a crash interrupted. */
-int worker_open_pop3(struct worker *w, struct error *err);
+/* cache_local_maildir's worker_open: opens the Maildir and finishes
+ * deliveries a crash interrupted (sync_store.c). */
+int worker_open_maildir(struct cache_sync_ctx *ctx, struct error *err);
 
 /* new_mail_command (cache/hook.c): counts a message new in folder_id;
  * after a sync, runs the command once per folder that got new mail,

@@ -9,6 +9,7 @@ libcore_a_SOURCES = \
 	core/log.c core/log.h \
 	core/paths.c core/paths.h \
 	core/pattern_parse.c core/pattern_parse.h \
+	core/pipeline.c core/pipeline.h \
 	core/spawn.c core/spawn.h \
 	core/str.c core/str.h \
 	core/xalloc.c core/xalloc.h

@@ -60,8 +60,7 @@ enum imap_security {
 struct imap_opts {
 	struct conn_opts conn; /* conn.tls is set by the engine */
 	enum imap_security security;
-	const char *user;
-	const char *password;
+	int allow_plaintext; /* required for IMAP_SEC_NONE */
 	const struct imap_limits *limits; /* NULL: imap_parse defaults */
 	/* enum imap_cap bits to ignore even when offered (to work around a
 	 * broken server, and for tests of the fallbacks); 0 normally.
@@ -138,9 +137,22 @@ typedef void imap_event_fn(void *ctx, const struct imap_event *ev);
 
 struct imap;
 
-/* Connects, secures, logs in, enables extensions.  *imap_r on success. */
-int imap_connect(const struct imap_opts *opts, struct imap **imap_r,
+/*
+ * The same shape as every engine: imap_open() connects, reads the
+ * greeting, upgrades with STARTTLS when required and learns the
+ * capabilities (*imap_r on success); imap_login() then authenticates
+ * (nothing is sent after a PREAUTH greeting, and no credential unless the
+ * connection is as protected as the account requires) and enables
+ * extensions.  Other commands only after imap_login() returned 0; after
+ * it failed, only imap_close().
+ */
+int imap_open(const struct imap_opts *opts, struct imap **imap_r,
     struct error *err);
+int imap_login(struct imap *imap, const char *user, const char *password,
+    struct error *err);
+/* 1 once logged in, or when the greeting was PREAUTH (no password is
+ * needed then). */
+int imap_authenticated(const struct imap *imap);
 /* LOGOUT (waits for the answer), then imap_close. */
 int imap_logout(struct imap **imap, struct error *err);
 /* Closes the connection without LOGOUT and frees; NULLs *imap. */

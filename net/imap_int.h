@@ -42,6 +42,8 @@ struct imap {
 	int caps_known;
 	int trusted;   /* TLS (or allowed plaintext) is up: texts may show */
 	int logged_in;
+	int preauth;   /* the greeting was PREAUTH: imap_login sends none */
+	int need_tls;  /* credentials only under TLS (not IMAP_SEC_NONE) */
 	int dead;
 	int bye;       /* the server said BYE */
 	char bye_text[IMAP_TEXT_MAX]; /* cleaned, "" before TLS */

@@ -176,17 +176,16 @@ authenticate(struct imap *imap, struct imap_cmd *cmd, const char *user,
 }
 
 static int
-login(struct imap *imap, const struct imap_opts *o, struct error *err)
+login(struct imap *imap, const char *user, const char *password,
+    struct error *err)
 {
 	const char *host = conn_host(imap->conn);
-	const char *user = o->user ? o->user : "";
 	struct imap_cmd cmd;
 	int rc;
 
 	imap->caps_known = 0;
 	if (imap->caps & IMAP_CAP_AUTH_PLAIN) {
-		rc = authenticate(imap, &cmd, user, o->password ?
-		    o->password : "", err);
+		rc = authenticate(imap, &cmd, user, password, err);
 	} else if (imap->caps & IMAP_CAP_LOGINDISABLED) {
 		return error_set(err, "IMAP server %s does not allow LOGIN "
 		    "here (LOGINDISABLED) and offers no AUTHENTICATE PLAIN",
@@ -196,8 +195,7 @@ login(struct imap *imap, const struct imap_opts *o, struct error *err)
 		imap_add(imap, "LOGIN ");
 		imap_add_astring(imap, user, strlen(user));
 		imap_add(imap, " ");
-		imap_add_astring(imap, o->password ? o->password : "",
-		    o->password ? strlen(o->password) : 0);
+		imap_add_astring(imap, password, strlen(password));
 		rc = imap_cmd_send(imap, &cmd, err);
 		buf_wipe(&imap->out);
 		if (rc == 0)
@@ -261,14 +259,16 @@ enable(struct imap *imap, struct error *err)
 }
 
 int
-imap_connect(const struct imap_opts *o, struct imap **imap_r,
-    struct error *err)
+imap_open(const struct imap_opts *o, struct imap **imap_r, struct error *err)
 {
-	struct imap *imap = xcalloc(1, sizeof(*imap));
+	struct imap *imap;
 	struct conn_opts co = o->conn;
-	int preauth = 0;
 
 	*imap_r = NULL;
+	if (o->security == IMAP_SEC_NONE && !o->allow_plaintext)
+		return error_set(err, "plaintext IMAP to %s needs "
+		    "allow_plaintext = yes", o->conn.host);
+	imap = xcalloc(1, sizeof(*imap));
 	co.tls = o->security == IMAP_SEC_IMPLICIT ? CONN_TLS_IMPLICIT :
 	    CONN_TLS_NONE;
 	if (o->limits)
@@ -281,31 +281,54 @@ imap_connect(const struct imap_opts *o, struct imap **imap_r,
 	imap->parser = imap_parser_new(&imap->lim);
 	imap->rbuf = xmalloc(IMAP_RBUF);
 	imap->trusted = o->security != IMAP_SEC_STARTTLS;
+	imap->need_tls = o->security != IMAP_SEC_NONE;
 	imap->ignore_caps = o->ignore_caps;
 	if (conn_open(&co, &imap->conn, err) < 0)
 		goto fail;
-	if (greeting(imap, o->security, &preauth, err) < 0)
+	if (greeting(imap, o->security, &imap->preauth, err) < 0)
 		goto fail;
 	if (o->security == IMAP_SEC_STARTTLS && starttls(imap, err) < 0)
 		goto fail;
 	if (!imap->caps_known && capability(imap, err) < 0)
 		goto fail;
-	if (!preauth) {
-		if (login(imap, o, err) < 0)
-			goto fail;
-		if (!imap->caps_known && capability(imap, err) < 0)
-			goto fail;
-	}
-	imap->logged_in = 1;
-	if (enable(imap, err) < 0)
-		goto fail;
-	if (!imap->qresync && (imap->caps & IMAP_CAP_CONDSTORE))
-		imap->condstore = 1; /* enabled by SELECT (CONDSTORE) */
 	*imap_r = imap;
 	return 0;
 fail:
 	imap_close(&imap);
 	return -1;
+}
+
+int
+imap_login(struct imap *imap, const char *user, const char *password,
+    struct error *err)
+{
+	if (imap->logged_in)
+		return error_set(err, "internal error: already logged in");
+	if (!imap->preauth) {
+		if (imap->need_tls && !conn_is_tls(imap->conn)) {
+			error_set(err, "the connection to %s is not "
+			    "encrypted; not sending the password",
+			    conn_host(imap->conn));
+			return imap_dead(imap, err);
+		}
+		if (login(imap, user ? user : "", password ? password : "",
+		    err) < 0)
+			return imap_dead(imap, err);
+		if (!imap->caps_known && capability(imap, err) < 0)
+			return imap_dead(imap, err);
+	}
+	imap->logged_in = 1;
+	if (enable(imap, err) < 0)
+		return imap_dead(imap, err);
+	if (!imap->qresync && (imap->caps & IMAP_CAP_CONDSTORE))
+		imap->condstore = 1; /* enabled by SELECT (CONDSTORE) */
+	return 0;
+}
+
+int
+imap_authenticated(const struct imap *imap)
+{
+	return imap->preauth || imap->logged_in;
 }
 
 void

@@ -19,7 +19,7 @@
 struct pop3 {
 	struct conn *conn;
 	char *host;
-	enum pop3_tls tls;
+	enum pop3_security security;
 	int allow_plaintext;
 	int apop;
 	unsigned caps;
@@ -33,7 +33,7 @@ struct pop3 {
 static int
 show_text(const struct pop3 *p)
 {
-	return p->tls == POP3_TLS_NONE || conn_is_tls(p->conn);
+	return p->security == POP3_SEC_NONE || conn_is_tls(p->conn);
 }
 
 static int
@@ -275,20 +275,15 @@ pop3_open(const struct pop3_opts *opts, struct pop3 **p_r,
 	const char *line;
 	size_t len;
 
-	if (opts->tls == POP3_TLS_NONE && !opts->allow_plaintext)
+	if (opts->security == POP3_SEC_NONE && !opts->allow_plaintext)
 		return error_set(err, "plaintext POP3 to %s needs "
-		    "allow_plaintext = yes", opts->host);
-	memset(&co, 0, sizeof(co));
-	co.host = opts->host;
-	co.port = opts->port;
-	co.tls = opts->tls == POP3_TLS_IMPLICIT ? CONN_TLS_IMPLICIT :
+		    "allow_plaintext = yes", opts->conn.host);
+	co = opts->conn;
+	co.tls = opts->security == POP3_SEC_IMPLICIT ? CONN_TLS_IMPLICIT :
 	    CONN_TLS_NONE;
-	co.timeout = opts->timeout;
-	co.ca_file = opts->ca_file;
-	co.fingerprint = opts->fingerprint;
 	p = xcalloc(1, sizeof(*p));
-	p->host = xstrdup(opts->host);
-	p->tls = opts->tls;
+	p->host = xstrdup(opts->conn.host);
+	p->security = opts->security;
 	p->allow_plaintext = opts->allow_plaintext;
 	p->apop = opts->apop;
 	p->rbuf = xmalloc(RBUF_SIZE);
@@ -312,7 +307,7 @@ pop3_open(const struct pop3_opts *opts, struct pop3 **p_r,
 	pop3_apop_stamp(line, len, &p->stamp);
 	if (capa(p, err) < 0)
 		goto fail;
-	if (p->tls == POP3_TLS_STLS && stls(p, err) < 0)
+	if (p->security == POP3_SEC_STLS && stls(p, err) < 0)
 		goto fail;
 	*p_r = p;
 	return 0;
@@ -333,7 +328,7 @@ login_apop(struct pop3 *p, const char *user, const char *password,
 {
 	char digest[33];
 
-	if (p->stamp.len == 0 && p->tls == POP3_TLS_STLS)
+	if (p->stamp.len == 0 && p->security == POP3_SEC_STLS)
 		return error_set(err, "APOP cannot be used with STLS: the "
 		    "only timestamp %s gives came before TLS; remove apop from "
 		    "the account (the password goes under TLS) or use tls = "
@@ -414,12 +409,24 @@ pop3_login(struct pop3 *p, const char *user, const char *password,
 {
 	struct pop3_status st;
 
-	if (p->tls != POP3_TLS_NONE && !conn_is_tls(p->conn))
+	if (p->security != POP3_SEC_NONE && !conn_is_tls(p->conn))
 		return error_set(err, "the connection to %s is not encrypted; "
 		    "not sending the password", p->host);
 	if (!safe_arg(user) || !safe_arg(password) || user[0] == '\0')
 		return error_set(err, "the user name or password contains a "
 		    "line break or is empty");
+	/* RFC 6856, in the AUTHORIZATION state: without it a server may
+	 * replace each message that has raw UTF-8 headers by a notice.
+	 * -ERR only means the messages come as the server keeps them. */
+	if (p->caps & POP3_CAP_UTF8) {
+		buf_addstr(&p->wbuf, "UTF8\r\n");
+		if (flush_cmds(p, err) < 0 || read_status(p, &st, "UTF8",
+		    err) < 0)
+			return -1;
+		if (st.kind == POP3_CONT)
+			return error_set(err, "UTF8: %s answered with a "
+			    "continuation", p->host);
+	}
 	/* The password goes through wbuf: a grow must not leave a copy in
 	 * freed memory (flush_cmds wipes what stays). */
 	buf_secret(&p->wbuf);

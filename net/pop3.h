@@ -4,7 +4,7 @@
  *
  * Session contract:
  *   - pop3_open() connects (conn.h), reads the greeting, asks CAPA, and for
- *     POP3_TLS_STLS sends STLS and reads exactly one response: anything but
+ *     POP3_SEC_STLS sends STLS and reads exactly one response: anything but
  *     +OK aborts, a byte buffered past it aborts (conn_starttls), and after
  *     the handshake every capability is forgotten and CAPA asked again.
  *     Nothing the server says before TLS is shown when TLS is required.
@@ -16,6 +16,11 @@
  *     offers SASL PLAIN (initial response on the AUTH line when it fits in
  *     255 octets, else after a "+" continuation), else USER/PASS.  Exactly
  *     one attempt: a refusal is an error, never a retry with another method.
+ *     When CAPA lists UTF8 (RFC 6856), login first sends UTF8, so that
+ *     the server hands out messages with raw UTF-8 headers as they are
+ *     rather than a downgraded stub; a refusal is no error.  LANG is
+ *     never sent: error texts stay the server's default and response
+ *     codes, not text, are what the engine acts on.
  *     CAPA is asked again after login.
  *   - -ERR responses become sentences; RFC 2449/3206 response codes
  *     [IN-USE], [LOGIN-DELAY], [AUTH], [SYS/TEMP], [SYS/PERM] each have
@@ -46,6 +51,7 @@
 
 #include "core/buf.h"
 #include "core/error.h"
+#include "net/conn.h"
 
 #define POP3_MAX_LINE 1024
 #define POP3_MAX_BODY_LINE (4u * 1024 * 1024)
@@ -55,21 +61,18 @@
 #define POP3_PIPELINE_WINDOW 32
 #define POP3_DELE_WINDOW 256
 
-enum pop3_tls {
-	POP3_TLS_IMPLICIT, /* POP3S */
-	POP3_TLS_STLS,     /* STLS required */
-	POP3_TLS_NONE,     /* plaintext; only with allow_plaintext */
+enum pop3_security {
+	POP3_SEC_IMPLICIT, /* POP3S */
+	POP3_SEC_STLS,     /* STLS required */
+	POP3_SEC_NONE,     /* plaintext; only with allow_plaintext */
 };
 
+/* The same shape as struct imap_opts and struct smtp_opts. */
 struct pop3_opts {
-	const char *host;
-	unsigned port;
-	enum pop3_tls tls;
+	struct conn_opts conn; /* conn.tls is set by the engine */
+	enum pop3_security security;
 	int allow_plaintext;
-	unsigned timeout;        /* seconds; 0 means 30 */
-	const char *ca_file;     /* or NULL */
-	const char *fingerprint; /* pinned sha256 hex, or NULL */
-	int apop;                /* log in with APOP */
+	int apop;              /* log in with APOP */
 };
 
 /* Capability bits (CAPA). */
@@ -81,6 +84,7 @@ struct pop3_opts {
 #define POP3_CAP_SASL_PLAIN 0x20u
 #define POP3_CAP_RESP_CODES 0x40u
 #define POP3_CAP_KNOWN 0x80u /* CAPA answered +OK */
+#define POP3_CAP_UTF8 0x100u /* RFC 6856 UTF8 (with or without USER) */
 
 struct pop3;
 

@@ -271,6 +271,7 @@ pop3_capa_line(const char *line, size_t len, unsigned *caps)
 		{ "PIPELINING", POP3_CAP_PIPELINING },
 		{ "STLS", POP3_CAP_STLS },
 		{ "RESP-CODES", POP3_CAP_RESP_CODES },
+		{ "UTF8", POP3_CAP_UTF8 },
 	};
 	size_t i, w, n;
 

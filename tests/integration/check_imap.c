@@ -81,12 +81,18 @@ itest_try(const char *user, const char *password, enum imap_security sec,
 	o.conn.tls_servername = env("POSTIE_TEST_NAME");
 	o.conn.timeout = 20;
 	o.security = sec;
+	o.allow_plaintext = sec == IMAP_SEC_NONE;
 	o.ignore_caps = itest_ignore_caps;
-	o.user = user;
 	snprintf(var, sizeof(var), "POSTIE_TEST_PASSWORD_%s", user);
-	o.password = password ? password : env(var);
 	error_clear(err);
-	return imap_connect(&o, imap_r, err);
+	if (imap_open(&o, imap_r, err) < 0)
+		return -1;
+	if (imap_login(*imap_r, user, password ? password : env(var),
+	    err) < 0) {
+		imap_close(imap_r);
+		return -1;
+	}
+	return 0;
 }
 
 struct imap *

@@ -64,10 +64,10 @@ main(int argc, char **argv)
 	o.conn.fingerprint = argc > 7 ? argv[7] : NULL;
 	o.security = strcmp(argv[3], "starttls") == 0 ? IMAP_SEC_STARTTLS :
 	    strcmp(argv[3], "none") == 0 ? IMAP_SEC_NONE : IMAP_SEC_IMPLICIT;
-	o.user = argv[4];
-	o.password = argv[5];
+	o.allow_plaintext = o.security == IMAP_SEC_NONE;
 	error_clear(&err);
-	if (imap_connect(&o, &imap, &err) < 0)
+	if (imap_open(&o, &imap, &err) < 0 ||
+	    imap_login(imap, argv[4], argv[5], &err) < 0)
 		goto fail;
 	imap_set_event_cb(imap, ev_cb, NULL);
 	if (imap_list(imap, folder_cb, NULL, &err) < 0 ||

@@ -29,19 +29,19 @@ env(const char *name)
 }
 
 static void
-opts_init(struct pop3_opts *o, enum pop3_tls tls)
+opts_init(struct pop3_opts *o, enum pop3_security sec)
 {
 	memset(o, 0, sizeof(*o));
-	o->host = env("POSTIE_TEST_NAME");
-	o->port = (unsigned)atoi(env(tls == POP3_TLS_IMPLICIT ?
+	o->conn.host = env("POSTIE_TEST_NAME");
+	o->conn.port = (unsigned)atoi(env(sec == POP3_SEC_IMPLICIT ?
 	    "POSTIE_TEST_POP3S_PORT" : "POSTIE_TEST_POP3_PORT"));
-	o->tls = tls;
-	o->timeout = 20;
-	o->ca_file = env("POSTIE_TEST_CA");
+	o->security = sec;
+	o->conn.timeout = 20;
+	o->conn.ca_file = env("POSTIE_TEST_CA");
 }
 
 static struct pop3 *
-login(enum pop3_tls tls, const char *user, const char *pw)
+login(enum pop3_security tls, const char *user, const char *pw)
 {
 	struct pop3_opts o;
 	struct pop3 *p = NULL;
@@ -187,7 +187,7 @@ static const struct pop3_retr_cb got_cb = { g_begin, g_data, g_end };
 
 START_TEST(test_pop3s_session)
 {
-	struct pop3 *p = login(POP3_TLS_IMPLICIT, "bob", "pw-bob");
+	struct pop3 *p = login(POP3_SEC_IMPLICIT, "bob", "pw-bob");
 	struct pop3_msg *msgs = NULL;
 	struct buf want = BUF_INIT, have = BUF_INIT;
 	struct got g;
@@ -244,7 +244,7 @@ START_TEST(test_pop3s_session)
 	ck_assert_int_eq(pop3_noop(p, &err), 0);
 	ck_assert_int_eq(pop3_quit(p, &err), 0);
 	pop3_close(&p);
-	p = login(POP3_TLS_IMPLICIT, "bob", "pw-bob");
+	p = login(POP3_SEC_IMPLICIT, "bob", "pw-bob");
 	ck_assert_int_eq(pop3_stat(p, &count, &size, &err), 0);
 	ck_assert_uint_eq(count, n);
 	pop3_close(&p);
@@ -257,7 +257,7 @@ END_TEST
 
 START_TEST(test_stls)
 {
-	struct pop3 *p = login(POP3_TLS_STLS, "bob", "pw-bob");
+	struct pop3 *p = login(POP3_SEC_STLS, "bob", "pw-bob");
 	struct error err;
 	unsigned count;
 	uint64_t size;
@@ -319,7 +319,7 @@ START_TEST(test_dele_quit)
 
 	for (i = 0; i < 3; i++)
 		drop("carol", (int)i);
-	p = login(POP3_TLS_IMPLICIT, "carol", "pw-carol");
+	p = login(POP3_SEC_IMPLICIT, "carol", "pw-carol");
 	ck_assert_int_eq(pop3_scan(p, &msgs, &n, &have_uidl, &err), 0);
 	ck_assert_uint_eq(n, 3);
 	for (i = 0; i < n; i++)
@@ -327,13 +327,13 @@ START_TEST(test_dele_quit)
 	ck_assert_int_eq(pop3_dele_many(p, nums, n, &err), 0);
 	/* Without QUIT nothing is deleted. */
 	pop3_close(&p);
-	p = login(POP3_TLS_IMPLICIT, "carol", "pw-carol");
+	p = login(POP3_SEC_IMPLICIT, "carol", "pw-carol");
 	ck_assert_int_eq(pop3_stat(p, &count, &size, &err), 0);
 	ck_assert_uint_eq(count, 3);
 	ck_assert_int_eq(pop3_dele_many(p, nums, n, &err), 0);
 	ck_assert_int_eq(pop3_quit(p, &err), 0);
 	pop3_close(&p);
-	p = login(POP3_TLS_IMPLICIT, "carol", "pw-carol");
+	p = login(POP3_SEC_IMPLICIT, "carol", "pw-carol");
 	ck_assert_int_eq(pop3_stat(p, &count, &size, &err), 0);
 	ck_assert_uint_eq(count, 0);
 	ck_assert_uint_eq(size, 0);
@@ -363,12 +363,12 @@ START_TEST(test_refusals)
 
 	/* Plaintext needs allow_plaintext. */
 	error_clear(&err);
-	opts_init(&o, POP3_TLS_NONE);
+	opts_init(&o, POP3_SEC_NONE);
 	ck_assert_int_eq(pop3_open(&o, &p, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "allow_plaintext"));
 	/* A wrong password, short (initial response) and long (after a
 	 * continuation): the same clear sentence. */
-	opts_init(&o, POP3_TLS_IMPLICIT);
+	opts_init(&o, POP3_SEC_IMPLICIT);
 	ck_assert_int_eq(pop3_open(&o, &p, &err), 0);
 	ck_assert_int_eq(pop3_login(p, "bob", "wrong", &err), -1);
 	ck_assert_msg(refused_login(err.msg), "%s", err.msg);
@@ -395,12 +395,12 @@ START_TEST(test_refusals)
 	pop3_close(&p);
 	/* A certificate for another name. */
 	o.apop = 0;
-	o.port = (unsigned)atoi(env("POSTIE_TEST_WRONGHOST_PORT"));
+	o.conn.port = (unsigned)atoi(env("POSTIE_TEST_WRONGHOST_PORT"));
 	ck_assert_int_eq(pop3_open(&o, &p, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "fingerprint sha256:"));
 	ck_assert_ptr_null(p);
 	/* Line breaks never reach the server. */
-	opts_init(&o, POP3_TLS_IMPLICIT);
+	opts_init(&o, POP3_SEC_IMPLICIT);
 	ck_assert_int_eq(pop3_open(&o, &p, &err), 0);
 	ck_assert_int_eq(pop3_login(p, "bob\r\nDELE 1", "pw-bob", &err), -1);
 	pop3_close(&p);

@@ -19,6 +19,8 @@ check-config, outbox, view of each stored message and of a hostile one), and che
   expect-stored: REGEX            must match `postie list` + `folders`
   forbid-stored: REGEX            must not match them (nor the Maildir)
   forbid-stored-bytes: REGEX      bytes regex over the same
+  expect-stored-bytes: REGEX      must match them (e.g. a message's raw
+                                  UTF-8, byte for byte)
   expect-no-file-outside: yes     no file named like the attack anywhere
                                   outside postie's own folders
   expect-within: SECONDS          sync must end within (default 60)

@@ -125,6 +125,8 @@ def check_stored(sc, stored):
         problems.append("stored data lacks /%s/" % sc["expect-stored"])
     if "forbid-stored" in sc and re.search(sc["forbid-stored"], text):
         problems.append("stored data shows /%s/" % sc["forbid-stored"])
+    if "expect-stored-bytes" in sc and not _bytes_rx(sc["expect-stored-bytes"]).search(stored):
+        problems.append("stored data lacks the bytes /%s/" % sc["expect-stored-bytes"])
     if "forbid-stored-bytes" in sc and _bytes_rx(sc["forbid-stored-bytes"]).search(stored):
         problems.append("stored data carries forbidden bytes")
     return problems

@@ -7,12 +7,16 @@ CORE_UNIT_TESTS = \
 	tests/unit/core/check_paths \
 	tests/unit/core/check_log \
 	tests/unit/core/check_bgprio \
-	tests/unit/core/check_spawn
+	tests/unit/core/check_spawn \
+	tests/unit/core/check_pipeline
 check_PROGRAMS += $(CORE_UNIT_TESTS)
 TESTS += $(CORE_UNIT_TESTS) tests/unit/core/check_config_cli.sh \
-	tests/unit/core/check_nodump.sh
+	tests/unit/core/check_nodump.sh tests/unit/core/check_pipeline_tsan.sh
 dist_check_SCRIPTS += tests/unit/core/check_config_cli.sh \
-	tests/unit/core/check_nodump.sh
+	tests/unit/core/check_nodump.sh tests/unit/core/check_pipeline_tsan.sh
+tests_unit_core_check_pipeline_SOURCES = tests/unit/core/check_pipeline.c
+tests_unit_core_check_pipeline_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_core_check_pipeline_LDADD = $(CORE_LIBS) $(UNIT_LIBS)
 
 tests_unit_core_check_buf_SOURCES = tests/unit/core/check_buf.c
 tests_unit_core_check_buf_CFLAGS = $(UNIT_CFLAGS)

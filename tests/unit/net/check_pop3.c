@@ -314,6 +314,15 @@ START_TEST(test_capa)
 	pop3_capa_line("STLS", 4, &caps);
 	pop3_capa_line("USER", 4, &caps);
 	ck_assert_uint_eq(caps, POP3_CAP_STLS | POP3_CAP_USER);
+	/* RFC 6856: UTF8 alone or with USER; LANG is known to be ignored. */
+	caps = 0;
+	pop3_capa_line("UTF8 USER", 9, &caps);
+	ck_assert_uint_eq(caps, POP3_CAP_UTF8);
+	caps = 0;
+	pop3_capa_line("utf8", 4, &caps);
+	pop3_capa_line("LANG", 4, &caps);
+	pop3_capa_line("UTF8X", 5, &caps);
+	ck_assert_uint_eq(caps, POP3_CAP_UTF8);
 }
 END_TEST
 
