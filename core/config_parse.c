@@ -572,8 +572,8 @@ searches_key(struct parser *p, const char *key, const char *v)
 	pat += strspn(pat, " \t");
 	error_clear(&perr_);
 	if (pat_parse(pat, time(NULL), &tree, &perr_) < 0)
-		return perr(p, p->lineno, "the pattern of search '%s' (%s): "
-		    "%s", key, pat, perr_.msg);
+		return perr(p, p->lineno, "the pattern of search '%s': "
+		    "%s", key, perr_.msg);
 	pat_free(&tree);
 	cfg->searches = xreallocarray(cfg->searches, cfg->nsearches + 1,
 	    sizeof(*cfg->searches));
