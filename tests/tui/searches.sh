@@ -17,20 +17,11 @@ printf 'From: Walter <walter@example.org>\r\nSubject: work memo\r\nDate: Tue, 24
 printf 'From: Walter <walter@example.org>\r\nSubject: work old\r\nDate: Tue, 24 Nov 2026 09:00:00 +0100\r\nMessage-ID: <w2@example.org>\r\n\r\nread already\r\n' \
     >"$M2/cur/1700000003.M1P1Q3.test:2,S"
 
-CFG="$TUI_DIR/config"
-for a in home work; do
-	cat <<CONF
-[account $a]
-protocol = pop3
-host = 127.0.0.1
-port = 1
-user = bob
-password_command = echo secret
-keep_on_server = yes
-maildir = $TUI_DIR/maildir-$a
-
-CONF
-done >"$CFG"
+# Two offline accounts: "home" as lib.sh writes it, "work" its copy.
+tui_offline_pop3_config "$M1"
+sed -e 's/^\[account home\]/[account work]/' -e "s|^maildir = .*|maildir = $M2|" \
+    "$CFG" >"$CFG.work"
+cat "$CFG.work" >>"$CFG"
 cat >>"$CFG" <<'CONF'
 [searches]
 inbox = home/INBOX, work/INBOX:
