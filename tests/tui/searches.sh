@@ -30,7 +30,9 @@ CONF
 chmod 600 "$CFG"
 
 # Before the TUI: check-config accepts it, postie list reads it.
-"$POSTIE" -c "$CFG" check-config >/dev/null || tui_fail "check-config refused"
+cc=$("$POSTIE" -c "$CFG" check-config) || tui_fail "check-config refused"
+printf '%s\n' "$cc" | grep -qxF 'search inbox: in home/INBOX, work/INBOX; every message' ||
+    tui_fail "check-config does not explain the search: $cc"
 out=$("$POSTIE" -c "$CFG" list inbox | cut -f1,2,5,6,7)
 exp=$(printf '1\tN\thome letter\thome\tINBOX\n1\tN\twork memo\twork\tINBOX\n2\t\twork old\twork\tINBOX')
 [ "$out" = "$exp" ] || tui_fail "postie list inbox gave: $out"
