@@ -351,6 +351,140 @@ cache_search(struct cache *c, int64_t folder_id, const char *pattern,
 	    n_r, err);
 }
 
+int
+cache_saved_search_in(const struct cache *c, const struct config_search *s,
+    size_t i)
+{
+	size_t k;
+
+	if (s->nscope == 0)
+		return i < c->naccounts;
+	for (k = 0; k < s->nscope; k++)
+		if (i < c->naccounts &&
+		    strcmp(s->scope[k].account, c->accounts[i].name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Appends the ids of folder fid that match p to *all. */
+static int
+append_run(struct cache *c, const struct pattern *p, int64_t fid,
+    int64_t **all, size_t *n, size_t *cap, struct error *err)
+{
+	int64_t *ids;
+	size_t m;
+
+	if (pattern_run(c->db, p, fid, &ids, &m, err) < 0)
+		return -1;
+	if (*n + m > *cap) {
+		*cap = *n + m + 64;
+		*all = xreallocarray(*all, *cap, sizeof(**all));
+	}
+	if (m)
+		memcpy(*all + *n, ids, m * sizeof(*ids));
+	*n += m;
+	free(ids);
+	return 0;
+}
+
+/* The same for p, and for pu (unread) when not NULL. */
+static int
+saved_run(struct cache *c, const struct pattern *p, const struct pattern *pu,
+    int64_t fid, int64_t **all, size_t *n, size_t *cap, int64_t **unr,
+    size_t *nu, size_t *capu, struct error *err)
+{
+	if (append_run(c, p, fid, all, n, cap, err) < 0)
+		return -1;
+	return pu ? append_run(c, pu, fid, unr, nu, capu, err) : 0;
+}
+
+static int
+cmp_id64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int
+cache_saved_search(struct cache *c, const struct config_search *s,
+    int64_t **ids_r, size_t *n_r, unsigned *unread_r, struct error *err)
+{
+	struct pattern *p = NULL;
+	struct cache_folder *f = NULL;
+	int64_t *all = NULL, fid;
+	size_t n = 0, cap = 0, nf = 0, i, k;
+	struct pattern *pu = NULL;
+	int64_t *unr = NULL;
+	size_t nu = 0, capu = 0;
+	struct error ignore;
+	unsigned unread = 0;
+	int rc = -1;
+
+	*ids_r = NULL;
+	*n_r = 0;
+	if (pattern_compile(s->pattern, time(NULL), &p, err) < 0 ||
+	    (unread_r && pattern_compile("~U", time(NULL), &pu, err) < 0)) {
+		pattern_free(&p);
+		return -1;
+	}
+	for (i = 0; i < c->naccounts; i++) {
+		int whole = s->nscope == 0;
+
+		for (k = 0; k < s->nscope; k++) {
+			if (strcmp(s->scope[k].account, c->accounts[i].name))
+				continue;
+			if (s->scope[k].folder == NULL) {
+				whole = 1;
+				continue;
+			}
+			error_clear(&ignore);
+			if (cache_folder_find(c, i, s->scope[k].folder, &fid,
+			    &ignore) == 0 && saved_run(c, p, pu, fid, &all,
+			    &n, &cap, &unr, &nu, &capu, err) < 0)
+				goto out;
+		}
+		if (!whole)
+			continue;
+		if (cache_folders(c, i, &f, &nf, err) < 0)
+			goto out;
+		for (k = 0; k < nf; k++)
+			if (!f[k].noselect && saved_run(c, p, pu, f[k].id,
+			    &all, &n, &cap, &unr, &nu, &capu, err) < 0)
+				goto out;
+		cache_folders_free(&f, nf);
+		nf = 0;
+	}
+	if (n)
+		qsort(all, n, sizeof(*all), cmp_id64);
+	/* A folder named twice in the scope gives its messages twice. */
+	for (i = k = 0; i < n; i++)
+		if (k == 0 || all[k - 1] != all[i])
+			all[k++] = all[i];
+	n = k;
+	if (unread_r) {
+		/* Unread among them: the same folders through "~U", as the
+		 * index has no other reader of flags on this side. */
+		if (nu)
+			qsort(unr, nu, sizeof(*unr), cmp_id64);
+		for (i = 0; i < nu; i++)
+			if ((i == 0 || unr[i] != unr[i - 1]) && bsearch(&unr[i], all, n, sizeof(*all), cmp_id64))
+				unread++;
+		*unread_r = unread;
+	}
+	*ids_r = all ? all : xcalloc(1, sizeof(*all));
+	all = NULL;
+	*n_r = n;
+	rc = 0;
+out:
+	cache_folders_free(&f, nf);
+	pattern_free(&p);
+	pattern_free(&pu);
+	free(all);
+	free(unr);
+	return rc;
+}
+
 /* --- events --- */
 
 /* The counter of folder (lock held), created at 0. */

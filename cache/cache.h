@@ -229,6 +229,20 @@ int cache_expunge_ids(struct cache *c, int64_t folder_id, const int64_t *ids,
 int cache_search(struct cache *c, int64_t folder_id, const char *pattern,
     int64_t **ids_r, size_t *n_r, struct error *err);
 
+/*
+ * A saved search (config [searches]): the messages that match its pattern
+ * in the folders of its scope (every folder of every account when it has
+ * none; a named folder not in the cache yet holds nothing), in id order;
+ * *unread_r (if not NULL) counts those without MSG_SEEN.  Reads the UI
+ * connection, like cache_search.
+ */
+int cache_saved_search(struct cache *c, const struct config_search *s,
+    int64_t **ids_r, size_t *n_r, unsigned *unread_r, struct error *err);
+/* 1 when the saved search looks in account i (the folder list shows it
+ * there). */
+int cache_saved_search_in(const struct cache *c, const struct config_search *s,
+    size_t i);
+
 /* --- address completion (cache/addrbook.h ranks) --- */
 struct cache_addr {
 	char *name; /* "" if none */

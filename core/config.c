@@ -62,6 +62,19 @@ config_free(struct config **cfgp)
 		free(cfg->keys[i].command);
 	}
 	free(cfg->keys);
+	for (i = 0; i < cfg->nsearches; i++) {
+		struct config_search *sr = &cfg->searches[i];
+		size_t k;
+
+		for (k = 0; k < sr->nscope; k++) {
+			free(sr->scope[k].account);
+			free(sr->scope[k].folder);
+		}
+		free(sr->scope);
+		free(sr->name);
+		free(sr->pattern);
+	}
+	free(cfg->searches);
 	free(cfg->path);
 	free(cfg->theme);
 	free(cfg->assumed_charset);
@@ -83,6 +96,17 @@ config_account(const struct config *cfg, const char *name)
 	for (i = 0; i < cfg->naccounts; i++)
 		if (strcmp(cfg->accounts[i].name, name) == 0)
 			return &cfg->accounts[i];
+	return NULL;
+}
+
+const struct config_search *
+config_search(const struct config *cfg, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nsearches; i++)
+		if (strcmp(cfg->searches[i].name, name) == 0)
+			return &cfg->searches[i];
 	return NULL;
 }
 

@@ -34,6 +34,13 @@
  *     accounts or 1000 key bindings are errors.
  *   - "[keys]" lines are "KEY = COMMAND" (KEY may be quoted, e.g. "#"),
  *     stored as given in file order; the UI validates them.
+ *   - "[searches]" lines are "NAME = [SCOPE:] PATTERN": SCOPE is a comma
+ *     list of ACCOUNT or ACCOUNT/FOLDER, ended by a colon; it is read as
+ *     a scope only when the text before the first colon holds no
+ *     pattern character (~ = ! | ( " ').  Every account named must exist
+ *     and the pattern must parse (core/pattern_parse.h); a bad pattern is
+ *     reported with its column in the pattern.  NAME follows the account
+ *     name rule and may not be an account's name.
  *   - Passwords are stored but never appear in an error message.
  * The struct is owned by the caller and released with config_free().
  */
@@ -101,6 +108,23 @@ struct config_key {
 	int line;
 };
 
+/* One place a saved search looks: an account, and one of its folders
+ * or (folder NULL) all of them. */
+struct config_scope {
+	char *account;
+	char *folder;
+};
+
+/* A saved search ([searches] NAME = [SCOPE:] PATTERN): a virtual folder. */
+struct config_search {
+	char *name;
+	char *pattern;              /* Mutt's pattern, "" for every message */
+	struct config_scope *scope; /* nscope == 0: every folder of every
+				       account */
+	size_t nscope;
+	int line;
+};
+
 struct config {
 	char *path; /* the file read */
 	char *theme;
@@ -123,6 +147,8 @@ struct config {
 	size_t naccounts;
 	struct config_key *keys;
 	size_t nkeys;
+	struct config_search *searches; /* in file order */
+	size_t nsearches;
 };
 
 /* Reads and validates path.  On error *cfg_r is untouched. */
@@ -134,6 +160,9 @@ int config_parse(const char *path, const char *text, size_t len,
 void config_free(struct config **cfg);
 /* The account named name, or NULL. */
 const struct config_account *config_account(const struct config *cfg,
+    const char *name);
+/* The saved search named name, or NULL. */
+const struct config_search *config_search(const struct config *cfg,
     const char *name);
 /* Words for the UI and `postie accounts`. */
 const char *config_protocol_name(enum config_protocol p); /* imap | pop3 */

@@ -13,7 +13,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <time.h>
+
 #include "core/buf.h"
+#include "core/pattern_parse.h"
 #include "core/str.h"
 #include "core/xalloc.h"
 
@@ -21,6 +24,7 @@
 /* Bounds that keep the duplicate checks cheap on hostile input. */
 #define CONFIG_MAX_ACCOUNTS 1000
 #define CONFIG_MAX_KEYS 1000
+#define CONFIG_MAX_SEARCHES 1000
 
 enum akey {
 	K_PROTOCOL, K_HOST, K_PORT, K_TLS, K_USER, K_PASSWORD,
@@ -50,7 +54,7 @@ static const char *const gkey_names[G_NGKEYS] = {
 	"new_mail_command",
 };
 
-enum section { S_NONE, S_GENERAL, S_ACCOUNT, S_KEYS };
+enum section { S_NONE, S_GENERAL, S_ACCOUNT, S_KEYS, S_SEARCHES };
 
 struct parser {
 	const char *path;
@@ -58,7 +62,7 @@ struct parser {
 	struct error *err;
 	int lineno;
 	enum section sec;
-	int seen_general, seen_keys;
+	int seen_general, seen_keys, seen_searches;
 	int gline[G_NGKEYS];
 	/* Line of each key of the current account (0 = not set). */
 	int aline[K_NAKEYS];
@@ -87,6 +91,7 @@ section_name(struct parser *p, char *out, size_t outsize)
 	switch (p->sec) {
 	case S_GENERAL: return "[general]";
 	case S_KEYS: return "[keys]";
+	case S_SEARCHES: return "[searches]";
 	case S_ACCOUNT:
 		snprintf(out, outsize, "[account %s]", p->acct->name);
 		return out;
@@ -528,6 +533,107 @@ keys_key(struct parser *p, const char *key, const char *v)
 	return 0;
 }
 
+/* Where the scope of a saved search ends (its colon), or NULL when the
+ * value is a pattern alone: text before the first colon that holds a
+ * pattern character is part of the pattern ("~s re: hello"). */
+static const char *
+scope_end(const char *v)
+{
+	const char *colon = strchr(v, ':');
+
+	if (colon == NULL || colon == v)
+		return NULL;
+	if (strcspn(v, "~=!|()\"'") < (size_t)(colon - v))
+		return NULL;
+	return colon;
+}
+
+static int
+searches_key(struct parser *p, const char *key, const char *v)
+{
+	struct config *cfg = p->cfg;
+	struct config_search *sr;
+	struct pat_node *tree = NULL;
+	struct error perr_;
+	const char *end = scope_end(v), *pat = end ? end + 1 : v, *s;
+	size_t i;
+
+	if (!valid_name(key))
+		return perr(p, p->lineno, "search name '%s' may only contain "
+		    "letters, digits, '.', '_' and '-'", key);
+	if (cfg->nsearches == CONFIG_MAX_SEARCHES)
+		return perr(p, p->lineno, "more than %d saved searches",
+		    CONFIG_MAX_SEARCHES);
+	for (i = 0; i < cfg->nsearches; i++)
+		if (strcmp(cfg->searches[i].name, key) == 0)
+			return perr(p, p->lineno, "search '%s' is defined "
+			    "twice in [searches] (first on line %d)", key,
+			    cfg->searches[i].line);
+	pat += strspn(pat, " \t");
+	error_clear(&perr_);
+	if (pat_parse(pat, time(NULL), &tree, &perr_) < 0)
+		return perr(p, p->lineno, "the pattern of search '%s': "
+		    "%s", key, perr_.msg);
+	pat_free(&tree);
+	cfg->searches = xreallocarray(cfg->searches, cfg->nsearches + 1,
+	    sizeof(*cfg->searches));
+	sr = &cfg->searches[cfg->nsearches++];
+	memset(sr, 0, sizeof(*sr));
+	sr->name = xstrdup(key);
+	sr->pattern = xstrdup(pat);
+	sr->line = p->lineno;
+	/* The scope: ACCOUNT[/FOLDER] items between commas; accounts are
+	 * checked once the whole file is read (finish_searches). */
+	for (s = v; end && s < end;) {
+		const char *comma = memchr(s, ',', (size_t)(end - s));
+		const char *e = comma ? comma : end, *slash;
+		struct config_scope *sc;
+
+		while (s < e && (*s == ' ' || *s == '\t'))
+			s++;
+		while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		if (e == s)
+			return perr(p, p->lineno, "empty account in the scope "
+			    "of search '%s' (write ACCOUNT[/FOLDER],... : "
+			    "PATTERN)", key);
+		sr->scope = xreallocarray(sr->scope, sr->nscope + 1,
+		    sizeof(*sr->scope));
+		sc = &sr->scope[sr->nscope++];
+		slash = memchr(s, '/', (size_t)(e - s));
+		sc->account = xstrndup(s, (size_t)((slash ? slash : e) - s));
+		sc->folder = slash && slash + 1 < e ?
+		    xstrndup(slash + 1, (size_t)(e - slash - 1)) : NULL;
+		s = comma ? comma + 1 : end;
+	}
+	return 0;
+}
+
+/* Every account a search names exists, and no search has an account's
+ * name (`postie list NAME` takes either). */
+static int
+finish_searches(struct parser *p)
+{
+	const struct config *cfg = p->cfg;
+	size_t i, k;
+
+	for (i = 0; i < cfg->nsearches; i++) {
+		const struct config_search *sr = &cfg->searches[i];
+
+		if (config_account(cfg, sr->name) != NULL)
+			return perr(p, sr->line, "search '%s' has the name of "
+			    "an account; give it another", sr->name);
+		for (k = 0; k < sr->nscope; k++)
+			if (config_account(cfg, sr->scope[k].account) == NULL)
+				return perr(p, sr->line, "search '%s' names "
+				    "no account '%s' (before the ':' come "
+				    "accounts: ACCOUNT[/FOLDER],... : PATTERN; "
+				    "quote a word with a colon in it)",
+				    sr->name, sr->scope[k].account);
+	}
+	return 0;
+}
+
 /* Cross-key checks and defaults of the account just finished. */
 static int
 finish_account(struct parser *p)
@@ -613,10 +719,18 @@ start_section(struct parser *p, char *name)
 		p->sec = S_KEYS;
 		return 0;
 	}
+	if (strcmp(name, "searches") == 0) {
+		if (p->seen_searches)
+			return perr(p, p->lineno, "[searches] appears twice "
+			    "(first on line %d)", p->seen_searches);
+		p->seen_searches = p->lineno;
+		p->sec = S_SEARCHES;
+		return 0;
+	}
 	if (strncmp(name, "account", 7) != 0 ||
 	    (name[7] != ' ' && name[7] != '\t'))
 		return perr(p, p->lineno, "unknown section [%s] (expected "
-		    "[general], [account NAME] or [keys])", name);
+		    "[general], [account NAME], [keys] or [searches])", name);
 	name = str_trim(name + 7);
 	if (!valid_name(name))
 		return perr(p, p->lineno, "account name '%s' may only contain "
@@ -753,6 +867,8 @@ parse_line(struct parser *p, char *line)
 		rc = general_key(p, buf_cstr(&key), buf_cstr(&val));
 	else if (p->sec == S_KEYS)
 		rc = keys_key(p, buf_cstr(&key), buf_cstr(&val));
+	else if (p->sec == S_SEARCHES)
+		rc = searches_key(p, buf_cstr(&key), buf_cstr(&val));
 	else
 		rc = account_key(p, buf_cstr(&key), buf_cstr(&val));
 out:
@@ -803,7 +919,7 @@ parse(const char *path, const char *text, size_t len, int mode,
 		if (parse_line(&p, line.data) < 0)
 			goto out;
 	}
-	if (finish_account(&p) < 0)
+	if (finish_account(&p) < 0 || finish_searches(&p) < 0)
 		goto out;
 	if (mode >= 0 && (mode & (S_IRGRP | S_IROTH))) {
 		for (i = 0; i < cfg->naccounts; i++) {

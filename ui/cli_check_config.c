@@ -122,6 +122,28 @@ cli_check_config(const struct cli_opts *opts, int argc, char **argv)
 	}
 	for (i = 0; i < cfg->naccounts; i++)
 		explain(&out, &cfg->accounts[i]);
+	/* Saved searches: where each looks and what it takes. */
+	for (i = 0; i < cfg->nsearches; i++) {
+		const struct config_search *sr = &cfg->searches[i];
+		size_t k;
+
+		buf_addstr(&out, "search ");
+		add_clean(&out, sr->name);
+		buf_addstr(&out, sr->nscope ? ": in " : ": in every account");
+		for (k = 0; k < sr->nscope; k++) {
+			if (k)
+				buf_addstr(&out, ", ");
+			add_clean(&out, sr->scope[k].account);
+			if (sr->scope[k].folder) {
+				buf_addch(&out, '/');
+				add_clean(&out, sr->scope[k].folder);
+			}
+		}
+		buf_addstr(&out, *sr->pattern ? "; pattern " :
+		    "; every message");
+		add_clean(&out, sr->pattern);
+		buf_addch(&out, '\n');
+	}
 	/* A theme that does not load is not fatal in the reader (it falls
 	 * back to the built-in colours), so it is a note here too. */
 	{

@@ -1,5 +1,6 @@
 /* scr_folders: an account's folders as a tree with counts and roles,
- * then the account's outbox (scr_outbox.c) as one more row. */
+ * then the account's outbox (scr_outbox.c) as one more row, then the
+ * saved searches ([searches]) that look in this account, with theirs. */
 #include "config.h"
 
 #include <curses.h>
@@ -20,6 +21,11 @@ struct folders {
 	uint64_t gen; /* the account's generation at the last load */
 	struct ui_fcomp comp;
 	char err[ERROR_MAX];
+	/* Saved searches shown: config entries, matches and unread. */
+	const struct config_search **srch;
+	size_t *smatch;
+	unsigned *sunread;
+	size_t ns;
 };
 
 static const char *
@@ -61,6 +67,25 @@ outbox_counts(const struct cache_account_status *st, struct buf *b)
 	return st->not_sent > 0;
 }
 
+/* Folders, the Outbox row, the saved searches. */
+static size_t
+nrows(struct ui *ui, const struct folders *f)
+{
+	return f->n + (size_t)has_outbox(ui, f) + f->ns;
+}
+
+/* The saved search at row i, or NULL. */
+static const struct config_search *
+search_at(struct ui *ui, const struct folders *f, size_t i, size_t *k_r)
+{
+	size_t first = f->n + (size_t)has_outbox(ui, f);
+
+	if (i < first || i - first >= f->ns)
+		return NULL;
+	*k_r = i - first;
+	return f->srch[i - first];
+}
+
 static void
 load(struct ui *ui, struct folders *f)
 {
@@ -76,7 +101,32 @@ load(struct ui *ui, struct folders *f)
 		str_lcpy(f->err, err.msg, sizeof(f->err));
 	else
 		f->err[0] = '\0';
-	f->l.n = f->n + (size_t)has_outbox(ui, f);
+	/* The saved searches' counts, once per load like the folders'. */
+	f->ns = 0;
+	for (i = 0; i < ui->cfg->nsearches; i++) {
+		const struct config_search *sr = &ui->cfg->searches[i];
+		int64_t *ids;
+
+		if (!cache_saved_search_in(ui->cache, sr, f->account))
+			continue;
+		f->srch = xreallocarray(f->srch, f->ns + 1, sizeof(*f->srch));
+		f->smatch = xreallocarray(f->smatch, f->ns + 1,
+		    sizeof(*f->smatch));
+		f->sunread = xreallocarray(f->sunread, f->ns + 1,
+		    sizeof(*f->sunread));
+		f->srch[f->ns] = sr;
+		f->sunread[f->ns] = 0;
+		error_clear(&err);
+		if (cache_saved_search(ui->cache, sr, &ids, &f->smatch[f->ns],
+		    &f->sunread[f->ns], &err) < 0) {
+			str_lcpy(f->err, err.msg, sizeof(f->err));
+			f->smatch[f->ns] = 0;
+		} else {
+			free(ids);
+		}
+		f->ns++;
+	}
+	f->l.n = nrows(ui, f);
 	for (i = 0; i < f->n; i++)
 		if (f->f[i].id == keep)
 			f->l.cur = i;
@@ -96,7 +146,7 @@ draw(struct ui *ui, struct ui_screen *s)
 
 	if (f->gen != cache_account_gen(ui->cache, f->account))
 		load(ui, f); /* once per change, and not while covered */
-	f->l.n = f->n + (size_t)has_outbox(ui, f);
+	f->l.n = nrows(ui, f);
 	ui_list_fix(&f->l, rows);
 	buf_addstr(&b, "  ");
 	outbox_counts(ost, &b);
@@ -117,7 +167,7 @@ draw(struct ui *ui, struct ui_screen *s)
 			    "%s", st->error);
 		else
 			buf_addstr(&b, "No folders yet (press $ to sync).");
-		/* Below the Outbox row, when there is one. */
+		/* Below the Outbox and search rows, when there are. */
 		ui_put_wrapped(1 + (int)f->l.n, 1, ui->cols - 1,
 		    rows - (int)f->l.n, b.data, b.len,
 		    ui->attr[f->err[0] || st->error[0] ? THEME_ERROR :
@@ -144,7 +194,7 @@ draw(struct ui *ui, struct ui_screen *s)
 			ui_put(y, x, ui->cols - x - w - 2, b.data, b.len, attr);
 		}
 	}
-	if (f->l.n > f->n && f->n >= f->l.top && y <= rows) {
+	if (has_outbox(ui, f) && f->n >= f->l.top && y <= rows) {
 		/* The outbox, the last row. */
 		int bad;
 
@@ -161,6 +211,28 @@ draw(struct ui *ui, struct ui_screen *s)
 		if (cache_account(ui->cache, f->account)->send_insecure)
 			ui_put(y, x + 2, ui->cols - x - w - 4, "INSECURE: sends "
 			    "in plaintext", 28, ui->attr[THEME_INSECURE]);
+		y++;
+	}
+	for (i = f->l.top > f->n ? f->l.top : f->n; i < f->l.n && y <= rows;
+	    i++) {
+		const struct config_search *sr;
+		size_t k;
+
+		if ((sr = search_at(ui, f, i, &k)) == NULL)
+			continue; /* the Outbox row */
+		attr = i == f->l.cur ? ui->attr[THEME_CURSOR] :
+		    f->sunread[k] ? ui->attr[THEME_NEW] :
+		    ui->attr[THEME_NORMAL];
+		ui_fill(y, 0, ui->cols, attr);
+		buf_reset(&b);
+		buf_printf(&b, "%u unread of %zu", f->sunread[k],
+		    f->smatch[k]);
+		w = ui_width(b.data, b.len);
+		ui_put(y, ui->cols - w - 1, w, b.data, b.len, attr);
+		x = 1 + ui_put(y, 1, ui->cols - w - 3, sr->name,
+		    strlen(sr->name), attr);
+		ui_put(y, x, ui->cols - x - w - 2, "  (search)", 10, attr);
+		y++;
 	}
 	buf_free(&b);
 }
@@ -304,8 +376,17 @@ open_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
     const char *arg)
 {
 	struct folders *f = (struct folders *)s;
+	const struct config_search *sr;
+	size_t k;
 
-	if (f->l.cur == f->n && f->l.n > f->n) {
+	if ((sr = search_at(ui, f, f->l.cur, &k)) != NULL) {
+		ui_message(ui, 1, "%s: %zu messages, %u unread; opening a "
+		    "saved search in the index is not built yet: `postie "
+		    "list %s` lists them", sr->name, f->smatch[k],
+		    f->sunread[k], sr->name);
+		return -1;
+	}
+	if (f->l.cur == f->n && has_outbox(ui, f)) {
 		ui_push(ui, scr_outbox_new(ui, f->account));
 		return 0;
 	}
@@ -345,6 +426,9 @@ destroy(struct ui_screen *s)
 
 	cache_folders_free(&f->f, f->n);
 	ui_fcomp_free(&f->comp);
+	free(f->srch);
+	free(f->smatch);
+	free(f->sunread);
 	free(f);
 }
 

@@ -7,7 +7,7 @@ TUI_TESTS = tests/tui/maildir.sh tests/tui/children.sh \
 	tests/tui/other_process.sh tests/tui/reading.sh \
 	tests/tui/dovecot.itest \
 	tests/tui/offline.itest tests/tui/status.sh tests/tui/outbox.sh \
-	tests/tui/complete.sh
+	tests/tui/complete.sh tests/tui/searches.sh
 TESTS += $(TUI_TESTS)
 EXTRA_DIST += tests/tui/lib.sh $(TUI_TESTS)
 

@@ -599,6 +599,90 @@ START_TEST(queue_replayed_once)
 }
 END_TEST
 
+/* A saved search runs over the folders of the accounts it names, and
+ * counts the unread messages among its matches. */
+static int64_t
+add_msg(struct cache *c, int64_t folder, uint32_t uid, const char *subject,
+    unsigned flags)
+{
+	struct db_msg m;
+	struct error err;
+
+	memset(&m, 0, sizeof(m));
+	m.folder_id = folder;
+	m.uid = uid;
+	m.subject = (char *)subject;
+	m.from = (char *)"Alice <alice@example.org>";
+	m.flags = flags;
+	ck_assert_int_eq(db_msg_insert(cache_db(c), &m, &err), 0);
+	return m.id;
+}
+
+START_TEST(saved_search)
+{
+	static const char text[] =
+	    "[account a]\nhost = h\nuser = u\n"
+	    "[account b]\nhost = h\nuser = u\n"
+	    "[account c]\nhost = h\nuser = u\n"
+	    "[searches]\n"
+	    "inbox = a/INBOX, b/inbox:\n"
+	    "budget = a, b: budget ~U\n"
+	    "every = ~A\n";
+	struct cache_opts o = { dir, dir };
+	struct config *cfg = NULL;
+	struct cache *c = NULL;
+	struct error err;
+	int64_t ain, aarch, bin, cin, ids_want[4], *ids;
+	size_t n, i;
+	unsigned unread = 99;
+
+	error_clear(&err);
+	ck_assert_int_eq(config_parse("t", text, strlen(text), &cfg, &err), 0);
+	ck_assert_int_eq(cache_open(cfg, &o, &c, &err), 0);
+	ck_assert_int_eq(db_folder_ensure(cache_db(c), "a", "INBOX",
+	    FOLDER_ROLE_INBOX, &ain, &err), 0);
+	ck_assert_int_eq(db_folder_ensure(cache_db(c), "a", "Archive",
+	    FOLDER_ROLE_ARCHIVE, &aarch, &err), 0);
+	ck_assert_int_eq(db_folder_ensure(cache_db(c), "b", "INBOX",
+	    FOLDER_ROLE_INBOX, &bin, &err), 0);
+	ck_assert_int_eq(db_folder_ensure(cache_db(c), "c", "INBOX",
+	    FOLDER_ROLE_INBOX, &cin, &err), 0);
+	ids_want[0] = add_msg(c, ain, 1, "budget draft", 0);
+	ids_want[1] = add_msg(c, ain, 2, "lunch", MSG_SEEN);
+	ids_want[2] = add_msg(c, bin, 1, "budget final", MSG_SEEN);
+	ids_want[3] = add_msg(c, aarch, 1, "old budget", 0);
+	add_msg(c, cin, 1, "budget elsewhere", 0);
+
+	/* The unified inbox: both INBOXes (named in any case), not the
+	 * archive nor account c. */
+	ck_assert_int_eq(cache_saved_search(c, config_search(cfg, "inbox"),
+	    &ids, &n, &unread, &err), 0);
+	ck_assert_uint_eq(n, 3);
+	for (i = 0; i < 3; i++)
+		ck_assert_int_eq(ids[i], ids_want[i]);
+	ck_assert_uint_eq(unread, 1);
+	free(ids);
+	/* A pattern over every folder of a and b. */
+	ck_assert_int_eq(cache_saved_search(c, config_search(cfg, "budget"),
+	    &ids, &n, &unread, &err), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(ids[0], ids_want[0]);
+	ck_assert_int_eq(ids[1], ids_want[3]);
+	ck_assert_uint_eq(unread, 2);
+	free(ids);
+	/* No scope: every account. */
+	ck_assert_int_eq(cache_saved_search(c, config_search(cfg, "every"),
+	    &ids, &n, NULL, &err), 0);
+	ck_assert_uint_eq(n, 5);
+	free(ids);
+	ck_assert(cache_saved_search_in(c, config_search(cfg, "inbox"), 1));
+	ck_assert(!cache_saved_search_in(c, config_search(cfg, "inbox"), 2));
+	ck_assert(cache_saved_search_in(c, config_search(cfg, "every"), 2));
+	cache_close(&c);
+	config_free(&cfg);
+}
+END_TEST
+
 START_TEST(uidvalidity_change)
 {
 	struct cache_opts o = { dir, dir };
@@ -767,6 +851,7 @@ main(void)
 	tcase_add_test(tc, reconcile);
 	tcase_add_test(tc, queue_replayed_once);
 	tcase_add_test(tc, uidvalidity_change);
+	tcase_add_test(tc, saved_search);
 	tcase_add_test(tc, folder_tree);
 	suite_add_tcase(s, tc);
 	return run_suite(s);

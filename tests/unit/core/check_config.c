@@ -604,6 +604,47 @@ START_TEST(test_editor)
 }
 END_TEST
 
+/* [searches]: scopes, patterns with colons, an empty pattern. */
+START_TEST(test_searches)
+{
+	static const char text[] =
+	    "[searches]\n"
+	    "unified = work/INBOX, home/INBOX:\n"
+	    "todo = work: ~F | ~U\n"
+	    "re = ~s re: ~U\n"
+	    "all = ~A\n"
+	    "[account work]\nhost = h\nuser = u\n"
+	    "[account home]\nhost = h\nuser = u\nprotocol = pop3\n";
+	struct config *cfg = NULL;
+	const struct config_search *s;
+	struct error err;
+
+	error_clear(&err);
+	ck_assert_int_eq(config_parse("t", text, strlen(text), &cfg, &err), 0);
+	ck_assert_uint_eq(cfg->nsearches, 4);
+	s = config_search(cfg, "unified");
+	ck_assert_ptr_nonnull(s);
+	ck_assert_str_eq(s->pattern, "");
+	ck_assert_uint_eq(s->nscope, 2);
+	ck_assert_str_eq(s->scope[0].account, "work");
+	ck_assert_str_eq(s->scope[0].folder, "INBOX");
+	ck_assert_str_eq(s->scope[1].account, "home");
+	ck_assert_str_eq(s->scope[1].folder, "INBOX");
+	ck_assert_int_eq(s->line, 2);
+	s = config_search(cfg, "todo");
+	ck_assert_str_eq(s->pattern, "~F | ~U");
+	ck_assert_uint_eq(s->nscope, 1);
+	ck_assert_str_eq(s->scope[0].account, "work");
+	ck_assert_ptr_null(s->scope[0].folder);
+	s = config_search(cfg, "re");
+	ck_assert_str_eq(s->pattern, "~s re: ~U");
+	ck_assert_uint_eq(s->nscope, 0);
+	ck_assert_str_eq(config_search(cfg, "all")->pattern, "~A");
+	ck_assert_ptr_null(config_search(cfg, "work"));
+	config_free(&cfg);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -620,6 +661,7 @@ main(void)
 	tcase_add_test(tc, test_password);
 	tcase_add_test(tc, test_editor);
 	tcase_add_test(tc, test_hooks);
+	tcase_add_test(tc, test_searches);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(tl, setup_dir, teardown_dir);
 	tcase_add_test(tl, test_load_mode);

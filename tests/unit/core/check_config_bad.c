@@ -129,6 +129,21 @@ static const struct bad bad[] = {
 	    "twice", NULL },
 	{ "[general]\neditor = vi\neditor = ed\n", 3, "'editor' set twice",
 	    NULL },
+	/* saved searches */
+	{ ACCT "[searches]\nold = ~d <2x\n", 5, "search 'old'",
+	    "unknown unit 'x' at column 5" },
+	{ ACCT "[searches]\nu = work,home: ~U\n", 5, "search 'u' names no "
+	    "account 'home'", NULL },
+	{ "[searches]\nu = home/INBOX: ~U\n" ACCT, 2, "no account 'home'",
+	    NULL },
+	{ ACCT "[searches]\nu = work,,: ~U\n", 5, "empty account", NULL },
+	{ ACCT "[searches]\nu = ~U\nu = ~F\n", 6, "search 'u' is defined "
+	    "twice", "line 5" },
+	{ ACCT "[searches]\nwork = ~U\n", 5, "search 'work' has the name "
+	    "of an account", NULL },
+	{ ACCT "[searches]\na/b = ~U\n", 5, "search name 'a/b'", NULL },
+	{ ACCT "[searches]\nu = ~U\n[searches]\n", 6, "[searches] appears "
+	    "twice", NULL },
 	/* the error is reported even after the account ends */
 	{ ACCT "tls = none\n[general]\ntheme = x\n", 4, "'tls = none'",
 	    NULL },
