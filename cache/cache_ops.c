@@ -158,6 +158,26 @@ changed(struct cache *c, size_t account, int64_t folder_id)
 	cache_gen_bump(c, account, folder_id);
 }
 
+/* An IMAP message's new flags, and the change queued for the server,
+ * inside the caller's transaction; nothing when nothing changes. */
+static int
+flags_row(struct cache *c, struct where *w, unsigned add, unsigned remove,
+    struct error *err)
+{
+	unsigned flags = ((w->m.flags | add) & ~remove) & MSG_ALL_FLAGS;
+	char args[32];
+
+	if (flags == w->m.flags)
+		return 0;
+	if (server_refuses(&w->f, flags ^ w->m.flags, err) < 0)
+		return -1;
+	snprintf(args, sizeof(args), "%u %u", add & MSG_ALL_FLAGS,
+	    remove & MSG_ALL_FLAGS);
+	if (db_msg_set_flags(c->db, w->m.id, flags, err) < 0)
+		return -1;
+	return queue(c, w, DB_OP_FLAGS, w->m.id, args, err);
+}
+
 int
 cache_set_flags(struct cache *c, int64_t msg_id, unsigned add,
     unsigned remove, struct error *err)
@@ -165,7 +185,6 @@ cache_set_flags(struct cache *c, int64_t msg_id, unsigned add,
 	struct maildir *md = NULL;
 	struct where w;
 	unsigned flags;
-	char args[32];
 	int rc = -1;
 
 	if (locate(c, msg_id, &w, err) < 0)
@@ -184,12 +203,9 @@ cache_set_flags(struct cache *c, int64_t msg_id, unsigned add,
 		    db_msg_set_flags(c->db, msg_id, flags, err) == 0)
 			rc = 0;
 		maildir_close(&md);
-	} else if (server_refuses(&w.f, flags ^ w.m.flags, err) == 0) {
-		snprintf(args, sizeof(args), "%u %u", add & MSG_ALL_FLAGS,
-		    remove & MSG_ALL_FLAGS);
+	} else {
 		if (db_begin(c->db, err) == 0) {
-			if (db_msg_set_flags(c->db, msg_id, flags, err) == 0 &&
-			    queue(c, &w, DB_OP_FLAGS, msg_id, args, err) == 0)
+			if (flags_row(c, &w, add, remove, err) == 0)
 				rc = db_commit(c->db, err);
 			else
 				db_rollback(c->db);
@@ -245,56 +261,70 @@ cache_delete(struct cache *c, int64_t msg_id, struct error *err)
 	return cache_set_flags(c, msg_id, MSG_DELETED, 0, err);
 }
 
+/* The destination must be a folder of w's account. */
+static int
+check_dest(struct cache *c, const struct where *w, int64_t dest, int copy,
+    struct error *err)
+{
+	struct db_folder df;
+	int got, same;
+
+	if (w->m.key)
+		return error_set(err, "a POP3 account has only its INBOX");
+	if ((got = db_folder_get(c->db, dest, &df, err)) <= 0)
+		return got < 0 ? -1 : error_set(err, "no such destination "
+		    "folder in this account");
+	same = strcmp(df.account, w->f.account) == 0;
+	/* a move removes the message from its folder */
+	if (same && (server_refuses(&df, 0, err) < 0 ||
+	    (!copy && server_refuses(&w->f, MSG_DELETED, err) < 0))) {
+		db_folder_clear(&df);
+		return -1;
+	}
+	db_folder_clear(&df);
+	return same ? 0 : error_set(err, "no such destination folder in "
+	    "this account");
+}
+
+/* The local move or copy and its queued change, inside the caller's
+ * transaction. */
+static int
+move_row(struct cache *c, struct where *w, int64_t dest, int copy,
+    struct error *err)
+{
+	int64_t id = w->m.id;
+	char args[32];
+
+	snprintf(args, sizeof(args), "%" PRId64, dest);
+	if (copy) { /* a local copy, UID unknown until the server answers */
+		struct db_msg m = w->m;
+
+		m.folder_id = dest;
+		m.uid = 0;
+		m.text = NULL;
+		if (db_msg_insert(c->db, &m, err) < 0)
+			return -1;
+		id = m.id;
+	} else if (db_msg_set_folder(c->db, id, dest, 0, err) < 0)
+		return -1;
+	return queue(c, w, copy ? DB_OP_COPY : DB_OP_MOVE, id, args, err);
+}
+
 static int
 move_or_copy(struct cache *c, int64_t msg_id, int64_t dest, int copy,
     struct error *err)
 {
-	struct db_folder df;
 	struct where w;
-	char args[32];
-	int rc = -1, got;
+	int rc = -1;
 
 	if (locate(c, msg_id, &w, err) < 0)
 		return -1;
-	if (w.m.key) {
-		unlocate(&w);
-		return error_set(err, "a POP3 account has only its INBOX");
-	}
-	if ((got = db_folder_get(c->db, dest, &df, err)) <= 0 ||
-	    strcmp(df.account, w.f.account) != 0) {
-		if (got > 0)
-			db_folder_clear(&df);
-		unlocate(&w);
-		return got < 0 ? -1 : error_set(err, "no such destination "
-		    "folder in this account");
-	}
-	/* a move removes the message from its folder */
-	got = server_refuses(&df, 0, err) < 0 ||
-	    (!copy && server_refuses(&w.f, MSG_DELETED, err) < 0);
-	db_folder_clear(&df);
-	if (got) {
+	if (check_dest(c, &w, dest, copy, err) < 0) {
 		unlocate(&w);
 		return -1;
 	}
-	snprintf(args, sizeof(args), "%" PRId64, dest);
 	if (db_begin(c->db, err) == 0) {
-		int64_t id = msg_id;
-		int ok;
-
-		if (copy) { /* a local copy, UID unknown until the server
-			       answers */
-			struct db_msg m = w.m;
-
-			m.folder_id = dest;
-			m.uid = 0;
-			m.text = NULL;
-			ok = db_msg_insert(c->db, &m, err) == 0;
-			id = m.id;
-		} else
-			ok = db_msg_set_folder(c->db, msg_id, dest, 0,
-			    err) == 0;
-		if (ok && queue(c, &w, copy ? DB_OP_COPY : DB_OP_MOVE, id,
-		    args, err) == 0)
+		if (move_row(c, &w, dest, copy, err) == 0)
 			rc = db_commit(c->db, err);
 		else
 			db_rollback(c->db);
@@ -305,6 +335,76 @@ move_or_copy(struct cache *c, int64_t msg_id, int64_t dest, int copy,
 		worker_request(c, w.account, WORKER_OPS, 0, 0, 0);
 	}
 	unlocate(&w);
+	return rc;
+}
+
+/*
+ * Many messages at once: on IMAP every local change and every queued
+ * change in one transaction (all or none; the worker sends them as UID
+ * sets, sync_imap_ops.c); POP3 one by one (the Maildir renames are not
+ * transactional anyway).
+ */
+int
+cache_bulk(struct cache *c, const int64_t *ids, size_t n,
+    enum cache_bulk_op op, int64_t dest, struct error *err)
+{
+	static const unsigned add[] = { MSG_DELETED, 0, MSG_FLAGGED, 0,
+	    MSG_SEEN, 0, 0, 0 };
+	static const unsigned rem[] = { 0, MSG_DELETED, 0, MSG_FLAGGED,
+	    0, MSG_SEEN, 0, 0 };
+	struct where w;
+	size_t i, account = SIZE_MAX;
+	int64_t folder = 0;
+	int rc = 0;
+
+	if (n == 0)
+		return 0;
+	if (locate(c, ids[0], &w, err) < 0)
+		return -1;
+	account = w.account;
+	folder = w.f.id;
+	if (w.m.key) { /* POP3 */
+		unlocate(&w);
+		for (i = 0; i < n && rc == 0; i++)
+			rc = op == CACHE_BULK_MOVE || op == CACHE_BULK_COPY ?
+			    move_or_copy(c, ids[i], dest, op ==
+			    CACHE_BULK_COPY, err) :
+			    cache_set_flags(c, ids[i], add[op], rem[op], err);
+		return rc;
+	}
+	if ((op == CACHE_BULK_MOVE || op == CACHE_BULK_COPY) &&
+	    check_dest(c, &w, dest, op == CACHE_BULK_COPY, err) < 0) {
+		unlocate(&w);
+		return -1;
+	}
+	unlocate(&w);
+	if (db_begin(c->db, err) < 0)
+		return -1;
+	for (i = 0; i < n && rc == 0; i++) {
+		if (locate(c, ids[i], &w, err) < 0) {
+			rc = -1;
+			break;
+		}
+		if (w.account != account || w.m.key)
+			rc = error_set(err, "the messages are not all of one "
+			    "IMAP account");
+		else if (op == CACHE_BULK_MOVE || op == CACHE_BULK_COPY)
+			rc = move_row(c, &w, dest, op == CACHE_BULK_COPY, err);
+		else
+			rc = flags_row(c, &w, add[op], rem[op], err);
+		if (w.f.id != folder)
+			changed(c, account, w.f.id);
+		unlocate(&w);
+	}
+	if (rc == 0)
+		rc = db_commit(c->db, err);
+	else
+		db_rollback(c->db);
+	changed(c, account, folder);
+	if (op == CACHE_BULK_MOVE || op == CACHE_BULK_COPY)
+		changed(c, account, dest);
+	if (rc == 0)
+		worker_request(c, account, WORKER_OPS, 0, 0, 0);
 	return rc;
 }
 
