@@ -226,6 +226,10 @@ int cache_expunge_ids(struct cache *c, int64_t folder_id, const int64_t *ids,
  * its column. */
 int cache_search(struct cache *c, int64_t folder_id, const char *pattern,
     int64_t **ids_r, size_t *n_r, struct error *err);
+/* The same with ~T matching the ids of tagged (sorted; the UI's tags). */
+int cache_search_tagged(struct cache *c, int64_t folder_id,
+    const char *pattern, const int64_t *tagged, size_t ntagged,
+    int64_t **ids_r, size_t *n_r, struct error *err);
 
 /* --- address completion (cache/addrbook.h ranks) --- */
 struct cache_addr {
