@@ -485,6 +485,15 @@ out:
 	return rc;
 }
 
+int
+cache_search_tagged(struct cache *c, int64_t folder_id, const char *pattern,
+    const int64_t *tagged, size_t ntagged, int64_t **ids_r, size_t *n_r,
+    struct error *err)
+{
+	return pattern_search_tagged(c->db, folder_id, pattern, time(NULL),
+	    tagged, ntagged, ids_r, n_r, err);
+}
+
 /* --- events --- */
 
 /* The counter of folder (lock held), created at 0. */

@@ -216,6 +216,22 @@ int cache_move(struct cache *c, int64_t msg_id, int64_t dest_folder,
     struct error *err);
 int cache_copy(struct cache *c, int64_t msg_id, int64_t dest_folder,
     struct error *err);
+/*
+ * The same for many messages of one account (the tagged ones): on IMAP
+ * all the local changes and the queued changes in one transaction, all
+ * or none, and the worker sends them as few commands with UID sets (one
+ * STORE or MOVE per folder and destination, up to the line limit); a
+ * refusal fails them all, and the next sync shows the server's state.
+ * A store without a queue (the Maildir): one by one.  dest for MOVE and
+ * COPY only.
+ */
+enum cache_bulk_op {
+	CACHE_BULK_DELETE, CACHE_BULK_UNDELETE, CACHE_BULK_FLAG,
+	CACHE_BULK_UNFLAG, CACHE_BULK_READ, CACHE_BULK_UNREAD,
+	CACHE_BULK_MOVE, CACHE_BULK_COPY
+};
+int cache_bulk(struct cache *c, const int64_t *ids, size_t n,
+    enum cache_bulk_op op, int64_t dest, struct error *err);
 /* Removes messages flagged MSG_DELETED from the folder. */
 int cache_expunge(struct cache *c, int64_t folder_id, struct error *err);
 /* The same for those of ids (n) that are still flagged MSG_DELETED: what
@@ -227,6 +243,10 @@ int cache_expunge_ids(struct cache *c, int64_t folder_id, const int64_t *ids,
  * in id order, on the UI connection; a parse error is the sentence with
  * its column. */
 int cache_search(struct cache *c, int64_t folder_id, const char *pattern,
+    int64_t **ids_r, size_t *n_r, struct error *err);
+/* The same with ~T matching the ids of tagged (sorted; the UI's tags). */
+int cache_search_tagged(struct cache *c, int64_t folder_id,
+    const char *pattern, const int64_t *tagged, size_t ntagged,
     int64_t **ids_r, size_t *n_r, struct error *err);
 
 /*

@@ -202,6 +202,85 @@ out:
 	return rc;
 }
 
+/*
+ * Many messages at once.  Where the store has a bulk_row (IMAP) every
+ * local change and every queued change is one transaction, all or none,
+ * and the worker sends them as UID sets; elsewhere (the Maildir, whose
+ * renames are not transactional anyway) one message at a time.
+ */
+int
+cache_bulk(struct cache *c, const int64_t *ids, size_t n,
+    enum cache_bulk_op op, int64_t dest, struct error *err)
+{
+	static const unsigned add[] = { MSG_DELETED, 0, MSG_FLAGGED, 0,
+	    MSG_SEEN, 0, 0, 0 };
+	static const unsigned rem[] = { 0, MSG_DELETED, 0, MSG_FLAGGED,
+	    0, MSG_SEEN, 0, 0 };
+	const struct cache_local *l;
+	struct cache_msg_loc w;
+	struct db_folder df;
+	size_t i, account;
+	int64_t folder;
+	int rc = 0, got, moving = op == CACHE_BULK_MOVE ||
+	    op == CACHE_BULK_COPY, copy = op == CACHE_BULK_COPY;
+
+	if (n == 0)
+		return 0;
+	if (locate(c, ids[0], &w, err) < 0)
+		return -1;
+	account = w.account;
+	folder = w.f.id;
+	l = cache_local_of(c, account, err);
+	if (l != NULL && moving) {
+		if ((got = db_folder_get(c->db, dest, &df, err)) > 0) {
+			if (strcmp(df.account, w.f.account) != 0)
+				got = 0;
+			db_folder_clear(&df);
+		}
+		if (got == 0)
+			error_set(err, "no such destination folder in this "
+			    "account");
+		if (got <= 0)
+			l = NULL;
+	}
+	unlocate(&w);
+	if (l == NULL)
+		return -1;
+	if (l->bulk_row == NULL) {
+		for (i = 0; i < n && rc == 0; i++)
+			rc = moving ? move_or_copy(c, ids[i], dest, copy, err) :
+			    cache_set_flags(c, ids[i], add[op], rem[op], err);
+		return rc;
+	}
+	if (db_begin(c->db, err) < 0)
+		return -1;
+	for (i = 0; i < n && rc == 0; i++) {
+		if (locate(c, ids[i], &w, err) < 0) {
+			rc = -1;
+			break;
+		}
+		if (w.account != account)
+			rc = error_set(err, "the messages are not all of one "
+			    "account");
+		else
+			rc = l->bulk_row(c, &w, add[op], rem[op],
+			    moving ? dest : 0, copy, err);
+		if (w.f.id != folder)
+			cache_changed(c, account, w.f.id);
+		unlocate(&w);
+	}
+	if (rc == 0)
+		rc = db_commit(c->db, err);
+	else
+		db_rollback(c->db);
+	cache_changed(c, account, folder);
+	if (moving)
+		cache_changed(c, account, dest);
+	if (rc == 0)
+		worker_request(c, account, WORKER_OPS, 0, 0, 0);
+	return rc;
+}
+
 int
 cache_move(struct cache *c, int64_t msg_id, int64_t dest, struct error *err)
 {

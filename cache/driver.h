@@ -84,6 +84,13 @@ struct cache_local {
 	 * NULL: the store has one folder; refused. */
 	int (*move)(struct cache *c, const struct cache_msg_loc *w,
 	    int64_t dest, int copy, struct error *err);
+	/* One message's part of cache_bulk(), inside the transaction the
+	 * caller opened for all of them: add/remove its flags, or (dest not
+	 * 0) move or copy it to dest, and queue the change.  NULL: the
+	 * store changes messages one at a time (set_flags, remove, move). */
+	int (*bulk_row)(struct cache *c, const struct cache_msg_loc *w,
+	    unsigned add, unsigned remove, int64_t dest, int copy,
+	    struct error *err);
 	/* Removes from folder f (account) the messages ids[0..n) marked
 	 * deleted; uids[0..nuids) are those of them with a server UID. */
 	int (*expunge)(struct cache *c, size_t account,

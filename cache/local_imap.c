@@ -72,20 +72,31 @@ server_refuses(const struct db_folder *f, unsigned flags, struct error *err)
 	return -1;
 }
 
+/* An IMAP message's new flags, and the change queued for the server,
+ * inside the caller's transaction. */
 static int
-im_set_flags(struct cache *c, const struct cache_msg_loc *w, unsigned flags,
+flags_row(struct cache *c, const struct cache_msg_loc *w, unsigned flags,
     unsigned add, unsigned remove, struct error *err)
 {
 	char args[32];
-	int rc = -1;
 
 	if (server_refuses(&w->f, flags ^ w->m.flags, err) < 0)
 		return -1;
 	snprintf(args, sizeof(args), "%u %u", add & MSG_ALL_FLAGS,
 	    remove & MSG_ALL_FLAGS);
+	if (db_msg_set_flags(c->db, w->m.id, flags, err) < 0)
+		return -1;
+	return cache_op_queue(c, w, DB_OP_FLAGS, w->m.id, args, err);
+}
+
+static int
+im_set_flags(struct cache *c, const struct cache_msg_loc *w, unsigned flags,
+    unsigned add, unsigned remove, struct error *err)
+{
+	int rc = -1;
+
 	if (db_begin(c->db, err) == 0) {
-		if (db_msg_set_flags(c->db, w->m.id, flags, err) == 0 &&
-		    cache_op_queue(c, w, DB_OP_FLAGS, w->m.id, args, err) == 0)
+		if (flags_row(c, w, flags, add, remove, err) == 0)
 			rc = db_commit(c->db, err);
 		else
 			db_rollback(c->db);
@@ -95,14 +106,17 @@ im_set_flags(struct cache *c, const struct cache_msg_loc *w, unsigned flags,
 	return rc;
 }
 
+/* The local move or copy to dest and its queued change, inside the
+ * caller's transaction; refused first when the server would not keep
+ * it. */
 static int
-im_move(struct cache *c, const struct cache_msg_loc *w, int64_t dest,
+move_row(struct cache *c, const struct cache_msg_loc *w, int64_t dest,
     int copy, struct error *err)
 {
 	struct db_folder df;
 	char args[32];
 	int64_t id = w->m.id;
-	int ok, rc = -1, got;
+	int got;
 
 	if ((got = db_folder_get(c->db, dest, &df, err)) <= 0)
 		return got < 0 ? -1 : error_set(err, "no such destination "
@@ -114,20 +128,30 @@ im_move(struct cache *c, const struct cache_msg_loc *w, int64_t dest,
 	if (got)
 		return -1;
 	snprintf(args, sizeof(args), "%" PRId64, dest);
-	if (db_begin(c->db, err) < 0)
-		return -1;
 	if (copy) { /* a local copy, UID unknown until the server answers */
 		struct db_msg m = w->m;
 
 		m.folder_id = dest;
 		m.uid = 0;
 		m.text = NULL;
-		ok = db_msg_insert(c->db, &m, err) == 0;
+		if (db_msg_insert(c->db, &m, err) < 0)
+			return -1;
 		id = m.id;
-	} else
-		ok = db_msg_set_folder(c->db, w->m.id, dest, 0, err) == 0;
-	if (ok && cache_op_queue(c, w, copy ? DB_OP_COPY : DB_OP_MOVE, id,
-	    args, err) == 0)
+	} else if (db_msg_set_folder(c->db, w->m.id, dest, 0, err) < 0)
+		return -1;
+	return cache_op_queue(c, w, copy ? DB_OP_COPY : DB_OP_MOVE, id, args,
+	    err);
+}
+
+static int
+im_move(struct cache *c, const struct cache_msg_loc *w, int64_t dest,
+    int copy, struct error *err)
+{
+	int rc = -1;
+
+	if (db_begin(c->db, err) < 0)
+		return -1;
+	if (move_row(c, w, dest, copy, err) == 0)
 		rc = db_commit(c->db, err);
 	else
 		db_rollback(c->db);
@@ -137,6 +161,22 @@ im_move(struct cache *c, const struct cache_msg_loc *w, int64_t dest,
 		worker_request(c, w->account, WORKER_OPS, 0, 0, 0);
 	}
 	return rc;
+}
+
+/* One message of a bulk change, in cache_bulk()'s transaction: all of
+ * it is queued or none, and the worker sends the run as UID sets
+ * (replay_group in sync_imap_ops.c). */
+static int
+im_bulk_row(struct cache *c, const struct cache_msg_loc *w, unsigned add,
+    unsigned remove, int64_t dest, int copy, struct error *err)
+{
+	unsigned flags = ((w->m.flags | add) & ~remove) & MSG_ALL_FLAGS;
+
+	if (dest)
+		return move_row(c, w, dest, copy, err);
+	if (flags == w->m.flags)
+		return 0;
+	return flags_row(c, w, flags, add, remove, err);
 }
 
 static int
@@ -265,6 +305,7 @@ const struct cache_local cache_local_imap = {
 	im_set_flags,
 	NULL, /* deleting marks \Deleted; the expunge removes */
 	im_move,
+	im_bulk_row,
 	im_expunge,
 	im_save_draft,
 	im_delete_outcome,

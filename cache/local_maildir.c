@@ -156,6 +156,7 @@ const struct cache_local cache_local_maildir = {
 	md_set_flags,
 	md_remove,
 	NULL, /* one folder: nothing to move to */
+	NULL, /* bulk: one file rename at a time */
 	md_expunge,
 	md_save_draft,
 	md_delete_outcome,

@@ -22,6 +22,8 @@ struct pattern {
 	struct param *params;
 	size_t nparams, cap;
 	int body;     /* the query reads fts_text */
+	const int64_t *tagged; /* sorted, the caller's (pattern_set_tagged) */
+	size_t ntagged;
 };
 
 /* A bound value, and its `?` in the clause. */
@@ -450,6 +452,33 @@ fn_regexp(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	    0) == 0);
 }
 
+static int
+cmp_tag(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* postie_tagged(id): whether id is in the run's tagged set (~T). */
+static void
+fn_tagged(sqlite3_context *cx, int argc, sqlite3_value **v)
+{
+	const struct pattern *p = sqlite3_user_data(cx);
+	int64_t id = sqlite3_value_int64(v[0]);
+
+	(void)argc;
+	sqlite3_result_int(cx, p->ntagged && bsearch(&id, p->tagged,
+	    p->ntagged, sizeof(id), cmp_tag) != NULL);
+}
+
+void
+pattern_set_tagged(struct pattern *p, const int64_t *ids, size_t n)
+{
+	p->tagged = ids;
+	p->ntagged = n;
+}
+
 static void
 register_functions(sqlite3 *sq)
 {
@@ -640,7 +669,8 @@ compile_flag(struct pattern *p, char op)
 	case 'Q': sql = "m.flags & 2 <> 0"; break;
 	case 'F': sql = "m.flags & 4 <> 0"; break;
 	case 'D': sql = "m.flags & 8 <> 0"; break;
-	case 'O': case 'T': sql = "0"; break;
+	case 'O': sql = "0"; break;
+	case 'T': sql = "postie_tagged(m.id)"; break;
 	}
 	buf_addstr(&p->where, sql);
 }
@@ -788,6 +818,10 @@ pattern_run(struct db *db, const struct pattern *p, int64_t folder_id,
 	*ids_r = NULL;
 	*n_r = 0;
 	register_functions(db->sq);
+	/* This run's tags: the function's data is p, so it is registered
+	 * for each run (not deterministic: the set differs between runs). */
+	sqlite3_create_function(db->sq, "postie_tagged", 1, SQLITE_UTF8,
+	    (void *)p, fn_tagged, NULL, NULL);
 	buf_printf(&sql, "SELECT m.id FROM messages m%s WHERE %s AND (%s)"
 	    " ORDER BY m.id", p->body ? " LEFT JOIN fts_text t ON t.id = m.id"
 	    : "", folder_id ? "m.folder = ?" : "1", buf_cstr(&p->where));
@@ -824,8 +858,9 @@ pattern_run(struct db *db, const struct pattern *p, int64_t folder_id,
 }
 
 int
-pattern_search(struct db *db, int64_t folder_id, const char *text,
-    time_t now, int64_t **ids_r, size_t *n_r, struct error *err)
+pattern_search_tagged(struct db *db, int64_t folder_id, const char *text,
+    time_t now, const int64_t *tagged, size_t ntagged, int64_t **ids_r,
+    size_t *n_r, struct error *err)
 {
 	struct pattern *p;
 	int rc;
@@ -834,7 +869,16 @@ pattern_search(struct db *db, int64_t folder_id, const char *text,
 	*n_r = 0;
 	if (pattern_compile(text, now, &p, err) < 0)
 		return -1;
+	pattern_set_tagged(p, tagged, ntagged);
 	rc = pattern_run(db, p, folder_id, ids_r, n_r, err);
 	pattern_free(&p);
 	return rc;
+}
+
+int
+pattern_search(struct db *db, int64_t folder_id, const char *text,
+    time_t now, int64_t **ids_r, size_t *n_r, struct error *err)
+{
+	return pattern_search_tagged(db, folder_id, text, now, NULL, 0, ids_r,
+	    n_r, err);
 }

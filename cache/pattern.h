@@ -23,7 +23,9 @@
  *     "budget", "udget" does not).  A quoted phrase finds the whole words
  *     next to each other, in order.
  *   - ~N and ~U are unread messages (postie keeps no "old" state: ~O
- *     matches none); ~T matches none until postie has tags; ~X compares
+ *     matches none); ~T matches the messages of the set given with
+ *     pattern_set_tagged() (tags live in the UI's session, as in Mutt;
+ *     none without a set); ~X compares
  *     with 0 or 1, since the index knows only whether a message has
  *     attachments.
  *   - pattern_run() answers from disk on the calling thread's
@@ -52,8 +54,15 @@ const char *pattern_sql(const struct pattern *p);
  * id order; *ids_r (free()) is never NULL on success. */
 int pattern_run(struct db *db, const struct pattern *p, int64_t folder_id,
     int64_t **ids_r, size_t *n_r, struct error *err);
+/* What ~T matches: ids (sorted, n; kept by the caller until the last
+ * pattern_run). */
+void pattern_set_tagged(struct pattern *p, const int64_t *ids, size_t n);
 /* pattern_compile + pattern_run + pattern_free. */
 int pattern_search(struct db *db, int64_t folder_id, const char *text,
     time_t now, int64_t **ids_r, size_t *n_r, struct error *err);
+/* The same with ~T matching tagged (sorted, ntagged). */
+int pattern_search_tagged(struct db *db, int64_t folder_id, const char *text,
+    time_t now, const int64_t *tagged, size_t ntagged, int64_t **ids_r,
+    size_t *n_r, struct error *err);
 
 #endif

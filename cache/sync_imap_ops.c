@@ -426,6 +426,194 @@ replay_stores(struct cache_sync_ctx *ctx, struct si *s, const struct db_op *op,
 }
 
 /*
+ * Bulk changes (the tagged messages, cache_bulk): the pending ops after
+ * op that do the same (kind, folder, arguments) to other messages go out
+ * as one command with a UID set, at most GROUP_MAX messages each, so the
+ * line stays under the server's limit (Dovecot: 64 KiB) even when the
+ * UIDs have no runs.  All confirmed or all refused together.
+ */
+#define GROUP_MAX 5000
+
+struct group {
+	int64_t *op, *msg;
+	uint32_t *uid;
+	size_t n;
+};
+
+static void
+group_add(struct group *g, const struct db_op *op)
+{
+	g->op[g->n] = op->id;
+	g->msg[g->n] = op->msg_id;
+	g->uid[g->n++] = op->uid;
+}
+
+static int
+same_change(const struct db_op *a, const struct db_op *b)
+{
+	return a->kind == b->kind && a->folder_id == b->folder_id &&
+	    b->uid != 0 && ((a->args == NULL && b->args == NULL) ||
+	    (a->args && b->args && strcmp(a->args, b->args) == 0));
+}
+
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* op and the pending ops like it, their UIDs as a set in *set. */
+static int
+group_collect(struct cache_sync_ctx *ctx, const struct db_op *op,
+    struct group *g, struct buf *set, struct error *err)
+{
+	struct db *db = cache_sync_db(ctx);
+	const char *acct = cache_sync_account(ctx)->name;
+	struct db_op next;
+	uint32_t *sorted;
+	int64_t after = op->id;
+	size_t i, j;
+	int got;
+
+	g->op = xreallocarray(NULL, GROUP_MAX, sizeof(*g->op));
+	g->msg = xreallocarray(NULL, GROUP_MAX, sizeof(*g->msg));
+	g->uid = xreallocarray(NULL, GROUP_MAX, sizeof(*g->uid));
+	g->n = 0;
+	group_add(g, op);
+	while (g->n < GROUP_MAX && (got = db_op_next(db, acct, after, &next,
+	    err)) == 1) {
+		after = next.id;
+		if (!same_change(op, &next)) {
+			db_op_clear(&next);
+			break;
+		}
+		group_add(g, &next);
+		db_op_clear(&next);
+	}
+	error_clear(err);
+	sorted = xreallocarray(NULL, g->n, sizeof(*sorted));
+	memcpy(sorted, g->uid, g->n * sizeof(*sorted));
+	qsort(sorted, g->n, sizeof(*sorted), cmp_u32);
+	for (i = 0; i < g->n; i = j + 1) {
+		for (j = i; j + 1 < g->n && sorted[j + 1] <= sorted[j] + 1; j++)
+			;
+		imap_uidset_add(set, sorted[i], sorted[j]);
+	}
+	free(sorted);
+	return 0;
+}
+
+static void
+group_free(struct group *g)
+{
+	free(g->op);
+	free(g->msg);
+	free(g->uid);
+}
+
+/*
+ * The group as one UID STORE or UID MOVE/COPY: 1 offline (all wait),
+ * 0 confirmed, -1 refused (every op of the group failed, so the next
+ * sync shows the server's state for all of them, not for some).
+ * Moves and copies record placeholders in dest, which the next sync of
+ * dest replaces with the server's records.
+ */
+static int
+replay_group(struct cache_sync_ctx *ctx, struct si *s, const struct db_op *op,
+    int64_t dest, const char *dest_name, struct error *err)
+{
+	struct db *db = cache_sync_db(ctx);
+	struct group g;
+	struct buf set = BUF_INIT;
+	unsigned add = 0, rem = 0;
+	size_t i;
+	int rc;
+
+	group_collect(ctx, op, &g, &set, err);
+	log_debug("%s: one command for %zu changes", cache_sync_account(ctx)->name,
+	    g.n);
+	if (op->kind == DB_OP_FLAGS || op->kind == DB_OP_DELETE) {
+		if (op->kind == DB_OP_DELETE)
+			add = MSG_DELETED;
+		else
+			sscanf(op->args, "%u %u", &add, &rem);
+		rc = imap_store(s->imap, buf_cstr(&set), add != 0,
+		    si_imap_flags(add ? add : rem), err);
+		dest = 0;
+	} else if (op->kind == DB_OP_MOVE)
+		rc = imap_move(s->imap, buf_cstr(&set), dest_name, NULL, err);
+	else
+		rc = imap_copy(s->imap, buf_cstr(&set), dest_name, NULL, err);
+	if (rc < 0) {
+		if (dead(ctx, s))
+			rc = 1;
+		else
+			for (i = 1; i < g.n; i++) { /* op itself: the caller */
+				struct db_op o = *op;
+
+				o.id = g.op[i];
+				o.msg_id = g.msg[i];
+				o.uid = g.uid[i];
+				db_op_fail(db, o.id, err->msg, NULL);
+				undo(ctx, s, &o, err->msg);
+			}
+		goto out;
+	}
+	if (db_begin(db, err) < 0) {
+		rc = 1;
+		goto out;
+	}
+	for (i = 0; i < g.n; i++)
+		if ((dest && record_dest(ctx, s, g.msg[i], dest, NULL,
+		    err) < 0) || db_op_done(db, g.op[i], err) < 0)
+			break;
+	if (i < g.n || db_commit(db, err) < 0) {
+		db_rollback(db);
+		rc = 1;
+		goto out;
+	}
+	if (dest)
+		cache_sync_folder_changed(ctx, dest);
+	cache_sync_folder_changed(ctx, op->folder_id);
+	rc = 0;
+out:
+	buf_free(&set);
+	group_free(&g);
+	return rc;
+}
+
+/* Whether op can go in a group with the ops after it. */
+static int
+groupable(struct cache_sync_ctx *ctx, struct si *s, const struct db_op *op,
+    uint32_t now_uid)
+{
+	struct db *db = cache_sync_db(ctx);
+	const char *acct = cache_sync_account(ctx)->name;
+	struct imap_req probe;
+	struct db_op next;
+	char probe_set[16];
+	int got, rc;
+
+	(void)now_uid;
+	if (op->uid == 0)
+		return 0;
+	if (op->kind == DB_OP_MOVE && !imap_has_cap(s->imap, IMAP_CAP_MOVE))
+		return 0; /* COPY + EXPUNGE: one by one (si_replay_op) */
+	if ((op->kind == DB_OP_FLAGS || op->kind == DB_OP_DELETE) &&
+	    !as_store(op, &probe, probe_set, sizeof(probe_set)))
+		return 0;
+	if (op->kind == DB_OP_EXPUNGE || op->kind == DB_OP_APPEND)
+		return 0;
+	if ((got = db_op_next(db, acct, op->id, &next, NULL)) != 1)
+		return 0;
+	rc = same_change(op, &next);
+	db_op_clear(&next);
+	return rc;
+}
+
+/*
  * A Sent copy: the file the outbox kept goes into the folder, \Seen; a
  * folder the server does not have yet is created once.  The file goes
  * once the server confirmed.  A connection lost between the APPEND and
@@ -509,6 +697,18 @@ replay_one(struct cache_sync_ctx *ctx, struct si *s, const struct db_op *op,
 		goto refused;
 	if (not_kept(s, op, err))
 		return -1;
+	if (groupable(ctx, s, op, now_uid)) {
+		if (op->kind == DB_OP_MOVE || op->kind == DB_OP_COPY) {
+			if (op->args == NULL || sscanf(op->args, "%" SCNd64,
+			    &dest) != 1 || folder_name(ctx, s, dest,
+			    &dest_name, err) < 0)
+				return error_set(err, "the destination folder "
+				    "is gone");
+		}
+		rc = replay_group(ctx, s, op, dest, dest_name, err);
+		free(dest_name);
+		return rc;
+	}
 	if (op->uid && as_store(op, &probe, probe_set, sizeof(probe_set)))
 		return replay_stores(ctx, s, op, err);
 	switch (op->kind) {

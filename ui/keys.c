@@ -86,6 +86,11 @@ ui_key_parse(const char *s, int *key_r, struct error *err)
 	if (len > 2 && (s[0] == 'C') && s[1] == '-')
 		return ctrl_of(s + 2, key_r) == 0 ? 0 : error_set(err,
 		    "bad key '%s': C- takes one letter", s);
+	if (len == 3 && s[0] == 'M' && s[1] == '-' && s[2] > 0x20 &&
+	    s[2] < 0x7f) {
+		*key_r = UI_KEY_META(s[2]);
+		return 0;
+	}
 	if (len == 2 && s[0] == '^')
 		return ctrl_of(s + 1, key_r) == 0 ? 0 : error_set(err,
 		    "bad key '%s'", s);
@@ -117,6 +122,10 @@ ui_key_name(int key, char *out, size_t outsize)
 			snprintf(out, outsize, "<%s>", names[i].name);
 			return out;
 		}
+	}
+	if (UI_KEY_IS_META(key)) {
+		snprintf(out, outsize, "M-%c", (char)(key - UI_KEY_META_BASE));
+		return out;
 	}
 	if (UI_KEY_IS_FN(key)) {
 		int k = key - UI_KEY_FN_BASE;

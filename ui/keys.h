@@ -10,6 +10,8 @@
  * Names accepted by ui_key_parse():
  *   a single character ("j", "$", "?", "ü");
  *   "C-x" / "^x" for a control key (x a letter or one of @[\]^_ ?);
+ *   "M-x" for Alt (Meta) with a printable ASCII character: the terminal
+ *   sends <esc> then x, which the TUI reads as one key;
  *   "<name>": up down left right pageup pagedown home end enter return
  *   tab backtab space esc backspace delete insert f1..f12, and
  *   "<C-x>" like "C-x".
@@ -26,6 +28,10 @@
 #define UI_KEY_FN(k) (UI_KEY_FN_BASE + (k))
 #define UI_KEY_IS_FN(k) ((k) >= UI_KEY_FN_BASE)
 #define UI_KEY_CTRL(c) ((c) & 0x1f)
+/* Below UI_KEY_FN_BASE, above every code point. */
+#define UI_KEY_META_BASE 0x20000000
+#define UI_KEY_META(c) (UI_KEY_META_BASE + (c))
+#define UI_KEY_IS_META(k) ((k) >= UI_KEY_META_BASE && (k) < UI_KEY_FN_BASE)
 
 /* Returns 0 and *key_r, or -1 with an error naming the bad key. */
 int ui_key_parse(const char *s, int *key_r, struct error *err);

@@ -214,7 +214,7 @@ draw_row(struct ui *ui, struct idx *x, size_t row, int y)
 		ui_put(y, ui->cols - 6, 6, size, strlen(size), attr);
 		right = ui->cols - 7;
 	}
-	buf_printf(&b, " %s ", fl);
+	buf_printf(&b, "%c%s ", idx_is_tagged(x, r->id) ? '*' : ' ', fl);
 	if (ui->cols >= 40)
 		buf_printf(&b, "%-10s ", date);
 	cx = ui_put(y, 0, right, b.data, b.len, attr);
@@ -255,8 +255,8 @@ draw(struct ui *ui, struct ui_screen *s)
 {
 	struct idx *x = (struct idx *)s;
 	int rows = ui_body_rows(ui), y;
-	size_t i, msgs;
-	char shown[48];
+	size_t i, msgs, ntag = idx_ntagged(x);
+	char shown[48], tags[32];
 
 	idx_fresh(ui, x);
 	/* Messages, not rows: collapsed threads hide some. */
@@ -266,9 +266,13 @@ draw(struct ui *ui, struct ui_screen *s)
 		snprintf(shown, sizeof(shown), ", %zu shown", x->l.n);
 	else
 		shown[0] = '\0';
-	ui_title(ui, " %s/%s: %zu message%s%s   sort: %s%s%s%s   ?: help",
+	if (ntag)
+		snprintf(tags, sizeof(tags), ", %zu tagged", ntag);
+	else
+		tags[0] = '\0';
+	ui_title(ui, " %s/%s: %zu message%s%s%s   sort: %s%s%s%s   ?: help",
 	    cache_account(ui->cache, x->account)->name, x->folder_name,
-	    msgs, msgs == 1 ? "" : "s", shown, x->reverse ? "reverse-" : "",
+	    msgs, msgs == 1 ? "" : "s", shown, tags, x->reverse ? "reverse-" : "",
 	    sort_names[x->sort], x->limit_q ? "   limit: " : "",
 	    x->limit_q ? x->limit_q : "");
 	if (x->l.n == 0) {
@@ -591,6 +595,11 @@ static const ui_screen_fn cmds[UI_CMD_N] = {
 	[UI_CMD_DELETE] = idx_delete_cmd,
 	[UI_CMD_MOVE] = idx_move_cmd,
 	[UI_CMD_COPY] = idx_move_cmd,
+	[UI_CMD_TAG] = idx_tag_cmd,
+	[UI_CMD_TAG_PATTERN] = idx_tag_pattern_cmd,
+	[UI_CMD_UNTAG_PATTERN] = idx_tag_pattern_cmd,
+	[UI_CMD_TAG_PREFIX] = idx_tag_prefix_cmd,
+	[UI_CMD_MARK_ALL_READ] = idx_mark_all_read_cmd,
 };
 
 static void
@@ -609,12 +618,13 @@ destroy(struct ui_screen *s)
 	free(x->toggled);
 	free(x->pending_folder);
 	free(x->asked);
+	free(x->tagged);
 	ui_fcomp_free(&x->comp);
 	free(x);
 }
 
 static const struct ui_screen_ops ops = {
-	UI_CTX_INDEX, draw, NULL, NULL, event, cmds, destroy,
+	UI_CTX_INDEX, draw, idx_tag_key, NULL, event, cmds, destroy,
 };
 
 struct ui_screen *

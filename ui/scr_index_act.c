@@ -263,11 +263,14 @@ idx_flag_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
     const char *arg)
 {
 	struct idx *x = (struct idx *)s;
-	const struct index_rec *r = idx_cursor(ui, x);
+	const struct index_rec *r;
 	unsigned f = id == UI_CMD_TOGGLE_NEW ? MSG_SEEN : id == UI_CMD_FLAG ?
 	    MSG_FLAGGED : MSG_DELETED;
+	int rc;
 
-	if (r == NULL)
+	if (idx_bulk_flags(ui, x, id, &rc))
+		return rc;
+	if ((r = idx_cursor(ui, x)) == NULL)
 		return -1;
 	if (id == UI_CMD_UNDELETE)
 		return set_flags(ui, x, r, 0, MSG_DELETED);
@@ -279,9 +282,12 @@ idx_delete_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
     const char *arg)
 {
 	struct idx *x = (struct idx *)s;
-	const struct index_rec *r = idx_cursor(ui, x);
+	const struct index_rec *r;
+	int rc;
 
-	if (r == NULL)
+	if (idx_bulk_flags(ui, x, id, &rc))
+		return rc;
+	if ((r = idx_cursor(ui, x)) == NULL)
 		return -1;
 	/* Every account marks here and removes on expunge, after a
 	 * question that says what is lost (expunge_ask). */
@@ -298,10 +304,18 @@ idx_move_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
     const char *arg)
 {
 	struct idx *x = (struct idx *)s;
-	const struct index_rec *r = idx_cursor(ui, x);
+	const struct index_rec *r;
 	int move = id == UI_CMD_MOVE;
 
-	if (r == NULL)
+	if (x->bulk) {
+		/* The answer comes back here with x->bulk still set. */
+		if (arg == NULL)
+			return idx_ask(ui, x, move ? "Move tagged to folder: " :
+			    "Copy tagged to folder: ", id);
+		x->bulk = 0;
+		return idx_bulk_move(ui, x, move, arg);
+	}
+	if ((r = idx_cursor(ui, x)) == NULL)
 		return -1;
 	if (arg == NULL)
 		return idx_ask(ui, x, move ? "Move to folder: " :

@@ -11,8 +11,8 @@
 #include "core/xalloc.h"
 #include "ui/scr_index_int.h"
 
-static int
-search(struct ui *ui, struct idx *x, const char *q, int64_t **ids_r,
+int
+idx_search_ids(struct ui *ui, struct idx *x, const char *q, int64_t **ids_r,
     size_t *n_r)
 {
 	struct error err;
@@ -22,7 +22,8 @@ search(struct ui *ui, struct idx *x, const char *q, int64_t **ids_r,
 	*ids_r = NULL;
 	*n_r = 0;
 	/* Patterns: cache/pattern.h. */
-	if (cache_search(ui->cache, x->folder_id, q, ids_r, n_r, &err) < 0) {
+	if (cache_search_tagged(ui->cache, x->folder_id, q, x->tagged,
+	    x->ntagged, ids_r, n_r, &err) < 0) {
 		ui_message(ui, 1, "%s", err.msg);
 		return -1;
 	}
@@ -67,7 +68,7 @@ idx_limit_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
 	idx_fresh(ui, x);
 	free(x->limit_q);
 	x->limit_q = NULL;
-	if (*arg && search(ui, x, arg, &x->limit, &x->nlimit) == 0)
+	if (*arg && idx_search_ids(ui, x, arg, &x->limit, &x->nlimit) == 0)
 		x->limit_q = xstrdup(arg);
 	return idx_rebuild(ui, x);
 }
@@ -83,7 +84,7 @@ idx_search_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
 	idx_fresh(ui, x);
 	free(x->search_q);
 	x->search_q = xstrdup(arg);
-	if (search(ui, x, arg, &x->found, &x->nfound) < 0)
+	if (idx_search_ids(ui, x, arg, &x->found, &x->nfound) < 0)
 		return -1;
 	return search_next(ui, x);
 }

@@ -8,6 +8,8 @@
  *   scr_index_find.c  limit and search (full text and ~ patterns)
  *   scr_index_act.c   changes: flags, delete, move and copy, expunge
  *                     and its question, leaving for another folder
+ *   scr_index_tag.c   tags (this session's, as in Mutt), the tag
+ *                     prefix `;` and changes to all tagged at once
  *
  * Every function here runs on the UI thread with x the top index or the
  * index under the pager.  A function that changes what x shows keeps
@@ -51,6 +53,10 @@ struct idx {
 	int64_t *asked;       /* the deleted messages the question counted */
 	size_t nasked;
 	struct ui_fcomp comp; /* Tab in the folder prompts */
+	int64_t *tagged;      /* sorted ids tagged (may name gone ones) */
+	size_t ntagged;
+	int tag_prefix;       /* `;` typed: the next key applies to tags */
+	int bulk;             /* the command running applies to tags */
 	char err[ERROR_MAX];
 };
 
@@ -95,6 +101,22 @@ int idx_ask(struct ui *ui, struct idx *x, const char *label,
 /* The message under the cursor, or NULL (said on the message line). */
 const struct index_rec *idx_cursor(struct ui *ui, struct idx *x);
 
+/* scr_index_find.c: the sorted ids of the folder matching q (~T: the
+ * tagged ones); 0, or -1 said. */
+int idx_search_ids(struct ui *ui, struct idx *x, const char *q,
+    int64_t **ids_r, size_t *n_r);
+/* scr_index_tag.c */
+int idx_is_tagged(const struct idx *x, int64_t id);
+/* Tagged messages still in the folder (what the status line counts). */
+size_t idx_ntagged(const struct idx *x);
+/* The key hook: after `;`, lets d u F N s C through as bulk commands. */
+int idx_tag_key(struct ui *ui, struct ui_screen *s, int key);
+/* The command x->bulk applies to the tagged messages: 1 done (0 or -1
+ * in *rc), 0 not bulk. */
+int idx_bulk_flags(struct ui *ui, struct idx *x, enum ui_cmd_id id,
+    int *rc);
+int idx_bulk_move(struct ui *ui, struct idx *x, int move, const char *dest);
+
 /* --- the index's command functions (ui_screen_fn, tui_int.h) --- */
 /* scr_index_find.c */
 int idx_limit_cmd(struct ui *, struct ui_screen *, enum ui_cmd_id,
@@ -113,6 +135,15 @@ int idx_move_cmd(struct ui *, struct ui_screen *, enum ui_cmd_id,
 int idx_change_folder_cmd(struct ui *, struct ui_screen *, enum ui_cmd_id,
     const char *);
 int idx_expunge_cmd(struct ui *, struct ui_screen *, enum ui_cmd_id,
+    const char *);
+/* scr_index_tag.c */
+int idx_tag_cmd(struct ui *, struct ui_screen *, enum ui_cmd_id,
+    const char *);
+int idx_tag_pattern_cmd(struct ui *, struct ui_screen *, enum ui_cmd_id,
+    const char *);
+int idx_tag_prefix_cmd(struct ui *, struct ui_screen *, enum ui_cmd_id,
+    const char *);
+int idx_mark_all_read_cmd(struct ui *, struct ui_screen *, enum ui_cmd_id,
     const char *);
 
 #endif

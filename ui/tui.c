@@ -665,6 +665,26 @@ watch_update(struct ui *ui)
 		(void)cache_watch(ui->cache, i, i == acct ? fid : 0);
 }
 
+/*
+ * Alt-x: the terminal sends <esc> x at once, so x is already waiting
+ * (a lone <esc> has nothing behind it).  Outside prompts only: there
+ * <esc> cancels and what follows is typed.
+ */
+static int
+alt_key(struct ui *ui, int key)
+{
+	wint_t wch;
+	int krc, next;
+
+	if (key != 27 || ui->prompting || (krc = get_wch(&wch)) == ERR)
+		return key;
+	next = ui_key_from_curses(krc, (unsigned)wch);
+	if (next > 0x20 && next < 0x7f)
+		return UI_KEY_META(next);
+	handle_key(ui, key);
+	return next;
+}
+
 static void
 loop(struct ui *ui)
 {
@@ -707,7 +727,8 @@ loop(struct ui *ui)
 			break;
 		/* EINTR may be SIGWINCH: get_wch then yields KEY_RESIZE. */
 		while (!ui->quit && (krc = get_wch(&wch)) != ERR)
-			handle_key(ui, ui_key_from_curses(krc, (unsigned)wch));
+			handle_key(ui, alt_key(ui, ui_key_from_curses(krc,
+			    (unsigned)wch)));
 		if (nfds == 2 && rc > 0 && (pfd[1].revents & POLLIN))
 			while (!ui->quit && cache_event_read(ui->cache, &ev) == 1)
 				handle_event(ui, &ev);

@@ -372,6 +372,11 @@ FORWARD(ui_cmd_raw, UI_CMD_RAW)
 FORWARD(ui_cmd_pipe, UI_CMD_PIPE)
 FORWARD(ui_cmd_open_link, UI_CMD_OPEN_LINK)
 FORWARD(ui_cmd_toggle_html, UI_CMD_TOGGLE_HTML)
+FORWARD(ui_cmd_tag, UI_CMD_TAG)
+FORWARD(ui_cmd_tag_pattern, UI_CMD_TAG_PATTERN)
+FORWARD(ui_cmd_untag_pattern, UI_CMD_UNTAG_PATTERN)
+FORWARD(ui_cmd_tag_prefix, UI_CMD_TAG_PREFIX)
+FORWARD(ui_cmd_mark_all_read, UI_CMD_MARK_ALL_READ)
 
 /* The message under the cursor of the index or shown by the pager. */
 static int64_t

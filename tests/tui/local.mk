@@ -15,6 +15,10 @@ EXTRA_DIST += tests/tui/lib.sh $(TUI_TESTS)
 TESTS += tests/tui/setup.itest
 EXTRA_DIST += tests/tui/setup.itest
 
+# Tags and bulk changes; commands counted on the wire (Dovecot).
+TESTS += tests/tui/tags.itest
+EXTRA_DIST += tests/tui/tags.itest tests/tui/tags.py
+
 # Writing mail: reply, send, Sent copy, drafts (Dovecot + Postfix).
 TESTS += tests/tui/compose.itest
 EXTRA_DIST += tests/tui/compose.itest

@@ -94,6 +94,41 @@ START_TEST(expunge_names_its_uids)
 }
 END_TEST
 
+/* A bulk change is all or none: a message that is gone in the middle
+ * leaves every flag as it was and queues nothing; without it, one op a
+ * message is queued, on disk (a new connection sees them). */
+START_TEST(bulk_is_all_or_none)
+{
+	struct cache *c;
+	struct db_msg m;
+	struct error err;
+	int64_t inbox, ids[3];
+	size_t a, n;
+
+	c = open_imap(&inbox, &a);
+	ids[0] = test_msg_add(cache_db(c), inbox, 1, 0);
+	ids[2] = test_msg_add(cache_db(c), inbox, 3, 0);
+	ids[1] = ids[2] + 100; /* no such message */
+	ck_assert_int_eq(cache_bulk(c, ids, 3, CACHE_BULK_FLAG, 0, &err), -1);
+	ck_assert_int_eq(db_msg_get(cache_db(c), ids[0], &m, &err), 1);
+	ck_assert_uint_eq(m.flags & MSG_FLAGGED, 0);
+	db_msg_clear(&m);
+	ck_assert_int_eq(db_op_pending(cache_db(c), "imap", &n, &err), 0);
+	ck_assert_uint_eq(n, 0);
+	ids[1] = test_msg_add(cache_db(c), inbox, 2, 0);
+	ck_assert_int_eq(cache_bulk(c, ids, 3, CACHE_BULK_FLAG, 0, &err), 0);
+	cache_close(&c);
+	config_free(&cfg);
+	c = open_imap(&inbox, &a);
+	ck_assert_int_eq(db_op_pending(cache_db(c), "imap", &n, &err), 0);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_int_eq(db_msg_get(cache_db(c), ids[1], &m, &err), 1);
+	ck_assert_uint_ne(m.flags & MSG_FLAGGED, 0);
+	db_msg_clear(&m);
+	cache_close(&c);
+}
+END_TEST
+
 /* Thousands of scattered UIDs: several ops, each set short and valid,
  * together naming each UID once. */
 START_TEST(expunge_splits_long_sets)
@@ -216,6 +251,7 @@ main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, expunge_names_its_uids);
+	tcase_add_test(tc, bulk_is_all_or_none);
 	tcase_add_test(tc, expunge_splits_long_sets);
 	tcase_add_test(tc, expunge_refuses_unknown_account);
 	tcase_add_test(tc, refuses_what_the_server_does_not_keep);
