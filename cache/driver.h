@@ -99,6 +99,13 @@ struct cache_local {
 	/* Stores a draft (cache_draft_store()). */
 	int (*save_draft)(struct cache *c, size_t account, const char *raw,
 	    size_t len, struct error *err);
+	/* The worker's send pass, once the server took a message: keeps
+	 * its Sent copy (raw; outbox_path is the outbox file holding the
+	 * same bytes) inside the transaction the caller opened on ctx's db,
+	 * in which the outbox entry then goes (cache/send.c).  -1: neither
+	 * happens.  NULL: the store keeps no Sent copy. */
+	int (*keep_sent)(struct cache_sync_ctx *ctx, const char *outbox_path,
+	    const char *raw, size_t len, struct error *err);
 	/* What an expunge costs in this account (cache_delete_outcome()). */
 	enum cache_delete_outcome (*delete_outcome)(const struct account *a);
 };

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cache/cache_int.h"
+#include "cache/worker_int.h"
 #include "core/paths.h"
 #include "net/imap.h"
 
@@ -298,6 +299,50 @@ im_delete_outcome(const struct account *a)
 	return CACHE_DELETE_SERVER;
 }
 
+/* The Sent copy is an APPEND queued like every change.  Its bytes are a
+ * hard link of the outbox file, so they are on disk once and stay when
+ * the outbox name goes. */
+static int
+im_keep_sent(struct cache_sync_ctx *ctx, const char *outbox_path,
+    const char *raw, size_t len, struct error *err)
+{
+	const struct config_account *a = ctx->acct->cfg;
+	const char *data = ctx->w->c->data_dir;
+	const char *base = strrchr(outbox_path, '/');
+	struct buf to = BUF_INIT;
+	struct db_op op;
+	int64_t fid;
+	int rc = -1;
+
+	(void)raw;
+	(void)len;
+	buf_printf(&to, "%s/sent-copies", data);
+	/* Inside the data folder: no link followed. */
+	if (paths_mkdir_below(data, buf_cstr(&to), err) < 0)
+		goto out;
+	buf_addstr(&to, base ? base : "/");
+	if (base == NULL || base[1] == '\0') {
+		error_set(err, "cannot keep the Sent copy: no outbox file");
+		goto out;
+	}
+	if (link(outbox_path, buf_cstr(&to)) < 0 && errno != EEXIST) {
+		error_errno(err, errno, "cannot keep the Sent copy");
+		goto out;
+	}
+	memset(&op, 0, sizeof(op));
+	op.account = (char *)a->name;
+	op.kind = DB_OP_APPEND;
+	op.args = (char *)buf_cstr(&to);
+	if (cache_role_folder(ctx->db, a->name, a->sent_folder,
+	    FOLDER_ROLE_SENT, &fid, err) < 0)
+		goto out;
+	op.folder_id = fid;
+	rc = db_op_add(ctx->db, &op, err);
+out:
+	buf_free(&to);
+	return rc;
+}
+
 const struct cache_local cache_local_imap = {
 	NULL, /* nothing to open: the body cache is made on demand */
 	NULL,
@@ -308,5 +353,6 @@ const struct cache_local cache_local_imap = {
 	im_bulk_row,
 	im_expunge,
 	im_save_draft,
+	im_keep_sent,
 	im_delete_outcome,
 };

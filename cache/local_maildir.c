@@ -149,6 +149,27 @@ md_delete_outcome(const struct account *a)
 	return CACHE_DELETE_SERVER_KEEPS;
 }
 
+/* The Sent copy goes into a Maildir next to INBOX, read by other
+ * programs offline too.  The message is sent whatever happens here: a
+ * copy that cannot be written is a warning in the log, and the outbox
+ * entry still goes. */
+static int
+md_keep_sent(struct cache_sync_ctx *ctx, const char *outbox_path,
+    const char *raw, size_t len, struct error *err)
+{
+	const struct config_account *a = ctx->acct->cfg;
+	struct error e;
+
+	(void)outbox_path;
+	(void)err;
+	error_clear(&e);
+	if (send_local_copy(maildir_path(ctx->md), a->sent_folder ?
+	    a->sent_folder : "Sent", raw, len, MSG_SEEN, &e) < 0)
+		log_warn("%s: the Sent copy could not be stored: %s", a->name,
+		    e.msg);
+	return 0;
+}
+
 const struct cache_local cache_local_maildir = {
 	md_open,
 	worker_open_maildir,
@@ -159,5 +180,6 @@ const struct cache_local cache_local_maildir = {
 	NULL, /* bulk: one file rename at a time */
 	md_expunge,
 	md_save_draft,
+	md_keep_sent,
 	md_delete_outcome,
 };

@@ -7,10 +7,10 @@
  * sending, open the SMTP session if none is open yet (open, then login),
  * submit it, marking it dot just before the final dot (from there on a
  * crash leaves it `unknown`, never resent), and record the outcome:
- *   - accepted by every recipient: the Sent copy is queued (IMAP: an
- *     APPEND of the file, kept under DATA/sent-copies/; POP3: a Maildir
- *     folder next to INBOX) and the message leaves the outbox, in one
- *     transaction;
+ *   - accepted by every recipient: the account's store keeps the Sent
+ *     copy (struct cache_local, keep_sent: a queued APPEND of a file kept
+ *     under DATA/sent-copies/, or a Maildir folder next to INBOX) and the
+ *     message leaves the outbox, in one transaction;
  *   - accepted by some: the same, and a failed record stays for the
  *     refused recipients alone, with the server's sentence;
  *   - temporary (4xx, or the session lost before the final dot): queued
@@ -159,71 +159,30 @@ out:
 	return rc;
 }
 
-/* POP3: the Sent copy goes into a Maildir next to INBOX, read by other
- * programs offline too. */
-static int
-sent_maildir(struct pass *p, const struct buf *raw, struct error *err)
-{
-	return send_local_copy(maildir_path(p->ctx->md), p->cfg->sent_folder ?
-	    p->cfg->sent_folder : "Sent", raw->data, raw->len, MSG_SEEN, err);
-}
-
 /*
- * Sent: the copy is queued and the message leaves the outbox, in one
- * transaction.  IMAP's copy is a hard link of the outbox file, so the
- * bytes are on disk once and stay when the outbox name goes.
+ * Sent: the account's store keeps the copy (struct cache_local,
+ * keep_sent) and the message leaves the outbox, in one transaction.
  */
 static int
 record_sent(struct pass *p, const struct outbox_msg *m,
     const struct buf *raw, struct error *err)
 {
-	struct buf from = BUF_INIT, to = BUF_INIT, up = BUF_INIT;
-	struct db_op op;
-	int64_t fid;
+	const struct cache_local *l = p->ctx->w->drv->local;
+	struct buf path = BUF_INIT;
 	int rc = -1;
 
-	if (p->cfg->protocol == CONFIG_POP3) {
-		if (sent_maildir(p, raw, err) < 0)
-			log_warn("%s: the Sent copy of %s could not be stored: "
-			    "%s", p->cfg->name, m->message_id, err->msg);
-		error_clear(err);
-		return outbox_remove(p->db, p->dir, m->id, err);
-	}
-	buf_printf(&from, "%s/%s", p->dir, m->file);
-	buf_printf(&up, "%s/..", p->dir);
-	buf_printf(&to, "%s/sent-copies", up.data);
-	/* Inside the data folder: no link followed. */
-	if (paths_mkdir_below(up.data, to.data, err) < 0)
-		goto out;
-	buf_printf(&to, "/%s", m->file);
-	if (link(buf_cstr(&from), buf_cstr(&to)) < 0 && errno != EEXIST) {
-		error_errno(err, errno, "cannot keep the Sent copy");
-		goto out;
-	}
+	buf_printf(&path, "%s/%s", p->dir, m->file);
 	if (db_begin(p->db, err) < 0)
 		goto out;
-	memset(&op, 0, sizeof(op));
-	op.account = (char *)p->cfg->name;
-	op.kind = DB_OP_APPEND;
-	op.args = (char *)buf_cstr(&to);
-	if (cache_role_folder(p->db, p->cfg->name, p->cfg->sent_folder,
-	    FOLDER_ROLE_SENT, &fid, err) < 0)
-		goto rollback;
-	op.folder_id = fid;
-	if (db_op_add(p->db, &op, err) < 0)
-		goto rollback;
-	if (outbox_remove(p->db, p->dir, m->id, err) < 0)
-		goto rollback;
-	if (db_commit(p->db, err) < 0)
-		goto rollback;
-	rc = 0;
-	goto out;
-rollback:
-	db_rollback(p->db);
+	if ((l->keep_sent == NULL || l->keep_sent(p->ctx,
+	    buf_cstr(&path), raw->data, raw->len, err) == 0) &&
+	    outbox_remove(p->db, p->dir, m->id, err) == 0 &&
+	    db_commit(p->db, err) == 0)
+		rc = 0;
+	else
+		db_rollback(p->db);
 out:
-	buf_free(&from);
-	buf_free(&to);
-	buf_free(&up);
+	buf_free(&path);
 	return rc;
 }
 
