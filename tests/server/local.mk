@@ -20,6 +20,7 @@ EXTRA_DIST += \
 	tests/server/postfix-main.cf.in \
 	tests/server/postfix-master.cf.in \
 	tests/server/badtls.py \
+	tests/server/greeter.py \
 	tests/server/selftest.py \
 	tests/server/lifecycle.py \
 	tests/server/lifecycle.sh \

@@ -16,18 +16,29 @@ for t in sh cat cp printf echo sleep iconv touch; do
 done
 
 CFG="$TUI_DIR/config"
+# The password is read once a server greeted (cache/login.c): a greeter
+# on loopback stands in for one.
+python3 "$top_srcdir/tests/server/greeter.py" "$TUI_DIR/port" &
+GREETER=$!
+trap 'kill $GREETER 2>/dev/null; tui_cleanup' EXIT
+wait_until test -s "$TUI_DIR/port" || tui_fail "the greeter did not start"
+GPORT=$(cat "$TUI_DIR/port")
 cat >"$CFG" <<CONF
 [account work]
 protocol = imap
 host = 127.0.0.1
-port = 1
+port = $GPORT
+tls = none
+allow_plaintext = yes
 user = alice
 password_command = pass show mail/work
 
 [account other]
 protocol = imap
 host = 127.0.0.1
-port = 1
+port = $GPORT
+tls = none
+allow_plaintext = yes
 user = bob
 password_command = sh -c 'printf "oops \\033[2J\\033]0;child-title\\007from the child\\n" >&2; exit 1'
 CONF

@@ -2,7 +2,9 @@
 # A running postie has core dumps disabled: RLIMIT_CORE 0 (soft and hard)
 # and not dumpable.  `postie sync` is held while it asks an IMAP
 # account's password_command, which says it runs (its shell's pid in a
-# file) and then sleeps; meanwhile the test reads /proc/PID/limits.  Not
+# file) and then sleeps; meanwhile the test reads /proc/PID/limits.  The
+# password is read once a server greeted (cache/login.c): a greeter on
+# loopback (tests/server/greeter.py) stands in for one.  Not
 # dumpable shows in the files of /proc/PID being owned by root, not the
 # process's user, so postie runs as an ordinary user: the current one, or
 # nobody when the test runs as root.
@@ -12,7 +14,9 @@ set -u
 [ -r /proc/self/limits ] || { echo "skip: no /proc"; exit 77; }
 dir=$(mktemp -d "${TMPDIR:-/tmp}/check_nodump.XXXXXX") || exit 1
 pid=
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$dir"' EXIT
+gpid=
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null
+[ -n "$gpid" ] && kill "$gpid" 2>/dev/null; rm -rf "$dir"' EXIT
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 ok() { echo "ok: $*"; }
@@ -27,9 +31,17 @@ before=$(ulimit -S -c)
 chmod 755 "$dir"
 mkdir "$dir/home"
 H=$dir/home
+python3 "${top_srcdir:-.}/tests/server/greeter.py" "$dir/port" &
+gpid=$!
+i=0
+while [ ! -s "$dir/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+[ -s "$dir/port" ] || { echo "FAIL: the greeter did not start"; exit 1; }
 cat >"$dir/config" <<CONF
 [account a]
-host = 192.0.2.1
+host = 127.0.0.1
+port = $(cat "$dir/port")
+tls = none
+allow_plaintext = yes
 user = u
 timeout = 5
 password_command = echo \$\$ > $H/ready; exec sleep 60
