@@ -282,23 +282,28 @@ not_kept(const struct si *s, const struct db_op *op, struct error *err)
  * and so do the messages removed here; a HIGHESTMODSEQ that did not move
  * would otherwise hide the difference for ever.  A move or copy whose
  * record has no UID in the destination yet goes back at once.
+ * The sentence speaks of n messages: a refused bulk change is one thing
+ * the user did, so the user hears of it once, not once per message
+ * (refuse_all); n == 0 undoes without a word.
  */
 static void
 undo(struct cache_sync_ctx *ctx, struct si *s, const struct db_op *op,
-    const char *why)
+    const char *why, size_t n)
 {
-	static const char *const what[] = {
-		[DB_OP_FLAGS] = "change the flags of a message",
-		[DB_OP_DELETE] = "mark a message deleted",
-		[DB_OP_EXPUNGE] = "remove the deleted messages",
-		[DB_OP_MOVE] = "move a message",
-		[DB_OP_COPY] = "copy a message",
-		[DB_OP_APPEND] = "store the Sent copy",
+	/* what the change does: before, the messages, after */
+	static const struct { const char *pre, *post; int counted; } what[] = {
+		[DB_OP_FLAGS] = { "change the flags of ", "", 1 },
+		[DB_OP_DELETE] = { "mark ", " deleted", 1 },
+		[DB_OP_EXPUNGE] = { "remove the deleted messages", "", 0 },
+		[DB_OP_MOVE] = { "move ", "", 1 },
+		[DB_OP_COPY] = { "copy ", "", 1 },
+		[DB_OP_APPEND] = { "store the Sent copy", "", 0 },
 	};
 	struct db *db = cache_sync_db(ctx);
 	struct error e;
 	struct db_msg m;
-	char *name = NULL, *dname = NULL, text[ERROR_MAX];
+	char *name = NULL, *dname = NULL, text[ERROR_MAX], count[32];
+	char act[96];
 	int64_t dest = 0;
 
 	error_clear(&e);
@@ -318,17 +323,27 @@ undo(struct cache_sync_ctx *ctx, struct si *s, const struct db_op *op,
 	if (si_resync_mark(ctx, s, op->folder_id, &e) < 0)
 		log_warn("%s", e.msg);
 	cache_sync_folder_changed(ctx, op->folder_id);
+	if (n == 0)
+		return;
 	error_clear(&e);
 	if (folder_name(ctx, s, op->folder_id, &name, &e) < 0)
 		name = xstrdup("its folder");
 	if (dest && folder_name(ctx, s, dest, &dname, &e) < 0)
 		dname = NULL;
+	if (n == 1)
+		snprintf(count, sizeof(count), "a message");
+	else
+		snprintf(count, sizeof(count), "%zu messages", n);
+	if ((size_t)op->kind < sizeof(what) / sizeof(what[0]) &&
+	    what[op->kind].pre)
+		snprintf(act, sizeof(act), "%s%s%s", what[op->kind].pre,
+		    what[op->kind].counted ? count : "", what[op->kind].post);
+	else
+		snprintf(act, sizeof(act), "make a change");
 	snprintf(text, sizeof(text), "The server refused to %s%s%s %s %s "
-	    "(%s); the change was undone.", (size_t)op->kind < sizeof(what) /
-	    sizeof(what[0]) && what[op->kind] ? what[op->kind] : "make a "
-	    "change", dname ? " to " : "", dname ? dname : "",
-	    dname ? "from" : "in", name, why && *why ? why : "no reason "
-	    "given");
+	    "(%s); the change%s undone.", act, dname ? " to " : "",
+	    dname ? dname : "", dname ? "from" : "in", name, why && *why ?
+	    why : "no reason given", n > 1 ? "s were" : " was");
 	cache_sync_refused(ctx, op->folder_id, text);
 	free(name);
 	free(dname);
@@ -393,7 +408,7 @@ replay_stores(struct cache_sync_ctx *ctx, struct si *s, const struct db_op *op,
 		}
 		if (not_kept(s, &next, &scratch)) { /* not sent */
 			db_op_fail(db, next.id, scratch.msg, NULL);
-			undo(ctx, s, &next, scratch.msg);
+			undo(ctx, s, &next, scratch.msg, 1);
 			db_op_clear(&next);
 			continue;
 		}
@@ -415,7 +430,7 @@ replay_stores(struct cache_sync_ctx *ctx, struct si *s, const struct db_op *op,
 				rc = -1;
 			} else {
 				db_op_fail(db, ids[i], reqs[i].err.msg, NULL);
-				undo(ctx, s, &kinds[i], reqs[i].err.msg);
+				undo(ctx, s, &kinds[i], reqs[i].err.msg, 1);
 			}
 			continue;
 		}
@@ -462,6 +477,37 @@ cmp_u32(const void *a, const void *b)
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 
 	return x < y ? -1 : x > y;
+}
+
+/*
+ * The server refused op's change (why) for a group: op and every pending
+ * op after it doing the same (the rest of a bulk action larger than one
+ * command, which the server would refuse alike) are undone, and the user
+ * hears one sentence for them all, not one per message.  op's own
+ * failure: the caller.
+ */
+static void
+refuse_all(struct cache_sync_ctx *ctx, struct si *s, const struct db_op *op,
+    const char *why)
+{
+	struct db *db = cache_sync_db(ctx);
+	const char *acct = cache_sync_account(ctx)->name;
+	struct db_op next;
+	int64_t after = op->id;
+	size_t n = 1;
+
+	while (db_op_next(db, acct, after, &next, NULL) == 1) {
+		after = next.id;
+		if (!same_change(op, &next)) {
+			db_op_clear(&next);
+			break;
+		}
+		db_op_fail(db, next.id, why, NULL);
+		undo(ctx, s, &next, why, 0);
+		db_op_clear(&next);
+		n++;
+	}
+	undo(ctx, s, op, why, n);
 }
 
 /* op and the pending ops like it, their UIDs as a set in *set. */
@@ -515,8 +561,9 @@ group_free(struct group *g)
 
 /*
  * The group as one UID STORE or UID MOVE/COPY: 1 offline (all wait),
- * 0 confirmed, -1 refused (every op of the group failed, so the next
- * sync shows the server's state for all of them, not for some).
+ * 0 confirmed, -2 refused (every op of the group failed, so the next
+ * sync shows the server's state for all of them, not for some; all are
+ * undone here and the user told once, so the caller does not undo op).
  * Moves and copies record placeholders in dest, which the next sync of
  * dest replaces with the server's records.
  */
@@ -549,16 +596,10 @@ replay_group(struct cache_sync_ctx *ctx, struct si *s, const struct db_op *op,
 	if (rc < 0) {
 		if (dead(ctx, s))
 			rc = 1;
-		else
-			for (i = 1; i < g.n; i++) { /* op itself: the caller */
-				struct db_op o = *op;
-
-				o.id = g.op[i];
-				o.msg_id = g.msg[i];
-				o.uid = g.uid[i];
-				db_op_fail(db, o.id, err->msg, NULL);
-				undo(ctx, s, &o, err->msg);
-			}
+		else {
+			refuse_all(ctx, s, op, err->msg);
+			rc = -2;
+		}
 		goto out;
 	}
 	if (db_begin(db, err) < 0) {
@@ -669,6 +710,7 @@ out:
 	return rc;
 }
 
+/* As replay_op, and -2: refused, already undone and told (refuse_all). */
 static int
 replay_one(struct cache_sync_ctx *ctx, struct si *s, const struct db_op *op,
     struct error *err)
@@ -695,8 +737,10 @@ replay_one(struct cache_sync_ctx *ctx, struct si *s, const struct db_op *op,
 	snprintf(set, sizeof(set), "%u", uid);
 	if (si_select_id(ctx, s, op->folder_id, err) < 0)
 		goto refused;
-	if (not_kept(s, op, err))
-		return -1;
+	if (not_kept(s, op, err)) { /* a bulk change: one sentence */
+		refuse_all(ctx, s, op, err->msg);
+		return -2;
+	}
 	if (groupable(ctx, s, op, now_uid)) {
 		if (op->kind == DB_OP_MOVE || op->kind == DB_OP_COPY) {
 			if (op->args == NULL || sscanf(op->args, "%" SCNd64,
@@ -799,8 +843,10 @@ si_replay_op(struct cache_sync_ctx *ctx, const struct db_op *op,
 	if (si_session(ctx, &s, err) < 0)
 		return 1; /* offline: the op waits */
 	/* refused, or cannot be made: the cache must not keep it */
-	if ((rc = replay_one(ctx, s, op, err)) < 0)
-		undo(ctx, s, op, err->msg);
+	if ((rc = replay_one(ctx, s, op, err)) == -2)
+		return -1; /* a group: undone and told (replay_group) */
+	if (rc < 0)
+		undo(ctx, s, op, err->msg, 1);
 	return rc;
 }
 

@@ -42,6 +42,10 @@
  *	(\Flagged), seen, delete, expunge (delete, then expunge it alone),
  *	copy or move (to DEST).  Exit 0 done, 1 refused (the sentence on
  *	stderr).
+ *   check_sync_imap_ops CONFIG ACCOUNT bulk FOLDER ACTION [DEST]
+ *	offline, one cache_bulk over every message of FOLDER (as tagged
+ *	messages): ACTION flag (\Flagged) or move (to DEST).  Exit 0
+ *	queued, 1 refused.
  *   check_sync_imap_ops CONFIG ACCOUNT interrupt TOTAL
  *	starts a sync of a big INBOX (TOTAL messages on the server); once
  *	its first chunk is in, asks for the raw bytes of a message of it:
@@ -497,6 +501,53 @@ edit(const char *folder, const char *action, const char *subject,
 	return rc < 0 ? fail(action, &err) : 0;
 }
 
+struct ids {
+	int64_t *id;
+	size_t n;
+};
+
+static int
+collect_id(void *arg, int64_t id, uint32_t uid, const char *key,
+    unsigned flags, struct error *err)
+{
+	struct ids *all = arg;
+	int64_t *grown;
+
+	(void)uid;
+	(void)key;
+	(void)flags;
+	if ((grown = realloc(all->id, (all->n + 1) * sizeof(*grown))) == NULL)
+		return error_set(err, "out of memory");
+	all->id = grown;
+	all->id[all->n++] = id;
+	return 0;
+}
+
+/* One cache_bulk over every message of folder, as tagged messages from
+ * the index screen: one op per message, which the replay groups. */
+static int
+bulk(const char *folder, const char *action, const char *dest)
+{
+	struct error err;
+	struct ids all = { NULL, 0 };
+	int64_t fid = 0, did = 0;
+	int rc = -1;
+
+	error_clear(&err);
+	if (cache_folder_find(c, acct, folder, &fid, &err) < 0 ||
+	    (dest && cache_folder_find(c, acct, dest, &did, &err) < 0))
+		return fail(action, &err);
+	db_msg_each(cache_db(c), fid, collect_id, &all, &err);
+	if (strcmp(action, "flag") == 0)
+		rc = cache_bulk(c, all.id, all.n, CACHE_BULK_FLAG, 0, &err);
+	else if (strcmp(action, "move") == 0 && dest)
+		rc = cache_bulk(c, all.id, all.n, CACHE_BULK_MOVE, did, &err);
+	else
+		error_set(&err, "unknown action %s", action);
+	free(all.id);
+	return rc < 0 ? fail(action, &err) : 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -537,6 +588,8 @@ main(int argc, char **argv)
 		rc = interrupt(strtoul(argv[4], NULL, 10));
 	else if (strcmp(argv[3], "edit") == 0 && argc > 6)
 		rc = edit(argv[4], argv[5], argv[6], argc > 7 ? argv[7] : NULL);
+	else if (strcmp(argv[3], "bulk") == 0 && argc > 5)
+		rc = bulk(argv[4], argv[5], argc > 6 ? argv[6] : NULL);
 	else if (strcmp(argv[3], "open") == 0 && argc > 4)
 		rc = open_msg(argv[4]);
 	else

@@ -9,7 +9,8 @@ it.  Changes made while the cache still thought the folder writable are
 refused at the replay, undone, told on stderr, and the folder synced
 whole: after the sync, and again after a restart and a sync, the cache
 holds exactly what the server holds.  Once the cache knows, the change is
-refused before it is made.  Runs under tests/server/with-dovecot with
+refused before it is made.  A refused bulk change (many messages, one
+command) is one sentence, not one per message.  Runs under tests/server/with-dovecot with
 $POSTIE and $top_builddir (the helper check_sync_imap_ops).
 """
 import os
@@ -35,6 +36,57 @@ def same(c, folder, label):
     check(len(lines) == len(server) and got == want,
           "%s: the cache equals the server (cache %r, server %r)" %
           (label, got, want))
+
+
+def grouped():
+    """A bulk change (tagged messages: one op each) goes out as one
+    command for all; refused, it is one sentence, not one per message,
+    and every message comes back as the server keeps it."""
+    m = si.imap()
+    m.create("ReadOnly")
+    m.create("Bulk")
+    m.logout()
+    ro = ["RO %d" % i for i in range(4)]
+    bulk = ["Bulk %d" % i for i in range(6)]
+    for subj in ro:
+        si.append("ReadOnly", subj)
+    for subj in bulk:
+        si.append("Bulk", subj, "\\Seen")
+    c = si.Client()
+    rc, err = c.sync()
+    check(rc == 0 and len(c.lines("ReadOnly")) == 4 and
+          len(c.lines("Bulk")) == 6, "grouped: first sync (%s)" % err)
+    acl = os.path.join(os.environ["POSTIE_TEST_MAILDIR_alice"], "ReadOnly",
+                       "dovecot-acl")
+    with open(acl, "w") as f:
+        f.write("owner lrs\n")
+    os.chmod(acl, 0o644)
+    # While the cache still thinks ReadOnly writable.
+    for args in (("ReadOnly", "flag"), ("Bulk", "move", "ReadOnly")):
+        p = c.helper("bulk", *args)
+        check(p.returncode == 0, "queued: bulk %s (%s)" %
+              (" ".join(args), p.stderr.decode().strip()))
+    check(len(c.lines("Bulk")) == 0 and len(c.lines("ReadOnly")) == 10,
+          "the bulk move shows at once")
+    rc, err = c.sync()
+    print("# sync said: %s" % err)
+    told = [l for l in err.splitlines() if "refused" in l]
+    check(len(told) == 2, "two bulk changes refused: two sentences, not "
+          "one per message (%d)" % len(told))
+    check(any("refused to change the flags of 4 messages in ReadOnly" in l
+              for l in told), "the refused bulk flag change is told once")
+    check(any("refused to move 6 messages to ReadOnly from Bulk" in l
+              for l in told), "the refused bulk move is told once")
+    check(len([s for _, _, s in si.server_msgs("Bulk")]) == 6,
+          "the server kept every message in Bulk")
+    same(c, "ReadOnly", "grouped: ReadOnly after the refusals")
+    same(c, "Bulk", "grouped: Bulk after the refused move")
+    rc, err = c.sync()
+    check(rc == 0 and "refused" not in err, "grouped: a second sync is "
+          "clean (%s)" % err)
+    same(c, "ReadOnly", "grouped: ReadOnly after a restart and a sync")
+    same(c, "Bulk", "grouped: Bulk after a restart and a sync")
+    c.cleanup()
 
 
 def main():
@@ -94,6 +146,7 @@ def main():
           "the server keeps \\Seen")
     same(c, "Public", "after the \\Seen change")
     c.cleanup()
+    grouped()
     if si.FAILED:
         print("%d check(s) failed" % len(si.FAILED))
         return 1
