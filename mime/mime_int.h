@@ -79,6 +79,49 @@ struct mime_address;
 void mime_write_addresses(struct buf *out, const char *field,
     const struct mime_address *v, size_t n);
 
+/* Line limits the writer keeps (RFC 5322 2.1.1: FOLD_AT SHOULD, LINE_MAX
+ * MUST).  An ASCII word longer than MIME_RAW_WORD_MAX is encoded, so it
+ * can be split: the line "Name: word" must stay under MIME_LINE_MAX_OCT. */
+#define MIME_FOLD_AT 78
+#define MIME_LINE_MAX_OCT 998
+#define MIME_RAW_WORD_MAX 900
+
+static inline int
+mime_is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* write.c: 1 if s has a line break or control character other than tab. */
+int mime_has_control(const char *s);
+
+/* write_hdr.c: header fields, folded at MIME_FOLD_AT.  mime_hw_begin
+ * writes "Name:"; mime_hw_add appends the blanks ws and the token tok,
+ * folding before them if the line would grow too long; mime_hw_end ends
+ * the field with CRLF.  mime_hw_unstructured: a checked, trimmed
+ * unstructured value (RFC 2047 words where needed); mime_hw_name_params:
+ * param="name" (an ASCII fallback if it must be), then, if ext and the
+ * name is not plain ASCII, its RFC 2231 param*= sections;
+ * mime_write_ids: "Field: <id> <id>..." (nothing when n is 0).
+ * mime_b64_len: base64 length of n octets; mime_b64_encode appends it
+ * without line breaks. */
+struct mime_hw {
+	struct buf *out;
+	size_t col; /* octets on the current line */
+	int empty;  /* nothing after "Name:" yet */
+};
+void mime_hw_begin(struct mime_hw *h, struct buf *out, const char *name);
+void mime_hw_add(struct mime_hw *h, const char *ws, size_t wslen,
+    const char *tok, size_t toklen);
+void mime_hw_end(struct mime_hw *h);
+void mime_hw_unstructured(struct mime_hw *h, const char *s, size_t len);
+void mime_hw_name_params(
+    struct mime_hw *h, const char *param, const char *name, int ext);
+void mime_write_ids(
+    struct buf *out, const char *field, char *const *ids, size_t n);
+size_t mime_b64_len(size_t n);
+void mime_b64_encode(const unsigned char *s, size_t n, struct buf *out);
+
 /* addrlist.c: 1 if s[0..len) has a byte >= 0x80. */
 int mime_has_8bit(const char *s, size_t len);
 
