@@ -67,12 +67,12 @@ void mime_qp_decode(const char *s, size_t len, struct buf *out);
 void mime_cte_decode(
     enum mime_cte cte, const char *s, size_t len, struct buf *out);
 
-/* write.c: the writer's encoders, shared with the 7-bit downgrade
- * (submit7.c).  mime_qp_encode: CRLF text to quoted-printable (CRLF
- * kept as hard breaks, lines of at most 76, no line led by "." or
- * "From "); mime_b64_lines: base64 in lines of 76, each ending CRLF;
- * mime_write_addresses: "Field: " and the list, names encoded and
- * folded as the writer writes them (nothing when n is 0). */
+/* write_body.c, write_hdr.c: the writer's encoders, shared with the
+ * 7-bit downgrade (submit7.c).  mime_qp_encode: CRLF text to
+ * quoted-printable (CRLF kept as hard breaks, lines of at most 76, no
+ * line led by "." or "From "); mime_b64_lines: base64 in lines of 76,
+ * each ending CRLF; mime_write_addresses: "Field: " and the list, names
+ * encoded and folded as the writer writes them (nothing when n is 0). */
 void mime_qp_encode(const char *s, size_t len, struct buf *out);
 void mime_b64_lines(const char *s, size_t len, struct buf *out);
 struct mime_address;
@@ -121,6 +121,17 @@ void mime_write_ids(
     struct buf *out, const char *field, char *const *ids, size_t n);
 size_t mime_b64_len(size_t n);
 void mime_b64_encode(const unsigned char *s, size_t n, struct buf *out);
+
+/* write_body.c: mime_canonical_text appends s[0..len) with CRLF line
+ * ends (format=flowed if flowed), ending in CRLF; mime_encode_text
+ * appends CRLF text encoded for the wire and returns the encoding used
+ * (0 7bit, 1 8bit (only when eightbit), 2 quoted-printable, 3 base64),
+ * which mime_cte_name names for Content-Transfer-Encoding. */
+void mime_canonical_text(
+    const char *s, size_t len, int flowed, struct buf *out);
+int mime_encode_text(
+    const char *s, size_t len, int eightbit, struct buf *body);
+const char *mime_cte_name(int cte);
 
 /* addrlist.c: 1 if s[0..len) has a byte >= 0x80. */
 int mime_has_8bit(const char *s, size_t len);
