@@ -1,6 +1,8 @@
 /*
- * sync_imap: private to the IMAP driver (sync_imap.c: connection, folder
- * list, folder sync; sync_imap_ops.c: bodies, queued ops, idle).
+ * sync_imap: private to the IMAP driver (sync_imap.c: connection, the
+ * pass over the folders; sync_imap_list.c: folder list;
+ * sync_imap_folder.c: one folder's sync; sync_imap_ops.c: bodies,
+ * queued ops, idle).
  */
 #ifndef POSTIE_CACHE_SYNC_IMAP_H
 #define POSTIE_CACHE_SYNC_IMAP_H
@@ -104,6 +106,21 @@ int si_select_id(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
 /* SELECT folder fid (always), telling its state. */
 int si_select_mb(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
     struct imap_mailbox *mb, struct error *err);
+/* SELECT name (folder fid) with qr (or NULL), filling what the answer
+ * left out from STATUS (si_status_fill); the session forgets the events
+ * of the folder selected before (si_events_clear). */
+int si_select_name(struct si *s, int64_t fid, const char *name,
+    const struct imap_qresync *qr, struct imap_mailbox *mb,
+    struct error *err);
+int si_status_fill(struct si *s, const char *name, struct imap_mailbox *mb);
+void si_events_clear(struct si *s);
+/* sync_imap_folder.c: syncs folder fid, SELECT included (p is reloaded
+ * with the pending local changes, which win over the server's state).
+ * 0 when done or skipped (gone, \Noselect, SELECT refused), 1 when the
+ * worker interrupted the header fetch (resumed at the next sync), -1 on
+ * error. */
+int si_sync_folder(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
+    struct si_pend *p, struct error *err);
 /* Drops the session after a connection error (keeps nothing). */
 void si_drop(struct cache_sync_ctx *ctx, struct si *s);
 /* The MSG_* flags a SELECT answer says the server does not keep. */

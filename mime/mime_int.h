@@ -67,17 +67,71 @@ void mime_qp_decode(const char *s, size_t len, struct buf *out);
 void mime_cte_decode(
     enum mime_cte cte, const char *s, size_t len, struct buf *out);
 
-/* write.c: the writer's encoders, shared with the 7-bit downgrade
- * (submit7.c).  mime_qp_encode: CRLF text to quoted-printable (CRLF
- * kept as hard breaks, lines of at most 76, no line led by "." or
- * "From "); mime_b64_lines: base64 in lines of 76, each ending CRLF;
- * mime_write_addresses: "Field: " and the list, names encoded and
- * folded as the writer writes them (nothing when n is 0). */
+/* write_body.c, write_hdr.c: the writer's encoders, shared with the
+ * 7-bit downgrade (submit7.c).  mime_qp_encode: CRLF text to
+ * quoted-printable (CRLF kept as hard breaks, lines of at most 76, no
+ * line led by "." or "From "); mime_b64_lines: base64 in lines of 76,
+ * each ending CRLF; mime_write_addresses: "Field: " and the list, names
+ * encoded and folded as the writer writes them (nothing when n is 0). */
 void mime_qp_encode(const char *s, size_t len, struct buf *out);
 void mime_b64_lines(const char *s, size_t len, struct buf *out);
 struct mime_address;
 void mime_write_addresses(struct buf *out, const char *field,
     const struct mime_address *v, size_t n);
+
+/* Line limits the writer keeps (RFC 5322 2.1.1: FOLD_AT SHOULD, LINE_MAX
+ * MUST).  An ASCII word longer than MIME_RAW_WORD_MAX is encoded, so it
+ * can be split: the line "Name: word" must stay under MIME_LINE_MAX_OCT. */
+#define MIME_FOLD_AT 78
+#define MIME_LINE_MAX_OCT 998
+#define MIME_RAW_WORD_MAX 900
+
+static inline int
+mime_is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* write.c: 1 if s has a line break or control character other than tab. */
+int mime_has_control(const char *s);
+
+/* write_hdr.c: header fields, folded at MIME_FOLD_AT.  mime_hw_begin
+ * writes "Name:"; mime_hw_add appends the blanks ws and the token tok,
+ * folding before them if the line would grow too long; mime_hw_end ends
+ * the field with CRLF.  mime_hw_unstructured: a checked, trimmed
+ * unstructured value (RFC 2047 words where needed); mime_hw_name_params:
+ * param="name" (an ASCII fallback if it must be), then, if ext and the
+ * name is not plain ASCII, its RFC 2231 param*= sections;
+ * mime_write_ids: "Field: <id> <id>..." (nothing when n is 0).
+ * mime_b64_len: base64 length of n octets; mime_b64_encode appends it
+ * without line breaks. */
+struct mime_hw {
+	struct buf *out;
+	size_t col; /* octets on the current line */
+	int empty;  /* nothing after "Name:" yet */
+};
+void mime_hw_begin(struct mime_hw *h, struct buf *out, const char *name);
+void mime_hw_add(struct mime_hw *h, const char *ws, size_t wslen,
+    const char *tok, size_t toklen);
+void mime_hw_end(struct mime_hw *h);
+void mime_hw_unstructured(struct mime_hw *h, const char *s, size_t len);
+void mime_hw_name_params(
+    struct mime_hw *h, const char *param, const char *name, int ext);
+void mime_write_ids(
+    struct buf *out, const char *field, char *const *ids, size_t n);
+size_t mime_b64_len(size_t n);
+void mime_b64_encode(const unsigned char *s, size_t n, struct buf *out);
+
+/* write_body.c: mime_canonical_text appends s[0..len) with CRLF line
+ * ends (format=flowed if flowed), ending in CRLF; mime_encode_text
+ * appends CRLF text encoded for the wire and returns the encoding used
+ * (0 7bit, 1 8bit (only when eightbit), 2 quoted-printable, 3 base64),
+ * which mime_cte_name names for Content-Transfer-Encoding. */
+void mime_canonical_text(
+    const char *s, size_t len, int flowed, struct buf *out);
+int mime_encode_text(
+    const char *s, size_t len, int eightbit, struct buf *body);
+const char *mime_cte_name(int cte);
 
 /* addrlist.c: 1 if s[0..len) has a byte >= 0x80. */
 int mime_has_8bit(const char *s, size_t len);

@@ -1,5 +1,8 @@
 /* write: the message writer (RFC 5322, MIME, RFC 2047, RFC 2231, RFC 3676);
- * the contract is in mime/compose.h. */
+ * the contract is in mime/compose.h.  Header fields are folded and encoded
+ * in write_hdr.c, text bodies made canonical and encoded in write_body.c;
+ * this file checks the description, builds the parts and assembles the
+ * message. */
 #include "config.h"
 
 #include <errno.h>
@@ -14,13 +17,6 @@
 #include "core/xalloc.h"
 #include "mime/compose.h"
 #include "mime/mime_int.h"
-
-#define FOLD_AT 78      /* RFC 5322 2.1.1: SHOULD */
-#define LINE_MAX_OCT 998 /* RFC 5322 2.1.1: MUST */
-#define WORD_MAX_LEN 75 /* RFC 2047 2 */
-/* An ASCII word longer than this is encoded, so it can be split: the
- * line "Name: word" must stay under LINE_MAX_OCT. */
-#define RAW_WORD_MAX 900
 
 /* ------------------------------------------------------------------ */
 /* Randomness: Message-IDs and boundaries must not repeat. */
@@ -83,8 +79,8 @@ random_token(char *out, size_t n)
 /* ------------------------------------------------------------------ */
 /* Checks. */
 
-static int
-has_control(const char *s)
+int
+mime_has_control(const char *s)
 {
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
@@ -98,7 +94,7 @@ has_control(const char *s)
 static int
 check_text(const char *field, const char *s, struct error *err)
 {
-	if (has_control(s))
+	if (mime_has_control(s))
 		return error_set(err,
 		    "%s: contains a line break or control character; "
 		    "remove it.", field);
@@ -134,283 +130,14 @@ msgid_ok(const char *id)
 		    c == '\\')
 			return 0;
 	}
-	return i > 0 && i <= RAW_WORD_MAX;
-}
-
-/* ------------------------------------------------------------------ */
-/* Header lines, folded. */
-
-struct hw {
-	struct buf *out;
-	size_t col; /* octets on the current line */
-	int empty;  /* nothing after "Name:" yet */
-};
-
-static void
-hw_begin(struct hw *h, struct buf *out, const char *name)
-{
-	h->out = out;
-	buf_addstr(out, name);
-	buf_addch(out, ':');
-	h->col = strlen(name) + 1;
-	h->empty = 1;
-}
-
-static void
-hw_fold(struct hw *h)
-{
-	buf_add(h->out, "\r\n", 2);
-	h->col = 0;
-}
-
-/* ws (blanks; "" is taken as " ") then tok; folds before ws when the
- * line would pass FOLD_AT. */
-static void
-hw_add(struct hw *h, const char *ws, size_t wslen, const char *tok,
-    size_t toklen)
-{
-	if (wslen == 0) {
-		ws = " ";
-		wslen = 1;
-	}
-	if (!h->empty && h->col + wslen + toklen > FOLD_AT)
-		hw_fold(h);
-	buf_add(h->out, ws, wslen);
-	buf_add(h->out, tok, toklen);
-	h->col += wslen + toklen;
-	h->empty = 0;
-}
-
-static void
-hw_end(struct hw *h)
-{
-	buf_add(h->out, "\r\n", 2);
-}
-
-/* RFC 2047 5(3): the characters a Q word may carry as they are, even in
- * a phrase. */
-static int
-q_plain(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || c == '!' || c == '*' || c == '+' ||
-	    c == '-' || c == '/';
-}
-
-static size_t
-q_len(unsigned char c)
-{
-	return q_plain(c) || c == ' ' ? 1 : 3;
-}
-
-static size_t
-b_len(size_t n)
-{
-	return (n + 2) / 3 * 4;
-}
-
-static void
-b64_encode(const unsigned char *s, size_t n, struct buf *out)
-{
-	static const char a[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	size_t i;
-
-	for (i = 0; i + 2 < n; i += 3) {
-		unsigned v = (unsigned)s[i] << 16 | (unsigned)s[i + 1] << 8 |
-		    s[i + 2];
-		char q[4] = {a[v >> 18], a[(v >> 12) & 63], a[(v >> 6) & 63],
-		    a[v & 63]};
-
-		buf_add(out, q, 4);
-	}
-	if (i < n) {
-		unsigned v = (unsigned)s[i] << 16 |
-		    (i + 1 < n ? (unsigned)s[i + 1] << 8 : 0);
-		char q[4] = {a[v >> 18], a[(v >> 12) & 63],
-		    i + 1 < n ? a[(v >> 6) & 63] : '=', '='};
-
-		buf_add(out, q, 4);
-	}
-}
-
-/* Length of the character at s (1 for a stray byte). */
-static size_t
-char_len(const char *s, size_t len)
-{
-	unsigned cp;
-	size_t n;
-
-	if ((unsigned char)*s < 0x80)
-		return 1;
-	n = str_utf8_decode((const unsigned char *)s, len, &cp);
-	return n ? n : 1;
-}
-
-/*
- * s[0..len) as encoded words, the first after ws.  One encoding for the
- * run (Q or B, whichever is shorter); each word holds whole characters,
- * is at most WORD_MAX_LEN long and fits the line it starts on (folding
- * first when too little room is left).  The blank between two words is
- * dropped by every decoder, so blanks of the text travel inside words.
- */
-static void
-hw_encoded(struct hw *h, const char *ws, size_t wslen, const char *s,
-    size_t len)
-{
-	static const char pre_q[] = "=?utf-8?Q?", pre_b[] = "=?utf-8?B?";
-	struct buf w = BUF_INIT;
-	size_t i, qtot = 0, pos = 0;
-	int q;
-
-	for (i = 0; i < len; i++)
-		qtot += q_len((unsigned char)s[i]);
-	q = qtot <= b_len(len);
-	if (wslen == 0) {
-		ws = " ";
-		wslen = 1;
-	}
-	while (pos < len) {
-		size_t room, budget, end = pos, enc = 0, cl;
-
-		room = h->col + wslen < FOLD_AT ? FOLD_AT - h->col - wslen : 0;
-		if (room > WORD_MAX_LEN)
-			room = WORD_MAX_LEN;
-		if (room < 12 + 12) { /* under one 4-byte Q character */
-			hw_fold(h);
-			room = FOLD_AT > wslen + 12 + 12 ? FOLD_AT - wslen
-			                                 : 12 + 12;
-			if (room > WORD_MAX_LEN)
-				room = WORD_MAX_LEN;
-		}
-		budget = room - 12;
-		while (end < len) {
-			size_t k, add = 0;
-
-			cl = char_len(s + end, len - end);
-			if (q) {
-				for (k = 0; k < cl; k++)
-					add += q_len((unsigned char)s[end + k]);
-				if (enc + add > budget)
-					break;
-				enc += add;
-			} else if (b_len(end + cl - pos) > budget)
-				break;
-			end += cl;
-		}
-		if (end == pos) /* cannot happen with budget >= 12 */
-			end = pos + char_len(s + pos, len - pos);
-		buf_reset(&w);
-		buf_addstr(&w, q ? pre_q : pre_b);
-		if (q) {
-			for (i = pos; i < end; i++) {
-				unsigned char c = (unsigned char)s[i];
-
-				if (c == ' ')
-					buf_addch(&w, '_');
-				else if (q_plain(c))
-					buf_addch(&w, c);
-				else
-					buf_printf(&w, "=%02X", c);
-			}
-		} else
-			b64_encode((const unsigned char *)s + pos, end - pos,
-			    &w);
-		buf_add(&w, "?=", 2);
-		/* the room was measured: hw_add does not fold here */
-		buf_add(h->out, ws, wslen);
-		buf_add(h->out, w.data, w.len);
-		h->col += wslen + w.len;
-		h->empty = 0;
-		ws = " ";
-		wslen = 1;
-		pos = end;
-	}
-	buf_free(&w);
-}
-
-/* 1 if a word of unstructured text or a phrase must be encoded: it is not
- * ASCII, would be mistaken for an encoded word, or is too long. */
-static int
-needs_encoding(const char *s, size_t len)
-{
-	size_t i;
-
-	if (len > RAW_WORD_MAX)
-		return 1;
-	for (i = 0; i < len; i++) {
-		if ((unsigned char)s[i] >= 0x80)
-			return 1;
-		if (s[i] == '=' && i + 1 < len && s[i + 1] == '?')
-			return 1;
-	}
-	return 0;
-}
-
-static int
-is_blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-/* Blanks between two words that a fold may carry to the next line; a
- * longer run goes inside encoded words, which can split it. */
-#define BLANKS_MAX 8
-
-/* The value of an unstructured field (checked, trimmed): words as they
- * are, or runs of words (with the blanks between them) as encoded words.
- * A word is encoded when needs_encoding says so or when a run of more
- * than BLANKS_MAX blanks touches it. */
-static void
-hw_unstructured(struct hw *h, const char *s, size_t len)
-{
-	struct word {
-		size_t ws, st, en; /* blanks before, word start, word end */
-		int enc;
-	} *w = NULL;
-	size_t n = 0, cap = 0, pos = 0, i, j;
-
-	while (pos < len) {
-		size_t ws = pos;
-
-		while (pos < len && is_blank(s[pos]))
-			pos++;
-		if (pos == len)
-			break;
-		if (n == cap) {
-			cap = cap ? 2 * cap : 16;
-			w = xreallocarray(w, cap, sizeof(*w));
-		}
-		w[n].ws = ws;
-		w[n].st = pos;
-		while (pos < len && !is_blank(s[pos]))
-			pos++;
-		w[n].en = pos;
-		w[n].enc = needs_encoding(s + w[n].st, w[n].en - w[n].st);
-		if (n > 0 && w[n].st - w[n].ws > BLANKS_MAX)
-			w[n].enc = w[n - 1].enc = 1;
-		n++;
-	}
-	for (i = 0; i < n; i = j) {
-		if (!w[i].enc) {
-			hw_add(h, s + w[i].ws, w[i].st - w[i].ws, s + w[i].st,
-			    w[i].en - w[i].st);
-			j = i + 1;
-			continue;
-		}
-		for (j = i + 1; j < n && w[j].enc; j++)
-			;
-		hw_encoded(h, s + w[i].ws, w[i].st - w[i].ws, s + w[i].st,
-		    w[j - 1].en - w[i].st);
-	}
-	free(w);
+	return i > 0 && i <= MIME_RAW_WORD_MAX;
 }
 
 int
 mime_write_unstructured(const char *name, const char *value, struct buf *out,
     struct error *err)
 {
-	struct hw h;
+	struct mime_hw h;
 	size_t st, en;
 
 	if (!header_name_ok(name))
@@ -419,73 +146,20 @@ mime_write_unstructured(const char *name, const char *value, struct buf *out,
 		    "dashes, no colon or blank).", name);
 	if (check_text(name, value, err) < 0)
 		return -1;
-	for (st = 0; is_blank(value[st]); st++)
+	for (st = 0; mime_is_blank(value[st]); st++)
 		;
-	for (en = strlen(value); en > st && is_blank(value[en - 1]); en--)
+	for (en = strlen(value); en > st && mime_is_blank(value[en - 1]); en--)
 		;
-	hw_begin(&h, out, name);
+	mime_hw_begin(&h, out, name);
 	if (en == st)
 		buf_addch(out, ' ');
-	hw_unstructured(&h, value + st, en - st);
-	hw_end(&h);
+	mime_hw_unstructured(&h, value + st, en - st);
+	mime_hw_end(&h);
 	return 0;
 }
 
 /* ------------------------------------------------------------------ */
-/* Addresses. */
-
-static int
-atext_phrase(const char *s)
-{
-	size_t i;
-
-	if (*s == '\0')
-		return 0;
-	for (i = 0; s[i]; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == ' ') {
-			if (i == 0 || s[i + 1] == ' ' || s[i + 1] == '\0')
-				return 0;
-		} else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		               (c >= '0' && c <= '9') ||
-		               strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL))
-			return 0;
-	}
-	return 1;
-}
-
-static void
-hw_phrase(struct hw *h, const char *name)
-{
-	size_t len = strlen(name), i, st;
-	struct buf q = BUF_INIT;
-
-	if (needs_encoding(name, len) || has_control(name)) {
-		hw_encoded(h, " ", 1, name, len);
-		return;
-	}
-	if (atext_phrase(name)) {
-		for (i = 0; i < len; i = st) {
-			st = i;
-			while (st < len && name[st] != ' ')
-				st++;
-			hw_add(h, " ", 1, name + i, st - i);
-			if (st < len)
-				st++;
-		}
-		return;
-	}
-	buf_addch(&q, '"');
-	for (i = 0; i < len; i++) {
-		if (name[i] == '"' || name[i] == '\\')
-			buf_addch(&q, '\\');
-		buf_addch(&q, name[i]);
-	}
-	buf_addch(&q, '"');
-	hw_add(h, " ", 1, q.data, q.len);
-	buf_free(&q);
-}
+/* Addresses: checked here, written in write_hdr.c. */
 
 static int
 check_list(const char *field, const struct mime_addrlist *l, int smtputf8,
@@ -499,62 +173,6 @@ check_list(const char *field, const struct mime_addrlist *l, int smtputf8,
 			return -1;
 	}
 	return 0;
-}
-
-void
-mime_write_addresses(struct buf *out, const char *field,
-    const struct mime_address *v, size_t n)
-{
-	struct hw h;
-	struct buf t = BUF_INIT;
-	size_t i;
-
-	if (n == 0)
-		return;
-	hw_begin(&h, out, field);
-	for (i = 0; i < n; i++) {
-		const char *nm = v[i].name;
-		size_t en;
-
-		buf_reset(&t);
-		/* the name without leading and trailing blanks */
-		while (is_blank(*nm))
-			nm++;
-		for (en = strlen(nm); en > 0 && is_blank(nm[en - 1]); en--)
-			;
-		if (en > 0) {
-			char *cp = xstrndup(nm, en);
-
-			hw_phrase(&h, cp);
-			free(cp);
-			buf_printf(&t, "<%s>", v[i].addr);
-		} else
-			buf_addstr(&t, v[i].addr);
-		if (i + 1 < n)
-			buf_addch(&t, ',');
-		hw_add(&h, " ", 1, t.data, t.len);
-	}
-	hw_end(&h);
-	buf_free(&t);
-}
-
-static void
-write_ids(struct buf *out, const char *field, char *const *ids, size_t n)
-{
-	struct hw h;
-	struct buf t = BUF_INIT;
-	size_t i;
-
-	if (n == 0)
-		return;
-	hw_begin(&h, out, field);
-	for (i = 0; i < n; i++) {
-		buf_reset(&t);
-		buf_printf(&t, "<%s>", ids[i]);
-		hw_add(&h, " ", 1, t.data, t.len);
-	}
-	hw_end(&h);
-	buf_free(&t);
 }
 
 /* ------------------------------------------------------------------ */
@@ -708,240 +326,11 @@ looks_text(const char *s, size_t len)
 /* ------------------------------------------------------------------ */
 /* Bodies. */
 
-/* Quote depth as render.c reads it: '>'s, single blanks between. */
-static size_t
-quote_prefix(const char *s, size_t len, int *depth_r)
-{
-	size_t i = 0, end = 0;
-	int d = 0;
-
-	while (i < len && s[i] == '>') {
-		d++;
-		end = ++i;
-		if (i < len && s[i] == ' ')
-			i++;
-	}
-	*depth_r = d;
-	return d > 0 && end < len && s[end] == ' ' ? end + 1 : end;
-}
-
-static void
-flowed_piece(struct buf *out, int depth, const char *s, size_t n)
-{
-	int k;
-
-	for (k = 0; k < depth; k++)
-		buf_addch(out, '>');
-	if (depth > 0 || (n > 0 && (s[0] == ' ' || s[0] == '>')) ||
-	    (n >= 5 && memcmp(s, "From ", 5) == 0))
-		buf_addch(out, ' ');
-	buf_add(out, s, n);
-	buf_add(out, "\r\n", 2);
-}
-
-/* One line (no line end) as format=flowed lines. */
-static void
-flowed_line(const char *l, size_t n, struct buf *out)
-{
-	size_t p, width, pos = 0;
-	int depth;
-
-	if (n == 3 && memcmp(l, "-- ", 3) == 0) {
-		buf_add(out, "-- \r\n", 5);
-		return;
-	}
-	p = quote_prefix(l, n, &depth);
-	l += p;
-	n -= p;
-	while (n > 0 && is_blank(l[n - 1]))
-		n--;
-	width = FOLD_AT - (size_t)depth - 1;
-	while (n - pos > width) {
-		size_t k = pos + width, cut = 0;
-
-		/* after the last blank that keeps the line within width */
-		while (k > pos + 1 && l[k - 1] != ' ')
-			k--;
-		if (k > pos + 1)
-			cut = k;
-		else { /* a long word: to the next blank */
-			for (k = pos + width; k < n && l[k] != ' '; k++)
-				;
-			if (k >= n)
-				break;
-			cut = k + 1;
-		}
-		/* a soft line "-- " would read as the signature marker */
-		if (cut - pos == 3 && memcmp(l + pos, "-- ", 3) == 0) {
-			for (k = cut; k < n && l[k] != ' '; k++)
-				;
-			if (k >= n)
-				break;
-			cut = k + 1;
-		}
-		flowed_piece(out, depth, l + pos, cut - pos);
-		pos = cut;
-	}
-	flowed_piece(out, depth, l + pos, n - pos);
-}
-
-/* The text with CRLF line ends (flowed when asked), ending in CRLF. */
-static void
-canonical_text(const char *s, size_t len, int flowed, struct buf *out)
-{
-	size_t pos = 0;
-
-	while (pos < len) {
-		const char *nl = memchr(s + pos, '\n', len - pos);
-		size_t n = nl ? (size_t)(nl - (s + pos)) : len - pos;
-		size_t next = nl ? pos + n + 1 : len;
-
-		if (n > 0 && s[pos + n - 1] == '\r')
-			n--;
-		if (flowed)
-			flowed_line(s + pos, n, out);
-		else {
-			buf_add(out, s + pos, n);
-			buf_add(out, "\r\n", 2);
-		}
-		pos = next;
-	}
-}
-
-/* What a CRLF text needs: 8-bit bytes, a line over 998, a lone CR. */
-struct shape {
-	int eight, longline, lonecr, nul;
-};
-
-static struct shape
-text_shape(const char *s, size_t len)
-{
-	struct shape sh = {0, 0, 0, 0};
-	size_t i, col = 0;
-
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '\r' && i + 1 < len && s[i + 1] == '\n') {
-			col = 0;
-			i++;
-			continue;
-		}
-		if (c == '\n' || c == '\r')
-			sh.lonecr = 1;
-		if (c == 0)
-			sh.nul = 1;
-		if (c >= 0x80)
-			sh.eight = 1;
-		if (++col > LINE_MAX_OCT)
-			sh.longline = 1;
-	}
-	return sh;
-}
-
-void
-mime_qp_encode(const char *s, size_t len, struct buf *out)
-{
-	size_t i, col = 0;
-
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		char e[4];
-		size_t n;
-		int eol = i + 1 >= len ||
-		    (s[i + 1] == '\r' && i + 2 < len && s[i + 2] == '\n');
-
-		if (c == '\r' && i + 1 < len && s[i + 1] == '\n') {
-			buf_add(out, "\r\n", 2);
-			col = 0;
-			i++;
-			continue;
-		}
-		if ((c >= 33 && c <= 126 && c != '=' &&
-		        !(col == 0 && c == 'F' && i + 5 <= len &&
-		            memcmp(s + i, "From ", 5) == 0) &&
-		        !(col == 0 && c == '.')) ||
-		    (is_blank((char)c) && !eol)) {
-			e[0] = (char)c;
-			n = 1;
-		} else {
-			snprintf(e, sizeof(e), "=%02X", c);
-			n = 3;
-		}
-		/* 76 characters a line, the soft break's '=' included */
-		if (col + n > 75 && !(eol && col + n <= 76)) {
-			buf_add(out, "=\r\n", 3);
-			col = 0;
-			/* nor may "." or "From " lead the new line */
-			if (n == 1 && (c == '.' ||
-			                  (c == 'F' && i + 5 <= len &&
-			                      memcmp(s + i, "From ", 5) == 0))) {
-				snprintf(e, sizeof(e), "=%02X", c);
-				n = 3;
-			}
-		}
-		buf_add(out, e, n);
-		col += n;
-	}
-}
-
-void
-mime_b64_lines(const char *s, size_t len, struct buf *out)
-{
-	size_t i;
-
-	for (i = 0; i < len; i += 57) {
-		b64_encode((const unsigned char *)s + i,
-		    len - i < 57 ? len - i : 57, out);
-		buf_add(out, "\r\n", 2);
-	}
-}
-
-static size_t
-b64_size(size_t n)
-{
-	return b_len(n) + (n + 56) / 57 * 2;
-}
-
 /* A part ready to be written. */
 struct part {
 	struct buf hdr;  /* its header lines, CRLF-ended */
 	struct buf body; /* encoded, CRLF-ended (or empty) */
 };
-
-static const char *
-cte_name(int cte)
-{
-	return cte == 0 ? "7bit" : cte == 1 ? "8bit" : cte == 2
-	        ? "quoted-printable"
-	        : "base64";
-}
-
-/* Encodes CRLF text for the wire: 7bit, 8bit, QP or base64. */
-static int
-encode_text(const char *s, size_t len, int eightbit, struct buf *body)
-{
-	struct shape sh = text_shape(s, len);
-	struct buf qp = BUF_INIT;
-
-	if (!sh.eight && !sh.longline && !sh.lonecr && !sh.nul) {
-		buf_add(body, s, len);
-		return 0;
-	}
-	if (eightbit && !sh.longline && !sh.lonecr && !sh.nul) {
-		buf_add(body, s, len);
-		return 1;
-	}
-	mime_qp_encode(s, len, &qp);
-	if (qp.len <= b64_size(len)) {
-		buf_add(body, qp.data, qp.len);
-		buf_free(&qp);
-		return 2;
-	}
-	buf_free(&qp);
-	mime_b64_lines(s, len, body);
-	return 3;
-}
 
 static void
 text_part(const struct mime_compose *m, int eightbit, struct part *p)
@@ -950,132 +339,17 @@ text_part(const struct mime_compose *m, int eightbit, struct part *p)
 	const char *body = m->body ? m->body : "";
 	int cte;
 
-	canonical_text(body, strlen(body), m->flowed, &t);
-	cte = encode_text(buf_cstr(&t), t.len, eightbit, &p->body);
+	mime_canonical_text(body, strlen(body), m->flowed, &t);
+	cte = mime_encode_text(buf_cstr(&t), t.len, eightbit, &p->body);
 	buf_printf(&p->hdr, "Content-Type: text/plain; charset=%s%s\r\n",
 	    !mime_has_8bit(buf_cstr(&t), t.len) ? "us-ascii" : "utf-8",
 	    m->flowed ? "; format=flowed" : "");
-	buf_printf(&p->hdr, "Content-Transfer-Encoding: %s\r\n", cte_name(cte));
+	buf_printf(&p->hdr, "Content-Transfer-Encoding: %s\r\n",
+	    mime_cte_name(cte));
 	buf_free(&t);
 }
 
 /* RFC 2231 attr-char: what a filename* value may hold unencoded. */
-static int
-attr_char(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || strchr("!#$&+-.^_`|~", c) != NULL;
-}
-
-/* The plain filename= for readers without RFC 2231: ASCII, no quote or
- * backslash, no "=?", at most 60 octets with the extension kept. */
-static void
-ascii_fallback(const char *name, struct buf *out)
-{
-	size_t i = 0, len = strlen(name), st = out->len;
-	const char *ext;
-
-	while (i < len) {
-		size_t cl = char_len(name + i, len - i);
-		unsigned char c = (unsigned char)name[i];
-
-		if (cl > 1 || c < 0x20 || c >= 0x7f || c == '"' || c == '\\' ||
-		    (c == '?' && out->len > st && out->data[out->len - 1] == '='))
-			buf_addch(out, '_');
-		else
-			buf_addch(out, c);
-		i += cl;
-	}
-	if (out->len - st > 60) {
-		char keep[16] = "";
-
-		ext = strrchr(out->data + st, '.');
-		if (ext != NULL && strlen(ext) < sizeof(keep))
-			str_lcpy(keep, ext, sizeof(keep));
-		buf_truncate(out, st + 60 - strlen(keep));
-		buf_addstr(out, keep);
-	}
-}
-
-static int
-name_plain(const char *name)
-{
-	size_t i;
-
-	for (i = 0; name[i]; i++) {
-		unsigned char c = (unsigned char)name[i];
-
-		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
-			return 0;
-	}
-	return i <= 60 && strstr(name, "=?") == NULL && name[0] != ' ' &&
-	    name[i - 1] != ' ';
-}
-
-/* "; name=..." parameters, folded: a plain quoted value, or the ASCII
- * fallback and RFC 2231 sections of at most ~60 octets. */
-static void
-hw_name_params(struct hw *h, const char *param, const char *name, int ext)
-{
-	struct buf t = BUF_INIT, sect = BUF_INIT;
-	size_t i = 0, len = strlen(name);
-	int n = 0;
-
-	buf_printf(&t, "%s=\"", param);
-	if (name_plain(name))
-		buf_addstr(&t, name);
-	else
-		ascii_fallback(name, &t);
-	buf_addch(&t, '"');
-	if (!ext || name_plain(name)) {
-		hw_add(h, " ", 1, t.data, t.len);
-		buf_free(&t);
-		return;
-	}
-	buf_addch(&t, ';');
-	hw_add(h, " ", 1, t.data, t.len);
-	/* one section when it fits, else numbered ones */
-	for (i = 0; i < len; i++)
-		n += attr_char((unsigned char)name[i]) ? 1 : 3;
-	if (n <= 50) {
-		buf_reset(&t);
-		buf_printf(&t, "%s*=utf-8''", param);
-		for (i = 0; i < len; i++) {
-			unsigned char c = (unsigned char)name[i];
-
-			if (attr_char(c))
-				buf_addch(&t, c);
-			else
-				buf_printf(&t, "%%%02X", c);
-		}
-		hw_add(h, " ", 1, t.data, t.len);
-		goto done;
-	}
-	for (n = 0, i = 0; i < len; n++) {
-		buf_reset(&sect);
-		while (i < len && sect.len < 45) {
-			size_t cl = char_len(name + i, len - i), k;
-
-			for (k = 0; k < cl; k++) {
-				unsigned char c = (unsigned char)name[i + k];
-
-				if (attr_char(c))
-					buf_addch(&sect, c);
-				else
-					buf_printf(&sect, "%%%02X", c);
-			}
-			i += cl;
-		}
-		buf_reset(&t);
-		buf_printf(&t, "%s*%d*=%s%s%s", param, n, n == 0 ? "utf-8''" : "",
-		    sect.data, i < len ? ";" : "");
-		hw_add(h, " ", 1, t.data, t.len);
-	}
-done:
-	buf_free(&t);
-	buf_free(&sect);
-}
-
 static char *
 slurp_file(const char *path, size_t *len_r, struct error *err)
 {
@@ -1107,7 +381,7 @@ attach_part(const struct mime_attach *a, const struct mime_write_opts *o,
 	const char *name = a->name, *type = a->type, *data = a->data;
 	char *owned = NULL, *file = NULL;
 	size_t len = a->len;
-	struct hw h;
+	struct mime_hw h;
 	struct buf t = BUF_INIT;
 	int rc = -1, text;
 
@@ -1117,7 +391,7 @@ attach_part(const struct mime_attach *a, const struct mime_write_opts *o,
 	}
 	if (name == NULL)
 		name = "";
-	if (has_control(name) || !mime_utf8_valid(name, strlen(name))) {
+	if (mime_has_control(name) || !mime_utf8_valid(name, strlen(name))) {
 		error_set(err,
 		    "The attachment name \"%s\" has a control character or "
 		    "is not UTF-8; rename it.", a->path ? a->path : "");
@@ -1144,35 +418,36 @@ attach_part(const struct mime_attach *a, const struct mime_write_opts *o,
 		                             : "application/octet-stream";
 	text = str_has_casefix(type, "text/") && mime_utf8_valid(data, len);
 
-	hw_begin(&h, &p->hdr, "Content-Type");
+	mime_hw_begin(&h, &p->hdr, "Content-Type");
 	buf_printf(&t, "%s%s", type, text || *name ? ";" : "");
-	hw_add(&h, " ", 1, t.data, t.len);
+	mime_hw_add(&h, " ", 1, t.data, t.len);
 	if (text) {
 		buf_reset(&t);
 		buf_printf(&t, "charset=%s%s",
 		    !mime_has_8bit(data, len) ? "us-ascii" : "utf-8",
 		    *name ? ";" : "");
-		hw_add(&h, " ", 1, t.data, t.len);
+		mime_hw_add(&h, " ", 1, t.data, t.len);
 	}
 	if (*name)
-		hw_name_params(&h, "name", name, 0);
-	hw_end(&h);
+		mime_hw_name_params(&h, "name", name, 0);
+	mime_hw_end(&h);
 	/* a forwarded message is shown in place, as Mutt sends it */
-	hw_begin(&h, &p->hdr, "Content-Disposition");
+	mime_hw_begin(&h, &p->hdr, "Content-Disposition");
 	buf_reset(&t);
 	buf_printf(&t, "%s%s", a->message ? "inline" : "attachment",
 	    *name ? ";" : "");
-	hw_add(&h, " ", 1, t.data, t.len);
+	mime_hw_add(&h, " ", 1, t.data, t.len);
 	if (*name)
-		hw_name_params(&h, "filename", name, 1);
-	hw_end(&h);
+		mime_hw_name_params(&h, "filename", name, 1);
+	mime_hw_end(&h);
 
 	if (a->message) {
 		struct buf c = BUF_INIT;
 		int cte;
 
-		canonical_text(data, len, 0, &c);
-		cte = encode_text(buf_cstr(&c), c.len, o->eightbit, &p->body);
+		mime_canonical_text(data, len, 0, &c);
+		cte = mime_encode_text(
+		    buf_cstr(&c), c.len, o->eightbit, &p->body);
 		if (cte >= 2) { /* not as 7bit/8bit: the original bytes */
 			buf_reset(&p->body);
 			mime_b64_lines(data, len, &p->body);
@@ -1180,7 +455,7 @@ attach_part(const struct mime_attach *a, const struct mime_write_opts *o,
 		}
 		buf_free(&c);
 		buf_printf(&p->hdr, "Content-Transfer-Encoding: %s\r\n",
-		    cte_name(cte));
+		    mime_cte_name(cte));
 	} else {
 		mime_b64_lines(data, len, &p->body);
 		buf_addstr(&p->hdr, "Content-Transfer-Encoding: base64\r\n");
@@ -1311,10 +586,10 @@ mime_compose_write(struct mime_compose *m, const struct mime_write_opts *opts,
 	if (m->subject != NULL && m->subject[strspn(m->subject, " \t")] &&
 	    mime_write_unstructured("Subject", m->subject, out, err) < 0)
 		goto out;
-	write_ids(out, "Message-ID", &m->message_id, 1);
+	mime_write_ids(out, "Message-ID", &m->message_id, 1);
 	if (m->in_reply_to != NULL)
-		write_ids(out, "In-Reply-To", &m->in_reply_to, 1);
-	write_ids(out, "References", m->references, m->nreferences);
+		mime_write_ids(out, "In-Reply-To", &m->in_reply_to, 1);
+	mime_write_ids(out, "References", m->references, m->nreferences);
 	if (m->user_agent != NULL && m->user_agent[0] != '\0' &&
 	    mime_write_unstructured("User-Agent", m->user_agent, out, err) < 0)
 		goto out;

@@ -30,27 +30,8 @@
 #include "core/xalloc.h"
 #include "mime/compose.h"
 #include "mime/mime.h"
+#include "ui/scr_compose_int.h"
 #include "ui/tui_int.h"
-
-struct compose {
-	struct ui_screen s;
-	struct mime_compose m;
-	int64_t reply_to;   /* message marked replied once sent, or 0 */
-	int64_t draft;      /* the draft resumed: deleted once sent, or 0 */
-	char path[256];     /* the editor's file */
-	const char *asking; /* the field a prompt edits */
-	/* Tab in a prompt: the candidates shown above it, which one the
-	 * text holds (or none), where in the text it starts, and the text
-	 * the last Tab left (a Tab on it takes the next candidate). */
-	char **menu;
-	size_t nmenu, menu_cur, menu_start;
-	char *menu_last;
-	char note[160]; /* shown above the prompt (the message line is the
-			 * prompt's while it is open) */
-};
-
-#define MENU_MAX 20
-#define MENU_NONE ((size_t)-1)
 
 /* The sends still on their way, to say how they ended and to mark
  * replies' originals. */
@@ -69,8 +50,8 @@ static struct {
 	enum scr_compose_kind kind;
 } waiting_body;
 
-static double
-mono_ms(void)
+double
+compose_mono_ms(void)
 {
 	struct timespec ts;
 
@@ -102,7 +83,7 @@ run_editor(struct ui *ui, const char *path, struct error *err)
 	/* -d: from the key to the editor's start (bench/compose_bench). */
 	if (ui->trace_start > 0)
 		log_debug("ui: %s: the editor starts %.2f ms after the key",
-		    ui->trace_cmd, mono_ms() - ui->trace_start);
+		    ui->trace_cmd, compose_mono_ms() - ui->trace_start);
 	rc = spawn_run(&o, &r, err);
 	reset_prog_mode();
 	ui->full_redraw = 1;
@@ -366,212 +347,6 @@ send_now(struct ui *ui, struct compose *c)
 }
 
 static void
-menu_clear(struct compose *c)
-{
-	size_t i;
-
-	for (i = 0; i < c->nmenu; i++)
-		free(c->menu[i]);
-	free(c->menu);
-	c->menu = NULL;
-	c->nmenu = 0;
-	free(c->menu_last);
-	c->menu_last = NULL;
-	c->note[0] = '\0';
-}
-
-/* text from menu_start on becomes candidate i. */
-static void
-menu_take(struct compose *c, struct buf *text, size_t i)
-{
-	c->menu_cur = i;
-	text->len = c->menu_start;
-	buf_addstr(text, c->menu[i]);
-	free(c->menu_last);
-	c->menu_last = xstrdup(buf_cstr(text));
-}
-
-/* A Tab on what the last Tab left: the next candidate.  1 if so. */
-static int
-menu_next(struct compose *c, struct buf *text)
-{
-	if (c->nmenu < 2 || c->menu_last == NULL ||
-	    strcmp(c->menu_last, buf_cstr(text)) != 0)
-		return 0;
-	menu_take(c, text, c->menu_cur == MENU_NONE ? 0 :
-	    (c->menu_cur + 1) % c->nmenu);
-	return 1;
-}
-
-/*
- * Tab in To, Cc, Bcc: completes the address being typed (after the last
- * comma) from the addresses seen in the index and query_command
- * (cache_addr_complete).  One match replaces it; several show a list,
- * the best in the prompt, and each further Tab takes the next.
- */
-static void
-address_complete(struct ui *ui, struct buf *text, void *arg)
-{
-	struct compose *c = arg;
-	struct cache_addr *v;
-	struct error warn;
-	const char *t;
-	size_t n, i, start = 0;
-	int quoted = 0, rc;
-	double t0;
-
-	if (menu_next(c, text))
-		return;
-	menu_clear(c);
-	for (t = buf_cstr(text), i = 0; t[i]; i++)
-		if (t[i] == '"')
-			quoted = !quoted;
-		else if (t[i] == ',' && !quoted)
-			start = i + 1;
-	start += strspn(t + start, " ");
-	t0 = log_debug_enabled() ? mono_ms() : 0;
-	rc = cache_addr_complete(ui->cache, t + start, MENU_MAX, &v, &n,
-	    &warn);
-	if (t0 > 0)
-		log_debug("ui: address completion of '%s' took %.2f ms (%zu "
-		    "matches)", t + start, mono_ms() - t0, n);
-	if (rc < 0) {
-		snprintf(c->note, sizeof(c->note), "%s", warn.msg);
-		return;
-	}
-	if (warn.msg[0])
-		snprintf(c->note, sizeof(c->note), "%s", warn.msg);
-	else if (n == 0)
-		snprintf(c->note, sizeof(c->note), "No address matches '%s'.",
-		    t + start);
-	if (n == 0) {
-		beep();
-		cache_addr_free(v, n);
-		return;
-	}
-	c->menu = xcalloc(n, sizeof(*c->menu));
-	for (i = 0; i < n; i++) {
-		struct mime_addrlist one = { 0 };
-		struct buf b = BUF_INIT;
-
-		mime_addrlist_add(&one, v[i].name, v[i].addr);
-		mime_addrlist_format(&one, &b);
-		mime_addrlist_free(&one);
-		c->menu[c->nmenu++] = buf_detach(&b, NULL);
-	}
-	cache_addr_free(v, n);
-	if (start > 0 && text->data[start - 1] == ',') {
-		/* "a@x,b" -> "a@x, b..." */
-		text->len = start;
-		buf_addch(text, ' ');
-		start++;
-	}
-	c->menu_start = start;
-	menu_take(c, text, 0);
-	if (c->nmenu > 1 && !warn.msg[0])
-		snprintf(c->note, sizeof(c->note), "%zu addresses: <tab> for "
-		    "the next, Enter takes the one in the prompt.", c->nmenu);
-}
-
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* "~/x" as $HOME/x (allocated). */
-static char *
-expand_home(const char *p)
-{
-	struct buf b = BUF_INIT;
-
-	if (p[0] == '~' && (p[1] == '/' || p[1] == '\0') && getenv("HOME")) {
-		buf_addstr(&b, getenv("HOME"));
-		p++;
-	}
-	buf_addstr(&b, p);
-	return buf_detach(&b, NULL);
-}
-
-/*
- * Tab in the attach prompt: completes the file name as a shell does (a
- * folder gets its '/'; "~/" is the home folder): one match in full,
- * several to their common start, shown as a list; a further Tab takes
- * each in turn.  Hidden names only when the typed part starts with '.'.
- */
-static void
-path_complete(struct ui *ui, struct buf *text, void *arg)
-{
-	struct compose *c = arg;
-	const char *t = buf_cstr(text), *slash = strrchr(t, '/');
-	size_t dlen = slash ? (size_t)(slash - t) + 1 : 0, blen, i, lcp = 0;
-	char *dir, *typed;
-	DIR *d;
-	struct dirent *e;
-
-	if (menu_next(c, text))
-		return;
-	menu_clear(c);
-	typed = xstrndup(t, dlen);
-	dir = expand_home(dlen ? typed : "./");
-	free(typed);
-	blen = strlen(t + dlen);
-	if ((d = opendir(dir)) == NULL) {
-		snprintf(c->note, sizeof(c->note), "cannot read %s: %s", dir,
-		    strerror(errno));
-		free(dir);
-		return;
-	}
-	while ((e = readdir(d)) != NULL && c->nmenu < 1000) {
-		struct buf full = BUF_INIT, cand = BUF_INIT;
-		struct stat sb;
-
-		if (strncmp(e->d_name, t + dlen, blen) != 0 ||
-		    strcmp(e->d_name, ".") == 0 ||
-		    strcmp(e->d_name, "..") == 0 ||
-		    (e->d_name[0] == '.' && t[dlen] != '.'))
-			continue;
-		buf_printf(&full, "%s%s", dir, e->d_name);
-		buf_add(&cand, t, dlen);
-		buf_addstr(&cand, e->d_name);
-		if (stat(buf_cstr(&full), &sb) == 0 && S_ISDIR(sb.st_mode))
-			buf_addch(&cand, '/');
-		buf_free(&full);
-		c->menu = xreallocarray(c->menu, c->nmenu + 1,
-		    sizeof(*c->menu));
-		c->menu[c->nmenu++] = buf_detach(&cand, NULL);
-	}
-	closedir(d);
-	free(dir);
-	if (c->nmenu == 0) {
-		beep();
-		snprintf(c->note, sizeof(c->note), "No file matches '%s'.", t);
-		return;
-	}
-	qsort(c->menu, c->nmenu, sizeof(*c->menu), cmp_str);
-	c->menu_start = 0;
-	if (c->nmenu == 1) {
-		menu_take(c, text, 0);
-		menu_clear(c); /* a Tab on a folder lists what is in it */
-		return;
-	}
-	for (lcp = strlen(c->menu[0]), i = 1; i < c->nmenu; i++) {
-		size_t k = 0;
-
-		while (k < lcp && c->menu[i][k] == c->menu[0][k])
-			k++;
-		lcp = k;
-	}
-	text->len = 0;
-	buf_add(text, c->menu[0], lcp);
-	c->menu_cur = MENU_NONE;
-	free(c->menu_last);
-	c->menu_last = xstrdup(buf_cstr(text));
-	snprintf(c->note, sizeof(c->note), "%zu files: <tab> for each in "
-	    "turn.", c->nmenu);
-}
-
-static void
 field_done(struct ui *ui, const char *text, void *arg)
 {
 	struct compose *c = arg;
@@ -582,7 +357,7 @@ field_done(struct ui *ui, const char *text, void *arg)
 
 	error_clear(&err);
 	c->asking = NULL;
-	menu_clear(c);
+	compose_menu_clear(c);
 	if (f == NULL)
 		return;
 	if (strcmp(f, "Subject") == 0) {
@@ -599,7 +374,7 @@ field_done(struct ui *ui, const char *text, void *arg)
 
 		if (*text == '\0')
 			return;
-		path = expand_home(text);
+		path = compose_expand_home(text);
 		errno = 0;
 		if (stat(path, &sb) < 0 || !S_ISREG(sb.st_mode))
 			ui_message(ui, 1, "cannot attach %s: %s", text,
@@ -636,15 +411,15 @@ ask(struct ui *ui, struct compose *c, const char *field,
 	char label[32];
 
 	c->asking = field;
-	menu_clear(c);
+	compose_menu_clear(c);
 	if (l)
 		mime_addrlist_format(l, &b);
 	snprintf(label, sizeof(label), "%s: ", field);
 	ui_prompt(ui, label, l ? buf_cstr(&b) : initial, field_done, c);
 	if (l)
-		ui_prompt_complete(ui, address_complete);
+		ui_prompt_complete(ui, compose_address_complete);
 	else if (strcmp(field, "Attach") == 0)
-		ui_prompt_complete(ui, path_complete);
+		ui_prompt_complete(ui, compose_path_complete);
 	buf_free(&b);
 }
 
@@ -685,137 +460,6 @@ abort_done(struct ui *ui, const char *text, void *arg)
 	ui_pop(ui);
 }
 
-/* The From addresses the user writes as: each account that can send,
- * its from then its identities, in the config's order. */
-struct ident {
-	size_t account;
-	const char *value;
-};
-
-static size_t
-identities(struct ui *ui, struct ident **v_r)
-{
-	struct ident *v = NULL;
-	size_t i, j, n = 0;
-
-	for (i = 0; i < cache_naccounts(ui->cache); i++) {
-		const struct config_account *a = cache_account(ui->cache,
-		    i)->cfg;
-
-		if (a->from == NULL)
-			continue;
-		v = xreallocarray(v, n + 1 + a->nidentities, sizeof(*v));
-		v[n].account = i;
-		v[n++].value = a->from;
-		for (j = 0; j < a->nidentities; j++) {
-			v[n].account = i;
-			v[n++].value = a->identities[j];
-		}
-	}
-	*v_r = v;
-	return n;
-}
-
-/* From becomes value (a from or identities entry), sent by account. */
-static int
-set_from(struct compose *c, size_t account, const char *value,
-    struct error *err)
-{
-	struct mime_addrlist l = { 0 };
-
-	if (mime_addrlist_parse(value, strlen(value), "from", &l, err) < 0 ||
-	    l.n == 0) {
-		mime_addrlist_free(&l);
-		return -1;
-	}
-	mime_compose_set(&c->m.from.name, l.v[0].name);
-	mime_compose_set(&c->m.from.addr, l.v[0].addr);
-	mime_addrlist_free(&l);
-	c->s.account = account;
-	return 0;
-}
-
-/* F: the next identity (after the one From holds), and its account. */
-static void
-switch_from(struct ui *ui, struct compose *c)
-{
-	struct ident *v;
-	struct error err;
-	size_t n = identities(ui, &v), i, cur = n - 1, alen;
-	const char *addr;
-
-	error_clear(&err);
-	for (i = 0; i < n; i++) {
-		alen = addrbook_addr_of(v[i].value, &addr);
-		if (v[i].account == c->s.account && c->m.from.addr &&
-		    strlen(c->m.from.addr) == alen &&
-		    str_ncasecmp(c->m.from.addr, addr, alen) == 0) {
-			cur = i;
-			break;
-		}
-	}
-	if (n < 2) {
-		ui_message(ui, 1, "No other identity: add 'identities' to an "
-		    "[account] (postie.conf(5)).");
-	} else if (set_from(c, v[(cur + 1) % n].account,
-	    v[(cur + 1) % n].value, &err) < 0) {
-		ui_message(ui, 1, "%s", err.msg);
-	} else {
-		ui_message(ui, 0, "From: %s (sent through %s)",
-		    v[(cur + 1) % n].value,
-		    cache_account(ui->cache, c->s.account)->name);
-	}
-	free(v);
-}
-
-/* 1 if addr (alen bytes) is a mailbox of list, an address list in the
- * form mime_summary gives ("Name <addr>, addr"). */
-static int
-addressed_to(const char *list, const char *addr, size_t alen)
-{
-	const char *p;
-
-	for (p = list; *p; p++)
-		if (str_ncasecmp(p, addr, alen) == 0 &&
-		    (p == list || strchr(" <,", p[-1])) &&
-		    (p[alen] == '\0' || strchr(">,", p[alen])))
-			return 1;
-	return 0;
-}
-
-/*
- * A reply is written as the identity the original was sent to (To, then
- * Cc), looking at the account it came to first: Mutt's reverse_name.
- */
-static void
-reply_identity(struct ui *ui, struct compose *c, const char *raw, size_t len)
-{
-	struct mime_summary *sum = NULL;
-	struct ident *v;
-	struct error err;
-	size_t n, i, pass, alen;
-	const char *addr;
-
-	error_clear(&err);
-	if (mime_summary_parse(raw, len, &sum, &err) < 0)
-		return;
-	n = identities(ui, &v);
-	for (pass = 0; pass < 4; pass++)
-		for (i = 0; i < n; i++) {
-			const char *list = pass % 2 ? sum->cc : sum->to;
-
-			if ((v[i].account == c->s.account) != (pass < 2))
-				continue;
-			alen = addrbook_addr_of(v[i].value, &addr);
-			if (alen > 0 && addressed_to(list, addr, alen) &&
-			    set_from(c, v[i].account, v[i].value, &err) == 0)
-				goto out;
-		}
-out:
-	free(v);
-	mime_summary_free(&sum);
-}
-
 static int
 key(struct ui *ui, struct ui_screen *s, int k)
 {
@@ -823,7 +467,8 @@ key(struct ui *ui, struct ui_screen *s, int k)
 	struct error err;
 
 	error_clear(&err);
-	menu_clear(c); /* a prompt left with Esc leaves its list behind */
+	/* a prompt left with Esc leaves its list behind */
+	compose_menu_clear(c);
 	switch (k) {
 	case 'y':
 		send_now(ui, c);
@@ -857,7 +502,7 @@ key(struct ui *ui, struct ui_screen *s, int k)
 		postpone(ui, c);
 		return 1;
 	case 'F':
-		switch_from(ui, c);
+		compose_switch_from(ui, c);
 		return 1;
 	case 'q':
 		ui_ask_yesno(ui, "Postpone this message? (y/n)", abort_done,
@@ -873,7 +518,7 @@ destroy(struct ui_screen *s)
 	struct compose *c = (struct compose *)s;
 
 	mime_compose_free(&c->m);
-	menu_clear(c);
+	compose_menu_clear(c);
 	free(c);
 }
 
@@ -883,22 +528,6 @@ static const struct ui_screen_ops ops = {
 	.key = key,
 	.destroy = destroy,
 };
-
-/* The user's addresses, for reply-to-all to leave out. */
-static void
-my_addresses(struct ui *ui, struct mime_addrlist *me)
-{
-	struct error err;
-	struct ident *v;
-	size_t n = identities(ui, &v), i;
-
-	for (i = 0; i < n; i++) {
-		error_clear(&err);
-		(void)mime_addrlist_parse(v[i].value, strlen(v[i].value),
-		    "from", me, &err);
-	}
-	free(v);
-}
 
 static void
 signature(struct compose *c, const char *path)
@@ -968,7 +597,7 @@ scr_compose_start(struct ui *ui, size_t account, enum scr_compose_kind kind,
 			ui_message(ui, 1, "%s", err.msg);
 			goto fail;
 		}
-		my_addresses(ui, &me);
+		compose_my_addresses(ui, &me);
 		rc = kind == SCR_COMPOSE_RESUME ? mime_compose_from_message(
 		    raw.data, raw.len, &c->m, &err) :
 		    kind == SCR_COMPOSE_FORWARD ? mime_forward_init(&c->m,
@@ -987,7 +616,7 @@ scr_compose_start(struct ui *ui, size_t account, enum scr_compose_kind kind,
 		else if (kind != SCR_COMPOSE_FORWARD)
 			c->reply_to = msg_id;
 		if (kind != SCR_COMPOSE_RESUME)
-			reply_identity(ui, c, raw.data, raw.len);
+			compose_reply_identity(ui, c, raw.data, raw.len);
 	} else if (mailto && mime_mailto_parse(mailto, &c->m, &err) < 0) {
 		ui_message(ui, 1, "%s", err.msg);
 		goto fail;

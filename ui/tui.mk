@@ -10,6 +10,7 @@ libui_a_SOURCES += \
 	ui/scr_index_int.h \
 	ui/scr_pager_tools.c ui/scr_pager_int.h \
 	ui/scr_help.c ui/scr_compose.c ui/save.c ui/save.h \
+	ui/scr_compose_int.h ui/scr_compose_tab.c ui/scr_compose_from.c \
 	ui/scr_outbox.c
 # the first-run setup form
 libui_a_SOURCES += ui/scr_setup.c ui/setup.c ui/setup.h
