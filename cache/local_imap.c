@@ -204,7 +204,8 @@ queue_expunge(struct cache *c, struct cache_msg_loc *w, uint32_t *uids,
 	size_t i = 0, j;
 	int rc = 0;
 
-	qsort(uids, n, sizeof(*uids), cmp_u32);
+	if (n > 1) /* uids may be NULL when none has a UID */
+		qsort(uids, n, sizeof(*uids), cmp_u32);
 	while (rc == 0 && i < n) {
 		buf_reset(&set);
 		while (i < n && set.len < EXPUNGE_SET_MAX) {

@@ -331,7 +331,8 @@ full_flags(struct fsync *fs, int check_server)
 	fs->nmissing = 0;
 	if (db_msg_each(fs->db, fs->f->id, known_add, fs, fs->err) < 0)
 		return -1;
-	qsort(fs->k, fs->nk, sizeof(*fs->k), cmp_known);
+	if (fs->nk > 1) /* fs->k is NULL in an empty folder */
+		qsort(fs->k, fs->nk, sizeof(*fs->k), cmp_known);
 	hi = fs->nk ? fs->k[fs->nk - 1].uid : 0;
 	/* up to the watermark: the highest UIDs may be the missing ones */
 	if (check_server && fs->f->uidnext > hi + 1)
