@@ -572,6 +572,72 @@ parse_term(struct parser *ps, struct pat_node **out)
 	return string_node(ps, from, prefix, op, buf_detach(&arg, NULL), out);
 }
 
+/*
+ * What a regular expression would cost to compile, or NULL when it is
+ * cheap.  glibc's regcomp copies a subexpression once per repetition, so
+ * repetitions stacked or nested ("m++++", "((a{100}){100})") make a short
+ * pattern take gigabytes.  The cost counts every repetition as if it
+ * were nested in the ones before it: a bound of n costs n + 1, the
+ * others 2, and their product stays under REGEX_COST_MAX, which still
+ * lets a typed pattern have a dozen.  Inside a bracket expression the
+ * characters are literal.
+ */
+#define REGEX_COST_MAX 4096
+static const char *
+regex_too_costly(const char *s)
+{
+	unsigned long cost = 1, f, v;
+	const char *p, *q;
+	char *end;
+	int prev = 0; /* the character before was a repetition */
+
+	for (p = s; *p; p++) {
+		if (*p == '\\') {
+			if (p[1])
+				p++;
+			prev = 0;
+			continue;
+		}
+		if (*p == '[') {
+			p++;
+			if (*p == '^')
+				p++;
+			if (*p == ']')
+				p++;
+			while (*p && *p != ']')
+				p++;
+			if (*p == '\0')
+				break;
+			prev = 0;
+			continue;
+		}
+		if (*p != '*' && *p != '+' && *p != '?' && *p != '{') {
+			prev = 0;
+			continue;
+		}
+		if (prev)
+			return "one repetition right after another";
+		f = 2;
+		if (*p == '{') {
+			for (q = p + 1;; q++) {
+				v = strtoul(q, &end, 10);
+				if (end != q && (v > 255 || v + 1 > f))
+					f = v > 255 ? REGEX_COST_MAX + 1 : v + 1;
+				q = end;
+				if (*q != ',')
+					break;
+			}
+			if (*q == '}')
+				p = q;
+		}
+		cost *= f;
+		if (cost > REGEX_COST_MAX)
+			return "too many or too large repetitions";
+		prev = 1;
+	}
+	return NULL;
+}
+
 /* One PAT_STR: str (taken) checked as a regular expression when it is
  * one. */
 static int
@@ -586,7 +652,15 @@ string_node(struct parser *ps, const char *from, char prefix, char op,
 	n->literal = prefix == '=' || !has_regex_chars(n->str);
 	if (!n->literal) {
 		regex_t re;
-		int rc = regcomp(&re, n->str, REG_EXTENDED | REG_NOSUB);
+		const char *costly = regex_too_costly(n->str);
+		int rc;
+
+		if (costly != NULL) {
+			pat_free(&n);
+			return fail(ps, from, from, "a regular expression with "
+			    "%s (=%c takes the string as it is)", costly, op);
+		}
+		rc = regcomp(&re, n->str, REG_EXTENDED | REG_NOSUB);
 
 		if (rc != 0) {
 			char why[128];

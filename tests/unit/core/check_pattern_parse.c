@@ -119,6 +119,11 @@ static const struct {
 	{ "~U !", "!: '!' needs something to negate at column 4" },
 	{ "~s fo[o", "~s fo[o: not a regular expression (Unmatched [, [^, [:, "
 	  "[., or [=; =s takes the string as it is) at column 1" },
+	{ "~c m++++", "~c m++++: a regular expression with one repetition "
+	  "right after another (=c takes the string as it is) at column 1" },
+	{ "~s a{100}b{100}", "~s a{100}b{100}: a regular expression "
+	  "with too many or too large repetitions (=s takes the string as "
+	  "it is) at column 1" },
 	{ "~f (a|b", "~f (a|b: the parenthesis is never closed at column 4" },
 	{ "^~C x", "^~C: '^' before a pattern is not supported at column 1" },
 	{ "%f group", "%f: address groups (%) are not supported at column 1" },
