@@ -42,12 +42,14 @@ static int
 fail(struct parser *ps, const char *from, const char *where, const char *fmt,
     ...) __attribute__((format(printf, 4, 5)));
 
+#define TERM_SHOWN 48 /* bytes of the faulty term an error shows */
+
 static int
 fail(struct parser *ps, const char *from, const char *where, const char *fmt,
     ...)
 {
 	struct buf why = BUF_INIT;
-	const char *end = ps->p > from ? ps->p : from;
+	const char *end = ps->p > from ? ps->p : from, *cut = "";
 	va_list ap;
 
 	/* The term as typed: to the end of its argument; the whole
@@ -61,11 +63,19 @@ fail(struct parser *ps, const char *from, const char *where, const char *fmt,
 		from = ps->text;
 		end = from + strlen(from);
 	}
+	/* A long term is cut (at a character's start), so the column
+	 * always fits in the sentence. */
+	if (end - from > TERM_SHOWN) {
+		end = from + TERM_SHOWN;
+		while (end > from && ((unsigned char)*end & 0xc0) == 0x80)
+			end--;
+		cut = "...";
+	}
 	va_start(ap, fmt);
 	buf_vprintf(&why, fmt, ap);
 	va_end(ap);
-	error_set(ps->err, "%.*s: %s at column %zu", (int)(end - from), from,
-	    buf_cstr(&why), column(ps, where));
+	error_set(ps->err, "%.*s%s: %s at column %zu", (int)(end - from), from,
+	    cut, buf_cstr(&why), column(ps, where));
 	buf_free(&why);
 	return -1;
 }
