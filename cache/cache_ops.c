@@ -168,14 +168,30 @@ cache_delete(struct cache *c, int64_t msg_id, struct error *err)
 	return cache_set_flags(c, msg_id, MSG_DELETED, 0, err);
 }
 
+/* 0 when dest is a folder of w's account, else -1 with the sentence. */
+static int
+dest_in_account(struct cache *c, const struct cache_msg_loc *w, int64_t dest,
+    struct error *err)
+{
+	struct db_folder df;
+	int got, same;
+
+	if ((got = db_folder_get(c->db, dest, &df, err)) < 0)
+		return -1;
+	same = got > 0 && strcmp(df.account, w->f.account) == 0;
+	if (got > 0)
+		db_folder_clear(&df);
+	return same ? 0 : error_set(err, "no such destination folder in "
+	    "this account");
+}
+
 static int
 move_or_copy(struct cache *c, int64_t msg_id, int64_t dest, int copy,
     struct error *err)
 {
 	const struct cache_local *l;
-	struct db_folder df;
 	struct cache_msg_loc w;
-	int rc = -1, got;
+	int rc = -1;
 
 	if (locate(c, msg_id, &w, err) < 0)
 		return -1;
@@ -186,17 +202,8 @@ move_or_copy(struct cache *c, int64_t msg_id, int64_t dest, int copy,
 		    w.f.account);
 		goto out;
 	}
-	if ((got = db_folder_get(c->db, dest, &df, err)) <= 0 ||
-	    strcmp(df.account, w.f.account) != 0) {
-		if (got > 0)
-			db_folder_clear(&df);
-		if (got == 0 || got > 0)
-			error_set(err, "no such destination folder in this "
-			    "account");
-		goto out;
-	}
-	db_folder_clear(&df);
-	rc = l->move(c, &w, dest, copy, err);
+	if (dest_in_account(c, &w, dest, err) == 0)
+		rc = l->move(c, &w, dest, copy, err);
 out:
 	unlocate(&w);
 	return rc;
@@ -218,10 +225,9 @@ cache_bulk(struct cache *c, const int64_t *ids, size_t n,
 	    0, MSG_SEEN, 0, 0 };
 	const struct cache_local *l;
 	struct cache_msg_loc w;
-	struct db_folder df;
 	size_t i, account;
 	int64_t folder;
-	int rc = 0, got, moving = op == CACHE_BULK_MOVE ||
+	int rc = 0, moving = op == CACHE_BULK_MOVE ||
 	    op == CACHE_BULK_COPY, copy = op == CACHE_BULK_COPY;
 
 	if (n == 0)
@@ -231,18 +237,8 @@ cache_bulk(struct cache *c, const int64_t *ids, size_t n,
 	account = w.account;
 	folder = w.f.id;
 	l = cache_local_of(c, account, err);
-	if (l != NULL && moving) {
-		if ((got = db_folder_get(c->db, dest, &df, err)) > 0) {
-			if (strcmp(df.account, w.f.account) != 0)
-				got = 0;
-			db_folder_clear(&df);
-		}
-		if (got == 0)
-			error_set(err, "no such destination folder in this "
-			    "account");
-		if (got <= 0)
-			l = NULL;
-	}
+	if (l != NULL && moving && dest_in_account(c, &w, dest, err) < 0)
+		l = NULL;
 	unlocate(&w);
 	if (l == NULL)
 		return -1;

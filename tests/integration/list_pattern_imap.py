@@ -8,32 +8,21 @@ flags from the server (\\Flagged, \\Seen) select with ~F and ~U.
 
 Run under tests/server/with-dovecot with $POSTIE.
 """
-import imaplib
 import os
 import shutil
-import ssl
 import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sync_imap import FAILED, check, imap  # noqa: E402
+
 POSTIE = os.environ["POSTIE"]
 ENV = os.environ
-FAILED = []
-
-
-def check(cond, what):
-    print(("ok - " if cond else "FAIL - ") + what, flush=True)
-    if not cond:
-        FAILED.append(what)
-    return cond
 
 
 def append(messages):
-    ctx = ssl.create_default_context(cafile=ENV["POSTIE_TEST_CA"])
-    m = imaplib.IMAP4_SSL(ENV["POSTIE_TEST_NAME"],
-                          int(ENV["POSTIE_TEST_IMAPS_PORT"]),
-                          ssl_context=ctx)
-    m.login("carol", "pw-carol")
+    m = imap("carol")
     for flags, subject, body in messages:
         m.append("INBOX", flags, None,
                  ("From: Ann <ann@example.org>\r\nTo: carol@example.org\r\n"

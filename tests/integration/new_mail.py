@@ -11,37 +11,21 @@
 
 Run under tests/server/with-dovecot with $POSTIE.
 """
-import imaplib
 import os
-import ssl
 import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sync_imap import FAILED, check, imap  # noqa: E402
+
 POSTIE = os.environ["POSTIE"]
 ENV = os.environ
-FAILED = []
 HOSTILE = "x;touch PWNED $(touch PWNED2)"
 
 
-def check(cond, what):
-    print(("ok - " if cond else "FAIL - ") + what, flush=True)
-    if not cond:
-        FAILED.append(what)
-    return cond
-
-
-def imap():
-    ctx = ssl.create_default_context(cafile=ENV["POSTIE_TEST_CA"])
-    m = imaplib.IMAP4_SSL(ENV["POSTIE_TEST_NAME"],
-                          int(ENV["POSTIE_TEST_IMAPS_PORT"]),
-                          ssl_context=ctx)
-    m.login("carol", "pw-carol")
-    return m
-
-
 def append(folder, n, tag):
-    m = imap()
+    m = imap("carol")
     for i in range(n):
         m.append(folder, None, None,
                  ("From: x@example.org\r\nSubject: %s %d\r\n\r\nhi\r\n" %
@@ -89,7 +73,7 @@ def main():
         os.unlink(rec)
         return sorted(lines)
 
-    m = imap()
+    m = imap("carol")
     m.create('"%s"' % HOSTILE)
     m.logout()
     append("INBOX", 2, "first")

@@ -71,12 +71,13 @@ def mutf7_encode(s):
     return "".join(out)
 
 
-def imap():
+def imap(user="alice"):
+    """A session of the harness user over IMAPS (other tests' too)."""
     ctx = ssl.create_default_context(cafile=ENV["POSTIE_TEST_CA"])
     m = imaplib.IMAP4_SSL(ENV["POSTIE_TEST_NAME"],
                           int(ENV["POSTIE_TEST_IMAPS_PORT"]),
                           ssl_context=ctx)
-    m.login("alice", "pw-alice")
+    m.login(user, "pw-" + user)
     return m
 
 

@@ -15,25 +15,18 @@
       exit 0 when postie's queue of changes is empty and something was
       sent.
 """
-import imaplib
 import os
 import socket
 import sqlite3
-import ssl
 import sys
 import threading
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "integration"))
+from sync_imap import imap  # noqa: E402
+
 ENV = os.environ
-
-
-def imap():
-    ctx = ssl.create_default_context(cafile=ENV["POSTIE_TEST_CA"])
-    m = imaplib.IMAP4_SSL(ENV["POSTIE_TEST_NAME"],
-                          int(ENV["POSTIE_TEST_IMAPS_PORT"]),
-                          ssl_context=ctx)
-    m.login("carol", "pw-carol")
-    return m
 
 
 def relay(src, dst, log):
@@ -101,7 +94,7 @@ def fill(n, prefix):
 
 
 def count(folder, prefix):
-    m = imap()
+    m = imap("carol")
     m.select('"%s"' % folder, readonly=True)
     typ, data = m.search(None, "SUBJECT", '"%s "' % prefix)
     m.logout()
@@ -116,7 +109,7 @@ def main(a):
     elif a[1] == "count":
         count(a[2], a[3])
     elif a[1] == "create":
-        m = imap()
+        m = imap("carol")
         m.create(a[2])
         m.logout()
     elif a[1] == "pending":

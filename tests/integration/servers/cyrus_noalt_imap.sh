@@ -2,10 +2,5 @@
 # tests/integration/imap.itest against cyrus-noalt instead of Dovecot
 # (tests/server/README.md, "Other servers"); SKIP when its Debian packages
 # cannot be had.
-# tools/check's sanitizer pass runs only the IMAP runs against the other
-# servers (the parsers meet their bytes); the rest would add minutes to it.
-if [ "${POSTIE_OTHER_SERVERS:-all}" = imap ]; then
-	echo "skipped: POSTIE_OTHER_SERVERS=imap"; exit 77
-fi
 exec /bin/sh "$top_srcdir/tests/server/with-cyrus-noalt" \
     "$top_srcdir/tests/integration/imap.itest"
