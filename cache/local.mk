@@ -18,7 +18,7 @@ libcache_a_CPPFLAGS = $(AM_CPPFLAGS) $(SQLITE_CFLAGS)
 # The IMAP driver: session and folders, queued changes, the bulk fill.
 libcache_a_SOURCES += cache/sync_imap.c cache/sync_imap_folder.c \
 	cache/sync_imap_list.c \
-	cache/sync_imap_ops.c cache/sync_imap.h
+	cache/sync_imap_ops.c cache/sync_imap_idle.c cache/sync_imap.h
 libcache_a_SOURCES += cache/sync_imap_bulk.c cache/sync_imap_fill.c \
 	cache/sync_imap_bulk_int.h
 libcache_a_SOURCES += cache/pop3_fetch.c cache/pop3_fetch.h

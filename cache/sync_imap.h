@@ -2,7 +2,7 @@
  * sync_imap: private to the IMAP driver (sync_imap.c: connection, the
  * pass over the folders; sync_imap_list.c: folder list;
  * sync_imap_folder.c: one folder's sync; sync_imap_ops.c: bodies,
- * queued ops, idle).
+ * queued ops; sync_imap_idle.c: idle, logout).
  */
 #ifndef POSTIE_CACHE_SYNC_IMAP_H
 #define POSTIE_CACHE_SYNC_IMAP_H
@@ -189,6 +189,9 @@ int si_bulk_stop(struct si_bulk **b, struct error *err);
 int si_bulk_fetch(struct si_bulk *b, const struct si_fill *f, uint32_t lo,
     uint32_t hi, uint32_t *fetched_r);
 
+/* After a failed command: drops a dead session so the next call
+ * reconnects; 1 if it was a connection failure. */
+int si_dead(struct cache_sync_ctx *ctx, struct si *s);
 int si_replay_op(struct cache_sync_ctx *ctx, const struct db_op *op,
     struct error *err);
 int si_idle(struct cache_sync_ctx *ctx, int timeout_ms, struct error *err);

@@ -2,6 +2,7 @@
 #include <config.h> /* the build's, for _GNU_SOURCE */
 
 #include "core/config.h"
+#include "core/config_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,16 +25,6 @@
 /* Bounds that keep the duplicate checks cheap on hostile input. */
 #define CONFIG_MAX_ACCOUNTS 1000
 #define CONFIG_MAX_KEYS 1000
-#define CONFIG_MAX_SEARCHES 1000
-
-enum akey {
-	K_PROTOCOL, K_HOST, K_PORT, K_TLS, K_USER, K_PASSWORD,
-	K_PASSWORD_COMMAND, K_CA_FILE, K_TLS_FINGERPRINT, K_ALLOW_PLAINTEXT,
-	K_TIMEOUT, K_KEEP_ON_SERVER, K_KEEP_DAYS, K_APOP, K_MAILDIR,
-	K_ASSUMED_CHARSET, K_FROM, K_SMTP_HOST, K_SMTP_PORT, K_SMTP_TLS,
-	K_SMTP_USER, K_SMTP_PASSWORD_COMMAND, K_SENT_FOLDER, K_DRAFTS_FOLDER,
-	K_SIGNATURE, K_IDENTITIES, K_NAKEYS
-};
 
 static const char *const akey_names[K_NAKEYS] = {
 	"protocol", "host", "port", "tls", "user", "password",
@@ -44,37 +35,14 @@ static const char *const akey_names[K_NAKEYS] = {
 	"signature", "identities",
 };
 
-enum gkey { G_THEME, G_ASSUMED_CHARSET, G_PREFER, G_EDITOR, G_FORWARD,
-	G_QUERY_COMMAND, G_TEXT_FLOWED, G_OPEN_COMMAND, G_PAGER_FILTER,
-	G_NEW_MAIL_COMMAND, G_NGKEYS };
-
 static const char *const gkey_names[G_NGKEYS] = {
 	"theme", "assumed_charset", "prefer", "editor", "forward",
 	"query_command", "text_flowed", "open_command", "pager_filter",
 	"new_mail_command",
 };
 
-enum section { S_NONE, S_GENERAL, S_ACCOUNT, S_KEYS, S_SEARCHES };
-
-struct parser {
-	const char *path;
-	struct config *cfg;
-	struct error *err;
-	int lineno;
-	enum section sec;
-	int seen_general, seen_keys, seen_searches;
-	int gline[G_NGKEYS];
-	/* Line of each key of the current account (0 = not set). */
-	int aline[K_NAKEYS];
-	struct config_account *acct;
-};
-
-static int
-perr(struct parser *p, int line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-perr(struct parser *p, int line, const char *fmt, ...)
+int
+config_perr(struct parser *p, int line, const char *fmt, ...)
 {
 	char msg[ERROR_MAX];
 	va_list ap;
@@ -106,8 +74,8 @@ is_name_char(int c)
 	    (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
 }
 
-static int
-valid_name(const char *s)
+int
+config_valid_name(const char *s)
 {
 	if (*s == '\0')
 		return 0;
@@ -436,7 +404,7 @@ account_key(struct parser *p, const char *key, const char *v)
 	case K_APOP:
 		return set_bool(p, key, v, &a->apop);
 	case K_ASSUMED_CHARSET:
-		if (!valid_name(v))
+		if (!config_valid_name(v))
 			return perr(p, p->lineno, "'assumed_charset' in %s is "
 			    "not a charset name: '%s'", sec, v);
 		a->assumed_charset = xstrdup(v);
@@ -467,7 +435,7 @@ general_key(struct parser *p, const char *key, const char *v)
 		cfg->theme = xstrdup(v);
 		return 0;
 	case G_ASSUMED_CHARSET:
-		if (!valid_name(v))
+		if (!config_valid_name(v))
 			return perr(p, p->lineno, "'assumed_charset' in "
 			    "[general] is not a charset name: '%s'", v);
 		cfg->assumed_charset = xstrdup(v);
@@ -530,107 +498,6 @@ keys_key(struct parser *p, const char *key, const char *v)
 	cfg->keys[cfg->nkeys].command = xstrdup(v);
 	cfg->keys[cfg->nkeys].line = p->lineno;
 	cfg->nkeys++;
-	return 0;
-}
-
-/* Where the scope of a saved search ends (its colon), or NULL when the
- * value is a pattern alone: text before the first colon that holds a
- * pattern character is part of the pattern ("~s re: hello"). */
-static const char *
-scope_end(const char *v)
-{
-	const char *colon = strchr(v, ':');
-
-	if (colon == NULL || colon == v)
-		return NULL;
-	if (strcspn(v, "~=!|()\"'") < (size_t)(colon - v))
-		return NULL;
-	return colon;
-}
-
-static int
-searches_key(struct parser *p, const char *key, const char *v)
-{
-	struct config *cfg = p->cfg;
-	struct config_search *sr;
-	struct pat_node *tree = NULL;
-	struct error perr_;
-	const char *end = scope_end(v), *pat = end ? end + 1 : v, *s;
-	size_t i;
-
-	if (!valid_name(key))
-		return perr(p, p->lineno, "search name '%s' may only contain "
-		    "letters, digits, '.', '_' and '-'", key);
-	if (cfg->nsearches == CONFIG_MAX_SEARCHES)
-		return perr(p, p->lineno, "more than %d saved searches",
-		    CONFIG_MAX_SEARCHES);
-	for (i = 0; i < cfg->nsearches; i++)
-		if (strcmp(cfg->searches[i].name, key) == 0)
-			return perr(p, p->lineno, "search '%s' is defined "
-			    "twice in [searches] (first on line %d)", key,
-			    cfg->searches[i].line);
-	pat += strspn(pat, " \t");
-	error_clear(&perr_);
-	if (pat_parse(pat, time(NULL), &tree, &perr_) < 0)
-		return perr(p, p->lineno, "the pattern of search '%s': "
-		    "%s", key, perr_.msg);
-	pat_free(&tree);
-	cfg->searches = xreallocarray(cfg->searches, cfg->nsearches + 1,
-	    sizeof(*cfg->searches));
-	sr = &cfg->searches[cfg->nsearches++];
-	memset(sr, 0, sizeof(*sr));
-	sr->name = xstrdup(key);
-	sr->pattern = xstrdup(pat);
-	sr->line = p->lineno;
-	/* The scope: ACCOUNT[/FOLDER] items between commas; accounts are
-	 * checked once the whole file is read (finish_searches). */
-	for (s = v; end && s < end;) {
-		const char *comma = memchr(s, ',', (size_t)(end - s));
-		const char *e = comma ? comma : end, *slash;
-		struct config_scope *sc;
-
-		while (s < e && (*s == ' ' || *s == '\t'))
-			s++;
-		while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-			e--;
-		if (e == s)
-			return perr(p, p->lineno, "empty account in the scope "
-			    "of search '%s' (write ACCOUNT[/FOLDER],... : "
-			    "PATTERN)", key);
-		sr->scope = xreallocarray(sr->scope, sr->nscope + 1,
-		    sizeof(*sr->scope));
-		sc = &sr->scope[sr->nscope++];
-		slash = memchr(s, '/', (size_t)(e - s));
-		sc->account = xstrndup(s, (size_t)((slash ? slash : e) - s));
-		sc->folder = slash && slash + 1 < e ?
-		    xstrndup(slash + 1, (size_t)(e - slash - 1)) : NULL;
-		s = comma ? comma + 1 : end;
-	}
-	return 0;
-}
-
-/* Every account a search names exists, and no search has an account's
- * name (`postie list NAME` takes either). */
-static int
-finish_searches(struct parser *p)
-{
-	const struct config *cfg = p->cfg;
-	size_t i, k;
-
-	for (i = 0; i < cfg->nsearches; i++) {
-		const struct config_search *sr = &cfg->searches[i];
-
-		if (config_account(cfg, sr->name) != NULL)
-			return perr(p, sr->line, "search '%s' has the name of "
-			    "an account; give it another", sr->name);
-		for (k = 0; k < sr->nscope; k++)
-			if (config_account(cfg, sr->scope[k].account) == NULL)
-				return perr(p, sr->line, "search '%s' names "
-				    "no account '%s' (before the ':' come "
-				    "accounts: ACCOUNT[/FOLDER],... : PATTERN; "
-				    "quote a word with a colon in it)",
-				    sr->name, sr->scope[k].account);
-	}
 	return 0;
 }
 
@@ -732,7 +599,7 @@ start_section(struct parser *p, char *name)
 		return perr(p, p->lineno, "unknown section [%s] (expected "
 		    "[general], [account NAME], [keys] or [searches])", name);
 	name = str_trim(name + 7);
-	if (!valid_name(name))
+	if (!config_valid_name(name))
 		return perr(p, p->lineno, "account name '%s' may only contain "
 		    "letters, digits, '.', '_' and '-'", name);
 	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
@@ -868,7 +735,7 @@ parse_line(struct parser *p, char *line)
 	else if (p->sec == S_KEYS)
 		rc = keys_key(p, buf_cstr(&key), buf_cstr(&val));
 	else if (p->sec == S_SEARCHES)
-		rc = searches_key(p, buf_cstr(&key), buf_cstr(&val));
+		rc = config_searches_key(p, buf_cstr(&key), buf_cstr(&val));
 	else
 		rc = account_key(p, buf_cstr(&key), buf_cstr(&val));
 out:
@@ -919,7 +786,7 @@ parse(const char *path, const char *text, size_t len, int mode,
 		if (parse_line(&p, line.data) < 0)
 			goto out;
 	}
-	if (finish_account(&p) < 0 || finish_searches(&p) < 0)
+	if (finish_account(&p) < 0 || config_finish_searches(&p) < 0)
 		goto out;
 	if (mode >= 0 && (mode & (S_IRGRP | S_IROTH))) {
 		for (i = 0; i < cfg->naccounts; i++) {

@@ -3,7 +3,8 @@ libcore_a_SOURCES = \
 	core/bgprio.c core/bgprio.h \
 	core/buf.c core/buf.h \
 	core/clock.c core/clock.h \
-	core/config.c core/config_parse.c core/config.h \
+	core/config.c core/config_parse.c core/config_search.c \
+	core/config_int.h core/config.h \
 	core/error.c core/error.h \
 	core/hash.c core/hash.h \
 	core/log.c core/log.h \
