@@ -441,6 +441,18 @@ outbox_retry_now(struct db *db, int64_t id, struct error *err)
 	return sqlite3_changes(db->sq) > 0;
 }
 
+int
+outbox_due_now(struct db *db, const char *account, struct error *err)
+{
+	sqlite3_stmt *st;
+
+	if (prep(db, "UPDATE outbox SET next_try = 0 WHERE account = ? AND"
+	    " state = 0 AND next_try > 0", &st, err) < 0)
+		return -1;
+	db_bind_str(st, 1, account);
+	return done(db, st, err);
+}
+
 /* 1 when a record names file, 0 when none does. */
 static int
 known(struct db *db, const char *file, struct error *err)

@@ -104,6 +104,12 @@ int outbox_remove(struct db *db, const char *dir, int64_t id,
 int outbox_drop(struct db *db, const char *dir, int64_t id,
     struct error *err);
 int outbox_retry_now(struct db *db, int64_t id, struct error *err);
+/* The account's queued messages due at once, their attempts kept (so a
+ * later back-off still grows): called when the account's server is
+ * reached again after it was not, so mail written offline goes on the
+ * first sync that works rather than when a back-off of up to an hour
+ * ends. */
+int outbox_due_now(struct db *db, const char *account, struct error *err);
 /* The sender's queued -> sending: 1 when it got the message, 0 when the
  * user dropped or another sender claimed it first. */
 int outbox_claim(struct db *db, int64_t id, struct error *err);

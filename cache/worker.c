@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cache/cache_int.h"
+#include "cache/outbox.h"
 #include "cache/send.h"
 #include "cache/worker_int.h"
 #include "core/log.h"
@@ -241,8 +242,15 @@ do_sync(struct worker *w, const struct worker_req *r)
 
 		replay_ops(w, 0);
 		/* A sync also sends what waits; a message that cannot go
-		 * now is the outbox's to show, not a failed sync. */
+		 * now is the outbox's to show, not a failed sync.  Back
+		 * online after an error: what waited on the connection goes
+		 * now, not when its back-off ends. */
 		error_clear(&serr);
+		if (!w->online &&
+		    outbox_due_now(w->ctx.db, w->ctx.acct->name, &serr) < 0) {
+			log_warn("%s: %s", w->ctx.acct->name, serr.msg);
+			error_clear(&serr);
+		}
 		(void)send_outbox(w, &serr);
 		db_account_set(w->ctx.db, w->ctx.acct->name, time(NULL), NULL,
 		    NULL);
