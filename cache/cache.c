@@ -325,6 +325,24 @@ cache_folder_find(struct cache *c, size_t account, const char *name,
 }
 
 int
+cache_folder_leave(struct cache *c, int64_t folder_id, struct error *err)
+{
+	return db_folder_mark_old(c->db, folder_id, err);
+}
+
+int64_t
+cache_folder_old_mark(struct cache *c, int64_t folder_id)
+{
+	struct error err;
+	int64_t mark;
+
+	error_clear(&err);
+	if (db_folder_old_mark(c->db, folder_id, &mark, &err) < 0)
+		return 0; /* shown as new: nothing is lost by that */
+	return mark;
+}
+
+int
 cache_reconcile(struct cache *c, size_t account, struct error *err)
 {
 	const struct cache_local *l;

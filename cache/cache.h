@@ -172,6 +172,13 @@ void cache_folders_free(struct cache_folder **f, size_t n);
  * folder" error when absent from the cache. */
 int cache_folder_find(struct cache *c, size_t account, const char *name,
     int64_t *id_r, struct error *err);
+/* The user leaves the folder in the reader: its unread messages become
+ * old (Mutt's mark_old; the ~O pattern, `O` in the index), and only mail
+ * that arrives after this is new (~N). */
+int cache_folder_leave(struct cache *c, int64_t folder_id,
+    struct error *err);
+/* The highest message id that is old in the folder, 0 when none is. */
+int64_t cache_folder_old_mark(struct cache *c, int64_t folder_id);
 /* Re-reads a POP3 account's Maildir (files added, removed, re-flagged
  * by other programs) into the index.  cache_open() does it once. */
 int cache_reconcile(struct cache *c, size_t account, struct error *err);

@@ -130,6 +130,10 @@ static const char *const migrations[DB_SCHEMA_VERSION] = {
 	 * session: the MSG_* flags it does not keep, and read-only */
 	"ALTER TABLE folders ADD COLUMN noflags INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE folders ADD COLUMN readonly INTEGER NOT NULL DEFAULT 0;",
+	/* 7: the highest message id the reader showed when the user last
+	 * left the folder: unread messages up to it are "old", as Mutt's
+	 * mark_old has it (db_folder_mark_old) */
+	"ALTER TABLE folders ADD COLUMN old_mark INTEGER NOT NULL DEFAULT 0;",
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
@@ -858,6 +862,34 @@ db_folder_delete(struct db *db, int64_t id, struct error *err)
 	if (exec_id(db, "DELETE FROM messages WHERE folder = ?", id, err) < 0)
 		return -1;
 	return exec_id(db, "DELETE FROM folders WHERE id = ?", id, err);
+}
+
+int
+db_folder_mark_old(struct db *db, int64_t id, struct error *err)
+{
+	return exec_id(db, "UPDATE folders SET old_mark = (SELECT"
+	    " coalesce(max(id), 0) FROM messages WHERE folder = ?1)"
+	    " WHERE id = ?1", id, err);
+}
+
+int
+db_folder_old_mark(struct db *db, int64_t id, int64_t *mark_r,
+    struct error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*mark_r = 0;
+	if (sqlite3_prepare_v2(db->sq, "SELECT old_mark FROM folders"
+	    " WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
+		return db_fail(db, err, "prepare");
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*mark_r = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
+	    db_fail(db, err, "read");
 }
 
 void

@@ -34,7 +34,7 @@
 
 #include "core/error.h"
 
-#define DB_SCHEMA_VERSION 6
+#define DB_SCHEMA_VERSION 7
 
 /* Message flags (stored as a bit set). */
 #define MSG_SEEN     0x01u
@@ -215,6 +215,12 @@ int db_folder_counts(struct db *db, struct db_folder *list, size_t n,
 int db_folder_reset(struct db *db, int64_t id, struct error *err);
 /* Removes the folder and its messages. */
 int db_folder_delete(struct db *db, int64_t id, struct error *err);
+/* The user leaves the folder: its messages as of now are no longer new,
+ * and those still unread become old (the ~N and ~O patterns). */
+int db_folder_mark_old(struct db *db, int64_t id, struct error *err);
+/* The highest message id that is old in the folder (0: none is). */
+int db_folder_old_mark(struct db *db, int64_t id, int64_t *mark_r,
+    struct error *err);
 void db_folder_clear(struct db_folder *f);
 void db_folders_free(struct db_folder **list, size_t n);
 

@@ -664,12 +664,18 @@ compile_flag(struct pattern *p, char op)
 	switch (op) {
 	/* Exactly the partial index's condition (messages_unread), so
 	 * that unread mail is found through it. */
-	case 'N': case 'U': sql = "m.flags & 1 = 0"; break;
+	case 'U': sql = "m.flags & 1 = 0"; break;
+	/* New and old split the unread at the folder's old_mark (what
+	 * the reader showed when the user last left the folder); the
+	 * first term stays the partial index's condition. */
+	case 'N': sql = "(m.flags & 1 = 0 AND m.id > (SELECT f.old_mark"
+	    " FROM folders f WHERE f.id = m.folder))"; break;
+	case 'O': sql = "(m.flags & 1 = 0 AND m.id <= (SELECT f.old_mark"
+	    " FROM folders f WHERE f.id = m.folder))"; break;
 	case 'R': sql = "m.flags & 1 <> 0"; break;
 	case 'Q': sql = "m.flags & 2 <> 0"; break;
 	case 'F': sql = "m.flags & 4 <> 0"; break;
 	case 'D': sql = "m.flags & 8 <> 0"; break;
-	case 'O': sql = "0"; break;
 	case 'T': sql = "postie_tagged(m.id)"; break;
 	}
 	buf_addstr(&p->where, sql);

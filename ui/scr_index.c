@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "core/str.h"
+#include "core/log.h"
 #include "core/xalloc.h"
 #include "ui/scr_index_int.h"
 
@@ -100,7 +101,8 @@ idx_load(struct ui *ui, struct idx *x)
 	x->gen = current_gen(ui, x);
 	if (x->folder_id == 0) {
 		/* not in the cache yet: x->err says so */
-	} else if (cache_index_open(ui->cache, x->folder_id, x->sort,
+	} else if ((x->old_mark = cache_folder_old_mark(ui->cache,
+	    x->folder_id)), cache_index_open(ui->cache, x->folder_id, x->sort,
 	    x->reverse, &x->ix, &err) < 0) {
 		str_lcpy(x->err, err.msg, sizeof(x->err));
 	} else {
@@ -197,7 +199,7 @@ draw_row(struct ui *ui, struct idx *x, size_t row, int y)
 		attr = ui->attr[THEME_NEW];
 	else
 		attr = ui->attr[THEME_NORMAL];
-	fl[0] = r->flags & MSG_SEEN ? ' ' : 'N';
+	fl[0] = r->flags & MSG_SEEN ? ' ' : r->id <= x->old_mark ? 'O' : 'N';
 	fl[1] = r->flags & MSG_FLAGGED ? 'F' : ' ';
 	fl[2] = r->flags & MSG_ANSWERED ? 'R' : ' ';
 	fl[3] = r->flags & MSG_DELETED ? 'D' : ' ';
@@ -606,7 +608,13 @@ static void
 destroy(struct ui_screen *s)
 {
 	struct idx *x = (struct idx *)s;
+	struct error err;
 
+	/* Leaving the folder: what it showed is no longer new. */
+	error_clear(&err);
+	if (x->folder_id && cache_folder_leave(x->cache, x->folder_id,
+	    &err) < 0)
+		log_warn("%s", err.msg);
 	index_free(&x->ix);
 	free(x->folder_name);
 	free(x->rows);
@@ -639,6 +647,7 @@ scr_index_new(struct ui *ui, size_t account, int64_t folder_id,
 	x->account = account;
 	x->folder_id = folder_id;
 	x->folder_name = xstrdup(folder_name);
+	x->cache = ui->cache;
 	x->sort = INDEX_SORT_DATE;
 	idx_load(ui, x);
 	/* Answer from disk, and ask the worker for what is new

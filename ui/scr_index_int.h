@@ -45,6 +45,8 @@ struct idx {
 	size_t ntoggled;
 	int collapse_all;
 	uint64_t gen;       /* the folder's generation at the last load */
+	int64_t old_mark;   /* unread messages up to this id are old */
+	struct cache *cache; /* to mark the folder's mail old when left */
 	uint64_t ticket;    /* the folder's first sync, until it is done */
 	enum ui_cmd_id asking; /* the command whose prompt is open */
 	void (*then)(struct ui *, void *); /* after the expunge question */

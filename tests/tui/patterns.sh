@@ -2,7 +2,8 @@
 # Mutt's patterns in the limit (l) and search (/) of the index: by date
 # (relative and absolute), by flag, both at once; a quoted phrase finds
 # the phrase only ("Person 3" is not "Person 39"), plain words stay
-# prefixes; a bad pattern says where.
+# prefixes; a bad pattern says where; ~N and ~O split the unread at the
+# last time the folder was left.
 . "$top_srcdir/tests/tui/lib.sh"
 
 MD="$TUI_DIR/maildir"
@@ -81,4 +82,29 @@ tui_keys =
 tui_cmd "search ~F"
 wait_until cursor_on "fresh flagged" || tui_fail "search ~F did not find the flagged message"
 tui_pass "search ~F"
+
+# --- new and old: the unread mail shown when the folder was left is old
+# the next time (O in the index, ~O), mail that arrived since is new ---
+tui_cmd "limit ~N"
+tui_expect "home/INBOX: 2 messages"
+tui_keys Q
+tui_expect "postie-exit=0"
+tmx kill-server
+msg "" 1 "arrived since"
+tui_start -c "$CFG" -a home -f INBOX
+tui_expect "home/INBOX: 6 messages"
+tui_screen | grep -q "^.*O .*old unread" ||
+    tui_fail "the unread message seen before is not marked O"
+tui_screen | grep -q "^.*N .*arrived since" ||
+    tui_fail "the message that arrived since is not marked N"
+tui_cmd "limit ~O"
+tui_expect "home/INBOX: 2 messages"
+tui_expect "fresh unread"
+tui_expect_not "arrived since"
+tui_cmd "limit ~N"
+tui_expect "home/INBOX: 1 message "
+tui_expect "arrived since"
+tui_cmd "limit ~U"
+tui_expect "home/INBOX: 3 messages"
+tui_pass "~N new since the folder was last left, ~O old, ~U both"
 tui_keys Q

@@ -211,6 +211,32 @@ START_TEST(test_cases)
 }
 END_TEST
 
+/* Leaving a folder makes its unread mail old; what arrives later is
+ * new; each folder keeps its own mark. */
+START_TEST(test_new_old)
+{
+	struct error err;
+	int64_t mark = -1;
+
+	error_clear(&err);
+	ck_assert_int_eq(db_folder_old_mark(db, f1, &mark, &err), 0);
+	ck_assert_int_eq(mark, 0);
+	ck_assert_int_eq(db_folder_mark_old(db, f1, &err), 0);
+	ck_assert_int_eq(db_folder_old_mark(db, f1, &mark, &err), 0);
+	ck_assert_int_eq(mark, id[4]);
+	expect(f1, "~N", "");
+	expect(f1, "~O", "23");
+	expect(f1, "~U", "23");
+	expect(f2, "~N", "5");
+	expect(f2, "~O", "");
+	id[5] = add(f1, "eve@example.org", NULL, NULL, "Arrived later",
+	    NOW, 0, 100, 0, NULL, NULL, NULL);
+	expect(f1, "~N", "5");
+	expect(f1, "~O", "23");
+	expect(f1, "~O | ~N", "235");
+}
+END_TEST
+
 START_TEST(test_all_folders)
 {
 	expect(0, "~f alice", "15");
@@ -260,6 +286,7 @@ main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_loop_test(tc, test_cases, 0,
 	    sizeof(cases) / sizeof(cases[0]));
+	tcase_add_test(tc, test_new_old);
 	tcase_add_test(tc, test_all_folders);
 	tcase_add_test(tc, test_bound);
 	tcase_add_test(tc, test_parse_error);
