@@ -407,9 +407,6 @@ theme_list(char ***names_r, size_t *n_r)
 	buf_reset(&b);
 	buf_printf(&b, "%s/themes", POSTIE_DATADIR);
 	list_dir(b.data, names_r, n_r);
-#ifdef POSTIE_SRC_THEMES
-	list_dir(POSTIE_SRC_THEMES, names_r, n_r);
-#endif
 	buf_free(&b);
 	if (*n_r)
 		qsort(*names_r, *n_r, sizeof(**names_r), cmp_str);
