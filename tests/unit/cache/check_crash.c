@@ -187,7 +187,13 @@ START_TEST(kill_during_delivery)
 		if ((pid = fork()) == 0)
 			child(cfg);
 		ck_assert_int_gt(pid, 0);
-		usleep(20000 + (useconds_t)(random() % 60000));
+		/* A kill at a random point of the delivery; until the
+		 * first message is whole, later ones (a busy machine
+		 * starts the child slowly), so that some rounds kill
+		 * in the middle of the work rather than before it. */
+		usleep(20000 + (useconds_t)(random() % 60000) +
+		    (delivered ? 0 : (useconds_t)(round < 40 ? round : 40) *
+		    50000));
 		ck_assert_int_eq(kill(pid, SIGKILL), 0);
 		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 		ck_assert_msg(WIFSIGNALED(status), "the child failed early "
