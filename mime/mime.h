@@ -198,6 +198,66 @@ char *mime_safe_filename(const char *name, size_t index);
 
 
 /* ------------------------------------------------------------------ */
+/* The MIME parts, one by one (the pager's attachment list).           */
+
+struct mime_partinfo {
+	int depth;           /* 0: the message itself; a child is one more */
+	const char *type;    /* lower-case "type/subtype" */
+	const char *charset; /* the charset label, cleaned, "" if none */
+	const char *name;    /* file name, decoded and cleaned, "" if none */
+	int attachment;      /* Content-Disposition: attachment */
+	int container;       /* multipart/... or message/rfc822: the parts
+	                      * under it follow it, one depth deeper */
+	size_t size;         /* decoded size in bytes of the part's body */
+};
+
+struct mime_parts {
+	struct mime_partinfo *v; /* in tree order (depth first) */
+	size_t n;
+	struct mime_parts_priv *priv; /* private */
+};
+
+/*
+ * Lists every part of raw[0..len) in tree order, with the limits and the
+ * damaged-structure rules of mime_render.  Keeps a private copy of raw.
+ * Returns 0 and sets *parts_r (free with mime_parts_free), -1 if raw is
+ * NULL.
+ */
+int mime_parts_parse(const char *raw, size_t len, struct mime_parts **parts_r,
+    struct error *err);
+void mime_parts_free(struct mime_parts **parts);
+/* Appends the decoded bytes (transfer encoding undone, charset untouched)
+ * of part i; a container's own body as stored.  0, or -1 out of range. */
+int mime_part_data(const struct mime_parts *parts, size_t i, struct buf *out,
+    struct error *err);
+/*
+ * Appends part i as a message of its own, for mime_render to show it
+ * alone: a message/rfc822 part is the enclosed message; any other part
+ * is its Content-* header fields, an empty line and its body as stored.
+ * 0, or -1 out of range.
+ */
+int mime_part_message(const struct mime_parts *parts, size_t i,
+    struct buf *out, struct error *err);
+/* Appends the value of parameter name of part i's Content-Type (as
+ * mime_attachment_param: NOT cleaned) and returns 1; 0 when absent. */
+int mime_part_param(const struct mime_parts *parts, size_t i,
+    const char *name, struct buf *out);
+
+/* ------------------------------------------------------------------ */
+/* mbox (mboxrd), for saving and piping several messages as one file.  */
+
+/*
+ * Appends raw[0..len) as one mboxrd entry: "From SENDER DATE" (SENDER
+ * the envelope address, the Return-Path or the first From address, else
+ * MAILER-DAEMON, without blanks or controls; DATE in asctime form, UTC,
+ * from the Date field, else now), the message with LF line ends and one
+ * '>' more before every line that reads ">*From ", a line end if the
+ * message lacks one, and an empty line.  now is the fallback date.
+ */
+void mime_mbox_entry(const char *raw, size_t len, time_t now,
+    struct buf *out);
+
+/* ------------------------------------------------------------------ */
 /* Building blocks, exported for the cache, the UI and the fuzzers.    */
 
 /*

@@ -5,7 +5,8 @@ MIME_UNIT_TESTS = \
 	tests/unit/mime/check_mime_summary \
 	tests/unit/mime/check_mime_corpus \
 	tests/unit/mime/check_mime_write \
-	tests/unit/mime/check_mime_reply
+	tests/unit/mime/check_mime_reply \
+	tests/unit/mime/check_mime_parts
 check_PROGRAMS += $(MIME_UNIT_TESTS)
 TESTS += $(MIME_UNIT_TESTS) tests/unit/mime/check_view.sh
 dist_check_SCRIPTS += tests/unit/mime/check_view.sh
@@ -40,3 +41,6 @@ MIME_UNIT_TESTS += tests/unit/mime/check_submit7
 tests_unit_mime_check_submit7_SOURCES = tests/unit/mime/check_submit7.c
 tests_unit_mime_check_submit7_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_mime_check_submit7_LDADD = $(MIME_LIBS) $(UNIT_LIBS)
+tests_unit_mime_check_mime_parts_SOURCES = tests/unit/mime/check_mime_parts.c
+tests_unit_mime_check_mime_parts_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_mime_check_mime_parts_LDADD = $(MIME_LIBS) $(UNIT_LIBS)
