@@ -233,7 +233,9 @@ int mime_part_data(const struct mime_parts *parts, size_t i, struct buf *out,
 /*
  * Appends part i as a message of its own, for mime_render to show it
  * alone: a message/rfc822 part is the enclosed message; any other part
- * is its Content-* header fields, an empty line and its body as stored.
+ * is its Content-Type and Content-Transfer-Encoding fields (not its
+ * disposition: alone, it is the text to show), an empty line and its
+ * body as stored.
  * 0, or -1 out of range.
  */
 int mime_part_message(const struct mime_parts *parts, size_t i,

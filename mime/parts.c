@@ -159,8 +159,12 @@ mime_part_message(const struct mime_parts *ps, size_t i, struct buf *out,
 			buf_add(out, p->body, p->body_len);
 		return 0;
 	}
+	/* Not its Content-Disposition: shown alone, an attachment is the
+	 * text to read. */
 	for (k = 0; k < p->hdr.n; k++)
-		if (str_ncasecmp(p->hdr.v[k].name, "content-", 8) == 0) {
+		if (str_casecmp(p->hdr.v[k].name, "content-type") == 0 ||
+		    str_casecmp(p->hdr.v[k].name,
+		    "content-transfer-encoding") == 0) {
 			buf_add(out, p->hdr.v[k].name, p->hdr.v[k].nlen);
 			buf_addstr(out, ": ");
 			buf_add(out, p->hdr.v[k].value, p->hdr.v[k].vlen);

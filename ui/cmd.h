@@ -31,9 +31,10 @@
 #define UI_CTX_HELP 0x10u
 #define UI_CTX_COMPOSE 0x20u
 #define UI_CTX_OUTBOX 0x40u
-#define UI_CTX_ALL 0x7fu
+#define UI_CTX_PARTS 0x80u /* a message's MIME parts (v in the pager) */
+#define UI_CTX_ALL 0xffu
 #define UI_CTX_LISTS (UI_CTX_ACCOUNTS | UI_CTX_FOLDERS | UI_CTX_INDEX | \
-	UI_CTX_HELP | UI_CTX_OUTBOX)
+	UI_CTX_HELP | UI_CTX_OUTBOX | UI_CTX_PARTS)
 #define UI_CTX_MSG (UI_CTX_INDEX | UI_CTX_PAGER)
 
 struct ui;
@@ -80,6 +81,7 @@ enum ui_cmd_id {
 	UI_CMD_UNTAG_PATTERN,
 	UI_CMD_TAG_PREFIX,
 	UI_CMD_MARK_ALL_READ,
+	UI_CMD_PARTS,
 	UI_CMD_N
 };
 

@@ -6,9 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "core/xalloc.h"
+#include "mime/mime.h"
 #include "ui/save.h"
 
 static int
@@ -146,4 +149,39 @@ ui_save_temp_remove(char *dir, char *path)
 		rmdir(dir);
 	free(path);
 	free(dir);
+}
+
+void
+ui_save_target(const char *typed, const char *own, size_t index, char **dir_r,
+    char **name_r)
+{
+	struct buf home = BUF_INIT, into = BUF_INIT;
+	const char *rest = typed, *slash;
+	struct stat st;
+	char *dir;
+
+	if (rest[0] == '~' && rest[1] == '/' && getenv("HOME")) {
+		buf_printf(&home, "%s%s", getenv("HOME"), rest + 1);
+		rest = buf_cstr(&home);
+	}
+	/* Into a folder: under the attachment's own name. */
+	if (stat(rest, &st) == 0 && S_ISDIR(st.st_mode)) {
+		buf_printf(&into, "%s/", rest);
+		rest = buf_cstr(&into);
+	}
+	if (*rest == '\0') {
+		dir = getcwd(NULL, 0);
+		*dir_r = xstrdup(dir ? dir : ".");
+		free(dir);
+		*name_r = mime_safe_filename(own, index);
+	} else if ((slash = strrchr(rest, '/')) != NULL) {
+		*dir_r = slash == rest ? xstrdup("/") :
+		    xstrndup(rest, (size_t)(slash - rest));
+		*name_r = mime_safe_filename(slash[1] ? slash + 1 : own, index);
+	} else {
+		*dir_r = xstrdup(".");
+		*name_r = mime_safe_filename(rest, index);
+	}
+	buf_free(&home);
+	buf_free(&into);
 }

@@ -21,6 +21,15 @@ int ui_save_file(const char *dir, const char *name, const void *data,
     size_t len, int overwrite, struct error *err);
 
 /*
+ * Where a file the user typed goes: "~/" is $HOME; a folder (or "") keeps
+ * own, the attachment's name; the last component always goes through
+ * mime_safe_filename() (index numbers a name that cleans to nothing).
+ * Sets *dir_r and *name_r (malloc'ed).
+ */
+void ui_save_target(const char *typed, const char *own, size_t index,
+    char **dir_r, char **name_r);
+
+/*
  * Writes len bytes for a viewer to a file named by postie alone: a new
  * private folder (mode 0700, made by mkdtemp in $TMPDIR when that is an
  * absolute path of letters, digits and "/._-", else in /tmp) holding

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -20,6 +19,8 @@
 #include "ui/save.h"
 #include "ui/scr_pager_int.h"
 #include "ui/tui_int.h"
+
+static const struct ui_screen_ops ops;
 
 static void
 add_seg(struct pager *p, size_t line, size_t off, size_t len, int cont)
@@ -264,7 +265,7 @@ draw(struct ui *ui, struct ui_screen *s)
 	/* Where in the message comes first: the key hints are what an
 	 * 80-column terminal cuts. */
 	ui_title(ui, " %s/%s: message %zu of %zu (%d%%)   J/K: next/previous"
-	    "  /: search  w: save  v: open  q: back", cache_account(
+	    "  /: search  w: save  v: parts  q: back", cache_account(
 	    ui->cache, p->s.account)->name, folder, row, n, pct);
 	if (p->waiting || p->err[0]) {
 		draw_missing(ui, p, rows);
@@ -431,47 +432,18 @@ static int ask_save_name(struct ui *, struct pager *, size_t);
 static int
 save_cmd(struct ui *ui, struct pager *p, const char *arg)
 {
-	struct buf home = BUF_INIT, into = BUF_INIT;
-	const char *rest, *slash;
-	struct stat st;
-	char *dir;
+	const char *rest;
 	size_t i;
 
 	if (attachment_arg(ui, p, arg, &i, &rest) < 0)
 		return -1;
 	if (*rest == '\0') /* no name yet: ask, offering its own */
 		return ask_save_name(ui, p, i);
-	if (rest[0] == '~' && rest[1] == '/' && getenv("HOME")) {
-		buf_reset(&home);
-		buf_printf(&home, "%s%s", getenv("HOME"), rest + 1);
-		rest = buf_cstr(&home);
-	}
-	/* Into a folder: under the attachment's own name. */
-	if (stat(rest, &st) == 0 && S_ISDIR(st.st_mode)) {
-		buf_reset(&into);
-		buf_printf(&into, "%s/", rest);
-		rest = buf_cstr(&into);
-	}
 	free(p->save_dir);
 	free(p->save_name);
 	p->save_index = i;
-	if (*rest == '\0') {
-		dir = getcwd(NULL, 0);
-		p->save_dir = xstrdup(dir ? dir : ".");
-		free(dir);
-		p->save_name = mime_safe_filename(
-		    p->view->attachments[i].name, i);
-	} else if ((slash = strrchr(rest, '/')) != NULL) {
-		p->save_dir = slash == rest ? xstrdup("/") :
-		    xstrndup(rest, (size_t)(slash - rest));
-		p->save_name = mime_safe_filename(slash[1] ? slash + 1 :
-		    p->view->attachments[i].name, i);
-	} else {
-		p->save_dir = xstrdup(".");
-		p->save_name = mime_safe_filename(rest, i);
-	}
-	buf_free(&home);
-	buf_free(&into);
+	ui_save_target(rest, p->view->attachments[i].name, i, &p->save_dir,
+	    &p->save_name);
 	if (save(ui, p, 0) == 1) {
 		ui_ask_yesno(ui, "File exists. Overwrite it? (y/n) ",
 		    overwrite_done, p);
@@ -499,34 +471,42 @@ attachment_param(const char *name, struct buf *out, void *arg)
 #define VIEWER_TIMEOUT_MS 60000u
 
 void
-pager_show_output(struct ui *ui, struct pager *from, const char *what,
-    const char *name, const struct buf *text)
+pager_show_text(struct ui *ui, struct ui_screen *index, size_t account,
+    const char *what, const char *name, const struct buf *text, int message)
 {
 	struct pager *p = xcalloc(1, sizeof(*p));
 	struct buf title = BUF_INIT;
 
-	p->s.ops = from->s.ops;
+	p->s.ops = &ops;
 	p->s.list = &p->l;
-	p->s.account = from->s.account;
+	p->s.account = account;
 	p->l.scroll_only = 1;
-	p->index = from->index;
-	p->msg_id = from->msg_id;
+	p->index = index;
+	p->msg_id = index ? scr_index_current(index) : 0;
 	p->match = (size_t)-1;
 	buf_printf(&title, "%s: ", what);
 	str_clean_display(&title, name, strlen(name), 0);
 	p->output = buf_detach(&title, NULL);
 	/* As a message of its own: the renderer cleans what the viewer
 	 * printed (escape sequences from the attachment included). */
-	buf_addstr(&p->raw, "Content-Type: text/plain\n\n");
+	if (!message)
+		buf_addstr(&p->raw, "Content-Type: text/plain\n\n");
 	buf_add(&p->raw, text->data ? text->data : "", text->len);
 	pager_render(ui, p);
 	ui_push(ui, &p->s);
 }
 
+void
+pager_show_output(struct ui *ui, struct pager *from, const char *what,
+    const char *name, const struct buf *text)
+{
+	pager_show_text(ui, from->index, from->s.account, what, name, text, 0);
+}
+
 /* Runs a mailcap entry on file; 0, or -1 with the message shown. */
 static int
-run_viewer(struct ui *ui, struct pager *p, const struct mailcap_entry *e,
-    const char *file, const char *name)
+run_viewer(struct ui *ui, struct ui_screen *index, size_t account,
+    const struct mailcap_entry *e, const char *file, const char *name)
 {
 	struct spawn_opts o;
 	struct spawn_result r;
@@ -573,7 +553,8 @@ run_viewer(struct ui *ui, struct pager *p, const struct mailcap_entry *e,
 		    n > 0 && err.msg[n - 1] == '.' ? "" : ".");
 		rc = -1;
 	} else if (e->copiousoutput) {
-		pager_show_output(ui, p, "viewer output", name, &out);
+		pager_show_text(ui, index, account, "viewer output", name,
+		    &out, 0);
 	}
 	buf_free(&out);
 	return rc;
@@ -611,48 +592,64 @@ ask_save_name(struct ui *ui, struct pager *p, size_t i)
 	return 0;
 }
 
+int
+pager_mailcap_open(struct ui *ui, struct ui_screen *index, size_t account,
+    const char *type, const char *name, const struct buf *data,
+    mailcap_param_fn param, void *arg)
+{
+	struct mailcap_entry e;
+	struct error err;
+	char ext[MAILCAP_EXT_MAX + 2], *dir = NULL, *file = NULL;
+	int rc = -1, found;
+
+	error_clear(&err);
+	/* The viewer gets a name postie made: of the attachment's own name
+	 * only a safe extension is kept, for viewers that go by it. */
+	ui_mailcap_extension(name, ext);
+	if (ui_save_temp(ext, buf_cstr(data), data->len, &dir, &file,
+	    &err) < 0) {
+		ui_message(ui, 1, "%s", err.msg);
+		return -1;
+	}
+	found = ui_mailcap_find(type, file, param, arg, &e, &err);
+	if (found < 0) {
+		ui_message(ui, 1, "%s", err.msg);
+	} else if (found == 0) {
+		ui_message(ui, 1, "No mailcap entry for %s; add one to "
+		    "~/.mailcap.", type);
+	} else {
+		rc = run_viewer(ui, index, account, &e, file, name[0] ? name :
+		    type);
+		ui_mailcap_entry_free(&e);
+	}
+	ui_save_temp_remove(dir, file);
+	return rc;
+}
+
 static int
 open_cmd(struct ui *ui, struct pager *p, const char *arg)
 {
 	struct buf data = BUF_INIT;
-	struct mailcap_entry e;
 	struct error err;
 	struct param_arg pa;
 	const struct mime_attachment *a;
 	const char *rest;
-	char ext[MAILCAP_EXT_MAX + 2], *dir = NULL, *file = NULL;
 	size_t i;
-	int rc = -1, found;
+	int rc = -1;
 
 	error_clear(&err);
 	if (attachment_arg(ui, p, arg, &i, &rest) < 0)
 		return -1;
 	a = &p->view->attachments[i];
-	/* The viewer gets a name postie made: of the attachment's own name
-	 * only a safe extension is kept, for viewers that go by it. */
-	ui_mailcap_extension(a->name, ext);
-	if (mime_attachment_data(p->view, i, &data, &err) < 0 ||
-	    ui_save_temp(ext, buf_cstr(&data), data.len, &dir, &file,
-	    &err) < 0) {
+	if (mime_attachment_data(p->view, i, &data, &err) < 0) {
 		ui_message(ui, 1, "%s", err.msg);
 		goto out;
 	}
 	pa.view = p->view;
 	pa.index = i;
-	found = ui_mailcap_find(a->type, file, attachment_param, &pa, &e,
-	    &err);
-	if (found < 0) {
-		ui_message(ui, 1, "%s", err.msg);
-	} else if (found == 0) {
-		ui_message(ui, 1, "No mailcap entry for %s; add one to "
-		    "~/.mailcap.", a->type);
-	} else {
-		rc = run_viewer(ui, p, &e, file, a->name[0] ? a->name :
-		    a->type);
-		ui_mailcap_entry_free(&e);
-	}
+	rc = pager_mailcap_open(ui, p->index, p->s.account, a->type, a->name,
+	    &data, attachment_param, &pa);
 out:
-	ui_save_temp_remove(dir, file);
 	buf_free(&data);
 	return rc;
 }
@@ -822,6 +819,7 @@ static const ui_screen_fn cmds[UI_CMD_N] = {
 	[UI_CMD_PIPE] = pager_pipe_cmd,
 	[UI_CMD_OPEN_LINK] = pager_link_cmd,
 	[UI_CMD_TOGGLE_HTML] = pager_html_cmd,
+	[UI_CMD_PARTS] = pager_parts_cmd,
 };
 
 static void
@@ -844,6 +842,7 @@ destroy(struct ui_screen *s)
 static const struct ui_screen_ops ops = {
 	UI_CTX_PAGER, draw, NULL, resize, event, cmds, destroy,
 };
+
 
 int64_t
 scr_pager_current(struct ui_screen *s)

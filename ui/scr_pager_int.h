@@ -17,6 +17,7 @@
 #include "core/buf.h"
 #include "core/error.h"
 #include "mime/mime.h"
+#include "ui/mailcap.h"
 #include "ui/tui_int.h"
 
 /* One screen row of the message: a header too wide for the screen
@@ -68,6 +69,16 @@ int pager_ask(struct ui *ui, struct pager *p, const char *label,
 /* Pushes a pager showing text (cleaned), titled "WHAT: NAME". */
 void pager_show_output(struct ui *ui, struct pager *from, const char *what,
     const char *name, const struct buf *text);
+/* The same over index (may be NULL) on account's screen stack; text
+ * is a message to render when message is 1, else plain text. */
+void pager_show_text(struct ui *ui, struct ui_screen *index, size_t account,
+    const char *what, const char *name, const struct buf *text, int message);
+/* Runs the mailcap viewer of type on data (a private file named by
+ * postie, with name's safe extension); param gives %{...}.  0, or -1
+ * said. */
+int pager_mailcap_open(struct ui *ui, struct ui_screen *index,
+    size_t account, const char *type, const char *name,
+    const struct buf *data, mailcap_param_fn param, void *arg);
 /* 1 (and says so) when p shows a command's output, not a message. */
 int pager_output_shown(struct ui *ui, struct pager *p);
 
@@ -80,11 +91,20 @@ int pager_headers_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
     const char *arg);
 int pager_raw_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
     const char *arg);
+/* Runs arg ("COMMAND", or "!COMMAND" on the terminal with the TUI left)
+ * once per input in[0..n) on its stdin; the outputs, one after the
+ * other, in a pager over index.  0, or -1 said. */
+int pager_pipe_run(struct ui *ui, struct ui_screen *index, size_t account,
+    const struct buf *in, size_t n, const char *arg);
 int pager_pipe_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
     const char *arg);
 int pager_link_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
     const char *arg);
 int pager_html_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
+    const char *arg);
+
+/* scr_pager_parts.c: v, the list of the message's MIME parts */
+int pager_parts_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
     const char *arg);
 
 #endif

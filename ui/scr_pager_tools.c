@@ -31,11 +31,11 @@ pager_source_reset(struct pager *p)
 	p->filter_failed = 0;
 }
 
-/* Runs command (the user's, through the shell) with the message on
- * stdin from a private file; its stdout into out (or the terminal with
+/* Runs command (the user's, through the shell) with data on stdin
+ * from a private file; its stdout appended to out (or the terminal with
  * tty).  0 ran (r says how), -1 with err. */
 static int
-run_on_message(struct pager *p, const char *command, int tty,
+run_on(const struct buf *data, const char *command, int tty,
     struct buf *out, struct spawn_result *r, struct error *err)
 {
 	struct spawn_opts o;
@@ -44,7 +44,7 @@ run_on_message(struct pager *p, const char *command, int tty,
 
 	/* A file, not a pipe: the child may read as little as it likes
 	 * and the UI never blocks writing to it. */
-	if (ui_save_temp("", p->raw.data ? p->raw.data : "", p->raw.len,
+	if (ui_save_temp("", data->data ? data->data : "", data->len,
 	    &dir, &file, err) < 0)
 		return -1;
 	if ((fd = open(file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
@@ -82,7 +82,7 @@ filtered(struct ui *ui, struct pager *p)
 	if (p->filter_failed)
 		return NULL;
 	error_clear(&err);
-	if (run_on_message(p, ui->cfg->pager_filter, 0, &out, &r, &err) < 0 ||
+	if (run_on(&p->raw, ui->cfg->pager_filter, 0, &out, &r, &err) < 0 ||
 	    (!spawn_ok(&r) && spawn_error(&err, &r, PIPE_TIMEOUT_MS,
 	    "pager_filter") < 0)) {
 		ui_message(ui, 1, "%s; showing the message unfiltered.",
@@ -198,22 +198,16 @@ press_any_key(void)
 	tcsetattr(STDIN_FILENO, TCSANOW, &t);
 }
 
-/* "COMMAND": its output in the pager; "!COMMAND": on the terminal. */
 int
-pager_pipe_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
-    const char *arg)
+pager_pipe_run(struct ui *ui, struct ui_screen *index, size_t account,
+    const struct buf *in, size_t n, const char *arg)
 {
-	struct pager *p = (struct pager *)s;
 	struct buf out = BUF_INIT;
 	struct spawn_result r;
 	struct error err;
-	int tty, rc;
+	size_t i;
+	int tty, rc = 0, ok = 1;
 
-	if (need_message(ui, p) < 0)
-		return -1;
-	if (arg == NULL)
-		return pager_ask(ui, p, "Pipe the message to (!: on the "
-		    "terminal): ", UI_CMD_PIPE);
 	tty = arg[0] == '!';
 	arg += tty;
 	arg += strspn(arg, " \t");
@@ -225,22 +219,28 @@ pager_pipe_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
 	if (tty) {
 		def_prog_mode();
 		endwin();
-		rc = run_on_message(p, arg, 1, NULL, &r, &err);
+	}
+	/* One run per input; the first that cannot start or fails ends
+	 * the series, as Mutt's pipe_split does. */
+	for (i = 0; i < n && rc == 0 && ok; i++) {
+		rc = run_on(&in[i], arg, tty, tty ? NULL : &out, &r, &err);
+		ok = rc == 0 && spawn_ok(&r);
+	}
+	if (tty) {
 		if (rc == 0)
 			press_any_key();
 		reset_prog_mode();
 		ui->full_redraw = 1;
-	} else {
-		rc = run_on_message(p, arg, 0, &out, &r, &err);
 	}
 	if (rc < 0) {
 		ui_message(ui, 1, "%s", err.msg);
 	} else {
 		/* A command that failed and printed nothing has nothing
 		 * to show but its sentence. */
-		if (!tty && (spawn_ok(&r) || out.len > 0))
-			pager_show_output(ui, p, "output of", arg, &out);
-		if (!spawn_ok(&r)) {
+		if (!tty && (ok || out.len > 0))
+			pager_show_text(ui, index, account, "output of", arg,
+			    &out, 0);
+		if (!ok) {
 			spawn_error(&err, &r, tty ? 0 : PIPE_TIMEOUT_MS,
 			    "The command");
 			ui_message(ui, 1, "%s", err.msg);
@@ -249,6 +249,21 @@ pager_pipe_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
 	}
 	buf_free(&out);
 	return rc;
+}
+
+/* "COMMAND": its output in the pager; "!COMMAND": on the terminal. */
+int
+pager_pipe_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
+    const char *arg)
+{
+	struct pager *p = (struct pager *)s;
+
+	if (need_message(ui, p) < 0)
+		return -1;
+	if (arg == NULL)
+		return pager_ask(ui, p, "Pipe the message to (!: on the "
+		    "terminal): ", UI_CMD_PIPE);
+	return pager_pipe_run(ui, p->index, p->s.account, &p->raw, 1, arg);
 }
 
 /* The URL of link footnote n ("[n] URL"), or NULL; *count_r the number

@@ -377,6 +377,9 @@ FORWARD(ui_cmd_tag_pattern, UI_CMD_TAG_PATTERN)
 FORWARD(ui_cmd_untag_pattern, UI_CMD_UNTAG_PATTERN)
 FORWARD(ui_cmd_tag_prefix, UI_CMD_TAG_PREFIX)
 FORWARD(ui_cmd_mark_all_read, UI_CMD_MARK_ALL_READ)
+FORWARD(ui_cmd_parts, UI_CMD_PARTS)
+FORWARD(ui_cmd_save_part, UI_CMD_SAVE_ATTACHMENT)
+FORWARD(ui_cmd_view_mailcap, UI_CMD_OPEN_ATTACHMENT)
 
 /* The message under the cursor of the index or shown by the pager. */
 static int64_t

@@ -214,10 +214,13 @@ wait_until grep -qs "attached notes 4711" "$TUI_DIR/saved.txt" ||
     tui_fail "not overwritten after yes"
 tui_pass "save attachment, asking before overwriting"
 tui_keys v
+tui_expect '`-text/plain  "notes.txt"  [attachment]'
+tui_keys j m
 wait_until grep -qs "attached notes 4711" "$TUI_DIR/opened.txt" ||
     tui_fail "mailcap viewer did not run"
+tui_keys q
 tui_expect "Danke, see the notes attached."
-tui_pass "open attachment through mailcap"
+tui_pass "open attachment through mailcap (v, then m on the part)"
 tui_keys q
 tui_expect "home/INBOX: 4 messages"
 
