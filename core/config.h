@@ -143,6 +143,14 @@ struct config {
 	/* Run (no shell) with account, folder, new and unread counts as
 	 * arguments when a sync finds new mail, or NULL. */
 	char *new_mail_command;
+	/* ;| pipes each tagged message to its own run of the command
+	 * (Mutt's pipe_split; default no: one run, the messages as an
+	 * mbox). */
+	int pipe_split;
+	/* OSC 8 hyperlinks on the pager's links (default auto: when the
+	 * terminal is known to show them). */
+	enum { CONFIG_LINKS_AUTO, CONFIG_LINKS_YES, CONFIG_LINKS_NO }
+	    hyperlinks;
 	struct config_account *accounts;
 	size_t naccounts;
 	struct config_key *keys;

@@ -38,7 +38,7 @@ static const char *const akey_names[K_NAKEYS] = {
 static const char *const gkey_names[G_NGKEYS] = {
 	"theme", "assumed_charset", "prefer", "editor", "forward",
 	"query_command", "text_flowed", "open_command", "pager_filter",
-	"new_mail_command",
+	"new_mail_command", "pipe_split", "hyperlinks",
 };
 
 int
@@ -462,6 +462,16 @@ general_key(struct parser *p, const char *key, const char *v)
 			return perr(p, p->lineno, "'forward' in [general] must "
 			    "be inline or attachment, not '%s'", v);
 		cfg->forward_attachment = strcmp(v, "attachment") == 0;
+		return 0;
+	case G_PIPE_SPLIT:
+		return set_bool(p, key, v, &cfg->pipe_split);
+	case G_HYPERLINKS:
+		if (strcmp(v, "auto") != 0 && strcmp(v, "yes") != 0 &&
+		    strcmp(v, "no") != 0)
+			return perr(p, p->lineno, "'hyperlinks' in [general] "
+			    "must be auto, yes or no, not '%s'", v);
+		cfg->hyperlinks = strcmp(v, "yes") == 0 ? CONFIG_LINKS_YES :
+		    strcmp(v, "no") == 0 ? CONFIG_LINKS_NO : CONFIG_LINKS_AUTO;
 		return 0;
 	case G_OPEN_COMMAND:
 	case G_PAGER_FILTER:

@@ -185,3 +185,88 @@ ui_save_target(const char *typed, const char *own, size_t index, char **dir_r,
 	buf_free(&home);
 	buf_free(&into);
 }
+
+/* A write lock on the whole file, as Mutt and procmail take with fcntl;
+ * waits a few seconds for another writer, never forever. */
+static int
+lock_file(int fd)
+{
+	struct flock fl;
+	int i;
+
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	for (i = 0; i < 50; i++) {
+		if (fcntl(fd, F_SETLK, &fl) == 0)
+			return 0;
+		if (errno != EACCES && errno != EAGAIN)
+			return -1;
+		usleep(100000);
+	}
+	errno = EAGAIN;
+	return -1;
+}
+
+int
+ui_save_mbox(const char *path, const void *data, size_t len, int raw,
+    struct error *err)
+{
+	struct stat st;
+	char head[5], tail[2];
+	int fd, rc = -1;
+	ssize_t n;
+
+	if (raw) {
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, 0600);
+		if (fd < 0 && errno == EEXIST)
+			return error_set(err, "%s exists; nothing written "
+			    "(a message file is never replaced)", path);
+	} else {
+		fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_NOFOLLOW |
+		    O_CLOEXEC, 0600);
+	}
+	if (fd < 0)
+		return error_errno(err, errno, "cannot open %s", path);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		error_set(err, "%s is not a file; nothing written", path);
+		goto out;
+	}
+	if (!raw && lock_file(fd) < 0) {
+		error_errno(err, errno, "cannot lock %s", path);
+		goto out;
+	}
+	if (!raw && st.st_size > 0) {
+		/* Only an mbox is appended to: anything else is the user's
+		 * file, which a message would damage. */
+		if (pread(fd, head, 5, 0) != 5 || memcmp(head, "From ", 5)) {
+			error_set(err, "%s exists and is not an mbox; nothing "
+			    "written", path);
+			goto out;
+		}
+		/* Entries are separated by an empty line. */
+		n = pread(fd, tail, 2, st.st_size >= 2 ? st.st_size - 2 : 0);
+		if (n >= 1 && tail[n - 1] != '\n' &&
+		    write_all(fd, (const unsigned char *)"\n\n", 2) < 0)
+			goto werr;
+		if (n == 2 && tail[1] == '\n' && tail[0] != '\n' &&
+		    write_all(fd, (const unsigned char *)"\n", 1) < 0)
+			goto werr;
+	}
+	if (write_all(fd, data, len) < 0 || fsync(fd) < 0)
+		goto werr;
+	rc = 0;
+	goto out;
+werr:
+	error_errno(err, errno, "cannot write %s", path);
+	if (!raw && ftruncate(fd, st.st_size) < 0)
+		error_errno(err, errno, "cannot write %s, and cannot take "
+		    "back what was written", path);
+out:
+	if (close(fd) < 0 && rc == 0)
+		rc = error_errno(err, errno, "cannot write %s", path);
+	if (rc < 0 && raw)
+		unlink(path);
+	return rc;
+}

@@ -30,6 +30,18 @@ void ui_save_target(const char *typed, const char *own, size_t index,
     char **dir_r, char **name_r);
 
 /*
+ * Saves messages to the file path: with raw 0, data is mbox entries
+ * (mime_mbox_entry) appended to an mbox, made when missing, under an
+ * fcntl write lock; an existing file that is not an mbox (its first bytes
+ * are not "From ") is refused, and an entry always follows an empty
+ * line.  With raw 1, data is one message written to a new file, never
+ * over an existing one.  Not through a symlink; mode 0600; fsync'ed.
+ * 0, or -1 with a sentence (nothing written).
+ */
+int ui_save_mbox(const char *path, const void *data, size_t len, int raw,
+    struct error *err);
+
+/*
  * Writes len bytes for a viewer to a file named by postie alone: a new
  * private folder (mode 0700, made by mkdtemp in $TMPDIR when that is an
  * absolute path of letters, digits and "/._-", else in /tmp) holding

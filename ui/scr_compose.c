@@ -548,9 +548,45 @@ signature(struct compose *c, const char *path)
 	c->m.body = buf_detach(&b, NULL);
 }
 
-int
-scr_compose_start(struct ui *ui, size_t account, enum scr_compose_kind kind,
-    int64_t msg_id, const char *mailto)
+/* The forward of several messages (;f): each after the first as one more
+ * message/rfc822 part.  0, 1 when one is still being fetched (said), or
+ * -1 said. */
+static int
+attach_more(struct ui *ui, struct compose *c, const int64_t *more,
+    size_t nmore)
+{
+	struct buf raw = BUF_INIT;
+	struct error err;
+	size_t i, missing = 0;
+	int rc;
+
+	for (i = 0; i < nmore; i++) {
+		buf_reset(&raw);
+		error_clear(&err);
+		rc = cache_message_raw(ui->cache, more[i], &raw, &err);
+		if (rc < 0) {
+			ui_message(ui, 1, "%s", err.msg);
+			buf_free(&raw);
+			return -1;
+		}
+		if (rc == 0)
+			missing++;
+		else
+			mime_compose_attach_message(&c->m, raw.data, raw.len);
+	}
+	buf_free(&raw);
+	if (missing) {
+		ui_message(ui, 1, "%zu of the messages are not downloaded yet; "
+		    "they are being fetched: forward again in a moment.",
+		    missing);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+start(struct ui *ui, size_t account, enum scr_compose_kind kind,
+    int64_t msg_id, const int64_t *more, size_t nmore, const char *mailto)
 {
 	const struct config_account *a;
 	struct compose *c;
@@ -585,6 +621,14 @@ scr_compose_start(struct ui *ui, size_t account, enum scr_compose_kind kind,
 	mime_addrlist_free(&me);
 	if (kind != SCR_COMPOSE_NEW) {
 		rc = cache_message_raw(ui->cache, msg_id, &raw, &err);
+		if (rc == 0 && nmore) {
+			/* many are not waited for: asked again once here */
+			attach_more(ui, c, more, nmore);
+			ui_message(ui, 1, "Some of the messages are not "
+			    "downloaded yet; they are being fetched: forward "
+			    "again in a moment.");
+			goto fail;
+		}
 		if (rc == 0) {
 			/* Goes on when its body arrives (scr_compose_event). */
 			waiting_body.msg_id = msg_id;
@@ -601,7 +645,8 @@ scr_compose_start(struct ui *ui, size_t account, enum scr_compose_kind kind,
 		rc = kind == SCR_COMPOSE_RESUME ? mime_compose_from_message(
 		    raw.data, raw.len, &c->m, &err) :
 		    kind == SCR_COMPOSE_FORWARD ? mime_forward_init(&c->m,
-		    raw.data, raw.len, ui->cfg->forward_attachment, &err) :
+		    raw.data, raw.len, ui->cfg->forward_attachment || nmore,
+		    &err) :
 		    mime_reply_init(&c->m,
 		    raw.data, raw.len, kind == SCR_COMPOSE_REPLY_ALL ?
 		    MIME_REPLY_ALL : kind == SCR_COMPOSE_REPLY_LIST ?
@@ -611,6 +656,8 @@ scr_compose_start(struct ui *ui, size_t account, enum scr_compose_kind kind,
 			ui_message(ui, 1, "%s", err.msg);
 			goto fail;
 		}
+		if (nmore && attach_more(ui, c, more, nmore) != 0)
+			goto fail;
 		if (kind == SCR_COMPOSE_RESUME)
 			c->draft = msg_id;
 		else if (kind != SCR_COMPOSE_FORWARD)
@@ -646,4 +693,21 @@ fail:
 	mime_compose_free(&c->m);
 	free(c);
 	return -1;
+}
+
+int
+scr_compose_start(struct ui *ui, size_t account, enum scr_compose_kind kind,
+    int64_t msg_id, const char *mailto)
+{
+	return start(ui, account, kind, msg_id, NULL, 0, mailto);
+}
+
+int
+scr_compose_forward(struct ui *ui, size_t account, const int64_t *ids,
+    size_t n)
+{
+	if (n == 0)
+		return -1;
+	return start(ui, account, SCR_COMPOSE_FORWARD, ids[0], ids + 1, n - 1,
+	    NULL);
 }

@@ -602,6 +602,7 @@ static const ui_screen_fn cmds[UI_CMD_N] = {
 	[UI_CMD_UNTAG_PATTERN] = idx_tag_pattern_cmd,
 	[UI_CMD_TAG_PREFIX] = idx_tag_prefix_cmd,
 	[UI_CMD_MARK_ALL_READ] = idx_mark_all_read_cmd,
+	[UI_CMD_PIPE] = idx_pipe_cmd,
 };
 
 static void

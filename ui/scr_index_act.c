@@ -312,6 +312,8 @@ idx_move_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
 		if (arg == NULL)
 			return idx_ask(ui, x, move ? "Move tagged to folder: " :
 			    "Copy tagged to folder: ", id);
+		if (idx_is_path(arg))
+			return idx_save_path(ui, x, move, arg);
 		x->bulk = 0;
 		return idx_bulk_move(ui, x, move, arg);
 	}
@@ -320,5 +322,7 @@ idx_move_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
 	if (arg == NULL)
 		return idx_ask(ui, x, move ? "Move to folder: " :
 		    "Copy to folder: ", id);
+	if (idx_is_path(arg))
+		return idx_save_path(ui, x, move, arg);
 	return folder_op(ui, x, r, move, arg);
 }

@@ -1,5 +1,5 @@
 /*
- * scr_index_int: what the three files of the message index share (not
+ * scr_index_int: what the files of the message index share (not
  * a public header; the screen's API is in tui_int.h).
  *
  *   scr_index.c       the screen: loading and reloading (generations,
@@ -10,6 +10,8 @@
  *                     and its question, leaving for another folder
  *   scr_index_tag.c   tags (this session's, as in Mutt), the tag
  *                     prefix `;` and changes to all tagged at once
+ *   scr_index_save.c  messages to files and programs: s/C to an mbox
+ *                     path, |, ;f (the tagged forwarded as attachments)
  *
  * Every function here runs on the UI thread with x the top index or the
  * index under the pager.  A function that changes what x shows keeps
@@ -118,6 +120,21 @@ int idx_tag_key(struct ui *ui, struct ui_screen *s, int key);
 int idx_bulk_flags(struct ui *ui, struct idx *x, enum ui_cmd_id id,
     int *rc);
 int idx_bulk_move(struct ui *ui, struct idx *x, int move, const char *dest);
+/* The tagged ids still in the folder (sorted), into *ids_r (free()). */
+size_t idx_tagged_ids(const struct idx *x, int64_t **ids_r);
+/* One change to the n sorted ids, through the cache's bulk path (one
+ * transaction); reloads x.  0, or -1 said. */
+int idx_bulk_op(struct ui *ui, struct idx *x, const int64_t *ids, size_t n,
+    enum cache_bulk_op op, int64_t dest);
+/* scr_index_save.c: to files and programs */
+/* s or C with a path (/, ~/, ./ or ../ first): the message, or the
+ * tagged ones (x->bulk), appended to the mbox at path; s then marks
+ * them deleted. */
+int idx_save_path(struct ui *ui, struct idx *x, int move, const char *path);
+/* 1 if what a folder prompt got names a file, not a folder. */
+int idx_is_path(const char *arg);
+/* ;f: the tagged messages forwarded as attachments of one message. */
+int idx_bulk_forward(struct ui *ui, struct idx *x);
 
 /* --- the index's command functions (ui_screen_fn, tui_int.h) --- */
 /* scr_index_find.c */
@@ -137,6 +154,9 @@ int idx_move_cmd(struct ui *, struct ui_screen *, enum ui_cmd_id,
 int idx_change_folder_cmd(struct ui *, struct ui_screen *, enum ui_cmd_id,
     const char *);
 int idx_expunge_cmd(struct ui *, struct ui_screen *, enum ui_cmd_id,
+    const char *);
+/* scr_index_save.c */
+int idx_pipe_cmd(struct ui *, struct ui_screen *, enum ui_cmd_id,
     const char *);
 /* scr_index_tag.c */
 int idx_tag_cmd(struct ui *, struct ui_screen *, enum ui_cmd_id,

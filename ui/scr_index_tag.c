@@ -35,9 +35,8 @@ idx_ntagged(const struct idx *x)
 	return n;
 }
 
-/* The tagged ids still in the folder (sorted), into *ids_r (free()). */
-static size_t
-tagged_here(const struct idx *x, int64_t **ids_r)
+size_t
+idx_tagged_ids(const struct idx *x, int64_t **ids_r)
 {
 	size_t i, n = 0;
 
@@ -133,6 +132,8 @@ bulk_id(const struct ui_cmd *c, enum ui_cmd_id *id_r)
 		{ ui_cmd_toggle_new, UI_CMD_TOGGLE_NEW },
 		{ ui_cmd_move, UI_CMD_MOVE },
 		{ ui_cmd_copy, UI_CMD_COPY },
+		{ ui_cmd_pipe, UI_CMD_PIPE },
+		{ ui_cmd_forward, UI_CMD_NONE }, /* not the screen's: ;f */
 	};
 	size_t i;
 
@@ -155,11 +156,15 @@ idx_tag_key(struct ui *ui, struct ui_screen *s, int key)
 		return 0;
 	x->tag_prefix = 0;
 	if (bulk_id(ui_keymap_lookup(ui->km, key, UI_CTX_INDEX), &id)) {
+		if (id == UI_CMD_NONE) {
+			idx_bulk_forward(ui, x);
+			return 1;
+		}
 		x->bulk = 1;
 		return 0; /* the command runs, and sees x->bulk */
 	}
 	ui_message(ui, 1, "; applies only to delete, undelete, flag, "
-	    "toggle-new, move and copy.");
+	    "toggle-new, move, copy, pipe-message and forward.");
 	return 1;
 }
 
@@ -193,19 +198,22 @@ idx_tag_prefix_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
 	buf_free(&name);
 	if (!bulk_id(c, &cid)) {
 		ui_message(ui, 1, "tag-prefix applies only to delete, "
-		    "undelete, flag, toggle-new, move and copy.");
+		    "undelete, flag, toggle-new, move, copy, pipe-message and "
+		    "forward.");
 		return -1;
 	}
+	if (cid == UI_CMD_NONE)
+		return idx_bulk_forward(ui, x);
 	x->bulk = 1;
 	rc = ui_screen_run(ui, s, cid, *rest ? rest : NULL);
-	if (*rest || (cid != UI_CMD_MOVE && cid != UI_CMD_COPY))
+	if (*rest || (cid != UI_CMD_MOVE && cid != UI_CMD_COPY &&
+	    cid != UI_CMD_PIPE))
 		x->bulk = 0;
 	return rc;
 }
 
-/* One change to many messages, through the cache's bulk path. */
-static int
-bulk(struct ui *ui, struct idx *x, const int64_t *ids, size_t n,
+int
+idx_bulk_op(struct ui *ui, struct idx *x, const int64_t *ids, size_t n,
     enum cache_bulk_op op, int64_t dest)
 {
 	struct error err;
@@ -237,7 +245,7 @@ idx_bulk_flags(struct ui *ui, struct idx *x, enum ui_cmd_id id, int *rc)
 	if (!x->bulk)
 		return 0;
 	x->bulk = 0;
-	n = tagged_here(x, &ids);
+	n = idx_tagged_ids(x, &ids);
 	/* Toggles: set on all unless all have it (Mutt's ;N and ;F). */
 	for (i = 0; i < n; i++) {
 		pos = index_find(x->ix, ids[i]);
@@ -252,7 +260,7 @@ idx_bulk_flags(struct ui *ui, struct idx *x, enum ui_cmd_id id, int *rc)
 		break;
 	default: op = all ? CACHE_BULK_UNREAD : CACHE_BULK_READ; break;
 	}
-	*rc = bulk(ui, x, ids, n, op, 0);
+	*rc = idx_bulk_op(ui, x, ids, n, op, 0);
 	if (*rc == 0)
 		ui_message(ui, 0, "%zu tagged message%s changed.", n,
 		    n == 1 ? "" : "s");
@@ -269,8 +277,8 @@ idx_bulk_move(struct ui *ui, struct idx *x, int move, const char *dest)
 
 	if (scr_folders_find(ui, x->account, dest, &fid) < 0)
 		return -1;
-	n = tagged_here(x, &ids);
-	rc = bulk(ui, x, ids, n, move ? CACHE_BULK_MOVE : CACHE_BULK_COPY,
+	n = idx_tagged_ids(x, &ids);
+	rc = idx_bulk_op(ui, x, ids, n, move ? CACHE_BULK_MOVE : CACHE_BULK_COPY,
 	    fid);
 	if (rc == 0) {
 		if (move) /* gone from here: so are their tags */
@@ -300,7 +308,7 @@ idx_mark_all_read_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
 			ids[n++] = r->id;
 	}
 	qsort(ids, n, sizeof(*ids), cmp_id);
-	if (bulk(ui, x, ids, n, CACHE_BULK_READ, 0) == 0)
+	if (idx_bulk_op(ui, x, ids, n, CACHE_BULK_READ, 0) == 0)
 		ui_message(ui, 0, "%zu message%s marked read.", n, n == 1 ?
 		    "" : "s");
 	free(ids);

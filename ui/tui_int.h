@@ -224,6 +224,10 @@ enum scr_compose_kind {
  * with a message shown when it cannot. */
 int scr_compose_start(struct ui *ui, size_t account,
     enum scr_compose_kind kind, int64_t msg_id, const char *mailto);
+/* Forwards the n messages ids as message/rfc822 attachments of one new
+ * message (;f in the index). */
+int scr_compose_forward(struct ui *ui, size_t account, const int64_t *ids,
+    size_t n);
 /* Sends from the compose screen not answered yet. */
 int scr_compose_pending(void);
 /* How a send asked for from the compose screen ended. */

@@ -570,13 +570,26 @@ START_TEST(test_hooks)
 	    "[general]\n"
 	    "open_command = firefox --new-tab\n"
 	    "pager_filter = my-renderer --width 80\n"
-	    "new_mail_command = notify new\n";
+	    "new_mail_command = notify new\n"
+	    "pipe_split = yes\n"
+	    "hyperlinks = no\n";
 	struct config *cfg = NULL;
 	struct error err;
 
 	error_clear(&err);
+	ck_assert_int_eq(config_parse("t.conf", "[general]\n", 10, &cfg,
+	    &err), 0);
+	ck_assert_int_eq(cfg->pipe_split, 0);
+	ck_assert_int_eq(cfg->hyperlinks, CONFIG_LINKS_AUTO);
+	config_free(&cfg);
+	ck_assert_int_eq(config_parse("t.conf", "[general]\nhyperlinks = "
+	    "maybe\n", 29, &cfg, &err), -1);
+	ck_assert_str_eq(err.msg, "t.conf:2: 'hyperlinks' in [general] must "
+	    "be auto, yes or no, not 'maybe'");
 	ck_assert_int_eq(config_parse("t.conf", text, sizeof(text) - 1, &cfg,
 	    &err), 0);
+	ck_assert_int_eq(cfg->pipe_split, 1);
+	ck_assert_int_eq(cfg->hyperlinks, CONFIG_LINKS_NO);
 	ck_assert_str_eq(cfg->open_command, "firefox --new-tab");
 	ck_assert_str_eq(cfg->pager_filter, "my-renderer --width 80");
 	ck_assert_str_eq(cfg->new_mail_command, "notify new");
