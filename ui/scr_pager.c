@@ -15,6 +15,7 @@
 #include "core/str.h"
 #include "core/xalloc.h"
 #include "mime/mime.h"
+#include "ui/hyperlink.h"
 #include "ui/mailcap.h"
 #include "ui/save.h"
 #include "ui/scr_pager_int.h"
@@ -182,6 +183,41 @@ find_in(const char *s, size_t len, const char *q)
 	return -1;
 }
 
+/* The links of screen row y (segment si) for OSC 8 (ui/hyperlink.h):
+ * a footnote's URL, and the http(s) URLs in the text. */
+static void
+add_links(struct ui *ui, struct pager *p, size_t si, int y,
+    unsigned long attr)
+{
+	const struct pseg *sg = &p->segs[si];
+	const struct mime_line *ln = &p->view->lines[sg->line];
+	const char *text = ln->text + sg->off, *end;
+	size_t start = 0, ulen;
+	int x0 = sg->cont ? CONT_INDENT : 0, x;
+
+	if (ln->kind == MIME_LINE_LINK && !sg->cont && text[0] == '[' &&
+	    (end = memchr(text, ']', sg->len)) != NULL &&
+	    (size_t)(end - text) + 2 < sg->len && end[1] == ' ') {
+		start = (size_t)(end - text) + 2;
+		ulen = sg->len - start;
+		x = x0 + ui_width(text, start);
+		if (x < ui->cols)
+			ui_link_add(ui, y, x, text + start, ulen <
+			    (size_t)(ui->cols - x) ? ulen : (size_t)(ui->cols -
+			    x), text + start, ulen, attr);
+		return;
+	}
+	while (ui_url_find(text, sg->len, &start, &ulen)) {
+		x = x0 + ui_width(text, start);
+		if (x >= ui->cols)
+			break;
+		ui_link_add(ui, y, x, text + start, ulen < (size_t)(ui->cols -
+		    x) ? ulen : (size_t)(ui->cols - x), text + start, ulen,
+		    attr);
+		start += ulen;
+	}
+}
+
 static void
 draw_line(struct ui *ui, struct pager *p, size_t si, int y)
 {
@@ -208,6 +244,8 @@ draw_line(struct ui *ui, struct pager *p, size_t si, int y)
 		off += (size_t)m + mlen;
 	}
 	ui_put(y, x, ui->cols - x, text + off, sg->len - off, attr);
+	if (ui->hyperlinks)
+		add_links(ui, p, si, y, attr);
 }
 
 /* A message without its body: the cached headers, then why. */

@@ -18,6 +18,7 @@
 #include "core/paths.h"
 #include "core/str.h"
 #include "core/xalloc.h"
+#include "ui/hyperlink.h"
 #include "ui/keys.h"
 #include "ui/tui.h"
 #include "ui/tui_int.h"
@@ -391,7 +392,9 @@ draw(struct ui *ui)
 		ui->top->ops->draw(ui, ui->top);
 	draw_status(ui);
 	draw_msgline(ui);
+	ui_links_before_refresh(ui);
 	refresh();
+	ui_links_flush(ui);
 	/* -d: how long a key took, command and redraw (bench/ reads it). */
 	if (ui->trace_start > 0) {
 		log_debug("ui: %s took %.2f ms to the end of the redraw",
@@ -780,6 +783,12 @@ first_run(struct ui *ui, struct cli_opts *o, char **name_r)
 	return rc;
 }
 
+static const char *
+env_get(const char *name)
+{
+	return getenv(name);
+}
+
 int
 tui_run(const struct cli_opts *opts)
 {
@@ -816,6 +825,9 @@ tui_run(const struct cli_opts *opts)
 		goto out;
 	}
 	theme_defaults(&ui.theme);
+	ui.hyperlinks = ui.cfg->hyperlinks == CONFIG_LINKS_YES ||
+	    (ui.cfg->hyperlinks == CONFIG_LINKS_AUTO &&
+	    ui_hyperlink_auto(env_get));
 	if (cache_open(ui.cfg, NULL, &ui.cache, &err) < 0) {
 		cli_fail("%s", err.msg);
 		goto out;
@@ -869,6 +881,7 @@ out:
 	buf_free(&ui.prompt_text);
 	ui_fcomp_free(&ui.cmd_comp);
 	ui_keymap_free(&ui.km);
+	ui_links_free(&ui);
 	config_free(&ui.cfg);
 	free(setup_account);
 	log_close();

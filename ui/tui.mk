@@ -9,6 +9,7 @@ libui_a_SOURCES += \
 	ui/scr_index_find.c ui/scr_index_act.c ui/scr_index_tag.c \
 	ui/scr_index_int.h \
 	ui/scr_index_save.c \
+	ui/hyperlink.c ui/hyperlink.h \
 	ui/scr_pager_tools.c ui/scr_pager_parts.c ui/scr_pager_int.h \
 	ui/scr_help.c ui/scr_compose.c ui/save.c ui/save.h \
 	ui/scr_compose_int.h ui/scr_compose_tab.c ui/scr_compose_from.c \

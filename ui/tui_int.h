@@ -86,6 +86,8 @@ struct ui {
 	struct ui_keymap *km;
 	struct theme theme;
 	int ncolors;            /* 0 (none), 8, 16 or 256 in use */
+	int hyperlinks;         /* OSC 8 links in the pager (hyperlink.h) */
+	struct ui_links *links; /* this frame's links (hyperlink.c) */
 	unsigned long attr[THEME_NELEMS]; /* attr_t with colour pair */
 	struct ui_screen *top;
 	int rows, cols;

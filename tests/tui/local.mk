@@ -4,7 +4,7 @@
 TUI_TESTS = tests/tui/maildir.sh tests/tui/children.sh \
 	tests/tui/delete.sh tests/tui/search.sh tests/tui/display.sh \
 	tests/tui/prompts.sh tests/tui/everyday.sh tests/tui/patterns.sh \
-	tests/tui/other_process.sh tests/tui/reading.sh tests/tui/parts.sh tests/tui/bulk.sh \
+	tests/tui/other_process.sh tests/tui/reading.sh tests/tui/parts.sh tests/tui/bulk.sh tests/tui/hyperlinks.sh \
 	tests/tui/dovecot.itest \
 	tests/tui/offline.itest tests/tui/status.sh tests/tui/outbox.sh \
 	tests/tui/complete.sh tests/tui/searches.sh
