@@ -245,6 +245,9 @@ int mime_part_message(const struct mime_parts *parts, size_t i,
 int mime_part_param(const struct mime_parts *parts, size_t i,
     const char *name, struct buf *out);
 
+/* A size as the attachment list writes it ("512 B", "1.5 KB", "2.0 MB"). */
+void mime_size_text(size_t n, char *s, size_t len);
+
 /* ------------------------------------------------------------------ */
 /* mbox (mboxrd), for saving and piping several messages as one file.  */
 

@@ -95,8 +95,8 @@ header_block(struct rb *r, const struct mime_headers *h)
 			field_line(r, f, names[i]);
 }
 
-static void
-human_size(size_t n, char *s, size_t len)
+void
+mime_size_text(size_t n, char *s, size_t len)
 {
 	if (n < 1024)
 		snprintf(s, len, "%zu B", n);
@@ -401,7 +401,7 @@ attachment_list(struct rb *r)
 		const char *name = r->p->arena.data + r->aoffs[2 * i];
 
 		arena = r->p->arena.data;
-		human_size(v->attachments[i].size, size, sizeof(size));
+		mime_size_text(v->attachments[i].size, size, sizeof(size));
 		buf_reset(&b);
 		buf_printf(&b, "[%zu] %s%s(%s, %s)", i + 1, name,
 		    *name ? " " : "", arena + r->aoffs[2 * i + 1], size);

@@ -57,11 +57,16 @@ bodies(struct ui *ui, const int64_t *ids, size_t n, struct buf **raws_r)
 		}
 		missing += rc == 0;
 	}
+	if (missing == 1 && n == 1) {
+		ui_message(ui, 1, "The message is not downloaded yet; it is "
+		    "being fetched: try again in a moment.");
+		goto fail;
+	}
 	if (missing) {
-		ui_message(ui, 1, "%zu of the message%s %s not downloaded yet; "
-		    "%s being fetched: try again in a moment.", missing,
-		    n == 1 ? "" : "s", missing == 1 ? "is" : "are",
-		    missing == 1 ? "it is" : "they are");
+		ui_message(ui, 1, "%zu of the %zu messages %s not downloaded "
+		    "yet; %s being fetched: try again in a moment.", missing,
+		    n, missing == 1 ? "is" : "are", missing == 1 ? "it is" :
+		    "they are");
 		goto fail;
 	}
 	*raws_r = raws;

@@ -402,34 +402,49 @@ pager_ask(struct ui *ui, struct pager *p, const char *label, enum ui_cmd_id id)
 }
 
 static int
-save(struct ui *ui, struct pager *p, int overwrite)
+save_now(struct ui *ui, struct pager_save *sv, int overwrite)
 {
-	struct buf data = BUF_INIT;
 	struct error err;
 	int rc;
 
 	error_clear(&err);
-	if (mime_attachment_data(p->view, p->save_index, &data, &err) < 0) {
-		ui_message(ui, 1, "%s", err.msg);
-		return -1;
-	}
-	rc = ui_save_file(p->save_dir, p->save_name, buf_cstr(&data), data.len,
+	rc = ui_save_file(sv->dir, sv->name, buf_cstr(&sv->data), sv->data.len,
 	    overwrite, &err);
-	buf_free(&data);
 	if (rc < 0)
 		ui_message(ui, 1, "%s", err.msg);
 	else if (rc == 0)
-		ui_message(ui, 0, "Saved %s/%s.", p->save_dir, p->save_name);
-	return rc < 0 ? -1 : rc;
+		ui_message(ui, 0, "Saved %s/%s.", sv->dir, sv->name);
+	return rc;
 }
 
 static void
 overwrite_done(struct ui *ui, const char *text, void *arg)
 {
 	if (strcmp(text, "y") == 0)
-		save(ui, arg, 1);
+		save_now(ui, arg, 1);
 	else
 		ui_message(ui, 0, "Not saved.");
+}
+
+void
+pager_save_start(struct ui *ui, struct pager_save *sv, const char *typed,
+    const char *own, size_t index)
+{
+	free(sv->dir);
+	free(sv->name);
+	ui_save_target(typed, own, index, &sv->dir, &sv->name);
+	if (save_now(ui, sv, 0) == 1)
+		ui_ask_yesno(ui, "File exists. Overwrite it? (y/n) ",
+		    overwrite_done, sv);
+}
+
+void
+pager_save_free(struct pager_save *sv)
+{
+	free(sv->dir);
+	free(sv->name);
+	buf_free(&sv->data);
+	memset(sv, 0, sizeof(*sv));
 }
 
 /* "N [FILE]" or "[FILE]" with one attachment: 0, or -1 shown. */
@@ -470,6 +485,7 @@ static int ask_save_name(struct ui *, struct pager *, size_t);
 static int
 save_cmd(struct ui *ui, struct pager *p, const char *arg)
 {
+	struct error err;
 	const char *rest;
 	size_t i;
 
@@ -477,15 +493,14 @@ save_cmd(struct ui *ui, struct pager *p, const char *arg)
 		return -1;
 	if (*rest == '\0') /* no name yet: ask, offering its own */
 		return ask_save_name(ui, p, i);
-	free(p->save_dir);
-	free(p->save_name);
 	p->save_index = i;
-	ui_save_target(rest, p->view->attachments[i].name, i, &p->save_dir,
-	    &p->save_name);
-	if (save(ui, p, 0) == 1) {
-		ui_ask_yesno(ui, "File exists. Overwrite it? (y/n) ",
-		    overwrite_done, p);
+	buf_reset(&p->save.data);
+	error_clear(&err);
+	if (mime_attachment_data(p->view, i, &p->save.data, &err) < 0) {
+		ui_message(ui, 1, "%s", err.msg);
+		return -1;
 	}
+	pager_save_start(ui, &p->save, rest, p->view->attachments[i].name, i);
 	return 0;
 }
 
@@ -870,8 +885,7 @@ destroy(struct ui_screen *s)
 	mime_view_free(&p->view);
 	free(p->segs);
 	free(p->search);
-	free(p->save_dir);
-	free(p->save_name);
+	pager_save_free(&p->save);
 	free(p->output);
 	pager_source_reset(p);
 	free(p);

@@ -29,6 +29,12 @@ struct pseg {
 
 #define CONT_INDENT 4
 
+/* A save that may wait for "Overwrite it?": where, and the bytes. */
+struct pager_save {
+	char *dir, *name;
+	struct buf data;
+};
+
 struct pager {
 	struct ui_screen s;
 	struct ui_list l;
@@ -47,9 +53,9 @@ struct pager {
 	size_t match;      /* the line of the last match, or (size_t)-1 */
 	size_t sig_line;   /* first line of the signature, or nlines */
 	enum ui_cmd_id asking;
-	/* a save waiting for "overwrite?" */
+	/* the attachment being saved (the prompt's), and its bytes */
 	size_t save_index;
-	char *save_dir, *save_name;
+	struct pager_save save;
 	/* the text a copiousoutput viewer printed, shown instead of a
 	 * message: its title, or NULL for a message */
 	char *output;
@@ -81,6 +87,13 @@ int pager_mailcap_open(struct ui *ui, struct ui_screen *index,
     const struct buf *data, mailcap_param_fn param, void *arg);
 /* 1 (and says so) when p shows a command's output, not a message. */
 int pager_output_shown(struct ui *ui, struct pager *p);
+
+/* Saves sv->data (set by the caller) where the user typed
+ * (ui_save_target: own is the name kept for a folder, index numbers an
+ * empty one), asking before it replaces a file; says how it went. */
+void pager_save_start(struct ui *ui, struct pager_save *sv,
+    const char *typed, const char *own, size_t index);
+void pager_save_free(struct pager_save *sv);
 
 /* scr_pager_tools.c */
 /* What pager_render renders: p->raw, or p->alt (raw mode, filter). */

@@ -24,22 +24,8 @@ struct parts {
 	struct mime_parts *ps;
 	char *subject;
 	enum ui_cmd_id asking;
-	/* a save waiting for "overwrite?" */
-	size_t save_index;
-	char *save_dir, *save_name;
+	struct pager_save save;
 };
-
-static void
-human_size(size_t n, char *s, size_t len)
-{
-	if (n < 1024)
-		snprintf(s, len, "%zu B", n);
-	else if (n < 1024 * 1024)
-		snprintf(s, len, "%zu.%zu KB", n / 1024, n % 1024 * 10 / 1024);
-	else
-		snprintf(s, len, "%zu.%zu MB", n / (1024 * 1024),
-		    n % (1024 * 1024) * 10 / (1024 * 1024));
-}
 
 static void
 draw(struct ui *ui, struct ui_screen *s)
@@ -74,7 +60,7 @@ draw(struct ui *ui, struct ui_screen *s)
 			buf_printf(&b, "  \"%s\"", in->name);
 		if (in->attachment)
 			buf_addstr(&b, "  [attachment]");
-		human_size(in->size, size, sizeof(size));
+		mime_size_text(in->size, size, sizeof(size));
 		sw = (int)strlen(size) + 2;
 		ui_put(y, 0, ui->cols - sw, b.data, b.len, attr);
 		ui_put(y, ui->cols - sw + 1, sw - 1, size, strlen(size), attr);
@@ -178,34 +164,6 @@ prompt_done(struct ui *ui, const char *text, void *arg)
 		ui_message(ui, 0, "Nothing done.");
 }
 
-static int
-save(struct ui *ui, struct parts *pt, int overwrite)
-{
-	struct buf data = BUF_INIT;
-	struct error err;
-	int rc;
-
-	error_clear(&err);
-	mime_part_data(pt->ps, pt->save_index, &data, &err);
-	rc = ui_save_file(pt->save_dir, pt->save_name, buf_cstr(&data),
-	    data.len, overwrite, &err);
-	buf_free(&data);
-	if (rc < 0)
-		ui_message(ui, 1, "%s", err.msg);
-	else if (rc == 0)
-		ui_message(ui, 0, "Saved %s/%s.", pt->save_dir, pt->save_name);
-	return rc;
-}
-
-static void
-overwrite_done(struct ui *ui, const char *text, void *arg)
-{
-	if (strcmp(text, "y") == 0)
-		save(ui, arg, 1);
-	else
-		ui_message(ui, 0, "Not saved.");
-}
-
 /* s: asks where, offering the part's own name made safe; a folder keeps
  * that name; an existing file is replaced only after a yes. */
 static int
@@ -215,6 +173,7 @@ save_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
 	struct parts *pt = (struct parts *)s;
 	const struct mime_partinfo *in;
 	struct buf q = BUF_INIT;
+	struct error err;
 	char *name;
 	size_t i;
 
@@ -229,13 +188,10 @@ save_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
 		free(name);
 		return 0;
 	}
-	free(pt->save_dir);
-	free(pt->save_name);
-	pt->save_index = i;
-	ui_save_target(arg, in->name, i, &pt->save_dir, &pt->save_name);
-	if (save(ui, pt, 0) == 1)
-		ui_ask_yesno(ui, "File exists. Overwrite it? (y/n) ",
-		    overwrite_done, pt);
+	buf_reset(&pt->save.data);
+	error_clear(&err);
+	mime_part_data(pt->ps, i, &pt->save.data, &err);
+	pager_save_start(ui, &pt->save, arg, in->name, i);
 	return 0;
 }
 
@@ -280,8 +236,7 @@ destroy(struct ui_screen *s)
 
 	mime_parts_free(&pt->ps);
 	free(pt->subject);
-	free(pt->save_dir);
-	free(pt->save_name);
+	pager_save_free(&pt->save);
 	free(pt);
 }
 
