@@ -153,3 +153,5 @@ tui_keys q
 tui_expect "3 messages will be deleted from disk"
 tui_keys n
 tui_pass ";s saves the tagged messages into one mbox and marks them deleted"
+tui_keys q q q
+tui_expect "postie-exit=0"

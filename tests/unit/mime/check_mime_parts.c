@@ -76,7 +76,8 @@ START_TEST(test_tree)
 		ck_assert_int_eq(ps->v[i].container, want[i].container);
 	}
 	ck_assert_str_eq(ps->v[2].charset, "iso-8859-1");
-	ck_assert_uint_eq(ps->v[2].size, 4); /* "caf\xe9": the CRLF is the delimiter's */
+	/* "caf\xe9": the CRLF before a delimiter is the delimiter's */
+	ck_assert_uint_eq(ps->v[2].size, 4);
 	ck_assert_uint_eq(ps->v[4].size, 5);
 	ck_assert_int_eq(ps->v[4].attachment, 1);
 	/* cleaned for a terminal: the escape is gone */
