@@ -39,16 +39,22 @@ start() {
 	tui_start -c "$CFG" -a home -f INBOX
 	tui_expect "gamma three"
 }
+# answer PROMPT TEXT RESULT: the prompt the keys opened gets TEXT, and
+# the screen must show RESULT.
+answer() {
+	tui_expect "$1"
+	tmx send-keys -t postie -l "$2"
+	tui_keys Enter
+	tui_expect "$3"
+}
 start
 
 # --- s PATH: one message into a new mbox, marked deleted ---
 tui_keys Home
 wait_until cursor_on "alpha one" || tui_fail "cursor not on alpha"
 tui_keys s
-tui_expect "Move to folder:"
-tmx send-keys -t postie -l "$TUI_DIR/out/one.mbox"
-tui_keys Enter
-tui_expect "Saved 1 message to $TUI_DIR/out/one.mbox; marked deleted"
+answer "Move to folder:" "$TUI_DIR/out/one.mbox" \
+    "Saved 1 message to $TUI_DIR/out/one.mbox; marked deleted"
 [ "$(grep -c '^From ' "$TUI_DIR/out/one.mbox")" = 1 ] ||
     tui_fail "one.mbox has not one From_ line"
 head -n 1 "$TUI_DIR/out/one.mbox" |
@@ -77,15 +83,11 @@ tui_pass "a file that is not an mbox is refused; a new .eml gets the message as 
 
 # --- T, then ;C and ;s into one mbox (appended) ---
 tui_keys T
-tui_expect "Tag messages matching:"
-tmx send-keys -t postie -l "~s beta|~s gamma"
-tui_keys Enter
-tui_expect "2 messages match; 2 tagged."
+answer "Tag messages matching:" "~s beta|~s gamma" \
+    "2 messages match; 2 tagged."
 tui_keys '\;' C
-tui_expect "Copy tagged to folder:"
-tmx send-keys -t postie -l "$TUI_DIR/out/one.mbox"
-tui_keys Enter
-tui_expect "Saved 2 messages to $TUI_DIR/out/one.mbox."
+answer "Copy tagged to folder:" "$TUI_DIR/out/one.mbox" \
+    "Saved 2 messages to $TUI_DIR/out/one.mbox."
 [ "$(grep -c '^From ' "$TUI_DIR/out/one.mbox")" = 3 ] ||
     tui_fail "one.mbox has not 3 From_ lines after ;C"
 grep -qx '>>From there, quoted once already' "$TUI_DIR/out/one.mbox" ||
@@ -97,17 +99,11 @@ tui_pass ";C appends the tagged messages to an existing mbox (mboxrd)"
 # --- |: one message to wc -l; ;|: the tagged as one mbox ---
 tui_keys Home
 tui_keys '|'
-tui_expect "Pipe the message to"
-tmx send-keys -t postie -l "wc -l"
-tui_keys Enter
-tui_expect "output of: wc -l"
+answer "Pipe the message to" "wc -l" "output of: wc -l"
 tui_screen | grep -qx " *8 *" || tui_fail "| did not pipe the 8 lines"
 tui_keys q
 tui_keys '\;' '|'
-tui_expect "Pipe the tagged messages to"
-tmx send-keys -t postie -l "wc -l"
-tui_keys Enter
-tui_expect "output of: wc -l"
+answer "Pipe the tagged messages to" "wc -l" "output of: wc -l"
 tui_screen | grep -qx " *20 *" ||
     tui_fail ";| did not pipe 2 mbox entries of 10 lines"
 tui_keys q
@@ -128,13 +124,9 @@ tmx kill-session -t postie
 printf 'pipe_split = yes\n' >>"$CFG"
 start
 tui_keys T
-tmx send-keys -t postie -l "~A"
-tui_keys Enter
-tui_expect "3 messages match; 3 tagged."
+answer "Tag messages matching:" "~A" "3 messages match; 3 tagged."
 tui_keys '\;' '|'
-tmx send-keys -t postie -l "wc -l"
-tui_keys Enter
-tui_expect "output of: wc -l"
+answer "Pipe the tagged messages to" "wc -l" "output of: wc -l"
 [ "$(tui_screen | grep -cx ' *8 *')" = 3 ] ||
     tui_fail "pipe_split did not run wc -l once per message"
 tui_pass "with pipe_split, ;| runs the command once per tagged message"
@@ -142,10 +134,8 @@ tui_keys q
 
 # --- ;s: the tagged into one mbox, marked deleted ---
 tui_keys '\;' s
-tui_expect "Move tagged to folder:"
-tmx send-keys -t postie -l "$TUI_DIR/out/all.mbox"
-tui_keys Enter
-tui_expect "Saved 3 messages to $TUI_DIR/out/all.mbox; marked deleted"
+answer "Move tagged to folder:" "$TUI_DIR/out/all.mbox" \
+    "Saved 3 messages to $TUI_DIR/out/all.mbox; marked deleted"
 [ "$(grep -c '^From ' "$TUI_DIR/out/all.mbox")" = 3 ] ||
     tui_fail "all.mbox has not 3 From_ lines"
 # leaving asks about the 3 deleted marks
