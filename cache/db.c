@@ -134,6 +134,9 @@ static const char *const migrations[DB_SCHEMA_VERSION] = {
 	 * left the folder: unread messages up to it are "old", as Mutt's
 	 * mark_old has it (db_folder_mark_old) */
 	"ALTER TABLE folders ADD COLUMN old_mark INTEGER NOT NULL DEFAULT 0;",
+	/* 8: no message may be copied or moved into the folder (IMAP
+	 * MYRIGHTS without the insert right) */
+	"ALTER TABLE folders ADD COLUMN noinsert INTEGER NOT NULL DEFAULT 0;",
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
@@ -143,11 +146,12 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    " VALUES (?, ?, ?)",
 	[ST_FOLDER_ROLE] = "UPDATE folders SET role = ? WHERE id = ?",
 	[ST_FOLDER_GET] = "SELECT id, account, name, delim, uidvalidity,"
-	    " uidnext, highestmodseq, role, noselect, noflags, readonly"
-	    " FROM folders WHERE id = ?",
+	    " uidnext, highestmodseq, role, noselect, noflags, readonly,"
+	    " noinsert FROM folders WHERE id = ?",
 	[ST_FOLDER_UPDATE] = "UPDATE folders SET uidvalidity = ?,"
 	    " uidnext = ?, highestmodseq = ?, role = ?, delim = ?,"
-	    " noselect = ?, noflags = ?, readonly = ? WHERE id = ?",
+	    " noselect = ?, noflags = ?, readonly = ?, noinsert = ?"
+	    " WHERE id = ?",
 	[ST_MSG_INSERT] = "INSERT INTO messages(folder, uid, mkey, flags,"
 	    " internal_date, size, date, from_, to_, cc, subject, message_id,"
 	    " in_reply_to, refs, has_attachment)"
@@ -735,6 +739,7 @@ folder_from_row(sqlite3_stmt *st, struct db_folder *f)
 	f->noselect = sqlite3_column_int(st, 8);
 	f->noflags = (unsigned)sqlite3_column_int(st, 9) & MSG_ALL_FLAGS;
 	f->readonly = sqlite3_column_int(st, 10);
+	f->noinsert = sqlite3_column_int(st, 11);
 }
 
 int
@@ -795,7 +800,8 @@ db_folder_update(struct db *db, const struct db_folder *f, struct error *err)
 	sqlite3_bind_int(st, 6, f->noselect);
 	sqlite3_bind_int(st, 7, (int)(f->noflags & MSG_ALL_FLAGS));
 	sqlite3_bind_int(st, 8, f->readonly != 0);
-	sqlite3_bind_int64(st, 9, f->id);
+	sqlite3_bind_int(st, 9, f->noinsert != 0);
+	sqlite3_bind_int64(st, 10, f->id);
 	return db_step_done(db, st, err, "folder update");
 }
 
@@ -810,7 +816,8 @@ db_folder_list(struct db *db, const char *account, struct db_folder **list_r,
 
 	if (sqlite3_prepare_v2(db->sq, "SELECT id, account, name, delim,"
 	    " uidvalidity, uidnext, highestmodseq, role, noselect, noflags,"
-	    " readonly FROM folders WHERE account = ? ORDER BY name", -1, &st,
+	    " readonly, noinsert FROM folders WHERE account = ? ORDER BY name",
+	    -1, &st,
 	    NULL) != SQLITE_OK)
 		return db_fail(db, err, "folder list");
 	db_bind_str(st, 1, account);

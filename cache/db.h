@@ -34,7 +34,7 @@
 
 #include "core/error.h"
 
-#define DB_SCHEMA_VERSION 7
+#define DB_SCHEMA_VERSION 8
 
 /* Message flags (stored as a bit set). */
 #define MSG_SEEN     0x01u
@@ -74,6 +74,7 @@ struct db_folder {
 	 * read-only (nothing kept, nothing removed) */
 	unsigned noflags;
 	int readonly;
+	int noinsert;         /* no message may be copied or moved in */
 	unsigned total;       /* 0 unless filled by db_folder_counts */
 	unsigned unread;      /* messages without MSG_SEEN, likewise */
 };

@@ -124,6 +124,8 @@ move_row(struct cache *c, const struct cache_msg_loc *w, int64_t dest,
 		    "folder in this account");
 	/* a move removes the message from its folder */
 	got = server_refuses(&df, 0, err) < 0 ||
+	    (df.noinsert && error_set(err, "the server takes no messages "
+	    "into %s; nothing was changed", df.name) < 0) ||
 	    (!copy && server_refuses(&w->f, MSG_DELETED, err) < 0);
 	db_folder_clear(&df);
 	if (got)

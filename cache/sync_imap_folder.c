@@ -592,6 +592,32 @@ sync_headers(struct fsync *fs, const struct imap_mailbox *mb)
 	return down(fs, base, top, 1);
 }
 
+/*
+ * Whether folder f, just selected, takes no message in (RFC 4314
+ * MYRIGHTS without "i"), which [PERMANENTFLAGS] cannot tell: a copy or
+ * move into it is then refused before it is made.  Asked only where the
+ * server offers ACL and the folder is synced whole (first sync, after a
+ * refused change, no QRESYNC): rights seldom change, and a QRESYNC
+ * resync costs one round trip per changed folder.  A failed MYRIGHTS
+ * keeps what was known.
+ */
+static int
+si_noinsert(struct si *s, const struct db_folder *f, int resync)
+{
+	char rights[64];
+	struct error e;
+
+	error_clear(&e);
+	if (resync || !imap_has_cap(s->imap, IMAP_CAP_ACL))
+		return f->noinsert;
+	if (imap_myrights(s->imap, f->name, rights, sizeof(rights), &e) < 0) {
+		log_warn("%s: %s: MYRIGHTS: %s", f->account, f->name, e.msg);
+		error_clear(&e);
+		return f->noinsert;
+	}
+	return rights[0] != '\0' && strchr(rights, 'i') == NULL;
+}
+
 int
 si_sync_folder(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
     struct si_pend *p, struct error *err)
@@ -601,7 +627,7 @@ si_sync_folder(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
 	struct imap_mailbox mb;
 	struct db_folder *fp = si_folder(s, fid);
 	struct fsync fs;
-	int rc, reset = 0;
+	int rc, reset = 0, noinsert = 0;
 	int64_t changes = db_changes(db);
 
 	if (fp == NULL)
@@ -646,10 +672,13 @@ si_sync_folder(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
 		qrp = NULL;
 	}
 	fp->uidvalidity = mb.uidvalidity;
-	if (fp->noflags != si_noflags(&mb) || fp->readonly != mb.readonly) {
+	noinsert = si_noinsert(s, fp, qrp != NULL);
+	if (fp->noflags != si_noflags(&mb) || fp->readonly != mb.readonly ||
+	    fp->noinsert != noinsert) {
 		/* what the user may change here: saved with the rest */
 		fp->noflags = si_noflags(&mb);
 		fp->readonly = mb.readonly;
+		fp->noinsert = noinsert;
 		cache_sync_folder_changed(ctx, 0);
 	}
 	/* Changes the UI queued since: they win over the server's state. */

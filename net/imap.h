@@ -91,6 +91,7 @@ enum imap_cap {
 	IMAP_CAP_MOVE = 1u << 18,
 	IMAP_CAP_ESEARCH = 1u << 19,
 	IMAP_CAP_NOTIFY = 1u << 20,
+	IMAP_CAP_ACL = 1u << 21,
 };
 
 /* System flags as bits. */
@@ -227,6 +228,14 @@ int imap_list_names(struct imap *imap, imap_folder_fn *fn, void *ctx,
 int imap_status(struct imap *imap, const char *folder, uint32_t *messages_r,
     uint32_t *unseen_r, uint32_t *uidnext_r, uint32_t *uidvalidity_r,
     struct error *err);
+
+/*
+ * MYRIGHTS of one folder (RFC 4314; only where the server offers ACL):
+ * the rights letters into rights (NUL-terminated, cut to size; "" when
+ * the server answered none).  0, or -1 with err (a NO too).
+ */
+int imap_myrights(struct imap *imap, const char *folder, char *rights,
+    size_t size, struct error *err);
 
 /* What the client knew of a folder, for SELECT (QRESYNC ...). */
 struct imap_qresync {

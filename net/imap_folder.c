@@ -369,6 +369,47 @@ imap_status(struct imap *imap, const char *folder, uint32_t *messages_r,
 	return rc;
 }
 
+struct rights_ctx {
+	const char *folder;
+	char *rights;
+	size_t size;
+};
+
+static int
+rights_untagged(struct imap *imap, struct imap_cmd *cmd,
+    const struct imap_resp *r, struct error *err)
+{
+	struct rights_ctx *rc = cmd->ctx;
+	const struct imap_arg *a = r->args;
+	const char *name, *letters;
+
+	(void)err;
+	if (r->status || !imap_arg_is(a, "MYRIGHTS") || a->next == NULL ||
+	    imap_arg_str(a->next) == NULL || a->next->next == NULL ||
+	    (letters = imap_arg_str(a->next->next)) == NULL)
+		return 0;
+	name = imap_folder_name(imap, a->next->str, a->next->len);
+	if (name == NULL || !imap_folder_same(name, rc->folder))
+		return 0;
+	str_lcpy(rc->rights, letters, rc->size);
+	return 1;
+}
+
+int
+imap_myrights(struct imap *imap, const char *folder, char *rights,
+    size_t size, struct error *err)
+{
+	struct rights_ctx rc = { folder, rights, size };
+	struct imap_cmd cmd;
+
+	rights[0] = '\0';
+	imap_cmd_begin(imap, &cmd, "MYRIGHTS", rights_untagged, &rc);
+	imap_add(imap, "MYRIGHTS ");
+	if (imap_add_folder(imap, folder, err) < 0)
+		return -1;
+	return imap_cmd_run(imap, &cmd, err);
+}
+
 static int
 select_untagged(struct imap *imap, struct imap_cmd *cmd,
     const struct imap_resp *r, struct error *err)

@@ -519,6 +519,7 @@ static const struct {
 	{ "MOVE", IMAP_CAP_MOVE },
 	{ "ESEARCH", IMAP_CAP_ESEARCH },
 	{ "NOTIFY", IMAP_CAP_NOTIFY },
+	{ "ACL", IMAP_CAP_ACL },
 };
 
 void

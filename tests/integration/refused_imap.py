@@ -12,12 +12,20 @@ holds exactly what the server holds.  Once the cache knows, the change is
 refused before it is made.  A refused bulk change (many messages, one
 command) is one sentence, not one per message.  Runs under tests/server/with-dovecot with
 $POSTIE and $top_builddir (the helper check_sync_imap_ops).
+
+Against Cyrus (tests/server/with-cyrus) the folder's ACL is set over
+IMAP by the admin (SETACL alice lrs, what "anyone lrs" gives a shared
+folder's readers; alice may not change her own folders' ACLs there): its
+SELECT says [PERMANENTFLAGS (\\Seen)] too, and it answers NO to the
+STORE and the EXPUNGE.  Both servers offer ACL: once postie synced the
+folder, its MYRIGHTS (no "i") refuse a copy into it before it is made.
 """
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sync_imap as si  # noqa: E402
+ENV = os.environ
 from sync_imap import check  # noqa: E402
 
 
@@ -38,6 +46,28 @@ def same(c, folder, label):
           (label, got, want))
 
 
+def read_only(folder):
+    """Leaves alice only the rights lrs on folder (Dovecot: a dovecot-acl
+    file in its Maildir; Cyrus: SETACL)."""
+    if si.SERVER.startswith("cyrus"):
+        # As the admin (tests/server/altserver.py): alice's own rights
+        # on her folders do not include changing their ACL.
+        m = si.imaplib.IMAP4_SSL(
+            ENV["POSTIE_TEST_NAME"], int(ENV["POSTIE_TEST_IMAPS_PORT"]),
+            ssl_context=si.ssl.create_default_context(
+                cafile=ENV["POSTIE_TEST_CA"]))
+        m.login("cyrus", "pw-cyrus-admin")
+        typ, data = m.setacl('"user/alice/%s"' % folder, "alice", "lrs")
+        m.logout()
+        check(typ == "OK", "SETACL %s alice lrs (%s)" % (folder, data))
+        return
+    acl = os.path.join(os.environ["POSTIE_TEST_MAILDIR_alice"], folder,
+                       "dovecot-acl")
+    with open(acl, "w") as f:
+        f.write("owner lrs\n")
+    os.chmod(acl, 0o644)
+
+
 def grouped():
     """A bulk change (tagged messages: one op each) goes out as one
     command for all; refused, it is one sentence, not one per message,
@@ -56,11 +86,7 @@ def grouped():
     rc, err = c.sync()
     check(rc == 0 and len(c.lines("ReadOnly")) == 4 and
           len(c.lines("Bulk")) == 6, "grouped: first sync (%s)" % err)
-    acl = os.path.join(os.environ["POSTIE_TEST_MAILDIR_alice"], "ReadOnly",
-                       "dovecot-acl")
-    with open(acl, "w") as f:
-        f.write("owner lrs\n")
-    os.chmod(acl, 0o644)
+    read_only("ReadOnly")
     # While the cache still thinks ReadOnly writable.
     for args in (("ReadOnly", "flag"), ("Bulk", "move", "ReadOnly")):
         p = c.helper("bulk", *args)
@@ -101,11 +127,7 @@ def main():
     check(rc == 0, "first sync (%s)" % err)
     check(len(c.lines("Public")) == 3, "Public is in the cache")
     print("# Public: %r" % c.lines("Public"))
-    acl = os.path.join(os.environ["POSTIE_TEST_MAILDIR_alice"], "Public",
-                       "dovecot-acl")
-    with open(acl, "w") as f:
-        f.write("owner lrs\n")
-    os.chmod(acl, 0o644)
+    read_only("Public")
     # Made here while the cache still thinks Public writable.
     for args in (("Public", "flag", "Pub one"),
                  ("Public", "expunge", "Pub two"),
@@ -136,6 +158,11 @@ def main():
           "flagging in Public is refused at once (%s)" % e.strip())
     p = c.helper("edit", "Public", "delete", "Pub three")
     check(p.returncode != 0, "deleting in Public is refused at once")
+    p = c.helper("edit", "INBOX", "copy", "Private note", "Public")
+    e = p.stderr.decode()
+    check(p.returncode != 0 and "takes no messages into Public" in e,
+          "copying into Public is refused at once (MYRIGHTS: %s)" %
+          e.strip())
     p = c.helper("edit", "Public", "seen", "Pub three")
     check(p.returncode == 0, "\\Seen may still change in Public (%s)"
           % p.stderr.decode().strip())

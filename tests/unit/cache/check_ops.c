@@ -215,6 +215,52 @@ START_TEST(refuses_what_the_server_does_not_keep)
 }
 END_TEST
 
+/* A folder whose MYRIGHTS lack the insert right (a shared folder with
+ * "anyone lrs") takes no copy and no move, refused before anything
+ * changes; what is done in the folder itself is still allowed. */
+START_TEST(refuses_insert_without_the_right)
+{
+	struct cache *c;
+	struct db_folder f;
+	struct db_msg m;
+	struct error err;
+	int64_t inbox, pub, id, pid;
+	size_t a, n;
+
+	c = open_imap(&inbox, &a);
+	ck_assert_int_eq(db_folder_ensure(cache_db(c), "imap", "Public",
+	    FOLDER_ROLE_NONE, &pub, &err), 0);
+	add(c, inbox, 7, 0);
+	add(c, pub, 3, 0);
+	ck_assert_int_eq(db_msg_find_uid(cache_db(c), inbox, 7, &id, &err),
+	    1);
+	ck_assert_int_eq(db_msg_find_uid(cache_db(c), pub, 3, &pid, &err),
+	    1);
+	ck_assert_int_eq(db_folder_get(cache_db(c), pub, &f, &err), 1);
+	f.noinsert = 1;
+	ck_assert_int_eq(db_folder_update(cache_db(c), &f, &err), 0);
+	db_folder_clear(&f);
+	ck_assert_int_eq(db_folder_get(cache_db(c), pub, &f, &err), 1);
+	ck_assert_int_eq(f.noinsert, 1); /* stored */
+	db_folder_clear(&f);
+	ck_assert_int_eq(cache_copy(c, id, pub, &err), -1);
+	ck_assert_str_eq(err.msg, "the server takes no messages into Public; "
+	    "nothing was changed");
+	ck_assert_int_eq(cache_move(c, id, pub, &err), -1);
+	ck_assert_int_eq(db_msg_get(cache_db(c), id, &m, &err), 1);
+	ck_assert_int_eq(m.folder_id, inbox);
+	db_msg_clear(&m);
+	ck_assert_int_eq(db_op_pending(cache_db(c), "imap", &n, &err), 0);
+	ck_assert_uint_eq(n, 0);
+	/* out of it, and its own flags: as the server allows */
+	ck_assert_int_eq(cache_copy(c, pid, inbox, &err), 0);
+	ck_assert_int_eq(cache_set_flags(c, pid, MSG_SEEN, 0, &err), 0);
+	ck_assert_int_eq(db_op_pending(cache_db(c), "imap", &n, &err), 0);
+	ck_assert_uint_eq(n, 2);
+	cache_close(&c);
+}
+END_TEST
+
 START_TEST(expunge_refuses_unknown_account)
 {
 	static const char text[] = "[account imap]\nprotocol = imap\n"
@@ -255,6 +301,7 @@ main(void)
 	tcase_add_test(tc, expunge_splits_long_sets);
 	tcase_add_test(tc, expunge_refuses_unknown_account);
 	tcase_add_test(tc, refuses_what_the_server_does_not_keep);
+	tcase_add_test(tc, refuses_insert_without_the_right);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
