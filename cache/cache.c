@@ -384,15 +384,17 @@ cache_saved_search_in(const struct cache *c, const struct config_search *s,
 	return 0;
 }
 
-/* Appends the ids of folder fid that match p to *all. */
+/* Appends the ids of folder fid that match p to *all; whole: fid is
+ * searched as part of its whole account (pattern_run_once). */
 static int
 append_run(struct cache *c, const struct pattern *p, int64_t fid,
-    int64_t **all, size_t *n, size_t *cap, struct error *err)
+    int whole, int64_t **all, size_t *n, size_t *cap, struct error *err)
 {
 	int64_t *ids;
 	size_t m;
 
-	if (pattern_run(c->db, p, fid, &ids, &m, err) < 0)
+	if ((whole ? pattern_run_once : pattern_run)(c->db, p, fid, &ids, &m,
+	    err) < 0)
 		return -1;
 	if (*n + m > *cap) {
 		*cap = *n + m + 64;
@@ -408,12 +410,12 @@ append_run(struct cache *c, const struct pattern *p, int64_t fid,
 /* The same for p, and for pu (unread) when not NULL. */
 static int
 saved_run(struct cache *c, const struct pattern *p, const struct pattern *pu,
-    int64_t fid, int64_t **all, size_t *n, size_t *cap, int64_t **unr,
-    size_t *nu, size_t *capu, struct error *err)
+    int64_t fid, int whole, int64_t **all, size_t *n, size_t *cap,
+    int64_t **unr, size_t *nu, size_t *capu, struct error *err)
 {
-	if (append_run(c, p, fid, all, n, cap, err) < 0)
+	if (append_run(c, p, fid, whole, all, n, cap, err) < 0)
 		return -1;
-	return pu ? append_run(c, pu, fid, unr, nu, capu, err) : 0;
+	return pu ? append_run(c, pu, fid, whole, unr, nu, capu, err) : 0;
 }
 
 static int
@@ -458,7 +460,7 @@ cache_saved_search(struct cache *c, const struct config_search *s,
 			}
 			error_clear(&ignore);
 			if (cache_folder_find(c, i, s->scope[k].folder, &fid,
-			    &ignore) == 0 && saved_run(c, p, pu, fid, &all,
+			    &ignore) == 0 && saved_run(c, p, pu, fid, 0, &all,
 			    &n, &cap, &unr, &nu, &capu, err) < 0)
 				goto out;
 		}
@@ -467,7 +469,7 @@ cache_saved_search(struct cache *c, const struct config_search *s,
 		if (cache_folders(c, i, &f, &nf, err) < 0)
 			goto out;
 		for (k = 0; k < nf; k++)
-			if (!f[k].noselect && saved_run(c, p, pu, f[k].id,
+			if (!f[k].noselect && saved_run(c, p, pu, f[k].id, 1,
 			    &all, &n, &cap, &unr, &nu, &capu, err) < 0)
 				goto out;
 		cache_folders_free(&f, nf);

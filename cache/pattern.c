@@ -811,8 +811,16 @@ pattern_sql(const struct pattern *p)
 	return buf_cstr(&p->where);
 }
 
-int
-pattern_run(struct db *db, const struct pattern *p, int64_t folder_id,
+/*
+ * once: folder_id is searched as part of its whole account.  If it is
+ * the account's \All folder (Gmail's "[Gmail]/All Mail" holds every
+ * message once more), a message whose Message-ID another folder of the
+ * account holds is left out: it is found there, and counts once.  Mail
+ * only in All Mail (archived on Gmail) is still found.  The Message-IDs
+ * elsewhere are one uncorrelated subquery, computed once.
+ */
+static int
+run(struct db *db, const struct pattern *p, int64_t folder_id, int once,
     int64_t **ids_r, size_t *n_r, struct error *err)
 {
 	struct buf sql = BUF_INIT;
@@ -828,9 +836,18 @@ pattern_run(struct db *db, const struct pattern *p, int64_t folder_id,
 	 * for each run (not deterministic: the set differs between runs). */
 	sqlite3_create_function(db->sq, "postie_tagged", 1, SQLITE_UTF8,
 	    (void *)p, fn_tagged, NULL, NULL);
-	buf_printf(&sql, "SELECT m.id FROM messages m%s WHERE %s AND (%s)"
-	    " ORDER BY m.id", p->body ? " LEFT JOIN fts_text t ON t.id = m.id"
-	    : "", folder_id ? "m.folder = ?" : "1", buf_cstr(&p->where));
+	buf_printf(&sql, "SELECT m.id FROM messages m%s WHERE %s AND (%s)",
+	    p->body ? " LEFT JOIN fts_text t ON t.id = m.id" : "",
+	    folder_id ? "m.folder = ?" : "1", buf_cstr(&p->where));
+	if (once && folder_id)
+		buf_printf(&sql, " AND (m.message_id IS NULL OR m.message_id = ''"
+		    " OR (SELECT role FROM folders WHERE id = ?1) != %d"
+		    " OR m.message_id NOT IN (SELECT o.message_id FROM messages o"
+		    " JOIN folders fo ON fo.id = o.folder WHERE fo.role != %d AND"
+		    " o.message_id IS NOT NULL AND fo.account = (SELECT account"
+		    " FROM folders WHERE id = ?1)))", FOLDER_ROLE_ALL,
+		    FOLDER_ROLE_ALL);
+	buf_addstr(&sql, " ORDER BY m.id");
 	rc = sqlite3_prepare_v2(db->sq, sql.data, (int)sql.len, &st, NULL);
 	buf_free(&sql);
 	if (rc != SQLITE_OK)
@@ -861,6 +878,20 @@ pattern_run(struct db *db, const struct pattern *p, int64_t folder_id,
 	*ids_r = ids ? ids : xcalloc(1, sizeof(*ids));
 	*n_r = n;
 	return 0;
+}
+
+int
+pattern_run(struct db *db, const struct pattern *p, int64_t folder_id,
+    int64_t **ids_r, size_t *n_r, struct error *err)
+{
+	return run(db, p, folder_id, 0, ids_r, n_r, err);
+}
+
+int
+pattern_run_once(struct db *db, const struct pattern *p, int64_t folder_id,
+    int64_t **ids_r, size_t *n_r, struct error *err)
+{
+	return run(db, p, folder_id, 1, ids_r, n_r, err);
 }
 
 int

@@ -54,6 +54,12 @@ const char *pattern_sql(const struct pattern *p);
  * id order; *ids_r (free()) is never NULL on success. */
 int pattern_run(struct db *db, const struct pattern *p, int64_t folder_id,
     int64_t **ids_r, size_t *n_r, struct error *err);
+/* The same for folder_id searched as part of its whole account (a saved
+ * search over every folder): in the account's \All folder (Gmail's All
+ * Mail) a message another of its folders holds, by Message-ID, is left
+ * out, so that it counts once. */
+int pattern_run_once(struct db *db, const struct pattern *p,
+    int64_t folder_id, int64_t **ids_r, size_t *n_r, struct error *err);
 /* What ~T matches: ids (sorted, n; kept by the caller until the last
  * pattern_run). */
 void pattern_set_tagged(struct pattern *p, const int64_t *ids, size_t n);

@@ -683,6 +683,83 @@ START_TEST(saved_search)
 }
 END_TEST
 
+/* Gmail's All Mail holds every message once more: a saved search over a
+ * whole account counts a message once (found in INBOX or Sent), and
+ * still finds mail only All Mail holds (archived) or without a
+ * Message-ID; All Mail named alone, and another account's folders, are
+ * searched as they are. */
+static int64_t
+add_mid(struct cache *c, int64_t folder, uint32_t uid, const char *mid,
+    unsigned flags)
+{
+	struct db_msg m;
+	struct error err;
+
+	memset(&m, 0, sizeof(m));
+	m.folder_id = folder;
+	m.uid = uid;
+	m.subject = (char *)"s";
+	m.message_id = (char *)mid;
+	m.flags = flags;
+	ck_assert_int_eq(db_msg_insert(cache_db(c), &m, &err), 0);
+	return m.id;
+}
+
+START_TEST(saved_search_all_mail_once)
+{
+	static const char text[] =
+	    "[account g]\nhost = h\nuser = u\n"
+	    "[account h]\nhost = h\nuser = u\n"
+	    "[searches]\n"
+	    "gmail = g: ~A\n"
+	    "allmail = g/[Gmail]/All Mail: ~A\n"
+	    "both = ~A\n";
+	struct cache_opts o = { dir, dir };
+	struct config *cfg = NULL;
+	struct cache *c = NULL;
+	struct error err;
+	int64_t in, all, sent, hin, want[4], *ids;
+	size_t n, i;
+	unsigned unread = 99;
+
+	error_clear(&err);
+	ck_assert_int_eq(config_parse("t", text, strlen(text), &cfg, &err), 0);
+	ck_assert_int_eq(cache_open(cfg, &o, &c, &err), 0);
+	ck_assert_int_eq(db_folder_ensure(cache_db(c), "g", "INBOX",
+	    FOLDER_ROLE_INBOX, &in, &err), 0);
+	ck_assert_int_eq(db_folder_ensure(cache_db(c), "g",
+	    "[Gmail]/All Mail", FOLDER_ROLE_ALL, &all, &err), 0);
+	ck_assert_int_eq(db_folder_ensure(cache_db(c), "g",
+	    "[Gmail]/Sent Mail", FOLDER_ROLE_SENT, &sent, &err), 0);
+	ck_assert_int_eq(db_folder_ensure(cache_db(c), "h", "INBOX",
+	    FOLDER_ROLE_INBOX, &hin, &err), 0);
+	want[0] = add_mid(c, in, 1, "<1@x>", 0);
+	want[1] = add_mid(c, sent, 1, "<3@x>", MSG_SEEN);
+	add_mid(c, all, 1, "<1@x>", 0);
+	want[2] = add_mid(c, all, 2, "<2@x>", 0);    /* archived */
+	add_mid(c, all, 3, "<3@x>", MSG_SEEN);
+	want[3] = add_mid(c, all, 4, NULL, MSG_SEEN);
+	add_mid(c, hin, 1, "<2@x>", 0);             /* another account */
+	ck_assert_int_eq(cache_saved_search(c, config_search(cfg, "gmail"),
+	    &ids, &n, &unread, &err), 0);
+	ck_assert_uint_eq(n, 4);
+	for (i = 0; i < 4; i++)
+		ck_assert_int_eq(ids[i], want[i]);
+	ck_assert_uint_eq(unread, 2); /* <1@x> once, <2@x> */
+	free(ids);
+	ck_assert_int_eq(cache_saved_search(c, config_search(cfg, "allmail"),
+	    &ids, &n, NULL, &err), 0);
+	ck_assert_uint_eq(n, 4);
+	free(ids);
+	ck_assert_int_eq(cache_saved_search(c, config_search(cfg, "both"),
+	    &ids, &n, NULL, &err), 0);
+	ck_assert_uint_eq(n, 5);
+	free(ids);
+	cache_close(&c);
+	config_free(&cfg);
+}
+END_TEST
+
 START_TEST(uidvalidity_change)
 {
 	struct cache_opts o = { dir, dir };
@@ -852,6 +929,7 @@ main(void)
 	tcase_add_test(tc, queue_replayed_once);
 	tcase_add_test(tc, uidvalidity_change);
 	tcase_add_test(tc, saved_search);
+	tcase_add_test(tc, saved_search_all_mail_once);
 	tcase_add_test(tc, folder_tree);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
