@@ -2,7 +2,7 @@
  * check_sync_imap_ops: helper of sync_imap.py (the IMAP driver against
  * the harness Dovecot).  Uses libcache the way the UI does.
  *
- *   check_sync_imap_ops CONFIG ACCOUNT ops
+ *   check_sync_imap_ops CONFIG ACCOUNT ops [ARCHIVE WORK]
  *	offline (no worker): flags "Welcome" \Flagged and unseen, deletes
  *	"Weekly news", moves "Minutes" to Archive, copies "Important" to
  *	Work; exits 0 when all are queued (prints the pending count).
@@ -149,8 +149,10 @@ sync_now(void)
 	return 0;
 }
 
+/* archive_name, work_name: the server's names of the fixture folders
+ * Archive and Work (a prefix and separator on some servers). */
 static int
-ops(void)
+ops(const char *archive_name, const char *work_name)
 {
 	struct error err;
 	int64_t welcome = find("INBOX", "Welcome"),
@@ -162,8 +164,8 @@ ops(void)
 
 	if (!welcome || !news || !minutes || !important)
 		return fail("messages not in the cache", NULL);
-	if (cache_folder_find(c, acct, "Archive", &archive, &err) < 0 ||
-	    cache_folder_find(c, acct, "Work", &work, &err) < 0)
+	if (cache_folder_find(c, acct, archive_name, &archive, &err) < 0 ||
+	    cache_folder_find(c, acct, work_name, &work, &err) < 0)
 		return fail("folders", &err);
 	if (cache_set_flags(c, welcome, MSG_FLAGGED, MSG_SEEN, &err) < 0)
 		return fail("flags", &err);
@@ -564,7 +566,8 @@ main(int argc, char **argv)
 	if (cache_account_find(c, argv[2], &acct, &err) < 0)
 		return fail("account", &err);
 	if (strcmp(argv[3], "ops") == 0)
-		rc = ops();
+		rc = ops(argc > 5 ? argv[4] : "Archive",
+		    argc > 5 ? argv[5] : "Work");
 	else if (strcmp(argv[3], "idle") == 0 && argc > 4)
 		rc = idle(argv[4], argc > 5 ? argv[5] : NULL,
 		    argc > 6 ? argv[6] : NULL);

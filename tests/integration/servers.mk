@@ -8,6 +8,8 @@ SERVER_TESTS = \
 	tests/integration/servers/cyrus_cli_sync.sh \
 	tests/integration/servers/courier_imap.sh \
 	tests/integration/servers/courier_pop3_engine.sh \
-	tests/integration/servers/courier_pop3_sync.sh
+	tests/integration/servers/courier_pop3_sync.sh \
+	tests/integration/servers/cyrus_more.sh \
+	tests/integration/servers/courier_sync_imap.sh
 TESTS += $(SERVER_TESTS)
-EXTRA_DIST += $(SERVER_TESTS)
+EXTRA_DIST += $(SERVER_TESTS) tests/integration/servers/several.sh
