@@ -593,22 +593,26 @@ sync_headers(struct fsync *fs, const struct imap_mailbox *mb)
 }
 
 /*
- * Whether folder f, just selected, takes no message in (RFC 4314
+ * Whether folder f, just selected (mb), takes no message in (RFC 4314
  * MYRIGHTS without "i"), which [PERMANENTFLAGS] cannot tell: a copy or
  * move into it is then refused before it is made.  Asked only where the
- * server offers ACL and the folder is synced whole (first sync, after a
- * refused change, no QRESYNC): rights seldom change, and a QRESYNC
- * resync costs one round trip per changed folder.  A failed MYRIGHTS
- * keeps what was known.
+ * server offers ACL, when the folder is synced whole (no QRESYNC, or
+ * after a refused change) and is new to the cache or already limited
+ * (read-only, flags not kept, no insert): rights seldom change, a folder
+ * the user may change freely seldom refuses mail, and a server without
+ * QRESYNC (Courier) syncs every folder whole on every pass.  A failed
+ * MYRIGHTS keeps what was known.
  */
 static int
-si_noinsert(struct si *s, const struct db_folder *f, int resync)
+si_noinsert(struct si *s, const struct db_folder *f,
+    const struct imap_mailbox *mb, int resync, int first)
 {
 	char rights[64];
 	struct error e;
 
 	error_clear(&e);
-	if (resync || !imap_has_cap(s->imap, IMAP_CAP_ACL))
+	if (resync || !imap_has_cap(s->imap, IMAP_CAP_ACL) || (!first &&
+	    !mb->readonly && si_noflags(mb) == 0 && !f->noinsert))
 		return f->noinsert;
 	if (imap_myrights(s->imap, f->name, rights, sizeof(rights), &e) < 0) {
 		log_warn("%s: %s: MYRIGHTS: %s", f->account, f->name, e.msg);
@@ -627,7 +631,7 @@ si_sync_folder(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
 	struct imap_mailbox mb;
 	struct db_folder *fp = si_folder(s, fid);
 	struct fsync fs;
-	int rc, reset = 0, noinsert = 0;
+	int rc, reset = 0, noinsert = 0, first;
 	int64_t changes = db_changes(db);
 
 	if (fp == NULL)
@@ -658,6 +662,7 @@ si_sync_folder(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
 		}
 		goto out;
 	}
+	first = fp->uidvalidity == 0;
 	if (mb.uidvalidity == 0) /* not told (si_status_fill): as before */
 		mb.uidvalidity = fp->uidvalidity;
 	/* (cache_sync_uidvalidity reads the folder's row: only when
@@ -672,7 +677,7 @@ si_sync_folder(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
 		qrp = NULL;
 	}
 	fp->uidvalidity = mb.uidvalidity;
-	noinsert = si_noinsert(s, fp, qrp != NULL);
+	noinsert = si_noinsert(s, fp, &mb, qrp != NULL, first || reset);
 	if (fp->noflags != si_noflags(&mb) || fp->readonly != mb.readonly ||
 	    fp->noinsert != noinsert) {
 		/* what the user may change here: saved with the rest */
