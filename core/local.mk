@@ -7,6 +7,7 @@ libcore_a_SOURCES = \
 	core/config_int.h core/config.h \
 	core/error.c core/error.h \
 	core/hash.c core/hash.h \
+	core/json.c core/json.h \
 	core/log.c core/log.h \
 	core/paths.c core/paths.h \
 	core/pattern_parse.c core/pattern_parse.h \

@@ -314,9 +314,15 @@ imap_login(struct imap *imap, const char *user, const char *password,
 		if (login(imap, user ? user : "", password ? password : "",
 		    err) < 0)
 			return imap_dead(imap, err);
-		if (!imap->caps_known && capability(imap, err) < 0)
-			return imap_dead(imap, err);
 	}
+	return imap_login_done(imap, err);
+}
+
+int
+imap_login_done(struct imap *imap, struct error *err)
+{
+	if (!imap->preauth && !imap->caps_known && capability(imap, err) < 0)
+		return imap_dead(imap, err);
 	imap->logged_in = 1;
 	if (enable(imap, err) < 0)
 		return imap_dead(imap, err);
