@@ -4,6 +4,7 @@ libcore_a_SOURCES = \
 	core/buf.c core/buf.h \
 	core/clock.c core/clock.h \
 	core/config.c core/config_parse.c core/config_search.c \
+	core/config_oauth.c \
 	core/config_int.h core/config.h \
 	core/error.c core/error.h \
 	core/hash.c core/hash.h \
