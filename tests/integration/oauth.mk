@@ -2,3 +2,6 @@
 # and Postfix through Dovecot SASL (tests/server/with-oauth).
 TESTS += tests/integration/oauth.sh
 EXTRA_DIST += tests/integration/oauth.sh tests/integration/oauth.py
+TESTS += tests/integration/oauth_flows.sh
+EXTRA_DIST += tests/integration/oauth_flows.sh \
+	tests/integration/oauth_flows.py
