@@ -5,3 +5,5 @@ EXTRA_DIST += tests/integration/oauth.sh tests/integration/oauth.py
 TESTS += tests/integration/oauth_flows.sh
 EXTRA_DIST += tests/integration/oauth_flows.sh \
 	tests/integration/oauth_flows.py
+TESTS += tests/integration/oauth_xoauth2.sh
+EXTRA_DIST += tests/integration/oauth_xoauth2.sh

@@ -91,12 +91,15 @@ def setup(d):
                 "local_validation_key_dict = fs:posix:prefix=%s/keys/\n"
                 "username_attribute = sub\n" % d)
     with open(os.path.join(d, "dovecot-extra.conf"), "w") as f:
-        f.write("auth_mechanisms = plain login oauthbearer xoauth2\n"
+        # POSTIE_TEST_OAUTH_MECHS=xoauth2: only the older mechanism.
+        mechs = os.environ.get("POSTIE_TEST_OAUTH_MECHS",
+                               "oauthbearer xoauth2")
+        f.write("auth_mechanisms = plain login %s\n"
                 "passdb {\n"
                 "  driver = oauth2\n"
-                "  mechanisms = oauthbearer xoauth2\n"
+                "  mechanisms = %s\n"
                 "  args = %s\n"
-                "}\n" % conf)
+                "}\n" % (mechs, mechs, conf))
 
 
 CLIENT_ID = "postie-test"
