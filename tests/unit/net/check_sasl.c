@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/json.h"
+#include "net/http.h"
 #include "net/sasl.h"
 
 START_TEST(test_oauthbearer)
@@ -208,6 +209,38 @@ START_TEST(test_json_bad)
 }
 END_TEST
 
+START_TEST(test_http_helpers)
+{
+	struct buf b = BUF_INIT;
+
+	/* Form values: unreserved bytes kept, the rest %XX. */
+	http_form_escape(&b, "a b&c=d/é~._-");
+	ck_assert_str_eq(buf_cstr(&b), "a%20b%26c%3Dd%2F%C3%A9~._-");
+	buf_reset(&b);
+	/* The S256 challenge (expected value from Python's hashlib). */
+	http_pkce_challenge(&b, "dBjftJeZ4CVP-mJ92K9qGWi0ifvVRaAz0ByrdM81Kco");
+	ck_assert_str_eq(buf_cstr(&b),
+	    "gHxP-IcF-5tn61uPnzy4ZoyxLAoGJSiR2iqPsbA8L_8");
+	buf_reset(&b);
+	/* Random verifiers: base64url, no padding, 48 bytes -> 64. */
+	ck_assert_int_eq(http_random_urlsafe(&b, 48, NULL), 0);
+	ck_assert_uint_eq(b.len, 64);
+	ck_assert_uint_eq(strspn(buf_cstr(&b), "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789-_"), 64);
+	buf_reset(&b);
+	/* The redirect's query: decoded; a name must match whole. */
+	ck_assert_int_eq(http_query_get("xcode=1&code=a%2Fb+c&state=s",
+	    "code", &b), 1);
+	ck_assert_str_eq(buf_cstr(&b), "a/b c");
+	buf_reset(&b);
+	ck_assert_int_eq(http_query_get("error=access_denied", "code", &b),
+	    0);
+	ck_assert_int_eq(http_query_get("code=%zz%4", "code", &b), 1);
+	ck_assert_str_eq(buf_cstr(&b), "%zz%4");
+	buf_free(&b);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -224,6 +257,7 @@ main(void)
 	tcase_add_test(tc, test_error_challenge);
 	tcase_add_test(tc, test_json);
 	tcase_add_test(tc, test_json_bad);
+	tcase_add_test(tc, test_http_helpers);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
