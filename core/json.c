@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include "core/json.h"
+#include "core/str.h"
 
 #include <string.h>
 
@@ -21,22 +22,16 @@ ws(struct jp *p)
 static int
 hex4(struct jp *p, unsigned *v)
 {
-	unsigned k, c;
+	unsigned k;
+	int d;
 
 	if (p->n - p->i < 4)
 		return -1;
 	*v = 0;
 	for (k = 0; k < 4; k++) {
-		c = (unsigned char)p->s[p->i++];
-		if (c >= '0' && c <= '9')
-			c -= '0';
-		else if (c >= 'a' && c <= 'f')
-			c -= 'a' - 10;
-		else if (c >= 'A' && c <= 'F')
-			c -= 'A' - 10;
-		else
+		if ((d = str_hexval((unsigned char)p->s[p->i++])) < 0)
 			return -1;
-		*v = *v << 4 | c;
+		*v = *v << 4 | (unsigned)d;
 	}
 	return 0;
 }

@@ -394,18 +394,6 @@ http_redirect_wait(int fd, unsigned timeout, struct buf *query,
 	}
 }
 
-static int
-unhex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int
 http_query_get(const char *q, const char *name, struct buf *out)
 {
@@ -422,9 +410,9 @@ http_query_get(const char *q, const char *name, struct buf *out)
 				if (*p == '+')
 					buf_addch(out, ' ');
 				else if (*p == '%' && end - p > 2 &&
-				    unhex(p[1]) >= 0 && unhex(p[2]) >= 0) {
-					buf_addch(out, unhex(p[1]) * 16 +
-					    unhex(p[2]));
+				    str_hexval(p[1]) >= 0 && str_hexval(p[2]) >= 0) {
+					buf_addch(out, str_hexval(p[1]) * 16 +
+					    str_hexval(p[2]));
 					p += 2;
 				} else
 					buf_addch(out, *p);

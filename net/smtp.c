@@ -276,6 +276,29 @@ secret_line(struct smtp *s, struct error *err)
 	return read_reply(s, "login", err);
 }
 
+/* AUTH mech with the initial response enc (base64).  RFC 4954: it rides
+ * on the AUTH line when the line fits in 512 octets; else it follows an
+ * empty challenge. */
+static int
+auth_initial(struct smtp *s, const char *mech, const struct buf *enc,
+    struct error *err)
+{
+	int rc;
+
+	if (enc->len + strlen(mech) + sizeof("AUTH  \r\n") - 1 <= 512) {
+		buf_printf(&s->out, "AUTH %s ", mech);
+		buf_add(&s->out, enc->data, enc->len);
+		return secret_line(s, err);
+	}
+	buf_printf(&s->out, "AUTH %s", mech);
+	rc = secret_line(s, err);
+	if (rc == 0 && s->reply.code == 334) {
+		buf_add(&s->out, enc->data, enc->len);
+		rc = secret_line(s, err);
+	}
+	return rc;
+}
+
 static int
 auth_plain(struct smtp *s, const char *user, const char *password,
     struct error *err)
@@ -293,20 +316,7 @@ auth_plain(struct smtp *s, const char *user, const char *password,
 	b64(&enc, raw.data, raw.len);
 	wipe(&raw);
 	buf_free(&raw);
-	/* RFC 4954: the initial response rides on the AUTH line when the
-	 * line fits in 512 octets; else it follows an empty challenge. */
-	if (enc.len + sizeof("AUTH PLAIN \r\n") - 1 <= 512) {
-		buf_addstr(&s->out, "AUTH PLAIN ");
-		buf_add(&s->out, enc.data, enc.len);
-		rc = secret_line(s, err);
-	} else {
-		buf_addstr(&s->out, "AUTH PLAIN");
-		rc = secret_line(s, err);
-		if (rc == 0 && s->reply.code == 334) {
-			buf_add(&s->out, enc.data, enc.len);
-			rc = secret_line(s, err);
-		}
-	}
+	rc = auth_initial(s, "PLAIN", &enc, err);
 	wipe(&enc);
 	buf_free(&enc);
 	return rc;
@@ -412,20 +422,7 @@ smtp_login_oauth(struct smtp *s, const char *user, const char *token,
 	buf_free(&raw);
 	conn_budget_start(s->conn);
 	buf_secret(&s->out);
-	/* RFC 4954: the initial response on the AUTH line when the line
-	 * fits in 512 octets; else after an empty challenge. */
-	if (enc.len + strlen(name) + sizeof("AUTH  \r\n") - 1 <= 512) {
-		buf_printf(&s->out, "AUTH %s ", name);
-		buf_add(&s->out, enc.data, enc.len);
-		rc = secret_line(s, err);
-	} else {
-		buf_printf(&s->out, "AUTH %s", name);
-		rc = secret_line(s, err);
-		if (rc == 0 && s->reply.code == 334) {
-			buf_add(&s->out, enc.data, enc.len);
-			rc = secret_line(s, err);
-		}
-	}
+	rc = auth_initial(s, name, &enc, err);
 	wipe(&enc);
 	buf_free(&enc);
 	if (rc == 0 && s->reply.code == 334) {
