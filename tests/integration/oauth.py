@@ -14,7 +14,9 @@ validates signed tokens itself, and Postfix, which asks Dovecot.
 
 Run under tests/server/with-oauth with $POSTIE.
 """
+import atexit
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -64,6 +66,7 @@ def check(cond, what):
 class Client:
     def __init__(self, protocol, user="alice", timeout=10):
         self.dir = tempfile.mkdtemp(prefix="postie-oauth-")
+        atexit.register(shutil.rmtree, self.dir, True)
         self.cfg = os.path.join(self.dir, "config")
         helper = os.path.join(self.dir, "token-helper")
         with open(helper, "w") as f:

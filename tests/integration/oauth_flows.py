@@ -18,7 +18,9 @@ Dovecot's validation of its tokens.
 Run under tests/server/with-oauth with $POSTIE.
 """
 import json
+import atexit
 import os
+import shutil
 import ssl
 import stat
 import subprocess
@@ -92,6 +94,7 @@ class Provider:
 class Client:
     def __init__(self, port, extra=""):
         self.dir = tempfile.mkdtemp(prefix="postie-oauthf-")
+        atexit.register(shutil.rmtree, self.dir, True)
         self.cfg = os.path.join(self.dir, "config")
         browser = os.path.join(self.dir, "browser")
         with open(browser, "w") as f:
