@@ -336,18 +336,27 @@ auth_login(struct smtp *s, const char *user, const char *password,
 	return secret_line(s, err);
 }
 
+/* The session can take a credential (what: "password"...). */
+static int
+login_ready(struct smtp *s, const char *what, struct error *err)
+{
+	if (s->dead)
+		return error_set(err, "the connection to %s is closed",
+		    host(s));
+	if (s->sec != SMTP_SEC_NONE && !conn_is_tls(s->conn))
+		return error_set(err, "the connection to %s is not "
+		    "encrypted; not sending the %s", host(s), what);
+	return 0;
+}
+
 int
 smtp_login(struct smtp *s, const char *user, const char *password,
     struct error *err)
 {
 	int rc;
 
-	if (s->dead)
-		return error_set(err, "the connection to %s is closed",
-		    host(s));
-	if (s->sec != SMTP_SEC_NONE && !conn_is_tls(s->conn))
-		return error_set(err, "the connection to %s is not "
-		    "encrypted; not sending the password", host(s));
+	if (login_ready(s, "password", err) < 0)
+		return -1;
 	if (user[0] == '\0' || strpbrk(user, "\r\n") ||
 	    strpbrk(password, "\r\n"))
 		return error_set(err, "the user name or password for %s "
@@ -395,12 +404,8 @@ smtp_login_oauth(struct smtp *s, const char *user, const char *token,
 	size_t alen;
 	int rc;
 
-	if (s->dead)
-		return error_set(err, "the connection to %s is closed",
-		    host(s));
-	if (s->sec != SMTP_SEC_NONE && !conn_is_tls(s->conn))
-		return error_set(err, "the connection to %s is not "
-		    "encrypted; not sending the access token", host(s));
+	if (login_ready(s, "access token", err) < 0)
+		return -1;
 	if (s->caps.auth & SMTP_AUTH_OAUTHBEARER)
 		m = SASL_OAUTHBEARER;
 	else if (s->caps.auth & SMTP_AUTH_XOAUTH2)

@@ -17,8 +17,8 @@ Dovecot's validation of its tokens.
 
 Run under tests/server/with-oauth with $POSTIE.
 """
-import json
 import atexit
+import json
 import os
 import shutil
 import ssl
@@ -30,11 +30,9 @@ import time
 import urllib.parse
 import urllib.request
 
-POSTIE = os.environ["POSTIE"]
-ENV = os.environ
-FAILED = []
-PROVIDER = ENV["POSTIE_TEST_OAUTH_PROVIDER"]
-ODIR = ENV["POSTIE_TEST_OAUTH_DIR"]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from oauth import ENV, FAILED, ODIR, POSTIE, PROVIDER, check  # noqa: E402
+
 CERTDIR = os.path.dirname(ENV["POSTIE_TEST_CA"])
 
 BROWSER = r'''#!/usr/bin/env python3
@@ -60,13 +58,6 @@ except urllib.error.HTTPError as e:
     open(os.environ["LOG"], "w").write(loc.split("?")[0] + "\n")
     urllib.request.urlopen(loc).read()
 '''
-
-
-def check(cond, what):
-    print(("ok - " if cond else "FAIL - ") + what, flush=True)
-    if not cond:
-        FAILED.append(what)
-    return cond
 
 
 class Provider:
