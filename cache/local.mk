@@ -8,7 +8,8 @@ libcache_a_SOURCES = \
 	cache/driver.h cache/drivers.c \
 	cache/index.c cache/index.h \
 	cache/local_imap.c cache/local_maildir.c \
-	cache/login.c cache/login.h \
+	cache/login.c cache/login.h cache/oauth.c cache/oauth.h \
+	cache/authorize.c \
 	cache/index_int.h cache/index_order.c \
 	cache/maildir.c cache/maildir.h \
 	cache/store.c cache/sync_store.c cache/sync_pop3.c \

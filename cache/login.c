@@ -3,6 +3,11 @@
 
 #include "cache/login.h"
 
+#include "cache/oauth.h"
+#include "net/imap.h"
+#include "net/pop3.h"
+#include "net/smtp.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +32,58 @@ cache_conn_opts(const struct config_account *a, enum cache_server which,
 	o->fingerprint = a->tls_fingerprint;
 }
 
+typedef int oauth_login_fn(void *engine, const char *user, const char *token,
+    struct error *err);
+
+static int
+imap_oauth(void *e, const char *u, const char *t, struct error *err)
+{
+	return imap_login_oauth(e, u, t, err);
+}
+
+static int
+pop3_oauth(void *e, const char *u, const char *t, struct error *err)
+{
+	return pop3_login_oauth(e, u, t, err);
+}
+
+static int
+smtp_oauth(void *e, const char *u, const char *t, struct error *err)
+{
+	return smtp_login_oauth(e, u, t, err);
+}
+
+static void
+wipe_free(char *s)
+{
+	explicit_bzero(s, strlen(s));
+	free(s);
+}
+
+/*
+ * A token refused as invalid or expired gets one fresh token and one more
+ * try on the same session; a second refusal is final (no loop).
+ */
+static int
+oauth_login(const struct config_account *a, enum cache_server which,
+    void *engine, const char *user, struct error *err)
+{
+	oauth_login_fn *fn = which == CACHE_SERVER_SMTP ? smtp_oauth :
+	    a->protocol == CONFIG_POP3 ? pop3_oauth : imap_oauth;
+	char *tok;
+	int rc, tries;
+
+	for (tries = 0; tries < 2; tries++) {
+		if ((tok = cache_oauth_token(a, tries > 0, err)) == NULL)
+			return -1;
+		rc = fn(engine, user, tok, err);
+		wipe_free(tok);
+		if (rc != 1)
+			return rc;
+	}
+	return -1; /* err: the server's refusal of the fresh token */
+}
+
 int
 cache_login(const struct config_account *a, enum cache_server which,
     cache_login_fn *login, void *engine, struct error *err)
@@ -35,6 +92,10 @@ cache_login(const struct config_account *a, enum cache_server which,
 	char *pw;
 	int rc;
 
+	if (which == CACHE_SERVER_SMTP && a->smtp_user)
+		user = a->smtp_user;
+	if (a->auth == CONFIG_AUTH_OAUTH2)
+		return oauth_login(a, which, engine, user ? user : "", err);
 	if (which == CACHE_SERVER_SMTP) {
 		if (a->smtp_user)
 			user = a->smtp_user;

@@ -52,6 +52,16 @@ config_free(struct config **cfgp)
 		free(a->sent_folder);
 		free(a->drafts_folder);
 		free(a->signature);
+		free(a->oauth2_client_id);
+		wipe_free(a->oauth2_client_secret);
+		free(a->oauth2_client_secret_command);
+		free(a->oauth2_auth_url);
+		free(a->oauth2_token_url);
+		free(a->oauth2_device_url);
+		free(a->oauth2_scope);
+		free(a->oauth2_token_command);
+		free(a->oauth2_refresh_command);
+		free(a->oauth2_refresh_store_command);
 		for (j = 0; j < a->nidentities; j++)
 			free(a->identities[j]);
 		free(a->identities);
@@ -248,4 +258,44 @@ config_editor(const struct config *cfg)
 	if (e == NULL || *e == '\0')
 		e = getenv("EDITOR");
 	return e && *e ? e : "vi";
+}
+
+char *
+config_oauth2_token(const struct config_account *a, struct error *err)
+{
+	struct config_account b;
+	char *tok;
+
+	if (a->oauth2_token_command == NULL) {
+		error_set(err, "account '%s' has no oauth2_token_command",
+		    a->name);
+		return NULL;
+	}
+	/* The same runner, bound and rules as password_command. */
+	b = *a;
+	b.password = NULL;
+	b.password_file = NULL;
+	b.password_command = a->oauth2_token_command;
+	/* Four times the account's timeout (two minutes by default): the
+	 * helper may ask the provider, or for a passphrase. */
+	if ((tok = config_password_within(&b, 4 * a->timeout, err)) == NULL &&
+	    strncmp(err->msg, "password_command", 16) == 0) {
+		char msg[ERROR_MAX];
+		const char *rest = err->msg + 16;
+
+		/* Name the key that failed, and what it gives. */
+		if (strstr(rest, "gave no password") ||
+		    strstr(rest, "printed no password")) {
+			const char *w = strstr(rest, "password");
+
+			snprintf(msg, sizeof(msg), "oauth2_token_command%.*s"
+			    "access token%s", (int)(w - rest), rest,
+			    w + strlen("password"));
+		} else {
+			snprintf(msg, sizeof(msg), "oauth2_token_command%s",
+			    rest);
+		}
+		error_set(err, "%s", msg);
+	}
+	return tok;
 }

@@ -62,6 +62,17 @@ enum config_tls {
 	CONFIG_TLS_NONE,     /* plaintext; needs allow_plaintext = yes */
 };
 
+enum config_auth {
+	CONFIG_AUTH_PASSWORD, /* the default */
+	CONFIG_AUTH_OAUTH2,   /* OAUTHBEARER / XOAUTH2 with an access token */
+};
+
+enum config_provider {
+	CONFIG_PROVIDER_NONE,
+	CONFIG_PROVIDER_GMAIL,
+	CONFIG_PROVIDER_OUTLOOK,
+};
+
 struct config_account {
 	char *name;
 	enum config_protocol protocol;
@@ -99,6 +110,20 @@ struct config_account {
 	char **identities;      /* further From addresses ("Name <addr>" as
 				   written, each checked as from is) */
 	size_t nidentities;
+	/* Sign-in (doc/postie.conf.5, "OAuth2").  With provider set, the
+	 * parser has filled in hosts, ports, URLs and scope not written. */
+	enum config_auth auth;
+	enum config_provider provider;
+	char *oauth2_client_id;       /* these: NULL unless set */
+	char *oauth2_client_secret;
+	char *oauth2_client_secret_command;
+	char *oauth2_auth_url;
+	char *oauth2_token_url;
+	char *oauth2_device_url;
+	char *oauth2_scope;
+	char *oauth2_token_command;   /* its stdout is the access token */
+	char *oauth2_refresh_command; /* prints the stored refresh token */
+	char *oauth2_refresh_store_command; /* stores the one on stdin */
 	int line;               /* line of the [account] header, for messages */
 };
 
@@ -210,6 +235,11 @@ char *config_reread_password(const char *path, const char *name,
 /* The password for sending: smtp_password_command when set (same rules
  * and bound as password_command; the error names the key), else
  * config_password(). */
+/* auth = oauth2: the access token oauth2_token_command prints (the
+ * rules of password_command, bounded by four times the account's
+ * timeout; the error names the key and never holds the output).  Freed
+ * and wiped like a password. */
+char *config_oauth2_token(const struct config_account *a, struct error *err);
 char *config_smtp_password(const struct config_account *a,
     struct error *err);
 /* The editor command: [general] editor, else $VISUAL, else $EDITOR (when

@@ -32,7 +32,11 @@ static const char *const akey_names[K_NAKEYS] = {
 	"timeout", "keep_on_server", "keep_days", "apop", "maildir",
 	"assumed_charset", "from", "smtp_host", "smtp_port", "smtp_tls",
 	"smtp_user", "smtp_password_command", "sent_folder", "drafts_folder",
-	"signature", "identities",
+	"signature", "identities", "auth", "provider", "oauth2_client_id",
+	"oauth2_client_secret", "oauth2_client_secret_command",
+	"oauth2_auth_url", "oauth2_token_url", "oauth2_device_url",
+	"oauth2_scope", "oauth2_token_command", "oauth2_refresh_command",
+	"oauth2_refresh_store_command",
 };
 
 static const char *const gkey_names[G_NGKEYS] = {
@@ -40,6 +44,12 @@ static const char *const gkey_names[G_NGKEYS] = {
 	"query_command", "text_flowed", "open_command", "pager_filter",
 	"new_mail_command", "pipe_split", "hyperlinks",
 };
+
+const char *
+config_akey_name(enum akey k)
+{
+	return akey_names[k];
+}
 
 int
 config_perr(struct parser *p, int line, const char *fmt, ...)
@@ -335,6 +345,13 @@ account_key(struct parser *p, const char *key, const char *v)
 		return 0;
 	case K_IDENTITIES:
 		return set_identities(p, a, sec, v);
+	case K_AUTH: case K_PROVIDER: case K_OAUTH2_CLIENT_ID:
+	case K_OAUTH2_CLIENT_SECRET: case K_OAUTH2_CLIENT_SECRET_COMMAND:
+	case K_OAUTH2_AUTH_URL: case K_OAUTH2_TOKEN_URL:
+	case K_OAUTH2_DEVICE_URL: case K_OAUTH2_SCOPE:
+	case K_OAUTH2_TOKEN_COMMAND: case K_OAUTH2_REFRESH_COMMAND:
+	case K_OAUTH2_REFRESH_STORE_COMMAND:
+		return config_oauth_key(p, (enum akey)k, v, sec);
 	case K_SMTP_HOST:
 		if (!valid_host(v))
 			return perr(p, p->lineno, "'smtp_host' in %s is not a "
@@ -521,6 +538,8 @@ finish_account(struct parser *p)
 	if (a == NULL)
 		return 0;
 	section_name(p, sec, sizeof(sec));
+	if (config_oauth_finish(p, sec) < 0)
+		return -1;
 	if (a->host == NULL)
 		return perr(p, a->line, "%s has no 'host'", sec);
 	if (a->user == NULL)

@@ -665,3 +665,9 @@ conn_host(const struct conn *c)
 {
 	return c->host;
 }
+
+unsigned
+conn_port(const struct conn *c)
+{
+	return c->port;
+}

@@ -132,5 +132,7 @@ int conn_wait_readable(struct conn *conn, int timeout_ms, struct error *err);
 const char *conn_security(const struct conn *conn);
 /* The peer's name as given in opts (for messages). */
 const char *conn_host(const struct conn *conn);
+/* The port connected to (OAUTHBEARER names it, net/sasl.h). */
+unsigned conn_port(const struct conn *conn);
 
 #endif

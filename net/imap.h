@@ -92,6 +92,9 @@ enum imap_cap {
 	IMAP_CAP_ESEARCH = 1u << 19,
 	IMAP_CAP_NOTIFY = 1u << 20,
 	IMAP_CAP_ACL = 1u << 21,
+	/* High bits: OAuth2 sign-in (net/sasl.h). */
+	IMAP_CAP_AUTH_OAUTHBEARER = 1u << 30,
+	IMAP_CAP_AUTH_XOAUTH2 = 1u << 31,
 };
 
 /* System flags as bits. */
@@ -150,6 +153,15 @@ struct imap;
 int imap_open(const struct imap_opts *opts, struct imap **imap_r,
     struct error *err);
 int imap_login(struct imap *imap, const char *user, const char *password,
+    struct error *err);
+/*
+ * Signs in with an OAuth2 access token (AUTHENTICATE OAUTHBEARER when
+ * offered, else XOAUTH2; net/sasl.h).  Returns 0 when logged in; 1 when
+ * the server refused the token as invalid or expired and the session
+ * can try again with a fresh one (err holds the refusal); -1 otherwise,
+ * and then only imap_close() remains.
+ */
+int imap_login_oauth(struct imap *imap, const char *user, const char *token,
     struct error *err);
 /* 1 once logged in, or when the greeting was PREAUTH (no password is
  * needed then). */

@@ -99,6 +99,8 @@ int imap_dispatch(struct imap *imap, const struct imap_resp *r,
 int imap_cmd_error(struct imap *imap, const struct imap_cmd *cmd,
     struct error *err);
 int imap_dead(struct imap *imap, struct error *err);
+/* After a successful login: capabilities, ENABLE, logged_in. */
+int imap_login_done(struct imap *imap, struct error *err);
 void imap_parse_caps(struct imap *imap, const struct imap_arg *a);
 unsigned imap_parse_flags(const struct imap_arg *list);
 void imap_event(struct imap *imap, const struct imap_event *ev);

@@ -11,6 +11,7 @@
 
 #include "core/str.h"
 #include "core/xalloc.h"
+#include "net/sasl.h"
 
 static int
 capability(struct imap *imap, struct error *err)
@@ -104,33 +105,6 @@ starttls(struct imap *imap, struct error *err)
 	return capability(imap, err);
 }
 
-static void
-b64_encode(struct buf *out, const unsigned char *s, size_t n)
-{
-	static const char tab[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	size_t k;
-
-	for (k = 0; k + 2 < n; k += 3) {
-		unsigned v = (unsigned)s[k] << 16 | (unsigned)s[k + 1] << 8 |
-		    s[k + 2];
-
-		buf_addch(out, tab[v >> 18]);
-		buf_addch(out, tab[(v >> 12) & 63]);
-		buf_addch(out, tab[(v >> 6) & 63]);
-		buf_addch(out, tab[v & 63]);
-	}
-	if (k < n) {
-		unsigned v = (unsigned)s[k] << 16 |
-		    (k + 1 < n ? (unsigned)s[k + 1] << 8 : 0);
-
-		buf_addch(out, tab[v >> 18]);
-		buf_addch(out, tab[(v >> 12) & 63]);
-		buf_addch(out, k + 1 < n ? tab[(v >> 6) & 63] : '=');
-		buf_addch(out, '=');
-	}
-}
-
 static int
 authenticate(struct imap *imap, struct imap_cmd *cmd, const char *user,
     const char *pass, struct error *err)
@@ -146,7 +120,7 @@ authenticate(struct imap *imap, struct imap_cmd *cmd, const char *user,
 	buf_addstr(&raw, user);
 	buf_addch(&raw, '\0');
 	buf_addstr(&raw, pass);
-	b64_encode(&enc, (const unsigned char *)raw.data, raw.len);
+	sasl_b64_encode(&enc, raw.data, raw.len);
 	buf_wipe(&raw);
 	buf_free(&raw);
 	imap_cmd_begin(imap, cmd, "the login", NULL, NULL);
@@ -314,9 +288,15 @@ imap_login(struct imap *imap, const char *user, const char *password,
 		if (login(imap, user ? user : "", password ? password : "",
 		    err) < 0)
 			return imap_dead(imap, err);
-		if (!imap->caps_known && capability(imap, err) < 0)
-			return imap_dead(imap, err);
 	}
+	return imap_login_done(imap, err);
+}
+
+int
+imap_login_done(struct imap *imap, struct error *err)
+{
+	if (!imap->preauth && !imap->caps_known && capability(imap, err) < 0)
+		return imap_dead(imap, err);
 	imap->logged_in = 1;
 	if (enable(imap, err) < 0)
 		return imap_dead(imap, err);

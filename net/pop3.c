@@ -13,6 +13,7 @@
 #include "core/xalloc.h"
 #include "net/conn.h"
 #include "net/pop3.h"
+#include "net/sasl.h"
 
 #define RBUF_SIZE (128 * 1024)
 
@@ -22,6 +23,7 @@ struct pop3 {
 	enum pop3_security security;
 	int allow_plaintext;
 	int apop;
+	int utf8_sent; /* UTF8 is asked once, not at each sign-in try */
 	unsigned caps;
 	struct buf stamp; /* APOP timestamp of the greeting, or empty */
 	struct buf wbuf;  /* commands to send */
@@ -403,6 +405,27 @@ out:
 	return rc;
 }
 
+/* RFC 6856, in the AUTHORIZATION state: without it a server may
+ * replace each message that has raw UTF-8 headers by a notice.
+ * -ERR only means the messages come as the server keeps them. */
+static int
+utf8(struct pop3 *p, struct error *err)
+{
+	struct pop3_status st;
+
+	if ((p->caps & POP3_CAP_UTF8) && !p->utf8_sent) {
+		p->utf8_sent = 1;
+		buf_addstr(&p->wbuf, "UTF8\r\n");
+		if (flush_cmds(p, err) < 0 || read_status(p, &st, "UTF8",
+		    err) < 0)
+			return -1;
+		if (st.kind == POP3_CONT)
+			return error_set(err, "UTF8: %s answered with a "
+			    "continuation", p->host);
+	}
+	return 0;
+}
+
 int
 pop3_login(struct pop3 *p, const char *user, const char *password,
     struct error *err)
@@ -415,18 +438,8 @@ pop3_login(struct pop3 *p, const char *user, const char *password,
 	if (!safe_arg(user) || !safe_arg(password) || user[0] == '\0')
 		return error_set(err, "the user name or password contains a "
 		    "line break or is empty");
-	/* RFC 6856, in the AUTHORIZATION state: without it a server may
-	 * replace each message that has raw UTF-8 headers by a notice.
-	 * -ERR only means the messages come as the server keeps them. */
-	if (p->caps & POP3_CAP_UTF8) {
-		buf_addstr(&p->wbuf, "UTF8\r\n");
-		if (flush_cmds(p, err) < 0 || read_status(p, &st, "UTF8",
-		    err) < 0)
-			return -1;
-		if (st.kind == POP3_CONT)
-			return error_set(err, "UTF8: %s answered with a "
-			    "continuation", p->host);
-	}
+	if (utf8(p, err) < 0)
+		return -1;
 	/* The password goes through wbuf: a grow must not leave a copy in
 	 * freed memory (flush_cmds wipes what stays). */
 	buf_secret(&p->wbuf);
@@ -449,6 +462,106 @@ pop3_login(struct pop3 *p, const char *user, const char *password,
 		return error_set(err, "%s offers no login method postie knows "
 		    "(USER or SASL PLAIN)", p->host);
 	/* RFC 2449: capabilities may change after login. */
+	return capa(p, err);
+}
+
+/* The SASL exchange of AUTH m with the initial response enc (base64). */
+static int
+oauth_exchange(struct pop3 *p, enum sasl_mech m, const struct buf *enc,
+    struct pop3_status *st, enum sasl_oauth_verdict *verdict,
+    struct error *err)
+{
+	const char *name = sasl_mech_name(m), *a;
+	size_t alen;
+	struct buf b = BUF_INIT;
+	char status[40];
+
+	/* RFC 5034: the initial response only if the line fits 255;
+	 * access tokens often do not. */
+	if (enc->len + strlen(name) + sizeof("AUTH  \r\n") - 1 <= 255) {
+		buf_printf(&p->wbuf, "AUTH %s %s\r\n", name, enc->data);
+		if (flush_cmds(p, err) < 0 ||
+		    read_status(p, st, "sign-in failed", err) < 0)
+			return -1;
+	} else {
+		buf_printf(&p->wbuf, "AUTH %s\r\n", name);
+		if (flush_cmds(p, err) < 0 ||
+		    read_status(p, st, "sign-in failed", err) < 0)
+			return -1;
+		if (st->kind == POP3_CONT) {
+			buf_add(&p->wbuf, enc->data, enc->len);
+			buf_addstr(&p->wbuf, "\r\n");
+			if (flush_cmds(p, err) < 0 ||
+			    read_status(p, st, "sign-in failed", err) < 0)
+				return -1;
+		}
+	}
+	if (st->kind != POP3_CONT)
+		return 0;
+	/* RFC 7628 3.2.2: the error challenge, answered to end the
+	 * exchange; the -ERR follows. */
+	*verdict = sasl_oauth_error(st->text, st->text_len, status,
+	    sizeof(status));
+	a = sasl_oauth_abort(m, &alen);
+	sasl_b64_encode(&b, a, alen);
+	buf_add(&p->wbuf, b.data, b.len);
+	buf_free(&b);
+	buf_addstr(&p->wbuf, "\r\n");
+	if (flush_cmds(p, err) < 0 ||
+	    read_status(p, st, "sign-in failed", err) < 0)
+		return -1;
+	if (st->kind == POP3_CONT) {
+		buf_addstr(&p->wbuf, "*\r\n");
+		flush_cmds(p, err);
+		return error_set(err, "sign-in failed: %s sent an unexpected "
+		    "challenge", p->host);
+	}
+	return 0;
+}
+
+int
+pop3_login_oauth(struct pop3 *p, const char *user, const char *token,
+    struct error *err)
+{
+	enum sasl_oauth_verdict verdict = SASL_OAUTH_OTHER;
+	struct buf raw = BUF_INIT, enc = BUF_INIT;
+	struct pop3_status st;
+	enum sasl_mech m;
+	int rc;
+
+	if (p->security != POP3_SEC_NONE && !conn_is_tls(p->conn))
+		return error_set(err, "the connection to %s is not encrypted; "
+		    "not sending the access token", p->host);
+	if (p->caps & POP3_CAP_SASL_OAUTHBEARER)
+		m = SASL_OAUTHBEARER;
+	else if (p->caps & POP3_CAP_SASL_XOAUTH2)
+		m = SASL_XOAUTH2;
+	else
+		return error_set(err, "%s offers no OAuth2 sign-in (SASL "
+		    "OAUTHBEARER or XOAUTH2)", p->host);
+	buf_secret(&raw);
+	buf_secret(&enc);
+	if (user[0] == '\0' || sasl_oauth_initial(&raw, m, user, p->host,
+	    conn_port(p->conn), token) < 0) {
+		buf_free(&raw);
+		return error_set(err, "the user name or access token for %s "
+		    "is empty or contains a control character", p->host);
+	}
+	sasl_b64_encode(&enc, raw.data, raw.len);
+	buf_free(&raw);
+	if (utf8(p, err) < 0) {
+		buf_free(&enc);
+		return -1;
+	}
+	buf_secret(&p->wbuf);
+	rc = oauth_exchange(p, m, &enc, &st, &verdict, err);
+	buf_free(&enc);
+	if (rc < 0)
+		return -1;
+	if (st.kind == POP3_ERR) {
+		pop3_status_error(&st, "sign-in failed", show_text(p), err);
+		return verdict == SASL_OAUTH_INVALID ? 1 : -1;
+	}
 	return capa(p, err);
 }
 

@@ -85,6 +85,8 @@ struct pop3_opts {
 #define POP3_CAP_RESP_CODES 0x40u
 #define POP3_CAP_KNOWN 0x80u /* CAPA answered +OK */
 #define POP3_CAP_UTF8 0x100u /* RFC 6856 UTF8 (with or without USER) */
+#define POP3_CAP_SASL_OAUTHBEARER 0x200u
+#define POP3_CAP_SASL_XOAUTH2 0x400u
 
 struct pop3;
 
@@ -106,6 +108,14 @@ struct pop3_retr_cb {
 int pop3_open(const struct pop3_opts *opts, struct pop3 **p_r,
     struct error *err);
 int pop3_login(struct pop3 *p, const char *user, const char *password,
+    struct error *err);
+/*
+ * Signs in with an OAuth2 access token (AUTH OAUTHBEARER when offered,
+ * else XOAUTH2; net/sasl.h).  Returns 0 when logged in; 1 when the
+ * server refused the token as invalid or expired and another try with
+ * a fresh token may follow (err holds the refusal); -1 otherwise.
+ */
+int pop3_login_oauth(struct pop3 *p, const char *user, const char *token,
     struct error *err);
 /* Current capability bits. */
 unsigned pop3_caps(const struct pop3 *p);

@@ -292,6 +292,12 @@ pop3_capa_line(const char *line, size_t len, unsigned *caps)
 				;
 			if (w - i == 5 && str_ncasecmp(line + i, "PLAIN", 5) == 0)
 				*caps |= POP3_CAP_SASL_PLAIN;
+			else if (w - i == 11 &&
+			    str_ncasecmp(line + i, "OAUTHBEARER", 11) == 0)
+				*caps |= POP3_CAP_SASL_OAUTHBEARER;
+			else if (w - i == 7 &&
+			    str_ncasecmp(line + i, "XOAUTH2", 7) == 0)
+				*caps |= POP3_CAP_SASL_XOAUTH2;
 			i = w;
 		}
 	}

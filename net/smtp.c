@@ -14,6 +14,7 @@
 #include "core/buf.h"
 #include "core/str.h"
 #include "core/xalloc.h"
+#include "net/sasl.h"
 #include "net/smtp.h"
 
 /* Each write of the body is bounded by the timeout on its own. */
@@ -275,6 +276,29 @@ secret_line(struct smtp *s, struct error *err)
 	return read_reply(s, "login", err);
 }
 
+/* AUTH mech with the initial response enc (base64).  RFC 4954: it rides
+ * on the AUTH line when the line fits in 512 octets; else it follows an
+ * empty challenge. */
+static int
+auth_initial(struct smtp *s, const char *mech, const struct buf *enc,
+    struct error *err)
+{
+	int rc;
+
+	if (enc->len + strlen(mech) + sizeof("AUTH  \r\n") - 1 <= 512) {
+		buf_printf(&s->out, "AUTH %s ", mech);
+		buf_add(&s->out, enc->data, enc->len);
+		return secret_line(s, err);
+	}
+	buf_printf(&s->out, "AUTH %s", mech);
+	rc = secret_line(s, err);
+	if (rc == 0 && s->reply.code == 334) {
+		buf_add(&s->out, enc->data, enc->len);
+		rc = secret_line(s, err);
+	}
+	return rc;
+}
+
 static int
 auth_plain(struct smtp *s, const char *user, const char *password,
     struct error *err)
@@ -292,20 +316,7 @@ auth_plain(struct smtp *s, const char *user, const char *password,
 	b64(&enc, raw.data, raw.len);
 	wipe(&raw);
 	buf_free(&raw);
-	/* RFC 4954: the initial response rides on the AUTH line when the
-	 * line fits in 512 octets; else it follows an empty challenge. */
-	if (enc.len + sizeof("AUTH PLAIN \r\n") - 1 <= 512) {
-		buf_addstr(&s->out, "AUTH PLAIN ");
-		buf_add(&s->out, enc.data, enc.len);
-		rc = secret_line(s, err);
-	} else {
-		buf_addstr(&s->out, "AUTH PLAIN");
-		rc = secret_line(s, err);
-		if (rc == 0 && s->reply.code == 334) {
-			buf_add(&s->out, enc.data, enc.len);
-			rc = secret_line(s, err);
-		}
-	}
+	rc = auth_initial(s, "PLAIN", &enc, err);
 	wipe(&enc);
 	buf_free(&enc);
 	return rc;
@@ -325,18 +336,27 @@ auth_login(struct smtp *s, const char *user, const char *password,
 	return secret_line(s, err);
 }
 
+/* The session can take a credential (what: "password"...). */
+static int
+login_ready(struct smtp *s, const char *what, struct error *err)
+{
+	if (s->dead)
+		return error_set(err, "the connection to %s is closed",
+		    host(s));
+	if (s->sec != SMTP_SEC_NONE && !conn_is_tls(s->conn))
+		return error_set(err, "the connection to %s is not "
+		    "encrypted; not sending the %s", host(s), what);
+	return 0;
+}
+
 int
 smtp_login(struct smtp *s, const char *user, const char *password,
     struct error *err)
 {
 	int rc;
 
-	if (s->dead)
-		return error_set(err, "the connection to %s is closed",
-		    host(s));
-	if (s->sec != SMTP_SEC_NONE && !conn_is_tls(s->conn))
-		return error_set(err, "the connection to %s is not "
-		    "encrypted; not sending the password", host(s));
+	if (login_ready(s, "password", err) < 0)
+		return -1;
 	if (user[0] == '\0' || strpbrk(user, "\r\n") ||
 	    strpbrk(password, "\r\n"))
 		return error_set(err, "the user name or password for %s "
@@ -370,6 +390,68 @@ smtp_login(struct smtp *s, const char *user, const char *password,
 	/* The user name is not secret; the password never appears. */
 	return reply_error(s, err, "%s refused the login of %s", host(s),
 	    user);
+}
+
+int
+smtp_login_oauth(struct smtp *s, const char *user, const char *token,
+    struct error *err)
+{
+	enum sasl_oauth_verdict verdict = SASL_OAUTH_OTHER;
+	struct buf raw = BUF_INIT, enc = BUF_INIT;
+	const char *name, *a;
+	enum sasl_mech m;
+	char status[40];
+	size_t alen;
+	int rc;
+
+	if (login_ready(s, "access token", err) < 0)
+		return -1;
+	if (s->caps.auth & SMTP_AUTH_OAUTHBEARER)
+		m = SASL_OAUTHBEARER;
+	else if (s->caps.auth & SMTP_AUTH_XOAUTH2)
+		m = SASL_XOAUTH2;
+	else
+		return error_set(err, "%s offers no OAuth2 sign-in (AUTH "
+		    "OAUTHBEARER or XOAUTH2)", host(s));
+	name = sasl_mech_name(m);
+	buf_secret(&raw);
+	buf_secret(&enc);
+	if (user[0] == '\0' || sasl_oauth_initial(&raw, m, user, host(s),
+	    conn_port(s->conn), token) < 0) {
+		buf_free(&raw);
+		return error_set(err, "the user name or access token for %s "
+		    "is empty or contains a control character", host(s));
+	}
+	sasl_b64_encode(&enc, raw.data, raw.len);
+	wipe(&raw);
+	buf_free(&raw);
+	conn_budget_start(s->conn);
+	buf_secret(&s->out);
+	rc = auth_initial(s, name, &enc, err);
+	wipe(&enc);
+	buf_free(&enc);
+	if (rc == 0 && s->reply.code == 334) {
+		/* RFC 7628 3.2.2: the error challenge, answered to end the
+		 * exchange; the refusal follows. */
+		verdict = sasl_oauth_error(s->reply.text.data,
+		    s->reply.text.len, status, sizeof(status));
+		a = sasl_oauth_abort(m, &alen);
+		sasl_b64_encode(&s->out, a, alen);
+		rc = secret_line(s, err);
+		if (rc == 0 && s->reply.code == 334) {
+			buf_addstr(&s->out, "*");
+			if (secret_line(s, err) < 0)
+				return -1;
+			return error_set(err, "sign-in failed: %s sent an "
+			    "unexpected challenge", host(s));
+		}
+	}
+	if (rc < 0)
+		return -1;
+	if (s->reply.code == 235)
+		return 0;
+	reply_error(s, err, "%s refused the sign-in of %s", host(s), user);
+	return verdict == SASL_OAUTH_INVALID && !s->dead ? 1 : -1;
 }
 
 const char *

@@ -128,6 +128,8 @@ enum smtp_auth_mech {
 	SMTP_AUTH_PLAIN = 1u << 0,
 	SMTP_AUTH_LOGIN = 1u << 1,
 	SMTP_AUTH_OTHER = 1u << 2, /* something postie does not speak */
+	SMTP_AUTH_OAUTHBEARER = 1u << 3,
+	SMTP_AUTH_XOAUTH2 = 1u << 4,
 };
 
 struct smtp_caps {
@@ -181,6 +183,14 @@ int smtp_open(const struct smtp_opts *opts, struct smtp **s_r,
 /* AUTH PLAIN (initial response) or LOGIN; see the contract above.  A
  * server that offers no AUTH is an error (submission needs a login). */
 int smtp_login(struct smtp *s, const char *user, const char *password,
+    struct error *err);
+/*
+ * Signs in with an OAuth2 access token (AUTH OAUTHBEARER when offered,
+ * else XOAUTH2; net/sasl.h).  Returns 0 when logged in; 1 when the
+ * server refused the token as invalid or expired and another try with
+ * a fresh token may follow (err holds the refusal); -1 otherwise.
+ */
+int smtp_login_oauth(struct smtp *s, const char *user, const char *token,
     struct error *err);
 /*
  * Submits msg[0..len) from the envelope sender from ("" for the null

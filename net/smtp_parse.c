@@ -134,6 +134,10 @@ auth_mechs(const char *s, size_t len, size_t i, struct smtp_caps *caps)
 			caps->auth |= SMTP_AUTH_PLAIN;
 		else if (word_is(w, n, "LOGIN"))
 			caps->auth |= SMTP_AUTH_LOGIN;
+		else if (word_is(w, n, "OAUTHBEARER"))
+			caps->auth |= SMTP_AUTH_OAUTHBEARER;
+		else if (word_is(w, n, "XOAUTH2"))
+			caps->auth |= SMTP_AUTH_XOAUTH2;
 		else
 			caps->auth |= SMTP_AUTH_OTHER;
 	}

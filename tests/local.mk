@@ -20,6 +20,7 @@ include tests/integration/sync_imap.mk
 include tests/integration/faults.mk
 include tests/integration/multiproc.mk
 include tests/integration/smtp.mk
+include tests/integration/oauth.mk
 include tests/integration/hooks.mk
 include tests/integration/patterns.mk
 include tests/integration/servers.mk

@@ -69,5 +69,6 @@ int cli_view(const struct cli_opts *opts, int argc, char **argv);
 int cli_send(const struct cli_opts *opts, int argc, char **argv);
 int cli_outbox(const struct cli_opts *opts, int argc, char **argv);
 int cli_compose(const struct cli_opts *opts, int argc, char **argv);
+int cli_authorize(const struct cli_opts *opts, int argc, char **argv);
 
 #endif

@@ -43,7 +43,11 @@ explain(struct buf *b, const struct config_account *a)
 	buf_printf(b, ":%u as ", a->port);
 	add_clean(b, a->user);
 	buf_printf(b, "; %s", config_mode_words(a, mode, sizeof(mode)));
-	if (a->password_command)
+	if (a->auth == CONFIG_AUTH_OAUTH2)
+		buf_addstr(b, a->oauth2_token_command ?
+		    "; OAuth2, token from command" :
+		    "; OAuth2 (postie authorize once)");
+	else if (a->password_command)
 		buf_addstr(b, "; password from command");
 	else if (a->password || a->password_file)
 		buf_addstr(b, "; password in the config file");

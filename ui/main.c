@@ -40,6 +40,8 @@ const struct cli_cmd cli_cmds[] = {
 	    "submit one message (stdin without FILE), as sendmail -t" },
 	{ "outbox", cli_outbox, "outbox [ACCOUNT]",
 	    "one line per message not yet sent" },
+	{ "authorize", cli_authorize, "authorize [--device] ACCOUNT",
+	    "sign in to an OAuth2 account once, in a browser" },
 	{ "compose", cli_compose, "compose [-a ACCOUNT] [ADDRESS... | mailto:URI]",
 	    "write a message in the editor, then send it" },
 	{ NULL, NULL, NULL, NULL },

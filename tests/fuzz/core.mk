@@ -44,3 +44,15 @@ tests_fuzz_fuzz_pattern_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DFUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/pattern"'
 tests_fuzz_fuzz_pattern_LDADD = $(CORE_LIBS)
 tests_fuzz_fuzz_pattern_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
+
+# The small JSON reader of OAuth2 token responses (core/json).
+FUZZ_TARGETS += tests/fuzz/fuzz_json
+check_PROGRAMS += tests/fuzz/fuzz_json
+if !FUZZERS
+TESTS += tests/fuzz/fuzz_json
+endif
+tests_fuzz_fuzz_json_SOURCES = tests/fuzz/fuzz_json.c $(FUZZ_MAIN)
+tests_fuzz_fuzz_json_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DFUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/json"'
+tests_fuzz_fuzz_json_LDADD = $(CORE_LIBS)
+tests_fuzz_fuzz_json_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)

@@ -14,6 +14,8 @@ EXTRA_DIST += \
 	tests/server/with-cyrus \
 	tests/server/with-cyrus-noalt \
 	tests/server/with-courier \
+	tests/server/with-oauth \
+	tests/server/oauth_provider.py \
 	tests/server/altserver.py \
 	tests/server/dovecot.conf.in \
 	tests/server/postfix.py \

@@ -658,6 +658,56 @@ START_TEST(test_searches)
 }
 END_TEST
 
+START_TEST(test_oauth2)
+{
+	struct config *cfg = parse_ok(
+	    "[account g]\nprovider = gmail\nuser = a@gmail.com\n"
+	    "oauth2_client_id = id.apps.googleusercontent.com\n"
+	    "[account o]\nprovider = outlook\nprotocol = pop3\n"
+	    "user = a@outlook.com\noauth2_client_id = cid\n"
+	    "oauth2_scope = only-this\n"
+	    "[account t]\nhost = h\nuser = u\nauth = oauth2\n"
+	    "oauth2_token_command = tok\nallow_plaintext = yes\n"
+	    "oauth2_client_id = c\n"
+	    "oauth2_token_url = http://127.0.0.1:8080/token\n"
+	    "[account p]\nhost = h\nuser = u\nprovider = gmail\n"
+	    "auth = password\npassword_command = pw\n");
+	const struct config_account *g = &cfg->accounts[0];
+	const struct config_account *o = &cfg->accounts[1];
+	const struct config_account *t = &cfg->accounts[2];
+	const struct config_account *p = &cfg->accounts[3];
+
+	ck_assert_int_eq(g->auth, CONFIG_AUTH_OAUTH2);
+	ck_assert_int_eq(g->provider, CONFIG_PROVIDER_GMAIL);
+	ck_assert_str_eq(g->host, "imap.gmail.com");
+	ck_assert_uint_eq(g->port, 993);
+	ck_assert_str_eq(g->smtp_host, "smtp.gmail.com");
+	ck_assert_uint_eq(g->smtp_port, 465);
+	ck_assert_int_eq(g->smtp_tls, CONFIG_TLS_IMPLICIT);
+	ck_assert_str_eq(g->oauth2_token_url,
+	    "https://oauth2.googleapis.com/token");
+	ck_assert_str_eq(g->oauth2_scope, "https://mail.google.com/");
+	ck_assert_ptr_null(g->oauth2_token_command);
+	/* Outlook: POP3 host, submission with STARTTLS, the scope kept. */
+	ck_assert_str_eq(o->host, "outlook.office365.com");
+	ck_assert_uint_eq(o->port, 995);
+	ck_assert_str_eq(o->smtp_host, "smtp.office365.com");
+	ck_assert_uint_eq(o->smtp_port, 587);
+	ck_assert_int_eq(o->smtp_tls, CONFIG_TLS_STARTTLS);
+	ck_assert_str_eq(o->oauth2_scope, "only-this");
+	ck_assert(strstr(o->oauth2_device_url, "/devicecode") != NULL);
+	/* Loopback http with allow_plaintext; no provider: nothing filled. */
+	ck_assert_int_eq(t->auth, CONFIG_AUTH_OAUTH2);
+	ck_assert_str_eq(t->oauth2_token_command, "tok");
+	ck_assert_ptr_null(t->oauth2_scope);
+	ck_assert_ptr_null(t->smtp_host);
+	/* auth = password wins over the provider's default. */
+	ck_assert_int_eq(p->auth, CONFIG_AUTH_PASSWORD);
+	ck_assert_str_eq(p->host, "h");
+	config_free(&cfg);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -675,6 +725,7 @@ main(void)
 	tcase_add_test(tc, test_editor);
 	tcase_add_test(tc, test_hooks);
 	tcase_add_test(tc, test_searches);
+	tcase_add_test(tc, test_oauth2);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(tl, setup_dir, teardown_dir);
 	tcase_add_test(tl, test_load_mode);

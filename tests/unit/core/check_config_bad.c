@@ -144,6 +144,29 @@ static const struct bad bad[] = {
 	{ ACCT "[searches]\na/b = ~U\n", 5, "search name 'a/b'", NULL },
 	{ ACCT "[searches]\nu = ~U\n[searches]\n", 6, "[searches] appears "
 	    "twice", NULL },
+	/* OAuth2 */
+	{ ACCT "auth = kerberos\n", 4, "'auth'", "password or oauth2" },
+	{ ACCT "provider = yahoo\n", 4, "'provider'", "gmail or outlook" },
+	{ ACCT "oauth2_client_id = x\n", 4, "'oauth2_client_id'",
+	    "needs 'auth = oauth2'" },
+	{ ACCT "auth = oauth2\n", 1, "neither 'oauth2_token_command'",
+	    "'oauth2_client_id'" },
+	{ ACCT "auth = oauth2\noauth2_client_id = c\n", 1,
+	    "neither 'oauth2_token_command'", NULL },
+	{ ACCT "auth = oauth2\noauth2_token_command = t\n"
+	    "password_command = p\n", 6, "signs in with OAuth2",
+	    "remove its password keys" },
+	{ ACCT "auth = oauth2\noauth2_client_id = c\noauth2_token_url = "
+	    "http://example.org/t\n", 6, "'oauth2_token_url'", "https://" },
+	{ ACCT "auth = oauth2\noauth2_client_id = c\noauth2_token_url = "
+	    "http://127.0.0.1:9/t\n", 6, "'oauth2_token_url'",
+	    "allow_plaintext" },
+	{ ACCT "provider = gmail\noauth2_client_id = c\n"
+	    "oauth2_client_secret = s\noauth2_client_secret_command = s\n",
+	    7, "both 'oauth2_client_secret'", NULL },
+	{ ACCT "provider = outlook\noauth2_client_id = c\n"
+	    "oauth2_refresh_store_command = s\n", 6,
+	    "'oauth2_refresh_command' to read", NULL },
 	/* the error is reported even after the account ends */
 	{ ACCT "tls = none\n[general]\ntheme = x\n", 4, "'tls = none'",
 	    NULL },

@@ -123,7 +123,8 @@ START_TEST(ehlo_keywords)
 		"250-8BITMIME", "250-DSN", "250-SMTPUTF8",
 		"250 CHUNKING", NULL };
 	static const char *const auth[] = { "250-mx STARTTLS SIZE",
-		"250-auth plain login cram-md5", "250 size", NULL };
+		"250-auth plain login cram-md5 xoauth2 OAuthBearer",
+		"250 size", NULL };
 	static const char *const old[] = { "250-mx", "250-AUTH=LOGIN",
 		"250 SIZE 99999999999999999999999", NULL };
 	struct smtp_caps c;
@@ -140,6 +141,7 @@ START_TEST(ehlo_keywords)
 	ehlo(auth, &c);
 	ck_assert_uint_eq(c.ext, SMTP_EXT_AUTH | SMTP_EXT_SIZE);
 	ck_assert_uint_eq(c.auth, SMTP_AUTH_PLAIN | SMTP_AUTH_LOGIN |
+	    SMTP_AUTH_XOAUTH2 | SMTP_AUTH_OAUTHBEARER |
 	    SMTP_AUTH_OTHER);
 	ck_assert_uint_eq(c.size_max, 0);
 	/* AUTH=, and a SIZE that does not fit: no limit, no overflow. */
