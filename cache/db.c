@@ -338,22 +338,30 @@ migrate(struct db *db, int target, struct error *err)
 	return 0;
 }
 
-/* The file's page size, for db_autocheckpoint (SQLite's for a new file
- * until its first page is written: the one set just before). */
+/* The WAL a connection lets grow before its commit checkpoints: 4 MB of
+ * pages, whatever their size (SQLite's default is 1,000 pages). */
+#define WAL_CHECKPOINT_BYTES (4 * 1024 * 1024)
+
+/* Sets that from the file's page size (SQLite's for a new file until its
+ * first page is written: the one set just before). */
 static int
-read_page_size(struct db *db, struct error *err)
+wal_autocheckpoint(struct db *db, struct error *err)
 {
 	sqlite3_stmt *st;
+	int page_size = 0;
+	char sql[64];
 
 	if (sqlite3_prepare_v2(db->sq, "PRAGMA page_size", -1, &st, NULL) !=
 	    SQLITE_OK)
 		return db_fail(db, err, "page size");
 	if (sqlite3_step(st) == SQLITE_ROW)
-		db->page_size = sqlite3_column_int(st, 0);
+		page_size = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
-	if (db->page_size <= 0)
-		db->page_size = 4096;
-	return 0;
+	if (page_size <= 0)
+		page_size = 4096;
+	snprintf(sql, sizeof(sql), "PRAGMA wal_autocheckpoint = %d",
+	    WAL_CHECKPOINT_BYTES / page_size);
+	return exec(db, sql, err);
 }
 
 /*
@@ -498,7 +506,6 @@ db_open_version_locked(const char *path, int version, struct db **db_r,
 	if (create_file(path, &fresh, err) < 0)
 		return -1;
 	db = xcalloc(1, sizeof(*db));
-	db->autock = -1;
 	if (sqlite3_open_v2(path, &db->sq, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
 		db_fail(db, err, path);
@@ -528,8 +535,7 @@ db_open_version_locked(const char *path, int version, struct db **db_r,
 	    exec(db, "PRAGMA journal_mode = WAL", err) < 0 ||
 	    exec(db, "PRAGMA foreign_keys = ON", err) < 0 ||
 	    exec(db, "PRAGMA cache_size = -4096", err) < 0 ||
-	    read_page_size(db, err) < 0 ||
-	    db_autocheckpoint(db, 1, err) < 0 ||
+	    wal_autocheckpoint(db, err) < 0 ||
 	    migrate(db, version, err) < 0 ||
 	    (fresh && exec(db, "PRAGMA synchronous = NORMAL", err) < 0)) {
 		db_close_locked(&db);
@@ -617,44 +623,6 @@ int64_t
 db_changes(struct db *db)
 {
 	return sqlite3_total_changes64(db->sq);
-}
-
-const char *
-db_path(struct db *db)
-{
-	const char *p = sqlite3_db_filename(db->sq, "main");
-
-	return p ? p : "";
-}
-
-/* The WAL a connection lets grow before its commit checkpoints: 4 MB of
- * pages, whatever their size (SQLite's default is 1,000 pages). */
-#define WAL_CHECKPOINT_BYTES (4 * 1024 * 1024)
-
-int
-db_autocheckpoint(struct db *db, int on, struct error *err)
-{
-	int pages = on ? WAL_CHECKPOINT_BYTES / db->page_size : 0;
-	char sql[64];
-
-	/* The sync turns it on after every pass, nearly always on already. */
-	if (pages == db->autock)
-		return 0;
-	snprintf(sql, sizeof(sql), "PRAGMA wal_autocheckpoint = %d", pages);
-	if (exec(db, sql, err) < 0)
-		return -1;
-	db->autock = pages;
-	return 0;
-}
-
-int
-db_checkpoint(struct db *db, struct error *err)
-{
-	int rc = sqlite3_wal_checkpoint_v2(db->sq, "main",
-	    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-
-	return rc == SQLITE_OK || rc == SQLITE_BUSY ? 0 :
-	    db_fail(db, err, "checkpoint");
 }
 
 int

@@ -28,8 +28,6 @@ struct db_count {
 struct db {
 	sqlite3 *sq;
 	int version;
-	int page_size;  /* of the file, read once at open */
-	int autock;     /* wal_autocheckpoint as last set, -1 not yet */
 	int counted;    /* in db.c's count of this process's connections */
 	sqlite3_stmt *st[ST_COUNT];
 	struct buf scratch;

@@ -1,8 +1,8 @@
 /*
  * sync_imap_bulk: a folder's first fill on two threads (sync_imap.h).
  *
- * The reader (si_bulk_fetch in sync_imap_fill.c: the worker, or for a
- * large fill a thread on spare CPU) sends the FETCHes, reads the
+ * The reader (si_bulk_fetch in sync_imap_fill.c, on the worker's
+ * thread) sends the FETCHes, reads the
  * responses, parses each header block into the strings of its row and
  * queues them (si_bulk_add); an indexer thread inserts the rows (and
  * their search rows) in large transactions.  That splits a cold
@@ -10,12 +10,6 @@
  * slots whose buffers are reused, so memory stays bounded.  While the
  * indexer runs it owns the worker's database connection: the worker
  * does not touch it until si_bulk_sync or si_bulk_stop returned.
- *
- * A large fill also gets a checkpointer thread with a connection of its
- * own: the indexer's commits no longer checkpoint the WAL (copy it into
- * the database and flush both, long enough for the queue to fill and
- * the reader, and so the server, to stop);
- * the checkpointer does it alongside after each commit (db.h).
  */
 #include "config.h"
 
@@ -27,9 +21,7 @@
 #include "cache/db.h"
 #include "cache/sync_imap.h"
 #include "cache/sync_imap_bulk_int.h"
-#include "core/bgprio.h"
 #include "core/buf.h"
-#include "core/clock.h"
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "mime/mime.h"
@@ -47,23 +39,6 @@
 /* Wake-ups in batches, not one per message: an idle indexer when this
  * many are queued, a waiting worker when the queue is half empty. */
 #define WAKE_INDEXER 64
-/* Fills of at least this many messages get a checkpointer. */
-#define CKPT_MIN 20000
-/*
- * Every this many commits the indexer waits, before its next BEGIN, for
- * the checkpointer to finish: a writer starts the WAL over only when it
- * begins after a complete checkpoint, and the indexer otherwise always
- * begins while the last one runs, so the WAL grew for the whole fill
- * and every frame extended the file (the
- * kernel allocating and zeroing blocks).  Restarted, it stays near
- * this many batches and is rewritten in place.
- */
-#define RESTART_EVERY 3
-/*
- * Fills of at least this many messages read and index on spare CPU
- * only (sync_imap_fill.c).
- */
-#define BG_MIN 10000
 /*
  * Fills of at most this many messages (one chunk: most folders besides
  * INBOX) are indexed on the caller's thread as they arrive, with no
@@ -188,32 +163,9 @@ commit(struct si_bulk *b, struct error *err)
 	b->in_batch = 0;
 	if (db_commit(b->db, err) < 0)
 		return -1;
-	if (b->ckdb != NULL) {
-		pthread_mutex_lock(&b->lock);
-		if (!b->stop) { /* the last commit: see checkpointer */
-			b->ck_want = 1;
-			b->ck_asked++;
-			pthread_cond_signal(&b->cv_ck);
-		}
-		pthread_mutex_unlock(&b->lock);
-	}
 	cache_sync_progress(b->ctx, b->label, b->done, b->total, b->bytes);
 	cache_sync_folder_changed(b->ctx, b->last_folder);
 	return 0;
-}
-
-/* Before a BEGIN: every RESTART_EVERY commits, waits for the checkpoint
- * of all that was committed (see RESTART_EVERY). */
-static void
-restart_point(struct si_bulk *b)
-{
-	if (b->ckdb == NULL || ++b->since_restart < RESTART_EVERY)
-		return;
-	b->since_restart = 0;
-	pthread_mutex_lock(&b->lock);
-	while (b->ck_done < b->ck_asked && !b->ck_stop)
-		pthread_cond_wait(&b->cv_ckdone, &b->lock);
-	pthread_mutex_unlock(&b->lock);
 }
 
 /* Keeps the first failure (b->lock held, or a small fill's own thread);
@@ -234,19 +186,11 @@ si_bulk_indexer(void *arg)
 	struct si_bulk *b = arg;
 	struct error err;
 	struct slot *sl;
-	int rc, tried = 0;
+	int rc;
 
 	error_clear(&err);
 	pthread_mutex_lock(&b->lock);
-	b->indexer_tid = bgprio_self();
 	for (;;) {
-		if (b->bg_go && !tried) {
-			tried = 1;
-			if (!atomic_load(&b->demote))
-				b->bg_indexer = bgprio_enter();
-		}
-		if (b->bg_indexer && b->demote)
-			break; /* a normal one takes over (indexer_replace) */
 		if (b->n == 0) {
 			if (b->want_sync || b->stop) {
 				pthread_mutex_unlock(&b->lock);
@@ -271,7 +215,6 @@ si_bulk_indexer(void *arg)
 		rc = 0;
 		if (!b->failed) {
 			if (!b->in_txn) {
-				restart_point(b);
 				if ((rc = db_begin(b->db, &err)) == 0)
 					b->in_txn = 1;
 			}
@@ -295,78 +238,6 @@ si_bulk_indexer(void *arg)
 	return NULL;
 }
 
-/*
- * Checkpoints after each commit, until asked to stop.  What the last
- * commits left in the WAL waits for the next checkpoint: the worker's
- * once its pass is over (sync_imap.h), or closing the database.  A
- * last one here cost the end of every large fill three fsyncs (the
- * WAL's, the database's, and the WAL header's when the next commit
- * started it over) before the next folder could start.
- */
-static void *
-checkpointer(void *arg)
-{
-	struct si_bulk *b = arg;
-	struct error err;
-	uint64_t asked;
-
-	pthread_mutex_lock(&b->lock);
-	for (;;) {
-		while (!b->ck_want && !b->ck_stop)
-			pthread_cond_wait(&b->cv_ck, &b->lock);
-		if (b->ck_stop)
-			break;
-		b->ck_want = 0;
-		asked = b->ck_asked;
-		pthread_mutex_unlock(&b->lock);
-		if (db_checkpoint(b->ckdb, &err) < 0)
-			log_warn("%s", err.msg);
-		pthread_mutex_lock(&b->lock);
-		b->ck_done = asked;
-		pthread_cond_broadcast(&b->cv_ckdone);
-	}
-	pthread_mutex_unlock(&b->lock);
-	return NULL;
-}
-
-/* Without it, the indexer's commits checkpoint as usual. */
-static void
-checkpointer_start(struct si_bulk *b)
-{
-	struct error err;
-
-	if (db_open(db_path(b->db), &b->ckdb, &err) < 0 ||
-	    db_autocheckpoint(b->db, 0, &err) < 0) {
-		log_warn("%s", err.msg);
-		db_close(&b->ckdb);
-		return;
-	}
-	pthread_cond_init(&b->cv_ck, NULL);
-	pthread_cond_init(&b->cv_ckdone, NULL);
-	if (pthread_create(&b->ck_th, NULL, checkpointer, b) != 0) {
-		pthread_cond_destroy(&b->cv_ckdone);
-		pthread_cond_destroy(&b->cv_ck);
-		db_close(&b->ckdb);
-		db_autocheckpoint(b->db, 1, &err);
-	}
-}
-
-/* The worker's connection keeps autocheckpoint off (see checkpointer). */
-static void
-checkpointer_stop(struct si_bulk *b)
-{
-	if (b->ckdb == NULL)
-		return;
-	pthread_mutex_lock(&b->lock);
-	b->ck_stop = 1;
-	pthread_cond_signal(&b->cv_ck);
-	pthread_mutex_unlock(&b->lock);
-	pthread_join(b->ck_th, NULL);
-	pthread_cond_destroy(&b->cv_ckdone);
-	pthread_cond_destroy(&b->cv_ck);
-	db_close(&b->ckdb);
-}
-
 int
 si_bulk_start(struct cache_sync_ctx *ctx, struct db *db, const char *label,
     uint64_t total, struct si_bulk **b_r, struct error *err)
@@ -380,18 +251,11 @@ si_bulk_start(struct cache_sync_ctx *ctx, struct db *db, const char *label,
 	pthread_mutex_init(&b->lock, NULL);
 	pthread_cond_init(&b->cv_work, NULL);
 	pthread_cond_init(&b->cv_room, NULL);
-	clock_cond_init(&b->cv_fill);
-	atomic_init(&b->demote, 0);
-	b->bg = total >= BG_MIN;
 	if (is_inline(b)) {
 		*b_r = b;
 		return 0;
 	}
-	if (total >= CKPT_MIN)
-		checkpointer_start(b);
 	if (pthread_create(&b->th, NULL, si_bulk_indexer, b) != 0) {
-		checkpointer_stop(b);
-		pthread_cond_destroy(&b->cv_fill);
 		pthread_cond_destroy(&b->cv_room);
 		pthread_cond_destroy(&b->cv_work);
 		pthread_mutex_destroy(&b->lock);
@@ -399,7 +263,6 @@ si_bulk_start(struct cache_sync_ctx *ctx, struct db *db, const char *label,
 		*b_r = NULL;
 		return error_set(err, "cannot start the indexer thread");
 	}
-	b->th_live = 1;
 	*b_r = b;
 	return 0;
 }
@@ -498,7 +361,7 @@ si_bulk_sync(struct si_bulk *b, struct error *err)
 	want = b->synced + 1;
 	b->want_sync = 1;
 	pthread_cond_signal(&b->cv_work);
-	while (b->synced < want && b->th_live)
+	while (b->synced < want)
 		pthread_cond_wait(&b->cv_room, &b->lock);
 	if (b->failed)
 		rc = failed(b, err);
@@ -521,17 +384,15 @@ si_bulk_stop(struct si_bulk **bp, struct error *err)
 	b->stop = 1;
 	pthread_cond_signal(&b->cv_work);
 	pthread_mutex_unlock(&b->lock);
-	if (b->th_live)
+	if (!is_inline(b))
 		pthread_join(b->th, NULL);
 	if (b->in_txn)
 		db_rollback(b->db);
-	checkpointer_stop(b);
 	if (b->failed && err)
 		rc = failed(b, err);
 	/* (a small fill touched slot 0 only: not the other pages) */
 	for (i = 0; i < (is_inline(b) ? 1 : NSLOT); i++)
 		buf_free(&b->slot[i].str);
-	pthread_cond_destroy(&b->cv_fill);
 	pthread_cond_destroy(&b->cv_room);
 	pthread_cond_destroy(&b->cv_work);
 	pthread_mutex_destroy(&b->lock);

@@ -1,13 +1,12 @@
 /*
  * sync_imap_bulk_int.h: what sync_imap_bulk.c (the queue, the indexer)
- * and sync_imap_fill.c (the fetch loop, on spare CPU) share.  Not a
+ * and sync_imap_fill.c (the fetch loop) share.  Not a
  * public header: sync_imap.h is the contract.
  */
 #ifndef POSTIE_CACHE_SYNC_IMAP_BULK_INT_H
 #define POSTIE_CACHE_SYNC_IMAP_BULK_INT_H
 
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdint.h>
 
 #include "cache/sync_imap.h"
@@ -57,25 +56,6 @@ struct si_bulk {
 	int64_t last_folder;
 	uint64_t done, bytes, total;
 	const char *label;
-	/* the checkpointer: own connection, woken after each commit */
-	struct db *ckdb;
-	pthread_t ck_th;
-	pthread_cond_t cv_ck;
-	pthread_cond_t cv_ckdone;
-	int ck_want, ck_stop;
-	uint64_t ck_asked, ck_done; /* commits to copy; copied (lock) */
-	unsigned since_restart;     /* indexer only */
-	/* spare-CPU mode (bgprio.h): the indexer and the fill's reader
-	 * run in SCHED_IDLE until one of them starves (demote) */
-	int bg;                     /* wanted: a large fill */
-	int bg_go;                  /* (lock) enter it: the first screen
-	                               is in, the spare-CPU reader runs */
-	int bg_indexer;             /* the running indexer entered it */
-	atomic_int demote;          /* leave it: go on normally */
-	long indexer_tid;           /* (lock) for the worker's probe */
-	int th_live;                /* (lock) an indexer runs in th: 0 only
-	                               when none could be started again */
-	pthread_cond_t cv_fill;     /* the spare-CPU reader is done */
 };
 
 /* The indexer thread's body (arg: the struct si_bulk). */
