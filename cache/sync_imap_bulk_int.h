@@ -6,15 +6,11 @@
 #ifndef POSTIE_CACHE_SYNC_IMAP_BULK_INT_H
 #define POSTIE_CACHE_SYNC_IMAP_BULK_INT_H
 
-#include <pthread.h>
 #include <stdint.h>
 
 #include "cache/sync_imap.h"
 #include "core/buf.h"
 #include "core/error.h"
-
-/* The queue's size: see sync_imap_bulk.c. */
-#define NSLOT 16384
 
 /* One message as its row: the strings live in str (offsets, or
  * NONE for NULL). */
@@ -30,35 +26,27 @@ struct slot {
 	int64_t idate, size, date;
 	size_t hdr_len;
 	size_t off[NFIELD];
-	size_t counted;           /* str.cap when queued */
 	struct buf str;
 };
+
+struct pipeline;
 
 struct si_bulk {
 	struct cache_sync_ctx *ctx;
 	struct db *db;
-	pthread_t th;
-	pthread_mutex_t lock;
-	pthread_cond_t cv_work;   /* indexer: slots queued or sync/stop */
-	pthread_cond_t cv_room;   /* worker: room, or sync done */
-	struct slot slot[NSLOT];
-	size_t head, n;           /* queued: slot[head .. head+n) */
-	size_t qbytes;            /* their strings' buffers */
-	int idle;                 /* the indexer waits for work */
-	int full;                 /* the worker waits for room */
-	int want_sync, stop;
-	uint64_t synced;          /* sync requests served */
-	int failed;
+	/* the indexer's queue (struct slot *, the indexer frees them) and
+	 * its answers to si_bulk_sync; NULL for a small fill */
+	struct pipeline *q;
+	struct pipeline *acks;
+	struct slot inl;          /* a small fill's one row */
+	int failed;               /* the worker knows: err */
 	struct error err;
-	/* indexer only */
+	/* the indexer's (the worker's for a small fill) */
 	int in_txn;
 	size_t in_batch;
 	int64_t last_folder;
 	uint64_t done, bytes, total;
 	const char *label;
 };
-
-/* The indexer thread's body (arg: the struct si_bulk). */
-void *si_bulk_indexer(void *arg);
 
 #endif
