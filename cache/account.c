@@ -19,8 +19,7 @@ account_init(struct account *a, const struct config_account *cfg)
 	}
 	a->insecure = a->security == ACCOUNT_SEC_PLAINTEXT;
 	a->send_insecure = cfg->from != NULL && cfg->smtp_tls == CONFIG_TLS_NONE;
-	if (cfg->protocol == CONFIG_IMAP || (cfg->keep_on_server &&
-	    cfg->keep_days == 0))
+	if (config_keeps_all(cfg))
 		a->mode = ACCOUNT_MODE_KEEP;
 	else if (cfg->keep_on_server) {
 		a->mode = ACCOUNT_MODE_KEEP_DAYS;

@@ -1,4 +1,4 @@
-/* db: connection, schema migrations, folders, account state. */
+/* db: connection, folders, account state (migrations: db_migrate.c). */
 #include "config.h"
 
 #include <errno.h>
@@ -20,124 +20,6 @@
  * the live statements only: a migration keeps its own literal copy. */
 #define FTS_HEADERS "coalesce(m.from_, '') || ' ' || coalesce(m.to_, '')" \
 	" || ' ' || coalesce(m.cc, '') || ' ' || coalesce(m.subject, '')"
-
-/* Migration N brings the schema from version N-1 to N.  Never edit an
- * applied one: add a new one. */
-static const char *const migrations[DB_SCHEMA_VERSION] = {
-	/* 1: the base schema */
-	"CREATE TABLE folders(id INTEGER PRIMARY KEY,"
-	" account TEXT NOT NULL, name TEXT NOT NULL,"
-	" delim INTEGER NOT NULL DEFAULT 47,"
-	" uidvalidity INTEGER NOT NULL DEFAULT 0,"
-	" uidnext INTEGER NOT NULL DEFAULT 0,"
-	" highestmodseq INTEGER NOT NULL DEFAULT 0,"
-	" role INTEGER NOT NULL DEFAULT 0,"
-	" noselect INTEGER NOT NULL DEFAULT 0,"
-	" UNIQUE(account, name));"
-	"CREATE TABLE messages(id INTEGER PRIMARY KEY,"
-	" folder INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,"
-	" uid INTEGER NOT NULL DEFAULT 0, mkey TEXT,"
-	" flags INTEGER NOT NULL DEFAULT 0,"
-	" internal_date INTEGER NOT NULL DEFAULT 0,"
-	" size INTEGER NOT NULL DEFAULT 0, date INTEGER NOT NULL DEFAULT 0,"
-	" from_ TEXT, to_ TEXT, cc TEXT, subject TEXT, message_id TEXT,"
-	" in_reply_to TEXT, refs TEXT,"
-	" has_attachment INTEGER NOT NULL DEFAULT 0);"
-	"CREATE INDEX messages_folder_uid ON messages(folder, uid);"
-	"CREATE INDEX messages_folder_key ON messages(folder, mkey)"
-	" WHERE mkey IS NOT NULL;"
-	"CREATE TABLE uidl(account TEXT NOT NULL, uidl TEXT NOT NULL,"
-	" mkey TEXT, downloaded_at INTEGER NOT NULL,"
-	" deleted_on_server INTEGER NOT NULL DEFAULT 0,"
-	" delivered INTEGER NOT NULL DEFAULT 1,"
-	" PRIMARY KEY(account, uidl));"
-	"CREATE TABLE ops(id INTEGER PRIMARY KEY AUTOINCREMENT,"
-	" account TEXT NOT NULL, kind INTEGER NOT NULL,"
-	" folder INTEGER NOT NULL, msg INTEGER NOT NULL DEFAULT 0,"
-	" uid INTEGER NOT NULL DEFAULT 0, mkey TEXT, args TEXT,"
-	" state INTEGER NOT NULL DEFAULT 0, error TEXT);"
-	"CREATE INDEX ops_pending ON ops(account, state, id);"
-	"CREATE TABLE accounts(name TEXT PRIMARY KEY,"
-	" last_sync INTEGER NOT NULL DEFAULT 0, last_error TEXT);",
-	/* 2: full-text search over what version 1 already holds.  One
-	 * column (headers, then body text) and detail=none: queries are
-	 * ANDed prefix words, and this halves the cost of an insert. */
-	"CREATE VIRTUAL TABLE fts USING fts5(text, detail = none, columnsize = 0,"
-	" tokenize = 'unicode61 remove_diacritics 2');"
-	"INSERT INTO fts(rowid, text) SELECT id, coalesce(from_, '') || ' ' ||"
-	" coalesce(to_, '') || ' ' || coalesce(cc, '') || ' ' ||"
-	" coalesce(subject, '') FROM messages;"
-	"CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages"
-	" BEGIN DELETE FROM fts WHERE rowid = old.id; END;",
-	/* 3: folder counts read indexes only (db_count.c); partial, so it
-	 * costs little where most mail is read, and holding flags so that
-	 * counting needs no table row. */
-	"CREATE INDEX messages_unread ON messages(folder, flags)"
-	" WHERE flags & 1 = 0;",
-	/* 4: the search index keeps no copy of what it indexed (a good
-	 * part of the work of indexing a header, and the space of every
-	 * From, To, Cc and Subject a second time).  Its text is now read from
-	 * fts_src: the message's header fields, or the whole text kept in
-	 * fts_text for a message whose body was indexed.  FTS5 needs that
-	 * text again to remove a row, hence the trigger BEFORE the delete.
-	 * fts_text takes every row whose old text is not exactly the
-	 * headers as index_text() joins them: one that is kept needlessly
-	 * gives the same words. */
-	"CREATE TABLE fts_text(id INTEGER PRIMARY KEY, text TEXT NOT NULL);"
-	"INSERT INTO fts_text(id, text) SELECT f.rowid, f.text FROM fts f"
-	" JOIN messages m ON m.id = f.rowid WHERE f.text IS NOT substr("
-	"  CASE WHEN coalesce(m.from_, '') <> '' THEN ' ' || m.from_"
-	"  ELSE '' END"
-	"  || CASE WHEN coalesce(m.to_, '') <> '' THEN ' ' || m.to_ ELSE '' END"
-	"  || CASE WHEN coalesce(m.cc, '') <> '' THEN ' ' || m.cc ELSE '' END"
-	"  || CASE WHEN coalesce(m.subject, '') <> '' THEN ' ' || m.subject"
-	"  ELSE '' END, 2);"
-	"DROP TRIGGER messages_fts_delete;"
-	"DROP TABLE fts;"
-	/* FTS_HEADERS as it was when this shipped: its own copy, so that a
-	 * change to the live statements never changes this migration. */
-	"CREATE VIEW fts_src(id, text) AS SELECT m.id, coalesce(t.text, "
-	"coalesce(m.from_, '') || ' ' || coalesce(m.to_, '')"
-	" || ' ' || coalesce(m.cc, '') || ' ' || coalesce(m.subject, '')"
-	") FROM messages m LEFT JOIN fts_text t ON t.id = m.id;"
-	"CREATE VIRTUAL TABLE fts USING fts5(text, content = 'fts_src',"
-	" content_rowid = 'id', detail = none, columnsize = 0,"
-	" tokenize = 'unicode61 remove_diacritics 2');"
-	/* Leaves of a page each (FTS5's default suits 4 KB pages): less
-	 * work per header indexed.  FTS5's default merge (four segments
-	 * at a time) stays: merging more at once saves little during a
-	 * first fill, and only by leaving the merge to the next commits,
-	 * which then stall a small folder's sync. */
-	"INSERT INTO fts(fts, rank) SELECT 'pgsz', page_size - 192"
-	" FROM pragma_page_size();"
-	"INSERT INTO fts(fts) VALUES ('rebuild');"
-	"CREATE TRIGGER messages_fts_delete BEFORE DELETE ON messages BEGIN"
-	" INSERT INTO fts(fts, rowid, text) SELECT 'delete', id, text"
-	"  FROM fts_src WHERE id = old.id;"
-	" DELETE FROM fts_text WHERE id = old.id; END;",
-	/* 5: the outbox (outbox.h): a record per message not yet sent */
-	"CREATE TABLE outbox(id INTEGER PRIMARY KEY AUTOINCREMENT,"
-	" account TEXT NOT NULL, state INTEGER NOT NULL DEFAULT 0,"
-	" created INTEGER NOT NULL, next_try INTEGER NOT NULL DEFAULT 0,"
-	" attempts INTEGER NOT NULL DEFAULT 0, file TEXT NOT NULL UNIQUE,"
-	" message_id TEXT, mail_from TEXT, rcpts TEXT NOT NULL,"
-	" subject TEXT, error TEXT, size INTEGER NOT NULL DEFAULT 0,"
-	" eightbit INTEGER NOT NULL DEFAULT 0);"
-	"CREATE INDEX outbox_due ON outbox(account, state, next_try);",
-	/* 6: what the server lets the user change in a folder (IMAP
-	 * [PERMANENTFLAGS], [READ-ONLY]), so that a change it would refuse
-	 * is refused before it is made, also before the first sync of a
-	 * session: the MSG_* flags it does not keep, and read-only */
-	"ALTER TABLE folders ADD COLUMN noflags INTEGER NOT NULL DEFAULT 0;"
-	"ALTER TABLE folders ADD COLUMN readonly INTEGER NOT NULL DEFAULT 0;",
-	/* 7: the highest message id the reader showed when the user last
-	 * left the folder: unread messages up to it are "old", as Mutt's
-	 * mark_old has it (db_folder_mark_old) */
-	"ALTER TABLE folders ADD COLUMN old_mark INTEGER NOT NULL DEFAULT 0;",
-	/* 8: no message may be copied or moved into the folder (IMAP
-	 * MYRIGHTS without the insert right) */
-	"ALTER TABLE folders ADD COLUMN noinsert INTEGER NOT NULL DEFAULT 0;",
-};
 
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_FOLDER_FIND] = "SELECT id FROM folders WHERE account = ? AND"
@@ -273,8 +155,8 @@ db_col_strn(sqlite3_stmt *st, int i)
 	return s ? xstrdup((const char *)s) : NULL;
 }
 
-static int
-exec(struct db *db, const char *sql, struct error *err)
+int
+db_exec(struct db *db, const char *sql, struct error *err)
 {
 	char *msg = NULL;
 
@@ -287,77 +169,30 @@ exec(struct db *db, const char *sql, struct error *err)
 	return 0;
 }
 
+/* The WAL a connection lets grow before its commit checkpoints: 4 MB of
+ * pages, whatever their size (SQLite's default is 1,000 pages). */
+#define WAL_CHECKPOINT_BYTES (4 * 1024 * 1024)
+
+/* Sets that from the file's page size (SQLite's for a new file until its
+ * first page is written: the one set just before). */
 static int
-read_version(struct db *db, struct error *err)
+wal_autocheckpoint(struct db *db, struct error *err)
 {
 	sqlite3_stmt *st;
-	int rc;
-
-	if (exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations("
-	    "version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)",
-	    err) < 0)
-		return -1;
-	if (sqlite3_prepare_v2(db->sq, "SELECT coalesce(max(version), 0)"
-	    " FROM schema_migrations", -1, &st, NULL) != SQLITE_OK)
-		return db_fail(db, err, "schema version");
-	rc = sqlite3_step(st);
-	db->version = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-	sqlite3_finalize(st);
-	if (db->version < 0)
-		return db_fail(db, err, "schema version");
-	return 0;
-}
-
-static int
-migrate(struct db *db, int target, struct error *err)
-{
-	char sql[128];
-
-	if (read_version(db, err) < 0)
-		return -1;
-	if (db->version > DB_SCHEMA_VERSION)
-		return error_set(err, "index database: schema version %d is "
-		    "newer than this postie understands (%d)", db->version,
-		    DB_SCHEMA_VERSION);
-	while (db->version < target) {
-		if (exec(db, "BEGIN IMMEDIATE", err) < 0)
-			return -1;
-		/* Another connection may have migrated meanwhile. */
-		if (read_version(db, err) < 0 || db->version >= target) {
-			exec(db, "ROLLBACK", NULL);
-			return db->version < 0 ? -1 : 0;
-		}
-		snprintf(sql, sizeof(sql), "INSERT INTO schema_migrations"
-		    " VALUES (%d, strftime('%%s','now'))", db->version + 1);
-		if (exec(db, migrations[db->version], err) < 0 ||
-		    exec(db, sql, err) < 0 || exec(db, "COMMIT", err) < 0) {
-			exec(db, "ROLLBACK", NULL);
-			return error_prefix(err, "upgrading to version %d",
-			    db->version + 1);
-		}
-		log_info("index database upgraded to schema version %d",
-		    db->version + 1);
-		db->version++;
-	}
-	return 0;
-}
-
-/* The file's page size, for db_autocheckpoint (SQLite's for a new file
- * until its first page is written: the one set just before). */
-static int
-read_page_size(struct db *db, struct error *err)
-{
-	sqlite3_stmt *st;
+	int page_size = 0;
+	char sql[64];
 
 	if (sqlite3_prepare_v2(db->sq, "PRAGMA page_size", -1, &st, NULL) !=
 	    SQLITE_OK)
 		return db_fail(db, err, "page size");
 	if (sqlite3_step(st) == SQLITE_ROW)
-		db->page_size = sqlite3_column_int(st, 0);
+		page_size = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
-	if (db->page_size <= 0)
-		db->page_size = 4096;
-	return 0;
+	if (page_size <= 0)
+		page_size = 4096;
+	snprintf(sql, sizeof(sql), "PRAGMA wal_autocheckpoint = %d",
+	    WAL_CHECKPOINT_BYTES / page_size);
+	return db_exec(db, sql, err);
 }
 
 /*
@@ -502,7 +337,6 @@ db_open_version_locked(const char *path, int version, struct db **db_r,
 	if (create_file(path, &fresh, err) < 0)
 		return -1;
 	db = xcalloc(1, sizeof(*db));
-	db->autock = -1;
 	if (sqlite3_open_v2(path, &db->sq, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
 		db_fail(db, err, path);
@@ -526,16 +360,15 @@ db_open_version_locked(const char *path, int version, struct db **db_r,
 	 * next start finds it empty or damaged and makes it again
 	 * (recover.h).  Then the usual NORMAL.
 	 */
-	if (exec(db, "PRAGMA page_size = 8192", err) < 0 ||
-	    exec(db, fresh ? "PRAGMA synchronous = OFF" :
+	if (db_exec(db, "PRAGMA page_size = 8192", err) < 0 ||
+	    db_exec(db, fresh ? "PRAGMA synchronous = OFF" :
 	        "PRAGMA synchronous = NORMAL", err) < 0 ||
-	    exec(db, "PRAGMA journal_mode = WAL", err) < 0 ||
-	    exec(db, "PRAGMA foreign_keys = ON", err) < 0 ||
-	    exec(db, "PRAGMA cache_size = -4096", err) < 0 ||
-	    read_page_size(db, err) < 0 ||
-	    db_autocheckpoint(db, 1, err) < 0 ||
-	    migrate(db, version, err) < 0 ||
-	    (fresh && exec(db, "PRAGMA synchronous = NORMAL", err) < 0)) {
+	    db_exec(db, "PRAGMA journal_mode = WAL", err) < 0 ||
+	    db_exec(db, "PRAGMA foreign_keys = ON", err) < 0 ||
+	    db_exec(db, "PRAGMA cache_size = -4096", err) < 0 ||
+	    wal_autocheckpoint(db, err) < 0 ||
+	    db_migrate(db, version, err) < 0 ||
+	    (fresh && db_exec(db, "PRAGMA synchronous = NORMAL", err) < 0)) {
 		db_close_locked(&db);
 		return -1;
 	}
@@ -623,54 +456,16 @@ db_changes(struct db *db)
 	return sqlite3_total_changes64(db->sq);
 }
 
-const char *
-db_path(struct db *db)
-{
-	const char *p = sqlite3_db_filename(db->sq, "main");
-
-	return p ? p : "";
-}
-
-/* The WAL a connection lets grow before its commit checkpoints: 4 MB of
- * pages, whatever their size (SQLite's default is 1,000 pages). */
-#define WAL_CHECKPOINT_BYTES (4 * 1024 * 1024)
-
-int
-db_autocheckpoint(struct db *db, int on, struct error *err)
-{
-	int pages = on ? WAL_CHECKPOINT_BYTES / db->page_size : 0;
-	char sql[64];
-
-	/* The sync turns it on after every pass, nearly always on already. */
-	if (pages == db->autock)
-		return 0;
-	snprintf(sql, sizeof(sql), "PRAGMA wal_autocheckpoint = %d", pages);
-	if (exec(db, sql, err) < 0)
-		return -1;
-	db->autock = pages;
-	return 0;
-}
-
-int
-db_checkpoint(struct db *db, struct error *err)
-{
-	int rc = sqlite3_wal_checkpoint_v2(db->sq, "main",
-	    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-
-	return rc == SQLITE_OK || rc == SQLITE_BUSY ? 0 :
-	    db_fail(db, err, "checkpoint");
-}
-
 int
 db_begin(struct db *db, struct error *err)
 {
-	return exec(db, "BEGIN IMMEDIATE", err);
+	return db_exec(db, "BEGIN IMMEDIATE", err);
 }
 
 int
 db_commit(struct db *db, struct error *err)
 {
-	if (exec(db, "COMMIT", err) < 0) {
+	if (db_exec(db, "COMMIT", err) < 0) {
 		db_rollback(db);
 		return -1;
 	}
@@ -684,7 +479,7 @@ db_rollback(struct db *db)
 
 	if (sqlite3_get_autocommit(db->sq))
 		return;
-	if (exec(db, "ROLLBACK", &err) < 0)
+	if (db_exec(db, "ROLLBACK", &err) < 0)
 		log_warn("%s", err.msg);
 }
 

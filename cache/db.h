@@ -169,18 +169,6 @@ int db_version(struct db *db);
  * back ones included): equal values mean nothing was written between. */
 int64_t db_changes(struct db *db);
 
-/* The file this connection has open. */
-const char *db_path(struct db *db);
-/*
- * Bulk writing: with auto off, this connection's commits never checkpoint
- * the WAL (PRAGMA wal_autocheckpoint 0; on restores the usual, a
- * checkpoint once the WAL holds 4 MB), and db_checkpoint() on another
- * connection copies the WAL into the database meanwhile (a passive
- * checkpoint: it never blocks a writer, and a writer never waits for its
- * copying and flushing).
- */
-int db_autocheckpoint(struct db *db, int on, struct error *err);
-int db_checkpoint(struct db *db, struct error *err);
 /* PRAGMA integrity_check over the whole file: 0 when SQLite says "ok",
  * -1 with its first complaint (or the failure) in err. */
 int db_integrity_check(struct db *db, struct error *err);

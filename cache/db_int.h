@@ -1,4 +1,5 @@
-/* db internals shared by db.c, db_msg.c and db_queue.c (not public). */
+/* db internals shared by db.c, db_migrate.c, db_msg.c, db_queue.c and
+ * db_count.c (not public). */
 #ifndef POSTIE_CACHE_DB_INT_H
 #define POSTIE_CACHE_DB_INT_H
 
@@ -28,8 +29,6 @@ struct db_count {
 struct db {
 	sqlite3 *sq;
 	int version;
-	int page_size;  /* of the file, read once at open */
-	int autock;     /* wal_autocheckpoint as last set, -1 not yet */
 	int counted;    /* in db.c's count of this process's connections */
 	sqlite3_stmt *st[ST_COUNT];
 	struct buf scratch;
@@ -62,6 +61,12 @@ void db_close_locked(struct db **dbp);
  * or not a regular file (SQLite refuses those with "unable to open
  * database file"); lstat only, never an open.  0 or -1. */
 int db_check_files(const char *path, struct error *err);
+
+/* Runs SQL without rows (sqlite3_exec); 0, or -1 with its message. */
+int db_exec(struct db *db, const char *sql, struct error *err);
+/* Brings the schema up to version target (db_migrate.c), each
+ * migration in its own transaction; refuses a newer file.  0 or -1. */
+int db_migrate(struct db *db, int target, struct error *err);
 
 /* The cached prepared statement (reset, bindings cleared), or NULL with
  * err set. */

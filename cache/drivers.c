@@ -5,12 +5,6 @@
 
 #include "cache/driver.h"
 
-/* Weak until the driver file exists (IMAP: cache/sync_imap.c): a protocol
- * without a driver is then reported as not available, never faked.  A
- * weak reference does not pull a member out of libcache.a, so when
- * sync_imap.c lands: list it in cache/local.mk AND delete this line (the
- * declaration in driver.h is the strong one). */
-
 const struct cache_driver *
 cache_driver_find(enum config_protocol p)
 {

@@ -3,7 +3,8 @@ libcache_a_SOURCES = \
 	cache/account.c cache/account.h \
 	cache/bodies.c cache/bodies.h \
 	cache/cache.c cache/cache_ops.c cache/cache.h cache/cache_int.h \
-	cache/db.c cache/db_count.c cache/db_msg.c cache/db_queue.c cache/db.h cache/db_int.h \
+	cache/db.c cache/db_count.c cache/db_migrate.c cache/db_msg.c \
+	cache/db_queue.c cache/db.h cache/db_int.h \
 	cache/db_recover.c cache/recover.h \
 	cache/driver.h cache/drivers.c \
 	cache/index.c cache/index.h \

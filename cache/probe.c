@@ -28,7 +28,7 @@ cache_probe_login(const struct config_account *a, unsigned flags,
     struct error *err)
 {
 	const struct cache_driver *d = cache_driver_find(a->protocol);
-	const char *proto = a->protocol == CONFIG_POP3 ? "POP3" : "IMAP";
+	const char *proto = config_protocol_label(a->protocol);
 
 	if (d == NULL || d->probe == NULL)
 		return error_set(err, "postie cannot read mail over %s in this "

@@ -403,7 +403,6 @@ imap_sync(struct cache_sync_ctx *ctx, int64_t folder_id, unsigned flags,
 	struct db_folder *fl;
 	struct si_pend p;
 	struct si *s;
-	struct error scratch;
 	int64_t *order = NULL;
 	size_t nf, n = 0, i, ndone0;
 	int rc = -1;
@@ -475,11 +474,6 @@ imap_sync(struct cache_sync_ctx *ctx, int64_t folder_id, unsigned flags,
 	s->news = 0;
 	rc = 0;
 out:
-	/* Off since a large fill (si_bulk_stop): the WAL it left is copied
-	 * from the next commit on, or when the database closes. */
-	error_clear(&scratch);
-	if (db_autocheckpoint(cache_sync_db(ctx), 1, &scratch) < 0)
-		log_warn("%s", scratch.msg);
 	if (rc < 0 && s->imap && !imap_alive(s->imap))
 		si_drop(ctx, s);
 	si_pend_free(&p);

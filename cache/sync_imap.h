@@ -147,10 +147,7 @@ int si_fetch_bodies(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
  * search row, committed whole; check: skip a UID the folder already
  * has.  si_bulk_add copies what it needs of m and blocks while the
  * queue (bounded) is full.  All return 0, or -1 with err once the
- * indexer failed (what it committed before stays).  A large fill
- * leaves db's autocheckpoint off (db.h): its last commits are copied
- * by the caller's next checkpoint, once it turns it on again at the end
- * of its pass.
+ * indexer failed (what it committed before stays).
  */
 struct si_bulk;
 /* Header fetches: UIDs per UID FETCH, first (the first screen), then
@@ -182,9 +179,7 @@ int si_bulk_stop(struct si_bulk **b, struct error *err);
  * so the server never waits for us between two, and a request to open
  * a message waits for one chunk at most (cache_sync_interrupted is
  * checked after each).  *fetched_r: the lowest UID of the chunks
- * fetched whole (0 none).  0 done, 1 interrupted, -1 error.  A large
- * fill reads and indexes on spare CPU only, on threads of its own,
- * while the caller's thread waits (sync_imap_bulk.c).
+ * fetched whole (0 none).  0 done, 1 interrupted, -1 error.
  */
 int si_bulk_fetch(struct si_bulk *b, const struct si_fill *f, uint32_t lo,
     uint32_t hi, uint32_t *fetched_r);

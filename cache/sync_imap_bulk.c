@@ -1,25 +1,18 @@
 /*
  * sync_imap_bulk: a folder's first fill on two threads (sync_imap.h).
  *
- * The reader (si_bulk_fetch in sync_imap_fill.c: the worker, or for a
- * large fill a thread on spare CPU) sends the FETCHes, reads the
- * responses, parses each header block into the strings of its row and
- * queues them (si_bulk_add); an indexer thread inserts the rows (and
- * their search rows) in large transactions.  That splits a cold
- * sync's work between two cores.  The queue is a ring of
- * slots whose buffers are reused, so memory stays bounded.  While the
- * indexer runs it owns the worker's database connection: the worker
- * does not touch it until si_bulk_sync or si_bulk_stop returned.
- *
- * A large fill also gets a checkpointer thread with a connection of its
- * own: the indexer's commits no longer checkpoint the WAL (copy it into
- * the database and flush both, long enough for the queue to fill and
- * the reader, and so the server, to stop);
- * the checkpointer does it alongside after each commit (db.h).
+ * The reader (si_bulk_fetch in sync_imap_fill.c, on the worker's
+ * thread) sends the FETCHes, reads the responses, parses each header
+ * block into the strings of its row and queues them (si_bulk_add); an
+ * indexer thread inserts the rows (and their search rows) in large
+ * transactions.  That splits a cold sync's work between two cores.  The
+ * queue is a core/pipeline, bounded in messages and in the bytes they
+ * hold.  While the indexer runs it owns the worker's database
+ * connection: the worker does not touch it until si_bulk_sync or
+ * si_bulk_stop returned.
  */
 #include "config.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,43 +20,28 @@
 #include "cache/db.h"
 #include "cache/sync_imap.h"
 #include "cache/sync_imap_bulk_int.h"
-#include "core/bgprio.h"
 #include "core/buf.h"
-#include "core/clock.h"
 #include "core/log.h"
+#include "core/pipeline.h"
 #include "core/xalloc.h"
 #include "mime/mime.h"
 
 /*
  * The queue: at most NSLOT messages (enough reading that a commit, an
- * FTS merge or a slow disk does not stop the reader) and
- * QBYTES of their strings; a slot
- * keeps a buffer of up to SLOT_KEEP bytes for reuse.  Memory therefore
- * stays under NSLOT * SLOT_KEEP + QBYTES (plus one message above that).
+ * FTS merge or a slow disk does not stop the reader) and QBYTES of
+ * them, so memory stays under QBYTES plus one message.  A NULL in it is
+ * a sync request (si_bulk_sync), weighing WAKE_BYTES so that it wakes
+ * the indexer at once.
  */
-#define SLOT_KEEP 1024
+#define NSLOT 16384
 #define QBYTES (8 * 1024 * 1024)
 #define BATCH 8000         /* messages per transaction */
 /* Wake-ups in batches, not one per message: an idle indexer when this
- * many are queued, a waiting worker when the queue is half empty. */
+ * many are queued, or this much (at most QBYTES: see pipeline.h). */
 #define WAKE_INDEXER 64
-/* Fills of at least this many messages get a checkpointer. */
-#define CKPT_MIN 20000
-/*
- * Every this many commits the indexer waits, before its next BEGIN, for
- * the checkpointer to finish: a writer starts the WAL over only when it
- * begins after a complete checkpoint, and the indexer otherwise always
- * begins while the last one runs, so the WAL grew for the whole fill
- * and every frame extended the file (the
- * kernel allocating and zeroing blocks).  Restarted, it stays near
- * this many batches and is rewritten in place.
- */
-#define RESTART_EVERY 3
-/*
- * Fills of at least this many messages read and index on spare CPU
- * only (sync_imap_fill.c).
- */
-#define BG_MIN 10000
+#define WAKE_BYTES (QBYTES / 2)
+/* What the indexer takes from the queue at once. */
+#define TAKE 256
 /*
  * Fills of at most this many messages (one chunk: most folders besides
  * INBOX) are indexed on the caller's thread as they arrive, with no
@@ -73,7 +51,7 @@
 #define INLINE_MAX SI_CHUNK_FIRST
 
 /* A small fill: no indexer; the caller's thread indexes (add_inline),
- * in slot 0 only. */
+ * in b->inl. */
 static int
 is_inline(const struct si_bulk *b)
 {
@@ -188,36 +166,12 @@ commit(struct si_bulk *b, struct error *err)
 	b->in_batch = 0;
 	if (db_commit(b->db, err) < 0)
 		return -1;
-	if (b->ckdb != NULL) {
-		pthread_mutex_lock(&b->lock);
-		if (!b->stop) { /* the last commit: see checkpointer */
-			b->ck_want = 1;
-			b->ck_asked++;
-			pthread_cond_signal(&b->cv_ck);
-		}
-		pthread_mutex_unlock(&b->lock);
-	}
 	cache_sync_progress(b->ctx, b->label, b->done, b->total, b->bytes);
 	cache_sync_folder_changed(b->ctx, b->last_folder);
 	return 0;
 }
 
-/* Before a BEGIN: every RESTART_EVERY commits, waits for the checkpoint
- * of all that was committed (see RESTART_EVERY). */
-static void
-restart_point(struct si_bulk *b)
-{
-	if (b->ckdb == NULL || ++b->since_restart < RESTART_EVERY)
-		return;
-	b->since_restart = 0;
-	pthread_mutex_lock(&b->lock);
-	while (b->ck_done < b->ck_asked && !b->ck_stop)
-		pthread_cond_wait(&b->cv_ckdone, &b->lock);
-	pthread_mutex_unlock(&b->lock);
-}
-
-/* Keeps the first failure (b->lock held, or a small fill's own thread);
- * -1. */
+/* Keeps the first failure (the worker's thread); -1. */
 static int
 remember(struct si_bulk *b, const struct error *err)
 {
@@ -228,143 +182,67 @@ remember(struct si_bulk *b, const struct error *err)
 	return -1;
 }
 
-void *
-si_bulk_indexer(void *arg)
+static void
+slot_free(struct slot *sl)
 {
-	struct si_bulk *b = arg;
-	struct error err;
-	struct slot *sl;
-	int rc, tried = 0;
+	if (sl != NULL)
+		buf_free(&sl->str);
+	free(sl);
+}
 
-	error_clear(&err);
-	pthread_mutex_lock(&b->lock);
-	b->indexer_tid = bgprio_self();
-	for (;;) {
-		if (b->bg_go && !tried) {
-			tried = 1;
-			if (!atomic_load(&b->demote))
-				b->bg_indexer = bgprio_enter();
-		}
-		if (b->bg_indexer && b->demote)
-			break; /* a normal one takes over (indexer_replace) */
-		if (b->n == 0) {
-			if (b->want_sync || b->stop) {
-				pthread_mutex_unlock(&b->lock);
-				rc = b->failed ? 0 : commit(b, &err);
-				pthread_mutex_lock(&b->lock);
-				if (rc < 0)
-					remember(b, &err);
-				b->want_sync = 0;
-				b->synced++;
-				pthread_cond_broadcast(&b->cv_room);
-				if (b->stop)
-					break;
-				continue;
-			}
-			b->idle = 1;
-			pthread_cond_wait(&b->cv_work, &b->lock);
-			b->idle = 0;
-			continue;
-		}
-		sl = &b->slot[b->head];
-		pthread_mutex_unlock(&b->lock);
-		rc = 0;
-		if (!b->failed) {
-			if (!b->in_txn) {
-				restart_point(b);
-				if ((rc = db_begin(b->db, &err)) == 0)
-					b->in_txn = 1;
-			}
-			if (rc == 0)
-				rc = index_one(b, sl, &err);
-			b->last_folder = sl->folder;
-			if (rc == 0 && ++b->in_batch >= BATCH)
-				rc = commit(b, &err);
-		}
-		if (sl->str.cap > SLOT_KEEP)
-			buf_free(&sl->str);
-		pthread_mutex_lock(&b->lock);
-		b->qbytes -= sl->counted;
-		if (rc < 0)
-			remember(b, &err);
-		b->head = (b->head + 1) % NSLOT;
-		if (--b->n <= NSLOT / 2 && b->qbytes <= QBYTES / 2 && b->full)
-			pthread_cond_signal(&b->cv_room);
+/* A NULL (sync request): commits, and says so through acks. */
+static int
+index_slot(struct si_bulk *b, struct slot *sl, struct error *err)
+{
+	int one = 1;
+
+	if (sl == NULL) {
+		if (commit(b, err) < 0)
+			return -1;
+		pipeline_push(b->acks, &one, 0);
+		return 0;
 	}
-	pthread_mutex_unlock(&b->lock);
-	return NULL;
+	if (!b->in_txn) {
+		if (db_begin(b->db, err) < 0)
+			return -1;
+		b->in_txn = 1;
+	}
+	if (index_one(b, sl, err) < 0)
+		return -1;
+	b->last_folder = sl->folder;
+	return ++b->in_batch >= BATCH ? commit(b, err) : 0;
 }
 
 /*
- * Checkpoints after each commit, until asked to stop.  What the last
- * commits left in the WAL waits for the next checkpoint: the worker's
- * once its pass is over (sync_imap.h), or closing the database.  A
- * last one here cost the end of every large fill three fsyncs (the
- * WAL's, the database's, and the WAL header's when the next commit
- * started it over) before the next folder could start.
+ * The indexer: until the worker closes the queue (si_bulk_stop), then
+ * commits.  On a failure it stops both queues with the error, so the
+ * worker, waiting to push or for a sync, learns it at once; what it
+ * committed before stays.
  */
 static void *
-checkpointer(void *arg)
+indexer(void *arg)
 {
 	struct si_bulk *b = arg;
+	struct slot *got[TAKE];
 	struct error err;
-	uint64_t asked;
+	size_t n, i;
+	int rc = 0;
 
-	pthread_mutex_lock(&b->lock);
-	for (;;) {
-		while (!b->ck_want && !b->ck_stop)
-			pthread_cond_wait(&b->cv_ck, &b->lock);
-		if (b->ck_stop)
-			break;
-		b->ck_want = 0;
-		asked = b->ck_asked;
-		pthread_mutex_unlock(&b->lock);
-		if (db_checkpoint(b->ckdb, &err) < 0)
-			log_warn("%s", err.msg);
-		pthread_mutex_lock(&b->lock);
-		b->ck_done = asked;
-		pthread_cond_broadcast(&b->cv_ckdone);
+	error_clear(&err);
+	while (rc == 0 &&
+	    (n = pipeline_pop(b->q, got, WAKE_INDEXER, WAKE_BYTES, TAKE)) > 0)
+		for (i = 0; i < n; i++) {
+			if (rc == 0)
+				rc = index_slot(b, got[i], &err);
+			slot_free(got[i]);
+		}
+	if (rc == 0 && !pipeline_stopped(b->q))
+		rc = commit(b, &err);
+	if (rc < 0) {
+		pipeline_fail(b->q, &err);
+		pipeline_stop(b->acks);
 	}
-	pthread_mutex_unlock(&b->lock);
 	return NULL;
-}
-
-/* Without it, the indexer's commits checkpoint as usual. */
-static void
-checkpointer_start(struct si_bulk *b)
-{
-	struct error err;
-
-	if (db_open(db_path(b->db), &b->ckdb, &err) < 0 ||
-	    db_autocheckpoint(b->db, 0, &err) < 0) {
-		log_warn("%s", err.msg);
-		db_close(&b->ckdb);
-		return;
-	}
-	pthread_cond_init(&b->cv_ck, NULL);
-	pthread_cond_init(&b->cv_ckdone, NULL);
-	if (pthread_create(&b->ck_th, NULL, checkpointer, b) != 0) {
-		pthread_cond_destroy(&b->cv_ckdone);
-		pthread_cond_destroy(&b->cv_ck);
-		db_close(&b->ckdb);
-		db_autocheckpoint(b->db, 1, &err);
-	}
-}
-
-/* The worker's connection keeps autocheckpoint off (see checkpointer). */
-static void
-checkpointer_stop(struct si_bulk *b)
-{
-	if (b->ckdb == NULL)
-		return;
-	pthread_mutex_lock(&b->lock);
-	b->ck_stop = 1;
-	pthread_cond_signal(&b->cv_ck);
-	pthread_mutex_unlock(&b->lock);
-	pthread_join(b->ck_th, NULL);
-	pthread_cond_destroy(&b->cv_ckdone);
-	pthread_cond_destroy(&b->cv_ck);
-	db_close(&b->ckdb);
 }
 
 int
@@ -377,30 +255,19 @@ si_bulk_start(struct cache_sync_ctx *ctx, struct db *db, const char *label,
 	b->db = db;
 	b->label = label;
 	b->total = total;
-	pthread_mutex_init(&b->lock, NULL);
-	pthread_cond_init(&b->cv_work, NULL);
-	pthread_cond_init(&b->cv_room, NULL);
-	clock_cond_init(&b->cv_fill);
-	atomic_init(&b->demote, 0);
-	b->bg = total >= BG_MIN;
-	if (is_inline(b)) {
-		*b_r = b;
+	*b_r = b;
+	if (is_inline(b))
 		return 0;
-	}
-	if (total >= CKPT_MIN)
-		checkpointer_start(b);
-	if (pthread_create(&b->th, NULL, si_bulk_indexer, b) != 0) {
-		checkpointer_stop(b);
-		pthread_cond_destroy(&b->cv_fill);
-		pthread_cond_destroy(&b->cv_room);
-		pthread_cond_destroy(&b->cv_work);
-		pthread_mutex_destroy(&b->lock);
+	b->q = pipeline_new(sizeof(struct slot *), NSLOT);
+	pipeline_max_weight(b->q, QBYTES);
+	b->acks = pipeline_new(sizeof(int), 1);
+	if (pipeline_start(b->q, indexer, b, err) < 0) {
+		pipeline_free(&b->acks);
+		pipeline_free(&b->q);
 		free(b);
 		*b_r = NULL;
-		return error_set(err, "cannot start the indexer thread");
+		return -1;
 	}
-	b->th_live = 1;
-	*b_r = b;
 	return 0;
 }
 
@@ -429,7 +296,7 @@ static int
 add_inline(struct si_bulk *b, int64_t folder, int check,
     const struct imap_msg *m, struct error *err)
 {
-	struct slot *sl = &b->slot[0];
+	struct slot *sl = &b->inl;
 
 	if (b->failed)
 		return failed(b, err);
@@ -446,95 +313,88 @@ add_inline(struct si_bulk *b, int64_t folder, int check,
 	return 0;
 }
 
+/* The indexer failed (the worker's thread): its error, once it ended. */
+static int
+indexer_failed(struct si_bulk *b, struct error *err)
+{
+	struct error e;
+
+	if (!b->failed && pipeline_join(b->q, &e) < 0)
+		remember(b, &e);
+	if (!b->failed) /* stopped without an error: cannot be */
+		error_set(&b->err, "internal error: the indexer stopped");
+	b->failed = 1;
+	return failed(b, err);
+}
+
 int
 si_bulk_add(struct si_bulk *b, int64_t folder, int check,
     const struct imap_msg *m, struct error *err)
 {
 	struct slot *sl;
-	int rc = 0;
 
 	if (is_inline(b))
 		return add_inline(b, folder, check, m, err);
-	pthread_mutex_lock(&b->lock);
-	while ((b->n == NSLOT || (b->n > 0 && b->qbytes > QBYTES)) &&
-	    !b->failed) {
-		if (b->idle) /* fewer than WAKE_INDEXER, but large ones */
-			pthread_cond_signal(&b->cv_work);
-		b->full = 1;
-		pthread_cond_wait(&b->cv_room, &b->lock);
-		b->full = 0;
-	}
-	if (b->failed) {
-		rc = failed(b, err);
-		pthread_mutex_unlock(&b->lock);
-		return rc;
-	}
-	sl = &b->slot[(b->head + b->n) % NSLOT];
-	pthread_mutex_unlock(&b->lock);
-	/* The slot is the worker's until n counts it. */
-	if (fill_slot(sl, folder, check, m, err) < 0)
+	if (b->failed || pipeline_stopped(b->q))
+		return indexer_failed(b, err);
+	sl = xcalloc(1, sizeof(*sl));
+	if (fill_slot(sl, folder, check, m, err) < 0) {
+		slot_free(sl);
 		return -1;
-	sl->counted = sl->str.cap;
-	pthread_mutex_lock(&b->lock);
-	b->qbytes += sl->counted;
-	if (++b->n >= WAKE_INDEXER && b->idle)
-		pthread_cond_signal(&b->cv_work);
-	pthread_mutex_unlock(&b->lock);
+	}
+	if (pipeline_push(b->q, &sl, sizeof(*sl) + sl->str.cap) < 0) {
+		slot_free(sl);
+		return indexer_failed(b, err);
+	}
 	return 0;
 }
 
 int
 si_bulk_sync(struct si_bulk *b, struct error *err)
 {
-	uint64_t want;
-	int rc = 0;
+	struct slot *none = NULL;
+	int ack;
 
 	if (is_inline(b)) {
 		if (b->failed)
 			return failed(b, err);
 		return commit(b, err) < 0 ? remember(b, err) : 0;
 	}
-	pthread_mutex_lock(&b->lock);
-	want = b->synced + 1;
-	b->want_sync = 1;
-	pthread_cond_signal(&b->cv_work);
-	while (b->synced < want && b->th_live)
-		pthread_cond_wait(&b->cv_room, &b->lock);
-	if (b->failed)
-		rc = failed(b, err);
-	pthread_mutex_unlock(&b->lock);
-	return rc;
+	if (b->failed || pipeline_push(b->q, &none, WAKE_BYTES) < 0 ||
+	    pipeline_pop(b->acks, &ack, 1, 0, 1) == 0)
+		return indexer_failed(b, err);
+	return 0;
 }
 
 int
 si_bulk_stop(struct si_bulk **bp, struct error *err)
 {
 	struct si_bulk *b = *bp;
-	size_t i;
+	struct slot *left[TAKE];
+	struct error e;
+	size_t n, i;
 	int rc = 0;
 
 	if (b == NULL)
 		return 0;
-	if (is_inline(b) && !b->failed && commit(b, &b->err) < 0)
-		b->failed = 1;
-	pthread_mutex_lock(&b->lock);
-	b->stop = 1;
-	pthread_cond_signal(&b->cv_work);
-	pthread_mutex_unlock(&b->lock);
-	if (b->th_live)
-		pthread_join(b->th, NULL);
+	if (is_inline(b) && !b->failed && commit(b, &e) < 0)
+		remember(b, &e);
+	if (!is_inline(b)) {
+		pipeline_close(b->q);
+		if (pipeline_join(b->q, &e) < 0)
+			remember(b, &e);
+		/* what a failed indexer left queued */
+		while ((n = pipeline_drain(b->q, left, TAKE)) > 0)
+			for (i = 0; i < n; i++)
+				slot_free(left[i]);
+		pipeline_free(&b->acks);
+		pipeline_free(&b->q);
+	}
 	if (b->in_txn)
 		db_rollback(b->db);
-	checkpointer_stop(b);
 	if (b->failed && err)
 		rc = failed(b, err);
-	/* (a small fill touched slot 0 only: not the other pages) */
-	for (i = 0; i < (is_inline(b) ? 1 : NSLOT); i++)
-		buf_free(&b->slot[i].str);
-	pthread_cond_destroy(&b->cv_fill);
-	pthread_cond_destroy(&b->cv_room);
-	pthread_cond_destroy(&b->cv_work);
-	pthread_mutex_destroy(&b->lock);
+	buf_free(&b->inl.str);
 	free(b);
 	*bp = NULL;
 	return rc;

@@ -1,21 +1,16 @@
 /*
  * sync_imap_bulk_int.h: what sync_imap_bulk.c (the queue, the indexer)
- * and sync_imap_fill.c (the fetch loop, on spare CPU) share.  Not a
+ * and sync_imap_fill.c (the fetch loop) share.  Not a
  * public header: sync_imap.h is the contract.
  */
 #ifndef POSTIE_CACHE_SYNC_IMAP_BULK_INT_H
 #define POSTIE_CACHE_SYNC_IMAP_BULK_INT_H
 
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdint.h>
 
 #include "cache/sync_imap.h"
 #include "core/buf.h"
 #include "core/error.h"
-
-/* The queue's size: see sync_imap_bulk.c. */
-#define NSLOT 16384
 
 /* One message as its row: the strings live in str (offsets, or
  * NONE for NULL). */
@@ -31,54 +26,27 @@ struct slot {
 	int64_t idate, size, date;
 	size_t hdr_len;
 	size_t off[NFIELD];
-	size_t counted;           /* str.cap when queued */
 	struct buf str;
 };
+
+struct pipeline;
 
 struct si_bulk {
 	struct cache_sync_ctx *ctx;
 	struct db *db;
-	pthread_t th;
-	pthread_mutex_t lock;
-	pthread_cond_t cv_work;   /* indexer: slots queued or sync/stop */
-	pthread_cond_t cv_room;   /* worker: room, or sync done */
-	struct slot slot[NSLOT];
-	size_t head, n;           /* queued: slot[head .. head+n) */
-	size_t qbytes;            /* their strings' buffers */
-	int idle;                 /* the indexer waits for work */
-	int full;                 /* the worker waits for room */
-	int want_sync, stop;
-	uint64_t synced;          /* sync requests served */
-	int failed;
+	/* the indexer's queue (struct slot *, the indexer frees them) and
+	 * its answers to si_bulk_sync; NULL for a small fill */
+	struct pipeline *q;
+	struct pipeline *acks;
+	struct slot inl;          /* a small fill's one row */
+	int failed;               /* the worker knows: err */
 	struct error err;
-	/* indexer only */
+	/* the indexer's (the worker's for a small fill) */
 	int in_txn;
 	size_t in_batch;
 	int64_t last_folder;
 	uint64_t done, bytes, total;
 	const char *label;
-	/* the checkpointer: own connection, woken after each commit */
-	struct db *ckdb;
-	pthread_t ck_th;
-	pthread_cond_t cv_ck;
-	pthread_cond_t cv_ckdone;
-	int ck_want, ck_stop;
-	uint64_t ck_asked, ck_done; /* commits to copy; copied (lock) */
-	unsigned since_restart;     /* indexer only */
-	/* spare-CPU mode (bgprio.h): the indexer and the fill's reader
-	 * run in SCHED_IDLE until one of them starves (demote) */
-	int bg;                     /* wanted: a large fill */
-	int bg_go;                  /* (lock) enter it: the first screen
-	                               is in, the spare-CPU reader runs */
-	int bg_indexer;             /* the running indexer entered it */
-	atomic_int demote;          /* leave it: go on normally */
-	long indexer_tid;           /* (lock) for the worker's probe */
-	int th_live;                /* (lock) an indexer runs in th: 0 only
-	                               when none could be started again */
-	pthread_cond_t cv_fill;     /* the spare-CPU reader is done */
 };
-
-/* The indexer thread's body (arg: the struct si_bulk). */
-void *si_bulk_indexer(void *arg);
 
 #endif

@@ -127,6 +127,19 @@ config_protocol_name(enum config_protocol p)
 }
 
 const char *
+config_protocol_label(enum config_protocol p)
+{
+	return p == CONFIG_POP3 ? "POP3" : "IMAP";
+}
+
+int
+config_keeps_all(const struct config_account *a)
+{
+	return a->protocol == CONFIG_IMAP || (a->keep_on_server &&
+	    a->keep_days == 0);
+}
+
+const char *
 config_tls_name(enum config_tls t)
 {
 	switch (t) {
@@ -139,8 +152,7 @@ config_tls_name(enum config_tls t)
 const char *
 config_mode_name(const struct config_account *a, char *out, size_t outsize)
 {
-	if (a->protocol == CONFIG_IMAP || (a->keep_on_server &&
-	    a->keep_days == 0))
+	if (config_keeps_all(a))
 		snprintf(out, outsize, "keep-on-server");
 	else if (a->keep_on_server)
 		snprintf(out, outsize, "keep-on-server-%u-days", a->keep_days);
@@ -152,8 +164,7 @@ config_mode_name(const struct config_account *a, char *out, size_t outsize)
 const char *
 config_mode_words(const struct config_account *a, char *out, size_t outsize)
 {
-	if (a->protocol == CONFIG_IMAP || (a->keep_on_server &&
-	    a->keep_days == 0))
+	if (config_keeps_all(a))
 		snprintf(out, outsize, "keeps mail on server");
 	else if (a->keep_on_server)
 		snprintf(out, outsize, "keeps on server for %u day%s",

@@ -199,6 +199,10 @@ const struct config_search *config_search(const struct config *cfg,
     const char *name);
 /* Words for the UI and `postie accounts`. */
 const char *config_protocol_name(enum config_protocol p); /* imap | pop3 */
+const char *config_protocol_label(enum config_protocol p); /* IMAP | POP3 */
+/* Whether the account leaves every message on the server: IMAP always
+ * does, POP3 with keep_on_server and no keep_days. */
+int config_keeps_all(const struct config_account *a);
 const char *config_tls_name(enum config_tls t); /* tls | starttls | plaintext */
 /* "keep-on-server", "download-and-delete", "keep-on-server-N-days";
  * written into out (size >= 48). */

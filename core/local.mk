@@ -1,6 +1,5 @@
 noinst_LIBRARIES += libcore.a
 libcore_a_SOURCES = \
-	core/bgprio.c core/bgprio.h \
 	core/buf.c core/buf.h \
 	core/clock.c core/clock.h \
 	core/config.c core/config_parse.c core/config_search.c \

@@ -18,6 +18,7 @@ struct pipeline {
 	uint64_t *weights;
 	size_t size, cap, head, n;
 	uint64_t weight;      /* of the queued items */
+	uint64_t max_w;       /* full above this weight (0: no bound) */
 	/* The smallest batch a waiting popper wants: a push wakes them only
 	 * once it is there (no waiter: SIZE_MAX, UINT64_MAX). */
 	size_t need_n, waiters;
@@ -46,6 +47,20 @@ pipeline_new(size_t item_size, size_t capacity)
 	return pl;
 }
 
+void
+pipeline_max_weight(struct pipeline *pl, uint64_t max)
+{
+	pl->max_w = max;
+}
+
+/* Whether a push must wait (lock held). */
+static int
+full(const struct pipeline *pl)
+{
+	return pl->n == pl->cap ||
+	    (pl->max_w > 0 && pl->n > 0 && pl->weight > pl->max_w);
+}
+
 int
 pipeline_start(struct pipeline *pl, void *(*fn)(void *), void *arg,
     struct error *err)
@@ -66,7 +81,7 @@ pipeline_push(struct pipeline *pl, const void *item, uint64_t weight)
 	size_t k;
 
 	pthread_mutex_lock(&pl->lock);
-	while (pl->n == pl->cap && !pl->stopped)
+	while (full(pl) && !pl->stopped)
 		pthread_cond_wait(&pl->room, &pl->lock);
 	if (pl->stopped || pl->closed) {
 		pthread_mutex_unlock(&pl->lock);

@@ -13,7 +13,12 @@
  *     caller's own.
  *   - pipeline_push() waits while the queue is full; it returns 0 once
  *     the item is queued, -1 (item not queued, still the caller's) when
- *     the pipeline stopped.  A weight (bytes, say) rides with each item.
+ *     the pipeline stopped.  A weight (bytes, say) rides with each item;
+ *     after pipeline_max_weight(pl, w), the queue is also full while
+ *     its items weigh more than w (one item however heavy still goes
+ *     into an empty queue), so what the items hold stays bounded too.
+ *     A popper's min_weight should then be at most w, or a pusher and
+ *     a popper could wait for each other.
  *   - pipeline_pop() waits until min items or min_weight of them are
  *     queued (a consumer woken for a batch, not for each item), or the
  *     queue was closed, or the pipeline stopped; then takes up to max
@@ -48,6 +53,8 @@
 struct pipeline;
 
 struct pipeline *pipeline_new(size_t item_size, size_t capacity);
+/* 0 (the default): no bound on the weight.  Before any push. */
+void pipeline_max_weight(struct pipeline *pl, uint64_t max);
 /* 0, or -1 with a sentence (the thread could not be created). */
 int pipeline_start(struct pipeline *pl, void *(*fn)(void *), void *arg,
     struct error *err);

@@ -321,18 +321,12 @@ int imap_fetch(struct imap *imap, const char *set, unsigned what,
  * returns 0 with *op_r, or -1.  imap_fetch_end reads until the tagged
  * answer of *op (fn called for its messages), frees it and returns like
  * imap_fetch.  Every op sent must be ended, oldest first, even after an
- * error (it then only frees).  imap_fetch_step reads and handles one
- * response only: 1 once the tagged answer of op (the oldest) is in, 0
- * before, -1 with err when the session broke; imap_fetch_end still ends
- * op.  So a caller can stop between two messages, and the same or
- * another thread (never two at once) goes on later.
+ * error (it then only frees).
  */
 struct imap_fetch_op;
 int imap_fetch_send(struct imap *imap, const char *set, unsigned what,
     uint64_t changedsince, imap_msg_fn *fn, void *ctx,
     struct imap_fetch_op **op_r, struct error *err);
-int imap_fetch_step(struct imap *imap, struct imap_fetch_op *op,
-    struct error *err);
 int imap_fetch_end(struct imap *imap, struct imap_fetch_op **op,
     struct error *err);
 

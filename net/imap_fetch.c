@@ -215,13 +215,6 @@ imap_fetch_send(struct imap *imap, const char *set, unsigned what,
 }
 
 int
-imap_fetch_step(struct imap *imap, struct imap_fetch_op *op,
-    struct error *err)
-{
-	return imap_cmd_step(imap, &op->cmd, err);
-}
-
-int
 imap_fetch_end(struct imap *imap, struct imap_fetch_op **opp,
     struct error *err)
 {

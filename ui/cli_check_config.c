@@ -26,7 +26,7 @@ explain(struct buf *b, const struct config_account *a)
 	size_t i;
 
 	add_clean(b, a->name);
-	buf_printf(b, ": %s, ", a->protocol == CONFIG_IMAP ? "IMAP" : "POP3");
+	buf_printf(b, ": %s, ", config_protocol_label(a->protocol));
 	switch (a->tls) {
 	case CONFIG_TLS_IMPLICIT: buf_addstr(b, "implicit TLS"); break;
 	case CONFIG_TLS_STARTTLS:

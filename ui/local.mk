@@ -1,7 +1,7 @@
 bin_PROGRAMS += postie
 noinst_LIBRARIES += libui.a
 libui_a_SOURCES = \
-	ui/cli.h \
+	ui/cli.c ui/cli.h \
 	ui/cli_accounts.c \
 	ui/cli_check_config.c
 libui_a_CPPFLAGS = $(AM_CPPFLAGS) $(NCURSES_CFLAGS)

@@ -711,12 +711,8 @@ def dropped():
 
 def starved():
     """A large first fill (the 20,000 of dropped()) while programs of
-    normal priority keep every CPU busy: the fill's spare-CPU threads
-    get next to nothing, so postie says so and goes on at normal
-    priority, and the sync is complete.  Twice as many busy loops as
-    CPUs: with one per CPU, under make check -j2 (another test running
-    alongside), a fill could get through without starving; two per CPU
-    keep every CPU busy wherever the kernel places them."""
+    normal priority keep every CPU busy (two busy loops per CPU,
+    wherever the kernel places them): the sync is complete."""
     hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"])
             for _ in range(2 * len(os.sched_getaffinity(0)))]
     try:
@@ -728,17 +724,10 @@ def starved():
         for h in hogs:
             h.kill()
             h.wait()
-    with open(os.path.join(c.dir, "state", "postie", "postie.log"),
-              errors="replace") as fp:
-        log = fp.read()
     srv = server_folders()["INBOX"][0]
     check(rc == 0 and c.count() == srv and c.duplicates() == 0,
           "starved: the fill under full CPU load is complete (%d, server "
           "%d, %.1f s; %s)" % (c.count(), srv, took, err))
-    check("INBOX: other work left no spare CPU" in log and
-          "goes on at normal priority" in log,
-          "starved: the fill left spare-CPU mode and said so (log: %s)" %
-          log[-600:])
     c.cleanup()
 
 

@@ -96,6 +96,10 @@ START_TEST(test_design_example)
 	    "download-and-delete");
 	ck_assert_str_eq(config_mode_words(h, mode, sizeof(mode)),
 	    "downloads and deletes");
+	ck_assert_int_eq(config_keeps_all(w), 1);
+	ck_assert_int_eq(config_keeps_all(h), 0);
+	ck_assert_str_eq(config_protocol_label(w->protocol), "IMAP");
+	ck_assert_str_eq(config_protocol_label(h->protocol), "POP3");
 	ck_assert_str_eq(config_tls_name(w->tls), "tls");
 	ck_assert_str_eq(config_tls_name(h->tls), "starttls");
 	ck_assert_str_eq(config_protocol_name(h->protocol), "pop3");

@@ -116,6 +116,39 @@ START_TEST(test_stop_wakes_pusher)
 }
 END_TEST
 
+/* A weight bound: a push waits while the queue weighs more than it, and
+ * goes on once a pop made it light enough; one heavy item still goes
+ * into an empty queue. */
+START_TEST(test_max_weight)
+{
+	struct blocked b;
+	struct error err;
+	int v = 1, out[4], i;
+
+	memset(&b, 0, sizeof(b));
+	b.pl = pipeline_new(sizeof(int), 16);
+	pipeline_max_weight(b.pl, 100);
+	error_clear(&err);
+	ck_assert_int_eq(pipeline_push(b.pl, &v, 500), 0);
+	ck_assert_uint_eq(pipeline_pop(b.pl, out, 1, 0, 4), 1);
+	ck_assert_int_eq(pipeline_push(b.pl, &v, 60), 0);
+	ck_assert_int_eq(pipeline_push(b.pl, &v, 60), 0);
+	/* 120 > 100: the next push waits (push_blocked pushes weight 0) */
+	ck_assert_int_eq(pipeline_start(b.pl, push_blocked, &b, &err), 0);
+	while (!atomic_load(&b.entered))
+		sched_yield();
+	for (i = 0; i < 1000; i++) { /* it stays out */
+		sched_yield();
+		ck_assert_uint_eq(pipeline_count(b.pl), 2);
+	}
+	ck_assert_uint_eq(pipeline_pop(b.pl, out, 1, 0, 1), 1);
+	ck_assert_int_eq(pipeline_join(b.pl, &err), 0);
+	ck_assert_int_eq(b.rc, 0);
+	ck_assert_uint_eq(pipeline_count(b.pl), 2);
+	pipeline_free(&b.pl);
+}
+END_TEST
+
 START_TEST(test_fail_wakes_popper_first_error_wins)
 {
 	struct blocked b;
@@ -220,6 +253,7 @@ suite(void)
 	tcase_add_test(tc, test_order_and_bound);
 	tcase_add_test(tc, test_weight_batch);
 	tcase_add_test(tc, test_stop_wakes_pusher);
+	tcase_add_test(tc, test_max_weight);
 	tcase_add_test(tc, test_fail_wakes_popper_first_error_wins);
 	tcase_add_test(tc, test_many_producers);
 	suite_add_tcase(s, tc);

@@ -6,7 +6,6 @@ CORE_UNIT_TESTS = \
 	tests/unit/core/check_config \
 	tests/unit/core/check_paths \
 	tests/unit/core/check_log \
-	tests/unit/core/check_bgprio \
 	tests/unit/core/check_spawn \
 	tests/unit/core/check_pipeline
 check_PROGRAMS += $(CORE_UNIT_TESTS)
@@ -39,9 +38,6 @@ tests_unit_core_check_paths_LDADD = $(CORE_LIBS) $(UNIT_LIBS)
 tests_unit_core_check_log_SOURCES = tests/unit/core/check_log.c
 tests_unit_core_check_log_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_core_check_log_LDADD = $(CORE_LIBS) $(UNIT_LIBS)
-tests_unit_core_check_bgprio_SOURCES = tests/unit/core/check_bgprio.c
-tests_unit_core_check_bgprio_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_core_check_bgprio_LDADD = $(CORE_LIBS) $(UNIT_LIBS)
 tests_unit_core_check_spawn_SOURCES = tests/unit/core/check_spawn.c
 tests_unit_core_check_spawn_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_core_check_spawn_LDADD = $(CORE_LIBS) $(UNIT_LIBS)
