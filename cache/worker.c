@@ -110,22 +110,13 @@ add_tickets(struct worker_req *to, const uint64_t *t, size_t n)
 	to->ntickets += n;
 }
 
-/* Queues a sync or send (lock held), merged into one of its kind for
- * the same folder. */
+/* Queues a request (lock held), merged into none. */
 static struct worker_req *
-queue_kind(struct worker *w, enum worker_req_kind kind, int64_t folder_id,
+append_req(struct worker *w, enum worker_req_kind kind, int64_t folder_id,
     unsigned flags, const uint64_t *t, size_t nt)
 {
 	struct worker_req *r;
-	size_t k;
 
-	for (k = 0; k < w->nreq; k++)
-		if (w->req[k].kind == kind &&
-		    w->req[k].folder_id == folder_id) {
-			w->req[k].flags |= flags;
-			add_tickets(&w->req[k], t, nt);
-			return &w->req[k];
-		}
 	if (w->nreq == w->capreq) {
 		w->capreq = w->capreq ? w->capreq * 2 : 16;
 		w->req = xreallocarray(w->req, w->capreq, sizeof(*w->req));
@@ -137,6 +128,24 @@ queue_kind(struct worker *w, enum worker_req_kind kind, int64_t folder_id,
 	r->flags = flags;
 	add_tickets(r, t, nt);
 	return r;
+}
+
+/* Queues a sync or send (lock held), merged into one of its kind for
+ * the same folder. */
+static struct worker_req *
+queue_kind(struct worker *w, enum worker_req_kind kind, int64_t folder_id,
+    unsigned flags, const uint64_t *t, size_t nt)
+{
+	size_t k;
+
+	for (k = 0; k < w->nreq; k++)
+		if (w->req[k].kind == kind &&
+		    w->req[k].folder_id == folder_id) {
+			w->req[k].flags |= flags;
+			add_tickets(&w->req[k], t, nt);
+			return &w->req[k];
+		}
+	return append_req(w, kind, folder_id, flags, t, nt);
 }
 
 static struct worker_req *
@@ -590,20 +599,34 @@ worker_request(struct cache *c, size_t i, enum worker_req_kind kind,
 	return 0;
 }
 
-static int
-request_ticket(struct cache *c, size_t i, enum worker_req_kind kind,
-    int64_t folder_id, unsigned flags, uint64_t ticket, struct error *err)
+/* Account i's worker with its lock held, or NULL (err) when none runs
+ * or it has stopped for good. */
+static struct worker *
+live_worker(struct cache *c, size_t i, struct error *err)
 {
 	struct worker *w = i < c->naccounts ? c->workers[i] : NULL;
 
-	if (w == NULL)
-		return error_set(err, "no sync worker runs for this account");
+	if (w == NULL) {
+		error_set(err, "no sync worker runs for this account");
+		return NULL;
+	}
 	pthread_mutex_lock(&w->lock);
 	if (w->dead) {
 		error_set(err, "%s", w->dead_error);
 		pthread_mutex_unlock(&w->lock);
-		return -1;
+		return NULL;
 	}
+	return w;
+}
+
+static int
+request_ticket(struct cache *c, size_t i, enum worker_req_kind kind,
+    int64_t folder_id, unsigned flags, uint64_t ticket, struct error *err)
+{
+	struct worker *w = live_worker(c, i, err);
+
+	if (w == NULL)
+		return -1;
 	queue_kind(w, kind, folder_id, flags, &ticket, ticket ? 1 : 0);
 	pthread_mutex_unlock(&w->lock);
 	wake(w);
@@ -630,28 +653,15 @@ worker_request_folder(struct cache *c, size_t i, enum cache_folder_op op,
     const char *name, const char *newname, uint64_t ticket,
     struct error *err)
 {
-	struct worker *w = i < c->naccounts ? c->workers[i] : NULL;
+	struct worker *w = live_worker(c, i, err);
 	struct worker_req *r;
 
 	if (w == NULL)
-		return error_set(err, "no sync worker runs for this account");
-	pthread_mutex_lock(&w->lock);
-	if (w->dead) {
-		error_set(err, "%s", w->dead_error);
-		pthread_mutex_unlock(&w->lock);
 		return -1;
-	}
-	if (w->nreq == w->capreq) {
-		w->capreq = w->capreq ? w->capreq * 2 : 16;
-		w->req = xreallocarray(w->req, w->capreq, sizeof(*w->req));
-	}
-	r = &w->req[w->nreq++];
-	memset(r, 0, sizeof(*r));
-	r->kind = WORKER_FOLDER;
+	r = append_req(w, WORKER_FOLDER, 0, 0, &ticket, 1);
 	r->fop = op;
 	r->name = xstrdup(name);
 	r->newname = newname ? xstrdup(newname) : NULL;
-	add_tickets(r, &ticket, 1);
 	pthread_mutex_unlock(&w->lock);
 	wake(w);
 	return 0;

@@ -1,7 +1,7 @@
 /*
  * imap_folder: LIST (with LIST-STATUS / SPECIAL-USE), STATUS, SELECT and
- * EXAMINE (with QRESYNC or CONDSTORE); RENAME, DELETE, SUBSCRIBE and
- * UNSUBSCRIBE.
+ * EXAMINE (with QRESYNC or CONDSTORE); CREATE, RENAME, DELETE,
+ * SUBSCRIBE and UNSUBSCRIBE.
  */
 #include <config.h>
 
@@ -477,6 +477,12 @@ folder_cmd(struct imap *imap, const char *verb, const char *a, const char *b,
 	    imap_cmd_wait(imap, &cmd, err);
 	imap_cmd_free(&cmd);
 	return rc;
+}
+
+int
+imap_create(struct imap *imap, const char *folder, struct error *err)
+{
+	return folder_cmd(imap, "CREATE", folder, NULL, err);
 }
 
 int
