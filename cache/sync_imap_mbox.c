@@ -47,7 +47,7 @@ si_folder_op(struct cache_sync_ctx *ctx, enum cache_folder_op op,
     const char *name, const char *newname, struct error *err)
 {
 	struct db *db = cache_sync_db(ctx);
-	struct db_folder *fp;
+	struct db_folder *fp, f;
 	struct error e;
 	struct si *s;
 	char delim;
@@ -57,8 +57,16 @@ si_folder_op(struct cache_sync_ctx *ctx, enum cache_folder_op op,
 	if (si_session(ctx, &s, &e) < 0)
 		return error_set(err, "it needs the server, which cannot be "
 		    "reached now, so nothing changed (%s)", e.msg);
-	fp = si_folder_named(s, name);
-	delim = fp ? fp->delim : '/';
+	/* The delimiter as the cache knows it: a session that has not
+	 * listed yet has no snapshot. */
+	if ((fp = si_folder_named(s, name)) != NULL)
+		delim = fp->delim;
+	else if (db_folder_find(db, cache_sync_account(ctx)->name, name, &f,
+	    &e) == 1) {
+		delim = f.delim;
+		db_folder_clear(&f);
+	} else
+		delim = '/';
 	switch (op) {
 	case CACHE_FOLDER_CREATE:
 		rc = imap_create(s->imap, name, err);
