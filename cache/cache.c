@@ -699,8 +699,8 @@ cache_worker_start(struct cache *c, size_t i, struct error *err)
 	return worker_start(c, i, err);
 }
 
-static uint64_t
-new_ticket(struct cache *c)
+uint64_t
+cache_new_ticket(struct cache *c)
 {
 	uint64_t t;
 
@@ -718,7 +718,7 @@ cache_request_sync(struct cache *c, size_t i, int64_t folder_id,
 
 	if (cache_worker_start(c, i, err) < 0)
 		return -1;
-	t = new_ticket(c);
+	t = cache_new_ticket(c);
 	if (worker_request_sync(c, i, folder_id, flags, t, err) < 0)
 		return -1;
 	if (ticket_r)
@@ -832,7 +832,7 @@ cache_request_send(struct cache *c, size_t i, uint64_t *ticket_r,
 
 	if (cache_worker_start(c, i, err) < 0)
 		return -1;
-	t = new_ticket(c);
+	t = cache_new_ticket(c);
 	if (worker_request_send(c, i, t, err) < 0)
 		return -1;
 	if (ticket_r)

@@ -106,6 +106,9 @@ enum cache_event_kind {
 				     SYNC_DONE; status -1 when a message
 				     failed or waits (text: the last
 				     sentence); stats.sent and .send_failed */
+	CACHE_EV_FOLDER_DONE,     /* a cache_folder_op() the worker ran:
+				     ticket; status 0 (text: "Created X")
+				     or -1 (text: why nothing changed) */
 };
 
 /* What one sync did, for "work: 12 new, 3 changed, 1 change sent". */
@@ -179,6 +182,46 @@ int cache_folder_leave(struct cache *c, int64_t folder_id,
     struct error *err);
 /* The highest message id that is old in the folder, 0 when none is. */
 int64_t cache_folder_old_mark(struct cache *c, int64_t folder_id);
+/*
+ * Managing folders (doc/HACKING.md, Managing folders): creates name,
+ * renames name to newname (its subfolders follow; the cached messages
+ * stay when the server keeps the folder's UIDVALIDITY, else its next
+ * sync reads it again), deletes name with its messages (and their
+ * cached bodies), or subscribes to it / unsubscribes from it.  What
+ * does not depend on the protocol is checked first, each refusal one
+ * sentence: the names (cache_folder_name_check), INBOX is neither
+ * renamed nor deleted, the folder exists (or, for a new name, does
+ * not).  Then the account's store does it: returns 0 when it is done
+ * (a local Maildir), 1 when the server must do it first: the account's
+ * worker was asked, and a CACHE_EV_FOLDER_DONE carrying *ticket_r
+ * follows.  Nothing is queued for later: offline, that event says the
+ * server could not be reached and nothing changed.  -1 with err.
+ */
+enum cache_folder_op {
+	CACHE_FOLDER_CREATE,
+	CACHE_FOLDER_RENAME,
+	CACHE_FOLDER_DELETE,
+	CACHE_FOLDER_SUBSCRIBE,
+	CACHE_FOLDER_UNSUBSCRIBE,
+};
+int cache_folder_op(struct cache *c, size_t account, enum cache_folder_op op,
+    const char *name, const char *newname, uint64_t *ticket_r,
+    struct error *err);
+/* Only its checks, before asking the user anything (newname NULL for a
+ * rename: the source only): 0, or -1 with the sentence. */
+int cache_folder_op_check(struct cache *c, size_t account,
+    enum cache_folder_op op, const char *name, const char *newname,
+    struct error *err);
+/* 0 when name may name a new folder of the account: not empty, at most
+ * CACHE_FOLDER_NAME_MAX bytes of valid UTF-8 without control
+ * characters, no empty level (the account's hierarchy delimiter at
+ * either end or twice in a row), no level "." or "..", no LIST
+ * wildcard (* %); else -1 with the sentence. */
+#define CACHE_FOLDER_NAME_MAX 200
+int cache_folder_name_check(struct cache *c, size_t account, const char *name,
+    struct error *err);
+/* The account's hierarchy delimiter ('/' until the server said). */
+char cache_folder_delim(struct cache *c, size_t account);
 /* Re-reads a POP3 account's Maildir (files added, removed, re-flagged
  * by other programs) into the index.  cache_open() does it once. */
 int cache_reconcile(struct cache *c, size_t account, struct error *err);

@@ -109,10 +109,19 @@ int store_reconcile(struct db *db, struct maildir *md, int64_t folder_id,
 int store_recover(struct db *db, struct maildir *md, const char *account,
     int64_t folder_id, struct error *err);
 
+/* cache.c: a new ticket for a request (never 0). */
+uint64_t cache_new_ticket(struct cache *c);
+/* folder_ops.c: a local store's folder_op that the server must do:
+ * starts the worker and asks it (1 and *ticket_r), or -1. */
+int cache_folder_request(struct cache *c, size_t i, enum cache_folder_op op,
+    const char *name, const char *newname, uint64_t *ticket_r,
+    struct error *err);
+
 /* worker.c */
 int worker_start(struct cache *c, size_t i, struct error *err);
 /* kind: WORKER_* ; returns 0 or -1 (no worker). */
-enum worker_req_kind { WORKER_FETCH, WORKER_OPS, WORKER_SEND, WORKER_SYNC };
+enum worker_req_kind { WORKER_FETCH, WORKER_FOLDER, WORKER_OPS, WORKER_SEND,
+    WORKER_SYNC };
 int worker_request(struct cache *c, size_t i, enum worker_req_kind kind,
     int64_t folder_id, int64_t msg_id, unsigned flags);
 /* A sync request with its ticket (cache_request_sync; 0: none).  -1 with
@@ -121,6 +130,12 @@ int worker_request_sync(struct cache *c, size_t i, int64_t folder_id,
     unsigned flags, uint64_t ticket, struct error *err);
 /* The same for sending the outbox (kind WORKER_SEND). */
 int worker_request_send(struct cache *c, size_t i, uint64_t ticket,
+    struct error *err);
+/* A cache_folder_op() for the server (kind WORKER_FOLDER); its
+ * CACHE_EV_FOLDER_DONE carries ticket.  -1 with err when the worker
+ * has stopped for good. */
+int worker_request_folder(struct cache *c, size_t i, enum cache_folder_op op,
+    const char *name, const char *newname, uint64_t ticket,
     struct error *err);
 void worker_stop(struct worker **w);
 int worker_watch(struct cache *c, size_t i, int64_t folder_id);

@@ -694,6 +694,23 @@ db_folder_old_mark(struct db *db, int64_t id, int64_t *mark_r,
 	    db_fail(db, err, "read");
 }
 
+int
+db_folder_set_name(struct db *db, int64_t id, const char *name,
+    struct error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(db->sq, "UPDATE folders SET name = ? WHERE "
+	    "id = ?", -1, &st, NULL) != SQLITE_OK)
+		return db_fail(db, err, "prepare");
+	db_bind_str(st, 1, name);
+	sqlite3_bind_int64(st, 2, id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, err, "folder rename");
+}
+
 void
 db_folder_clear(struct db_folder *f)
 {

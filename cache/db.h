@@ -202,6 +202,9 @@ int db_folder_counts(struct db *db, struct db_folder *list, size_t n,
 /* Deletes every message of the folder (UIDVALIDITY changed) and sets
  * uidvalidity, uidnext and highestmodseq to 0. */
 int db_folder_reset(struct db *db, int64_t id, struct error *err);
+/* Renames the folder (its messages stay). */
+int db_folder_set_name(struct db *db, int64_t id, const char *name,
+    struct error *err);
 /* Removes the folder and its messages. */
 int db_folder_delete(struct db *db, int64_t id, struct error *err);
 /* The user leaves the folder: its messages as of now are no longer new,

@@ -108,6 +108,12 @@ struct cache_local {
 	    const char *raw, size_t len, struct error *err);
 	/* What an expunge costs in this account (cache_delete_outcome()). */
 	enum cache_delete_outcome (*delete_outcome)(const struct account *a);
+	/* cache_folder_op() once its checks passed: 0 done here, 1 handed
+	 * to the worker (cache_folder_request()), -1 err.  NULL: the
+	 * account cannot manage folders. */
+	int (*folder_op)(struct cache *c, size_t account,
+	    enum cache_folder_op op, const char *name, const char *newname,
+	    uint64_t *ticket_r, struct error *err);
 };
 
 extern const struct cache_local cache_local_maildir;
@@ -162,6 +168,15 @@ struct cache_driver {
 	int (*probe)(const struct config_account *a, struct error *err);
 	/* The local-store side (never NULL). */
 	const struct cache_local *local;
+	/*
+	 * A cache_folder_op() on the server (the worker, for the local side's
+	 * cache_folder_request()): connects when needed, runs it, and brings
+	 * the cache's folder rows in line (cache_sync_folder_renamed() before
+	 * re-reading the list).  0 done, -1 with the sentence of why nothing
+	 * changed.  NULL: the server has no folders to manage.
+	 */
+	int (*folder_op)(struct cache_sync_ctx *ctx, enum cache_folder_op op,
+	    const char *name, const char *newname, struct error *err);
 };
 
 extern const struct cache_driver cache_driver_pop3;
@@ -213,6 +228,12 @@ void cache_sync_refused(struct cache_sync_ctx *ctx, int64_t folder_id,
 /* After committing a change to folder_id (0: the folder list): moves
  * its generation and posts FOLDER_CHANGED (FOLDERS_CHANGED). */
 void cache_sync_folder_changed(struct cache_sync_ctx *ctx, int64_t folder_id);
+
+/* Renames folder from of the account in the index, and its subfolders
+ * (delim), keeping their messages; their cached bodies go (a cache).
+ * Inside the caller's transaction if one is open. */
+int cache_sync_folder_renamed(struct cache_sync_ctx *ctx, const char *from,
+    const char *to, char delim, struct error *err);
 
 /* --- indexing (IMAP and POP3) --- */
 /*

@@ -39,3 +39,4 @@ libcache_a_SOURCES += cache/probe.c cache/probe.h
 # Address completion: the index's addresses ranked, query_command.
 libcache_a_SOURCES += cache/addr.c cache/addrbook.c cache/addrbook.h \
 	cache/db_addr.c
+libcache_a_SOURCES += cache/folder_ops.c cache/sync_imap_mbox.c

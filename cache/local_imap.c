@@ -358,4 +358,5 @@ const struct cache_local cache_local_imap = {
 	im_save_draft,
 	im_keep_sent,
 	im_delete_outcome,
+	cache_folder_request, /* the server acts first */
 };

@@ -182,4 +182,5 @@ const struct cache_local cache_local_maildir = {
 	md_save_draft,
 	md_keep_sent,
 	md_delete_outcome,
+	NULL, /* one folder in the index: nothing to manage yet */
 };

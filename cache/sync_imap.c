@@ -490,4 +490,5 @@ const struct cache_driver cache_driver_imap = {
 	si_disconnect,
 	si_probe,
 	&cache_local_imap,
+	si_folder_op,
 };

@@ -190,6 +190,9 @@ int si_dead(struct cache_sync_ctx *ctx, struct si *s);
 int si_replay_op(struct cache_sync_ctx *ctx, const struct db_op *op,
     struct error *err);
 int si_idle(struct cache_sync_ctx *ctx, int timeout_ms, struct error *err);
+/* sync_imap_mbox.c: the driver's folder_op. */
+int si_folder_op(struct cache_sync_ctx *ctx, enum cache_folder_op op,
+    const char *name, const char *newname, struct error *err);
 void si_disconnect(struct cache_sync_ctx *ctx);
 
 #endif

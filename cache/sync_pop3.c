@@ -405,4 +405,5 @@ const struct cache_driver cache_driver_pop3 = {
 	pop3_disconnect,
 	pop3_probe,
 	&cache_local_maildir,
+	NULL, /* the server has no folders */
 };

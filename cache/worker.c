@@ -110,22 +110,13 @@ add_tickets(struct worker_req *to, const uint64_t *t, size_t n)
 	to->ntickets += n;
 }
 
-/* Queues a sync or send (lock held), merged into one of its kind for
- * the same folder. */
+/* Queues a request (lock held), merged into none. */
 static struct worker_req *
-queue_kind(struct worker *w, enum worker_req_kind kind, int64_t folder_id,
+append_req(struct worker *w, enum worker_req_kind kind, int64_t folder_id,
     unsigned flags, const uint64_t *t, size_t nt)
 {
 	struct worker_req *r;
-	size_t k;
 
-	for (k = 0; k < w->nreq; k++)
-		if (w->req[k].kind == kind &&
-		    w->req[k].folder_id == folder_id) {
-			w->req[k].flags |= flags;
-			add_tickets(&w->req[k], t, nt);
-			return &w->req[k];
-		}
 	if (w->nreq == w->capreq) {
 		w->capreq = w->capreq ? w->capreq * 2 : 16;
 		w->req = xreallocarray(w->req, w->capreq, sizeof(*w->req));
@@ -139,11 +130,75 @@ queue_kind(struct worker *w, enum worker_req_kind kind, int64_t folder_id,
 	return r;
 }
 
+/* Queues a sync or send (lock held), merged into one of its kind for
+ * the same folder. */
+static struct worker_req *
+queue_kind(struct worker *w, enum worker_req_kind kind, int64_t folder_id,
+    unsigned flags, const uint64_t *t, size_t nt)
+{
+	size_t k;
+
+	for (k = 0; k < w->nreq; k++)
+		if (w->req[k].kind == kind &&
+		    w->req[k].folder_id == folder_id) {
+			w->req[k].flags |= flags;
+			add_tickets(&w->req[k], t, nt);
+			return &w->req[k];
+		}
+	return append_req(w, kind, folder_id, flags, t, nt);
+}
+
 static struct worker_req *
 queue_sync(struct worker *w, int64_t folder_id, unsigned flags,
     const uint64_t *t, size_t nt)
 {
 	return queue_kind(w, WORKER_SYNC, folder_id, flags, t, nt);
+}
+
+static void
+req_free(struct worker_req *r)
+{
+	free(r->tickets);
+	free(r->name);
+	free(r->newname);
+}
+
+/* The answer to a cache_folder_op() (cache.h): what was done, or why
+ * nothing was. */
+static void
+folder_done(struct worker *w, const struct worker_req *r, int status,
+    const char *why)
+{
+	static const char *const verb[] = {
+		[CACHE_FOLDER_CREATE] = "create",
+		[CACHE_FOLDER_RENAME] = "rename",
+		[CACHE_FOLDER_DELETE] = "delete",
+		[CACHE_FOLDER_SUBSCRIBE] = "subscribe to",
+		[CACHE_FOLDER_UNSUBSCRIBE] = "unsubscribe from",
+	};
+	struct cache_event ev;
+	struct buf b = BUF_INIT, c = BUF_INIT;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = CACHE_EV_FOLDER_DONE;
+	ev.account = w->idx;
+	ev.status = status;
+	ev.ticket = r->ntickets ? r->tickets[0] : 0;
+	if (status == 0 && r->fop == CACHE_FOLDER_RENAME)
+		buf_printf(&b, "Renamed %s to %s", r->name, r->newname);
+	else if (status == 0)
+		buf_printf(&b, "%s %s", r->fop == CACHE_FOLDER_CREATE ?
+		    "Created" : r->fop == CACHE_FOLDER_DELETE ? "Deleted" :
+		    r->fop == CACHE_FOLDER_SUBSCRIBE ? "Subscribed to" :
+		    "Unsubscribed from", r->name);
+	else
+		buf_printf(&b, "Could not %s %s: %s", verb[r->fop], r->name,
+		    why);
+	str_clean_display(&c, buf_cstr(&b), b.len, 0);
+	str_lcpy(ev.text, buf_cstr(&c), sizeof(ev.text));
+	buf_free(&b);
+	buf_free(&c);
+	cache_post(w->c, &ev);
 }
 
 /*
@@ -171,7 +226,9 @@ fail_queued(struct worker *w, const char *why, int dead)
 		if ((q[i].kind == WORKER_SYNC || q[i].kind == WORKER_SEND) &&
 		    q[i].ntickets)
 			post_done(w, &q[i], -1, why);
-		free(q[i].tickets);
+		if (q[i].kind == WORKER_FOLDER)
+			folder_done(w, &q[i], -1, why);
+		req_free(&q[i]);
 	}
 	free(q);
 }
@@ -330,6 +387,56 @@ do_fetch(struct worker *w, const struct worker_req *r)
 	/* On success cache_sync_store_body posted BODY_READY. */
 }
 
+/* A folder operation runs on the server at once or not at all: the
+ * queued changes go first (a move into a folder about to be renamed
+ * keeps its meaning), and a session that cannot be had is the answer,
+ * so nothing waits offline for a later surprise (doc/HACKING.md,
+ * Managing folders). */
+static void
+do_folder(struct worker *w, const struct worker_req *r)
+{
+	struct error err;
+	enum account_state prev;
+	char prev_error[ERROR_MAX];
+	int rc;
+
+	error_clear(&err);
+	pthread_mutex_lock(&w->c->lock);
+	prev = w->c->states[w->idx];
+	str_lcpy(prev_error, w->c->errors[w->idx], sizeof(prev_error));
+	pthread_mutex_unlock(&w->c->lock);
+	if (r->fop == CACHE_FOLDER_RENAME || r->fop == CACHE_FOLDER_DELETE)
+		replay_ops(w, 0);
+	if (w->drv->folder_op == NULL)
+		rc = error_set(&err, "%s accounts have no folders on the "
+		    "server", w->drv->protocol);
+	else
+		rc = w->drv->folder_op(&w->ctx, r->fop, r->name, r->newname,
+		    &err);
+	if (rc == 0) {
+		w->online = 1;
+		cache_set_state(w->c, w->idx, ACCOUNT_ONLINE, NULL);
+	} else {
+		log_warn("%s: %s", w->ctx.acct->name, err.msg);
+		cache_set_state(w->c, w->idx, prev, prev_error[0] ?
+		    prev_error : NULL);
+	}
+	folder_done(w, r, rc, err.msg);
+	if (rc == 0 && r->fop == CACHE_FOLDER_RENAME) {
+		/* Its next sync tells whether the server kept the
+		 * UIDVALIDITY (messages kept) or not (read again). */
+		struct db_folder f;
+
+		if (db_folder_find(w->ctx.db, w->ctx.acct->name, r->newname,
+		    &f, &err) == 1) {
+			pthread_mutex_lock(&w->lock);
+			queue_sync(w, f.id, 0, NULL, 0);
+			pthread_mutex_unlock(&w->lock);
+			db_folder_clear(&f);
+		}
+	}
+}
+
 static void *
 run(void *arg)
 {
@@ -380,11 +487,12 @@ run(void *arg)
 		}
 		switch (r.kind) {
 		case WORKER_FETCH: do_fetch(w, &r); break;
+		case WORKER_FOLDER: do_folder(w, &r); break;
 		case WORKER_OPS: replay_ops(w, 0); break;
 		case WORKER_SEND: do_send(w, &r); break;
 		case WORKER_SYNC: do_sync(w, &r); break;
 		}
-		free(r.tickets);
+		req_free(&r);
 	}
 	if (w->drv->disconnect)
 		w->drv->disconnect(&w->ctx);
@@ -491,20 +599,34 @@ worker_request(struct cache *c, size_t i, enum worker_req_kind kind,
 	return 0;
 }
 
-static int
-request_ticket(struct cache *c, size_t i, enum worker_req_kind kind,
-    int64_t folder_id, unsigned flags, uint64_t ticket, struct error *err)
+/* Account i's worker with its lock held, or NULL (err) when none runs
+ * or it has stopped for good. */
+static struct worker *
+live_worker(struct cache *c, size_t i, struct error *err)
 {
 	struct worker *w = i < c->naccounts ? c->workers[i] : NULL;
 
-	if (w == NULL)
-		return error_set(err, "no sync worker runs for this account");
+	if (w == NULL) {
+		error_set(err, "no sync worker runs for this account");
+		return NULL;
+	}
 	pthread_mutex_lock(&w->lock);
 	if (w->dead) {
 		error_set(err, "%s", w->dead_error);
 		pthread_mutex_unlock(&w->lock);
-		return -1;
+		return NULL;
 	}
+	return w;
+}
+
+static int
+request_ticket(struct cache *c, size_t i, enum worker_req_kind kind,
+    int64_t folder_id, unsigned flags, uint64_t ticket, struct error *err)
+{
+	struct worker *w = live_worker(c, i, err);
+
+	if (w == NULL)
+		return -1;
 	queue_kind(w, kind, folder_id, flags, &ticket, ticket ? 1 : 0);
 	pthread_mutex_unlock(&w->lock);
 	wake(w);
@@ -526,6 +648,25 @@ worker_request_send(struct cache *c, size_t i, uint64_t ticket,
 	return request_ticket(c, i, WORKER_SEND, 0, 0, ticket, err);
 }
 
+int
+worker_request_folder(struct cache *c, size_t i, enum cache_folder_op op,
+    const char *name, const char *newname, uint64_t ticket,
+    struct error *err)
+{
+	struct worker *w = live_worker(c, i, err);
+	struct worker_req *r;
+
+	if (w == NULL)
+		return -1;
+	r = append_req(w, WORKER_FOLDER, 0, 0, &ticket, 1);
+	r->fop = op;
+	r->name = xstrdup(name);
+	r->newname = newname ? xstrdup(newname) : NULL;
+	pthread_mutex_unlock(&w->lock);
+	wake(w);
+	return 0;
+}
+
 void
 worker_stop(struct worker **wp)
 {
@@ -544,7 +685,7 @@ worker_stop(struct worker **wp)
 	close(w->reqpipe[1]);
 	pthread_mutex_destroy(&w->lock);
 	for (size_t k = 0; k < w->nreq; k++)
-		free(w->req[k].tickets);
+		req_free(&w->req[k]);
 	free(w->req);
 	free(w->arrivals);
 	pthread_mutex_destroy(&w->arrival_lock);
@@ -624,7 +765,8 @@ cache_sync_interrupted(struct cache_sync_ctx *ctx)
 	drain(w);
 	pthread_mutex_lock(&w->lock);
 	for (i = 0, urgent = 0; i < w->nreq; i++)
-		if (w->req[i].kind == WORKER_FETCH)
+		if (w->req[i].kind == WORKER_FETCH ||
+		    w->req[i].kind == WORKER_FOLDER)
 			urgent = 1;
 	pthread_mutex_unlock(&w->lock);
 	return urgent;

@@ -15,6 +15,9 @@ struct worker_req {
 	size_t ntickets;
 	int resumed;               /* an interrupted sync going on: its
 				      counts go on too */
+	/* WORKER_FOLDER: the cache_folder_op() and its names (owned) */
+	enum cache_folder_op fop;
+	char *name, *newname;
 };
 
 struct cache_sync_ctx {

@@ -400,6 +400,16 @@ int imap_append(struct imap *imap, const char *folder, unsigned flags,
 int imap_noop(struct imap *imap, struct error *err);
 /* CREATE folder (UTF-8 name). */
 int imap_create(struct imap *imap, const char *folder, struct error *err);
+/* RENAME from to (UTF-8 names): the server keeps the messages, and
+ * its subfolders follow (RFC 3501 6.3.5). */
+int imap_rename(struct imap *imap, const char *from, const char *to,
+    struct error *err);
+/* DELETE folder with its messages (a server may refuse one that has
+ * subfolders, or turn it into a \Noselect node). */
+int imap_delete(struct imap *imap, const char *folder, struct error *err);
+/* SUBSCRIBE (on) or UNSUBSCRIBE folder. */
+int imap_subscribe(struct imap *imap, const char *folder, int on,
+    struct error *err);
 
 /*
  * Waits for changes in the selected folder: IDLE when offered (re-issued

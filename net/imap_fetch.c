@@ -455,22 +455,6 @@ imap_noop(struct imap *imap, struct error *err)
 }
 
 int
-imap_create(struct imap *imap, const char *folder, struct error *err)
-{
-	struct imap_cmd cmd;
-	int rc;
-
-	imap_cmd_begin(imap, &cmd, "CREATE", NULL, NULL);
-	imap_add(imap, "CREATE ");
-	if (imap_add_folder(imap, folder, err) < 0)
-		return -1;
-	rc = imap_cmd_send(imap, &cmd, err) < 0 ? -1 :
-	    imap_cmd_wait(imap, &cmd, err);
-	imap_cmd_free(&cmd);
-	return rc;
-}
-
-int
 imap_append(struct imap *imap, const char *folder, unsigned flags,
     const void *msg, size_t len, uint32_t *uid_r, struct error *err)
 {

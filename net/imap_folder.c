@@ -1,6 +1,7 @@
 /*
  * imap_folder: LIST (with LIST-STATUS / SPECIAL-USE), STATUS, SELECT and
- * EXAMINE (with QRESYNC or CONDSTORE).
+ * EXAMINE (with QRESYNC or CONDSTORE); CREATE, RENAME, DELETE,
+ * SUBSCRIBE and UNSUBSCRIBE.
  */
 #include <config.h>
 
@@ -494,4 +495,54 @@ imap_select(struct imap *imap, const char *folder, int readonly,
 	}
 	imap_cmd_free(&cmd);
 	return rc;
+}
+
+/* One command naming one or two folders (encoded by imap_add_folder). */
+static int
+folder_cmd(struct imap *imap, const char *verb, const char *a, const char *b,
+    struct error *err)
+{
+	struct imap_cmd cmd;
+	int rc;
+
+	imap_cmd_begin(imap, &cmd, verb, NULL, NULL);
+	imap_add(imap, "%s ", verb);
+	if (imap_add_folder(imap, a, err) < 0)
+		return -1;
+	if (b) {
+		imap_add(imap, " ");
+		if (imap_add_folder(imap, b, err) < 0)
+			return -1;
+	}
+	rc = imap_cmd_send(imap, &cmd, err) < 0 ? -1 :
+	    imap_cmd_wait(imap, &cmd, err);
+	imap_cmd_free(&cmd);
+	return rc;
+}
+
+int
+imap_create(struct imap *imap, const char *folder, struct error *err)
+{
+	return folder_cmd(imap, "CREATE", folder, NULL, err);
+}
+
+int
+imap_rename(struct imap *imap, const char *from, const char *to,
+    struct error *err)
+{
+	return folder_cmd(imap, "RENAME", from, to, err);
+}
+
+int
+imap_delete(struct imap *imap, const char *folder, struct error *err)
+{
+	return folder_cmd(imap, "DELETE", folder, NULL, err);
+}
+
+int
+imap_subscribe(struct imap *imap, const char *folder, int on,
+    struct error *err)
+{
+	return folder_cmd(imap, on ? "SUBSCRIBE" : "UNSUBSCRIBE", folder, NULL,
+	    err);
 }

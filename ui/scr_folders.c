@@ -1,6 +1,8 @@
-/* scr_folders: an account's folders as a tree with counts and roles,
- * then the account's outbox (scr_outbox.c) as one more row, then the
- * saved searches ([searches]) that look in this account, with theirs. */
+/* scr_folders: an account's folders as a collapsible tree with counts
+ * and roles (ui/folder_tree.h), then the account's outbox (scr_outbox.c)
+ * as one more row, then the saved searches ([searches]) that look in
+ * this account, with theirs.  Folders are created, renamed, deleted and
+ * subscribed here (cache_folder_op; doc/HACKING.md, Managing folders). */
 #include "config.h"
 
 #include <curses.h>
@@ -10,6 +12,7 @@
 
 #include "core/str.h"
 #include "core/xalloc.h"
+#include "ui/folder_tree.h"
 #include "ui/tui_int.h"
 
 struct folders {
@@ -18,6 +21,13 @@ struct folders {
 	size_t account;
 	struct cache_folder *f;
 	size_t n;
+	/* The visible rows of the tree (nv of them), and its state. */
+	struct folder_tree tree;
+	struct folder_tree_row *rows;
+	size_t nv;
+	char *want;      /* put the cursor on this folder once listed */
+	char *asked;     /* the folder a prompt is about */
+	uint64_t ticket; /* the last folder operation the worker runs */
 	uint64_t gen; /* the account's generation at the last load */
 	struct ui_fcomp comp;
 	char err[ERROR_MAX];
@@ -71,14 +81,14 @@ outbox_counts(const struct cache_account_status *st, struct buf *b)
 static size_t
 nrows(struct ui *ui, const struct folders *f)
 {
-	return f->n + (size_t)has_outbox(ui, f) + f->ns;
+	return f->nv + (size_t)has_outbox(ui, f) + f->ns;
 }
 
 /* The saved search at row i, or NULL. */
 static const struct config_search *
 search_at(struct ui *ui, const struct folders *f, size_t i, size_t *k_r)
 {
-	size_t first = f->n + (size_t)has_outbox(ui, f);
+	size_t first = f->nv + (size_t)has_outbox(ui, f);
 
 	if (i < first || i - first >= f->ns)
 		return NULL;
@@ -86,11 +96,43 @@ search_at(struct ui *ui, const struct folders *f, size_t i, size_t *k_r)
 	return f->srch[i - first];
 }
 
+/* The folder on row i, or NULL (the Outbox, a search). */
+static struct cache_folder *
+folder_at(struct folders *f, size_t i)
+{
+	return i < f->nv ? &f->f[f->rows[i].i] : NULL;
+}
+
+/* The visible rows again, the cursor kept on folder id (or on want). */
+static void
+rebuild(struct ui *ui, struct folders *f, int64_t keep)
+{
+	size_t i;
+
+	f->rows = xreallocarray(f->rows, f->n + 1, sizeof(*f->rows));
+	f->nv = folder_tree_rows(&f->tree, f->f, f->n, f->rows);
+	for (i = 0; i < f->nv; i++) {
+		const struct cache_folder *cf = folder_at(f, i);
+
+		if (f->want ? strcmp(cf->name, f->want) == 0 : cf->id == keep) {
+			f->l.cur = i;
+			break;
+		}
+	}
+	if (f->want && i < f->nv) {
+		free(f->want);
+		f->want = NULL;
+	}
+	f->l.n = nrows(ui, f);
+	ui_list_fix(&f->l, ui_body_rows(ui));
+}
+
 static void
 load(struct ui *ui, struct folders *f)
 {
 	struct error err;
-	int64_t keep = f->l.cur < f->n ? f->f[f->l.cur].id : 0;
+	const struct cache_folder *cur = folder_at(f, f->l.cur);
+	int64_t keep = cur ? cur->id : 0;
 	size_t i;
 
 	error_clear(&err);
@@ -126,11 +168,7 @@ load(struct ui *ui, struct folders *f)
 		}
 		f->ns++;
 	}
-	f->l.n = nrows(ui, f);
-	for (i = 0; i < f->n; i++)
-		if (f->f[i].id == keep)
-			f->l.cur = i;
-	ui_list_fix(&f->l, ui_body_rows(ui));
+	rebuild(ui, f, keep);
 }
 
 static void
@@ -173,13 +211,15 @@ draw(struct ui *ui, struct ui_screen *s)
 		    ui->attr[f->err[0] || st->error[0] ? THEME_ERROR :
 		    THEME_NORMAL]);
 	}
-	for (i = f->l.top, y = 1; i < f->n && y <= rows; i++, y++) {
-		cf = &f->f[i];
-		attr = i == f->l.cur ? ui->attr[THEME_CURSOR] : cf->unread ?
+	for (i = f->l.top, y = 1; i < f->nv && y <= rows; i++, y++) {
+		const struct folder_tree_row *r = &f->rows[i];
+
+		cf = folder_at(f, i);
+		attr = i == f->l.cur ? ui->attr[THEME_CURSOR] : r->unread ?
 		    ui->attr[THEME_NEW] : ui->attr[THEME_NORMAL];
 		ui_fill(y, 0, ui->cols, attr);
 		buf_reset(&b);
-		buf_printf(&b, "%u unread of %u", cf->unread, cf->total);
+		buf_printf(&b, "%u unread of %u", r->unread, r->total);
 		w = ui_width(b.data, b.len);
 		ui_put(y, ui->cols - w - 1, w, b.data, b.len, attr);
 		x = 1 + 2 * (int)(cf->depth > 20 ? 20 : cf->depth);
@@ -188,13 +228,19 @@ draw(struct ui *ui, struct ui_screen *s)
 			    attr : ui->attr[THEME_TREE]);
 		x += ui_put(y, x, ui->cols - x - w - 2, cf->leaf,
 		    strlen(cf->leaf), attr);
-		if (role_name(cf->role)) {
-			buf_reset(&b);
+		buf_reset(&b);
+		if (role_name(cf->role))
 			buf_printf(&b, "  (%s)", role_name(cf->role));
-			ui_put(y, x, ui->cols - x - w - 2, b.data, b.len, attr);
-		}
+		/* A collapsed branch says what it hides; its counts are
+		 * the branch's. */
+		if (r->collapsed)
+			buf_printf(&b, "  [+%zu folder%s]", r->children,
+			    r->children == 1 ? "" : "s");
+		if (b.len)
+			ui_put(y, x, ui->cols - x - w - 2, b.data, b.len,
+			    attr);
 	}
-	if (has_outbox(ui, f) && f->n >= f->l.top && y <= rows) {
+	if (has_outbox(ui, f) && f->nv >= f->l.top && y <= rows) {
 		/* The outbox, the last row. */
 		int bad;
 
@@ -202,7 +248,7 @@ draw(struct ui *ui, struct ui_screen *s)
 		bad = outbox_counts(ost, &b);
 		if (b.len == 0)
 			buf_addstr(&b, "empty");
-		attr = f->l.cur == f->n ? ui->attr[THEME_CURSOR] :
+		attr = f->l.cur == f->nv ? ui->attr[THEME_CURSOR] :
 		    ui->attr[bad ? THEME_ERROR : THEME_NORMAL];
 		ui_fill(y, 0, ui->cols, attr);
 		w = ui_width(b.data, b.len);
@@ -213,7 +259,7 @@ draw(struct ui *ui, struct ui_screen *s)
 			    "in plaintext", 28, ui->attr[THEME_INSECURE]);
 		y++;
 	}
-	for (i = f->l.top > f->n ? f->l.top : f->n; i < f->l.n && y <= rows;
+	for (i = f->l.top > f->nv ? f->l.top : f->nv; i < f->l.n && y <= rows;
 	    i++) {
 		const struct config_search *sr;
 		size_t k;
@@ -377,6 +423,7 @@ open_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
 {
 	struct folders *f = (struct folders *)s;
 	const struct config_search *sr;
+	const struct cache_folder *cf;
 	size_t k;
 
 	if ((sr = search_at(ui, f, f->l.cur, &k)) != NULL) {
@@ -386,18 +433,17 @@ open_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
 		    f->sunread[k], sr->name);
 		return -1;
 	}
-	if (f->l.cur == f->n && has_outbox(ui, f)) {
+	if (f->l.cur == f->nv && has_outbox(ui, f)) {
 		ui_push(ui, scr_outbox_new(ui, f->account));
 		return 0;
 	}
-	if (f->l.cur >= f->n)
+	if ((cf = folder_at(f, f->l.cur)) == NULL)
 		return 0;
-	if (f->f[f->l.cur].noselect) {
-		ui_message(ui, 1, "%s holds only folders", f->f[f->l.cur].name);
+	if (cf->noselect) {
+		ui_message(ui, 1, "%s holds only folders", cf->name);
 		return -1;
 	}
-	ui_push(ui, scr_index_new(ui, f->account, f->f[f->l.cur].id,
-	    f->f[f->l.cur].name));
+	ui_push(ui, scr_index_new(ui, f->account, cf->id, cf->name));
 	return 0;
 }
 
@@ -414,9 +460,216 @@ change_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
 	return 0;
 }
 
+/* --- managing folders --- */
+
+/* The folder under the cursor, or NULL with a message. */
+static const struct cache_folder *
+need_folder(struct ui *ui, struct folders *f)
+{
+	const struct cache_folder *cf = folder_at(f, f->l.cur);
+
+	if (cf == NULL)
+		ui_message(ui, 1, "Put the cursor on a folder first.");
+	return cf;
+}
+
+static void
+set_str(char **p, const char *v)
+{
+	free(*p);
+	*p = v ? xstrdup(v) : NULL;
+}
+
+static void
+run_op(struct ui *ui, struct folders *f, enum cache_folder_op op,
+    const char *name, const char *newname)
+{
+	static const char *const doing[] = {
+		[CACHE_FOLDER_CREATE] = "Creating",
+		[CACHE_FOLDER_RENAME] = "Renaming",
+		[CACHE_FOLDER_DELETE] = "Deleting",
+		[CACHE_FOLDER_SUBSCRIBE] = "Subscribing to",
+		[CACHE_FOLDER_UNSUBSCRIBE] = "Unsubscribing from",
+	};
+	struct error err;
+	uint64_t t = 0;
+	int rc;
+
+	error_clear(&err);
+	rc = cache_folder_op(ui->cache, f->account, op, name, newname, &t,
+	    &err);
+	if (rc < 0) {
+		ui_message(ui, 1, "%s", err.msg);
+		return;
+	}
+	if (op == CACHE_FOLDER_CREATE || op == CACHE_FOLDER_RENAME)
+		set_str(&f->want, op == CACHE_FOLDER_CREATE ? name : newname);
+	f->ticket = t;
+	if (rc == 0) {
+		ui_message(ui, 0, "Done.");
+		load(ui, f);
+	} else if (newname)
+		ui_message(ui, 0, "%s %s to %s on the server...", doing[op],
+		    name, newname);
+	else
+		ui_message(ui, 0, "%s %s on the server...", doing[op], name);
+}
+
+static void
+create_done(struct ui *ui, const char *text, void *arg)
+{
+	if (*text)
+		run_op(ui, arg, CACHE_FOLDER_CREATE, text, NULL);
+}
+
+static void
+rename_done(struct ui *ui, const char *text, void *arg)
+{
+	struct folders *f = arg;
+
+	if (*text && f->asked)
+		run_op(ui, f, CACHE_FOLDER_RENAME, f->asked, text);
+}
+
+static void
+delete_done(struct ui *ui, const char *text, void *arg)
+{
+	struct folders *f = arg;
+
+	if (f->asked == NULL)
+		return;
+	if (strcmp(text, "y") == 0)
+		run_op(ui, f, CACHE_FOLDER_DELETE, f->asked, NULL);
+	else
+		ui_message(ui, 0, "Kept %s.", f->asked);
+}
+
+/* n with a comma every three digits: "1,234". */
+static void
+add_count(struct buf *b, unsigned n)
+{
+	char d[16];
+	int len = snprintf(d, sizeof(d), "%u", n), i;
+
+	for (i = 0; i < len; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			buf_addch(b, ',');
+		buf_addch(b, d[i]);
+	}
+}
+
+static int
+manage_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
+    const char *arg)
+{
+	struct folders *f = (struct folders *)s;
+	const struct cache_folder *cf;
+	struct buf q = BUF_INIT;
+	struct error err;
+
+	if (id == UI_CMD_CREATE_FOLDER) {
+		if (arg) {
+			create_done(ui, arg, f);
+			return 0;
+		}
+		ui_prompt(ui, "Create folder: ", NULL, create_done, f);
+		ui_prompt_complete(ui, complete);
+		return 0;
+	}
+	if ((cf = need_folder(ui, f)) == NULL)
+		return -1;
+	error_clear(&err);
+	if ((id == UI_CMD_RENAME_FOLDER || id == UI_CMD_DELETE_FOLDER) &&
+	    cache_folder_op_check(ui->cache, f->account,
+	    id == UI_CMD_RENAME_FOLDER ? CACHE_FOLDER_RENAME :
+	    CACHE_FOLDER_DELETE, cf->name, NULL, &err) < 0) {
+		ui_message(ui, 1, "%s", err.msg);
+		return -1;
+	}
+	set_str(&f->asked, cf->name);
+	switch (id) {
+	case UI_CMD_RENAME_FOLDER:
+		if (arg) {
+			rename_done(ui, arg, f);
+			break;
+		}
+		buf_printf(&q, "Rename %s to: ", cf->name);
+		ui_prompt(ui, buf_cstr(&q), cf->name, rename_done, f);
+		ui_prompt_complete(ui, complete);
+		break;
+	case UI_CMD_DELETE_FOLDER:
+		/* The count the cache has: what goes with it here. */
+		buf_printf(&q, "Delete %s", cf->name);
+		if (cf->total) {
+			buf_addstr(&q, " and its ");
+			add_count(&q, cf->total);
+			buf_addstr(&q, cf->total == 1 ? " message" : " messages");
+		}
+		buf_addstr(&q, "? (y/n) ");
+		ui_ask_yesno(ui, buf_cstr(&q), delete_done, f);
+		break;
+	default:
+		run_op(ui, f, id == UI_CMD_SUBSCRIBE ? CACHE_FOLDER_SUBSCRIBE :
+		    CACHE_FOLDER_UNSUBSCRIBE, cf->name, NULL);
+		break;
+	}
+	buf_free(&q);
+	return 0;
+}
+
+static int
+collapse_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
+    const char *arg)
+{
+	struct folders *f = (struct folders *)s;
+	const struct cache_folder *cf = folder_at(f, f->l.cur);
+	size_t i;
+
+	(void)arg;
+	if (id == UI_CMD_COLLAPSE_ALL_FOLDERS) {
+		if (f->tree.n)
+			folder_tree_clear(&f->tree);
+		else
+			for (i = 0; i + 1 < f->n; i++)
+				if (f->f[i + 1].depth > f->f[i].depth)
+					folder_tree_set(&f->tree, f->f[i].name,
+					    1);
+		rebuild(ui, f, cf ? cf->id : 0);
+		return 0;
+	}
+	if ((cf = need_folder(ui, f)) == NULL)
+		return -1;
+	if (f->rows[f->l.cur].children == 0) {
+		ui_message(ui, 0, "%s has no subfolders.", cf->name);
+		return 0;
+	}
+	folder_tree_set(&f->tree, cf->name, !f->rows[f->l.cur].collapsed);
+	rebuild(ui, f, cf->id);
+	return 0;
+}
+
+static void
+event(struct ui *ui, struct ui_screen *s, const struct cache_event *ev)
+{
+	struct folders *f = (struct folders *)s;
+
+	(void)ui;
+	/* A refused create or rename: no folder to go to. */
+	if (ev->kind == CACHE_EV_FOLDER_DONE && ev->ticket == f->ticket &&
+	    ev->status < 0)
+		set_str(&f->want, NULL);
+}
+
 static const ui_screen_fn cmds[UI_CMD_N] = {
 	[UI_CMD_OPEN] = open_cmd,
 	[UI_CMD_CHANGE_FOLDER] = change_cmd,
+	[UI_CMD_CREATE_FOLDER] = manage_cmd,
+	[UI_CMD_RENAME_FOLDER] = manage_cmd,
+	[UI_CMD_DELETE_FOLDER] = manage_cmd,
+	[UI_CMD_SUBSCRIBE] = manage_cmd,
+	[UI_CMD_UNSUBSCRIBE] = manage_cmd,
+	[UI_CMD_COLLAPSE_FOLDER] = collapse_cmd,
+	[UI_CMD_COLLAPSE_ALL_FOLDERS] = collapse_cmd,
 };
 
 static void
@@ -424,6 +677,10 @@ destroy(struct ui_screen *s)
 {
 	struct folders *f = (struct folders *)s;
 
+	folder_tree_clear(&f->tree);
+	free(f->rows);
+	free(f->want);
+	free(f->asked);
 	cache_folders_free(&f->f, f->n);
 	ui_fcomp_free(&f->comp);
 	free(f->srch);
@@ -433,7 +690,7 @@ destroy(struct ui_screen *s)
 }
 
 static const struct ui_screen_ops ops = {
-	UI_CTX_FOLDERS, draw, NULL, NULL, NULL, cmds, destroy,
+	UI_CTX_FOLDERS, draw, NULL, NULL, event, cmds, destroy,
 };
 
 struct ui_screen *

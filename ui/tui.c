@@ -505,6 +505,8 @@ handle_event(struct ui *ui, const struct cache_event *ev)
 			ui_message(ui, 1, "%s: server alert: %s",
 			    cache_account(ui->cache, ev->account)->name,
 			    ev->text);
+		} else if (ev->kind == CACHE_EV_FOLDER_DONE) {
+			ui_message(ui, ev->status < 0, "%s", ev->text);
 		} else if (ev->kind == CACHE_EV_REFUSED) {
 			ui_message(ui, 1, "%s: %s",
 			    cache_account(ui->cache, ev->account)->name,

@@ -334,5 +334,12 @@ int ui_cmd_view_mailcap(struct ui *, const char *);
 int ui_cmd_resume(struct ui *, const char *);
 int ui_cmd_retry(struct ui *, const char *);
 int ui_cmd_drop(struct ui *, const char *);
+int ui_cmd_create_folder(struct ui *, const char *);
+int ui_cmd_rename_folder(struct ui *, const char *);
+int ui_cmd_delete_folder(struct ui *, const char *);
+int ui_cmd_subscribe(struct ui *, const char *);
+int ui_cmd_unsubscribe(struct ui *, const char *);
+int ui_cmd_collapse_folder(struct ui *, const char *);
+int ui_cmd_collapse_all_folders(struct ui *, const char *);
 
 #endif

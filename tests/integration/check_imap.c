@@ -681,6 +681,7 @@ main(void)
 	}
 	sr = srunner_create(imap_suite());
 	srunner_add_suite(sr, imap_change_suite());
+	srunner_add_suite(sr, imap_mbox_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -53,5 +53,6 @@ const char *itest_folder(const char *name);
 int itest_server_is(const char *server);
 
 Suite *imap_change_suite(void);
+Suite *imap_mbox_suite(void);
 
 #endif

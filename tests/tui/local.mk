@@ -26,3 +26,7 @@ EXTRA_DIST += tests/tui/compose.itest
 # Written offline, sent once the servers return (a relay that starts late).
 TESTS += tests/tui/outbox_online.itest
 EXTRA_DIST += tests/tui/outbox_online.itest
+
+# Managing folders from the folder list (Dovecot, its Maildir on disk).
+TESTS += tests/tui/folders.itest
+EXTRA_DIST += tests/tui/folders.itest

@@ -61,7 +61,7 @@ fail:
 
 const struct cache_driver cache_driver_pop3 = {
 	"pop3", stub_sync, NULL, NULL, NULL, NULL, NULL,
-	&cache_local_maildir,
+	&cache_local_maildir, NULL,
 };
 
 static char dir[64];

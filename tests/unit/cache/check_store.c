@@ -457,7 +457,7 @@ stub_fetch(struct cache_sync_ctx *ctx, int64_t msg_id, struct error *err)
 
 const struct cache_driver cache_driver_imap = {
 	"imap", stub_sync, stub_fetch, stub_replay, NULL, NULL, NULL,
-	&cache_local_imap,
+	&cache_local_imap, NULL,
 };
 
 static int

@@ -68,3 +68,9 @@ tests_unit_cache_check_addrbook_SOURCES = tests/unit/cache/check_addrbook.c \
 	tests/unit/cache/check_cache.h
 tests_unit_cache_check_addrbook_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_cache_check_addrbook_LDADD = $(CACHE_LIBS) $(UNIT_LIBS)
+
+CACHE_UNIT_TESTS += tests/unit/cache/check_folder_ops
+tests_unit_cache_check_folder_ops_SOURCES = \
+	tests/unit/cache/check_folder_ops.c tests/unit/cache/check_cache.h
+tests_unit_cache_check_folder_ops_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_cache_check_folder_ops_LDADD = $(CACHE_LIBS) $(UNIT_LIBS)
