@@ -165,6 +165,33 @@ drain(const struct spawn_opts *o, int *outfd, int *errfd, struct buf *errb,
 	return rc;
 }
 
+/*
+ * Kills pid and what it started, at the deadline: a shell's children (a
+ * token helper in a pipeline, say) would otherwise live on.  Each is
+ * stopped before its children are read (Linux lists them in /proc), so
+ * none starts another meanwhile.  Not a process group of its own: a
+ * command may still prompt on the terminal, which a background group
+ * could not.
+ */
+static void
+kill_tree(pid_t pid, int depth)
+{
+	char path[64];
+	FILE *f;
+	long child;
+
+	kill(pid, SIGSTOP);
+	snprintf(path, sizeof(path), "/proc/%ld/task/%ld/children",
+	    (long)pid, (long)pid);
+	if (depth < 16 && (f = fopen(path, "re")) != NULL) {
+		while (fscanf(f, "%ld", &child) == 1)
+			if (child > 1)
+				kill_tree((pid_t)child, depth + 1);
+		fclose(f);
+	}
+	kill(pid, SIGKILL);
+}
+
 int
 spawn_run(const struct spawn_opts *o, struct spawn_result *r,
     struct error *err)
@@ -217,8 +244,7 @@ spawn_run(const struct spawn_opts *o, struct spawn_result *r,
 		if (o->timeout_ms)
 			deadline = clock_ms() + o->timeout_ms;
 		if (drain(o, &outp[0], &errp[0], &errb, deadline) == 1) {
-			/* its own children may linger; they lose the pipes */
-			kill(pid, SIGKILL);
+			kill_tree(pid, 0);
 			r->timed_out = 1;
 		}
 		close_fd(&outp[0]);

@@ -43,8 +43,8 @@ struct spawn_opts {
 	 * byte, so that a secret is never left behind in a freed block. */
 	struct buf *out;
 	size_t out_max;
-	/* Without tty: the child is killed (SIGKILL) after this many
-	 * milliseconds; 0: no limit. */
+	/* Without tty: the child, and what it started, are killed
+	 * (SIGKILL) after this many milliseconds; 0: no limit. */
 	unsigned timeout_ms;
 };
 

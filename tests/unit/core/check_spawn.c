@@ -113,6 +113,68 @@ START_TEST(test_status_words)
 }
 END_TEST
 
+/* 1 while pid runs (a zombie nobody reaped yet does not run). */
+static int
+running(long pid)
+{
+	char path[64], stat[256], *p;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return kill((pid_t)pid, 0) == 0;
+	n = fread(stat, 1, sizeof(stat) - 1, f);
+	fclose(f);
+	stat[n] = '\0';
+	p = strrchr(stat, ')');
+	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+}
+
+/* At the deadline the child's whole group goes: a process the shell
+ * started in the background does not outlive it. */
+START_TEST(test_timeout_kills_group)
+{
+	struct spawn_opts o;
+	struct spawn_result r;
+	struct error err;
+	struct buf out = BUF_INIT;
+	char path[64];
+	FILE *f;
+	long pid = 0;
+	int i, alive = 1;
+
+	snprintf(path, sizeof(path), "/tmp/check_spawn_pid.%ld",
+	    (long)getpid());
+	memset(&o, 0, sizeof(o));
+	o.command = "sleep 30 & echo $! >\"$1\"; wait";
+	o.arg1 = path;
+	o.in_fd = -1;
+	o.out = &out;
+	o.out_max = 64;
+	o.timeout_ms = 300;
+	error_clear(&err);
+	ck_assert_int_eq(spawn_run(&o, &r, &err), 0);
+	ck_assert(r.timed_out);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fscanf(f, "%ld", &pid), 1);
+	fclose(f);
+	unlink(path);
+	ck_assert_int_gt(pid, 1);
+	/* Killed: gone (or a zombie) within a moment. */
+	for (i = 0; i < 200 && alive; i++) {
+		alive = running(pid);
+		if (alive)
+			usleep(10000);
+	}
+	if (alive)
+		kill((pid_t)pid, SIGKILL);
+	ck_assert_msg(!alive, "the background sleep outlived the deadline");
+	buf_free(&out);
+}
+END_TEST
+
 /* Signals this process ignores are not handed down: with SIGPIPE
  * ignored, `yes | head -n 1` would never end. */
 START_TEST(test_signals_reset)
@@ -231,6 +293,7 @@ main(void)
 	tcase_add_test(tc, test_errline);
 	tcase_add_test(tc, test_status_words);
 	tcase_add_test(tc, test_signals_reset);
+	tcase_add_test(tc, test_timeout_kills_group);
 	tcase_add_test(tc, test_stdin_fd);
 	tcase_add_test(tc, test_arg1);
 	tcase_add_test(tc, test_argv);
