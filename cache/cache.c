@@ -34,6 +34,9 @@ cache_maildir_path(struct cache *c, size_t i, struct error *err)
 	return buf_detach(&p, NULL);
 }
 
+/* The page cache of the main connection (see cache_open). */
+#define CACHE_DB_CACHE_KIB 1024
+
 int
 cache_open(const struct config *cfg, const struct cache_opts *opts,
     struct cache **c_r, struct error *err)
@@ -57,7 +60,11 @@ cache_open(const struct config *cfg, const struct cache_opts *opts,
 		goto fail;
 	buf_printf(&p, "%s/postie.db", c->data_dir);
 	c->db_path = buf_detach(&p, NULL);
-	if (db_recover_open(c->db_path, &c->db, NULL, 0, err) < 0)
+	/* This connection loads folder indexes and answers searches: whole
+	 * scans, which a large page cache only holds a slice of while it
+	 * grows the process by that much. */
+	if (db_recover_open(c->db_path, &c->db, NULL, 0, err) < 0 ||
+	    db_cache_kib(c->db, CACHE_DB_CACHE_KIB, err) < 0)
 		goto fail;
 	if (pipe2(c->evpipe, O_CLOEXEC | O_NONBLOCK) < 0) {
 		error_errno(err, errno, "cannot create the event pipe");

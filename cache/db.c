@@ -457,6 +457,15 @@ db_changes(struct db *db)
 }
 
 int
+db_cache_kib(struct db *db, int kib, struct error *err)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d", kib);
+	return db_exec(db, sql, err);
+}
+
+int
 db_begin(struct db *db, struct error *err)
 {
 	return db_exec(db, "BEGIN IMMEDIATE", err);

@@ -169,6 +169,10 @@ int db_version(struct db *db);
  * back ones included): equal values mean nothing was written between. */
 int64_t db_changes(struct db *db);
 
+/* Caps the connection's page cache at kib KiB (every connection starts
+ * with 4 MB, which a bulk fill uses; a connection that mostly scans, such
+ * as the UI's, gains nothing from it: the kernel keeps the file cached). */
+int db_cache_kib(struct db *db, int kib, struct error *err);
 /* PRAGMA integrity_check over the whole file: 0 when SQLite says "ok",
  * -1 with its first complaint (or the failure) in err. */
 int db_integrity_check(struct db *db, struct error *err);

@@ -457,6 +457,9 @@ read_strings_own(struct index *ix)
 		return -1;
 	}
 	sqlite3_busy_timeout(sq, 2000);
+	/* One scan: SQLite's default 2 MB of page cache would only hold
+	 * pages it never reads again, for as long as the scan lasts. */
+	sqlite3_exec(sq, "PRAGMA cache_size = -256", NULL, NULL, NULL);
 	rc = read_strings(ix, sq);
 	sqlite3_close(sq);
 	return rc == SQLITE_DONE ? 0 : -1;
