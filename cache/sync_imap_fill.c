@@ -242,6 +242,13 @@ si_bulk_fetch(struct si_bulk *b, const struct si_fill *f, uint32_t lo,
 	    .width = SI_CHUNK_FIRST, .more = hi >= lo && hi != 0 };
 
 	error_clear(&s.scratch);
+	if (f->pre) {
+		s.op[0] = f->pre;
+		s.opa[0] = lo;
+		s.opw[0] = hi - lo + 1;
+		s.nop = 1;
+		s.more = 0;
+	}
 	/* the first screen at normal priority, whatever else runs */
 	if (b->bg && !atomic_load(&b->demote) &&
 	    fill_loop(&s, FILL_FIRST) == 1)
