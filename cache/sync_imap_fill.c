@@ -60,9 +60,10 @@ fill_loop(struct fill *s, int mode)
 	while (s->more || s->nop > 0) {
 		if (mode == FILL_FIRST && s->fetched > 0)
 			return 1;
-		/* keep two commands on their way: the oldest is read next */
-		while (s->more && s->nop < 2 && s->rc == 0 &&
-		    (s->nop == 0 || s->fetched > 0) && !s->reading) {
+		/* keep two commands on their way: the oldest is read next
+		 * (the first screen's chunk too: the second's answer only
+		 * follows it) */
+		while (s->more && s->nop < 2 && s->rc == 0 && !s->reading) {
 			a = s->hi - s->lo + 1 <= s->width ? s->lo :
 			    s->hi - s->width + 1;
 			if (s->hi == UINT32_MAX)

@@ -636,7 +636,9 @@ si_sync_folder(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
 		rc = 0;
 		goto out;
 	}
-	if (imap_qresync(s->imap) && fp->uidvalidity && fp->highestmodseq) {
+	/* (imap_qresync may wait for the ENABLE: only asked when it
+	 * matters) */
+	if (fp->uidvalidity && fp->highestmodseq && imap_qresync(s->imap)) {
 		qr.uidvalidity = fp->uidvalidity;
 		qr.modseq = fp->highestmodseq;
 		qr.known_uids = NULL;

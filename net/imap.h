@@ -166,7 +166,7 @@ void imap_set_event_cb(struct imap *imap, imap_event_fn *fn, void *ctx);
 /* 1 if the capability (enum imap_cap) is offered now. */
 int imap_has_cap(const struct imap *imap, unsigned cap);
 /* 1 if QRESYNC (resp. CONDSTORE) was enabled. */
-int imap_qresync(const struct imap *imap);
+int imap_qresync(struct imap *imap);
 int imap_condstore(const struct imap *imap);
 /* "TLSv1.3 ..." or "plaintext". */
 const char *imap_security_desc(const struct imap *imap);

@@ -429,6 +429,8 @@ imap_select_send(struct imap *imap, const char *folder, int readonly,
 
 	*op_r = NULL;
 	memset(mb_r, 0, sizeof(*mb_r));
+	if (qr && qr->modseq && imap_enable_settle(imap, err) < 0)
+		return -1;
 	op = xcalloc(1, sizeof(*op));
 	op->readonly = readonly;
 	imap_cmd_begin(imap, &op->cmd, readonly ? "EXAMINE" : "SELECT",
