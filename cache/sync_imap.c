@@ -249,24 +249,49 @@ si_status_fill(struct si *s, const char *name, struct imap_mailbox *mb)
 	return 0;
 }
 
-int
-si_select_name(struct si *s, int64_t fid, const char *name,
-    const struct imap_qresync *qr, struct imap_mailbox *mb,
-    struct error *err)
+static void
+select_begin(struct si *s)
 {
 	free(s->selected);
 	s->selected = NULL;
 	s->selected_id = 0;
 	si_events_clear(s);
-	if (imap_select(s->imap, name, 0, qr, mb, err) < 0)
-		return -1;
-	if (si_status_fill(s, name, mb) < 0)
-		return error_set(err, "the connection to the server broke");
+}
+
+static void
+select_done(struct si *s, int64_t fid, const char *name,
+    const struct imap_mailbox *mb)
+{
 	s->selected = xstrdup(name);
 	s->selected_id = fid;
 	s->sel_noflags = si_noflags(mb);
 	s->sel_readonly = mb->readonly;
 	s->news = 0;
+}
+
+int
+si_select_name(struct si *s, int64_t fid, const char *name,
+    const struct imap_qresync *qr, struct imap_mailbox *mb,
+    struct error *err)
+{
+	select_begin(s);
+	if (imap_select(s->imap, name, 0, qr, mb, err) < 0)
+		return -1;
+	if (si_status_fill(s, name, mb) < 0)
+		return error_set(err, "the connection to the server broke");
+	select_done(s, fid, name, mb);
+	return 0;
+}
+
+int
+si_select_sent(struct si *s, int64_t fid, const char *name,
+    struct imap_select_op **op, const struct imap_mailbox *mb,
+    struct error *err)
+{
+	select_begin(s);
+	if (imap_select_end(s->imap, op, err) < 0)
+		return -1;
+	select_done(s, fid, name, mb);
 	return 0;
 }
 
@@ -374,6 +399,17 @@ inbox_first(struct cache_sync_ctx *ctx, struct si *s, struct error *err)
 	return id;
 }
 
+static void
+done_add(struct si *s, int64_t id)
+{
+	if (s->ndone == s->capdone) {
+		s->capdone = s->capdone ? s->capdone * 2 : 16;
+		s->done = xreallocarray(s->done, s->capdone,
+		    sizeof(*s->done));
+	}
+	s->done[s->ndone++] = id;
+}
+
 /* One folder of a pass, and its bodies when asked; then it counts as
  * done in this pass. */
 static int
@@ -382,18 +418,60 @@ sync_one(struct cache_sync_ctx *ctx, struct si *s, int64_t id,
 {
 	int rc;
 
-	if ((rc = si_sync_folder(ctx, s, id, p, err)) == 0 &&
+	if ((rc = si_sync_folder(ctx, s, id, p, NULL, err)) == 0 &&
 	    (flags & CACHE_SYNC_BODIES))
 		rc = si_fetch_bodies(ctx, s, id, err);
 	if (rc != 0)
 		return rc;
-	if (s->ndone == s->capdone) {
-		s->capdone = s->capdone ? s->capdone * 2 : 16;
-		s->done = xreallocarray(s->done, s->capdone,
-		    sizeof(*s->done));
-	}
-	s->done[s->ndone++] = id;
+	done_add(s, id);
 	return 0;
+}
+
+/*
+ * The folders of order from *ip on that the cache has never filled and
+ * that the listing says are small (si_pre_ok): every SELECT and UID FETCH
+ * sent at once, then each folder synced from its answers in turn, so
+ * that they cost one round trip together instead of two each.  When a
+ * folder changed since the listing, what is still on its way is read
+ * and dropped and the caller syncs that folder the usual way.  *ip: the
+ * next position of order to sync.  0, 1 or -1 as sync_one.
+ */
+static int
+sync_batch(struct cache_sync_ctx *ctx, struct si *s, const int64_t *order,
+    size_t n, size_t *ip, size_t ndone0, struct si_pend *p,
+    struct error *err)
+{
+	struct si_pre pre[SI_PRE_MAX];
+	size_t i, k, m = 0;
+	int rc = 0;
+
+	memset(pre, 0, sizeof(pre));
+	for (i = *ip; i < n && m < SI_PRE_MAX; i++) {
+		if (si_has_id(s->done, ndone0, order[i]))
+			continue;
+		if (!si_pre_ok(s, order[i]))
+			break;
+		pre[m].pos = i;
+		if (si_pre_send(s, &pre[m++], order[i], err) < 0) {
+			rc = -1;
+			break;
+		}
+	}
+	*ip = i;
+	for (k = 0; rc == 0 && k < m; k++) {
+		rc = si_sync_folder(ctx, s, pre[k].fid, p, &pre[k], err);
+		si_pre_drain(s, &pre[k], 1);
+		if (rc == 0)
+			done_add(s, pre[k].fid);
+		if (rc == 2) { /* changed: the usual way from here on */
+			si_pre_forget(s, pre[k].fid);
+			*ip = pre[k].pos;
+			rc = 0;
+			break;
+		}
+	}
+	si_pre_drain(s, pre, m);
+	return rc;
 }
 
 static int
@@ -404,7 +482,7 @@ imap_sync(struct cache_sync_ctx *ctx, int64_t folder_id, unsigned flags,
 	struct si_pend p;
 	struct si *s;
 	int64_t *order = NULL;
-	size_t nf, n = 0, i, ndone0;
+	size_t nf, n = 0, i, next, ndone0;
 	int rc = -1;
 
 	memset(&p, 0, sizeof(p));
@@ -445,7 +523,8 @@ imap_sync(struct cache_sync_ctx *ctx, int64_t folder_id, unsigned flags,
 	 * (after ndone0) is behind in order anyway. */
 	si_ids_sort(s->done, s->ndone);
 	ndone0 = s->ndone;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i = next) {
+		next = i + 1;
 		if (si_has_id(s->done, ndone0, order[i]))
 			continue;
 		if (!(flags & CACHE_SYNC_BODIES) &&
@@ -459,10 +538,17 @@ imap_sync(struct cache_sync_ctx *ctx, int64_t folder_id, unsigned flags,
 			error_set(err, "synchronisation was cancelled");
 			goto out;
 		}
-		if ((rc = sync_one(ctx, s, order[i], flags, &p, err)) != 0)
+		if (!(flags & CACHE_SYNC_BODIES) && si_pre_ok(s, order[i])) {
+			next = i;
+			rc = sync_batch(ctx, s, order, n, &next, ndone0, &p,
+			    err);
+		} else {
+			rc = sync_one(ctx, s, order[i], flags, &p, err);
+		}
+		if (rc != 0)
 			goto out;
 		rc = -1;
-		if (i + 1 < n && cache_sync_interrupted(ctx)) {
+		if (next < n && cache_sync_interrupted(ctx)) {
 			rc = 1;
 			goto out;
 		}

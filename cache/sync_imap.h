@@ -58,6 +58,10 @@ struct si {
 	size_t nf;
 	struct si_fkey { int64_t id; const char *name; size_t pos; }
 	    *byid, *byname;
+	/* what the last LIST's STATUS told of each fl[i] (has 0: nothing;
+	 * NULL when the snapshot came from no listing) */
+	struct si_lst { int has; uint32_t messages, uidnext, uidvalidity; }
+	    *lst;
 };
 
 /* Pending local ops, so server state does not undo them. */
@@ -113,14 +117,47 @@ int si_select_name(struct si *s, int64_t fid, const char *name,
     const struct imap_qresync *qr, struct imap_mailbox *mb,
     struct error *err);
 int si_status_fill(struct si *s, const char *name, struct imap_mailbox *mb);
+/* The end of a SELECT sent ahead (imap_select_send into mb): as
+ * si_select_name, without STATUS. */
+int si_select_sent(struct si *s, int64_t fid, const char *name,
+    struct imap_select_op **op, const struct imap_mailbox *mb,
+    struct error *err);
+/*
+ * A folder's first fill pipelined with others (sync_imap_folder.c): its
+ * SELECT and the UID FETCH of all its headers, formed from what the
+ * listing's STATUS told, sent before the answers of the folders before
+ * it are read.
+ */
+#define SI_PRE_MAX 32 /* folders on their way at once */
+struct si_pre {
+	int64_t fid;
+	size_t pos;                    /* the caller's */
+	struct imap_select_op *sel;    /* NULL once ended */
+	struct imap_fetch_op *fetch;   /* NULL: none (empty) or ended */
+	struct imap_mailbox mb;        /* the SELECT's answer */
+	uint32_t messages, uidnext, uidvalidity; /* as listed */
+	struct fsync *fs;              /* while its folder's sync reads */
+};
+/* 1 if folder fid can be filled so: never filled, listed with its
+ * UIDVALIDITY, UIDNEXT and at most SI_CHUNK_FIRST messages. */
+int si_pre_ok(struct si *s, int64_t fid);
+/* After a folder changed since its listing: never again in this pass. */
+void si_pre_forget(struct si *s, int64_t fid);
+/* Sends pre's commands (pre zeroed by the caller). */
+int si_pre_send(struct si *s, struct si_pre *pre, int64_t fid,
+    struct error *err);
+/* Ends what is left of n pres, oldest first, dropping the answers. */
+void si_pre_drain(struct si *s, struct si_pre *pre, size_t n);
 void si_events_clear(struct si *s);
 /* sync_imap_folder.c: syncs folder fid, SELECT included (p is reloaded
  * with the pending local changes, which win over the server's state).
  * 0 when done or skipped (gone, \Noselect, SELECT refused), 1 when the
  * worker interrupted the header fetch (resumed at the next sync), -1 on
- * error. */
+ * error.  With pre (its commands sent: si_pre_send) it reads their
+ * answers instead, and returns 2 without changing the folder when the
+ * folder is not as listed (the caller drains and syncs it again). */
 int si_sync_folder(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
-    struct si_pend *p, struct error *err);
+    struct si_pend *p, struct si_pre *pre, struct error *err);
 /* Drops the session after a connection error (keeps nothing). */
 void si_drop(struct cache_sync_ctx *ctx, struct si *s);
 /* The MSG_* flags a SELECT answer says the server does not keep. */
@@ -164,6 +201,9 @@ struct si_fill {
 	int *failed;      /* set by fn */
 	const char *name; /* the folder, for messages */
 	struct error *err;
+	/* the UID FETCH of all of lo..hi, sent ahead (fn and arg its
+	 * own), or NULL; si_bulk_fetch ends it */
+	struct imap_fetch_op *pre;
 };
 int si_bulk_start(struct cache_sync_ctx *ctx, struct db *db,
     const char *label, uint64_t total, struct si_bulk **b_r,

@@ -32,9 +32,10 @@ fill_loop(struct fill *s)
 	int r;
 
 	while (s->more || s->nop > 0) {
-		/* keep two commands on their way: the oldest is read next */
-		while (s->more && s->nop < 2 && s->rc == 0 &&
-		    (s->nop == 0 || s->fetched > 0)) {
+		/* keep two commands on their way: the oldest is read next
+		 * (the first screen's chunk too: the second's answer only
+		 * follows it) */
+		while (s->more && s->nop < 2 && s->rc == 0) {
 			a = s->hi - s->lo + 1 <= s->width ? s->lo :
 			    s->hi - s->width + 1;
 			if (s->hi == UINT32_MAX)
@@ -100,6 +101,13 @@ si_bulk_fetch(struct si_bulk *b, const struct si_fill *f, uint32_t lo,
 	    .width = SI_CHUNK_FIRST, .more = hi >= lo && hi != 0 };
 
 	error_clear(&s.scratch);
+	if (f->pre) {
+		s.op[0] = f->pre;
+		s.opa[0] = lo;
+		s.opw[0] = hi - lo + 1;
+		s.nop = 1;
+		s.more = 0;
+	}
 	fill_loop(&s);
 	*fetched_r = s.fetched;
 	return s.rc;

@@ -53,6 +53,7 @@ struct fsync {
 	 * cache lacks (restore_missing) */
 	uint32_t *missing;
 	size_t nmissing, capmissing;
+	struct si_pre *pre; /* its commands sent ahead (si_pre_send) */
 };
 
 static int
@@ -339,6 +340,9 @@ full_flags(struct fsync *fs, int check_server)
 		hi = fs->f->uidnext - 1;
 	if (fs->nk == 0 && (!check_server || hi == 0))
 		return 0;
+	/* commands for other folders are on their way: none here */
+	if (fs->pre && check_server && hi > 0)
+		return 2;
 	if (db_begin(fs->db, fs->err) < 0)
 		return -1;
 	if (check_server && hi > 0) {
@@ -535,10 +539,21 @@ fetch_down_bulk(struct fsync *fs, uint32_t lo, uint32_t hi, int track)
 	fl.failed = &fs->failed;
 	fl.name = fs->f->name;
 	fl.err = fs->err;
+	fl.pre = NULL;
+	if (fs->pre) { /* its FETCH, sent ahead, is lo..hi or nothing */
+		if (fs->pre->fetch == NULL || lo != 1 ||
+		    hi != fs->pre->uidnext - 1)
+			return error_set(fs->err, "internal error: %s is not "
+			    "as listed", fs->f->name);
+	}
 	if (si_bulk_start(fs->ctx, fs->db, fs->label, fs->total, &fs->q,
 	    fs->err) < 0)
 		return -1;
-	rc = si_bulk_fetch(fs->q, &fl, lo, hi, &fetched);
+	if (fs->pre) { /* (left to si_pre_drain until here) */
+		fl.pre = fs->pre->fetch;
+		fs->pre->fetch = NULL;
+	}
+	rc = si_bulk_fetch(fs->q, &fl, lo, hi, &fetched); /* ends fl.pre */
 	error_clear(&scratch);
 	if (si_bulk_stop(&fs->q, rc < 0 ? &scratch : fs->err) < 0)
 		return -1;
@@ -624,7 +639,7 @@ si_noinsert(struct si *s, const struct db_folder *f,
 
 int
 si_sync_folder(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
-    struct si_pend *p, struct error *err)
+    struct si_pend *p, struct si_pre *pre, struct error *err)
 {
 	struct db *db = cache_sync_db(ctx);
 	struct imap_qresync qr, *qrp = NULL;
@@ -643,18 +658,38 @@ si_sync_folder(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
 	fs.f = fp;
 	fs.p = p;
 	fs.err = err;
+	fs.pre = pre;
+	if (pre)
+		pre->fs = &fs;
 	rc = -1;
 	if (fp->noselect) {
 		rc = 0;
 		goto out;
 	}
-	if (imap_qresync(s->imap) && fp->uidvalidity && fp->highestmodseq) {
+	/* (imap_qresync may wait for the ENABLE: only asked when it
+	 * matters) */
+	if (fp->uidvalidity && fp->highestmodseq && imap_qresync(s->imap)) {
 		qr.uidvalidity = fp->uidvalidity;
 		qr.modseq = fp->highestmodseq;
 		qr.known_uids = NULL;
 		qrp = &qr;
 	}
-	if (si_select_name(s, fid, fp->name, qrp, &mb, err) < 0) {
+	if (pre) {
+		rc = si_select_sent(s, fid, fp->name, &pre->sel, &pre->mb, err);
+		mb = pre->mb;
+		if (rc == 0 && (mb.uidvalidity != pre->uidvalidity ||
+		    mb.uidnext != pre->uidnext || mb.exists != pre->messages)) {
+			log_debug("imap: %s changed since it was listed",
+			    fp->name);
+			rc = 2;
+			goto out;
+		}
+		rc = rc < 0 ? -1 : 0;
+	} else {
+		rc = si_select_name(s, fid, fp->name, qrp, &mb, err);
+	}
+	if (rc < 0) {
+		rc = -1;
 		if (imap_alive(s->imap)) { /* NO: skip this folder */
 			log_warn("%s: %s: %s", fp->account, fp->name, err->msg);
 			error_clear(err);
@@ -663,6 +698,7 @@ si_sync_folder(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
 		goto out;
 	}
 	first = fp->uidvalidity == 0;
+	rc = -1;
 	if (mb.uidvalidity == 0) /* not told (si_status_fill): as before */
 		mb.uidvalidity = fp->uidvalidity;
 	/* (cache_sync_uidvalidity reads the folder's row: only when
@@ -698,8 +734,12 @@ si_sync_folder(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
 	} else {
 		fs.no_uidnext = mb.uidnext == 0;
 		snprintf(fs.label, sizeof(fs.label), "headers %s", fp->name);
-		if (full_flags(&fs, 1) < 0 || restore_missing(&fs) < 0)
+		if ((rc = full_flags(&fs, 1)) != 0 ||
+		    (rc = restore_missing(&fs)) != 0) {
+			rc = rc == 2 ? 2 : -1;
 			goto out;
+		}
+		rc = -1;
 		fs.fresh = fs.nk == 0;
 	}
 	snprintf(fs.label, sizeof(fs.label), "headers %s", fp->name);
@@ -726,9 +766,93 @@ si_sync_folder(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
 	s->res_folder = 0;
 	rc = 0;
 out:
+	if (pre)
+		pre->fs = NULL;
 	free(fs.k);
 	free(fs.missing);
 	free(fs.vr);
 	free(fs.gone);
 	return rc;
+}
+
+/* --- first fills sent ahead (sync_batch in sync_imap.c) --- */
+
+static const struct si_lst *
+listed(struct si *s, int64_t fid)
+{
+	struct db_folder *fp = si_folder(s, fid);
+
+	return fp && s->lst ? &s->lst[fp - s->fl] : NULL;
+}
+
+int
+si_pre_ok(struct si *s, int64_t fid)
+{
+	struct db_folder *fp = si_folder(s, fid);
+	const struct si_lst *l = listed(s, fid);
+
+	return l && l->has && l->uidvalidity != 0 && l->uidnext != 0 &&
+	    l->messages <= SI_CHUNK_FIRST &&
+	    (l->messages == 0 || l->uidnext > 1) && !fp->noselect &&
+	    fp->uidvalidity == 0 && fp->uidnext == 0 &&
+	    fp->highestmodseq == 0 && s->res_folder != fid &&
+	    imap_alive(s->imap);
+}
+
+void
+si_pre_forget(struct si *s, int64_t fid)
+{
+	struct db_folder *fp = si_folder(s, fid);
+
+	if (fp && s->lst)
+		s->lst[fp - s->fl].has = 0;
+}
+
+/* The FETCH answers of a folder sent ahead: to its sync once it runs,
+ * dropped when it does not. */
+static int
+pre_header(void *arg, const struct imap_msg *m)
+{
+	struct si_pre *pre = arg;
+
+	return pre->fs ? header_one(pre->fs, m) : 0;
+}
+
+int
+si_pre_send(struct si *s, struct si_pre *pre, int64_t fid,
+    struct error *err)
+{
+	struct db_folder *fp = si_folder(s, fid);
+	const struct si_lst *l = listed(s, fid);
+	char set[32];
+
+	pre->fid = fid;
+	pre->messages = l->messages;
+	pre->uidnext = l->uidnext;
+	pre->uidvalidity = l->uidvalidity;
+	if (imap_select_send(s->imap, fp->name, 0, NULL, &pre->mb,
+	    &pre->sel, err) < 0)
+		return -1;
+	if (l->messages == 0)
+		return 0;
+	snprintf(set, sizeof(set), "1:%u", l->uidnext - 1);
+	return imap_fetch_send(s->imap, set, IMAP_FETCH_FLAGS |
+	    IMAP_FETCH_HEADERS, 0, pre_header, pre, &pre->fetch, err);
+}
+
+void
+si_pre_drain(struct si *s, struct si_pre *pre, size_t n)
+{
+	struct error scratch;
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		pre[k].fs = NULL;
+		error_clear(&scratch);
+		if (pre[k].sel)
+			imap_select_end(s->imap, &pre[k].sel, &scratch);
+		error_clear(&scratch);
+		if (pre[k].fetch)
+			imap_fetch_end(s->imap, &pre[k].fetch, &scratch);
+	}
 }

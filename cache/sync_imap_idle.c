@@ -167,6 +167,7 @@ si_disconnect(struct cache_sync_ctx *ctx)
 	db_folders_free(&s->fl, s->nf);
 	free(s->byid);
 	free(s->byname);
+	free(s->lst);
 	free(s);
 	cache_sync_set_data(ctx, NULL);
 }

@@ -159,6 +159,8 @@ struct listed {
 	int noselect;
 	uint32_t uidvalidity, uidnext; /* 0: not reported */
 	uint64_t highestmodseq;
+	int has_status;
+	uint32_t messages;
 };
 
 struct list_ctx {
@@ -186,6 +188,8 @@ list_one(void *arg, const struct imap_folder *f)
 	l->uidvalidity = f->uidvalidity;
 	l->uidnext = f->uidnext;
 	l->highestmodseq = f->highestmodseq;
+	l->has_status = f->has_status;
+	l->messages = f->messages;
 	return 0;
 }
 
@@ -313,6 +317,14 @@ si_list_folders(struct cache_sync_ctx *ctx, struct si *s, struct error *err)
 			s->same[s->nsame++] = snap[k].id;
 	si_ids_sort(s->same, s->nsame);
 	si_folders_set(s, snap, nsnap);
+	/* what the listing told of each, for the pipelined first fills */
+	s->lst = xcalloc(nsnap + 1, sizeof(*s->lst));
+	for (k = 0; k < nsnap; k++) {
+		s->lst[k].has = lc.v[k].has_status;
+		s->lst[k].messages = lc.v[k].messages;
+		s->lst[k].uidnext = lc.v[k].uidnext;
+		s->lst[k].uidvalidity = lc.v[k].uidvalidity;
+	}
 	snap = NULL;
 	cache_sync_folder_changed(ctx, 0);
 	rc = 0;
@@ -351,6 +363,8 @@ si_folders_set(struct si *s, struct db_folder *fl, size_t n)
 	db_folders_free(&s->fl, s->nf);
 	free(s->byid);
 	free(s->byname);
+	free(s->lst);
+	s->lst = NULL;
 	s->fl = fl;
 	s->nf = n;
 	s->byid = xcalloc(n + 1, sizeof(*s->byid));

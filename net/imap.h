@@ -179,7 +179,7 @@ void imap_set_event_cb(struct imap *imap, imap_event_fn *fn, void *ctx);
 /* 1 if the capability (enum imap_cap) is offered now. */
 int imap_has_cap(const struct imap *imap, unsigned cap);
 /* 1 if QRESYNC (resp. CONDSTORE) was enabled. */
-int imap_qresync(const struct imap *imap);
+int imap_qresync(struct imap *imap);
 int imap_condstore(const struct imap *imap);
 /* "TLSv1.3 ..." or "plaintext". */
 const char *imap_security_desc(const struct imap *imap);
@@ -275,6 +275,21 @@ struct imap_mailbox {
  */
 int imap_select(struct imap *imap, const char *folder, int readonly,
     const struct imap_qresync *qr, struct imap_mailbox *mb_r,
+    struct error *err);
+/*
+ * imap_select in two halves, so that commands on the folder (a FETCH
+ * formed from what a LIST-STATUS told) can follow the SELECT before its
+ * answer is in.  imap_select_send fills *mb_r as the answer is read (it
+ * must stay valid until the end); imap_select_end reads until the tagged
+ * answer, frees *op and returns like imap_select.  Every op sent must be
+ * ended in the order sent, with the other pipelined commands, even after
+ * an error (it then only frees).
+ */
+struct imap_select_op;
+int imap_select_send(struct imap *imap, const char *folder, int readonly,
+    const struct imap_qresync *qr, struct imap_mailbox *mb_r,
+    struct imap_select_op **op_r, struct error *err);
+int imap_select_end(struct imap *imap, struct imap_select_op **op,
     struct error *err);
 
 /* What imap_fetch asks for. */

@@ -185,6 +185,8 @@ imap_fetch_send(struct imap *imap, const char *set, unsigned what,
 	*op_r = NULL;
 	if (imap_uidset_foreach(set, NULL, NULL) < 0)
 		return error_set(err, "bad message set \"%s\"", set);
+	if (changedsince && imap_enable_settle(imap, err) < 0)
+		return -1;
 	op = xcalloc(1, sizeof(*op));
 	op->fc.what = what;
 	op->fc.fn = fn;

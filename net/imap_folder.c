@@ -457,20 +457,29 @@ select_untagged(struct imap *imap, struct imap_cmd *cmd,
 	return 0; /* VANISHED, FETCH: events */
 }
 
-int
-imap_select(struct imap *imap, const char *folder, int readonly,
-    const struct imap_qresync *qr, struct imap_mailbox *mb_r,
-    struct error *err)
-{
+struct imap_select_op {
 	struct imap_cmd cmd;
-	int rc;
+	int readonly;
+};
 
+int
+imap_select_send(struct imap *imap, const char *folder, int readonly,
+    const struct imap_qresync *qr, struct imap_mailbox *mb_r,
+    struct imap_select_op **op_r, struct error *err)
+{
+	struct imap_select_op *op;
+
+	*op_r = NULL;
 	memset(mb_r, 0, sizeof(*mb_r));
-	imap_cmd_begin(imap, &cmd, readonly ? "EXAMINE" : "SELECT",
-	    select_untagged, mb_r);
-	imap_add(imap, "%s ", cmd.name);
-	if (imap_add_folder(imap, folder, err) < 0)
+	if (qr && qr->modseq && imap_enable_settle(imap, err) < 0)
 		return -1;
+	op = xcalloc(1, sizeof(*op));
+	op->readonly = readonly;
+	imap_cmd_begin(imap, &op->cmd, readonly ? "EXAMINE" : "SELECT",
+	    select_untagged, mb_r);
+	imap_add(imap, "%s ", op->cmd.name);
+	if (imap_add_folder(imap, folder, err) < 0)
+		goto fail;
 	if (imap->qresync && qr && qr->uidvalidity && qr->modseq) {
 		imap_add(imap, " (QRESYNC (%u %llu", (unsigned)qr->uidvalidity,
 		    (unsigned long long)qr->modseq);
@@ -481,11 +490,32 @@ imap_select(struct imap *imap, const char *folder, int readonly,
 	} else if (imap->condstore) {
 		imap_add(imap, " (CONDSTORE)");
 	}
-	rc = imap_cmd_send(imap, &cmd, err) < 0 ? -1 :
-	    imap_cmd_wait(imap, &cmd, err);
+	/* A failed send kills the session, which forgets its commands. */
+	if (imap_cmd_send(imap, &op->cmd, err) < 0)
+		goto fail;
+	*op_r = op;
+	return 0;
+fail:
+	imap_cmd_free(&op->cmd);
+	free(op);
+	return -1;
+}
+
+int
+imap_select_end(struct imap *imap, struct imap_select_op **opp,
+    struct error *err)
+{
+	struct imap_select_op *op = *opp;
+	struct imap_mailbox *mb_r;
+	int rc;
+
+	if (op == NULL)
+		return -1;
+	mb_r = op->cmd.ctx;
+	rc = imap_cmd_wait(imap, &op->cmd, err);
 	if (rc == 0) {
-		mb_r->readonly = readonly ||
-		    str_casecmp(cmd.code, "READ-ONLY") == 0;
+		mb_r->readonly = op->readonly ||
+		    str_casecmp(op->cmd.code, "READ-ONLY") == 0;
 		if (!mb_r->permflags_told)
 			mb_r->permflags = IMAP_FLAG_SEEN | IMAP_FLAG_ANSWERED |
 			    IMAP_FLAG_FLAGGED | IMAP_FLAG_DELETED |
@@ -493,7 +523,9 @@ imap_select(struct imap *imap, const char *folder, int readonly,
 		if (mb_r->readonly)
 			mb_r->permflags = 0;
 	}
-	imap_cmd_free(&cmd);
+	imap_cmd_free(&op->cmd);
+	free(op);
+	*opp = NULL;
 	return rc;
 }
 
@@ -545,4 +577,16 @@ imap_subscribe(struct imap *imap, const char *folder, int on,
 {
 	return folder_cmd(imap, on ? "SUBSCRIBE" : "UNSUBSCRIBE", folder, NULL,
 	    err);
+}
+
+int
+imap_select(struct imap *imap, const char *folder, int readonly,
+    const struct imap_qresync *qr, struct imap_mailbox *mb_r,
+    struct error *err)
+{
+	struct imap_select_op *op;
+
+	if (imap_select_send(imap, folder, readonly, qr, mb_r, &op, err) < 0)
+		return -1;
+	return imap_select_end(imap, &op, err);
 }

@@ -55,6 +55,7 @@ struct imap {
 	void *ev_ctx;
 	int events;    /* events delivered since last reset */
 	struct imap_cmd *pending; /* commands sent, not answered */
+	struct imap_cmd *enabling; /* ENABLE sent, not yet settled */
 	struct buf out;           /* command being built */
 	size_t sync_at[8];        /* offsets just after "{n}\r\n" */
 	unsigned nsync;
@@ -101,6 +102,9 @@ int imap_cmd_error(struct imap *imap, const struct imap_cmd *cmd,
 int imap_dead(struct imap *imap, struct error *err);
 /* After a successful login: capabilities, ENABLE, logged_in. */
 int imap_login_done(struct imap *imap, struct error *err);
+/* Reads the answer to an ENABLE still on its way (imap_login), so that
+ * imap->qresync and utf8 say what the server enabled. */
+int imap_enable_settle(struct imap *imap, struct error *err);
 void imap_parse_caps(struct imap *imap, const struct imap_arg *a);
 unsigned imap_parse_flags(const struct imap_arg *list);
 void imap_event(struct imap *imap, const struct imap_event *ev);

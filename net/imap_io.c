@@ -162,7 +162,13 @@ int
 imap_add_folder(struct imap *imap, const char *folder, struct error *err)
 {
 	struct buf enc = BUF_INIT;
+	const char *c;
 
+	/* UTF8=ACCEPT changes how a name that is not ASCII is spelt */
+	for (c = folder; *c && !(*c & 0x80); c++)
+		;
+	if (*c && imap_enable_settle(imap, err) < 0)
+		return -1;
 	if (imap->utf8) {
 		imap_add_astring(imap, folder, strlen(folder));
 		return 0;

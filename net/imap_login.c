@@ -206,16 +206,24 @@ enabled_untagged(struct imap *imap, struct imap_cmd *cmd,
 	return 1;
 }
 
+/*
+ * ENABLE is sent, not waited for: its answer comes before the answer to
+ * whatever follows, so the session's first command goes out with it in
+ * the same round trip.  Until it is in, the session uses none of what it
+ * enables (imap->qresync, utf8 stay 0); what depends on them settles it
+ * first (imap_enable_settle).
+ */
 static int
 enable(struct imap *imap, struct error *err)
 {
-	struct imap_cmd cmd;
+	struct imap_cmd *cmd;
 	unsigned want = imap->caps & (IMAP_CAP_CONDSTORE | IMAP_CAP_QRESYNC |
 	    IMAP_CAP_UTF8_ACCEPT);
 
 	if (!(imap->caps & IMAP_CAP_ENABLE) || want == 0)
 		return 0;
-	imap_cmd_begin(imap, &cmd, "ENABLE", enabled_untagged, NULL);
+	cmd = xcalloc(1, sizeof(*cmd));
+	imap_cmd_begin(imap, cmd, "ENABLE", enabled_untagged, NULL);
 	imap_add(imap, "ENABLE");
 	if (want & IMAP_CAP_CONDSTORE)
 		imap_add(imap, " CONDSTORE");
@@ -223,13 +231,29 @@ enable(struct imap *imap, struct error *err)
 		imap_add(imap, " QRESYNC");
 	if (want & IMAP_CAP_UTF8_ACCEPT)
 		imap_add(imap, " UTF8=ACCEPT");
-	if (imap_cmd_send(imap, &cmd, err) < 0 ||
-	    imap_cmd_finish(imap, &cmd, err) < 0) {
-		imap_cmd_free(&cmd);
+	if (imap_cmd_send(imap, cmd, err) < 0) {
+		imap_cmd_free(cmd);
+		free(cmd);
 		return -1;
 	}
-	imap_cmd_free(&cmd);
-	return 0; /* a refused ENABLE only means fewer extensions */
+	imap->enabling = cmd;
+	return 0;
+}
+
+int
+imap_enable_settle(struct imap *imap, struct error *err)
+{
+	struct imap_cmd *cmd = imap->enabling;
+	int rc;
+
+	if (cmd == NULL)
+		return 0;
+	/* a refused ENABLE only means fewer extensions */
+	rc = imap_cmd_finish(imap, cmd, err);
+	imap->enabling = NULL;
+	imap_cmd_free(cmd);
+	free(cmd);
+	return rc;
 }
 
 int
@@ -318,6 +342,10 @@ imap_close(struct imap **pp)
 
 	if (imap == NULL)
 		return;
+	if (imap->enabling) { /* never answered: nothing reads it now */
+		imap_cmd_free(imap->enabling);
+		free(imap->enabling);
+	}
 	conn_close(&imap->conn);
 	imap_parser_free(&imap->parser);
 	free(imap->rbuf);
@@ -381,8 +409,13 @@ imap_has_cap(const struct imap *imap, unsigned cap)
 }
 
 int
-imap_qresync(const struct imap *imap)
+imap_qresync(struct imap *imap)
 {
+	struct error scratch;
+
+	error_clear(&scratch);
+	if (imap_enable_settle(imap, &scratch) < 0)
+		return 0; /* the session broke: the next command says so */
 	return imap->qresync;
 }
 
