@@ -713,7 +713,12 @@ si_sync_folder(struct cache_sync_ctx *ctx, struct si *s, int64_t fid,
 		qrp = NULL;
 	}
 	fp->uidvalidity = mb.uidvalidity;
-	noinsert = si_noinsert(s, fp, &mb, qrp != NULL, first || reset);
+	/* Not while a pipelined batch is on its way (pre): a MYRIGHTS
+	 * now would have to read past the answers sent ahead.  Such a
+	 * folder's rights stay unknown until it is limited; a copy the
+	 * server then refuses is undone as any refused change is. */
+	noinsert = pre ? fp->noinsert :
+	    si_noinsert(s, fp, &mb, qrp != NULL, first || reset);
 	if (fp->noflags != si_noflags(&mb) || fp->readonly != mb.readonly ||
 	    fp->noinsert != noinsert) {
 		/* what the user may change here: saved with the rest */
