@@ -312,6 +312,30 @@ int cache_saved_search(struct cache *c, const struct config_search *s,
  * there). */
 int cache_saved_search_in(const struct cache *c, const struct config_search *s,
     size_t i);
+/* The folders a saved search looks in (noselect ones left out), each
+ * once, with its account: what its virtual folder shows. */
+struct cache_scope {
+	int64_t *folders;
+	size_t *accounts; /* account of folders[k] */
+	char **names;     /* its name (UTF-8, from the server: clean it) */
+	int *whole;       /* 1: there as part of its whole account */
+	size_t n;
+};
+int cache_saved_search_scope(struct cache *c, const struct config_search *s,
+    struct cache_scope *sc_r, struct error *err);
+void cache_scope_free(struct cache_scope *sc);
+/* Moves whenever a folder of the scope may have changed: the sum of
+ * their generations (Generations below), so a change of this process
+ * to one message moves it by exactly one, as for one folder. */
+uint64_t cache_scope_gen(struct cache *c, const struct cache_scope *sc);
+/* The virtual folder: the matches of s in sc's folders (its scope, read
+ * before) as one index, sorted or threaded across them; index_folder()
+ * tells each message's folder.  A snapshot like cache_index_open's:
+ * flags, deletes and moves go through the calls below by message id,
+ * to the message's real folder. */
+int cache_saved_search_open(struct cache *c, const struct config_search *s,
+    const struct cache_scope *sc, enum index_sort sort, int reverse,
+    struct index **ix_r, struct error *err);
 
 /* --- address completion (cache/addrbook.h ranks) --- */
 struct cache_addr {

@@ -97,11 +97,13 @@ load(struct index *ix, struct db *db, int want_thread, struct error *err)
 {
 	sqlite3_stmt *st;
 	int64_t *internal = NULL;
-	size_t cap = 1024, k, count = 0;
+	size_t cap = 1024, k, count = 0, f = 0;
 	int rc, scan = 0;
 	char sql[256];
 
-	if (plan(ix, db, &count, &scan) < 0)
+	/* Several folders (a saved search) read each through the folder
+	 * index: none of them is most of the table. */
+	if (ix->nfolders == 1 && plan(ix, db, &count, &scan) < 0)
 		return db_fail(db, err, "folder index");
 	if (count > cap)
 		cap = count;
@@ -111,25 +113,36 @@ load(struct index *ix, struct db *db, int want_thread, struct error *err)
 	    " refs" : "", scan ? " NOT INDEXED" : "");
 	if (sqlite3_prepare_v2(db->sq, sql, -1, &st, NULL) != SQLITE_OK)
 		return db_fail(db, err, "folder index");
-	sqlite3_bind_int64(st, 1, ix->folder_id);
+	sqlite3_bind_int64(st, 1, ix->folders[0]);
 	ix->recs = xreallocarray(NULL, cap, sizeof(*ix->recs));
 	internal = xreallocarray(NULL, cap, sizeof(*internal));
+	if (ix->nfolders > 1)
+		ix->rfolder = xreallocarray(NULL, cap, sizeof(*ix->rfolder));
 	/* Sized for typical mail: fewer copies as they grow. */
 	if (want_thread) {
 		ix->toffs = xreallocarray(NULL, cap, sizeof(*ix->toffs));
 		buf_grow(&ix->tscratch, 64 * 1024 + count * 96);
 	}
 	buf_grow(&ix->arena, 64 * 1024 + count * 80);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW ||
+	    (rc == SQLITE_DONE && ++f < ix->nfolders)) {
 		struct index_rec *r;
 		int64_t size;
 
+		if (rc == SQLITE_DONE) { /* on to the next folder */
+			sqlite3_reset(st);
+			sqlite3_bind_int64(st, 1, ix->folders[f]);
+			continue;
+		}
 		if (ix->n == cap) {
 			cap *= 2;
 			ix->recs = xreallocarray(ix->recs, cap,
 			    sizeof(*ix->recs));
 			internal = xreallocarray(internal, cap,
 			    sizeof(*internal));
+			if (ix->rfolder)
+				ix->rfolder = xreallocarray(ix->rfolder, cap,
+				    sizeof(*ix->rfolder));
 			if (want_thread)
 				ix->toffs = xreallocarray(ix->toffs, cap,
 				    sizeof(*ix->toffs));
@@ -151,6 +164,8 @@ load(struct index *ix, struct db *db, int want_thread, struct error *err)
 		r->subject = arena_add(&ix->arena, sqlite3_column_text(st, 8),
 		    sqlite3_column_bytes(st, 8));
 		r->depth = 0;
+		if (ix->rfolder)
+			ix->rfolder[ix->n] = (uint32_t)f;
 		for (k = 0; want_thread && k < 3; k++)
 			ix->toffs[ix->n][k] = index_scratch_add(&ix->tscratch,
 			    st, 9 + (int)k);
@@ -292,12 +307,26 @@ int
 index_open(struct db *db, int64_t folder_id, enum index_sort sort,
     int reverse, struct index **ix_r, struct error *err)
 {
+	return index_open_folders(db, &folder_id, 1, sort, reverse, ix_r,
+	    err);
+}
+
+int
+index_open_folders(struct db *db, const int64_t *folders, size_t nfolders,
+    enum index_sort sort, int reverse, struct index **ix_r,
+    struct error *err)
+{
 	struct index *ix = xcalloc(1, sizeof(*ix));
 	const char *path;
 
 	pthread_mutex_init(&ix->hmu, NULL);
 	clock_cond_init(&ix->hcond);
-	ix->folder_id = folder_id;
+	/* No folder at all loads the nonexistent folder 0: empty. */
+	ix->nfolders = nfolders ? nfolders : 1;
+	ix->folders = xcalloc(ix->nfolders, sizeof(*ix->folders));
+	if (nfolders)
+		memcpy(ix->folders, folders, nfolders * sizeof(*folders));
+	ix->folder_id = ix->folders[0];
 	if ((path = sqlite3_db_filename(db->sq, "main")) != NULL && *path)
 		ix->dbpath = xstrdup(path);
 	/* One read transaction: one snapshot even while a worker writes. */
@@ -348,6 +377,8 @@ destroy(struct index *ix)
 	buf_free(&ix->arena);
 	buf_free(&ix->tscratch);
 	free(ix->toffs);
+	free(ix->folders);
+	free(ix->rfolder);
 	free(ix->dbpath);
 	pthread_mutex_destroy(&ix->hmu);
 	pthread_cond_destroy(&ix->hcond);
@@ -407,6 +438,13 @@ index_subject(const struct index *ix, const struct index_rec *r)
 	return ix->arena.data + r->subject;
 }
 
+int64_t
+index_folder(const struct index *ix, const struct index_rec *r)
+{
+	return ix->rfolder ? ix->folders[ix->rfolder[r - ix->recs]] :
+	    ix->folder_id;
+}
+
 size_t
 index_find(struct index *ix, int64_t id)
 {
@@ -452,6 +490,8 @@ index_limit(struct index *ix, const int64_t *ids, size_t n)
 			continue;
 		newrec[i] = (uint32_t)o;
 		ix->recs[o] = ix->recs[i];
+		if (ix->rfolder)
+			ix->rfolder[o] = ix->rfolder[i];
 		if (ix->toffs != NULL)
 			memcpy(ix->toffs[o], ix->toffs[i],
 			    sizeof(ix->toffs[o]));

@@ -63,7 +63,15 @@ struct index_rec {
 
 int index_open(struct db *db, int64_t folder_id, enum index_sort sort,
     int reverse, struct index **ix_r, struct error *err);
+/* The same over several folders at once (a saved search's virtual
+ * folder, cache_saved_search_open): one list, sorted and threaded
+ * across them; index_folder() tells each record's folder. */
+int index_open_folders(struct db *db, const int64_t *folders,
+    size_t nfolders, enum index_sort sort, int reverse, struct index **ix_r,
+    struct error *err);
 void index_free(struct index **ix);
+/* The folder record r (from index_get) belongs to. */
+int64_t index_folder(const struct index *ix, const struct index_rec *r);
 /* Changes the display order (threading reads references from db again
  * only after index_limit()). */
 int index_sort(struct index *ix, struct db *db, enum index_sort sort,

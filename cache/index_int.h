@@ -21,7 +21,11 @@
 struct sqlite3_stmt;
 
 struct index {
-	int64_t folder_id;
+	int64_t folder_id;      /* the first (or only) folder */
+	int64_t *folders;       /* every folder loaded (index_open_folders) */
+	size_t nfolders;
+	uint32_t *rfolder;      /* record -> its folder's position in
+				   folders, or NULL when there is one */
 	struct index_rec *recs; /* load order */
 	size_t n;
 	struct buf arena;       /* cleaned From and Subject strings */

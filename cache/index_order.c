@@ -397,7 +397,7 @@ static int
 read_strings(struct index *ix, sqlite3 *sq)
 {
 	sqlite3_stmt *st;
-	size_t r, k, rows = 0;
+	size_t r, k, rows = 0, f = 0;
 	int rc;
 
 	ix->toffs = xcalloc(ix->n ? ix->n : 1, sizeof(*ix->toffs));
@@ -408,9 +408,15 @@ read_strings(struct index *ix, sqlite3 *sq)
 		ix->toffs = NULL;
 		return rc;
 	}
-	sqlite3_bind_int64(st, 1, ix->folder_id);
+	sqlite3_bind_int64(st, 1, ix->folders[0]);
 	buf_grow(&ix->tscratch, 64 * 1024);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW ||
+	    (rc == SQLITE_DONE && ++f < ix->nfolders)) {
+		if (rc == SQLITE_DONE) { /* on to the next folder */
+			sqlite3_reset(st);
+			sqlite3_bind_int64(st, 1, ix->folders[f]);
+			continue;
+		}
 		if ((++rows & 4095) == 0 && atomic_load(&ix->cancel)) {
 			rc = SQLITE_INTERRUPT;
 			break;

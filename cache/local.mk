@@ -2,7 +2,7 @@ noinst_LIBRARIES += libcache.a
 libcache_a_SOURCES = \
 	cache/account.c cache/account.h \
 	cache/bodies.c cache/bodies.h \
-	cache/cache.c cache/cache_ops.c cache/cache.h cache/cache_int.h \
+	cache/cache.c cache/cache_ops.c cache/cache_saved.c cache/cache.h cache/cache_int.h \
 	cache/db.c cache/db_count.c cache/db_migrate.c cache/db_msg.c \
 	cache/db_queue.c cache/db.h cache/db_int.h \
 	cache/db_recover.c cache/recover.h \

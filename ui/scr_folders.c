@@ -427,11 +427,8 @@ open_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
 	size_t k;
 
 	if ((sr = search_at(ui, f, f->l.cur, &k)) != NULL) {
-		ui_message(ui, 1, "%s: %zu messages, %u unread; opening a "
-		    "saved search in the index is not built yet: `postie "
-		    "list %s` lists them", sr->name, f->smatch[k],
-		    f->sunread[k], sr->name);
-		return -1;
+		ui_push(ui, scr_index_search_new(ui, f->account, sr));
+		return 0;
 	}
 	if (f->l.cur == f->nv && has_outbox(ui, f)) {
 		ui_push(ui, scr_outbox_new(ui, f->account));

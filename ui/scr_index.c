@@ -77,8 +77,57 @@ build_rows(struct idx *x)
 static uint64_t
 current_gen(struct ui *ui, const struct idx *x)
 {
+	if (x->vsearch)
+		return cache_scope_gen(ui->cache, &x->scope);
 	return x->folder_id ? cache_folder_gen(ui->cache, x->folder_id) :
 	    cache_account_gen(ui->cache, x->account);
+}
+
+size_t
+idx_account_of(const struct idx *x, const struct index_rec *r)
+{
+	int64_t fid;
+	size_t k;
+
+	if (x->vsearch == NULL || r == NULL || x->ix == NULL)
+		return x->account;
+	fid = index_folder(x->ix, r);
+	for (k = 0; k < x->scope.n; k++)
+		if (x->scope.folders[k] == fid)
+			return x->scope.accounts[k];
+	return x->account;
+}
+
+/* In a virtual folder the screen's account (which reply, compose and
+ * the pager use) is the one of the message under the cursor. */
+static void
+follow_account(struct idx *x)
+{
+	if (x->vsearch)
+		x->s.account = idx_account_of(x, rec_at(x, x->l.cur));
+}
+
+/* A virtual folder: its folders first (an account may have new ones),
+ * then the matches in them. */
+static void
+vload(struct ui *ui, struct idx *x)
+{
+	struct error err;
+
+	error_clear(&err);
+	x->rescope = 0;
+	cache_scope_free(&x->scope);
+	if (cache_saved_search_scope(ui->cache, x->vsearch, &x->scope,
+	    &err) < 0) {
+		str_lcpy(x->err, err.msg, sizeof(x->err));
+		return;
+	}
+	x->gen = current_gen(ui, x);
+	if (cache_saved_search_open(ui->cache, x->vsearch, &x->scope, x->sort,
+	    x->reverse, &x->ix, &err) < 0)
+		str_lcpy(x->err, err.msg, sizeof(x->err));
+	else
+		index_precompute(x->ix);
 }
 
 int
@@ -94,6 +143,10 @@ idx_load(struct ui *ui, struct idx *x)
 		keep = r->id;
 	index_free(&x->ix);
 	x->err[0] = '\0';
+	if (x->vsearch) {
+		vload(ui, x);
+		goto loaded;
+	}
 	if (x->folder_id == 0 && scr_folders_lookup(ui, x->account,
 	    x->folder_name, &x->folder_id, x->err, sizeof(x->err)) < 0)
 		x->folder_id = 0;
@@ -110,6 +163,7 @@ idx_load(struct ui *ui, struct idx *x)
 		 * helper thread meanwhile: changing sort then costs a copy. */
 		index_precompute(x->ix);
 	}
+loaded:
 	build_rows(x);
 	if (keep && (row = row_of(x, keep)) != (size_t)-1)
 		x->l.cur = row;
@@ -123,7 +177,7 @@ idx_load(struct ui *ui, struct idx *x)
 void
 idx_fresh(struct ui *ui, struct idx *x)
 {
-	if (current_gen(ui, x) != x->gen)
+	if (x->rescope || current_gen(ui, x) != x->gen)
 		idx_load(ui, x);
 }
 
@@ -177,6 +231,33 @@ fmt_size(uint32_t n, char *out, size_t size)
 		snprintf(out, size, "%uK", (n + 1023) / 1024);
 	else
 		snprintf(out, size, "%.1fM", n / (1024.0 * 1024.0));
+}
+
+/* In a virtual folder, where each message lives: "account/folder"
+ * (the folder alone when the search looks in one account), at most a
+ * sixth of the width. */
+static int
+where_col(struct ui *ui, struct idx *x, const struct index_rec *r, int y,
+    int cx, int right, unsigned long attr)
+{
+	struct buf b = BUF_INIT;
+	int64_t fid = index_folder(x->ix, r);
+	int w = ui->cols / 6;
+	size_t k;
+
+	if (x->vsearch->nscope != 1 && cache_naccounts(ui->cache) > 1)
+		buf_printf(&b, "%s/", cache_account(ui->cache,
+		    idx_account_of(x, r))->name);
+	for (k = 0; k < x->scope.n; k++)
+		if (x->scope.folders[k] == fid)
+			str_clean_display(&b, x->scope.names[k],
+			    strlen(x->scope.names[k]), 0);
+	if (w > right - cx)
+		w = right - cx;
+	if (b.len)
+		ui_put(y, cx, w - 1, b.data, b.len, attr);
+	buf_free(&b);
+	return w;
 }
 
 static void
@@ -242,6 +323,8 @@ draw_row(struct ui *ui, struct idx *x, size_t row, int y)
 		cx += ui_put(y, cx, right - cx, b.data, b.len,
 		    row == x->l.cur ? attr : ui->attr[THEME_TREE]);
 	}
+	if (x->vsearch && ui->cols >= 60 && cx < right)
+		cx += where_col(ui, x, r, y, cx, right, attr);
 	subj = index_subject(x->ix, r);
 	if (cx < right)
 		ui_put(y, cx, right - cx, subj, strlen(subj), attr);
@@ -272,8 +355,9 @@ draw(struct ui *ui, struct ui_screen *s)
 		snprintf(tags, sizeof(tags), ", %zu tagged", ntag);
 	else
 		tags[0] = '\0';
-	ui_title(ui, " %s/%s: %zu message%s%s%s   sort: %s%s%s%s   ?: help",
-	    cache_account(ui->cache, x->account)->name, x->folder_name,
+	ui_title(ui, " %s%s%s: %zu message%s%s%s   sort: %s%s%s%s   ?: help",
+	    x->vsearch ? "search " : cache_account(ui->cache,
+	    x->account)->name, x->vsearch ? "" : "/", x->folder_name,
 	    msgs, msgs == 1 ? "" : "s", shown, tags, x->reverse ? "reverse-" : "",
 	    sort_names[x->sort], x->limit_q ? "   limit: " : "",
 	    x->limit_q ? x->limit_q : "");
@@ -293,6 +377,7 @@ draw(struct ui *ui, struct ui_screen *s)
 	}
 	for (i = x->l.top, y = 1; i < x->l.n && y <= rows; i++, y++)
 		draw_row(ui, x, i, y);
+	follow_account(x);
 }
 
 /* The folder's first sync answered: -e commands may run now (the
@@ -302,6 +387,11 @@ event(struct ui *ui, struct ui_screen *s, const struct cache_event *ev)
 {
 	struct idx *x = (struct idx *)s;
 
+	/* A virtual folder looks in every folder of some accounts: one
+	 * more, or one fewer, changes what it shows. */
+	if (x->vsearch && ev->kind == CACHE_EV_FOLDERS_CHANGED &&
+	    cache_saved_search_in(ui->cache, x->vsearch, ev->account))
+		x->rescope = 1;
 	if (x->ticket == 0 || ev->account != x->account ||
 	    !((ev->kind == CACHE_EV_SYNC_DONE && ev->ticket == x->ticket) ||
 	    (ev->kind == CACHE_EV_ACCOUNT && ev->state == ACCOUNT_ERROR)))
@@ -315,7 +405,7 @@ event(struct ui *ui, struct ui_screen *s, const struct cache_event *ev)
 size_t
 scr_index_account(struct ui_screen *s)
 {
-	return ((struct idx *)s)->account;
+	return ((struct idx *)s)->s.account;
 }
 
 int64_t
@@ -323,6 +413,7 @@ scr_index_folder(struct ui_screen *s)
 {
 	return ((struct idx *)s)->folder_id;
 }
+
 
 const char *
 scr_index_where(struct ui *ui, struct ui_screen *s, size_t *row_r,
@@ -357,6 +448,7 @@ scr_index_step(struct ui *ui, struct ui_screen *s, int delta, int unread)
 			r = rec_at(x, i);
 			if (!(r->flags & MSG_SEEN)) {
 				ui_list_set(&x->l, i, ui_body_rows(ui));
+				follow_account(x);
 				return r->id;
 			}
 		}
@@ -370,6 +462,7 @@ scr_index_step(struct ui *ui, struct ui_screen *s, int delta, int unread)
 		return 0;
 	}
 	ui_list_move(&x->l, delta, ui_body_rows(ui));
+	follow_account(x);
 	return scr_index_current(s);
 }
 
@@ -388,7 +481,8 @@ complete(struct ui *ui, struct buf *text, void *arg)
 {
 	struct idx *x = arg;
 
-	scr_folders_complete(ui, x->account, &x->comp, text, 0);
+	/* In a virtual folder: the folders of the message's account. */
+	scr_folders_complete(ui, x->s.account, &x->comp, text, 0);
 }
 
 int
@@ -572,6 +666,7 @@ open_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
 
 	if (r == NULL)
 		return -1;
+	follow_account((struct idx *)s);
 	ui_push(ui, scr_pager_new(ui, s, r->id));
 	return 0;
 }
@@ -628,6 +723,7 @@ destroy(struct ui_screen *s)
 	free(x->pending_folder);
 	free(x->asked);
 	free(x->tagged);
+	cache_scope_free(&x->scope);
 	ui_fcomp_free(&x->comp);
 	free(x);
 }
@@ -664,5 +760,27 @@ scr_index_new(struct ui *ui, size_t account, int64_t folder_id,
 	/* Newest at the bottom like mutt: start there. */
 	x->l.cur = x->l.n ? x->l.n - 1 : 0;
 	ui_list_fix(&x->l, ui_body_rows(ui));
+	return &x->s;
+}
+
+struct ui_screen *
+scr_index_search_new(struct ui *ui, size_t account,
+    const struct config_search *sr)
+{
+	struct idx *x = xcalloc(1, sizeof(*x));
+
+	x->s.ops = &ops;
+	x->s.list = &x->l;
+	x->s.account = account;
+	x->account = account;
+	x->vsearch = sr;
+	x->folder_name = xstrdup(sr->name);
+	x->sort = INDEX_SORT_DATE;
+	/* Its folders sync as the accounts' workers sync them; the
+	 * generations bring their changes here. */
+	idx_load(ui, x);
+	x->l.cur = x->l.n ? x->l.n - 1 : 0;
+	ui_list_fix(&x->l, ui_body_rows(ui));
+	follow_account(x);
 	return &x->s;
 }

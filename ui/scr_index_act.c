@@ -20,6 +20,7 @@ set_flags(struct ui *ui, struct idx *x, const struct index_rec *r,
 {
 	struct error err;
 	int64_t id = r->id;
+	size_t acct = idx_account_of(x, r);
 	unsigned old = r->flags, flags = (r->flags | add) & ~del;
 	uint64_t before = x->gen;
 
@@ -31,7 +32,7 @@ set_flags(struct ui *ui, struct idx *x, const struct index_rec *r,
 	index_set_flags(x->ix, id, flags);
 	idx_own_change(ui, x, before);
 	if (flags != old)
-		ui_own_change(ui, x->account, (flags & MSG_SEEN) ==
+		ui_own_change(ui, acct, (flags & MSG_SEEN) ==
 		    (old & MSG_SEEN) ? 0 : flags & MSG_SEEN ? -1 : 1);
 	return 0;
 }
@@ -56,11 +57,13 @@ folder_op(struct ui *ui, struct idx *x, const struct index_rec *r,
 {
 	struct error err;
 	uint64_t before = x->gen;
+	size_t acct = idx_account_of(x, r);
 	int64_t fid;
 	int rc;
 
 	error_clear(&err);
-	if (scr_folders_find(ui, x->account, dest, &fid) < 0)
+	/* From a virtual folder: a folder of the message's account. */
+	if (scr_folders_find(ui, acct, dest, &fid) < 0)
 		return -1;
 	rc = move ? cache_move(ui->cache, r->id, fid, &err) :
 	    cache_copy(ui->cache, r->id, fid, &err);
@@ -73,7 +76,7 @@ folder_op(struct ui *ui, struct idx *x, const struct index_rec *r,
 		idx_load(ui, x);
 	else
 		idx_own_change(ui, x, before);
-	ui_status_changed(ui, x->account);
+	ui_status_changed(ui, acct);
 	return 0;
 }
 
@@ -99,15 +102,55 @@ gather_deleted(struct idx *x)
 	return x->nasked;
 }
 
+/* A virtual folder's deleted messages, each folder's through its own
+ * expunge: 0, or -1 with err set. */
+static int
+vexpunge(struct ui *ui, struct idx *x, struct error *err)
+{
+	int64_t *ids = xreallocarray(NULL, x->nasked ? x->nasked : 1,
+	    sizeof(*ids));
+	const struct index_rec *r;
+	size_t k, i, n, pos;
+	int rc = 0;
+
+	for (k = 0; k < x->scope.n && rc == 0; k++) {
+		for (i = n = 0; i < x->nasked; i++)
+			if ((pos = index_find(x->ix, x->asked[i])) !=
+			    (size_t)-1 && (r = index_get(x->ix, pos)) &&
+			    index_folder(x->ix, r) == x->scope.folders[k])
+				ids[n++] = x->asked[i];
+		if (n) {
+			rc = cache_expunge_ids(ui->cache, x->scope.folders[k],
+			    ids, n, err);
+			ui_status_changed(ui, x->scope.accounts[k]);
+		}
+	}
+	free(ids);
+	return rc;
+}
+
+/* The account whose store says what an expunge costs: in a virtual
+ * folder, the first deleted message's. */
+static const struct account *
+expunge_account(struct ui *ui, struct idx *x)
+{
+	size_t pos = x->nasked && x->ix ? index_find(x->ix, x->asked[0]) :
+	    (size_t)-1;
+
+	return cache_account(ui->cache, pos == (size_t)-1 ? x->account :
+	    idx_account_of(x, index_get(x->ix, pos)));
+}
+
 static int
 expunge(struct ui *ui, struct idx *x)
 {
-	const struct account *a = cache_account(ui->cache, x->account);
+	const struct account *a = expunge_account(ui, x);
 	struct error err;
 
 	error_clear(&err);
-	if (x->folder_id == 0 || cache_expunge_ids(ui->cache, x->folder_id,
-	    x->asked, x->nasked, &err) < 0) {
+	if (x->vsearch ? vexpunge(ui, x, &err) < 0 : (x->folder_id == 0 ||
+	    cache_expunge_ids(ui->cache, x->folder_id, x->asked, x->nasked,
+	    &err) < 0)) {
 		ui_message(ui, 1, "%s", err.msg[0] ? err.msg :
 		    "The folder is not loaded yet.");
 		return -1;
@@ -154,13 +197,14 @@ static int
 expunge_ask(struct ui *ui, struct idx *x, void (*then)(struct ui *, void *),
     void *then_arg)
 {
-	const struct account *a = cache_account(ui->cache, x->account);
+	const struct account *a;
 	size_t n;
 	const char *s;
 	char q[256];
 
 	idx_fresh(ui, x);
 	n = gather_deleted(x);
+	a = expunge_account(ui, x);
 	s = n == 1 ? "" : "s";
 
 	if (n == 0) {
@@ -219,6 +263,9 @@ change_folder(struct ui *ui, struct idx *x)
 	x->folder_name = x->pending_folder;
 	x->pending_folder = NULL;
 	x->folder_id = id;
+	x->vsearch = NULL; /* from a virtual folder to a real one */
+	cache_scope_free(&x->scope);
+	x->s.account = x->account;
 	x->l.cur = x->l.top = 0;
 	free(x->limit_q);
 	x->limit_q = NULL;

@@ -61,6 +61,11 @@ struct idx {
 	size_t ntagged;
 	int tag_prefix;       /* `;` typed: the next key applies to tags */
 	int bulk;             /* the command running applies to tags */
+	/* A saved search's virtual folder (folder_id 0, folder_name its
+	 * name): its folders, read again at each load. */
+	const struct config_search *vsearch;
+	struct cache_scope scope;
+	int rescope;          /* an account's folder list changed */
 	char err[ERROR_MAX];
 };
 
@@ -88,6 +93,8 @@ rec_at(const struct idx *x, size_t row)
 }
 
 /* --- scr_index.c --- */
+/* The account of message r (in a virtual folder, its folder's). */
+size_t idx_account_of(const struct idx *x, const struct index_rec *r);
 /* (Re)loads the folder from the cache: 0, or -1 with x->err set. */
 int idx_load(struct ui *ui, struct idx *x);
 /* Reloads when the folder's generation moved since the last load. */
@@ -123,7 +130,8 @@ int idx_bulk_move(struct ui *ui, struct idx *x, int move, const char *dest);
 /* The tagged ids still in the folder (sorted), into *ids_r (free()). */
 size_t idx_tagged_ids(const struct idx *x, int64_t **ids_r);
 /* One change to the n sorted ids, through the cache's bulk path (one
- * transaction); reloads x.  0, or -1 said. */
+ * transaction per account: a virtual folder shows several); reloads
+ * x.  0, or -1 said. */
 int idx_bulk_op(struct ui *ui, struct idx *x, const int64_t *ids, size_t n,
     enum cache_bulk_op op, int64_t dest);
 /* scr_index_save.c: to files and programs */

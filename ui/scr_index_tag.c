@@ -212,23 +212,59 @@ idx_tag_prefix_cmd(struct ui *ui, struct ui_screen *s, enum ui_cmd_id id,
 	return rc;
 }
 
+/* The account of message id, shown in x. */
+static size_t
+account_of_id(const struct idx *x, int64_t id)
+{
+	size_t pos = index_find(x->ix, id);
+
+	return pos == (size_t)-1 ? x->account :
+	    idx_account_of(x, index_get(x->ix, pos));
+}
+
+/* One change to many messages, through the cache's bulk path: one call
+ * per account (a virtual folder shows several), dest (MOVE and COPY)
+ * the folder of that name in each. */
+static int
+bulk(struct ui *ui, struct idx *x, const int64_t *ids, size_t n,
+    enum cache_bulk_op op, const char *dest, int64_t dest_id)
+{
+	struct error err;
+	int64_t *mine = xreallocarray(NULL, n ? n : 1, sizeof(*mine));
+	int64_t fid = dest_id;
+	size_t a, i, m, done = 0, na = cache_naccounts(ui->cache);
+	int rc = 0;
+
+	error_clear(&err);
+	for (a = 0; a < na && done < n && rc == 0; a++) {
+		for (i = m = 0; i < n; i++)
+			if (account_of_id(x, ids[i]) == a)
+				mine[m++] = ids[i];
+		if (m == 0)
+			continue;
+		if (dest && scr_folders_find(ui, a, dest, &fid) < 0) {
+			rc = -1;
+			break;
+		}
+		done += m;
+		if (cache_bulk(ui->cache, mine, m, op, fid, &err) < 0) {
+			ui_message(ui, 1, "%s (%s)", err.msg, done == m ?
+			    "nothing was changed" : "those of other accounts "
+			    "were changed");
+			rc = -1;
+		}
+		ui_status_changed(ui, a);
+	}
+	free(mine);
+	idx_load(ui, x);
+	return rc;
+}
+
 int
 idx_bulk_op(struct ui *ui, struct idx *x, const int64_t *ids, size_t n,
     enum cache_bulk_op op, int64_t dest)
 {
-	struct error err;
-
-	error_clear(&err);
-	if (n == 0)
-		return 0;
-	if (cache_bulk(ui->cache, ids, n, op, dest, &err) < 0) {
-		ui_message(ui, 1, "%s (nothing was changed)", err.msg);
-		idx_load(ui, x);
-		return -1;
-	}
-	idx_load(ui, x);
-	ui_status_changed(ui, x->account);
-	return 0;
+	return bulk(ui, x, ids, n, op, NULL, dest);
 }
 
 int
@@ -271,15 +307,13 @@ idx_bulk_flags(struct ui *ui, struct idx *x, enum ui_cmd_id id, int *rc)
 int
 idx_bulk_move(struct ui *ui, struct idx *x, int move, const char *dest)
 {
-	int64_t *ids, fid;
+	int64_t *ids;
 	size_t n;
 	int rc;
 
-	if (scr_folders_find(ui, x->account, dest, &fid) < 0)
-		return -1;
 	n = idx_tagged_ids(x, &ids);
-	rc = idx_bulk_op(ui, x, ids, n, move ? CACHE_BULK_MOVE : CACHE_BULK_COPY,
-	    fid);
+	rc = bulk(ui, x, ids, n, move ? CACHE_BULK_MOVE : CACHE_BULK_COPY,
+	    dest, 0);
 	if (rc == 0) {
 		if (move) /* gone from here: so are their tags */
 			tags_merge(x, ids, n, 0);

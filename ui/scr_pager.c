@@ -723,6 +723,7 @@ static void
 show(struct ui *ui, struct pager *p, int64_t id)
 {
 	p->msg_id = id;
+	p->s.account = p->index->account; /* a virtual folder's follows */
 	free(p->search);
 	p->search = NULL;
 	p->match = (size_t)-1;

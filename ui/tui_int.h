@@ -204,6 +204,10 @@ struct ui_screen *scr_accounts_new(struct ui *ui);
 struct ui_screen *scr_folders_new(struct ui *ui, size_t account);
 struct ui_screen *scr_index_new(struct ui *ui, size_t account,
     int64_t folder_id, const char *folder_name);
+/* A saved search's virtual folder ([searches]), opened from account's
+ * folder list. */
+struct ui_screen *scr_index_search_new(struct ui *ui, size_t account,
+    const struct config_search *sr);
 struct ui_screen *scr_pager_new(struct ui *ui, struct ui_screen *index,
     int64_t msg_id);
 struct ui_screen *scr_help_new(struct ui *ui, unsigned ctx);

@@ -19,6 +19,10 @@ EXTRA_DIST += tests/tui/setup.itest
 TESTS += tests/tui/tags.itest
 EXTRA_DIST += tests/tui/tags.itest tests/tui/tags.py
 
+# Saved searches as virtual folders over two IMAP accounts (Dovecot).
+TESTS += tests/tui/vfolder.itest
+EXTRA_DIST += tests/tui/vfolder.itest
+
 # Writing mail: reply, send, Sent copy, drafts (Dovecot + Postfix).
 TESTS += tests/tui/compose.itest
 EXTRA_DIST += tests/tui/compose.itest

@@ -588,6 +588,57 @@ START_TEST(precompute_freed_early)
 }
 END_TEST
 
+/* Several folders as one index (a saved search's virtual folder): one
+ * order across them, threads across them, each record's folder known,
+ * also after a limit. */
+START_TEST(several_folders)
+{
+	struct index *ix = NULL;
+	struct error err;
+	int64_t inbox = folder, other, two[2], ids[4], keep[2];
+	size_t i;
+
+	ids[0] = add(1, 1, 10, "a", "root", 1, "<r@x>", NULL);
+	ids[1] = add(2, 2, 40, "b", "late", 1, "<l@x>", NULL);
+	ck_assert_int_eq(db_folder_ensure(db, "b", "INBOX", 0, &other, &err),
+	    0);
+	folder = other;
+	ids[2] = add(1, 3, 20, "c", "Re: root", 1, "<c@x>", "<r@x>");
+	ids[3] = add(2, 4, 30, "d", "middle", 1, "<m@x>", NULL);
+	folder = inbox;
+	two[0] = inbox;
+	two[1] = other;
+	ck_assert_int_eq(index_open_folders(db, two, 2, INDEX_SORT_DATE, 0,
+	    &ix, &err), 0);
+	ck_assert_uint_eq(index_count(ix), 4);
+	for (i = 0; i < 4; i++)
+		ck_assert_int_eq(index_get(ix, i)->id, ids[i == 0 ? 0 :
+		    i == 1 ? 2 : i == 2 ? 3 : 1]);
+	for (i = 0; i < 4; i++)
+		ck_assert_int_eq(index_folder(ix, index_get(ix,
+		    index_find(ix, ids[i]))), i < 2 ? inbox : other);
+	/* The reply in the other folder threads under its root. */
+	ck_assert_int_eq(index_sort(ix, db, INDEX_SORT_THREAD, 0, &err), 0);
+	ck_assert_int_eq(index_get(ix, 0)->id, ids[0]);
+	ck_assert_int_eq(index_get(ix, 1)->id, ids[2]);
+	ck_assert_uint_eq(index_get(ix, 1)->depth, 1);
+	keep[0] = ids[1];
+	keep[1] = ids[3];
+	ck_assert_uint_eq(index_limit(ix, keep, 2), 2);
+	ck_assert_int_eq(index_folder(ix, index_get(ix, index_find(ix,
+	    ids[3]))), other);
+	ck_assert_int_eq(index_folder(ix, index_get(ix, index_find(ix,
+	    ids[1]))), inbox);
+	index_free(&ix);
+	/* One folder: its id, no table. */
+	ck_assert_int_eq(index_open(db, other, INDEX_SORT_DATE, 0, &ix, &err),
+	    0);
+	ck_assert_uint_eq(index_count(ix), 2);
+	ck_assert_int_eq(index_folder(ix, index_get(ix, 0)), other);
+	index_free(&ix);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -609,6 +660,7 @@ main(void)
 	tcase_add_test(ti, find_and_limit);
 	tcase_add_test(ti, resort_matches_open);
 	tcase_add_test(ti, precompute_freed_early);
+	tcase_add_test(ti, several_folders);
 	suite_add_tcase(s, ti);
 	return run_suite(s);
 }
