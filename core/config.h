@@ -159,6 +159,8 @@ struct config {
 	int forward_attachment; /* forward = attachment (default inline) */
 	char *query_command;    /* address lookup (Mutt's), or NULL */
 	int text_flowed;        /* write format=flowed (default no) */
+	int sidebar;            /* the index starts with the folder sidebar
+				   (default no; B toggles it) */
 	/* Opens a link: its words (no shell) then the URL as one argument;
 	 * NULL: xdg-open. */
 	char *open_command;

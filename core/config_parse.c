@@ -42,7 +42,7 @@ static const char *const akey_names[K_NAKEYS] = {
 static const char *const gkey_names[G_NGKEYS] = {
 	"theme", "assumed_charset", "prefer", "editor", "forward",
 	"query_command", "text_flowed", "open_command", "pager_filter",
-	"new_mail_command", "pipe_split", "hyperlinks",
+	"new_mail_command", "pipe_split", "hyperlinks", "sidebar",
 };
 
 const char *
@@ -470,6 +470,8 @@ general_key(struct parser *p, const char *key, const char *v)
 		return 0;
 	case G_TEXT_FLOWED:
 		return set_bool(p, key, v, &cfg->text_flowed);
+	case G_SIDEBAR:
+		return set_bool(p, key, v, &cfg->sidebar);
 	case G_QUERY_COMMAND:
 		free(cfg->query_command);
 		cfg->query_command = xstrdup(v);

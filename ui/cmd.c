@@ -8,6 +8,7 @@
 #include "core/xalloc.h"
 #include "ui/cmd.h"
 #include "ui/keys.h"
+#include "ui/sidebar.h"
 #include "ui/tui_int.h"
 
 #define LISTS_PAGER (UI_CTX_LISTS | UI_CTX_PAGER)
@@ -78,6 +79,14 @@ const struct ui_cmd ui_cmds[] = {
 	    "untag the messages matching a pattern" },
 	{ "tag-prefix", ";", UI_CTX_INDEX, ui_cmd_tag_prefix,
 	    "apply the next command (d u F N s C | f) to the tagged messages" },
+	{ "sidebar-toggle", "B", UI_CTX_INDEX, ui_cmd_sidebar_toggle,
+	    "show or hide the folder sidebar" },
+	{ "sidebar-next", "C-n", UI_CTX_INDEX, ui_cmd_sidebar_next,
+	    "highlight the next folder in the sidebar" },
+	{ "sidebar-prev", "C-p", UI_CTX_INDEX, ui_cmd_sidebar_prev,
+	    "highlight the previous folder in the sidebar" },
+	{ "sidebar-open", "C-o", UI_CTX_INDEX, ui_cmd_sidebar_open,
+	    "open the folder highlighted in the sidebar" },
 	{ "mark-all-read", "M-r", UI_CTX_INDEX, ui_cmd_mark_all_read,
 	    "mark every message of the folder read" },
 	{ "save-attachment", "w", UI_CTX_PAGER, ui_cmd_save_attachment,

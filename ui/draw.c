@@ -11,6 +11,15 @@
 
 #define DRAW_MAX 1024 /* code points drawn per call; a row is narrower */
 
+/* Where column 0 is (ui_origin). */
+static int origin;
+
+void
+ui_origin(int x)
+{
+	origin = x;
+}
+
 int
 ui_width(const char *s, size_t len)
 {
@@ -64,7 +73,7 @@ ui_put(int y, int x, int maxw, const char *s, size_t len,
 	wbuf[nw] = L'\0';
 	attrset((attr_t)attr);
 	if (nw)
-		mvaddnwstr(y, x, wbuf, (int)nw);
+		mvaddnwstr(y, x + origin, wbuf, (int)nw);
 	buf_free(&clean);
 	return used;
 }
@@ -74,7 +83,7 @@ ui_fill(int y, int x, int w, unsigned long attr)
 {
 	attrset((attr_t)attr);
 	if (w > 0)
-		mvhline(y, x, ' ', w);
+		mvhline(y, x + origin, ' ', w);
 }
 
 size_t

@@ -17,6 +17,7 @@
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "ui/scr_index_int.h"
+#include "ui/sidebar.h"
 
 static size_t
 row_of(const struct idx *x, int64_t id)
@@ -342,6 +343,7 @@ draw(struct ui *ui, struct ui_screen *s)
 	int rows = ui_body_rows(ui), y;
 	size_t i, msgs, ntag = idx_ntagged(x);
 	char shown[48], tags[32];
+	int side;
 
 	idx_fresh(ui, x);
 	/* Messages, not rows: collapsed threads hide some. */
@@ -361,6 +363,10 @@ draw(struct ui *ui, struct ui_screen *s)
 	    msgs, msgs == 1 ? "" : "s", shown, tags, x->reverse ? "reverse-" : "",
 	    sort_names[x->sort], x->limit_q ? "   limit: " : "",
 	    x->limit_q ? x->limit_q : "");
+	/* The sidebar's columns are not the index's while it draws. */
+	side = sidebar_draw(ui, x->s.account, x->folder_id);
+	ui_origin(side);
+	ui->cols -= side;
 	if (x->l.n == 0) {
 		struct buf b = BUF_INIT;
 
@@ -378,6 +384,8 @@ draw(struct ui *ui, struct ui_screen *s)
 	for (i = x->l.top, y = 1; i < x->l.n && y <= rows; i++, y++)
 		draw_row(ui, x, i, y);
 	follow_account(x);
+	ui_origin(0);
+	ui->cols += side;
 }
 
 /* The folder's first sync answered: -e commands may run now (the

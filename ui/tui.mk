@@ -6,7 +6,7 @@ libui_a_SOURCES += \
 	ui/tui.c ui/tui.h ui/tui_int.h \
 	ui/tui_cmds.c ui/draw.c ui/list.c ui/mailcap.c ui/mailcap.h \
 	ui/scr_accounts.c ui/scr_folders.c ui/scr_index.c ui/scr_pager.c \
-	ui/folder_tree.c ui/folder_tree.h \
+	ui/folder_tree.c ui/folder_tree.h ui/sidebar.c ui/sidebar.h \
 	ui/scr_index_find.c ui/scr_index_act.c ui/scr_index_tag.c \
 	ui/scr_index_int.h \
 	ui/scr_index_save.c \

@@ -174,6 +174,9 @@ void ui_fcomp_free(struct ui_fcomp *c);
 /* --- draw.c --- */
 /* Draws s (cleaned again here, and cut to maxw columns by wcwidth) at
  * (y, x) with attr; returns the columns used. */
+/* Moves column 0 of ui_put and ui_fill to x (the index beside the
+ * sidebar); 0 again when done. */
+void ui_origin(int x);
 int ui_put(int y, int x, int maxw, const char *s, size_t len,
     unsigned long attr);
 /* How many bytes of s fit in w columns, broken after a space when the

@@ -23,6 +23,10 @@ EXTRA_DIST += tests/tui/tags.itest tests/tui/tags.py
 TESTS += tests/tui/vfolder.itest
 EXTRA_DIST += tests/tui/vfolder.itest
 
+# The folder sidebar beside the index (Dovecot).
+TESTS += tests/tui/sidebar.itest
+EXTRA_DIST += tests/tui/sidebar.itest
+
 # Writing mail: reply, send, Sent copy, drafts (Dovecot + Postfix).
 TESTS += tests/tui/compose.itest
 EXTRA_DIST += tests/tui/compose.itest

@@ -119,6 +119,7 @@ START_TEST(test_every_key)
 	    "editor = emacs -nw\n"
 	    "query_command = abook --mutt-query\n"
 	    "text_flowed = yes\n"
+	    "sidebar = yes\n"
 	    "[ account  p1 ]\n"
 	    "protocol = POP3\n"
 	    "host = [::1]\n"
@@ -164,7 +165,7 @@ START_TEST(test_every_key)
 	ck_assert_uint_eq(cfg->naccounts, 1);
 	a = &cfg->accounts[0];
 	ck_assert_str_eq(a->name, "p1");
-	ck_assert_int_eq(a->line, 9);
+	ck_assert_int_eq(a->line, 10);
 	ck_assert_int_eq(a->protocol, CONFIG_POP3);
 	ck_assert_str_eq(a->host, "[::1]");
 	ck_assert_uint_eq(a->port, 1);
@@ -195,6 +196,7 @@ START_TEST(test_every_key)
 	ck_assert_str_eq(a->identities[2], "Bob <bob@example.com>");
 	ck_assert_str_eq(cfg->query_command, "abook --mutt-query");
 	ck_assert_int_eq(cfg->text_flowed, 1);
+	ck_assert_int_eq(cfg->sidebar, 1);
 	ck_assert_str_eq(cfg->editor, "emacs -nw");
 	ck_assert_str_eq(config_editor(cfg), "emacs -nw");
 	ck_assert_str_eq(config_mode_name(a, mode, sizeof(mode)),
@@ -205,7 +207,7 @@ START_TEST(test_every_key)
 	ck_assert_uint_eq(cfg->nkeys, 4);
 	ck_assert_str_eq(cfg->keys[0].key, "j");
 	ck_assert_str_eq(cfg->keys[0].command, "next");
-	ck_assert_int_eq(cfg->keys[0].line, 36);
+	ck_assert_int_eq(cfg->keys[0].line, 37);
 	ck_assert_str_eq(cfg->keys[1].key, "C-l");
 	ck_assert_str_eq(cfg->keys[2].key, "<pagedown>");
 	ck_assert_str_eq(cfg->keys[2].command, "page-down");
