@@ -10,3 +10,9 @@ EXTRA_PROGRAMS += bench/pattern_bench
 bench_pattern_bench_SOURCES = bench/pattern_bench.c bench/bench.h
 bench_pattern_bench_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS)
 bench_pattern_bench_LDADD = $(CACHE_LIBS)
+
+# A bulk move of tagged messages until the server has it (bench/bulk-move).
+BENCH_PROGS += bench/bulk_bench
+EXTRA_PROGRAMS += bench/bulk_bench
+bench_bulk_bench_SOURCES = bench/bulk_bench.c bench/bench.h
+bench_bulk_bench_LDADD = $(CACHE_LIBS)

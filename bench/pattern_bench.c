@@ -159,6 +159,11 @@ main(int argc, char **argv)
 		{ "~s report | ~F", "SELECT id FROM messages WHERE folder = ?1"
 		  " AND (subject LIKE ?2 OR flags & 4 <> 0) ORDER BY id",
 		  "%report%" },
+		/* Tag-all (T ~A in the index): what it asks the cache;
+		 * the index screen then merges the sorted ids into its
+		 * tags. */
+		{ "~A", "SELECT id FROM messages WHERE folder = ?1"
+		  " ORDER BY id", NULL },
 		/* A phrase: the floor finds both words anywhere. */
 		{ "\"budget report\"", "SELECT m.id FROM messages m WHERE"
 		  " m.folder = ?1 AND m.id IN (SELECT rowid FROM fts WHERE fts"
