@@ -740,9 +740,11 @@ static const struct ui_screen_ops ops = {
 	UI_CTX_INDEX, draw, idx_tag_key, NULL, event, cmds, destroy,
 };
 
-struct ui_screen *
-scr_index_new(struct ui *ui, size_t account, int64_t folder_id,
-    const char *folder_name)
+/* A new index screen of account showing name (a folder, or the saved
+ * search sr), loaded. */
+static struct idx *
+idx_new(struct ui *ui, size_t account, int64_t folder_id, const char *name,
+    const struct config_search *sr)
 {
 	struct idx *x = xcalloc(1, sizeof(*x));
 
@@ -751,10 +753,30 @@ scr_index_new(struct ui *ui, size_t account, int64_t folder_id,
 	x->s.account = account;
 	x->account = account;
 	x->folder_id = folder_id;
-	x->folder_name = xstrdup(folder_name);
+	x->vsearch = sr;
+	x->folder_name = xstrdup(name);
 	x->cache = ui->cache;
 	x->sort = INDEX_SORT_DATE;
 	idx_load(ui, x);
+	return x;
+}
+
+/* Newest at the bottom like mutt: start there. */
+static struct ui_screen *
+idx_at_end(struct ui *ui, struct idx *x)
+{
+	x->l.cur = x->l.n ? x->l.n - 1 : 0;
+	ui_list_fix(&x->l, ui_body_rows(ui));
+	follow_account(x);
+	return &x->s;
+}
+
+struct ui_screen *
+scr_index_new(struct ui *ui, size_t account, int64_t folder_id,
+    const char *folder_name)
+{
+	struct idx *x = idx_new(ui, account, folder_id, folder_name, NULL);
+
 	/* Answer from disk, and ask the worker for what is new
 	 * (doc/HACKING.md, Data flow of a sync): a folder not in the cache
 	 * yet comes with the account's sync.  The ticket tells when it is
@@ -765,30 +787,14 @@ scr_index_new(struct ui *ui, size_t account, int64_t folder_id,
 	if (x->ticket == 0 && ui->start_waiting &&
 	    ui->start_account == account)
 		ui_start_loaded(ui); /* nothing to wait for */
-	/* Newest at the bottom like mutt: start there. */
-	x->l.cur = x->l.n ? x->l.n - 1 : 0;
-	ui_list_fix(&x->l, ui_body_rows(ui));
-	return &x->s;
+	return idx_at_end(ui, x);
 }
 
 struct ui_screen *
 scr_index_search_new(struct ui *ui, size_t account,
     const struct config_search *sr)
 {
-	struct idx *x = xcalloc(1, sizeof(*x));
-
-	x->s.ops = &ops;
-	x->s.list = &x->l;
-	x->s.account = account;
-	x->account = account;
-	x->vsearch = sr;
-	x->folder_name = xstrdup(sr->name);
-	x->sort = INDEX_SORT_DATE;
 	/* Its folders sync as the accounts' workers sync them; the
 	 * generations bring their changes here. */
-	idx_load(ui, x);
-	x->l.cur = x->l.n ? x->l.n - 1 : 0;
-	ui_list_fix(&x->l, ui_body_rows(ui));
-	follow_account(x);
-	return &x->s;
+	return idx_at_end(ui, idx_new(ui, account, 0, sr->name, sr));
 }
