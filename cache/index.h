@@ -3,7 +3,8 @@
  * compactly (answer from disk, never the network: doc/HACKING.md, Data
  * flow of a sync).
  *
- * Memory: one 40-byte record per message, one arena holding the cleaned
+ * Memory: one 40-byte record per message (and 4 bytes more, its folder,
+ * when the index spans several folders), one arena holding the cleaned
  * From display and Subject strings, and 4 bytes a message per sort order
  * computed; threading reads Message-ID, In-Reply-To and References (with
  * the rows when opening threaded) and frees them once threaded.
