@@ -16,3 +16,4 @@ BENCH_PROGS += bench/bulk_bench
 EXTRA_PROGRAMS += bench/bulk_bench
 bench_bulk_bench_SOURCES = bench/bulk_bench.c bench/bench.h
 bench_bulk_bench_LDADD = $(CACHE_LIBS)
+EXTRA_DIST += bench/bulk-move
