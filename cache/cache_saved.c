@@ -133,7 +133,7 @@ run_scope(struct cache *c, const struct pattern *p,
 
 	for (k = 0; k < sc->n; k++) {
 		/* A folder searched as part of its whole account: a
-		 * message its \\All folder repeats counts once. */
+		 * message its \All folder repeats counts once. */
 		if ((sc->whole[k] ? pattern_run_once : pattern_run)(c->db, p,
 		    sc->folders[k], &ids, &m, err) < 0) {
 			free(all);
