@@ -14,7 +14,22 @@
 
 #include "cache/cache_int.h"
 #include "core/buf.h"
+#include "core/paths.h"
 #include "core/xalloc.h"
+
+char *
+cache_maildir_path(struct cache *c, size_t i, struct error *err)
+{
+	const struct config_account *a = c->accounts[i].cfg;
+	struct buf p = BUF_INIT;
+
+	if (a->maildir)
+		return xstrdup(a->maildir);
+	buf_printf(&p, "%s/mail/", c->data_dir);
+	paths_encode_component(&p, a->name);
+	buf_addstr(&p, "/INBOX");
+	return buf_detach(&p, NULL);
+}
 
 const struct cache_local *
 cache_local_of(struct cache *c, size_t account, struct error *err)

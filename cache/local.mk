@@ -15,7 +15,8 @@ libcache_a_SOURCES = \
 	cache/maildir.c cache/maildir.h \
 	cache/store.c cache/sync_store.c cache/sync_pop3.c \
 	cache/thread.c cache/thread.h \
-	cache/worker.c cache/worker_int.h cache/hook.c
+	cache/worker.c cache/worker_int.h cache/hook.c \
+	cache/events.c cache/sync_ctx.c
 libcache_a_CPPFLAGS = $(AM_CPPFLAGS) $(SQLITE_CFLAGS)
 # The IMAP driver: session and folders, queued changes, the bulk fill.
 libcache_a_SOURCES += cache/sync_imap.c cache/sync_imap_folder.c \
