@@ -130,9 +130,14 @@ START_TEST(test_create_rename_delete)
 	if (itest_server_is("dovecot"))
 		ck_assert_uint_eq(val2, val);
 
-	/* A folder that is not there cannot be renamed or deleted. */
-	ck_assert_int_eq(imap_rename(imap, a, F("Mbox C"), &err), -1);
-	ck_assert_ptr_nonnull(strstr(err.msg, "refused RENAME"));
+	/* A folder that is not there cannot be renamed or deleted.
+	 * Courier-IMAP 5.0 answers OK to the RENAME of a folder that is
+	 * not there (seen in this test), so only its
+	 * DELETE is checked there. */
+	if (!itest_server_is("courier")) {
+		ck_assert_int_eq(imap_rename(imap, a, F("Mbox C"), &err), -1);
+		ck_assert_ptr_nonnull(strstr(err.msg, "refused RENAME"));
+	}
 	ck_assert_int_eq(imap_delete(imap, a, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "refused DELETE"));
 
