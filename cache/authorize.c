@@ -3,6 +3,9 @@
 
 #include "cache/oauth.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -313,4 +316,158 @@ cache_authorize(const struct config_account *a,
 	if (rc == 0)
 		say(o, "%s: signed in", a->name);
 	return rc;
+}
+
+struct cache_authorize_job {
+	pthread_mutex_t mu;
+	pthread_t th;
+	int fds[2];
+	int done, abandoned, rc;
+	struct buf lines; /* said and not yet taken */
+	struct config *cfg;
+	size_t account;
+	struct cache_authorize_opts o;
+	struct error err;
+};
+
+static void
+job_free(struct cache_authorize_job *j)
+{
+	close(j->fds[0]);
+	close(j->fds[1]);
+	config_free(&j->cfg);
+	buf_free(&j->lines);
+	pthread_mutex_destroy(&j->mu);
+	free(j);
+}
+
+static void
+job_wake(struct cache_authorize_job *j)
+{
+	ssize_t n;
+
+	/* A full pipe already wakes the reader: EAGAIN is fine. */
+	do
+		n = write(j->fds[1], "", 1);
+	while (n < 0 && errno == EINTR);
+}
+
+static void
+job_say(void *ctx, const char *line)
+{
+	struct cache_authorize_job *j = ctx;
+
+	pthread_mutex_lock(&j->mu);
+	buf_addstr(&j->lines, line);
+	buf_addch(&j->lines, '\n');
+	pthread_mutex_unlock(&j->mu);
+	job_wake(j);
+}
+
+static void *
+job_run(void *arg)
+{
+	struct cache_authorize_job *j = arg;
+	int abandoned;
+
+	j->rc = cache_authorize(&j->cfg->accounts[j->account], &j->o,
+	    &j->err);
+	pthread_mutex_lock(&j->mu);
+	j->done = 1;
+	abandoned = j->abandoned;
+	pthread_mutex_unlock(&j->mu);
+	if (abandoned)
+		job_free(j);
+	else
+		job_wake(j);
+	return NULL;
+}
+
+int
+cache_authorize_start(struct config **cfg, size_t account,
+    const char *open_command, unsigned wait_seconds,
+    struct cache_authorize_job **j_r, struct error *err)
+{
+	struct cache_authorize_job *j;
+	int e;
+
+	if (account >= (*cfg)->naccounts)
+		return error_set(err, "no account %zu to sign in", account);
+	j = xcalloc(1, sizeof(*j));
+	if (pipe2(j->fds, O_CLOEXEC | O_NONBLOCK) < 0) {
+		e = errno;
+		free(j);
+		return error_errno(err, e, "cannot start the sign-in");
+	}
+	pthread_mutex_init(&j->mu, NULL);
+	j->cfg = *cfg;
+	j->account = account;
+	j->o.open_command = open_command;
+	j->o.wait_seconds = wait_seconds;
+	j->o.say = job_say;
+	j->o.ctx = j;
+	error_clear(&j->err);
+	if ((e = pthread_create(&j->th, NULL, job_run, j)) != 0) {
+		j->cfg = NULL; /* still the caller's */
+		job_free(j);
+		return error_errno(err, e, "cannot start the sign-in");
+	}
+	*cfg = NULL;
+	*j_r = j;
+	return 0;
+}
+
+int
+cache_authorize_fd(const struct cache_authorize_job *j)
+{
+	return j->fds[0];
+}
+
+int
+cache_authorize_poll(struct cache_authorize_job *j, struct buf *out,
+    struct error *err)
+{
+	char drain[64];
+	int done;
+
+	while (read(j->fds[0], drain, sizeof(drain)) > 0)
+		;
+	pthread_mutex_lock(&j->mu);
+	buf_add(out, j->lines.data ? j->lines.data : "", j->lines.len);
+	buf_reset(&j->lines);
+	done = j->done;
+	pthread_mutex_unlock(&j->mu);
+	if (!done)
+		return 1;
+	pthread_join(j->th, NULL);
+	if (j->rc < 0)
+		*err = j->err;
+	/* The caller drops the job now (cache_authorize_abandon). */
+	j->abandoned = 2;
+	return j->rc < 0 ? -1 : 0;
+}
+
+void
+cache_authorize_abandon(struct cache_authorize_job **jp)
+{
+	struct cache_authorize_job *j = *jp;
+	int done;
+
+	if (j == NULL)
+		return;
+	*jp = NULL;
+	if (j->abandoned == 2) { /* joined by cache_authorize_poll() */
+		job_free(j);
+		return;
+	}
+	pthread_mutex_lock(&j->mu);
+	done = j->done;
+	j->abandoned = 1;
+	pthread_mutex_unlock(&j->mu);
+	if (done) {
+		pthread_join(j->th, NULL);
+		job_free(j);
+	} else {
+		pthread_detach(j->th);
+	}
 }

@@ -71,4 +71,23 @@ struct cache_authorize_opts {
 int cache_authorize(const struct config_account *a,
     const struct cache_authorize_opts *o, struct error *err);
 
+/*
+ * The same on a thread of its own, for the setup form (ui/scr_setup.c),
+ * which must not block: takes ownership of *cfg (NULLed) and signs in
+ * its account number account, without the device flow.  The fd becomes
+ * readable when a line for the user or the end is there;
+ * cache_authorize_poll() moves the new lines (each ending in '\n') to
+ * out and returns 1 while it runs, then 0 (signed in) or -1 with err.
+ * cache_authorize_abandon() returns at once; the thread frees
+ * everything when the sign-in returns (it waits at most wait_seconds).
+ */
+struct cache_authorize_job;
+int cache_authorize_start(struct config **cfg, size_t account,
+    const char *open_command, unsigned wait_seconds,
+    struct cache_authorize_job **j_r, struct error *err);
+int cache_authorize_fd(const struct cache_authorize_job *j);
+int cache_authorize_poll(struct cache_authorize_job *j, struct buf *out,
+    struct error *err);
+void cache_authorize_abandon(struct cache_authorize_job **j);
+
 #endif

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cache/oauth.h"
 #include "cache/probe.h"
 #include "core/str.h"
 #include "core/xalloc.h"
@@ -24,7 +25,8 @@
 #include "ui/tui_int.h"
 
 enum fid {
-	F_ADDRESS, F_NAME, F_ACCOUNT, F_PROTO, F_MODE, F_HOST, F_PORT, F_TLS,
+	F_ADDRESS, F_NAME, F_ACCOUNT, F_PROTO, F_MODE, F_SIGNIN, F_CLIENT_ID,
+	F_CLIENT_SECRET, F_HOST, F_PORT, F_TLS,
 	F_USER, F_PWMODE, F_PWCMD, F_PW, F_CA, F_FROM, F_SMTP_HOST, F_SMTP_PORT,
 	F_SMTP_TLS, F_SAVE, F_CANCEL, F_N
 };
@@ -37,6 +39,8 @@ static const char *const modes[] = { "keep on server",
 	"download and delete", NULL };
 static const char *const secs[] = { "TLS", "STARTTLS",
 	"none: plaintext, INSECURE", NULL };
+static const char *const signins[] = { "password", "Gmail (OAuth2)",
+	"Outlook (OAuth2)", NULL };
 static const char *const pwmodes[] = { "from a command",
 	"stored in the file", NULL };
 
@@ -56,6 +60,8 @@ struct form {
 	int cur;
 	const char *path;
 	struct cache_probe *probe;
+	struct cache_authorize_job *auth; /* the OAuth2 sign-in running */
+	struct buf auth_text; /* what it said, shown instead of the fields */
 	int asking; /* "store the password in the file?" */
 	struct ui *ui; /* its message line is the form's sentence */
 	int done; /* 1 saved, -1 cancelled */
@@ -80,6 +86,16 @@ static const struct field templates[F_N] = {
 	    "Keep: mail stays on the server too.  Download and delete: each "
 	    "message safely on disk here leaves the server; this computer "
 	    "then holds the only copy."),
+	FIELD(F_SIGNIN, "Sign in", K_CHOICE, signins,
+	    "Gmail and Outlook want OAuth2: you approve postie in a browser "
+	    "and no password is stored.  Chosen for you from the address."),
+	FIELD(F_CLIENT_ID, "Client id", K_TEXT, NOCHOICE,
+	    "The client id is your own: register an application with the "
+	    "provider as postie.conf(5) explains (oauth2_client_id); postie "
+	    "ships none."),
+	FIELD(F_CLIENT_SECRET, "Client secret", K_SECRET, NOCHOICE,
+	    "Only if the provider gave one (Google does for a desktop "
+	    "client); may be empty."),
 	FIELD(F_HOST, "Server", K_TEXT, NOCHOICE,
 	    "The host name your provider gives for IMAP or POP3."),
 	FIELD(F_PORT, "Port", K_TEXT, NOCHOICE,
@@ -117,6 +133,9 @@ static const struct field templates[F_N] = {
 	    "Enter, Esc: leave without writing anything."),
 };
 
+/* As long as postie authorize waits for the browser. */
+#define AUTH_WAIT_SECONDS 600
+
 static const char *
 text(struct form *fm, enum fid id)
 {
@@ -135,6 +154,15 @@ tls_of(int choice)
 static int
 shown(struct form *fm, int id)
 {
+	int oauth = fm->f[F_SIGNIN].choice != 0;
+
+	if (id == F_CLIENT_ID || id == F_CLIENT_SECRET)
+		return oauth;
+	/* The provider fills in servers, ports and security. */
+	if (oauth && (id == F_HOST || id == F_PORT || id == F_TLS ||
+	    id == F_PWMODE || id == F_PWCMD || id == F_PW || id == F_CA ||
+	    id == F_SMTP_HOST || id == F_SMTP_PORT || id == F_SMTP_TLS))
+		return 0;
 	if (id == F_PWCMD)
 		return fm->f[F_PWMODE].choice == 0;
 	if (id == F_PW)
@@ -158,12 +186,37 @@ set_text(struct field *f, const char *s)
 	buf_addstr(&f->text, s);
 }
 
+/* The provider whose domain the address is in, or 0. */
+static int
+provider_of(const char *address)
+{
+	static const char *const gmail[] = { "gmail.com", "googlemail.com",
+		NULL };
+	static const char *const outlook[] = { "outlook.com", "hotmail.com",
+		"live.com", NULL };
+	const char *at = strrchr(address, '@');
+	int i;
+
+	if (at == NULL)
+		return 0;
+	for (i = 0; gmail[i]; i++)
+		if (str_casecmp(at + 1, gmail[i]) == 0)
+			return 1;
+	for (i = 0; outlook[i]; i++)
+		if (str_casecmp(at + 1, outlook[i]) == 0)
+			return 2;
+	return 0;
+}
+
 /* Fills what the user has not typed into from the address. */
 static void
 suggest(struct form *fm)
 {
 	struct setup_suggestion s;
 	char port[8];
+
+	if (!fm->f[F_SIGNIN].touched)
+		fm->f[F_SIGNIN].choice = provider_of(text(fm, F_ADDRESS));
 
 	if (setup_suggest(text(fm, F_ADDRESS), fm->f[F_PROTO].choice ?
 	    CONFIG_POP3 : CONFIG_IMAP, tls_of(fm->f[F_TLS].choice),
@@ -208,6 +261,11 @@ answers(struct form *fm, struct setup_answers *a)
 	a->smtp_host = text(fm, F_SMTP_HOST);
 	a->smtp_port = text(fm, F_SMTP_PORT);
 	a->smtp_tls = tls_of(fm->f[F_SMTP_TLS].choice);
+	a->provider = fm->f[F_SIGNIN].choice == 1 ? CONFIG_PROVIDER_GMAIL :
+	    fm->f[F_SIGNIN].choice == 2 ? CONFIG_PROVIDER_OUTLOOK :
+	    CONFIG_PROVIDER_NONE;
+	a->client_id = text(fm, F_CLIENT_ID);
+	a->client_secret = text(fm, F_CLIENT_SECRET);
 }
 
 /* config_parse's "PATH:LINE: reason" without the place: the file is
@@ -256,6 +314,19 @@ start_test(struct form *fm)
 		return;
 	}
 	buf_free(&t);
+	if (fm->f[F_SIGNIN].choice != 0) {
+		/* No token yet, so no login test: the sign-in is the test.
+		 * No config means no open_command: the URL is shown. */
+		buf_reset(&fm->auth_text);
+		if (cache_authorize_start(&cfg, 0, NULL, AUTH_WAIT_SECONDS,
+		    &fm->auth, &err) < 0) {
+			config_free(&cfg);
+			ui_message(fm->ui, 1, "%s", err.msg);
+			return;
+		}
+		buf_reset(&fm->ui->msg);
+		return;
+	}
 	if (cache_probe_start(&cfg, 0, CACHE_PROBE_SEND, &fm->probe,
 	    &err) < 0) {
 		config_free(&cfg);
@@ -312,6 +383,26 @@ test_done(struct form *fm)
 	save(fm);
 }
 
+/* The sign-in said more, or ended: signed in, the file is written. */
+static void
+auth_step(struct form *fm)
+{
+	struct error err;
+	int rc;
+
+	error_clear(&err);
+	rc = cache_authorize_poll(fm->auth, &fm->auth_text, &err);
+	if (rc == 1)
+		return;
+	cache_authorize_abandon(&fm->auth);
+	if (rc < 0) {
+		ui_message(fm->ui, 1, "The sign-in failed: %s.  Correct the "
+		    "fields and save again.", err.msg);
+		return;
+	}
+	save(fm);
+}
+
 static void
 move_focus(struct form *fm, int delta)
 {
@@ -339,10 +430,18 @@ key(struct form *fm, int k)
 {
 	struct field *f = &fm->f[fm->cur];
 
+	if (fm->auth && k == 27) {
+		/* Back to the form: a wrong client id is corrected there. */
+		cache_authorize_abandon(&fm->auth);
+		ui_message(fm->ui, 0, "Sign-in cancelled; nothing written.");
+		return;
+	}
 	if (k == 27 || k == UI_KEY_CTRL('C')) {
 		fm->done = -1;
 		return;
 	}
+	if (fm->auth)
+		return; /* only Esc while the browser is awaited */
 	if (fm->probe)
 		return; /* only Esc while the test runs */
 	if (fm->asking) {
@@ -370,6 +469,7 @@ key(struct form *fm, int k)
 	    k == ' ' || k == UI_KEY_FN(KEY_LEFT))) {
 		f->choice = (f->choice + (k == UI_KEY_FN(KEY_LEFT) ?
 		    f->nchoices - 1 : 1)) % f->nchoices;
+		f->touched = 1;
 		buf_reset(&fm->ui->msg);
 		suggest(fm);
 	} else if (k == 'q' && (f->kind == K_CHOICE || f->kind ==
@@ -436,7 +536,7 @@ draw_from(struct ui *ui, struct form *fm, int y)
 {
 	struct buf b = BUF_INIT;
 
-	if (fm->f[F_SMTP_HOST].text.len == 0)
+	if (fm->f[F_SMTP_HOST].text.len == 0 && fm->f[F_SIGNIN].choice == 0)
 		buf_addstr(&b, "nothing: no SMTP server, no sending");
 	else if (fm->f[F_NAME].text.len)
 		buf_printf(&b, "%s <%s>", text(fm, F_NAME),
@@ -475,6 +575,35 @@ draw_status(struct ui *ui, struct form *fm)
 	buf_free(&b);
 }
 
+/* While the sign-in runs: what it said (the URL whole, wrapped at the
+ * screen's edge so a copy of the rows joins back into it). */
+static void
+draw_auth(struct ui *ui, struct form *fm)
+{
+	const char *p = buf_cstr(&fm->auth_text), *nl;
+	int y = 2;
+
+	erase();
+	ui_title(ui, " postie: set up an account   Esc: back to the form");
+	static const char head[] = "Signing in: postie waits on this "
+	    "computer for the browser to come back.";
+
+	y += ui_put_wrapped(y, 0, ui->cols, 2, head, sizeof(head) - 1,
+	    ui->attr[THEME_NORMAL]) + 1;
+	while (*p && y < ui->rows - 2) {
+		nl = strchr(p, '\n');
+		if (nl == NULL)
+			nl = p + strlen(p);
+		y += ui_put_wrapped(y, 0, ui->cols, ui->rows - 2 - y, p,
+		    (size_t)(nl - p), ui->attr[THEME_NORMAL]) + 1;
+		p = *nl ? nl + 1 : nl;
+	}
+	draw_status(ui, fm);
+	ui_fill(ui->rows - 1, 0, ui->cols, ui->attr[THEME_NORMAL]);
+	curs_set(0);
+	refresh();
+}
+
 static void
 draw(struct ui *ui, struct form *fm)
 {
@@ -484,6 +613,10 @@ draw(struct ui *ui, struct form *fm)
 	unsigned long attr;
 	size_t n;
 
+	if (fm->auth) {
+		draw_auth(ui, fm);
+		return;
+	}
 	erase();
 	ui_title(ui, " postie: set up an account   Tab: next  Up: back  "
 	    "Space: choose  Esc: cancel");
@@ -596,13 +729,15 @@ scr_setup_run(struct ui *ui, const char *path, char **account_r)
 		while (fm.f[i].choices && fm.f[i].choices[fm.f[i].nchoices])
 			fm.f[i].nchoices++;
 	buf_secret(&fm.f[F_PW].text);
+	buf_secret(&fm.f[F_CLIENT_SECRET].text);
 	fm.path = path;
 	fm.ui = ui;
 	while (fm.done == 0) {
 		draw(ui, &fm);
 		pfd[0].fd = 0;
 		pfd[0].events = POLLIN;
-		pfd[1].fd = fm.probe ? cache_probe_fd(fm.probe) : -1;
+		pfd[1].fd = fm.probe ? cache_probe_fd(fm.probe) : fm.auth ?
+		    cache_authorize_fd(fm.auth) : -1;
 		pfd[1].events = POLLIN;
 		rc = poll(pfd, 2, -1);
 		if (rc < 0 && errno != EINTR)
@@ -618,9 +753,14 @@ scr_setup_run(struct ui *ui, const char *path, char **account_r)
 		if (fm.done == 0 && fm.probe && rc > 0 &&
 		    (pfd[1].revents & POLLIN))
 			test_done(&fm);
+		else if (fm.done == 0 && fm.auth && rc > 0 &&
+		    (pfd[1].revents & POLLIN))
+			auth_step(&fm);
 	}
 	curs_set(0);
 	cache_probe_abandon(&fm.probe);
+	cache_authorize_abandon(&fm.auth);
+	buf_free(&fm.auth_text);
 	if (fm.done == 1)
 		*account_r = xstrdup(text(&fm, F_ACCOUNT));
 	for (i = 0; i < F_N; i++)

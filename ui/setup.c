@@ -115,6 +115,18 @@ check(const struct setup_answers *a, struct error *err)
 			return error_set(err, "the account name may hold only "
 			    "letters, digits, '.', '_' and '-' (it names "
 			    "folders on disk)");
+	if (a->provider != CONFIG_PROVIDER_NONE) {
+		if (*a->user == '\0')
+			return error_set(err, "the user is empty");
+		if (*a->client_id == '\0')
+			return error_set(err, "give your client id: the "
+			    "application you registered with the provider "
+			    "(postie.conf(5), oauth2_client_id)");
+		if (strpbrk(a->name, "<>\"\\"))
+			return error_set(err, "your name may not hold <, >, "
+			    "\" or \\");
+		return 0;
+	}
 	if (*a->host == '\0')
 		return error_set(err, "the server is empty");
 	if (port_ok("port", a->port, err) < 0)
@@ -145,6 +157,24 @@ tls_value(enum config_tls t)
 	    t == CONFIG_TLS_NONE ? "none" : "implicit";
 }
 
+/* The OAuth2 keys: the provider fills in servers, ports and endpoints. */
+static void
+oauth_text(const struct setup_answers *a, struct buf *out)
+{
+	buf_addstr(out, "# OAuth2 sign-in: the provider fills in the servers, "
+	    "ports, endpoints\n# and scope.  `postie authorize NAME` signs "
+	    "in again when the\n# sign-in expires.\n");
+	value(out, "provider", a->provider == CONFIG_PROVIDER_GMAIL ?
+	    "gmail" : "outlook");
+	value(out, "auth", "oauth2");
+	value(out, "user", a->user);
+	buf_addstr(out, "# Your own application, registered with the provider "
+	    "as postie.conf(5)\n# explains (oauth2_client_id).\n");
+	value(out, "oauth2_client_id", a->client_id);
+	if (*a->client_secret)
+		value(out, "oauth2_client_secret", a->client_secret);
+}
+
 int
 setup_config_text(const struct setup_answers *a, struct buf *out,
     struct error *err)
@@ -171,6 +201,10 @@ setup_config_text(const struct setup_answers *a, struct buf *out,
 		buf_addstr(out, "# POP3: postie downloads mail into a Maildir on "
 		    "this computer.\n");
 	value(out, "protocol", a->protocol == CONFIG_POP3 ? "pop3" : "imap");
+	if (a->provider != CONFIG_PROVIDER_NONE) {
+		oauth_text(a, out);
+		goto retention;
+	}
 	value(out, "host", a->host);
 	value(out, "port", a->port);
 	buf_addstr(out, "# implicit: TLS from the first byte; starttls: TLS "
@@ -200,6 +234,7 @@ setup_config_text(const struct setup_answers *a, struct buf *out,
 		    "besides the system's.\n");
 		value(out, "ca_file", a->ca_file);
 	}
+retention:
 	if (a->protocol == CONFIG_POP3) {
 		if (a->keep_on_server)
 			buf_addstr(out, "# yes: mail stays on the server too; "
@@ -210,9 +245,9 @@ setup_config_text(const struct setup_answers *a, struct buf *out,
 			    "computer then holds the only copy.\n");
 		value(out, "keep_on_server", a->keep_on_server ? "yes" : "no");
 	}
-	if (*a->smtp_host) {
+	if (a->provider != CONFIG_PROVIDER_NONE || *a->smtp_host) {
 		buf_addstr(out, "\n# Sending, through the submission server "
-		    "(same user and password).\n");
+		    "(same user and sign-in).\n");
 		/* RFC 5322: a name with specials is a quoted string. */
 		if (*a->name && strpbrk(a->name, "()[]:;@,."))
 			buf_printf(&from, "\"%s\" <%s>", a->name, a->address);
@@ -221,9 +256,11 @@ setup_config_text(const struct setup_answers *a, struct buf *out,
 		else
 			buf_addstr(&from, a->address);
 		value(out, "from", buf_cstr(&from));
-		value(out, "smtp_host", a->smtp_host);
-		value(out, "smtp_port", a->smtp_port);
-		value(out, "smtp_tls", tls_value(a->smtp_tls));
+		if (a->provider == CONFIG_PROVIDER_NONE) {
+			value(out, "smtp_host", a->smtp_host);
+			value(out, "smtp_port", a->smtp_port);
+			value(out, "smtp_tls", tls_value(a->smtp_tls));
+		}
 	} else {
 		buf_addstr(out, "\n# Not set up for sending: add from, smtp_host, "
 		    "smtp_port and smtp_tls\n# (postie.conf(5)) to send mail.\n");

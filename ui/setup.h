@@ -55,6 +55,14 @@ struct setup_answers {
 	const char *smtp_host;       /* "": no sending */
 	const char *smtp_port;
 	enum config_tls smtp_tls;
+	/* OAuth2 sign-in instead of a password (doc/postie.conf.5, "OAuth2
+	 * sign-in"): CONFIG_PROVIDER_NONE for a password.  With a provider,
+	 * the text holds provider, auth = oauth2, oauth2_client_id (the
+	 * user's own, required) and oauth2_client_secret when given, no
+	 * password keys, and no host, port, tls or smtp_* keys: the
+	 * provider fills them in. */
+	enum config_provider provider;
+	const char *client_id, *client_secret;
 };
 
 int setup_config_text(const struct setup_answers *a, struct buf *out,

@@ -38,3 +38,7 @@ EXTRA_DIST += tests/tui/outbox_online.itest
 # Managing folders from the folder list (Dovecot, its Maildir on disk).
 TESTS += tests/tui/folders.itest
 EXTRA_DIST += tests/tui/folders.itest
+
+# The setup form's OAuth2 path up to the authorization URL (no network).
+TESTS += tests/tui/setup_oauth.sh
+EXTRA_DIST += tests/tui/setup_oauth.sh

@@ -66,6 +66,7 @@ base(void)
 		.password = "p#ss \"x\"\\", .ca_file = "",
 		.smtp_host = "smtp.example.org", .smtp_port = "587",
 		.smtp_tls = CONFIG_TLS_STARTTLS,
+		.client_id = "", .client_secret = "",
 	};
 
 	return a;
@@ -131,6 +132,54 @@ START_TEST(test_text)
 }
 END_TEST
 
+/* OAuth2: provider and client id, no password and no servers (the
+ * provider fills them in), parsed back as postie will read it. */
+START_TEST(test_oauth_text)
+{
+	struct setup_answers a = base();
+	struct buf t = BUF_INIT;
+	struct config *cfg = NULL;
+	struct error err;
+	const struct config_account *c;
+
+	a.provider = CONFIG_PROVIDER_OUTLOOK;
+	a.protocol = CONFIG_IMAP;
+	a.store_password = 0;
+	ck_assert_int_eq(setup_config_text(&a, &t, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "client id"));
+	a.client_id = "my-client";
+	ck_assert_int_eq(setup_config_text(&a, &t, &err), 0);
+	ck_assert_ptr_null(strstr(t.data, "password"));
+	ck_assert_ptr_null(strstr(t.data, "\nhost ="));
+	ck_assert_ptr_null(strstr(t.data, "oauth2_client_secret"));
+	ck_assert_int_eq(config_parse("/x/config", t.data, t.len, &cfg, &err),
+	    0);
+	c = &cfg->accounts[0];
+	ck_assert_int_eq(c->auth, CONFIG_AUTH_OAUTH2);
+	ck_assert_int_eq(c->provider, CONFIG_PROVIDER_OUTLOOK);
+	ck_assert_str_eq(c->host, "outlook.office365.com");
+	ck_assert_str_eq(c->oauth2_client_id, "my-client");
+	ck_assert_str_eq(c->from, "\"Martin, Alice\" <alice@example.org>");
+	ck_assert_str_eq(c->smtp_host, "smtp.office365.com");
+	config_free(&cfg);
+	buf_free(&t);
+
+	/* Gmail over POP3, with a secret: retention still said */
+	a.provider = CONFIG_PROVIDER_GMAIL;
+	a.protocol = CONFIG_POP3;
+	a.client_secret = "s3cret";
+	ck_assert_int_eq(setup_config_text(&a, &t, &err), 0);
+	ck_assert_int_eq(config_parse("/x/config", t.data, t.len, &cfg, &err),
+	    0);
+	c = &cfg->accounts[0];
+	ck_assert_str_eq(c->host, "pop.gmail.com");
+	ck_assert_str_eq(c->oauth2_client_secret, "s3cret");
+	ck_assert_int_eq(c->keep_on_server, 0);
+	config_free(&cfg);
+	buf_free(&t);
+}
+END_TEST
+
 START_TEST(test_write)
 {
 	char dir[] = "/tmp/check_setup_XXXXXX", path[256], got[8] = "";
@@ -173,6 +222,7 @@ main(void)
 
 	tcase_add_test(tc, test_suggest);
 	tcase_add_test(tc, test_text);
+	tcase_add_test(tc, test_oauth_text);
 	tcase_add_test(tc, test_write);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
