@@ -765,6 +765,8 @@ scr_setup_run(struct ui *ui, const char *path, char **account_r)
 		*account_r = xstrdup(text(&fm, F_ACCOUNT));
 	for (i = 0; i < F_N; i++)
 		buf_free(&fm.f[i].text);
-	buf_reset(&ui->msg); /* the main loop starts with a clean line */
+	/* The main loop starts with a clean line; after a cancel there is
+	 * no main loop to free it. */
+	buf_free(&ui->msg);
 	return fm.done == 1 ? 0 : 1;
 }
