@@ -11,6 +11,8 @@ Dovecot's validation of its tokens.
 - sync then refreshes with the stored refresh token (file, 0600), keeps
   the access token in memory, and when the server refuses a token that
   the provider said was still good, refreshes once and retries.
+- a token that expires during a long run (postie send stopped between
+  its SMTP and IMAP sign-ins): one refresh, one retry;
 - a revoked refresh token: "w: the sign-in has expired; run postie
   authorize w".
 - the provider unreachable: a sentence, and no token anywhere in it.
@@ -131,6 +133,68 @@ class Client:
         return p.returncode, out, err
 
 
+def long_run(c, prov):
+    import signal
+    import socket
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    proxy = subprocess.Popen(
+        [sys.executable, os.path.join(os.path.dirname(os.path.abspath(
+            __file__)), "..", "..", "bench", "delay-proxy"),
+         "--delay", "300", str(port),
+         "127.0.0.1:%s" % ENV["POSTIE_TEST_SMTPS_PORT"]],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), 1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        with open(c.cfg, "a") as f:
+            f.write("from = Alice <alice@example.org>\n"
+                    "smtp_host = %s\nsmtp_port = %d\nsmtp_tls = implicit\n"
+                    % (ENV["POSTIE_TEST_NAME"], port))
+        with open(ENV["POSTIE_TEST_POSTFIX_LOG"], errors="replace") as f:
+            before = f.read().count("sasl_username=alice")
+        prov.control(action="ttl", ttl="6", lie="3600")
+        s0 = prov.control(action="stats")
+        msg = ("From: Alice <alice@example.org>\nTo: bob@example.org\n"
+               "Subject: a long run\n\nhi\n").encode()
+        p = subprocess.Popen([POSTIE, "-c", c.cfg, "send"], env=c.env,
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+        p.stdin.write(msg)
+        p.stdin.close()
+        p.stdin = None  # written: communicate() must not flush it
+        stopped = False
+        end = time.time() + 60
+        while time.time() < end and p.poll() is None:
+            with open(ENV["POSTIE_TEST_POSTFIX_LOG"], errors="replace") as f:
+                if f.read().count("sasl_username=alice") > before:
+                    p.send_signal(signal.SIGSTOP)
+                    stopped = True
+                    break
+            time.sleep(0.02)
+        if stopped:
+            time.sleep(7)
+            p.send_signal(signal.SIGCONT)
+        out, err = p.communicate(timeout=120)
+        err = err.decode("utf-8", "replace")
+        s1 = prov.control(action="stats")
+        check(stopped, "long run: postie was stopped after the SMTP AUTH")
+        check(p.returncode == 0, "long run: postie send succeeded (%s)" %
+              err.strip())
+        check(s1["refresh"] - s0["refresh"] == 2,
+              "long run: one refresh to start, one after the expired "
+              "token was refused (%d)" % (s1["refresh"] - s0["refresh"]))
+    finally:
+        proxy.terminate()
+        proxy.wait()
+
+
 def main():
     prov = Provider()
     try:
@@ -171,6 +235,16 @@ def main():
         prov.control(action="ttl", ttl="300")
         rc, out, err = c.run("sync")
         check(rc == 0, "sync again with good tokens (%s)" % err.strip())
+
+        # A token that expires in the middle of a long run: postie send
+        # signs in to SMTP (its submission slowed by a delay proxy), and
+        # is stopped once Postfix has taken the AUTH, for longer than
+        # the token lives although the provider said an hour; then the
+        # IMAP sign-in for the Sent copy is refused, and one refresh and
+        # one retry get it in.
+        if not ENV.get("POSTIE_TEST_NO_SMTP"):
+            long_run(c, prov)
+        prov.control(action="ttl", ttl="300")
 
         # Revoked: the sentence.
         prov.control(action="revoke")
