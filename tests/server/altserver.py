@@ -625,6 +625,11 @@ def courier_start(h, d, st, rundir, certdir, users, ports, root):
         # IDLE through gamin (FAM): a new message shows at once, not
         # at the next poll.
         "IMAP_ENHANCEDIDLE": "1",
+        # When FAM does not answer (its log then says "FAMPending:
+        # timeout", seen on a loaded machine), IDLE falls back to
+        # polling the folder, every 60 s by default: longer than the
+        # tests wait for IDLE news.
+        "IMAP_IDLE_TIMEOUT": "2",
         "IMAP_EMPTYTRASH": "",
         "IMAP_STARTTLS": "YES",
         "POP3_STARTTLS": "YES",
