@@ -32,7 +32,8 @@ libcache_a_SOURCES += cache/outbox.c cache/outbox.h
 libcache_a_SOURCES += cache/send.c cache/send.h
 
 # Patterns (limit, search, postie list PATTERN) as queries over the index.
-libcache_a_SOURCES += cache/pattern.c cache/pattern.h
+libcache_a_SOURCES += cache/pattern.c cache/pattern.h \
+	cache/pattern_fn.c cache/pattern_int.h
 
 # The setup form's login test.
 libcache_a_SOURCES += cache/probe.c cache/probe.h
